@@ -1,0 +1,126 @@
+import Ledger
+
+/// What an ingest reads: which kind of export.
+public enum IngestKind: String, Sendable, CaseIterable {
+    case debtors, invoices, payments
+
+    /// The canonical columns of this kind, in documentation order.
+    public var columns: [Column] {
+        switch self {
+        case .debtors:
+            [.debtorID, .name, .kind, .vatNumber, .email, .language, .street, .postalCode, .city, .country,
+             .phone, .paymentTermsDays, .onHold]
+        case .invoices:
+            [.invoiceNumber, .debtorID, .issueDate, .dueDate, .currency, .amount, .openAmount, .type,
+             .structuredReference, .description, .disputed]
+        case .payments:
+            [.paymentID, .date, .amount, .currency, .invoiceNumber, .structuredReference, .debtorID]
+        }
+    }
+
+    /// Columns that must be present in the header.
+    public var requiredColumns: [Column] {
+        switch self {
+        case .debtors: [.debtorID, .name]
+        case .invoices: [.invoiceNumber, .debtorID, .issueDate, .amount]
+        case .payments: [.paymentID, .date, .amount]
+        }
+    }
+}
+
+/// A canonical column name, with the Dutch and French header names accepted for it.
+public enum Column: String, Sendable, CaseIterable {
+    case debtorID = "debtor_id", name, kind, vatNumber = "vat_number", email, language, street
+    case postalCode = "postal_code", city, country, phone, paymentTermsDays = "payment_terms_days"
+    case onHold = "on_hold"
+    case invoiceNumber = "invoice_number", issueDate = "issue_date", dueDate = "due_date", currency, amount
+    case openAmount = "open_amount", type, structuredReference = "structured_reference", description, disputed
+    case paymentID = "payment_id", date
+
+    /// Folded header names that mean this column (besides the canonical name itself).
+    public var aliases: [String] {
+        switch self {
+        case .debtorID:
+            ["klant", "klantnummer", "klantnr", "klant_nr", "klant_id", "klantcode", "debiteur", "debiteurnummer",
+             "debiteurnr", "client", "numero_client", "n_client", "code_client", "client_id", "customer_id", "customer"]
+        case .name: ["naam", "klantnaam", "nom", "nom_client", "raison_sociale", "customer_name", "company"]
+        case .kind: ["soort_klant", "type_client", "klanttype"]
+        case .vatNumber:
+            ["btw", "btw_nummer", "btw_nr", "ondernemingsnummer", "tva", "numero_tva", "n_tva", "vat", "vat_no"]
+        case .email: ["e_mail", "mail", "courriel", "adresse_email", "adresse_e_mail", "emailadres"]
+        case .language: ["taal", "langue", "lang"]
+        case .street: ["straat", "adres", "rue", "adresse", "address"]
+        case .postalCode: ["postcode", "code_postal", "zip", "cp"]
+        case .city: ["gemeente", "stad", "plaats", "woonplaats", "ville", "localite", "commune"]
+        case .country: ["land", "pays"]
+        case .phone: ["telefoon", "tel", "telephone", "gsm"]
+        case .paymentTermsDays:
+            ["betalingstermijn", "betaaltermijn", "termijn", "delai_de_paiement", "delai_paiement", "terms"]
+        case .onHold: ["geblokkeerd", "blokkering", "bloque", "blocage", "hold"]
+        case .invoiceNumber:
+            ["factuurnummer", "factuurnr", "factuur_nr", "factuur", "numero_de_facture", "numero_facture", "n_facture",
+             "no_facture", "facture", "invoice", "invoice_no"]
+        case .issueDate: ["factuurdatum", "datum_factuur", "date_de_facture", "date_facture", "invoice_date"]
+        case .dueDate: ["vervaldatum", "vervaldag", "echeance", "date_d_echeance", "date_echeance", "due"]
+        case .currency: ["munt", "valuta", "munteenheid", "devise"]
+        case .amount: ["bedrag", "totaal", "bedrag_incl_btw", "montant", "montant_ttc", "total"]
+        case .openAmount:
+            ["openstaand", "openstaand_bedrag", "open_bedrag", "saldo", "solde", "montant_ouvert", "reste_a_payer", "balance"]
+        case .type: ["soort", "documenttype", "type_document"]
+        case .structuredReference:
+            ["gestructureerde_mededeling", "ogm", "vcs", "mededeling", "communication_structuree", "communication",
+             "reference"]
+        case .description: ["omschrijving", "libelle", "designation"]
+        case .disputed: ["betwist", "litige", "conteste", "en_litige"]
+        case .paymentID: ["betaling", "betalingsnummer", "betaling_id", "paiement", "id_paiement", "numero_paiement"]
+        case .date: ["betaaldatum", "datum", "datum_betaling", "date_paiement", "date_de_paiement", "payment_date"]
+        }
+    }
+
+    /// Longest accepted value, in characters.
+    var maxLength: Int {
+        switch self {
+        case .debtorID, .invoiceNumber, .paymentID: 64
+        case .name, .street: 200
+        case .city: 100
+        case .postalCode: 16
+        case .phone: 40
+        case .email: 254
+        case .description: 2000
+        default: 64
+        }
+    }
+}
+
+/// Folds a header name for comparison: lower case, accents removed, runs of anything but
+/// letters and digits turned into one `_`, trimmed (`Numéro de facture` → `numero_de_facture`).
+public func foldHeader(_ s: String) -> String {
+    var out = ""
+    var pendingUnderscore = false
+    for ch in s.lowercased().unicodeScalars {
+        let base: Character?
+        switch ch {
+        case "à", "á", "â", "ä", "ã", "å": base = "a"
+        case "é", "è", "ê", "ë": base = "e"
+        case "î", "ï", "í", "ì": base = "i"
+        case "ô", "ö", "ó", "ò", "õ": base = "o"
+        case "û", "ü", "ú", "ù": base = "u"
+        case "ç": base = "c"
+        case "ñ": base = "n"
+        default:
+            if (ch.value >= 0x61 && ch.value <= 0x7A) || (ch.value >= 0x30 && ch.value <= 0x39) {
+                base = Character(ch)
+            } else {
+                base = nil
+            }
+        }
+        if let b = base {
+            if pendingUnderscore && !out.isEmpty { out.append("_") }
+            pendingUnderscore = false
+            out.append(b)
+        } else {
+            pendingUnderscore = true
+        }
+    }
+    return out
+}

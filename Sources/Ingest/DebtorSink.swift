@@ -1,0 +1,150 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// Debtors: validation and upsert by `debtor_id`.
+struct DebtorSink: RowSink {
+    let db: Database
+    let defaultLanguage: String
+    let defaultCountry: String
+    private let find: FastStatement
+    private let insert: FastStatement
+
+    init(db: Database, defaultLanguage: String, defaultCountry: String) throws {
+        self.db = db
+        self.defaultLanguage = defaultLanguage
+        self.defaultCountry = defaultCountry
+        find = try FastStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
+        insert = try FastStatement(db, """
+            INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
+              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    struct Values {
+        var key, name, kind: String
+        var vat, email: String?
+        var language: String
+        var street, postal, city: String?
+        var country: String
+        var phone: String?
+        var terms: Int?
+        var onHold: Bool
+
+        var fields: FieldValues {
+            [("name", name), ("kind", kind), ("vat_number", vat), ("email", email), ("language", language),
+             ("street", street), ("postal_code", postal), ("city", city), ("country", country), ("phone", phone),
+             ("payment_terms_days", terms.map(String.init)), ("on_hold", onHold ? "1" : "0")]
+        }
+
+        var hash: Int64 {
+            var h = ContentHasher()
+            for (_, v) in fields { h.add(v) }
+            return h.signed
+        }
+    }
+
+    func key(of row: inout InputRow) -> String? { row.text(.debtorID) }
+
+    static let languages: [String: String] = [
+        "nl": "nl", "nederlands": "nl", "dutch": "nl", "vlaams": "nl", "n": "nl",
+        "fr": "fr", "francais": "fr", "français": "fr", "french": "fr", "frans": "fr", "f": "fr",
+        "de": "de", "deutsch": "de", "german": "de", "duits": "de", "allemand": "de", "d": "de",
+        "en": "en", "english": "en", "engels": "en", "anglais": "en", "e": "en",
+    ]
+
+    func validate(_ row: inout InputRow) -> Values? {
+        let key = row.required(.debtorID)
+        let name = row.required(.name)
+        let country = (row.text(.country)?.uppercased()) ?? defaultCountry
+        if country.utf8.count != 2 || !country.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) {
+            row.problem(.country, "country", "country must be an ISO 3166 two-letter code such as BE, found \"\(country)\"")
+        }
+        var vat: String? = nil
+        if let raw = row.text(.vatNumber) {
+            let compact = raw.uppercased().filter { $0 != " " && $0 != "." && $0 != "-" }
+            if compact.hasPrefix("BE") || (country == "BE" && compact.first?.isNumber == true) {
+                do { vat = try EnterpriseNumber(parsing: compact).vatNumber } catch {
+                    row.problem(.vatNumber, "vat", "invalid Belgian VAT/enterprise number \"\(raw)\": \(error)")
+                }
+            } else if compact.count >= 4, compact.count <= 16, compact.prefix(2).allSatisfy({ $0.isLetter && $0.isASCII }),
+                compact.dropFirst(2).allSatisfy({ ($0.isLetter || $0.isNumber) && $0.isASCII }) {
+                vat = compact
+            } else {
+                row.problem(.vatNumber, "vat", "invalid VAT number \"\(raw)\": expected a country prefix and digits")
+            }
+        }
+        var kind = vat == nil ? "b2c" : "b2b"
+        if let k = row.text(.kind) {
+            switch k.lowercased() {
+            case "b2b", "business", "bedrijf", "onderneming", "entreprise", "company": kind = "b2b"
+            case "b2c", "consumer", "consument", "particulier", "private", "consommateur": kind = "b2c"
+            default: row.problem(.kind, "kind", "kind must be b2b or b2c, found \"\(k)\"")
+            }
+        }
+        var email: String? = nil
+        if let raw = row.text(.email) {
+            let parts = raw.split(whereSeparator: { $0 == ";" || $0 == "," }).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            let bad = parts.filter { EmailAddress($0) == nil }
+            if !bad.isEmpty || parts.isEmpty {
+                row.problem(.email, "email", "invalid e-mail address")
+            } else {
+                email = parts.joined(separator: ", ")
+            }
+        }
+        var language = defaultLanguage
+        if let l = row.text(.language) {
+            if let v = DebtorSink.languages[l.lowercased()] { language = v } else {
+                row.problem(.language, "language", "language must be nl, fr, de or en, found \"\(l)\"")
+            }
+        }
+        let street = row.text(.street, allowLineBreaks: true)?.replacingOccurrences(of: "\n", with: ", ")
+        let postal = row.text(.postalCode)
+        if let p = postal, country == "BE", !(p.count == 4 && p.allSatisfy({ $0.isASCII && $0.isNumber }) && p.first != "0") {
+            row.problem(.postalCode, "postal-code", "a Belgian postal code has four digits (1000-9999), found \"\(p)\"")
+        }
+        let city = row.text(.city)
+        let phone = row.text(.phone)
+        if let p = phone, !p.allSatisfy({ $0.isASCII && ($0.isNumber || " +-./()".contains($0)) }) {
+            row.problem(.phone, "phone", "phone numbers hold digits, spaces and + - . / ( )")
+        }
+        let terms = row.integer(.paymentTermsDays, range: 0...365, rule: "payment-terms")
+        let onHold = row.bool(.onHold)
+        guard !row.hasErrors, let key, let name else { return nil }
+        return Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
+                      postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold)
+    }
+
+    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
+        guard let v = validate(&row) else { return .rejected }
+        let hash = v.hash
+        find.bind(1, v.key)
+        if try find.step() {
+            let id = find.int64(0)
+            let oldHash = find.int64(1)
+            find.reset()
+            if oldHash == hash { return .unchanged }
+            let old = try Row.fetchOne(db, sql: "SELECT * FROM debtor WHERE id = ?", arguments: [id])!
+            let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
+            try db.execute(sql: """
+                UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
+                  postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
+                  content_hash = ?, updated_batch_id = ? WHERE id = ?
+                """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
+                                 v.phone, v.terms, v.onHold, hash, batch, id])
+            try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
+            return .updated
+        }
+        find.reset()
+        insert.bind(1, v.key); insert.bind(2, v.name); insert.bind(3, v.kind); insert.bind(4, v.vat)
+        insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
+        insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
+        insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
+        try insert.run()
+        return .imported
+    }
+
+    mutating func finish(batch: Int64) throws {}
+}

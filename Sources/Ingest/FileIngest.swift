@@ -1,0 +1,208 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// Reads one file inside the ingest's transaction, under a savepoint.
+struct FileIngest {
+    let db: Database
+    let path: String
+    let options: IngestOptions
+    let now: @Sendable () -> Date
+    let report: (Diagnostic) -> Void
+    var name: String { (path as NSString).lastPathComponent }
+
+    func diag(_ line: Int, _ column: Int, _ rule: String, _ message: String, _ severity: Diagnostic.Severity = .error) {
+        report(Diagnostic(file: name, line: line, column: column, severity: severity, rule: rule, message: message))
+    }
+
+    /// Returns the summary and the batch id (nil when the file was refused whole).
+    func run(sink: inout any RowSink) throws -> (FileSummary, Int64?) {
+        var summary = FileSummary(file: name)
+        let started = now()
+        do {
+            try db.execute(sql: "SAVEPOINT ingest_file")
+            let batch = try readRows(sink: &sink, summary: &summary, started: started)
+            try db.execute(sql: "RELEASE ingest_file")
+            return (summary, batch)
+        } catch let e as CSVFileError {
+            try db.execute(sql: "ROLLBACK TO ingest_file")
+            try db.execute(sql: "RELEASE ingest_file")
+            diag(e.line, 0, e.rule, e.message + "; nothing from this file was imported")
+            summary.fatal = e.message
+            summary.imported = 0
+            summary.updated = 0
+            summary.unchanged = 0
+            summary.rejected = summary.read
+            return (summary, nil)
+        }
+    }
+
+    private func readRows(sink: inout any RowSink, summary: inout FileSummary, started: Date) throws -> Int64 {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CSVFileError(line: 0, rule: "unreadable", message: "no such file")
+        }
+        let format = try detectFormat()
+        summary.encoding = format.encoding.rawValue
+        summary.delimiter = FileFormat.delimiterName(format.delimiter)
+        var reader = try CSVReader(path: path, delimiter: format.delimiter)
+        if format.hasBOM { try reader.skip(3) }
+        var record = CSVRecord()
+        _ = try reader.next(into: &record)  // the header, already analysed
+        var batch = IngestBatchRow(kind: options.kind.rawValue, fileName: name, filePath: path,
+                                   encoding: format.encoding.rawValue, snapshot: options.snapshot,
+                                   asOf: options.asOf.description, startedAt: started, runID: options.runID)
+        let batchID = try batch.insert(db)
+        let markSeen = try FastStatement(db, "INSERT OR IGNORE INTO temp.ingest_seen (key, file, line) VALUES (?, ?, ?)")
+        let firstSeen = try FastStatement(db, "SELECT file, line FROM temp.ingest_seen WHERE key = ?")
+        var rejects: RejectsWriter? = nil
+        let rejectsPath = options.rejectsDirectory.map { ($0 as NSString).appendingPathComponent(name + ".rejects.csv") }
+        let rowFormat = InputRow.Format(decimal: format.decimal, dateOrder: options.mapping?.dateOrder ?? .dmy,
+                                        defaultCurrency: options.defaultCurrency)
+        var scratch: [UInt8] = []
+        while try reader.next(into: &record) {
+            if record.isBlank { continue }
+            summary.read += 1
+            let badEncoding = FileFormat.decode(&record, encoding: format.encoding, scratch: &scratch)
+            var row = InputRow(record: record, fieldIndex: format.fieldIndex, format: rowFormat)
+            for col in badEncoding {
+                row.problems.append(RowProblem(column: col, rule: "encoding",
+                                               message: "field is not valid \(format.encoding.rawValue) text"))
+            }
+            if record.count != format.headerCount,
+               !(record.count > format.headerCount && record.ranges[format.headerCount...].allSatisfy(\.isEmpty)) {
+                row.problems.append(RowProblem(column: 0, rule: "field-count",
+                                               message: "expected \(format.headerCount) fields, found \(record.count)"))
+            }
+            var outcome = RowOutcome.rejected
+            if !row.hasErrors, let key = sink.key(of: &row) {
+                markSeen.bind(1, key); markSeen.bind(2, name); markSeen.bind(3, record.line)
+                try markSeen.run()
+                if markSeen.changes == 0 {
+                    firstSeen.bind(1, key)
+                    _ = try firstSeen.step()
+                    let where_ = firstSeen.text(0) == name ? "line \(firstSeen.int64(1))" : "\(firstSeen.text(0) ?? "?"):\(firstSeen.int64(1))"
+                    firstSeen.reset()
+                    let keyColumn = options.kind.columns[0]
+                    row.problem(keyColumn, "duplicate-key", "\(keyColumn.rawValue) \"\(key)\" already appears on \(where_)")
+                } else {
+                    outcome = try sink.process(&row, batch: batchID)
+                }
+            } else if let key = sink.key(of: &row) {
+                // Keep the key of a refused row out of a snapshot's closing.
+                markSeen.bind(1, key); markSeen.bind(2, name); markSeen.bind(3, record.line)
+                try markSeen.run()
+            }
+            for p in row.problems where p.severity != .error {
+                diag(record.line, p.column, p.rule, p.message, p.severity)
+                if p.severity == .warning { summary.warnings += 1 }
+                if p.rule == "unapplied" { summary.unapplied += 1 }
+            }
+            switch outcome {
+            case .imported: summary.imported += 1
+            case .updated: summary.updated += 1
+            case .unchanged: summary.unchanged += 1
+            case .rejected:
+                summary.rejected += 1
+                let errors = row.problems.filter { $0.severity == .error }
+                for p in errors { diag(record.line, p.column, p.rule, p.message) }
+                if let rejectsPath, !options.dryRun {
+                    if rejects == nil {
+                        rejects = try RejectsWriter(path: rejectsPath, rawHeader: format.rawHeader,
+                                                    delimiter: format.delimiter, encoding: format.encoding)
+                    }
+                    rejects?.write(line: record.line, reasons: errors.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "),
+                                   raw: record.raw)
+                }
+            }
+        }
+        rejects?.close()
+        if let rejectsPath, !options.dryRun {
+            if rejects != nil { summary.rejectsPath = rejectsPath } else { try? FileManager.default.removeItem(atPath: rejectsPath) }
+        }
+        batch.finish(summary: summary, bytes: reader.bytesRead + (format.hasBOM ? 3 : 0), hash: reader.hash, at: now())
+        try batch.update(db, id: batchID)
+        return batchID
+    }
+
+    /// Encoding, delimiter, header and decimal separator of the file.
+    private func detectFormat() throws -> FileFormat {
+        var reader = try CSVReader(path: path)
+        let sample = try reader.peek(1 << 16)
+        let hasBOM = sample.starts(with: [0xEF, 0xBB, 0xBF])
+        let encoding = options.mapping?.encoding ?? TextEncoding.detect(sample: sample)
+        let body = hasBOM ? sample.dropFirst(3) : sample
+        guard !body.isEmpty else { throw CSVFileError(line: 1, rule: "empty-file", message: "the file is empty") }
+        var delimiter: UInt8
+        if let d = options.mapping?.delimiter {
+            delimiter = d
+        } else {
+            switch FileFormat.detectDelimiter(headerSample: body) {
+            case .none:
+                throw CSVFileError(line: 1, rule: "delimiter",
+                                   message: "cannot tell the delimiter from the header line; set delimiter in a --mapping file")
+            case .some(let d): delimiter = d ?? UInt8(ascii: ",")
+            }
+        }
+        reader.delimiter = delimiter
+        if hasBOM { try reader.skip(3) }
+        var header = CSVRecord()
+        guard try reader.next(into: &header) else { throw CSVFileError(line: 1, rule: "empty-file", message: "the file is empty") }
+        var scratch: [UInt8] = []
+        _ = FileFormat.decode(&header, encoding: encoding, scratch: &scratch)
+        let fieldIndex = try mapHeader(header)
+        // Learn the decimal separator from the first rows' amounts.
+        var decimal = options.mapping?.decimalSeparator
+        if decimal == nil {
+            let amountFields = [Column.amount, .openAmount].map { fieldIndex[InputRow.ordinal[$0]!] }.filter { $0 >= 0 }
+            var values: [[UInt8]] = []
+            var r = CSVRecord()
+            var n = 0
+            while n < 2000, try reader.next(into: &r) {
+                for f in amountFields { values.append(Array(r.field(f))) }
+                n += 1
+            }
+            decimal = FileFormat.detectDecimal(sampleAmounts: values)
+        }
+        return FileFormat(encoding: encoding, hasBOM: hasBOM, delimiter: delimiter, decimal: decimal,
+                          fieldIndex: fieldIndex, headerCount: header.count, rawHeader: header.raw)
+    }
+
+    /// Maps header fields to canonical columns; unknown columns are warnings, a missing
+    /// required column or a column given twice refuses the file.
+    private func mapHeader(_ header: CSVRecord) throws -> [Int] {
+        var index = [Int](repeating: -1, count: Column.allCases.count)
+        let wanted = options.kind.columns
+        let mapped = options.mapping?.columns ?? [:]
+        for i in 0..<header.count {
+            let text = String(decoding: header.field(i), as: UTF8.self)
+            let folded = foldHeader(text)
+            let column = wanted.first { mapped[$0] == folded }
+                ?? wanted.first { mapped[$0] == nil && $0.rawValue == folded }
+                ?? wanted.first { mapped[$0] == nil && $0.aliases.contains(folded) }
+            guard let column else {
+                if !folded.isEmpty && !folded.hasPrefix("rejected_") {
+                    diag(1, i + 1, "unknown-column", "column \"\(text)\" is not used", .warning)
+                }
+                continue
+            }
+            let o = InputRow.ordinal[column]!
+            if index[o] >= 0 {
+                throw CSVFileError(line: 1, rule: "duplicate-column",
+                                   message: "columns \(index[o] + 1) and \(i + 1) both mean \(column.rawValue)")
+            }
+            index[o] = i
+        }
+        let missing = options.kind.requiredColumns.filter { index[InputRow.ordinal[$0]!] < 0 }
+        if let m = missing.first {
+            let also = m.aliases.prefix(4).joined(separator: ", ")
+            throw CSVFileError(line: 1, rule: "missing-column",
+                               message: "no \(m.rawValue) column (also accepted: \(also), …; or map it in a --mapping file)")
+        }
+        if options.kind == .payments,
+           [Column.invoiceNumber, .structuredReference, .debtorID].allSatisfy({ index[InputRow.ordinal[$0]!] < 0 }) {
+            throw CSVFileError(line: 1, rule: "missing-column",
+                               message: "a payments file needs at least one of invoice_number, structured_reference, debtor_id")
+        }
+        return index
+    }
+}

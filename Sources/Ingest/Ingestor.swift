@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// Settings of one ingest command.
+public struct IngestOptions: Sendable {
+    public var kind: IngestKind
+    public var mapping: Mapping?
+    /// The files are the complete list of open items (invoices only).
+    public var snapshot = false
+    /// Validate and report, write nothing.
+    public var dryRun = false
+    /// The business day of this ingest (closing dates of snapshot and fully paid invoices).
+    public var asOf: Day
+    public var defaultLanguage = "nl"
+    public var defaultCountry = "BE"
+    public var defaultCurrency = Currency.eur
+    /// Where `<file>.rejects.csv` files go; nil writes none.
+    public var rejectsDirectory: String?
+    /// The run-ledger row this ingest belongs to.
+    public var runID: Int64?
+
+    public init(kind: IngestKind, asOf: Day) {
+        self.kind = kind
+        self.asOf = asOf
+    }
+}
+
+/// What happened to one input file. `read`, `imported`, `updated`, `unchanged`, `rejected` and
+/// `file` are the JSON summary's keys.
+public struct FileSummary: Sendable, Equatable {
+    public var file: String
+    public var read = 0
+    public var imported = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    /// Open invoices closed because the snapshot did not list them (counted on the last file).
+    public var closedBySnapshot = 0
+    /// Payments left (partly) unapplied.
+    public var unapplied = 0
+    public var warnings = 0
+    /// Set when the whole file was refused (nothing of it kept).
+    public var fatal: String?
+    public var rejectsPath: String?
+    public var encoding: String?
+    public var delimiter: String?
+
+    public init(file: String) { self.file = file }
+
+    /// True when a row or the file was refused.
+    public var hasRejects: Bool { rejected > 0 || fatal != nil }
+}
+
+/// Reads debtors, invoices or payments from CSV exports into the ledger.
+///
+/// All files of one call are one transaction: good rows are kept, bad rows are reported as
+/// diagnostics and written verbatim to the rejects file, and a file that cannot be read as CSV
+/// at all is rolled back whole (its savepoint) while the other files still commit. A dry run
+/// rolls everything back.
+public enum Ingestor {
+    /// Runs an ingest; `report` receives every diagnostic as it is found.
+    public static func run(
+        store: LedgerStore, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date = { Date() },
+        report: @escaping (Diagnostic) -> Void
+    ) throws -> [FileSummary] {
+        var summaries: [FileSummary] = []
+        try store.pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: "DROP TABLE IF EXISTS temp.ingest_seen")
+                try db.execute(sql: "CREATE TEMP TABLE ingest_seen (key TEXT PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID")
+                var sink: any RowSink
+                switch options.kind {
+                case .debtors:
+                    sink = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
+                case .invoices: sink = try InvoiceSink(db: db, asOf: options.asOf)
+                case .payments: sink = try PaymentSink(db: db)
+                }
+                var lastBatch: Int64? = nil
+                for path in files {
+                    let (summary, batch) = try FileIngest(db: db, path: path, options: options, now: now, report: report)
+                        .run(sink: &sink)
+                    summaries.append(summary)
+                    if let batch { lastBatch = batch }
+                }
+                if let batch = lastBatch {
+                    if var inv = sink as? InvoiceSink {
+                        inv.closeMissing = options.snapshot && !summaries.contains { $0.fatal != nil }
+                        try inv.finish(batch: batch)
+                        if inv.closedBySnapshot > 0, let i = summaries.lastIndex(where: { $0.fatal == nil }) {
+                            summaries[i].closedBySnapshot = inv.closedBySnapshot
+                            try db.execute(sql: "UPDATE ingest_batch SET closed_by_snapshot = ? WHERE id = ?",
+                                           arguments: [inv.closedBySnapshot, batch])
+                        }
+                    } else {
+                        try sink.finish(batch: batch)
+                    }
+                }
+                try db.execute(sql: "DROP TABLE temp.ingest_seen")
+                return options.dryRun ? .rollback : .commit
+            }
+        }
+        return summaries
+    }
+}

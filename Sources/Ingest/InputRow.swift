@@ -1,0 +1,134 @@
+import Foundation
+import Ledger
+
+/// One problem with one field of a row.
+struct RowProblem {
+    var column: Int  // 1-based field position, 0 for the whole row
+    var rule: String
+    var message: String
+    var severity: Diagnostic.Severity = .error
+}
+
+/// A decoded record seen through the header: canonical columns → trimmed text, with the
+/// problems found so far. Field readers record a problem and return nil instead of throwing,
+/// so one row reports all its problems at once.
+struct InputRow {
+    let record: CSVRecord
+    let fieldIndex: [Int]  // by Column ordinal, -1 when absent
+    let format: Format
+    var problems: [RowProblem] = []
+
+    struct Format {
+        var decimal: DecimalSeparator?
+        var dateOrder: DateOrder
+        var defaultCurrency: Currency
+    }
+
+    static let ordinal: [Column: Int] = Dictionary(uniqueKeysWithValues: Column.allCases.enumerated().map { ($1, $0) })
+
+    var hasErrors: Bool { problems.contains { $0.severity == .error } }
+
+    func position(_ c: Column) -> Int {
+        let i = fieldIndex[InputRow.ordinal[c]!]
+        return i < 0 ? 0 : i + 1
+    }
+
+    /// True when the header has this column.
+    func has(_ c: Column) -> Bool { fieldIndex[InputRow.ordinal[c]!] >= 0 }
+
+    mutating func problem(_ c: Column?, _ rule: String, _ message: String, severity: Diagnostic.Severity = .error) {
+        problems.append(RowProblem(column: c.map(position) ?? 0, rule: rule, message: message, severity: severity))
+    }
+
+    /// The field's text with surrounding spaces removed; nil when absent or empty.
+    /// Control characters are refused (a line break in a name or key is how header
+    /// injection starts) except where `allowLineBreaks` says the field may span lines.
+    mutating func text(_ c: Column, allowLineBreaks: Bool = false) -> String? {
+        let i = fieldIndex[InputRow.ordinal[c]!]
+        guard i >= 0 else { return nil }
+        var bytes = record.field(i)
+        while let f = bytes.first, f == 0x20 || f == 0x09 { bytes = bytes.dropFirst() }
+        while let l = bytes.last, l == 0x20 || l == 0x09 { bytes = bytes.dropLast() }
+        guard !bytes.isEmpty else { return nil }
+        var s: String
+        if bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            if !allowLineBreaks || bytes.contains(where: { ($0 < 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09) || $0 == 0x7F }) {
+                problem(c, "control-character", "\(c.rawValue) contains a line break or control character")
+                return nil
+            }
+            s = String(decoding: bytes, as: UTF8.self)
+            s = s.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        } else {
+            s = String(decoding: bytes, as: UTF8.self)
+        }
+        if s.unicodeScalars.count > c.maxLength {
+            problem(c, "too-long", "\(c.rawValue) is longer than \(c.maxLength) characters")
+            return nil
+        }
+        return s
+    }
+
+    /// A required field: records `missing-field` when empty.
+    mutating func required(_ c: Column) -> String? {
+        let before = problems.count
+        if let s = text(c) { return s }
+        if problems.count == before { problem(c, "missing-field", "\(c.rawValue) is required") }
+        return nil
+    }
+
+    mutating func day(_ c: Column) -> Day? {
+        guard let s = text(c) else { return nil }
+        // Fast path for ISO dates.
+        if let d = Day(iso: s) { return d }
+        switch DayParser.parse(s, order: format.dateOrder) {
+        case .success(let d): return d
+        case .failure(let p):
+            problem(c, "date", "could not read \"\(s)\" as a date: \(p.message)")
+            return nil
+        }
+    }
+
+    mutating func money(_ c: Column, currency: Currency) -> Money? {
+        let i = fieldIndex[InputRow.ordinal[c]!]
+        guard i >= 0 else { return nil }
+        let bytes = record.field(i)
+        guard bytes.contains(where: { $0 != 0x20 }) else { return nil }
+        switch AmountParser.parse(utf8: Array(bytes), currency: currency, decimal: format.decimal) {
+        case .success(let m): return m
+        case .failure(let p):
+            let shown = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: [" "])
+            problem(c, "amount", "could not read \"\(shown)\" as an amount: \(p.message)")
+            return nil
+        }
+    }
+
+    mutating func currency(_ c: Column) -> Currency {
+        guard let s = text(c) else { return format.defaultCurrency }
+        if s == "€" { return .eur }
+        guard let cur = Currency(code: s) else {
+            problem(c, "currency", "\"\(s)\" is not an ISO 4217 currency code")
+            return format.defaultCurrency
+        }
+        return cur
+    }
+
+    mutating func bool(_ c: Column) -> Bool {
+        guard let s = text(c) else { return false }
+        switch s.lowercased() {
+        case "1", "true", "yes", "y", "ja", "j", "oui", "o", "x", "waar", "vrai", "on": return true
+        case "0", "false", "no", "n", "nee", "non", "onwaar", "faux", "off", "-": return false
+        default:
+            problem(c, "boolean", "\(c.rawValue) must be true or false (ja/nee, oui/non, 1/0), found \"\(s)\"")
+            return false
+        }
+    }
+
+    mutating func integer(_ c: Column, range: ClosedRange<Int>, rule: String) -> Int? {
+        guard let s = text(c) else { return nil }
+        guard let v = Int(s), range.contains(v) else {
+            problem(c, rule, "\(c.rawValue) must be a whole number from \(range.lowerBound) to \(range.upperBound), found \"\(s)\"")
+            return nil
+        }
+        return v
+    }
+}

@@ -1,0 +1,219 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// Invoices and credit notes: validation and upsert by `invoice_number`.
+///
+/// The stored open amount is the lower of what the export says is open and what remains after
+/// the payments Relance has allocated (`amount − allocated`), so a payment seen by Relance but
+/// not yet booked in the accounting system is never claimed again, and a reminder never asks
+/// for more than either source says is due.
+struct InvoiceSink: RowSink {
+    let db: Database
+    let asOf: Day
+    private var debtors: [String: (id: Int64, terms: Int?)] = [:]
+    private let find: FastStatement
+    private let insert: FastStatement
+    /// Close open invoices missing from the files (`--snapshot`).
+    var closeMissing = false
+    /// Invoices closed by the snapshot.
+    private(set) var closedBySnapshot = 0
+
+    init(db: Database, asOf: Day) throws {
+        self.db = db
+        self.asOf = asOf
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, debtor_key, payment_terms_days FROM debtor")
+        while let r = try rows.next() { debtors[r[1]] = (r[0], r[2]) }
+        find = try FastStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
+        insert = try FastStatement(db, """
+            INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
+              reported_open_minor, open_minor, structured_reference, description, disputed, status, closed_reason,
+              closed_on, source, content_hash, created_batch_id, updated_batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?, ?)
+            """)
+    }
+
+    struct Values {
+        var number: String
+        var debtorID: Int64
+        var type: String
+        var issue, due: Day
+        var currency: Currency
+        var amount: Int64
+        var reportedOpen: Int64?
+        var reference: String?
+        var description: String?
+        var disputed: Bool
+
+        var fields: FieldValues {
+            [("debtor_id", String(debtorID)), ("type", type), ("issue_date", issue.description),
+             ("due_date", due.description), ("currency", currency.code), ("amount_minor", String(amount)),
+             ("reported_open_minor", reportedOpen.map(String.init)), ("structured_reference", reference),
+             ("description", description), ("disputed", disputed ? "1" : "0")]
+        }
+
+        var hash: Int64 {
+            var h = ContentHasher()
+            h.add(debtorID); h.add(type); h.add(issue.description); h.add(due.description); h.add(currency.code)
+            h.add(amount); h.add(reportedOpen); h.add(reference); h.add(description); h.add(disputed)
+            return h.signed
+        }
+
+        /// The open amount given the total already allocated from payments.
+        func open(allocated: Int64) -> Int64 {
+            if type == "credit_note" { return reportedOpen ?? amount }
+            return min(reportedOpen ?? amount, max(0, amount - allocated))
+        }
+    }
+
+    func key(of row: inout InputRow) -> String? { row.text(.invoiceNumber) }
+
+    func validate(_ row: inout InputRow) -> Values? {
+        let number = row.required(.invoiceNumber)
+        var debtor: (id: Int64, terms: Int?)? = nil
+        if let key = row.required(.debtorID) {
+            debtor = debtors[key]
+            if debtor == nil {
+                row.problem(.debtorID, "unknown-debtor", "debtor \"\(key)\" is not in the ledger; ingest the debtors first")
+            }
+        }
+        let issue = row.has(.issueDate) ? row.day(.issueDate) : nil
+        if issue == nil && !row.problems.contains(where: { $0.column == row.position(.issueDate) }) {
+            row.problem(.issueDate, "missing-field", "issue_date is required")
+        }
+        var due = row.day(.dueDate)
+        if due == nil && !row.problems.contains(where: { $0.column == row.position(.dueDate) && row.has(.dueDate) }) {
+            if let terms = debtor?.terms, let issue {
+                due = issue.adding(days: terms)
+            } else if debtor != nil {
+                row.problem(.dueDate, "missing-field", "due_date is required: the debtor has no payment_terms_days to derive it from")
+            }
+        }
+        if let issue, let d = due, d < issue {
+            row.problem(.dueDate, "due-before-issue", "due date \(d) is before the issue date \(issue)")
+        }
+        let currency = row.currency(.currency)
+        var amount = row.has(.amount) ? row.money(.amount, currency: currency) : nil
+        if amount == nil && !row.problems.contains(where: { $0.column == row.position(.amount) }) {
+            row.problem(.amount, "missing-field", "amount is required")
+        }
+        var open = row.money(.openAmount, currency: currency)
+        var type = (amount?.isNegative ?? false) ? "credit_note" : "invoice"
+        if let t = row.text(.type) {
+            switch foldHeader(t) {
+            case "invoice", "factuur", "facture", "inv", "f": type = "invoice"
+            case "credit_note", "creditnote", "credit", "creditnota", "credit_nota", "note_de_credit", "nc", "cn":
+                type = "credit_note"
+            default: row.problem(.type, "type", "type must be invoice or credit_note, found \"\(t)\"")
+            }
+        }
+        if type == "invoice", let a = amount, a.isNegative {
+            row.problem(.amount, "credit-note-sign", "negative amount on an invoice; mark it type credit_note")
+        }
+        if type == "credit_note", let a = amount, a.isPositive {
+            // An explicit credit-note type with a positive amount: the export shows magnitudes.
+            amount = a.negated
+            if let o = open, o.isPositive { open = o.negated }
+        }
+        if let o = open, let a = amount {
+            if type == "invoice" && o.isNegative {
+                row.problem(.openAmount, "negative-open-amount", "open amount \(o.decimalString) is negative on an invoice")
+            } else if type == "invoice" && o.minorUnits > a.minorUnits {
+                row.problem(.openAmount, "open-exceeds-amount", "open amount \(o.decimalString) exceeds the amount \(a.decimalString)")
+            } else if type == "credit_note" && (o.minorUnits < a.minorUnits || o.isPositive) {
+                row.problem(.openAmount, "open-exceeds-amount", "open amount \(o.decimalString) is outside the credit note's \(a.decimalString)")
+            }
+        }
+        var reference: String? = nil
+        if let r = row.text(.structuredReference) {
+            if r.uppercased().hasPrefix("RF") {
+                do { reference = try CreditorReference(parsing: r).value } catch {
+                    row.problem(.structuredReference, "rf", "invalid RF creditor reference \"\(r)\": \(error)")
+                }
+            } else {
+                do { reference = try StructuredReference(parsing: r).digits } catch {
+                    row.problem(.structuredReference, "ogm", "invalid structured communication \"\(r)\": \(error)")
+                }
+            }
+        }
+        let description = row.text(.description, allowLineBreaks: true)
+        let disputed = row.bool(.disputed)
+        guard !row.hasErrors, let number, let debtor, let issue, let due, let amount else { return nil }
+        return Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
+                      amount: amount.minorUnits, reportedOpen: open?.minorUnits, reference: reference,
+                      description: description, disputed: disputed)
+    }
+
+    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
+        guard let v = validate(&row) else { return .rejected }
+        let hash = v.hash
+        find.bind(1, v.number)
+        if try find.step() {
+            let id = find.int64(0)
+            let oldHash = find.int64(1)
+            find.reset()
+            if oldHash == hash { return .unchanged }
+            try update(id: id, v, hash: hash, batch: batch)
+            return .updated
+        }
+        find.reset()
+        let open = v.open(allocated: 0)
+        insert.bind(1, v.number); insert.bind(2, v.debtorID); insert.bind(3, v.type)
+        insert.bind(4, v.issue.description); insert.bind(5, v.due.description); insert.bind(6, v.currency.code)
+        insert.bind(7, v.amount); insert.bind(8, v.reportedOpen); insert.bind(9, open); insert.bind(10, v.reference)
+        insert.bind(11, v.description); insert.bind(12, v.disputed)
+        insert.bind(13, open == 0 ? "closed" : "open"); insert.bind(14, open == 0 ? "paid" : nil)
+        insert.bind(15, open == 0 ? asOf.description : nil); insert.bind(16, hash); insert.bind(17, batch)
+        insert.bind(18, batch)
+        try insert.run()
+        return .imported
+    }
+
+    private func update(id: Int64, _ v: Values, hash: Int64, batch: Int64) throws {
+        let old = try Row.fetchOne(db, sql: "SELECT * FROM invoice WHERE id = ?", arguments: [id])!
+        let allocated = try Int64.fetchOne(
+            db, sql: "SELECT COALESCE(SUM(amount_minor), 0) FROM payment_allocation WHERE invoice_id = ?", arguments: [id]) ?? 0
+        let open = v.open(allocated: allocated)
+        let wasOpen = (old["status"] as String) == "open"
+        let status = open == 0 ? "closed" : "open"
+        let closedReason: String? = open == 0 ? (wasOpen ? "paid" : (old["closed_reason"] as String?)) : nil
+        let closedOn: String? = open == 0 ? (wasOpen ? asOf.description : (old["closed_on"] as String?)) : nil
+        try db.execute(sql: """
+            UPDATE invoice SET debtor_id = ?, type = ?, issue_date = ?, due_date = ?, currency = ?, amount_minor = ?,
+              reported_open_minor = ?, open_minor = ?, structured_reference = ?, description = ?, disputed = ?,
+              status = ?, closed_reason = ?, closed_on = ?, content_hash = ?, updated_batch_id = ? WHERE id = ?
+            """, arguments: [v.debtorID, v.type, v.issue.description, v.due.description, v.currency.code, v.amount,
+                             v.reportedOpen, open, v.reference, v.description, v.disputed, status, closedReason,
+                             closedOn, hash, batch, id])
+        var oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
+        oldFields.append(("open_minor", textValue(old, "open_minor")))
+        oldFields.append(("status", textValue(old, "status")))
+        let newFields = v.fields + [("open_minor", String(open)), ("status", status)]
+        let change = wasOpen == (status == "open") ? "update" : (status == "open" ? "reopen" : "close")
+        try recordChange(db, batch: batch, entity: "invoice", key: v.number, change: change, old: oldFields, new: newFields)
+    }
+
+    mutating func finish(batch: Int64) throws {
+        if closeMissing {
+            let missing = try Row.fetchAll(db, sql: """
+                SELECT id, invoice_number, open_minor FROM invoice
+                WHERE status = 'open' AND source = 'csv' AND invoice_number NOT IN (SELECT key FROM temp.ingest_seen)
+                """)
+            for r in missing {
+                let id: Int64 = r[0]
+                let number: String = r[1]
+                let open: Int64 = r[2]
+                try db.execute(sql: """
+                    UPDATE invoice SET status = 'closed', closed_reason = 'settled_outside', closed_on = ?, open_minor = 0,
+                      updated_batch_id = ? WHERE id = ?
+                    """, arguments: [asOf.description, batch, id])
+                try RecordChangeRecordWriter.insert(
+                    db, batch: batch, entity: "invoice", key: number, change: "close",
+                    old: jsonObject(["status": "open", "open_minor": String(open)]),
+                    new: jsonObject(["status": "closed", "closed_reason": "settled_outside", "open_minor": "0"]))
+            }
+            closedBySnapshot = missing.count
+        }
+        try PaymentAllocator(db: db).retryUnapplied(batch: batch)
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// Payments: validation, upsert by `payment_id`, allocation to invoices.
+///
+/// A payment is money received: it is never dropped. One whose references match nothing, or
+/// whose structured reference fails its check, is kept as unapplied with the reason and
+/// reported; only rows without a readable id, date or positive amount are rejected.
+struct PaymentSink: RowSink {
+    let db: Database
+    private let find: FastStatement
+    private let insert: FastStatement
+    private let allocator: PaymentAllocator
+    /// Payments left (partly) unapplied by this ingest.
+    private(set) var unapplied = 0
+
+    init(db: Database) throws {
+        self.db = db
+        allocator = PaymentAllocator(db: db)
+        find = try FastStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
+        insert = try FastStatement(db, """
+            INSERT INTO payment (payment_key, payment_date, currency, amount_minor, invoice_number, structured_reference,
+              debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    struct Values {
+        var key: String
+        var date: Day
+        var currency: Currency
+        var amount: Int64
+        var invoiceNumber, reference, debtorKey: String?
+
+        var fields: FieldValues {
+            [("payment_date", date.description), ("currency", currency.code), ("amount_minor", String(amount)),
+             ("invoice_number", invoiceNumber), ("structured_reference", reference), ("debtor_key", debtorKey)]
+        }
+
+        var hash: Int64 {
+            var h = ContentHasher()
+            for (_, v) in fields { h.add(v) }
+            return h.signed
+        }
+    }
+
+    func key(of row: inout InputRow) -> String? { row.text(.paymentID) }
+
+    func validate(_ row: inout InputRow) -> Values? {
+        let key = row.required(.paymentID)
+        let date = row.has(.date) ? row.day(.date) : nil
+        if date == nil && !row.problems.contains(where: { $0.column == row.position(.date) }) {
+            row.problem(.date, "missing-field", "date is required")
+        }
+        let currency = row.currency(.currency)
+        let amount = row.money(.amount, currency: currency)
+        if let a = amount, !a.isPositive {
+            row.problem(.amount, "amount-not-positive", "a payment amount must be above zero, found \(a.decimalString)")
+        } else if amount == nil && !row.problems.contains(where: { $0.column == row.position(.amount) }) {
+            row.problem(.amount, "missing-field", "amount is required")
+        }
+        let invoiceNumber = row.text(.invoiceNumber)
+        var reference: String? = nil
+        if let r = row.text(.structuredReference) {
+            if r.uppercased().hasPrefix("RF") {
+                if let v = try? CreditorReference(parsing: r) { reference = v.value } else {
+                    row.problem(.structuredReference, "rf", "RF reference \"\(r)\" fails its check; kept as unapplied",
+                                severity: .warning)
+                }
+            } else {
+                do { reference = try StructuredReference(parsing: r).digits } catch {
+                    row.problem(.structuredReference, "ogm", "structured communication \"\(r)\": \(error); kept as unapplied",
+                                severity: .warning)
+                }
+            }
+        }
+        let debtorKey = row.text(.debtorID)
+        guard !row.hasErrors, let key, let date, let amount else { return nil }
+        return Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
+                      invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey)
+    }
+
+    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
+        guard let v = validate(&row) else { return .rejected }
+        // A structured reference that failed its check makes the row's target unknown: keep it unapplied.
+        let referenceFailed = row.problems.contains { $0.rule == "ogm" || $0.rule == "rf" }
+        let hash = v.hash
+        let outcome: RowOutcome
+        let id: Int64
+        find.bind(1, v.key)
+        if try find.step() {
+            id = find.int64(0)
+            let oldHash = find.int64(1)
+            find.reset()
+            if oldHash == hash { return .unchanged }
+            let old = try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE id = ?", arguments: [id])!
+            try allocator.reverse(paymentID: id)
+            try db.execute(sql: """
+                UPDATE payment SET payment_date = ?, currency = ?, amount_minor = ?, invoice_number = ?,
+                  structured_reference = ?, debtor_key = ?, unapplied_minor = ?, content_hash = ?, updated_batch_id = ?
+                WHERE id = ?
+                """, arguments: [v.date.description, v.currency.code, v.amount, v.invoiceNumber, v.reference,
+                                 v.debtorKey, v.amount, hash, batch, id])
+            try recordChange(db, batch: batch, entity: "payment", key: v.key, change: "update",
+                             old: v.fields.map { ($0.0, textValue(old, $0.0)) }, new: v.fields)
+            outcome = .updated
+        } else {
+            find.reset()
+            insert.bind(1, v.key); insert.bind(2, v.date.description); insert.bind(3, v.currency.code)
+            insert.bind(4, v.amount); insert.bind(5, v.invoiceNumber); insert.bind(6, v.reference)
+            insert.bind(7, v.debtorKey); insert.bind(8, v.amount); insert.bind(9, hash); insert.bind(10, batch)
+            insert.bind(11, batch)
+            try insert.run()
+            id = insert.lastInsertedRowID
+            outcome = .imported
+        }
+        let result: (unapplied: Int64, reason: String?)
+        if referenceFailed {
+            result = (v.amount, "the structured reference fails its check")
+        } else {
+            result = try allocator.allocate(
+                .init(id: id, date: v.date.description, currency: v.currency.code, remaining: v.amount,
+                      invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey), batch: batch)
+        }
+        if result.unapplied != v.amount || result.reason != nil {
+            try db.execute(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?",
+                           arguments: [result.unapplied, result.reason, id])
+        }
+        if result.unapplied > 0 {
+            unapplied += 1
+            row.problem(nil, "unapplied", "payment \(v.key) of \(Money(minorUnits: v.amount, currency: v.currency).decimalString) "
+                        + "left \(Money(minorUnits: result.unapplied, currency: v.currency).decimalString) unapplied: \(result.reason ?? "")",
+                        severity: .note)
+        }
+        return outcome
+    }
+
+    mutating func finish(batch: Int64) throws {
+        try allocator.retryUnapplied(batch: batch)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Writes the rows an ingest refused, verbatim, to `rejects/<file name>.rejects.csv`: the original
+/// header and each refused record exactly as it stood in the file, preceded by two columns
+/// `rejected_line` and `rejected_reason`. The file keeps the input's delimiter and encoding, so it
+/// can be corrected and ingested again (the two extra columns are ignored with a warning).
+final class RejectsWriter {
+    let path: String
+    private let handle: FileHandle
+    private let delimiter: UInt8
+    private let asciiOnly: Bool
+    private var buffer: [UInt8] = []
+
+    init(path: String, rawHeader: [UInt8], delimiter: UInt8, encoding: TextEncoding) throws {
+        self.path = path
+        self.delimiter = delimiter
+        self.asciiOnly = encoding != .utf8
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let h = FileHandle(forWritingAtPath: path)
+        else { throw CSVFileError(line: 0, rule: "cannot-write", message: "cannot create \(path)") }
+        self.handle = h
+        buffer.append(contentsOf: "rejected_line".utf8)
+        buffer.append(delimiter)
+        buffer.append(contentsOf: "rejected_reason".utf8)
+        buffer.append(delimiter)
+        buffer.append(contentsOf: rawHeader)
+        buffer.append(0x0A)
+    }
+
+    func write(line: Int, reasons: String, raw: [UInt8]) {
+        buffer.append(contentsOf: String(line).utf8)
+        buffer.append(delimiter)
+        buffer.append(0x22)
+        for u in reasons.unicodeScalars {
+            if u == "\"" { buffer.append(0x22); buffer.append(0x22) }
+            else if u == "\n" || u == "\r" { buffer.append(0x20) }
+            else if asciiOnly && u.value >= 0x80 { buffer.append(UInt8(ascii: "?")) }
+            else { buffer.append(contentsOf: String(u).utf8) }
+        }
+        buffer.append(0x22)
+        buffer.append(delimiter)
+        buffer.append(contentsOf: raw)
+        buffer.append(0x0A)
+        if buffer.count > 1 << 16 { flush() }
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func close() {
+        flush()
+        try? handle.close()
+    }
+}

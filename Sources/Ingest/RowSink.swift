@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// What happened to one row.
+enum RowOutcome { case imported, updated, unchanged, rejected }
+
+/// Validates and stores the rows of one kind of export. Implementations own the SQL of their
+/// table (the Ingest stage owns `debtor`, `invoice`, `payment`, `payment_allocation`).
+protocol RowSink {
+    /// Validates `row` and, if it has no errors, writes it; problems go into `row.problems`.
+    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome
+    /// The row's business key, for duplicate detection and snapshots (nil when unreadable).
+    func key(of row: inout InputRow) -> String?
+    /// Work after all files: matching payments, closing a snapshot.
+    mutating func finish(batch: Int64) throws
+}
+
+/// Values of a record as name → text, for the change history.
+typealias FieldValues = [(String, String?)]
+
+/// Records a changed record's differing fields in `record_change`.
+func recordChange(
+    _ db: Database, batch: Int64, entity: String, key: String, change: String, old: FieldValues, new: FieldValues
+) throws {
+    var o: [String: String?] = [:]
+    var n: [String: String?] = [:]
+    let oldMap = Dictionary(old.map { ($0.0, $0.1) }, uniquingKeysWith: { a, _ in a })
+    for (k, v) in new where oldMap[k] != .some(v) {
+        o[k] = oldMap[k] ?? nil
+        n[k] = v
+    }
+    guard !n.isEmpty else { return }
+    try RecordChangeRecordWriter.insert(db, batch: batch, entity: entity, key: key, change: change,
+                                        old: jsonObject(o), new: jsonObject(n))
+}
+
+enum RecordChangeRecordWriter {
+    static func insert(_ db: Database, batch: Int64, entity: String, key: String, change: String, old: String, new: String) throws {
+        try db.execute(
+            sql: "INSERT INTO record_change (batch_id, entity, entity_key, change, old_values, new_values) VALUES (?, ?, ?, ?, ?, ?)",
+            arguments: [batch, entity, key, change, old, new])
+    }
+}
+
+/// A JSON object with sorted keys from optional strings.
+func jsonObject(_ d: [String: String?]) -> String {
+    "{" + d.keys.sorted().map { k in jsonString(k) + ":" + (d[k]!.map(jsonString) ?? "null") }.joined(separator: ",") + "}"
+}
+
+/// A JSON string literal.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                let h = String(u.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}
+
+/// A column of a fetched row as text (nil for NULL), for the change history.
+func textValue(_ row: Row, _ column: String) -> String? {
+    let v: DatabaseValue = row[column]
+    switch v.storage {
+    case .null: return nil
+    case .int64(let i): return String(i)
+    case .double(let d): return String(d)
+    case .string(let s): return s
+    case .blob(let b): return "<\(b.count) bytes>"
+    }
+}

@@ -1,0 +1,139 @@
+/// An ISO 4217 currency code with its number of minor-unit digits.
+public struct Currency: Sendable, Hashable, CustomStringConvertible {
+    /// Three upper-case letters, e.g. `EUR`.
+    public let code: String
+    /// Digits after the decimal point (2 for EUR, 0 for JPY).
+    public let minorDigits: Int
+
+    /// The euro.
+    public static let eur = Currency(validCode: "EUR", minorDigits: 2)
+
+    private init(validCode: String, minorDigits: Int) {
+        self.code = validCode
+        self.minorDigits = minorDigits
+    }
+
+    /// A currency from its code (case-insensitive); nil unless three ASCII letters.
+    public init?(code raw: some StringProtocol) {
+        let up = raw.uppercased()
+        guard up.utf8.count == 3, up.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
+        self.code = up
+        self.minorDigits = Currency.zeroDecimal.contains(up) ? 0 : (Currency.threeDecimal.contains(up) ? 3 : 2)
+    }
+
+    static let zeroDecimal: Set<String> = ["JPY", "KRW", "ISK", "CLP", "VND", "XAF", "XOF", "XPF", "UGX", "PYG"]
+    static let threeDecimal: Set<String> = ["BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD"]
+
+    /// The code, `EUR`.
+    public var description: String { code }
+}
+
+/// Thrown when two amounts in different currencies meet in one operation.
+public struct CurrencyMismatch: Error, CustomStringConvertible, Equatable {
+    /// The currency code of the amount the operation was called on.
+    public let left: String
+    /// The currency code of the other amount.
+    public let right: String
+    /// `cannot combine EUR and USD amounts`.
+    public var description: String { "cannot combine \(left) and \(right) amounts" }
+}
+
+/// An exact amount of money: integer minor units (cents) and a currency.
+///
+/// Arithmetic is defined only between amounts of the same currency and throws
+/// ``CurrencyMismatch`` otherwise; ratios (interest, indexation) are computed elsewhere in
+/// `Decimal` and turned into minor units by one named rounding step. Sums trap on `Int64`
+/// overflow (about 92 quadrillion euros), which input capped by ``AmountParser`` cannot reach.
+public struct Money: Sendable, Hashable, CustomStringConvertible {
+    /// The amount in minor units (cents for EUR); negative for credits.
+    public let minorUnits: Int64
+    /// The currency.
+    public let currency: Currency
+
+    /// An amount from its minor units (cents for EUR) and currency.
+    public init(minorUnits: Int64, currency: Currency) {
+        self.minorUnits = minorUnits
+        self.currency = currency
+    }
+
+    /// Zero in a currency.
+    public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
+
+    /// Euros from cents.
+    public static func eur(cents: Int64) -> Money { Money(minorUnits: cents, currency: .eur) }
+
+    /// True for zero.
+    public var isZero: Bool { minorUnits == 0 }
+    /// True below zero (a credit).
+    public var isNegative: Bool { minorUnits < 0 }
+    /// True above zero.
+    public var isPositive: Bool { minorUnits > 0 }
+    /// The same amount with the opposite sign.
+    public var negated: Money { Money(minorUnits: -minorUnits, currency: currency) }
+
+    /// The sum of two amounts of the same currency.
+    public func adding(_ other: Money) throws(CurrencyMismatch) -> Money {
+        guard other.currency == currency else { throw CurrencyMismatch(left: currency.code, right: other.currency.code) }
+        return Money(minorUnits: minorUnits + other.minorUnits, currency: currency)
+    }
+
+    /// The difference of two amounts of the same currency.
+    public func subtracting(_ other: Money) throws(CurrencyMismatch) -> Money {
+        try adding(other.negated)
+    }
+
+    /// Compares two amounts of the same currency: -1, 0 or 1.
+    public func compare(_ other: Money) throws(CurrencyMismatch) -> Int {
+        guard other.currency == currency else { throw CurrencyMismatch(left: currency.code, right: other.currency.code) }
+        return minorUnits < other.minorUnits ? -1 : (minorUnits == other.minorUnits ? 0 : 1)
+    }
+
+    /// Plain decimal text with a point and all minor digits, no grouping: `1234.56`, `-0.05`.
+    public var decimalString: String {
+        Money.decimalString(minorUnits: minorUnits, digits: currency.minorDigits)
+    }
+
+    /// Plain decimal text of a minor-unit count.
+    public static func decimalString(minorUnits: Int64, digits: Int) -> String {
+        let negative = minorUnits < 0
+        let magnitude = minorUnits.magnitude
+        guard digits > 0 else { return (negative ? "-" : "") + String(magnitude) }
+        var scale: UInt64 = 1
+        for _ in 0..<digits { scale *= 10 }
+        var frac = String(magnitude % scale)
+        if frac.count < digits { frac = String(repeating: "0", count: digits - frac.count) + frac }
+        return (negative ? "-" : "") + String(magnitude / scale) + "." + frac
+    }
+
+    /// `EUR 1234.56`.
+    public var description: String { currency.code + " " + decimalString }
+}
+
+/// A bag of amounts keyed by currency, for totals over mixed-currency ledgers.
+public struct MoneyBag: Sendable, Hashable {
+    /// Minor units per currency code.
+    public private(set) var totals: [String: Int64] = [:]
+    private var currencies: [String: Currency] = [:]
+
+    /// An empty bag.
+    public init() {}
+
+    /// Adds an amount to its currency's total.
+    public mutating func add(_ m: Money) {
+        totals[m.currency.code, default: 0] += m.minorUnits
+        currencies[m.currency.code] = m.currency
+    }
+
+    /// True when nothing has been added.
+    public var isEmpty: Bool { totals.isEmpty }
+
+    /// The total in one currency (zero when nothing in it was added).
+    public func total(_ currency: Currency) -> Money {
+        Money(minorUnits: totals[currency.code] ?? 0, currency: currency)
+    }
+
+    /// The totals as amounts, sorted by currency code.
+    public var amounts: [Money] {
+        currencies.values.sorted { $0.code < $1.code }.map(total)
+    }
+}

@@ -1,0 +1,151 @@
+/// A Belgian structured communication (OGM/VCS, "gestructureerde mededeling"): 12 digits, the
+/// last two being `(first ten) mod 97`, with 0 written as 97.
+///
+/// Accepts `+++123/4567/89002+++`, `***123/4567/89002***` and the bare 12 digits (spaces, slashes
+/// and dots inside ignored, surrounding spaces and tabs trimmed); always stores the 12 digits.
+public struct StructuredReference: Sendable, Hashable, CustomStringConvertible {
+    /// The 12 digits.
+    public let digits: String
+
+    /// Why a text is not a valid structured communication.
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Not 12 digits once the wrapper, slashes, dots and spaces are removed (the count found).
+        case wrongLength(Int)
+        /// Something other than digits, slashes, dots and spaces inside the wrapper.
+        case notDigits
+        /// The last two digits are not the check digits of the first ten.
+        case checkDigits(expected: String, found: String)
+
+        /// A message that names the expected check digits.
+        public var description: String {
+            switch self {
+            case .wrongLength(let n): "a structured communication has 12 digits, found \(n)"
+            case .notDigits: "a structured communication holds only digits inside +++…+++ or ***…***"
+            case .checkDigits(let e, let f): "wrong check digits \(f): expected \(e) (mod 97)"
+            }
+        }
+    }
+
+    /// Parses and validates; throws the precise problem.
+    public init(parsing text: some StringProtocol) throws(Problem) {
+        var s = Substring(text).trimmingASCIISpaces()
+        for wrapper in ["+++", "***"] where s.hasPrefix(wrapper) && s.hasSuffix(wrapper) && s.count >= 6 {
+            s = s.dropFirst(3).dropLast(3)
+        }
+        var digits = ""
+        for ch in s.unicodeScalars {
+            if ch == "/" || ch == " " || ch == "." { continue }
+            guard ch.value >= 48, ch.value <= 57 else { throw .notDigits }
+            digits.unicodeScalars.append(ch)
+        }
+        guard digits.count == 12 else { throw .wrongLength(digits.count) }
+        let expected = StructuredReference.checkDigits(base: digits.prefix(10))
+        let found = String(digits.suffix(2))
+        guard expected == found else { throw .checkDigits(expected: expected, found: found) }
+        self.digits = digits
+    }
+
+    /// Builds the reference for ten base digits (leading zeros kept); nil unless exactly ten digits.
+    public init?(base: some StringProtocol) {
+        guard base.utf8.count == 10, base.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        self.digits = String(base) + StructuredReference.checkDigits(base: base)
+    }
+
+    /// Builds the reference for a number below 10^10.
+    public init?(number: Int64) {
+        guard number >= 0, number < 10_000_000_000 else { return nil }
+        let s = String(number)
+        self.init(base: String(repeating: "0", count: 10 - s.count) + s)
+    }
+
+    /// The two check digits for ten base digits: mod 97, 0 → 97.
+    public static func checkDigits(base: some StringProtocol) -> String {
+        let r = mod97(base) ?? 0
+        let c = r == 0 ? 97 : r
+        return c < 10 ? "0\(c)" : "\(c)"
+    }
+
+    /// `+++123/4567/89002+++`.
+    public var formatted: String {
+        let d = Array(digits)
+        return "+++" + String(d[0..<3]) + "/" + String(d[3..<7]) + "/" + String(d[7..<12]) + "+++"
+    }
+
+    /// `+++123/4567/89002+++`.
+    public var description: String { formatted }
+}
+
+/// An ISO 11649 creditor reference: `RF`, two check digits, 1–21 letters or digits.
+public struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
+    /// The reference in electronic form, upper-case without spaces (`RF18539007547034`).
+    public let value: String
+
+    /// Why a text is not a valid creditor reference.
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// Not `RF`, two digits and 1 to 21 letters or digits.
+        case format
+        /// The mod 97 check fails, or the check digits are outside 02–98.
+        case checkDigits
+
+        /// A message for a diagnostic.
+        public var description: String {
+            switch self {
+            case .format: "an RF reference is RF, two check digits and 1 to 21 letters or digits"
+            case .checkDigits: "the RF reference fails its mod 97 check"
+            }
+        }
+    }
+
+    /// Parses and validates (spaces ignored, case-insensitive).
+    public init(parsing text: some StringProtocol) throws(Problem) {
+        let s = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != " " })).uppercased()
+        let u = Array(s.utf8)
+        guard u.count >= 5, u.count <= 25, u[0] == 82, u[1] == 70, isDigit(u[2]), isDigit(u[3]),
+            u[4...].allSatisfy({ isDigit($0) || isUpper($0) })
+        else { throw .format }
+        // ISO 7064 MOD 97-10 issues check digits 02–98 only; 00, 01 and 99 pass the remainder
+        // test whenever their twin 97 apart (97, 98, 02) is valid, so refuse them explicitly.
+        let rearranged = s.dropFirst(4) + s.prefix(4)
+        guard (2...98).contains(Int(u[2] - 48) * 10 + Int(u[3] - 48)), mod97(rearranged) == 1 else {
+            throw .checkDigits
+        }
+        self.value = s
+    }
+
+    /// Builds an RF reference for a payload of 1–21 letters or digits.
+    public init?(payload: some StringProtocol) {
+        let p = payload.uppercased()
+        guard (1...21).contains(p.utf8.count),
+            p.utf8.allSatisfy({ isDigit($0) || isUpper($0) }),
+            let r = mod97(p + "RF00")
+        else { return nil }
+        let check = 98 - r
+        self.value = "RF" + (check < 10 ? "0" : "") + String(check) + p
+    }
+
+    /// Groups of four for print: `RF18 5390 0754 7034`.
+    public var formatted: String { value.grouped(by: 4) }
+
+    /// The electronic form, `RF18539007547034`.
+    public var description: String { value }
+}
+
+extension Substring {
+    func trimmingASCIISpaces() -> Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}
+
+extension String {
+    func grouped(by n: Int) -> String {
+        var out = ""
+        for (i, ch) in enumerated() {
+            if i > 0 && i % n == 0 { out.append(" ") }
+            out.append(ch)
+        }
+        return out
+    }
+}

@@ -1,0 +1,142 @@
+import GRDB
+
+/// The database schema, as named, append-only migrations.
+///
+/// A migration that has landed on main is never edited: change the schema by appending a new one.
+/// The schema is the contract between stages; `Sources/Store/README.md` says which stage owns
+/// (writes) each table.
+public enum Schema {
+    /// All migrations in order.
+    public static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("0001-ledger", migrate: ledgerV1)
+        return m
+    }
+
+    /// Debtors, invoices, payments and allocations, ingest batches, change history, runs.
+    static func ledgerV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE run (
+              id INTEGER PRIMARY KEY,
+              command TEXT NOT NULL,
+              as_of TEXT,
+              started_at TEXT NOT NULL,
+              finished_at TEXT,
+              outcome TEXT NOT NULL DEFAULT 'running'
+                CHECK (outcome IN ('running', 'ok', 'rejected', 'failed')),
+              exit_code INTEGER,
+              summary TEXT
+            );
+
+            CREATE TABLE ingest_batch (
+              id INTEGER PRIMARY KEY,
+              run_id INTEGER REFERENCES run(id),
+              kind TEXT NOT NULL CHECK (kind IN ('debtors', 'invoices', 'payments')),
+              file_name TEXT NOT NULL,
+              file_path TEXT NOT NULL,
+              file_bytes INTEGER NOT NULL,
+              file_hash TEXT NOT NULL,
+              encoding TEXT NOT NULL,
+              snapshot INTEGER NOT NULL DEFAULT 0 CHECK (snapshot IN (0, 1)),
+              as_of TEXT NOT NULL,
+              started_at TEXT NOT NULL,
+              finished_at TEXT NOT NULL,
+              rows_read INTEGER NOT NULL,
+              rows_imported INTEGER NOT NULL,
+              rows_updated INTEGER NOT NULL,
+              rows_unchanged INTEGER NOT NULL,
+              rows_rejected INTEGER NOT NULL,
+              closed_by_snapshot INTEGER NOT NULL DEFAULT 0
+            );
+
+            CREATE TABLE debtor (
+              id INTEGER PRIMARY KEY,
+              debtor_key TEXT NOT NULL UNIQUE,
+              name TEXT NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('b2b', 'b2c')),
+              vat_number TEXT,
+              email TEXT,
+              language TEXT NOT NULL CHECK (language IN ('nl', 'fr', 'de', 'en')),
+              street TEXT,
+              postal_code TEXT,
+              city TEXT,
+              country TEXT NOT NULL,
+              phone TEXT,
+              payment_terms_days INTEGER CHECK (payment_terms_days BETWEEN 0 AND 365),
+              on_hold INTEGER NOT NULL DEFAULT 0 CHECK (on_hold IN (0, 1)),
+              content_hash INTEGER NOT NULL,
+              created_batch_id INTEGER REFERENCES ingest_batch(id),
+              updated_batch_id INTEGER REFERENCES ingest_batch(id)
+            );
+
+            CREATE TABLE invoice (
+              id INTEGER PRIMARY KEY,
+              invoice_number TEXT NOT NULL UNIQUE,
+              debtor_id INTEGER NOT NULL REFERENCES debtor(id),
+              type TEXT NOT NULL CHECK (type IN ('invoice', 'credit_note')),
+              issue_date TEXT NOT NULL,
+              due_date TEXT NOT NULL CHECK (due_date >= issue_date),
+              currency TEXT NOT NULL,
+              amount_minor INTEGER NOT NULL,
+              reported_open_minor INTEGER,
+              open_minor INTEGER NOT NULL,
+              structured_reference TEXT,
+              description TEXT,
+              disputed INTEGER NOT NULL DEFAULT 0 CHECK (disputed IN (0, 1)),
+              status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+              closed_reason TEXT CHECK (closed_reason IN ('paid', 'settled_outside')),
+              closed_on TEXT,
+              source TEXT NOT NULL DEFAULT 'csv' CHECK (source IN ('csv', 'billing', 'ubl')),
+              content_hash INTEGER NOT NULL,
+              created_batch_id INTEGER REFERENCES ingest_batch(id),
+              updated_batch_id INTEGER REFERENCES ingest_batch(id),
+              CHECK ((type = 'invoice' AND amount_minor >= 0 AND open_minor BETWEEN 0 AND amount_minor)
+                  OR (type = 'credit_note' AND amount_minor <= 0 AND open_minor BETWEEN amount_minor AND 0)),
+              CHECK ((status = 'open') = (closed_reason IS NULL))
+            );
+            CREATE INDEX invoice_by_debtor ON invoice(debtor_id, status, due_date);
+            CREATE INDEX invoice_by_reference ON invoice(structured_reference)
+              WHERE structured_reference IS NOT NULL;
+
+            CREATE TABLE payment (
+              id INTEGER PRIMARY KEY,
+              payment_key TEXT NOT NULL UNIQUE,
+              payment_date TEXT NOT NULL,
+              currency TEXT NOT NULL,
+              amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+              invoice_number TEXT,
+              structured_reference TEXT,
+              debtor_key TEXT,
+              unapplied_minor INTEGER NOT NULL CHECK (unapplied_minor BETWEEN 0 AND amount_minor),
+              unapplied_reason TEXT,
+              source TEXT NOT NULL DEFAULT 'csv',
+              content_hash INTEGER NOT NULL,
+              created_batch_id INTEGER REFERENCES ingest_batch(id),
+              updated_batch_id INTEGER REFERENCES ingest_batch(id)
+            );
+            CREATE INDEX payment_unapplied ON payment(id) WHERE unapplied_minor > 0;
+
+            CREATE TABLE payment_allocation (
+              id INTEGER PRIMARY KEY,
+              payment_id INTEGER NOT NULL REFERENCES payment(id),
+              invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+              amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+              rule TEXT NOT NULL CHECK (rule IN ('invoice_number', 'structured_reference', 'debtor_oldest_first')),
+              batch_id INTEGER REFERENCES ingest_batch(id)
+            );
+            CREATE INDEX payment_allocation_by_payment ON payment_allocation(payment_id);
+            CREATE INDEX payment_allocation_by_invoice ON payment_allocation(invoice_id);
+
+            CREATE TABLE record_change (
+              id INTEGER PRIMARY KEY,
+              batch_id INTEGER NOT NULL REFERENCES ingest_batch(id),
+              entity TEXT NOT NULL CHECK (entity IN ('debtor', 'invoice', 'payment')),
+              entity_key TEXT NOT NULL,
+              change TEXT NOT NULL CHECK (change IN ('update', 'close', 'reopen')),
+              old_values TEXT NOT NULL,
+              new_values TEXT NOT NULL
+            );
+            CREATE INDEX record_change_by_entity ON record_change(entity, entity_key);
+            """)
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Ledger
+import TOMLKit
+
+/// A problem in `relance.toml`, with the key path and line.
+public struct ConfigProblem: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let line: Int
+    public let key: String
+    public let message: String
+    public var description: String { "\(file):\(line):0: error: [config] \(key): \(message)" }
+}
+
+/// The settings in a workspace's `relance.toml` that this version reads, validated as a whole.
+public struct WorkspaceConfig: Sendable, Equatable {
+    /// The creditor: name and identifiers printed on letters and payment instructions.
+    public struct Company: Sendable, Equatable {
+        public var name = ""
+        public var enterpriseNumber: String?
+        public var street = ""
+        public var postalCode = ""
+        public var city = ""
+        public var country = "BE"
+        public var iban: String?
+        public var bic: String?
+        public var email: String?
+        public var phone: String?
+    }
+
+    public var company = Company()
+    /// Language for debtors whose export gives none.
+    public var defaultLanguage = "nl"
+    public var defaultCountry = "BE"
+    public var defaultCurrency = Currency.eur
+    /// Time zone that decides what "today" is.
+    public var timeZone = "Europe/Brussels"
+    /// Folder (relative to the workspace) for `<file>.rejects.csv`.
+    public var rejectsDir = "rejects"
+
+    public init() {}
+
+    /// Reads and validates; throws every problem found (the first as the error, all in `problems`).
+    public static func load(path: String) throws -> WorkspaceConfig {
+        let name = (path as NSString).lastPathComponent
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigProblems([ConfigProblem(file: name, line: 0, key: "", message: "cannot read \(path) as UTF-8 text")])
+        }
+        return try parse(text, file: name)
+    }
+
+    /// Parses and validates TOML text.
+    public static func parse(_ text: String, file: String) throws -> WorkspaceConfig {
+        let table: TOMLTable
+        do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
+            throw ConfigProblems([ConfigProblem(file: file, line: e.source.begin.line, key: "", message: e.description)])
+        }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var problems: [ConfigProblem] = []
+        func lineOf(_ path: String) -> Int {
+            let parts = path.split(separator: ".")
+            var section = ""
+            for (i, l) in lines.enumerated() {
+                let t = l.trimmingCharacters(in: .whitespaces)
+                if t.hasPrefix("[") { section = t.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")); continue }
+                let key = parts.last.map(String.init) ?? ""
+                let sec = parts.dropLast().joined(separator: ".")
+                if section == sec, t.hasPrefix(key), t.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                    return i + 1
+                }
+            }
+            return 0
+        }
+        func fail(_ key: String, _ message: String) { problems.append(ConfigProblem(file: file, line: lineOf(key), key: key, message: message)) }
+        func string(_ t: TOMLTable, _ section: String, _ key: String) -> String? {
+            guard let v = t[key] else { return nil }
+            guard let s = v.string else { fail("\(section).\(key)", "expected a string"); return nil }
+            return s
+        }
+        var c = WorkspaceConfig()
+        let known: Set<String> = ["config_version", "company", "defaults", "ingest"]
+        for (k, _) in table where !known.contains(k) { fail(k, "unknown key or section") }
+        if let v = table["config_version"], v.int != 1 { fail("config_version", "this version of relance reads config_version = 1") }
+        if let co = table["company"]?.table {
+            c.company.name = string(co, "company", "name") ?? ""
+            if let e = string(co, "company", "enterprise_number"), !e.isEmpty {
+                do { c.company.enterpriseNumber = try EnterpriseNumber(parsing: e).formatted } catch {
+                    fail("company.enterprise_number", "\(error)")
+                }
+            }
+            c.company.street = string(co, "company", "street") ?? ""
+            c.company.postalCode = string(co, "company", "postal_code") ?? ""
+            c.company.city = string(co, "company", "city") ?? ""
+            c.company.country = string(co, "company", "country") ?? "BE"
+            if let i = string(co, "company", "iban"), !i.isEmpty {
+                do { c.company.iban = try IBAN(parsing: i).value } catch { fail("company.iban", "\(error)") }
+            }
+            if let b = string(co, "company", "bic"), !b.isEmpty {
+                if ![8, 11].contains(b.count) || !b.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) {
+                    fail("company.bic", "a BIC has 8 or 11 upper-case letters and digits")
+                } else { c.company.bic = b }
+            }
+            if let e = string(co, "company", "email"), !e.isEmpty {
+                if EmailAddress(e) == nil { fail("company.email", "not an e-mail address") } else { c.company.email = e }
+            }
+            c.company.phone = string(co, "company", "phone")
+            let knownCompany: Set<String> = ["name", "enterprise_number", "street", "postal_code", "city", "country", "iban", "bic", "email", "phone"]
+            for (k, _) in co where !knownCompany.contains(k) { fail("company.\(k)", "unknown key") }
+        }
+        if let d = table["defaults"]?.table {
+            if let l = string(d, "defaults", "language") {
+                if ["nl", "fr", "de", "en"].contains(l) { c.defaultLanguage = l } else { fail("defaults.language", "must be nl, fr, de or en") }
+            }
+            if let k = string(d, "defaults", "country") {
+                if k.count == 2 && k.allSatisfy({ $0.isASCII && $0.isUppercase }) { c.defaultCountry = k } else {
+                    fail("defaults.country", "must be an ISO 3166 two-letter code such as BE")
+                }
+            }
+            if let cur = string(d, "defaults", "currency") {
+                if let v = Currency(code: cur) { c.defaultCurrency = v } else { fail("defaults.currency", "must be an ISO 4217 code such as EUR") }
+            }
+            if let tz = string(d, "defaults", "timezone") {
+                if TimeZone(identifier: tz) != nil { c.timeZone = tz } else { fail("defaults.timezone", "unknown time zone \"\(tz)\"") }
+            }
+            let knownDefaults: Set<String> = ["language", "country", "currency", "timezone"]
+            for (k, _) in d where !knownDefaults.contains(k) { fail("defaults.\(k)", "unknown key") }
+        }
+        if let i = table["ingest"]?.table {
+            if let r = string(i, "ingest", "rejects_dir") { c.rejectsDir = r }
+            for (k, _) in i where k != "rejects_dir" { fail("ingest.\(k)", "unknown key") }
+        }
+        if !problems.isEmpty { throw ConfigProblems(problems) }
+        return c
+    }
+
+    /// Today in the workspace's time zone: the default as-of day of every command.
+    public func today(now: Date) -> Day {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day], from: now)
+        return Day(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}
+
+/// All problems found in a configuration file.
+public struct ConfigProblems: Error, CustomStringConvertible {
+    public let problems: [ConfigProblem]
+    public init(_ problems: [ConfigProblem]) { self.problems = problems }
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Ledger
+import Store
+import Workspace
+
+/// `relance ingest debtors|invoices|payments FILE...`.
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read CSV exports of debtors, invoices or payments into the ledger.",
+        subcommands: [Debtors.self, Invoices.self, Payments.self])
+
+    struct Debtors: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Ingest debtors (customers) by debtor_id.")
+        @OptionGroup var options: CSVIngestOptions
+        func run() throws { try options.run(kind: .debtors) }
+    }
+
+    struct Invoices: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest invoices and credit notes by invoice_number.",
+            discussion: "With --snapshot the files list every open item: open invoices missing from them are closed as settled outside Relance.")
+        @OptionGroup var options: CSVIngestOptions
+        func run() throws { try options.run(kind: .invoices) }
+    }
+
+    struct Payments: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest payments by payment_id and allocate them to open invoices.",
+            discussion: "A payment that matches nothing is kept as unapplied and reported, never dropped.")
+        @OptionGroup var options: CSVIngestOptions
+        func run() throws { try options.run(kind: .payments) }
+    }
+}
+
+/// Output formats of the ingest summary.
+enum SummaryFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// Options shared by the CSV ingest commands.
+struct CSVIngestOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("CSV files to read.", valueName: "file"))
+    var files: [String]
+
+    @Option(help: ArgumentHelp("TOML file naming the export's columns, encoding, delimiter, decimal separator or date format.", valueName: "file"))
+    var mapping: String?
+
+    @Flag(help: "The files are the complete list of open invoices: close open invoices missing from them.")
+    var snapshot = false
+
+    @Flag(help: "Validate and report; change nothing and write no rejects file.")
+    var dryRun = false
+
+    @Option(help: "Business day of the ingest (YYYY-MM-DD).")
+    var asOf: Day?
+
+    @Option(help: "Summary format: text, or json (one object per file).")
+    var format: SummaryFormat = .text
+
+    @Option(help: "Print at most this many error lines per file (all of them are in the rejects file).")
+    var maxErrors = 100
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one CSV file") }
+    }
+
+    func run(kind: IngestKind) throws {
+        try withExitStatus {
+            if snapshot && kind != .invoices { throw CLIError(.usage, "--snapshot applies to invoices only") }
+            let missing = files.filter { !FileManager.default.fileExists(atPath: absolute($0)) }
+            if !missing.isEmpty { throw CLIError(.noInput, "no such file: \(missing.joined(separator: ", "))") }
+            let (ws, config, store) = try global.open()
+            var opts = IngestOptions(kind: kind, asOf: asOf ?? config.today(now: Date()))
+            if let mapping {
+                do { opts.mapping = try Mapping.load(path: absolute(mapping)) } catch let p as Mapping.Problem {
+                    throw CLIError(.config, p.description)
+                }
+            }
+            opts.snapshot = snapshot
+            opts.dryRun = dryRun
+            opts.defaultLanguage = config.defaultLanguage
+            opts.defaultCountry = config.defaultCountry
+            opts.defaultCurrency = config.defaultCurrency
+            opts.rejectsDirectory = ws.path(config.rejectsDir)
+            let ledger = RunLedger(store: store)
+            let command = "ingest \(kind.rawValue)" + (dryRun ? " --dry-run" : "") + (snapshot ? " --snapshot" : "")
+            let runID = try ledger.begin(command: command, asOf: opts.asOf.description, at: Date())
+            opts.runID = dryRun ? nil : runID
+            var shown: [String: Int] = [:]
+            let limit = maxErrors
+            let summaries: [FileSummary]
+            do {
+                summaries = try Ingestor.run(store: store, files: files.map(absolute), options: opts) { d in
+                    if d.severity == .error {
+                        shown[d.file, default: 0] += 1
+                        if shown[d.file]! > limit {
+                            if shown[d.file]! == limit + 1 { Terminal.error("\(d.file): more errors not shown; see the rejects file") }
+                            return
+                        }
+                    }
+                    Terminal.error(d.description)
+                }
+            } catch {
+                try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
+                throw CLIError.from(database: error, path: ws.databasePath)
+            }
+            for s in summaries { Terminal.out(format == .json ? s.json : s.text(dryRun: dryRun)) }
+            let rejected = summaries.contains { $0.hasRejects }
+            let status: ExitStatus = rejected ? .dataError : .ok
+            try? ledger.finish(id: runID, outcome: rejected ? "rejected" : "ok", exitCode: status.rawValue,
+                               summary: "[" + summaries.map(\.json).joined(separator: ",") + "]", at: Date())
+            return status
+        }
+    }
+}
+
+extension FileSummary {
+    /// `{"file":…,"read":…,"imported":…,"updated":…,"unchanged":…,"rejected":…}`.
+    var json: String {
+        "{\"file\":\(jsonQuote(file)),\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
+    }
+
+    func text(dryRun: Bool) -> String {
+        var s = "\(file): read \(read), imported \(imported), updated \(updated), unchanged \(unchanged), rejected \(rejected)"
+        if dryRun { s += " (dry run: nothing written)" }
+        if let fatal { s += " — file refused: \(fatal)" }
+        if unapplied > 0 { s += "\n  \(unapplied) payment(s) left unapplied; see `relance status`" }
+        if closedBySnapshot > 0 { s += "\n  snapshot: \(closedBySnapshot) open invoice(s) missing from the export closed as settled outside Relance" }
+        if let rejectsPath { s += "\n  rejected rows kept verbatim in \(rejectsPath)" }
+        if imported == 0 && updated == 0 && rejected == 0 && fatal == nil && read > 0 { s += "\n  nothing changed: every row was already in the ledger" }
+        return s
+    }
+}
+
+/// A JSON string literal.
+func jsonQuote(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+        }
+    }
+    return out + "\""
+}

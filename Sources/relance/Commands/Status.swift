@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Store
+
+/// `relance status`: the ledger's headline figures.
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show the ledger's headline figures and the last ingests.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Day the figures are computed for (YYYY-MM-DD).")
+    var asOf: Day?
+
+    func run() throws {
+        try withExitStatus {
+            let (ws, config, store) = try global.open()
+            let day = asOf ?? config.today(now: Date())
+            let s = try store.pool.read { db in try LedgerSummary.fetch(db, asOf: day) }
+            Terminal.out("Workspace \(ws.root), as of \(day)")
+            Terminal.out("Debtors: \(s.debtors) (\(s.debtorsOnHold) on hold)")
+            Terminal.out("Invoices and credit notes in the ledger: \(s.invoices)")
+            for t in s.totals {
+                let m = { (v: Int64) in Money(minorUnits: v, currency: Currency(code: t.currency) ?? .eur).decimalString }
+                Terminal.out("  \(t.currency): \(t.openInvoices) open invoices, \(m(t.openMinor)) open; \(t.overdueInvoices) overdue, \(m(t.overdueMinor)); \(t.openCreditNotes) open credit notes, \(m(t.creditMinor))")
+            }
+            Terminal.out("Open invoices in dispute: \(s.disputed)")
+            let unapplied = s.unappliedMinor.sorted { $0.key < $1.key }.map { "\($0.key) \(Money(minorUnits: $0.value, currency: Currency(code: $0.key) ?? .eur).decimalString)" }
+            Terminal.out("Unapplied payments: \(s.unappliedPayments)" + (unapplied.isEmpty ? "" : " (" + unapplied.joined(separator: ", ") + ")"))
+            for l in s.lastIngests { Terminal.out("Last \(l.kind) ingest: \(l.finishedAt) from \(l.file)") }
+            return .ok
+        }
+    }
+}
