@@ -67,10 +67,10 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ledger", "Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
-        .testTarget(name: "RelanceCLITests", dependencies: ["Ledger"]),
+        .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

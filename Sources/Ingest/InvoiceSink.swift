@@ -7,7 +7,8 @@ import Ledger
 /// The stored open amount is the lower of what the export says is open and what remains after
 /// the payments Relance has allocated (`amount − allocated`), so a payment seen by Relance but
 /// not yet booked in the accounting system is never claimed again, and a reminder never asks
-/// for more than either source says is due.
+/// for more than either source says is due. An export that repeats the open amount it gave
+/// last time leaves the open amount as Relance's allocations since then made it.
 struct InvoiceSink: RowSink {
     let db: Database
     let asOf: Day
@@ -173,7 +174,11 @@ struct InvoiceSink: RowSink {
         let old = try Row.fetchOne(db, sql: "SELECT * FROM invoice WHERE id = ?", arguments: [id])!
         let allocated = try Int64.fetchOne(
             db, sql: "SELECT COALESCE(SUM(amount_minor), 0) FROM payment_allocation WHERE invoice_id = ?", arguments: [id]) ?? 0
-        let open = v.open(allocated: allocated)
+        // An export that repeats the open amount it gave last time says nothing new about payments:
+        // keep what the allocations since then made of it.
+        let sameReport = v.reportedOpen != nil && v.reportedOpen == (old["reported_open_minor"] as Int64?)
+            && v.amount == (old["amount_minor"] as Int64)
+        let open = sameReport ? (old["open_minor"] as Int64) : v.open(allocated: allocated)
         let wasOpen = (old["status"] as String) == "open"
         let status = open == 0 ? "closed" : "open"
         let closedReason: String? = open == 0 ? (wasOpen ? "paid" : (old["closed_reason"] as String?)) : nil

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+@testable import Ingest
+
+@Suite struct CSVReaderTests {
+    func records(_ text: String, delimiter: Character = ",", maxRecordBytes: Int = 1 << 20) throws -> [(Int, [String], String)] {
+        let path = NSTemporaryDirectory() + "csv-" + UUID().uuidString
+        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var reader = try CSVReader(path: path, delimiter: delimiter.asciiValue!, maxRecordBytes: maxRecordBytes)
+        var r = CSVRecord()
+        var out: [(Int, [String], String)] = []
+        while try reader.next(into: &r) {
+            out.append((r.line, (0..<r.count).map { String(decoding: r.field($0), as: UTF8.self) }, String(decoding: r.raw, as: UTF8.self)))
+        }
+        return out
+    }
+
+    @Test func plainQuotedAndEscapedFields() throws {
+        let r = try records("a,b,c\n1,\"x, y\",\"say \"\"hi\"\"\"\n")
+        #expect(r.count == 2)
+        #expect(r[1].1 == ["1", "x, y", "say \"hi\""])
+        #expect(r[1].2 == "1,\"x, y\",\"say \"\"hi\"\"\"")
+    }
+
+    @Test func lineBreaksInsideQuotesKeepLineNumbers() throws {
+        let r = try records("h1,h2\n\"two\nlines\",x\nnext,y\n")
+        #expect(r.map(\.0) == [1, 2, 4])
+        #expect(r[1].1 == ["two\nlines", "x"])
+    }
+
+    @Test func crlfCrAndMissingFinalNewline() throws {
+        #expect(try records("a;b\r\n1;2\r\n3;4", delimiter: ";").map(\.1) == [["a", "b"], ["1", "2"], ["3", "4"]])
+        #expect(try records("a\rb\r").map(\.1) == [["a"], ["b"]])
+    }
+
+    @Test func emptyFieldsAndBlankLines() throws {
+        let r = try records("a,b\n,\n\n1,\n")
+        #expect(r.map(\.1) == [["a", "b"], ["", ""], [""], ["1", ""]])
+    }
+
+    @Test func unterminatedQuoteIsAFileError() throws {
+        #expect(throws: CSVFileError.self) { try records("a,b\n\"never closed,1\n2,3\n") }
+    }
+
+    @Test func overlongRecordIsAFileError() throws {
+        let big = "a\n\"" + String(repeating: "x", count: 5000)
+        #expect(throws: CSVFileError.self) { try records(big, maxRecordBytes: 1000) }
+    }
+
+    @Test func recordsLargerThanOneReadAreReassembled() throws {
+        // 3 MiB of rows crosses several 1 MiB reads; every row comes back whole.
+        let row = "12345678,abcdefghij,\"quoted, field\"\n"
+        let text = "h1,h2,h3\n" + String(repeating: row, count: 3 * (1 << 20) / row.utf8.count)
+        let r = try records(text)
+        #expect(r.count == 1 + 3 * (1 << 20) / row.utf8.count)
+        #expect(r.allSatisfy { $0.1.count == 3 })
+        #expect(r.last!.1 == ["12345678", "abcdefghij", "quoted, field"])
+    }
+
+    @Test func encodingDetection() {
+        #expect(TextEncoding.detect(sample: Array("naïve".utf8)[...]) == .utf8)
+        #expect(TextEncoding.detect(sample: [0x6E, 0x61, 0xEF, 0x76, 0x65][...]) == .windows1252)
+        // A sample cut in the middle of a multi-byte character is still UTF-8.
+        #expect(TextEncoding.detect(sample: Array("abcé".utf8).dropLast()) == .utf8)
+        var out: [UInt8] = []
+        #expect(TextEncoding.appendUTF8(fromWindows1252: [0x80, 0xE9, 0x8A][...], to: &out))
+        #expect(String(decoding: out, as: UTF8.self) == "€éŠ")
+    }
+
+    @Test(arguments: [
+        ("Numéro de facture", "numero_de_facture"), ("  E-mail ", "e_mail"), ("N° facture", "n_facture"),
+        ("BTW-nummer", "btw_nummer"), ("Échéance", "echeance"), ("invoice_number", "invoice_number"),
+    ])
+    func headerFolding(_ raw: String, _ folded: String) {
+        #expect(foldHeader(raw) == folded)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import Ingest
+import Ledger
+import Store
+import Testing
+
+/// The fixtures folder beside this file.
+let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+
+func fixture(_ name: String) -> String { (fixtures as NSString).appendingPathComponent(name) }
+
+/// A fresh workspace-like folder with a migrated database, removed by the caller's `defer`.
+final class TestLedger {
+    let dir: String
+    let store: LedgerStore
+    var diagnostics: [Diagnostic] = []
+
+    init() throws {
+        dir = NSTemporaryDirectory() + "relance-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        store = try LedgerStore(path: dir + "/relance.sqlite")
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
+    var rejectsDir: String { dir + "/rejects" }
+
+    /// Writes a file in the test folder and returns its path.
+    func write(_ name: String, _ bytes: [UInt8]) -> String {
+        let p = dir + "/" + name
+        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        return p
+    }
+
+    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
+
+    @discardableResult
+    func ingest(_ kind: IngestKind, _ files: [String], asOf: String = "2026-11-21", mapping: Mapping? = nil,
+                snapshot: Bool = false, dryRun: Bool = false) throws -> [FileSummary] {
+        var o = IngestOptions(kind: kind, asOf: Day(iso: asOf)!)
+        o.mapping = mapping
+        o.snapshot = snapshot
+        o.dryRun = dryRun
+        o.rejectsDirectory = rejectsDir
+        var seen: [Diagnostic] = []
+        let result = try Ingestor.run(store: store, files: files, options: o, now: { Date(timeIntervalSince1970: 1_795_000_000) }) {
+            seen.append($0)
+        }
+        diagnostics += seen
+        return result
+    }
+
+    func errors(rule: String) -> [Diagnostic] { diagnostics.filter { $0.rule == rule && $0.severity == .error } }
+
+    func invoice(_ number: String) throws -> InvoiceRecord? {
+        try store.pool.read { db in try InvoiceRecord.filter(Column("invoice_number") == number).fetchOne(db) }
+    }
+
+    func debtor(_ key: String) throws -> DebtorRecord? {
+        try store.pool.read { db in try DebtorRecord.filter(Column("debtor_key") == key).fetchOne(db) }
+    }
+
+    func count(_ sql: String) throws -> Int { try store.pool.read { db in try Int.fetchOne(db, sql: sql) ?? 0 } }
+
+    /// Debtors K001–K005 from the Dutch fixture.
+    func withDebtors() throws -> TestLedger {
+        try ingest(.debtors, [fixture("debtors-nl.csv")])
+        diagnostics.removeAll()
+        return self
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@Suite struct CLITests {
+    @Test(arguments: [
+        (["--help"], "help.txt"), (["ingest", "invoices", "--help"], "help-ingest-invoices.txt"),
+        (["init", "--help"], "help-init.txt"),
+    ])
+    func helpTextIsPinned(_ args: [String], _ golden: String) throws {
+        let r = try CLI.run(args)
+        #expect(r.status == 0)
+        try CLI.assertGolden(r.stdout, golden)
+    }
+
+    @Test func ingestTranscript() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = dir + "/ws"
+        #expect(try CLI.run(["init", ws]).status == 0)
+        let debtors = try CLI.run(["ingest", "debtors", CLI.fixtures + "/debtors-nl.csv", "--as-of", "2026-11-21"], env: ["RELANCE_WORKSPACE": ws])
+        #expect(debtors.status == 0)
+        #expect(debtors.stdout == "debtors-nl.csv: read 5, imported 5, updated 0, unchanged 0, rejected 0\n")
+        #expect(debtors.stderr == "debtors-nl.csv:1:12: warning: [unknown-column] column \"Segment\" is not used\n")
+
+        let bad = try CLI.run(["ingest", "invoices", "--workspace", ws, CLI.fixtures + "/invoices-bad.csv", "--as-of", "2026-11-21"])
+        #expect(bad.status == 65)
+        #expect(bad.stdout.hasPrefix("invoices-bad.csv: read 12, imported 2, updated 0, unchanged 0, rejected 10\n"))
+        #expect(bad.stdout.contains("rejected rows kept verbatim in \(ws)/rejects/invoices-bad.csv.rejects.csv"))
+        try CLI.assertGolden(bad.stderr, "ingest-invoices-bad.stderr")
+
+        let json = try CLI.run(["ingest", "invoices", "--workspace", ws, "--format", "json", CLI.fixtures + "/invoices-en.csv", CLI.fixtures + "/invoices-bad.csv"])
+        #expect(json.status == 65)
+        let lines = json.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        for line in lines {
+            let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(Set(obj?.keys.map { $0 } ?? []) == ["file", "read", "imported", "updated", "unchanged", "rejected"])
+        }
+        #expect(lines[0] == #"{"file":"invoices-en.csv","read":3,"imported":3,"updated":0,"unchanged":0,"rejected":0}"#)
+        #expect(lines[1] == #"{"file":"invoices-bad.csv","read":12,"imported":0,"updated":0,"unchanged":2,"rejected":10}"#)
+
+        let again = try CLI.run(["ingest", "debtors", "--workspace", ws, CLI.fixtures + "/debtors-nl.csv"])
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("nothing changed: every row was already in the ledger"))
+
+        let runs = try CLI.run(["runs", "list", "--workspace", ws])
+        #expect(runs.stdout.split(separator: "\n").count == 4)
+        #expect(runs.stdout.contains("rejected\t65\tingest invoices"))
+    }
+
+    @Test func exitCodes() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = dir + "/ws"
+        #expect(try CLI.run(["init", ws]).status == 0)
+        #expect(try CLI.run(["init", ws]).status == 73)  // refuses to overwrite
+        #expect(try CLI.run(["status", "--workspace", dir]).status == 64)  // not a workspace
+        #expect(try CLI.run(["ingest", "debtors", "--workspace", ws, dir + "/missing.csv"]).status == 66)
+        #expect(try CLI.run(["ingest", "debtors", "--workspace", ws, "--snapshot", CLI.fixtures + "/debtors-nl.csv"]).status == 64)
+        #expect(try CLI.run(["ingest", "invoices", "--workspace", ws, "--as-of", "2026-13-01", CLI.fixtures + "/invoices-en.csv"]).status == 64)
+        #expect(try CLI.run(["frobnicate"]).status == 64)
+        let badMapping = dir + "/m.toml"
+        try "delimiter = \"#\"\n".write(toFile: badMapping, atomically: true, encoding: .utf8)
+        let m = try CLI.run(["ingest", "invoices", "--workspace", ws, "--mapping", badMapping, CLI.fixtures + "/invoices-en.csv"])
+        #expect(m.status == 78)
+        #expect(m.stderr.contains("m.toml:1:0: error: [mapping] delimiter"))
+        try "config_version = 1\n[defaults]\nlanguage = \"xx\"\n".write(toFile: ws + "/relance.toml", atomically: true, encoding: .utf8)
+        let c = try CLI.run(["config", "check", "--workspace", ws])
+        #expect(c.status == 78 && c.stderr.contains("relance.toml:3:0: error: [config] defaults.language"))
+    }
+
+    @Test func statusAfterDemoLikeIngest() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(try CLI.run(["init", "ws"], cwd: dir).status == 0)
+        let ws = dir + "/ws"
+        _ = try CLI.run(["ingest", "debtors", CLI.fixtures + "/debtors-nl.csv"], cwd: ws)
+        _ = try CLI.run(["ingest", "invoices", CLI.fixtures + "/invoices-fr-cp1252.csv", "--as-of", "2026-11-21"], cwd: ws)
+        let s = try CLI.run(["status", "--as-of", "2026-11-21"], cwd: ws)
+        #expect(s.status == 0)
+        #expect(s.stdout.contains("Debtors: 5 (1 on hold)"))
+        #expect(s.stdout.contains("EUR: 3 open invoices, 2784.55 open; 3 overdue, 2784.55; 1 open credit notes, -120.00"))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+import Testing
+
+@Suite struct StoreTests {
+    func temp() -> String { NSTemporaryDirectory() + "relance-store-" + UUID().uuidString + ".sqlite" }
+
+    @Test func opensWithWALForeignKeysAndOwnerOnlyFile() throws {
+        let path = temp()
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try LedgerStore(path: path)
+        let (mode, fk) = try store.pool.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
+        }
+        #expect(mode == "wal" && fk == 1)
+        let perms = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
+        #expect(perms?.intValue == 0o600)
+        #expect(try store.appliedMigrations() == ["0001-ledger"])
+        #expect(try store.migrate().isEmpty)
+    }
+
+    @Test func schemaRefusesWhatTheLedgerMustNeverHold() throws {
+        let path = temp()
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try LedgerStore(path: path)
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO debtor (id, debtor_key, name, kind, language, country, content_hash) VALUES (1, 'D', 'N', 'b2b', 'nl', 'BE', 0)")
+            let insert = """
+                INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, closed_reason, content_hash)
+                VALUES (?, ?, ?, ?, ?, 'EUR', ?, ?, ?, ?, 0)
+                """
+            try db.execute(sql: insert, arguments: ["OK", 1, "invoice", "2026-01-01", "2026-01-31", 100, 100, "open", nil])
+            // Unknown debtor, negative open on an invoice, due before issue, closed without a reason, duplicate number.
+            let bad: [StatementArguments] = [
+                ["X1", 2, "invoice", "2026-01-01", "2026-01-31", 100, 100, "open", nil],
+                ["X2", 1, "invoice", "2026-01-01", "2026-01-31", 100, -1, "open", nil],
+                ["X3", 1, "invoice", "2026-02-01", "2026-01-31", 100, 100, "open", nil],
+                ["X4", 1, "invoice", "2026-01-01", "2026-01-31", 100, 0, "closed", nil],
+                ["OK", 1, "invoice", "2026-01-01", "2026-01-31", 100, 100, "open", nil],
+                ["X5", 1, "credit_note", "2026-01-01", "2026-01-31", 100, 100, "open", nil],
+            ]
+            for args in bad {
+                #expect(throws: DatabaseError.self) { try db.execute(sql: insert, arguments: args) }
+            }
+        }
+    }
+
+    @Test func runLedgerRecordsOutcome() throws {
+        let path = temp()
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try LedgerStore(path: path)
+        let ledger = RunLedger(store: store)
+        let id = try ledger.begin(command: "ingest invoices", asOf: "2026-11-21", at: Date(timeIntervalSince1970: 0))
+        try ledger.finish(id: id, outcome: "rejected", exitCode: 65, summary: "[]", at: Date(timeIntervalSince1970: 1.5))
+        let r = try #require(try ledger.recent(limit: 1).first)
+        #expect(r.command == "ingest invoices" && r.outcome == "rejected" && r.exitCode == 65)
+        #expect(r.startedAt == "1970-01-01T00:00:00.000Z" && r.finishedAt == "1970-01-01T00:00:01.500Z")
+    }
+}
