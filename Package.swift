@@ -4,6 +4,16 @@
 // between stages, one library per stage, and a thin `relance` executable over them.
 import PackageDescription
 
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let sqlite = Target.Dependency.product(name: "GRDBSQLite", package: "GRDB.swift")
+let toml = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// A stage library: reads and writes the ledger through the store, never another stage.
+func stage(_ name: String) -> Target {
+    .target(name: name, dependencies: ["Ledger", "Store"], exclude: ["README.md"])
+}
+
 let package = Package(
     name: "Relance",
     platforms: [.macOS(.v14)],
@@ -17,59 +27,25 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
-        .target(name: "Ledger"),
-        .target(
-            name: "Store",
-            dependencies: [
-                "Ledger",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            ]
-        ),
-        .target(
-            name: "Ingest",
-            dependencies: [
-                "Ledger", "Store",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
-            ]
-        ),
-        .target(
-            name: "Workspace",
-            dependencies: ["Ledger", .product(name: "TOMLKit", package: "TOMLKit")]
-        ),
-        .target(name: "Forecast", dependencies: ["Ledger", "Store"]),
-        .target(name: "Dunning", dependencies: ["Ledger", "Store"]),
-        .target(name: "Outbox", dependencies: ["Ledger", "Store"]),
-        .target(name: "Billing", dependencies: ["Ledger", "Store"]),
-        .target(name: "Reports", dependencies: ["Ledger", "Store"]),
+        .target(name: "Ledger", exclude: ["README.md"]),
+        .target(name: "Store", dependencies: ["Ledger", grdb, sqlite], exclude: ["README.md"]),
+        .target(name: "Workspace", dependencies: ["Ledger", toml], exclude: ["README.md"]),
+        .target(name: "Ingest", dependencies: ["Ledger", "Store", grdb, sqlite, toml], exclude: ["README.md"]),
+        stage("Forecast"),
+        stage("Dunning"),
+        stage("Outbox"),
+        stage("Billing"),
+        stage("Reports"),
         .executableTarget(
             name: "relance",
-            dependencies: [
-                "Ledger", "Store", "Ingest", "Workspace",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
-            ]
+            dependencies: ["Ledger", "Store", "Ingest", "Workspace", argumentParser, grdb],
+            exclude: ["README.md"]
         ),
-        .executableTarget(
-            name: "relance-gen",
-            dependencies: [
-                "Ledger",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
-        ),
+        .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
-        .testTarget(
-            name: "StoreTests",
-            dependencies: ["Ledger", "Store", .product(name: "GRDB", package: "GRDB.swift")]
-        ),
-        .testTarget(
-            name: "IngestTests",
-            dependencies: ["Ledger", "Store", "Ingest", .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["Fixtures"]
-        ),
+        .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

@@ -68,7 +68,8 @@ struct FileFormat {
     /// Returns nil when the sample shows none or both.
     static func detectDecimal(sampleAmounts: [[UInt8]]) -> DecimalSeparator? {
         var evidence = Set<DecimalSeparator>()
-        for v in sampleAmounts {
+        // Only values that read as amounts count: a stray "12,3O" must not tip the file.
+        for v in sampleAmounts where (try? AmountParser.parse(utf8: v, currency: .eur, decimal: nil).get()) != nil {
             let seps = v.enumerated().filter { $0.element == 0x2C || $0.element == 0x2E }
             guard let last = seps.last else { continue }
             let kinds = Set(seps.map(\.element))

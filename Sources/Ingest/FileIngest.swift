@@ -108,7 +108,7 @@ struct FileIngest {
                 if let rejectsPath, !options.dryRun {
                     if rejects == nil {
                         rejects = try RejectsWriter(path: rejectsPath, rawHeader: format.rawHeader,
-                                                    delimiter: format.delimiter, encoding: format.encoding)
+                                                    delimiter: format.delimiter, encoding: format.encoding, byteOrderMark: format.hasBOM)
                     }
                     rejects?.write(line: record.line, reasons: errors.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "),
                                    raw: record.raw)

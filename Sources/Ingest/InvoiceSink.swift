@@ -4,11 +4,9 @@ import Ledger
 
 /// Invoices and credit notes: validation and upsert by `invoice_number`.
 ///
-/// The stored open amount is the lower of what the export says is open and what remains after
-/// the payments Relance has allocated (`amount − allocated`), so a payment seen by Relance but
-/// not yet booked in the accounting system is never claimed again, and a reminder never asks
-/// for more than either source says is due. An export that repeats the open amount it gave
-/// last time leaves the open amount as Relance's allocations since then made it.
+/// The stored open amount follows one rule (`OpenAmount`): the lower of what the export says is
+/// open and what the allocated payments leave, so a reminder never asks for more than either
+/// source says is due, and a payment booked in the accounting system is not counted twice.
 struct InvoiceSink: RowSink {
     let db: Database
     let asOf: Day
@@ -28,8 +26,8 @@ struct InvoiceSink: RowSink {
         find = try FastStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
         insert = try FastStatement(db, """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
-              reported_open_minor, open_minor, structured_reference, description, disputed, status, closed_reason,
-              closed_on, source, content_hash, created_batch_id, updated_batch_id)
+              reported_open_minor, reported_as_of, open_minor, structured_reference, description, disputed, status,
+              closed_reason, source, content_hash, created_batch_id, updated_batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?, ?)
             """)
     }
@@ -60,11 +58,8 @@ struct InvoiceSink: RowSink {
             return h.signed
         }
 
-        /// The open amount given the total already allocated from payments.
-        func open(allocated: Int64) -> Int64 {
-            if type == "credit_note" { return reportedOpen ?? amount }
-            return min(reportedOpen ?? amount, max(0, amount - allocated))
-        }
+        /// The open amount of a new invoice (no allocations yet); see `OpenAmount`.
+        var initialOpen: Int64 { reportedOpen ?? amount }
     }
 
     func key(of row: inout InputRow) -> String? { row.text(.invoiceNumber) }
@@ -158,43 +153,38 @@ struct InvoiceSink: RowSink {
             return .updated
         }
         find.reset()
-        let open = v.open(allocated: 0)
+        let open = v.initialOpen
         insert.bind(1, v.number); insert.bind(2, v.debtorID); insert.bind(3, v.type)
         insert.bind(4, v.issue.description); insert.bind(5, v.due.description); insert.bind(6, v.currency.code)
-        insert.bind(7, v.amount); insert.bind(8, v.reportedOpen); insert.bind(9, open); insert.bind(10, v.reference)
-        insert.bind(11, v.description); insert.bind(12, v.disputed)
-        insert.bind(13, open == 0 ? "closed" : "open"); insert.bind(14, open == 0 ? "paid" : nil)
-        insert.bind(15, open == 0 ? asOf.description : nil); insert.bind(16, hash); insert.bind(17, batch)
-        insert.bind(18, batch)
+        insert.bind(7, v.amount); insert.bind(8, v.reportedOpen); insert.bind(9, v.reportedOpen == nil ? nil : asOf.description)
+        insert.bind(10, open); insert.bind(11, v.reference); insert.bind(12, v.description); insert.bind(13, v.disputed)
+        // Settled before it reached Relance: closed on a day the export does not tell.
+        insert.bind(14, open == 0 ? "closed" : "open"); insert.bind(15, open == 0 ? "paid" : nil)
+        insert.bind(16, hash); insert.bind(17, batch); insert.bind(18, batch)
         try insert.run()
         return .imported
     }
 
     private func update(id: Int64, _ v: Values, hash: Int64, batch: Int64) throws {
         let old = try Row.fetchOne(db, sql: "SELECT * FROM invoice WHERE id = ?", arguments: [id])!
-        let allocated = try Int64.fetchOne(
-            db, sql: "SELECT COALESCE(SUM(amount_minor), 0) FROM payment_allocation WHERE invoice_id = ?", arguments: [id]) ?? 0
-        // An export that repeats the open amount it gave last time says nothing new about payments:
-        // keep what the allocations since then made of it.
-        let sameReport = v.reportedOpen != nil && v.reportedOpen == (old["reported_open_minor"] as Int64?)
-            && v.amount == (old["amount_minor"] as Int64)
-        let open = sameReport ? (old["open_minor"] as Int64) : v.open(allocated: allocated)
-        let wasOpen = (old["status"] as String) == "open"
-        let status = open == 0 ? "closed" : "open"
-        let closedReason: String? = open == 0 ? (wasOpen ? "paid" : (old["closed_reason"] as String?)) : nil
-        let closedOn: String? = open == 0 ? (wasOpen ? asOf.description : (old["closed_on"] as String?)) : nil
         try db.execute(sql: """
-            UPDATE invoice SET debtor_id = ?, type = ?, issue_date = ?, due_date = ?, currency = ?, amount_minor = ?,
-              reported_open_minor = ?, open_minor = ?, structured_reference = ?, description = ?, disputed = ?,
-              status = ?, closed_reason = ?, closed_on = ?, content_hash = ?, updated_batch_id = ? WHERE id = ?
-            """, arguments: [v.debtorID, v.type, v.issue.description, v.due.description, v.currency.code, v.amount,
-                             v.reportedOpen, open, v.reference, v.description, v.disputed, status, closedReason,
-                             closedOn, hash, batch, id])
+            UPDATE invoice SET reported_open_minor = ?1,
+              reported_as_of = CASE WHEN ?1 IS NULL THEN NULL
+                WHEN reported_open_minor IS ?1 AND reported_as_of IS NOT NULL THEN reported_as_of ELSE ?2 END,
+              structured_reference = ?3, description = ?4, disputed = ?5, content_hash = ?6, updated_batch_id = ?7,
+              debtor_id = ?8, type = ?9, issue_date = ?10, due_date = ?11, currency = ?12, amount_minor = ?13
+            WHERE id = ?14
+            """, arguments: [v.reportedOpen, asOf.description, v.reference, v.description, v.disputed, hash, batch,
+                             v.debtorID, v.type, v.issue.description, v.due.description, v.currency.code, v.amount, id])
+        try OpenAmount.refresh(db, invoiceID: id, closedOn: nil)
+        let now = try Row.fetchOne(db, sql: "SELECT open_minor, status FROM invoice WHERE id = ?", arguments: [id])!
+        let wasOpen = (old["status"] as String) == "open"
+        let isOpen = (now["status"] as String) == "open"
         var oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
         oldFields.append(("open_minor", textValue(old, "open_minor")))
         oldFields.append(("status", textValue(old, "status")))
-        let newFields = v.fields + [("open_minor", String(open)), ("status", status)]
-        let change = wasOpen == (status == "open") ? "update" : (status == "open" ? "reopen" : "close")
+        let newFields = v.fields + [("open_minor", textValue(now, "open_minor")), ("status", textValue(now, "status"))]
+        let change = wasOpen == isOpen ? "update" : (isOpen ? "reopen" : "close")
         try recordChange(db, batch: batch, entity: "invoice", key: v.number, change: change, old: oldFields, new: newFields)
     }
 

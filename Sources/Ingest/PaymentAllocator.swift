@@ -5,7 +5,7 @@ import Ledger
 ///
 /// Order of confidence: the invoice number the payment names; else the structured reference
 /// (oldest due first among invoices sharing it); else, for a payment that names only its debtor,
-/// the debtor's open invoices oldest due first. A reference that names an unknown invoice leaves
+/// the debtor's open undisputed invoices oldest due first. A reference that names an unknown invoice leaves
 /// the payment unapplied (it is retried after later ingests) rather than guessing through the
 /// debtor; what is left after the invoice is settled stays unapplied as an overpayment.
 struct PaymentAllocator {
@@ -22,37 +22,47 @@ struct PaymentAllocator {
     }
 
     /// Allocates what remains of a payment; returns the unapplied remainder and why.
+    ///
+    /// A payment that names its invoice (by number or structured reference) is applied up to what
+    /// the invoice still lacks (`amount − allocated`), whether or not the export already shows the
+    /// invoice as settled: the export's open amount already reflects the payments its system has
+    /// booked, so the payment is recorded (its date matters to the forecast) without being counted
+    /// twice. A payment that names only its debtor goes to its open undisputed invoices, oldest due
+    /// first.
     func allocate(_ p: Payment, batch: Int64) throws -> (unapplied: Int64, reason: String?) {
         var remaining = p.remaining
-        var candidates: [(id: Int64, open: Int64, currency: String)] = []
+        var candidates: [(id: Int64, capacity: Int64, currency: String)] = []
         let rule: String
         var reason: String? = nil
+        let lacking = """
+            SELECT id, amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocation a WHERE a.invoice_id = invoice.id), 0),
+              currency FROM invoice
+            """
         if let number = p.invoiceNumber {
             rule = "invoice_number"
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT id, open_minor, currency, status, type FROM invoice WHERE invoice_number = ?
-                """, arguments: [number])
-            if let r = rows.first {
-                if r["status"] == "open" && r["type"] == "invoice" { candidates = [(r[0], r[1], r[2])] }
-                else { reason = "invoice \(number) is not open" }
-            } else { reason = "invoice \(number) is not in the ledger" }
+            candidates = try Row.fetchAll(db, sql: lacking + " WHERE invoice_number = ? AND type = 'invoice'", arguments: [number])
+                .map { ($0[0], $0[1], $0[2]) }
+            if candidates.isEmpty {
+                let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)", arguments: [number]) ?? false
+                reason = known ? "\(number) is a credit note" : "invoice \(number) is not in the ledger"
+            }
         } else if let ref = p.reference {
             rule = "structured_reference"
-            candidates = try Row.fetchAll(db, sql: """
-                SELECT id, open_minor, currency FROM invoice
-                WHERE structured_reference = ? AND status = 'open' AND type = 'invoice' ORDER BY due_date, id
+            candidates = try Row.fetchAll(db, sql: lacking + """
+                 WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id
                 """, arguments: [ref]).map { ($0[0], $0[1], $0[2]) }
-            if candidates.isEmpty {
-                let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE structured_reference = ?)", arguments: [ref]) ?? false
-                reason = known ? "the invoice with this reference is not open" : "no invoice has this structured reference"
-            }
+            if candidates.isEmpty { reason = "no invoice has this structured reference" }
         } else if let debtor = p.debtorKey {
             rule = "debtor_oldest_first"
             candidates = try Row.fetchAll(db, sql: """
                 SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor d ON d.id = i.debtor_id
-                WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' ORDER BY i.due_date, i.id
+                WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
+                ORDER BY i.due_date, i.id
                 """, arguments: [debtor]).map { ($0[0], $0[1], $0[2]) }
-            if candidates.isEmpty { reason = "debtor \(debtor) has no open invoice" }
+            if candidates.isEmpty {
+                let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)", arguments: [debtor]) ?? false
+                reason = known ? "debtor \(debtor) has no open undisputed invoice" : "debtor \(debtor) is not in the ledger"
+            }
         } else {
             return (remaining, "the payment names no invoice, reference or debtor")
         }
@@ -61,18 +71,12 @@ struct PaymentAllocator {
                 reason = "currency \(p.currency) differs from the invoice's \(c.currency)"
                 continue
             }
-            let amount = min(remaining, c.open)
+            let amount = min(remaining, c.capacity)
             guard amount > 0 else { continue }
             try db.execute(sql: """
                 INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [p.id, c.id, amount, rule, batch])
-            try db.execute(sql: """
-                UPDATE invoice SET open_minor = open_minor - ?1,
-                  status = CASE WHEN open_minor - ?1 = 0 THEN 'closed' ELSE 'open' END,
-                  closed_reason = CASE WHEN open_minor - ?1 = 0 THEN 'paid' ELSE NULL END,
-                  closed_on = CASE WHEN open_minor - ?1 = 0 THEN ?2 ELSE NULL END
-                WHERE id = ?3
-                """, arguments: [amount, p.date, c.id])
+            try OpenAmount.refresh(db, invoiceID: c.id, closedOn: p.date)
             remaining -= amount
         }
         if remaining > 0 && reason == nil { reason = candidates.isEmpty ? "nothing to apply it to" : "overpayment" }
@@ -83,13 +87,10 @@ struct PaymentAllocator {
     func reverse(paymentID: Int64) throws {
         let allocations = try Row.fetchAll(
             db, sql: "SELECT invoice_id, amount_minor FROM payment_allocation WHERE payment_id = ?", arguments: [paymentID])
-        for a in allocations {
-            try db.execute(sql: """
-                UPDATE invoice SET open_minor = open_minor + ?1, status = 'open', closed_reason = NULL, closed_on = NULL
-                WHERE id = ?2
-                """, arguments: [a[1] as Int64, a[0] as Int64])
-        }
         try db.execute(sql: "DELETE FROM payment_allocation WHERE payment_id = ?", arguments: [paymentID])
+        for a in allocations {
+            try OpenAmount.refresh(db, invoiceID: a[0], closedOn: nil)
+        }
     }
 
     /// Tries again every unapplied payment that names an invoice or reference: the invoice may
@@ -110,5 +111,43 @@ struct PaymentAllocator {
                                arguments: [left, reason, p.id])
             }
         }
+    }
+}
+
+/// The one rule for an invoice's open amount, applied after every change to the invoice or its
+/// allocations.
+///
+/// An export's open amount `R` is a snapshot of the accounting system on the day it was first
+/// reported (`reported_as_of`; an export repeating the same `R` tells nothing new). Payments dated
+/// up to that day are taken as already reflected in `R` — they can only show that `R` is too high
+/// (`amount − allocated` lower) — and payments dated after it are taken off `R`:
+/// `open = max(0, min(R, amount − allocated before) − allocated after)`. Without an export open
+/// amount, `open = amount − allocated`. A credit note's open amount is what the export reports; an
+/// invoice closed as settled outside Relance stays at zero. Status and closing follow the amount;
+/// an invoice closed by its payments is closed on the latest payment's day.
+enum OpenAmount {
+    static func refresh(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
+        try db.execute(sql: """
+            UPDATE invoice SET open_minor = CASE
+                WHEN closed_reason = 'settled_outside' THEN 0
+                WHEN type = 'credit_note' THEN COALESCE(reported_open_minor, amount_minor)
+                WHEN reported_open_minor IS NULL THEN MAX(0, amount_minor
+                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a WHERE a.invoice_id = invoice.id))
+                ELSE MAX(0, MIN(reported_open_minor, amount_minor
+                    - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+                       WHERE a.invoice_id = invoice.id AND p.payment_date <= invoice.reported_as_of))
+                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+                     WHERE a.invoice_id = invoice.id AND p.payment_date > invoice.reported_as_of))
+              END
+            WHERE id = ?
+            """, arguments: [invoiceID])
+        try db.execute(sql: """
+            UPDATE invoice SET status = CASE WHEN open_minor = 0 THEN 'closed' ELSE 'open' END,
+              closed_reason = CASE WHEN open_minor = 0 THEN COALESCE(closed_reason, 'paid') ELSE NULL END,
+              closed_on = CASE WHEN open_minor <> 0 THEN NULL
+                WHEN ?1 IS NULL THEN closed_on
+                WHEN closed_on IS NULL OR closed_on < ?1 THEN ?1 ELSE closed_on END
+            WHERE id = ?2
+            """, arguments: [closedOn, invoiceID])
     }
 }

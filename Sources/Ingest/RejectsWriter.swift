@@ -3,7 +3,7 @@ import Foundation
 /// Writes the rows an ingest refused, verbatim, to `rejects/<file name>.rejects.csv`: the original
 /// header and each refused record exactly as it stood in the file, preceded by two columns
 /// `rejected_line` and `rejected_reason`. The file keeps the input's delimiter and encoding, so it
-/// can be corrected and ingested again (the two extra columns are ignored with a warning).
+/// can be corrected and ingested again (a UTF-8 input's byte-order mark is kept, for Excel) (the two extra columns are ignored with a warning).
 final class RejectsWriter {
     let path: String
     private let handle: FileHandle
@@ -11,7 +11,7 @@ final class RejectsWriter {
     private let asciiOnly: Bool
     private var buffer: [UInt8] = []
 
-    init(path: String, rawHeader: [UInt8], delimiter: UInt8, encoding: TextEncoding) throws {
+    init(path: String, rawHeader: [UInt8], delimiter: UInt8, encoding: TextEncoding, byteOrderMark: Bool) throws {
         self.path = path
         self.delimiter = delimiter
         self.asciiOnly = encoding != .utf8
@@ -21,6 +21,7 @@ final class RejectsWriter {
             let h = FileHandle(forWritingAtPath: path)
         else { throw CSVFileError(line: 0, rule: "cannot-write", message: "cannot create \(path)") }
         self.handle = h
+        if byteOrderMark { buffer.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
         buffer.append(contentsOf: "rejected_line".utf8)
         buffer.append(delimiter)
         buffer.append(contentsOf: "rejected_reason".utf8)

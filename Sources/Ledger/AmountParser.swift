@@ -120,8 +120,9 @@ public enum AmountParser {
         }
         if sign == .open && !closed { return fail("an opening parenthesis without its closing one") }
         let body = t[lo..<hi]
-        guard !body.isEmpty, body.allSatisfy({ $0.isDigit || $0.isSeparator }) else { return fail("not a number") }
-        guard body.contains(where: \.isDigit) else { return fail("not a number") }
+        guard body.contains(where: \.isDigit), body.allSatisfy({ $0.isDigit || $0.isSeparator }) else {
+            return fail("not a number")
+        }
         // A space may only stand between two digits.
         for i in body.indices where t[i] == .space {
             guard i > lo, i < hi - 1, t[i - 1].isDigit, t[i + 1].isDigit else {
@@ -150,17 +151,14 @@ public enum AmountParser {
                     decimalIndex = positions[0]
                 }
             } else if positions.count == 1 {
-                let p = positions[0]
-                // Both readings valid: a thousands group (which needs exactly three digits after
-                // a short head and nothing else grouping) and decimals.
-                if hi - p - 1 == 3, !body.contains(where: { $0 == .space || $0 == .apostrophe }),
-                    isValidGrouping(t[lo..<hi]), t[(p + 1)..<hi].allSatisfy(\.isDigit)
-                {
+                // Ambiguous when the whole text also reads as one regular thousands group
+                // (a head of 1–3 digits not starting with 0, then exactly three digits).
+                if isValidGrouping(body) {
                     return fail(
                         "ambiguous: \(kind.rawValue) followed by three digits can be a thousands separator or decimals; set decimal_separator in a --mapping file",
                         ambiguous: true)
                 }
-                decimalIndex = p
+                decimalIndex = positions[0]
             }
         }
 

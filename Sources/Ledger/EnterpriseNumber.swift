@@ -28,7 +28,7 @@ public struct EnterpriseNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses and validates.
     public init(parsing text: some StringProtocol) throws(Problem) {
-        var s = Substring(text.uppercased()).trimmingASCIISpaces()
+        var s = Substring(asciiUppercased(text, droppingSpaces: false)).trimmingASCIISpaces()
         if s.hasPrefix("BE") { s = s.dropFirst(2) }
         var d = ""
         for ch in s.unicodeScalars {

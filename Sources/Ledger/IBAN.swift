@@ -37,7 +37,7 @@ public struct IBAN: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses and validates (spaces ignored, case-insensitive).
     public init(parsing text: some StringProtocol) throws(Problem) {
-        let s = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != " " })).uppercased()
+        let s = asciiUppercased(text, droppingSpaces: true)
         let u = Array(s.utf8)
         guard u.count >= 5, u.count <= 34, isUpper(u[0]), isUpper(u[1]), isDigit(u[2]), isDigit(u[3]),
             u.allSatisfy({ isDigit($0) || isUpper($0) })

@@ -15,7 +15,7 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
 
     /// A currency from its code (case-insensitive); nil unless three ASCII letters.
     public init?(code raw: some StringProtocol) {
-        let up = raw.uppercased()
+        let up = asciiUppercased(raw, droppingSpaces: false)
         guard up.utf8.count == 3, up.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
         self.code = up
         self.minorDigits = Currency.zeroDecimal.contains(up) ? 0 : (Currency.threeDecimal.contains(up) ? 3 : 2)

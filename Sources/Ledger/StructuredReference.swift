@@ -98,7 +98,7 @@ public struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses and validates (spaces ignored, case-insensitive).
     public init(parsing text: some StringProtocol) throws(Problem) {
-        let s = String(String.UnicodeScalarView(text.unicodeScalars.filter { $0 != " " })).uppercased()
+        let s = asciiUppercased(text, droppingSpaces: true)
         let u = Array(s.utf8)
         guard u.count >= 5, u.count <= 25, u[0] == 82, u[1] == 70, isDigit(u[2]), isDigit(u[3]),
             u[4...].allSatisfy({ isDigit($0) || isUpper($0) })
@@ -114,7 +114,7 @@ public struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
 
     /// Builds an RF reference for a payload of 1–21 letters or digits.
     public init?(payload: some StringProtocol) {
-        let p = payload.uppercased()
+        let p = asciiUppercased(payload, droppingSpaces: false)
         guard (1...21).contains(p.utf8.count),
             p.utf8.allSatisfy({ isDigit($0) || isUpper($0) }),
             let r = mod97(p + "RF00")

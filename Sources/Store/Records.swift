@@ -124,6 +124,8 @@ public struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     public var currency: String
     public var amountMinor: Int64
     public var reportedOpenMinor: Int64?
+    /// As-of day of the export that last changed `reportedOpenMinor`.
+    public var reportedAsOf: String?
     public var openMinor: Int64
     public var structuredReference: String?
     public var description: String?
@@ -139,7 +141,7 @@ public struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     enum CodingKeys: String, CodingKey {
         case id, invoiceNumber = "invoice_number", debtorId = "debtor_id", type
         case issueDate = "issue_date", dueDate = "due_date", currency, amountMinor = "amount_minor"
-        case reportedOpenMinor = "reported_open_minor", openMinor = "open_minor"
+        case reportedOpenMinor = "reported_open_minor", reportedAsOf = "reported_as_of", openMinor = "open_minor"
         case structuredReference = "structured_reference", description, disputed, status
         case closedReason = "closed_reason", closedOn = "closed_on", source, contentHash = "content_hash"
         case createdBatchId = "created_batch_id", updatedBatchId = "updated_batch_id"

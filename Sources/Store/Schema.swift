@@ -79,6 +79,7 @@ public enum Schema {
               currency TEXT NOT NULL,
               amount_minor INTEGER NOT NULL,
               reported_open_minor INTEGER,
+              reported_as_of TEXT,
               open_minor INTEGER NOT NULL,
               structured_reference TEXT,
               description TEXT,

@@ -8,6 +8,7 @@ struct DayTable {
     let first: Day
     /// Number of days in the table.
     let count: Int
+    /// Ten bytes per day, in order.
     private let text: [UInt8]
 
     /// A table covering `first...last`.

@@ -26,8 +26,11 @@ struct DebtorWriter {
     /// Every twentieth debtor is a large company account that receives a share of all invoices.
     static func isKeyAccount(_ index: Int) -> Bool { index % 20 == 0 }
 
+    /// The debtor stream of the seed.
     private var rng: Xoshiro
+    /// Digits after `D`.
     private let idWidth: Int
+    /// The name being built, reused across rows.
     private var scratch: [UInt8] = []
     /// A random start so that VAT numbers differ between seeds; see ``writeVAT(index:to:)``.
     private let vatOffset: Int
@@ -44,6 +47,7 @@ struct DebtorWriter {
         return profiles
     }
 
+    /// A writer for `count` debtors of `seed`.
     private init(seed: UInt64, count: Int) {
         rng = Xoshiro(seed: seed, stream: 1)
         idWidth = DebtorWriter.idWidth(count: count)
@@ -210,6 +214,7 @@ struct DebtorWriter {
             spread: UInt8(spread), structuredReferencePercent: UInt8(percent))
     }
 
+    /// Column values and fixed pieces, as bytes.
     private static let b2b: [UInt8] = Array("b2b".utf8)
     private static let b2c: [UInt8] = Array("b2c".utf8)
     private static let vatPrefix: [UInt8] = Array("BE0".utf8)

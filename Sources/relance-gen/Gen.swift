@@ -5,6 +5,7 @@ import Ledger
 /// `relance-gen`: deterministic canonical Relance CSV files for benchmarks at scale.
 @main
 struct RelanceGen: ParsableCommand {
+    /// Name, abstract and discussion for `--help`.
     static let configuration = CommandConfiguration(
         commandName: "relance-gen",
         abstract: "Write deterministic debtors, invoices and payments CSV files for benchmarks.",
@@ -47,6 +48,7 @@ struct RelanceGen: ParsableCommand {
     /// A count times ``scale``, rounded to the nearest whole number.
     func scaled(_ n: Int) -> Int { Int((Double(n) * scale).rounded()) }
 
+    /// Refuses impossible counts, scales and days before anything is written.
     func validate() throws {
         guard scale.isFinite, scale > 0, scale <= 10_000 else {
             throw ValidationError("--scale must be a number above 0 and at most 10000.")
@@ -66,12 +68,13 @@ struct RelanceGen: ParsableCommand {
         }
     }
 
+    /// Writes the four files and prints the summary.
     func run() throws {
         guard let asOfDay else { throw ValidationError("--as-of must be a day written YYYY-MM-DD.") }
         try SelfCheck.run()
         let clock = ContinuousClock()
         let start = clock.now
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try makeDirectories(out)
 
         let debtorsFile = try OutputFile(path: path("debtors.csv"), header: DebtorWriter.header)
         let profiles = try DebtorWriter.write(count: scaled(debtors), seed: seed, to: debtorsFile)
@@ -125,6 +128,7 @@ enum SelfCheck {
         }
     }
 
+    /// `n` zero-padded to `width` digits.
     private static func pad(_ n: UInt64, _ width: Int) -> String {
         let s = String(n)
         return String(repeating: "0", count: max(0, width - s.count)) + s
@@ -156,6 +160,7 @@ struct Summary {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// One file's line of the report.
     private func line(_ name: String, _ rows: Int, _ bytes: Int64) -> String {
         let padded = name.padding(toLength: 22, withPad: " ", startingAt: 0)
         return "  " + padded + String(format: " %10ld rows %12lld bytes (%.1f MB)", rows, bytes, Double(bytes) / 1_000_000)

@@ -43,14 +43,23 @@ struct InvoiceWriter {
     /// Header of the payments file.
     static let paymentHeader = "payment_id,date,amount,currency,invoice_number,structured_reference,debtor_id"
 
+    /// The invoice stream of the seed.
     var rng: Xoshiro
+    /// Counts and window.
     let plan: InvoicePlan
+    /// One profile per debtor, by index.
     let profiles: [DebtorProfile]
+    /// Where rows go.
     let files: InvoiceFiles
+    /// ISO text of every issue, due and payment day.
     let days: DayTable
+    /// Digits after `D` in debtor ids.
     let debtorWidth: Int
+    /// Number of key accounts (debtors 0, 20, 40…).
     let keyAccounts: Int
+    /// The last invoice number used, over both invoice files.
     var invoiceCounter: UInt64 = 0
+    /// The last payment number used.
     var paymentCounter: UInt64 = 0
 
     /// Writes every invoice and payment row. `profiles` must not be empty when there are invoices.
@@ -59,6 +68,7 @@ struct InvoiceWriter {
         try writer.run()
     }
 
+    /// A writer at the start of the calendar.
     private init(plan: InvoicePlan, profiles: [DebtorProfile], files: InvoiceFiles) {
         self.rng = Xoshiro(seed: plan.seed, stream: 2)
         self.plan = plan
@@ -69,6 +79,7 @@ struct InvoiceWriter {
         self.keyAccounts = (profiles.count + 19) / 20
     }
 
+    /// Walks the calendar from the first history day to the as-of day.
     private mutating func run() throws(OutputError) {
         let asOf = plan.asOf
         let historyStart = plan.historyStart

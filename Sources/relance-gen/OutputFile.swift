@@ -13,11 +13,22 @@ struct OutputError: Error, CustomStringConvertible {
     /// What the C library said.
     let reason: String
 
+    /// `path: reason`.
     var description: String { "\(path): \(reason)" }
 
     /// The error for the current `errno`.
     static func fromErrno(_ path: String) -> OutputError {
         OutputError(path: path, reason: String(cString: strerror(errno)))
+    }
+}
+
+/// Creates a directory and its missing parents, like `mkdir -p`.
+func makeDirectories(_ path: String) throws(OutputError) {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for part in path.split(separator: "/") {
+        prefix += part
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST { throw .fromErrno(prefix) }
+        prefix += "/"
     }
 }
 
@@ -34,9 +45,13 @@ final class OutputFile {
 
     /// The file's path, for messages.
     let path: String
+    /// The C stream.
     private let file: UnsafeMutablePointer<FILE>
+    /// The write buffer of ``bufferSize`` bytes.
     private let base: UnsafeMutablePointer<UInt8>
+    /// Bytes in the buffer not yet written.
     private var count = 0
+    /// Whether ``close()`` ran.
     private var closed = false
     /// Bytes handed to the C library so far (header included).
     private(set) var bytesWritten: Int64 = 0

@@ -22,6 +22,7 @@ struct SplitMix64 {
 /// all ranges, probabilities and normal draws are computed here with integer operations and
 /// basic IEEE arithmetic only. The same seed gives the same bytes on every platform.
 struct Xoshiro {
+    /// The 256-bit state, in four words.
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
@@ -38,6 +39,7 @@ struct Xoshiro {
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }  // the all-zero state is the one fixed point
     }
 
+    /// Rotates left by `k` bits.
     @inline(__always) private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 {
         (x << k) | (x >> (64 - k))
     }

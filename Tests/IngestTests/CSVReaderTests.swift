@@ -6,7 +6,7 @@ import Testing
 @Suite struct CSVReaderTests {
     func records(_ text: String, delimiter: Character = ",", maxRecordBytes: Int = 1 << 20) throws -> [(Int, [String], String)] {
         let path = NSTemporaryDirectory() + "csv-" + UUID().uuidString
-        FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         var reader = try CSVReader(path: path, delimiter: delimiter.asciiValue!, maxRecordBytes: maxRecordBytes)
         var r = CSVRecord()

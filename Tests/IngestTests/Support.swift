@@ -29,7 +29,7 @@ final class TestLedger {
     /// Writes a file in the test folder and returns its path.
     func write(_ name: String, _ bytes: [UInt8]) -> String {
         let p = dir + "/" + name
-        FileManager.default.createFile(atPath: p, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
         return p
     }
 

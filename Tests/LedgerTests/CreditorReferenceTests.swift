@@ -77,3 +77,14 @@ struct CreditorReferenceTests {
         #expect(ref.formatted.split(separator: " ").map(\.count) == [4, 4, 4, 4, 4, 4, 1])
     }
 }
+
+@Suite("CreditorReference case folding")
+struct CreditorReferenceCaseFoldingTests {
+    @Test("only ASCII letters are upper-cased: ß does not become SS")
+    func sharpS() throws {
+        #expect(try CreditorReference(parsing: "rf18miss2024").value == "RF18MISS2024")
+        #expect(throws: CreditorReference.Problem.format) { try CreditorReference(parsing: "RF18MIß2024") }
+        #expect(CreditorReference(payload: "MIß2024") == nil)
+        #expect(CreditorReference(payload: "miss2024")?.value == "RF18MISS2024")
+    }
+}

@@ -103,3 +103,13 @@ struct IBANTests {
         }
     }
 }
+
+@Suite("IBAN case folding")
+struct IBANCaseFoldingTests {
+    @Test("only ASCII letters are upper-cased: ß does not become SS")
+    func sharpS() throws {
+        #expect(try IBAN(parsing: "GB68MISS12345698765432").value == "GB68MISS12345698765432")
+        #expect(try IBAN(parsing: "gb68miss12345698765432").value == "GB68MISS12345698765432")
+        #expect(throws: IBAN.Problem.format) { try IBAN(parsing: "GB68MIß12345698765432") }
+    }
+}

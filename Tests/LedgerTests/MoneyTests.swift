@@ -15,7 +15,7 @@ struct CurrencyTests {
         #expect(c.description == code)
     }
 
-    @Test("anything else is refused", arguments: ["", "EU", "EURO", "E1R", "€", "EÜR", " EUR", "EUR ", "E-R"])
+    @Test("anything else is refused", arguments: ["", "EU", "EURO", "E1R", "€", "EÜR", " EUR", "EUR ", "E-R", "eß", "ﬀe"])
     func invalid(raw: String) {
         #expect(Currency(code: raw) == nil)
     }

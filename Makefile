@@ -1,0 +1,41 @@
+# Relance — the same targets locally and in CI (.ci/run calls `make test`).
+#   make demo   install what is missing, build, and run the ingest on the shipped demo data
+#   make test   install what is missing, build with checks, and run the whole test suite
+#   make bench  generate data at scale and print throughput and peak memory per stage
+
+SHELL := /bin/bash
+SWIFT ?= swift
+DEMO_DIR ?= demo-workspace
+DEMO_AS_OF ?= 2026-11-21
+BENCH_SCALE ?= 1
+BUILD_FLAGS ?= --explicit-target-dependency-import-check error
+
+.PHONY: deps build test demo bench gen clean lint
+
+# Debian packages the build, the tests and the benchmark need (installed only when missing).
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+# Builds everything with the import check, fails on any warning in our own code, runs all tests.
+test: deps
+	@$(SWIFT) build --build-tests $(BUILD_FLAGS) 2>&1 | tee .build-test.log | grep -vE '^\[[0-9]+/[0-9]+\]' ; test $${PIPESTATUS[0]} -eq 0
+	@if grep -E '^/.*/(Sources|Tests)/.*: warning:' .build-test.log | grep -v '/.build/' | sort -u | grep . ; then \
+		echo "error: warnings in Relance's own code (listed above)"; rm -f .build-test.log; exit 1; fi
+	@rm -f .build-test.log
+	$(SWIFT) test --skip-build
+
+demo: build
+	@scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_AS_OF)"
+
+bench: deps
+	@scripts/bench.sh "$(BENCH_SCALE)"
+
+gen: deps
+	$(SWIFT) build -c release --product relance-gen
+	.build/release/relance-gen --out bench-data/scale-$(BENCH_SCALE) --scale $(BENCH_SCALE)
+
+clean:
+	rm -rf .build $(DEMO_DIR) bench-data

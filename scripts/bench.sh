@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# make bench: generates the benchmark ledger (200k debtors, 1M open invoices, 5M historical
+# invoices with their payments, times BENCH_SCALE) and times each stage on a fresh workspace.
+# Prints rows/s and peak memory (max RSS) per stage. Not a test: figures go to docs/PERFORMANCE.md.
+set -euo pipefail
+scale=${1:-1}
+cd "$(dirname "$0")/.."
+swift build -c release --product relance >/dev/null
+swift build -c release --product relance-gen >/dev/null
+bin=$(swift build -c release --show-bin-path)
+data=bench-data/scale-$scale
+ws=bench-data/workspace-$scale
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
+measure() {  # measure NAME ROWS-SOURCE COMMAND...  (ROWS-SOURCE: a number, or "json" to sum "read")
+  local name=$1 rows=$2; shift 2
+  local out tfile
+  tfile=$(mktemp)
+  out=$(/usr/bin/time -f "%e %M" -o "$tfile" "$@" 2>/dev/null) || { rc=$?; [ $rc -eq 65 ] || { echo "stage $name failed ($rc)" >&2; exit $rc; }; }
+  read -r secs kb < <(tail -n 1 "$tfile")
+  rm -f "$tfile"
+  if [ "$rows" = json ]; then rows=$(printf '%s\n' "$out" | python3 -c 'import sys,json; print(sum(json.loads(l)["read"] for l in sys.stdin if l.strip()))'); fi
+  printf '%s\t%s\t%s\t%s\n' "$name" "$rows" "$secs" "$kb" >> "$results"
+}
+
+if [ ! -f "$data/.complete" ]; then
+  rm -rf "$data"
+  measure "generate (relance-gen)" 0 "$bin/relance-gen" --out "$data" --scale "$scale"
+  touch "$data/.complete"
+  gen_rows=$(cat "$data"/*.csv | wc -l)
+  sed -i "s/^generate (relance-gen)\t0\t/generate (relance-gen)\t$gen_rows\t/" "$results"
+fi
+rm -rf "$ws"
+"$bin/relance" init "$ws" >/dev/null
+export RELANCE_WORKSPACE=$ws
+ingest() { "$bin/relance" ingest "$@" --format json --as-of 2026-11-21 --max-errors 5; }
+measure "ingest debtors" json ingest debtors "$data/debtors.csv"
+measure "ingest open invoices (new)" json ingest invoices "$data/invoices-open.csv"
+measure "ingest open invoices (rerun, unchanged)" json ingest invoices "$data/invoices-open.csv"
+measure "ingest open invoices (--snapshot rerun)" json ingest invoices --snapshot "$data/invoices-open.csv"
+measure "ingest historical invoices" json ingest invoices "$data/invoices-history.csv"
+measure "ingest payments (with allocation)" json ingest payments "$data/payments-history.csv"
+
+echo
+echo "Relance benchmark — scale $scale — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"
+echo "database: $(du -h "$ws/relance.sqlite" | cut -f1)"
+python3 - "$results" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+print(f"{'stage':<42} {'rows':>10} {'seconds':>8} {'rows/s':>10} {'peak MB':>8}")
+for name, n, secs, kb in rows:
+    n, secs, kb = int(n), float(secs), int(kb)
+    rate = f"{n / secs:,.0f}" if secs > 0 and n else "-"
+    print(f"{name:<42} {n:>10,} {secs:>8.2f} {rate:>10} {kb / 1024:>8.0f}")
+PY

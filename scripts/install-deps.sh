@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Relance needs, only those that are missing.
+#   libsqlite3-dev  SQLite headers and library for GRDB
+#   time            GNU time, for peak-memory figures in `make bench`
+set -euo pipefail
+packages=(libsqlite3-dev time)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ! command -v swift >/dev/null 2>&1; then
+  echo "error: swift is not on PATH; install the Swift 6 toolchain first (https://www.swift.org/install/linux/)" >&2
+  exit 1
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+"${sudo_cmd[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}"
