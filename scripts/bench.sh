@@ -40,7 +40,7 @@ measure "ingest open invoices (new)" json ingest invoices "$data/invoices-open.c
 measure "ingest open invoices (rerun, unchanged)" json ingest invoices "$data/invoices-open.csv"
 measure "ingest open invoices (--snapshot rerun)" json ingest invoices --snapshot "$data/invoices-open.csv"
 measure "ingest historical invoices" json ingest invoices "$data/invoices-history.csv"
-measure "ingest payments (with allocation)" json ingest payments "$data/payments-history.csv"
+measure "ingest payments --booked (allocation)" json ingest payments --booked "$data/payments-history.csv"
 
 echo
 echo "Relance benchmark — scale $scale — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"

@@ -11,6 +11,9 @@ public struct IngestOptions: Sendable {
     public var snapshot = false
     /// Validate and report, write nothing.
     public var dryRun = false
+    /// Payments only: they come from the accounting system whose invoice exports already reflect
+    /// them (its payment register), not from the bank.
+    public var booked = false
     /// The business day of this ingest (closing dates of snapshot and fully paid invoices).
     public var asOf: Day
     public var defaultLanguage = "nl"
@@ -75,7 +78,7 @@ public enum Ingestor {
                 case .debtors:
                     sink = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
                 case .invoices: sink = try InvoiceSink(db: db, asOf: options.asOf)
-                case .payments: sink = try PaymentSink(db: db)
+                case .payments: sink = try PaymentSink(db: db, booked: options.booked)
                 }
                 var lastBatch: Int64? = nil
                 for path in files {

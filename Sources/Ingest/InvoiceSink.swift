@@ -26,7 +26,7 @@ struct InvoiceSink: RowSink {
         find = try FastStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
         insert = try FastStatement(db, """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
-              reported_open_minor, reported_as_of, open_minor, structured_reference, description, disputed, status,
+              reported_open_minor, reported_batch_id, open_minor, structured_reference, description, disputed, status,
               closed_reason, source, content_hash, created_batch_id, updated_batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?, ?)
             """)
@@ -156,7 +156,7 @@ struct InvoiceSink: RowSink {
         let open = v.initialOpen
         insert.bind(1, v.number); insert.bind(2, v.debtorID); insert.bind(3, v.type)
         insert.bind(4, v.issue.description); insert.bind(5, v.due.description); insert.bind(6, v.currency.code)
-        insert.bind(7, v.amount); insert.bind(8, v.reportedOpen); insert.bind(9, v.reportedOpen == nil ? nil : asOf.description)
+        insert.bind(7, v.amount); insert.bind(8, v.reportedOpen); insert.bind(9, v.reportedOpen == nil ? nil : batch)
         insert.bind(10, open); insert.bind(11, v.reference); insert.bind(12, v.description); insert.bind(13, v.disputed)
         // Settled before it reached Relance: closed on a day the export does not tell.
         insert.bind(14, open == 0 ? "closed" : "open"); insert.bind(15, open == 0 ? "paid" : nil)
@@ -169,12 +169,12 @@ struct InvoiceSink: RowSink {
         let old = try Row.fetchOne(db, sql: "SELECT * FROM invoice WHERE id = ?", arguments: [id])!
         try db.execute(sql: """
             UPDATE invoice SET reported_open_minor = ?1,
-              reported_as_of = CASE WHEN ?1 IS NULL THEN NULL
-                WHEN reported_open_minor IS ?1 AND reported_as_of IS NOT NULL THEN reported_as_of ELSE ?2 END,
+              reported_batch_id = CASE WHEN ?1 IS NULL THEN NULL
+                WHEN reported_open_minor IS ?1 AND reported_batch_id IS NOT NULL THEN reported_batch_id ELSE ?2 END,
               structured_reference = ?3, description = ?4, disputed = ?5, content_hash = ?6, updated_batch_id = ?7,
               debtor_id = ?8, type = ?9, issue_date = ?10, due_date = ?11, currency = ?12, amount_minor = ?13
             WHERE id = ?14
-            """, arguments: [v.reportedOpen, asOf.description, v.reference, v.description, v.disputed, hash, batch,
+            """, arguments: [v.reportedOpen, batch, v.reference, v.description, v.disputed, hash, batch,
                              v.debtorID, v.type, v.issue.description, v.due.description, v.currency.code, v.amount, id])
         try OpenAmount.refresh(db, invoiceID: id, closedOn: nil)
         let now = try Row.fetchOne(db, sql: "SELECT open_minor, status FROM invoice WHERE id = ?", arguments: [id])!

@@ -117,14 +117,14 @@ struct PaymentAllocator {
 /// The one rule for an invoice's open amount, applied after every change to the invoice or its
 /// allocations.
 ///
-/// An export's open amount `R` is a snapshot of the accounting system on the day it was first
-/// reported (`reported_as_of`; an export repeating the same `R` tells nothing new). Payments dated
-/// up to that day are taken as already reflected in `R` — they can only show that `R` is too high
-/// (`amount − allocated` lower) — and payments dated after it are taken off `R`:
-/// `open = max(0, min(R, amount − allocated before) − allocated after)`. Without an export open
-/// amount, `open = amount − allocated`. A credit note's open amount is what the export reports; an
-/// invoice closed as settled outside Relance stays at zero. Status and closing follow the amount;
-/// an invoice closed by its payments is closed on the latest payment's day.
+/// An export's open amount `R` already reflects some payments: those from the same books (payments
+/// ingested with `--booked`), and any payment allocated before an export changed `R`
+/// (`reported_batch_id`; an export repeating the same `R` tells nothing new). Reflected payments can
+/// only show that `R` is too high; the others — a bank receipt the books have not caught up with —
+/// are taken off it: `open = max(0, min(R, amount − reflected) − unreflected)`. Without an export
+/// open amount, `open = amount − allocated`. A credit note's open amount is what the export
+/// reports; an invoice closed as settled outside Relance stays at zero. Status and closing follow
+/// the amount; an invoice closed by its payments is closed on the latest payment's day.
 enum OpenAmount {
     static func refresh(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
         try db.execute(sql: """
@@ -135,9 +135,9 @@ enum OpenAmount {
                   - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a WHERE a.invoice_id = invoice.id))
                 ELSE MAX(0, MIN(reported_open_minor, amount_minor
                     - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                       WHERE a.invoice_id = invoice.id AND p.payment_date <= invoice.reported_as_of))
+                       WHERE a.invoice_id = invoice.id AND (p.booked = 1 OR a.batch_id < invoice.reported_batch_id)))
                   - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                     WHERE a.invoice_id = invoice.id AND p.payment_date > invoice.reported_as_of))
+                     WHERE a.invoice_id = invoice.id AND NOT (p.booked = 1 OR a.batch_id < invoice.reported_batch_id)))
               END
             WHERE id = ?
             """, arguments: [invoiceID])

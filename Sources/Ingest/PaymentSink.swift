@@ -14,15 +14,18 @@ struct PaymentSink: RowSink {
     private let allocator: PaymentAllocator
     /// Payments left (partly) unapplied by this ingest.
     private(set) var unapplied = 0
+    /// The payments come from the books whose invoice exports already reflect them.
+    let booked: Bool
 
-    init(db: Database) throws {
+    init(db: Database, booked: Bool) throws {
         self.db = db
+        self.booked = booked
         allocator = PaymentAllocator(db: db)
         find = try FastStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
         insert = try FastStatement(db, """
             INSERT INTO payment (payment_key, payment_date, currency, amount_minor, invoice_number, structured_reference,
-              debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id, booked)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
     }
 
@@ -32,10 +35,12 @@ struct PaymentSink: RowSink {
         var currency: Currency
         var amount: Int64
         var invoiceNumber, reference, debtorKey: String?
+        var booked: Bool
 
         var fields: FieldValues {
             [("payment_date", date.description), ("currency", currency.code), ("amount_minor", String(amount)),
-             ("invoice_number", invoiceNumber), ("structured_reference", reference), ("debtor_key", debtorKey)]
+             ("invoice_number", invoiceNumber), ("structured_reference", reference), ("debtor_key", debtorKey),
+             ("booked", booked ? "1" : "0")]
         }
 
         var hash: Int64 {
@@ -78,7 +83,7 @@ struct PaymentSink: RowSink {
         let debtorKey = row.text(.debtorID)
         guard !row.hasErrors, let key, let date, let amount else { return nil }
         return Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
-                      invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey)
+                      invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey, booked: booked)
     }
 
     mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
@@ -98,10 +103,11 @@ struct PaymentSink: RowSink {
             try allocator.reverse(paymentID: id)
             try db.execute(sql: """
                 UPDATE payment SET payment_date = ?, currency = ?, amount_minor = ?, invoice_number = ?,
-                  structured_reference = ?, debtor_key = ?, unapplied_minor = ?, content_hash = ?, updated_batch_id = ?
+                  structured_reference = ?, debtor_key = ?, unapplied_minor = ?, content_hash = ?, updated_batch_id = ?,
+                  booked = ?
                 WHERE id = ?
                 """, arguments: [v.date.description, v.currency.code, v.amount, v.invoiceNumber, v.reference,
-                                 v.debtorKey, v.amount, hash, batch, id])
+                                 v.debtorKey, v.amount, hash, batch, booked, id])
             try recordChange(db, batch: batch, entity: "payment", key: v.key, change: "update",
                              old: v.fields.map { ($0.0, textValue(old, $0.0)) }, new: v.fields)
             outcome = .updated
@@ -110,7 +116,7 @@ struct PaymentSink: RowSink {
             insert.bind(1, v.key); insert.bind(2, v.date.description); insert.bind(3, v.currency.code)
             insert.bind(4, v.amount); insert.bind(5, v.invoiceNumber); insert.bind(6, v.reference)
             insert.bind(7, v.debtorKey); insert.bind(8, v.amount); insert.bind(9, hash); insert.bind(10, batch)
-            insert.bind(11, batch)
+            insert.bind(11, batch); insert.bind(12, booked)
             try insert.run()
             id = insert.lastInsertedRowID
             outcome = .imported

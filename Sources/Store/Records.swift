@@ -124,8 +124,8 @@ public struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     public var currency: String
     public var amountMinor: Int64
     public var reportedOpenMinor: Int64?
-    /// As-of day of the export that last changed `reportedOpenMinor`.
-    public var reportedAsOf: String?
+    /// The ingest batch that last changed `reportedOpenMinor`.
+    public var reportedBatchId: Int64?
     public var openMinor: Int64
     public var structuredReference: String?
     public var description: String?
@@ -141,7 +141,7 @@ public struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     enum CodingKeys: String, CodingKey {
         case id, invoiceNumber = "invoice_number", debtorId = "debtor_id", type
         case issueDate = "issue_date", dueDate = "due_date", currency, amountMinor = "amount_minor"
-        case reportedOpenMinor = "reported_open_minor", reportedAsOf = "reported_as_of", openMinor = "open_minor"
+        case reportedOpenMinor = "reported_open_minor", reportedBatchId = "reported_batch_id", openMinor = "open_minor"
         case structuredReference = "structured_reference", description, disputed, status
         case closedReason = "closed_reason", closedOn = "closed_on", source, contentHash = "content_hash"
         case createdBatchId = "created_batch_id", updatedBatchId = "updated_batch_id"
@@ -161,6 +161,8 @@ public struct PaymentRecord: Codable, FetchableRecord, PersistableRecord, Sendab
     public var debtorKey: String?
     public var unappliedMinor: Int64
     public var unappliedReason: String?
+    /// True when the payment comes from the accounting system whose invoice exports already reflect it.
+    public var booked: Bool
     public var source: String
     public var contentHash: Int64
     public var createdBatchId: Int64?
@@ -170,7 +172,7 @@ public struct PaymentRecord: Codable, FetchableRecord, PersistableRecord, Sendab
         case id, paymentKey = "payment_key", paymentDate = "payment_date", currency
         case amountMinor = "amount_minor", invoiceNumber = "invoice_number"
         case structuredReference = "structured_reference", debtorKey = "debtor_key"
-        case unappliedMinor = "unapplied_minor", unappliedReason = "unapplied_reason", source
+        case unappliedMinor = "unapplied_minor", unappliedReason = "unapplied_reason", booked, source
         case contentHash = "content_hash", createdBatchId = "created_batch_id", updatedBatchId = "updated_batch_id"
     }
 }

@@ -37,11 +37,12 @@ final class TestLedger {
 
     @discardableResult
     func ingest(_ kind: IngestKind, _ files: [String], asOf: String = "2026-11-21", mapping: Mapping? = nil,
-                snapshot: Bool = false, dryRun: Bool = false) throws -> [FileSummary] {
+                snapshot: Bool = false, dryRun: Bool = false, booked: Bool = false) throws -> [FileSummary] {
         var o = IngestOptions(kind: kind, asOf: Day(iso: asOf)!)
         o.mapping = mapping
         o.snapshot = snapshot
         o.dryRun = dryRun
+        o.booked = booked
         o.rejectsDirectory = rejectsDir
         var seen: [Diagnostic] = []
         let result = try Ingestor.run(store: store, files: files, options: o, now: { Date(timeIntervalSince1970: 1_795_000_000) }) {

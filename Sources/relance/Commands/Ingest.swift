@@ -28,9 +28,16 @@ struct Ingest: ParsableCommand {
     struct Payments: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Ingest payments by payment_id and allocate them to open invoices.",
-            discussion: "A payment that matches nothing is kept as unapplied and reported, never dropped.")
+            discussion: """
+                A payment that matches nothing is kept as unapplied and reported, never dropped. By default payments \
+                are taken as news the invoice export may not show yet (bank receipts): they come off the export's open \
+                amount until a later export changes it. With --booked they come from the accounting system's own \
+                payment register, already reflected in the open amounts it exports.
+                """)
         @OptionGroup var options: CSVIngestOptions
-        func run() throws { try options.run(kind: .payments) }
+        @Flag(help: "The payments are already reflected in the invoice exports' open amounts (the books' payment register).")
+        var booked = false
+        func run() throws { try options.run(kind: .payments, booked: booked) }
     }
 }
 
@@ -68,7 +75,7 @@ struct CSVIngestOptions: ParsableArguments {
         if files.isEmpty { throw ValidationError("name at least one CSV file") }
     }
 
-    func run(kind: IngestKind) throws {
+    func run(kind: IngestKind, booked: Bool = false) throws {
         try withExitStatus {
             if snapshot && kind != .invoices { throw CLIError(.usage, "--snapshot applies to invoices only") }
             let missing = files.filter { !FileManager.default.fileExists(atPath: absolute($0)) }
@@ -82,12 +89,14 @@ struct CSVIngestOptions: ParsableArguments {
             }
             opts.snapshot = snapshot
             opts.dryRun = dryRun
+            opts.booked = booked
             opts.defaultLanguage = config.defaultLanguage
             opts.defaultCountry = config.defaultCountry
             opts.defaultCurrency = config.defaultCurrency
             opts.rejectsDirectory = ws.path(config.rejectsDir)
             let ledger = RunLedger(store: store)
             let command = "ingest \(kind.rawValue)" + (dryRun ? " --dry-run" : "") + (snapshot ? " --snapshot" : "")
+                + (booked ? " --booked" : "")
             let runID = try ledger.begin(command: command, asOf: opts.asOf.description, at: Date())
             opts.runID = dryRun ? nil : runID
             var shown: [String: Int] = [:]
