@@ -34,13 +34,13 @@ fi
 rm -rf "$ws"
 "$bin/relance" init "$ws" >/dev/null
 export RELANCE_WORKSPACE=$ws
-ingest() { "$bin/relance" ingest "$@" --format json --as-of 2026-11-21 --max-errors 5; }
-measure "ingest debtors" json ingest debtors "$data/debtors.csv"
-measure "ingest open invoices (new)" json ingest invoices "$data/invoices-open.csv"
-measure "ingest open invoices (rerun, unchanged)" json ingest invoices "$data/invoices-open.csv"
-measure "ingest open invoices (--snapshot rerun)" json ingest invoices --snapshot "$data/invoices-open.csv"
-measure "ingest historical invoices" json ingest invoices "$data/invoices-history.csv"
-measure "ingest payments --booked (allocation)" json ingest payments --booked "$data/payments-history.csv"
+opts=(--format json --as-of 2026-11-21 --max-errors 5)
+measure "ingest debtors" json "$bin/relance" ingest debtors "$data/debtors.csv" "${opts[@]}"
+measure "ingest open invoices (new)" json "$bin/relance" ingest invoices "$data/invoices-open.csv" "${opts[@]}"
+measure "ingest open invoices (rerun, unchanged)" json "$bin/relance" ingest invoices "$data/invoices-open.csv" "${opts[@]}"
+measure "ingest open invoices (--snapshot rerun)" json "$bin/relance" ingest invoices --snapshot "$data/invoices-open.csv" "${opts[@]}"
+measure "ingest historical invoices" json "$bin/relance" ingest invoices "$data/invoices-history.csv" "${opts[@]}"
+measure "ingest payments --booked (allocation)" json "$bin/relance" ingest payments --booked "$data/payments-history.csv" "${opts[@]}"
 
 echo
 echo "Relance benchmark — scale $scale — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"

@@ -77,6 +77,37 @@ public enum Column: String, Sendable, CaseIterable {
         }
     }
 
+    /// Position in `allCases` (a switch, so the per-field lookup costs no hashing).
+    var ordinal: Int {
+        switch self {
+        case .debtorID: 0
+        case .name: 1
+        case .kind: 2
+        case .vatNumber: 3
+        case .email: 4
+        case .language: 5
+        case .street: 6
+        case .postalCode: 7
+        case .city: 8
+        case .country: 9
+        case .phone: 10
+        case .paymentTermsDays: 11
+        case .onHold: 12
+        case .invoiceNumber: 13
+        case .issueDate: 14
+        case .dueDate: 15
+        case .currency: 16
+        case .amount: 17
+        case .openAmount: 18
+        case .type: 19
+        case .structuredReference: 20
+        case .description: 21
+        case .disputed: 22
+        case .paymentID: 23
+        case .date: 24
+        }
+    }
+
     /// Longest accepted value, in characters.
     var maxLength: Int {
         switch self {

@@ -126,13 +126,13 @@ struct DebtorSink: RowSink {
             let oldHash = find.int64(1)
             find.reset()
             if oldHash == hash { return .unchanged }
-            let old = try Row.fetchOne(db, sql: "SELECT * FROM debtor WHERE id = ?", arguments: [id])!
+            let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM debtor WHERE id = ?"), arguments: [id])!
             let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
                   postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
                   content_hash = ?, updated_batch_id = ? WHERE id = ?
-                """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
+                """).execute(arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
                                  v.phone, v.terms, v.onHold, hash, batch, id])
             try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
             return .updated

@@ -9,7 +9,18 @@ struct FileIngest {
     let options: IngestOptions
     let now: @Sendable () -> Date
     let report: (Diagnostic) -> Void
-    var name: String { (path as NSString).lastPathComponent }
+    /// The file's name, as diagnostics and the batch show it.
+    let name: String
+
+    init(db: Database, path: String, options: IngestOptions, now: @escaping @Sendable () -> Date,
+         report: @escaping (Diagnostic) -> Void) {
+        self.db = db
+        self.path = path
+        self.options = options
+        self.now = now
+        self.report = report
+        self.name = (path as NSString).lastPathComponent
+    }
 
     func diag(_ line: Int, _ column: Int, _ rule: String, _ message: String, _ severity: Diagnostic.Severity = .error) {
         report(Diagnostic(file: name, line: line, column: column, severity: severity, rule: rule, message: message))

@@ -71,6 +71,8 @@ public enum Ingestor {
         var summaries: [FileSummary] = []
         try store.pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
+                // A bigger page cache for the index look-ups of a large file (64 MiB).
+                try db.execute(sql: "PRAGMA cache_size = -65536")
                 try db.execute(sql: "DROP TABLE IF EXISTS temp.ingest_seen")
                 try db.execute(sql: "CREATE TEMP TABLE ingest_seen (key TEXT PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID")
                 var sink: any RowSink
@@ -93,8 +95,7 @@ public enum Ingestor {
                         try inv.finish(batch: batch)
                         if inv.closedBySnapshot > 0, let i = summaries.lastIndex(where: { $0.fatal == nil }) {
                             summaries[i].closedBySnapshot = inv.closedBySnapshot
-                            try db.execute(sql: "UPDATE ingest_batch SET closed_by_snapshot = ? WHERE id = ?",
-                                           arguments: [inv.closedBySnapshot, batch])
+                            try db.cachedStatement(sql: "UPDATE ingest_batch SET closed_by_snapshot = ? WHERE id = ?").execute(arguments: [inv.closedBySnapshot, batch])
                         }
                     } else {
                         try sink.finish(batch: batch)

@@ -24,7 +24,12 @@ struct InputRow {
         var defaultCurrency: Currency
     }
 
-    static let ordinal: [Column: Int] = Dictionary(uniqueKeysWithValues: Column.allCases.enumerated().map { ($1, $0) })
+    /// Column → position in `Column.allCases`, the index into `fieldIndex`.
+    static let ordinal = OrdinalTable()
+
+    struct OrdinalTable {
+        @inline(__always) subscript(_ c: Column) -> Int? { c.ordinal }
+    }
 
     var hasErrors: Bool { problems.contains { $0.severity == .error } }
 

@@ -166,18 +166,18 @@ struct InvoiceSink: RowSink {
     }
 
     private func update(id: Int64, _ v: Values, hash: Int64, batch: Int64) throws {
-        let old = try Row.fetchOne(db, sql: "SELECT * FROM invoice WHERE id = ?", arguments: [id])!
-        try db.execute(sql: """
+        let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ?"), arguments: [id])!
+        try db.cachedStatement(sql: """
             UPDATE invoice SET reported_open_minor = ?1,
               reported_batch_id = CASE WHEN ?1 IS NULL THEN NULL
                 WHEN reported_open_minor IS ?1 AND reported_batch_id IS NOT NULL THEN reported_batch_id ELSE ?2 END,
               structured_reference = ?3, description = ?4, disputed = ?5, content_hash = ?6, updated_batch_id = ?7,
               debtor_id = ?8, type = ?9, issue_date = ?10, due_date = ?11, currency = ?12, amount_minor = ?13
             WHERE id = ?14
-            """, arguments: [v.reportedOpen, batch, v.reference, v.description, v.disputed, hash, batch,
+            """).execute(arguments: [v.reportedOpen, batch, v.reference, v.description, v.disputed, hash, batch,
                              v.debtorID, v.type, v.issue.description, v.due.description, v.currency.code, v.amount, id])
         try OpenAmount.refresh(db, invoiceID: id, closedOn: nil)
-        let now = try Row.fetchOne(db, sql: "SELECT open_minor, status FROM invoice WHERE id = ?", arguments: [id])!
+        let now = try Row.fetchOne(db.cachedStatement(sql: "SELECT open_minor, status FROM invoice WHERE id = ?"), arguments: [id])!
         let wasOpen = (old["status"] as String) == "open"
         let isOpen = (now["status"] as String) == "open"
         var oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
@@ -198,10 +198,10 @@ struct InvoiceSink: RowSink {
                 let id: Int64 = r[0]
                 let number: String = r[1]
                 let open: Int64 = r[2]
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE invoice SET status = 'closed', closed_reason = 'settled_outside', closed_on = ?, open_minor = 0,
                       updated_batch_id = ? WHERE id = ?
-                    """, arguments: [asOf.description, batch, id])
+                    """).execute(arguments: [asOf.description, batch, id])
                 try RecordChangeRecordWriter.insert(
                     db, batch: batch, entity: "invoice", key: number, change: "close",
                     old: jsonObject(["status": "open", "open_minor": String(open)]),

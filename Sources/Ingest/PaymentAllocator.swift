@@ -43,7 +43,7 @@ struct PaymentAllocator {
             candidates = try Row.fetchAll(db, sql: lacking + " WHERE invoice_number = ? AND type = 'invoice'", arguments: [number])
                 .map { ($0[0], $0[1], $0[2]) }
             if candidates.isEmpty {
-                let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)", arguments: [number]) ?? false
+                let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)"), arguments: [number]) ?? false
                 reason = known ? "\(number) is a credit note" : "invoice \(number) is not in the ledger"
             }
         } else if let ref = p.reference {
@@ -54,13 +54,13 @@ struct PaymentAllocator {
             if candidates.isEmpty { reason = "no invoice has this structured reference" }
         } else if let debtor = p.debtorKey {
             rule = "debtor_oldest_first"
-            candidates = try Row.fetchAll(db, sql: """
+            candidates = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor d ON d.id = i.debtor_id
                 WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
                 ORDER BY i.due_date, i.id
-                """, arguments: [debtor]).map { ($0[0], $0[1], $0[2]) }
+                """), arguments: [debtor]).map { ($0[0], $0[1], $0[2]) }
             if candidates.isEmpty {
-                let known = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)", arguments: [debtor]) ?? false
+                let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)"), arguments: [debtor]) ?? false
                 reason = known ? "debtor \(debtor) has no open undisputed invoice" : "debtor \(debtor) is not in the ledger"
             }
         } else {
@@ -73,9 +73,9 @@ struct PaymentAllocator {
             }
             let amount = min(remaining, c.capacity)
             guard amount > 0 else { continue }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [p.id, c.id, amount, rule, batch])
+                """).execute(arguments: [p.id, c.id, amount, rule, batch])
             try OpenAmount.refresh(db, invoiceID: c.id, closedOn: p.date)
             remaining -= amount
         }
@@ -85,9 +85,8 @@ struct PaymentAllocator {
 
     /// Undoes a payment's allocations (before it is re-applied after a change).
     func reverse(paymentID: Int64) throws {
-        let allocations = try Row.fetchAll(
-            db, sql: "SELECT invoice_id, amount_minor FROM payment_allocation WHERE payment_id = ?", arguments: [paymentID])
-        try db.execute(sql: "DELETE FROM payment_allocation WHERE payment_id = ?", arguments: [paymentID])
+        let allocations = try Row.fetchAll(db.cachedStatement(sql: "SELECT invoice_id, amount_minor FROM payment_allocation WHERE payment_id = ?"), arguments: [paymentID])
+        try db.cachedStatement(sql: "DELETE FROM payment_allocation WHERE payment_id = ?").execute(arguments: [paymentID])
         for a in allocations {
             try OpenAmount.refresh(db, invoiceID: a[0], closedOn: nil)
         }
@@ -107,8 +106,7 @@ struct PaymentAllocator {
             let p = Payment(id: r[0], date: r[1], currency: r[2], remaining: r[3], invoiceNumber: r[4], reference: r[5], debtorKey: r[6])
             let (left, reason) = try allocate(p, batch: batch)
             if left != p.remaining || reason != (r["unapplied_reason"] as String?) {
-                try db.execute(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?",
-                               arguments: [left, reason, p.id])
+                try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?").execute(arguments: [left, reason, p.id])
             }
         }
     }
@@ -127,7 +125,7 @@ struct PaymentAllocator {
 /// the amount; an invoice closed by its payments is closed on the latest payment's day.
 enum OpenAmount {
     static func refresh(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE invoice SET open_minor = CASE
                 WHEN closed_reason = 'settled_outside' THEN 0
                 WHEN type = 'credit_note' THEN COALESCE(reported_open_minor, amount_minor)
@@ -140,14 +138,14 @@ enum OpenAmount {
                      WHERE a.invoice_id = invoice.id AND NOT (p.booked = 1 OR a.batch_id < invoice.reported_batch_id)))
               END
             WHERE id = ?
-            """, arguments: [invoiceID])
-        try db.execute(sql: """
+            """).execute(arguments: [invoiceID])
+        try db.cachedStatement(sql: """
             UPDATE invoice SET status = CASE WHEN open_minor = 0 THEN 'closed' ELSE 'open' END,
               closed_reason = CASE WHEN open_minor = 0 THEN COALESCE(closed_reason, 'paid') ELSE NULL END,
               closed_on = CASE WHEN open_minor <> 0 THEN NULL
                 WHEN ?1 IS NULL THEN closed_on
                 WHEN closed_on IS NULL OR closed_on < ?1 THEN ?1 ELSE closed_on END
             WHERE id = ?2
-            """, arguments: [closedOn, invoiceID])
+            """).execute(arguments: [closedOn, invoiceID])
     }
 }

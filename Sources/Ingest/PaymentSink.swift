@@ -99,14 +99,14 @@ struct PaymentSink: RowSink {
             let oldHash = find.int64(1)
             find.reset()
             if oldHash == hash { return .unchanged }
-            let old = try Row.fetchOne(db, sql: "SELECT * FROM payment WHERE id = ?", arguments: [id])!
+            let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM payment WHERE id = ?"), arguments: [id])!
             try allocator.reverse(paymentID: id)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE payment SET payment_date = ?, currency = ?, amount_minor = ?, invoice_number = ?,
                   structured_reference = ?, debtor_key = ?, unapplied_minor = ?, content_hash = ?, updated_batch_id = ?,
                   booked = ?
                 WHERE id = ?
-                """, arguments: [v.date.description, v.currency.code, v.amount, v.invoiceNumber, v.reference,
+                """).execute(arguments: [v.date.description, v.currency.code, v.amount, v.invoiceNumber, v.reference,
                                  v.debtorKey, v.amount, hash, batch, booked, id])
             try recordChange(db, batch: batch, entity: "payment", key: v.key, change: "update",
                              old: v.fields.map { ($0.0, textValue(old, $0.0)) }, new: v.fields)
@@ -130,8 +130,7 @@ struct PaymentSink: RowSink {
                       invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey), batch: batch)
         }
         if result.unapplied != v.amount || result.reason != nil {
-            try db.execute(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?",
-                           arguments: [result.unapplied, result.reason, id])
+            try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?").execute(arguments: [result.unapplied, result.reason, id])
         }
         if result.unapplied > 0 {
             unapplied += 1
