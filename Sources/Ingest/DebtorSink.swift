@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import Store
 
 /// Debtors: validation and upsert by `debtor_id`.
 struct DebtorSink: RowSink {
@@ -19,6 +20,7 @@ struct DebtorSink: RowSink {
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
               country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (debtor_key) DO NOTHING
             """)
     }
 
@@ -120,30 +122,31 @@ struct DebtorSink: RowSink {
     mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
         guard let v = validate(&row) else { return .rejected }
         let hash = v.hash
-        find.bind(1, v.key)
-        if try find.step() {
-            let id = find.int64(0)
-            let oldHash = find.int64(1)
-            find.reset()
-            if oldHash == hash { return .unchanged }
-            let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM debtor WHERE id = ?"), arguments: [id])!
-            let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
-            try db.cachedStatement(sql: """
-                UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
-                  postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
-                  content_hash = ?, updated_batch_id = ? WHERE id = ?
-                """).execute(arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
-                                 v.phone, v.terms, v.onHold, hash, batch, id])
-            try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
-            return .updated
-        }
-        find.reset()
         insert.bind(1, v.key); insert.bind(2, v.name); insert.bind(3, v.kind); insert.bind(4, v.vat)
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
         insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
         try insert.run()
-        return .imported
+        if insert.changes == 1 { return .imported }
+        find.bind(1, v.key)
+        guard try find.step() else {
+            find.reset()
+            throw StoreError("debtor \(v.key) neither inserted nor found")
+        }
+        let id = find.int64(0)
+        let oldHash = find.int64(1)
+        find.reset()
+        if oldHash == hash { return .unchanged }
+        let old = try Row.fetchOne(db, sql: "SELECT * FROM debtor WHERE id = ?", arguments: [id])!
+        let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
+        try db.execute(sql: """
+            UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
+              postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
+              content_hash = ?, updated_batch_id = ? WHERE id = ?
+            """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
+                             v.phone, v.terms, v.onHold, hash, batch, id])
+        try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
+        return .updated
     }
 
     mutating func finish(batch: Int64) throws {}

@@ -27,12 +27,15 @@ struct FileIngest {
     }
 
     /// Returns the summary and the batch id (nil when the file was refused whole).
-    func run(sink: inout any RowSink) throws -> (FileSummary, Int64?) {
+    func run(sink: inout any RowSink, seen: inout KeySet, fileIndex: Int, fileNames: [String]) throws -> (FileSummary, Int64?) {
         var summary = FileSummary(file: name)
         let started = now()
         do {
             try db.execute(sql: "SAVEPOINT ingest_file")
-            let batch = try readRows(sink: &sink, summary: &summary, started: started)
+            var keys = seen  // restored whole if the file is refused
+            let batch = try readRows(sink: &sink, summary: &summary, started: started, seen: &keys,
+                                     fileIndex: fileIndex, fileNames: fileNames)
+            seen = keys
             try db.execute(sql: "RELEASE ingest_file")
             return (summary, batch)
         } catch let e as CSVFileError {
@@ -48,7 +51,8 @@ struct FileIngest {
         }
     }
 
-    private func readRows(sink: inout any RowSink, summary: inout FileSummary, started: Date) throws -> Int64 {
+    private func readRows(sink: inout any RowSink, summary: inout FileSummary, started: Date, seen: inout KeySet,
+                          fileIndex: Int, fileNames: [String]) throws -> Int64 {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CSVFileError(line: 0, rule: "unreadable", message: "no such file")
         }
@@ -63,8 +67,6 @@ struct FileIngest {
                                    encoding: format.encoding.rawValue, snapshot: options.snapshot,
                                    asOf: options.asOf.description, startedAt: started, runID: options.runID)
         let batchID = try batch.insert(db)
-        let markSeen = try FastStatement(db, "INSERT OR IGNORE INTO temp.ingest_seen (key, file, line) VALUES (?, ?, ?)")
-        let firstSeen = try FastStatement(db, "SELECT file, line FROM temp.ingest_seen WHERE key = ?")
         var rejects: RejectsWriter? = nil
         let rejectsPath = options.rejectsDirectory.map { ($0 as NSString).appendingPathComponent(name + ".rejects.csv") }
         let rowFormat = InputRow.Format(decimal: format.decimal, dateOrder: options.mapping?.dateOrder ?? .dmy,
@@ -86,13 +88,8 @@ struct FileIngest {
             }
             var outcome = RowOutcome.rejected
             if !row.hasErrors, let key = sink.key(of: &row) {
-                markSeen.bind(1, key); markSeen.bind(2, name); markSeen.bind(3, record.line)
-                try markSeen.run()
-                if markSeen.changes == 0 {
-                    firstSeen.bind(1, key)
-                    _ = try firstSeen.step()
-                    let where_ = firstSeen.text(0) == name ? "line \(firstSeen.int64(1))" : "\(firstSeen.text(0) ?? "?"):\(firstSeen.int64(1))"
-                    firstSeen.reset()
+                if let first = seen.insert(key, file: fileIndex, line: record.line) {
+                    let where_ = first.file == fileIndex ? "line \(first.line)" : "\(fileNames[first.file]):\(first.line)"
                     let keyColumn = options.kind.columns[0]
                     row.problem(keyColumn, "duplicate-key", "\(keyColumn.rawValue) \"\(key)\" already appears on \(where_)")
                 } else {
@@ -100,8 +97,7 @@ struct FileIngest {
                 }
             } else if let key = sink.key(of: &row) {
                 // Keep the key of a refused row out of a snapshot's closing.
-                markSeen.bind(1, key); markSeen.bind(2, name); markSeen.bind(3, record.line)
-                try markSeen.run()
+                _ = seen.insert(key, file: fileIndex, line: record.line)
             }
             for p in row.problems where p.severity != .error {
                 diag(record.line, p.column, p.rule, p.message, p.severity)

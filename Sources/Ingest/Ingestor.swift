@@ -73,8 +73,8 @@ public enum Ingestor {
             try db.inTransaction(.immediate) {
                 // A bigger page cache for the index look-ups of a large file (64 MiB).
                 try db.execute(sql: "PRAGMA cache_size = -65536")
-                try db.execute(sql: "DROP TABLE IF EXISTS temp.ingest_seen")
-                try db.execute(sql: "CREATE TEMP TABLE ingest_seen (key TEXT PRIMARY KEY, file TEXT NOT NULL, line INTEGER NOT NULL) WITHOUT ROWID")
+                var seen = KeySet()
+                var fileNames: [String] = []
                 var sink: any RowSink
                 switch options.kind {
                 case .debtors:
@@ -84,15 +84,16 @@ public enum Ingestor {
                 }
                 var lastBatch: Int64? = nil
                 for path in files {
+                    fileNames.append((path as NSString).lastPathComponent)
                     let (summary, batch) = try FileIngest(db: db, path: path, options: options, now: now, report: report)
-                        .run(sink: &sink)
+                        .run(sink: &sink, seen: &seen, fileIndex: fileNames.count - 1, fileNames: fileNames)
                     summaries.append(summary)
                     if let batch { lastBatch = batch }
                 }
                 if let batch = lastBatch {
                     if var inv = sink as? InvoiceSink {
                         inv.closeMissing = options.snapshot && !summaries.contains { $0.fatal != nil }
-                        try inv.finish(batch: batch)
+                        try inv.finish(batch: batch, listed: seen)
                         if inv.closedBySnapshot > 0, let i = summaries.lastIndex(where: { $0.fatal == nil }) {
                             summaries[i].closedBySnapshot = inv.closedBySnapshot
                             try db.cachedStatement(sql: "UPDATE ingest_batch SET closed_by_snapshot = ? WHERE id = ?").execute(arguments: [inv.closedBySnapshot, batch])
@@ -101,7 +102,6 @@ public enum Ingestor {
                         try sink.finish(batch: batch)
                     }
                 }
-                try db.execute(sql: "DROP TABLE temp.ingest_seen")
                 return options.dryRun ? .rollback : .commit
             }
         }

@@ -108,6 +108,8 @@ struct InputRow {
     }
 
     mutating func currency(_ c: Column) -> Currency {
+        let i = fieldIndex[c.ordinal]
+        if i >= 0, record.field(i).elementsEqual("EUR".utf8) { return .eur }  // the common case, without a String
         guard let s = text(c) else { return format.defaultCurrency }
         if s == "€" { return .eur }
         guard let cur = Currency(code: s) else {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import Store
 
 /// Invoices and credit notes: validation and upsert by `invoice_number`.
 ///
@@ -29,6 +30,7 @@ struct InvoiceSink: RowSink {
               reported_open_minor, reported_batch_id, open_minor, structured_reference, description, disputed, status,
               closed_reason, source, content_hash, created_batch_id, updated_batch_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?, ?)
+            ON CONFLICT (invoice_number) DO NOTHING
             """)
     }
 
@@ -143,16 +145,7 @@ struct InvoiceSink: RowSink {
     mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
         guard let v = validate(&row) else { return .rejected }
         let hash = v.hash
-        find.bind(1, v.number)
-        if try find.step() {
-            let id = find.int64(0)
-            let oldHash = find.int64(1)
-            find.reset()
-            if oldHash == hash { return .unchanged }
-            try update(id: id, v, hash: hash, batch: batch)
-            return .updated
-        }
-        find.reset()
+        // Insert first: a new invoice costs one statement; a known one falls through to the look-up.
         let open = v.initialOpen
         insert.bind(1, v.number); insert.bind(2, v.debtorID); insert.bind(3, v.type)
         insert.bind(4, v.issue.description); insert.bind(5, v.due.description); insert.bind(6, v.currency.code)
@@ -162,7 +155,18 @@ struct InvoiceSink: RowSink {
         insert.bind(14, open == 0 ? "closed" : "open"); insert.bind(15, open == 0 ? "paid" : nil)
         insert.bind(16, hash); insert.bind(17, batch); insert.bind(18, batch)
         try insert.run()
-        return .imported
+        if insert.changes == 1 { return .imported }
+        find.bind(1, v.number)
+        guard try find.step() else {
+            find.reset()
+            throw StoreError("invoice \(v.number) neither inserted nor found")
+        }
+        let id = find.int64(0)
+        let oldHash = find.int64(1)
+        find.reset()
+        if oldHash == hash { return .unchanged }
+        try update(id: id, v, hash: hash, batch: batch)
+        return .updated
     }
 
     private func update(id: Int64, _ v: Values, hash: Int64, batch: Int64) throws {
@@ -188,12 +192,18 @@ struct InvoiceSink: RowSink {
         try recordChange(db, batch: batch, entity: "invoice", key: v.number, change: change, old: oldFields, new: newFields)
     }
 
-    mutating func finish(batch: Int64) throws {
+    mutating func finish(batch: Int64) throws { try finish(batch: batch, listed: KeySet()) }
+
+    /// Snapshot closing (when asked) against the keys the files listed, then unapplied payments.
+    mutating func finish(batch: Int64, listed: KeySet) throws {
         if closeMissing {
-            let missing = try Row.fetchAll(db, sql: """
-                SELECT id, invoice_number, open_minor FROM invoice
-                WHERE status = 'open' AND source = 'csv' AND invoice_number NOT IN (SELECT key FROM temp.ingest_seen)
+            var missing: [Row] = []
+            let open = try Row.fetchCursor(db, sql: """
+                SELECT id, invoice_number, open_minor FROM invoice WHERE status = 'open' AND source = 'csv'
                 """)
+            while let r = try open.next() {
+                if !listed.contains(r[1]) { missing.append(r.copy()) }
+            }
             for r in missing {
                 let id: Int64 = r[0]
                 let number: String = r[1]

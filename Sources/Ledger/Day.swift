@@ -111,7 +111,19 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     /// `YYYY-MM-DD`.
     public var description: String {
         let c = components
-        return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
+        guard (0...9999).contains(c.year) else {
+            return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
+        }
+        // Ten ASCII bytes written in place: this runs for every date of every row ingested.
+        return String(unsafeUninitializedCapacity: 10) { b in
+            var y = c.year
+            for i in (0..<4).reversed() { b[i] = UInt8(48 + y % 10); y /= 10 }
+            b[4] = 45
+            b[5] = UInt8(48 + c.month / 10); b[6] = UInt8(48 + c.month % 10)
+            b[7] = 45
+            b[8] = UInt8(48 + c.day / 10); b[9] = UInt8(48 + c.day % 10)
+            return 10
+        }
     }
 
     static func pad(_ v: Int, _ width: Int) -> String {
