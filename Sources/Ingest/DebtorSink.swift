@@ -3,18 +3,16 @@ import GRDB
 import Ledger
 import Store
 
-/// Debtors: validation and upsert by `debtor_id`.
+/// Debtors: upsert by `debtor_id`.
 struct DebtorSink: RowSink {
     let db: Database
-    let defaultLanguage: String
-    let defaultCountry: String
+    let validator: DebtorValidator
     private let find: FastStatement
     private let insert: FastStatement
 
     init(db: Database, defaultLanguage: String, defaultCountry: String) throws {
         self.db = db
-        self.defaultLanguage = defaultLanguage
-        self.defaultCountry = defaultCountry
+        self.validator = DebtorValidator(defaultLanguage: defaultLanguage, defaultCountry: defaultCountry)
         find = try FastStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
         insert = try FastStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
@@ -47,8 +45,6 @@ struct DebtorSink: RowSink {
         }
     }
 
-    func key(of row: inout InputRow) -> String? { row.text(.debtorID) }
-
     static let languages: [String: String] = [
         "nl": "nl", "nederlands": "nl", "dutch": "nl", "vlaams": "nl", "n": "nl",
         "fr": "fr", "francais": "fr", "français": "fr", "french": "fr", "frans": "fr", "f": "fr",
@@ -56,7 +52,21 @@ struct DebtorSink: RowSink {
         "en": "en", "english": "en", "engels": "en", "anglais": "en", "e": "en",
     ]
 
-    func validate(_ row: inout InputRow) -> Values? {
+    mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
+        (try upsert(v, batch: batch), [])
+    }
+
+    mutating func finish(batch: Int64) throws {}
+}
+
+/// Debtor rows: every field checked, nothing written.
+struct DebtorValidator: RowValidator {
+    let defaultLanguage: String
+    let defaultCountry: String
+
+    func key(of row: inout InputRow) -> String? { row.text(.debtorID) }
+
+    func prepare(_ row: inout InputRow) -> DebtorSink.Values? {
         let key = row.required(.debtorID)
         let name = row.required(.name)
         let country = (row.text(.country)?.uppercased()) ?? defaultCountry
@@ -115,12 +125,14 @@ struct DebtorSink: RowSink {
         let terms = row.integer(.paymentTermsDays, range: 0...365, rule: "payment-terms")
         let onHold = row.bool(.onHold)
         guard !row.hasErrors, let key, let name else { return nil }
-        return Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
+        return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
                       postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold)
     }
 
-    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
-        guard let v = validate(&row) else { return .rejected }
+}
+
+extension DebtorSink {
+    fileprivate mutating func upsert(_ v: Values, batch: Int64) throws -> RowOutcome {
         let hash = v.hash
         insert.bind(1, v.key); insert.bind(2, v.name); insert.bind(3, v.kind); insert.bind(4, v.vat)
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
@@ -137,7 +149,7 @@ struct DebtorSink: RowSink {
         let oldHash = find.int64(1)
         find.reset()
         if oldHash == hash { return .unchanged }
-        let old = try Row.fetchOne(db, sql: "SELECT * FROM debtor WHERE id = ?", arguments: [id])!
+        let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
         let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
         try db.execute(sql: """
             UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
@@ -149,5 +161,4 @@ struct DebtorSink: RowSink {
         return .updated
     }
 
-    mutating func finish(batch: Int64) throws {}
 }

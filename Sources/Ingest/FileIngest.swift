@@ -27,16 +27,16 @@ struct FileIngest {
     }
 
     /// Returns the summary and the batch id (nil when the file was refused whole).
-    func run(sink: inout any RowSink, seen: inout KeySet, fileIndex: Int, fileNames: [String]) throws -> (FileSummary, Int64?) {
+    func run<S: RowSink>(sink: inout S, seen: inout KeySet, fileIndex: Int, fileNames: [String]) throws -> (FileSummary, Int64?) {
         var summary = FileSummary(file: name)
         let started = now()
         do {
             try db.execute(sql: "SAVEPOINT ingest_file")
-            var keys = seen  // restored whole if the file is refused
+            var keys = seen  // kept only if the file is accepted
             let batch = try readRows(sink: &sink, summary: &summary, started: started, seen: &keys,
                                      fileIndex: fileIndex, fileNames: fileNames)
-            seen = keys
             try db.execute(sql: "RELEASE ingest_file")
+            seen = keys
             return (summary, batch)
         } catch let e as CSVFileError {
             try db.execute(sql: "ROLLBACK TO ingest_file")
@@ -51,82 +51,81 @@ struct FileIngest {
         }
     }
 
-    private func readRows(sink: inout any RowSink, summary: inout FileSummary, started: Date, seen: inout KeySet,
-                          fileIndex: Int, fileNames: [String]) throws -> Int64 {
+    /// What the reading thread hands to the writing thread: a validated row and its line.
+    struct Item<P: Sendable>: Sendable {
+        var line: Int
+        var values: P
+    }
+
+    /// What the reading thread found, handed back when it is done.
+    struct ReadResult: Sendable {
+        var read = 0
+        var rejected = 0
+        var warnings = 0
+        var rejectsPath: String?
+        var bytes = 0
+        var hash: UInt64 = 0
+        var seen: KeySet
+    }
+
+    /// Reads the file on a second thread (parse, decode, validate, duplicates, rejects) while this
+    /// thread, the database's, stores what it hands over.
+    private func readRows<S: RowSink>(sink: inout S, summary: inout FileSummary, started: Date, seen: inout KeySet,
+                                      fileIndex: Int, fileNames: [String]) throws -> Int64 {
         guard FileManager.default.fileExists(atPath: path) else {
             throw CSVFileError(line: 0, rule: "unreadable", message: "no such file")
         }
         let format = try detectFormat()
         summary.encoding = format.encoding.rawValue
         summary.delimiter = FileFormat.delimiterName(format.delimiter)
-        var reader = try CSVReader(path: path, delimiter: format.delimiter)
-        if format.hasBOM { try reader.skip(3) }
-        var record = CSVRecord()
-        _ = try reader.next(into: &record)  // the header, already analysed
         var batch = IngestBatchRow(kind: options.kind.rawValue, fileName: name, filePath: path,
                                    encoding: format.encoding.rawValue, snapshot: options.snapshot,
                                    asOf: options.asOf.description, startedAt: started, runID: options.runID)
         let batchID = try batch.insert(db)
-        var rejects: RejectsWriter? = nil
-        let rejectsPath = options.rejectsDirectory.map { ($0 as NSString).appendingPathComponent(name + ".rejects.csv") }
-        let rowFormat = InputRow.Format(decimal: format.decimal, dateOrder: options.mapping?.dateOrder ?? .dmy,
-                                        defaultCurrency: options.defaultCurrency)
-        var scratch: [UInt8] = []
-        while try reader.next(into: &record) {
-            if record.isBlank { continue }
-            summary.read += 1
-            let badEncoding = FileFormat.decode(&record, encoding: format.encoding, scratch: &scratch)
-            var row = InputRow(record: record, fieldIndex: format.fieldIndex, format: rowFormat)
-            for col in badEncoding {
-                row.problems.append(RowProblem(column: col, rule: "encoding",
-                                               message: "field is not valid \(format.encoding.rawValue) text"))
-            }
-            if record.count != format.headerCount,
-               !(record.count > format.headerCount && record.ranges[format.headerCount...].allSatisfy(\.isEmpty)) {
-                row.problems.append(RowProblem(column: 0, rule: "field-count",
-                                               message: "expected \(format.headerCount) fields, found \(record.count)"))
-            }
-            var outcome = RowOutcome.rejected
-            if !row.hasErrors, let key = sink.key(of: &row) {
-                if let first = seen.insert(key, file: fileIndex, line: record.line) {
-                    let where_ = first.file == fileIndex ? "line \(first.line)" : "\(fileNames[first.file]):\(first.line)"
-                    let keyColumn = options.kind.columns[0]
-                    row.problem(keyColumn, "duplicate-key", "\(keyColumn.rawValue) \"\(key)\" already appears on \(where_)")
-                } else {
-                    outcome = try sink.process(&row, batch: batchID)
-                }
-            } else if let key = sink.key(of: &row) {
-                // Keep the key of a refused row out of a snapshot's closing.
-                _ = seen.insert(key, file: fileIndex, line: record.line)
-            }
-            for p in row.problems where p.severity != .error {
-                diag(record.line, p.column, p.rule, p.message, p.severity)
-                if p.severity == .warning { summary.warnings += 1 }
-                if p.rule == "unapplied" { summary.unapplied += 1 }
-            }
-            switch outcome {
-            case .imported: summary.imported += 1
-            case .updated: summary.updated += 1
-            case .unchanged: summary.unchanged += 1
-            case .rejected:
-                summary.rejected += 1
-                let errors = row.problems.filter { $0.severity == .error }
-                for p in errors { diag(record.line, p.column, p.rule, p.message) }
-                if let rejectsPath, !options.dryRun {
-                    if rejects == nil {
-                        rejects = try RejectsWriter(path: rejectsPath, rawHeader: format.rawHeader,
-                                                    delimiter: format.delimiter, encoding: format.encoding, byteOrderMark: format.hasBOM)
+        let pipe = RowPipe<Item<S.Validator.Prepared>>()
+        let reporter = LockedReporter(report)
+        let done = DispatchSemaphore(value: 0)
+        let result = Handoff<Result<ReadResult, Error>>(.failure(CSVFileError(line: 0, rule: "unreadable", message: "not read")))
+        let reading = FileReader(path: path, name: name, format: format, options: options, fileIndex: fileIndex,
+                                 fileNames: fileNames, validator: sink.validator, reporter: reporter)
+        let startKeys = seen
+        let thread = Thread {
+            let r = Result { try reading.read(into: pipe, seen: startKeys) }
+            result.value = r
+            if case .failure(let e) = r { pipe.finish(e) } else { pipe.finish(nil) }
+            done.signal()
+        }
+        thread.stackSize = 1 << 22
+        thread.start()
+        do {
+            while let chunk = pipe.pop() {
+                for item in chunk {
+                    let (outcome, notes) = try sink.store(item.values, batch: batchID)
+                    switch outcome {
+                    case .imported: summary.imported += 1
+                    case .updated: summary.updated += 1
+                    case .unchanged: summary.unchanged += 1
+                    case .rejected: summary.rejected += 1
                     }
-                    rejects?.write(line: record.line, reasons: errors.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "),
-                                   raw: record.raw)
+                    for n in notes {
+                        reporter(Diagnostic(file: name, line: item.line, column: n.column, severity: n.severity, rule: n.rule, message: n.message))
+                        if n.rule == "unapplied" { summary.unapplied += 1 }
+                    }
                 }
             }
+        } catch {
+            pipe.cancel()
+            done.wait()
+            throw error
         }
-        rejects?.close()
-        if let rejectsPath, !options.dryRun {
-            if rejects != nil { summary.rejectsPath = rejectsPath } else { try? FileManager.default.removeItem(atPath: rejectsPath) }
-        }
-        batch.finish(summary: summary, bytes: reader.bytesRead + (format.hasBOM ? 3 : 0), hash: reader.hash, at: now())
+        done.wait()
+        let read = try result.value.get()
+        summary.read = read.read
+        summary.rejected += read.rejected
+        summary.warnings = read.warnings
+        summary.rejectsPath = read.rejectsPath
+        seen = read.seen
+        batch.finish(summary: summary, bytes: read.bytes, hash: read.hash, at: now())
         try batch.update(db, id: batchID)
         return batchID
     }
@@ -211,5 +210,95 @@ struct FileIngest {
                                message: "a payments file needs at least one of invoice_number, structured_reference, debtor_id")
         }
         return index
+    }
+}
+
+/// The reading half of a file ingest: everything that needs no database.
+struct FileReader<V: RowValidator>: Sendable {
+    let path: String
+    let name: String
+    let format: FileFormat
+    let options: IngestOptions
+    let fileIndex: Int
+    let fileNames: [String]
+    let validator: V
+    let reporter: LockedReporter
+
+    func diag(_ line: Int, _ column: Int, _ rule: String, _ message: String, _ severity: Diagnostic.Severity = .error) {
+        reporter(Diagnostic(file: name, line: line, column: column, severity: severity, rule: rule, message: message))
+    }
+
+    func read(into pipe: RowPipe<FileIngest.Item<V.Prepared>>, seen start: KeySet) throws -> FileIngest.ReadResult {
+        var out = FileIngest.ReadResult(seen: start)
+        var reader = try CSVReader(path: path, delimiter: format.delimiter)
+        if format.hasBOM { try reader.skip(3) }
+        var record = CSVRecord()
+        _ = try reader.next(into: &record)  // the header, already analysed
+        var rejects: RejectsWriter? = nil
+        defer { rejects?.close() }
+        let rejectsPath = options.rejectsDirectory.map { ($0 as NSString).appendingPathComponent(name + ".rejects.csv") }
+        let rowFormat = InputRow.Format(decimal: format.decimal, dateOrder: options.mapping?.dateOrder ?? .dmy,
+                                        defaultCurrency: options.defaultCurrency)
+        var scratch: [UInt8] = []
+        var chunk: [FileIngest.Item<V.Prepared>] = []
+        chunk.reserveCapacity(256)
+        while try reader.next(into: &record) {
+            if record.isBlank { continue }
+            out.read += 1
+            let badEncoding = FileFormat.decode(&record, encoding: format.encoding, scratch: &scratch)
+            var row = InputRow(record: record, fieldIndex: format.fieldIndex, format: rowFormat)
+            for col in badEncoding {
+                row.problems.append(RowProblem(column: col, rule: "encoding",
+                                               message: "field is not valid \(format.encoding.rawValue) text"))
+            }
+            if record.count != format.headerCount,
+               !(record.count > format.headerCount && record.ranges[format.headerCount...].allSatisfy(\.isEmpty)) {
+                row.problems.append(RowProblem(column: 0, rule: "field-count",
+                                               message: "expected \(format.headerCount) fields, found \(record.count)"))
+            }
+            var prepared: V.Prepared? = nil
+            if !row.hasErrors, let key = validator.key(of: &row) {
+                if let first = out.seen.insert(key, file: fileIndex, line: record.line) {
+                    let where_ = first.file == fileIndex ? "line \(first.line)" : "\(fileNames[first.file]):\(first.line)"
+                    let keyColumn = options.kind.columns[0]
+                    row.problem(keyColumn, "duplicate-key", "\(keyColumn.rawValue) \"\(key)\" already appears on \(where_)")
+                } else {
+                    prepared = validator.prepare(&row)
+                }
+            } else if let key = validator.key(of: &row) {
+                // Keep the key of a refused row out of a snapshot's closing.
+                _ = out.seen.insert(key, file: fileIndex, line: record.line)
+            }
+            for p in row.problems where p.severity != .error {
+                diag(record.line, p.column, p.rule, p.message, p.severity)
+                if p.severity == .warning { out.warnings += 1 }
+            }
+            if let prepared {
+                chunk.append(FileIngest.Item(line: record.line, values: prepared))
+                if chunk.count == 256 {
+                    guard pipe.push(chunk) else { return out }
+                    chunk.removeAll(keepingCapacity: true)
+                }
+                continue
+            }
+            out.rejected += 1
+            let errors = row.problems.filter { $0.severity == .error }
+            for p in errors { diag(record.line, p.column, p.rule, p.message) }
+            if let rejectsPath, !options.dryRun {
+                if rejects == nil {
+                    rejects = try RejectsWriter(path: rejectsPath, rawHeader: format.rawHeader, delimiter: format.delimiter,
+                                                encoding: format.encoding, byteOrderMark: format.hasBOM)
+                }
+                rejects?.write(line: record.line, reasons: errors.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "),
+                               raw: record.raw)
+            }
+        }
+        if !chunk.isEmpty { _ = pipe.push(chunk) }
+        if let rejectsPath, !options.dryRun {
+            if rejects != nil { out.rejectsPath = rejectsPath } else { try? FileManager.default.removeItem(atPath: rejectsPath) }
+        }
+        out.bytes = reader.bytesRead + (format.hasBOM ? 3 : 0)
+        out.hash = reader.hash
+        return out
     }
 }

@@ -85,8 +85,8 @@ public enum Ingestor {
                 var lastBatch: Int64? = nil
                 for path in files {
                     fileNames.append((path as NSString).lastPathComponent)
-                    let (summary, batch) = try FileIngest(db: db, path: path, options: options, now: now, report: report)
-                        .run(sink: &sink, seen: &seen, fileIndex: fileNames.count - 1, fileNames: fileNames)
+                    let file = FileIngest(db: db, path: path, options: options, now: now, report: report)
+                    let (summary, batch) = try file.run(sink: &sink, seen: &seen, fileIndex: fileNames.count - 1, fileNames: fileNames)
                     summaries.append(summary)
                     if let batch { lastBatch = batch }
                 }

@@ -11,7 +11,7 @@ import Store
 struct InvoiceSink: RowSink {
     let db: Database
     let asOf: Day
-    private var debtors: [String: (id: Int64, terms: Int?)] = [:]
+    let validator: InvoiceValidator
     private let find: FastStatement
     private let insert: FastStatement
     /// Close open invoices missing from the files (`--snapshot`).
@@ -22,8 +22,10 @@ struct InvoiceSink: RowSink {
     init(db: Database, asOf: Day) throws {
         self.db = db
         self.asOf = asOf
+        var debtors: [String: InvoiceValidator.Debtor] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT id, debtor_key, payment_terms_days FROM debtor")
-        while let r = try rows.next() { debtors[r[1]] = (r[0], r[2]) }
+        while let r = try rows.next() { debtors[r[1]] = InvoiceValidator.Debtor(id: r[0], terms: r[2]) }
+        validator = InvoiceValidator(debtors: debtors)
         find = try FastStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
         insert = try FastStatement(db, """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
@@ -64,11 +66,26 @@ struct InvoiceSink: RowSink {
         var initialOpen: Int64 { reportedOpen ?? amount }
     }
 
+    mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
+        (try upsert(v, batch: batch), [])
+    }
+}
+
+/// Invoice rows: every field checked against the known debtors, nothing written.
+struct InvoiceValidator: RowValidator {
+    struct Debtor: Sendable {
+        var id: Int64
+        var terms: Int?
+    }
+
+    /// Debtors by `debtor_id`, loaded once per ingest.
+    let debtors: [String: Debtor]
+
     func key(of row: inout InputRow) -> String? { row.text(.invoiceNumber) }
 
-    func validate(_ row: inout InputRow) -> Values? {
+    func prepare(_ row: inout InputRow) -> InvoiceSink.Values? {
         let number = row.required(.invoiceNumber)
-        var debtor: (id: Int64, terms: Int?)? = nil
+        var debtor: Debtor? = nil
         if let key = row.required(.debtorID) {
             debtor = debtors[key]
             if debtor == nil {
@@ -137,13 +154,15 @@ struct InvoiceSink: RowSink {
         let description = row.text(.description, allowLineBreaks: true)
         let disputed = row.bool(.disputed)
         guard !row.hasErrors, let number, let debtor, let issue, let due, let amount else { return nil }
-        return Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
+        return InvoiceSink.Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
                       amount: amount.minorUnits, reportedOpen: open?.minorUnits, reference: reference,
                       description: description, disputed: disputed)
     }
 
-    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
-        guard let v = validate(&row) else { return .rejected }
+}
+
+extension InvoiceSink {
+    fileprivate mutating func upsert(_ v: Values, batch: Int64) throws -> RowOutcome {
         let hash = v.hash
         // Insert first: a new invoice costs one statement; a known one falls through to the look-up.
         let open = v.initialOpen
@@ -170,7 +189,7 @@ struct InvoiceSink: RowSink {
     }
 
     private func update(id: Int64, _ v: Values, hash: Int64, batch: Int64) throws {
-        let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoice WHERE id = ?"), arguments: [id])!
+        let old = try fetchExisting(db, sql: "SELECT * FROM invoice WHERE id = ?", id: id)
         try db.cachedStatement(sql: """
             UPDATE invoice SET reported_open_minor = ?1,
               reported_batch_id = CASE WHEN ?1 IS NULL THEN NULL
@@ -181,7 +200,7 @@ struct InvoiceSink: RowSink {
             """).execute(arguments: [v.reportedOpen, batch, v.reference, v.description, v.disputed, hash, batch,
                              v.debtorID, v.type, v.issue.description, v.due.description, v.currency.code, v.amount, id])
         try OpenAmount.refresh(db, invoiceID: id, closedOn: nil)
-        let now = try Row.fetchOne(db.cachedStatement(sql: "SELECT open_minor, status FROM invoice WHERE id = ?"), arguments: [id])!
+        let now = try fetchExisting(db, sql: "SELECT open_minor, status FROM invoice WHERE id = ?", id: id)
         let wasOpen = (old["status"] as String) == "open"
         let isOpen = (now["status"] as String) == "open"
         var oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }

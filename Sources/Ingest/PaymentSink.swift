@@ -9,6 +9,7 @@ import Ledger
 /// reported; only rows without a readable id, date or positive amount are rejected.
 struct PaymentSink: RowSink {
     let db: Database
+    let validator = PaymentValidator()
     private let find: FastStatement
     private let insert: FastStatement
     private let allocator: PaymentAllocator
@@ -36,6 +37,8 @@ struct PaymentSink: RowSink {
         var amount: Int64
         var invoiceNumber, reference, debtorKey: String?
         var booked: Bool
+        /// The structured reference failed its check: the payment is kept, unapplied.
+        var referenceFailed = false
 
         var fields: FieldValues {
             [("payment_date", date.description), ("currency", currency.code), ("amount_minor", String(amount)),
@@ -50,9 +53,16 @@ struct PaymentSink: RowSink {
         }
     }
 
+    mutating func finish(batch: Int64) throws {
+        try allocator.retryUnapplied(batch: batch)
+    }
+}
+
+/// Payment rows: every field checked, nothing written.
+struct PaymentValidator: RowValidator {
     func key(of row: inout InputRow) -> String? { row.text(.paymentID) }
 
-    func validate(_ row: inout InputRow) -> Values? {
+    func prepare(_ row: inout InputRow) -> PaymentSink.Values? {
         let key = row.required(.paymentID)
         let date = row.has(.date) ? row.day(.date) : nil
         if date == nil && !row.problems.contains(where: { $0.column == row.position(.date) }) {
@@ -82,14 +92,19 @@ struct PaymentSink: RowSink {
         }
         let debtorKey = row.text(.debtorID)
         guard !row.hasErrors, let key, let date, let amount else { return nil }
-        return Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
-                      invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey, booked: booked)
+        return PaymentSink.Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
+                                  invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey, booked: false,
+                                  referenceFailed: row.problems.contains { $0.rule == "ogm" || $0.rule == "rf" })
     }
 
-    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome {
-        guard let v = validate(&row) else { return .rejected }
+}
+
+extension PaymentSink {
+    mutating func store(_ prepared: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
+        var v = prepared
+        v.booked = booked
         // A structured reference that failed its check makes the row's target unknown: keep it unapplied.
-        let referenceFailed = row.problems.contains { $0.rule == "ogm" || $0.rule == "rf" }
+        let referenceFailed = v.referenceFailed
         let hash = v.hash
         let outcome: RowOutcome
         let id: Int64
@@ -98,8 +113,8 @@ struct PaymentSink: RowSink {
             id = find.int64(0)
             let oldHash = find.int64(1)
             find.reset()
-            if oldHash == hash { return .unchanged }
-            let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM payment WHERE id = ?"), arguments: [id])!
+            if oldHash == hash { return (.unchanged, []) }
+            let old = try fetchExisting(db, sql: "SELECT * FROM payment WHERE id = ?", id: id)
             try allocator.reverse(paymentID: id)
             try db.cachedStatement(sql: """
                 UPDATE payment SET payment_date = ?, currency = ?, amount_minor = ?, invoice_number = ?,
@@ -132,16 +147,15 @@ struct PaymentSink: RowSink {
         if result.unapplied != v.amount || result.reason != nil {
             try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?").execute(arguments: [result.unapplied, result.reason, id])
         }
+        var notes: [RowProblem] = []
         if result.unapplied > 0 {
             unapplied += 1
-            row.problem(nil, "unapplied", "payment \(v.key) of \(Money(minorUnits: v.amount, currency: v.currency).decimalString) "
-                        + "left \(Money(minorUnits: result.unapplied, currency: v.currency).decimalString) unapplied: \(result.reason ?? "")",
-                        severity: .note)
+            notes.append(RowProblem(
+                column: 0, rule: "unapplied",
+                message: "payment \(v.key) of \(Money(minorUnits: v.amount, currency: v.currency).decimalString) left "
+                    + "\(Money(minorUnits: result.unapplied, currency: v.currency).decimalString) unapplied: \(result.reason ?? "")",
+                severity: .note))
         }
-        return outcome
-    }
-
-    mutating func finish(batch: Int64) throws {
-        try allocator.retryUnapplied(batch: batch)
+        return (outcome, notes)
     }
 }

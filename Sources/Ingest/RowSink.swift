@@ -1,17 +1,27 @@
 import Foundation
 import GRDB
 import Ledger
+import Store
 
 /// What happened to one row.
 enum RowOutcome { case imported, updated, unchanged, rejected }
 
-/// Validates and stores the rows of one kind of export. Implementations own the SQL of their
-/// table (the Ingest stage owns `debtor`, `invoice`, `payment`, `payment_allocation`).
-protocol RowSink {
-    /// Validates `row` and, if it has no errors, writes it; problems go into `row.problems`.
-    mutating func process(_ row: inout InputRow, batch: Int64) throws -> RowOutcome
+/// Checks one kind of row without touching the database, so it can run on its own thread.
+protocol RowValidator: Sendable {
+    associatedtype Prepared: Sendable
     /// The row's business key, for duplicate detection and snapshots (nil when unreadable).
     func key(of row: inout InputRow) -> String?
+    /// The row's values, or nil with the reasons in `row.problems` (warnings may be added either way).
+    func prepare(_ row: inout InputRow) -> Prepared?
+}
+
+/// Stores validated rows of one kind. Implementations own the SQL of their table (the Ingest
+/// stage owns `debtor`, `invoice`, `payment`, `payment_allocation`) and run on the database thread.
+protocol RowSink {
+    associatedtype Validator: RowValidator
+    var validator: Validator { get }
+    /// Writes one validated row; notes (e.g. an unapplied payment) come back for the report.
+    mutating func store(_ values: Validator.Prepared, batch: Int64) throws -> (RowOutcome, [RowProblem])
     /// Work after all files: matching payments, closing a snapshot.
     mutating func finish(batch: Int64) throws
 }
@@ -80,4 +90,12 @@ func textValue(_ row: Row, _ column: String) -> String? {
     case .string(let s): return s
     case .blob(let b): return "<\(b.count) bytes>"
     }
+}
+
+/// A row that must exist (the caller found its id in this transaction).
+func fetchExisting(_ db: Database, sql: String, id: Int64) throws -> Row {
+    guard let r = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) else {
+        throw StoreError("row \(id) vanished during the ingest (\(sql))")
+    }
+    return r
 }

@@ -135,9 +135,11 @@ public struct WorkspaceConfig: Sendable, Equatable {
     /// Today in the workspace's time zone: the default as-of day of every command.
     public func today(now: Date) -> Day {
         var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!
+        cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(secondsFromGMT: 0) ?? cal.timeZone
         let c = cal.dateComponents([.year, .month, .day], from: now)
-        return Day(year: c.year!, month: c.month!, day: c.day!)!
+        // The calendar always yields a valid civil date; fall back to the UTC day if it ever did not.
+        return Day(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
+            ?? Day(daysSinceEpoch: Int32(now.timeIntervalSince1970 / 86_400))
     }
 }
 
