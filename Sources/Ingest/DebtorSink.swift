@@ -128,7 +128,6 @@ struct DebtorValidator: RowValidator {
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
                       postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold)
     }
-
 }
 
 extension DebtorSink {
@@ -138,16 +137,7 @@ extension DebtorSink {
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
         insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
-        try insert.run()
-        if insert.changes == 1 { return .imported }
-        find.bind(1, v.key)
-        guard try find.step() else {
-            find.reset()
-            throw StoreError("debtor \(v.key) neither inserted nor found")
-        }
-        let id = find.int64(0)
-        let oldHash = find.int64(1)
-        find.reset()
+        guard let (id, oldHash) = try insert.insertOrFind(find, key: v.key) else { return .imported }
         if oldHash == hash { return .unchanged }
         let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
         let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }

@@ -1,5 +1,6 @@
 import GRDB
 import GRDBSQLite
+import Store
 
 /// A prepared statement driven through SQLite's C API, for the per-row hot path of ingest,
 /// where building GRDB argument arrays for a million rows would cost more than the SQL itself.
@@ -58,6 +59,18 @@ final class FastStatement {
     func text(_ col: Int32) -> String? {
         guard let p = sqlite3_column_text(handle, col) else { return nil }
         return String(cString: p)
+    }
+
+    /// Insert-first upsert: runs this `INSERT … ON CONFLICT DO NOTHING` (its values already bound);
+    /// nil when it inserted, else the existing row's id and content hash, looked up by `find`
+    /// (`SELECT id, content_hash … WHERE key = ?`). A new row costs one statement.
+    func insertOrFind(_ find: FastStatement, key: String) throws -> (id: Int64, hash: Int64)? {
+        try run()
+        if changes == 1 { return nil }
+        find.bind(1, key)
+        defer { find.reset() }
+        guard try find.step() else { throw StoreError("\(key) was neither inserted nor found") }
+        return (find.int64(0), find.int64(1))
     }
 
     var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(sqlite3_db_handle(handle)) }

@@ -158,7 +158,6 @@ struct InvoiceValidator: RowValidator {
                       amount: amount.minorUnits, reportedOpen: open?.minorUnits, reference: reference,
                       description: description, disputed: disputed)
     }
-
 }
 
 extension InvoiceSink {
@@ -173,16 +172,7 @@ extension InvoiceSink {
         // Settled before it reached Relance: closed on a day the export does not tell.
         insert.bind(14, open == 0 ? "closed" : "open"); insert.bind(15, open == 0 ? "paid" : nil)
         insert.bind(16, hash); insert.bind(17, batch); insert.bind(18, batch)
-        try insert.run()
-        if insert.changes == 1 { return .imported }
-        find.bind(1, v.number)
-        guard try find.step() else {
-            find.reset()
-            throw StoreError("invoice \(v.number) neither inserted nor found")
-        }
-        let id = find.int64(0)
-        let oldHash = find.int64(1)
-        find.reset()
+        guard let (id, oldHash) = try insert.insertOrFind(find, key: v.number) else { return .imported }
         if oldHash == hash { return .unchanged }
         try update(id: id, v, hash: hash, batch: batch)
         return .updated
@@ -233,8 +223,8 @@ extension InvoiceSink {
                     """).execute(arguments: [asOf.description, batch, id])
                 try RecordChangeRecordWriter.insert(
                     db, batch: batch, entity: "invoice", key: number, change: "close",
-                    old: jsonObject(["status": "open", "open_minor": String(open)]),
-                    new: jsonObject(["status": "closed", "closed_reason": "settled_outside", "open_minor": "0"]))
+                    old: JSONText.object(["status": "open", "open_minor": String(open)]),
+                    new: JSONText.object(["status": "closed", "closed_reason": "settled_outside", "open_minor": "0"]))
             }
             closedBySnapshot = missing.count
         }

@@ -42,7 +42,7 @@ func recordChange(
     }
     guard !n.isEmpty else { return }
     try RecordChangeRecordWriter.insert(db, batch: batch, entity: entity, key: key, change: change,
-                                        old: jsonObject(o), new: jsonObject(n))
+                                        old: JSONText.object(o), new: JSONText.object(n))
 }
 
 enum RecordChangeRecordWriter {
@@ -51,33 +51,6 @@ enum RecordChangeRecordWriter {
             sql: "INSERT INTO record_change (batch_id, entity, entity_key, change, old_values, new_values) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [batch, entity, key, change, old, new])
     }
-}
-
-/// A JSON object with sorted keys from optional strings.
-func jsonObject(_ d: [String: String?]) -> String {
-    "{" + d.keys.sorted().map { k in jsonString(k) + ":" + (d[k]!.map(jsonString) ?? "null") }.joined(separator: ",") + "}"
-}
-
-/// A JSON string literal.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 {
-                let h = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
 }
 
 /// A column of a fetched row as text (nil for NULL), for the change history.

@@ -130,7 +130,7 @@ struct CSVIngestOptions: ParsableArguments {
 extension FileSummary {
     /// `{"file":…,"read":…,"imported":…,"updated":…,"unchanged":…,"rejected":…}`.
     var json: String {
-        "{\"file\":\(jsonQuote(file)),\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
+        "{\"file\":\(JSONText.quoted(file)),\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
     }
 
     func text(dryRun: Bool) -> String {
@@ -143,21 +143,4 @@ extension FileSummary {
         if imported == 0 && updated == 0 && rejected == 0 && fatal == nil && read > 0 { s += "\n  nothing changed: every row was already in the ledger" }
         return s
     }
-}
-
-/// A JSON string literal.
-func jsonQuote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
 }
