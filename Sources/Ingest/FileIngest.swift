@@ -159,7 +159,7 @@ struct FileIngest {
         // Learn the decimal separator from the first rows' amounts.
         var decimal = options.mapping?.decimalSeparator
         if decimal == nil {
-            let amountFields = [Column.amount, .openAmount].map { fieldIndex[InputRow.ordinal[$0]!] }.filter { $0 >= 0 }
+            let amountFields = [Column.amount, .openAmount].map { fieldIndex[$0.ordinal] }.filter { $0 >= 0 }
             var values: [[UInt8]] = []
             var r = CSVRecord()
             var n = 0
@@ -191,21 +191,21 @@ struct FileIngest {
                 }
                 continue
             }
-            let o = InputRow.ordinal[column]!
+            let o = column.ordinal
             if index[o] >= 0 {
                 throw CSVFileError(line: 1, rule: "duplicate-column",
                                    message: "columns \(index[o] + 1) and \(i + 1) both mean \(column.rawValue)")
             }
             index[o] = i
         }
-        let missing = options.kind.requiredColumns.filter { index[InputRow.ordinal[$0]!] < 0 }
+        let missing = options.kind.requiredColumns.filter { index[$0.ordinal] < 0 }
         if let m = missing.first {
             let also = m.aliases.prefix(4).joined(separator: ", ")
             throw CSVFileError(line: 1, rule: "missing-column",
                                message: "no \(m.rawValue) column (also accepted: \(also), …; or map it in a --mapping file)")
         }
         if options.kind == .payments,
-           [Column.invoiceNumber, .structuredReference, .debtorID].allSatisfy({ index[InputRow.ordinal[$0]!] < 0 }) {
+           [Column.invoiceNumber, .structuredReference, .debtorID].allSatisfy({ index[$0.ordinal] < 0 }) {
             throw CSVFileError(line: 1, rule: "missing-column",
                                message: "a payments file needs at least one of invoice_number, structured_reference, debtor_id")
         }

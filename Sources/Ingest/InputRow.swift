@@ -24,22 +24,16 @@ struct InputRow {
         var defaultCurrency: Currency
     }
 
-    /// Column → position in `Column.allCases`, the index into `fieldIndex`.
-    static let ordinal = OrdinalTable()
-
-    struct OrdinalTable {
-        @inline(__always) subscript(_ c: Column) -> Int? { c.ordinal }
-    }
 
     var hasErrors: Bool { problems.contains { $0.severity == .error } }
 
     func position(_ c: Column) -> Int {
-        let i = fieldIndex[InputRow.ordinal[c]!]
+        let i = fieldIndex[c.ordinal]
         return i < 0 ? 0 : i + 1
     }
 
     /// True when the header has this column.
-    func has(_ c: Column) -> Bool { fieldIndex[InputRow.ordinal[c]!] >= 0 }
+    func has(_ c: Column) -> Bool { fieldIndex[c.ordinal] >= 0 }
 
     mutating func problem(_ c: Column?, _ rule: String, _ message: String, severity: Diagnostic.Severity = .error) {
         problems.append(RowProblem(column: c.map(position) ?? 0, rule: rule, message: message, severity: severity))
@@ -49,7 +43,7 @@ struct InputRow {
     /// Control characters are refused (a line break in a name or key is how header
     /// injection starts) except where `allowLineBreaks` says the field may span lines.
     mutating func text(_ c: Column, allowLineBreaks: Bool = false) -> String? {
-        let i = fieldIndex[InputRow.ordinal[c]!]
+        let i = fieldIndex[c.ordinal]
         guard i >= 0 else { return nil }
         var bytes = record.field(i)
         while let f = bytes.first, f == 0x20 || f == 0x09 { bytes = bytes.dropFirst() }
@@ -94,7 +88,7 @@ struct InputRow {
     }
 
     mutating func money(_ c: Column, currency: Currency) -> Money? {
-        let i = fieldIndex[InputRow.ordinal[c]!]
+        let i = fieldIndex[c.ordinal]
         guard i >= 0 else { return nil }
         let bytes = record.field(i)
         guard bytes.contains(where: { $0 != 0x20 }) else { return nil }
