@@ -33,12 +33,13 @@ let package = Package(
         .target(name: "Ingest", dependencies: ["Ledger", "Store", grdb, sqlite, toml], exclude: ["README.md"]),
         stage("Forecast"),
         stage("Dunning"),
-        stage("Outbox"),
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
         stage("Billing"),
         stage("Reports"),
         .executableTarget(
             name: "relance",
-            dependencies: ["Ledger", "Store", "Ingest", "Workspace", argumentParser, grdb],
+            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", argumentParser, grdb],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
@@ -46,6 +47,8 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
         .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb]),
+        .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

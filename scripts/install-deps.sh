@@ -2,8 +2,10 @@
 # Installs the Debian packages Relance needs, only those that are missing.
 #   libsqlite3-dev  SQLite headers and library for GRDB
 #   time            GNU time, for peak-memory figures in `make bench`
+#   libcurl4-openssl-dev  libcurl for the Outbox's SMTP transport
+#   python3-aiosmtpd      the real SMTP server the Outbox tests talk to (/usr/bin/python3 -m aiosmtpd)
 set -euo pipefail
-packages=(libsqlite3-dev time)
+packages=(libsqlite3-dev time libcurl4-openssl-dev python3-aiosmtpd)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

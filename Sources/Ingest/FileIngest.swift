@@ -61,6 +61,8 @@ struct FileIngest {
     struct ReadResult: Sendable {
         var read = 0
         var rejected = 0
+        /// Rows whose key repeated an earlier one, skipped as the mapping allows.
+        var skipped = 0
         var warnings = 0
         var rejectsPath: String?
         var bytes = 0
@@ -122,6 +124,11 @@ struct FileIngest {
         let read = try result.value.get()
         summary.read = read.read
         summary.rejected += read.rejected
+        summary.unchanged += read.skipped
+        if read.skipped > 0 {
+            reporter(Diagnostic(file: name, line: 0, column: 0, severity: .note, rule: "repeated-key",
+                                message: "\(read.skipped) rows repeated a key seen earlier and were skipped (skip_repeated_keys)"))
+        }
         summary.warnings = read.warnings
         summary.rejectsPath = read.rejectsPath
         seen = read.seen
@@ -182,21 +189,27 @@ struct FileIngest {
         for i in 0..<header.count {
             let text = String(decoding: header.field(i), as: UTF8.self)
             let folded = foldHeader(text)
-            let column = wanted.first { mapped[$0] == folded }
-                ?? wanted.first { mapped[$0] == nil && $0.rawValue == folded }
-                ?? wanted.first { mapped[$0] == nil && $0.aliases.contains(folded) }
-            guard let column else {
+            // A mapping may name one export column for several canonical ones (an id that is also the name).
+            var columns = wanted.filter { mapped[$0] == folded }
+            if columns.isEmpty {
+                if let c = wanted.first(where: { mapped[$0] == nil && ($0.rawValue == folded || $0.aliases.contains(folded)) }) {
+                    columns = [c]
+                }
+            }
+            guard !columns.isEmpty else {
                 if !folded.isEmpty && !folded.hasPrefix("rejected_") {
                     diag(1, i + 1, "unknown-column", "column \"\(text)\" is not used", .warning)
                 }
                 continue
             }
-            let o = column.ordinal
-            if index[o] >= 0 {
-                throw CSVFileError(line: 1, rule: "duplicate-column",
-                                   message: "columns \(index[o] + 1) and \(i + 1) both mean \(column.rawValue)")
+            for column in columns {
+                let o = column.ordinal
+                if index[o] >= 0 {
+                    throw CSVFileError(line: 1, rule: "duplicate-column",
+                                       message: "columns \(index[o] + 1) and \(i + 1) both mean \(column.rawValue)")
+                }
+                index[o] = i
             }
-            index[o] = i
         }
         let missing = options.kind.requiredColumns.filter { index[$0.ordinal] < 0 }
         if let m = missing.first {
@@ -258,7 +271,12 @@ struct FileReader<V: RowValidator>: Sendable {
             }
             var prepared: V.Prepared? = nil
             if !row.hasErrors, let key = validator.key(of: &row) {
-                if let first = out.seen.insert(key, file: fileIndex, line: record.line) {
+                let first = out.seen.insert(key, file: fileIndex, line: record.line)
+                if first != nil && options.mapping?.skipRepeatedKeys == true {
+                    out.skipped += 1
+                    continue
+                }
+                if let first {
                     let where_ = first.file == fileIndex ? "line \(first.line)" : "\(fileNames[first.file]):\(first.line)"
                     let keyColumn = options.kind.columns[0]
                     row.problem(keyColumn, "duplicate-key", "\(keyColumn.rawValue) \"\(key)\" already appears on \(where_)")

@@ -10,6 +10,7 @@ import TOMLKit
 /// delimiter = ";"                  # ";", ",", "\t" or "|"; detected when absent
 /// decimal_separator = ","          # "," or "."; needed only for values like 1,234
 /// date_format = "DD/MM/YYYY"       # or "MM/DD/YYYY"; ISO dates are always accepted
+/// skip_repeated_keys = false       # true: a later row repeating a key is skipped, not rejected
 /// [columns]
 /// invoice_number = "Fact. nr"      # canonical name = header in the export
 /// ```
@@ -18,6 +19,9 @@ public struct Mapping: Sendable, Equatable {
     public var delimiter: UInt8?
     public var decimalSeparator: DecimalSeparator?
     public var dateOrder: DateOrder = .dmy
+    /// Skip a row whose key an earlier row already had, instead of rejecting it: for exports that
+    /// repeat a record on every line (debtors read from an invoice list).
+    public var skipRepeatedKeys = false
     /// Canonical column → folded header name in the export.
     public var columns: [Column: String] = [:]
 
@@ -73,6 +77,11 @@ public struct Mapping: Sendable, Equatable {
                                   message: "expected \"DD/MM/YYYY\", \"MM/DD/YYYY\" or \"YYYY-MM-DD\"")
                 }
                 m.dateOrder = d
+            case "skip_repeated_keys":
+                guard let b = value.bool else {
+                    throw Problem(file: name, line: lineOf(key), key: key, message: "expected true or false")
+                }
+                m.skipRepeatedKeys = b
             case "columns":
                 guard let cols = value.table else {
                     throw Problem(file: name, line: lineOf(key), key: key, message: "expected a table [columns]")
@@ -90,7 +99,7 @@ public struct Mapping: Sendable, Equatable {
                 }
             default:
                 throw Problem(file: name, line: lineOf(key), key: key,
-                              message: "unknown key (expected encoding, delimiter, decimal_separator, date_format, [columns])")
+                              message: "unknown key (expected encoding, delimiter, decimal_separator, date_format, skip_repeated_keys, [columns])")
             }
         }
         return m

@@ -10,6 +10,8 @@ public enum Schema {
     public static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("0001-ledger", migrate: ledgerV1)
+        m.registerMigration("0002-outbox", migrate: outboxV1)
+        m.registerMigration("0003-forecast", migrate: forecastV1)
         return m
     }
 

@@ -94,3 +94,22 @@ extension FileSummary {
         return c
     }
 }
+
+@Suite struct MappingTests {
+    @Test func oneExportColumnForTwoCanonicalOnesAndRepeatedKeysSkipped() throws {
+        let t = try TestLedger()
+        let p = t.write("ar.csv", "customerID,InvoiceDate\nC-1,1/2/2013\nC-2,1/3/2013\nC-1,1/4/2013\n")
+        var m = Mapping()
+        m.columns = [.debtorID: "customerid", .name: "customerid"]
+        m.skipRepeatedKeys = true
+        let s = try t.ingest(.debtors, [p], mapping: m)
+        #expect(s[0].read == 3 && s[0].imported == 2 && s[0].unchanged == 1 && s[0].rejected == 0)
+        #expect(try t.debtor("C-1")?.name == "C-1")
+        #expect(t.diagnostics.contains { $0.rule == "repeated-key" && $0.severity == .note })
+        // Without the option the repeated key is an error.
+        m.skipRepeatedKeys = false
+        let u = try TestLedger()
+        let r = try u.ingest(.debtors, [u.write("ar.csv", "customerID\nC-1\nC-1\n")], mapping: m)
+        #expect(r[0].rejected == 1 && u.errors(rule: "duplicate-key").count == 1)
+    }
+}

@@ -1,0 +1,33 @@
+#ifndef RELANCE_CCURL_SHIM_H
+#define RELANCE_CCURL_SHIM_H
+// libcurl for the Outbox's SMTP transport. curl_easy_setopt and curl_easy_getinfo are variadic,
+// which Swift cannot call: the typed static inline wrappers below are what Swift uses.
+#include <curl/curl.h>
+
+static inline CURLcode relance_curl_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode relance_curl_setopt_string(CURL *handle, CURLoption option, const char *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode relance_curl_setopt_pointer(CURL *handle, CURLoption option, void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode relance_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+typedef size_t (*relance_curl_io_callback)(char *buffer, size_t size, size_t count, void *context);
+
+static inline CURLcode relance_curl_setopt_callback(CURL *handle, CURLoption option, relance_curl_io_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+static inline CURLcode relance_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+#endif
