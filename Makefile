@@ -25,9 +25,10 @@ test: deps
 	@if grep -E '^/.*/(Sources|Tests)/.*: warning:' .build-test.log | grep -v '/.build/' | sort -u | grep . ; then \
 		echo "error: warnings in Relance's own code (listed above)"; rm -f .build-test.log; exit 1; fi
 	@rm -f .build-test.log
-	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .test.log; \
-		n=$$(grep -oE 'Test run with [0-9]+ tests? in' .test.log | grep -oE '[0-9]+' | head -n 1); \
-		rm -f .test.log; echo "tests: $${n:-0} passed, 0 failed"
+	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .test.log; status=$$?; \
+		n=$$(grep -oE 'Test run with [0-9]+ tests? in' .test.log | grep -oE '[0-9]+' | head -n 1); rm -f .test.log; \
+		if [ $$status -ne 0 ]; then echo "error: the test run failed (exit $$status)"; exit $$status; fi; \
+		echo "tests: $${n:-0} passed, 0 failed"
 
 demo: build
 	@scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_AS_OF)"

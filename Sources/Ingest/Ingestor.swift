@@ -49,6 +49,8 @@ public struct FileSummary: Sendable, Equatable {
     public var rejectsPath: String?
     public var encoding: String?
     public var delimiter: String?
+    /// A line of context for people (statements read, debits skipped…), not part of the JSON.
+    public var note: String?
 
     public init(file: String) { self.file = file }
 

@@ -12,6 +12,8 @@ struct InvoiceSink: RowSink {
     let db: Database
     let asOf: Day
     let validator: InvoiceValidator
+    /// `csv`, or `ubl` for Peppol invoices (`billing` is the Billing stage's own writer).
+    var source = "csv"
     private let find: FastStatement
     private let insert: FastStatement
     /// Close open invoices missing from the files (`--snapshot`).
@@ -31,7 +33,7 @@ struct InvoiceSink: RowSink {
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
               reported_open_minor, reported_batch_id, open_minor, structured_reference, description, disputed, status,
               closed_reason, source, content_hash, created_batch_id, updated_batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'csv', ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (invoice_number) DO NOTHING
             """)
     }
@@ -171,7 +173,7 @@ extension InvoiceSink {
         insert.bind(10, open); insert.bind(11, v.reference); insert.bind(12, v.description); insert.bind(13, v.disputed)
         // Settled before it reached Relance: closed on a day the export does not tell.
         insert.bind(14, open == 0 ? "closed" : "open"); insert.bind(15, open == 0 ? "paid" : nil)
-        insert.bind(16, hash); insert.bind(17, batch); insert.bind(18, batch)
+        insert.bind(16, source); insert.bind(17, hash); insert.bind(18, batch); insert.bind(19, batch)
         guard let (id, oldHash) = try insert.insertOrFind(find, key: v.number) else { return .imported }
         if oldHash == hash { return .unchanged }
         try update(id: id, v, hash: hash, batch: batch)

@@ -12,6 +12,7 @@ public enum Schema {
         m.registerMigration("0001-ledger", migrate: ledgerV1)
         m.registerMigration("0002-outbox", migrate: outboxV1)
         m.registerMigration("0003-forecast", migrate: forecastV1)
+        m.registerMigration("0004-bank", migrate: bankV1)
         return m
     }
 
@@ -33,7 +34,7 @@ public enum Schema {
             CREATE TABLE ingest_batch (
               id INTEGER PRIMARY KEY,
               run_id INTEGER REFERENCES run(id),
-              kind TEXT NOT NULL CHECK (kind IN ('debtors', 'invoices', 'payments')),
+              kind TEXT NOT NULL CHECK (kind IN ('debtors', 'invoices', 'payments', 'coda', 'camt', 'ubl')),
               file_name TEXT NOT NULL,
               file_path TEXT NOT NULL,
               file_bytes INTEGER NOT NULL,
@@ -125,7 +126,8 @@ public enum Schema {
               payment_id INTEGER NOT NULL REFERENCES payment(id),
               invoice_id INTEGER NOT NULL REFERENCES invoice(id),
               amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
-              rule TEXT NOT NULL CHECK (rule IN ('invoice_number', 'structured_reference', 'debtor_oldest_first')),
+              rule TEXT NOT NULL CHECK (rule IN ('invoice_number', 'structured_reference', 'rf_reference',
+                'invoice_number_in_text', 'unique_open_amount', 'debtor_oldest_first', 'manual')),
               batch_id INTEGER REFERENCES ingest_batch(id)
             );
             CREATE INDEX payment_allocation_by_payment ON payment_allocation(payment_id);

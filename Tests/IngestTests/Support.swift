@@ -52,6 +52,25 @@ final class TestLedger {
         return result
     }
 
+    @discardableResult
+    func ingestBank(_ format: BankFormat, _ files: [String], dryRun: Bool = false) throws -> [FileSummary] {
+        var o = IngestOptions(kind: .payments, asOf: Day(iso: "2026-11-21")!)
+        o.dryRun = dryRun
+        var seen: [Diagnostic] = []
+        let r = try BankIngestor.run(store: store, files: files, format: format, options: o) { seen.append($0) }
+        diagnostics += seen
+        return r
+    }
+
+    @discardableResult
+    func ingestUBL(_ paths: [String]) throws -> [FileSummary] {
+        let o = IngestOptions(kind: .invoices, asOf: Day(iso: "2026-11-21")!)
+        var seen: [Diagnostic] = []
+        let r = try UBLIngestor.run(store: store, paths: paths, options: o) { seen.append($0) }
+        diagnostics += seen
+        return r
+    }
+
     func errors(rule: String) -> [Diagnostic] { diagnostics.filter { $0.rule == rule && $0.severity == .error } }
 
     func invoice(_ number: String) throws -> InvoiceRecord? {

@@ -9,7 +9,7 @@ import Workspace
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read CSV exports of debtors, invoices or payments into the ledger.",
-        subcommands: [Debtors.self, Invoices.self, Payments.self])
+        subcommands: [Debtors.self, Invoices.self, Payments.self, Coda.self, Camt.self, UBL.self])
 
     struct Debtors: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ingest debtors (customers) by debtor_id.")
@@ -39,6 +39,97 @@ struct Ingest: ParsableCommand {
         var booked = false
         func run() throws { try options.run(kind: .payments, booked: booked) }
     }
+}
+
+/// `relance ingest coda|camt|ubl`: bank statements and Peppol invoices.
+extension Ingest {
+    struct Coda: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest CODA bank statements: each credit becomes a payment matched to open invoices.",
+            discussion: "A statement whose trailer or balance does not add up is refused whole; the same statement twice adds nothing.")
+        @OptionGroup var options: DocumentIngestOptions
+        func run() throws { try options.run(command: "ingest coda") { store, opts, report in
+            try BankIngestor.run(store: store, files: options.files.map(absolute), format: .coda, options: opts, report: report)
+        } }
+    }
+
+    struct Camt: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ingest camt.053 statements or camt.054 notifications: each credit becomes a matched payment.",
+            discussion: "A statement whose balances do not add up is refused whole; the same statement twice adds nothing.")
+        @OptionGroup var options: DocumentIngestOptions
+        func run() throws { try options.run(command: "ingest camt") { store, opts, report in
+            try BankIngestor.run(store: store, files: options.files.map(absolute), format: .camt, options: opts, report: report)
+        } }
+    }
+
+    struct UBL: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ubl",
+            abstract: "Ingest Peppol BIS Billing 3.0 UBL invoices and credit notes (files or folders of .xml files).",
+            discussion: "The buyer becomes a debtor, or fills what the debtor with its VAT number lacks; the same file twice adds nothing.")
+        @OptionGroup var options: DocumentIngestOptions
+        func run() throws { try options.run(command: "ingest ubl") { store, opts, report in
+            try UBLIngestor.run(store: store, paths: options.files.map(absolute), options: opts, report: report)
+        } }
+    }
+}
+
+/// Options of the statement and UBL ingest commands.
+struct DocumentIngestOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("Files (or, for UBL, folders) to read.", valueName: "file"))
+    var files: [String]
+
+    @Flag(help: "Validate and report; change nothing.")
+    var dryRun = false
+
+    @Option(help: "Business day of the ingest (YYYY-MM-DD).")
+    var asOf: Day?
+
+    @Option(help: "Summary format: text, or json (one object per file).")
+    var format: SummaryFormat = .text
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one file") }
+    }
+
+    typealias Body = (LedgerStore, IngestOptions, @escaping (Diagnostic) -> Void) throws -> [FileSummary]
+
+    func run(command: String, _ body: Body) throws {
+        try withExitStatus {
+            let missing = files.filter { !FileManager.default.fileExists(atPath: absolute($0)) }
+            if !missing.isEmpty { throw CLIError(.noInput, "no such file: \(missing.joined(separator: ", "))") }
+            let (ws, config, store) = try global.open()
+            var opts = IngestOptions(kind: .payments, asOf: asOf ?? config.today(now: Date()))
+            opts.dryRun = dryRun
+            opts.defaultLanguage = config.defaultLanguage
+            opts.defaultCountry = config.defaultCountry
+            opts.defaultCurrency = config.defaultCurrency
+            let ledger = RunLedger(store: store)
+            let runID = try ledger.begin(command: command + (dryRun ? " --dry-run" : ""), asOf: opts.asOf.description, at: Date())
+            opts.runID = dryRun ? nil : runID
+            let summaries: [FileSummary]
+            do {
+                summaries = try body(store, opts) { Terminal.error($0.description) }
+            } catch {
+                try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
+                throw CLIError.from(database: error, path: ws.databasePath)
+            }
+            return finishIngest(summaries, format: format, dryRun: dryRun, ledger: ledger, runID: runID)
+        }
+    }
+}
+
+/// Prints the summaries, records the run's outcome and picks the exit status.
+func finishIngest(_ summaries: [FileSummary], format: SummaryFormat, dryRun: Bool, ledger: RunLedger, runID: Int64) -> ExitStatus {
+    for s in summaries { Terminal.out(format == .json ? s.json : s.text(dryRun: dryRun)) }
+    let rejected = summaries.contains { $0.hasRejects }
+    let status: ExitStatus = rejected ? .dataError : .ok
+    try? ledger.finish(id: runID, outcome: rejected ? "rejected" : "ok", exitCode: status.rawValue,
+                       summary: "[" + summaries.map(\.json).joined(separator: ",") + "]", at: Date())
+    return status
 }
 
 /// Output formats of the ingest summary.
@@ -117,12 +208,7 @@ struct CSVIngestOptions: ParsableArguments {
                 try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
                 throw CLIError.from(database: error, path: ws.databasePath)
             }
-            for s in summaries { Terminal.out(format == .json ? s.json : s.text(dryRun: dryRun)) }
-            let rejected = summaries.contains { $0.hasRejects }
-            let status: ExitStatus = rejected ? .dataError : .ok
-            try? ledger.finish(id: runID, outcome: rejected ? "rejected" : "ok", exitCode: status.rawValue,
-                               summary: "[" + summaries.map(\.json).joined(separator: ",") + "]", at: Date())
-            return status
+            return finishIngest(summaries, format: format, dryRun: dryRun, ledger: ledger, runID: runID)
         }
     }
 }
@@ -136,6 +222,7 @@ extension FileSummary {
     func text(dryRun: Bool) -> String {
         var s = "\(file): read \(read), imported \(imported), updated \(updated), unchanged \(unchanged), rejected \(rejected)"
         if dryRun { s += " (dry run: nothing written)" }
+        if let note { s += "\n  " + note }
         if let fatal { s += " — file refused: \(fatal)" }
         if unapplied > 0 { s += "\n  \(unapplied) payment(s) left unapplied; see `relance status`" }
         if closedBySnapshot > 0 { s += "\n  snapshot: \(closedBySnapshot) open invoice(s) missing from the export closed as settled outside Relance" }

@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// A bank statement format Relance reads.
+public enum BankFormat: String, Sendable, CaseIterable {
+    case coda, camt
+}
+
+/// Reads bank statements (CODA, camt.053/054) into the ledger: each credit becomes a payment
+/// (`source` = the format) matched to invoices by `PaymentAllocator`'s bank rules; debits and the
+/// totals of globalised movements are not payments. A statement already imported (same account,
+/// sequence and date, or camt statement id) adds nothing. A file that does not parse, or any of
+/// whose statements fails its trailer or balance check, is refused whole.
+public enum BankIngestor {
+    /// Runs an ingest of statement files; `report` receives every diagnostic.
+    public static func run(
+        store: LedgerStore, files: [String], format: BankFormat, options: IngestOptions,
+        now: @escaping @Sendable () -> Date = { Date() }, report: @escaping (Diagnostic) -> Void
+    ) throws -> [FileSummary] {
+        var summaries: [FileSummary] = []
+        try store.pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                for path in files {
+                    summaries.append(try ingestFile(db, path: path, format: format, options: options, now: now, report: report))
+                }
+                return options.dryRun ? .rollback : .commit
+            }
+        }
+        return summaries
+    }
+
+    static func ingestFile(_ db: Database, path: String, format: BankFormat, options: IngestOptions,
+                           now: @Sendable () -> Date, report: (Diagnostic) -> Void) throws -> FileSummary {
+        let name = (path as NSString).lastPathComponent
+        var summary = FileSummary(file: name)
+        summary.encoding = format == .coda ? "windows-1252" : "xml"
+        let started = now()
+        let statements: [BankStatement]
+        guard let data = FileManager.default.contents(atPath: path) else {
+            summary.fatal = "cannot read the file"
+            report(Diagnostic(file: name, line: 0, column: 0, rule: "unreadable", message: "cannot read the file"))
+            return summary
+        }
+        do {
+            statements = format == .coda ? try CODAParser.parse(Array(data), fileName: name) : try CamtParser.parse(data)
+        } catch let e as BankFileError {
+            summary.fatal = e.message
+            report(Diagnostic(file: name, line: e.line, column: 0, rule: e.rule, message: e.message + "; nothing from this file was imported"))
+            return summary
+        }
+        try db.execute(sql: "SAVEPOINT bank_file")
+        var batch = IngestBatchRecord(runId: options.runID, kind: format.rawValue, fileName: name, filePath: path,
+                                      encoding: summary.encoding ?? "", snapshot: false, asOf: options.asOf.description,
+                                      startedAt: Instant.string(started))
+        try batch.insert(db)
+        let batchID = batch.id ?? 0
+        let allocator = PaymentAllocator(db: db)
+        var debits = 0
+        var known = 0
+        for s in statements {
+            let payments = s.movements.filter { !$0.isGlobalTotal && $0.amount > 0 }
+            debits += s.movements.filter { !$0.isGlobalTotal && $0.amount < 0 }.count
+            summary.read += payments.count
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bank_statement WHERE statement_key = ?)", arguments: [s.key]) == true {
+                summary.unchanged += payments.count
+                known += 1
+                continue
+            }
+            try db.execute(sql: """
+                INSERT INTO bank_statement (format, statement_key, account, currency, statement_date, old_balance_minor,
+                  new_balance_minor, movements, credits, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [format.rawValue, s.key, s.account, s.currency.code, s.date?.description, s.oldBalance,
+                                 s.newBalance, s.movements.filter { !$0.isGlobalTotal }.count, payments.count, batchID])
+            let statementID = db.lastInsertedRowID
+            for m in payments {
+                let reference = normalisedReference(m)
+                try db.cachedStatement(sql: """
+                    INSERT INTO payment (payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
+                      content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,
+                      counterparty_name, free_text)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?)
+                    ON CONFLICT (payment_key) DO NOTHING
+                    """).execute(arguments: [s.key + "/" + m.key, m.bookingDate.description, s.currency.code, m.amount, reference,
+                                             m.amount, batchID, batchID, format.rawValue, statementID, m.counterpartyIBAN,
+                                             m.counterpartyName, m.freeText])
+                guard db.changesCount == 1 else { summary.unchanged += 1; continue }
+                let id = db.lastInsertedRowID
+                summary.imported += 1
+                let (left, reason) = try allocator.allocate(
+                    .init(id: id, date: m.bookingDate.description, currency: s.currency.code, remaining: m.amount,
+                          invoiceNumber: nil, reference: reference, debtorKey: nil, freeText: m.freeText,
+                          counterpartyIBAN: m.counterpartyIBAN, fromBank: true), batch: batchID)
+                if left != m.amount || reason != nil {
+                    try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?")
+                        .execute(arguments: [left, reason, id])
+                }
+                if left > 0 {
+                    summary.unapplied += 1
+                    let money = { (v: Int64) in Money(minorUnits: v, currency: s.currency).decimalString }
+                    report(Diagnostic(file: name, line: m.line, column: 0, severity: .note, rule: "unapplied",
+                                      message: "movement \(m.key) of \(money(m.amount)) left \(money(left)) unapplied: \(reason ?? "")"))
+                }
+            }
+        }
+        var parts = ["\(statements.count) statement(s)"]
+        if known > 0 { parts.append("\(known) already imported") }
+        if debits > 0 { parts.append("\(debits) debit(s), not payments") }
+        summary.note = parts.joined(separator: ", ")
+        batch.rowsRead = summary.read
+        batch.rowsImported = summary.imported
+        batch.rowsUnchanged = summary.unchanged
+        batch.fileBytes = Int64(data.count)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in data { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        batch.fileHash = "fnv1a64:" + String(h, radix: 16)
+        batch.finishedAt = Instant.string(now())
+        try batch.update(db)
+        try db.execute(sql: "RELEASE bank_file")
+        return summary
+    }
+
+    /// The movement's reference as invoices store it: 12 OGM digits, or an RF reference.
+    static func normalisedReference(_ m: BankMovement) -> String? {
+        if let o = m.ogm, let r = try? StructuredReference(parsing: o) { return r.digits }
+        if let rf = m.rf, let r = try? CreditorReference(parsing: rf) { return r.value }
+        // A free text that is nothing but a structured communication counts as one.
+        if let t = m.freeText, let r = try? StructuredReference(parsing: t) { return r.digits }
+        return nil
+    }
+}

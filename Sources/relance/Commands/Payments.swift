@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import Ledger
+import Store
+
+/// `relance payments unapplied|allocate`.
+struct Payments: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Payments that matched no invoice, and allocating them by hand.", subcommands: [Unapplied.self, Allocate.self])
+
+    struct Unapplied: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List payments (partly) not applied to an invoice, with why.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Output format: table, csv or json.") var format: ListFormat = .table
+
+        func run() throws {
+            try withExitStatus {
+                let (_, _, store) = try global.open()
+                let rows = try store.pool.read { db in try ManualAllocation.unapplied(db) }
+                Terminal.out(ListFormat.render(rows.map(\.fields), columns: UnappliedPayment.columns, as: format))
+                return .ok
+            }
+        }
+    }
+
+    struct Allocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply an unapplied payment (or part of it) to an invoice.",
+            discussion: "The amount defaults to what the payment has left or what the invoice lacks, whichever is smaller.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The payment's id (payment_id, or the statement movement's key).") var payment: String
+        @Argument(help: "The invoice number.") var invoice: String
+        @Option(help: "Amount to apply (decimal point), at most what the payment has left.") var amount: String?
+
+        func run() throws {
+            try withExitStatus {
+                let (_, _, store) = try global.open()
+                let ledger = RunLedger(store: store)
+                let runID = try ledger.begin(command: "payments allocate", asOf: nil, at: Date())
+                do {
+                    let applied = try store.pool.write { db in
+                        try ManualAllocation.allocate(db, payment: payment, invoice: invoice, amount: amount)
+                    }
+                    Terminal.out("applied \(applied.decimalString) of payment \(payment) to invoice \(invoice)")
+                    try? ledger.finish(id: runID, outcome: "ok", exitCode: 0, summary: nil, at: Date())
+                    return .ok
+                } catch let e as ManualAllocation.Refusal {
+                    try? ledger.finish(id: runID, outcome: "rejected", exitCode: ExitStatus.dataError.rawValue, summary: nil, at: Date())
+                    throw CLIError(.dataError, e.message)
+                }
+            }
+        }
+    }
+}
+
+/// Table, CSV or JSON output of simple listings.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+
+    static func render(_ rows: [[String]], columns: [String], as format: ListFormat) -> String {
+        switch format {
+        case .json:
+            return "[" + rows.map { r in "{" + zip(columns, r).map { JSONText.quoted($0) + ":" + JSONText.quoted($1) }.joined(separator: ",") + "}" }
+                .joined(separator: ",\n") + "]"
+        case .csv:
+            let q = { (v: String) -> String in
+                v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
+            }
+            return ([columns] + rows).map { $0.map(q).joined(separator: ",") }.joined(separator: "\n")
+        case .table:
+            let all = [columns] + rows
+            let widths = columns.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
+            return all.map { r in r.enumerated().map { $1.padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") }
+                .joined(separator: "\n")
+        }
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+import Testing
+
+@testable import Ingest
+
+@Suite struct BankIngestTests {
+    func ledger() throws -> TestLedger {
+        let t = try TestLedger().withDebtors()
+        try t.ingest(.invoices, [fixture("bank/bank-invoices.csv")], asOf: "2026-11-01")
+        t.diagnostics.removeAll()
+        return t
+    }
+
+    func allocations(_ t: TestLedger) throws -> [String: [String]] {
+        let rows = try t.store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.invoice_number, a.rule FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id ORDER BY a.id
+                """)
+        }
+        return Dictionary(grouping: rows, by: { $0[0] as String }).mapValues { $0.map { $0[1] as String } }
+    }
+
+    @Test func codaCreditsCloseTheRightInvoicesByEveryRule() throws {
+        let t = try ledger()
+        let s = try t.ingestBank(.coda, [fixture("bank/statement-042.cod")])
+        #expect(s[0].fatal == nil)
+        #expect(s[0].read == 8 && s[0].imported == 8)  // 6 credits + 2 details of the globalised one; the debit is no payment
+        #expect(s[0].note == "1 statement(s), 1 debit(s), not payments")
+        #expect(try t.invoice("BK-1")?.status == "closed")
+        #expect(try t.invoice("BK-1")?.closedOn == "2026-11-18")
+        #expect(try t.invoice("BK-2")?.openMinor == 20_000)
+        #expect(try t.invoice("BK-3")?.status == "closed")
+        #expect(try t.invoice("BK-4")?.status == "closed")
+        #expect(try t.invoice("BK-5")?.status == "closed")
+        #expect(try t.invoice("BK-6")?.status == "closed")
+        #expect(try t.invoice("BK-7")?.status == "closed")
+        #expect(try allocations(t) == [
+            "BK-1": ["structured_reference"], "BK-2": ["structured_reference"], "BK-3": ["structured_reference"],
+            "BK-4": ["invoice_number_in_text"], "BK-6": ["structured_reference"], "BK-5": ["unique_open_amount"],
+            "BK-7": ["rf_reference"],
+        ])
+        // The overpayment on BK-3 and the gift stay unapplied, for a person.
+        let unapplied = try t.store.pool.read { db in try ManualAllocation.unapplied(db) }
+        #expect(unapplied.map { $0.fields[3] } == ["50.00", "77.77"])
+        #expect(t.diagnostics.filter { $0.rule == "unapplied" }.count == 2)
+        // The same statement again adds nothing.
+        let again = try t.ingestBank(.coda, [fixture("bank/statement-042.cod")])
+        #expect(again[0].imported == 0 && again[0].unchanged == 8)
+        #expect(try t.count("SELECT COUNT(*) FROM payment") == 8)
+        #expect(try t.count("SELECT COUNT(*) FROM bank_statement") == 1)
+    }
+
+    @Test func aStatementThatDoesNotAddUpIsRefusedWhole() throws {
+        let t = try ledger()
+        let s = try t.ingestBank(.coda, [fixture("bank/statement-bad-balance.cod")])
+        #expect(s[0].fatal != nil && s[0].hasRejects)
+        #expect(t.errors(rule: "balance").count == 1)
+        #expect(try t.count("SELECT COUNT(*) FROM payment") == 0)
+        #expect(try t.invoice("BK-1")?.status == "open")
+        let c = try t.ingestBank(.camt, [fixture("bank/statement-bad-balance.camt053.xml")])
+        #expect(c[0].fatal?.contains("closing balance is 1604.99") == true)
+        #expect(try t.count("SELECT COUNT(*) FROM bank_statement") == 0)
+    }
+
+    @Test func camtStructuredRFAndFreeTextAndBatchBookings() throws {
+        let t = try ledger()
+        let s = try t.ingestBank(.camt, [fixture("bank/statement-043.camt053.xml")])
+        #expect(s[0].fatal == nil && s[0].read == 3 && s[0].imported == 3)
+        #expect(try t.invoice("BK-1")?.status == "closed")
+        #expect(try t.invoice("BK-7")?.status == "closed")
+        #expect(try t.invoice("BK-4")?.openMinor == 1_000)
+        #expect(try allocations(t) == ["BK-1": ["structured_reference"], "BK-7": ["rf_reference"], "BK-4": ["invoice_number_in_text"]])
+        let names = try t.store.pool.read { db in try String.fetchAll(db, sql: "SELECT counterparty_name FROM payment ORDER BY id") }
+        #expect(names == ["Łukasz Wiśniewski", "Łukasz Wiśniewski", "Jürgen Müller GmbH"])
+        #expect(try t.ingestBank(.camt, [fixture("bank/statement-043.camt053.xml")])[0].unchanged == 3)
+    }
+
+    /// A camt.053 statement with one credit from `iban`, no reference, and the given free text.
+    func camt(id: String, amount: String, iban: String, text: String) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>\(id)</Id>
+        <Acct><Id><IBAN>BE68539007547034</IBAN></Id></Acct>
+        <Ntry><Amt Ccy="EUR">\(amount)</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-11-20</Dt></BookgDt>
+        <NtryDtls><TxDtls><RltdPties><DbtrAcct><Id><IBAN>\(iban)</IBAN></Id></DbtrAcct></RltdPties>
+        <RmtInf><Ustrd>\(text)</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>
+        """
+    }
+
+    @Test func aPaymentNamingOnlyThePayerAccountNeedsOneOpenInvoiceOfThatAmount() throws {
+        let t = try ledger()
+        try t.ingestBank(.coda, [fixture("bank/statement-042.cod")])  // learns BE41063012345610 → K005
+        let more = t.write("more.csv", "invoice_number,debtor_id,issue_date,due_date,amount\nBK-9,K005,2026-11-01,2026-11-30,15.00\nBK-10,K005,2026-11-02,2026-12-01,15.00\nBK-11,K005,2026-11-02,2026-12-01,16.00\n")
+        try t.ingest(.invoices, [more])
+        try t.ingestBank(.camt, [t.write("a.xml", camt(id: "A", amount: "15.00", iban: "BE41063012345610", text: "merci"))])
+        try t.ingestBank(.camt, [t.write("b.xml", camt(id: "B", amount: "16.00", iban: "BE41063012345610", text: "merci"))])
+        try t.ingestBank(.camt, [t.write("c.xml", camt(id: "C", amount: "16.00", iban: "BE00UNKNOWN", text: "merci"))])
+        let reasons = try t.store.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT COALESCE(unapplied_reason, 'applied') FROM payment WHERE statement_id IN (SELECT id FROM bank_statement WHERE format = 'camt') ORDER BY id")
+        }
+        #expect(reasons == ["2 open invoices of the payer have this amount; allocate it by hand", "applied",
+                            "no reference, invoice number or known payer account matches"])
+        #expect(try t.invoice("BK-11")?.status == "closed")
+    }
+
+    @Test func manualAllocationOfAnUnappliedPayment() throws {
+        let t = try ledger()
+        try t.ingestBank(.coda, [fixture("bank/statement-042.cod")])
+        let key = try #require(try t.store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT payment_key FROM payment WHERE amount_minor = 7777")
+        })
+        let applied = try t.store.pool.write { db in try ManualAllocation.allocate(db, payment: key, invoice: "BK-2", amount: nil) }
+        #expect(applied.minorUnits == 7_777)
+        #expect(try t.invoice("BK-2")?.openMinor == 20_000 - 7_777)
+        #expect(throws: ManualAllocation.Refusal.self) {
+            try t.store.pool.write { db in try ManualAllocation.allocate(db, payment: key, invoice: "BK-2", amount: "1.00") }
+        }
+    }
+
+    @Test func peppolInvoicesAndCreditNotesEnterTheLedger() throws {
+        let t = try TestLedger().withDebtors()
+        let s = try t.ingestUBL([fixture("bank/ubl")])
+        #expect(s[0].read == 5 && s[0].imported == 3 && s[0].rejected == 2)
+        // A buyer known by its VAT number is the existing debtor.
+        let known = try #require(try t.invoice("UBL-2026-001"))
+        #expect(known.debtorId == (try t.debtor("K003"))?.id)
+        #expect(known.amountMinor == 121_000 && known.openMinor == 100_000 && known.structuredReference == "202400012363")
+        #expect(known.source == "ubl" && known.dueDate == "2026-12-02" && known.description == "Onderhoud november")
+        // A new buyer becomes a debtor; the due date comes from the payment terms.
+        let newDebtor = try #require(try t.debtor("peppol:0208:0539930110"))
+        #expect(newDebtor.name == "Chocolaterie Şükrü SRL" && newDebtor.vatNumber == "BE0539930110" && newDebtor.city == "Liège")
+        #expect(newDebtor.email == "compta@chocolaterie.example")
+        #expect(try t.invoice("UBL-2026-002")?.dueDate == "2026-11-17")
+        // The credit note finds the same buyer through its VAT endpoint.
+        let cn = try #require(try t.invoice("UBL-CN-2026-001"))
+        #expect(cn.type == "credit_note" && cn.amountMinor == -6_050 && cn.debtorId == newDebtor.id)
+        #expect(t.diagnostics.contains { $0.file == "invalid-missing-issue-date.xml" && $0.message == "/Invoice/cbc:IssueDate: missing" })
+        #expect(t.diagnostics.contains { $0.file == "not-xml.xml" && $0.rule == "ubl" })
+        // The same files again add nothing.
+        let again = try t.ingestUBL([fixture("bank/ubl")])
+        #expect(again[0].unchanged == 3 && again[0].imported == 0)
+    }
+
+    @Test func paymentTermsNotes() {
+        #expect(UBLInvoice.days(in: "Betaling binnen 14 dagen") == 14)
+        #expect(UBLInvoice.days(in: "Net 30") == 30)
+        #expect(UBLInvoice.days(in: "Paiement à 45 jours fin de mois") == 45)
+        #expect(UBLInvoice.days(in: "Zahlbar sofort") == nil)
+    }
+}
