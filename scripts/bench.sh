@@ -27,6 +27,7 @@ measure() {  # measure NAME ROWS-SOURCE COMMAND...  (ROWS-SOURCE: a number, or "
 if [ ! -f "$data/.complete" ]; then
   rm -rf "$data"
   measure "generate (relance-gen)" 0 "$bin/relance-gen" --out "$data" --scale "$scale"
+  python3 scripts/gen-bank.py "$data" "$(python3 -c "print(int(100000 * $scale))")" "$(python3 -c "print(int(10000 * $scale))")"
   touch "$data/.complete"
   gen_rows=$(cat "$data"/*.csv | wc -l)
   sed -i "s/^generate (relance-gen)\t0\t/generate (relance-gen)\t$gen_rows\t/" "$results"
@@ -41,6 +42,8 @@ measure "ingest open invoices (rerun, unchanged)" json "$bin/relance" ingest inv
 measure "ingest open invoices (--snapshot rerun)" json "$bin/relance" ingest invoices --snapshot "$data/invoices-open.csv" "${opts[@]}"
 measure "ingest historical invoices" json "$bin/relance" ingest invoices "$data/invoices-history.csv" "${opts[@]}"
 measure "ingest payments --booked (allocation)" json "$bin/relance" ingest payments --booked "$data/payments-history.csv" "${opts[@]}"
+measure "ingest coda (credits matched)" json "$bin/relance" ingest coda "$data/bank-statement.cod" --format json --as-of 2026-11-21
+measure "ingest ubl (files)" json "$bin/relance" ingest ubl "$data/ubl" --format json --as-of 2026-11-21
 
 echo
 echo "Relance benchmark — scale $scale — $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m), $(date -u +%Y-%m-%d)"

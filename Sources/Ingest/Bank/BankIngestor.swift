@@ -60,7 +60,9 @@ public enum BankIngestor {
         var debits = 0
         var known = 0
         for s in statements {
-            let payments = s.movements.filter { !$0.isGlobalTotal && $0.amount > 0 }
+            // A movement's place in its statement is part of its identity: sequence numbers wrap at 9999.
+            let payments = s.movements.enumerated().filter { !$0.element.isGlobalTotal && $0.element.amount > 0 }
+                .map { (offset, m) -> BankMovement in var m = m; m.key = "\(offset + 1)/" + m.key; return m }
             debits += s.movements.filter { !$0.isGlobalTotal && $0.amount < 0 }.count
             summary.read += payments.count
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bank_statement WHERE statement_key = ?)", arguments: [s.key]) == true {
