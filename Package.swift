@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         .target(name: "Ledger", exclude: ["README.md"]),
@@ -32,14 +33,23 @@ let package = Package(
         .target(name: "Workspace", dependencies: ["Ledger", toml], exclude: ["README.md"]),
         .target(name: "Ingest", dependencies: ["Ledger", "Store", grdb, sqlite, toml], exclude: ["README.md"]),
         stage("Forecast"),
-        stage("Dunning"),
+        .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+                       providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(
+            name: "Dunning",
+            dependencies: [
+                "Ledger", "Store", "CPangoCairo", "CQRencode", grdb, toml, .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            exclude: ["README.md"]
+        ),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
         stage("Billing"),
         stage("Reports"),
         .executableTarget(
             name: "relance",
-            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", argumentParser, grdb],
+            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", argumentParser, grdb],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
@@ -47,6 +57,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
         .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
+        .testTarget(name: "DunningTests", dependencies: ["Dunning", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),

@@ -4,8 +4,11 @@
 #   time            GNU time, for peak-memory figures in `make bench`
 #   libcurl4-openssl-dev  libcurl for the Outbox's SMTP transport
 #   python3-aiosmtpd      the real SMTP server the Outbox tests talk to (/usr/bin/python3 -m aiosmtpd)
+#   libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core  PDF letters with an EPC QR code
+#   poppler-utils zbar-tools  the tests read letters back (pdftotext, pdffonts, pdftoppm) and scan their QR codes
 set -euo pipefail
-packages=(libsqlite3-dev time libcurl4-openssl-dev python3-aiosmtpd)
+packages=(libsqlite3-dev time libcurl4-openssl-dev python3-aiosmtpd libcairo2-dev libpango1.0-dev libqrencode-dev
+  fonts-dejavu-core poppler-utils zbar-tools pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,10 +38,21 @@ struct DebtorSink: RowSink {
              ("payment_terms_days", terms.map(String.init)), ("on_hold", onHold ? "1" : "0")]
         }
 
+        /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
+        var precomputedHash: Int64? = nil
+
         var hash: Int64 {
+            if let precomputedHash { return precomputedHash }
             var h = ContentHasher()
             for (_, v) in fields { h.add(v) }
             return h.signed
+        }
+
+        /// The same values with their hash filled in.
+        func prepared() -> Values {
+            var v = self
+            v.precomputedHash = hash
+            return v
         }
     }
 
@@ -126,7 +137,7 @@ struct DebtorValidator: RowValidator {
         let onHold = row.bool(.onHold)
         guard !row.hasErrors, let key, let name else { return nil }
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
-                      postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold)
+                      postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold).prepared()
     }
 }
 

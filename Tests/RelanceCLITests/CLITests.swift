@@ -82,3 +82,23 @@ import Testing
         #expect(s.stdout.contains("EUR: 3 open invoices, 2784.55 open; 3 overdue, 2784.55; 1 open credit notes, -120.00"))
     }
 }
+
+@Suite struct ClaimCLITests {
+    @Test func exampleAAsJSONAndText() throws {
+        let json = try CLI.run(["claim", "--kind", "b2b", "--amount", "10000.00", "--due", "2024-09-30", "--as-of", "2024-11-14", "--format", "json"], cwd: "/")
+        #expect(json.status == 0)
+        #expect(json.stdout == #"{"principal":"10000.00","currency":"EUR","interest":"154.11","flat_compensation":"40.00","total":"10194.11","claimable_from":null,"periods":[{"from":"2024-10-01","to":"2024-11-14","days":45,"rate":"12.5","amount":"154.11"}]}"# + "\n")
+        let text = try CLI.run(["claim", "--kind", "b2b", "--amount", "10000", "--due", "2024-12-15", "--as-of", "2025-01-29"], cwd: "/")
+        try CLI.assertGolden(text.stdout, "claim-b2b-example-b.txt")
+        let b2c = try CLI.run(["claim", "--kind", "b2c", "--amount", "1234.56", "--due", "2025-02-28", "--as-of", "2025-03-17",
+                               "--first-reminder", "2025-03-03", "--channel", "email", "--format", "json"], cwd: "/")
+        #expect(b2c.stdout == #"{"principal":"1234.56","currency":"EUR","interest":"0.00","flat_compensation":"0.00","total":"1234.56","claimable_from":"2025-03-18","periods":[]}"# + "\n")
+    }
+
+    @Test func errors() throws {
+        #expect(try CLI.run(["claim", "--kind", "b2c", "--amount", "10", "--due", "2025-01-01", "--as-of", "2025-03-01"], cwd: "/").status == 64)
+        let noRate = try CLI.run(["claim", "--kind", "b2b", "--amount", "10", "--due", "2026-06-01", "--as-of", "2026-11-21"], cwd: "/")
+        #expect(noRate.status == 65 && noRate.stderr.contains("2026-H2"))
+        #expect(try CLI.run(["claim", "--kind", "b2b", "--amount", "1,5", "--due", "2025-01-01", "--as-of", "2025-03-01"], cwd: "/").status == 64)
+    }
+}

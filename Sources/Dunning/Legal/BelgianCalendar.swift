@@ -1,0 +1,43 @@
+import Ledger
+
+/// Belgian public holidays and working days, for the Book XIX waiting period of a posted reminder.
+///
+/// A working day is Monday to Friday and not one of the ten legal public holidays (New Year,
+/// Easter Monday, Labour Day, Ascension, Whit Monday, National Day, Assumption, All Saints,
+/// Armistice, Christmas). Book XIX does not define "werkdag"; excluding Saturdays is the
+/// conservative reading (belgian-rules.md §2.2), as it gives the later date.
+public enum BelgianCalendar {
+    /// Easter Sunday of a year (anonymous Gregorian algorithm).
+    public static func easter(_ year: Int) -> Day {
+        let a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4
+        let f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30
+        let i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7
+        let m = (a + 11 * h + 22 * l) / 451
+        let month = (h + l - 7 * m + 114) / 31
+        let day = (h + l - 7 * m + 114) % 31 + 1
+        return Day(year: year, month: month, day: day) ?? Day(daysSinceEpoch: 0)
+    }
+
+    /// The public holidays of a year.
+    public static func holidays(_ year: Int) -> Set<Day> {
+        let e = easter(year)
+        let fixed = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)].compactMap { Day(year: year, month: $0.0, day: $0.1) }
+        return Set(fixed + [e.adding(days: 1), e.adding(days: 39), e.adding(days: 50)])
+    }
+
+    /// True for Monday to Friday outside public holidays.
+    public static func isWorkingDay(_ d: Day) -> Bool {
+        d.isoWeekday <= 5 && !holidays(d.year).contains(d)
+    }
+
+    /// The `n`-th working day after `d` (`d` itself not counted).
+    public static func workingDay(_ n: Int, after d: Day) -> Day {
+        var day = d
+        var count = 0
+        while count < n {
+            day = day.adding(days: 1)
+            if isWorkingDay(day) { count += 1 }
+        }
+        return day
+    }
+}

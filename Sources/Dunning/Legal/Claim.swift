@@ -1,0 +1,191 @@
+import Foundation
+import Ledger
+
+/// Who owes: an enterprise (Law of 2 August 2002) or a consumer (Book XIX of the Code of Economic Law).
+public enum DebtorKind: String, Sendable, CaseIterable {
+    case b2b, b2c
+}
+
+/// How a reminder was sent: it decides when a consumer's 14-day period starts.
+public enum ReminderChannel: String, Sendable, CaseIterable {
+    case email, post
+}
+
+/// How interest days are counted against the year (belgian-rules.md §1.3: 365 is practice, UNCONFIRMED as law).
+public enum DayCount: String, Sendable, CaseIterable {
+    /// Actual days / 365, leap years included (the default).
+    case actual365 = "actual/365"
+    /// Actual days / actual days of the year the period falls in (366 in leap years).
+    case actualActual = "actual/actual"
+}
+
+/// Settings of the legal computation; the defaults are the maximum the law allows.
+public struct ClaimRules: Sendable, Equatable {
+    public var rates: RateTable = .belgian
+    public var dayCount: DayCount = .actual365
+    /// Apply each half-year's rate to its days (default) or freeze the rate of the half-year after the due date.
+    public var splitByHalfYear = true
+    /// A contractual B2B rate (percent) replacing the legal one.
+    public var contractRate: Decimal? = nil
+    /// The flat B2B recovery compensation per late invoice (€40, art. 6), or a lower contractual amount.
+    public var flatCompensation = Money.eur(cents: 4_000)
+    /// Consumers: claim late interest (capped at the B2B rate) after the waiting period.
+    public var consumerInterest = true
+    /// Consumers: claim the flat damages (capped by the balance brackets) after the waiting period.
+    public var consumerFlatDamages = true
+    /// Consumers: a lower contractual flat amount than the cap.
+    public var consumerFlatDamagesLimit: Money? = nil
+
+    public init() {}
+}
+
+/// One stretch of days at one rate.
+public struct InterestPeriod: Sendable, Equatable {
+    /// First day of interest (inclusive) and last day (inclusive).
+    public var from: Day
+    public var to: Day
+    public var days: Int
+    /// Percent per year.
+    public var rate: Decimal
+    /// Unrounded amount in major units.
+    public var exact: Decimal
+    /// The amount rounded for display (the total is rounded once from the exact sum).
+    public var amount: Money
+}
+
+/// What may be claimed on one debt on a day, with how it was computed.
+public struct ClaimResult: Sendable, Equatable {
+    public var kind: DebtorKind
+    public var principal: Money
+    public var due: Day
+    public var asOf: Day
+    public var periods: [InterestPeriod]
+    public var interest: Money
+    /// B2B: the flat €40; B2C: the capped flat damages (zero before `claimableFrom`).
+    public var flatCompensation: Money
+    public var total: Money
+    /// B2C only: the first day interest and damages may be claimed.
+    public var claimableFrom: Day?
+    /// B2C only: the flat damages the first reminder must announce (claimable from `claimableFrom`).
+    public var announcedDamages: Money?
+    /// How each amount was reached, in words, stored with reminder events.
+    public var explanation: [String]
+}
+
+/// Why a claim could not be computed.
+public struct ClaimError: Error, CustomStringConvertible, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// The legal calculator: the same code serves `relance claim` and the letters.
+public enum ClaimCalculator {
+    /// Computes what may be claimed on `principal`, due on `due`, on `asOf`.
+    ///
+    /// B2B: interest from the day after the due date to `asOf` inclusive, per half-year rate, simple,
+    /// on the amount incl. VAT, plus the flat compensation once late. B2C: nothing before the
+    /// 14-day period after the first reminder has run (`firstReminder` and `channel` required); then
+    /// the capped flat damages and interest at most at the B2B rate from the day after the period.
+    public static func compute(
+        kind: DebtorKind, principal: Money, due: Day, asOf: Day, firstReminder: Day? = nil,
+        channel: ReminderChannel? = nil, rules: ClaimRules = ClaimRules()
+    ) throws -> ClaimResult {
+        guard principal.isPositive else { throw ClaimError("the principal must be above zero") }
+        let cur = principal.currency
+        var explanation: [String] = []
+        let zero = Money.zero(cur)
+        switch kind {
+        case .b2b:
+            guard asOf > due else {
+                return ClaimResult(kind: kind, principal: principal, due: due, asOf: asOf, periods: [], interest: zero,
+                                   flatCompensation: zero, total: principal, claimableFrom: nil, announcedDamages: nil,
+                                   explanation: ["not late on \(asOf): due \(due)"])
+            }
+            let periods = try interest(on: principal, from: due.adding(days: 1), to: asOf, rules: rules, explanation: &explanation)
+            let interest = MoneyRounding.round(periods.reduce(Decimal(0)) { $0 + $1.exact }, cur)
+            explanation.append("interest \(interest.decimalString) = the periods' exact sum, \(MoneyRounding.mode)")
+            let flat = rules.flatCompensation.currency == cur ? rules.flatCompensation : zero
+            explanation.append("flat recovery compensation \(flat.decimalString) (law of 2 August 2002, art. 6)")
+            let total = Money(minorUnits: principal.minorUnits + interest.minorUnits + flat.minorUnits, currency: cur)
+            return ClaimResult(kind: kind, principal: principal, due: due, asOf: asOf, periods: periods, interest: interest,
+                               flatCompensation: flat, total: total, claimableFrom: nil, announcedDamages: nil, explanation: explanation)
+        case .b2c:
+            guard let sent = firstReminder, let channel else {
+                throw ClaimError("a consumer claim needs the first reminder's day and channel (--first-reminder, --channel)")
+            }
+            let from = ConsumerRules.claimableFrom(firstReminder: sent, channel: channel)
+            explanation.append("first reminder \(sent) by \(channel.rawValue): the 14-day period ends \(from.adding(days: -1)); costs may be claimed from \(from) (Book XIX, art. XIX.2)")
+            var cap = ConsumerRules.flatDamagesCap(balance: principal)
+            if let limit = rules.consumerFlatDamagesLimit, limit.currency == cur, limit.minorUnits < cap.minorUnits { cap = limit }
+            let announced = rules.consumerFlatDamages ? cap : zero
+            explanation.append("flat damages capped at \(cap.decimalString) for a balance of \(principal.decimalString) (art. XIX.4)")
+            guard asOf >= from else {
+                explanation.append("nothing may be claimed on \(asOf)")
+                return ClaimResult(kind: kind, principal: principal, due: due, asOf: asOf, periods: [], interest: zero,
+                                   flatCompensation: zero, total: principal, claimableFrom: from, announcedDamages: announced,
+                                   explanation: explanation)
+            }
+            var periods: [InterestPeriod] = []
+            if rules.consumerInterest {
+                let start = max(from, due.adding(days: 1))
+                if asOf >= start {
+                    periods = try interest(on: principal, from: start, to: asOf, rules: rules, explanation: &explanation)
+                }
+            }
+            let interest = MoneyRounding.round(periods.reduce(Decimal(0)) { $0 + $1.exact }, cur)
+            if !periods.isEmpty { explanation.append("interest \(interest.decimalString) at most at the B2B rate (art. XIX.4), \(MoneyRounding.mode)") }
+            let total = Money(minorUnits: principal.minorUnits + interest.minorUnits + announced.minorUnits, currency: cur)
+            return ClaimResult(kind: kind, principal: principal, due: due, asOf: asOf, periods: periods, interest: interest,
+                               flatCompensation: announced, total: total, claimableFrom: from, announcedDamages: announced,
+                               explanation: explanation)
+        }
+    }
+
+    /// Simple interest from `from` to `to` (both inclusive), split at half-year boundaries.
+    static func interest(on principal: Money, from: Day, to: Day, rules: ClaimRules, explanation: inout [String]) throws -> [InterestPeriod] {
+        let base = MoneyRounding.decimal(principal)
+        var periods: [InterestPeriod] = []
+        var frozen: Decimal? = rules.contractRate
+        if frozen == nil && !rules.splitByHalfYear {
+            do { frozen = try rules.rates.rate(HalfYear(containing: from)) } catch { throw ClaimError(error.description) }
+        }
+        var start = from
+        while start <= to {
+            let h = HalfYear(containing: start)
+            let end = min(to, h.last)
+            let days = end.days(since: start) + 1
+            let rate: Decimal
+            if let frozen { rate = frozen } else {
+                do { rate = try rules.rates.rate(h) } catch { throw ClaimError(error.description) }
+            }
+            let yearDays: Decimal = rules.dayCount == .actualActual && Day.isLeap(h.year) ? 366 : 365
+            let exact = base * rate / 100 * Decimal(days) / yearDays
+            let p = InterestPeriod(from: start, to: end, days: days, rate: rate, exact: exact,
+                                   amount: MoneyRounding.round(exact, principal.currency))
+            explanation.append("\(principal.decimalString) × \(MoneyRounding.plain(rate))% × \(days)/\(yearDays) (\(start) to \(end)) = \(p.amount.decimalString)")
+            periods.append(p)
+            start = end.adding(days: 1)
+        }
+        return periods
+    }
+}
+
+/// Book XIX rules for consumers.
+public enum ConsumerRules {
+    /// The first day costs may be claimed: the 14-day period starts on the day after an e-mail, or on
+    /// the third working day after a letter was posted (that day is day 1); costs from day 15.
+    public static func claimableFrom(firstReminder sent: Day, channel: ReminderChannel) -> Day {
+        let dayOne = channel == .email ? sent.adding(days: 1) : BelgianCalendar.workingDay(3, after: sent)
+        return dayOne.adding(days: 14)
+    }
+
+    /// The cap on flat damages for an outstanding balance (art. XIX.4): €20 up to €150.00;
+    /// €30 + 10 % above €150 up to €500.00; €65 + 5 % above €500, at most €2,000; rounded once.
+    public static func flatDamagesCap(balance: Money) -> Money {
+        let b = MoneyRounding.decimal(balance)
+        let cap: Decimal
+        if b <= 150 { cap = 20 } else if b <= 500 { cap = 30 + (b - 150) / 10 } else { cap = min(2000, 65 + (b - 500) / 20) }
+        return MoneyRounding.round(cap, balance.currency)
+    }
+}

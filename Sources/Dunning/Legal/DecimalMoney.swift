@@ -1,0 +1,38 @@
+import Foundation
+import Ledger
+
+/// The one rounding step between a `Decimal` computation (interest, capped damages) and money:
+/// half-up (away from zero) to the currency's minor unit, applied once, at the end.
+public enum MoneyRounding {
+    /// The rounding mode's name, stored with every computed amount.
+    public static let mode = "half-up to the minor unit, once"
+
+    /// Rounds a decimal amount of `currency` to minor units.
+    public static func round(_ value: Decimal, _ currency: Currency) -> Money {
+        var v = value
+        var r = Decimal()
+        NSDecimalRound(&r, &v, currency.minorDigits, .plain)
+        var scaled = r
+        for _ in 0..<currency.minorDigits { scaled *= 10 }
+        return Money(minorUnits: NSDecimalNumber(decimal: scaled).int64Value, currency: currency)
+    }
+
+    /// A money amount as a decimal in major units (`1234.56`).
+    public static func decimal(_ m: Money) -> Decimal {
+        var d = Decimal(m.minorUnits)
+        for _ in 0..<m.currency.minorDigits { d /= 10 }
+        return d
+    }
+
+    /// Parses a plain decimal (`12.5`, `10`) exactly.
+    public static func parse(_ text: String) -> Decimal? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), text.filter({ $0 == "." }).count <= 1
+        else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+    }
+
+    /// Plain text of a decimal with up to `digits` decimals and no trailing zeros (`12.5`, `8`).
+    public static func plain(_ d: Decimal) -> String {
+        NSDecimalNumber(decimal: d).stringValue
+    }
+}
