@@ -1,4 +1,6 @@
 import ArgumentParser
+import Dunning
+import Foundation
 import Workspace
 
 /// `relance config check`.
@@ -7,14 +9,24 @@ struct ConfigCommand: ParsableCommand {
         commandName: "config", abstract: "Validate the workspace configuration.", subcommands: [Check.self])
 
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Validate relance.toml; print every problem with its key and line.")
+        static let configuration = CommandConfiguration(
+            abstract: "Validate relance.toml, the ladders and the rate table; print every problem with its key and line.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
             try withExitStatus {
                 let ws = global.resolve()
-                do { _ = try ws.config() } catch let e as ConfigProblems { throw CLIError(.config, e.description) }
-                Terminal.out("\(ws.configPath): ok")
+                var problems: [String] = []
+                do { _ = try ws.config() } catch let e as ConfigProblems { problems.append(e.description) }
+                for name in ["ladder-b2b.toml", "ladder-b2c.toml"] {
+                    guard let text = try? String(contentsOfFile: ws.path(name), encoding: .utf8) else { continue }
+                    do { _ = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
+                }
+                if let text = try? String(contentsOfFile: ws.path("rates.toml"), encoding: .utf8) {
+                    do { _ = try RateTable.parse(text, file: "rates.toml") } catch { problems.append("\(error)") }
+                }
+                if !problems.isEmpty { throw CLIError(.config, problems.joined(separator: "\n")) }
+                Terminal.out("\(ws.root): configuration, ladders and rate table ok")
                 return .ok
             }
         }

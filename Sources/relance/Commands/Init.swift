@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dunning
 import Foundation
 import Store
 import Workspace
@@ -6,7 +7,7 @@ import Workspace
 /// `relance init DIR [--demo]`.
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a workspace: relance.toml, the database and its folders.",
+        abstract: "Create a workspace: relance.toml, the dunning ladders, the rate table, the database and its folders.",
         discussion: """
             With --demo the workspace gets an invented company and the demo exports in its inbox/ \
             (from Examples/demo, found next to the current folder or the relance binary, or in $RELANCE_DEMO_DIR).
@@ -25,6 +26,12 @@ struct Init: ParsableCommand {
                 throw CLIError(.cannotWrite, e.message)
             }
             _ = try LedgerStore(path: ws.databasePath)
+            // The dunning schedules and the legal rate table, for the user to read and adapt.
+            for (name, text) in [("ladder-b2b.toml", DefaultLadders.b2b), ("ladder-b2c.toml", DefaultLadders.b2c), ("rates.toml", DefaultRates.toml)] {
+                guard FileManager.default.createFile(atPath: ws.path(name), contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw CLIError(.cannotWrite, "cannot write \(ws.path(name))")
+                }
+            }
             var copied: [String] = []
             if demo {
                 guard let source = DemoData.locate() else {
