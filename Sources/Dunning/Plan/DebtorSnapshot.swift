@@ -1,0 +1,77 @@
+import Ledger
+
+/// What the planner knows of one debtor on the as-of day: read from the ledger, never written.
+public struct DebtorSnapshot: Sendable, Equatable {
+    public var id: Int64
+    public var key: String
+    public var name: String
+    public var kind: DebtorKind
+    public var language: String
+    public var onHold: Bool
+    public var directDebit: Bool
+    public var hasEmail: Bool
+    public var hasPostalAddress: Bool
+    /// A promise to pay: no reminder until this day (inclusive).
+    public var promisedUntil: Day?
+    /// Open invoices and credit notes.
+    public var items: [OpenItem]
+    /// Payments received but not applied to an invoice (they reduce the balance).
+    public var unapplied: Money
+
+    public init(id: Int64, key: String, name: String, kind: DebtorKind, language: String, onHold: Bool = false,
+                directDebit: Bool = false, hasEmail: Bool, hasPostalAddress: Bool, promisedUntil: Day? = nil,
+                items: [OpenItem], unapplied: Money) {
+        self.id = id
+        self.key = key
+        self.name = name
+        self.kind = kind
+        self.language = language
+        self.onHold = onHold
+        self.directDebit = directDebit
+        self.hasEmail = hasEmail
+        self.hasPostalAddress = hasPostalAddress
+        self.promisedUntil = promisedUntil
+        self.items = items
+        self.unapplied = unapplied
+    }
+}
+
+/// One open invoice or credit note, with where it stands on the ladder.
+public struct OpenItem: Sendable, Equatable {
+    public var invoiceID: Int64
+    public var number: String
+    public var isCreditNote: Bool
+    public var issue: Day
+    public var due: Day
+    public var amount: Money
+    public var open: Money
+    public var disputed: Bool
+    public var onHold: Bool
+    public var description: String?
+    /// The ladder step this invoice last reached (index into the ladder), nil when never reminded.
+    public var stepIndex: Int?
+    /// The day of that step's reminder.
+    public var lastReminder: Day?
+    /// B2C: the first reminder's day and channel, which start the 14-day period.
+    public var firstReminder: Day?
+    public var firstReminderChannel: ReminderChannel?
+
+    public init(invoiceID: Int64, number: String, isCreditNote: Bool = false, issue: Day, due: Day, amount: Money, open: Money,
+                disputed: Bool = false, onHold: Bool = false, description: String? = nil, stepIndex: Int? = nil,
+                lastReminder: Day? = nil, firstReminder: Day? = nil, firstReminderChannel: ReminderChannel? = nil) {
+        self.invoiceID = invoiceID
+        self.number = number
+        self.isCreditNote = isCreditNote
+        self.issue = issue
+        self.due = due
+        self.amount = amount
+        self.open = open
+        self.disputed = disputed
+        self.onHold = onHold
+        self.description = description
+        self.stepIndex = stepIndex
+        self.lastReminder = lastReminder
+        self.firstReminder = firstReminder
+        self.firstReminderChannel = firstReminderChannel
+    }
+}
