@@ -13,6 +13,7 @@ public enum Schema {
         m.registerMigration("0002-outbox", migrate: outboxV1)
         m.registerMigration("0003-forecast", migrate: forecastV1)
         m.registerMigration("0004-bank", migrate: bankV1)
+        m.registerMigration("0005-dunning", migrate: dunningV1)
         return m
     }
 

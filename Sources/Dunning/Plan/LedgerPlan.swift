@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// Tonight's plan for the whole ledger: every debtor with open items, decided by the `Planner`.
+public enum LedgerPlan {
+    /// Counts of a plan, for its summary.
+    public struct Summary: Sendable, Equatable {
+        public var debtors = 0
+        public var reminders = 0
+        public var worklist = 0
+        public var nothing = 0
+        public var excluded: [Exclusion: Int] = [:]
+        /// Debtors whose amounts could not be computed (e.g. a missing rate), with why.
+        public var errors: [(debtor: String, message: String)] = []
+        public var total = MoneyBag()
+
+        public static func == (a: Summary, b: Summary) -> Bool {
+            a.debtors == b.debtors && a.reminders == b.reminders && a.worklist == b.worklist && a.excluded == b.excluded
+                && a.errors.map(\.debtor) == b.errors.map(\.debtor)
+        }
+    }
+
+    /// Plans every debtor; `body` receives each plan (debtors with nothing due included).
+    public static func run(_ db: Database, asOf: Day, planner: Planner, _ body: (DebtorPlan) throws -> Void) throws -> Summary {
+        var s = Summary()
+        try SnapshotReader(db: db).forEachDebtor(asOf: asOf) { d in
+            s.debtors += 1
+            let plan: DebtorPlan
+            do { plan = try planner.plan(d, asOf: asOf) } catch {
+                s.errors.append((d.key, "\(error)"))
+                return
+            }
+            switch plan.action {
+            case .remind:
+                s.reminders += 1
+                s.total.add(plan.total)
+            case .worklist: s.worklist += 1
+            case .nothing: s.nothing += 1
+            case .excluded(let e): s.excluded[e, default: 0] += 1
+            }
+            try body(plan)
+        }
+        return s
+    }
+
+    /// When the last ingest finished (UTC instant text), for the data-freshness gate.
+    public static func lastIngest(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM ingest_batch")
+    }
+}

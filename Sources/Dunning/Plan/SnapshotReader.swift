@@ -1,0 +1,55 @@
+import GRDB
+import Ledger
+
+/// Reads debtor snapshots from the ledger, one debtor at a time, streaming the open items in
+/// debtor order (constant memory in the number of debtors).
+public struct SnapshotReader {
+    let db: Database
+
+    public init(db: Database) { self.db = db }
+
+    /// Calls `body` with each debtor that has an open invoice or credit note.
+    public func forEachDebtor(asOf: Day, _ body: (DebtorSnapshot) throws -> Void) throws {
+        var unapplied: [Int64: Int64] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT debtor_id, SUM(unapplied_minor) FROM (
+              SELECT DISTINCT p.id, p.unapplied_minor, d.id AS debtor_id FROM payment p JOIN debtor d ON d.debtor_key = p.debtor_key
+              WHERE p.unapplied_minor > 0
+              UNION
+              SELECT DISTINCT p.id, p.unapplied_minor, i.debtor_id FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
+                JOIN invoice i ON i.id = a.invoice_id WHERE p.unapplied_minor > 0
+            ) GROUP BY debtor_id
+            """) { unapplied[r[0]] = r[1] }
+        var promises: [Int64: String] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT debtor_id, MAX(until) FROM promise_to_pay GROUP BY debtor_id") { promises[r[0]] = r[1] }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT d.id, d.debtor_key, d.name, d.kind, d.language, d.on_hold, d.direct_debit, d.email IS NOT NULL,
+              (d.street IS NOT NULL AND d.city IS NOT NULL),
+              i.id, i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed,
+              i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel
+            FROM invoice i JOIN debtor d ON d.id = i.debtor_id LEFT JOIN dunning_state s ON s.invoice_id = i.id
+            WHERE i.status = 'open' ORDER BY i.debtor_id, i.due_date, i.id
+            """)
+        var current: DebtorSnapshot? = nil
+        while let r = try rows.next() {
+            let debtorID: Int64 = r[0]
+            if current?.id != debtorID {
+                if let c = current { try body(c) }
+                let cur = Currency(code: r[14] as String) ?? .eur
+                current = DebtorSnapshot(
+                    id: debtorID, key: r[1], name: r[2], kind: DebtorKind(rawValue: r[3]) ?? .b2b, language: r[4], onHold: r[5],
+                    directDebit: r[6], hasEmail: r[7], hasPostalAddress: r[8], promisedUntil: (promises[debtorID]).flatMap { Day(iso: $0) },
+                    items: [], unapplied: Money(minorUnits: unapplied[debtorID] ?? 0, currency: cur))
+            }
+            let cur = Currency(code: r[14] as String) ?? .eur
+            guard let issue = Day(iso: r[12] as String), let due = Day(iso: r[13] as String) else { continue }
+            current?.items.append(OpenItem(
+                invoiceID: r[9], number: r[10], isCreditNote: (r[11] as String) == "credit_note", issue: issue, due: due,
+                amount: Money(minorUnits: r[15], currency: cur), open: Money(minorUnits: r[16], currency: cur), disputed: r[17],
+                onHold: r[18], description: r[19], stepIndex: r[20], lastReminder: (r[21] as String?).flatMap { Day(iso: $0) },
+                firstReminder: (r[22] as String?).flatMap { Day(iso: $0) },
+                firstReminderChannel: (r[23] as String?).flatMap { ReminderChannel(rawValue: $0) }))
+        }
+        if let c = current { try body(c) }
+    }
+}

@@ -1,0 +1,67 @@
+import GRDB
+
+extension Schema {
+    /// Reminder events and where each invoice stands on its ladder (owner: Dunning); hold, direct
+    /// debit and promises to pay, which exclude debtors and invoices from reminders.
+    static func dunningV1(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE debtor ADD COLUMN direct_debit INTEGER NOT NULL DEFAULT 0 CHECK (direct_debit IN (0, 1));
+            ALTER TABLE invoice ADD COLUMN on_hold INTEGER NOT NULL DEFAULT 0 CHECK (on_hold IN (0, 1));
+
+            CREATE TABLE promise_to_pay (
+              id INTEGER PRIMARY KEY,
+              debtor_id INTEGER NOT NULL REFERENCES debtor(id),
+              until TEXT NOT NULL,
+              note TEXT,
+              created_at TEXT NOT NULL
+            );
+            CREATE INDEX promise_by_debtor ON promise_to_pay(debtor_id, until);
+
+            CREATE TABLE dunning_event (
+              id INTEGER PRIMARY KEY,
+              idempotency_key TEXT NOT NULL UNIQUE,
+              debtor_id INTEGER NOT NULL REFERENCES debtor(id),
+              as_of TEXT NOT NULL,
+              ladder TEXT NOT NULL,
+              step TEXT NOT NULL,
+              step_index INTEGER NOT NULL,
+              channels TEXT NOT NULL,
+              language TEXT NOT NULL,
+              currency TEXT NOT NULL,
+              balance_minor INTEGER NOT NULL,
+              interest_minor INTEGER NOT NULL,
+              fees_minor INTEGER NOT NULL,
+              total_minor INTEGER NOT NULL,
+              computation TEXT NOT NULL,
+              document_path TEXT,
+              status TEXT NOT NULL CHECK (status IN ('queued', 'worklist', 'held', 'cancelled')),
+              run_id INTEGER REFERENCES run(id),
+              created_at TEXT NOT NULL
+            );
+            CREATE INDEX dunning_event_by_debtor ON dunning_event(debtor_id, as_of);
+
+            CREATE TABLE dunning_event_item (
+              event_id INTEGER NOT NULL REFERENCES dunning_event(id),
+              invoice_id INTEGER NOT NULL REFERENCES invoice(id),
+              step_index INTEGER,
+              advanced INTEGER NOT NULL CHECK (advanced IN (0, 1)),
+              open_minor INTEGER NOT NULL,
+              days_late INTEGER NOT NULL,
+              interest_minor INTEGER NOT NULL,
+              fee_minor INTEGER NOT NULL,
+              PRIMARY KEY (event_id, invoice_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX dunning_item_by_invoice ON dunning_event_item(invoice_id);
+
+            CREATE TABLE dunning_state (
+              invoice_id INTEGER PRIMARY KEY REFERENCES invoice(id),
+              ladder TEXT NOT NULL,
+              step_index INTEGER NOT NULL,
+              step TEXT NOT NULL,
+              last_reminder TEXT NOT NULL,
+              first_reminder TEXT,
+              first_channel TEXT CHECK (first_channel IN ('email', 'post'))
+            );
+            """)
+    }
+}
