@@ -27,7 +27,7 @@ enum CODAParser {
                 current = BankStatement(format: "coda", key: "", account: "", currency: .eur, line: lineNo)
                 records = 0; debits = 0; credits = 0; lastMain = nil
             case ("1", let structure):
-                guard var s = current else { throw r.error("coda-structure", "an old-balance record (1) outside a statement") }
+                guard var s = current.take() else { throw r.error("coda-structure", "an old-balance record (1) outside a statement") }
                 records += 1
                 switch structure {
                 case "0": s.account = r.text(5, 17); s.currency = try r.currency(18, 21)
@@ -41,7 +41,7 @@ enum CODAParser {
                 s.key = "CODA/\(s.account)/\(date.year)/\(r.text(2, 5))/\(r.text(125, 128))"
                 current = s
             case ("2", let kind):
-                guard var s = current else { throw r.error("coda-structure", "a movement record (2) outside a statement") }
+                guard var s = current.take() else { throw r.error("coda-structure", "a movement record (2) outside a statement") }
                 records += 1
                 let seq = r.text(2, 6), detail = r.text(6, 10)
                 switch kind {
@@ -93,7 +93,7 @@ enum CODAParser {
                 guard current != nil else { throw r.error("coda-structure", "an information record outside a statement") }
                 records += 1
             case ("8", _):
-                guard var s = current else { throw r.error("coda-structure", "a new-balance record (8) outside a statement") }
+                guard var s = current.take() else { throw r.error("coda-structure", "a new-balance record (8) outside a statement") }
                 records += 1
                 s.newBalance = try r.signedAmount(signAt: 41, 42, 57, digits: s.currency.minorDigits)
                 if let d = try? r.day(57, 63) { s.date = d }
