@@ -25,14 +25,21 @@ with open(os.path.join(data, 'invoices-open.csv'), newline='', encoding='utf-8')
         if row['type'] == 'invoice' and row['structured_reference']:
             cents = int(round(float(row['open_amount']) * 100))
             if cents > 0:
-                open_invoices.append((row['invoice_number'], row['structured_reference'], cents))
+                open_invoices.append((row['invoice_number'], row['structured_reference'], cents, row['debtor_id']))
 picked = rng.sample(open_invoices, min(movements, len(open_invoices)))
 
 lines = [record((0, '0000'), (5, '211126'), (11, '725'), (34, 'BENCH BV'), (127, '2'))]
 body = [record((0, '1'), (1, '2'), (2, '001'), (5, 'BE68539007547034'), (39, 'EUR'), (42, '0'), (43, amount15(0)),
                (58, '201126'), (64, 'BENCH BV'), (125, '001'))]
 credit = 0
-for i, (number, ogm, cents) in enumerate(picked):
+def payer_iban(debtor):  # a valid Belgian IBAN per debtor: bank 539, account from the debtor number
+    digits = ''.join(ch for ch in debtor if ch.isdigit())[-7:].rjust(7, '0')
+    head = '539' + digits
+    bban = head + '%02d' % (int(head) % 97 or 97)
+    check = 98 - int(bban + '111400') % 97  # B=11, E=14, then 00
+    return 'BE%02d%s' % (check, bban)
+
+for i, (number, ogm, cents, debtor) in enumerate(picked):
     seq = '%04d' % (i % 10000)
     fields = [(0, '21'), (2, seq), (6, '0000'), (10, 'B%020d' % i), (31, '0'), (32, amount15(cents)), (47, '201126'),
               (53, '00150000'), (115, '201126'), (121, '001'), (124, '0'), (127, '0')]
@@ -44,7 +51,7 @@ for i, (number, ogm, cents) in enumerate(picked):
     else:
         fields += [(61, '0'), (62, 'Voorschot')]
     body.append(record(*fields))
-    body.append(record((0, '23'), (2, seq), (6, '0000'), (10, 'BE71096123456769'), (44, 'EUR'), (47, 'PAYER %d' % i)))
+    body.append(record((0, '23'), (2, seq), (6, '0000'), (10, payer_iban(debtor)), (44, 'EUR'), (47, 'PAYER %s' % debtor)))
     credit += cents
 body.append(record((0, '8'), (1, '001'), (4, 'BE68539007547034'), (41, '0'), (42, amount15(credit)), (57, '201126')))
 lines += body

@@ -12,7 +12,8 @@ import Ledger
 ///
 /// From a bank statement, in order of confidence: the Belgian structured communication; the RF
 /// reference; invoice numbers found in the free text; the one open invoice of exactly that amount
-/// among the debtors known to pay from the counterparty's IBAN (learnt from earlier matches). Each
+/// among the debtors known to pay from the counterparty's IBAN (learnt from earlier matches; an
+/// account seen paying for more than three debtors is no evidence). Each
 /// rule that finds nothing hands over to the next; what is left is unapplied, for a person.
 ///
 /// What is left after the invoices are settled stays unapplied as an overpayment.
@@ -107,7 +108,9 @@ struct PaymentAllocator {
                 if !found.isEmpty { return try apply(p, found, rule: "invoice_number_in_text", batch: batch, reasonIfNone: nil) }
             }
         }
-        if let iban = p.counterpartyIBAN {
+        // An account that pays for more than a few debtors (a payment provider, a factor) says nothing about who paid.
+        if let iban = p.counterpartyIBAN,
+           try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM debtor_account WHERE iban = ? LIMIT 4)"), arguments: [iban]) ?? 0 <= 3 {
             let found = try candidates("""
                 SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
                 WHERE a.iban = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0 AND i.open_minor = ? AND i.currency = ?

@@ -14,6 +14,9 @@ public enum BankFormat: String, Sendable, CaseIterable {
 /// sequence and date, or camt statement id) adds nothing. A file that does not parse, or any of
 /// whose statements fails its trailer or balance check, is refused whole.
 public enum BankIngestor {
+    /// Unapplied movements reported one by one per file; the rest are counted.
+    static let maxNotes = 50
+
     /// Runs an ingest of statement files; `report` receives every diagnostic.
     public static func run(
         store: LedgerStore, files: [String], format: BankFormat, options: IngestOptions,
@@ -101,8 +104,12 @@ public enum BankIngestor {
                 if left > 0 {
                     summary.unapplied += 1
                     let money = { (v: Int64) in Money(minorUnits: v, currency: s.currency).decimalString }
-                    report(Diagnostic(file: name, line: m.line, column: 0, severity: .note, rule: "unapplied",
-                                      message: "movement \(m.key) of \(money(m.amount)) left \(money(left)) unapplied: \(reason ?? "")"))
+                    if summary.unapplied == Self.maxNotes + 1 {
+                        report(Diagnostic(file: name, line: m.line, column: 0, severity: .note, rule: "unapplied",
+                                          message: "more unapplied movements not shown; see `relance payments unapplied`"))
+                    }
+                    if summary.unapplied <= Self.maxNotes { report(Diagnostic(file: name, line: m.line, column: 0, severity: .note, rule: "unapplied",
+                                      message: "movement \(m.key) of \(money(m.amount)) left \(money(left)) unapplied: \(reason ?? "")")) }
                 }
             }
         }
