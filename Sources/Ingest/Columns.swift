@@ -9,7 +9,7 @@ public enum IngestKind: String, Sendable, CaseIterable {
         switch self {
         case .debtors:
             [.debtorID, .name, .kind, .vatNumber, .email, .language, .street, .postalCode, .city, .country,
-             .phone, .paymentTermsDays, .onHold]
+             .phone, .paymentTermsDays, .onHold, .paperlessSince]
         case .invoices:
             [.invoiceNumber, .debtorID, .issueDate, .dueDate, .currency, .amount, .openAmount, .type,
              .structuredReference, .description, .disputed]
@@ -33,6 +33,7 @@ public enum Column: String, Sendable, CaseIterable {
     case debtorID = "debtor_id", name, kind, vatNumber = "vat_number", email, language, street
     case postalCode = "postal_code", city, country, phone, paymentTermsDays = "payment_terms_days"
     case onHold = "on_hold"
+    case paperlessSince = "paperless_since"
     case invoiceNumber = "invoice_number", issueDate = "issue_date", dueDate = "due_date", currency, amount
     case openAmount = "open_amount", type, structuredReference = "structured_reference", description, disputed
     case paymentID = "payment_id", date
@@ -57,6 +58,8 @@ public enum Column: String, Sendable, CaseIterable {
         case .paymentTermsDays:
             ["betalingstermijn", "betaaltermijn", "termijn", "delai_de_paiement", "delai_paiement", "terms"]
         case .onHold: ["geblokkeerd", "blokkering", "bloque", "blocage", "hold"]
+        case .paperlessSince:
+            ["paperless_date", "paperlessdate", "e_invoicing_since", "elektronisch_sinds", "digitaal_sinds", "facturation_electronique_depuis"]
         case .invoiceNumber:
             ["factuurnummer", "factuurnr", "factuur_nr", "factuur", "numero_de_facture", "numero_facture", "n_facture",
              "no_facture", "facture", "invoice", "invoice_no"]
@@ -105,6 +108,7 @@ public enum Column: String, Sendable, CaseIterable {
         case .disputed: 22
         case .paymentID: 23
         case .date: 24
+        case .paperlessSince: 25
         }
     }
 

@@ -16,8 +16,8 @@ struct DebtorSink: RowSink {
         find = try FastStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
         insert = try FastStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
-              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (debtor_key) DO NOTHING
             """)
     }
@@ -31,11 +31,15 @@ struct DebtorSink: RowSink {
         var phone: String?
         var terms: Int?
         var onHold: Bool
+        /// The day the debtor started receiving invoices electronically (a forecast covariate).
+        var paperlessSince: Day? = nil
 
         var fields: FieldValues {
             [("name", name), ("kind", kind), ("vat_number", vat), ("email", email), ("language", language),
              ("street", street), ("postal_code", postal), ("city", city), ("country", country), ("phone", phone),
              ("payment_terms_days", terms.map(String.init)), ("on_hold", onHold ? "1" : "0")]
+                // Only when present, so debtors from before this column keep their content hash.
+                + (paperlessSince.map { [("paperless_since", $0.description)] } ?? [])
         }
 
         /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
@@ -135,9 +139,11 @@ struct DebtorValidator: RowValidator {
         }
         let terms = row.integer(.paymentTermsDays, range: 0...365, rule: "payment-terms")
         let onHold = row.bool(.onHold)
+        let paperless = row.day(.paperlessSince)
         guard !row.hasErrors, let key, let name else { return nil }
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
-                      postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold).prepared()
+                      postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
+                      paperlessSince: paperless).prepared()
     }
 }
 
@@ -148,6 +154,7 @@ extension DebtorSink {
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
         insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
+        insert.bind(17, v.paperlessSince?.description)
         guard let (id, oldHash) = try insert.insertOrFind(find, key: v.key) else { return .imported }
         if oldHash == hash { return .unchanged }
         let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
@@ -155,9 +162,9 @@ extension DebtorSink {
         try db.execute(sql: """
             UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
               postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
-              content_hash = ?, updated_batch_id = ? WHERE id = ?
+              content_hash = ?, updated_batch_id = ?, paperless_since = ? WHERE id = ?
             """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
-                             v.phone, v.terms, v.onHold, hash, batch, id])
+                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, id])
         try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
         return .updated
     }

@@ -189,6 +189,7 @@ struct FileIngest {
         for i in 0..<header.count {
             let text = String(decoding: header.field(i), as: UTF8.self)
             let folded = foldHeader(text)
+            if options.mapping?.ignore.contains(folded) == true { continue }
             // A mapping may name one export column for several canonical ones (an id that is also the name).
             var columns = wanted.filter { mapped[$0] == folded }
             if columns.isEmpty {

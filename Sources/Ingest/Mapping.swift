@@ -11,6 +11,7 @@ import TOMLKit
 /// decimal_separator = ","          # "," or "."; needed only for values like 1,234
 /// date_format = "DD/MM/YYYY"       # or "MM/DD/YYYY"; ISO dates are always accepted
 /// skip_repeated_keys = false       # true: a later row repeating a key is skipped, not rejected
+/// ignore = ["Disputed"]            # export columns to leave unread
 /// [columns]
 /// invoice_number = "Fact. nr"      # canonical name = header in the export
 /// ```
@@ -22,6 +23,8 @@ public struct Mapping: Sendable, Equatable {
     /// Skip a row whose key an earlier row already had, instead of rejecting it: for exports that
     /// repeat a record on every line (debtors read from an invoice list).
     public var skipRepeatedKeys = false
+    /// Folded headers of export columns to leave unread, even when they carry a canonical name.
+    public var ignore: Set<String> = []
     /// Canonical column → folded header name in the export.
     public var columns: [Column: String] = [:]
 
@@ -82,6 +85,11 @@ public struct Mapping: Sendable, Equatable {
                     throw Problem(file: name, line: lineOf(key), key: key, message: "expected true or false")
                 }
                 m.skipRepeatedKeys = b
+            case "ignore":
+                guard let arr = value.array, arr.allSatisfy({ $0.string != nil }) else {
+                    throw Problem(file: name, line: lineOf(key), key: key, message: "expected a list of header names")
+                }
+                m.ignore = Set(arr.compactMap { $0.string.map(foldHeader) })
             case "columns":
                 guard let cols = value.table else {
                     throw Problem(file: name, line: lineOf(key), key: key, message: "expected a table [columns]")
@@ -99,7 +107,7 @@ public struct Mapping: Sendable, Equatable {
                 }
             default:
                 throw Problem(file: name, line: lineOf(key), key: key,
-                              message: "unknown key (expected encoding, delimiter, decimal_separator, date_format, skip_repeated_keys, [columns])")
+                              message: "unknown key (expected encoding, delimiter, decimal_separator, date_format, skip_repeated_keys, ignore, [columns])")
             }
         }
         return m

@@ -100,11 +100,13 @@ public struct DebtorRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
     public var phone: String?
     public var paymentTermsDays: Int?
     public var onHold: Bool
+    public var paperlessSince: String?
     public var contentHash: Int64
     public var createdBatchId: Int64?
     public var updatedBatchId: Int64?
 
     enum CodingKeys: String, CodingKey {
+        case paperlessSince = "paperless_since"
         case id, debtorKey = "debtor_key", name, kind, vatNumber = "vat_number", email, language
         case street, postalCode = "postal_code", city, country, phone
         case paymentTermsDays = "payment_terms_days", onHold = "on_hold", contentHash = "content_hash"

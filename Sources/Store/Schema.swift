@@ -14,7 +14,13 @@ public enum Schema {
         m.registerMigration("0003-forecast", migrate: forecastV1)
         m.registerMigration("0004-bank", migrate: bankV1)
         m.registerMigration("0005-dunning", migrate: dunningV1)
+        m.registerMigration("0006-debtor-paperless", migrate: debtorPaperlessV1)
         return m
+    }
+
+    /// The day a debtor went paperless (owner: Ingest; read by Forecast as a covariate).
+    static func debtorPaperlessV1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE debtor ADD COLUMN paperless_since TEXT")
     }
 
     /// Debtors, invoices, payments and allocations, ingest batches, change history, runs.

@@ -113,3 +113,19 @@ extension FileSummary {
         #expect(r[0].rejected == 1 && u.errors(rule: "duplicate-key").count == 1)
     }
 }
+
+@Suite struct PaperlessAndIgnoreTests {
+    @Test func paperlessSinceIsReadAndAnIgnoredColumnStaysUnread() throws {
+        let t = try TestLedger()
+        let p = t.write("d.csv", "debtor_id,name,PaperlessDate,Disputed\nC-1,C-1,4/6/2013,Yes\nC-2,C-2,,No\n")
+        var m = Mapping()
+        m.dateOrder = .mdy
+        m.ignore = [foldHeader("Disputed")]
+        let s = try t.ingest(.debtors, [p], mapping: m)
+        #expect(s[0].imported == 2)
+        #expect(try t.debtor("C-1")?.paperlessSince == "2013-04-06" && t.debtor("C-2")?.paperlessSince == nil)
+        #expect(!t.diagnostics.contains { $0.rule == "unknown-column" })
+        let loaded = try Mapping.load(path: t.write("m.toml", "ignore = [\"Disputed\", \"DaysLate\"]\n"))
+        #expect(loaded.ignore == ["disputed", "dayslate"])
+    }
+}

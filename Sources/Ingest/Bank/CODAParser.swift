@@ -14,8 +14,11 @@ enum CODAParser {
         var debits: Int64 = 0
         var credits: Int64 = 0
         var lastMain: Int? = nil  // index in current.movements of the last main (detail 0000) movement
-        for (n, raw) in lines(bytes).enumerated() {
+        let utf8 = TextEncoding.validateUTF8(bytes[...]) == .valid
+        for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let lineNo = n + 1
+            let raw = decode(line, utf8: utf8)
+            if raw.isEmpty { continue }
             if raw.allSatisfy({ $0 == " " }) { continue }
             let r = Record(raw, line: lineNo)
             switch (r.char(0), r.char(1)) {
@@ -127,19 +130,15 @@ enum CODAParser {
         return statements
     }
 
-    /// Splits on LF or CRLF, decodes Windows-1252 (CODA's usual encoding; UTF-8 is accepted too).
-    static func lines(_ bytes: [UInt8]) -> [[Character]] {
-        let utf8 = TextEncoding.validateUTF8(bytes[...]) == .valid
-        var out: [[Character]] = []
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            var l = line
-            if l.last == 0x0D { l = l.dropLast() }
-            if l.isEmpty { continue }
-            var decoded: [UInt8] = []
-            if utf8 { decoded = Array(l) } else { _ = TextEncoding.appendUTF8(fromWindows1252: l, to: &decoded) }
-            out.append(Array(String(decoding: decoded, as: UTF8.self)))
-        }
-        return out
+    /// One line's characters: CR dropped, Windows-1252 (CODA's usual encoding) or UTF-8 decoded.
+    static func decode(_ line: ArraySlice<UInt8>, utf8: Bool) -> [Character] {
+        var l = line
+        if l.last == 0x0D { l = l.dropLast() }
+        if l.isEmpty { return [] }
+        if utf8 { return Array(String(decoding: l, as: UTF8.self)) }
+        var decoded: [UInt8] = []
+        _ = TextEncoding.appendUTF8(fromWindows1252: l, to: &decoded)
+        return Array(String(decoding: decoded, as: UTF8.self))
     }
 
     static func join(_ a: String?, _ b: String) -> String? {
