@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Ledger", grdb, sqlite], exclude: ["README.md"]),
         .target(name: "Workspace", dependencies: ["Ledger", toml], exclude: ["README.md"]),
         .target(name: "Ingest", dependencies: ["Ledger", "Store", grdb, sqlite, toml], exclude: ["README.md"]),
-        stage("Forecast"),
+        .target(name: "Forecast", dependencies: ["Ledger", "Store", grdb, sqlite], exclude: ["README.md"]),
         .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),

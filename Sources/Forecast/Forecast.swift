@@ -1,2 +1,10 @@
-/// Namespace of the Forecast stage; see README.md for what it will own.
-public enum ForecastStage {}
+/// The Forecast stage: when each open invoice will most likely be paid, how sure that is, which
+/// debtors need a call and how much cash comes in week by week (see README.md).
+///
+/// Entry points: `LedgerFacts.read` (the ledger in columns), `Forecaster.forecast` (one as-of day),
+/// `ForecastStore.save` (one transaction), `ForecastListing` (show), `Backtest` (rolling origin and
+/// issue-date split).
+public enum ForecastStage {
+    /// The model's name and version, as stored with each run.
+    public static var modelName: String { DelayModel.name }
+}

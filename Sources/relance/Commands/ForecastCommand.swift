@@ -1,8 +1,68 @@
 import ArgumentParser
+import Forecast
+import Foundation
+import Ledger
+import Store
 
 /// `relance forecast …`.
 struct ForecastCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "forecast", abstract: "Payment-date forecasts, debtor scores and the cash forecast.",
-        subcommands: [])
+        subcommands: [Run.self, Show.self, Scores.self, Cash.self, BacktestCommand.self])
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Forecast every open invoice, score the debtors and forecast 13 weeks of cash.",
+            discussion: """
+                Learns from the ledger's paid invoices and stores the forecasts of the as-of day in one transaction, \
+                replacing an earlier run of the same day; the latest \(ForecastStore.keptDays) days are kept.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Business day of the forecast (YYYY-MM-DD); default today in the workspace's time zone.")
+        var asOf: Day?
+
+        func run() throws {
+            try withExitStatus {
+                let (ws, config, store) = try global.open()
+                let day = asOf ?? config.today(now: Date())
+                let ledger = RunLedger(store: store)
+                let runID = try ledger.begin(command: "forecast run", asOf: day.description, at: Date())
+                let result: ForecastResult
+                do {
+                    let facts = try store.pool.read { db in try LedgerFacts.read(db, asOf: day) }
+                    result = Forecaster.forecast(facts, asOf: day)
+                    try ForecastStore.save(result, store: store, runID: runID, createdAt: Instant.string(Date()))
+                } catch {
+                    try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
+                    throw CLIError.from(database: error, path: ws.databasePath)
+                }
+                let text = ForecastSummary(result)
+                Terminal.out(text.lines.joined(separator: "\n"))
+                try? ledger.finish(id: runID, outcome: "ok", exitCode: 0, summary: text.json, at: Date())
+                return .ok
+            }
+        }
+    }
+}
+
+/// The lines `forecast run` prints and the JSON it records in the run ledger.
+struct ForecastSummary {
+    let lines: [String]
+    let json: String
+
+    init(_ r: ForecastResult) {
+        var lines = ["forecast as of \(r.asOf): \(r.invoices.count) open invoices forecast, \(r.debtors.count) debtors scored, "
+            + "learnt from \(r.paidInvoices) paid invoices (\(r.model))"]
+        var totals: [String: Int64] = [:]
+        for w in r.cash { totals[w.currency, default: 0] += w.expectedMinor }
+        for (code, minor) in totals.sorted(by: { $0.key < $1.key }) {
+            let money = Money(minorUnits: minor, currency: Currency(code: code) ?? .eur)
+            lines.append("expected cash-in over the next \(Forecaster.weeks) weeks: \(money) (per week: relance forecast cash)")
+        }
+        let grades = Dictionary(grouping: r.debtors, by: \.grade).mapValues(\.count)
+        lines.append("debtor grades: " + Grade.allCases.map { "\($0.rawValue) \(grades[$0] ?? 0)" }.joined(separator: ", "))
+        self.lines = lines
+        json = "{\"as_of\":\"\(r.asOf)\",\"open_invoices\":\(r.invoices.count),\"debtors\":\(r.debtors.count),"
+            + "\"paid_invoices\":\(r.paidInvoices),\"model\":\(JSONText.quoted(r.model))}"
+    }
 }

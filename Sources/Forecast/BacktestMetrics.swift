@@ -1,0 +1,84 @@
+import Foundation
+
+/// Accuracy of one forecaster over the scored forecasts of a backtest.
+public struct BacktestMetrics: Sendable, Equatable {
+    /// What was evaluated, e.g. "relance (two-regime-eb/1)".
+    public var name: String
+    /// Forecasts scored.
+    public var count = 0
+    /// Mean absolute error of the P50 date, days.
+    public var meanAbsoluteError: Double { count > 0 ? Double(absoluteErrorSum) / Double(count) : 0 }
+    /// Share of P50 dates within ±3 and ±7 days of the payment.
+    public var within3: Double { share(within3Count) }
+    public var within7: Double { share(within7Count) }
+    /// Share of forecasts right about late versus not late (P50 after the due date or not).
+    public var lateAccuracy: Double { share(lateRightCount) }
+    /// Share of payments inside the P10–P90 dates; nil for a forecaster without an interval.
+    public var coverage: Double? { hasInterval ? share(coveredCount) : nil }
+
+    var absoluteErrorSum = 0
+    var within3Count = 0
+    var within7Count = 0
+    var lateRightCount = 0
+    var coveredCount = 0
+    var hasInterval: Bool
+
+    /// Empty metrics.
+    public init(name: String, hasInterval: Bool) {
+        self.name = name
+        self.hasInterval = hasInterval
+    }
+
+    /// Scores one forecast: predicted P50 delay and P10–P90 delays against the actual delay (days
+    /// after the due date).
+    mutating func add(p50: Int, p10: Int = 0, p90: Int = 0, actual: Int) {
+        let e = abs(p50 - actual)
+        count += 1
+        absoluteErrorSum += e
+        if e <= 3 { within3Count += 1 }
+        if e <= 7 { within7Count += 1 }
+        if (p50 > 0) == (actual > 0) { lateRightCount += 1 }
+        if p10 <= actual && actual <= p90 { coveredCount += 1 }
+    }
+
+    private func share(_ n: Int) -> Double { count > 0 ? Double(n) / Double(count) : 0 }
+}
+
+/// The outcome of a backtest: the model and the two baselines on the same forecasts.
+public struct BacktestReport: Sendable {
+    /// How the forecasts were made, in words.
+    public var protocolDescription: String
+    /// Forecast origins (as-of days).
+    public var origins: [Int32]
+    /// Forecasts not scored because the invoice is still unpaid today.
+    public var unscored: Int
+    /// Relance's model.
+    public var model: BacktestMetrics
+    /// Baseline: payment on the due date (or the day after the origin when already overdue).
+    public var dueDate: BacktestMetrics
+    /// Baseline: the debtor's median delay so far (the ledger's without history), P10–P90 likewise.
+    public var debtorMedian: BacktestMetrics
+
+    /// The report as text: one line of protocol, a table of the three forecasters.
+    public var text: String {
+        var s = protocolDescription + "\n"
+        s += "\(model.count) forecasts scored" + (unscored > 0 ? "; \(unscored) not scored (invoice still unpaid)" : "") + "\n"
+        guard model.count > 0 else { return s }
+        s += "\n"
+        let header = ["forecaster", "MAE (days)", "within ±3", "within ±7", "late/not late", "P10–P90 coverage"]
+        let rows = [model, dueDate, debtorMedian].map { m in
+            [m.name, String(format: "%.2f", m.meanAbsoluteError), percent(m.within3), percent(m.within7),
+             percent(m.lateAccuracy), m.coverage.map(percent) ?? "–"]
+        }
+        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        for r in [header] + rows {
+            s += r.enumerated().map { c, v in
+                c == 0 ? v + String(repeating: " ", count: widths[c] - v.count)
+                    : String(repeating: " ", count: widths[c] - v.count) + v
+            }.joined(separator: "  ") + "\n"
+        }
+        return s
+    }
+
+    private func percent(_ x: Double) -> String { String(format: "%.1f%%", 100 * x) }
+}

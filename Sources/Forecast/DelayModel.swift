@@ -1,0 +1,109 @@
+import Foundation
+
+/// The payment-delay model: a hierarchical empirical-Bayes model of the signed delay (payment day −
+/// due day) with two regimes.
+///
+/// - Regular regime: delay = debtor location + covariate effects + noise with the debtor's own spread.
+/// - Late regime (an invoice that goes badly: lost, contested, forgotten): the same plus a ledger-wide
+///   shift, with its own spread. Its probability is the debtor's logit plus a slope on the amount.
+/// - Every debtor quantity is shrunk toward its segment (consumer or company, language, invoice size)
+///   and the segment toward the whole ledger, in proportion to how little is known: a debtor with
+///   two paid invoices is mostly its segment, one with two hundred is mostly itself. The strength
+///   of the location shrinkage is estimated from the ledger (empirical Bayes).
+///
+/// Fitted by EM (`DelayModel.fit`): deterministic for a given ledger and origin.
+struct DelayModel: Sendable {
+    /// Tuning that is not learnt from the data.
+    struct Settings: Sendable {
+        /// EM iterations.
+        var iterations = 20
+        /// Paid invoices needed before the late regime is fitted.
+        var minimumRowsForLateRegime = 50
+        /// Prior precision of a debtor's late-regime logit around its segment's.
+        var logitPrecision = 0.5
+        /// Weight, in invoices, of the ledger's spread in a debtor's spread.
+        var spreadPseudoCount = 10.0
+        /// Weight, in debtors, of the ledger in a segment's location and logit.
+        var segmentPseudoCount = 5.0
+        /// Weight, in invoices, of each covariate's prior effect.
+        var covariatePseudoCount = 10.0
+        /// Prior effects of the covariates by name, in days (absent: 0).
+        var covariatePriors = ["disputed": 30.0]
+        /// Spread assumed when the ledger has no payment history at all, in days.
+        var defaultSpread = 10.0
+    }
+
+    /// Covariate names in bit order.
+    var covariates: [String]
+    /// Effect of each covariate on the delay, days.
+    var covariateEffect: [Double]
+    /// Ledger mean of the debtors' locations, days.
+    var ledgerLocation: Double
+    /// Variance of debtor locations around their segment's (τ²).
+    var locationVariance: Double
+    /// Ledger spread of the regular regime (σ), days.
+    var spread: Double
+    /// Shift and spread of the late regime, days.
+    var lateShift: Double
+    var lateSpread: Double
+    /// Ledger logit of the late regime and its slope on the amount z-score.
+    var ledgerLogit: Double
+    var amountSlope: Double
+    /// Whether the late regime was fitted (enough history).
+    var hasLateRegime: Bool
+    /// Per segment: location and logit.
+    var segmentLocation: [Double]
+    var segmentLogit: [Double]
+    /// Per debtor: location, its posterior variance, spread, logit, paid invoices learnt from.
+    var location: [Double]
+    var locationPosteriorVariance: [Double]
+    var debtorSpread: [Double]
+    var logit: [Double]
+    var paidCount: [Int32]
+    /// Paid invoices learnt from.
+    var rowCount: Int
+
+    /// The model's name and version as stored with each run.
+    static let name = "two-regime-eb/1"
+
+    /// Sum of the covariate effects of a bit set.
+    func offset(bits: UInt8) -> Double {
+        var s = 0.0
+        for k in 0..<covariateEffect.count where bits & (UInt8(1) << UInt8(k)) != 0 { s += covariateEffect[k] }
+        return s
+    }
+
+    /// Late-regime probability of an invoice of debtor `c` with amount z-score `z`.
+    func lateProbability(debtor c: Int, amountZ z: Float) -> Double {
+        guard hasLateRegime else { return 0 }
+        return DelayModel.logistic(logit[c] + amountSlope * Double(z))
+    }
+
+    /// The predictive distribution of the delay of an invoice, before any conditioning.
+    func distribution(debtor c: Int, amountZ z: Float, bits: UInt8) -> DelayMixture {
+        let m = location[c] + offset(bits: bits)
+        let v = locationPosteriorVariance[c]
+        return DelayMixture(
+            lateWeight: lateProbability(debtor: c, amountZ: z),
+            regularMean: m, regularSD: (debtorSpread[c] * debtorSpread[c] + v).squareRoot(),
+            lateMean: m + lateShift, lateSD: (lateSpread * lateSpread + v).squareRoot())
+    }
+
+    /// The fitted ledger-level parameters as a JSON object (stored with each run).
+    var parametersJSON: String {
+        func f(_ x: Double) -> String { String(format: "%.4f", x) }
+        let effects = zip(covariates, covariateEffect).map { "\"\($0.0)\":\(f($0.1))" }.joined(separator: ",")
+        return "{\"paid_invoices\":\(rowCount),\"ledger_location_days\":\(f(ledgerLocation))"
+            + ",\"location_sd_days\":\(f(locationVariance.squareRoot())),\"spread_days\":\(f(spread))"
+            + ",\"late_regime\":\(hasLateRegime),\"late_shift_days\":\(f(lateShift)),\"late_spread_days\":\(f(lateSpread))"
+            + ",\"late_share\":\(f(DelayModel.logistic(ledgerLogit))),\"late_amount_slope\":\(f(amountSlope))"
+            + ",\"covariate_effects_days\":{\(effects)}}"
+    }
+
+    /// 1 / (1 + e^−x), safe for large |x|.
+    @inline(__always)
+    static func logistic(_ x: Double) -> Double {
+        let t = min(40, max(-40, x))
+        return 1 / (1 + exp(-t))
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import Ledger
+
+/// Makes the forecast for one as-of day: learns the delay model from the invoices paid by then,
+/// forecasts every invoice open at the end of that day, scores the debtors and sums the cash
+/// forecast. Pure: the same facts and day give the same result.
+public enum Forecaster {
+    /// Weeks in the cash forecast.
+    public static let weeks = 13
+    /// z of the 90th percentile of the standard normal, for the cash band.
+    static let z90 = 1.281_551_565_544_600_4
+
+    /// The cash sums of one chunk of debtors, per currency and week: the expected amount and its
+    /// variance, a debtor's invoices taken as moving together (their standard deviations add up).
+    private struct ChunkCash: Sendable {
+        var expected: [Double]
+        var variance: [Double]
+        var debtorSD: [Double]
+
+        init(currencies: Int) {
+            expected = [Double](repeating: 0, count: currencies * weeks)
+            variance = expected
+            debtorSD = expected
+        }
+
+        /// Adds an open amount paid in week k with the probability the delay gives that week.
+        mutating func add(_ delay: ConditionalDelay, overdue: Int, amount: Double, currency cur: Int) {
+            var before = 0.0
+            for k in 0..<weeks where before < 1 {
+                let after = delay.paidBy(delay: overdue + 7 * (k + 1))
+                let p = max(0, after - before)
+                before = max(before, after)
+                expected[cur * weeks + k] += amount * p
+                debtorSD[cur * weeks + k] += amount * (p * (1 - p)).squareRoot()
+            }
+        }
+
+        /// Ends a debtor: its summed standard deviation goes into the variance.
+        mutating func closeDebtor(currency cur: Int) {
+            for k in 0..<weeks {
+                variance[cur * weeks + k] += debtorSD[cur * weeks + k] * debtorSD[cur * weeks + k]
+                debtorSD[cur * weeks + k] = 0
+            }
+        }
+    }
+
+    /// The forecast as of `asOf`, from what the facts say was known at the end of that day.
+    public static func forecast(_ facts: LedgerFacts, asOf: Day) -> ForecastResult {
+        let origin = asOf.daysSinceEpoch
+        let training = TrainingSet(facts: facts, origin: origin)
+        let model = DelayModel.fit(training)
+        let tail = LedgerTail(delays: training.delay)
+        let debtors = facts.debtorCount, currencies = max(1, facts.currencies.count)
+
+        // Open invoices grouped by debtor (a counting sort).
+        var openStartCounts = [Int](repeating: 0, count: debtors + 1)
+        for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) { openStartCounts[Int(facts.debtor[i]) + 1] += 1 }
+        for c in 0..<debtors { openStartCounts[c + 1] += openStartCounts[c] }
+        var openInvoices = [Int](repeating: 0, count: openStartCounts[debtors])
+        var next = Array(openStartCounts.dropLast())
+        for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) {
+            let c = Int(facts.debtor[i])
+            openInvoices[next[c]] = i
+            next[c] += 1
+        }
+        next = []
+
+        let placeholder = InvoiceForecast(invoiceID: 0, p10: asOf, p50: asOf, p90: asOf, paidByDue: 0, paidByDue30: 0, paidByDue60: 0)
+        let forecasts = SharedBuffer<InvoiceForecast>(repeating: placeholder, count: openInvoices.count)
+        let scores = SharedBuffer<DebtorScore?>(repeating: nil, count: debtors)
+        let chunks = Parallel.ranges(count: max(1, openInvoices.count + training.rowCount),
+                                     boundaries: zip(openStartCounts, training.rowStart).map { $0 + $1 },
+                                     groups: debtors, chunks: 16)
+        let cash = SharedBuffer<ChunkCash>(repeating: ChunkCash(currencies: currencies), count: chunks.count)
+        let context = Context(facts: facts, training: training, model: model, tail: tail, origin: origin,
+                              openStart: openStartCounts, open: openInvoices)
+        Parallel.run(chunks: chunks.count) { ch in
+            var sums = ChunkCash(currencies: currencies)
+            for c in chunks[ch] {
+                scores[c] = context.debtor(c, forecasts: forecasts, cash: &sums)
+            }
+            cash[ch] = sums
+        }
+        return ForecastResult(
+            asOf: asOf, model: DelayModel.name, parameters: model.parametersJSON, paidInvoices: training.rowCount,
+            invoices: forecasts.array(openInvoices.count).sorted { $0.invoiceID < $1.invoiceID },
+            debtors: (0..<debtors).compactMap { scores[$0] },
+            cash: cashWeeks(cash.array(chunks.count), asOf: asOf, currencies: facts.currencies))
+    }
+
+    /// What every chunk reads: the facts, the fitted model and the open invoices grouped by debtor.
+    private struct Context: Sendable {
+        let facts: LedgerFacts
+        let training: TrainingSet
+        let model: DelayModel
+        let tail: LedgerTail
+        let origin: Int32
+        let openStart: [Int]
+        let open: [Int]
+
+        /// Forecasts debtor `c`'s open invoices into `forecasts`, adds them to the chunk's cash sums
+        /// and returns the debtor's score (nil for a debtor without any invoice yet).
+        func debtor(_ c: Int, forecasts: SharedBuffer<InvoiceForecast>, cash: inout ChunkCash) -> DebtorScore? {
+            var touched: [Int] = []
+            var snapshot = DebtorSnapshot(paid: Int(model.paidCount[c]))
+            for slot in openStart[c]..<openStart[c + 1] {
+                let i = open[slot]
+                let partly = facts.firstPaid[i] <= origin
+                let bits = training.covariateBits(of: i, in: facts, partlyPaid: partly)
+                let mixture = model.distribution(debtor: c, amountZ: training.amountZ(of: i, in: facts), bits: bits)
+                let due = facts.due[i], overdue = Int(origin - due)
+                let delay = ConditionalDelay(mixture, tail: tail, unpaidThrough: overdue)
+                let byDue = delay.paidBy(delay: 0)
+                let by30 = max(byDue, delay.paidBy(delay: 30)), by60 = max(by30, delay.paidBy(delay: 60))
+                let q = delay.deciles()
+                func day(_ d: Int) -> Day { Day(daysSinceEpoch: due + Int32(clamping: d)) }
+                forecasts[slot] = InvoiceForecast(invoiceID: facts.invoiceIDs[i], p10: day(q.p10), p50: day(q.p50), p90: day(q.p90),
+                                                  paidByDue: byDue, paidByDue30: by30, paidByDue60: by60)
+                let cur = Int(facts.currency[i])
+                if !touched.contains(cur) { touched.append(cur) }
+                cash.add(delay, overdue: overdue, amount: Double(facts.openMinor[i]), currency: cur)
+                snapshot.add(overdue: overdue, points: DebtorScoring.points(q),
+                             disputed: facts.flags[i] & LedgerFacts.disputedFlag != 0, partlyPaid: partly)
+            }
+            for cur in touched { cash.closeDebtor(currency: cur) }
+            guard snapshot.paid > 0 || snapshot.open > 0 else { return nil }
+            let typical = model.distribution(debtor: c, amountZ: training.debtorAmountZ[c], bits: 0)
+            return DebtorScoring.score(
+                debtorID: facts.debtorIDs[c], key: facts.debtorKeys[c], snapshot: snapshot, typical: typical,
+                segment: DebtorScoring.segmentWords(consumer: facts.debtorIsConsumer[c], language: Int(facts.debtorLanguage[c]),
+                                                    size: training.segment[c] % 3))
+        }
+    }
+
+    /// Sums the chunks' cash in chunk order and rounds once per week and currency.
+    private static func cashWeeks(_ chunks: [ChunkCash], asOf: Day, currencies: [String]) -> [CashWeek] {
+        var result: [CashWeek] = []
+        for (cur, code) in currencies.enumerated() {
+            for k in 0..<weeks {
+                var mean = 0.0, variance = 0.0
+                for c in chunks where c.expected.count > cur * weeks + k {
+                    mean += c.expected[cur * weeks + k]
+                    variance += c.variance[cur * weeks + k]
+                }
+                let sd = variance.squareRoot()
+                let expected = CashRounding.minorUnits(mean)
+                result.append(CashWeek(
+                    currency: code, week: k + 1, start: asOf.adding(days: 7 * k + 1), end: asOf.adding(days: 7 * k + 7),
+                    expectedMinor: expected,
+                    p10Minor: min(expected, max(0, CashRounding.minorUnits(mean - z90 * sd))),
+                    p90Minor: max(expected, CashRounding.minorUnits(mean + z90 * sd))))
+            }
+        }
+        return result
+    }
+}

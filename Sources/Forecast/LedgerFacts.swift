@@ -1,0 +1,131 @@
+import Ledger
+
+/// The ledger as the forecast sees it: debtors and invoices (not credit notes) in columns of plain
+/// numbers, so six million invoices cost a few hundred megabytes and no objects.
+///
+/// Days are `Day.daysSinceEpoch`. An invoice's payment day is the day of the latest payment
+/// allocated to it, or its `closed_on` when it was closed without one; `LedgerFacts.unpaid` while it
+/// is open, `LedgerFacts.unknownDay` when it was closed on a day nobody told (the export said 0 open
+/// and no payment arrived): such invoices are neither learnt from nor forecast.
+public struct LedgerFacts: Sendable {
+    /// `paid` of an invoice still open.
+    public static let unpaid = Int32.max
+    /// `paid` of an invoice closed on an unknown day.
+    public static let unknownDay = Int32.min
+
+    /// Flag bit of `flags`: the invoice is disputed (its current state in the ledger).
+    public static let disputedFlag: UInt8 = 1
+
+    // Debtors, by dense index.
+    /// The store's `debtor.id` of each debtor.
+    public var debtorIDs: [Int64] = []
+    /// The business key (`debtor_key`).
+    public var debtorKeys: [String] = []
+    /// True for consumers (`b2c`).
+    public var debtorIsConsumer: [Bool] = []
+    /// Index into `DebtorLanguage.all`.
+    public var debtorLanguage: [UInt8] = []
+
+    // Invoices, by dense index.
+    /// The store's `invoice.id`.
+    public var invoiceIDs: [Int64] = []
+    /// Dense debtor index of each invoice.
+    public var debtor: [Int32] = []
+    public var issue: [Int32] = []
+    public var due: [Int32] = []
+    /// Payment day (see the type's summary).
+    public var paid: [Int32] = []
+    /// Day of the first payment allocated to it, or `unpaid` when none.
+    public var firstPaid: [Int32] = []
+    /// Amount in minor units of its currency (above zero).
+    public var amountMinor: [Int64] = []
+    /// Open amount on the as-of day the facts were read for, minor units.
+    public var openMinor: [Int64] = []
+    /// Index into `currencies`.
+    public var currency: [UInt8] = []
+    /// Bit set of `disputedFlag`.
+    public var flags: [UInt8] = []
+    /// Currency codes used by `currency`.
+    public var currencies: [String] = []
+    /// Binary invoice attributes the ledger does not hold, supplied by the caller (a backtest harness),
+    /// each aligned with the invoices. They become covariates of the model like `disputed`.
+    public var attributes: [InvoiceAttribute] = []
+
+    /// Empty facts; fill the columns, or read them with `LedgerFacts.read`.
+    public init() {}
+
+    /// Number of debtors.
+    public var debtorCount: Int { debtorIDs.count }
+    /// Number of invoices.
+    public var invoiceCount: Int { invoiceIDs.count }
+
+    /// Appends a debtor; returns its dense index.
+    @discardableResult
+    public mutating func addDebtor(id: Int64, key: String, consumer: Bool, language: String) -> Int32 {
+        debtorIDs.append(id)
+        debtorKeys.append(key)
+        debtorIsConsumer.append(consumer)
+        debtorLanguage.append(DebtorLanguage.index(of: language))
+        return Int32(debtorIDs.count - 1)
+    }
+
+    /// Appends an invoice.
+    public mutating func addInvoice(id: Int64, debtor: Int32, issue: Day, due: Day, paid: Int32, firstPaid: Int32,
+                                    amountMinor: Int64, openMinor: Int64, currency: String, disputed: Bool) {
+        invoiceIDs.append(id)
+        self.debtor.append(debtor)
+        self.issue.append(issue.daysSinceEpoch)
+        self.due.append(due.daysSinceEpoch)
+        self.paid.append(paid)
+        self.firstPaid.append(firstPaid)
+        self.amountMinor.append(amountMinor)
+        self.openMinor.append(openMinor)
+        self.currency.append(currencyIndex(currency))
+        flags.append(disputed ? LedgerFacts.disputedFlag : 0)
+    }
+
+    /// The index of a currency code, adding it when new (at most 256 currencies).
+    public mutating func currencyIndex(_ code: String) -> UInt8 {
+        if let i = currencies.firstIndex(of: code) { return UInt8(i) }
+        currencies.append(code)
+        return UInt8(min(currencies.count - 1, 255))
+    }
+
+    /// True when invoice `i` was issued on or before `day` and not yet paid at the end of it.
+    @inline(__always)
+    func isOpen(_ i: Int, on day: Int32) -> Bool {
+        issue[i] <= day && paid[i] > day && paid[i] != LedgerFacts.unknownDay
+    }
+
+    /// True when invoice `i` was paid on or before `day` (on a known day).
+    @inline(__always)
+    func isPaid(_ i: Int, by day: Int32) -> Bool {
+        paid[i] <= day && paid[i] != LedgerFacts.unknownDay
+    }
+}
+
+/// A yes/no attribute of each invoice that the ledger does not hold (for example whether it was
+/// sent on paper or electronically), given to the model as a covariate.
+public struct InvoiceAttribute: Sendable {
+    /// Short name used in explanations and parameters, e.g. `paperless`.
+    public var name: String
+    /// One value per invoice, aligned with `LedgerFacts`' invoices.
+    public var values: [Bool]
+
+    /// An attribute.
+    public init(name: String, values: [Bool]) {
+        self.name = name
+        self.values = values
+    }
+}
+
+/// The debtor languages the ledger knows, in a fixed order (segment keys use the index).
+public enum DebtorLanguage {
+    /// `nl`, `fr`, `de`, `en`.
+    public static let all = ["nl", "fr", "de", "en"]
+
+    /// Index of a language code (unknown codes count as the first).
+    public static func index(of code: String) -> UInt8 {
+        UInt8(all.firstIndex(of: code) ?? 0)
+    }
+}

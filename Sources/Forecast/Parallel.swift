@@ -1,0 +1,65 @@
+import Dispatch
+
+/// A fixed-size buffer that concurrent chunks write at disjoint indexes.
+///
+/// Results never depend on the number of cores: work is cut into the same chunks whatever the
+/// machine, each chunk writes only its own indexes and its own partial sums, and partial sums are
+/// added in chunk order.
+final class SharedBuffer<Element>: @unchecked Sendable {
+    let pointer: UnsafeMutableBufferPointer<Element>
+
+    init(repeating value: Element, count: Int) {
+        pointer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(count, 1))
+        pointer.initialize(repeating: value)
+    }
+
+    init(_ values: [Element]) {
+        pointer = UnsafeMutableBufferPointer<Element>.allocate(capacity: max(values.count, 1))
+        _ = pointer.initialize(from: values)
+    }
+
+    deinit {
+        pointer.deinitialize()
+        pointer.deallocate()
+    }
+
+    @inline(__always)
+    subscript(i: Int) -> Element {
+        get { pointer[i] }
+        set { pointer[i] = newValue }
+    }
+
+    /// The first `count` elements as an array.
+    func array(_ count: Int) -> [Element] { Array(pointer.prefix(count)) }
+}
+
+/// Runs chunks of work on all cores.
+enum Parallel {
+    /// Calls `body(k)` for every chunk index `k` in `0..<chunks`, concurrently.
+    static func run(chunks: Int, _ body: @Sendable (Int) -> Void) {
+        if chunks <= 1 {
+            for k in 0..<chunks { body(k) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
+    }
+
+    /// Cuts groups `0..<groups` (e.g. debtors, whose rows start at `boundaries[g]`, with
+    /// `boundaries[groups] == count`) into contiguous ranges of groups holding about `count / chunks`
+    /// rows each.
+    static func ranges(count: Int, boundaries: [Int], groups: Int, chunks: Int) -> [Range<Int>] {
+        guard count > 0, groups > 0 else { return [] }
+        let target = max(1, count / max(1, chunks))
+        var result: [Range<Int>] = []
+        var startGroup = 0
+        var g = 0
+        while g < groups {
+            g += 1
+            if boundaries[g] - boundaries[startGroup] >= target || g == groups {
+                result.append(startGroup..<g)
+                startGroup = g
+            }
+        }
+        return result
+    }
+}

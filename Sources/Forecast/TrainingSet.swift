@@ -1,0 +1,96 @@
+import Foundation
+import Ledger
+
+/// What was known on one origin day (the as-of day), prepared for the model: the paid invoices
+/// as rows sorted by debtor, each debtor's segment, and the amount scale per currency.
+///
+/// Only facts dated on or before the origin are used: an invoice counts as paid when its payment
+/// day is on or before it, and debtors are sized by the invoices issued by then.
+struct TrainingSet: Sendable {
+    /// Covariate names in bit order: `disputed`, `partly paid`, then the caller's attributes.
+    let covariates: [String]
+    /// Per paid invoice, sorted by debtor: signed delay (payment day − due day), amount z-score,
+    /// covariate bits.
+    var delay: [Float] = []
+    var amountZ: [Float] = []
+    var bits: [UInt8] = []
+    /// Row range of each debtor (`rowStart[c] ..< rowStart[c + 1]`).
+    var rowStart: [Int] = []
+    /// Segment of each debtor (kind × language × invoice size).
+    var segment: [Int] = []
+    /// Mean amount z-score of each debtor's invoices issued by the origin (0 without any).
+    var debtorAmountZ: [Float] = []
+    /// Mean and standard deviation of ln(amount) per currency index.
+    var logAmountMean: [Double] = []
+    var logAmountSD: [Double] = []
+
+    static let segmentCount = 2 * DebtorLanguage.all.count * 3
+    static let partlyPaidBit: UInt8 = 2
+
+    var rowCount: Int { delay.count }
+    var debtorCount: Int { segment.count }
+
+    /// Builds the set as of `origin` (days since epoch).
+    init(facts: LedgerFacts, origin: Int32) {
+        covariates = ["disputed", "partly paid"] + facts.attributes.prefix(6).map(\.name)
+        let n = facts.invoiceCount, debtors = facts.debtorCount
+        // Amount scale per currency over invoices issued by the origin.
+        let currencies = max(1, facts.currencies.count)
+        var sum = [Double](repeating: 0, count: currencies), sum2 = sum, count = sum
+        for i in 0..<n where facts.issue[i] <= origin {
+            let l = log(Double(facts.amountMinor[i])), c = Int(facts.currency[i])
+            sum[c] += l; sum2[c] += l * l; count[c] += 1
+        }
+        logAmountMean = (0..<currencies).map { count[$0] > 0 ? sum[$0] / count[$0] : 0 }
+        logAmountSD = (0..<currencies).map { c in
+            guard count[c] > 1 else { return 1 }
+            let v = sum2[c] / count[c] - logAmountMean[c] * logAmountMean[c]
+            return v > 1e-12 ? v.squareRoot() : 1
+        }
+        // Debtor sizes and paid rows per debtor (a counting sort by debtor).
+        var zSum = [Double](repeating: 0, count: debtors), zCount = [Int](repeating: 0, count: debtors)
+        var rows = [Int](repeating: 0, count: debtors + 1)
+        for i in 0..<n where facts.issue[i] <= origin {
+            let c = Int(facts.debtor[i])
+            zSum[c] += Double(amountZ(of: i, in: facts)); zCount[c] += 1
+            if facts.isPaid(i, by: origin) { rows[c + 1] += 1 }
+        }
+        for c in 0..<debtors { rows[c + 1] += rows[c] }
+        rowStart = rows
+        debtorAmountZ = (0..<debtors).map { zCount[$0] > 0 ? Float(zSum[$0] / Double(zCount[$0])) : 0 }
+        segment = (0..<debtors).map { c in
+            let size = debtorAmountZ[c] < -0.43 ? 0 : (debtorAmountZ[c] > 0.43 ? 2 : 1)
+            return ((facts.debtorIsConsumer[c] ? 1 : 0) * DebtorLanguage.all.count + Int(facts.debtorLanguage[c])) * 3 + size
+        }
+        let total = rows[debtors]
+        delay = [Float](repeating: 0, count: total)
+        amountZ = [Float](repeating: 0, count: total)
+        bits = [UInt8](repeating: 0, count: total)
+        var next = Array(rows.dropLast())
+        for i in 0..<n where facts.issue[i] <= origin && facts.isPaid(i, by: origin) {
+            let c = Int(facts.debtor[i]), r = next[c]
+            next[c] += 1
+            delay[r] = Float(facts.paid[i] - facts.due[i])
+            amountZ[r] = amountZ(of: i, in: facts)
+            // Paid in instalments: a first payment before the last one.
+            bits[r] = covariateBits(of: i, in: facts, partlyPaid: facts.firstPaid[i] < facts.paid[i])
+        }
+    }
+
+    /// Amount z-score of invoice `i` on this set's scale.
+    func amountZ(of i: Int, in facts: LedgerFacts) -> Float {
+        let c = Int(facts.currency[i])
+        guard c < logAmountMean.count else { return 0 }
+        return Float((log(Double(facts.amountMinor[i])) - logAmountMean[c]) / logAmountSD[c])
+    }
+
+    /// Covariate bits of invoice `i`: disputed, partly paid, then the attributes.
+    func covariateBits(of i: Int, in facts: LedgerFacts, partlyPaid: Bool) -> UInt8 {
+        var b: UInt8 = facts.flags[i] & LedgerFacts.disputedFlag
+        if partlyPaid { b |= TrainingSet.partlyPaidBit }
+        for (k, a) in facts.attributes.prefix(6).enumerated() where i < a.values.count && a.values[i] {
+            b |= UInt8(1) << UInt8(k + 2)
+        }
+        return b
+    }
+}
