@@ -22,5 +22,12 @@ echo
 echo "== relance status --as-of $as_of"
 "$relance" status --as-of "$as_of" || status=$?
 echo
-echo "Demo workspace: $dir (rejected rows in $dir/rejects/)"
+echo "== relance forecast run --as-of $as_of"
+"$relance" forecast run --as-of "$as_of" || status=$?
+echo
+echo "== relance dunning plan --as-of $as_of --format csv > $dir/out/dunning-plan.csv"
+"$relance" dunning plan --as-of "$as_of" --format csv > "$dir/out/dunning-plan.csv" || status=$?
+cut -d, -f4,5 "$dir/out/dunning-plan.csv" | tail -n +2 | sort | uniq -c | sort -rn
+echo
+echo "Demo workspace: $dir (rejected rows in $dir/rejects/, tonight's plan in $dir/out/dunning-plan.csv)"
 exit $status
