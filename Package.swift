@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
         .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
-        .testTarget(name: "DunningTests", dependencies: ["Dunning", "Store", "Ledger", "Ingest", grdb]),
+        .testTarget(name: "DunningTests", dependencies: ["Dunning", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),

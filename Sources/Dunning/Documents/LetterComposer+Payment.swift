@@ -1,0 +1,72 @@
+/// The boxed payment instructions with the EPC QR code, at the foot of the last page.
+extension LetterComposer {
+    /// Draws the payment block above the footer of the current page, or at the top of a new page
+    /// when the closing paragraphs leave no room for it.
+    ///
+    /// Label and value lines on the left; on the right the QR code on a white square that holds
+    /// its quiet zone, with the caption right-aligned beside its lower edge.
+    func paymentBlock() throws {
+        guard let payment = letter.payment else { return }
+        let pad = 10.0
+        let inset = 6.0
+        var qr: (size: Int, modules: [Bool])?
+        if let payload = payment.qrPayload, !payload.isEmpty {
+            do {
+                let maxVersion = payload.hasPrefix("BCD\n") ? QRCode.epcMaxVersion : 40
+                qr = try QRCode.matrix(payload, maxVersion: maxVersion)
+            } catch {
+                throw LetterError.qrCode("\(error)")
+            }
+        }
+        let module = qr.map { S.qrSide / Double($0.size) } ?? 0
+        let square = qr == nil ? 0 : S.qrSide + 2 * S.qrQuietModules * module
+
+        let textWidth = S.contentWidth - 2 * pad - (qr == nil ? 0 : square + inset)
+        let title = TextBox(canvas, payment.title, font: fonts.bodyBold, width: textWidth)
+        let labels = payment.lines.map { TextBox(canvas, $0.label, font: fonts.body) }
+        let labelWidth = min((labels.map(\.width).max() ?? 0) + 14, textWidth * 0.4)
+        for label in labels { label.setWidth(labelWidth - 6) }
+        let values = payment.lines.map { TextBox(canvas, $0.value, font: fonts.body, width: textWidth - labelWidth) }
+        let rowHeights = zip(labels, values).map { max($0.height, $1.height) + 2.5 }
+        var textHeight = title.height + 5 + rowHeights.reduce(0, +)
+        var caption: TextBox?
+        if qr != nil, let text = payment.qrCaption, !text.isEmpty {
+            // Natural width, so it can be right-aligned by position; wraps only when very long.
+            let box = TextBox(canvas, text, font: fonts.small)
+            if box.width > textWidth * 0.6 { box.setWidth(textWidth * 0.6) }
+            caption = box
+            textHeight += 4 + box.height
+        }
+        let height = max(textHeight + 2 * pad, square + 2 * inset)
+
+        let top: Double
+        if y + height + 8 <= bottom {
+            top = bottom - height
+        } else {
+            newPage()
+            top = y
+        }
+        add(.fill(x: S.left, y: top, width: S.contentWidth, height: height, color: S.paymentFill))
+        add(.frame(x: S.left, y: top, width: S.contentWidth, height: height, lineWidth: 0.5, color: S.rule))
+        var ty = top + pad
+        add(.text(title, x: S.left + pad, y: ty, color: S.accent))
+        ty += title.height + 5
+        for (i, h) in rowHeights.enumerated() {
+            add(.text(labels[i], x: S.left + pad, y: ty, color: S.muted))
+            add(.text(values[i], x: S.left + pad + labelWidth, y: ty, color: S.ink))
+            ty += h
+        }
+        if let qr {
+            let qx = S.right - inset - square
+            let qy = top + inset
+            add(.fill(x: qx, y: qy, width: square, height: square, color: S.white))
+            let quiet = S.qrQuietModules * module
+            add(.qr(size: qr.size, modules: qr.modules, x: qx + quiet, y: qy + quiet, module: module))
+            if let caption {
+                let cx = qx - pad - min(caption.width, textWidth * 0.6)
+                add(.text(caption, x: cx, y: top + height - pad - caption.height, color: S.muted))
+            }
+        }
+        y = top + height + 8
+    }
+}
