@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
         .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "DunningTests", dependencies: ["Dunning", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb], exclude: ["Servers"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
     ],

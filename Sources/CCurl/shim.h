@@ -26,6 +26,20 @@ static inline CURLcode relance_curl_setopt_callback(CURL *handle, CURLoption opt
     return curl_easy_setopt(handle, option, value);
 }
 
+static inline CURLcode relance_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+typedef int (*relance_curl_debug_callback)(CURL *handle, curl_infotype type, char *data, size_t size, void *context);
+
+static inline CURLcode relance_curl_setopt_debug_callback(CURL *handle, CURLoption option, relance_curl_debug_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+// CURLOPT_MAIL_RCPT_ALLOWFAILS (7.69+; spelled CURLOPT_MAIL_RCPT_ALLLOWFAILS before 8.2): go on with
+// the recipients the server accepted when it refuses some of them.
+static const CURLoption relance_curlopt_mail_rcpt_allowfails = (CURLoption)(CURLOPTTYPE_LONG + 290);
+
 static inline CURLcode relance_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

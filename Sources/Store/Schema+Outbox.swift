@@ -2,6 +2,90 @@ import GRDB
 
 extension Schema {
     /// The outbox's message queue (owner: Outbox; Dunning and Billing insert queued messages).
+    ///
+    /// A message's states follow Postfix's queue manager: `queued` (new, never tried), `active`
+    /// (leased by one flusher until `lease_until`), `deferred` (a temporary failure; tried again at
+    /// `next_attempt_at`), `hold` (parked by an operator), and the final `sent`, `bounced`,
+    /// `cancelled`. Recipients, attachments, correlation keys and the state history hang off it.
     static func outboxV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE outbox_message (
+              id INTEGER PRIMARY KEY,
+              idempotency_key TEXT NOT NULL UNIQUE CHECK (length(idempotency_key) BETWEEN 1 AND 500),
+              origin TEXT NOT NULL CHECK (origin IN ('dunning', 'billing', 'manual')),
+              state TEXT NOT NULL DEFAULT 'queued'
+                CHECK (state IN ('queued', 'active', 'deferred', 'hold', 'sent', 'bounced', 'cancelled')),
+              subject TEXT NOT NULL,
+              text_body TEXT NOT NULL,
+              html_body TEXT,
+              created_at TEXT NOT NULL,
+              lifetime_from TEXT NOT NULL,
+              next_attempt_at TEXT NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+              message_id_header TEXT UNIQUE,
+              lease_owner TEXT,
+              lease_until TEXT,
+              last_attempt_at TEXT,
+              last_error TEXT,
+              server_reply TEXT,
+              sent_at TEXT,
+              bounce_kind TEXT CHECK (bounce_kind IN ('remote', 'expired', 'unbuildable')),
+              bounce_reason TEXT,
+              cancel_reason TEXT,
+              updated_at TEXT NOT NULL,
+              CHECK ((state = 'active') = (lease_owner IS NOT NULL AND lease_until IS NOT NULL)),
+              CHECK ((state = 'sent') = (sent_at IS NOT NULL)),
+              CHECK ((state = 'bounced') = (bounce_kind IS NOT NULL AND bounce_reason IS NOT NULL)),
+              CHECK ((state = 'cancelled') = (cancel_reason IS NOT NULL))
+            );
+            CREATE INDEX outbox_message_due ON outbox_message(state, next_attempt_at, id)
+              WHERE state IN ('queued', 'deferred');
+            CREATE INDEX outbox_message_active ON outbox_message(id) WHERE state = 'active';
+
+            CREATE TABLE outbox_recipient (
+              id INTEGER PRIMARY KEY,
+              message_id INTEGER NOT NULL REFERENCES outbox_message(id) ON DELETE CASCADE,
+              position INTEGER NOT NULL,
+              kind TEXT NOT NULL CHECK (kind IN ('to', 'cc', 'bcc')),
+              address TEXT NOT NULL,
+              display_name TEXT,
+              origin TEXT NOT NULL DEFAULT 'message' CHECK (origin IN ('message', 'config')),
+              status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'deferred', 'bounced')),
+              reply TEXT,
+              updated_at TEXT,
+              UNIQUE (message_id, address)
+            );
+
+            CREATE TABLE outbox_attachment (
+              id INTEGER PRIMARY KEY,
+              message_id INTEGER NOT NULL REFERENCES outbox_message(id) ON DELETE CASCADE,
+              position INTEGER NOT NULL,
+              filename TEXT NOT NULL,
+              content_type TEXT NOT NULL,
+              content BLOB,
+              path TEXT,
+              CHECK ((content IS NULL) <> (path IS NULL)),
+              UNIQUE (message_id, position)
+            );
+
+            CREATE TABLE outbox_reference (
+              message_id INTEGER NOT NULL REFERENCES outbox_message(id) ON DELETE CASCADE,
+              kind TEXT NOT NULL CHECK (kind IN ('debtor', 'invoice', 'contract')),
+              key TEXT NOT NULL,
+              PRIMARY KEY (message_id, kind, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX outbox_reference_by_key ON outbox_reference(kind, key);
+
+            CREATE TABLE outbox_event (
+              id INTEGER PRIMARY KEY,
+              message_id INTEGER NOT NULL REFERENCES outbox_message(id) ON DELETE CASCADE,
+              at TEXT NOT NULL,
+              from_state TEXT,
+              to_state TEXT NOT NULL,
+              actor TEXT NOT NULL,
+              detail TEXT
+            );
+            CREATE INDEX outbox_event_by_message ON outbox_event(message_id, id);
+            """)
     }
 }

@@ -8,6 +8,36 @@ enum DefaultFiles {
 
         """
 
+    /// The `[mail]` section of both configurations: the pickup transport, SMTP commented out.
+    static let mail = """
+
+        # How e-mail leaves the outbox. A new workspace writes each message as an .eml file to pickup_dir,
+        # so nothing reaches a debtor until SMTP is configured on purpose. The environment overrides these
+        # settings: RELANCE_SMTP_URL (and selects SMTP), RELANCE_SMTP_TLS, RELANCE_SMTP_USER,
+        # RELANCE_SMTP_PASSWORD_FILE, RELANCE_MAIL_FROM.
+        [mail]
+        transport = "pickup"         # pickup (.eml files) or smtp
+        pickup_dir = "out/mail"
+        from = ""                    # sender address; empty: company.email
+        from_name = ""               # empty: company.name
+        reply_to = ""                # empty: company.email
+        cc = []                      # visible copy of every message
+        bcc = []                     # invisible copy of every message, e.g. an archive mailbox
+        # smtp_url = "smtp://mail.example.com:587"   # STARTTLS; or "smtps://mail.example.com:465"
+        # smtp_tls = "required"      # required, optional, or none (loopback hosts only)
+        # smtp_user = ""
+        # smtp_password_file = ""    # owner-only file (chmod 600), or $RELANCE_SMTP_PASSWORD
+        # smtp_ca_file = ""          # PEM file of certificate authorities to trust instead of the system's
+        # smtp_insecure_skip_verify = false   # true turns certificate checks OFF (logged on every flush)
+        rate_per_minute = 0          # messages per minute; 0: no limit
+        backoff_min = "5m"           # first retry after a temporary failure, doubling each time
+        backoff_max = "4h"
+        max_lifetime = "3d"          # then a message that still cannot be delivered bounces
+        connect_timeout = "30s"
+        timeout = "2m"               # per message
+
+        """
+
     static let config = header + """
         # The creditor, as printed on letters and in payment instructions.
         [company]
@@ -30,8 +60,7 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"      # where <file>.rejects.csv files go
-
-        """
+        """ + mail
 
     static let demoConfig = header + """
         # Demo workspace: an invented company. Replace before any real use.
@@ -55,6 +84,5 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"
-
-        """
+        """ + mail
 }

@@ -36,6 +36,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var timeZone = "Europe/Brussels"
     /// Folder (relative to the workspace) for `<file>.rejects.csv`.
     public var rejectsDir = "rejects"
+    /// How the outbox delivers e-mail (`[mail]`).
+    public var mail = MailConfig()
 
     public init() {}
 
@@ -77,7 +79,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             return s
         }
         var c = WorkspaceConfig()
-        let known: Set<String> = ["config_version", "company", "defaults", "ingest"]
+        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail"]
         for (k, _) in table where !known.contains(k) { fail(k, "unknown key or section") }
         if let v = table["config_version"], v.int != 1 { fail("config_version", "this version of relance reads config_version = 1") }
         if let co = table["company"]?.table {
@@ -128,6 +130,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             if let r = string(i, "ingest", "rejects_dir") { c.rejectsDir = r }
             for (k, _) in i where k != "rejects_dir" { fail("ingest.\(k)", "unknown key") }
         }
+        if let m = table["mail"]?.table { c.mail = MailConfig.parse(m, fail: fail) }
         if !problems.isEmpty { throw ConfigProblems(problems) }
         return c
     }

@@ -1,0 +1,210 @@
+import Foundation
+import GRDB
+import Store
+
+/// What `Flusher.run` should do.
+public struct FlushOptions: Sendable {
+    /// Handle at most this many messages; nil: every due message.
+    public var limit: Int?
+    /// Report what would be sent (and what cannot be built) without leasing or sending anything.
+    public var dryRun = false
+    /// Messages per minute at most; 0: no limit.
+    public var ratePerMinute = 0
+    /// Messages leased (and built ahead) at a time.
+    public var chunkSize = 32
+    /// Seconds one message may take in the transport (connect and send): a lease always has at
+    /// least this much left when a message goes on the wire.
+    public var sendBudget: TimeInterval = 180
+
+    /// Options; every due message, no rate limit.
+    public init(limit: Int? = nil, dryRun: Bool = false, ratePerMinute: Int = 0) {
+        self.limit = limit
+        self.dryRun = dryRun
+        self.ratePerMinute = ratePerMinute
+    }
+}
+
+/// What a flush did.
+public struct FlushReport: Sendable, Equatable {
+    /// A message a dry run would send, or could not build.
+    public struct Planned: Sendable, Equatable {
+        public var id: MessageID
+        public var state: String
+        public var attempts: Int
+        public var problem: String?
+    }
+
+    public var sent = 0
+    public var deferred = 0
+    public var bounced = 0
+    /// Bounced because the message had failed for longer than its lifetime.
+    public var expired = 0
+    /// Bounced at once because the message could not be built.
+    public var unbuildable = 0
+    /// Leases taken back from flushers that are gone or expired.
+    public var recovered = 0
+    /// Messages that may have been delivered by a flush that stopped; sent again with the same Message-ID.
+    public var inDoubt: [MessageID] = []
+    /// Due messages left for a later flush (by `--limit`, or because the server was unavailable).
+    public var leftDue = 0
+    /// Set when the flush stopped because the transport was unavailable.
+    public var unavailable: String?
+    /// The dry run's plan.
+    public var planned: [Planned] = []
+
+    /// An empty report.
+    public init() {}
+}
+
+/// Flushes the outbox: takes due messages (new and retried, fairly), leases them, builds and sends
+/// each, and records each outcome before the next message's end of data is sent.
+///
+/// Safe to run twice at once (leases are taken in a write transaction, so no message is leased by
+/// two flushers) and safe to kill: a later flush takes back the leases of a flusher that is gone,
+/// and at most the message that was on the wire is sent again, with the same Message-ID.
+public final class Flusher {
+    let store: LedgerStore
+    let transport: any MailTransport
+    let identity: SenderIdentity
+    let policy: RetryPolicy
+    let clock: any OutboxClock
+    let logger: any OutboxLogger
+    let me: LeaseOwner
+
+    /// A flusher for one run.
+    public init(store: LedgerStore, transport: any MailTransport, identity: SenderIdentity, policy: RetryPolicy,
+                clock: any OutboxClock, logger: any OutboxLogger = SilentLogger(), owner: LeaseOwner = .current()) {
+        self.store = store
+        self.transport = transport
+        self.identity = identity
+        self.policy = policy
+        self.clock = clock
+        self.logger = logger
+        self.me = owner
+    }
+
+    /// Runs one flush. Throws only database errors; delivery problems are in the report.
+    public func run(_ options: FlushOptions) throws -> FlushReport {
+        var report = FlushReport()
+        let leaseTime = max(600, options.sendBudget * 3)
+        let recovered = try store.pool.write { db in try QueueStore.recover(db, now: clock.now(), me: me) }
+        report.recovered = recovered.recovered
+        report.inDoubt = recovered.inDoubt.map(MessageID.init(rawValue:))
+        for id in recovered.inDoubt { logger.log(.info, "outbox.message.in_doubt", ["outbox.message.id": String(id)]) }
+        if options.dryRun { return try plan(options, report) }
+        defer { transport.close() }
+        let interval = options.ratePerMinute > 0 ? 60 / Double(options.ratePerMinute) : 0
+        var lastStart: Date?
+        var remaining = options.limit ?? Int.max
+        // Under a rate limit a chunk spans at most half a minute, so leases are not held for long.
+        let chunk = options.ratePerMinute > 0 ? min(options.chunkSize, max(1, options.ratePerMinute / 2)) : options.chunkSize
+        let records = RecordQueue()
+        outer: while remaining > 0 {
+            let now = clock.now()
+            var leaseUntil = now.addingTimeInterval(leaseTime)
+            let ids = try store.pool.write { db in
+                try QueueStore.lease(db, now: now, until: leaseUntil, me: me, count: min(remaining, chunk), identity: identity)
+            }
+            if ids.isEmpty { break }
+            remaining -= ids.count
+            // The chunk is loaded and built on another thread while its first messages are sent.
+            let prepared = ChunkPreparation(store: store, identity: identity, ids: ids)
+            defer { prepared.cancel() }
+            for (i, id) in ids.enumerated() {
+                if let last = lastStart, interval > 0 { clock.sleep(until: last.addingTimeInterval(interval)) }
+                if leaseUntil.timeIntervalSince(clock.now()) < options.sendBudget {
+                    leaseUntil = clock.now().addingTimeInterval(leaseTime)
+                    let rest = Array(ids[i...]), until = leaseUntil
+                    try store.pool.write { db in try QueueStore.renew(db, ids: rest, until: until, me: me) }
+                }
+                try records.check()
+                lastStart = clock.now()
+                if let reason = try deliver(id, try prepared.result(i), records) {
+                    report.unavailable = reason
+                    _ = records.waitForAll()
+                    try records.check()
+                    let rest = Array(ids[(i + 1)...])
+                    try store.pool.write { db in try QueueStore.release(db, ids: rest, now: clock.now(), me: me) }
+                    break outer
+                }
+            }
+        }
+        _ = records.waitForAll()
+        try records.check()
+        for verdict in records.take() {
+            switch verdict {
+            case .sent: report.sent += 1
+            case .deferred: report.deferred += 1
+            case .bounced: report.bounced += 1
+            case .expired: report.expired += 1
+            case .unbuildable: report.unbuildable += 1
+            case nil: break
+            }
+        }
+        report.leftDue = try store.pool.read { db in try QueueStore.dueCount(db, now: clock.now()) }
+        return report
+    }
+
+    /// Sends one leased, prepared message and hands its outcome to `records`; returns the reason
+    /// when the transport was unavailable (the flush stops).
+    private func deliver(_ id: Int64, _ prepared: ChunkPreparation.Outcome, _ records: RecordQueue) throws -> String? {
+        let (store, me, clock, policy, logger) = (self.store, self.me, self.clock, self.policy, self.logger)
+        let m: QueuedMessage, bytes: [UInt8]
+        switch prepared {
+        case .missing:
+            return nil
+        case .unbuildable(let error):
+            logger.log(.info, "outbox.message.unbuildable", ["outbox.message.id": String(id)])
+            records.submit {
+                do {
+                    return try store.pool.write { db in try OutcomeRecorder.unbuildable(db, id: id, error: error, me: me, now: clock.now()) }
+                } catch is OutcomeRecorder.LeaseLost {
+                    logger.log(.info, "outbox.lease.lost", ["outbox.message.id": String(id)])
+                    return nil
+                }
+            }
+            return nil
+        case .built(let message, let built):
+            (m, bytes) = (message, built)
+        }
+        let attempted = m.recipients.filter { $0.status == "pending" || $0.status == "deferred" }
+        let result: DeliveryResult
+        if attempted.isEmpty {
+            result = DeliveryResult(.accepted(reply: "no recipient left to deliver to"))
+        } else {
+            let envelope = Envelope(sender: identity.from.value, recipients: attempted.map(\.address),
+                                    messageID: m.record.messageIdHeader ?? identity.messageID(forKey: m.record.idempotencyKey))
+            // The end of this message's data waits until every earlier outcome is committed.
+            result = transport.send(bytes, envelope: envelope, beforeEnd: { records.waitForAll() })
+        }
+        records.submit {
+            do {
+                let verdict = try store.pool.write { db in
+                    try OutcomeRecorder.record(db, m, attempted: attempted, result: result, me: me, now: clock.now(), policy: policy)
+                }
+                logger.log(.info, "outbox.message.attempted", ["outbox.message.id": String(id), "outbox.message.state": verdict.rawValue])
+                return verdict
+            } catch is OutcomeRecorder.LeaseLost {
+                logger.log(.info, "outbox.lease.lost", ["outbox.message.id": String(id)])
+                return nil
+            }
+        }
+        if case .unavailable(let reason) = result.outcome { return reason }
+        return nil
+    }
+
+    /// The dry run: the due messages the flush would take, in order, each built to find those that cannot be.
+    private func plan(_ options: FlushOptions, _ start: FlushReport) throws -> FlushReport {
+        var report = start
+        let now = clock.now()
+        let ids = try store.pool.read { db in try QueueStore.due(db, now: now, count: options.limit ?? Int.max) }
+        for id in ids {
+            guard let m = try store.pool.read({ db in try QueueStore.load(db, id: id) }) else { continue }
+            var problem: String?
+            do { _ = try MessageBuilder.build(m, identity: identity) } catch { problem = error.message }
+            report.planned.append(.init(id: MessageID(rawValue: id), state: m.record.state, attempts: m.record.attempts, problem: problem))
+        }
+        report.leftDue = try store.pool.read { db in try QueueStore.dueCount(db, now: now) } - ids.count
+        return report
+    }
+}

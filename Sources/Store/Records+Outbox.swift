@@ -1,0 +1,296 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// One row of `outbox_message`: an e-mail in the outbox and where it stands.
+///
+/// Shared writer: Dunning and Billing insert `queued` rows through `OutboxQueue.enqueue`; only
+/// Outbox changes a row afterwards, except `OutboxQueue.cancel` (see `Sources/Store/README.md`).
+public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    public static let databaseTableName = "outbox_message"
+    public var id: Int64
+    public var idempotencyKey: String
+    public var origin: String
+    public var state: String
+    public var subject: String
+    public var textBody: String
+    public var htmlBody: String?
+    public var createdAt: String
+    /// Start of the maximum lifetime: the enqueue, or the last requeue of a bounced or cancelled message.
+    public var lifetimeFrom: String
+    public var nextAttemptAt: String
+    public var attempts: Int
+    /// The `Message-ID` header, fixed when the message is first leased for delivery.
+    public var messageIdHeader: String?
+    public var leaseOwner: String?
+    public var leaseUntil: String?
+    public var lastAttemptAt: String?
+    public var lastError: String?
+    public var serverReply: String?
+    public var sentAt: String?
+    public var bounceKind: String?
+    public var bounceReason: String?
+    public var cancelReason: String?
+    public var updatedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, idempotencyKey = "idempotency_key", origin, state, subject, textBody = "text_body"
+        case htmlBody = "html_body", createdAt = "created_at", lifetimeFrom = "lifetime_from"
+        case nextAttemptAt = "next_attempt_at", attempts, messageIdHeader = "message_id_header"
+        case leaseOwner = "lease_owner", leaseUntil = "lease_until", lastAttemptAt = "last_attempt_at"
+        case lastError = "last_error", serverReply = "server_reply", sentAt = "sent_at"
+        case bounceKind = "bounce_kind", bounceReason = "bounce_reason", cancelReason = "cancel_reason"
+        case updatedAt = "updated_at"
+    }
+}
+
+/// One row of `outbox_recipient`: an envelope recipient of a message and its own delivery status.
+public struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    public static let databaseTableName = "outbox_recipient"
+    public var id: Int64?
+    public var messageId: Int64
+    public var position: Int
+    /// `to`, `cc` or `bcc`.
+    public var kind: String
+    public var address: String
+    public var displayName: String?
+    /// `message` (given at enqueue) or `config` (the workspace's Cc/Bcc, added at the first delivery).
+    public var origin: String
+    /// `pending`, `sent`, `deferred` or `bounced`.
+    public var status: String
+    /// The server's reply to this recipient (its RCPT reply, or the reply to the whole message).
+    public var reply: String?
+    public var updatedAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, messageId = "message_id", position, kind, address, displayName = "display_name", origin
+        case status, reply, updatedAt = "updated_at"
+    }
+
+    /// A recipient not yet tried.
+    public init(messageId: Int64, position: Int, kind: String, address: String, displayName: String? = nil,
+                origin: String = "message") {
+        self.messageId = messageId
+        self.position = position
+        self.kind = kind
+        self.address = address
+        self.displayName = displayName
+        self.origin = origin
+        self.status = "pending"
+    }
+}
+
+/// One row of `outbox_attachment`: a file attached to a message, stored inline or by path.
+public struct OutboxAttachmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    public static let databaseTableName = "outbox_attachment"
+    public var id: Int64?
+    public var messageId: Int64
+    public var position: Int
+    public var filename: String
+    public var contentType: String
+    /// The bytes, when stored in the database.
+    public var content: Data?
+    /// The file to read at delivery time, when not stored in the database.
+    public var path: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, messageId = "message_id", position, filename, contentType = "content_type", content, path
+    }
+}
+
+/// One row of `outbox_reference`: a business key a message concerns (for cancelling it).
+public struct OutboxReferenceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    public static let databaseTableName = "outbox_reference"
+    public var messageId: Int64
+    /// `debtor`, `invoice` or `contract`.
+    public var kind: String
+    public var key: String
+
+    enum CodingKeys: String, CodingKey { case messageId = "message_id", kind, key }
+}
+
+/// One row of `outbox_event`: a state change of a message, with who made it and why.
+public struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    public static let databaseTableName = "outbox_event"
+    public var id: Int64?
+    public var messageId: Int64
+    public var at: String
+    public var fromState: String?
+    public var toState: String
+    /// `dunning`, `billing`, `manual` (enqueue), `flush`, `admin` or `cancel`.
+    public var actor: String
+    public var detail: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, messageId = "message_id", at, fromState = "from_state", toState = "to_state", actor, detail
+    }
+
+    /// Appends an event.
+    public static func append(_ db: Database, message: Int64, at: String, from: String?, to: String, actor: String,
+                              detail: String?) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [message, at, from, to, actor, detail])
+    }
+}
+
+/// The outbox's identifier of a queued message (`outbox_message.id`); not its `Message-ID` header.
+public struct MessageID: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The row id.
+    public let rawValue: Int64
+    /// Wraps a row id.
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+    /// The row id as text.
+    public var description: String { String(rawValue) }
+    /// Ordered by row id (queue order).
+    public static func < (a: MessageID, b: MessageID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// An e-mail address with an optional display name, as the stage that queues a message gives it.
+public struct OutboxMailbox: Sendable, Hashable {
+    /// The name shown to the reader; any text (the MIME builder encodes and neutralises it).
+    public var name: String?
+    /// The address; `EmailAddress` cannot hold spaces, line breaks or delimiters.
+    public var address: EmailAddress
+    /// A mailbox.
+    public init(_ address: EmailAddress, name: String? = nil) {
+        self.address = address
+        self.name = name
+    }
+}
+
+/// A file attached to a queued message.
+public struct OutboxAttachment: Sendable {
+    /// Where the bytes are: in the database (durable), or in a file read when the message is sent.
+    public enum Content: Sendable {
+        case bytes(Data)
+        case file(path: String)
+    }
+    /// The name the reader sees.
+    public var filename: String
+    /// A MIME type such as `application/pdf`.
+    public var contentType: String
+    public var content: Content
+    /// An attachment.
+    public init(filename: String, contentType: String = "application/pdf", content: Content) {
+        self.filename = filename
+        self.contentType = contentType
+        self.content = content
+    }
+}
+
+/// A business key a message concerns; `OutboxQueue.cancel` finds messages by it.
+public enum OutboxReference: Sendable, Hashable {
+    case debtor(DebtorID)
+    case invoice(InvoiceNumber)
+    case contract(String)
+
+    /// The `outbox_reference.kind` and `key` columns.
+    public var columns: (kind: String, key: String) {
+        switch self {
+        case .debtor(let d): ("debtor", d.rawValue)
+        case .invoice(let i): ("invoice", i.rawValue)
+        case .contract(let c): ("contract", c)
+        }
+    }
+}
+
+/// A message a stage asks the outbox to send, in the same transaction as the decision behind it.
+public struct NewOutboxMessage: Sendable {
+    /// Identifies the decision (e.g. `dunning:2026-11-21:D042:step-2`); queueing it twice is a no-op.
+    public var idempotencyKey: String
+    /// `dunning`, `billing` or `manual`.
+    public var origin: String
+    public var to: [OutboxMailbox]
+    public var cc: [OutboxMailbox] = []
+    public var bcc: [OutboxMailbox] = []
+    /// Any text: line breaks and control characters are neutralised when the message is built.
+    public var subject: String
+    public var textBody: String
+    public var htmlBody: String?
+    public var attachments: [OutboxAttachment] = []
+    public var references: [OutboxReference] = []
+
+    /// A message with its required parts.
+    public init(idempotencyKey: String, origin: String, to: [OutboxMailbox], subject: String, textBody: String,
+                htmlBody: String? = nil) {
+        self.idempotencyKey = idempotencyKey
+        self.origin = origin
+        self.to = to
+        self.subject = subject
+        self.textBody = textBody
+        self.htmlBody = htmlBody
+    }
+}
+
+/// The outbox's write API for other stages: queue a message, cancel messages that became moot.
+///
+/// Both take the caller's `Database` so they run inside the caller's own transaction (a reminder
+/// and its message are written together, or neither is).
+public enum OutboxQueue {
+    /// Queues a message and returns its id; when a message with the same idempotency key exists,
+    /// returns that one's id and changes nothing.
+    @discardableResult
+    public static func enqueue(_ db: Database, _ message: NewOutboxMessage, at now: Date) throws -> MessageID {
+        let key = message.idempotencyKey
+        if let existing = try Int64.fetchOne(
+            db, sql: "SELECT id FROM outbox_message WHERE idempotency_key = ?", arguments: [key]) {
+            return MessageID(rawValue: existing)
+        }
+        guard !key.isEmpty, key.utf8.count <= 500 else { throw StoreError("an outbox idempotency key has 1 to 500 bytes") }
+        guard ["dunning", "billing", "manual"].contains(message.origin) else {
+            throw StoreError("unknown outbox message origin \"\(message.origin)\"")
+        }
+        guard !message.to.isEmpty else { throw StoreError("an outbox message needs at least one To recipient") }
+        let t = Instant.string(now)
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, created_at,
+              lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [key, message.origin, message.subject, message.textBody, message.htmlBody, t, t, t, t])
+        let id = db.lastInsertedRowID
+        let recipients = message.to.map { ("to", $0) } + message.cc.map { ("cc", $0) } + message.bcc.map { ("bcc", $0) }
+        let addRecipient = try db.cachedStatement(sql: """
+            INSERT INTO outbox_recipient (message_id, position, kind, address, display_name) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (message_id, address) DO NOTHING
+            """)
+        for (i, (kind, m)) in recipients.enumerated() {
+            try addRecipient.execute(arguments: [id, i, kind, m.address.value, m.name])
+        }
+        let addAttachment = try db.cachedStatement(sql: """
+            INSERT INTO outbox_attachment (message_id, position, filename, content_type, content, path) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for (i, a) in message.attachments.enumerated() {
+            switch a.content {
+            case .bytes(let data): try addAttachment.execute(arguments: [id, i, a.filename, a.contentType, data, nil])
+            case .file(let path): try addAttachment.execute(arguments: [id, i, a.filename, a.contentType, nil, path])
+            }
+        }
+        let addReference = try db.cachedStatement(sql: """
+            INSERT INTO outbox_reference (message_id, kind, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
+            """)
+        for r in message.references { try addReference.execute(arguments: [id, r.columns.kind, r.columns.key]) }
+        try OutboxEventRecord.append(db, message: id, at: t, from: nil, to: "queued", actor: message.origin, detail: nil)
+        return MessageID(rawValue: id)
+    }
+
+    /// Cancels the messages concerning `reference` that have not gone out yet (queued, deferred or
+    /// on hold) and returns their ids. A message being delivered right now (`active`) is left alone.
+    @discardableResult
+    public static func cancel(_ db: Database, reason: String, where reference: OutboxReference, at now: Date) throws -> [MessageID] {
+        let (kind, key) = reference.columns
+        let ids = try Int64.fetchAll(db, sql: """
+            SELECT m.id FROM outbox_reference r JOIN outbox_message m ON m.id = r.message_id
+            WHERE r.kind = ? AND r.key = ? AND m.state IN ('queued', 'deferred', 'hold') ORDER BY m.id
+            """, arguments: [kind, key])
+        let t = Instant.string(now)
+        let why = reason.isEmpty ? "cancelled" : reason
+        for id in ids {
+            let from = try String.fetchOne(db, sql: "SELECT state FROM outbox_message WHERE id = ?", arguments: [id])
+            try db.execute(sql: """
+                UPDATE outbox_message SET state = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?
+                """, arguments: [why, t, id])
+            try OutboxEventRecord.append(db, message: id, at: t, from: from, to: "cancelled", actor: "cancel", detail: why)
+        }
+        return ids.map(MessageID.init(rawValue:))
+    }
+}

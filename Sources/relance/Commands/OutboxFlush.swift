@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import Outbox
+import Store
+
+/// `relance outbox flush [--limit N] [--dry-run]`.
+struct OutboxFlush: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "flush",
+        abstract: "Send the due messages (new and retried, fairly) and record each outcome.",
+        discussion: """
+            Safe to run twice at once (no message is sent by both) and safe to kill: the next flush sends again, \
+            with the same Message-ID, at most the message that was on the wire. Exits 69 when the mail server \
+            cannot be reached (the message is deferred and the flush stops), 78 on a configuration problem.
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Handle at most this many messages.") var limit: Int?
+    @Flag(help: "List the messages a flush would send now, and those that cannot be built; send nothing.")
+    var dryRun = false
+    @Flag(name: .shortAndLong, help: "Log each message's outcome on stderr (ids and states only).")
+    var verbose = false
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() throws {
+        try withExitStatus {
+            let (ws, config, store) = try global.open()
+            let setup = try MailSetup(ws, config)
+            let logger = StderrLogger(level: verbose ? .info : .warning)
+            let transport = try setup.transport(ws, logger: logger)
+            if setup.mail.transport == .smtp && setup.mail.smtpInsecureSkipVerify {
+                Terminal.error("warning: TLS certificate verification is OFF (mail.smtp_insecure_skip_verify = true): "
+                    + "anyone between this machine and \(transport.name) can read and change the messages")
+            }
+            let ledger = RunLedger(store: store)
+            let runID = try ledger.begin(command: "outbox flush" + (dryRun ? " --dry-run" : ""), asOf: nil, at: Date())
+            var options = FlushOptions(limit: limit, dryRun: dryRun, ratePerMinute: setup.mail.ratePerMinute)
+            options.sendBudget = Double(setup.mail.connectTimeout + setup.mail.timeout) + 60
+            let flusher = Flusher(store: store, transport: transport, identity: setup.identity, policy: setup.policy,
+                                  clock: SystemClock(), logger: logger)
+            let report: FlushReport
+            do { report = try flusher.run(options) } catch {
+                try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
+                throw CLIError.from(database: error, path: ws.databasePath)
+            }
+            print(report, via: transport.name)
+            let status: ExitStatus = report.unavailable == nil ? .ok : .unavailable
+            try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : "failed", exitCode: status.rawValue,
+                               summary: json(report), at: Date())
+            if let reason = report.unavailable {
+                throw CLIError(.unavailable, "the mail server is unavailable (\(reason)); the message was deferred and the flush "
+                    + "stopped with \(report.leftDue) due message(s) left")
+            }
+            return status
+        }
+    }
+
+    private func print(_ r: FlushReport, via name: String) {
+        if !r.inDoubt.isEmpty {
+            Terminal.out("\(r.inDoubt.count) message(s) were on the wire when an earlier flush stopped; they are sent again "
+                + "with the same Message-ID: " + r.inDoubt.map(\.description).joined(separator: ", "))
+        }
+        if dryRun {
+            Terminal.out("dry run via \(name): \(r.planned.count) message(s) due" + (r.leftDue > 0 ? ", \(r.leftDue) more beyond --limit" : ""))
+            for p in r.planned {
+                Terminal.out("  \(p.id)\t\(p.state)\tattempt \(p.attempts + 1)" + (p.problem.map { "\tcannot be built: \($0)" } ?? ""))
+            }
+            return
+        }
+        Terminal.out("outbox flush via \(name): sent \(r.sent), deferred \(r.deferred), bounced \(r.bounced), "
+            + "expired \(r.expired), cannot be built \(r.unbuildable)")
+        if r.leftDue > 0 && r.unavailable == nil { Terminal.out("\(r.leftDue) due message(s) left for the next flush") }
+    }
+
+    private func json(_ r: FlushReport) -> String {
+        "{\"sent\":\(r.sent),\"deferred\":\(r.deferred),\"bounced\":\(r.bounced),\"expired\":\(r.expired),"
+            + "\"unbuildable\":\(r.unbuildable),\"recovered\":\(r.recovered),\"in_doubt\":\(r.inDoubt.count),\"left_due\":\(r.leftDue)}"
+    }
+}

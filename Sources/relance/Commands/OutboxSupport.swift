@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import Ledger
+import Outbox
+import Workspace
+
+/// The outbox's settings resolved from `relance.toml` and the environment: sender identity,
+/// retry policy, and how to make the transport.
+struct MailSetup {
+    let mail: MailConfig
+    let identity: SenderIdentity
+    let policy: RetryPolicy
+
+    /// Resolves `[mail]` with the environment's overrides; configuration problems exit 78.
+    init(_ ws: Workspace, _ config: WorkspaceConfig, env: [String: String] = ProcessInfo.processInfo.environment) throws {
+        do { mail = try config.mail.overridden(by: env) } catch let e as ConfigProblems { throw CLIError(.config, e.description) }
+        let fromText = mail.from ?? config.company.email
+        guard let fromText, MailConfig.isUsableAddress(fromText), let from = EmailAddress(fromText) else {
+            throw CLIError(.config, "no usable sender address: set mail.from (or company.email) in \(ws.configPath), or RELANCE_MAIL_FROM")
+        }
+        let replyTo = (mail.replyTo ?? config.company.email).flatMap { MailConfig.isUsableAddress($0) ? EmailAddress($0) : nil }
+        let name = mail.fromName ?? (config.company.name.isEmpty ? nil : config.company.name)
+        identity = SenderIdentity(from: from, fromName: name, replyTo: replyTo, cc: mail.cc.compactMap { EmailAddress($0) },
+                                  bcc: mail.bcc.compactMap { EmailAddress($0) })
+        policy = RetryPolicy(backoffMin: Double(mail.backoffMin), backoffMax: Double(mail.backoffMax), maxLifetime: Double(mail.maxLifetime))
+    }
+
+    /// The transport `[mail]` selects. The SMTP password comes from `$RELANCE_SMTP_PASSWORD`, else
+    /// from the owner-only file named by `$RELANCE_SMTP_PASSWORD_FILE` or `mail.smtp_password_file`.
+    func transport(_ ws: Workspace, env: [String: String] = ProcessInfo.processInfo.environment,
+                   logger: any OutboxLogger) throws -> any MailTransport {
+        guard mail.transport == .smtp, let url = mail.smtpURL else {
+            return PickupTransport(directory: ws.path(mail.pickupDir))
+        }
+        do {
+            let tls = SMTPSettings.TLS(rawValue: mail.smtpTLS.rawValue) ?? .required
+            var s = try SMTPSettings(url: url, tls: tls)
+            s.user = mail.smtpUser
+            if let user = s.user, !user.isEmpty {
+                if let p = env["RELANCE_SMTP_PASSWORD"], !p.isEmpty {
+                    s.password = p
+                } else if let file = mail.smtpPasswordFile {
+                    s.password = try SMTPSettings.readPasswordFile(ws.path(file))
+                } else {
+                    throw CLIError(.config, "mail.smtp_user is set but there is no password: set RELANCE_SMTP_PASSWORD or mail.smtp_password_file")
+                }
+            }
+            s.caFile = mail.smtpCAFile.map(ws.path)
+            s.insecureSkipVerify = mail.smtpInsecureSkipVerify
+            s.connectTimeout = Double(mail.connectTimeout)
+            s.timeout = Double(mail.timeout)
+            return try SMTPTransport(settings: s, logger: logger)
+        } catch let e as SMTPSettings.Invalid {
+            throw CLIError(.config, e.message)
+        }
+    }
+}
+
+/// The system clock, at the CLI edge only.
+struct SystemClock: OutboxClock {
+    func now() -> Date { Date() }
+    func sleep(until instant: Date) {
+        let wait = instant.timeIntervalSinceNow
+        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+    }
+}
+
+/// Library logs on stderr as `info: message key=value …`, from `level` up.
+struct StderrLogger: OutboxLogger {
+    let level: OutboxLogLevel
+    func log(_ level: OutboxLogLevel, _ message: StaticString, _ metadata: [String: String]) {
+        guard level >= self.level else { return }
+        let fields = metadata.keys.sorted().map { "\($0)=\(metadata[$0] ?? "")" }.joined(separator: " ")
+        Terminal.error("\(level): \(message)" + (fields.isEmpty ? "" : " " + fields))
+    }
+}
+
+extension OutboxState: ExpressibleByArgument {}
+
+/// The message ids the admin verbs take.
+struct MessageIDs: ParsableArguments {
+    @Argument(help: ArgumentHelp("Message ids (see `relance outbox list`).", valueName: "id"))
+    var ids: [Int64]
+
+    func validate() throws {
+        if ids.isEmpty { throw ValidationError("name at least one message id") }
+    }
+}
