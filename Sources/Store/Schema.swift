@@ -18,9 +18,12 @@ public enum Schema {
         return m
     }
 
-    /// The day a debtor went paperless (owner: Ingest; read by Forecast as a covariate).
+    /// The day a debtor went paperless (owner: Ingest; read by Forecast as a covariate), and the
+    /// index that finds a Peppol buyer by its VAT number.
     static func debtorPaperlessV1(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE debtor ADD COLUMN paperless_since TEXT")
+        // Peppol buyers are found by their VAT number.
+        try db.execute(sql: "CREATE INDEX debtor_by_vat ON debtor(vat_number) WHERE vat_number IS NOT NULL")
     }
 
     /// Debtors, invoices, payments and allocations, ingest batches, change history, runs.

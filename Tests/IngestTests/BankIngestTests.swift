@@ -144,6 +144,13 @@ import Testing
         #expect(again[0].unchanged == 3 && again[0].imported == 0)
     }
 
+    @Test func peppolInvoicesAfterABankStatementRetryItsUnappliedPayments() throws {
+        let t = try ledger()
+        try t.ingestBank(.coda, [fixture("bank/statement-042.cod")])  // leaves two payments unapplied
+        let s = try t.ingestUBL([fixture("bank/ubl")])
+        #expect(s[0].imported == 3)
+    }
+
     @Test func paymentTermsNotes() {
         #expect(UBLInvoice.days(in: "Betaling binnen 14 dagen") == 14)
         #expect(UBLInvoice.days(in: "Net 30") == 30)

@@ -19,6 +19,7 @@ public enum UBLIngestor {
                 var debtors = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
                 var invoices = try InvoiceSink(db: db, asOf: options.asOf)
                 invoices.source = "ubl"
+                var lastBatch: Int64? = nil
                 for path in paths {
                     let files = try documents(at: path)
                     var summary = FileSummary(file: (path as NSString).lastPathComponent)
@@ -28,6 +29,7 @@ public enum UBLIngestor {
                                                   startedAt: Instant.string(now()))
                     try batch.insert(db)
                     let batchID = batch.id ?? 0
+                    lastBatch = batchID
                     for file in files {
                         summary.read += 1
                         let name = (file as NSString).lastPathComponent
@@ -55,7 +57,7 @@ public enum UBLIngestor {
                     try batch.update(db)
                     summaries.append(summary)
                 }
-                try PaymentAllocator(db: db).retryUnapplied(batch: 0)
+                if let last = lastBatch { try PaymentAllocator(db: db).retryUnapplied(batch: last) }
                 return options.dryRun ? .rollback : .commit
             }
         }
