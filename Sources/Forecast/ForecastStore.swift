@@ -26,7 +26,7 @@ public enum ForecastStore {
         guard let id = run.id else { throw StoreError("the forecast run for \(asOf) was not stored") }
 
         var days = DayText()
-        let invoice = try RawStatement(db, "INSERT INTO invoice_forecast VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        let invoice = try BulkStatement(db, "INSERT INTO invoice_forecast VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
         invoice.bind(1, id)
         for f in r.invoices {
             invoice.bind(2, f.invoiceID)
@@ -34,7 +34,7 @@ public enum ForecastStore {
             invoice.bind(6, f.paidByDue); invoice.bind(7, f.paidByDue30); invoice.bind(8, f.paidByDue60)
             try invoice.run()
         }
-        let score = try RawStatement(db, "INSERT INTO debtor_score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        let score = try BulkStatement(db, "INSERT INTO debtor_score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         score.bind(1, id)
         for s in r.debtors {
             score.bind(2, s.debtorID); score.bind(3, Int64(s.score)); score.bind(4, s.grade.rawValue)

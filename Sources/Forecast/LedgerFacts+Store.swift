@@ -25,18 +25,18 @@ extension LedgerFacts {
         let maxDebtorID = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM debtor") ?? 0
         var debtorIndex = [Int32](repeating: -1, count: Int(maxDebtorID) + 1)
         let paperless = hasPaperless ? ", " + paperlessColumn : ""
-        let debtors = try RawStatement(db, "SELECT id, debtor_key, kind, language\(paperless) FROM debtor ORDER BY id")
+        let debtors = try BulkStatement(db, "SELECT id, debtor_key, kind, language\(paperless) FROM debtor ORDER BY id")
         while try debtors.step() {
             let id = debtors.int64(0)
-            debtorIndex[Int(id)] = facts.addDebtor(id: id, key: debtors.text(1), consumer: debtors.text(2) == "b2c",
-                                                   language: debtors.text(3))
+            debtorIndex[Int(id)] = facts.addDebtor(id: id, key: (debtors.text(1) ?? ""), consumer: (debtors.text(2) ?? "") == "b2c",
+                                                   language: (debtors.text(3) ?? ""))
             if hasPaperless { paperlessSince.append(debtors.withText(4, dayNumber) ?? LedgerFacts.unpaid) }
         }
 
         // Payment days by payment id.
         let maxPaymentID = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM payment") ?? 0
         var paymentDay = [Int32](repeating: LedgerFacts.unknownDay, count: Int(maxPaymentID) + 1)
-        let payments = try RawStatement(db, "SELECT id, payment_date FROM payment")
+        let payments = try BulkStatement(db, "SELECT id, payment_date FROM payment")
         while try payments.step() {
             let id = Int(payments.int64(0))
             if id >= 0, id < paymentDay.count, let d = payments.withText(1, dayNumber) { paymentDay[id] = d }
@@ -47,7 +47,7 @@ extension LedgerFacts {
         var lastPaid = [Int32](repeating: LedgerFacts.unpaid, count: Int(maxInvoiceID) + 1)
         var firstPaid = lastPaid
         var allocatedLater: [Int64: Int64] = [:]
-        let allocations = try RawStatement(db, "SELECT invoice_id, payment_id, amount_minor FROM payment_allocation")
+        let allocations = try BulkStatement(db, "SELECT invoice_id, payment_id, amount_minor FROM payment_allocation")
         while try allocations.step() {
             let invoice = Int(allocations.int64(0)), payment = Int(allocations.int64(1))
             guard invoice >= 0, invoice < lastPaid.count, payment >= 0, payment < paymentDay.count else { continue }
@@ -61,7 +61,7 @@ extension LedgerFacts {
 
         facts.reserve(Int(maxInvoiceID))
         var lastCurrency: [UInt8] = [], lastCurrencyIndex: UInt8 = 0
-        let invoices = try RawStatement(db, """
+        let invoices = try BulkStatement(db, """
             SELECT id, debtor_id, issue_date, due_date, amount_minor, open_minor, currency, disputed, status = 'open', closed_on
             FROM invoice WHERE type = 'invoice' AND amount_minor > 0
             """)

@@ -7,14 +7,14 @@ import Store
 struct DebtorSink: RowSink {
     let db: Database
     let validator: DebtorValidator
-    private let find: FastStatement
-    private let insert: FastStatement
+    private let find: BulkStatement
+    private let insert: BulkStatement
 
     init(db: Database, defaultLanguage: String, defaultCountry: String) throws {
         self.db = db
         self.validator = DebtorValidator(defaultLanguage: defaultLanguage, defaultCountry: defaultCountry)
-        find = try FastStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
-        insert = try FastStatement(db, """
+        find = try BulkStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
+        insert = try BulkStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
               country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -14,8 +14,8 @@ struct InvoiceSink: RowSink {
     let validator: InvoiceValidator
     /// `csv`, or `ubl` for Peppol invoices (`billing` is the Billing stage's own writer).
     var source = "csv"
-    private let find: FastStatement
-    private let insert: FastStatement
+    private let find: BulkStatement
+    private let insert: BulkStatement
     /// Close open invoices missing from the files (`--snapshot`).
     var closeMissing = false
     /// Invoices closed by the snapshot.
@@ -28,8 +28,8 @@ struct InvoiceSink: RowSink {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, debtor_key, payment_terms_days FROM debtor")
         while let r = try rows.next() { debtors[r[1]] = InvoiceValidator.Debtor(id: r[0], terms: r[2]) }
         validator = InvoiceValidator(debtors: debtors)
-        find = try FastStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
-        insert = try FastStatement(db, """
+        find = try BulkStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
+        insert = try BulkStatement(db, """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
               reported_open_minor, reported_batch_id, open_minor, structured_reference, description, disputed, status,
               closed_reason, source, content_hash, created_batch_id, updated_batch_id)

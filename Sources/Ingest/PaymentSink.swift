@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Store
 import Ledger
 
 /// Payments: validation, upsert by `payment_id`, allocation to invoices.
@@ -10,8 +11,8 @@ import Ledger
 struct PaymentSink: RowSink {
     let db: Database
     let validator = PaymentValidator()
-    private let find: FastStatement
-    private let insert: FastStatement
+    private let find: BulkStatement
+    private let insert: BulkStatement
     private let allocator: PaymentAllocator
     /// Payments left (partly) unapplied by this ingest.
     private(set) var unapplied = 0
@@ -22,8 +23,8 @@ struct PaymentSink: RowSink {
         self.db = db
         self.booked = booked
         allocator = PaymentAllocator(db: db)
-        find = try FastStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
-        insert = try FastStatement(db, """
+        find = try BulkStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
+        insert = try BulkStatement(db, """
             INSERT INTO payment (payment_key, payment_date, currency, amount_minor, invoice_number, structured_reference,
               debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id, booked)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
