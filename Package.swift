@@ -36,10 +36,11 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .target(name: "Letters", dependencies: ["Ledger", "CPangoCairo", "CQRencode"], exclude: ["README.md"]),
         .target(
             name: "Dunning",
             dependencies: [
-                "Ledger", "Store", "CPangoCairo", "CQRencode", grdb, toml, .product(name: "Mustache", package: "swift-mustache"),
+                "Ledger", "Store", "Letters", grdb, toml, .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["README.md"]
         ),
@@ -57,7 +58,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
         .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
-        .testTarget(name: "DunningTests", dependencies: ["Dunning", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
+        .testTarget(name: "DunningTests", dependencies: ["Dunning", "Letters", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb], exclude: ["Servers"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),

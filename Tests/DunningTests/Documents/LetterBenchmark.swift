@@ -1,4 +1,5 @@
 import Dunning
+import Letters
 import Foundation
 import Ledger
 import Testing
