@@ -50,7 +50,7 @@ let package = Package(
         stage("Reports"),
         .executableTarget(
             name: "relance",
-            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", argumentParser, grdb],
+            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", argumentParser, grdb],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
         .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "DunningTests", dependencies: ["Dunning", "Letters", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb], exclude: ["Servers"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb], exclude: ["Servers", "Golden"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
     ],

@@ -29,5 +29,12 @@ echo "== relance dunning plan --as-of $as_of --format csv > $dir/out/dunning-pla
 "$relance" dunning plan --as-of "$as_of" --format csv > "$dir/out/dunning-plan.csv" || status=$?
 cut -d, -f4,5 "$dir/out/dunning-plan.csv" | tail -n +2 | sort | uniq -c | sort -rn
 echo
-echo "Demo workspace: $dir (rejected rows in $dir/rejects/, tonight's plan in $dir/out/dunning-plan.csv)"
+echo "== relance dunning run --as-of $as_of"
+"$relance" dunning run --as-of "$as_of" || status=$?
+echo
+echo "== relance outbox flush   (a fresh workspace writes .eml files to $dir/out/mail until SMTP is configured)"
+"$relance" outbox flush || status=$?
+echo
+echo "Demo workspace: $dir (rejected rows in $dir/rejects/, tonight's plan in $dir/out/dunning-plan.csv,"
+echo "letters in $dir/out/letters/$as_of/, e-mails in $dir/out/mail/)"
 exit $status

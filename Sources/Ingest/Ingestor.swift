@@ -104,6 +104,8 @@ public enum Ingestor {
                         try sink.finish(batch: batch)
                     }
                 }
+                // A queued reminder whose figures this ingest changed must not go out.
+                if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: now()) }
                 return options.dryRun ? .rollback : .commit
             }
         }

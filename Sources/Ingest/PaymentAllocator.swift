@@ -11,7 +11,8 @@ import Ledger
 /// than guessing through the debtor.
 ///
 /// From a bank statement, in order of confidence: the Belgian structured communication; the RF
-/// reference; invoice numbers found in the free text; the one open invoice of exactly that amount
+/// reference; the communication of a reminder (the debtor's invoices, reminded ones first, oldest due
+/// first); invoice numbers found in the free text; the one open invoice of exactly that amount
 /// among the debtors known to pay from the counterparty's IBAN (learnt from earlier matches; an
 /// account seen paying for more than three debtors is no evidence). Each
 /// rule that finds nothing hands over to the next; what is left is unapplied, for a person.
@@ -98,6 +99,15 @@ struct PaymentAllocator {
             if !found.isEmpty {
                 return try apply(p, found, rule: ref.hasPrefix("RF") ? "rf_reference" : "structured_reference", batch: batch, reasonIfNone: nil)
             }
+            // The communication of a reminder (one per debtor): the invoices it reminded, oldest due first, then the
+            // debtor's other open invoices.
+            let reminded = try candidates("""
+                SELECT i.id, i.open_minor, i.currency FROM invoice i
+                WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
+                  AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
+                ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
+                """, [ref])
+            if !reminded.isEmpty { return try apply(p, reminded, rule: "debtor_oldest_first", batch: batch, reasonIfNone: nil) }
         }
         if let text = p.freeText {
             let tokens = Self.invoiceNumberCandidates(in: text)

@@ -57,7 +57,7 @@ public enum LetterRenderer {
     /// Writes `bytes` to `path.tmp-PID`, then renames it to `path`.
     static func write(_ bytes: [UInt8], to path: String) throws {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw LetterError.write(path: path, reason: String(cString: strerror(errno))) }
         var written = 0
         var failure: Int32 = 0

@@ -282,15 +282,26 @@ public enum OutboxQueue {
             SELECT m.id FROM outbox_reference r JOIN outbox_message m ON m.id = r.message_id
             WHERE r.kind = ? AND r.key = ? AND m.state IN ('queued', 'deferred', 'hold') ORDER BY m.id
             """, arguments: [kind, key])
+        var cancelled: [MessageID] = []
+        for id in ids where try cancel(db, message: MessageID(rawValue: id), reason: reason, at: now) {
+            cancelled.append(MessageID(rawValue: id))
+        }
+        return cancelled
+    }
+
+    /// Cancels one message if it has not gone out yet (queued, deferred or on hold); returns
+    /// whether it did. A message being delivered right now (`active`) or already sent is left alone.
+    @discardableResult
+    public static func cancel(_ db: Database, message id: MessageID, reason: String, at now: Date) throws -> Bool {
+        guard let from = try String.fetchOne(db, sql: "SELECT state FROM outbox_message WHERE id = ?", arguments: [id.rawValue]),
+            ["queued", "deferred", "hold"].contains(from)
+        else { return false }
         let t = Instant.string(now)
         let why = reason.isEmpty ? "cancelled" : reason
-        for id in ids {
-            let from = try String.fetchOne(db, sql: "SELECT state FROM outbox_message WHERE id = ?", arguments: [id])
-            try db.execute(sql: """
-                UPDATE outbox_message SET state = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?
-                """, arguments: [why, t, id])
-            try OutboxEventRecord.append(db, message: id, at: t, from: from, to: "cancelled", actor: "cancel", detail: why)
-        }
-        return ids.map(MessageID.init(rawValue:))
+        try db.execute(sql: """
+            UPDATE outbox_message SET state = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?
+            """, arguments: [why, t, id.rawValue])
+        try OutboxEventRecord.append(db, message: id.rawValue, at: t, from: from, to: "cancelled", actor: "cancel", detail: why)
+        return true
     }
 }

@@ -65,3 +65,23 @@ extension Schema {
             """)
     }
 }
+
+extension Schema {
+    /// What the dunning run needs to link a reminder to its e-mail and undo it when a payment
+    /// arrives before the e-mail leaves (owner: Dunning; `ReminderGuard` in Store cancels).
+    static func dunningRunV1(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE dunning_event ADD COLUMN outbox_message_id INTEGER REFERENCES outbox_message(id);
+            ALTER TABLE dunning_event ADD COLUMN structured_reference TEXT;
+            ALTER TABLE dunning_event ADD COLUMN seen_batch_id INTEGER;
+            ALTER TABLE dunning_event ADD COLUMN cancel_reason TEXT;
+            ALTER TABLE dunning_event_item ADD COLUMN prev_step_index INTEGER;
+            ALTER TABLE dunning_event_item ADD COLUMN prev_step TEXT;
+            ALTER TABLE dunning_event_item ADD COLUMN prev_last_reminder TEXT;
+            ALTER TABLE dunning_event_item ADD COLUMN prev_first_reminder TEXT;
+            ALTER TABLE dunning_event_item ADD COLUMN prev_first_channel TEXT;
+            CREATE INDEX dunning_event_by_status ON dunning_event(status) WHERE status = 'queued';
+            CREATE INDEX dunning_event_by_reference ON dunning_event(structured_reference) WHERE structured_reference IS NOT NULL;
+            """)
+    }
+}

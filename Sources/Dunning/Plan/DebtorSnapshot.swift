@@ -17,6 +17,10 @@ public struct DebtorSnapshot: Sendable, Equatable {
     public var items: [OpenItem]
     /// Payments received but not applied to an invoice (they reduce the balance).
     public var unapplied: Money
+    /// Where reminders go: the e-mail address, and the postal address lines after the name
+    /// (street, postcode and city, country when not Belgium).
+    public var email: String? = nil
+    public var addressLines: [String] = []
 
     public init(id: Int64, key: String, name: String, kind: DebtorKind, language: String, onHold: Bool = false,
                 directDebit: Bool = false, hasEmail: Bool, hasPostalAddress: Bool, promisedUntil: Day? = nil,

@@ -9,7 +9,7 @@ public struct SnapshotReader {
     public init(db: Database) { self.db = db }
 
     /// Calls `body` with each debtor that has an open invoice or credit note.
-    public func forEachDebtor(asOf: Day, _ body: (DebtorSnapshot) throws -> Void) throws {
+    public func forEachDebtor(asOf: Day, only debtor: Int64? = nil, _ body: (DebtorSnapshot) throws -> Void) throws {
         var unapplied: [Int64: Int64] = [:]
         for r in try Row.fetchAll(db, sql: """
             SELECT debtor_id, SUM(unapplied_minor) FROM (
@@ -26,10 +26,11 @@ public struct SnapshotReader {
             SELECT d.id, d.debtor_key, d.name, d.kind, d.language, d.on_hold, d.direct_debit, d.email IS NOT NULL,
               (d.street IS NOT NULL AND d.city IS NOT NULL),
               i.id, i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed,
-              i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel
+              i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel,
+              d.email, d.street, d.postal_code, d.city, d.country
             FROM invoice i JOIN debtor d ON d.id = i.debtor_id LEFT JOIN dunning_state s ON s.invoice_id = i.id
-            WHERE i.status = 'open' ORDER BY i.debtor_id, i.due_date, i.id
-            """)
+            WHERE i.status = 'open' AND (?1 IS NULL OR i.debtor_id = ?1) ORDER BY i.debtor_id, i.due_date, i.id
+            """, arguments: [debtor])
         var current: DebtorSnapshot? = nil
         while let r = try rows.next() {
             let debtorID: Int64 = r[0]
@@ -40,6 +41,8 @@ public struct SnapshotReader {
                     id: debtorID, key: r[1], name: r[2], kind: DebtorKind(rawValue: r[3]) ?? .b2b, language: r[4], onHold: r[5],
                     directDebit: r[6], hasEmail: r[7], hasPostalAddress: r[8], promisedUntil: (promises[debtorID]).flatMap { Day(iso: $0) },
                     items: [], unapplied: Money(minorUnits: unapplied[debtorID] ?? 0, currency: cur))
+                current?.email = r[24]
+                current?.addressLines = Self.addressLines(street: r[25], postalCode: r[26], city: r[27], country: r[28])
             }
             let cur = Currency(code: r[14] as String) ?? .eur
             guard let issue = Day(iso: r[12] as String), let due = Day(iso: r[13] as String) else { continue }
@@ -52,4 +55,19 @@ public struct SnapshotReader {
         }
         if let c = current { try body(c) }
     }
+
+    /// The lines of a postal address under the name; the country only when it is not Belgium.
+    static func addressLines(street: String?, postalCode: String?, city: String?, country: String?) -> [String] {
+        var lines: [String] = []
+        if let street, !street.isEmpty { lines.append(street) }
+        let town = [postalCode, city].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+        if !town.isEmpty { lines.append(town) }
+        if let country, !country.isEmpty, country != "BE" { lines.append(Self.countryNames[country] ?? country) }
+        return lines
+    }
+
+    /// Country names as Belgian post expects them on an envelope (in capitals, French or English).
+    static let countryNames = ["NL": "PAYS-BAS / NEDERLAND", "FR": "FRANCE", "DE": "ALLEMAGNE / DEUTSCHLAND",
+                               "LU": "LUXEMBOURG", "GB": "UNITED KINGDOM", "IT": "ITALIE", "ES": "ESPAGNE", "PL": "POLOGNE",
+                               "TR": "TURQUIE"]
 }

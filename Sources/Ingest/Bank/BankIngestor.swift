@@ -28,6 +28,8 @@ public enum BankIngestor {
                 for path in files {
                     summaries.append(try ingestFile(db, path: path, format: format, options: options, now: now, report: report))
                 }
+                // A queued reminder whose figures this ingest changed must not go out.
+                if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: now()) }
                 return options.dryRun ? .rollback : .commit
             }
         }

@@ -58,6 +58,8 @@ public enum UBLIngestor {
                     summaries.append(summary)
                 }
                 if let last = lastBatch { try PaymentAllocator(db: db).retryUnapplied(batch: last) }
+                // A queued reminder whose figures this ingest changed must not go out.
+                if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: now()) }
                 return options.dryRun ? .rollback : .commit
             }
         }

@@ -87,7 +87,11 @@ public final class Flusher {
     public func run(_ options: FlushOptions) throws -> FlushReport {
         var report = FlushReport()
         let leaseTime = max(600, options.sendBudget * 3)
-        let recovered = try store.pool.write { db in try QueueStore.recover(db, now: clock.now(), me: me) }
+        let recovered = try store.pool.write { db in
+            // Last check before anything leaves: a reminder whose figures changed since it was queued is cancelled.
+            if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: clock.now()) }
+            return try QueueStore.recover(db, now: clock.now(), me: me)
+        }
         report.recovered = recovered.recovered
         report.inDoubt = recovered.inDoubt.map(MessageID.init(rawValue:))
         for id in recovered.inDoubt { logger.log(.info, "outbox.message.in_doubt", ["outbox.message.id": String(id)]) }

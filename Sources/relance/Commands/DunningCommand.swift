@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dunning
 import Foundation
+import Letters
 import Ledger
 import Store
 import Workspace
@@ -8,7 +9,7 @@ import Workspace
 /// `relance dunning …`.
 struct DunningCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dunning", abstract: "Escalation ladders: tonight's reminders, with the legal amounts.", subcommands: [Plan.self])
+        commandName: "dunning", abstract: "Escalation ladders: tonight's reminders, with the legal amounts.", subcommands: [Plan.self, Run.self, Preview.self])
 
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -44,8 +45,135 @@ struct DunningCommand: ParsableCommand {
     }
 }
 
+extension DunningCommand {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write tonight's reminders: events, letters (PDF) and queued e-mails, one transaction per batch of debtors.",
+            discussion: """
+                Rerunning for the same day changes nothing. Letters go to out/letters/DAY/; e-mails wait in the outbox
+                until `relance outbox flush`. A payment ingested before the flush cancels the debtor's queued e-mail.
+                When the last ingest is older than --max-data-age hours, nothing is written (exit 75) until fresh data
+                arrives or --ignore-stale is given.
+                Exit codes: 0 ok; 65 some debtors' reminders could not be made (listed); 75 held by the freshness gate.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The day to remind for (YYYY-MM-DD).") var asOf: Day?
+        @Option(help: "Hours after which the last ingest counts as stale and nothing is sent.") var maxDataAge = 24
+        @Flag(help: "Write the reminders even when the data is stale.") var ignoreStale = false
+
+        func run() throws {
+            try withExitStatus {
+                let (ws, config, store) = try global.open()
+                let day = asOf ?? config.today(now: Date())
+                let planner = try DunningSetup.planner(ws)
+                let composer = try DunningSetup.composer(ws, config, planner: planner)
+                let last = try store.pool.read { db in try LedgerPlan.lastIngest(db) }
+                let gate = DunningSetup.staleReason(lastIngest: last, maxHours: maxDataAge, now: Date())
+                let ledger = RunLedger(store: store)
+                let runID = try ledger.begin(command: "dunning run", asOf: day.description, at: Date())
+                var options = DunningRun.Options(asOf: day, lettersDir: ws.path("out/letters"), runID: runID,
+                                                 holdReason: ignoreStale ? nil : gate)
+                options.concurrency = 2
+                let s: DunningRun.Summary
+                do { s = try DunningRun.run(store: store, planner: planner, composer: composer, options: options) } catch {
+                    try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: "\(error)", at: Date())
+                    throw CLIError.from(database: error, path: ws.databasePath)
+                }
+                for e in s.plan.errors + s.errors { Terminal.error("error: [dunning] debtor \(e.debtor): \(e.message)") }
+                let line = s.text(asOf: day)
+                Terminal.error(line)
+                let status: ExitStatus = s.held != nil ? .tempFailure : (s.plan.errors.isEmpty && s.errors.isEmpty ? .ok : .dataError)
+                try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : (status == .tempFailure ? "rejected" : "failed"),
+                                   exitCode: status.rawValue, summary: line, at: Date())
+                return status
+            }
+        }
+    }
+
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render a debtor's next reminder (letter PDF, e-mail text and HTML) to files, without recording anything.",
+            discussion: "When nothing is due on --as-of, the preview is for the first day within 120 days on which a reminder is.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The debtor's id (as in the debtors export).") var debtor: String
+        @Option(help: "The day to preview for (YYYY-MM-DD).") var asOf: Day?
+        @Option(help: "Folder for the files (default: out/preview).") var out: String?
+
+        func run() throws {
+            try withExitStatus {
+                let (ws, config, store) = try global.open()
+                let day = asOf ?? config.today(now: Date())
+                let planner = try DunningSetup.planner(ws)
+                let composer = try DunningSetup.composer(ws, config, planner: planner)
+                guard let id = try store.pool.read({ db in
+                    try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [debtor])
+                }) else { throw CLIError(.dataError, "no debtor \(debtor) in the ledger") }
+                var snapshot: DebtorSnapshot? = nil
+                try store.pool.read { db in try SnapshotReader(db: db).forEachDebtor(asOf: day, only: id) { snapshot = $0 } }
+                guard let snapshot else { throw CLIError(.dataError, "debtor \(debtor) has no open invoices: nothing to remind") }
+                var when = day
+                var plan = try planner.plan(snapshot, asOf: when)
+                var reasons = plan.reasons
+                while case .nothing = plan.action, when.days(since: day) < 120 {
+                    when = when.adding(days: 1)
+                    plan = try planner.plan(snapshot, asOf: when)
+                }
+                guard case .remind(let step) = plan.action, let ladder = planner.ladders[snapshot.kind] else {
+                    if case .nothing = plan.action {} else { reasons = plan.reasons }
+                    Terminal.error("no reminder for \(debtor) on \(day) or in the next 120 days: \(reasons.joined(separator: "; "))")
+                    return .ok
+                }
+                let channels = DunningRun.channels(ladder.steps[step].channels, snapshot)
+                let r = try composer.compose(plan, ladder: ladder, stepIndex: step, asOf: when, channels: channels)
+                let folder = out.map(absolute) ?? ws.path("out/preview")
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                let base = (folder as NSString).appendingPathComponent("\(DunningRun.fileName(debtor))-\(DunningRun.fileName(ladder.steps[step].name))")
+                let to = snapshot.email.map { "To: \(snapshot.name) <\($0)>\n" } ?? ""
+                let files = [(base + ".txt", "Subject: \(r.subject)\n\(to)\n\(r.text)"), (base + ".html", r.html)]
+                for (path, text) in files {
+                    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                        throw CLIError(.cannotWrite, "cannot write \(path)")
+                    }
+                }
+                let pdf = try LetterRenderer.pdf(r.letter)
+                guard FileManager.default.createFile(atPath: base + ".pdf", contents: Data(pdf), attributes: [.posixPermissions: 0o600]) else {
+                    throw CLIError(.cannotWrite, "cannot write \(base).pdf")
+                }
+                Terminal.out("\(debtor): \(ladder.steps[step].name) on \(when) by \(channels.map(\.rawValue).joined(separator: "+")), total \(plan.total.currency.code) \(plan.total.decimalString)")
+                for f in [base + ".pdf", base + ".txt", base + ".html"] { Terminal.out("  " + f) }
+                return .ok
+            }
+        }
+    }
+}
+
 /// Loads the workspace's ladders and rate table (the shipped ones when the workspace has none).
 enum DunningSetup {
+    /// The composer for the workspace: its company as creditor, its templates, the planner's rules.
+    static func composer(_ ws: Workspace, _ config: WorkspaceConfig, planner: Planner) throws -> ReminderComposer {
+        let c = config.company
+        let templates: ReminderTemplates
+        do { templates = try ReminderTemplates(folder: ws.path("templates")) } catch { throw CLIError(.config, "\(error)") }
+        let problems = planner.ladders.values.flatMap { templates.check($0) }
+        if !problems.isEmpty { throw CLIError(.config, problems.map(\.description).joined(separator: "\n")) }
+        let town = [c.postalCode, c.city].filter { !$0.isEmpty }.joined(separator: " ")
+        let creditor = Creditor(
+            name: c.name.isEmpty ? "(company name not configured)" : c.name, enterpriseNumber: c.enterpriseNumber,
+            addressLines: [c.street, town].filter { !$0.isEmpty }, city: c.city, iban: c.iban.flatMap { try? IBAN(parsing: $0) },
+            bic: c.bic, email: c.email, phone: c.phone)
+        return ReminderComposer(creditor: creditor, templates: templates, rules: planner.rules)
+    }
+
+    /// Why sending is held by the data-freshness gate, or nil when the data is fresh.
+    static func staleReason(lastIngest: String?, maxHours: Int, now: Date) -> String? {
+        guard let last = lastIngest else { return "nothing has been ingested yet" }
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let when = formatter.date(from: last) else { return nil }
+        let hours = Int(now.timeIntervalSince(when) / 3600)
+        return hours > maxHours ? "the last ingest was \(hours) h ago (\(last)), over the \(maxHours) h limit" : nil
+    }
+
     static func planner(_ ws: Workspace) throws -> Planner {
         var ladders: [DebtorKind: Ladder] = [:]
         var problems: [String] = []
@@ -93,6 +221,18 @@ extension DebtorPlan {
         return [debtor.key, debtor.name, debtor.kind.rawValue, action, step, channels, String(items.count),
                 String(items.filter(\.advances).count), balance.decimalString, interest.decimalString, fees.decimalString,
                 total.decimalString, balance.currency.code, reasons.joined(separator: "; ")]
+    }
+}
+
+extension DunningRun.Summary {
+    func text(asOf: Day) -> String {
+        if let held { return "dunning run for \(asOf): HELD, nothing written or sent: \(held); \(plan.text(asOf: asOf))" }
+        var parts = ["dunning run for \(asOf): \(reminders) reminders (\(emails) e-mails queued, \(letters) letters)",
+                     "\(worklist) worklist items"]
+        if alreadyDone > 0 { parts.append("\(alreadyDone) debtors already reminded on this day (left alone)") }
+        if !errors.isEmpty { parts.append("\(errors.count) could not be made") }
+        let claimed = self.claimed.amounts.map { "\($0.currency.code) \($0.decimalString)" }.joined(separator: ", ")
+        return parts.joined(separator: ", ") + (claimed.isEmpty ? "" : "; claimed: " + claimed)
     }
 }
 

@@ -7,7 +7,7 @@ import Workspace
 /// `relance init DIR [--demo]`.
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create a workspace: relance.toml, the dunning ladders, the rate table, the database and its folders.",
+        abstract: "Create a workspace: relance.toml, the dunning ladders, the rate table, the reminder templates, the database and its folders.",
         discussion: """
             With --demo the workspace gets an invented company and the demo exports in its inbox/ \
             (from Examples/demo, found next to the current folder or the relance binary, or in $RELANCE_DEMO_DIR).
@@ -30,6 +30,15 @@ struct Init: ParsableCommand {
             for (name, text) in [("ladder-b2b.toml", DefaultLadders.b2b), ("ladder-b2c.toml", DefaultLadders.b2c), ("rates.toml", DefaultRates.toml)] {
                 guard FileManager.default.createFile(atPath: ws.path(name), contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
                     throw CLIError(.cannotWrite, "cannot write \(ws.path(name))")
+                }
+            }
+            // The reminder templates, one per language and ladder step, for the user to edit.
+            for (name, text) in DefaultTemplates.files.sorted(by: { $0.key < $1.key }) {
+                let path = ws.path("templates/" + name)
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+                guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+                    throw CLIError(.cannotWrite, "cannot write \(path)")
                 }
             }
             var copied: [String] = []

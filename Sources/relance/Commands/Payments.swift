@@ -40,7 +40,9 @@ struct Payments: ParsableCommand {
                 let runID = try ledger.begin(command: "payments allocate", asOf: nil, at: Date())
                 do {
                     let applied = try store.pool.write { db in
-                        try ManualAllocation.allocate(db, payment: payment, invoice: invoice, amount: amount)
+                        let applied = try ManualAllocation.allocate(db, payment: payment, invoice: invoice, amount: amount)
+                        try ReminderGuard.cancelOutdated(db, at: Date())
+                        return applied
                     }
                     Terminal.out("applied \(applied.decimalString) of payment \(payment) to invoice \(invoice)")
                     try? ledger.finish(id: runID, outcome: "ok", exitCode: 0, summary: nil, at: Date())

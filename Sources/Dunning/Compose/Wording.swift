@@ -1,0 +1,132 @@
+import Foundation
+import Ledger
+
+/// Amounts, dates and the fixed words of a reminder in one of the four languages a debtor can have.
+///
+/// Templates (mustache, editable in the workspace) carry the sentences; this carries what the
+/// code itself prints: table headers, totals labels, the payment block, number and date formats.
+public struct Wording: Sendable {
+    public let language: String
+    let months: [String]
+    let place: String
+    let columns: [String]
+    let balance: String
+    let unapplied: String
+    let interest: String
+    let flat: String
+    let damages: String
+    let reminderFee: String
+    let totalDue: String
+    let paymentTitle: String
+    let beneficiary: String
+    let amountLabel: String
+    let communication: String
+    let scan: String
+    let page: String
+    let ourReference: String
+    let enterprise: String
+    let perYear: String
+    let statutory: String
+    let of: String
+
+    /// The wording for `language` (nl, fr, de, en); English for anything else.
+    public static func of(_ language: String) -> Wording {
+        switch language {
+        case "nl": .nl
+        case "fr": .fr
+        case "de": .de
+        default: .en
+        }
+    }
+
+    /// `€ 1.234,56` in nl, fr and de; `€1,234.56` in en; a minus sign before the symbol.
+    public func money(_ m: Money) -> String {
+        let digits = m.currency.minorDigits
+        let plain = Money.decimalString(minorUnits: abs(m.minorUnits), digits: digits)
+        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
+        let whole = String(parts[0])
+        let (group, decimal) = language == "en" ? (",", ".") : (".", ",")
+        var grouped = ""
+        for (i, c) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { grouped += group }
+            grouped.append(c)
+        }
+        let number = parts.count > 1 ? grouped + decimal + parts[1] : grouped
+        let symbol = m.currency == .eur ? "€" : m.currency.code
+        let sign = m.isNegative ? "−" : ""
+        return language == "en" && m.currency == .eur ? "\(sign)\(symbol)\(number)" : "\(sign)\(symbol) \(number)"
+    }
+
+    /// A rate in percent with two decimals: `12,50 %` (nl, fr, de) or `12.50%` (en).
+    public func percent(_ rate: Decimal) -> String {
+        var r = rate * 100
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &r, 0, .plain)
+        let text = Money.decimalString(minorUnits: Int64(truncating: rounded as NSNumber), digits: 2)
+        return language == "en" ? text + "%" : text.replacingOccurrences(of: ".", with: ",") + " %"
+    }
+
+    /// "de wettelijke rentevoet van 10,50 % per jaar", or without the figure when the rate is unknown.
+    public func statutoryRate(_ rate: Decimal?) -> String {
+        guard let rate else { return statutory }
+        return "\(statutory) \(of) \(percent(rate)) \(perYear)"
+    }
+
+    /// `21/11/2026` (nl, fr, en) or `21.11.2026` (de).
+    public func short(_ d: Day) -> String {
+        let c = d.components
+        let sep = language == "de" ? "." : "/"
+        return String(format: "%02d%@%02d%@%04d", c.day, sep, c.month, sep, c.year)
+    }
+
+    /// `21 november 2026`, `21 novembre 2026`, `21. November 2026`, `21 November 2026`.
+    public func long(_ d: Day) -> String {
+        let c = d.components
+        return "\(c.day)\(language == "de" ? "." : "") \(months[c.month - 1]) \(c.year)"
+    }
+
+    /// "Brussel, 21 november 2026" for a company in `city` (the city as configured).
+    public func placeAndDate(city: String, _ d: Day) -> String {
+        city.isEmpty ? long(d) : "\(city), \(long(d))"
+    }
+
+    static let nl = Wording(
+        language: "nl",
+        months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+        place: "", columns: ["Factuur", "Datum", "Vervaldag", "Bedrag", "Openstaand", "Dagen te laat"],
+        balance: "Openstaand saldo", unapplied: "Nog niet toegewezen betalingen", interest: "Verwijlinterest",
+        flat: "Forfaitaire vergoeding invorderingskosten (wet van 2 augustus 2002)", damages: "Forfaitaire schadevergoeding (art. XIX.4 WER)",
+        reminderFee: "Kosten van deze herinnering", totalDue: "Totaal te betalen", paymentTitle: "Betaalgegevens",
+        beneficiary: "Begunstigde", amountLabel: "Bedrag", communication: "Gestructureerde mededeling",
+        scan: "Scan met uw bankapp om te betalen", page: "Pagina %d van %d", ourReference: "Klantnummer", enterprise: "Ondernemingsnummer",
+        perYear: "per jaar", statutory: "de wettelijke rentevoet", of: "van")
+    static let fr = Wording(
+        language: "fr",
+        months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
+        place: "", columns: ["Facture", "Date", "Échéance", "Montant", "Solde", "Jours de retard"],
+        balance: "Solde impayé", unapplied: "Paiements non encore imputés", interest: "Intérêts de retard",
+        flat: "Indemnité forfaitaire pour frais de recouvrement (loi du 2 août 2002)", damages: "Dommages et intérêts forfaitaires (art. XIX.4 CDE)",
+        reminderFee: "Frais du présent rappel", totalDue: "Total à payer", paymentTitle: "Données de paiement",
+        beneficiary: "Bénéficiaire", amountLabel: "Montant", communication: "Communication structurée",
+        scan: "Scannez avec votre app bancaire pour payer", page: "Page %d sur %d", ourReference: "Numéro de client",
+        enterprise: "Numéro d'entreprise", perYear: "par an", statutory: "taux légal", of: "de")
+    static let de = Wording(
+        language: "de",
+        months: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
+        place: "", columns: ["Rechnung", "Datum", "Fällig am", "Betrag", "Offen", "Tage überfällig"],
+        balance: "Offener Saldo", unapplied: "Noch nicht zugeordnete Zahlungen", interest: "Verzugszinsen",
+        flat: "Pauschale Entschädigung für Beitreibungskosten (Gesetz vom 2. August 2002)",
+        damages: "Pauschaler Schadenersatz (Art. XIX.4 WGB)", reminderFee: "Kosten dieser Mahnung", totalDue: "Zu zahlender Gesamtbetrag",
+        paymentTitle: "Zahlungsangaben", beneficiary: "Empfänger", amountLabel: "Betrag", communication: "Strukturierte Mitteilung",
+        scan: "Mit Ihrer Banking-App scannen und bezahlen", page: "Seite %d von %d", ourReference: "Kundennummer",
+        enterprise: "Unternehmensnummer", perYear: "pro Jahr", statutory: "gesetzlichen Zinssatz", of: "von")
+    static let en = Wording(
+        language: "en",
+        months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        place: "", columns: ["Invoice", "Date", "Due date", "Amount", "Open", "Days late"],
+        balance: "Outstanding balance", unapplied: "Payments not yet applied", interest: "Late-payment interest",
+        flat: "Flat recovery compensation (Law of 2 August 2002)", damages: "Flat damages (art. XIX.4 CEL)",
+        reminderFee: "Cost of this reminder", totalDue: "Total due", paymentTitle: "Payment details", beneficiary: "Beneficiary",
+        amountLabel: "Amount", communication: "Structured communication", scan: "Scan with your banking app to pay",
+        page: "Page %d of %d", ourReference: "Customer number", enterprise: "Enterprise number", perYear: "a year", statutory: "the statutory rate", of: "of")
+}

@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+import Ledger
+import Letters
+import Store
+
+/// Tonight's reminders, written: for every debtor the planner reminds, a reminder event with its
+/// items and computation, the ladder state moved one step, the letter PDF, and the e-mail queued in
+/// the outbox, all of a batch of debtors in one transaction.
+///
+/// Rerunning for the same day changes nothing: a debtor reminded on that day is not reminded again,
+/// and an event's idempotency key is the debtor, the day and the figures. A crash leaves whole
+/// batches: letters of a batch that did not commit are written again by the next run (same bytes).
+public enum DunningRun {
+    public struct Options: Sendable {
+        public var asOf: Day
+        /// The folder letters go to: `<lettersDir>/<as-of>/<debtor>-<step>.pdf`.
+        public var lettersDir: String
+        public var runID: Int64?
+        /// The data-freshness gate: when set, plan but write and send nothing, and say why.
+        public var holdReason: String?
+        public var batchSize = 256
+        public var concurrency = 2
+        public var now: @Sendable () -> Date = { Date() }
+
+        public init(asOf: Day, lettersDir: String, runID: Int64? = nil, holdReason: String? = nil) {
+            self.asOf = asOf
+            self.lettersDir = lettersDir
+            self.runID = runID
+            self.holdReason = holdReason
+        }
+    }
+
+    public struct Summary: Sendable {
+        public var plan = LedgerPlan.Summary()
+        /// Reminder events written tonight.
+        public var reminders = 0
+        public var emails = 0
+        public var letters = 0
+        public var worklist = 0
+        /// Debtors already reminded on this day (a rerun): left alone.
+        public var alreadyDone = 0
+        /// Debtors whose reminder could not be made (template, letter), with why.
+        public var errors: [(debtor: String, message: String)] = []
+        public var claimed = MoneyBag()
+        /// Why nothing was written (the data-freshness gate), when so.
+        public var held: String?
+    }
+
+    /// One debtor's reminder, composed and waiting for its letter and its transaction.
+    struct Pending {
+        var plan: DebtorPlan
+        var stepIndex: Int
+        var channels: [Ladder.Channel]
+        var composed: ComposedReminder?
+        var documentPath: String?
+        var key: String
+    }
+
+    /// Plans and writes tonight's reminders.
+    public static func run(store: LedgerStore, planner: Planner, composer: ReminderComposer, options: Options) throws -> Summary {
+        var summary = Summary()
+        let reader = try DatabaseQueue(path: store.path, configuration: {
+            var c = Configuration()
+            c.readonly = true
+            c.busyMode = .timeout(10)
+            return c
+        }())
+        let asOf = options.asOf
+        let folder = (options.lettersDir as NSString).appendingPathComponent(asOf.description)
+        let done = try store.pool.read { db in
+            Set(try Int64.fetchAll(db, sql: "SELECT debtor_id FROM dunning_event WHERE as_of = ? AND status != 'cancelled'",
+                                   arguments: [asOf.description]))
+        }
+        let seenBatch = try store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ingest_batch") } ?? 0
+        var batch: [Pending] = []
+        func flush() throws {
+            guard !batch.isEmpty else { return }
+            try write(&batch, store: store, planner: planner, options: options, folder: folder, seenBatch: seenBatch, summary: &summary)
+            batch.removeAll(keepingCapacity: true)
+        }
+        summary.plan = try reader.read { db in
+            try LedgerPlan.run(db, asOf: asOf, planner: planner) { plan in
+                let stepIndex: Int
+                switch plan.action {
+                case .remind(let i), .worklist(let i): stepIndex = i
+                default: return
+                }
+                if done.contains(plan.debtor.id) { summary.alreadyDone += 1; return }
+                if options.holdReason != nil { return }
+                guard let ladder = planner.ladders[plan.debtor.kind] else { return }
+                let channels = Self.channels(ladder.steps[stepIndex].channels, plan.debtor)
+                var p = Pending(plan: plan, stepIndex: stepIndex, channels: channels, composed: nil, documentPath: nil,
+                                key: Self.key(plan, asOf: asOf, step: ladder.steps[stepIndex].name))
+                if case .remind = plan.action {
+                    do {
+                        p.composed = try composer.compose(plan, ladder: ladder, stepIndex: stepIndex, asOf: asOf, channels: channels)
+                    } catch {
+                        summary.errors.append((plan.debtor.key, "\(error)"))
+                        return
+                    }
+                    if channels.contains(.letter) || ladder.steps[stepIndex].channels.contains(.letter) {
+                        p.documentPath = (folder as NSString).appendingPathComponent(
+                            "\(Self.fileName(plan.debtor.key))-\(plan.debtor.id)-\(Self.fileName(ladder.steps[stepIndex].name)).pdf")
+                    }
+                }
+                batch.append(p)
+                if batch.count >= options.batchSize { try flush() }
+            }
+        }
+        try flush()
+        summary.held = options.holdReason
+        return summary
+    }
+
+    /// The channels a step actually uses for this debtor: a missing e-mail address falls back to a
+    /// letter and a missing postal address to an e-mail (the planner excludes debtors with neither).
+    public static func channels(_ wanted: [Ladder.Channel], _ d: DebtorSnapshot) -> [Ladder.Channel] {
+        if wanted == [.manual] { return wanted }
+        let email = d.email.flatMap(EmailAddress.init) != nil
+        var used = wanted.filter { ($0 == .email && email) || ($0 == .letter && d.hasPostalAddress) }
+        if used.isEmpty { used = email ? [.email] : (d.hasPostalAddress ? [.letter] : []) }
+        return used
+    }
+
+    /// The event's idempotency key: the day, the debtor, the step and a digest of the figures.
+    static func key(_ plan: DebtorPlan, asOf: Day, step: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } ; h = (h ^ 0xff) &* 0x100_0000_01b3 }
+        for p in plan.items { mix(p.item.number); mix(String(p.item.open.minorUnits)); mix(p.advances ? "1" : "0") }
+        mix(String(plan.total.minorUnits))
+        return "dunning:\(asOf):\(plan.debtor.key):\(step):\(String(h, radix: 16))"
+    }
+
+    /// A debtor key or step name as a safe file-name part.
+    public static func fileName(_ s: String) -> String {
+        String(s.unicodeScalars.map { ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))) ? Character($0) : "_" }.prefix(60))
+    }
+
+    /// Renders the batch's letters on both cores, then writes the batch in one transaction.
+    static func write(_ batch: inout [Pending], store: LedgerStore, planner: Planner, options: Options, folder: String, seenBatch: Int64,
+                      summary: inout Summary) throws {
+        var jobs: [(LetterDocument, String)] = []
+        var owners: [Int] = []
+        for (i, p) in batch.enumerated() {
+            if let path = p.documentPath, let c = p.composed { jobs.append((c.letter, path)); owners.append(i) }
+        }
+        if !jobs.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        var failed = Set<Int>()
+        for (j, error) in LetterRenderer.renderAll(jobs, concurrency: options.concurrency).enumerated() {
+            if let error {
+                failed.insert(owners[j])
+                summary.errors.append((batch[owners[j]].plan.debtor.key, "letter: \(error)"))
+            }
+        }
+        let now = options.now()
+        let created = Instant.string(now)
+        try store.pool.write { db in
+            for (i, p) in batch.enumerated() where !failed.contains(i) {
+                guard let ladder = planner.ladders[p.plan.debtor.kind] else { continue }
+                if try insert(db, p, ladder: ladder, options: options, seenBatch: seenBatch, created: created, now: now) {
+                    if case .worklist = p.plan.action { summary.worklist += 1 } else {
+                        summary.reminders += 1
+                        summary.claimed.add(p.plan.total)
+                        if p.channels.contains(.email) { summary.emails += 1 }
+                        if p.channels.contains(.letter) { summary.letters += 1 }
+                    }
+                } else {
+                    summary.alreadyDone += 1
+                }
+            }
+        }
+    }
+
+    /// Writes one debtor's event, items, state and e-mail; false when the event already exists.
+    static func insert(_ db: Database, _ p: Pending, ladder: Ladder, options: Options, seenBatch: Int64, created: String, now: Date) throws -> Bool {
+        let d = p.plan.debtor
+        let step = ladder.steps[p.stepIndex]
+        let reminding: Bool
+        if case .remind = p.plan.action { reminding = true } else { reminding = false }
+        try db.cachedStatement(sql: """
+            INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
+              balance_minor, interest_minor, fees_minor, total_minor, computation, document_path, status, run_id, created_at,
+              structured_reference, seen_batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+            """).execute(arguments: [
+                p.key, d.id, options.asOf.description, "\(ladder.kind.rawValue)/v\(ladder.version)", step.name, p.stepIndex,
+                p.channels.map(\.rawValue).joined(separator: "+"), d.language, p.plan.balance.currency.code,
+                p.plan.balance.minorUnits, p.plan.interest.minorUnits, p.plan.fees.minorUnits, p.plan.total.minorUnits,
+                p.composed?.computation ?? "{}", p.documentPath, reminding ? "queued" : "worklist", options.runID, created,
+                p.composed?.reference.digits, seenBatch,
+            ])
+        guard db.changesCount > 0 else { return false }
+        let event = db.lastInsertedRowID
+        let addItem = try db.cachedStatement(sql: """
+            INSERT INTO dunning_event_item (event_id, invoice_id, step_index, advanced, open_minor, days_late, interest_minor, fee_minor,
+              prev_step_index, prev_step, prev_last_reminder, prev_first_reminder, prev_first_channel)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let setState = try db.cachedStatement(sql: """
+            INSERT INTO dunning_state (invoice_id, ladder, step_index, step, last_reminder, first_reminder, first_channel)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (invoice_id) DO UPDATE SET ladder = excluded.ladder, step_index = excluded.step_index, step = excluded.step,
+              last_reminder = excluded.last_reminder, first_reminder = COALESCE(dunning_state.first_reminder, excluded.first_reminder),
+              first_channel = COALESCE(dunning_state.first_channel, excluded.first_channel)
+            """)
+        let firstChannel = p.channels.contains(.letter) ? "post" : "email"
+        for item in p.plan.items {
+            let o = item.item
+            try addItem.execute(arguments: [
+                event, o.invoiceID, item.stepIndex, item.advances, o.open.minorUnits, item.daysLate,
+                item.claim?.interest.minorUnits ?? 0, item.claim?.flatCompensation.minorUnits ?? 0,
+                o.stepIndex, o.stepIndex.map { $0 < ladder.steps.count ? ladder.steps[$0].name : "\($0)" }, o.lastReminder?.description,
+                o.firstReminder?.description, o.firstReminderChannel?.rawValue,
+            ])
+            if item.advances, let s = item.stepIndex {
+                try setState.execute(arguments: [
+                    o.invoiceID, "\(ladder.kind.rawValue)/v\(ladder.version)", s, ladder.steps[s].name, options.asOf.description,
+                    reminding ? options.asOf.description : nil, reminding ? firstChannel : nil,
+                ])
+            }
+        }
+        guard reminding, p.channels.contains(.email), let c = p.composed, let address = d.email.flatMap(EmailAddress.init) else { return true }
+        var message = NewOutboxMessage(idempotencyKey: p.key, origin: "dunning", to: [OutboxMailbox(address, name: d.name)],
+                                       subject: c.subject, textBody: c.text, htmlBody: c.html)
+        if let path = p.documentPath {
+            message.attachments = [OutboxAttachment(filename: (path as NSString).lastPathComponent, content: .file(path: path))]
+        }
+        message.references = [.debtor(DebtorID(rawValue: d.key))] + p.plan.items.filter(\.advances).map { .invoice(InvoiceNumber(rawValue: $0.item.number)) }
+        let id = try OutboxQueue.enqueue(db, message, at: now)
+        try db.cachedStatement(sql: "UPDATE dunning_event SET outbox_message_id = ? WHERE id = ?").execute(arguments: [id.rawValue, event])
+        return true
+    }
+}

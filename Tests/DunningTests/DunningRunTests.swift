@@ -1,0 +1,188 @@
+import Dunning
+import Foundation
+import GRDB
+import Ingest
+import Ledger
+import Store
+import Testing
+
+/// `DunningRun` on a real SQLite ledger: events, ladder state, letters and queued e-mails written
+/// together; reruns that change nothing; payments that stop a queued reminder; one step a night.
+@Suite struct DunningRunTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("IngestTests/Fixtures").path
+    static let night = Day(iso: "2026-11-21")!
+
+    /// A ledger with the bank fixtures' debtors and invoices, and the composer of a Belgian company.
+    struct Setup {
+        let dir: String
+        let store: LedgerStore
+        let planner: Planner
+        let composer: ReminderComposer
+
+        init() throws {
+            dir = NSTemporaryDirectory() + "relance-run-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            store = try LedgerStore(path: dir + "/relance.sqlite")
+            try Self.ingest(store, .debtors, "debtors-nl.csv", asOf: "2026-11-01")
+            try Self.ingest(store, .invoices, "bank/bank-invoices.csv", asOf: "2026-11-01")
+            var rules = ClaimRules()
+            // The published rates, and the second half of 2026 as a user would add it.
+            rules.rates = try RateTable.parse("[b2b_late_payment]\n\"2026-H2\" = \"10.5\"\n")
+            planner = Planner(ladders: [.b2b: try Ladder.parse(DefaultLadders.b2b, file: "b2b"),
+                                        .b2c: try Ladder.parse(DefaultLadders.b2c, file: "b2c")], rules: rules)
+            let creditor = Creditor(name: "Facturatie NV", enterpriseNumber: "0428.759.497", addressLines: ["Kunstlaan 1", "1000 Brussel"],
+                                    city: "Brussel", iban: try IBAN(parsing: "BE68 5390 0754 7034"), bic: "GKCCBEBB",
+                                    email: "boekhouding@facturatie.example", phone: "+32 2 123 45 67")
+            composer = ReminderComposer(creditor: creditor, templates: try ReminderTemplates(folder: nil), rules: rules)
+        }
+
+        static func ingest(_ store: LedgerStore, _ kind: IngestKind, _ file: String, asOf: String) throws {
+            _ = try Ingestor.run(store: store, files: [DunningRunTests.fixtures + "/" + file],
+                                 options: IngestOptions(kind: kind, asOf: Day(iso: asOf)!)) { _ in }
+        }
+
+        @discardableResult
+        func run(_ day: Day, hold: String? = nil) throws -> DunningRun.Summary {
+            var o = DunningRun.Options(asOf: day, lettersDir: dir + "/letters", holdReason: hold)
+            o.now = { Date(timeIntervalSince1970: 1_795_000_000) }
+            return try DunningRun.run(store: store, planner: planner, composer: composer, options: o)
+        }
+
+        /// Every row the run writes, as text, to compare two states.
+        func dump() throws -> String {
+            try store.pool.read { db in
+                try ["dunning_event", "dunning_event_item", "dunning_state", "outbox_message", "outbox_recipient", "outbox_attachment"]
+                    .map { t in try Row.fetchAll(db, sql: "SELECT * FROM \(t) ORDER BY 1, 2").map(\.description).joined(separator: "\n") }
+                    .joined(separator: "\n--\n")
+            }
+        }
+
+        func events(_ debtor: String) throws -> [Row] {
+            try store.pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT e.*, m.state AS mail_state, m.text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
+                    LEFT JOIN outbox_message m ON m.id = e.outbox_message_id WHERE d.debtor_key = ? ORDER BY e.id
+                    """, arguments: [debtor])
+            }
+        }
+
+        func state(_ invoice: String) throws -> Row? {
+            try store.pool.read { db in
+                try Row.fetchOne(db, sql: "SELECT s.* FROM dunning_state s JOIN invoice i ON i.id = s.invoice_id WHERE i.invoice_number = ?",
+                                 arguments: [invoice])
+            }
+        }
+    }
+
+    @Test func aNightWritesOneReminderPerDebtorAndARerunChangesNothing() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let first = try s.run(Self.night)
+        #expect(first.errors.isEmpty && first.plan.errors.isEmpty)
+        #expect(first.reminders == first.plan.reminders && first.reminders >= 3)
+        let counts = try s.store.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_message WHERE origin = 'dunning'") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT debtor_id) FROM dunning_event") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_state") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event_item WHERE advanced = 1") ?? 0)
+        }
+        #expect(counts.0 == first.reminders && counts.2 == counts.0, "one event per debtor")
+        #expect(counts.1 == first.emails)
+        #expect(counts.3 == counts.4, "every item that moved has its ladder state")
+
+        // K001 is a consumer with an e-mail and an address: e-mail and letter, the letter attached.
+        let k001 = try s.events("K001")
+        #expect(k001.count == 1)
+        let path: String = try #require(k001.first?["document_path"])
+        #expect(FileManager.default.fileExists(atPath: path))
+        #expect((k001.first?["channels"] as String?) == "email+letter")
+        let json: String = try #require(k001.first?["computation"])
+        let computation = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        #expect(computation["step"] as? String == "reminder-1" && (computation["items"] as? [Any])?.count == 2)
+        #expect(computation["announced_damages"] as? String == "85.00", "€30 + 10 % of 350 on €500, plus €20 on €60")
+
+        let before = try s.dump()
+        let again = try s.run(Self.night)
+        #expect(again.reminders == 0 && again.emails == 0)
+        #expect(try s.dump() == before, "a rerun for the same day writes nothing")
+    }
+
+    @Test func aPaymentBeforeTheFlushCancelsTheQueuedReminderAndTheNextRunUsesTheNewFigures() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        try s.run(Self.night)
+        #expect(try s.state("BK-1") != nil && s.state("BK-2") != nil)
+        // The bank statement pays BK-1 and BK-7 (K001) in full, BK-2 (K002) in part, and every other reminded invoice.
+        _ = try BankIngestor.run(store: s.store, files: [Self.fixtures + "/bank/statement-042.cod"], format: .coda,
+                                 options: IngestOptions(kind: .payments, asOf: Self.night)) { _ in }
+        for debtor in ["K001", "K002"] {
+            let e = try s.events(debtor)
+            #expect(e.count == 1 && (e[0]["status"] as String) == "cancelled" && (e[0]["mail_state"] as String) == "cancelled", "\(debtor)")
+            #expect((e[0]["cancel_reason"] as String?)?.contains("payment") == true)
+        }
+        // Their invoices are back where they were: never reminded.
+        #expect(try s.state("BK-1") == nil && s.state("BK-7") == nil && s.state("BK-2") == nil)
+        // K004 paid BK-4 naming it in the free text: its reminder is stopped too.
+        #expect(try (s.events("K004").first?["mail_state"] as String?) == "cancelled")
+
+        let rerun = try s.run(Self.night)
+        #expect(rerun.reminders == 1, "only K002, for what is left")
+        #expect(try s.events("K001").count == 1)
+        let k002 = try s.events("K002")
+        #expect(k002.count == 2 && (k002[1]["status"] as String) == "queued" && (k002[1]["balance_minor"] as Int64) == 20_000)
+        #expect((k002[1]["text_body"] as String).contains("200,00"))
+    }
+
+    @Test func staleDataHoldsTheRunAndWritesNothing() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        let before = try s.dump()
+        let held = try s.run(Self.night, hold: "the last ingest was 30 h ago")
+        #expect(held.held == "the last ingest was 30 h ago" && held.reminders == 0 && held.plan.reminders >= 3)
+        #expect(try s.dump() == before)
+    }
+
+    @Test func laterNightsMoveOneStepAtATimeAndClaimWhatTheLawAllows() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        try s.run(Self.night)
+        // Forty nights later, after an outage: one step up, not two.
+        let later = Day(iso: "2026-12-31")!
+        try s.run(later)
+        let k004 = try s.events("K004")
+        #expect(k004.map { $0["step"] as String } == ["reminder-1", "reminder-2"])
+        // B2B reminder-2 claims interest from the day after the due date and the flat €40.
+        let interest = try ClaimCalculator.compute(kind: .b2b, principal: .eur(cents: 8_000), due: Day(iso: "2026-10-31")!, asOf: later,
+                                                   rules: s.planner.rules)
+        #expect((k004[1]["fees_minor"] as Int64) == 4_000 && (k004[1]["interest_minor"] as Int64) == interest.interest.minorUnits)
+        #expect((k004[1]["total_minor"] as Int64) == 8_000 + 4_000 + interest.interest.minorUnits)
+
+        // The consumer K001: the first reminder was free and posted on a Saturday; costs only from day 15 of
+        // the period that starts on the third working day after posting.
+        let k001 = try s.events("K001")
+        #expect(k001.map { $0["step"] as String } == ["reminder-1", "reminder-2"])
+        #expect((k001[0]["fees_minor"] as Int64) == 0 && (k001[0]["interest_minor"] as Int64) == 0)
+        let from = ConsumerRules.claimableFrom(firstReminder: Self.night, channel: .post)
+        #expect(from == Day(iso: "2026-12-09")!)
+        let json: String = k001[1]["computation"]
+        #expect(json.contains("\"claimable_from\":\"2026-12-09\""))
+        #expect((k001[1]["fees_minor"] as Int64) == 6_500 + 2_000, "capped damages: €65.00 on €500, €20.00 on €60")
+        #expect(try s.state("BK-1")?["first_channel"] as String? == "post")
+    }
+
+    @Test func theConsumersFirstReminderCarriesTheMandatoryContent() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        try s.run(Self.night)
+        let text: String = try #require(try s.events("K001").first?["text_body"])
+        // K001 reads English: balance, the damages that will be claimed, the creditor and its number, what the
+        // debt is for and its due date, and the payment period.
+        for part in ["This first reminder is free of charge", "Balance: €560.00", "flat damages of €85.00",
+                     "Creditor: Facturatie NV, enterprise number 0428.759.497", "Invoice BK-1 of 01/10/2026 for Consultancy, due on 31/10/2026",
+                     "You have 14 days to pay, until 8 December 2026 inclusive", "+++900/0000/00116+++"] {
+            #expect(text.contains(part), "the first reminder lacks: \(part)")
+        }
+    }
+}
