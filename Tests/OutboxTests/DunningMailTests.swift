@@ -45,6 +45,13 @@ struct DunningMailTests {
         let again = try relance("dunning", "run", "--as-of", "2026-11-21")
         #expect(again.status == 0 && again.stderr.contains(": 0 reminders (0 e-mails queued, 0 letters)"))
 
+        // The next night's plan says what changed since this one.
+        let next = try relance("dunning", "plan", "--as-of", "2026-11-28", "--all", "--format", "csv")
+        #expect(next.stdout.hasPrefix("debtor_id,name,") && next.stdout.split(separator: "\n").first?.hasSuffix(",since_last_run") == true)
+        #expect(next.stdout.contains("2026-11-21: reminder-1, total "))
+        let table = try relance("dunning", "plan", "--as-of", "2026-11-28")
+        #expect(table.stderr.contains("since the last run (2026-11-21): \(events) debtors were reminded; 0 of them have nothing open any more"))
+
         let flush = try relance("outbox", "flush")
         #expect(flush.status == 0 && flush.stdout.contains("sent \(queued),"), "\(flush.stdout)\(flush.stderr)")
         let received = try server.waitFor(queued, timeout: 30)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dunning
 import Foundation
+import GRDB
 import Letters
 import Ledger
 import Store
@@ -27,15 +28,19 @@ struct DunningCommand: ParsableCommand {
                 let day = asOf ?? config.today(now: Date())
                 let planner = try DunningSetup.planner(ws)
                 var rows: [[String]] = []
-                let (summary, last) = try store.pool.read { db in
+                var seen = Set<Int64>()
+                let (summary, last, previous) = try store.pool.read { db in
+                    let previous = try PreviousRun.load(db, before: day)
                     let s = try LedgerPlan.run(db, asOf: day, planner: planner) { p in
-                        if all || p.action != .nothing { rows.append(p.row(planner)) }
+                        seen.insert(p.debtor.id)
+                        if all || p.action != .nothing { rows.append(p.row(planner) + [previous.change(p)]) }
                     }
-                    return (s, try LedgerPlan.lastIngest(db))
+                    return (s, try LedgerPlan.lastIngest(db), previous)
                 }
-                Terminal.out(ListFormat.render(rows, columns: DebtorPlan.columns, as: format))
+                Terminal.out(ListFormat.render(rows, columns: DebtorPlan.columns + ["since_last_run"], as: format))
                 if format == .table {
                     Terminal.error(summary.text(asOf: day))
+                    if let p = previous.summary(seen: seen) { Terminal.error(p) }
                     Terminal.error(DunningSetup.freshness(lastIngest: last, maxHours: maxDataAge, now: Date()))
                 }
                 for e in summary.errors { Terminal.error("error: [claim] debtor \(e.debtor): \(e.message)") }
@@ -221,6 +226,45 @@ extension DebtorPlan {
         return [debtor.key, debtor.name, debtor.kind.rawValue, action, step, channels, String(items.count),
                 String(items.filter(\.advances).count), balance.decimalString, interest.decimalString, fees.decimalString,
                 total.decimalString, balance.currency.code, reasons.joined(separator: "; ")]
+    }
+}
+
+/// The last night before this one on which reminders were written, to say what changed since.
+struct PreviousRun {
+    var day: String?
+    /// Debtor row id → (step, total) of that night's reminder.
+    var reminders: [Int64: (step: String, total: Money)] = [:]
+
+    static func load(_ db: Database, before day: Day) throws -> PreviousRun {
+        var p = PreviousRun()
+        p.day = try String.fetchOne(db, sql: "SELECT MAX(as_of) FROM dunning_event WHERE as_of < ? AND status != 'cancelled'",
+                                    arguments: [day.description])
+        guard let d = p.day else { return p }
+        for r in try Row.fetchAll(db, sql: """
+            SELECT debtor_id, step, total_minor, currency FROM dunning_event WHERE as_of = ? AND status != 'cancelled'
+            """, arguments: [d]) {
+            p.reminders[r[0]] = (r[1], Money(minorUnits: r[2], currency: Currency(code: r[3] as String) ?? .eur))
+        }
+        return p
+    }
+
+    /// One plan row's change since that night, in words.
+    func change(_ plan: DebtorPlan) -> String {
+        guard let day else { return "" }
+        let acting: Bool
+        switch plan.action {
+        case .remind, .worklist: acting = true
+        default: acting = false
+        }
+        guard let was = reminders[plan.debtor.id] else { return acting ? "new since \(day)" : "" }
+        return "\(day): \(was.step), total \(was.total.decimalString)"
+    }
+
+    /// The summary line: how many of that night's debtors have nothing open any more.
+    func summary(seen: Set<Int64>) -> String? {
+        guard let day else { return nil }
+        let gone = reminders.keys.filter { !seen.contains($0) }.count
+        return "since the last run (\(day)): \(reminders.count) debtors were reminded; \(gone) of them have nothing open any more"
     }
 }
 
