@@ -44,8 +44,8 @@ public enum LetterRenderer {
         return results.values
     }
 
-    /// One letter to one file; the error, if any.
-    static func render(_ letter: LetterDocument, to path: String) -> Error? {
+    /// One letter to one file (written under a temporary name, then renamed); the error, if any.
+    public static func render(_ letter: LetterDocument, to path: String) -> Error? {
         do {
             try write(try pdf(letter), to: path)
             return nil

@@ -48,7 +48,7 @@ public enum DunningRun {
     }
 
     /// One debtor's reminder, composed and waiting for its letter and its transaction.
-    struct Pending {
+    struct Pending: Sendable {
         var plan: DebtorPlan
         var stepIndex: Int
         var channels: [Ladder.Channel]
@@ -76,7 +76,7 @@ public enum DunningRun {
         var batch: [Pending] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
-            try write(&batch, store: store, planner: planner, options: options, folder: folder, seenBatch: seenBatch, summary: &summary)
+            try write(&batch, store: store, planner: planner, composer: composer, options: options, folder: folder, seenBatch: seenBatch, summary: &summary)
             batch.removeAll(keepingCapacity: true)
         }
         summary.plan = try reader.read { db in
@@ -92,17 +92,9 @@ public enum DunningRun {
                 let channels = Self.channels(ladder.steps[stepIndex].channels, plan.debtor)
                 var p = Pending(plan: plan, stepIndex: stepIndex, channels: channels, composed: nil, documentPath: nil,
                                 key: Self.key(plan, asOf: asOf, step: ladder.steps[stepIndex].name))
-                if case .remind = plan.action {
-                    do {
-                        p.composed = try composer.compose(plan, ladder: ladder, stepIndex: stepIndex, asOf: asOf, channels: channels)
-                    } catch {
-                        summary.errors.append((plan.debtor.key, "\(error)"))
-                        return
-                    }
-                    if channels.contains(.letter) || ladder.steps[stepIndex].channels.contains(.letter) {
-                        p.documentPath = (folder as NSString).appendingPathComponent(
-                            "\(Self.fileName(plan.debtor.key))-\(plan.debtor.id)-\(Self.fileName(ladder.steps[stepIndex].name)).pdf")
-                    }
+                if case .remind = plan.action, channels.contains(.letter) || ladder.steps[stepIndex].channels.contains(.letter) {
+                    p.documentPath = (folder as NSString).appendingPathComponent(
+                        "\(Self.fileName(plan.debtor.key))-\(plan.debtor.id)-\(Self.fileName(ladder.steps[stepIndex].name)).pdf")
                 }
                 batch.append(p)
                 if batch.count >= options.batchSize { try flush() }
@@ -137,22 +129,37 @@ public enum DunningRun {
         String(s.unicodeScalars.map { ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))) ? Character($0) : "_" }.prefix(60))
     }
 
-    /// Renders the batch's letters on both cores, then writes the batch in one transaction.
-    static func write(_ batch: inout [Pending], store: LedgerStore, planner: Planner, options: Options, folder: String, seenBatch: Int64,
+    /// Composes the batch's reminders and renders their letters on both cores, then writes the batch in one transaction.
+    static func write(_ batch: inout [Pending], store: LedgerStore, planner: Planner, composer: ReminderComposer, options: Options, folder: String, seenBatch: Int64,
                       summary: inout Summary) throws {
-        var jobs: [(LetterDocument, String)] = []
-        var owners: [Int] = []
-        for (i, p) in batch.enumerated() {
-            if let path = p.documentPath, let c = p.composed { jobs.append((c.letter, path)); owners.append(i) }
-        }
-        if !jobs.isEmpty {
+        if batch.contains(where: { $0.documentPath != nil }) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
+        // Compose and render on every core; a debtor whose reminder cannot be made is listed and skipped.
+        let work = batch
+        let results = Slots<Result<ComposedReminder?, Error>>(count: work.count)
+        let workers = max(1, min(options.concurrency, work.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var i = worker
+            while i < work.count {
+                let p = work[i]
+                results.set(i, Result {
+                    guard case .remind = p.plan.action, let ladder = planner.ladders[p.plan.debtor.kind] else { return nil }
+                    let c = try composer.compose(p.plan, ladder: ladder, stepIndex: p.stepIndex, asOf: options.asOf, channels: p.channels)
+                    if let path = p.documentPath, let error = LetterRenderer.render(c.letter, to: path) { throw LetterFailure(error: error) }
+                    return c
+                })
+                i += workers
+            }
+        }
         var failed = Set<Int>()
-        for (j, error) in LetterRenderer.renderAll(jobs, concurrency: options.concurrency).enumerated() {
-            if let error {
-                failed.insert(owners[j])
-                summary.errors.append((batch[owners[j]].plan.debtor.key, "letter: \(error)"))
+        for (i, r) in results.values.enumerated() {
+            switch r {
+            case .success(let c): batch[i].composed = c
+            case .failure(let error):
+                failed.insert(i)
+                summary.errors.append((batch[i].plan.debtor.key, "\(error)"))
+            case nil: failed.insert(i)
             }
         }
         let now = options.now()
@@ -232,5 +239,31 @@ public enum DunningRun {
         let id = try OutboxQueue.enqueue(db, message, at: now)
         try db.cachedStatement(sql: "UPDATE dunning_event SET outbox_message_id = ? WHERE id = ?").execute(arguments: [id.rawValue, event])
         return true
+    }
+}
+
+/// A letter that could not be rendered.
+struct LetterFailure: Error, CustomStringConvertible {
+    var error: Error
+    var description: String { "letter: \(error)" }
+}
+
+/// Results filled in by several threads, one slot each.
+final class Slots<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [T?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: T) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    var values: [T?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
     }
 }
