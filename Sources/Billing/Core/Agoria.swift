@@ -62,6 +62,8 @@ public struct Indexation: Sendable, Equatable {
     public var base: IndexValue
     /// True when the index fell and the contract's floor kept the old price.
     public var floored: Bool
+    /// The price the formula gives (the new price unless a floor held).
+    public var computedPrice: Money
     /// The indexation date: the day the new price is in force (the contract's new `price_adjusted_on`).
     public var effective: Day
 }
@@ -109,7 +111,8 @@ public enum Agoria {
         let computed = newPrice(price, actual: actual.value, base: base.value)
         let floored = floor && computed.minorUnits < price.minorUnits
         return Indexation(series: series, oldPrice: price, newPrice: floored ? price : computed, factor: f, actualMonth: am,
-                          actual: actual, baseMonth: bm, base: base, floored: floored, effective: indexationDate)
+                          actual: actual, baseMonth: bm, base: base, floored: floored, computedPrice: computed,
+                          effective: indexationDate)
     }
 }
 

@@ -58,13 +58,15 @@ struct InvoiceTexts: Sendable {
     func indexed(_ i: Indexation, series: String) -> String {
         let formula = "\(money(i.oldPrice)) × (0,2 + 0,8 × \(number(i.actual.text)) / \(number(i.base.text)))"
             .replacingOccurrences(of: "0,2", with: "0\(decimalMark)2").replacingOccurrences(of: "0,8", with: "0\(decimalMark)8")
-        let floor = i.floored ? pick(" De prijs daalt niet (bodemclausule).", " Le prix ne baisse pas (clause plancher).",
-                                      " Der Preis sinkt nicht (Preisuntergrenze).", " The price does not fall (floor clause).") : ""
+        let p = money(i.newPrice)
+        let floor = i.floored ? pick(" De prijs daalt niet (bodemclausule): hij blijft \(p).", " Le prix ne baisse pas (clause plancher) : il reste \(p).",
+                                      " Der Preis sinkt nicht (Preisuntergrenze): er bleibt \(p).", " The price does not fall (floor clause): it stays \(p).") : ""
+        let c = money(i.computedPrice)
         return pick(
-            "Uw prijs is op \(long(i.effective)) geïndexeerd volgens de index \(series): \(formula) = \(money(i.newPrice)) (index \(monthName(i.actualMonth)) ten opzichte van \(monthName(i.baseMonth))).",
-            "Votre prix a été indexé le \(long(i.effective)) selon l'indice \(series) : \(formula) = \(money(i.newPrice)) (indice de \(monthName(i.actualMonth)) par rapport à \(monthName(i.baseMonth))).",
-            "Ihr Preis wurde am \(long(i.effective)) nach dem Index \(series) angepasst: \(formula) = \(money(i.newPrice)) (Index \(monthName(i.actualMonth)) gegenüber \(monthName(i.baseMonth))).",
-            "Your price was indexed on \(long(i.effective)) with the \(series) index: \(formula) = \(money(i.newPrice)) (index of \(monthName(i.actualMonth)) against \(monthName(i.baseMonth)))."
+            "Uw prijs is op \(long(i.effective)) geïndexeerd volgens de index \(series): \(formula) = \(c) (index \(monthName(i.actualMonth)) ten opzichte van \(monthName(i.baseMonth))).",
+            "Votre prix a été indexé le \(long(i.effective)) selon l'indice \(series) : \(formula) = \(c) (indice de \(monthName(i.actualMonth)) par rapport à \(monthName(i.baseMonth))).",
+            "Ihr Preis wurde am \(long(i.effective)) nach dem Index \(series) angepasst: \(formula) = \(c) (Index \(monthName(i.actualMonth)) gegenüber \(monthName(i.baseMonth))).",
+            "Your price was indexed on \(long(i.effective)) with the \(series) index: \(formula) = \(c) (index of \(monthName(i.actualMonth)) against \(monthName(i.baseMonth)))."
         ) + floor
     }
 
