@@ -101,7 +101,9 @@ public enum BillingIngest {
         }
         summary.read = csv.records.count
         var rejected: [(line: Int, reasons: String, raw: [UInt8])] = []
-        func reject(_ record: BillingCSV.Record, _ problems: [Diagnostic]) {
+        func reject(_ record: BillingCSV.Record, _ found: [Diagnostic]) {
+            // In column order, as a reader scans the line (stable for two problems in one field).
+            let problems = found.enumerated().sorted { ($0.element.column, $0.offset) < ($1.element.column, $1.offset) }.map(\.element)
             for p in problems { report(p) }
             rejected.append((record.line, problems.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "), record.raw))
         }
