@@ -36,6 +36,8 @@ demo: build
 bench: deps
 	@scripts/bench.sh "$(BENCH_SCALE)"
 
+bench-billing: deps ; @scripts/bench-billing.sh $(CONTRACTS)
+
 gen: deps
 	$(SWIFT) build -c release --product relance-gen
 	.build/release/relance-gen --out bench-data/scale-$(BENCH_SCALE) --scale $(BENCH_SCALE)

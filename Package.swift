@@ -46,11 +46,11 @@ let package = Package(
         ),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
-        stage("Billing"),
+        .target(name: "Billing", dependencies: ["Ledger", "Store", "Letters", "Workspace", "Ingest", grdb], exclude: ["README.md"]),
         stage("Reports"),
         .executableTarget(
             name: "relance",
-            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", argumentParser, grdb],
+            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", "Billing", argumentParser, grdb],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
@@ -61,6 +61,7 @@ let package = Package(
         .testTarget(name: "DunningTests", dependencies: ["Dunning", "Letters", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb], exclude: ["Servers", "Golden"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
+        .testTarget(name: "BillingTests", dependencies: ["Billing", "Letters", "Store", "Ledger", "Ingest", "Workspace", grdb], exclude: ["Golden"]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

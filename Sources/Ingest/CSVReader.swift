@@ -26,6 +26,9 @@ public struct CSVRecord {
     /// The record's bytes as they stood in the file.
     public var raw: [UInt8] = []
 
+    /// An empty record to read into (other stages reuse the reader: Billing's input files).
+    public init() {}
+
     /// Number of fields.
     public var count: Int { ranges.count }
 

@@ -16,6 +16,7 @@ public enum Schema {
         m.registerMigration("0005-dunning", migrate: dunningV1)
         m.registerMigration("0006-debtor-paperless", migrate: debtorPaperlessV1)
         m.registerMigration("0007-dunning-run", migrate: dunningRunV1)
+        m.registerMigration("0008-billing", migrate: billingV1)
         m.registerMigration("0010-nightly", migrate: nightlyV1)
         return m
     }

@@ -9,7 +9,7 @@ import Workspace
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read CSV exports of debtors, invoices or payments into the ledger.",
-        subcommands: [Debtors.self, Invoices.self, Payments.self, Coda.self, Camt.self, UBL.self])
+        subcommands: [Debtors.self, Invoices.self, Payments.self, Coda.self, Camt.self, UBL.self, Contracts.self, Usage.self, Index.self])
 
     struct Debtors: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ingest debtors (customers) by debtor_id.")

@@ -1,0 +1,216 @@
+import Foundation
+import Ledger
+
+/// A contract as the billing run sees it, with its debtor's language.
+public struct ContractSnapshot: Sendable {
+    public var id: Int64
+    public var key: String
+    public var debtorID: Int64
+    public var debtorKey: String
+    public var language: String
+    public var plan: String
+    /// The price in force.
+    public var price: Money
+    public var activation: Day
+    public var priceAdjustedOn: Day
+    public var series: String?
+    public var billingDay: Int?
+    public var terms: Int
+    public var floor: Bool
+    /// `active`, `suspended` or `terminated`, as the contracts file says.
+    public var status: String
+    public var end: Day?
+    /// Suspended by Billing for non-payment.
+    public var suspendedOn: Day?
+    public var reactivationFeeDue: Bool
+
+    /// A snapshot; every field given.
+    public init(id: Int64, key: String, debtorID: Int64, debtorKey: String, language: String, plan: String, price: Money,
+                activation: Day, priceAdjustedOn: Day, series: String?, billingDay: Int?, terms: Int, floor: Bool,
+                status: String, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool) {
+        self.id = id
+        self.key = key
+        self.debtorID = debtorID
+        self.debtorKey = debtorKey
+        self.language = language
+        self.plan = plan
+        self.price = price
+        self.activation = activation
+        self.priceAdjustedOn = priceAdjustedOn
+        self.series = series
+        self.billingDay = billingDay
+        self.terms = terms
+        self.floor = floor
+        self.status = status
+        self.end = end
+        self.suspendedOn = suspendedOn
+        self.reactivationFeeDue = reactivationFeeDue
+    }
+}
+
+/// A usage row not yet billed.
+public struct UsageItem: Sendable {
+    public var id: Int64
+    public var month: Month
+    public var item: String
+    public var quantity: Decimal
+    /// In major units of the contract's currency; may be below the cent (`0.085`).
+    public var unitPrice: Decimal
+
+    public init(id: Int64, month: Month, item: String, quantity: Decimal, unitPrice: Decimal) {
+        self.id = id
+        self.month = month
+        self.item = item
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+    }
+}
+
+/// What a billing line is for.
+public enum LineKind: String, Sendable {
+    case subscription, usage, fee
+}
+
+/// One line of an invoice about to be written.
+public struct DraftLine: Sendable {
+    public var kind: LineKind
+    public var description: String
+    public var serviceMonth: Month
+    public var quantity: Decimal
+    /// In major units; may be below the cent for usage.
+    public var unitPrice: Decimal
+    /// `quantity × unit price`, rounded once.
+    public var net: Money
+    /// Percent, as configured (`21`).
+    public var vatRate: String
+    /// `net × rate / 100`, rounded once per line.
+    public var vat: Money
+    public var indexation: Indexation?
+    public var usageID: Int64?
+}
+
+/// An invoice about to be written: everything but its number, which the write takes from the sequence.
+public struct DraftInvoice: Sendable {
+    public var contract: ContractSnapshot
+    public var period: Month
+    public var issue: Day
+    public var due: Day
+    public var lines: [DraftLine]
+    public var net: Money
+    public var vat: Money
+    public var total: Money
+    /// The subscription line's indexation, when the price was indexed.
+    public var indexation: Indexation? { lines.first { $0.indexation != nil }?.indexation }
+    public var chargesReactivationFee: Bool { lines.contains { $0.kind == .fee } }
+}
+
+/// The billing rules the planner applies, from `[billing]`.
+public struct BillingRules: Sendable {
+    public var vatRate = "21"
+    public var indexationMonth = 1
+    public var billingDay = 1
+    public var reactivationFeeMinor: Int64 = 10_000
+
+    public init() {}
+}
+
+/// The billing decision for one contract and one period, as a pure function.
+///
+/// - Subscription fees are billed monthly in advance: the invoice of period P carries month P,
+///   in full when the contract is active for any day of it (no proration); none before the
+///   activation month, none after the month of the end date.
+/// - Usage is billed in arrears: every unbilled usage row of a month before P.
+/// - In the indexation month the price is indexed first when the contract follows a series and its
+///   price was set before the indexation date (`Agoria`).
+/// - A contract suspended (by the file, or by Billing for non-payment) gets no invoice.
+/// - The first invoice after a reactivation carries the reactivation fee.
+public enum BillingPlanner {
+    /// True when the contract's subscription runs during `period` and it is not suspended.
+    public static func bills(_ c: ContractSnapshot, in period: Month) -> Bool {
+        guard c.activation <= period.lastDay else { return false }
+        if let end = c.end, end < period.firstDay { return false }
+        if c.status == "terminated" && c.end == nil { return false }
+        return c.status != "suspended" && c.suspendedOn == nil
+    }
+
+    /// The indexation date that applies to a run of `period`, when `period` is the indexation month.
+    public static func indexationDate(for period: Month, rules: BillingRules) -> Day? {
+        period.month == rules.indexationMonth ? period.firstDay : nil
+    }
+
+    /// The invoice of `period` for a contract, or nil when it gets none (or it would be zero).
+    /// - Throws: ``IndexationFailure`` naming the index months the series lacks.
+    public static func draft(
+        _ c: ContractSnapshot, period: Month, usage: [UsageItem], index: IndexTable, rules: BillingRules
+    ) throws(IndexationFailure) -> DraftInvoice? {
+        guard bills(c, in: period) else { return nil }
+        let texts = InvoiceTexts(language: c.language)
+        let rate = BillingRounding.parse(rules.vatRate) ?? 21
+        func vat(_ net: Money) -> Money { BillingRounding.round(BillingRounding.decimal(net) * rate / 100, net.currency) }
+        var price = c.price
+        var indexation: Indexation? = nil
+        if let series = c.series, let date = indexationDate(for: period, rules: rules), c.priceAdjustedOn < date {
+            let i = try Agoria.index(price: c.price, priceAdjustedOn: c.priceAdjustedOn, indexationDate: date, series: series,
+                                     floor: c.floor, table: index)
+            indexation = i
+            price = i.newPrice
+        }
+        var lines = [DraftLine(kind: .subscription, description: "\(texts.subscription) \(c.plan)", serviceMonth: period,
+                               quantity: 1, unitPrice: BillingRounding.decimal(price), net: price, vatRate: rules.vatRate, vat: vat(price),
+                               indexation: indexation, usageID: nil)]
+        for u in usage.sorted(by: { ($0.month, $0.item) < ($1.month, $1.item) }) where u.month < period {
+            let net = BillingRounding.round(u.unitPrice * u.quantity, c.price.currency)
+            lines.append(DraftLine(kind: .usage, description: u.item, serviceMonth: u.month, quantity: u.quantity,
+                                   unitPrice: u.unitPrice, net: net, vatRate: rules.vatRate, vat: vat(net), indexation: nil,
+                                   usageID: u.id))
+        }
+        if c.reactivationFeeDue {
+            let fee = Money(minorUnits: rules.reactivationFeeMinor, currency: c.price.currency)
+            lines.append(DraftLine(kind: .fee, description: texts.reactivationFee, serviceMonth: period, quantity: 1,
+                                   unitPrice: BillingRounding.decimal(fee), net: fee, vatRate: rules.vatRate, vat: vat(fee), indexation: nil, usageID: nil))
+        }
+        let net = lines.reduce(Int64(0)) { $0 + $1.net.minorUnits }
+        let tax = lines.reduce(Int64(0)) { $0 + $1.vat.minorUnits }
+        guard net + tax > 0 else { return nil }
+        let issue = max(period.day(c.billingDay ?? rules.billingDay), c.activation)
+        let currency = c.price.currency
+        return DraftInvoice(contract: c, period: period, issue: issue, due: issue.adding(days: c.terms), lines: lines,
+                            net: Money(minorUnits: net, currency: currency), vat: Money(minorUnits: tax, currency: currency),
+                            total: Money(minorUnits: net + tax, currency: currency))
+    }
+}
+
+/// Invoice numbers and their structured communications.
+public struct InvoiceNumbering: Sendable {
+    public var prefix = "F"
+    public var digits = 6
+    public var perYear = true
+
+    public init(prefix: String = "F", digits: Int = 6, perYear: Bool = true) {
+        self.prefix = prefix
+        self.digits = digits
+        self.perYear = perYear
+    }
+
+    /// The sequence a period's invoices take their numbers from (`F2027`, or `F` for one sequence).
+    public func sequence(for period: Month) -> String { perYear ? prefix + String(period.year) : prefix }
+
+    /// `F2027-000123` (per year) or `F000123`.
+    public func number(_ value: Int64, period: Month) -> String {
+        let v = String(value)
+        let padded = String(repeating: "0", count: max(0, digits - v.count)) + v
+        return perYear ? "\(prefix)\(period.year)-\(padded)" : prefix + padded
+    }
+
+    /// The structured communication derived from the invoice number: the year's last two digits
+    /// and the sequence value on eight digits (or the value on ten digits without yearly sequences),
+    /// then the mod-97 check digits. Unique per invoice while a year stays under 10^8 invoices.
+    public func reference(_ value: Int64, period: Month) -> StructuredReference {
+        let v = String(value % 100_000_000)
+        let yy = String(period.year % 100)
+        let base = perYear
+            ? String(repeating: "0", count: 2 - yy.count) + yy + String(repeating: "0", count: 8 - v.count) + v
+            : String(repeating: "0", count: max(0, 10 - String(value).count)) + String(value % 10_000_000_000)
+        return StructuredReference(base: base)!
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import Ledger
+import Letters
+import Store
+import Workspace
+
+/// How to run a period.
+public struct BillingRunOptions: Sendable {
+    public var period: Month
+    /// Compute and report; write nothing (no invoice, no number taken, no PDF, no e-mail).
+    public var dryRun = false
+    public var runID: Int64?
+    /// Invoices per transaction: each batch's invoices, numbers, lines, contract updates, PDFs and
+    /// e-mails are committed together or not at all.
+    public var batchSize = 500
+    /// Threads rendering PDFs.
+    public var concurrency = 2
+    /// Test hook: stop (throw) before the invoice after this many written in this run, as a crash
+    /// would; the batch in progress is rolled back.
+    public var interruptAfter: Int?
+
+    public init(period: Month) { self.period = period }
+}
+
+/// One line the run created (or, in a dry run, would create).
+public struct BillingRunLine: Sendable, Equatable {
+    public var contractKey: String
+    public var invoiceNumber: String
+    public var kind: LineKind
+    /// The line's amount excluding VAT.
+    public var amount: Money
+    public var indexation: Indexation?
+
+    /// The line as a JSON object, keys in the documented order (decimals as strings, never floats).
+    public var json: String {
+        var fields: [(String, String)] = [
+            ("contract_id", contractKey), ("invoice_number", invoiceNumber), ("kind", kind.rawValue), ("amount", amount.decimalString),
+        ]
+        if let i = indexation {
+            fields += [
+                ("old_price", i.oldPrice.decimalString), ("new_price", i.newPrice.decimalString),
+                ("factor", BillingRounding.plain(i.factor)), ("actual_index_month", i.actualMonth.description),
+                ("actual_index", i.actual.text), ("base_index_month", i.baseMonth.description), ("base_index", i.base.text),
+            ]
+        }
+        return "{" + fields.map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}"
+    }
+}
+
+/// What a run did.
+public struct BillingRunResult: Sendable {
+    public var period: Month
+    public var dryRun: Bool
+    public var lines: [BillingRunLine] = []
+    /// Invoices created (or that would be).
+    public var invoices = 0
+    /// Contracts that already had their invoice of the period (a rerun).
+    public var alreadyInvoiced = 0
+    /// Indexed prices among the invoices.
+    public var indexed = 0
+    /// Invoices whose debtor has no usable e-mail address (PDF only).
+    public var withoutEmail = 0
+    /// Totals including VAT, per currency.
+    public var total = MoneyBag()
+    public var warnings: [String] = []
+
+    /// The lines as a JSON array, one object per line.
+    public var json: String {
+        lines.isEmpty ? "[]" : "[\n" + lines.map { "  " + $0.json }.joined(separator: ",\n") + "\n]"
+    }
+
+    /// One paragraph for people.
+    public var text: String {
+        let verb = dryRun ? "would create" : "created"
+        var s = "billing \(period): \(verb) \(invoices) invoice(s), \(lines.count) line(s), \(indexed) indexed price(s); "
+            + "\(alreadyInvoiced) already invoiced"
+        let totals = total.amounts.map { "\($0.currency.code) \($0.decimalString)" }.joined(separator: ", ")
+        if !totals.isEmpty { s += "; total incl. VAT \(totals)" }
+        if withoutEmail > 0 { s += "\n  \(withoutEmail) invoice(s) without an e-mail address: PDF only" }
+        if dryRun { s += "\n  dry run: nothing written" }
+        return s
+    }
+}
+
+/// `relance billing run --period YYYY-MM`: the monthly invoices of every contract, with Agoria
+/// indexation in the indexation month.
+///
+/// Two phases. First every invoice of the period is planned from a read snapshot
+/// (`BillingPlanner`); a missing index month stops the run there, naming every series and month,
+/// before anything is written. Then the invoices are written in batches, one transaction each:
+/// number from the gapless sequence, `invoice` row (`source = 'billing'`), billing lines, contract
+/// update (indexed price, reactivation fee charged), PDF (rendered on `concurrency` threads before
+/// the commit) and queued e-mail. A contract with an invoice for the period is skipped, so a rerun
+/// writes nothing and a run resumed after a crash continues where the last commit left it.
+public enum BillingRun {
+    public static func run(
+        store: LedgerStore, workspace: Workspace, config: WorkspaceConfig, options: BillingRunOptions, now: () -> Date = Date.init
+    ) throws -> BillingRunResult {
+        let period = options.period
+        let rules = config.billing.rules
+        let numbering = config.billing.numbering
+        guard !config.company.name.isEmpty else { throw BillingError.company("name is empty; invoices need the seller's name") }
+        let snapshot = try store.pool.read { db in try Snapshot(db, period: period) }
+        var result = BillingRunResult(period: period, dryRun: options.dryRun)
+        result.alreadyInvoiced = snapshot.alreadyInvoiced
+        if snapshot.endedUsage > 0 {
+            result.warnings.append("\(snapshot.endedUsage) usage row(s) of ended contracts are not billed (no invoice after termination)")
+        }
+
+        var drafts: [(DraftInvoice, Addressee)] = []
+        var missing: Set<MissingIndex> = []
+        for (c, a) in snapshot.contracts {
+            do {
+                if let d = try BillingPlanner.draft(c, period: period, usage: snapshot.usage[c.id] ?? [], index: snapshot.index, rules: rules) {
+                    drafts.append((d, a))
+                }
+            } catch {
+                missing.formUnion(error.missing)
+            }
+        }
+        if !missing.isEmpty {
+            throw BillingError.missingIndex(missing.sorted { ($0.series, $0.month) < ($1.series, $1.month) })
+        }
+
+        if options.dryRun {
+            var next = try store.pool.read { db in try BillingSequence.last(db, name: numbering.sequence(for: period)) }
+            for (d, _) in drafts {
+                next += 1
+                result.record(d, number: numbering.number(next, period: period))
+            }
+            return result
+        }
+
+        let composer = DocumentComposer(company: config.company)
+        let folder = workspace.path(config.billing.invoiceDir + "/" + period.description)
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw BillingError.cannotWrite(folder)
+        }
+        var written = 0
+        var start = 0
+        while start < drafts.count {
+            let batch = drafts[start..<min(drafts.count, start + max(1, options.batchSize))]
+            start += batch.count
+            let committed: [(DraftInvoice, String, Bool)] = try store.pool.write { db in
+                var done: [(DraftInvoice, String, Bool)] = []
+                var jobs: [(LetterDocument, String)] = []
+                for (d, a) in batch {
+                    if let limit = options.interruptAfter, written + done.count >= limit {
+                        throw BillingError.interrupted(after: written + done.count)
+                    }
+                    let w = InvoiceWriter(db: db, period: period, numbering: numbering, folder: config.billing.invoiceDir,
+                                          runID: options.runID, now: now())
+                    guard let (number, reference, relative) = try w.write(d) else { continue }
+                    let path = workspace.path(relative)
+                    jobs.append((composer.invoice(d, number: number, reference: reference, to: a), path))
+                    let mailed = try w.enqueue(d, number: number, reference: reference, to: a, pdf: path, company: config.company)
+                    done.append((d, number, mailed))
+                }
+                let errors = LetterRenderer.renderAll(jobs, concurrency: options.concurrency)
+                if let i = errors.firstIndex(where: { $0 != nil }) {
+                    throw BillingError.render(done[i].1, "\(errors[i]!)")
+                }
+                return done
+            }
+            written += committed.count
+            for (d, number, mailed) in committed {
+                result.record(d, number: number)
+                if !mailed { result.withoutEmail += 1 }
+            }
+        }
+        return result
+    }
+}
+
+extension BillingRunResult {
+    mutating func record(_ d: DraftInvoice, number: String) {
+        invoices += 1
+        if d.indexation != nil { indexed += 1 }
+        total.add(d.total)
+        for l in d.lines {
+            lines.append(BillingRunLine(contractKey: d.contract.key, invoiceNumber: number, kind: l.kind, amount: l.net,
+                                        indexation: l.indexation))
+        }
+    }
+}
+
+extension BillingConfig {
+    /// The planner's rules.
+    public var rules: BillingRules {
+        var r = BillingRules()
+        r.vatRate = vatRate
+        r.indexationMonth = indexationMonth
+        r.billingDay = billingDay
+        r.reactivationFeeMinor = reactivationFeeMinor
+        return r
+    }
+
+    /// The invoice numbering.
+    public var numbering: InvoiceNumbering { InvoiceNumbering(prefix: numberPrefix, digits: numberDigits, perYear: numberPerYear) }
+}

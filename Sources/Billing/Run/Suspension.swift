@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+import Workspace
+
+/// Where a contract stands in the suspension flow.
+public struct SuspensionState: Sendable, Equatable {
+    public var overdueSince: Day?
+    public var noticeOn: Day?
+    public var suspendedOn: Day?
+
+    public init(overdueSince: Day? = nil, noticeOn: Day? = nil, suspendedOn: Day? = nil) {
+        self.overdueSince = overdueSince
+        self.noticeOn = noticeOn
+        self.suspendedOn = suspendedOn
+    }
+}
+
+/// What the suspension check does to a contract on a day.
+public enum SuspensionAction: String, Sendable, Equatable {
+    /// Nothing changes.
+    case none
+    /// An invoice is unpaid past its due date and the grace: flagged, and the formal notice queued.
+    case notice
+    /// Still unpaid more than `noticeDays` after the notice: suspended (no invoice while suspended).
+    case suspend
+    /// Paid before the suspension: the flag and notice are cleared.
+    case cure
+    /// A suspended contract whose overdue invoices are paid: active again, the next invoice carries
+    /// the reactivation fee.
+    case reactivate
+}
+
+/// The suspension flow of the subscription terms (`belgian-rules.md` §6.1) as a pure function.
+public enum SuspensionPolicy {
+    /// The action on `asOf` for a contract in `state` whose oldest unpaid (undisputed) billing
+    /// invoice falls due on `oldestDue` (nil: nothing unpaid).
+    ///
+    /// Overdue means `asOf` is after `oldestDue + graceDays`; suspended means `asOf` is after
+    /// `noticeOn + noticeDays` with an invoice still overdue.
+    public static func decide(_ state: SuspensionState, oldestDue: Day?, asOf: Day, graceDays: Int, noticeDays: Int) -> SuspensionAction {
+        let overdue = oldestDue.map { asOf > $0.adding(days: graceDays) } ?? false
+        if state.suspendedOn != nil { return overdue ? .none : .reactivate }
+        guard overdue else { return state.overdueSince != nil ? .cure : .none }
+        guard let notice = state.noticeOn else { return .notice }
+        return asOf > notice.adding(days: noticeDays) ? .suspend : .none
+    }
+}
+
+/// One contract's change in a suspension check.
+public struct SuspensionChange: Sendable, Equatable {
+    public var contractKey: String
+    public var action: SuspensionAction
+    /// The oldest unpaid invoice, when there is one.
+    public var invoiceNumber: String?
+
+    /// `C-1001\tnotice\tF2027-000001`.
+    public var row: String { [contractKey, action.rawValue, invoiceNumber ?? ""].joined(separator: "\t") }
+}
+
+/// `relance billing suspensions --as-of DAY`: flags, notices, suspends and reactivates contracts
+/// after their billing invoices' payment status. Each contract's change and its message are
+/// written in one transaction; running it twice on a day changes nothing the second time.
+public enum SuspensionCheck {
+    public static func run(store: LedgerStore, config: WorkspaceConfig, asOf: Day, dryRun: Bool = false,
+                           now: () -> Date = Date.init) throws -> [SuspensionChange] {
+        let b = config.billing
+        struct Candidate {
+            var id: Int64, key: String, state: SuspensionState, oldestDue: Day?, invoice: String?, openTotal: Int64, currency: String
+            var addressee: Addressee
+        }
+        let candidates: [Candidate] = try store.pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT c.id, c.contract_key, c.overdue_since, c.notice_on, c.suspended_on,
+                  (SELECT i.due_date FROM billing_invoice bi JOIN invoice i ON i.id = bi.invoice_id
+                   WHERE bi.contract_id = c.id AND i.status = 'open' AND i.open_minor > 0 AND i.disputed = 0
+                   ORDER BY i.due_date, i.invoice_number LIMIT 1) AS oldest_due,
+                  (SELECT i.invoice_number FROM billing_invoice bi JOIN invoice i ON i.id = bi.invoice_id
+                   WHERE bi.contract_id = c.id AND i.status = 'open' AND i.open_minor > 0 AND i.disputed = 0
+                   ORDER BY i.due_date, i.invoice_number LIMIT 1) AS oldest_number,
+                  (SELECT COALESCE(SUM(i.open_minor), 0) FROM billing_invoice bi JOIN invoice i ON i.id = bi.invoice_id
+                   WHERE bi.contract_id = c.id AND i.status = 'open' AND i.disputed = 0) AS open_total,
+                  c.currency, d.debtor_key, d.name, d.street, d.postal_code, d.city, d.country, d.email, d.language
+                FROM contract c JOIN debtor d ON d.id = c.debtor_id
+                WHERE c.status = 'active' OR c.suspended_on IS NOT NULL
+                ORDER BY c.contract_key
+                """)
+            return rows.map { r in
+                Candidate(id: r[0], key: r[1],
+                          state: SuspensionState(overdueSince: (r[2] as String?).flatMap { Day(iso: $0) },
+                                                 noticeOn: (r[3] as String?).flatMap { Day(iso: $0) },
+                                                 suspendedOn: (r[4] as String?).flatMap { Day(iso: $0) }),
+                          oldestDue: (r[5] as String?).flatMap { Day(iso: $0) }, invoice: r[6], openTotal: r[7], currency: r[8],
+                          addressee: Addressee(key: r[9], name: r[10], street: r[11], postalCode: r[12], city: r[13], country: r[14],
+                                               email: r[15], language: r[16]))
+            }
+        }
+        var changes: [SuspensionChange] = []
+        for c in candidates {
+            let action = SuspensionPolicy.decide(c.state, oldestDue: c.oldestDue, asOf: asOf, graceDays: b.suspensionGraceDays,
+                                                 noticeDays: b.suspensionNoticeDays)
+            guard action != .none else { continue }
+            changes.append(SuspensionChange(contractKey: c.key, action: action, invoiceNumber: c.invoice))
+            if dryRun { continue }
+            let day = asOf.description
+            try store.pool.write { db in
+                switch action {
+                case .none: return
+                case .notice:
+                    try db.execute(sql: "UPDATE contract SET overdue_since = ?, notice_on = ? WHERE id = ?", arguments: [day, day, c.id])
+                case .suspend:
+                    try db.execute(sql: "UPDATE contract SET suspended_on = ? WHERE id = ?", arguments: [day, c.id])
+                case .cure:
+                    try db.execute(sql: "UPDATE contract SET overdue_since = NULL, notice_on = NULL WHERE id = ?", arguments: [c.id])
+                case .reactivate:
+                    try db.execute(sql: """
+                        UPDATE contract SET suspended_on = NULL, notice_on = NULL, overdue_since = NULL, reactivated_on = ?,
+                          reactivation_fee_due = 1 WHERE id = ?
+                        """, arguments: [day, c.id])
+                }
+                guard action == .notice || action == .suspend, let e = c.addressee.email, MailConfig.isUsableAddress(e),
+                    let address = EmailAddress(e)
+                else { return }
+                let t = InvoiceTexts(language: c.addressee.language)
+                let open = Money(minorUnits: c.openTotal, currency: Currency(code: c.currency) ?? .eur)
+                let fee = Money(minorUnits: b.reactivationFeeMinor, currency: open.currency)
+                let (subject, body) = action == .notice
+                    ? t.noticeMail(contract: c.key, invoice: c.invoice ?? "", open: open, days: b.suspensionNoticeDays, fee: fee,
+                                   company: config.company.name)
+                    : t.suspendedMail(contract: c.key, open: open, fee: fee, company: config.company.name)
+                var m = NewOutboxMessage(idempotencyKey: "billing:\(action.rawValue):\(c.key):\(day)", origin: "billing",
+                                         to: [OutboxMailbox(address, name: c.addressee.name)], subject: subject, textBody: body)
+                m.references = [.contract(c.key), .debtor(DebtorID(rawValue: c.addressee.key))]
+                if let i = c.invoice { m.references.append(.invoice(InvoiceNumber(rawValue: i))) }
+                try OutboxQueue.enqueue(db, m, at: now())
+            }
+        }
+        return changes
+    }
+}
