@@ -1,4 +1,5 @@
 import ArgumentParser
+import Billing
 import Dunning
 import Forecast
 import Foundation
@@ -103,7 +104,7 @@ struct NightlyJob {
         do {
             switch name {
             case "ingest": (outcome, counts) = try ingest()
-            case "billing": (outcome, counts) = ("skipped", [("reason", "no billing configured")])
+            case "billing": (outcome, counts) = try billing()
             case "forecast": (outcome, counts) = try forecast()
             case "dunning": (outcome, counts) = try dunning()
             case "outbox": (outcome, counts) = try outbox()
@@ -215,6 +216,28 @@ struct NightlyJob {
             target = (dir as NSString).appendingPathComponent("\(n)-\(name)")
         }
         try fm.moveItem(atPath: (ws.inbox as NSString).appendingPathComponent(name), toPath: target)
+    }
+
+    /// On the configured billing day, the month's invoices; every night, the suspension check.
+    func billing() throws -> (String, [(String, String)]) {
+        let contracts = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contract") ?? 0 }
+        guard contracts > 0 else { return ("skipped", [("reason", "no contracts")]) }
+        var counts: [(String, String)] = []
+        if day.day == config.billing.billingDay {
+            var options = BillingRunOptions(period: Month(day))
+            options.runID = runID
+            let result: BillingRunResult
+            do { result = try BillingRun.run(store: store, workspace: ws, config: config, options: options) } catch let e as BillingError {
+                throw CLIError(.dataError, e.description)
+            }
+            for w in result.warnings { Terminal.error("warning: \(w)") }
+            counts += [("period", "\(Month(day))"), ("invoices", "\(result.invoices)"), ("already_invoiced", "\(result.alreadyInvoiced)")]
+        } else {
+            counts.append(("period", "not the billing day (\(config.billing.billingDay))"))
+        }
+        let changes = try SuspensionCheck.run(store: store, config: config, asOf: day)
+        counts.append(("suspension_changes", "\(changes.count)"))
+        return ("ok", counts)
     }
 
     func forecast() throws -> (String, [(String, String)]) {
