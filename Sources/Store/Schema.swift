@@ -15,6 +15,7 @@ public enum Schema {
         m.registerMigration("0004-bank", migrate: bankV1)
         m.registerMigration("0005-dunning", migrate: dunningV1)
         m.registerMigration("0006-debtor-paperless", migrate: debtorPaperlessV1)
+        m.registerMigration("0009-data-rights", migrate: dataRightsV1)
         return m
     }
 

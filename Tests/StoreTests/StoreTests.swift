@@ -17,7 +17,7 @@ import Testing
         #expect(mode == "wal" && fk == 1)
         let perms = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
         #expect(perms?.intValue == 0o600)
-        #expect(try store.appliedMigrations() == ["0001-ledger", "0002-outbox", "0003-forecast", "0004-bank", "0005-dunning", "0006-debtor-paperless"])
+        #expect(try store.appliedMigrations() == ["0001-ledger", "0002-outbox", "0003-forecast", "0004-bank", "0005-dunning", "0006-debtor-paperless", "0009-data-rights"])
         #expect(try store.migrate().isEmpty)
     }
 
