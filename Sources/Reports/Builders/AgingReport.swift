@@ -66,10 +66,10 @@ enum AgingReport {
                 Figure(key: "overdue", label: "Overdue" + suffix, value: .money(overdue, currency),
                        tone: overdue > 0 ? .warn : .good),
                 Figure(key: "overdue_share_percent", label: "Overdue share" + suffix,
-                       value: overdueShare.map { .decimal($0) } ?? .empty),
+                       value: overdueShare.map { .percent($0) } ?? .empty),
                 Figure(key: "over_90_days", label: "Over 90 days" + suffix, value: .money(sums[4], currency),
                        tone: sums[4] > 0 ? .bad : .good),
-                Figure(key: "dso_days", label: "DSO, \(dsoDays)-day" + suffix, value: dso.map { .decimal($0) } ?? .empty),
+                Figure(key: "dso_days", label: "DSO, days" + suffix, value: dso.map { .decimal($0) } ?? .empty),
                 Figure(key: "debtors_with_balance", label: "Debtors with a balance" + suffix, value: .int(debtorCount[code] ?? 0)),
             ]))
             doc.blocks.append(.chart(.bars(title: "Open balance by age" + suffix, labels: buckets, values: sums,
@@ -77,7 +77,7 @@ enum AgingReport {
             for (k, name) in buckets.enumerated() {
                 let share = Format.ratio(sums[k] * 100, open, places: 1)
                 bucketRows.append([.text(code), .text(name), .int(counts[k]), .money(sums[k], currency),
-                                   share.map { .decimal($0) } ?? .empty])
+                                   share.map { .percent($0) } ?? .empty])
             }
         }
         if totals.isEmpty { doc.blocks.append(.note("The ledger holds no invoices yet.")) }
@@ -85,10 +85,10 @@ enum AgingReport {
             id: "buckets", title: "Balance by age",
             columns: [Column("currency", "Currency"), Column("bucket", "Days past due"),
                       Column("invoices", "Items", numeric: true), Column("amount", "Amount", numeric: true),
-                      Column("share_percent", "Share %", numeric: true)],
+                      Column("share_percent", "Share", numeric: true)],
             rows: bucketRows,
             caption: "DSO = open balance ÷ invoiced (net of credit notes) in the last \(dsoDays) days × \(dsoDays).")))
-        let columns = [Column("debtor", "Debtor"), Column("name", "Name"), Column("currency", "Cur."),
+        let columns = [Column("debtor", "Debtor"), Column("name", "Name", layout: .name), Column("currency", "Cur."),
                        Column("open", "Open", numeric: true)]
             + zip(bucketKeys, buckets).map { Column($0, $1, numeric: true) }
             + [Column("oldest_days_late", "Oldest, days late", numeric: true), Column("items", "Items", numeric: true)]

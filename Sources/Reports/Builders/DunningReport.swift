@@ -77,7 +77,7 @@ enum DunningReport {
         doc.blocks.append(.heading("Last night's reminders"))
         doc.blocks.append(.table(Table(
             id: "reminders", title: "Reminders decided on \(day) (\(count)), largest first",
-            columns: [Column("debtor", "Debtor"), Column("name", "Name"), Column("ladder", "Ladder"), Column("step", "Step"),
+            columns: [Column("debtor", "Debtor"), Column("name", "Name", layout: .name), Column("ladder", "Ladder"), Column("step", "Step"),
                       Column("channels", "Channels"), Column("status", "Status"), Column("currency", "Cur."),
                       Column("invoices", "Invoices", numeric: true), Column("claimed", "Claimed", numeric: true)],
             stream: { emit in

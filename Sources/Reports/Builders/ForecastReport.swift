@@ -40,9 +40,7 @@ enum ForecastReport {
                     Figure(key: "paid_invoices_learnt", label: "Paid invoices learnt from", value: .int(run[4])),
                     Figure(key: "forecast_made_on", label: "Forecast made on", value: .day(runDay)),
                 ]))
-                let labels = rows.map { r -> String in
-                    Day(iso: r[2] as String).map { "W\(r[1] as Int) " + Format.shortDay($0) } ?? "W\(r[1] as Int)"
-                }
+                let labels = rows.map { r -> String in Day(iso: r[2] as String).map(Format.shortDay) ?? "W\(r[1] as Int)" }
                 doc.blocks.append(.chart(.band(
                     title: "Expected cash-in per week" + suffix, labels: labels,
                     low: rows.map { $0[4] }, mid: expected, high: rows.map { $0[6] }, currency: currency)))

@@ -72,11 +72,12 @@ enum WorklistReport {
                     .int(oldest), .int(r["items"]), .text(r["grade"] as String?), (r["score"] as Int?).map { .int($0) } ?? .empty,
                     .text(reasons(r, daysLate: oldest))]
         }
-        let columns = [Column("rank", "#", numeric: true), Column("debtor", "Debtor"), Column("name", "Name"),
-                       Column("phone", "Phone"), Column("currency", "Cur."), Column("at_risk", "At risk", numeric: true),
+        let columns = [Column("rank", "#", numeric: true), Column("debtor", "Debtor"), Column("name", "Name", layout: .name),
+                       Column("phone", "Phone", layout: .nowrap), Column("currency", "Cur."), Column("at_risk", "At risk", numeric: true),
                        Column("overdue", "Overdue", numeric: true), Column("oldest_days_late", "Days late", numeric: true),
-                       Column("invoices", "Inv.", numeric: true), Column("grade", "Grade"), Column("score", "Score", numeric: true),
-                       Column("reasons", "Why")]
+                       Column("invoices", "Invoices", numeric: true, layout: .dataOnly), Column("grade", "Grade"),
+                       Column("score", "Score", numeric: true, layout: .dataOnly),
+                       Column("reasons", "Why", layout: .wide)]
         doc.blocks.append(.table(Table(
             id: "worklist", title: "Call first", columns: columns,
             stream: { emit in
@@ -97,14 +98,13 @@ enum WorklistReport {
         }
         if let p = r["broken_promise"] as String?, r["open_promise"] as String? == nil { out.append("promised to pay by \(p), not kept") }
         if let p = r["open_promise"] as String? { out.append("promised to pay by \(p)") }
-        if daysLate > 90 { out.append("\(daysLate) days late") }
+        let scoreReasons = (r["reasons"] as String?).flatMap { $0.data(using: .utf8) }
+            .flatMap { try? JSONDecoder().decode([String].self, from: $0) } ?? []
+        if daysLate > 90 && scoreReasons.isEmpty { out.append("\(daysLate) days late") }
         let disputed: Int = r["disputed"] ?? 0
         if disputed > 0 { out.append("\(disputed) disputed invoice\(disputed == 1 ? "" : "s")") }
         if (r["on_hold"] as Bool?) == true { out.append("debtor on hold") }
-        if let json = r["reasons"] as String?, let data = json.data(using: .utf8),
-            let list = try? JSONDecoder().decode([String].self, from: data) {
-            out.append(contentsOf: list.prefix(2))
-        }
+        out.append(contentsOf: scoreReasons.prefix(2))
         return out.joined(separator: "; ")
     }
 }

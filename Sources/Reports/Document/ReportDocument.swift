@@ -49,8 +49,10 @@ enum Cell {
     /// An amount in minor units: a number in CSV and JSON, grouped with the currency in HTML.
     case money(Int64, Currency)
     case int(Int)
-    /// A decimal already rounded, in canonical form (`41.3`): DSO, percentages.
+    /// A decimal already rounded, in canonical form (`41.3`): DSO.
     case decimal(String)
+    /// A percentage already rounded, in canonical form (`65.7`): a number in CSV and JSON, `65.7 %` in HTML.
+    case percent(String)
     /// `YYYY-MM-DD`.
     case day(String)
     /// No value (an empty CSV cell, JSON `null`, an en dash in HTML).
@@ -70,12 +72,24 @@ struct Column {
     var label: String
     /// Right-aligned in HTML (numbers, amounts).
     var numeric: Bool = false
+    /// HTML layout: `nowrap` keeps the value on one line, `wide` gives it room (reasons, notes).
+    var layout: Layout = .normal
 
-    init(_ key: String, _ label: String, numeric: Bool = false) {
+    enum Layout: String {
+        case normal, nowrap, wide, name
+        /// Left out of HTML (CSV and JSON keep it), where a page is too narrow for every column.
+        case dataOnly
+    }
+
+    init(_ key: String, _ label: String, numeric: Bool = false, layout: Layout = .normal) {
         self.key = key
         self.label = label
         self.numeric = numeric
+        self.layout = layout
     }
+
+    /// The `class` of this column's HTML cells.
+    var htmlClass: String? { numeric ? "n" : (layout == .normal ? nil : layout.rawValue) }
 }
 
 /// A table: fixed rows, or rows streamed from the database while rendering.

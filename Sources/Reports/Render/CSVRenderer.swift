@@ -29,7 +29,7 @@ struct CSVRenderer {
         case .text(let s): return field(CSVRenderer.neutralised(s))
         case .money(let m, let cur): return number(Money.decimalString(minorUnits: m, digits: cur.minorDigits))
         case .int(let n): return String(n)
-        case .decimal(let d): return number(d)
+        case .decimal(let d), .percent(let d): return number(d)
         case .day(let d): return field(CSVRenderer.neutralised(d))
         case .empty: return ""
         }

@@ -81,7 +81,8 @@ struct HTMLRenderer {
         write("<section class=\"table\">\n<h3>\(e(table.title))</h3>\n")
         if let c = table.caption { write("<p class=\"caption\">\(e(c))</p>\n") }
         write("<table>\n<thead><tr>")
-        for c in table.columns { write(c.numeric ? "<th class=\"n\">\(e(c.label))</th>" : "<th>\(e(c.label))</th>") }
+        let visible = table.columns.filter { $0.layout != .dataOnly }
+        for c in visible { write((c.htmlClass.map { "<th class=\"\($0)\">" } ?? "<th>") + e(c.label) + "</th>") }
         write("</tr></thead>\n<tbody>\n")
         var shown = 0, more = 0
         let limit = table.htmlLimit ?? Int.max
@@ -89,16 +90,16 @@ struct HTMLRenderer {
             guard shown < limit else { more += 1; return }
             shown += 1
             var line = "<tr>"
-            for (i, v) in row.enumerated() {
-                let numeric = i < table.columns.count && table.columns[i].numeric
-                line += (numeric ? "<td class=\"n\">" : "<td>") + cell(v) + "</td>"
+            for (i, v) in row.enumerated() where i >= table.columns.count || table.columns[i].layout != .dataOnly {
+                let cls = i < table.columns.count ? table.columns[i].htmlClass : nil
+                line += (cls.map { "<td class=\"\($0)\">" } ?? "<td>") + cell(v, inTable: true) + "</td>"
             }
             write(line + "</tr>\n")
         }
         for r in table.rows { emit(r) }
         try table.stream?({ emit($0) })
         if shown == 0 {
-            write("<tr><td class=\"empty\" colspan=\"\(table.columns.count)\">\(e(table.emptyText))</td></tr>\n")
+            write("<tr><td class=\"empty\" colspan=\"\(visible.count)\">\(e(table.emptyText))</td></tr>\n")
         }
         write("</tbody>\n</table>\n")
         if more > 0 {
@@ -107,12 +108,15 @@ struct HTMLRenderer {
         write("</section>\n")
     }
 
-    func cell(_ v: Cell) -> String {
+    /// A value as HTML; in a table an amount has no currency symbol (tables have a currency column).
+    func cell(_ v: Cell, inTable: Bool = false) -> String {
+        if inTable, case .money(let m, let c) = v { return Format.grouped(minor: m, digits: c.minorDigits) }
         switch v {
         case .text(let s): return HTMLRenderer.escape(s)
         case .money(let m, let c): return HTMLRenderer.escape(Format.money(m, c))
         case .int(let n): return Format.grouped(minor: Int64(n), digits: 0)
         case .decimal(let d): return HTMLRenderer.escape(d)
+        case .percent(let d): return HTMLRenderer.escape(d) + "\u{00A0}%"
         case .day(let d): return HTMLRenderer.escape(d)
         case .empty: return "–"
         }
@@ -143,13 +147,16 @@ struct HTMLRenderer {
         figure { margin: 2mm 0 4mm; break-inside: avoid; }
         figure svg { width: 100%; height: auto; display: block; }
         section.table { margin-bottom: 4mm; }
-        table { width: 100%; border-collapse: collapse; font-size: 8.5pt; }
+        table { width: 100%; border-collapse: collapse; font-size: 8pt; }
         thead { display: table-header-group; }
         tr { break-inside: avoid; }
-        th { text-align: left; background: #1f4e79; color: #fff; font-weight: bold; padding: 1.2mm 1.5mm; }
-        td { padding: 1mm 1.5mm; border-bottom: 1px solid #e3e8ee; vertical-align: top; overflow-wrap: anywhere; }
+        th { text-align: left; background: #1f4e79; color: #fff; font-weight: bold; padding: 1.2mm 1.5mm; vertical-align: bottom; }
+        td { padding: 1mm 1.5mm; border-bottom: 1px solid #e3e8ee; vertical-align: top; overflow-wrap: break-word; }
         tbody tr:nth-child(even) td { background: #f5f8fb; }
         .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        .nowrap { white-space: nowrap; }
+        td.wide { min-width: 44mm; }
+        td.name { min-width: 30mm; }
         td.empty { color: #5a6978; font-style: italic; text-align: center; }
         footer { margin-top: 8mm; border-top: 1px solid #d5dde6; padding-top: 2mm; font-size: 7.5pt; color: #5a6978; }
         code { font-family: "DejaVu Sans Mono", monospace; }

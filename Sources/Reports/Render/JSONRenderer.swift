@@ -14,7 +14,7 @@ struct JSONRenderer {
         case .text(let s): return JSONText.quoted(s)
         case .money(let m, let cur): return JSONText.quoted(Money.decimalString(minorUnits: m, digits: cur.minorDigits))
         case .int(let n): return String(n)
-        case .decimal(let d): return d
+        case .decimal(let d), .percent(let d): return d
         case .day(let d): return JSONText.quoted(d)
         case .empty: return "null"
         }
