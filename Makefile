@@ -2,6 +2,7 @@
 #   make demo   install what is missing, build, and run the ingest on the shipped demo data
 #   make test   install what is missing, build with checks, and run the whole test suite
 #   make bench  generate data at scale and print throughput and peak memory per stage
+#   make report-check  render the demo's HTML reports in headless chromium (PNG + A4 PDF), check A4
 
 SHELL := /bin/bash
 SWIFT ?= swift
@@ -10,7 +11,7 @@ DEMO_AS_OF ?= 2026-11-21
 BENCH_SCALE ?= 1
 BUILD_FLAGS ?= --explicit-target-dependency-import-check error
 
-.PHONY: deps build test demo bench gen clean lint
+.PHONY: deps build test demo bench gen clean lint report-check
 
 # Debian packages the build, the tests and the benchmark need (installed only when missing).
 deps:
@@ -37,10 +38,13 @@ bench: deps
 	@scripts/bench.sh "$(BENCH_SCALE)"
 
 bench-billing: deps ; @scripts/bench-billing.sh $(CONTRACTS)
+# Not part of `test`: installs Debian's chromium when missing; screenshots and PDFs in report-check/.
+report-check: deps
+	@scripts/report-screenshot.sh report-check "$(DEMO_AS_OF)"
 
 gen: deps
 	$(SWIFT) build -c release --product relance-gen
 	.build/release/relance-gen --out bench-data/scale-$(BENCH_SCALE) --scale $(BENCH_SCALE)
 
 clean:
-	rm -rf .build $(DEMO_DIR) bench-data
+	rm -rf .build $(DEMO_DIR) bench-data report-check

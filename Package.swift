@@ -47,10 +47,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
         .target(name: "Billing", dependencies: ["Ledger", "Store", "Letters", "Workspace", "Ingest", grdb], exclude: ["README.md"]),
-        stage("Reports"),
+        .target(name: "Reports", dependencies: ["Ledger", "Store", grdb], exclude: ["README.md"]),
         .executableTarget(
             name: "relance",
-            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", "Billing", argumentParser, grdb],
+            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", "Billing", "Reports", argumentParser, grdb],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
         .testTarget(name: "BillingTests", dependencies: ["Billing", "Letters", "Store", "Ledger", "Ingest", "Workspace", grdb], exclude: ["Golden"]),
         .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Ledger", "relance", grdb], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,2 +1,141 @@
-/// Namespace of the Reports stage; see README.md for what it will own.
-public enum ReportsStage {}
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// The five finance reports.
+public enum ReportKind: String, Sendable, CaseIterable {
+    case aging, forecast, dunning, outbox, worklist
+}
+
+/// Output formats of a report.
+public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
+    /// One self-contained file: inline CSS and SVG, no scripts, printable on A4.
+    case html
+    case csv
+    case json
+
+    /// The file name extension.
+    public var fileExtension: String { rawValue }
+}
+
+/// How CSV is written.
+public enum CSVDialect: String, Sendable, CaseIterable {
+    /// RFC 4180: `,` between fields, `.` as the decimal point, LF line ends, no BOM.
+    case standard
+    /// What a Belgian Excel opens with a double-click: `;`, decimal comma, CRLF, UTF-8 BOM.
+    case excelBE = "excel-be"
+}
+
+/// Settings that are the same for every report of a run.
+public struct ReportOptions: Sendable {
+    /// The CSV dialect.
+    public var csvDialect: CSVDialect
+    /// Rows in "top" tables (top debtors, who to call first) and at most this many rows of a
+    /// long list in HTML; CSV and JSON hold every row.
+    public var topRows: Int
+    /// The instant the report is made (shown in the footer; the outbox's ages are measured to it).
+    public var generatedAt: Date
+    /// The company name shown in the header; nil shows none.
+    public var company: String?
+
+    public init(csvDialect: CSVDialect = .standard, topRows: Int = 25, generatedAt: Date, company: String? = nil) {
+        self.csvDialect = csvDialect
+        self.topRows = max(1, topRows)
+        self.generatedAt = generatedAt
+        self.company = company
+    }
+}
+
+/// Why a report could not be written.
+public enum ReportError: Error, CustomStringConvertible, Equatable {
+    /// The output file or folder cannot be created or written.
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+/// Renders the finance reports from the ledger (read-only: one read transaction per report).
+///
+/// Every figure comes from SQL aggregates; long listings stream from a cursor into the output,
+/// so memory stays flat on a 1M-invoice ledger.
+public enum Reports {
+    /// Writes one report to `path` atomically (a `.partial` file renamed when complete), mode 0600.
+    public static func write(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, to path: String,
+                             options: ReportOptions) throws {
+        try OwnerOnly.write(path) { sink in
+            try render(kind: kind, format: format, asOf: asOf, store: store, options: options, sink: sink)
+        }
+    }
+
+    /// Writes one report to an open file descriptor (e.g. standard output).
+    public static func write(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, fd: Int32,
+                             options: ReportOptions) throws {
+        let sink = OutputSink(fd: fd)
+        try render(kind: kind, format: format, asOf: asOf, store: store, options: options, sink: sink)
+        try sink.finish(path: "standard output")
+    }
+
+    /// Writes every report in every `formats` into `folder/DAY/` (created 0700) as
+    /// `aging.html`, `aging.csv`, …; returns the paths written. What the nightly run calls.
+    @discardableResult
+    public static func writeAll(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
+                                options: ReportOptions) throws -> [String] {
+        let dir = (folder as NSString).appendingPathComponent(asOf.description)
+        try OwnerOnly.directory(dir)
+        var written: [String] = []
+        for kind in ReportKind.allCases {
+            for format in formats {
+                let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
+                try write(kind: kind, format: format, asOf: asOf, store: store, to: path, options: options)
+                written.append(path)
+            }
+        }
+        return written
+    }
+
+    /// The report as a string (tests, small outputs).
+    static func text(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, options: ReportOptions) throws -> String {
+        try store.pool.read { db in
+            let doc = try build(kind, db: db, asOf: asOf, options: options)
+            let sink = StringSink()
+            try render(doc, format: format, options: options) { sink.text += $0 }
+            return sink.text
+        }
+    }
+
+    static func render(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, options: ReportOptions,
+                       sink: OutputSink) throws {
+        try store.pool.read { db in
+            let doc = try build(kind, db: db, asOf: asOf, options: options)
+            try render(doc, format: format, options: options, write: sink.write)
+        }
+    }
+
+    static func render(_ doc: ReportDocument, format: ReportFormat, options: ReportOptions, write: (String) -> Void) throws {
+        switch format {
+        case .html: try HTMLRenderer(options: options).render(doc, write: write)
+        case .csv: try CSVRenderer(dialect: options.csvDialect).render(doc, write: write)
+        case .json: try JSONRenderer(options: options).render(doc, write: write)
+        }
+    }
+
+    static func build(_ kind: ReportKind, db: Database, asOf: Day, options: ReportOptions) throws -> ReportDocument {
+        switch kind {
+        case .aging: try AgingReport.build(db, asOf: asOf, options: options)
+        case .forecast: try ForecastReport.build(db, asOf: asOf, options: options)
+        case .dunning: try DunningReport.build(db, asOf: asOf, options: options)
+        case .outbox: try OutboxReport.build(db, asOf: asOf, options: options)
+        case .worklist: try WorklistReport.build(db, asOf: asOf, options: options)
+        }
+    }
+}
+
+/// Collects rendered text in memory.
+final class StringSink {
+    var text = ""
+}

@@ -17,6 +17,7 @@ public enum Schema {
         m.registerMigration("0006-debtor-paperless", migrate: debtorPaperlessV1)
         m.registerMigration("0007-dunning-run", migrate: dunningRunV1)
         m.registerMigration("0008-billing", migrate: billingV1)
+        m.registerMigration("0009-data-rights", migrate: dataRightsV1)
         m.registerMigration("0010-nightly", migrate: nightlyV1)
         return m
     }

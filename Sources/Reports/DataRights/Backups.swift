@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// Consistent online snapshots of the ledger with SQLite's backup API, kept by a retention
+/// policy. What `relance db backup` and the nightly run call.
+public enum Backups {
+    /// How many backups to keep: the newest of each of the latest `daily` days that have one,
+    /// and the newest of each of the latest `monthly` months that have one (restic's
+    /// `--keep-daily` / `--keep-monthly`). A backup kept by either rule stays.
+    public struct Policy: Sendable, Equatable {
+        public var daily: Int
+        public var monthly: Int
+        public init(daily: Int = 14, monthly: Int = 12) {
+            self.daily = max(1, daily)
+            self.monthly = max(0, monthly)
+        }
+    }
+
+    /// What one backup did.
+    public struct Outcome: Sendable, Equatable {
+        /// The new backup file.
+        public var path: String
+        public var bytes: Int64
+        /// Older backups removed by the retention policy.
+        public var removed: [String]
+    }
+
+    /// Why a backup failed.
+    public struct Failure: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// `relance-2026-11-21T023000.sqlite`: the instant in the workspace's time zone.
+    public static func fileName(at instant: Date, timeZone: TimeZone) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
+        func p(_ v: Int?, _ w: Int) -> String { let s = String(v ?? 0); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        return "relance-\(p(c.year, 4))-\(p(c.month, 2))-\(p(c.day, 2))T\(p(c.hour, 2))\(p(c.minute, 2))\(p(c.second, 2)).sqlite"
+    }
+
+    /// The day (`YYYY-MM-DD`) of a backup file name, nil for any other file.
+    static func day(ofFile name: String) -> String? {
+        let u = Array(name.utf8)
+        guard name.hasPrefix("relance-"), name.hasSuffix(".sqlite"), u.count == "relance-2026-11-21T023000.sqlite".utf8.count,
+            u[18] == UInt8(ascii: "T"), u[19...24].allSatisfy({ $0 >= 48 && $0 <= 57 })
+        else { return nil }
+        let day = String(decoding: u[8..<18], as: UTF8.self)
+        return Ledger.Day(iso: day) == nil ? nil : day
+    }
+
+    /// Copies the database into `folder` (created 0700) as a new 0600 file, then applies the
+    /// retention policy. The copy is one consistent snapshot even while other processes write.
+    public static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone,
+                              policy: Policy) throws -> Outcome {
+        try OwnerOnly.directory(folder)
+        var name = fileName(at: instant, timeZone: timeZone)
+        var path = (folder as NSString).appendingPathComponent(name)
+        var n = 1
+        while FileManager.default.fileExists(atPath: path) {
+            // Two backups in the same second: wait a second's worth of name.
+            n += 1
+            name = fileName(at: instant.addingTimeInterval(Double(n - 1)), timeZone: timeZone)
+            path = (folder as NSString).appendingPathComponent(name)
+        }
+        let temp = path + ".partial"
+        unlink(temp)
+        try copy(store.pool, to: temp)
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw Failure(message: "cannot move the backup into place at \(path): \(reason)")
+        }
+        let bytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
+        let removed = try prune(folder: folder, policy: policy)
+        return Outcome(path: path, bytes: bytes, removed: removed)
+    }
+
+    /// Writes a snapshot of `source` into a new owner-only file at `path`, as a single file in
+    /// rollback-journal mode (no `-wal` beside it).
+    static func copy(_ source: some DatabaseReader, to path: String) throws {
+        let fd = try OwnerOnly.create(path)
+        close(fd)
+        do {
+            let target = try DatabaseQueue(path: path)
+            try source.backup(to: target)
+            try target.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try target.close()
+        } catch {
+            unlink(path)
+            throw Failure(message: "cannot back up the database to \(path): \(error)")
+        }
+    }
+
+    /// Removes the backups the policy does not keep; returns their paths. Only files named like
+    /// a backup are ever considered.
+    @discardableResult
+    public static func prune(folder: String, policy: Policy) throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let backups = names.compactMap { n in day(ofFile: n).map { (name: n, day: $0) } }.sorted { $0.name > $1.name }
+        var keep = Set<String>()
+        var days = Set<String>(), months = Set<String>()
+        for b in backups {
+            if days.count < policy.daily, days.insert(b.day).inserted { keep.insert(b.name) }
+            let month = String(b.day.prefix(7))
+            if months.count < policy.monthly, months.insert(month).inserted { keep.insert(b.name) }
+        }
+        var removed: [String] = []
+        for b in backups where !keep.contains(b.name) {
+            let path = (folder as NSString).appendingPathComponent(b.name)
+            if unlink(path) == 0 { removed.append(path) }
+        }
+        return removed
+    }
+}

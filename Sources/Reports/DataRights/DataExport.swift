@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// Every table of the ledger as CSV in one `.tar.gz`, so a customer can take all its data away.
+///
+/// One read transaction, so the tables agree with each other. Inside the archive:
+/// `relance-export/<table>.csv` (RFC 4180, UTF-8, header row of column names, NULL as an empty
+/// field, BLOBs in base64) and `relance-export/manifest.json` (tables, row counts, migrations).
+public enum DataExport {
+    /// What an export wrote.
+    public struct Outcome: Sendable, Equatable {
+        public var path: String
+        /// Table name and row count, by name.
+        public var tables: [Table]
+
+        public struct Table: Sendable, Equatable {
+            public var name: String
+            public var rows: Int
+        }
+    }
+
+    /// Why an export failed.
+    public struct Failure: Error, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Writes the archive to `path` (mode 0600; refuses to overwrite). With `neutralise`, text
+    /// starting with `=`, `+`, `-` or `@` gets a leading `'` as in the CSV reports; without it the
+    /// values are verbatim (for loading into another system).
+    public static func export(store: LedgerStore, to path: String, at instant: Date, actor: String,
+                              neutralise: Bool = true) throws -> Outcome {
+        guard !FileManager.default.fileExists(atPath: path) else { throw Failure(message: "\(path) already exists; not overwriting it") }
+        let work = path + ".work"
+        try? FileManager.default.removeItem(atPath: work)
+        let root = (work as NSString).appendingPathComponent("relance-export")
+        try OwnerOnly.directory(root)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        var tables: [Outcome.Table] = []
+        try store.pool.read { db in
+            let names = try String.fetchAll(db, sql: """
+                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
+                """)
+            for name in names {
+                let file = (root as NSString).appendingPathComponent(name + ".csv")
+                var count = 0
+                try OwnerOnly.write(file) { sink in
+                    count = try writeTable(db, name, neutralise: neutralise, sink: sink)
+                }
+                tables.append(Outcome.Table(name: name, rows: count))
+            }
+            let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            let tableList: [String] = tables.map { t in
+                "{\"name\":" + JSONText.quoted(t.name) + ",\"file\":" + JSONText.quoted(t.name + ".csv") + ",\"rows\":" + String(t.rows) + "}"
+            }
+            let migrationList: [String] = migrations.map { JSONText.quoted($0) }
+            var manifest = "{\"format\":\"relance-export/1\",\"exported_at\":" + JSONText.quoted(Instant.string(instant))
+            manifest += ",\"neutralised\":" + (neutralise ? "true" : "false")
+            manifest += ",\"migrations\":[" + migrationList.joined(separator: ",") + "]"
+            manifest += ",\"tables\":[" + tableList.joined(separator: ",") + "]}\n"
+            try OwnerOnly.write((root as NSString).appendingPathComponent("manifest.json")) { $0.write(manifest) }
+        }
+        try archive(folder: work, entry: "relance-export", to: path)
+        try store.pool.write { db in
+            try DataRightsLog.append(db, at: instant, actor: actor, action: "export", subject: (path as NSString).lastPathComponent,
+                                     detail: ["tables": String(tables.count), "rows": String(tables.reduce(0) { $0 + $1.rows })])
+        }
+        return Outcome(path: path, tables: tables)
+    }
+
+    /// Streams one table as CSV; returns its row count.
+    static func writeTable(_ db: Database, _ name: String, neutralise: Bool, sink: OutputSink) throws -> Int {
+        let quotedName = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let columns = try db.columns(in: name).map(\.name)
+        let csv = CSVRenderer(dialect: .standard)
+        sink.write(columns.map(csv.field).joined(separator: ",") + "\n")
+        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(quotedName)")
+        var count = 0
+        while let row = try cursor.next() {
+            var fields: [String] = []
+            fields.reserveCapacity(columns.count)
+            for i in 0..<row.count {
+                let v = row[i] as DatabaseValue
+                switch v.storage {
+                case .null: fields.append("")
+                case .int64(let n): fields.append(String(n))
+                case .double(let d): fields.append(String(d))
+                case .string(let s): fields.append(csv.field(neutralise ? CSVRenderer.neutralised(s) : s))
+                case .blob(let data): fields.append(data.base64EncodedString())
+                }
+            }
+            sink.write(fields.joined(separator: ",") + "\n")
+            count += 1
+        }
+        return count
+    }
+
+    /// `tar -czf` of `folder/entry` into a new owner-only file at `path`.
+    static func archive(folder: String, entry: String, to path: String) throws {
+        let fd = try OwnerOnly.create(path)
+        let out = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/tar")
+        p.arguments = ["--owner=0", "--group=0", "--numeric-owner", "-czf", "-", "-C", folder, entry]
+        p.standardOutput = out
+        let err = Pipe()
+        p.standardError = err
+        do { try p.run() } catch {
+            unlink(path)
+            throw Failure(message: "cannot run /usr/bin/tar: \(error)")
+        }
+        let message = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        try? out.close()
+        guard p.terminationStatus == 0 else {
+            unlink(path)
+            throw Failure(message: "tar failed (\(p.terminationStatus)): " + String(decoding: message, as: UTF8.self))
+        }
+    }
+}

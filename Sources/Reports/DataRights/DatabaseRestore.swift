@@ -1,0 +1,124 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// Puts a backup back in place of the workspace database: checked first, the current database
+/// kept beside it, replaced in one step.
+public enum DatabaseRestore {
+    /// What a restore did.
+    public struct Outcome: Sendable, Equatable {
+        /// The copy of the database as it was before (`relance.sqlite.before-restore`).
+        public var before: String
+        /// Migrations applied to the restored database (a backup from an older version).
+        public var migrated: [String]
+    }
+
+    /// Why a restore was refused or failed.
+    public enum Failure: Error, CustomStringConvertible, Equatable {
+        case missing(String)
+        /// `PRAGMA integrity_check` did not answer `ok`; its first lines.
+        case damaged(String, [String])
+        /// Not a Relance database, or one from a newer version (unknown migrations).
+        case notRelance(String, String)
+        case failed(String)
+
+        public var description: String {
+            switch self {
+            case .missing(let p): "\(p) does not exist"
+            case .damaged(let p, let lines): "\(p) fails the integrity check: " + lines.prefix(3).joined(separator: "; ")
+            case .notRelance(let p, let why): "\(p) is not a backup this version can restore: \(why)"
+            case .failed(let why): why
+            }
+        }
+    }
+
+    /// Checks a backup file: readable, `PRAGMA integrity_check` says `ok`, it holds Relance's
+    /// schema and no migration this version does not know. Returns its migrations.
+    public static func check(_ file: String) throws -> [String] {
+        guard FileManager.default.fileExists(atPath: file) else { throw Failure.missing(file) }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: file, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let lines = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                guard lines == ["ok"] else { throw Failure.damaged(file, lines) }
+                guard try db.tableExists("grdb_migrations"), try db.tableExists("invoice") else {
+                    throw Failure.notRelance(file, "it has no Relance tables")
+                }
+                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                let known = Set(Schema.migrator.migrations)
+                if let unknown = applied.first(where: { !known.contains($0) }) {
+                    throw Failure.notRelance(file, "it was written by a newer version (migration \(unknown))")
+                }
+                return applied
+            }
+        } catch let f as Failure {
+            throw f
+        } catch let e as DatabaseError {
+            throw Failure.damaged(file, [e.message ?? "\(e.resultCode)"])
+        }
+    }
+
+    /// Restores `file` into the database at `databasePath`: checks the file, copies the current
+    /// database to `databasePath.before-restore` (0600), copies the backup over the live database
+    /// with SQLite's backup API (one write transaction: readers see the old or the new database,
+    /// never a mix, and the WAL stays consistent), migrates it and logs the restore in it.
+    public static func restore(from file: String, databasePath: String, actor: String, at instant: Date) throws -> Outcome {
+        _ = try check(file)
+        let before = databasePath + ".before-restore"
+        let store: LedgerStore
+        do { store = try LedgerStore(path: databasePath, migrate: false) } catch {
+            throw Failure.failed("cannot open \(databasePath): \(error)")
+        }
+        let temp = before + ".partial"
+        unlink(temp)
+        try Backups.copy(store.pool, to: temp)
+        guard rename(temp, before) == 0 else {
+            unlink(temp)
+            throw Failure.failed("cannot keep the current database as \(before): \(String(cString: strerror(errno)))")
+        }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let source = try DatabaseQueue(path: file, configuration: config)
+            try source.backup(to: store.pool)
+            try source.close()
+        } catch {
+            throw Failure.failed("cannot copy \(file) into \(databasePath) (the database is unchanged; \(before) holds it too): \(error)")
+        }
+        let migrated = try store.migrate()
+        try store.pool.write { db in
+            try DataRightsLog.append(db, at: instant, actor: actor, action: "restore", subject: (file as NSString).lastPathComponent,
+                                     detail: ["before": before, "migrated": migrated.joined(separator: ",")])
+        }
+        return Outcome(before: before, migrated: migrated)
+    }
+}
+
+/// Appends to `data_rights_log`.
+enum DataRightsLog {
+    static func append(_ db: Database, at instant: Date, actor: String, action: String, subject: String?,
+                       detail: [String: String?]) throws {
+        try db.execute(sql: "INSERT INTO data_rights_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [Instant.string(instant), actor, action, subject, JSONText.object(detail)])
+    }
+
+}
+
+/// Helpers shared by backups, restore, export and erasure.
+public enum DataRights {
+    /// Who runs this process, for the log: `$SUDO_USER` or `$USER` (else the numeric uid) at the host.
+    public static func currentActor() -> String {
+        let env = ProcessInfo.processInfo.environment
+        let user = env["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 }
+        return (user ?? "uid \(getuid())") + "@" + ProcessInfo.processInfo.hostName
+    }
+}

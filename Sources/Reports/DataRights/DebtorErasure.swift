@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// Erases a debtor's personal data while keeping the amounts the books need.
+///
+/// In one write transaction with SQLite's `secure_delete` on: the debtor's name becomes
+/// `erased-<key>`, its VAT number, e-mail, address and phone are cleared and it is put on hold;
+/// the IBANs learnt for it are forgotten; the counterparty name, IBAN and free text of its
+/// payments are cleared; the history rows (`record_change`) of the debtor and those payments are
+/// deleted; promise notes are cleared; its messages not yet sent are cancelled, and every message
+/// concerning it loses its subject, bodies, attachments and recipients' addresses. Then the files
+/// are removed (letters, attachments, pickup `.eml` copies) and the WAL is checkpointed and
+/// truncated so no old page survives there. Invoices, payments, allocations, reminder events and
+/// their amounts stay. A `data_rights_log` row records who, when and how much.
+///
+/// This is the one writer outside the owning stages of `debtor`, `payment`, `record_change` and
+/// the outbox tables (see `Sources/Store/README.md`): erasure is a legal duty that cuts across them.
+public enum DebtorErasure {
+    /// What an erasure did (counts and paths, never the erased values).
+    public struct Outcome: Sendable, Equatable {
+        public var debtorKey: String
+        public var messagesCancelled: Int
+        public var messagesScrubbed: Int
+        public var paymentsScrubbed: Int
+        public var historyRowsDeleted: Int
+        public var filesRemoved: [String]
+        /// True when messages in flight were scrubbed anyway (`force`).
+        public var forced: Bool
+    }
+
+    /// Why an erasure was refused.
+    public enum Refusal: Error, CustomStringConvertible, Equatable {
+        case unknownDebtor(String)
+        /// Messages for the debtor are being delivered right now (state `active`).
+        case inFlight(String, messages: [Int64])
+
+        public var description: String {
+            switch self {
+            case .unknownDebtor(let k): "no debtor with the key \(k)"
+            case .inFlight(let k, let ids):
+                "\(ids.count) message\(ids.count == 1 ? " is" : "s are") being delivered to debtor \(k) right now (outbox id "
+                    + ids.map(String.init).joined(separator: ", ") + "); try again after the flush, or use --force"
+            }
+        }
+    }
+
+    /// The name an erased debtor keeps.
+    public static func erasedName(_ key: String) -> String { "erased-" + key }
+
+    /// Erases the debtor `key`. `workspaceRoot` bounds the files that may be removed (nothing
+    /// outside it is touched); `outFolder` is scanned for letters named `<key>-<id>-…`;
+    /// `pickupFiles` maps a message's `Message-ID` to the pickup `.eml` path it was written to.
+    public static func erase(debtorKey key: String, store: LedgerStore, workspaceRoot: String, outFolder: String?,
+                             pickupFile: ((String) -> String)?, force: Bool, actor: String, at instant: Date) throws -> Outcome {
+        var files: [String] = []
+        var outcome = Outcome(debtorKey: key, messagesCancelled: 0, messagesScrubbed: 0, paymentsScrubbed: 0,
+                              historyRowsDeleted: 0, filesRemoved: [], forced: false)
+        var debtorID: Int64 = 0
+        try store.pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            try db.inTransaction(.immediate) {
+                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [key]) else {
+                    throw Refusal.unknownDebtor(key)
+                }
+                debtorID = id
+                let invoiceKeys = try String.fetchAll(db, sql: "SELECT invoice_number FROM invoice WHERE debtor_id = ?", arguments: [id])
+                try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS erase_message (id INTEGER PRIMARY KEY)")
+                try db.execute(sql: "DELETE FROM erase_message")
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO erase_message SELECT r.message_id FROM outbox_reference r
+                    WHERE (r.kind = 'debtor' AND r.key = ?1)
+                       OR (r.kind = 'invoice' AND r.key IN (SELECT invoice_number FROM invoice WHERE debtor_id = ?2))
+                    """, arguments: [key, id])
+                let active = try Int64.fetchAll(db, sql: """
+                    SELECT m.id FROM outbox_message m JOIN erase_message e ON e.id = m.id WHERE m.state = 'active' ORDER BY m.id
+                    """)
+                if !active.isEmpty && !force { throw Refusal.inFlight(key, messages: active) }
+                outcome.forced = !active.isEmpty
+                // Cancel what has not gone out, through the outbox's own API (it records the event).
+                var cancelled = try OutboxQueue.cancel(db, reason: "debtor erased", where: .debtor(DebtorID(rawValue: key)), at: instant)
+                for k in invoiceKeys {
+                    cancelled += try OutboxQueue.cancel(db, reason: "debtor erased", where: .invoice(InvoiceNumber(rawValue: k)), at: instant)
+                }
+                outcome.messagesCancelled = Set(cancelled).count
+                // Files: attachments by path, pickup copies, letters.
+                files += try String.fetchAll(db, sql: """
+                    SELECT a.path FROM outbox_attachment a JOIN erase_message e ON e.id = a.message_id WHERE a.path IS NOT NULL
+                    """)
+                if let pickupFile {
+                    files += try String.fetchAll(db, sql: """
+                        SELECT m.message_id_header FROM outbox_message m JOIN erase_message e ON e.id = m.id
+                        WHERE m.message_id_header IS NOT NULL
+                        """).map(pickupFile)
+                }
+                files += try String.fetchAll(db, sql: """
+                    SELECT document_path FROM dunning_event WHERE debtor_id = ? AND document_path IS NOT NULL
+                    """, arguments: [id])
+                outcome.messagesScrubbed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM erase_message") ?? 0
+                try db.execute(sql: """
+                    UPDATE outbox_message SET subject = '[erased]', text_body = '[erased]', html_body = NULL, last_error = NULL,
+                      server_reply = CASE WHEN server_reply IS NULL THEN NULL ELSE '[erased]' END,
+                      bounce_reason = CASE WHEN bounce_reason IS NULL THEN NULL ELSE '[erased]' END
+                    WHERE id IN (SELECT id FROM erase_message);
+                    UPDATE outbox_recipient SET address = 'erased-' || id || '@erased.invalid', display_name = NULL, reply = NULL
+                    WHERE message_id IN (SELECT id FROM erase_message);
+                    DELETE FROM outbox_attachment WHERE message_id IN (SELECT id FROM erase_message);
+                    UPDATE outbox_event SET detail = NULL WHERE message_id IN (SELECT id FROM erase_message) AND to_state <> 'cancelled';
+                    DELETE FROM erase_message;
+                    """)
+                try db.execute(sql: "UPDATE dunning_event SET document_path = NULL WHERE debtor_id = ?", arguments: [id])
+                // Payments: by the debtor's key or applied to its invoices.
+                let paymentKeys = try String.fetchAll(db, sql: """
+                    SELECT payment_key FROM payment WHERE debtor_key = ?1
+                    UNION SELECT p.payment_key FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
+                      JOIN invoice i ON i.id = a.invoice_id WHERE i.debtor_id = ?2
+                    """, arguments: [key, id])
+                for k in paymentKeys {
+                    try db.execute(sql: """
+                        UPDATE payment SET counterparty_iban = NULL, counterparty_name = NULL, free_text = NULL WHERE payment_key = ?
+                        """, arguments: [k])
+                    try db.execute(sql: "DELETE FROM record_change WHERE entity = 'payment' AND entity_key = ?", arguments: [k])
+                    outcome.historyRowsDeleted += db.changesCount
+                }
+                outcome.paymentsScrubbed = paymentKeys.count
+                try db.execute(sql: "DELETE FROM record_change WHERE entity = 'debtor' AND entity_key = ?", arguments: [key])
+                outcome.historyRowsDeleted += db.changesCount
+                try db.execute(sql: "DELETE FROM debtor_account WHERE debtor_id = ?", arguments: [id])
+                try db.execute(sql: "UPDATE promise_to_pay SET note = NULL WHERE debtor_id = ?", arguments: [id])
+                try db.execute(sql: """
+                    UPDATE debtor SET name = ?, vat_number = NULL, email = NULL, street = NULL, postal_code = NULL, city = NULL,
+                      phone = NULL, on_hold = 1, content_hash = 0 WHERE id = ?
+                    """, arguments: [erasedName(key), id])
+                return .commit
+            }
+        }
+        if let outFolder { files += letters(in: outFolder, key: key, id: debtorID) }
+        let root = (workspaceRoot as NSString).standardizingPath + "/"
+        for f in Set(files).sorted() {
+            let path = ((f.hasPrefix("/") ? f : (workspaceRoot as NSString).appendingPathComponent(f)) as NSString).standardizingPath
+            guard path.hasPrefix(root) else { continue }
+            if unlink(path) == 0 { outcome.filesRemoved.append(path) }
+        }
+        try store.pool.write { db in
+            try DataRightsLog.append(db, at: instant, actor: actor, action: "erase", subject: key, detail: [
+                "messages_cancelled": String(outcome.messagesCancelled), "messages_scrubbed": String(outcome.messagesScrubbed),
+                "payments_scrubbed": String(outcome.paymentsScrubbed), "history_rows_deleted": String(outcome.historyRowsDeleted),
+                "files_removed": String(outcome.filesRemoved.count), "forced": outcome.forced ? "true" : "false",
+            ])
+        }
+        try store.pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        return outcome
+    }
+
+    /// Letters the dunning run wrote for the debtor: files under `folder` named `<key>-<id>-…`
+    /// (the key with anything but letters, digits, `-`, `_` and `.` replaced by `_`).
+    static func letters(in folder: String, key: String, id: Int64) -> [String] {
+        let safe = String(key.unicodeScalars.map {
+            ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))) ? Character($0) : "_"
+        }.prefix(60))
+        let prefix = "\(safe)-\(id)-"
+        guard let e = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var out: [String] = []
+        while let rel = e.nextObject() as? String {
+            if (rel as NSString).lastPathComponent.hasPrefix(prefix) { out.append((folder as NSString).appendingPathComponent(rel)) }
+        }
+        return out
+    }
+}

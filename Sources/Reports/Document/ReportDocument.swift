@@ -1,0 +1,122 @@
+import Ledger
+
+/// A report before it is rendered: a title and a list of blocks that the HTML, CSV and JSON
+/// renderers walk in order.
+///
+/// Builders fill it from SQL aggregates; a table may stream its rows from a cursor (`stream`)
+/// so that a 200,000-debtor listing never sits in memory. A document is rendered inside the read
+/// transaction that built it, once.
+struct ReportDocument {
+    /// `aging`, `forecast`, … (the JSON `report` key).
+    var kind: ReportKind
+    /// The heading, e.g. "Aged receivables".
+    var title: String
+    var asOf: Day
+    /// What the report is about in one sentence, shown under the title.
+    var subtitle: String
+    var blocks: [Block] = []
+
+    /// One part of a report.
+    enum Block {
+        /// A section heading (HTML `h2`, a title row in CSV, ignored by JSON).
+        case heading(String)
+        /// Headline figures (cards in HTML, a two-column block in CSV, an object in JSON).
+        case figures(id: String, [Figure])
+        /// A chart; HTML only (the figures it draws are in a table or figure block too).
+        case chart(Chart)
+        case table(Table)
+        /// A sentence the reader must see (data missing, a limitation); in every format.
+        case note(String)
+    }
+}
+
+/// One headline figure.
+struct Figure {
+    /// JSON key.
+    var key: String
+    var label: String
+    var value: Cell
+    /// Tints the HTML card: neutral, good, warn, bad.
+    var tone: Tone = .neutral
+
+    enum Tone: String { case neutral, good, warn, bad }
+}
+
+/// A value in a table or figure, typed so each format can print it its own way.
+enum Cell {
+    /// Text from the ledger or our own; escaped in HTML, neutralised in CSV.
+    case text(String)
+    /// An amount in minor units: a number in CSV and JSON, grouped with the currency in HTML.
+    case money(Int64, Currency)
+    case int(Int)
+    /// A decimal already rounded, in canonical form (`41.3`): DSO.
+    case decimal(String)
+    /// A percentage already rounded, in canonical form (`65.7`): a number in CSV and JSON, `65.7 %` in HTML.
+    case percent(String)
+    /// `YYYY-MM-DD`.
+    case day(String)
+    /// No value (an empty CSV cell, JSON `null`, an en dash in HTML).
+    case empty
+
+    /// A day or `empty`.
+    static func day(_ d: String?) -> Cell { d.map(Cell.day) ?? .empty }
+    /// Text or `empty`.
+    static func text(_ s: String?) -> Cell { s.map(Cell.text) ?? .empty }
+}
+
+/// A column of a table.
+struct Column {
+    /// CSV header and JSON key: lower-case with underscores.
+    var key: String
+    /// HTML header.
+    var label: String
+    /// Right-aligned in HTML (numbers, amounts).
+    var numeric: Bool = false
+    /// HTML layout: `nowrap` keeps the value on one line, `wide` gives it room (reasons, notes).
+    var layout: Layout = .normal
+
+    enum Layout: String {
+        case normal, nowrap, wide, name
+        /// Left out of HTML (CSV and JSON keep it), where a page is too narrow for every column.
+        case dataOnly
+    }
+
+    init(_ key: String, _ label: String, numeric: Bool = false, layout: Layout = .normal) {
+        self.key = key
+        self.label = label
+        self.numeric = numeric
+        self.layout = layout
+    }
+
+    /// The `class` of this column's HTML cells.
+    var htmlClass: String? { numeric ? "n" : (layout == .normal ? nil : layout.rawValue) }
+}
+
+/// A table: fixed rows, or rows streamed from the database while rendering.
+struct Table {
+    /// JSON key and CSV block name.
+    var id: String
+    var title: String
+    var columns: [Column]
+    var rows: [[Cell]] = []
+    /// Streams more rows after `rows`, calling `emit` for each; runs inside the read transaction.
+    var stream: ((_ emit: ([Cell]) throws -> Void) throws -> Void)? = nil
+    /// Formats that show this table (e.g. the full debtor list is CSV and JSON only).
+    var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
+    /// HTML shows at most this many rows, then says how many more there are.
+    var htmlLimit: Int? = nil
+    /// Shown under the table in HTML when it has no rows.
+    var emptyText = "Nothing to show."
+    /// A short caption under the title (HTML) or after the title row (CSV).
+    var caption: String? = nil
+}
+
+/// A chart drawn as inline SVG.
+enum Chart {
+    /// Vertical bars with a value label on each, one colour per bar (`tones`).
+    case bars(title: String, labels: [String], values: [Int64], currency: Currency, tones: [String])
+    /// A band between `low` and `high` with the `mid` line, per week; optional actual values.
+    case band(title: String, labels: [String], low: [Int64], mid: [Int64], high: [Int64], currency: Currency)
+    /// Two bars per label: expected and actual.
+    case pairs(title: String, labels: [String], first: [Int64], second: [Int64], names: (String, String), currency: Currency)
+}

@@ -1,0 +1,77 @@
+import TOMLKit
+
+/// The `[reports]` and `[backup]` sections of `relance.toml`.
+///
+/// ```toml
+/// [reports]
+/// folder = "out/reports"        # the nightly run writes DAY/aging.html, … here
+/// formats = ["html", "csv"]     # what the nightly run writes: html, csv, json
+/// csv_dialect = "excel-be"      # "standard" (, and .) or "excel-be" (; and decimal comma, BOM)
+/// top_rows = 25                 # rows in "top" tables and in HTML listings
+///
+/// [backup]
+/// folder = "backups"
+/// keep_daily = 14               # the newest backup of each of the latest 14 days
+/// keep_monthly = 12             # and of each of the latest 12 months
+/// ```
+public struct ReportsConfig: Sendable, Equatable {
+    public var folder = "out/reports"
+    public var formats = ["html", "csv"]
+    public var csvDialect = "standard"
+    public var topRows = 25
+
+    public init() {}
+
+    static let knownFormats: Set<String> = ["html", "csv", "json"]
+    static let dialects: Set<String> = ["standard", "excel-be"]
+
+    /// Reads `[reports]`, reporting each problem through `fail(keyPath, message)`.
+    static func parse(_ t: TOMLTable, fail: (String, String) -> Void) -> ReportsConfig {
+        var c = ReportsConfig()
+        for (k, v) in t {
+            switch k {
+            case "folder":
+                if let s = v.string, !s.isEmpty { c.folder = s } else { fail("reports.folder", "expected a folder name") }
+            case "formats":
+                let list = v.array?.compactMap { $0.string } ?? []
+                if list.isEmpty || list.count != v.array?.count || !list.allSatisfy(knownFormats.contains) {
+                    fail("reports.formats", "expected a list of \"html\", \"csv\" and \"json\"")
+                } else { c.formats = list }
+            case "csv_dialect":
+                if let s = v.string, dialects.contains(s) { c.csvDialect = s } else {
+                    fail("reports.csv_dialect", "must be \"standard\" or \"excel-be\"")
+                }
+            case "top_rows":
+                if let n = v.int, (1...10_000).contains(n) { c.topRows = n } else { fail("reports.top_rows", "expected a whole number from 1 to 10000") }
+            default: fail("reports.\(k)", "unknown key")
+            }
+        }
+        return c
+    }
+}
+
+/// The `[backup]` section of `relance.toml`.
+public struct BackupConfig: Sendable, Equatable {
+    public var folder = "backups"
+    public var keepDaily = 14
+    public var keepMonthly = 12
+
+    public init() {}
+
+    /// Reads `[backup]`, reporting each problem through `fail(keyPath, message)`.
+    static func parse(_ t: TOMLTable, fail: (String, String) -> Void) -> BackupConfig {
+        var c = BackupConfig()
+        for (k, v) in t {
+            switch k {
+            case "folder":
+                if let s = v.string, !s.isEmpty { c.folder = s } else { fail("backup.folder", "expected a folder name") }
+            case "keep_daily":
+                if let n = v.int, (1...3660).contains(n) { c.keepDaily = n } else { fail("backup.keep_daily", "expected a whole number from 1 to 3660") }
+            case "keep_monthly":
+                if let n = v.int, (0...1200).contains(n) { c.keepMonthly = n } else { fail("backup.keep_monthly", "expected a whole number from 0 to 1200") }
+            default: fail("backup.\(k)", "unknown key")
+            }
+        }
+        return c
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Outbox
+import Reports
+import Store
+
+/// `relance debtor erase`.
+struct DebtorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "debtor", abstract: "A debtor's personal data.", subcommands: [Erase.self])
+
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase a debtor's personal data, keeping the amounts for the books.",
+            discussion: """
+                Clears the name (it becomes erased-ID), VAT number, e-mail, address and phone; cancels the debtor's messages \
+                not yet sent and blanks every message about it; removes its letters and e-mail copies; clears payer names \
+                and IBANs of its payments and deletes their change history; puts the debtor on hold. Invoices, payments and \
+                reminders keep their amounts. The erasure is logged (who, when, counts). Refused with exit 75 while a \
+                message for the debtor is being delivered, unless --force. See docs/DATA-RIGHTS.md.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The debtor's key (its customer number in the exports).")
+        var id: String
+        @Flag(help: "Erase even while a message for the debtor is being delivered.")
+        var force = false
+
+        func run() throws {
+            try withExitStatus {
+                let (ws, config, store) = try global.open()
+                let pickup = ws.path(config.mail.pickupDir)
+                let outcome: DebtorErasure.Outcome
+                do {
+                    outcome = try DebtorErasure.erase(
+                        debtorKey: id, store: store, workspaceRoot: ws.root, outFolder: ws.out,
+                        pickupFile: { (pickup as NSString).appendingPathComponent(PickupTransport.fileName(for: $0)) },
+                        force: force, actor: DataRights.currentActor(), at: Date())
+                } catch let r as DebtorErasure.Refusal {
+                    switch r {
+                    case .unknownDebtor: throw CLIError(.dataError, r.description)
+                    case .inFlight: throw CLIError(.tempFailure, r.description)
+                    }
+                } catch {
+                    throw CLIError.from(database: error, path: ws.databasePath)
+                }
+                Terminal.out("erased debtor \(outcome.debtorKey)\(outcome.forced ? " (forced while a message was in flight)" : ""): "
+                    + "\(outcome.messagesCancelled) message(s) cancelled, \(outcome.messagesScrubbed) blanked, "
+                    + "\(outcome.paymentsScrubbed) payment(s) cleared, \(outcome.historyRowsDeleted) history row(s) deleted, "
+                    + "\(outcome.filesRemoved.count) file(s) removed")
+                Terminal.out("backups made before now still hold the data until the retention policy removes them (see docs/DATA-RIGHTS.md)")
+                return .ok
+            }
+        }
+    }
+}

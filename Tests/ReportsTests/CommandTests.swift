@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+import Store
+import Testing
+
+/// The `relance report`, `db backup|restore|export` and `debtor erase` commands, run as a user
+/// would: exit codes, file modes, messages.
+@Suite struct CommandTests {
+    static let binary: String = {
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = (exe as NSString).deletingLastPathComponent
+        while !FileManager.default.fileExists(atPath: dir + "/relance") && dir.count > 1 {
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        return dir + "/relance"
+    }()
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    func relance(_ args: [String], workspace: String?) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandTests.binary)
+        p.arguments = args + (workspace.map { ["--workspace", $0] } ?? [])
+        var env = ProcessInfo.processInfo.environment
+        env["RELANCE_WORKSPACE"] = nil
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// A workspace made by `relance init` with the seeded ledger.
+    func workspace() throws -> (String, TempLedger) {
+        let l = try TempLedger()
+        let ws = l.dir + "/ws"
+        let r = try relance(["init", ws], workspace: nil)
+        #expect(r.status == 0, "\(r.stderr)")
+        let store = try Store.LedgerStore(path: ws + "/relance.sqlite")
+        try seedLedger(store)
+        return (ws, l)
+    }
+
+    @Test func reportToFileIsOwnerOnly() throws {
+        let (ws, l) = try workspace()
+        _ = l
+        let out = ws + "/out/aging.html"
+        let r = try relance(["report", "aging", "--as-of", "2026-11-21", "--out", out], workspace: ws)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(mode(out) == 0o600)
+        #expect(try String(contentsOfFile: out, encoding: .utf8).contains("Aged receivables"))
+        let csv = try relance(["report", "worklist", "--as-of", "2026-11-21", "--format", "csv", "--excel"], workspace: ws)
+        #expect(csv.status == 0)
+        #expect(csv.stdout.hasPrefix("\u{FEFF}report;worklist"))
+        let bad = try relance(["report", "outbox", "--out", "/proc/forbidden/x.html"], workspace: ws)
+        #expect(bad.status == 73, "\(bad.stderr)")
+        let usage = try relance(["report", "aging", "--format", "pdf"], workspace: ws)
+        #expect(usage.status == 64)
+    }
+
+    @Test func backupRestoreExportErase() throws {
+        let (ws, l) = try workspace()
+        _ = l
+        let b = try relance(["db", "backup"], workspace: ws)
+        #expect(b.status == 0, "\(b.stderr)")
+        let backups = try FileManager.default.contentsOfDirectory(atPath: ws + "/backups").filter { $0.hasSuffix(".sqlite") }
+        #expect(backups.count == 1)
+        #expect(mode(ws + "/backups/" + backups[0]) == 0o600)
+        let refused = try relance(["debtor", "erase", "K004"], workspace: ws)
+        #expect(refused.status == 75, "\(refused.stderr)")
+        #expect(refused.stderr.contains("--force"))
+        let unknown = try relance(["debtor", "erase", "K999"], workspace: ws)
+        #expect(unknown.status == 65)
+        let erased = try relance(["debtor", "erase", "K001"], workspace: ws)
+        #expect(erased.status == 0, "\(erased.stderr)")
+        #expect(erased.stdout.hasPrefix("erased debtor K001"))
+        let export = try relance(["db", "export", "--out", ws + "/out/all.tar.gz"], workspace: ws)
+        #expect(export.status == 0, "\(export.stderr)")
+        #expect(mode(ws + "/out/all.tar.gz") == 0o600)
+        let again = try relance(["db", "export", "--out", ws + "/out/all.tar.gz"], workspace: ws)
+        #expect(again.status == 73)
+        let missing = try relance(["db", "restore", ws + "/backups/none.sqlite"], workspace: ws)
+        #expect(missing.status == 66)
+        let junk = ws + "/junk.sqlite"
+        try Data(repeating: 7, count: 9000).write(to: URL(fileURLWithPath: junk))
+        let damaged = try relance(["db", "restore", junk], workspace: ws)
+        #expect(damaged.status == 65, "\(damaged.stderr)")
+        let restored = try relance(["db", "restore", ws + "/backups/" + backups[0]], workspace: ws)
+        #expect(restored.status == 0, "\(restored.stderr)")
+        let store = try Store.LedgerStore(path: ws + "/relance.sqlite")
+        let name = try store.pool.read { db in try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = 'K001'") }
+        #expect(name == "Brasserie Éclair SRL")
+        #expect(mode(ws + "/relance.sqlite.before-restore") == 0o600)
+    }
+}
