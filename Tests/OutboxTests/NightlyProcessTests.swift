@@ -44,11 +44,12 @@ struct NightlyProcessTests {
                 ].map { sql in try Row.fetchAll(db, sql: sql).map(\.description).joined(separator: "\n") }
             }
             let fm = FileManager.default
-            let files = ["inbox", "processed/2026-11-21", "out/letters/2026-11-21"].map { folder in
+            let files = ["inbox", "processed/2026-11-21", "out/letters/2026-11-21", "out/reports/2026-11-21"].map { folder in
                 folder + ": " + ((try? fm.contentsOfDirectory(atPath: ws + "/" + folder)) ?? []).sorted().joined(separator: ", ")
             }
             let mails = ((try? fm.contentsOfDirectory(atPath: ws + "/out/mail")) ?? []).filter { $0.hasSuffix(".eml") }.count
-            return (tables + files + ["mails: \(mails)"]).joined(separator: "\n--\n").replacingOccurrences(of: dir, with: "DIR")
+            let backups = ((try? fm.contentsOfDirectory(atPath: ws + "/backups")) ?? []).filter { $0.hasSuffix(".sqlite") }.count
+            return (tables + files + ["mails: \(mails)", "backups: \(backups)"]).joined(separator: "\n--\n").replacingOccurrences(of: dir, with: "DIR")
         }
     }
 
@@ -57,7 +58,7 @@ struct NightlyProcessTests {
         defer { try? FileManager.default.removeItem(atPath: clean.dir) }
         let first = try clean.nightly()
         #expect(first.status == 65, "the demo exports have rejected rows: \(first.stderr)")
-        for stage in ["ingest", "forecast", "dunning", "outbox"] {
+        for stage in ["ingest", "billing", "forecast", "dunning", "outbox", "reports", "backup"] {
             #expect(first.stderr.contains("stage=\(stage) outcome="), "no summary line for \(stage)")
         }
         let expected = try clean.state().replacingOccurrences(of: "nightly-clean", with: "nightly-X")
@@ -66,7 +67,8 @@ struct NightlyProcessTests {
         #expect(again.status == 0 && again.stderr.contains("stage=dunning outcome=done-earlier"))
         #expect(try clean.state().replacingOccurrences(of: "nightly-clean", with: "nightly-X") == expected, "a rerun changes nothing")
 
-        for stage in ["ingest", "forecast", "dunning", "outbox"] {
+        #expect(expected.contains("aging.html") && expected.contains("backups: 1"))
+        for stage in ["ingest", "forecast", "dunning", "outbox", "reports", "backup"] {
             let w = try Workspace(stage)
             defer { try? FileManager.default.removeItem(atPath: w.dir) }
             let killed = try w.nightly(stopAfter: stage)

@@ -7,6 +7,7 @@ import GRDB
 import Ingest
 import Ledger
 import Outbox
+import Reports
 import Store
 import Workspace
 
@@ -17,10 +18,11 @@ import Glibc
 /// `relance nightly`: the job cron runs every night.
 struct Nightly: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "The nightly job: inbox ingest, forecast, dunning run, outbox flush, in order, resumable.",
+        abstract: "The nightly job: inbox ingest, billing, forecast, dunning run, outbox flush, reports, backup; resumable.",
         discussion: """
-            Reads the files waiting in inbox/ (moved to processed/DAY/ or rejected/DAY/ afterwards), forecasts,
-            writes tonight's reminders and sends the queued e-mails. One run at a time per workspace. A run killed at
+            Reads the files waiting in inbox/ (moved to processed/DAY/ or rejected/DAY/ afterwards), bills on the billing
+            day, forecasts, writes tonight's reminders, sends the queued e-mails, writes the reports to out/reports/DAY/
+            and backs the database up. One run at a time per workspace. A run killed at
             any point resumes when started again for the same day: finished stages are not redone.
             Gates stop sending but let the other stages run: stale input data (no ingest for --max-data-age hours),
             an anomaly (tonight's reminders more than --anomaly-factor times the median of the last 7 nights), a
@@ -74,7 +76,7 @@ struct NightlyJob {
     var gates: [String] = []
     var status = ExitStatus.ok
 
-    static let stages = ["ingest", "billing", "forecast", "dunning", "outbox"]
+    static let stages = ["ingest", "billing", "forecast", "dunning", "outbox", "reports", "backup"]
 
     mutating func run() throws -> ExitStatus {
         let done = try store.pool.read { db in
@@ -108,6 +110,8 @@ struct NightlyJob {
             case "forecast": (outcome, counts) = try forecast()
             case "dunning": (outcome, counts) = try dunning()
             case "outbox": (outcome, counts) = try outbox()
+            case "reports": (outcome, counts) = try reports()
+            case "backup": (outcome, counts) = try backup()
             default: outcome = "skipped"
             }
         } catch {
@@ -306,6 +310,29 @@ struct NightlyJob {
             return ("failed", counts)
         }
         return ("ok", counts)
+    }
+}
+
+extension NightlyJob {
+    /// The day's reports, HTML and CSV, in `out/reports/DAY/` (rewritten by a rerun).
+    func reports() throws -> (String, [(String, String)]) {
+        let options = ReportOptions(csvDialect: CSVDialect(rawValue: config.reports.csvDialect) ?? .standard,
+                                    topRows: config.reports.topRows, generatedAt: Date(),
+                                    company: config.company.name.isEmpty ? nil : config.company.name)
+        let formats = config.reports.formats.compactMap(ReportFormat.init)
+        let written = try Reports.writeAll(asOf: day, store: store, folder: ws.path(config.reports.folder),
+                                           formats: formats.isEmpty ? [.html, .csv] : formats, options: options)
+        return ("ok", [("files", "\(written.count)"), ("folder", ws.path(config.reports.folder + "/\(day)"))])
+    }
+
+    /// A consistent copy of the database, with the retention policy applied.
+    func backup() throws -> (String, [(String, String)]) {
+        let b = config.backup
+        let outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: Date(),
+                                         timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,
+                                         policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly))
+        return ("ok", [("file", (outcome.path as NSString).lastPathComponent), ("bytes", "\(outcome.bytes)"),
+                       ("removed", "\(outcome.removed.count)")])
     }
 }
 
