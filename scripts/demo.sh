@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the main job on the shipped demo data: a fresh demo workspace, the three ingests, the status.
-# Exit code 65 from an ingest is expected: the demo exports contain a few deliberate mistakes,
-# which end up in the workspace's rejects/ folder.
+# Runs the main job on the shipped demo data: a fresh demo workspace, then the nightly job end to end
+# (inbox ingest, billing, forecast, dunning run, outbox flush to a local SMTP server, reports, backup).
+# Exit code 65 from the night is expected: the demo exports contain a few deliberate mistakes, which
+# end up in the workspace's rejects/ folder.
 set -uo pipefail
 dir=${1:-demo-workspace}
 as_of=${2:-2026-11-21}
@@ -9,32 +10,32 @@ relance=$(swift build --show-bin-path)/relance
 rm -rf "$dir"
 "$relance" init "$dir" --demo || exit $?
 export RELANCE_WORKSPACE="$dir"
-status=0
-for kind in debtors invoices payments; do
-  echo
-  echo "== relance ingest $kind inbox/$kind.csv --as-of $as_of"
-  "$relance" ingest "$kind" "$dir/inbox/$kind.csv" --as-of "$as_of"
-  rc=$?
-  if [ $rc -eq 65 ]; then echo "(exit 65: rejected rows are in $dir/rejects/, as the demo intends)"
-  elif [ $rc -ne 0 ]; then status=$rc; fi
-done
+abs=$(cd "$dir" && pwd)
+
+# A local SMTP server (Debian's python3-aiosmtpd) that keeps every message in a maildir.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p "$abs/out/smtp-received/"{tmp,new,cur}
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$abs/out/smtp-received" &
+smtp=$!
+trap 'kill $smtp 2>/dev/null' EXIT
+for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.1; done
+
+echo
+echo "== relance nightly --as-of $as_of   (SMTP: 127.0.0.1:$port)"
+RELANCE_SMTP_URL="smtp://127.0.0.1:$port" RELANCE_SMTP_TLS=none RELANCE_MAIL_FROM=boekhouding@demo-facturatie.example \
+  "$relance" nightly --as-of "$as_of"
+status=$?
+if [ $status -eq 65 ]; then echo "(exit 65: rejected rows are in $dir/rejects/, as the demo intends)"; status=0; fi
 echo
 echo "== relance status --as-of $as_of"
 "$relance" status --as-of "$as_of" || status=$?
+"$relance" dunning plan --as-of "$as_of" --all --format csv > "$dir/out/dunning-plan.csv" || true
 echo
-echo "== relance forecast run --as-of $as_of"
-"$relance" forecast run --as-of "$as_of" || status=$?
-echo
-echo "== relance dunning plan --as-of $as_of --format csv > $dir/out/dunning-plan.csv"
-"$relance" dunning plan --as-of "$as_of" --format csv > "$dir/out/dunning-plan.csv" || status=$?
-cut -d, -f4,5 "$dir/out/dunning-plan.csv" | tail -n +2 | sort | uniq -c | sort -rn
-echo
-echo "== relance dunning run --as-of $as_of"
-"$relance" dunning run --as-of "$as_of" || status=$?
-echo
-echo "== relance outbox flush   (a fresh workspace writes .eml files to $dir/out/mail until SMTP is configured)"
-"$relance" outbox flush || status=$?
-echo
-echo "Demo workspace: $dir (rejected rows in $dir/rejects/, tonight's plan in $dir/out/dunning-plan.csv,"
-echo "letters in $dir/out/letters/$as_of/, e-mails in $dir/out/mail/)"
+received=$(find "$abs/out/smtp-received" -type f -path '*/new/*' | wc -l)
+echo "Demo workspace: $dir"
+echo "  rejected rows:   $dir/rejects/"
+echo "  letters:         $dir/out/letters/$as_of/"
+echo "  e-mails:         $received received by the local SMTP server, in $dir/out/smtp-received/new/"
+echo "  reports:         $abs/out/reports/$as_of/aging.html (and forecast, dunning, outbox, worklist)"
+echo "  backup:          $dir/backups/"
 exit $status

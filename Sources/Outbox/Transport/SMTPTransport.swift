@@ -14,6 +14,10 @@ public final class SMTPTransport: MailTransport {
     public let settings: SMTPSettings
     public var name: String { settings.url }
     private var handle: UnsafeMutableRawPointer?
+    /// Set when a transaction failed: libcurl sends no `RSET`, so the server may still hold the
+    /// failed transaction open and answer the next `MAIL` with 503; the next message gets a new
+    /// connection instead.
+    private var failedTransaction = false
     private let state = TransferState()
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var setupError: String?
@@ -76,6 +80,10 @@ public final class SMTPTransport: MailTransport {
     }
 
     public func send(_ message: [UInt8], envelope: Envelope, beforeEnd: () -> Bool) -> DeliveryResult {
+        if failedTransaction {
+            close()
+            failedTransaction = false
+        }
         guard let handle = session() else { return DeliveryResult(.unavailable(reason: "libcurl could not make a handle")) }
         if let setupError { return DeliveryResult(.unavailable(reason: setupError)) }
         var list: UnsafeMutablePointer<curl_slist>?
@@ -95,6 +103,7 @@ public final class SMTPTransport: MailTransport {
         _ = relance_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, list)
         _ = relance_curl_setopt_off_t(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(size))
         let rc = curl_easy_perform(handle)
+        if rc != CURLE_OK { failedTransaction = true }
         _ = relance_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, nil)
         let detail = String(cString: errorBuffer)
         let curlError = detail.isEmpty ? String(cString: curl_easy_strerror(rc)) : detail
