@@ -32,6 +32,16 @@ struct DunningMailTests {
             let r = try relance("ingest", kind, ws + "/inbox/\(kind).csv", "--as-of", "2026-11-21")
             #expect([0, 65].contains(r.status), "ingest \(kind): \(r.stderr)")
         }
+        // A preview renders the next reminder to files and records nothing.
+        let preview = try relance("dunning", "preview", "--debtor", "K1082", "--as-of", "2026-11-21", "--out", dir + "/preview")
+        #expect(preview.status == 0 && preview.stdout.hasPrefix("K1082: reminder-1 on 2026-11-21 by email+letter, total EUR 611.40"),
+                "\(preview.stdout)\(preview.stderr)")
+        let previewText = try String(contentsOfFile: dir + "/preview/K1082-reminder-1.txt", encoding: .utf8)
+        #expect(previewText.hasPrefix("Subject: Eerste herinnering (kosteloos): openstaand saldo € 611,40\nTo: Griet Vercauteren <"))
+        let previewPDF = try SMTPServer.run("/usr/bin/pdftotext", [dir + "/preview/K1082-reminder-1.pdf", "-"])
+        #expect(String(decoding: previewPDF.stdout, as: UTF8.self).contains("+++900/0000/08297+++"))
+        #expect(try relance("dunning", "preview", "--debtor", "NOPE").status == 65)
+
         let run = try relance("dunning", "run", "--as-of", "2026-11-21")
         #expect(run.status == 0, "\(run.stderr)")
         let store = try LedgerStore(path: ws + "/relance.sqlite")
