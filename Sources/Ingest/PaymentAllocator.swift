@@ -54,6 +54,17 @@ struct PaymentAllocator {
         try candidates(Self.lacking + " WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id", [ref])
     }
 
+    /// The communication of a reminder (one per debtor, see Dunning's `ReminderComposer.reference`):
+    /// that debtor's open undisputed invoices, the reminded ones first, oldest due first.
+    private func byReminderReference(_ ref: String) throws -> [Candidate] {
+        try candidates("""
+            SELECT i.id, i.open_minor, i.currency FROM invoice i
+            WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
+              AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
+            ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
+            """, [ref])
+    }
+
     /// Allocates what remains of a payment; returns the unapplied remainder and why.
     ///
     /// A payment that names its invoice is applied up to what the invoice still lacks
@@ -73,9 +84,10 @@ struct PaymentAllocator {
                 reason = known ? "\(number) is a credit note" : "invoice \(number) is not in the ledger"
             }
         } else if let ref = p.reference {
-            rule = "structured_reference"
             found = try byReference(ref)
-            if found.isEmpty { reason = "no invoice has this structured reference" }
+            rule = found.isEmpty ? "debtor_oldest_first" : "structured_reference"
+            if found.isEmpty { found = try byReminderReference(ref) }
+            if found.isEmpty { reason = "no invoice or reminder has this structured reference" }
         } else if let debtor = p.debtorKey {
             rule = "debtor_oldest_first"
             found = try candidates("""
@@ -99,14 +111,7 @@ struct PaymentAllocator {
             if !found.isEmpty {
                 return try apply(p, found, rule: ref.hasPrefix("RF") ? "rf_reference" : "structured_reference", batch: batch, reasonIfNone: nil)
             }
-            // The communication of a reminder (one per debtor): the invoices it reminded, oldest due first, then the
-            // debtor's other open invoices.
-            let reminded = try candidates("""
-                SELECT i.id, i.open_minor, i.currency FROM invoice i
-                WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
-                  AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
-                ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
-                """, [ref])
+            let reminded = try byReminderReference(ref)
             if !reminded.isEmpty { return try apply(p, reminded, rule: "debtor_oldest_first", batch: batch, reasonIfNone: nil) }
         }
         if let text = p.freeText {

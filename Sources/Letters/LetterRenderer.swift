@@ -30,18 +30,7 @@ public enum LetterRenderer {
     /// letter never stops the others.
     /// - Parameter concurrency: the number of worker threads (at least 1).
     public static func renderAll(_ jobs: [(LetterDocument, String)], concurrency: Int = 2) -> [Error?] {
-        let workers = max(1, min(concurrency, jobs.count))
-        let results = ResultSlots(count: jobs.count)
-        guard !jobs.isEmpty else { return [] }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var index = worker
-            while index < jobs.count {
-                let (letter, path) = jobs[index]
-                results.set(index, render(letter, to: path))
-                index += workers
-            }
-        }
-        return results.values
+        ParallelWork.map(jobs.count, workers: concurrency) { i in render(jobs[i].0, to: jobs[i].1) }
     }
 
     /// One letter to one file (written under a temporary name, then renamed); the error, if any.
@@ -90,22 +79,41 @@ private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int)
     #endif
 }
 
-/// The per-letter results of ``LetterRenderer/renderAll(_:concurrency:)``, filled by the workers.
+/// Work spread over a few threads, for the stages that render letters by the thousand.
+public enum ParallelWork {
+    /// `body(0) … body(count - 1)` on `workers` threads (each takes every `workers`-th index), the
+    /// results in index order.
+    public static func map<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        guard count > 0 else { return [] }
+        let n = max(1, min(workers, count))
+        let slots = Slots<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: n) { worker in
+            var i = worker
+            while i < count {
+                slots.set(i, body(i))
+                i += n
+            }
+        }
+        return slots.values.map { $0! }
+    }
+}
+
+/// Results filled in by several threads, one slot each.
 ///
 /// `@unchecked Sendable`: every access goes through the lock.
-private final class ResultSlots: @unchecked Sendable {
+private final class Slots<T>: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [Error?]
+    private var slots: [T?]
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ error: Error?) {
+    func set(_ index: Int, _ value: T) {
         lock.lock()
-        slots[index] = error
+        slots[index] = value
         lock.unlock()
     }
 
-    var values: [Error?] {
+    var values: [T?] {
         lock.lock()
         defer { lock.unlock() }
         return slots

@@ -85,3 +85,11 @@ extension Schema {
             """)
     }
 }
+
+extension Schema {
+    /// Finds a debtor's unapplied payments by its key: `ReminderGuard` asks it for every queued
+    /// reminder at each ingest and flush.
+    static func unappliedByDebtorV1(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX payment_unapplied_by_debtor ON payment(debtor_key) WHERE unapplied_minor > 0")
+    }
+}

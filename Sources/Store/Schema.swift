@@ -19,6 +19,7 @@ public enum Schema {
         m.registerMigration("0008-billing", migrate: billingV1)
         m.registerMigration("0009-data-rights", migrate: dataRightsV1)
         m.registerMigration("0010-nightly", migrate: nightlyV1)
+        m.registerMigration("0011-unapplied-by-debtor", migrate: unappliedByDebtorV1)
         return m
     }
 

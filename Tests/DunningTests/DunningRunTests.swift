@@ -135,6 +135,58 @@ import Testing
         #expect((k002[1]["text_body"] as String).contains("200,00"))
     }
 
+    /// Writes a CSV file in the test's folder and ingests it.
+    func ingestCSV(_ s: Setup, _ kind: IngestKind, _ name: String, _ text: String) throws {
+        try text.write(toFile: s.dir + "/" + name, atomically: true, encoding: .utf8)
+        _ = try Ingestor.run(store: s.store, files: [s.dir + "/" + name], options: IngestOptions(kind: kind, asOf: Self.night)) { _ in }
+    }
+
+    @Test func aCreditNoteOrAPaymentNamingNoInvoiceAlsoStopsTheQueuedReminder() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        try s.run(Self.night)
+        // A credit note for K002, and a payment from K004 naming an invoice the ledger does not know (left unapplied).
+        try ingestCSV(s, .invoices, "credit.csv", """
+            invoice_number,debtor_id,issue_date,due_date,amount,type
+            CN-9,K002,2026-11-20,2026-11-20,-50.00,credit_note
+
+            """)
+        try ingestCSV(s, .payments, "unapplied.csv", """
+            payment_id,date,amount,currency,invoice_number,debtor_id
+            P-K004,2026-11-21,20.00,EUR,NOT-AN-INVOICE,K004
+
+            """)
+        let k002 = try s.events("K002"), k004 = try s.events("K004")
+        #expect((k002.first?["status"] as String?) == "cancelled" && (k002.first?["cancel_reason"] as String?) == "a credit note arrived for this debtor")
+        #expect((k004.first?["status"] as String?) == "cancelled" && (k004.first?["cancel_reason"] as String?) == "a payment from this debtor arrived")
+        #expect((k004.first?["mail_state"] as String?) == "cancelled")
+        // K001 is untouched: its e-mail still goes out.
+        #expect((try s.events("K001").first?["mail_state"] as String?) == "queued")
+    }
+
+    @Test func aPaymentWithTheRemindersCommunicationSettlesTheRemindedInvoices() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        try s.run(Self.night)
+        let event = try #require(try s.events("K001").first)
+        let reference = try #require(event["structured_reference"] as String?)
+        #expect(reference == ReminderComposer.reference(debtorID: event["debtor_id"]).digits)
+        // K001 pays the total of its reminder with the reminder's communication, naming no invoice.
+        try ingestCSV(s, .payments, "pay.csv", """
+            payment_id,date,amount,currency,structured_reference
+            P-K001,2026-11-22,560.00,EUR,\(StructuredReference(base: reference.prefix(10))!.formatted)
+
+            """)
+        let rows = try s.store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT i.invoice_number, i.status, a.rule FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
+                JOIN payment p ON p.id = a.payment_id WHERE p.payment_key = 'P-K001' ORDER BY i.invoice_number
+                """).map { "\($0[0] as String) \($0[1] as String) \($0[2] as String)" }
+        }
+        #expect(rows == ["BK-1 closed debtor_oldest_first", "BK-7 closed debtor_oldest_first"])
+        #expect((try s.events("K001").first?["status"] as String?) == "cancelled", "paid before the flush: the e-mail does not go")
+    }
+
     @Test func staleDataHoldsTheRunAndWritesNothing() throws {
         let s = try Setup()
         defer { try? FileManager.default.removeItem(atPath: s.dir) }

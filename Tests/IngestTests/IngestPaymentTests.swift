@@ -34,7 +34,7 @@ import Testing
         #expect(try t.invoice("T-1")?.status == "closed")
         #expect(try payment(t, "P-3")?.unappliedMinor == 123_456 - 1_050)
         // P-4: a valid reference that matches nothing; P-5: a reference failing its check. Both kept.
-        #expect(try payment(t, "P-4")?.unappliedReason == "no invoice has this structured reference")
+        #expect(try payment(t, "P-4")?.unappliedReason == "no invoice or reminder has this structured reference")
         #expect(try payment(t, "P-5")?.unappliedMinor == 1_000)
         #expect(t.diagnostics.contains { $0.rule == "ogm" && $0.severity == .warning && $0.line == 6 })
         // P-6: zero is not a payment.

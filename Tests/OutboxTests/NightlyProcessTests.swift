@@ -24,10 +24,22 @@ struct NightlyProcessTests {
             guard made.status == 0 else { throw ServerError("relance init failed: \(made.stderr)") }
         }
 
-        func nightly(stopAfter stage: String? = nil) throws -> RelanceBinary.Result {
-            var e = env
+        func nightly(stopAfter stage: String? = nil, day: String = "2026-11-21", extra: [String: String] = [:]) throws -> RelanceBinary.Result {
+            var e = env.merging(extra) { $1 }
             if let stage { e["RELANCE_NIGHTLY_STOP_AFTER"] = stage }
-            return try RelanceBinary.run(["nightly", "--as-of", "2026-11-21"], env: e, logDir: dir, timeout: 120)
+            return try RelanceBinary.run(["nightly", "--as-of", day], env: e, logDir: dir, timeout: 120)
+        }
+
+        func relance(_ args: String...) throws -> RelanceBinary.Result { try RelanceBinary.run(args, env: env, logDir: dir, timeout: 120) }
+
+        func sql(_ statement: String) throws {
+            let store = try LedgerStore(path: ws + "/relance.sqlite")
+            try store.pool.write { db in try db.execute(sql: statement) }
+        }
+
+        func count(_ query: String) throws -> Int {
+            let store = try LedgerStore(path: ws + "/relance.sqlite")
+            return try store.pool.read { db in try Int.fetchOne(db, sql: query) ?? 0 }
         }
 
         /// What a night leaves behind, without clocks, row ids of runs or Message-IDs.
@@ -102,5 +114,59 @@ struct NightlyProcessTests {
         holder.waitUntilExit()
         let after = try w.nightly()
         #expect(after.status == 65 && after.stderr.contains("stage=outbox outcome=ok"), "\(after.stderr)")
+    }
+
+    @Test func aFailingMailServerHoldsTheMailButNotTheReportsAndTheNextRunSends() throws {
+        let w = try Workspace("smtp-down")
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        let down = try w.nightly(extra: ["RELANCE_SMTP_URL": "smtp://127.0.0.1:9", "RELANCE_SMTP_TLS": "none"])
+        #expect(down.status == 69, "\(down.stderr)")
+        for line in ["stage=outbox outcome=failed", "stage=reports outcome=ok", "stage=backup outcome=ok"] {
+            #expect(down.stderr.contains(line), "missing: \(line)")
+        }
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'sent'") == 0)
+        // The server is back (here: the pickup folder): the same night's rerun sends, and only that stage runs.
+        let back = try w.nightly()
+        #expect(back.status == 0 && back.stderr.contains("stage=outbox outcome=ok") && back.stderr.contains("stage=dunning outcome=done-earlier"))
+        // The one message that met the dead server waits for its retry time; the others went.
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'queued'") == 0)
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'deferred'") == 1)
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'sent'") == 98)
+    }
+
+    @Test func anUnusualNumberOfRemindersIsWrittenButNotSent() throws {
+        let w = try Workspace("anomaly")
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        #expect(try w.relance("ingest", "debtors", w.ws + "/inbox/debtors.csv", "--as-of", "2026-11-18").status == 65)
+        // Three earlier nights of ten reminders each.
+        for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
+            try w.sql("""
+                INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
+                  balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at)
+                SELECT 'seed:\(day):' || id, id, '\(day)', 'b2b/v1', 'reminder-1', 1, 'email', 'nl', 'EUR', 100, 0, 0, 100, '{}', 'worklist',
+                  '\(day)T02:30:00.000Z' FROM debtor ORDER BY id LIMIT 10
+                """)
+        }
+        let night = try w.nightly()
+        #expect(night.status == 65)
+        #expect(night.stderr.contains("stage=outbox outcome=held"))
+        #expect(night.stderr.contains("107 reminders tonight against a usual 10"), "\(night.stderr)")
+        let queued = try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'queued'")
+        #expect(queued == 99, "written, waiting for a person")
+        #expect(try w.relance("outbox", "flush").stdout.contains("sent 99,"))
+    }
+
+    @Test func staleInputHoldsTheRemindersAndTheMail() throws {
+        let w = try Workspace("stale")
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        #expect(try w.nightly().status == 65)
+        // The next night nothing new has arrived, and the last ingest is long ago.
+        try w.sql("UPDATE ingest_batch SET finished_at = '2026-11-01T01:00:00.000Z'")
+        let next = try w.nightly(day: "2026-12-10")
+        #expect(next.status == 75, "\(next.stderr)")
+        for line in ["stage=dunning outcome=held", "stage=outbox outcome=held", "stage=reports outcome=ok", "gate=\"stale data: the last ingest was"] {
+            #expect(next.stderr.contains(line), "missing: \(line)")
+        }
+        #expect(try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-10'") == 0)
     }
 }

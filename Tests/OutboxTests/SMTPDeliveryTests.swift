@@ -87,6 +87,20 @@ struct SMTPDeliveryTests {
         #expect(try db.recipients(id).map(\.status) == ["bounced"])
     }
 
+    /// libcurl sends no RSET after a failed transaction: the next message must not inherit it
+    /// (the server would answer its MAIL with "503 nested MAIL command" and a good message bounce).
+    @Test func aFailedTransactionDoesNotSpoilTheNextMessage() throws {
+        let server = try SMTPServer(["--end-raise-count", "1"])
+        let db = try TestStore()
+        let clock = ManualClock()
+        let ids = try db.enqueue([Fixture.reminder("a"), Fixture.reminder("b")], clock: clock)
+        let report = try db.flush(try Fixture.smtp(server), clock: clock)
+        let second = try db.message(ids[1])
+        #expect(report.sent == 1, "\(second?.bounceReason ?? second?.lastError ?? "")")
+        #expect(try db.message(ids[0])?.state != "sent" && db.message(ids[1])?.state == "sent")
+        #expect(try server.waitFor(1).count == 1)
+    }
+
     @Test func aRefusedRecipientIsRecordedAloneAndATemporaryOneIsRetriedAlone() throws {
         let server = try SMTPServer(["--rcpt-reply", "weg@klant.example=550 5.1.1 User unknown",
                                      "--rcpt-reply", "vol@klant.example=452 4.2.2 Mailbox full"])

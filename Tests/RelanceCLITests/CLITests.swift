@@ -4,7 +4,8 @@ import Testing
 @Suite struct CLITests {
     @Test(arguments: [
         (["--help"], "help.txt"), (["ingest", "invoices", "--help"], "help-ingest-invoices.txt"),
-        (["init", "--help"], "help-init.txt"),
+        (["init", "--help"], "help-init.txt"), (["nightly", "--help"], "help-nightly.txt"),
+        (["dunning", "run", "--help"], "help-dunning-run.txt"), (["dunning", "preview", "--help"], "help-dunning-preview.txt"),
     ])
     func helpTextIsPinned(_ args: [String], _ golden: String) throws {
         let r = try CLI.run(args)

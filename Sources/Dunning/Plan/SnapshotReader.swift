@@ -29,8 +29,8 @@ public struct SnapshotReader {
               i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel,
               d.email, d.street, d.postal_code, d.city, d.country
             FROM invoice i JOIN debtor d ON d.id = i.debtor_id LEFT JOIN dunning_state s ON s.invoice_id = i.id
-            WHERE i.status = 'open' AND (?1 IS NULL OR i.debtor_id = ?1) ORDER BY i.debtor_id, i.due_date, i.id
-            """, arguments: [debtor])
+            WHERE i.status = 'open' \(debtor == nil ? "" : "AND i.debtor_id = ?") ORDER BY i.debtor_id, i.due_date, i.id
+            """, arguments: StatementArguments(debtor.map { [$0] } ?? []))
         var current: DebtorSnapshot? = nil
         while let r = try rows.next() {
             let debtorID: Int64 = r[0]

@@ -137,29 +137,22 @@ public enum DunningRun {
         }
         // Compose and render on every core; a debtor whose reminder cannot be made is listed and skipped.
         let work = batch
-        let results = Slots<Result<ComposedReminder?, Error>>(count: work.count)
-        let workers = max(1, min(options.concurrency, work.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var i = worker
-            while i < work.count {
-                let p = work[i]
-                results.set(i, Result {
-                    guard case .remind = p.plan.action, let ladder = planner.ladders[p.plan.debtor.kind] else { return nil }
-                    let c = try composer.compose(p.plan, ladder: ladder, stepIndex: p.stepIndex, asOf: options.asOf, channels: p.channels)
-                    if let path = p.documentPath, let error = LetterRenderer.render(c.letter, to: path) { throw LetterFailure(error: error) }
-                    return c
-                })
-                i += workers
+        let results = ParallelWork.map(work.count, workers: options.concurrency) { i -> Result<ComposedReminder?, Error> in
+            let p = work[i]
+            return Result {
+                guard case .remind = p.plan.action, let ladder = planner.ladders[p.plan.debtor.kind] else { return nil }
+                let c = try composer.compose(p.plan, ladder: ladder, stepIndex: p.stepIndex, asOf: options.asOf, channels: p.channels)
+                if let path = p.documentPath, let error = LetterRenderer.render(c.letter, to: path) { throw LetterFailure(error: error) }
+                return c
             }
         }
         var failed = Set<Int>()
-        for (i, r) in results.values.enumerated() {
+        for (i, r) in results.enumerated() {
             switch r {
             case .success(let c): batch[i].composed = c
             case .failure(let error):
                 failed.insert(i)
                 summary.errors.append((batch[i].plan.debtor.key, "\(error)"))
-            case nil: failed.insert(i)
             }
         }
         let now = options.now()
@@ -246,24 +239,4 @@ public enum DunningRun {
 struct LetterFailure: Error, CustomStringConvertible {
     var error: Error
     var description: String { "letter: \(error)" }
-}
-
-/// Results filled in by several threads, one slot each.
-final class Slots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [T?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
 }

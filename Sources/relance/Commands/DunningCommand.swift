@@ -55,9 +55,9 @@ extension DunningCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write tonight's reminders: events, letters (PDF) and queued e-mails, one transaction per batch of debtors.",
             discussion: """
-                Rerunning for the same day changes nothing. Letters go to out/letters/DAY/; e-mails wait in the outbox
-                until `relance outbox flush`. A payment ingested before the flush cancels the debtor's queued e-mail.
-                When the last ingest is older than --max-data-age hours, nothing is written (exit 75) until fresh data
+                Rerunning for the same day changes nothing. Letters go to out/letters/DAY/; e-mails wait in the outbox \
+                until `relance outbox flush`. A payment ingested before the flush cancels the debtor's queued e-mail. \
+                When the last ingest is older than --max-data-age hours, nothing is written (exit 75) until fresh data \
                 arrives or --ignore-stale is given.
                 Exit codes: 0 ok; 65 some debtors' reminders could not be made (listed); 75 held by the freshness gate.
                 """)
@@ -70,8 +70,7 @@ extension DunningCommand {
             try withExitStatus {
                 let (ws, config, store) = try global.open()
                 let day = asOf ?? config.today(now: Date())
-                let planner = try DunningSetup.planner(ws)
-                let composer = try DunningSetup.composer(ws, config, planner: planner)
+                let (planner, composer) = try DunningSetup.setup(ws, config)
                 let last = try store.pool.read { db in try LedgerPlan.lastIngest(db) }
                 let gate = DunningSetup.staleReason(lastIngest: last, maxHours: maxDataAge, now: Date())
                 let ledger = RunLedger(store: store)
@@ -108,8 +107,7 @@ extension DunningCommand {
             try withExitStatus {
                 let (ws, config, store) = try global.open()
                 let day = asOf ?? config.today(now: Date())
-                let planner = try DunningSetup.planner(ws)
-                let composer = try DunningSetup.composer(ws, config, planner: planner)
+                let (planner, composer) = try DunningSetup.setup(ws, config)
                 guard let id = try store.pool.read({ db in
                     try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [debtor])
                 }) else { throw CLIError(.dataError, "no debtor \(debtor) in the ledger") }
@@ -169,16 +167,7 @@ enum DunningSetup {
         return ReminderComposer(creditor: creditor, templates: templates, rules: planner.rules)
     }
 
-    /// Why sending is held by the data-freshness gate, or nil when the data is fresh.
-    static func staleReason(lastIngest: String?, maxHours: Int, now: Date) -> String? {
-        guard let last = lastIngest else { return "nothing has been ingested yet" }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let when = formatter.date(from: last) else { return nil }
-        let hours = Int(now.timeIntervalSince(when) / 3600)
-        return hours > maxHours ? "the last ingest was \(hours) h ago (\(last)), over the \(maxHours) h limit" : nil
-    }
-
+    /// The workspace's ladders and rate table (the shipped ones where the workspace has none).
     static func planner(_ ws: Workspace) throws -> Planner {
         var ladders: [DebtorKind: Ladder] = [:]
         var problems: [String] = []
@@ -194,16 +183,33 @@ enum DunningSetup {
         return Planner(ladders: ladders, rules: rules)
     }
 
-    /// The data-freshness gate's verdict, in words.
-    static func freshness(lastIngest: String?, maxHours: Int, now: Date) -> String {
-        guard let last = lastIngest else { return "data freshness: nothing ingested yet; sending would be held" }
+    /// The ladders, rate table and templates of the workspace, ready to plan and to word reminders.
+    static func setup(_ ws: Workspace, _ config: WorkspaceConfig) throws -> (Planner, ReminderComposer) {
+        let planner = try planner(ws)
+        return (planner, try composer(ws, config, planner: planner))
+    }
+
+    /// Whole hours since the last ingest finished; nil when nothing was ingested yet.
+    static func hoursSince(lastIngest: String?, now: Date) -> Int? {
+        guard let last = lastIngest else { return nil }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let when = formatter.date(from: last) else { return "data freshness: last ingest \(last)" }
-        let hours = Int(now.timeIntervalSince(when) / 3600)
-        return hours > maxHours
-            ? "data freshness: last ingest \(last), \(hours) h ago (over \(maxHours) h): sending would be held until fresh data arrives"
-            : "data freshness: last ingest \(last), \(hours) h ago: ok"
+        guard let when = formatter.date(from: last) else { return 0 }
+        return Int(now.timeIntervalSince(when) / 3600)
+    }
+
+    /// Why sending is held by the data-freshness gate, or nil when the data is fresh.
+    static func staleReason(lastIngest: String?, maxHours: Int, now: Date) -> String? {
+        guard let hours = hoursSince(lastIngest: lastIngest, now: now) else { return "nothing has been ingested yet" }
+        return hours > maxHours ? "the last ingest was \(hours) h ago (\(lastIngest ?? "")), over the \(maxHours) h limit" : nil
+    }
+
+    /// The data-freshness gate's verdict, in words, for the plan.
+    static func freshness(lastIngest: String?, maxHours: Int, now: Date) -> String {
+        if let stale = staleReason(lastIngest: lastIngest, maxHours: maxHours, now: now) {
+            return "data freshness: \(stale): sending would be held until fresh data arrives"
+        }
+        return "data freshness: last ingest \(lastIngest ?? ""), \(hoursSince(lastIngest: lastIngest, now: now) ?? 0) h ago: ok"
     }
 }
 

@@ -20,14 +20,14 @@ struct Nightly: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The nightly job: inbox ingest, billing, forecast, dunning run, outbox flush, reports, backup; resumable.",
         discussion: """
-            Reads the files waiting in inbox/ (moved to processed/DAY/ or rejected/DAY/ afterwards), bills on the billing
-            day, forecasts, writes tonight's reminders, sends the queued e-mails, writes the reports to out/reports/DAY/
-            and backs the database up. One run at a time per workspace. A run killed at
+            Reads the files waiting in inbox/ (moved to processed/DAY/ or rejected/DAY/ afterwards), bills on the billing \
+            day, forecasts, writes tonight's reminders, sends the queued e-mails, writes the reports to out/reports/DAY/ \
+            and backs the database up. One run at a time per workspace. A run killed at \
             any point resumes when started again for the same day: finished stages are not redone.
-            Gates stop sending but let the other stages run: stale input data (no ingest for --max-data-age hours),
-            an anomaly (tonight's reminders more than --anomaly-factor times the median of the last 7 nights), a
+            Gates stop sending but let the other stages run: stale input data (no ingest for --max-data-age hours), \
+            an anomaly (tonight's reminders more than --anomaly-factor times the median of the last 7 nights), a \
             failing mail server. One summary line per stage on stderr (logfmt, or JSON with --log-format json).
-            Exit codes: 0 ok; 65 rows or files rejected, or the anomaly gate held sending; 69 the mail server is
+            Exit codes: 0 ok; 65 rows or files rejected, or the anomaly gate held sending; 69 the mail server is \
             failing; 75 another run holds the lock, or stale data held sending; 1 other failure.
             """)
     @OptionGroup var global: GlobalOptions
@@ -252,8 +252,7 @@ struct NightlyJob {
     }
 
     mutating func dunning() throws -> (String, [(String, String)]) {
-        let planner = try DunningSetup.planner(ws)
-        let composer = try DunningSetup.composer(ws, config, planner: planner)
+        let (planner, composer) = try DunningSetup.setup(ws, config)
         let last = try store.pool.read { db in try LedgerPlan.lastIngest(db) }
         let stale = DunningSetup.staleReason(lastIngest: last, maxHours: maxDataAge, now: Date())
         let s = try DunningRun.run(store: store, planner: planner, composer: composer,
@@ -297,10 +296,8 @@ struct NightlyJob {
         let setup = try MailSetup(ws, config)
         let logger = StderrLogger(level: .warning)
         let transport = try setup.transport(ws, logger: logger)
-        var options = FlushOptions(limit: nil, dryRun: false, ratePerMinute: setup.mail.ratePerMinute)
-        options.sendBudget = Double(setup.mail.connectTimeout + setup.mail.timeout) + 60
-        let report = try Flusher(store: store, transport: transport, identity: setup.identity, policy: setup.policy, clock: SystemClock(),
-                                 logger: logger).run(options)
+        let (flusher, options) = setup.flusher(store, transport: transport, logger: logger)
+        let report = try flusher.run(options)
         var counts = [("sent", "\(report.sent)"), ("deferred", "\(report.deferred)"), ("bounced", "\(report.bounced)"),
                       ("left_due", "\(report.leftDue)"), ("via", transport.name)]
         if let reason = report.unavailable {

@@ -36,10 +36,7 @@ struct OutboxFlush: ParsableCommand {
             }
             let ledger = RunLedger(store: store)
             let runID = try ledger.begin(command: "outbox flush" + (dryRun ? " --dry-run" : ""), asOf: nil, at: Date())
-            var options = FlushOptions(limit: limit, dryRun: dryRun, ratePerMinute: setup.mail.ratePerMinute)
-            options.sendBudget = Double(setup.mail.connectTimeout + setup.mail.timeout) + 60
-            let flusher = Flusher(store: store, transport: transport, identity: setup.identity, policy: setup.policy,
-                                  clock: SystemClock(), logger: logger)
+            let (flusher, options) = setup.flusher(store, transport: transport, logger: logger, limit: limit, dryRun: dryRun)
             let report: FlushReport
             do { report = try flusher.run(options) } catch {
                 try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())

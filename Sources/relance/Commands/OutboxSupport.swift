@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Outbox
+import Store
 import Workspace
 
 /// The outbox's settings resolved from `relance.toml` and the environment: sender identity,
@@ -25,6 +26,14 @@ struct MailSetup {
         policy = RetryPolicy(backoffMin: Double(mail.backoffMin), backoffMax: Double(mail.backoffMax), maxLifetime: Double(mail.maxLifetime))
     }
 
+    /// A flusher over `transport` with the workspace's identity and retry policy, and its options.
+    func flusher(_ store: LedgerStore, transport: any MailTransport, logger: any OutboxLogger, limit: Int? = nil,
+                 dryRun: Bool = false) -> (Flusher, FlushOptions) {
+        var options = FlushOptions(limit: limit, dryRun: dryRun, ratePerMinute: mail.ratePerMinute)
+        options.sendBudget = Double(mail.connectTimeout + mail.timeout) + 60
+        return (Flusher(store: store, transport: transport, identity: identity, policy: policy, clock: SystemClock(), logger: logger),
+                options)
+    }
     /// The transport `[mail]` selects. The SMTP password comes from `$RELANCE_SMTP_PASSWORD`, else
     /// from the owner-only file named by `$RELANCE_SMTP_PASSWORD_FILE` or `mail.smtp_password_file`.
     func transport(_ ws: Workspace, env: [String: String] = ProcessInfo.processInfo.environment,

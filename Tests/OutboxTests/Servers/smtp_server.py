@@ -28,6 +28,8 @@ def parse_args():
     p.add_argument("--mail-reply")
     p.add_argument("--rcpt-reply", action="append", default=[], help="ADDRESS=REPLY")
     p.add_argument("--data-reply")
+    p.add_argument("--end-raise-count", type=int, default=0,
+                   help="the handler fails (raises) on the first N messages, as aiosmtpd's own handlers do on a full disk")
     p.add_argument("--end-reply")
     p.add_argument("--end-reply-count", type=int, default=-1, help="use --end-reply for the first N messages only")
     p.add_argument("--drop-in-data", action="store_true")
@@ -82,6 +84,9 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         event("data")
         COUNT["ended"] += 1
+        if COUNT["ended"] <= ARGS.end_raise_count:
+            # aiosmtpd answers "500 Error: (OSError) …" and leaves the transaction open.
+            raise OSError("disk full")
         if ARGS.end_reply and (ARGS.end_reply_count < 0 or COUNT["ended"] <= ARGS.end_reply_count):
             return ARGS.end_reply
         # Saved before the delay: a client killed while it waits for this reply leaves a message
