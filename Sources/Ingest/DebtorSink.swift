@@ -9,6 +9,9 @@ struct DebtorSink: RowSink {
     let validator: DebtorValidator
     private let find: BulkStatement
     private let insert: BulkStatement
+    /// Keys of debtors whose personal data was erased (`relance debtor erase`), with the day: an
+    /// export that still lists them must not bring that data back.
+    private let erased: [String: String]
 
     init(db: Database, defaultLanguage: String, defaultCountry: String) throws {
         self.db = db
@@ -20,6 +23,10 @@ struct DebtorSink: RowSink {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (debtor_key) DO NOTHING
             """)
+        erased = Dictionary(try Row.fetchAll(db, sql: """
+            SELECT subject, MAX(substr(at, 1, 10)) FROM data_rights_log
+            WHERE action = 'erase' AND subject IS NOT NULL GROUP BY subject
+            """).map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
     }
 
     struct Values {
@@ -68,7 +75,14 @@ struct DebtorSink: RowSink {
     ]
 
     mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
-        (try upsert(v, batch: batch), [])
+        if let day = erased[v.key],
+           try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM debtor WHERE debtor_key = ?"), arguments: [v.key]) != nil {
+            // Kept erased: nothing of the row is stored, not even in the change history.
+            return (.unchanged, [RowProblem(column: 0, rule: "erased-debtor", message:
+                "debtor \(v.key) was erased on \(day) (relance debtor erase): its personal data in this row is not stored",
+                severity: .note)])
+        }
+        return (try upsert(v, batch: batch), [])
     }
 
     mutating func finish(batch: Int64) throws {}

@@ -92,11 +92,38 @@ import Testing
         try Data(repeating: 7, count: 9000).write(to: URL(fileURLWithPath: junk))
         let damaged = try relance(["db", "restore", junk], workspace: ws)
         #expect(damaged.status == 65, "\(damaged.stderr)")
+        // The backup was made before K001's erasure: the restore erases K001 again.
         let restored = try relance(["db", "restore", ws + "/backups/" + backups[0]], workspace: ws)
         #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("erased debtor K001 again"), "\(restored.stdout)")
         let store = try Store.LedgerStore(path: ws + "/relance.sqlite")
-        let name = try store.pool.read { db in try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = 'K001'") }
-        #expect(name == "Brasserie Éclair SRL")
+        try store.pool.read { (db: Database) throws -> Void in
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = 'K001'") == "erased-K001")
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = 'K002'") == Hostile.script)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM data_rights_log WHERE action = 'erase' AND subject = 'K001'") == 2)
+        }
         #expect(mode(ws + "/relance.sqlite.before-restore") == 0o600)
+    }
+
+    /// The ERP's next export still lists an erased debtor: its personal data is not stored again.
+    @Test func anErasedDebtorStaysErasedWhenTheNextExportListsIt() throws {
+        let (ws, l) = try workspace()
+        _ = l
+        let csv = ws + "/inbox-debtors.csv"
+        try "debtor_id,name,email,street,postal_code,city\nK001,Brasserie Éclair SRL,compta@eclair.example,Rue 1,1000,Bruxelles\nK900,Nouveau SA,ap@nouveau.example,Rue 2,1000,Bruxelles\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let erased = try relance(["debtor", "erase", "K001"], workspace: ws)
+        #expect(erased.status == 0, "\(erased.stderr)")
+        let again = try relance(["ingest", "debtors", csv, "--as-of", "2026-11-22"], workspace: ws)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stderr.contains("erased-debtor") && again.stderr.contains("K001"), "\(again.stderr)")
+        let store = try Store.LedgerStore(path: ws + "/relance.sqlite")
+        try store.pool.read { (db: Database) throws -> Void in
+            let d = try #require(try Row.fetchOne(db, sql: "SELECT * FROM debtor WHERE debtor_key = 'K001'"))
+            #expect(d["name"] as String == "erased-K001" && (d["email"] as String?) == nil && (d["street"] as String?) == nil)
+            #expect(d["on_hold"] as Bool == true)
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM record_change WHERE entity = 'debtor' AND entity_key = 'K001'") == 0)
+            #expect(try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = 'K900'") == "Nouveau SA")
+        }
     }
 }

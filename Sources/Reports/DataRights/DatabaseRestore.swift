@@ -17,6 +17,10 @@ public enum DatabaseRestore {
         public var before: String
         /// Migrations applied to the restored database (a backup from an older version).
         public var migrated: [String]
+        /// Debtors erased in the replaced database but not in the backup (it was made before):
+        /// their erasure must be done again (`DebtorErasure.erase`), or the restore brings their
+        /// personal data back. The caller does it, since it knows the workspace's files.
+        public var erasuresToRedo: [String] = []
     }
 
     /// Why a restore was refused or failed.
@@ -78,6 +82,16 @@ public enum DatabaseRestore {
         do { store = try LedgerStore(path: databasePath, migrate: false) } catch {
             throw Failure.failed("cannot open \(databasePath): \(error)")
         }
+        // The data-rights log so far: a backup made before an erasure must not bring the data back,
+        // and the log's history (erasures, exports, restores) must survive the restore.
+        let log = try store.pool.read { db -> [Row] in
+            guard try db.tableExists("data_rights_log") else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT at, actor, action, subject, detail FROM data_rights_log ORDER BY id")
+        }
+        var erased: [String] = []
+        for r in log where (r["action"] as String) == "erase" {
+            if let key = r["subject"] as String?, !erased.contains(key) { erased.append(key) }
+        }
         let temp = before + ".partial"
         unlink(temp)
         try Backups.copy(store.pool, to: temp)
@@ -95,11 +109,27 @@ public enum DatabaseRestore {
             throw Failure.failed("cannot copy \(file) into \(databasePath) (the database is unchanged; \(before) holds it too): \(error)")
         }
         let migrated = try store.migrate()
-        try store.pool.write { db in
+        let redo = try store.pool.write { db -> [String] in
+            let done = Set(try String.fetchAll(db, sql: "SELECT subject FROM data_rights_log WHERE action = 'erase' AND subject IS NOT NULL"))
+            // Entries the backup does not have come back, in their order, before the restore's own.
+            let kept = Set(try Row.fetchAll(db, sql: "SELECT at, action, subject FROM data_rights_log").map {
+                "\($0[0] as String)|\($0[1] as String)|\($0[2] as String? ?? "")"
+            })
+            for r in log where !kept.contains("\(r[0] as String)|\(r[2] as String)|\(r[3] as String? ?? "")") {
+                try db.execute(sql: "INSERT INTO data_rights_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [r[0], r[1], r[2], r[3], r[4]])
+            }
+            var redo: [String] = []
+            for key in erased where !done.contains(key) {
+                let name = try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = ?", arguments: [key])
+                if let name, name != DebtorErasure.erasedName(key) { redo.append(key) }
+            }
             try DataRightsLog.append(db, at: instant, actor: actor, action: "restore", subject: (file as NSString).lastPathComponent,
-                                     detail: ["before": before, "migrated": migrated.joined(separator: ",")])
+                                     detail: ["before": before, "migrated": migrated.joined(separator: ","),
+                                              "erasures_to_redo": String(redo.count)])
+            return redo
         }
-        return Outcome(before: before, migrated: migrated)
+        return Outcome(before: before, migrated: migrated, erasuresToRedo: redo)
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Reports
 import Store
+import Workspace
 
 /// `relance db migrate|backup|restore|export`.
 struct DB: ParsableCommand {
@@ -77,6 +78,7 @@ struct DB: ParsableCommand {
                                                               actor: DataRights.currentActor(), at: Date())
                     Terminal.out("restored \(absolute(file)); the previous database is in \(outcome.before)"
                         + (outcome.migrated.isEmpty ? "" : "; migrated: " + outcome.migrated.joined(separator: ", ")))
+                    try redoErasures(outcome.erasuresToRedo, ws: ws)
                 } catch let f as DatabaseRestore.Failure {
                     switch f {
                     case .missing: throw CLIError(.noInput, f.description)
@@ -89,6 +91,17 @@ struct DB: ParsableCommand {
                     throw CLIError(.cannotWrite, e.description)
                 }
                 return .ok
+            }
+        }
+
+        /// A backup made before an erasure holds the erased debtor's data again: erase it again.
+        func redoErasures(_ keys: [String], ws: Workspace) throws {
+            guard !keys.isEmpty else { return }
+            let (_, config, store) = try global.open()
+            for key in keys {
+                let o = try DebtorCommand.Erase.erase(key, ws: ws, config: config, store: store, force: true,
+                                              actor: DataRights.currentActor() + " (restore)")
+                Terminal.out("erased debtor \(key) again: the backup predates its erasure (\(o.filesRemoved.count) file(s) removed)")
             }
         }
     }

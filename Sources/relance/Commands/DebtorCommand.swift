@@ -3,6 +3,7 @@ import Foundation
 import Outbox
 import Reports
 import Store
+import Workspace
 
 /// `relance debtor erase`.
 struct DebtorCommand: ParsableCommand {
@@ -28,13 +29,9 @@ struct DebtorCommand: ParsableCommand {
         func run() throws {
             try withExitStatus {
                 let (ws, config, store) = try global.open()
-                let pickup = ws.path(config.mail.pickupDir)
                 let outcome: DebtorErasure.Outcome
                 do {
-                    outcome = try DebtorErasure.erase(
-                        debtorKey: id, store: store, workspaceRoot: ws.root, outFolder: ws.out,
-                        pickupFile: { (pickup as NSString).appendingPathComponent(PickupTransport.fileName(for: $0)) },
-                        force: force, actor: DataRights.currentActor(), at: Date())
+                    outcome = try Self.erase(id, ws: ws, config: config, store: store, force: force, actor: DataRights.currentActor())
                 } catch let r as DebtorErasure.Refusal {
                     switch r {
                     case .unknownDebtor: throw CLIError(.dataError, r.description)
@@ -50,6 +47,16 @@ struct DebtorCommand: ParsableCommand {
                 Terminal.out("backups made before now still hold the data until the retention policy removes them (see docs/DATA-RIGHTS.md)")
                 return .ok
             }
+        }
+
+        /// Erases one debtor with the workspace's folders (letters, pickup copies).
+        static func erase(_ key: String, ws: Workspace, config: WorkspaceConfig, store: LedgerStore, force: Bool,
+                          actor: String) throws -> DebtorErasure.Outcome {
+            let pickup = ws.path(config.mail.pickupDir)
+            return try DebtorErasure.erase(
+                debtorKey: key, store: store, workspaceRoot: ws.root, outFolder: ws.out,
+                pickupFile: { (pickup as NSString).appendingPathComponent(PickupTransport.fileName(for: $0)) },
+                force: force, actor: actor, at: Date())
         }
     }
 }
