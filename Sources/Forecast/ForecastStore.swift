@@ -5,8 +5,12 @@ import Store
 /// Writes forecasts to the store and reads them back (the Forecast stage owns `forecast_run`,
 /// `invoice_forecast`, `debtor_score` and `cash_forecast`).
 public enum ForecastStore {
-    /// As-of days kept: saving a run removes older days beyond this many.
+    /// As-of days whose per-invoice forecasts and debtor scores are kept: saving a run removes
+    /// that detail from older days.
     public static let keptDays = 7
+    /// As-of days whose run and weekly cash forecast are kept (a few rows each), so the forecast
+    /// report can put what was expected beside what came in, weeks later.
+    public static let keptCashDays = 400
 
     /// Saves a forecast in one transaction, replacing the run of the same as-of day, and drops runs
     /// beyond the `keptDays` latest as-of days. Returns the new run's id.
@@ -48,18 +52,28 @@ public enum ForecastStore {
                                    weekEnd: w.end.description, expectedMinor: w.expectedMinor, p10Minor: w.p10Minor,
                                    p90Minor: w.p90Minor).insert(db)
         }
-        try delete(db, sql: "SELECT id FROM forecast_run ORDER BY as_of DESC LIMIT -1 OFFSET ?", arguments: [keptDays])
+        try delete(db, sql: "SELECT id FROM forecast_run ORDER BY as_of DESC LIMIT -1 OFFSET ?", arguments: [keptDays],
+                   detailOnly: true)
+        try delete(db, sql: "SELECT id FROM forecast_run ORDER BY as_of DESC LIMIT -1 OFFSET ?", arguments: [keptCashDays])
         return id
     }
 
-    /// Deletes the runs the query selects and everything hanging off them.
-    private static func delete(_ db: Database, sql: String, arguments: StatementArguments) throws {
+    /// Deletes the runs the query selects and everything hanging off them; with `detailOnly`, only
+    /// their per-invoice forecasts and debtor scores (the run and its weekly cash forecast stay).
+    private static func delete(_ db: Database, sql: String, arguments: StatementArguments, detailOnly: Bool = false) throws {
         for id in try Int64.fetchAll(db, sql: sql, arguments: arguments) {
             try db.execute(sql: "DELETE FROM invoice_forecast WHERE forecast_run_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM debtor_score WHERE forecast_run_id = ?", arguments: [id])
+            if detailOnly { continue }
             try db.execute(sql: "DELETE FROM cash_forecast WHERE forecast_run_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM forecast_run WHERE id = ?", arguments: [id])
         }
+    }
+
+    /// True when the run still has its per-invoice forecasts (runs older than `keptDays` as-of
+    /// days keep only their weekly cash forecast).
+    public static func hasDetail(_ db: Database, runID: Int64) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM invoice_forecast WHERE forecast_run_id = ?)", arguments: [runID]) ?? false
     }
 
     /// The run of `asOf`, else the latest run; nil when there is none.

@@ -92,12 +92,22 @@ struct ForecastStoreTests {
         #expect(try rows().map { [$0.p10Date, $0.p50Date, $0.p90Date] } == before.map { [$0.p10Date, $0.p50Date, $0.p90Date] })
     }
 
-    @Test("keeps the latest seven as-of days")
+    @Test("keeps the detail of the latest seven as-of days, and every day's weekly cash forecast")
     func retention() throws {
         let t = try ledger()
         for d in 20...29 { _ = try run(t, asOf: "2026-03-\(d)") }
-        let days = try t.store.pool.read { db in try String.fetchAll(db, sql: "SELECT as_of FROM forecast_run ORDER BY as_of") }
-        #expect(days == (23...29).map { "2026-03-\($0)" })
+        let (days, detailed, cash) = try t.store.pool.read { db in
+            (try String.fetchAll(db, sql: "SELECT as_of FROM forecast_run ORDER BY as_of"),
+             try String.fetchAll(db, sql: """
+                SELECT as_of FROM forecast_run r WHERE EXISTS (SELECT 1 FROM invoice_forecast f WHERE f.forecast_run_id = r.id)
+                  AND EXISTS (SELECT 1 FROM debtor_score s WHERE s.forecast_run_id = r.id) ORDER BY as_of
+                """),
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cash_forecast") ?? 0)
+        }
+        #expect(days == (20...29).map { "2026-03-\($0)" })
+        #expect(detailed == (23...29).map { "2026-03-\($0)" })
+        #expect(cash == 10 * 13)
+        #expect(try t.store.pool.read { db in try ForecastStore.hasDetail(db, runID: 1) } == false)
     }
 
     @Test("the cash forecast sums open amounts × chance of payment per week, rounded once, inside its band")

@@ -65,7 +65,7 @@ enum ForecastReport {
 
     /// Past windows of seven days ending on the report day, the one before, …: actual cash-in
     /// (payments by payment date) and, when a kept forecast run had forecast exactly that window
-    /// as one of its weeks, what it expected.
+    /// as one of its weeks, what it expected (the latest such run: the best informed).
     static func past(_ db: Database, asOf: Day, into doc: inout ReportDocument) throws {
         doc.blocks.append(.heading("Expected against actual, past weeks"))
         let first = asOf.adding(days: -7 * pastWeeks + 1)
@@ -108,9 +108,9 @@ enum ForecastReport {
                 labels: labels, first: expectedSeries, second: actualSeries, names: ("expected", "actual"), currency: currency)))
         }
         if matched == 0 {
-            doc.blocks.append(.note("No kept forecast covers these past weeks, so only the actual cash-in is shown. "
-                + "The forecast stage keeps the runs of its latest 7 as-of days, and a week is compared only once it has "
-                + "ended; a forecast made 7 or more days ago must still be in the ledger."))
+            doc.blocks.append(.note("No forecast in the ledger covers these past weeks, so only the actual cash-in is shown. "
+                + "A week is compared once it has ended, with the forecast made the latest before it began; the weekly cash "
+                + "forecast of every night is kept for 400 days, so this fills in as the nightly run forecasts day after day."))
         }
         doc.blocks.append(.table(Table(
             id: "past_weeks", title: "Past \(pastWeeks) weeks",

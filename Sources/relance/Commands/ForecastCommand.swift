@@ -15,7 +15,9 @@ struct ForecastCommand: ParsableCommand {
             abstract: "Forecast every open invoice, score the debtors and forecast 13 weeks of cash.",
             discussion: """
                 Learns from the ledger's paid invoices and stores the forecasts of the as-of day in one transaction, \
-                replacing an earlier run of the same day; the latest \(ForecastStore.keptDays) days are kept.
+                replacing an earlier run of the same day. Per-invoice forecasts and debtor scores are kept for the \
+                latest \(ForecastStore.keptDays) days, the weekly cash forecast for \(ForecastStore.keptCashDays) days (the \
+                forecast report compares it with what came in).
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "Business day of the forecast (YYYY-MM-DD); default today in the workspace's time zone.")

@@ -39,6 +39,10 @@ struct ListingOptions: ParsableArguments {
                     if let debtor, try Int.fetchOne(db, sql: "SELECT 1 FROM debtor WHERE debtor_key = ?", arguments: [debtor]) == nil {
                         throw CLIError(.usage, "no debtor \(debtor) in the ledger")
                     }
+                    if try !ForecastStore.hasDetail(db, runID: id) && run.openInvoices > 0 {
+                        Terminal.error("note: the forecast of \(run.asOf) keeps only its weekly cash forecast; per-invoice forecasts and "
+                            + "debtor scores are kept for the latest \(ForecastStore.keptDays) days")
+                    }
                     try body(db, id)
                 }
             } catch let e as CLIError {
