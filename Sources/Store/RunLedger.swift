@@ -25,6 +25,14 @@ public struct RunLedger: Sendable {
         }
     }
 
+    /// One run; nil when there is none with that id. Without an id, the latest run.
+    public func run(id: Int64?) throws -> RunRecord? {
+        try store.pool.read { db in
+            if let id { return try RunRecord.fetchOne(db, key: id) }
+            return try RunRecord.fetchOne(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT 1")
+        }
+    }
+
     /// The latest runs, newest first.
     public func recent(limit: Int) throws -> [RunRecord] {
         try store.pool.read { db in

@@ -88,6 +88,18 @@ struct NightlyProcessTests {
             let resumed = try w.nightly()
             #expect([0, 65].contains(resumed.status), "\(stage): \(resumed.stderr)")
             #expect(resumed.stderr.contains("stage=\(stage) outcome=done-earlier"))
+            if stage == "dunning" {
+                // The ledger says which stages the first, killed run finished and the second did not redo.
+                let show = try w.relance("runs", "show")
+                #expect(show.status == 0, "\(show.stderr)")
+                #expect(show.stdout.hasPrefix("run ") && show.stdout.contains("nightly"), "\(show.stdout)")
+                #expect(show.stdout.contains("finished earlier on 2026-11-21, not redone by this run:"), "\(show.stdout)")
+                #expect(show.stdout.split(separator: "\n").contains { $0.hasPrefix("dunning\t") && $0.contains("\tok\t") && $0.contains("reminders") },
+                        "\(show.stdout)")
+                #expect(show.stdout.split(separator: "\n").contains { $0.hasPrefix("outbox\t") && $0.contains("\tok\t") }, "\(show.stdout)")
+                let missing = try w.relance("runs", "show", "9999")
+                #expect(missing.status == 64)
+            }
             #expect(try w.state().replacingOccurrences(of: "nightly-\(stage)", with: "nightly-X") == expected,
                     "killed after \(stage) and resumed, the night differs from an uninterrupted one")
         }
