@@ -89,10 +89,15 @@ public enum Reports {
         try OwnerOnly.directory(dir)
         var written: [String] = []
         for kind in ReportKind.allCases {
-            for format in formats {
-                let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
-                try write(kind: kind, format: format, asOf: asOf, store: store, to: path, options: options)
-                written.append(path)
+            // One read transaction and one build per report: the figures are computed once and
+            // rendered into every format (streamed listings run their cursor per format).
+            try store.pool.read { db in
+                let doc = try build(kind, db: db, asOf: asOf, options: options)
+                for format in formats {
+                    let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
+                    try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
+                    written.append(path)
+                }
             }
         }
         return written

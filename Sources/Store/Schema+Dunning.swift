@@ -93,3 +93,24 @@ extension Schema {
         try db.execute(sql: "CREATE INDEX payment_unapplied_by_debtor ON payment(debtor_key) WHERE unapplied_minor > 0")
     }
 }
+
+extension Schema {
+    /// What each night's dunning run left out, by reason (owner: Dunning's `ExclusionTally`): one
+    /// set of rows per as-of day, replaced by a rerun, read by the dunning report. `level` says
+    /// whether whole debtors (`debtor`) or single invoices of reminded debtors (`invoice`) were
+    /// left out; counts and amounts are of overdue open invoices only.
+    static func dunningExclusionV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE dunning_exclusion (
+              as_of TEXT NOT NULL,
+              reason TEXT NOT NULL,
+              level TEXT NOT NULL CHECK (level IN ('debtor', 'invoice')),
+              currency TEXT NOT NULL,
+              debtors INTEGER NOT NULL,
+              items INTEGER NOT NULL,
+              amount_minor INTEGER NOT NULL,
+              PRIMARY KEY (as_of, reason, level, currency)
+            ) WITHOUT ROWID
+            """)
+    }
+}

@@ -238,3 +238,37 @@ import Testing
         }
     }
 }
+
+extension DunningRunTests {
+    func exclusions(_ s: Setup) throws -> [String] {
+        try s.store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM dunning_exclusion ORDER BY level, reason, currency").map {
+                "\($0["as_of"] as String) \($0["reason"] as String) \($0["level"] as String) \($0["currency"] as String) "
+                    + "\($0["debtors"] as Int) \($0["items"] as Int) \($0["amount_minor"] as Int64)"
+            }
+        }
+    }
+
+    @Test func theNightStoresWhatItLeftOutAndWhyAndARerunReplacesIt() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        // K003 is on hold in the export; K001 disputes BK-7 but still owes BK-1.
+        try s.store.pool.write { db in try db.execute(sql: "UPDATE invoice SET disputed = 1 WHERE invoice_number = 'BK-7'") }
+        let first = try s.run(Self.night)
+        #expect(first.plan.exclusions.counts.count >= 2)
+        let rows = try exclusions(s)
+        #expect(rows.contains("2026-11-21 debtor on hold debtor EUR 1 1 25000"), "\(rows)")
+        #expect(rows.contains("2026-11-21 disputed invoice invoice EUR 1 1 6000"), "\(rows)")
+        #expect(!rows.contains { $0.contains(" K00") }, "counts only, no debtor names or keys")
+        #expect((try s.events("K001").first?["status"] as String?) == "queued", "K001 is reminded of BK-1")
+
+        // The same night again: the same rows, not twice as many.
+        try s.run(Self.night)
+        #expect(try exclusions(s) == rows)
+        // K001 settles the dispute before a rerun of the night: the row goes.
+        try s.store.pool.write { db in try db.execute(sql: "UPDATE invoice SET disputed = 0 WHERE invoice_number = 'BK-7'") }
+        try s.run(Self.night)
+        #expect(try !exclusions(s).contains { $0.contains("disputed") })
+        #expect(try exclusions(s).contains("2026-11-21 debtor on hold debtor EUR 1 1 25000"))
+    }
+}

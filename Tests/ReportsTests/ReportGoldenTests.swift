@@ -17,6 +17,20 @@ import Testing
         try assertGolden(excel, "\(kind.rawValue).excel-be.csv")
     }
 
+    /// A day without a dunning run: the exclusions come from what the ledger marks, and say so.
+    @Test func dunningExclusionsWithoutARunComeFromTheLedger() throws {
+        let l = try TempLedger()
+        try seedLedger(l.store)
+        let stored = try Reports.text(kind: .dunning, format: .csv, asOf: seedDay, store: l.store, options: pinnedOptions())
+        #expect(stored.contains("debtor on hold,whole debtor,EUR,1,2,3100.00"), "\(stored)")
+        #expect(!stored.contains("balance under the minimum"), "another night's rows")
+        try l.store.pool.write { db in try db.execute(sql: "DELETE FROM dunning_exclusion") }
+        let html = try Reports.text(kind: .dunning, format: .html, asOf: seedDay, store: l.store, options: pinnedOptions())
+        #expect(html.contains("No dunning run on 2026-11-21"))
+        let csv = try Reports.text(kind: .dunning, format: .csv, asOf: seedDay, store: l.store, options: pinnedOptions())
+        #expect(csv.contains("promise to pay not yet due,whole debtor,EUR"), "\(csv)")
+    }
+
     @Test func emptyLedgerRendersEveryReport() throws {
         let l = try TempLedger()
         for kind in ReportKind.allCases {

@@ -153,6 +153,14 @@ func seedLedger(_ store: LedgerStore) throws {
             VALUES (1, 2, 2, 1, 250000, 31, 1250, 4000), (2, 5, 1, 1, 420000, 91, 0, 0), (3, 3, 4, 1, 80000, 30, 0, 0),
                    (3, 4, 4, 1, 1234567, 90, 21000, 4000)
             """)
+        // What last night's run left out (as `ExclusionTally` stores it).
+        try db.execute(sql: """
+            INSERT INTO dunning_exclusion (as_of, reason, level, currency, debtors, items, amount_minor)
+            VALUES ('2026-11-21', 'promise to pay', 'debtor', 'EUR', 1, 1, 50000),
+                   ('2026-11-21', 'debtor on hold', 'debtor', 'EUR', 1, 2, 310000),
+                   ('2026-11-21', 'disputed invoice', 'invoice', 'EUR', 1, 1, 120000),
+                   ('2026-11-20', 'balance under the minimum', 'debtor', 'EUR', 9, 9, 4500)
+            """)
     }
     try seedOutbox(store)
 }

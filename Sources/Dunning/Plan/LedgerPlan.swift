@@ -14,6 +14,8 @@ public enum LedgerPlan {
         /// Debtors whose amounts could not be computed (e.g. a missing rate), with why.
         public var errors: [(debtor: String, message: String)] = []
         public var total = MoneyBag()
+        /// Overdue money left out, by reason (stored by the dunning run for the report).
+        public var exclusions = ExclusionTally()
 
         public static func == (a: Summary, b: Summary) -> Bool {
             a.debtors == b.debtors && a.reminders == b.reminders && a.worklist == b.worklist && a.excluded == b.excluded
@@ -29,8 +31,10 @@ public enum LedgerPlan {
             let plan: DebtorPlan
             do { plan = try planner.plan(d, asOf: asOf) } catch {
                 s.errors.append((d.key, "\(error)"))
+                s.exclusions.addNotComputed(currency: d.items.first?.open.currency.code ?? Currency.eur.code)
                 return
             }
+            s.exclusions.add(plan, asOf: asOf)
             switch plan.action {
             case .remind:
                 s.reminders += 1

@@ -22,6 +22,8 @@ public enum DunningRun {
         public var batchSize = 256
         public var concurrency = 2
         public var now: @Sendable () -> Date = { Date() }
+        /// Told now and then how many debtors have been planned and how many reminders written.
+        public var progress: (@Sendable (_ debtorsPlanned: Int, _ remindersWritten: Int) -> Void)?
 
         public init(asOf: Day, lettersDir: String, runID: Int64? = nil, holdReason: String? = nil) {
             self.asOf = asOf
@@ -80,7 +82,10 @@ public enum DunningRun {
             batch.removeAll(keepingCapacity: true)
         }
         summary.plan = try reader.read { db in
-            try LedgerPlan.run(db, asOf: asOf, planner: planner) { plan in
+            var planned = 0
+            return try LedgerPlan.run(db, asOf: asOf, planner: planner) { plan in
+                planned += 1
+                if planned & 255 == 0, let progress = options.progress { progress(planned, summary.reminders + summary.worklist) }
                 let stepIndex: Int
                 switch plan.action {
                 case .remind(let i), .worklist(let i): stepIndex = i
@@ -101,6 +106,9 @@ public enum DunningRun {
             }
         }
         try flush()
+        // What the night left out and why, for the dunning report (replaced by a rerun of the day).
+        let exclusions = summary.plan.exclusions
+        try store.pool.write { db in try exclusions.save(db, asOf: asOf) }
         summary.held = options.holdReason
         return summary
     }

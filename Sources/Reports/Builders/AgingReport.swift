@@ -11,13 +11,14 @@ enum AgingReport {
     /// The DSO window in days.
     static let dsoDays = 90
 
-    /// SQL sums of the open items' `open_minor` per bucket, by due date against `?1`…`?4` (as-of, −30, −60, −90).
+    /// SQL sums of `open_minor` per bucket, by due date against `?1`…`?4` (as-of, −30, −60, −90),
+    /// for a query over open items only (`WHERE i.status = 'open'`).
     static let bucketSums = """
-        SUM(CASE WHEN i.status = 'open' AND i.due_date >= ?1 THEN i.open_minor ELSE 0 END),
-        SUM(CASE WHEN i.status = 'open' AND i.due_date < ?1 AND i.due_date >= ?2 THEN i.open_minor ELSE 0 END),
-        SUM(CASE WHEN i.status = 'open' AND i.due_date < ?2 AND i.due_date >= ?3 THEN i.open_minor ELSE 0 END),
-        SUM(CASE WHEN i.status = 'open' AND i.due_date < ?3 AND i.due_date >= ?4 THEN i.open_minor ELSE 0 END),
-        SUM(CASE WHEN i.status = 'open' AND i.due_date < ?4 THEN i.open_minor ELSE 0 END)
+        SUM(CASE WHEN i.due_date >= ?1 THEN i.open_minor ELSE 0 END),
+        SUM(CASE WHEN i.due_date < ?1 AND i.due_date >= ?2 THEN i.open_minor ELSE 0 END),
+        SUM(CASE WHEN i.due_date < ?2 AND i.due_date >= ?3 THEN i.open_minor ELSE 0 END),
+        SUM(CASE WHEN i.due_date < ?3 AND i.due_date >= ?4 THEN i.open_minor ELSE 0 END),
+        SUM(CASE WHEN i.due_date < ?4 THEN i.open_minor ELSE 0 END)
         """
 
     static func boundaries(_ d: Day) -> StatementArguments {
@@ -28,19 +29,19 @@ enum AgingReport {
         var doc = ReportDocument(
             kind: .aging, title: "Aged receivables", asOf: asOf,
             subtitle: "open invoices and credit notes by days past their due date")
-        var arguments = boundaries(asOf)
-        arguments += [asOf.adding(days: -dsoDays).description]
-        // One pass over the invoices: bucket sums and counts of the open ones, and the last 90 days' sales.
-        let totals = try Row.fetchAll(db, sql: """
+        // Bucket sums and counts of the open items (the `invoice_open` index), then the last 90 days' sales.
+        let open = try Row.fetchAll(db, sql: """
             SELECT i.currency, \(bucketSums),
-              SUM(CASE WHEN i.status = 'open' AND i.due_date >= ?1 THEN 1 ELSE 0 END),
-              SUM(CASE WHEN i.status = 'open' AND i.due_date < ?1 AND i.due_date >= ?2 THEN 1 ELSE 0 END),
-              SUM(CASE WHEN i.status = 'open' AND i.due_date < ?2 AND i.due_date >= ?3 THEN 1 ELSE 0 END),
-              SUM(CASE WHEN i.status = 'open' AND i.due_date < ?3 AND i.due_date >= ?4 THEN 1 ELSE 0 END),
-              SUM(CASE WHEN i.status = 'open' AND i.due_date < ?4 THEN 1 ELSE 0 END),
-              SUM(CASE WHEN i.issue_date > ?5 AND i.issue_date <= ?1 THEN i.amount_minor ELSE 0 END)
-            FROM invoice i GROUP BY i.currency ORDER BY i.currency
-            """, arguments: arguments)
+              SUM(i.due_date >= ?1), SUM(i.due_date < ?1 AND i.due_date >= ?2), SUM(i.due_date < ?2 AND i.due_date >= ?3),
+              SUM(i.due_date < ?3 AND i.due_date >= ?4), SUM(i.due_date < ?4)
+            FROM invoice i WHERE i.status = 'open' GROUP BY i.currency
+            """, arguments: boundaries(asOf))
+        let sales = try Row.fetchAll(db, sql: """
+            SELECT currency, SUM(amount_minor) FROM invoice WHERE issue_date > ? AND issue_date <= ? GROUP BY currency
+            """, arguments: [asOf.adding(days: -dsoDays).description, asOf.description])
+        let salesBy = Dictionary(uniqueKeysWithValues: sales.map { ($0[0] as String, ($0[1] as Int64?) ?? 0) })
+        let openBy = Dictionary(uniqueKeysWithValues: open.map { ($0[0] as String, $0) })
+        let totals = Set(openBy.keys).union(salesBy.keys).sorted()
         let debtors = try Row.fetchAll(db, sql: """
             SELECT currency, COUNT(*) FROM (
               SELECT debtor_id, currency FROM invoice WHERE status = 'open' GROUP BY debtor_id, currency HAVING SUM(open_minor) <> 0)
@@ -49,12 +50,12 @@ enum AgingReport {
         let debtorCount = Dictionary(uniqueKeysWithValues: debtors.map { ($0[0] as String, $0[1] as Int) })
         let multi = totals.count > 1
         var bucketRows: [[Cell]] = []
-        for r in totals {
-            let code: String = r[0]
+        for code in totals {
             let currency = Currency(code: code) ?? .eur
-            let sums: [Int64] = (1...5).map { (r[$0] as Int64?) ?? 0 }
-            let counts: [Int] = (6...10).map { (r[$0] as Int?) ?? 0 }
-            let sales: Int64 = r[11] ?? 0
+            let r = openBy[code]
+            let sums: [Int64] = (1...5).map { (r?[$0] as Int64?) ?? 0 }
+            let counts: [Int] = (6...10).map { (r?[$0] as Int?) ?? 0 }
+            let sales: Int64 = salesBy[code] ?? 0
             let open = sums.reduce(0, +)
             let overdue = open - sums[0]
             guard counts.reduce(0, +) > 0 || open != 0 else { continue }

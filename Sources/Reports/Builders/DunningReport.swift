@@ -92,58 +92,83 @@ enum DunningReport {
         return doc
     }
 
-    /// Debtors and invoices the ledger itself marks as not to be reminded, among those with an
-    /// overdue open invoice on the day; and reminders held or cancelled this month.
+    /// What the dunning run of the day left out, by reason, as it stored it (`dunning_exclusion`);
+    /// for a day without a run, what the ledger itself marks as not to be reminded. Then the
+    /// reminders held or cancelled this month.
     static func exclusions(_ db: Database, asOf: Day, monthStart: Day, into doc: inout ReportDocument) throws {
         let day = asOf.description
-        let overdue = "i.status = 'open' AND i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1"
-        let queries: [(String, String)] = [
-            ("debtor on hold", """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                JOIN debtor d ON d.id = i.debtor_id WHERE \(overdue) AND d.on_hold = 1 GROUP BY i.currency
-                """),
-            ("pays by direct debit", """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                JOIN debtor d ON d.id = i.debtor_id WHERE \(overdue) AND d.direct_debit = 1 AND d.on_hold = 0 GROUP BY i.currency
-                """),
-            ("promise to pay not yet due", """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                WHERE \(overdue) AND EXISTS (SELECT 1 FROM promise_to_pay p WHERE p.debtor_id = i.debtor_id AND p.until >= ?1)
-                GROUP BY i.currency
-                """),
-            ("invoice disputed", """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                WHERE \(overdue) AND i.disputed = 1 GROUP BY i.currency
-                """),
-            ("invoice on hold", """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                WHERE \(overdue) AND i.on_hold = 1 AND i.disputed = 0 GROUP BY i.currency
-                """),
-        ]
         var rows: [[Cell]] = []
-        for (reason, sql) in queries {
-            for r in try Row.fetchAll(db, sql: sql, arguments: [day]) {
-                let currency = Currency(code: r[0] as String) ?? .eur
-                rows.append([.text(reason), .text(r[0] as String), .int(r[1]), .int(r[2]), .money(r[3], currency)])
+        let stored = try Row.fetchAll(db, sql: """
+            SELECT reason, level, currency, debtors, items, amount_minor FROM dunning_exclusion WHERE as_of = ?
+            ORDER BY level, amount_minor DESC, reason, currency
+            """, arguments: [day])
+        let caption: String
+        if stored.isEmpty {
+            rows = try ledgerExclusions(db, day: day)
+            caption = "No dunning run on \(day): these are the debtors and invoices the ledger marks as not to be reminded, among "
+                + "those with an overdue open invoice. `relance dunning plan --as-of \(day)` lists every exclusion with its reason."
+        } else {
+            for r in stored {
+                let currency = Currency(code: r[2] as String) ?? .eur
+                let level: String = r[1]
+                rows.append([.text(r[0] as String), .text(level == "debtor" ? "whole debtor" : "single invoices"), .text(r[2] as String),
+                             .int(r[3]), .int(r[4]), .money(r[5], currency)])
             }
+            caption = "As the dunning run of \(day) decided: overdue open invoices it left out. Whole debtor: nothing was sent to "
+                + "the debtor; single invoices: the debtor was reminded of its other invoices. `relance dunning plan --as-of \(day)` "
+                + "names each debtor."
         }
         for r in try Row.fetchAll(db, sql: """
             SELECT status, currency, COUNT(DISTINCT debtor_id), COUNT(*), SUM(total_minor) FROM dunning_event
             WHERE as_of >= ? AND as_of <= ? AND status IN ('held', 'cancelled') GROUP BY status, currency ORDER BY status, currency
             """, arguments: [monthStart.description, day]) {
             let currency = Currency(code: r[1] as String) ?? .eur
-            rows.append([.text("reminder \(r[0] as String) this month"), .text(r[1] as String), .int(r[2]), .int(r[3]),
+            rows.append([.text("reminder \(r[0] as String) this month"), .text("reminder"), .text(r[1] as String), .int(r[2]), .int(r[3]),
                          .money(r[4], currency)])
         }
         doc.blocks.append(.heading("Exclusions"))
         doc.blocks.append(.table(Table(
             id: "exclusions", title: "Left out of reminders, by reason",
-            columns: [Column("reason", "Reason"), Column("currency", "Cur."), Column("debtors", "Debtors", numeric: true),
-                      Column("items", "Items", numeric: true), Column("amount", "Overdue / claimed", numeric: true)],
-            rows: rows, emptyText: "Nothing in the ledger keeps an overdue debtor out of the reminders.",
-            caption: "Among debtors with an overdue open invoice on \(day); a debtor can appear under several reasons.")))
-        doc.blocks.append(.note("The planner's other exclusions (balance under the ladder's minimum, no e-mail and no postal "
-            + "address, a balance in credit, the consumer waiting period) are decided each night and not stored in the "
-            + "ledger, so they are not in this report: `relance dunning plan --as-of \(day)` lists them with their reasons."))
+            columns: [Column("reason", "Reason"), Column("level", "Left out"), Column("currency", "Cur."),
+                      Column("debtors", "Debtors", numeric: true), Column("items", "Items", numeric: true),
+                      Column("amount", "Overdue / claimed", numeric: true)],
+            rows: rows, emptyText: "Nothing kept an overdue debtor out of the reminders.", caption: caption)))
+    }
+
+    /// Without a stored run: debtors and invoices the ledger itself marks as not to be reminded,
+    /// among those with an overdue open invoice on the day.
+    static func ledgerExclusions(_ db: Database, day: String) throws -> [[Cell]] {
+        let overdue = "i.status = 'open' AND i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1"
+        let queries: [(String, String, String)] = [
+            ("debtor on hold", "whole debtor", """
+                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
+                JOIN debtor d ON d.id = i.debtor_id WHERE \(overdue) AND d.on_hold = 1 GROUP BY i.currency
+                """),
+            ("pays by direct debit", "whole debtor", """
+                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
+                JOIN debtor d ON d.id = i.debtor_id WHERE \(overdue) AND d.direct_debit = 1 AND d.on_hold = 0 GROUP BY i.currency
+                """),
+            ("promise to pay not yet due", "whole debtor", """
+                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
+                WHERE \(overdue) AND EXISTS (SELECT 1 FROM promise_to_pay p WHERE p.debtor_id = i.debtor_id AND p.until >= ?1)
+                GROUP BY i.currency
+                """),
+            ("invoice disputed", "single invoices", """
+                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
+                WHERE \(overdue) AND i.disputed = 1 GROUP BY i.currency
+                """),
+            ("invoice on hold", "single invoices", """
+                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
+                WHERE \(overdue) AND i.on_hold = 1 AND i.disputed = 0 GROUP BY i.currency
+                """),
+        ]
+        var rows: [[Cell]] = []
+        for (reason, level, sql) in queries {
+            for r in try Row.fetchAll(db, sql: sql, arguments: [day]) {
+                let currency = Currency(code: r[0] as String) ?? .eur
+                rows.append([.text(reason), .text(level), .text(r[0] as String), .int(r[1]), .int(r[2]), .money(r[3], currency)])
+            }
+        }
+        return rows
     }
 }

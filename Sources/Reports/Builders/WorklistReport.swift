@@ -9,23 +9,29 @@ import Ledger
 /// paid within 60 days of its due date). The chance is a ratio rounded to four decimals; the
 /// amount is then rounded once, half up, to the cent, in integer arithmetic.
 enum WorklistReport {
-    static func riskSQL(runID: Int64?) -> String {
+    /// Per debtor and currency: the overdue amount, items, oldest due date, amount at risk, disputes.
+    static func overdueSQL(runID: Int64?) -> String {
         let join = runID.map { "LEFT JOIN invoice_forecast f ON f.forecast_run_id = \($0) AND f.invoice_id = i.id" } ?? ""
         let p = runID == nil ? "0" : "COALESCE(f.p_paid_by_due_60, 0)"
         return """
+            SELECT i.debtor_id, i.currency, SUM(i.open_minor) AS overdue, COUNT(*) AS items, MIN(i.due_date) AS oldest,
+              SUM((i.open_minor * CAST(ROUND((1 - \(p)) * 10000) AS INTEGER) + 5000) / 10000) AS risk,
+              SUM(i.disputed) AS disputed
+            FROM invoice i \(join)
+            WHERE i.status = 'open' AND i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1
+            GROUP BY i.debtor_id, i.currency
+            """
+    }
+
+    /// `overdueSQL` with each debtor's name, score and the ladder's and promises' facts, riskiest first.
+    static func riskSQL(runID: Int64?) -> String {
+        """
             SELECT x.*, d.debtor_key, d.name, d.phone, d.on_hold, s.grade, s.score, s.reasons,
               (SELECT e.step || '|' || e.as_of FROM dunning_event e WHERE e.debtor_id = x.debtor_id AND e.status = 'worklist'
                  AND e.as_of >= ?2 AND e.as_of <= ?1 ORDER BY e.as_of DESC, e.id DESC LIMIT 1) AS worklist_step,
               (SELECT MAX(p.until) FROM promise_to_pay p WHERE p.debtor_id = x.debtor_id AND p.until < ?1) AS broken_promise,
               (SELECT MAX(p.until) FROM promise_to_pay p WHERE p.debtor_id = x.debtor_id AND p.until >= ?1) AS open_promise
-            FROM (
-              SELECT i.debtor_id, i.currency, SUM(i.open_minor) AS overdue, COUNT(*) AS items, MIN(i.due_date) AS oldest,
-                SUM((i.open_minor * CAST(ROUND((1 - \(p)) * 10000) AS INTEGER) + 5000) / 10000) AS risk,
-                SUM(i.disputed) AS disputed
-              FROM invoice i \(join)
-              WHERE i.status = 'open' AND i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1
-              GROUP BY i.debtor_id, i.currency
-            ) x JOIN debtor d ON d.id = x.debtor_id
+            FROM (\(overdueSQL(runID: runID))) x JOIN debtor d ON d.id = x.debtor_id
             LEFT JOIN debtor_score s ON s.forecast_run_id = ?3 AND s.debtor_id = x.debtor_id
             ORDER BY x.risk DESC, x.overdue DESC, d.debtor_key
             """
@@ -50,8 +56,8 @@ enum WorklistReport {
         let arguments: StatementArguments = [asOf.description, asOf.adding(days: -30).description, runID ?? -1]
         let sql = riskSQL(runID: runID)
         let totals = try Row.fetchAll(db, sql: """
-            SELECT currency, COUNT(*), SUM(overdue), SUM(risk) FROM (\(sql)) GROUP BY currency ORDER BY currency
-            """, arguments: arguments)
+            SELECT currency, COUNT(*), SUM(overdue), SUM(risk) FROM (\(overdueSQL(runID: runID))) GROUP BY currency ORDER BY currency
+            """, arguments: [asOf.description])
         for r in totals {
             let code: String = r[0]
             let currency = Currency(code: code) ?? .eur

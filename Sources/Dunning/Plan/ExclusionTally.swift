@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// What kept overdue money out of a night's reminders, by reason and currency: the planner's
+/// decisions, counted as the dunning run makes them and stored in `dunning_exclusion` (one set of
+/// rows per as-of day, replaced by a rerun), so the dunning report can show them the next morning.
+///
+/// Only overdue open invoices count (due before the as-of day, something still open): a debtor on
+/// hold with nothing late is not "left out" of anything.
+public struct ExclusionTally: Sendable, Equatable {
+    /// Why, as the report prints it: an `Exclusion`'s text, or `amounts not computed`.
+    public struct Key: Hashable, Sendable, Comparable {
+        public var reason: String
+        /// `debtor`: the whole debtor was left out; `invoice`: single invoices of a reminded debtor.
+        public var level: String
+        public var currency: String
+
+        public static func < (a: Key, b: Key) -> Bool {
+            (a.level, a.reason, a.currency) < (b.level, b.reason, b.currency)
+        }
+    }
+
+    public struct Count: Sendable, Equatable {
+        public var debtors = 0
+        public var items = 0
+        public var amountMinor: Int64 = 0
+    }
+
+    public static let notComputed = "amounts not computed"
+
+    public private(set) var counts: [Key: Count] = [:]
+
+    public init() {}
+
+    /// Counts one debtor's plan.
+    mutating func add(_ plan: DebtorPlan, asOf: Day) {
+        let overdue = plan.items.filter { !$0.item.isCreditNote && $0.item.open.isPositive && $0.item.due < asOf }
+        guard !overdue.isEmpty else { return }
+        if case .excluded(let why) = plan.action {
+            add(reason: why.rawValue, level: "debtor", items: overdue)
+            return
+        }
+        for why in Exclusion.allCases {
+            add(reason: why.rawValue, level: "invoice", items: overdue.filter { $0.excluded == why })
+        }
+    }
+
+    /// A debtor whose amounts could not be computed (e.g. no legal interest rate for the day).
+    mutating func addNotComputed(currency: String) {
+        counts[Key(reason: Self.notComputed, level: "debtor", currency: currency), default: Count()].debtors += 1
+    }
+
+    private mutating func add(reason: String, level: String, items: [PlannedItem]) {
+        for (code, group) in Dictionary(grouping: items, by: { $0.item.open.currency.code }) {
+            var c = counts[Key(reason: reason, level: level, currency: code), default: Count()]
+            c.debtors += 1
+            c.items += group.count
+            c.amountMinor += group.reduce(Int64(0)) { $0 + $1.item.open.minorUnits }
+            counts[Key(reason: reason, level: level, currency: code)] = c
+        }
+    }
+
+    /// Replaces the day's rows in `dunning_exclusion`.
+    public func save(_ db: Database, asOf: Day) throws {
+        try db.execute(sql: "DELETE FROM dunning_exclusion WHERE as_of = ?", arguments: [asOf.description])
+        for (k, c) in counts.sorted(by: { $0.key < $1.key }) {
+            try db.execute(sql: """
+                INSERT INTO dunning_exclusion (as_of, reason, level, currency, debtors, items, amount_minor)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [asOf.description, k.reason, k.level, k.currency, c.debtors, c.items, c.amountMinor])
+        }
+    }
+}
