@@ -30,9 +30,11 @@ struct FileReader<V: RowValidator>: Sendable {
         var scratch: [UInt8] = []
         var chunk: [FileIngest.Item<V.Prepared>] = []
         chunk.reserveCapacity(256)
+        let size = options.progress == nil ? 0 : ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         while try reader.next(into: &record) {
             if record.isBlank { continue }
             out.read += 1
+            if out.read & 4095 == 0, let progress = options.progress { progress(name, reader.bytesRead, size) }
             let badEncoding = FileFormat.decode(&record, encoding: format.encoding, scratch: &scratch)
             var row = InputRow(record: record, fieldIndex: format.fieldIndex, format: rowFormat)
             for col in badEncoding {
@@ -87,6 +89,7 @@ struct FileReader<V: RowValidator>: Sendable {
             }
         }
         if !chunk.isEmpty { _ = pipe.push(chunk) }
+        options.progress?(name, size, size)
         if let rejectsPath, !options.dryRun {
             if rejects != nil { out.rejectsPath = rejectsPath } else { try? FileManager.default.removeItem(atPath: rejectsPath) }
         }

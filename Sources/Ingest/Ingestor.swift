@@ -23,6 +23,8 @@ public struct IngestOptions: Sendable {
     public var rejectsDirectory: String?
     /// The run-ledger row this ingest belongs to.
     public var runID: Int64?
+    /// Told now and then how far the reading of a CSV file is: its name, bytes read, its size.
+    public var progress: (@Sendable (_ file: String, _ bytesRead: Int, _ size: Int) -> Void)?
 
     public init(kind: IngestKind, asOf: Day) {
         self.kind = kind

@@ -26,8 +26,13 @@ struct CLI {
 
     /// Runs `relance ARGS` in `cwd` with the given extra environment.
     static func run(_ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> Result {
+        try runTool(productsDir + "/relance", args, cwd: cwd, env: env)
+    }
+
+    /// Runs any program as `run` runs `relance`.
+    static func runTool(_ tool: String, _ args: [String], cwd: String? = nil, env: [String: String] = [:]) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: productsDir + "/relance")
+        p.executableURL = URL(fileURLWithPath: tool)
         p.arguments = args
         if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
         var environment = ProcessInfo.processInfo.environment

@@ -49,6 +49,26 @@ import Testing
         #expect(runs.stdout.contains("rejected\t65\tingest invoices"))
     }
 
+    /// On a terminal a long stage draws a progress bar on stderr and erases it when done; through
+    /// a pipe (cron, systemd, a log file) nothing of it appears (see `ingestTranscript`).
+    @Test func progressBarOnATerminalOnly() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = dir + "/ws"
+        #expect(try CLI.run(["init", ws]).status == 0)
+        let command = [CLI.productsDir + "/relance", "ingest", "debtors", "--workspace", ws, CLI.fixtures + "/debtors-nl.csv"]
+            .map { "'" + $0 + "'" }.joined(separator: " ")
+        // util-linux `script` runs the command on a pseudo-terminal and copies what it shows.
+        let onTTY = try CLI.runTool("/usr/bin/script", ["-qec", command, "/dev/null"], env: ["TERM": "xterm"])
+        #expect(onTTY.status == 0, "\(onTTY.stdout)")
+        #expect(onTTY.stdout.contains("\r\u{1B}[2Kingest"), "the bar is drawn: \(onTTY.stdout.debugDescription)")
+        #expect(onTTY.stdout.contains("debtors-nl.csv: read 5"))
+        let off = try CLI.runTool("/usr/bin/script", ["-qec", command, "/dev/null"], env: ["TERM": "xterm", "RELANCE_PROGRESS": "0"])
+        #expect(!off.stdout.contains("\u{1B}[2K"), "RELANCE_PROGRESS=0 turns it off")
+        let piped = try CLI.run(["ingest", "debtors", "--workspace", ws, CLI.fixtures + "/debtors-nl.csv"])
+        #expect(!piped.stderr.contains("\u{1B}") && !piped.stderr.contains("\r"))
+    }
+
     @Test func exitCodes() throws {
         let dir = CLI.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -15,6 +15,9 @@ public struct FlushOptions: Sendable {
     /// Seconds one message may take in the transport (connect and send): a lease always has at
     /// least this much left when a message goes on the wire.
     public var sendBudget: TimeInterval = 180
+    /// Told after each message handed to the transport: how many so far, and how many were due
+    /// when the flush began (within the limit).
+    public var progress: (@Sendable (_ handled: Int, _ due: Int) -> Void)?
 
     /// Options; every due message, no rate limit.
     public init(limit: Int? = nil, dryRun: Bool = false, ratePerMinute: Int = 0) {
@@ -100,6 +103,8 @@ public final class Flusher {
         let interval = options.ratePerMinute > 0 ? 60 / Double(options.ratePerMinute) : 0
         var lastStart: Date?
         var remaining = options.limit ?? Int.max
+        var handled = 0
+        let due = options.progress == nil ? 0 : min(remaining, try store.pool.read { db in try QueueStore.dueCount(db, now: clock.now()) })
         // Under a rate limit a chunk spans at most half a minute, so leases are not held for long.
         let chunk = options.ratePerMinute > 0 ? min(options.chunkSize, max(1, options.ratePerMinute / 2)) : options.chunkSize
         let records = RecordQueue()
@@ -123,6 +128,8 @@ public final class Flusher {
                 }
                 try records.check()
                 lastStart = clock.now()
+                handled += 1
+                options.progress?(handled, due)
                 if let reason = try deliver(id, try prepared.result(i), records) {
                     report.unavailable = reason
                     _ = records.waitForAll()

@@ -78,11 +78,15 @@ extension DunningCommand {
                 var options = DunningRun.Options(asOf: day, lettersDir: ws.path("out/letters"), runID: runID,
                                                  holdReason: ignoreStale ? nil : gate)
                 options.concurrency = 2
+                let bar = ProgressBar.start("dunning")
+                options.progress = DunningSetup.progress(bar, store: store)
                 let s: DunningRun.Summary
+                defer { bar?.finish() }
                 do { s = try DunningRun.run(store: store, planner: planner, composer: composer, options: options) } catch {
                     try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: "\(error)", at: Date())
                     throw CLIError.from(database: error, path: ws.databasePath)
                 }
+                bar?.finish()
                 for e in s.plan.errors + s.errors { Terminal.error("error: [dunning] debtor \(e.debtor): \(e.message)") }
                 let line = s.text(asOf: day)
                 Terminal.error(line)

@@ -190,6 +190,9 @@ struct CSVIngestOptions: ParsableArguments {
                 + (booked ? " --booked" : "")
             let runID = try ledger.begin(command: command, asOf: opts.asOf.description, at: Date())
             opts.runID = dryRun ? nil : runID
+            let bar = ProgressBar.start("ingest")
+            defer { bar?.finish() }
+            opts.progress = { [bar] file, done, size in bar?.update(done, total: size, label: "ingest \(file)", unit: .bytes) }
             var shown: [String: Int] = [:]
             let limit = maxErrors
             let summaries: [FileSummary]
@@ -208,6 +211,7 @@ struct CSVIngestOptions: ParsableArguments {
                 try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
                 throw CLIError.from(database: error, path: ws.databasePath)
             }
+            bar?.finish()
             return finishIngest(summaries, format: format, dryRun: dryRun, ledger: ledger, runID: runID)
         }
     }

@@ -74,6 +74,8 @@ struct NightlyJob {
     var anomalyFactor = 3.0
     /// Why sending was held or failed tonight.
     var gates: [String] = []
+    /// The running stage's progress bar (on a terminal only).
+    var bar: ProgressBar?
     var status = ExitStatus.ok
 
     static let stages = ["ingest", "billing", "forecast", "dunning", "outbox", "reports", "backup"]
@@ -103,6 +105,8 @@ struct NightlyJob {
         }
         var counts: [(String, String)] = []
         var outcome = "ok"
+        bar = ProgressBar.start(name)
+        defer { bar?.finish(); bar = nil }
         do {
             switch name {
             case "ingest": (outcome, counts) = try ingest()
@@ -120,6 +124,7 @@ struct NightlyJob {
             throw error
         }
         try record(name, outcome, counts)
+        bar?.finish()
         log([("stage", name), ("outcome", outcome), ("seconds", String(format: "%.2f", Date().timeIntervalSince(started)))] + counts)
         if ProcessInfo.processInfo.environment["RELANCE_NIGHTLY_STOP_AFTER"] == name { _exit(137) }
     }
@@ -179,6 +184,7 @@ struct NightlyJob {
             options.defaultCurrency = config.defaultCurrency
             options.rejectsDirectory = ws.path(config.rejectsDir)
             options.runID = runID
+            options.progress = { [bar] file, done, size in bar?.update(done, total: size, label: "ingest \(file)", unit: .bytes) }
             let report: (Diagnostic) -> Void = { d in if d.severity == .error { Terminal.error(d.description) } }
             switch kind {
             case "debtors", "invoices", "payments":
@@ -255,8 +261,9 @@ struct NightlyJob {
         let (planner, composer) = try DunningSetup.setup(ws, config)
         let last = try store.pool.read { db in try LedgerPlan.lastIngest(db) }
         let stale = DunningSetup.staleReason(lastIngest: last, maxHours: maxDataAge, now: Date())
-        let s = try DunningRun.run(store: store, planner: planner, composer: composer,
-                                   options: DunningRun.Options(asOf: day, lettersDir: ws.path("out/letters"), runID: runID, holdReason: stale))
+        var options = DunningRun.Options(asOf: day, lettersDir: ws.path("out/letters"), runID: runID, holdReason: stale)
+        options.progress = DunningSetup.progress(bar, store: store)
+        let s = try DunningRun.run(store: store, planner: planner, composer: composer, options: options)
         for e in s.plan.errors + s.errors { Terminal.error("error: [dunning] debtor \(e.debtor): \(e.message)") }
         var counts = [("reminders", "\(s.reminders)"), ("emails", "\(s.emails)"), ("letters", "\(s.letters)"), ("worklist", "\(s.worklist)"),
                       ("errors", "\(s.plan.errors.count + s.errors.count)")]
@@ -296,7 +303,9 @@ struct NightlyJob {
         let setup = try MailSetup(ws, config)
         let logger = StderrLogger(level: .warning)
         let transport = try setup.transport(ws, logger: logger)
-        let (flusher, options) = setup.flusher(store, transport: transport, logger: logger)
+        let (flusher, flushOptions) = setup.flusher(store, transport: transport, logger: logger)
+        var options = flushOptions
+        options.progress = MailSetup.progress(bar)
         let report = try flusher.run(options)
         var counts = [("sent", "\(report.sent)"), ("deferred", "\(report.deferred)"), ("bounced", "\(report.bounced)"),
                       ("left_due", "\(report.leftDue)"), ("via", transport.name)]

@@ -36,12 +36,17 @@ struct OutboxFlush: ParsableCommand {
             }
             let ledger = RunLedger(store: store)
             let runID = try ledger.begin(command: "outbox flush" + (dryRun ? " --dry-run" : ""), asOf: nil, at: Date())
-            let (flusher, options) = setup.flusher(store, transport: transport, logger: logger, limit: limit, dryRun: dryRun)
+            let (flusher, flushOptions) = setup.flusher(store, transport: transport, logger: logger, limit: limit, dryRun: dryRun)
+            var options = flushOptions
+            let bar = dryRun ? nil : ProgressBar.start("outbox")
+            defer { bar?.finish() }
+            options.progress = MailSetup.progress(bar)
             let report: FlushReport
             do { report = try flusher.run(options) } catch {
                 try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
                 throw CLIError.from(database: error, path: ws.databasePath)
             }
+            bar?.finish()
             print(report, via: transport.name)
             let status: ExitStatus = report.unavailable == nil ? .ok : .unavailable
             try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : "failed", exitCode: status.rawValue,

@@ -59,6 +59,7 @@ func withExitStatus(_ body: () throws -> ExitStatus) throws {
 /// Output helpers: results on stdout, diagnostics and progress on stderr.
 enum Terminal {
     static func error(_ s: String) {
+        ProgressBar.interrupt()
         FileHandle.standardError.write(Data((s + "\n").utf8))
     }
 
