@@ -87,18 +87,28 @@ public enum Reports {
                                 options: ReportOptions) throws -> [String] {
         let dir = (folder as NSString).appendingPathComponent(asOf.description)
         try OwnerOnly.directory(dir)
+        // One read transaction and one build per report: the figures are computed once and rendered
+        // into every format (streamed listings run their cursor per format). The reports are made
+        // two at a time (the pool's readers run side by side), the slowest first.
+        let kinds: [ReportKind] = [.worklist, .aging, .forecast, .dunning, .outbox]
+        let results = ReportResults(count: kinds.count)
+        DispatchQueue.concurrentPerform(iterations: kinds.count) { i in
+            let kind = kinds[i]
+            results.set(i, Result {
+                try store.pool.read { db -> [String] in
+                    let doc = try build(kind, db: db, asOf: asOf, options: options)
+                    return try formats.map { format in
+                        let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
+                        try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
+                        return path
+                    }
+                }
+            })
+        }
         var written: [String] = []
         for kind in ReportKind.allCases {
-            // One read transaction and one build per report: the figures are computed once and
-            // rendered into every format (streamed listings run their cursor per format).
-            try store.pool.read { db in
-                let doc = try build(kind, db: db, asOf: asOf, options: options)
-                for format in formats {
-                    let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
-                    try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
-                    written.append(path)
-                }
-            }
+            guard let i = kinds.firstIndex(of: kind) else { continue }
+            written += try results.get(i)
         }
         return written
     }
@@ -143,4 +153,16 @@ public enum Reports {
 /// Collects rendered text in memory.
 final class StringSink {
     var text = ""
+}
+
+/// The outcome of each report made in parallel by `writeAll`.
+private final class ReportResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [Result<[String], Error>?]
+
+    init(count: Int) { results = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ r: Result<[String], Error>) { lock.withLock { results[i] = r } }
+
+    func get(_ i: Int) throws -> [String] { try lock.withLock { results[i] }?.get() ?? [] }
 }

@@ -32,6 +32,7 @@ public final class LedgerStore: Sendable {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         self.pool = try DatabasePool(path: path, configuration: config)
         self.path = path
