@@ -15,6 +15,7 @@ src=bench-data/workspace-$scale
 data=bench-data/scale-$scale
 ws=bench-data/nightly-$scale
 [ -f "$src/relance.sqlite" ] || { echo "no $src: run 'make bench BENCH_SCALE=$scale' first" >&2; exit 66; }
+[ -x /usr/sbin/smtp-sink ] || { echo "needs Postfix's smtp-sink (Debian package postfix)" >&2; exit 69; }
 swift build -c release --product relance >/dev/null
 bin=$(swift build -c release --show-bin-path)
 before=$(python3 -c "import datetime,sys; print(datetime.date.fromisoformat(sys.argv[1]) - datetime.timedelta(days=1))" "$as_of")

@@ -12,22 +12,27 @@ public enum Schema {
     /// and add columns, so SQLite checks each statement as it runs. GRDB's default (deferred checks)
     /// ends each migration with `PRAGMA foreign_key_check` over the whole database, which on a
     /// benchmark ledger (6M invoices, 5M payments) kept an upgrade busy for minutes per migration.
-    /// A migration that rebuilds a table must say `.deferred` explicitly.
+    /// A migration that rebuilds a table needs `.deferred`: register it on its own, not in this list.
     public static var migrator: DatabaseMigrator {
+        let migrations: [(String, @Sendable (Database) throws -> Void)] = [
+            ("0001-ledger", ledgerV1),
+            ("0002-outbox", outboxV1),
+            ("0003-forecast", forecastV1),
+            ("0004-bank", bankV1),
+            ("0005-dunning", dunningV1),
+            ("0006-debtor-paperless", debtorPaperlessV1),
+            ("0007-dunning-run", dunningRunV1),
+            ("0008-billing", billingV1),
+            ("0009-data-rights", dataRightsV1),
+            ("0010-nightly", nightlyV1),
+            ("0011-unapplied-by-debtor", unappliedByDebtorV1),
+            ("0012-dunning-exclusion", dunningExclusionV1),
+            ("0013-invoice-open", invoiceOpenV1),
+        ]
         var m = DatabaseMigrator()
-        m.registerMigration("0001-ledger", foreignKeyChecks: .immediate, migrate: ledgerV1)
-        m.registerMigration("0002-outbox", foreignKeyChecks: .immediate, migrate: outboxV1)
-        m.registerMigration("0003-forecast", foreignKeyChecks: .immediate, migrate: forecastV1)
-        m.registerMigration("0004-bank", foreignKeyChecks: .immediate, migrate: bankV1)
-        m.registerMigration("0005-dunning", foreignKeyChecks: .immediate, migrate: dunningV1)
-        m.registerMigration("0006-debtor-paperless", foreignKeyChecks: .immediate, migrate: debtorPaperlessV1)
-        m.registerMigration("0007-dunning-run", foreignKeyChecks: .immediate, migrate: dunningRunV1)
-        m.registerMigration("0008-billing", foreignKeyChecks: .immediate, migrate: billingV1)
-        m.registerMigration("0009-data-rights", foreignKeyChecks: .immediate, migrate: dataRightsV1)
-        m.registerMigration("0010-nightly", foreignKeyChecks: .immediate, migrate: nightlyV1)
-        m.registerMigration("0011-unapplied-by-debtor", foreignKeyChecks: .immediate, migrate: unappliedByDebtorV1)
-        m.registerMigration("0012-dunning-exclusion", foreignKeyChecks: .immediate, migrate: dunningExclusionV1)
-        m.registerMigration("0013-invoice-open", foreignKeyChecks: .immediate, migrate: invoiceOpenV1)
+        for (identifier, migrate) in migrations {
+            m.registerMigration(identifier, foreignKeyChecks: .immediate, migrate: migrate)
+        }
         return m
     }
 

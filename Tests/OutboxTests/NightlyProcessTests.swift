@@ -168,6 +168,27 @@ struct NightlyProcessTests {
         #expect(try w.relance("outbox", "flush").stdout.contains("sent 99,"))
     }
 
+    @Test func anUnusualTotalClaimedIsWrittenButNotSent() throws {
+        let w = try Workspace("anomaly-claimed")
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        #expect(try w.relance("ingest", "debtors", w.ws + "/inbox/debtors.csv", "--as-of", "2026-11-18").status == 65)
+        // Three earlier nights with as many reminders as tonight, each claiming €1.
+        for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
+            try w.sql("""
+                INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
+                  balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at)
+                SELECT 'seed:\(day):' || id, id, '\(day)', 'b2b/v1', 'reminder-1', 1, 'email', 'nl', 'EUR', 100, 0, 0, 100, '{}', 'queued',
+                  '\(day)T02:30:00.000Z' FROM debtor ORDER BY id LIMIT 107
+                """)
+        }
+        let night = try w.nightly()
+        #expect(night.status == 65)
+        #expect(night.stderr.contains("stage=outbox outcome=held"))
+        #expect(!night.stderr.contains("reminders tonight against a usual"), "the number is usual: \(night.stderr)")
+        #expect(night.stderr.contains("claimed tonight against a usual EUR 107.00"), "\(night.stderr)")
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'sent'") == 0)
+    }
+
     @Test func staleInputHoldsTheRemindersAndTheMail() throws {
         let w = try Workspace("stale")
         defer { try? FileManager.default.removeItem(atPath: w.dir) }

@@ -25,7 +25,8 @@ struct Nightly: ParsableCommand {
             and backs the database up. One run at a time per workspace. A run killed at \
             any point resumes when started again for the same day: finished stages are not redone.
             Gates stop sending but let the other stages run: stale input data (no ingest for --max-data-age hours), \
-            an anomaly (tonight's reminders more than --anomaly-factor times the median of the last 7 nights), a \
+            an anomaly (tonight's reminders, or the total they claim, more than --anomaly-factor times the median of \
+            the last 7 nights), a \
             failing mail server. One summary line per stage on stderr (logfmt, or JSON with --log-format json).
             Exit codes: 0 ok; 65 rows or files rejected, or the anomaly gate held sending; 69 the mail server is \
             failing; 75 another run holds the lock, or stale data held sending; 1 other failure.
@@ -34,7 +35,8 @@ struct Nightly: ParsableCommand {
     @Option(help: "The business day to run for (YYYY-MM-DD); default today in the workspace's time zone.") var asOf: Day?
     @Option(help: "Summary lines: logfmt or json.") var logFormat: LogFormat = .logfmt
     @Option(help: "Hours after which the last ingest counts as stale (sending is held).") var maxDataAge = 24
-    @Option(help: "Hold sending when tonight's reminders exceed this many times the usual number.") var anomalyFactor = 3.0
+    @Option(help: "Hold sending when tonight's reminders, or the total they claim, exceed this many times the usual.")
+    var anomalyFactor = 3.0
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case logfmt, json }
 
@@ -277,18 +279,39 @@ struct NightlyJob {
         return ("ok", counts)
     }
 
-    /// Tonight's reminders against the usual number: the median of the last 7 nights that sent any.
+    /// Tonight's reminders and the total they claim against the usual: the median of the last 7
+    /// nights that decided any (per currency for the amounts).
     func anomaly() throws -> String? {
-        let (tonight, history) = try store.pool.read { db in
+        let (tonight, history, claims) = try store.pool.read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event WHERE as_of = ? AND status != 'cancelled'", arguments: [day.description]) ?? 0,
              try Int.fetchAll(db, sql: """
                 SELECT COUNT(*) FROM dunning_event WHERE as_of < ? AND status != 'cancelled' GROUP BY as_of ORDER BY as_of DESC LIMIT 7
+                """, arguments: [day.description]),
+             try Row.fetchAll(db, sql: """
+                SELECT currency, as_of, SUM(total_minor) FROM dunning_event
+                WHERE as_of IN (SELECT DISTINCT as_of FROM dunning_event WHERE as_of <= ? AND status != 'cancelled' ORDER BY as_of DESC LIMIT 8)
+                  AND status = 'queued' GROUP BY currency, as_of ORDER BY currency, as_of DESC
                 """, arguments: [day.description]))
         }
         guard history.count >= 3 else { return nil }
         let median = history.sorted()[history.count / 2]
-        guard tonight >= 20, Double(tonight) > anomalyFactor * Double(max(1, median)) else { return nil }
-        return "\(tonight) reminders tonight against a usual \(median) (more than \(anomalyFactor)×); send them with `relance outbox flush` once checked"
+        var why: [String] = []
+        if tonight >= 20, Double(tonight) > anomalyFactor * Double(max(1, median)) {
+            why.append("\(tonight) reminders tonight against a usual \(median)")
+        }
+        for (code, rows) in Dictionary(grouping: claims, by: { $0[0] as String }).sorted(by: { $0.key < $1.key }) {
+            let total: Int64 = rows.first { ($0[1] as String) == day.description }?[2] ?? 0
+            let past: [Int64] = rows.filter { ($0[1] as String) < day.description }.map { $0[2] }
+            guard past.count >= 3, total > 0 else { continue }
+            let usual = past.sorted()[past.count / 2]
+            if Double(total) > anomalyFactor * Double(max(1, usual)) {
+                let currency = Currency(code: code) ?? .eur
+                why.append("\(Money(minorUnits: total, currency: currency)) claimed tonight against a usual "
+                    + "\(Money(minorUnits: usual, currency: currency))")
+            }
+        }
+        guard !why.isEmpty else { return nil }
+        return why.joined(separator: "; ") + " (more than \(anomalyFactor)×); send them with `relance outbox flush` once checked"
     }
 
     mutating func outbox() throws -> (String, [(String, String)]) {
