@@ -146,19 +146,24 @@ struct NightlyProcessTests {
         #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'sent'") == 98)
     }
 
-    @Test func anUnusualNumberOfRemindersIsWrittenButNotSent() throws {
-        let w = try Workspace("anomaly")
-        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+    /// The demo's debtors, and reminders of €1 each on the three nights before 2026-11-21.
+    func seedEarlierNights(_ w: Workspace, reminders: Int, status: String) throws {
         #expect(try w.relance("ingest", "debtors", w.ws + "/inbox/debtors.csv", "--as-of", "2026-11-18").status == 65)
-        // Three earlier nights of ten reminders each.
         for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
             try w.sql("""
                 INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
                   balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at)
-                SELECT 'seed:\(day):' || id, id, '\(day)', 'b2b/v1', 'reminder-1', 1, 'email', 'nl', 'EUR', 100, 0, 0, 100, '{}', 'worklist',
-                  '\(day)T02:30:00.000Z' FROM debtor ORDER BY id LIMIT 10
+                SELECT 'seed:\(day):' || id, id, '\(day)', 'b2b/v1', 'reminder-1', 1, 'email', 'nl', 'EUR', 100, 0, 0, 100, '{}', '\(status)',
+                  '\(day)T02:30:00.000Z' FROM debtor ORDER BY id LIMIT \(reminders)
                 """)
         }
+    }
+
+    @Test func anUnusualNumberOfRemindersIsWrittenButNotSent() throws {
+        let w = try Workspace("anomaly")
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        // Three earlier nights of ten reminders each.
+        try seedEarlierNights(w, reminders: 10, status: "worklist")
         let night = try w.nightly()
         #expect(night.status == 65)
         #expect(night.stderr.contains("stage=outbox outcome=held"))
@@ -171,16 +176,8 @@ struct NightlyProcessTests {
     @Test func anUnusualTotalClaimedIsWrittenButNotSent() throws {
         let w = try Workspace("anomaly-claimed")
         defer { try? FileManager.default.removeItem(atPath: w.dir) }
-        #expect(try w.relance("ingest", "debtors", w.ws + "/inbox/debtors.csv", "--as-of", "2026-11-18").status == 65)
         // Three earlier nights with as many reminders as tonight, each claiming €1.
-        for day in ["2026-11-18", "2026-11-19", "2026-11-20"] {
-            try w.sql("""
-                INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
-                  balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at)
-                SELECT 'seed:\(day):' || id, id, '\(day)', 'b2b/v1', 'reminder-1', 1, 'email', 'nl', 'EUR', 100, 0, 0, 100, '{}', 'queued',
-                  '\(day)T02:30:00.000Z' FROM debtor ORDER BY id LIMIT 107
-                """)
-        }
+        try seedEarlierNights(w, reminders: 107, status: "queued")
         let night = try w.nightly()
         #expect(night.status == 65)
         #expect(night.stderr.contains("stage=outbox outcome=held"))
