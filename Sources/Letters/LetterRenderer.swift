@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Ledger
 
 #if canImport(Glibc)
 import Glibc
@@ -77,45 +78,4 @@ private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer?, _ count: Int)
     #else
     Darwin.write(fd, buffer, count)
     #endif
-}
-
-/// Work spread over a few threads, for the stages that render letters by the thousand.
-public enum ParallelWork {
-    /// `body(0) … body(count - 1)` on `workers` threads (each takes every `workers`-th index), the
-    /// results in index order.
-    public static func map<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
-        guard count > 0 else { return [] }
-        let n = max(1, min(workers, count))
-        let slots = Slots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: n) { worker in
-            var i = worker
-            while i < count {
-                slots.set(i, body(i))
-                i += n
-            }
-        }
-        return slots.values.map { $0! }
-    }
-}
-
-/// Results filled in by several threads, one slot each.
-///
-/// `@unchecked Sendable`: every access goes through the lock.
-private final class Slots<T>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [T?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: T) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    var values: [T?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
 }

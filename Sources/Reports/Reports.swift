@@ -91,26 +91,19 @@ public enum Reports {
         // into every format (streamed listings run their cursor per format). The reports are made
         // two at a time (the pool's readers run side by side), the slowest first.
         let kinds: [ReportKind] = [.worklist, .aging, .forecast, .dunning, .outbox]
-        let results = ReportResults(count: kinds.count)
-        DispatchQueue.concurrentPerform(iterations: kinds.count) { i in
-            let kind = kinds[i]
-            results.set(i, Result {
+        let results = ParallelWork.map(kinds.count, workers: 2) { i in
+            Result {
                 try store.pool.read { db -> [String] in
-                    let doc = try build(kind, db: db, asOf: asOf, options: options)
+                    let doc = try build(kinds[i], db: db, asOf: asOf, options: options)
                     return try formats.map { format in
-                        let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
+                        let path = (dir as NSString).appendingPathComponent("\(kinds[i].rawValue).\(format.fileExtension)")
                         try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
                         return path
                     }
                 }
-            })
+            }
         }
-        var written: [String] = []
-        for kind in ReportKind.allCases {
-            guard let i = kinds.firstIndex(of: kind) else { continue }
-            written += try results.get(i)
-        }
-        return written
+        return try ReportKind.allCases.flatMap { kind in try kinds.firstIndex(of: kind).map { try results[$0].get() } ?? [] }
     }
 
     /// The report as a string (tests, small outputs).
@@ -153,16 +146,4 @@ public enum Reports {
 /// Collects rendered text in memory.
 final class StringSink {
     var text = ""
-}
-
-/// The outcome of each report made in parallel by `writeAll`.
-private final class ReportResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [Result<[String], Error>?]
-
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ r: Result<[String], Error>) { lock.withLock { results[i] = r } }
-
-    func get(_ i: Int) throws -> [String] { try lock.withLock { results[i] }?.get() ?? [] }
 }

@@ -47,6 +47,13 @@ import Testing
         let runs = try CLI.run(["runs", "list", "--workspace", ws])
         #expect(runs.stdout.split(separator: "\n").count == 4)
         #expect(runs.stdout.contains("rejected\t65\tingest invoices"))
+        // One run in full: the JSON ingest of two files wrote two batches.
+        let show = try CLI.run(["runs", "show", "3", "--workspace", ws])
+        #expect(show.status == 0, "\(show.stderr)")
+        #expect(show.stdout.hasPrefix("run 3: ingest invoices\n"), "\(show.stdout)")
+        #expect(show.stdout.contains("  outcome    rejected (exit 65)"))
+        #expect(show.stdout.contains("\tinvoices\tinvoices-en.csv\t3\t3\t0\t0"), "\(show.stdout)")
+        #expect(show.stdout.contains("\tinvoices\tinvoices-bad.csv\t12\t0\t0\t10"), "\(show.stdout)")
     }
 
     /// On a terminal a long stage draws a progress bar on stderr and erases it when done; through

@@ -34,31 +34,28 @@ public struct ExclusionTally: Sendable, Equatable {
     public init() {}
 
     /// Counts one debtor's plan.
+    /// One pass over the plan's items (it runs for every debtor of the night).
     mutating func add(_ plan: DebtorPlan, asOf: Day) {
-        let overdue = plan.items.filter { !$0.item.isCreditNote && $0.item.open.isPositive && $0.item.due < asOf }
-        guard !overdue.isEmpty else { return }
-        if case .excluded(let why) = plan.action {
-            add(reason: why.rawValue, level: "debtor", items: overdue)
-            return
-        }
-        for why in Exclusion.allCases {
-            add(reason: why.rawValue, level: "invoice", items: overdue.filter { $0.excluded == why })
+        var wholeDebtor: String? = nil
+        if case .excluded(let why) = plan.action { wholeDebtor = why.rawValue }
+        var counted: [Key] = []  // the debtor counts once per key
+        for p in plan.items where !p.item.isCreditNote && p.item.open.isPositive && p.item.due < asOf {
+            guard let reason = wholeDebtor ?? p.excluded?.rawValue else { continue }
+            let key = Key(reason: reason, level: wholeDebtor == nil ? "invoice" : "debtor", currency: p.item.open.currency.code)
+            var c = counts[key, default: Count()]
+            if !counted.contains(key) {
+                counted.append(key)
+                c.debtors += 1
+            }
+            c.items += 1
+            c.amountMinor += p.item.open.minorUnits
+            counts[key] = c
         }
     }
 
     /// A debtor whose amounts could not be computed (e.g. no legal interest rate for the day).
     mutating func addNotComputed(currency: String) {
         counts[Key(reason: Self.notComputed, level: "debtor", currency: currency), default: Count()].debtors += 1
-    }
-
-    private mutating func add(reason: String, level: String, items: [PlannedItem]) {
-        for (code, group) in Dictionary(grouping: items, by: { $0.item.open.currency.code }) {
-            var c = counts[Key(reason: reason, level: level, currency: code), default: Count()]
-            c.debtors += 1
-            c.items += group.count
-            c.amountMinor += group.reduce(Int64(0)) { $0 + $1.item.open.minorUnits }
-            counts[Key(reason: reason, level: level, currency: code)] = c
-        }
     }
 
     /// Replaces the day's rows in `dunning_exclusion`.

@@ -49,17 +49,18 @@ struct Runs: ParsableCommand {
                 lines.append("  outcome    \(r.outcome)\(r.exitCode.map { " (exit \($0))" } ?? "")")
                 if let s = r.summary, !s.isEmpty { lines.append("  summary    \(s)") }
                 try store.pool.read { db in
-                    let stageSQL = """
-                        SELECT run_id, stage, started_at, finished_at, outcome, counts FROM nightly_stage
-                        WHERE %@ ORDER BY started_at, rowid
-                        """
-                    let own = try Row.fetchAll(db, sql: stageSQL.replacingOccurrences(of: "%@", with: "run_id = ?"), arguments: [runID])
+                    func stages(_ condition: String, _ arguments: StatementArguments) throws -> [Row] {
+                        try Row.fetchAll(db, sql: """
+                            SELECT run_id, stage, started_at, finished_at, outcome, counts FROM nightly_stage
+                            WHERE \(condition) ORDER BY started_at, rowid
+                            """, arguments: arguments)
+                    }
+                    let own = try stages("run_id = ?", [runID])
                     if r.command.hasPrefix("nightly"), let day = r.asOf {
                         lines.append("stages\tstarted\tfinished\tseconds\toutcome\tcounts")
                         lines += own.map(Self.stageLine)
                         if own.isEmpty { lines.append("(no stage started)") }
-                        let earlier = try Row.fetchAll(db, sql: stageSQL.replacingOccurrences(
-                            of: "%@", with: "as_of = ? AND run_id < ? AND outcome IN ('ok', 'rejected', 'skipped')"), arguments: [day, runID])
+                        let earlier = try stages("as_of = ? AND run_id < ? AND outcome IN ('ok', 'rejected', 'skipped')", [day, runID])
                             .filter { e in !own.contains { ($0["stage"] as String) == (e["stage"] as String) && ($0["outcome"] as String) != "running" } }
                         if !earlier.isEmpty {
                             lines.append("finished earlier on \(day), not redone by this run:")
