@@ -13,6 +13,16 @@ enum ExitStatus: Int32 {
     case cannotWrite = 73
     case tempFailure = 75
     case config = 78
+    /// Messages held because a legal interest rate is missing; `relance rates set` releases them.
+    case rateMissing = 79
+    /// Messages held by a gate (anomaly, stale data) until `relance dunning release DAY`.
+    case held = 80
+    /// E-mails deferred: the mail server answered 4xx; they are retried by the next flush.
+    case deferred = 81
+    /// E-mails bounced: the mail server refused them (5xx); a person must look.
+    case bounced = 82
+    /// Interrupted by SIGTERM: the current message or batch was finished and committed.
+    case interrupted = 143
 }
 
 /// An error the CLI reports in one line and turns into an exit code.
