@@ -6,7 +6,28 @@ extension LetterComposer {
     /// Label and value lines on the left; on the right the QR code on a white square that holds
     /// its quiet zone, with the caption right-aligned beside its lower edge.
     func paymentBlock() throws {
-        guard let payment = letter.payment else { return }
+        guard let block = try preparePayment() else { return }
+        drawPayment(block)
+    }
+
+    /// The payment block measured, not yet placed.
+    struct PreparedPayment {
+        let title: TextBox
+        let labels: [TextBox]
+        let values: [TextBox]
+        let rowHeights: [Double]
+        let labelWidth: Double
+        let textWidth: Double
+        let caption: TextBox?
+        let qr: (size: Int, modules: [Bool])?
+        let module: Double
+        let square: Double
+        let height: Double
+    }
+
+    /// Measures the payment block (nil when the letter has none).
+    func preparePayment() throws -> PreparedPayment? {
+        guard let payment = letter.payment else { return nil }
         let pad = 10.0
         let inset = 6.0
         var qr: (size: Int, modules: [Bool])?
@@ -38,7 +59,16 @@ extension LetterComposer {
             textHeight += 4 + box.height
         }
         let height = max(textHeight + 2 * pad, square + 2 * inset)
+        return PreparedPayment(title: title, labels: labels, values: values, rowHeights: rowHeights, labelWidth: labelWidth,
+                               textWidth: textWidth, caption: caption, qr: qr, module: module, square: square, height: height)
+    }
 
+    /// Draws a measured payment block above the footer of the current page, or at the top of a new page.
+    func drawPayment(_ p: PreparedPayment) {
+        let pad = 10.0
+        let inset = 6.0
+        let (title, labels, values, rowHeights, labelWidth, textWidth, caption, qr, module, square, height) =
+            (p.title, p.labels, p.values, p.rowHeights, p.labelWidth, p.textWidth, p.caption, p.qr, p.module, p.square, p.height)
         let top: Double
         if y + height + 8 <= bottom {
             top = bottom - height

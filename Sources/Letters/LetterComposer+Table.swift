@@ -14,19 +14,21 @@ extension LetterComposer {
             try totalsWithoutTable()
             return
         }
-        for (i, row) in letter.rows.enumerated() where row.count != columns.count {
+        for (i, row) in (letter.rows + letter.sections.flatMap(\.rows)).enumerated() where row.count != columns.count {
             throw LetterError.rowCells(row: i, expected: columns.count, found: row.count)
         }
         let totalsColumn = letter.totalsColumn ?? columns.count - 1
         guard columns.indices.contains(totalsColumn) else { throw LetterError.totalsColumn(totalsColumn) }
 
         let header = columns.map { TextBox(canvas, $0.title, font: fonts.tableBold, alignment: pangoAlignment($0.alignment)) }
-        let body = letter.rows.map { row in
+        func cells(_ row: [String]) -> [TextBox] {
             row.enumerated().map { TextBox(canvas, $0.element, font: fonts.table, alignment: pangoAlignment(columns[$0.offset].alignment)) }
         }
+        let body = letter.rows.map(cells)
+        let sections = letter.sections.filter { !$0.rows.isEmpty }.map { (title: $0.title, rows: $0.rows.map(cells)) }
         let amounts = letter.totals.map { TextBox(canvas, $0.amount, font: $0.emphasised ? fonts.tableBold : fonts.table, alignment: .right) }
         var natural = header.map(\.width)
-        for row in body { for (c, cell) in row.enumerated() { natural[c] = max(natural[c], cell.width) } }
+        for row in body + sections.flatMap(\.rows) { for (c, cell) in row.enumerated() { natural[c] = max(natural[c], cell.width) } }
         for amount in amounts { natural[totalsColumn] = max(natural[totalsColumn], amount.width) }
         let widths = columnWidths(natural: natural)
         var xs: [Double] = []
@@ -36,10 +38,11 @@ extension LetterComposer {
         let pad = S.cellPadX
         for (c, cell) in header.enumerated() { cell.fit(widths[c] - 2 * pad) }
         let headerRow = Row(cells: header, height: header.map(\.height).max().map { $0 + 2 * S.cellPadY } ?? 0)
-        let rows = body.map { cells -> Row in
+        func row(_ cells: [TextBox]) -> Row {
             for (c, cell) in cells.enumerated() { cell.fit(widths[c] - 2 * pad) }
             return Row(cells: cells, height: (cells.map(\.height).max() ?? 0) + 2 * S.cellPadY)
         }
+        let rows = body.map(row)
         let totals = layoutTotals(amounts: amounts, amountX: xs[totalsColumn], amountWidth: widths[totalsColumn])
         let inner = widths.map { $0 - 2 * pad }
 
@@ -58,6 +61,24 @@ extension LetterComposer {
         if totals.height > 0 && y + totals.height > bottom { newPage() }
         totals.draw(self)
         y += 4
+        for section in sections {
+            let title = TextBox(canvas, section.title, font: fonts.tableBold, width: S.contentWidth)
+            let sectionRows = section.rows.map(row)
+            y += 8
+            ensure(title.height + 4 + headerRow.height + (sectionRows.first?.height ?? 0))
+            add(.text(title, x: S.left, y: y, color: S.accent))
+            y += title.height + 4
+            drawHeader(headerRow, xs: xs, inner: inner)
+            for (i, r) in sectionRows.enumerated() {
+                if y + r.height > bottom {
+                    newPage()
+                    drawHeader(headerRow, xs: xs, inner: inner)
+                }
+                drawRow(r, xs: xs, inner: inner, striped: i % 2 == 1)
+            }
+            add(.rule(x0: S.left, x1: S.right, y: y, width: 0.6, color: S.rule))
+            y += 4
+        }
     }
 
     private func pangoAlignment(_ a: LetterDocument.Alignment) -> TextAlign {

@@ -43,8 +43,16 @@ final class LetterComposer {
         for text in letter.paragraphsBefore { paragraph(text) }
         try table()
         if !letter.paragraphsAfter.isEmpty { y += S.paragraphGap }
-        for text in letter.paragraphsAfter { paragraph(text) }
-        try paymentBlock()
+        let payment = try preparePayment()
+        for (i, text) in letter.paragraphsAfter.enumerated() {
+            // The payment block never stands alone on a page: the last paragraph goes with it.
+            if i == letter.paragraphsAfter.count - 1, let payment, y > pageTop {
+                let box = TextBox(canvas, text, font: fonts.body, width: S.contentWidth, lineSpacing: S.bodyLineSpacing)
+                if y + box.height + S.paragraphGap + payment.height + 8 > bottom { newPage() }
+            }
+            paragraph(text)
+        }
+        if let payment { drawPayment(payment) }
         draw()
     }
 

@@ -58,6 +58,20 @@ public struct LetterDocument: Sendable {
         }
     }
 
+    /// Items listed under the totals for information only (not yet due, left out), in the table's columns.
+    public struct Section: Sendable {
+        /// E.g. "Nog niet vervallen, ter informatie".
+        public var title: String
+        /// One array of cells per row, as many cells as ``LetterDocument/columns``.
+        public var rows: [[String]]
+
+        /// A section from its title and rows.
+        public init(title: String, rows: [[String]]) {
+            self.title = title
+            self.rows = rows
+        }
+    }
+
     /// The boxed payment instructions with the EPC "scan to pay" QR code.
     public struct PaymentBlock: Sendable {
         /// E.g. "Betaalgegevens".
@@ -100,6 +114,8 @@ public struct LetterDocument: Sendable {
     public var rows: [[String]]
     /// The lines under the table (interest, fees, total due).
     public var totals: [TotalLine]
+    /// Sections under the totals, for information (drawn only when they have rows).
+    public var sections: [Section] = []
     /// The paragraphs after the table: payment request, greeting, signature.
     public var paragraphsAfter: [String]
     /// The payment instructions with the QR code, after the closing paragraphs.

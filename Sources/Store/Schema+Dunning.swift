@@ -113,4 +113,15 @@ extension Schema {
             ) WITHOUT ROWID
             """)
     }
+
+    /// What a message demanded (the overdue items less credits and unapplied payments: the
+    /// statement may list more) and by when, and why a held message waits (owner: Dunning).
+    static func dunningDemandV1(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE dunning_event ADD COLUMN demanded_minor INTEGER;
+            ALTER TABLE dunning_event ADD COLUMN pay_by TEXT;
+            ALTER TABLE dunning_event ADD COLUMN held_reason TEXT;
+            CREATE INDEX dunning_event_held ON dunning_event(as_of) WHERE status = 'held';
+            """)
+    }
 }

@@ -36,7 +36,7 @@ import Testing
     }
 
     @Test func aHalfYearWithoutARateIsAnErrorNamingIt() {
-        #expect(throws: ClaimError("no late-payment interest rate for 2026-H2 in the rate table; add the published rate to rates.toml")) {
+        #expect(throws: RateTable.MissingRate(halfYear: HalfYear(year: 2026, half: 2))) {
             try ClaimCalculator.compute(kind: .b2b, principal: eur(10_000), due: day("2026-06-15"), asOf: day("2026-07-02"))
         }
     }

@@ -28,7 +28,7 @@ import Testing
         // Late and never reminded: the first reminder, not the courtesy notice.
         let late = try planner.plan(debtor([item("F1", due: "2026-11-10")]), asOf: day("2026-11-21"))
         #expect(late.action == .remind(stepIndex: 1))
-        #expect(late.reasons == ["F1: reminder-1 (due since 2026-11-17: 4 night(s) missed, one step only)"])
+        #expect(late.reasons == ["reminder-1 for F1 (due since 2026-11-17: 4 night(s) missed, one step only)"])
     }
 
     @Test func oneStepPerNightEvenAfterAnOutage() throws {
@@ -49,12 +49,17 @@ import Testing
             item("F3", due: "2025-12-15"),  // listed, not due
             item("CN1", due: "2025-10-15", open: -20_000, credit: true),
         ], unapplied: 5_000), asOf: day("2025-11-21"))
+        // One level for the debtor: F1 carried it to reminder-1, so the message is reminder-2 and
+        // demands every overdue item (F1 and F2 move to reminder-2); F3, not yet due, is listed only.
         #expect(p.action == .remind(stepIndex: 2))
+        #expect(p.level == 1)
         #expect(p.items.map(\.item.number) == ["F1", "CN1", "F2", "F3"])
         #expect(p.items.map(\.advances) == [true, false, true, false])
+        #expect(p.items.map(\.stepIndex) == [2, nil, 2, nil])
         #expect(p.balance == eur(300_000 - 20_000 - 5_000))
-        // Only F1's step claims: 1,000.00 × 10.5 % × 51/365 and the €40.
-        #expect(p.interest == eur(1_467) && p.fees == eur(4_000) && p.total == eur(275_000 + 1_467 + 4_000))
+        #expect(p.demanded == eur(200_000 - 20_000 - 5_000))
+        // Interest on each overdue item at 10.5 %: F1 51 days (14.67), F2 9 days (2.59); the €40 per invoice.
+        #expect(p.interest == eur(1_467 + 259) && p.fees == eur(8_000) && p.total == eur(175_000 + 1_467 + 259 + 8_000))
     }
 
     @Test func exclusionsAreVisibleWithTheirReasons() throws {

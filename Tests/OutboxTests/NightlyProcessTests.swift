@@ -159,28 +159,48 @@ struct NightlyProcessTests {
         }
     }
 
-    @Test func anUnusualNumberOfRemindersIsWrittenButNotSent() throws {
+    @Test func anUnusualNumberOfRemindersIsWrittenButHeldUntilAPersonReleasesThem() throws {
         let w = try Workspace("anomaly")
         defer { try? FileManager.default.removeItem(atPath: w.dir) }
-        // Three earlier nights of ten reminders each.
-        try seedEarlierNights(w, reminders: 10, status: "worklist")
+        // Three earlier nights of ten messages each, and many worklist items that do not count.
+        try seedEarlierNights(w, reminders: 10, status: "queued")
         let night = try w.nightly()
-        #expect(night.status == 65)
-        #expect(night.stderr.contains("stage=outbox outcome=held"))
-        #expect(night.stderr.contains("107 reminders tonight against a usual 10"), "\(night.stderr)")
-        let queued = try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'queued'")
-        #expect(queued == 99, "written, waiting for a person")
-        #expect(try w.relance("outbox", "flush").stdout.contains("sent 99,"))
+        #expect(night.status == 80)
+        #expect(night.stderr.contains("stage=dunning outcome=held"))
+        #expect(night.stderr.contains("reminders tonight against a usual 10"), "\(night.stderr)")
+        #expect(night.stderr.contains("relance dunning release 2026-11-21"))
+        // (The seeded debtors had a message yesterday: the cadence keeps them out tonight.)
+        let messages = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-11-21' AND status = 'held'")
+        let emails = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-11-21' AND outbox_message_id IS NOT NULL")
+        let pdfs = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-11-21' AND document_path IS NOT NULL")
+        #expect(messages > 80 && emails > 80 && pdfs > 30, "\(messages) \(emails) \(pdfs)")
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'hold'") == emails, "written, waiting for a person")
+        // The letters wait too, out of the folder people print from.
+        let letters = (try? FileManager.default.contentsOfDirectory(atPath: w.ws + "/out/letters/held/2026-11-21")) ?? []
+        #expect(letters.count == pdfs)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: w.ws + "/out/letters/2026-11-21")) ?? []).isEmpty)
+        // A flush, and the next night, leave them alone.
+        #expect(try w.relance("outbox", "flush").stdout.contains("sent 0,"))
+        _ = try w.nightly(day: "2026-11-22")
+        #expect(try w.count("""
+            SELECT COUNT(*) FROM outbox_message m JOIN dunning_event e ON e.outbox_message_id = m.id WHERE e.as_of = '2026-11-21' AND m.state = 'hold'
+            """) == emails)
+        // A person releases them: the e-mails go with the next flush, the letters come back.
+        let release = try w.relance("dunning", "release", "2026-11-21")
+        #expect(release.status == 0 && release.stdout.contains("released \(messages) message(s) of 2026-11-21"), "\(release.stdout)\(release.stderr)")
+        #expect(try w.relance("outbox", "flush").stdout.contains("sent \(emails),"))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: w.ws + "/out/letters/2026-11-21")) ?? []).count == pdfs)
+        #expect(try w.relance("dunning", "release", "2026-11-21").status == 65)
     }
 
-    @Test func anUnusualTotalClaimedIsWrittenButNotSent() throws {
+    @Test func anUnusualTotalClaimedIsWrittenButHeld() throws {
         let w = try Workspace("anomaly-claimed")
         defer { try? FileManager.default.removeItem(atPath: w.dir) }
         // Three earlier nights with as many reminders as tonight, each claiming €1.
         try seedEarlierNights(w, reminders: 107, status: "queued")
         let night = try w.nightly()
-        #expect(night.status == 65)
-        #expect(night.stderr.contains("stage=outbox outcome=held"))
+        #expect(night.status == 80)
+        #expect(night.stderr.contains("stage=dunning outcome=held"))
         #expect(!night.stderr.contains("reminders tonight against a usual"), "the number is usual: \(night.stderr)")
         #expect(night.stderr.contains("claimed tonight against a usual EUR 107.00"), "\(night.stderr)")
         #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE state = 'sent'") == 0)
@@ -193,7 +213,7 @@ struct NightlyProcessTests {
         // The next night nothing new has arrived, and the last ingest is long ago.
         try w.sql("UPDATE ingest_batch SET finished_at = '2026-11-01T01:00:00.000Z'")
         let next = try w.nightly(day: "2026-12-10")
-        #expect(next.status == 75, "\(next.stderr)")
+        #expect(next.status == 80, "\(next.stderr)")
         for line in ["stage=dunning outcome=held", "stage=outbox outcome=held", "stage=reports outcome=ok", "gate=\"stale data: the last ingest was"] {
             #expect(next.stderr.contains(line), "missing: \(line)")
         }

@@ -126,7 +126,7 @@ import Testing
     @Test func errors() throws {
         #expect(try CLI.run(["claim", "--kind", "b2c", "--amount", "10", "--due", "2025-01-01", "--as-of", "2025-03-01"], cwd: "/").status == 64)
         let noRate = try CLI.run(["claim", "--kind", "b2b", "--amount", "10", "--due", "2026-06-01", "--as-of", "2026-11-21"], cwd: "/")
-        #expect(noRate.status == 65 && noRate.stderr.contains("2026-H2"))
+        #expect(noRate.status == 79 && noRate.stderr.contains("2026-H2") && noRate.stderr.contains("rates set 2026-H2"))
         #expect(try CLI.run(["claim", "--kind", "b2b", "--amount", "1,5", "--due", "2025-01-01", "--as-of", "2025-03-01"], cwd: "/").status == 64)
     }
 }

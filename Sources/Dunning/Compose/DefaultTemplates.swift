@@ -33,6 +33,14 @@ public enum DefaultTemplates {
         {{#totals}}<tr><td colspan="{{span}}" style="text-align:right; padding: 4px;{{#strong}} font-weight: bold; border-top: 1px solid #999;{{/strong}}">{{label}}</td><td style="text-align:right; padding: 4px;{{#strong}} font-weight: bold; border-top: 1px solid #999;{{/strong}}">{{amount}}</td></tr>
         {{/totals}}</tfoot>
         </table>
+        {{#sections}}<p style="margin: 12px 0 4px 0;"><strong>{{title}}</strong></p>
+        <table style="border-collapse: collapse; width: 100%; margin: 0 0 12px 0; color: #444;">
+        <thead><tr>{{#columns}}<th style="text-align:{{align}}; border-bottom: 1px solid #999; padding: 4px;">{{title}}</th>{{/columns}}</tr></thead>
+        <tbody>
+        {{#rows}}<tr>{{#cells}}<td style="text-align:{{align}}; padding: 4px; border-bottom: 1px solid #eee;">{{text}}</td>{{/cells}}</tr>
+        {{/rows}}</tbody>
+        </table>
+        {{/sections}}
         {{#after}}<p>{{#lines}}{{.}}<br>{{/lines}}</p>
         {{/after}}
         <table style="border: 1px solid #999; padding: 8px; margin-top: 12px;">

@@ -92,20 +92,25 @@ public struct ReminderComposer: Sendable {
             }
         }
         let knownRate = try? rules.rates.rate(HalfYear(containing: payBy.adding(days: 1)))
-        let reminderFees = d.kind == .b2c ? Int64(advancing.count) * (step.reminderFee?.minorUnits ?? 0) : 0
+        let reminderFees = d.kind == .b2c ? (Planner.reminderFee(step, plan.items)?.minorUnits ?? 0) : 0
         let flat = plan.fees.minorUnits - reminderFees
         let rates = Set(plan.items.compactMap(\.claim).flatMap(\.periods).map(\.rate)).sorted()
         let firstReminder = plan.items.compactMap(\.item.firstReminder).min()
 
-        // The statement of account: every open item, then the totals.
+        // The statement of account: what the message demands (and the credit notes that reduce it)
+        // in the table with the totals; items not yet due, and items left out, listed for information.
         let columns = w.columns
-        let rows: [[String]] = plan.items.map { p in
+        func row(_ p: PlannedItem) -> [String] {
             [p.item.number, w.short(p.item.issue), w.short(p.item.due), w.money(p.item.amount), w.money(p.item.open),
              p.item.isCreditNote || p.daysLate == 0 ? "" : String(p.daysLate)]
         }
+        let rows = plan.items.filter { $0.advances || ($0.item.isCreditNote && $0.excluded == nil) }.map(row)
+        let leftOut = plan.items.filter { !$0.advances && $0.excluded != nil }.map(row)
+        let notYetDue = plan.items.filter { !$0.advances && $0.excluded == nil && !$0.item.isCreditNote }.map(row)
+        let sections = [(w.notYetDue, notYetDue), (w.leftOut, leftOut)].filter { !$0.1.isEmpty }
         var totals: [(String, Money, Bool)] = []
         if d.unapplied.isPositive { totals.append((w.unapplied, d.unapplied.negated, false)) }
-        totals.append((w.balance, plan.balance, plan.interest.isZero && plan.fees.isZero))
+        totals.append((w.overdue, plan.demanded, plan.interest.isZero && plan.fees.isZero))
         if plan.interest.isPositive {
             let basis = rates.map { w.percent($0) }.joined(separator: " / ")
             totals.append(("\(w.interest) (\(basis) \(w.perYear))", plan.interest, false))
@@ -122,7 +127,7 @@ public struct ReminderComposer: Sendable {
         var context: [String: Any] = [
             "language": d.language, "debtor_name": d.name, "customer_number": d.key, "company_name": creditor.name,
             "date": w.long(asOf), "as_of": asOf.description, "step": step.name,
-            "balance": w.money(plan.balance), "interest": w.money(plan.interest), "fees": w.money(plan.fees), "total": w.money(plan.total),
+            "balance": w.money(plan.demanded), "open_balance": w.money(plan.balance), "interest": w.money(plan.interest), "fees": w.money(plan.fees), "total": w.money(plan.total),
             "has_interest": plan.interest.isPositive, "has_fees": plan.fees.isPositive,
             "claims": plan.interest.isPositive || plan.fees.isPositive,
             "pay_by": w.long(payBy), "iban": creditor.iban?.formatted ?? "", "bic": creditor.bic ?? "", "reference": reference.formatted,
@@ -152,6 +157,7 @@ public struct ReminderComposer: Sendable {
 
         // Plain text: the statement as an aligned table.
         let textStatement = Self.textTable(columns: columns, rows: rows, totals: totals.map { ($0.0, w.money($0.1)) })
+            + sections.map { "\n\n" + $0.0 + "\n" + Self.textTable(columns: columns, rows: $0.1, totals: []) }.joined()
         let text = (before + [textStatement] + after).joined(separator: "\n\n") + "\n"
 
         // Payment details, shared by the HTML e-mail and the letter.
@@ -169,6 +175,9 @@ public struct ReminderComposer: Sendable {
             "columns": columns.enumerated().map { ["title": $0.element, "align": right.contains($0.offset) ? "right" : "left"] },
             "rows": rows.map { r in ["cells": r.enumerated().map { ["text": $0.element, "align": right.contains($0.offset) ? "right" : "left"] }] },
             "totals": totals.map { ["label": $0.0, "amount": w.money($0.1), "span": columns.count - 1, "strong": $0.2] as [String: Any] },
+            "sections": sections.map { section -> [String: Any] in
+                ["title": section.0, "rows": section.1.map { r in ["cells": r.enumerated().map { ["text": $0.element, "align": right.contains($0.offset) ? "right" : "left"] }] }]
+            },
             "payment_title": w.paymentTitle, "payment": payment.map { ["label": $0.label, "value": $0.value] },
         ].merging(context.filter { ["enterprise_number", "company_email", "company_phone"].contains($0.key) }) { a, _ in a })
 
@@ -182,7 +191,7 @@ public struct ReminderComposer: Sendable {
         if let iban = creditor.iban { details.append("IBAN \(iban.formatted)" + (creditor.bic.map { " · BIC \($0)" } ?? "")) }
         if let e = creditor.email { details.append(e) }
         if let p = creditor.phone { details.append(p) }
-        let letter = LetterDocument(
+        var letter = LetterDocument(
             sender: .init(name: creditor.name, lines: creditor.addressLines), senderDetails: details,
             recipient: .init(name: d.name, lines: d.addressLines), placeAndDate: w.placeAndDate(city: creditor.city, asOf),
             reference: "\(w.ourReference): \(d.key)", subject: subject, paragraphsBefore: before,
@@ -190,6 +199,7 @@ public struct ReminderComposer: Sendable {
             rows: rows, totals: totals.map { .init(label: $0.0, amount: w.money($0.1), emphasised: $0.2) }, paragraphsAfter: after,
             payment: .init(title: w.paymentTitle, lines: payment, qrPayload: qr, qrCaption: qr == nil ? nil : w.scan),
             pageLabel: w.page, totalsColumn: 4, creationDate: "\(asOf)T00:00:00")
+        letter.sections = sections.map { .init(title: $0.0, rows: $0.1) }
         return ComposedReminder(subject: subject, text: text, html: html, letter: letter, reference: reference, payBy: payBy,
                                 computation: Self.computation(plan, ladder: ladder, step: step, asOf: asOf, payBy: payBy,
                                                               announced: announced, reminderFees: reminderFees, rules: rules))
@@ -268,7 +278,7 @@ public struct ReminderComposer: Sendable {
         let fields = [
             "\"as_of\":\"\(asOf)\"", "\"kind\":\"\(plan.debtor.kind.rawValue)\"", "\"ladder\":\"\(ladder.kind.rawValue)/v\(ladder.version)\"",
             "\"step\":\(JSONText.quoted(step.name))", "\"currency\":\"\(cur.code)\"", "\"balance\":\(money(plan.balance))",
-            "\"unapplied\":\(money(plan.debtor.unapplied))", "\"interest\":\(money(plan.interest))", "\"fees\":\(money(plan.fees))",
+            "\"unapplied\":\(money(plan.debtor.unapplied))", "\"demanded\":\(money(plan.demanded))", "\"interest\":\(money(plan.interest))", "\"fees\":\(money(plan.fees))",
             "\"reminder_fees\":\(money(Money(minorUnits: reminderFees, currency: cur)))",
             "\"announced_damages\":\(money(Money(minorUnits: announced, currency: cur)))", "\"total\":\(money(plan.total))",
             "\"pay_by\":\"\(payBy)\"", "\"day_count\":\"\(rules.dayCount.rawValue)\"",

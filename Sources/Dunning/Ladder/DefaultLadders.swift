@@ -7,15 +7,18 @@ public enum DefaultLadders {
         # Copied into every new workspace as ladder-b2b.toml; edit that copy. Validated as a whole before
         # any run: a problem stops the run and names the key and line.
         #
-        # Each [[step]] is taken at most once per invoice, in order, one step per night at most.
-        # trigger: { before_due_days = N } (only the first step; a courtesy notice, never once late),
-        #          { after_due_days = N } or { after_previous_days = N } (after this invoice's last reminder).
+        # The ladder works per debtor: its level is the highest step any of its open invoices reached, and
+        # each message goes at the next step, demanding every overdue item (the statement lists them all).
+        # The level starts again at the first step only when every invoice that carried it is settled.
+        # trigger: { before_due_days = N } (only the first step; a courtesy notice, only to debtors with nothing overdue),
+        #          { after_due_days = N } or { after_previous_days = N } (after the debtor reached its level).
         # channels: "email", "letter" (PDF, by post) or "manual" (a worklist item: a call, a hand-over).
         # claim_interest / claim_fees: add the statutory interest (per half-year rate) and the flat €40
         # per late invoice to what the reminder claims.
         ladder = "b2b"
         version = 1
         minimum_balance = "10.00"        # euro: debtors owing less are left alone
+        min_days_between_messages = 7    # at most one message to a debtor per 7 days
 
         [[step]]
         name = "courtesy"
@@ -75,6 +78,7 @@ public enum DefaultLadders {
         ladder = "b2c"
         version = 1
         minimum_balance = "5.00"
+        min_days_between_messages = 7    # at most one message per 7 days; after the free first reminder, its 14-day period
 
         [[step]]
         name = "reminder-1"

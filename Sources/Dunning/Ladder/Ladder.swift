@@ -44,6 +44,8 @@ public struct Ladder: Sendable, Equatable {
     public var version: Int
     /// Debtors whose open balance is below this are not reminded.
     public var minimumBalance: Money
+    /// At most one message to a debtor per this many days (`min_days_between_messages`, default 7).
+    public var minDaysBetweenMessages = 7
     public var steps: [Step]
 
     /// One problem in a ladder file.
@@ -98,8 +100,8 @@ extension Ladder {
             throw Problems(problems: [Problem(file: file, line: 0, key: "", message: "\(error)")])
         }
         var ladder = Ladder(kind: .b2b, version: 1, minimumBalance: .eur(cents: 0), steps: [])
-        for (k, _) in table where !["ladder", "version", "minimum_balance", "step"].contains(k) {
-            fail(k, field: k, "unknown key (expected ladder, version, minimum_balance, [[step]])")
+        for (k, _) in table where !["ladder", "version", "minimum_balance", "min_days_between_messages", "step"].contains(k) {
+            fail(k, field: k, "unknown key (expected ladder, version, minimum_balance, min_days_between_messages, [[step]])")
         }
         if let k = table["ladder"]?.string, let kind = DebtorKind(rawValue: k) { ladder.kind = kind } else {
             fail("ladder", field: "ladder", "must be \"b2b\" or \"b2c\"")
@@ -109,6 +111,11 @@ extension Ladder {
             if let s = m.string, case .success(let money) = AmountParser.parse(s, currency: .eur, decimal: .point), !money.isNegative {
                 ladder.minimumBalance = money
             } else { fail("minimum_balance", field: "minimum_balance", "expected an amount in euro as a string, e.g. \"10.00\"") }
+        }
+        if let m = table["min_days_between_messages"] {
+            if let n = m.int, (1...90).contains(n) { ladder.minDaysBetweenMessages = n } else {
+                fail("min_days_between_messages", field: "min_days_between_messages", "expected a whole number of days from 1 to 90")
+            }
         }
         guard let steps = table["step"]?.array, !steps.isEmpty else {
             fail("step", "a ladder needs at least one [[step]]")

@@ -148,7 +148,7 @@ public enum ClaimCalculator {
         var periods: [InterestPeriod] = []
         var frozen: Decimal? = rules.contractRate
         if frozen == nil && !rules.splitByHalfYear {
-            do { frozen = try rules.rates.rate(HalfYear(containing: from)) } catch { throw ClaimError(error.description) }
+            frozen = try rules.rates.rate(HalfYear(containing: from))
         }
         var start = from
         while start <= to {
@@ -157,7 +157,7 @@ public enum ClaimCalculator {
             let days = end.days(since: start) + 1
             let rate: Decimal
             if let frozen { rate = frozen } else {
-                do { rate = try rules.rates.rate(h) } catch { throw ClaimError(error.description) }
+                rate = try rules.rates.rate(h)
             }
             let yearDays: Decimal = rules.dayCount == .actualActual && Day.isLeap(h.year) ? 366 : 365
             let exact = base * rate / 100 * Decimal(days) / yearDays

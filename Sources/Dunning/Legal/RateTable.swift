@@ -45,6 +45,8 @@ public struct RateTable: Sendable, Equatable {
     /// A half-year the table has no rate for.
     public struct MissingRate: Error, CustomStringConvertible, Equatable {
         public let halfYear: HalfYear
+        /// The error for a half-year.
+        public init(halfYear: HalfYear) { self.halfYear = halfYear }
         public var description: String {
             "no late-payment interest rate for \(halfYear) in the rate table; add the published rate to rates.toml"
         }

@@ -2,6 +2,7 @@ import Ledger
 
 /// What the planner knows of one debtor on the as-of day: read from the ledger, never written.
 public struct DebtorSnapshot: Sendable, Equatable {
+
     public var id: Int64
     public var key: String
     public var name: String
@@ -21,6 +22,13 @@ public struct DebtorSnapshot: Sendable, Equatable {
     /// (street, postcode and city, country when not Belgium).
     public var email: String? = nil
     public var addressLines: [String] = []
+    /// The day of the debtor's last message before the as-of day (worklist items are not messages).
+    public var lastMessage: Day? = nil
+
+    /// The latest first reminder among the open items, with its channel (a consumer's 14-day period runs from it).
+    public var firstReminder: (day: Day, channel: ReminderChannel)? {
+        items.compactMap { i in i.firstReminder.map { ($0, i.firstReminderChannel ?? .post) } }.max { $0.0 < $1.0 }
+    }
 
     public init(id: Int64, key: String, name: String, kind: DebtorKind, language: String, onHold: Bool = false,
                 directDebit: Bool = false, hasEmail: Bool, hasPostalAddress: Bool, promisedUntil: Day? = nil,

@@ -54,8 +54,8 @@ public struct ExclusionTally: Sendable, Equatable {
     }
 
     /// A debtor whose amounts could not be computed (e.g. no legal interest rate for the day).
-    mutating func addNotComputed(currency: String) {
-        counts[Key(reason: Self.notComputed, level: "debtor", currency: currency), default: Count()].debtors += 1
+    mutating func addNotComputed(currency: String, reason: String = Self.notComputed) {
+        counts[Key(reason: reason, level: "debtor", currency: currency), default: Count()].debtors += 1
     }
 
     /// Replaces the day's rows in `dunning_exclusion`.

@@ -11,15 +11,26 @@ public enum LedgerPlan {
         public var worklist = 0
         public var nothing = 0
         public var excluded: [Exclusion: Int] = [:]
-        /// Debtors whose amounts could not be computed (e.g. a missing rate), with why.
+        /// Debtors whose amounts could not be computed, with why.
         public var errors: [(debtor: String, message: String)] = []
+        /// Debtors whose message waits for a half-year's legal interest rate, per half-year: their
+        /// message is not written tonight; the first night with the rate writes it.
+        public var rateMissing: [HalfYear: Int] = [:]
         public var total = MoneyBag()
         /// Overdue money left out, by reason (stored by the dunning run for the report).
         public var exclusions = ExclusionTally()
 
         public static func == (a: Summary, b: Summary) -> Bool {
             a.debtors == b.debtors && a.reminders == b.reminders && a.worklist == b.worklist && a.excluded == b.excluded
-                && a.errors.map(\.debtor) == b.errors.map(\.debtor)
+                && a.errors.map(\.debtor) == b.errors.map(\.debtor) && a.rateMissing == b.rateMissing
+        }
+
+        /// One line per missing half-year: how many messages wait, and the command that releases them.
+        public var rateMissingLines: [String] {
+            rateMissing.sorted { $0.key < $1.key }.map { h, n in
+                "\(n) debtor(s)' messages wait for the legal interest rate of \(h), missing from rates.toml; "
+                    + "add the published rate with `relance rates set \(h) PERCENT --source \"…\"` and the next run writes them"
+            }
         }
     }
 
@@ -29,7 +40,12 @@ public enum LedgerPlan {
         try SnapshotReader(db: db).forEachDebtor(asOf: asOf) { d in
             s.debtors += 1
             let plan: DebtorPlan
-            do { plan = try planner.plan(d, asOf: asOf) } catch {
+            do { plan = try planner.plan(d, asOf: asOf) } catch let missing as RateTable.MissingRate {
+                s.rateMissing[missing.halfYear, default: 0] += 1
+                s.exclusions.addNotComputed(currency: d.items.first?.open.currency.code ?? Currency.eur.code,
+                                            reason: "waits for the \(missing.halfYear) interest rate")
+                return
+            } catch {
                 s.errors.append((d.key, "\(error)"))
                 s.exclusions.addNotComputed(currency: d.items.first?.open.currency.code ?? Currency.eur.code)
                 return

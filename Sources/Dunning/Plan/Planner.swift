@@ -13,19 +13,22 @@ public enum Exclusion: String, Sendable, Equatable, CaseIterable {
     case disputed = "disputed invoice"
 }
 
-/// One item of a planned reminder: every open item is listed (a statement of account); those
-/// that move up the ladder tonight say so.
+/// One item of a planned reminder. Every open item is listed (the statement of account); the
+/// message demands only the overdue ones, and those move to the message's step tonight.
 public struct PlannedItem: Sendable, Equatable {
     public var item: OpenItem
     /// The step the item is at after tonight (nil: never reminded, e.g. not yet due).
     public var stepIndex: Int?
-    /// True when tonight moves the item one step.
+    /// True when tonight's message demands this item: it moves to the message's step.
     public var advances: Bool
     public var daysLate: Int
     /// Left out of the claim, with why (disputed, on hold).
     public var excluded: Exclusion?
     /// The legal computation when the step claims interest or fees.
     public var claim: ClaimResult?
+
+    /// Not yet due on the plan's day: listed "for your information", never demanded.
+    public func notYetDue(asOf: Day) -> Bool { !item.isCreditNote && item.due >= asOf }
 }
 
 /// What tonight does for one debtor.
@@ -44,17 +47,34 @@ public struct DebtorPlan: Sendable, Equatable {
     public var debtor: DebtorSnapshot
     public var action: Action
     public var items: [PlannedItem]
-    /// Open balance: invoices less credit notes and unapplied payments.
+    /// The whole open balance (the statement): invoices less credit notes and unapplied payments.
     public var balance: Money
+    /// What the message demands: the overdue items (or, for a courtesy notice, the items falling
+    /// due) less credit notes and unapplied payments; never the items not yet due.
+    public var demanded: Money
     public var interest: Money
     public var fees: Money
-    /// What the reminder claims: balance + interest + fees.
+    /// What the reminder claims: demanded + interest + fees.
     public var total: Money
     /// Why, in words (catch-up after missed nights included).
     public var reasons: [String]
+    /// The debtor's level before tonight: the highest step any of its open invoices reached (nil:
+    /// none, the ladder starts at its first step), and why.
+    public var level: Int?
+    public var levelReason: String
+    /// The earliest day the debtor's next message may go (the cadence and the ladder's trigger), when known.
+    public var nextMessageFrom: Day?
 }
 
-/// The ladder evaluated by a pure function: a debtor snapshot and a day in, the decision out.
+/// The ladder evaluated by a pure function, per debtor: one level, one cadence.
+///
+/// - The debtor's level is the highest step any of its open invoices reached. A message goes at the
+///   next step, one step per message, and demands every overdue item (each moves to that step).
+///   The level falls back (resets) only when every invoice that carried it has been settled.
+/// - At most one message per `min_days_between_messages` (ladder, default 7); after a consumer's
+///   first reminder, the next message waits until the legal 14-day period has run out.
+/// - The courtesy notice (a `before_due_days` first step) goes only to debtors with nothing overdue.
+/// - Manual steps (call, hand-over) become worklist items and do not count as messages.
 public struct Planner: Sendable {
     public var ladders: [DebtorKind: Ladder]
     public var rules: ClaimRules
@@ -64,26 +84,6 @@ public struct Planner: Sendable {
         self.rules = rules
     }
 
-    /// The next step an invoice may take on `asOf`, and since when it was due (for catch-up).
-    func nextStep(for item: OpenItem, in ladder: Ladder, asOf: Day) -> (index: Int, dueSince: Day)? {
-        var index = (item.stepIndex ?? -1) + 1
-        // A late invoice never gets the courtesy notice: its first step is the first one after the due date.
-        if item.stepIndex == nil, case .beforeDue = ladder.steps.first?.trigger, asOf > item.due { index = 1 }
-        guard index < ladder.steps.count else { return nil }
-        let since: Day
-        switch ladder.steps[index].trigger {
-        case .beforeDue(let n):
-            guard asOf <= item.due else { return nil }
-            since = item.due.adding(days: -n)
-        case .afterDue(let n):
-            since = item.due.adding(days: n)
-            if let last = item.lastReminder, since <= last { return asOf > last ? (index, last.adding(days: 1)) : nil }
-        case .afterPrevious(let n):
-            since = (item.lastReminder ?? item.due).adding(days: n)
-        }
-        return asOf >= since ? (index, since) : nil
-    }
-
     /// Decides tonight for one debtor.
     public func plan(_ d: DebtorSnapshot, asOf: Day) throws -> DebtorPlan {
         guard let ladder = ladders[d.kind] else { throw ClaimError("no \(d.kind.rawValue) ladder") }
@@ -91,58 +91,123 @@ public struct Planner: Sendable {
         var balanceMinor = -d.unapplied.minorUnits
         for i in d.items where i.open.currency == cur { balanceMinor += i.open.minorUnits }
         let balance = Money(minorUnits: balanceMinor, currency: cur)
-        func result(_ action: DebtorPlan.Action, _ items: [PlannedItem], _ reasons: [String], interest: Int64 = 0, fees: Int64 = 0) -> DebtorPlan {
-            DebtorPlan(debtor: d, action: action, items: items, balance: balance, interest: Money(minorUnits: interest, currency: cur),
-                       fees: Money(minorUnits: fees, currency: cur),
-                       total: Money(minorUnits: balanceMinor + interest + fees, currency: cur), reasons: reasons)
-        }
         let listed = d.items.sorted { ($0.due, $0.number) < ($1.due, $1.number) }.map {
             PlannedItem(item: $0, stepIndex: $0.stepIndex, advances: false, daysLate: max(0, asOf.days(since: $0.due)),
                         excluded: $0.onHold ? .invoiceOnHold : ($0.disputed ? .disputed : nil), claim: nil)
         }
+        // The level: the highest step an open invoice reached, and since when.
+        let stepped = d.items.filter { !$0.isCreditNote && $0.stepIndex != nil }
+        let level = stepped.compactMap(\.stepIndex).max()
+        let levelSince = stepped.filter { $0.stepIndex == level }.compactMap(\.lastReminder).max()
+        let levelReason = level.map { l in
+            "at \(l < ladder.steps.count ? ladder.steps[l].name : "step \(l + 1)") since \(levelSince?.description ?? "?")"
+                + " (the highest step of its open invoices)"
+        } ?? "no open invoice has been reminded: the ladder starts at its first step"
+        func result(_ action: DebtorPlan.Action, _ items: [PlannedItem], _ reasons: [String], demanded: Int64 = 0, interest: Int64 = 0,
+                    fees: Int64 = 0, next: Day? = nil) -> DebtorPlan {
+            DebtorPlan(debtor: d, action: action, items: items, balance: balance, demanded: Money(minorUnits: demanded, currency: cur),
+                       interest: Money(minorUnits: interest, currency: cur), fees: Money(minorUnits: fees, currency: cur),
+                       total: Money(minorUnits: demanded + interest + fees, currency: cur), reasons: reasons, level: level,
+                       levelReason: levelReason, nextMessageFrom: next)
+        }
         // Debtor-level exclusions, in order.
         if d.onHold { return result(.excluded(.debtorOnHold), listed, ["the debtor is on hold"]) }
         if d.directDebit { return result(.excluded(.directDebit), listed, ["the debtor pays by direct debit"]) }
-        if let until = d.promisedUntil, asOf <= until { return result(.excluded(.promiseToPay), listed, ["promised to pay by \(until)"]) }
+        if let until = d.promisedUntil, asOf <= until {
+            return result(.excluded(.promiseToPay), listed, ["promised to pay by \(until)"], next: until.adding(days: 1))
+        }
         if balanceMinor <= 0 { return result(.excluded(.inCredit), listed, ["the balance is \(balance.decimalString): nothing is owed"]) }
-        // Which items move one step tonight.
-        var items = listed
+
+        let claimable: (PlannedItem) -> Bool = { !$0.item.isCreditNote && $0.excluded == nil && $0.item.open.isPositive && $0.item.open.currency == cur }
+        let anyOverdue = listed.contains { !$0.item.isCreditNote && $0.item.open.isPositive && $0.item.due < asOf }
+        let overdue = listed.indices.filter { claimable(listed[$0]) && listed[$0].item.due < asOf }
+        let credits = listed.filter { $0.item.isCreditNote && $0.item.open.currency == cur }.reduce(Int64(0)) { $0 + $1.item.open.minorUnits }
+        // The cadence: one message per interval; a consumer's first reminder keeps its 14-day period.
+        var earliest = d.lastMessage.map { $0.adding(days: ladder.minDaysBetweenMessages) }
+        if d.kind == .b2c, let first = d.firstReminder, first.day == d.lastMessage {
+            let end = ConsumerRules.claimableFrom(firstReminder: first.day, channel: first.channel)
+            earliest = max(earliest ?? end, end)
+        }
+
+        // Which step, and which items it demands.
+        var stepIndex: Int
+        var demandedItems: [Int]
         var reasons: [String] = []
-        var top: Int? = nil
-        for (n, p) in items.enumerated() where !p.item.isCreditNote && p.excluded == nil && p.item.open.isPositive {
-            guard let (index, since) = nextStep(for: p.item, in: ladder, asOf: asOf) else { continue }
-            items[n].stepIndex = index
+        var since: Day
+        if overdue.isEmpty {
+            // The courtesy notice: only with nothing overdue, for the items falling due soon never noticed.
+            guard !anyOverdue, case .beforeDue(let n) = ladder.steps.first?.trigger else {
+                let leftOut = listed.compactMap { p in p.excluded.map { "\(p.item.number) left out: \($0.rawValue)" } }
+                return result(.nothing, listed, anyOverdue && !leftOut.isEmpty ? leftOut : ["nothing is overdue"])
+            }
+            demandedItems = listed.indices.filter { claimable(listed[$0]) && listed[$0].item.stepIndex == nil && asOf >= listed[$0].item.due.adding(days: -n) }
+            guard !demandedItems.isEmpty else { return result(.nothing, listed, ["nothing is overdue"]) }
+            stepIndex = 0
+            since = demandedItems.map { listed[$0].item.due.adding(days: -n) }.min() ?? asOf
+        } else {
+            let first = ladder.steps.firstIndex { if case .beforeDue = $0.trigger { return false }; return true } ?? 0
+            stepIndex = max(first, (level ?? -1) + 1)
+            guard stepIndex < ladder.steps.count else {
+                return result(.nothing, listed, ["the debtor is at the last step (\(ladder.steps[ladder.steps.count - 1].name))"])
+            }
+            demandedItems = overdue
+            let oldestDue = overdue.map { listed[$0].item.due }.min() ?? asOf
+            switch ladder.steps[stepIndex].trigger {
+            case .beforeDue: since = asOf
+            case .afterDue(let n): since = oldestDue.adding(days: n)
+            case .afterPrevious(let n): since = (levelSince ?? oldestDue).adding(days: n)
+            }
+        }
+        let step = ladder.steps[stepIndex]
+        let when = step.isManual ? since : max(since, earliest ?? since)
+        guard asOf >= when else {
+            let why = step.isManual || since >= (earliest ?? since) ? "\(step.name) is due on \(since)" : "one message per \(ladder.minDaysBetweenMessages) days (or the consumer's 14-day period): the next from \(when)"
+            return result(.nothing, listed, [why], next: when)
+        }
+        var items = listed
+        for n in demandedItems {
+            items[n].stepIndex = stepIndex
             items[n].advances = true
-            top = max(top ?? index, index)
-            let missed = asOf.days(since: since)
-            reasons.append("\(p.item.number): \(ladder.steps[index].name)"
-                + (missed > 0 ? " (due since \(since): \(missed) night(s) missed, one step only)" : ""))
         }
+        let missed = asOf.days(since: when)
+        let numbers = demandedItems.prefix(5).map { listed[$0].item.number }.joined(separator: ", ")
+            + (demandedItems.count > 5 ? " and \(demandedItems.count - 5) more" : "")
+        reasons.append("\(step.name) for \(numbers)" + (missed > 0 ? " (due since \(when): \(missed) night(s) missed, one step only)" : ""))
         for p in items where p.excluded != nil { reasons.append("\(p.item.number) left out: \(p.excluded?.rawValue ?? "")") }
-        guard let step = top else { return result(.nothing, items, reasons.isEmpty ? ["nothing is due tonight"] : reasons) }
-        let due = items.filter { $0.excluded == nil && !$0.item.isCreditNote }.reduce(Int64(0)) { $0 + $1.item.open.minorUnits }
-        if due - d.unapplied.minorUnits < ladder.minimumBalance.minorUnits {
-            return result(.excluded(.belowMinimum), items, ["the balance \(balance.decimalString) is under the ladder's minimum \(ladder.minimumBalance.decimalString)"])
+        // The demand: what it covers, less credit notes and payments not yet applied.
+        let demanded = demandedItems.reduce(Int64(0)) { $0 + listed[$1].item.open.minorUnits } + credits - d.unapplied.minorUnits
+        if demanded <= 0 {
+            return result(.nothing, listed, ["credit notes and unapplied payments cover what is overdue"])
         }
-        let s = ladder.steps[step]
-        if s.isManual { return result(.worklist(stepIndex: step), items, reasons) }
-        if !d.hasEmail && !d.hasPostalAddress { return result(.excluded(.noChannel), items, ["no e-mail and no postal address"]) }
-        // The legal amounts, per late item, where that item's own step claims them (a consumer's
-        // item only once its first reminder has been sent).
+        if demanded < ladder.minimumBalance.minorUnits {
+            return result(.excluded(.belowMinimum), listed, ["the amount due \(Money(minorUnits: demanded, currency: cur).decimalString) is under the ladder's minimum \(ladder.minimumBalance.decimalString)"])
+        }
+        if step.isManual { return result(.worklist(stepIndex: stepIndex), items, reasons, demanded: demanded) }
+        if !d.hasEmail && !d.hasPostalAddress { return result(.excluded(.noChannel), listed, ["no e-mail and no postal address"]) }
+        // The legal amounts, per demanded item, when the step claims them (a consumer's item only
+        // once its first reminder has been sent).
         var interest: Int64 = 0
         var fees: Int64 = 0
-        for (n, p) in items.enumerated() where p.excluded == nil && !p.item.isCreditNote && p.item.open.isPositive && asOf > p.item.due {
-            guard let i = p.stepIndex, i < ladder.steps.count else { continue }
-            let itemStep = ladder.steps[i]
-            guard itemStep.claimInterest || itemStep.claimFees else { continue }
-            if d.kind == .b2c && p.item.firstReminder == nil { continue }
-            let c = try ClaimCalculator.compute(kind: d.kind, principal: p.item.open, due: p.item.due, asOf: asOf,
-                                                firstReminder: p.item.firstReminder, channel: p.item.firstReminderChannel, rules: rules)
-            items[n].claim = c
-            if itemStep.claimInterest { interest += c.interest.minorUnits }
-            if itemStep.claimFees { fees += c.flatCompensation.minorUnits }
-            if p.advances, let fee = itemStep.reminderFee, d.kind == .b2c { fees += fee.minorUnits }
+        if step.claimInterest || step.claimFees {
+            for n in demandedItems where asOf > items[n].item.due {
+                let o = items[n].item
+                if d.kind == .b2c && o.firstReminder == nil { continue }
+                let c = try ClaimCalculator.compute(kind: d.kind, principal: o.open, due: o.due, asOf: asOf,
+                                                    firstReminder: o.firstReminder, channel: o.firstReminderChannel, rules: rules)
+                items[n].claim = c
+                if step.claimInterest { interest += c.interest.minorUnits }
+                if step.claimFees { fees += c.flatCompensation.minorUnits }
+            }
         }
-        return result(.remind(stepIndex: step), items, reasons, interest: interest, fees: fees)
+        // A consumer's later reminder may cost a fee, once per message (never the first reminder).
+        if d.kind == .b2c, let fee = Self.reminderFee(step, items) { fees += fee.minorUnits }
+        return result(.remind(stepIndex: stepIndex), items, reasons, demanded: demanded, interest: interest, fees: fees)
+    }
+
+    /// The step's consumer reminder fee, charged once per message when it demands an item whose
+    /// first reminder was already sent.
+    static func reminderFee(_ step: Ladder.Step, _ items: [PlannedItem]) -> Money? {
+        guard let fee = step.reminderFee, fee.isPositive, items.contains(where: { $0.advances && $0.item.firstReminder != nil }) else { return nil }
+        return fee
     }
 }

@@ -22,6 +22,11 @@ public struct SnapshotReader {
             """) { unapplied[r[0]] = r[1] }
         var promises: [Int64: String] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT debtor_id, MAX(until) FROM promise_to_pay GROUP BY debtor_id") { promises[r[0]] = r[1] }
+        var lastMessage: [Int64: String] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT debtor_id, MAX(as_of) FROM dunning_event WHERE as_of < ? AND status IN ('queued', 'held')
+            \(debtor == nil ? "" : "AND debtor_id = ?") GROUP BY debtor_id
+            """, arguments: StatementArguments([asOf.description] + (debtor.map { [$0] } ?? []))) { lastMessage[r[0]] = r[1] }
         let rows = try Row.fetchCursor(db, sql: """
             SELECT d.id, d.debtor_key, d.name, d.kind, d.language, d.on_hold, d.direct_debit, d.email IS NOT NULL,
               (d.street IS NOT NULL AND d.city IS NOT NULL),
@@ -42,6 +47,7 @@ public struct SnapshotReader {
                     directDebit: r[6], hasEmail: r[7], hasPostalAddress: r[8], promisedUntil: (promises[debtorID]).flatMap { Day(iso: $0) },
                     items: [], unapplied: Money(minorUnits: unapplied[debtorID] ?? 0, currency: cur))
                 current?.email = r[24]
+                current?.lastMessage = lastMessage[debtorID].flatMap { Day(iso: $0) }
                 current?.addressLines = Self.addressLines(street: r[25], postalCode: r[26], city: r[27], country: r[28])
             }
             let cur = Currency(code: r[14] as String) ?? .eur

@@ -191,14 +191,14 @@ public enum DunningRun {
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
               balance_minor, interest_minor, fees_minor, total_minor, computation, document_path, status, run_id, created_at,
-              structured_reference, seen_batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+              structured_reference, seen_batch_id, demanded_minor, pay_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
             """).execute(arguments: [
                 p.key, d.id, options.asOf.description, "\(ladder.kind.rawValue)/v\(ladder.version)", step.name, p.stepIndex,
                 p.channels.map(\.rawValue).joined(separator: "+"), d.language, p.plan.balance.currency.code,
                 p.plan.balance.minorUnits, p.plan.interest.minorUnits, p.plan.fees.minorUnits, p.plan.total.minorUnits,
                 p.composed?.computation ?? "{}", p.documentPath, reminding ? "queued" : "worklist", options.runID, created,
-                p.composed?.reference.digits, seenBatch,
+                p.composed?.reference.digits, seenBatch, p.plan.demanded.minorUnits, p.composed?.payBy.description,
             ])
         guard db.changesCount > 0 else { return false }
         let event = db.lastInsertedRowID

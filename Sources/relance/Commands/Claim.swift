@@ -41,6 +41,8 @@ struct Claim: ParsableCommand {
             do {
                 result = try ClaimCalculator.compute(kind: kind, principal: principal, due: due, asOf: asOf, firstReminder: firstReminder,
                                                      channel: channel, rules: rules)
+            } catch let e as RateTable.MissingRate {
+                throw CLIError(.rateMissing, "\(e.description) (`relance rates set \(e.halfYear) PERCENT --source \"…\"` in a workspace, or --rates FILE)")
             } catch let e as ClaimError {
                 throw CLIError(kind == .b2c && firstReminder == nil ? .usage : .dataError, e.message)
             }

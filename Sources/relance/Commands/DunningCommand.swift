@@ -10,12 +10,17 @@ import Workspace
 /// `relance dunning …`.
 struct DunningCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dunning", abstract: "Escalation ladders: tonight's reminders, with the legal amounts.", subcommands: [Plan.self, Run.self, Preview.self])
+        commandName: "dunning", abstract: "Escalation ladders: tonight's reminders, with the legal amounts.", subcommands: [Plan.self, Run.self, Preview.self, Log.self, Release.self])
 
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "What would be sent tonight, to whom, at which step, why, with the amounts. Changes nothing.",
-            discussion: "Exit code 65 when a debtor's amounts could not be computed (e.g. a half-year missing from rates.toml).")
+            discussion: """
+                One message per debtor at its level: the next step after the highest its open invoices reached, demanding \
+                every overdue item, at most one message per min_days_between_messages (ladder). Columns: level (1-based step \
+                the debtor is at), demanded, next_message_from. Exit codes: 79 when a half-year's legal rate is missing (those \
+                debtors' messages wait; the error names `relance rates set`); 65 when a debtor's amounts could not be computed.
+                """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "The day to plan for (YYYY-MM-DD).") var asOf: Day?
         @Option(help: "Output: table, csv or json.") var format: ListFormat = .table
@@ -37,14 +42,15 @@ struct DunningCommand: ParsableCommand {
                     }
                     return (s, try LedgerPlan.lastIngest(db), previous)
                 }
-                Terminal.out(ListFormat.render(rows, columns: DebtorPlan.columns + ["since_last_run"], as: format))
+                Terminal.out(ListFormat.render(rows, columns: DebtorPlan.columns + ["since_last_run"], as: format, numeric: DebtorPlan.numericColumns))
                 if format == .table {
                     Terminal.error(summary.text(asOf: day))
                     if let p = previous.summary(seen: seen) { Terminal.error(p) }
                     Terminal.error(DunningSetup.freshness(lastIngest: last, maxHours: maxDataAge, now: Date()))
                 }
                 for e in summary.errors { Terminal.error("error: [claim] debtor \(e.debtor): \(e.message)") }
-                return summary.errors.isEmpty ? .ok : .dataError
+                for line in summary.rateMissingLines { Terminal.error("error: [rate] " + line) }
+                return !summary.rateMissing.isEmpty ? .rateMissing : (summary.errors.isEmpty ? .ok : .dataError)
             }
         }
     }
@@ -57,9 +63,11 @@ extension DunningCommand {
             discussion: """
                 Rerunning for the same day changes nothing. Letters go to out/letters/DAY/; e-mails wait in the outbox \
                 until `relance outbox flush`. A payment ingested before the flush cancels the debtor's queued e-mail. \
-                When the last ingest is older than --max-data-age hours, nothing is written (exit 75) until fresh data \
+                When the last ingest is older than --max-data-age hours, nothing is written (exit 80) until fresh data \
                 arrives or --ignore-stale is given.
-                Exit codes: 0 ok; 65 some debtors' reminders could not be made (listed); 75 held by the freshness gate.
+                Exit codes: 0 ok; 65 some debtors' reminders could not be made (listed); 79 a half-year's legal rate is \
+                missing: those debtors' messages wait, the others are written (`relance rates set` releases them the next \
+                run); 80 held by the freshness gate.
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: "The day to remind for (YYYY-MM-DD).") var asOf: Day?
@@ -90,8 +98,10 @@ extension DunningCommand {
                 for e in s.plan.errors + s.errors { Terminal.error("error: [dunning] debtor \(e.debtor): \(e.message)") }
                 let line = s.text(asOf: day)
                 Terminal.error(line)
-                let status: ExitStatus = s.held != nil ? .tempFailure : (s.plan.errors.isEmpty && s.errors.isEmpty ? .ok : .dataError)
-                try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : (status == .tempFailure ? "rejected" : "failed"),
+                for l in s.plan.rateMissingLines { Terminal.error("error: [rate] " + l) }
+                let status: ExitStatus = s.held != nil ? .held : (!s.plan.rateMissing.isEmpty ? .rateMissing
+                    : (s.plan.errors.isEmpty && s.errors.isEmpty ? .ok : .dataError))
+                try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : ([.held, .rateMissing].contains(status) ? "held" : "failed"),
                                    exitCode: status.rawValue, summary: line, at: Date())
                 return status
             }
@@ -175,12 +185,21 @@ enum DunningSetup {
     static func planner(_ ws: Workspace) throws -> Planner {
         var ladders: [DebtorKind: Ladder] = [:]
         var problems: [String] = []
+        // A workspace file that exists but cannot be read is an error, never a silent fallback to the shipped one.
+        func read(_ name: String) -> String? {
+            guard FileManager.default.fileExists(atPath: ws.path(name)) else { return nil }
+            do { return try String(contentsOfFile: ws.path(name), encoding: .utf8) } catch {
+                problems.append("\(name): cannot be read (\(error.localizedDescription)); fix its permissions or encoding (UTF-8)")
+                return ""
+            }
+        }
         for (kind, name, fallback) in [(DebtorKind.b2b, "ladder-b2b.toml", DefaultLadders.b2b), (.b2c, "ladder-b2c.toml", DefaultLadders.b2c)] {
-            let text = (try? String(contentsOfFile: ws.path(name), encoding: .utf8)) ?? fallback
+            let text = read(name) ?? fallback
+            guard !text.isEmpty || problems.isEmpty else { continue }
             do { ladders[kind] = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
         }
         var rules = ClaimRules()
-        if let text = try? String(contentsOfFile: ws.path("rates.toml"), encoding: .utf8) {
+        if let text = read("rates.toml"), problems.isEmpty {
             do { rules.rates = try RateTable.parse(text, file: "rates.toml") } catch { problems.append("\(error)") }
         }
         if !problems.isEmpty { throw CLIError(.config, problems.joined(separator: "\n")) }
@@ -218,8 +237,10 @@ enum DunningSetup {
 }
 
 extension DebtorPlan {
-    static let columns = ["debtor_id", "name", "kind", "action", "step", "channels", "items", "advancing", "balance", "interest",
-                          "fees", "total", "currency", "reasons"]
+    static let columns = ["debtor_id", "name", "kind", "level", "action", "step", "channels", "items", "advancing", "balance", "demanded",
+                          "interest", "fees", "total", "currency", "next_message_from", "reasons"]
+    /// Columns printed as JSON numbers.
+    static let numericColumns: Set<String> = ["level", "items", "advancing"]
 
     func row(_ planner: Planner) -> [String] {
         let ladder = planner.ladders[debtor.kind]
@@ -233,9 +254,10 @@ extension DebtorPlan {
         case .excluded(let e): action = "excluded: \(e.rawValue)"
         case .nothing: action = "nothing"
         }
-        return [debtor.key, debtor.name, debtor.kind.rawValue, action, step, channels, String(items.count),
-                String(items.filter(\.advances).count), balance.decimalString, interest.decimalString, fees.decimalString,
-                total.decimalString, balance.currency.code, reasons.joined(separator: "; ")]
+        return [debtor.key, debtor.name, debtor.kind.rawValue, level.map { String($0 + 1) } ?? "", action, step, channels, String(items.count),
+                String(items.filter(\.advances).count), balance.decimalString, demanded.decimalString, interest.decimalString,
+                fees.decimalString, total.decimalString, balance.currency.code, nextMessageFrom?.description ?? "",
+                ([levelReason] + reasons).joined(separator: "; ")]
     }
 }
 

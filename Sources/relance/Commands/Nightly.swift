@@ -272,25 +272,44 @@ struct NightlyJob {
         if let stale {
             gates.append("stale data: \(stale)")
             counts.append(("gate", "stale data: \(stale)"))
-            if status == .ok { status = .tempFailure }
+            if [.ok, .dataError, .deferred].contains(status) { status = .held }
             return ("held", counts)
         }
         if !s.plan.errors.isEmpty || !s.errors.isEmpty, status == .ok { status = .dataError }
-        return ("ok", counts)
+        if !s.plan.rateMissing.isEmpty {
+            for line in s.plan.rateMissingLines { Terminal.error("error: [rate] " + line) }
+            let halves = s.plan.rateMissing.keys.sorted().map(\.description).joined(separator: ",")
+            gates.append("rate missing: \(halves)")
+            counts += [("waiting_for_rate", "\(s.plan.rateMissing.values.reduce(0, +))"), ("rate_missing", halves),
+                       ("fix", "relance rates set \(s.plan.rateMissing.keys.sorted().first?.description ?? "") PERCENT --source …")]
+            if [.ok, .dataError, .deferred].contains(status) { status = .rateMissing }
+        }
+        // The anomaly gate: tonight's messages, or what they claim, far above the usual. The e-mails
+        // and the letters wait until `relance dunning release DAY`; a later night never sends them.
+        if let a = try anomaly() {
+            let held = try store.pool.write { db in try DunningHolds.hold(db, day: day, reason: "anomaly: \(a)", at: Date()) }
+            let letters = try HeldLetters.hold(lettersDir: ws.path("out/letters"), day: day)
+            gates.append("anomaly: \(a)")
+            counts += [("gate", "anomaly: \(a)"), ("held_messages", "\(held)"), ("held_letters", "\(letters)"),
+                       ("release", "relance dunning release \(day)")]
+            if [.ok, .dataError, .deferred, .bounced].contains(status) { status = .held }
+            return ("held", counts)
+        }
+        return (s.plan.rateMissing.isEmpty ? "ok" : "held", counts)
     }
 
     /// Tonight's reminders and the total they claim against the usual: the median of the last 7
     /// nights that decided any (per currency for the amounts).
     func anomaly() throws -> String? {
         let (tonight, history, claims) = try store.pool.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event WHERE as_of = ? AND status != 'cancelled'", arguments: [day.description]) ?? 0,
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event WHERE as_of = ? AND status IN ('queued', 'held')", arguments: [day.description]) ?? 0,
              try Int.fetchAll(db, sql: """
-                SELECT COUNT(*) FROM dunning_event WHERE as_of < ? AND status != 'cancelled' GROUP BY as_of ORDER BY as_of DESC LIMIT 7
+                SELECT COUNT(*) FROM dunning_event WHERE as_of < ? AND status IN ('queued', 'held') GROUP BY as_of ORDER BY as_of DESC LIMIT 7
                 """, arguments: [day.description]),
              try Row.fetchAll(db, sql: """
                 SELECT currency, as_of, SUM(total_minor) FROM dunning_event
-                WHERE as_of IN (SELECT DISTINCT as_of FROM dunning_event WHERE as_of <= ? AND status != 'cancelled' ORDER BY as_of DESC LIMIT 8)
-                  AND status = 'queued' GROUP BY currency, as_of ORDER BY currency, as_of DESC
+                WHERE as_of IN (SELECT DISTINCT as_of FROM dunning_event WHERE as_of <= ? AND status IN ('queued', 'held') ORDER BY as_of DESC LIMIT 8)
+                  AND status IN ('queued', 'held') GROUP BY currency, as_of ORDER BY currency, as_of DESC
                 """, arguments: [day.description]))
         }
         guard history.count >= 3 else { return nil }
@@ -311,18 +330,14 @@ struct NightlyJob {
             }
         }
         guard !why.isEmpty else { return nil }
-        return why.joined(separator: "; ") + " (more than \(anomalyFactor)×); send them with `relance outbox flush` once checked"
+        return why.joined(separator: "; ") + " (more than \(anomalyFactor)×); once checked, release them with `relance dunning release \(day)`"
     }
 
     mutating func outbox() throws -> (String, [(String, String)]) {
         if gates.contains(where: { $0.hasPrefix("stale data") }) {
             return ("held", [("gate", "stale data")])
         }
-        if let a = try anomaly() {
-            gates.append("anomaly: \(a)")
-            if status == .ok { status = .dataError }
-            return ("held", [("gate", "anomaly: \(a)")])
-        }
+        // A held night's e-mails are in the `hold` state: this flush (and every later one) leaves them alone.
         let setup = try MailSetup(ws, config)
         let logger = StderrLogger(level: .warning)
         let transport = try setup.transport(ws, logger: logger)

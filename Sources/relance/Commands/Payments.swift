@@ -60,10 +60,15 @@ struct Payments: ParsableCommand {
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 
-    static func render(_ rows: [[String]], columns: [String], as format: ListFormat) -> String {
+    /// The rows in `format`; in JSON the `numeric` columns are numbers (null when empty), the rest strings.
+    static func render(_ rows: [[String]], columns: [String], as format: ListFormat, numeric: Set<String> = []) -> String {
         switch format {
         case .json:
-            return "[" + rows.map { r in "{" + zip(columns, r).map { JSONText.quoted($0) + ":" + JSONText.quoted($1) }.joined(separator: ",") + "}" }
+            func value(_ column: String, _ v: String) -> String {
+                guard numeric.contains(column) else { return JSONText.quoted(v) }
+                return Int(v).map(String.init) ?? "null"
+            }
+            return "[" + rows.map { r in "{" + zip(columns, r).map { JSONText.quoted($0) + ":" + value($0, $1) }.joined(separator: ",") + "}" }
                 .joined(separator: ",\n") + "]"
         case .csv:
             let q = { (v: String) -> String in
