@@ -86,3 +86,74 @@ import Testing
         #expect(second.interest == eur(117))  // 1,234.56 × 11.5 % × 3/365 = 1.1669 (18 to 20 March)
     }
 }
+
+/// The per-debtor level and cadence, one rule at a time, at each boundary.
+@Suite struct CadenceTests {
+    let t = PlannerTests()
+    var planner: Planner {
+        var p = t.planner
+        p.rules.rates = (try? RateTable.parse("[b2b_late_payment]\n\"2026-H2\" = \"10.5\"\n")) ?? p.rules.rates
+        return p
+    }
+    func day(_ s: String) -> Day { Day(iso: s)! }
+
+    func debtor(_ items: [OpenItem], kind: DebtorKind = .b2b, lastMessage: String? = nil) -> DebtorSnapshot {
+        var d = t.debtor(items, kind: kind)
+        d.lastMessage = lastMessage.map(day)
+        return d
+    }
+
+    @Test func atMostOneMessagePerIntervalTheDayBeforeNoTheDayItEndsYes() throws {
+        // Reminded on 11-14 about F1; F2 became due meanwhile. The next message waits 7 days.
+        let items = [t.item("F1", due: "2026-11-01", step: 1, last: "2026-11-14"), t.item("F2", due: "2026-11-10")]
+        let early = try planner.plan(debtor(items, lastMessage: "2026-11-14"), asOf: day("2026-11-20"))
+        #expect(early.action == .nothing && early.nextMessageFrom == day("2026-11-28"))
+        // reminder-2 is due 14 days after the level was reached (11-28): the cadence is not the limit then.
+        let onDay = try planner.plan(debtor(items, lastMessage: "2026-11-14"), asOf: day("2026-11-28"))
+        #expect(onDay.action == .remind(stepIndex: 2))
+        #expect(onDay.items.filter(\.advances).map(\.item.number) == ["F1", "F2"])
+        // A new debtor level (nothing reminded) still waits for the interval after any earlier message.
+        let fresh = [t.item("F3", due: "2026-11-01")]
+        #expect(try planner.plan(debtor(fresh, lastMessage: "2026-11-15"), asOf: day("2026-11-21")).action == .nothing)
+        #expect(try planner.plan(debtor(fresh, lastMessage: "2026-11-14"), asOf: day("2026-11-21")).action == .remind(stepIndex: 1))
+    }
+
+    @Test func neverALowerStepWhileTheInvoicesThatCarriedTheLevelAreOpen() throws {
+        // F1 reached the formal notice; F2 is new and late: the next message is the step after, not reminder-1.
+        let p = try planner.plan(debtor([t.item("F1", due: "2026-09-01", step: 3, last: "2026-10-20"), t.item("F2", due: "2026-11-10")],
+                                        lastMessage: "2026-10-20"), asOf: day("2026-11-21"))
+        #expect(p.level == 3 && p.action == .worklist(stepIndex: 4))
+        // Once F1 is settled (closed, so no longer open), the level starts again.
+        let reset = try planner.plan(debtor([t.item("F2", due: "2026-11-10")], lastMessage: "2026-10-20"), asOf: day("2026-11-21"))
+        #expect(reset.level == nil && reset.action == .remind(stepIndex: 1))
+    }
+
+    @Test func theCourtesyNoticeOnlyWithNothingOverdue() throws {
+        let soon = t.item("F2", due: "2026-11-23")
+        #expect(try planner.plan(debtor([soon]), asOf: day("2026-11-21")).action == .remind(stepIndex: 0))
+        // A late invoice not yet at its first reminder: no courtesy, nothing tonight.
+        let late = t.item("F1", due: "2026-11-18")
+        let p = try planner.plan(debtor([late, soon]), asOf: day("2026-11-21"))
+        #expect(p.action == .nothing)
+        // Seven days after its due date F1 gets reminder-1; F2 is then not yet due and only listed.
+        let r = try planner.plan(debtor([late, t.item("F2", due: "2026-11-26")]), asOf: day("2026-11-25"))
+        #expect(r.action == .remind(stepIndex: 1) && r.items.map(\.advances) == [true, false])
+        #expect(r.demanded == .eur(cents: 100_000) && r.balance == .eur(cents: 200_000))
+    }
+
+    @Test func aConsumersNextMessageWaitsForTheFourteenDayPeriod() throws {
+        // First reminder by letter on Monday 2026-11-02: day 1 is the third working day after (11-05), costs from 11-19.
+        var first = t.item("F1", due: "2026-10-20", step: 0, last: "2026-11-02", first: "2026-11-02")
+        first.firstReminderChannel = .post
+        let d = debtor([first], kind: .b2c, lastMessage: "2026-11-02")
+        let before = try planner.plan(d, asOf: day("2026-11-18"))
+        #expect(before.action == .nothing && before.nextMessageFrom == day("2026-11-19"))
+        #expect(try planner.plan(d, asOf: day("2026-11-19")).action == .remind(stepIndex: 1))
+    }
+
+    @Test func creditsThatCoverWhatIsOverdueMeanNoMessage() throws {
+        let p = try planner.plan(debtor([t.item("F1", due: "2026-11-01", open: 10_000), t.item("F2", due: "2026-12-20", open: 50_000),
+                                         t.item("CN1", due: "2026-11-01", open: -20_000, credit: true)]), asOf: day("2026-11-21"))
+        #expect(p.action == .nothing && p.balance.isPositive)
+    }
+}

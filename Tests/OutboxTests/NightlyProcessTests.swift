@@ -219,4 +219,27 @@ struct NightlyProcessTests {
         }
         #expect(try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-10'") == 0)
     }
+
+    @Test func aMissingRateHoldsOnlyTheMessagesThatNeedItUntilTheRateIsSet() throws {
+        let w = try Workspace("rate-missing")
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        // Night 1: first reminders only, no interest needed, the demo's rates.toml has no 2026-H2.
+        #expect(try w.nightly().status == 65)
+        // Fifteen days later the B2B second reminders claim interest over days of 2026-H2.
+        let night = try w.nightly(day: "2026-12-06")
+        #expect(night.status == 79, "\(night.stderr)")
+        #expect(night.stderr.contains("stage=dunning outcome=held"))
+        #expect(night.stderr.contains("rate_missing=2026-H2"))
+        #expect(night.stderr.contains("`relance rates set 2026-H2 PERCENT --source"), "\(night.stderr)")
+        let written = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-06' AND status = 'queued'")
+        let claiming = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-06' AND interest_minor > 0")
+        #expect(written > 0 && claiming == 0, "the messages that need no interest went out: \(written)")
+        // The rate is added; the next night writes the messages that waited.
+        let rates = w.ws + "/rates.toml"
+        let text = try String(contentsOfFile: rates, encoding: .utf8)
+        try (text + "\"2026-H2\" = \"10.5\"\n").write(toFile: rates, atomically: true, encoding: .utf8)
+        let next = try w.nightly(day: "2026-12-07")
+        #expect(!next.stderr.contains("rate_missing"), "\(next.stderr)")
+        #expect(try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-07' AND interest_minor > 0") > 0)
+    }
 }
