@@ -17,12 +17,18 @@ enum DunningReport {
         let monthStart = Day(year: asOf.year, month: asOf.month, day: 1) ?? asOf
         let day = asOf.description, month = monthStart.description
         let totals = try Row.fetchAll(db, sql: """
-            SELECT currency,
+            SELECT e.currency,
               SUM(as_of = ?1 AND status = 'queued'), SUM(CASE WHEN as_of = ?1 AND status = 'queued' THEN total_minor ELSE 0 END),
               SUM(as_of = ?1 AND status = 'worklist'),
-              SUM(status = 'queued'), SUM(CASE WHEN status = 'queued' THEN total_minor ELSE 0 END),
-              SUM(CASE WHEN status = 'queued' THEN interest_minor + fees_minor ELSE 0 END)
-            FROM dunning_event WHERE as_of >= ?2 AND as_of <= ?1 GROUP BY currency ORDER BY currency
+              SUM(status = 'queued'), COALESCE(c.claimed, 0), COALESCE(c.charges, 0)
+            FROM dunning_event e LEFT JOIN (
+              -- Each euro once: a debtor's latest message of the month demands what is still open of the earlier ones.
+              SELECT x.currency AS cur, SUM(x.total_minor) AS claimed, SUM(x.interest_minor + x.fees_minor) AS charges
+              FROM dunning_event x JOIN (
+                SELECT MAX(id) AS id FROM dunning_event WHERE as_of >= ?2 AND as_of <= ?1 AND status = 'queued' GROUP BY debtor_id, currency
+              ) latest ON latest.id = x.id GROUP BY x.currency
+            ) c ON c.cur = e.currency
+            WHERE e.as_of >= ?2 AND e.as_of <= ?1 GROUP BY e.currency ORDER BY e.currency
             """, arguments: [day, month])
         for r in totals {
             let code: String = r[0]
@@ -33,8 +39,8 @@ enum DunningReport {
                 Figure(key: "claimed_last_night", label: "Claimed last night" + suffix, value: .money(r[2], currency)),
                 Figure(key: "worklist_last_night", label: "To call (worklist)" + suffix, value: .int(r[3])),
                 Figure(key: "reminders_this_month", label: "Reminders this month" + suffix, value: .int(r[4])),
-                Figure(key: "claimed_this_month", label: "Claimed this month" + suffix, value: .money(r[5], currency)),
-                Figure(key: "interest_and_fees_this_month", label: "Interest and fees claimed" + suffix, value: .money(r[6], currency)),
+                Figure(key: "claimed_this_month", label: "Claimed this month (latest demand per debtor)" + suffix, value: .money(r[5], currency)),
+                Figure(key: "interest_and_fees_this_month", label: "Interest and fees in those demands" + suffix, value: .money(r[6], currency)),
             ]))
         }
         if totals.isEmpty {
