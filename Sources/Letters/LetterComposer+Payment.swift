@@ -71,7 +71,8 @@ extension LetterComposer {
             (p.title, p.labels, p.values, p.rowHeights, p.labelWidth, p.textWidth, p.caption, p.qr, p.module, p.square, p.height)
         let top: Double
         if y + height + 8 <= bottom {
-            top = bottom - height
+            // At the foot of the first page, like a slip; on a later page right under the closing lines.
+            top = pages.count == 1 ? bottom - height : y + 12
         } else {
             newPage()
             top = y

@@ -47,7 +47,7 @@ public enum DefaultTemplates {
         <tr><th colspan="2" style="text-align:left;">{{payment_title}}</th></tr>
         {{#payment}}<tr><td style="padding-right: 12px; color:#555;">{{label}}</td><td>{{value}}</td></tr>
         {{/payment}}</table>
-        <p style="color:#777; font-size: 12px;">{{company_name}}{{#enterprise_number}} · {{enterprise_number}}{{/enterprise_number}}{{#company_email}} · {{company_email}}{{/company_email}}{{#company_phone}} · {{company_phone}}{{/company_phone}}</p>
+        <p style="color:#777; font-size: 12px;">{{company_name}}{{#company_details}} · {{company_details}}{{/company_details}}{{#company_email}} · {{company_email}}{{/company_email}}{{#company_phone}} · {{company_phone}}{{/company_phone}}</p>
         </body>
         </html>
 
@@ -68,7 +68,7 @@ public enum DefaultTemplates {
             Wilt u {{balance}} overmaken op rekening {{iban}} met de mededeling {{reference}}? Is de betaling al onderweg, dan mag u dit bericht als niet verzonden beschouwen.
 
             Met vriendelijke groeten,
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-1": """
             Subject: Herinnering: openstaande facturen ({{total}})
@@ -82,7 +82,7 @@ public enum DefaultTemplates {
             Wij vragen u het openstaande bedrag van {{total}} te betalen vóór {{pay_by}} op rekening {{iban}} met de mededeling {{reference}}. Heeft u intussen betaald, dan danken wij u en mag u deze herinnering als niet verzonden beschouwen.
 
             Met vriendelijke groeten,
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-2": """
             Subject: Tweede herinnering: openstaande facturen ({{total}})
@@ -96,7 +96,7 @@ public enum DefaultTemplates {
             Wij verzoeken u het totaal van {{total}} uiterlijk op {{pay_by}} te betalen op rekening {{iban}} met de mededeling {{reference}}. Neem bij een betwisting of een probleem gerust contact met ons op{{#company_phone}} via {{company_phone}}{{/company_phone}}.
 
             Met vriendelijke groeten,
-            {{company_name}}
+            {{signature}}
             """,
         "formal-notice": """
             Subject: Ingebrekestelling: openstaande facturen ({{total}})
@@ -110,7 +110,7 @@ public enum DefaultTemplates {
             Wij verzoeken u het totaal van {{total}} uiterlijk op {{pay_by}} te betalen op rekening {{iban}} met de mededeling {{reference}}. Zonder betaling binnen deze termijn zullen wij het dossier zonder verdere verwittiging overdragen voor invordering, wat bijkomende kosten met zich kan brengen.
 
             Met vriendelijke groeten,
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-first-reminder": """
             Subject: Eerste herinnering (kosteloos): openstaand saldo {{balance}}
@@ -132,7 +132,7 @@ public enum DefaultTemplates {
             Schuldeiser: {{company_name}}{{#enterprise_number}}, ondernemingsnummer {{enterprise_number}}{{/enterprise_number}}.
 
             Met vriendelijke groeten,
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-second-reminder": """
             Subject: Tweede herinnering: openstaand saldo {{total}}
@@ -148,7 +148,7 @@ public enum DefaultTemplates {
             Schuldeiser: {{company_name}}{{#enterprise_number}}, ondernemingsnummer {{enterprise_number}}{{/enterprise_number}}.
 
             Met vriendelijke groeten,
-            {{company_name}}
+            {{signature}}
             """,
     ]
 
@@ -165,7 +165,7 @@ public enum DefaultTemplates {
             Nous vous remercions de verser {{balance}} sur le compte {{iban}} avec la communication {{reference}}. Si le paiement est déjà en cours, veuillez ne pas tenir compte de ce message.
 
             Veuillez agréer nos salutations distinguées,
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-1": """
             Subject: Rappel : factures impayées ({{total}})
@@ -179,7 +179,7 @@ public enum DefaultTemplates {
             Nous vous prions de payer le montant de {{total}} avant le {{pay_by}} sur le compte {{iban}} avec la communication {{reference}}. Si vous avez payé entre-temps, nous vous en remercions et vous prions de ne pas tenir compte de ce rappel.
 
             Veuillez agréer nos salutations distinguées,
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-2": """
             Subject: Deuxième rappel : factures impayées ({{total}})
@@ -193,7 +193,7 @@ public enum DefaultTemplates {
             Nous vous prions de payer le total de {{total}} au plus tard le {{pay_by}} sur le compte {{iban}} avec la communication {{reference}}. En cas de contestation ou de difficulté, n'hésitez pas à nous contacter{{#company_phone}} au {{company_phone}}{{/company_phone}}.
 
             Veuillez agréer nos salutations distinguées,
-            {{company_name}}
+            {{signature}}
             """,
         "formal-notice": """
             Subject: Mise en demeure : factures impayées ({{total}})
@@ -207,7 +207,7 @@ public enum DefaultTemplates {
             Nous vous prions de payer le total de {{total}} au plus tard le {{pay_by}} sur le compte {{iban}} avec la communication {{reference}}. À défaut de paiement dans ce délai, nous transmettrons le dossier au recouvrement sans autre avis, ce qui peut entraîner des frais supplémentaires.
 
             Veuillez agréer nos salutations distinguées,
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-first-reminder": """
             Subject: Premier rappel (gratuit) : solde impayé {{balance}}
@@ -229,7 +229,7 @@ public enum DefaultTemplates {
             Créancier : {{company_name}}{{#enterprise_number}}, numéro d'entreprise {{enterprise_number}}{{/enterprise_number}}.
 
             Veuillez agréer nos salutations distinguées,
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-second-reminder": """
             Subject: Deuxième rappel : solde impayé {{total}}
@@ -245,7 +245,7 @@ public enum DefaultTemplates {
             Créancier : {{company_name}}{{#enterprise_number}}, numéro d'entreprise {{enterprise_number}}{{/enterprise_number}}.
 
             Veuillez agréer nos salutations distinguées,
-            {{company_name}}
+            {{signature}}
             """,
     ]
 
@@ -262,7 +262,7 @@ public enum DefaultTemplates {
             Bitte überweisen Sie {{balance}} auf das Konto {{iban}} mit der Mitteilung {{reference}}. Ist die Zahlung bereits unterwegs, betrachten Sie diese Nachricht bitte als gegenstandslos.
 
             Mit freundlichen Grüßen
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-1": """
             Subject: Zahlungserinnerung: offene Rechnungen ({{total}})
@@ -276,7 +276,7 @@ public enum DefaultTemplates {
             Bitte zahlen Sie den offenen Betrag von {{total}} bis zum {{pay_by}} auf das Konto {{iban}} mit der Mitteilung {{reference}}. Sollten Sie inzwischen gezahlt haben, danken wir Ihnen und bitten Sie, diese Erinnerung als gegenstandslos zu betrachten.
 
             Mit freundlichen Grüßen
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-2": """
             Subject: Zweite Mahnung: offene Rechnungen ({{total}})
@@ -290,7 +290,7 @@ public enum DefaultTemplates {
             Bitte zahlen Sie den Gesamtbetrag von {{total}} spätestens am {{pay_by}} auf das Konto {{iban}} mit der Mitteilung {{reference}}. Bei Fragen oder Einwänden wenden Sie sich bitte an uns{{#company_phone}} unter {{company_phone}}{{/company_phone}}.
 
             Mit freundlichen Grüßen
-            {{company_name}}
+            {{signature}}
             """,
         "formal-notice": """
             Subject: Inverzugsetzung: offene Rechnungen ({{total}})
@@ -304,7 +304,7 @@ public enum DefaultTemplates {
             Bitte zahlen Sie den Gesamtbetrag von {{total}} spätestens am {{pay_by}} auf das Konto {{iban}} mit der Mitteilung {{reference}}. Ohne Zahlung innerhalb dieser Frist übergeben wir die Akte ohne weitere Ankündigung einem Inkassodienst, was zusätzliche Kosten verursachen kann.
 
             Mit freundlichen Grüßen
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-first-reminder": """
             Subject: Erste Zahlungserinnerung (kostenlos): offener Saldo {{balance}}
@@ -326,7 +326,7 @@ public enum DefaultTemplates {
             Gläubiger: {{company_name}}{{#enterprise_number}}, Unternehmensnummer {{enterprise_number}}{{/enterprise_number}}.
 
             Mit freundlichen Grüßen
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-second-reminder": """
             Subject: Zweite Zahlungserinnerung: offener Saldo {{total}}
@@ -342,7 +342,7 @@ public enum DefaultTemplates {
             Gläubiger: {{company_name}}{{#enterprise_number}}, Unternehmensnummer {{enterprise_number}}{{/enterprise_number}}.
 
             Mit freundlichen Grüßen
-            {{company_name}}
+            {{signature}}
             """,
     ]
 
@@ -359,7 +359,7 @@ public enum DefaultTemplates {
             Please transfer {{balance}} to account {{iban}} with the communication {{reference}}. If the payment is already on its way, please disregard this message.
 
             Kind regards,
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-1": """
             Subject: Reminder: unpaid invoices ({{total}})
@@ -373,7 +373,7 @@ public enum DefaultTemplates {
             Please pay the amount of {{total}} before {{pay_by}} to account {{iban}} with the communication {{reference}}. If you have paid in the meantime, thank you, and please disregard this reminder.
 
             Kind regards,
-            {{company_name}}
+            {{signature}}
             """,
         "reminder-2": """
             Subject: Second reminder: unpaid invoices ({{total}})
@@ -387,7 +387,7 @@ public enum DefaultTemplates {
             Please pay the total of {{total}} by {{pay_by}} at the latest to account {{iban}} with the communication {{reference}}. If you dispute an invoice or have a problem paying, please contact us{{#company_phone}} on {{company_phone}}{{/company_phone}}.
 
             Kind regards,
-            {{company_name}}
+            {{signature}}
             """,
         "formal-notice": """
             Subject: Formal notice: unpaid invoices ({{total}})
@@ -401,7 +401,7 @@ public enum DefaultTemplates {
             Please pay the total of {{total}} by {{pay_by}} at the latest to account {{iban}} with the communication {{reference}}. Without payment within this period we will hand the file over for collection without further notice, which may lead to further costs.
 
             Kind regards,
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-first-reminder": """
             Subject: First reminder (free of charge): balance {{balance}}
@@ -423,7 +423,7 @@ public enum DefaultTemplates {
             Creditor: {{company_name}}{{#enterprise_number}}, enterprise number {{enterprise_number}}{{/enterprise_number}}.
 
             Kind regards,
-            {{company_name}}
+            {{signature}}
             """,
         "consumer-second-reminder": """
             Subject: Second reminder: balance {{total}}
@@ -439,7 +439,7 @@ public enum DefaultTemplates {
             Creditor: {{company_name}}{{#enterprise_number}}, enterprise number {{enterprise_number}}{{/enterprise_number}}.
 
             Kind regards,
-            {{company_name}}
+            {{signature}}
             """,
     ]
 }

@@ -14,6 +14,13 @@ public struct Creditor: Sendable {
     public var bic: String?
     public var email: String?
     public var phone: String?
+    /// The register of legal entities with its court seat, as letters must state it ("RPR Gent, afdeling Gent").
+    public var register: String? = nil
+    /// Who signs the letters, and in which function ("An Peeters", "Credit controller").
+    public var signatoryName: String? = nil
+    public var signatoryFunction: String? = nil
+    /// Whether the enterprise number is also a VAT number (printed "BTW BE 0428.759.497"; else "Ondernemingsnummer …").
+    public var vatRegistered = true
 
     public init(name: String, enterpriseNumber: String? = nil, addressLines: [String] = [], city: String = "", iban: IBAN? = nil,
                 bic: String? = nil, email: String? = nil, phone: String? = nil) {
@@ -144,6 +151,9 @@ public struct ReminderComposer: Sendable {
         if let e = creditor.email { context["company_email"] = e }
         if let p = creditor.phone { context["company_phone"] = p }
         if let f = firstReminder { context["first_reminder"] = w.long(f) }
+        // The signature: the signatory and function when configured, then the company.
+        let signer = [creditor.signatoryName, creditor.signatoryFunction].compactMap { $0 }.filter { !$0.isEmpty }
+        context["signature"] = (signer + [creditor.name]).joined(separator: "\n")
         context["statement"] = Self.statementMarker
         let rendered = try templates.render(language: d.language, name: templateName, context)
         let (subject, body) = Self.splitSubject(rendered)
@@ -167,6 +177,14 @@ public struct ReminderComposer: Sendable {
         payment.append((w.communication, reference.formatted))
         payment.append((w.amountLabel, w.money(plan.total)))
 
+        // The legal identity every letter and e-mail states: VAT or enterprise number, register and court seat.
+        var identity: [String] = []
+        if let e = creditor.enterpriseNumber { identity.append(creditor.vatRegistered ? "\(w.vat) BE \(e)" : "\(w.enterprise) \(e)") }
+        if let r = creditor.register, !r.isEmpty { identity.append(r) }
+        var details = identity
+        if let iban = creditor.iban { details.append("IBAN \(iban.formatted)" + (creditor.bic.map { " · BIC \($0)" } ?? "")) }
+        if let e = creditor.email { details.append(e) }
+        if let p = creditor.phone { details.append(p) }
         let right: Set<Int> = [3, 4, 5]
         let html = templates.layout([
             "language": d.language, "subject": subject, "company_name": creditor.name,
@@ -179,18 +197,14 @@ public struct ReminderComposer: Sendable {
                 ["title": section.0, "rows": section.1.map { r in ["cells": r.enumerated().map { ["text": $0.element, "align": right.contains($0.offset) ? "right" : "left"] }] }]
             },
             "payment_title": w.paymentTitle, "payment": payment.map { ["label": $0.label, "value": $0.value] },
-        ].merging(context.filter { ["enterprise_number", "company_email", "company_phone"].contains($0.key) }) { a, _ in a })
+            "company_details": identity.joined(separator: " · "),
+        ].merging(context.filter { ["company_email", "company_phone"].contains($0.key) }) { a, _ in a })
 
         var qr: String? = nil
         if let iban = creditor.iban, cur == .eur, plan.total.isPositive {
             qr = try EPCPayload.make(name: String(creditor.name.prefix(70)), iban: iban, bic: creditor.bic, amount: plan.total,
                                      reference: reference.formatted, text: nil, information: "\(w.ourReference) \(d.key)".prefix(70).description)
         }
-        var details: [String] = []
-        if let e = creditor.enterpriseNumber { details.append("\(w.enterprise) \(e)") }
-        if let iban = creditor.iban { details.append("IBAN \(iban.formatted)" + (creditor.bic.map { " · BIC \($0)" } ?? "")) }
-        if let e = creditor.email { details.append(e) }
-        if let p = creditor.phone { details.append(p) }
         var letter = LetterDocument(
             sender: .init(name: creditor.name, lines: creditor.addressLines), senderDetails: details,
             recipient: .init(name: d.name, lines: d.addressLines), placeAndDate: w.placeAndDate(city: creditor.city, asOf),

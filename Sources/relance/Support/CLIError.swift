@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dunning
 import Foundation
 import GRDB
 
@@ -59,6 +60,9 @@ func withExitStatus(_ body: () throws -> ExitStatus) throws {
         throw ExitCode(e.status.rawValue)
     } catch let e as ExitCode {
         throw e
+    } catch let e as RateTable.MissingRate {
+        Terminal.error("error: \(e.description); add it with `relance rates set \(e.halfYear) PERCENT --source \"…\"`")
+        throw ExitCode(ExitStatus.rateMissing.rawValue)
     } catch let e as DatabaseError {
         Terminal.error("error: " + CLIError.from(database: e, path: "the workspace database").message)
         throw ExitCode(CLIError.from(database: e, path: "").status.rawValue)
