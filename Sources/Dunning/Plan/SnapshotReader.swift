@@ -22,9 +22,11 @@ public struct SnapshotReader {
             """) { unapplied[r[0]] = r[1] }
         var promises: [Int64: String] = [:]
         for r in try Row.fetchAll(db, sql: "SELECT debtor_id, MAX(until) FROM promise_to_pay GROUP BY debtor_id") { promises[r[0]] = r[1] }
+        // The last message: written and not cancelled, or a letter (which may have been posted before a cancel).
         var lastMessage: [Int64: String] = [:]
         for r in try Row.fetchAll(db, sql: """
-            SELECT debtor_id, MAX(as_of) FROM dunning_event WHERE as_of < ? AND status IN ('queued', 'held')
+            SELECT debtor_id, MAX(as_of) FROM dunning_event
+            WHERE as_of < ? AND (status IN ('queued', 'held') OR (status = 'cancelled' AND document_path IS NOT NULL))
             \(debtor == nil ? "" : "AND debtor_id = ?") GROUP BY debtor_id
             """, arguments: StatementArguments([asOf.description] + (debtor.map { [$0] } ?? []))) { lastMessage[r[0]] = r[1] }
         let rows = try Row.fetchCursor(db, sql: """
