@@ -26,7 +26,7 @@ struct DunningCommand: ParsableCommand {
             try withExitStatus {
                 let (ws, config, store) = try global.open()
                 let day = asOf ?? config.today(now: Date())
-                let planner = try DunningSetup.planner(ws)
+                let planner = try DunningSetup.planner(ws, config)
                 var rows: [[String]] = []
                 var seen = Set<Int64>()
                 let (summary, last, previous) = try store.pool.read { db in
@@ -172,7 +172,7 @@ enum DunningSetup {
     }
 
     /// The workspace's ladders and rate table (the shipped ones where the workspace has none).
-    static func planner(_ ws: Workspace) throws -> Planner {
+    static func planner(_ ws: Workspace, _ config: WorkspaceConfig) throws -> Planner {
         var ladders: [DebtorKind: Ladder] = [:]
         var problems: [String] = []
         for (kind, name, fallback) in [(DebtorKind.b2b, "ladder-b2b.toml", DefaultLadders.b2b), (.b2c, "ladder-b2c.toml", DefaultLadders.b2c)] {
@@ -180,16 +180,14 @@ enum DunningSetup {
             do { ladders[kind] = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
         }
         var rules = ClaimRules()
-        if let text = try? String(contentsOfFile: ws.path("rates.toml"), encoding: .utf8) {
-            do { rules.rates = try RateTable.parse(text, file: "rates.toml") } catch { problems.append("\(error)") }
-        }
+        do { rules = try LegalSetup.rules(ws, config) } catch { problems.append("\(error)") }
         if !problems.isEmpty { throw CLIError(.config, problems.joined(separator: "\n")) }
         return Planner(ladders: ladders, rules: rules)
     }
 
     /// The ladders, rate table and templates of the workspace, ready to plan and to word reminders.
     static func setup(_ ws: Workspace, _ config: WorkspaceConfig) throws -> (Planner, ReminderComposer) {
-        let planner = try planner(ws)
+        let planner = try planner(ws, config)
         return (planner, try composer(ws, config, planner: planner))
     }
 
