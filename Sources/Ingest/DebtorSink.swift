@@ -20,8 +20,8 @@ struct DebtorSink: RowSink {
         insert = try BulkStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
               country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since,
-              interest_rate_percent)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              interest_rate_percent, public_authority)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (debtor_key) DO NOTHING
             """)
         erased = Dictionary(try Row.fetchAll(db, sql: """
@@ -43,6 +43,8 @@ struct DebtorSink: RowSink {
         var paperlessSince: Day? = nil
         /// A contractual interest rate in percent ("8.00"), from the `interest_rate` column.
         var interestRate: String? = nil
+        /// A public authority: always the statutory rate (art. 5 of the law of 2 August 2002).
+        var publicAuthority = false
 
         var fields: FieldValues {
             [("name", name), ("kind", kind), ("vat_number", vat), ("email", email), ("language", language),
@@ -51,6 +53,7 @@ struct DebtorSink: RowSink {
                 // Only when present, so debtors from before this column keep their content hash.
                 + (paperlessSince.map { [("paperless_since", $0.description)] } ?? [])
                 + (interestRate.map { [("interest_rate_percent", $0)] } ?? [])
+                + (publicAuthority ? [("public_authority", "1")] : [])
         }
 
         /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
@@ -159,10 +162,15 @@ struct DebtorValidator: RowValidator {
         let onHold = row.bool(.onHold)
         let paperless = row.day(.paperlessSince)
         let rate = row.text(.interestRate).flatMap { DebtorValidator.percent($0, &row) }
+        let authority = row.bool(.publicAuthority)
+        if authority && rate != nil {
+            row.problem(.interestRate, "interest-rate", "a public authority pays the statutory rate whatever the contract says "
+                + "(law of 2 August 2002, art. 5): its interest rate is not used", severity: .warning)
+        }
         guard !row.hasErrors, let key, let name else { return nil }
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
                       postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
-                      paperlessSince: paperless, interestRate: rate).prepared()
+                      paperlessSince: paperless, interestRate: rate, publicAuthority: authority).prepared()
     }
 
     /// A contractual rate as `8.00` (`8`, `8,5`, `8.50 %` accepted): above 0, under 100, two decimals at most.
@@ -191,7 +199,7 @@ extension DebtorSink {
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
         insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
-        insert.bind(17, v.paperlessSince?.description); insert.bind(18, v.interestRate)
+        insert.bind(17, v.paperlessSince?.description); insert.bind(18, v.interestRate); insert.bind(19, v.publicAuthority)
         guard let (id, oldHash) = try insert.insertOrFind(find, key: v.key) else { return .imported }
         if oldHash == hash { return .unchanged }
         let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
@@ -199,9 +207,9 @@ extension DebtorSink {
         try db.execute(sql: """
             UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
               postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
-              content_hash = ?, updated_batch_id = ?, paperless_since = ?, interest_rate_percent = ? WHERE id = ?
+              content_hash = ?, updated_batch_id = ?, paperless_since = ?, interest_rate_percent = ?, public_authority = ? WHERE id = ?
             """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
-                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, v.interestRate, id])
+                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, v.interestRate, v.publicAuthority, id])
         try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
         return .updated
     }

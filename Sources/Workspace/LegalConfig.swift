@@ -25,6 +25,7 @@ public struct LegalConfig: Sendable, Equatable {
     /// Cap consumers' flat damages on the reminded balance (default) or per invoice.
     public var b2cDamagesBasis = DamagesBasis.balance
 
+    /// The defaults: statutory B2B rate; from consumers neither damages nor interest.
     public init() {}
 
     /// Reads a rate in percent written as a string: above 0, under 100, at most two decimals.

@@ -29,8 +29,9 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var register: String?
         /// The court division of that register, e.g. "afdeling Gent".
         public var courtSeat: String?
-        /// Who signs the letters, and as what.
+        /// Who signs the letters ("An Peeters").
         public var signatoryName: String?
+        /// The signatory's function ("Credit controller").
         public var signatoryFunction: String?
 
         /// The identity keys a letter or e-mail cannot go without, empty or missing (an invalid

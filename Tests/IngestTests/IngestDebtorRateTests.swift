@@ -39,4 +39,19 @@ import Testing
             try t.store.pool.write { db in try db.execute(sql: "UPDATE debtor SET interest_rate_percent = '8' WHERE debtor_key = 'K2'") }
         }
     }
+
+    @Test func aPublicAuthorityIsFlaggedAndItsContractualRateIsWarnedAbout() throws {
+        let t = try TestLedger()
+        let p = t.write("d.csv", "debtor_id,name,vat_number,overheid,interest_rate\nS1,Stad Gent,BE0428759497,ja,8\nS2,Alfa BV,BE0403019261,nee,8\n")
+        let s = try t.ingest(.debtors, [p])
+        #expect(s[0].imported == 2)
+        #expect(t.diagnostics.map(\.description)
+            == ["d.csv:2:5: warning: [interest-rate] a public authority pays the statutory rate whatever the contract says "
+                + "(law of 2 August 2002, art. 5): its interest rate is not used"])
+        let rows = try t.store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT debtor_key, public_authority, interest_rate_percent FROM debtor ORDER BY debtor_key")
+                .map { "\($0[0] as String) \($0[1] as Int) \(($0[2] as String?) ?? "null")" }
+        }
+        #expect(rows == ["S1 1 8.00", "S2 0 8.00"])
+    }
 }

@@ -15,6 +15,7 @@ public enum DefaultRates {
 
         """
 
+    /// The whole shipped file: the header and every published rate 2019-H1 to 2026-H1 with its source.
     public static let toml = header + """
         [b2b_late_payment]
         "2019-H1" = { rate = "8.00", source = "https://vanostaeyen.eu/blog/intrestvoet-betalingsachterstand-handelstransacties-blijft-8" }

@@ -29,13 +29,16 @@ public enum RateFile {
 
     /// Why `set` refused; `usage` problems are the caller's arguments.
     public struct Refusal: Error, CustomStringConvertible, Equatable {
+        /// Why, in words, with the way to do it right.
         public let message: String
+        /// A refusal with its message.
         public init(message: String) { self.message = message }
         public var description: String { message }
     }
 
     /// The file could not be written.
     public struct WriteError: Error, CustomStringConvertible, Equatable {
+        /// Which file, and the system's error number.
         public let message: String
         public var description: String { message }
     }

@@ -45,6 +45,7 @@ public struct RateEntry: Sendable, Equatable {
     /// The day `relance rates set` entered it; nil for the shipped entries.
     public var setOn: Day?
 
+    /// An entry; the shipped ones have no `setOn`.
     public init(percent: Decimal, source: String? = nil, setOn: Day? = nil) {
         self.percent = percent
         self.source = source
@@ -65,12 +66,16 @@ public struct RateTable: Sendable, Equatable {
     /// The rates alone, by half-year.
     public var rates: [HalfYear: Decimal] { entries.mapValues(\.percent) }
 
+    /// A table of bare rates, without sources (tests, older files).
     public init(rates: [HalfYear: Decimal]) { entries = rates.mapValues { RateEntry(percent: $0) } }
+    /// A table of rates with their sources and days.
     public init(entries: [HalfYear: RateEntry]) { self.entries = entries }
 
     /// A half-year the table has no rate for: the messages that need it wait until it is set.
     public struct MissingRate: Error, CustomStringConvertible, Equatable, Sendable {
+        /// The half-year without a rate.
         public let halfYear: HalfYear
+        /// The error for `halfYear`.
         public init(halfYear: HalfYear) { self.halfYear = halfYear }
 
         /// The exact command that fixes it, once the rate is published in the Belgisch Staatsblad.
@@ -78,6 +83,7 @@ public struct RateTable: Sendable, Equatable {
             "relance rates set \(halfYear) <percent> --source \"<Belgisch Staatsblad notice>\""
         }
 
+        /// What happened and the command that fixes it.
         public var description: String {
             "no late-payment interest rate for \(halfYear) in the rate table (rates.toml); once it is published: \(fixCommand)"
         }
