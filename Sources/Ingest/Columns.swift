@@ -9,7 +9,7 @@ public enum IngestKind: String, Sendable, CaseIterable {
         switch self {
         case .debtors:
             [.debtorID, .name, .kind, .vatNumber, .email, .language, .street, .postalCode, .city, .country,
-             .phone, .paymentTermsDays, .onHold, .paperlessSince]
+             .phone, .paymentTermsDays, .onHold, .paperlessSince, .interestRate, .publicAuthority]
         case .invoices:
             [.invoiceNumber, .debtorID, .issueDate, .dueDate, .currency, .amount, .openAmount, .type,
              .structuredReference, .description, .disputed]
@@ -37,6 +37,7 @@ public enum Column: String, Sendable, CaseIterable {
     case invoiceNumber = "invoice_number", issueDate = "issue_date", dueDate = "due_date", currency, amount
     case openAmount = "open_amount", type, structuredReference = "structured_reference", description, disputed
     case paymentID = "payment_id", date
+    case interestRate = "interest_rate", publicAuthority = "public_authority"
 
     /// Folded header names that mean this column (besides the canonical name itself).
     public var aliases: [String] {
@@ -76,6 +77,8 @@ public enum Column: String, Sendable, CaseIterable {
         case .description: ["omschrijving", "libelle", "designation"]
         case .disputed: ["betwist", "litige", "conteste", "en_litige"]
         case .paymentID: ["betaling", "betalingsnummer", "betaling_id", "paiement", "id_paiement", "numero_paiement"]
+        case .publicAuthority: ["overheid", "openbare_overheid", "overheidsinstantie", "pouvoir_public", "autorite_publique", "public_body"]
+        case .interestRate: ["rentevoet", "interestvoet", "taux_interet", "taux_d_interet", "contract_rate"]
         case .date: ["betaaldatum", "datum", "datum_betaling", "date_paiement", "date_de_paiement", "payment_date"]
         }
     }
@@ -109,6 +112,8 @@ public enum Column: String, Sendable, CaseIterable {
         case .paymentID: 23
         case .date: 24
         case .paperlessSince: 25
+        case .interestRate: 26
+        case .publicAuthority: 27
         }
     }
 

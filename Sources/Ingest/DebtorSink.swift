@@ -19,8 +19,9 @@ struct DebtorSink: RowSink {
         find = try BulkStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
         insert = try BulkStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
-              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since,
+              interest_rate_percent, public_authority)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (debtor_key) DO NOTHING
             """)
         erased = Dictionary(try Row.fetchAll(db, sql: """
@@ -40,6 +41,10 @@ struct DebtorSink: RowSink {
         var onHold: Bool
         /// The day the debtor started receiving invoices electronically (a forecast covariate).
         var paperlessSince: Day? = nil
+        /// A contractual interest rate in percent ("8.00"), from the `interest_rate` column.
+        var interestRate: String? = nil
+        /// A public authority: always the statutory rate (art. 5 of the law of 2 August 2002).
+        var publicAuthority = false
 
         var fields: FieldValues {
             [("name", name), ("kind", kind), ("vat_number", vat), ("email", email), ("language", language),
@@ -47,6 +52,8 @@ struct DebtorSink: RowSink {
              ("payment_terms_days", terms.map(String.init)), ("on_hold", onHold ? "1" : "0")]
                 // Only when present, so debtors from before this column keep their content hash.
                 + (paperlessSince.map { [("paperless_since", $0.description)] } ?? [])
+                + (interestRate.map { [("interest_rate_percent", $0)] } ?? [])
+                + (publicAuthority ? [("public_authority", "1")] : [])
         }
 
         /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
@@ -154,10 +161,34 @@ struct DebtorValidator: RowValidator {
         let terms = row.integer(.paymentTermsDays, range: 0...365, rule: "payment-terms")
         let onHold = row.bool(.onHold)
         let paperless = row.day(.paperlessSince)
+        let rate = row.text(.interestRate).flatMap { DebtorValidator.percent($0, &row) }
+        let authority = row.bool(.publicAuthority)
+        if authority && rate != nil {
+            row.problem(.interestRate, "interest-rate", "a public authority pays the statutory rate whatever the contract says "
+                + "(law of 2 August 2002, art. 5): its interest rate is not used", severity: .warning)
+        }
         guard !row.hasErrors, let key, let name else { return nil }
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
                       postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
-                      paperlessSince: paperless).prepared()
+                      paperlessSince: paperless, interestRate: rate, publicAuthority: authority).prepared()
+    }
+
+    /// A contractual rate as `8.00` (`8`, `8,5`, `8.50 %` accepted): above 0, under 100, two decimals at most.
+    static func percent(_ raw: String, _ row: inout InputRow) -> String? {
+        var t = raw.replacingOccurrences(of: "%", with: "").trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+        let parts = t.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              parts.count == 1 || parts[1].count <= 2, let whole = Int(parts[0]), whole < 100 else {
+            row.problem(.interestRate, "interest-rate", "an interest rate is a percentage above 0 and under 100 with at most two decimals, found \"\(raw)\"")
+            return nil
+        }
+        let decimals = parts.count == 2 ? String(parts[1]) : ""
+        t = "\(whole)." + decimals + String(repeating: "0", count: 2 - decimals.count)
+        guard t != "0.00" else {
+            row.problem(.interestRate, "interest-rate", "an interest rate must be above 0, found \"\(raw)\"")
+            return nil
+        }
+        return t
     }
 }
 
@@ -168,7 +199,7 @@ extension DebtorSink {
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
         insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
-        insert.bind(17, v.paperlessSince?.description)
+        insert.bind(17, v.paperlessSince?.description); insert.bind(18, v.interestRate); insert.bind(19, v.publicAuthority)
         guard let (id, oldHash) = try insert.insertOrFind(find, key: v.key) else { return .imported }
         if oldHash == hash { return .unchanged }
         let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
@@ -176,9 +207,9 @@ extension DebtorSink {
         try db.execute(sql: """
             UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
               postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
-              content_hash = ?, updated_batch_id = ?, paperless_since = ? WHERE id = ?
+              content_hash = ?, updated_batch_id = ?, paperless_since = ?, interest_rate_percent = ?, public_authority = ? WHERE id = ?
             """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
-                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, id])
+                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, v.interestRate, v.publicAuthority, id])
         try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
         return .updated
     }

@@ -8,6 +8,26 @@ enum DefaultFiles {
 
         """
 
+    /// The `[legal]` section of a new workspace: it asks for the consumer damages clause explicitly.
+    static let legal = """
+
+
+        # What your terms allow you to claim on late payment: docs/DUNNING.md, "Legal choices".
+        [legal]
+        # Enterprises (Law of 2 August 2002, art. 5): a contractual rate in your terms replaces the
+        # statutory one of rates.toml, never for a public authority. A debtor's own rate (column
+        # interest_rate in the debtors export) wins over this one.
+        # b2b_contract_rate = "8.00"
+        # Consumers (Book XIX, art. XIX.4). ANSWER THIS: do the terms your consumers accepted contain a
+        # damages clause (a flat indemnity on late payment)? Without one Book XIX allows none: keep false.
+        b2c_damages_clause = false
+        # The late-interest rate of those terms, capped at each half-year's 2002-law rate. Without it,
+        # no interest is claimed from consumers.
+        # b2c_contract_rate = "8.00"
+        b2c_damages_basis = "balance"  # cap the flat damages on the reminded balance, or per "invoice"
+
+        """
+
     /// The `[mail]` section of both configurations: the pickup transport, SMTP commented out.
     static let mail = """
 
@@ -51,6 +71,13 @@ enum DefaultFiles {
         bic = ""
         email = ""                   # reply-to address of reminders
         phone = ""
+        # Printed on letters when set (remove a line rather than leave it empty):
+        # register = "RPR Gent"            # RPR/RPM and the seat of the register (art. III.26 WER)
+        # court_seat = "afdeling Gent"     # division of the enterprise court
+        # signatory_name = "An Peeters"
+        # signatory_function = "Credit controller"
+        # Name, street, postal code, city, enterprise number and IBAN are required before any
+        # reminder is written: `relance config check` names what is missing.
 
         [defaults]
         language = "nl"              # for debtors whose export gives none: nl, fr, de or en
@@ -60,7 +87,7 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"      # where <file>.rejects.csv files go
-        """ + mail
+        """ + legal + mail
 
     static let demoConfig = header + """
         # Demo workspace: an invented company. Replace before any real use.
@@ -75,6 +102,10 @@ enum DefaultFiles {
         bic = "GKCCBEBB"
         email = "boekhouding@demo-facturatie.example"
         phone = "+32 2 123 45 67"
+        register = "RPR Brussel"
+        court_seat = "Nederlandstalige afdeling Brussel"
+        signatory_name = "Els Demo"
+        signatory_function = "Credit controller"
 
         [defaults]
         language = "nl"
@@ -84,5 +115,12 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"
+
+        # The demo's invented terms contain a damages clause and a 12.50 % rate (capped per half-year).
+        [legal]
+        b2c_damages_clause = true
+        b2c_contract_rate = "12.50"
+        b2c_damages_basis = "balance"
+
         """ + mail
 }

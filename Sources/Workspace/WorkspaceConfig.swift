@@ -25,6 +25,46 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var bic: String?
         public var email: String?
         public var phone: String?
+        /// The register and its seat for letters: "RPR Gent" / "RPM Liège" (art. III.26 WER).
+        public var register: String?
+        /// The court division of that register, e.g. "afdeling Gent".
+        public var courtSeat: String?
+        /// Who signs the letters ("An Peeters").
+        public var signatoryName: String?
+        /// The signatory's function ("Credit controller").
+        public var signatoryFunction: String?
+
+        /// The identity keys a letter or e-mail cannot go without, empty or missing (an invalid
+        /// enterprise number or IBAN is already a load problem): `dunning run` and `nightly` refuse
+        /// with 78 while this is not empty, and `config check` names them.
+        public var missingIdentity: [String] {
+            var keys: [String] = []
+            if name.trimmingCharacters(in: .whitespaces).isEmpty { keys.append("company.name") }
+            if street.trimmingCharacters(in: .whitespaces).isEmpty { keys.append("company.street") }
+            if postalCode.trimmingCharacters(in: .whitespaces).isEmpty { keys.append("company.postal_code") }
+            if city.trimmingCharacters(in: .whitespaces).isEmpty { keys.append("company.city") }
+            if enterpriseNumber == nil { keys.append("company.enterprise_number") }
+            if iban == nil { keys.append("company.iban") }
+            return keys
+        }
+
+        /// `missingIdentity` as problems with the line of each key in `text` (0 when it is absent).
+        public func identityProblems(text: String, file: String) -> [ConfigProblem] {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            var section = ""
+            var lineOf: [String: Int] = [:]
+            for (i, l) in lines.enumerated() {
+                let t = l.trimmingCharacters(in: .whitespaces)
+                if t.hasPrefix("[") { section = t.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")); continue }
+                if section == "company", let eq = t.firstIndex(of: "="), !t.hasPrefix("#") {
+                    lineOf["company." + t[..<eq].trimmingCharacters(in: .whitespaces)] = i + 1
+                }
+            }
+            return missingIdentity.map {
+                ConfigProblem(file: file, line: lineOf[$0] ?? 0, key: $0,
+                              message: "required before any letter or e-mail is written (the company identity gate)")
+            }
+        }
     }
 
     public var company = Company()
@@ -42,6 +82,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var billing = BillingConfig()
     /// The finance reports (`[reports]`) and the database backups (`[backup]`).
     public var reports = ReportsConfig(), backup = BackupConfig()
+    /// What the creditor's terms allow it to claim (`[legal]`).
+    public var legal = LegalConfig()
 
     public init() {}
 
@@ -83,7 +125,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             return s
         }
         var c = WorkspaceConfig()
-        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup"]
+        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "legal"]
         for (k, _) in table where !known.contains(k) { fail(k, "unknown key or section") }
         if let v = table["config_version"], v.int != 1 { fail("config_version", "this version of relance reads config_version = 1") }
         if let co = table["company"]?.table {
@@ -109,7 +151,19 @@ public struct WorkspaceConfig: Sendable, Equatable {
                 if EmailAddress(e) == nil { fail("company.email", "not an e-mail address") } else { c.company.email = e }
             }
             c.company.phone = string(co, "company", "phone")
-            let knownCompany: Set<String> = ["name", "enterprise_number", "street", "postal_code", "city", "country", "iban", "bic", "email", "phone"]
+            // Letter identity: optional, but never blank when present.
+            func nonEmpty(_ key: String) -> String? {
+                guard let v = string(co, "company", key) else { return nil }
+                let t = v.trimmingCharacters(in: .whitespaces)
+                if t.isEmpty { fail("company.\(key)", "must not be empty when present (remove the line or fill it in)"); return nil }
+                return t
+            }
+            c.company.register = nonEmpty("register")
+            c.company.courtSeat = nonEmpty("court_seat")
+            c.company.signatoryName = nonEmpty("signatory_name")
+            c.company.signatoryFunction = nonEmpty("signatory_function")
+            let knownCompany: Set<String> = ["name", "enterprise_number", "street", "postal_code", "city", "country", "iban", "bic", "email",
+                                             "phone", "register", "court_seat", "signatory_name", "signatory_function"]
             for (k, _) in co where !knownCompany.contains(k) { fail("company.\(k)", "unknown key") }
         }
         if let d = table["defaults"]?.table {
@@ -138,6 +192,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let b = table["billing"]?.table { c.billing = BillingConfig.parse(b, fail: fail) }
         if let r = table["reports"]?.table { c.reports = ReportsConfig.parse(r, fail: fail) }
         if let b = table["backup"]?.table { c.backup = BackupConfig.parse(b, fail: fail) }
+        if let l = table["legal"]?.table { c.legal = LegalConfig.parse(l, fail: fail) }
         if !problems.isEmpty { throw ConfigProblems(problems) }
         return c
     }

@@ -101,7 +101,7 @@ import Testing
         let json: String = try #require(k001.first?["computation"])
         let computation = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(computation["step"] as? String == "reminder-1" && (computation["items"] as? [Any])?.count == 2)
-        #expect(computation["announced_damages"] as? String == "85.00", "€30 + 10 % of 350 on €500, plus €20 on €60")
+        #expect(computation["announced_damages"] as? String == "68.00", "capped once on the reminded balance of €560: €65 + 5 % of the €60 above €500")
 
         let before = try s.dump()
         let again = try s.run(Self.night)
@@ -220,7 +220,7 @@ import Testing
         #expect(from == Day(iso: "2026-12-09")!)
         let json: String = k001[1]["computation"]
         #expect(json.contains("\"claimable_from\":\"2026-12-09\""))
-        #expect((k001[1]["fees_minor"] as Int64) == 6_500 + 2_000, "capped damages: €65.00 on €500, €20.00 on €60")
+        #expect((k001[1]["fees_minor"] as Int64) == 6_800, "damages capped once on the balance of €560: €65 + 5 % of €60")
         #expect(try s.state("BK-1")?["first_channel"] as String? == "post")
     }
 
@@ -231,7 +231,7 @@ import Testing
         let text: String = try #require(try s.events("K001").first?["text_body"])
         // K001 reads English: balance, the damages that will be claimed, the creditor and its number, what the
         // debt is for and its due date, and the payment period.
-        for part in ["This first reminder is free of charge", "Balance: €560.00", "flat damages of €85.00",
+        for part in ["This first reminder is free of charge", "Balance: €560.00", "flat damages of €68.00",
                      "Creditor: Facturatie NV, enterprise number 0428.759.497", "Invoice BK-1 of 01/10/2026 for Consultancy, due on 31/10/2026",
                      "You have 14 days to pay, until 8 December 2026 inclusive", "+++900/0000/00116+++"] {
             #expect(text.contains(part), "the first reminder lacks: \(part)")

@@ -230,7 +230,7 @@ struct NightlyProcessTests {
         #expect(night.status == 79, "\(night.stderr)")
         #expect(night.stderr.contains("stage=dunning outcome=held"))
         #expect(night.stderr.contains("rate_missing=2026-H2"))
-        #expect(night.stderr.contains("`relance rates set 2026-H2 PERCENT --source"), "\(night.stderr)")
+        #expect(night.stderr.contains("`relance rates set 2026-H2 <percent> --source"), "\(night.stderr)")
         let written = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-06' AND status = 'queued'")
         let claiming = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-06' AND interest_minor > 0")
         #expect(written > 0 && claiming == 0, "the messages that need no interest went out: \(written)")

@@ -6,6 +6,7 @@ import Testing
         (["--help"], "help.txt"), (["ingest", "invoices", "--help"], "help-ingest-invoices.txt"),
         (["init", "--help"], "help-init.txt"), (["nightly", "--help"], "help-nightly.txt"),
         (["dunning", "run", "--help"], "help-dunning-run.txt"), (["dunning", "preview", "--help"], "help-dunning-preview.txt"),
+        (["rates", "set", "--help"], "help-rates-set.txt"), (["config", "check", "--help"], "help-config-check.txt"),
     ])
     func helpTextIsPinned(_ args: [String], _ golden: String) throws {
         let r = try CLI.run(args)
@@ -126,7 +127,8 @@ import Testing
     @Test func errors() throws {
         #expect(try CLI.run(["claim", "--kind", "b2c", "--amount", "10", "--due", "2025-01-01", "--as-of", "2025-03-01"], cwd: "/").status == 64)
         let noRate = try CLI.run(["claim", "--kind", "b2b", "--amount", "10", "--due", "2026-06-01", "--as-of", "2026-11-21"], cwd: "/")
-        #expect(noRate.status == 79 && noRate.stderr.contains("2026-H2") && noRate.stderr.contains("rates set 2026-H2"))
+        // A missing rate is configuration (78), and the message names the command that adds it.
+        #expect(noRate.status == 78 && noRate.stderr.contains("relance rates set 2026-H2 <percent>"))
         #expect(try CLI.run(["claim", "--kind", "b2b", "--amount", "1,5", "--due", "2025-01-01", "--as-of", "2025-03-01"], cwd: "/").status == 64)
     }
 }

@@ -127,7 +127,7 @@ public enum DefaultTemplates {
 
             Openstaand saldo: {{balance}}. U beschikt over een termijn van 14 dagen om te betalen, tot en met {{pay_by}}, op rekening {{iban}} met de mededeling {{reference}}.
 
-            Betaalt u niet binnen deze termijn, dan kunnen wij een forfaitaire schadevergoeding van {{damages}} aanrekenen, en verwijlinterest tegen {{rate}} op het openstaande bedrag vanaf de dag na het verstrijken van de termijn (boek XIX van het Wetboek van economisch recht).
+            {{#announces}}Betaalt u niet binnen deze termijn, dan kunnen wij {{#has_damages}}een forfaitaire schadevergoeding van {{damages}}{{#has_rate}} en {{/has_rate}}{{/has_damages}}{{#has_rate}}verwijlinterest tegen {{rate}} op het openstaande bedrag vanaf de dag na het verstrijken van de termijn{{/has_rate}} aanrekenen (boek XIX van het Wetboek van economisch recht).{{/announces}}
 
             Schuldeiser: {{company_name}}{{#enterprise_number}}, ondernemingsnummer {{enterprise_number}}{{/enterprise_number}}.
 
@@ -224,7 +224,7 @@ public enum DefaultTemplates {
 
             Solde impayé : {{balance}}. Vous disposez d'un délai de 14 jours pour payer, jusqu'au {{pay_by}} inclus, sur le compte {{iban}} avec la communication {{reference}}.
 
-            À défaut de paiement dans ce délai, nous pourrons réclamer une indemnité forfaitaire de {{damages}}, ainsi que des intérêts de retard au {{rate}} sur le montant impayé à partir du lendemain de l'expiration du délai (livre XIX du Code de droit économique).
+            {{#announces}}À défaut de paiement dans ce délai, nous pourrons réclamer {{#has_damages}}une indemnité forfaitaire de {{damages}}{{#has_rate}}, ainsi que {{/has_rate}}{{/has_damages}}{{#has_rate}}des intérêts de retard calculés selon {{rate}} sur le montant impayé à partir du lendemain de l'expiration du délai{{/has_rate}} (livre XIX du Code de droit économique).{{/announces}}
 
             Créancier : {{company_name}}{{#enterprise_number}}, numéro d'entreprise {{enterprise_number}}{{/enterprise_number}}.
 
@@ -321,7 +321,7 @@ public enum DefaultTemplates {
 
             Offener Saldo: {{balance}}. Sie haben eine Frist von 14 Tagen, bis einschließlich {{pay_by}}, um auf das Konto {{iban}} mit der Mitteilung {{reference}} zu zahlen.
 
-            Zahlen Sie nicht innerhalb dieser Frist, können wir einen pauschalen Schadenersatz von {{damages}} sowie Verzugszinsen zum {{rate}} auf den offenen Betrag ab dem Tag nach Ablauf der Frist berechnen (Buch XIX des Wirtschaftsgesetzbuches).
+            {{#announces}}Zahlen Sie nicht innerhalb dieser Frist, können wir {{#has_damages}}einen pauschalen Schadenersatz von {{damages}}{{#has_rate}} sowie {{/has_rate}}{{/has_damages}}{{#has_rate}}Verzugszinsen ({{rate}}) auf den offenen Betrag ab dem Tag nach Ablauf der Frist{{/has_rate}} berechnen (Buch XIX des Wirtschaftsgesetzbuches).{{/announces}}
 
             Gläubiger: {{company_name}}{{#enterprise_number}}, Unternehmensnummer {{enterprise_number}}{{/enterprise_number}}.
 
@@ -418,7 +418,7 @@ public enum DefaultTemplates {
 
             Balance: {{balance}}. You have 14 days to pay, until {{pay_by}} inclusive, to account {{iban}} with the communication {{reference}}.
 
-            If you do not pay within this period, we may charge flat damages of {{damages}}, and late-payment interest at {{rate}} on the unpaid amount from the day after the period ends (Book XIX of the Belgian Code of Economic Law).
+            {{#announces}}If you do not pay within this period, we may charge {{#has_damages}}flat damages of {{damages}}{{#has_rate}} and {{/has_rate}}{{/has_damages}}{{#has_rate}}late-payment interest at {{rate}} on the unpaid amount from the day after the period ends{{/has_rate}} (Book XIX of the Belgian Code of Economic Law).{{/announces}}
 
             Creditor: {{company_name}}{{#enterprise_number}}, enterprise number {{enterprise_number}}{{/enterprise_number}}.
 

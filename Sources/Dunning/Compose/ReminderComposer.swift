@@ -90,15 +90,31 @@ public struct ReminderComposer: Sendable {
         let payBy: Day = firstConsumerReminder
             ? ConsumerRules.claimableFrom(firstReminder: asOf, channel: letterSent ? .post : .email).adding(days: -1)
             : asOf.adding(days: paymentDays)
+        let rules = self.rules.forDebtor(kind: d.kind, contractRate: d.contractRate, publicAuthority: d.publicAuthority)
+        // What a consumer's first reminder announces: the flat damages (only with a damages clause,
+        // capped on the reminded balance or per invoice) and the rate that will be charged (only a
+        // contractual rate, capped at the 2002-law rate).
         var announced: Int64 = 0
-        if firstConsumerReminder && rules.consumerFlatDamages {
-            for p in advancing where p.item.firstReminder == nil {
-                var cap = ConsumerRules.flatDamagesCap(balance: p.item.open)
-                if let limit = rules.consumerFlatDamagesLimit, limit.currency == cur, limit.minorUnits < cap.minorUnits { cap = limit }
-                announced += cap.minorUnits
+        var announcedRate: String? = nil
+        if firstConsumerReminder {
+            let fresh = advancing.filter { $0.item.firstReminder == nil }
+            if rules.consumerDamagesBasis == .balance {
+                let base = fresh.reduce(Int64(0)) { $0 + $1.item.open.minorUnits }
+                announced = ClaimCalculator.consumerDamages(balance: Money(minorUnits: base, currency: cur), rules: rules).minorUnits
+            } else {
+                announced = fresh.reduce(Int64(0)) { $0 + ClaimCalculator.consumerDamages(balance: $1.item.open, rules: rules).minorUnits }
+            }
+            if rules.consumerInterest, let contract = rules.consumerContractRate {
+                // Capped at the 2002-law rate of the half-year the period ends in; while that rate is
+                // not published, the cap is named without a figure.
+                switch try? rules.rates.rate(HalfYear(containing: payBy.adding(days: 1))) {
+                case let statutory? where contract > statutory: announcedRate = RateBasis.consumerCapped.words(language: d.language, rates: [statutory])
+                case .some: announcedRate = RateBasis.contractual.words(language: d.language, rates: [contract])
+                case nil: announcedRate = RateBasis.consumerCapped.words(language: d.language, rates: [])
+                }
             }
         }
-        let knownRate = try? rules.rates.rate(HalfYear(containing: payBy.adding(days: 1)))
+        let chargedRate = plan.items.compactMap(\.claim).first { $0.interest.isPositive }?.rateWords(language: d.language)
         let reminderFees = d.kind == .b2c ? (Planner.reminderFee(step, plan.items)?.minorUnits ?? 0) : 0
         let flat = plan.fees.minorUnits - reminderFees
         let rates = Set(plan.items.compactMap(\.claim).flatMap(\.periods).map(\.rate)).sorted()
@@ -119,8 +135,8 @@ public struct ReminderComposer: Sendable {
         if d.unapplied.isPositive { totals.append((w.unapplied, d.unapplied.negated, false)) }
         totals.append((w.overdue, plan.demanded, plan.interest.isZero && plan.fees.isZero))
         if plan.interest.isPositive {
-            let basis = rates.map { w.percent($0) }.joined(separator: " / ")
-            totals.append(("\(w.interest) (\(basis) \(w.perYear))", plan.interest, false))
+            let basis = chargedRate ?? rates.map { w.percent($0) }.joined(separator: " / ")
+            totals.append(("\(w.interest): \(basis) \(w.perYear)", plan.interest, false))
         }
         if flat > 0 {
             let n = plan.items.filter { ($0.claim?.flatCompensation.minorUnits ?? 0) > 0 }.count
@@ -138,7 +154,9 @@ public struct ReminderComposer: Sendable {
             "has_interest": plan.interest.isPositive, "has_fees": plan.fees.isPositive,
             "claims": plan.interest.isPositive || plan.fees.isPositive,
             "pay_by": w.long(payBy), "iban": creditor.iban?.formatted ?? "", "bic": creditor.bic ?? "", "reference": reference.formatted,
-            "damages": w.money(Money(minorUnits: announced, currency: cur)), "rate": w.statutoryRate(knownRate),
+            "damages": w.money(Money(minorUnits: announced, currency: cur)), "has_damages": announced > 0,
+            "rate": announcedRate ?? chargedRate ?? "", "has_rate": (announcedRate ?? chargedRate) != nil,
+            "announces": announced > 0 || announcedRate != nil,
             "email": channels.contains(.email), "letter": letterSent,
             "items": advancing.map { p -> [String: Any] in
                 var item: [String: Any] = ["number": p.item.number, "date": w.short(p.item.issue), "due": w.short(p.item.due),

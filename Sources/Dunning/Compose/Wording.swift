@@ -26,8 +26,6 @@ public struct Wording: Sendable {
     let ourReference: String
     let enterprise: String
     let perYear: String
-    let statutory: String
-    let of: String
     /// The demanded principal: what is overdue, less credit notes and payments not yet applied.
     let overdue: String
     /// The heading of the items listed for information only.
@@ -73,12 +71,6 @@ public struct Wording: Sendable {
         return language == "en" ? text + "%" : text.replacingOccurrences(of: ".", with: ",") + " %"
     }
 
-    /// "de wettelijke rentevoet van 10,50 % per jaar", or without the figure when the rate is unknown.
-    public func statutoryRate(_ rate: Decimal?) -> String {
-        guard let rate else { return statutory }
-        return "\(statutory) \(of) \(percent(rate)) \(perYear)"
-    }
-
     /// `21/11/2026` (nl, fr, en) or `21.11.2026` (de).
     public func short(_ d: Day) -> String {
         let c = d.components
@@ -106,7 +98,7 @@ public struct Wording: Sendable {
         reminderFee: "Kosten van deze herinnering", totalDue: "Totaal te betalen", paymentTitle: "Betaalgegevens",
         beneficiary: "Begunstigde", amountLabel: "Bedrag", communication: "Gestructureerde mededeling",
         scan: "Scan met uw bankapp om te betalen", page: "Pagina %d van %d", ourReference: "Klantnummer", enterprise: "Ondernemingsnummer",
-        perYear: "per jaar", statutory: "de wettelijke rentevoet", of: "van", overdue: "Vervallen saldo", notYetDue: "Nog niet vervallen, ter informatie", leftOut: "Betwist of opgeschort, niet gevorderd", vat: "BTW")
+        perYear: "per jaar", overdue: "Vervallen saldo", notYetDue: "Nog niet vervallen, ter informatie", leftOut: "Betwist of opgeschort, niet gevorderd", vat: "BTW")
     static let fr = Wording(
         language: "fr",
         months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
@@ -116,7 +108,7 @@ public struct Wording: Sendable {
         reminderFee: "Frais du présent rappel", totalDue: "Total à payer", paymentTitle: "Données de paiement",
         beneficiary: "Bénéficiaire", amountLabel: "Montant", communication: "Communication structurée",
         scan: "Scannez avec votre app bancaire pour payer", page: "Page %d sur %d", ourReference: "Numéro de client",
-        enterprise: "Numéro d'entreprise", perYear: "par an", statutory: "taux légal", of: "de", overdue: "Solde échu", notYetDue: "Pas encore échu, pour information", leftOut: "Contesté ou suspendu, non réclamé", vat: "TVA")
+        enterprise: "Numéro d'entreprise", perYear: "par an", overdue: "Solde échu", notYetDue: "Pas encore échu, pour information", leftOut: "Contesté ou suspendu, non réclamé", vat: "TVA")
     static let de = Wording(
         language: "de",
         months: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
@@ -126,7 +118,7 @@ public struct Wording: Sendable {
         damages: "Pauschaler Schadenersatz (Art. XIX.4 WGB)", reminderFee: "Kosten dieser Mahnung", totalDue: "Zu zahlender Gesamtbetrag",
         paymentTitle: "Zahlungsangaben", beneficiary: "Empfänger", amountLabel: "Betrag", communication: "Strukturierte Mitteilung",
         scan: "Mit Ihrer Banking-App scannen und bezahlen", page: "Seite %d von %d", ourReference: "Kundennummer",
-        enterprise: "Unternehmensnummer", perYear: "pro Jahr", statutory: "gesetzlichen Zinssatz", of: "von", overdue: "Fälliger Saldo", notYetDue: "Noch nicht fällig, zur Information", leftOut: "Bestritten oder ausgesetzt, nicht gefordert", vat: "MwSt.")
+        enterprise: "Unternehmensnummer", perYear: "pro Jahr", overdue: "Fälliger Saldo", notYetDue: "Noch nicht fällig, zur Information", leftOut: "Bestritten oder ausgesetzt, nicht gefordert", vat: "MwSt.")
     static let en = Wording(
         language: "en",
         months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
@@ -135,5 +127,5 @@ public struct Wording: Sendable {
         flat: "Flat recovery compensation (Law of 2 August 2002)", damages: "Flat damages (art. XIX.4 CEL)",
         reminderFee: "Cost of this reminder", totalDue: "Total due", paymentTitle: "Payment details", beneficiary: "Beneficiary",
         amountLabel: "Amount", communication: "Structured communication", scan: "Scan with your banking app to pay",
-        page: "Page %d of %d", ourReference: "Customer number", enterprise: "Enterprise number", perYear: "a year", statutory: "the statutory rate", of: "of", overdue: "Amount overdue", notYetDue: "Not yet due, for your information", leftOut: "Disputed or on hold, not claimed", vat: "VAT")
+        page: "Page %d of %d", ourReference: "Customer number", enterprise: "Enterprise number", perYear: "a year", overdue: "Amount overdue", notYetDue: "Not yet due, for your information", leftOut: "Disputed or on hold, not claimed", vat: "VAT")
 }

@@ -19,24 +19,66 @@ public enum DayCount: String, Sendable, CaseIterable {
     case actualActual = "actual/actual"
 }
 
-/// Settings of the legal computation; the defaults are the maximum the law allows.
+/// Where a consumer's flat damages are capped (art. XIX.4 gives the brackets by "outstanding balance").
+public enum ConsumerDamagesBasis: String, Sendable, CaseIterable {
+    /// Once per reminder, on the outstanding balance of the reminded debt (the default).
+    case balance
+    /// Once per late invoice, each on its own open amount.
+    case invoice
+}
+
+/// Settings of the legal computation. `ClaimRules()` is the maximum the law allows (what
+/// `relance claim` shows); a workspace's rules come from `init(rates:b2bContractRate:…)`, whose
+/// consumer defaults are the conservative ones (no clause: no damages, no interest).
 public struct ClaimRules: Sendable, Equatable {
     public var rates: RateTable = .belgian
     public var dayCount: DayCount = .actual365
     /// Apply each half-year's rate to its days (default) or freeze the rate of the half-year after the due date.
     public var splitByHalfYear = true
-    /// A contractual B2B rate (percent) replacing the legal one.
+    /// A contractual B2B rate (percent) replacing the statutory one (art. 5): never against a public authority.
     public var contractRate: Decimal? = nil
     /// The flat B2B recovery compensation per late invoice (€40, art. 6), or a lower contractual amount.
     public var flatCompensation = Money.eur(cents: 4_000)
-    /// Consumers: claim late interest (capped at the B2B rate) after the waiting period.
+    /// Consumers: claim late interest after the waiting period.
     public var consumerInterest = true
-    /// Consumers: claim the flat damages (capped by the balance brackets) after the waiting period.
+    /// Consumers: the contractual rate of the creditor's terms, capped at each half-year's 2002-law
+    /// rate (art. XIX.4); nil: the cap itself.
+    public var consumerContractRate: Decimal? = nil
+    /// Consumers: claim the flat damages (capped by the balance brackets) after the waiting period;
+    /// only when the creditor's terms contain a damages clause.
     public var consumerFlatDamages = true
     /// Consumers: a lower contractual flat amount than the cap.
     public var consumerFlatDamagesLimit: Money? = nil
+    /// Consumers: cap the flat damages on the reminded balance (once per reminder) or per invoice.
+    public var consumerDamagesBasis = ConsumerDamagesBasis.balance
 
     public init() {}
+
+    /// A workspace's rules (`[legal]` in relance.toml): the company-wide B2B contractual rate; for
+    /// consumers, interest only at a contractual rate (capped) and flat damages only with a damages clause.
+    public init(rates: RateTable, b2bContractRate: Decimal?, b2cContractRate: Decimal?, b2cDamagesClause: Bool,
+                b2cDamagesBasis: ConsumerDamagesBasis) {
+        self.rates = rates
+        contractRate = b2bContractRate
+        consumerContractRate = b2cContractRate
+        consumerInterest = b2cContractRate != nil
+        consumerFlatDamages = b2cDamagesClause
+        consumerDamagesBasis = b2cDamagesBasis
+    }
+
+    /// The rules for one debtor: its own contractual rate (the `debtor.interest_rate_percent` column)
+    /// replaces the company's for an enterprise, and no contractual rate is applied to a public
+    /// authority (art. 5: the statutory rate applies whatever the contract says).
+    public func forDebtor(kind: DebtorKind, contractRate debtorRate: Decimal?, publicAuthority: Bool = false) -> ClaimRules {
+        var r = self
+        if kind == .b2b {
+            r.contractRate = publicAuthority ? nil : (debtorRate ?? contractRate)
+        } else if let debtorRate {
+            r.consumerContractRate = debtorRate
+            r.consumerInterest = true
+        }
+        return r
+    }
 }
 
 /// One stretch of days at one rate.
@@ -70,6 +112,16 @@ public struct ClaimResult: Sendable, Equatable {
     public var announcedDamages: Money?
     /// How each amount was reached, in words, stored with reminder events.
     public var explanation: [String]
+    /// The rate the interest was computed at; nil when no interest was computed.
+    public var rateBasis: RateBasis? = nil
+
+    /// The rate actually charged, in words, for a letter in `language`; nil without interest.
+    public func rateWords(language: String) -> String? {
+        guard let basis = rateBasis, !periods.isEmpty else { return nil }
+        var seen: [Decimal] = []
+        for p in periods where !seen.contains(p.rate) { seen.append(p.rate) }
+        return basis.words(language: language, rates: seen)
+    }
 }
 
 /// Why a claim could not be computed.
@@ -83,10 +135,15 @@ public struct ClaimError: Error, CustomStringConvertible, Equatable {
 public enum ClaimCalculator {
     /// Computes what may be claimed on `principal`, due on `due`, on `asOf`.
     ///
-    /// B2B: interest from the day after the due date to `asOf` inclusive, per half-year rate, simple,
-    /// on the amount incl. VAT, plus the flat compensation once late. B2C: nothing before the
-    /// 14-day period after the first reminder has run (`firstReminder` and `channel` required); then
-    /// the capped flat damages and interest at most at the B2B rate from the day after the period.
+    /// B2B: interest from the day after the due date to `asOf` inclusive, per half-year rate (or the
+    /// contractual rate), simple, on the amount incl. VAT, plus the flat compensation once late. B2C:
+    /// nothing before the 14-day period after the first reminder has run (`firstReminder` and
+    /// `channel` required); then the flat damages of this one debt (when the terms have a damages
+    /// clause; `consumerDamages` caps them on a reminder's whole balance) and interest at the
+    /// contractual rate capped at the 2002-law rate, from the day after the period.
+    ///
+    /// Throws `RateTable.MissingRate` (as that type) when a half-year it needs has no rate, and
+    /// `ClaimError` for anything else.
     public static func compute(
         kind: DebtorKind, principal: Money, due: Day, asOf: Day, firstReminder: Day? = nil,
         channel: ReminderChannel? = nil, rules: ClaimRules = ClaimRules()
@@ -102,24 +159,28 @@ public enum ClaimCalculator {
                                    flatCompensation: zero, total: principal, claimableFrom: nil, announcedDamages: nil,
                                    explanation: ["not late on \(asOf): due \(due)"])
             }
-            let periods = try interest(on: principal, from: due.adding(days: 1), to: asOf, rules: rules, explanation: &explanation)
+            let (periods, basis) = try interest(on: principal, from: due.adding(days: 1), to: asOf, consumer: false, rules: rules,
+                                                explanation: &explanation)
             let interest = MoneyRounding.round(periods.reduce(Decimal(0)) { $0 + $1.exact }, cur)
             explanation.append("interest \(interest.decimalString) = the periods' exact sum, \(MoneyRounding.mode)")
             let flat = rules.flatCompensation.currency == cur ? rules.flatCompensation : zero
             explanation.append("flat recovery compensation \(flat.decimalString) (law of 2 August 2002, art. 6)")
             let total = Money(minorUnits: principal.minorUnits + interest.minorUnits + flat.minorUnits, currency: cur)
             return ClaimResult(kind: kind, principal: principal, due: due, asOf: asOf, periods: periods, interest: interest,
-                               flatCompensation: flat, total: total, claimableFrom: nil, announcedDamages: nil, explanation: explanation)
+                               flatCompensation: flat, total: total, claimableFrom: nil, announcedDamages: nil, explanation: explanation,
+                               rateBasis: basis)
         case .b2c:
             guard let sent = firstReminder, let channel else {
                 throw ClaimError("a consumer claim needs the first reminder's day and channel (--first-reminder, --channel)")
             }
             let from = ConsumerRules.claimableFrom(firstReminder: sent, channel: channel)
             explanation.append("first reminder \(sent) by \(channel.rawValue): the 14-day period ends \(from.adding(days: -1)); costs may be claimed from \(from) (Book XIX, art. XIX.2)")
-            var cap = ConsumerRules.flatDamagesCap(balance: principal)
-            if let limit = rules.consumerFlatDamagesLimit, limit.currency == cur, limit.minorUnits < cap.minorUnits { cap = limit }
-            let announced = rules.consumerFlatDamages ? cap : zero
-            explanation.append("flat damages capped at \(cap.decimalString) for a balance of \(principal.decimalString) (art. XIX.4)")
+            let announced = consumerDamages(balance: principal, rules: rules)
+            if rules.consumerFlatDamages {
+                explanation.append("flat damages capped at \(announced.decimalString) for a balance of \(principal.decimalString) (art. XIX.4)")
+            } else {
+                explanation.append("no flat damages: the terms contain no damages clause ([legal] b2c_damages_clause = false)")
+            }
             guard asOf >= from else {
                 explanation.append("nothing may be claimed on \(asOf)")
                 return ClaimResult(kind: kind, principal: principal, due: due, asOf: asOf, periods: [], interest: zero,
@@ -127,37 +188,63 @@ public enum ClaimCalculator {
                                    explanation: explanation)
             }
             var periods: [InterestPeriod] = []
+            var basis: RateBasis? = nil
             if rules.consumerInterest {
                 let start = max(from, due.adding(days: 1))
                 if asOf >= start {
-                    periods = try interest(on: principal, from: start, to: asOf, rules: rules, explanation: &explanation)
+                    (periods, basis) = try interest(on: principal, from: start, to: asOf, consumer: true, rules: rules,
+                                                    explanation: &explanation)
                 }
+            } else {
+                explanation.append("no interest: the terms set no contractual rate ([legal] b2c_contract_rate)")
             }
             let interest = MoneyRounding.round(periods.reduce(Decimal(0)) { $0 + $1.exact }, cur)
-            if !periods.isEmpty { explanation.append("interest \(interest.decimalString) at most at the B2B rate (art. XIX.4), \(MoneyRounding.mode)") }
+            if !periods.isEmpty { explanation.append("interest \(interest.decimalString) at most at the 2002-law rate (art. XIX.4), \(MoneyRounding.mode)") }
             let total = Money(minorUnits: principal.minorUnits + interest.minorUnits + announced.minorUnits, currency: cur)
             return ClaimResult(kind: kind, principal: principal, due: due, asOf: asOf, periods: periods, interest: interest,
                                flatCompensation: announced, total: total, claimableFrom: from, announcedDamages: announced,
-                               explanation: explanation)
+                               explanation: explanation, rateBasis: basis)
         }
     }
 
-    /// Simple interest from `from` to `to` (both inclusive), split at half-year boundaries.
-    static func interest(on principal: Money, from: Day, to: Day, rules: ClaimRules, explanation: inout [String]) throws -> [InterestPeriod] {
+    /// A consumer's flat damages on `balance`: zero without a damages clause, else the art. XIX.4
+    /// cap (or the lower contractual amount). The planner calls it once per reminder on the reminded
+    /// balance (`consumerDamagesBasis == .balance`), or per invoice on its open amount (`.invoice`).
+    public static func consumerDamages(balance: Money, rules: ClaimRules) -> Money {
+        guard rules.consumerFlatDamages, balance.isPositive else { return .zero(balance.currency) }
+        var cap = ConsumerRules.flatDamagesCap(balance: balance)
+        if let limit = rules.consumerFlatDamagesLimit, limit.currency == balance.currency, limit.minorUnits < cap.minorUnits { cap = limit }
+        return cap
+    }
+
+    /// Simple interest from `from` to `to` (both inclusive), split at half-year boundaries, and the
+    /// basis of the rate used. A consumer's contractual rate is capped per half-year at the 2002-law rate.
+    static func interest(on principal: Money, from: Day, to: Day, consumer: Bool, rules: ClaimRules,
+                         explanation: inout [String]) throws(RateTable.MissingRate) -> ([InterestPeriod], RateBasis) {
         let base = MoneyRounding.decimal(principal)
         var periods: [InterestPeriod] = []
-        var frozen: Decimal? = rules.contractRate
-        if frozen == nil && !rules.splitByHalfYear {
-            frozen = try rules.rates.rate(HalfYear(containing: from))
-        }
+        let contract = consumer ? rules.consumerContractRate : rules.contractRate
+        // The statutory rate of the half-year after the due date, when the rate is frozen there.
+        let frozen: Decimal? = rules.splitByHalfYear || (contract != nil && !consumer) ? nil : try rules.rates.rate(HalfYear(containing: from))
+        var basis: RateBasis = contract == nil ? .statutory : .contractual
         var start = from
         while start <= to {
             let h = HalfYear(containing: start)
             let end = min(to, h.last)
             let days = end.days(since: start) + 1
             let rate: Decimal
-            if let frozen { rate = frozen } else {
-                rate = try rules.rates.rate(h)
+            if let contract, !consumer {
+                rate = contract
+            } else {
+                let statutory: Decimal
+                if let frozen { statutory = frozen } else { statutory = try rules.rates.rate(h) }
+                if let contract, contract > statutory {
+                    rate = statutory
+                    basis = .consumerCapped
+                    explanation.append("contractual rate \(MoneyRounding.plain(contract))% capped at the 2002-law rate \(MoneyRounding.plain(statutory))% for \(h) (art. XIX.4)")
+                } else {
+                    rate = contract ?? statutory
+                }
             }
             let yearDays: Decimal = rules.dayCount == .actualActual && Day.isLeap(h.year) ? 366 : 365
             let exact = base * rate / 100 * Decimal(days) / yearDays
@@ -167,7 +254,7 @@ public enum ClaimCalculator {
             periods.append(p)
             start = end.adding(days: 1)
         }
-        return periods
+        return (periods, basis)
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Ledger
 
 /// What the planner knows of one debtor on the as-of day: read from the ledger, never written.
@@ -24,6 +25,10 @@ public struct DebtorSnapshot: Sendable, Equatable {
     public var addressLines: [String] = []
     /// The day of the debtor's last message before the as-of day (worklist items are not messages).
     public var lastMessage: Day? = nil
+    /// The debtor's own contractual interest rate, in percent (`debtor.interest_rate_percent`).
+    public var contractRate: Decimal? = nil
+    /// A public authority: no contractual B2B rate applies.
+    public var publicAuthority = false
 
     /// The latest first reminder among the open items, with its channel (a consumer's 14-day period runs from it).
     public var firstReminder: (day: Day, channel: ReminderChannel)? {

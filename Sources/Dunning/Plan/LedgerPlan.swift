@@ -29,7 +29,7 @@ public enum LedgerPlan {
         public var rateMissingLines: [String] {
             rateMissing.sorted { $0.key < $1.key }.map { h, n in
                 "\(n) debtor(s)' messages wait for the legal interest rate of \(h), missing from rates.toml; "
-                    + "add the published rate with `relance rates set \(h) PERCENT --source \"…\"` and the next run writes them"
+                    + "add the published rate with `\(RateTable.MissingRate(halfYear: h).fixCommand)` and the next run writes them"
             }
         }
     }

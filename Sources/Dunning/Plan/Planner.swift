@@ -87,6 +87,7 @@ public struct Planner: Sendable {
     /// Decides tonight for one debtor.
     public func plan(_ d: DebtorSnapshot, asOf: Day) throws -> DebtorPlan {
         guard let ladder = ladders[d.kind] else { throw ClaimError("no \(d.kind.rawValue) ladder") }
+        let rules = self.rules.forDebtor(kind: d.kind, contractRate: d.contractRate, publicAuthority: d.publicAuthority)
         let cur = d.unapplied.currency
         var balanceMinor = -d.unapplied.minorUnits
         for i in d.items where i.open.currency == cur { balanceMinor += i.open.minorUnits }
@@ -198,6 +199,14 @@ public struct Planner: Sendable {
                 if step.claimInterest { interest += c.interest.minorUnits }
                 if step.claimFees { fees += c.flatCompensation.minorUnits }
             }
+        }
+        // Book XIX: a consumer's flat damages are capped once on the reminded balance (by default),
+        // not per invoice; only the items whose 14-day period has run count.
+        if d.kind == .b2c && step.claimFees && rules.consumerDamagesBasis == .balance {
+            let claimed = items.filter { ($0.claim?.flatCompensation.minorUnits ?? 0) > 0 }
+            fees -= claimed.reduce(Int64(0)) { $0 + ($1.claim?.flatCompensation.minorUnits ?? 0) }
+            let base = claimed.reduce(Int64(0)) { $0 + $1.item.open.minorUnits }
+            fees += ClaimCalculator.consumerDamages(balance: Money(minorUnits: base, currency: cur), rules: rules).minorUnits
         }
         // A consumer's later reminder may cost a fee, once per message (never the first reminder).
         if d.kind == .b2c, let fee = Self.reminderFee(step, items) { fees += fee.minorUnits }

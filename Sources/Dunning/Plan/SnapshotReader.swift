@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Ledger
 
@@ -34,7 +35,7 @@ public struct SnapshotReader {
               (d.street IS NOT NULL AND d.city IS NOT NULL),
               i.id, i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed,
               i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel,
-              d.email, d.street, d.postal_code, d.city, d.country
+              d.email, d.street, d.postal_code, d.city, d.country, d.interest_rate_percent, d.public_authority
             FROM invoice i JOIN debtor d ON d.id = i.debtor_id LEFT JOIN dunning_state s ON s.invoice_id = i.id
             WHERE i.status = 'open' \(debtor == nil ? "" : "AND i.debtor_id = ?") ORDER BY i.debtor_id, i.due_date, i.id
             """, arguments: StatementArguments(debtor.map { [$0] } ?? []))
@@ -50,6 +51,8 @@ public struct SnapshotReader {
                     items: [], unapplied: Money(minorUnits: unapplied[debtorID] ?? 0, currency: cur))
                 current?.email = r[24]
                 current?.lastMessage = lastMessage[debtorID].flatMap { Day(iso: $0) }
+                current?.contractRate = (r[29] as String?).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }
+                current?.publicAuthority = r[30]
                 current?.addressLines = Self.addressLines(street: r[25], postalCode: r[26], city: r[27], country: r[28])
             }
             let cur = Currency(code: r[14] as String) ?? .eur

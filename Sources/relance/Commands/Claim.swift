@@ -11,8 +11,9 @@ struct Claim: ParsableCommand {
         discussion: """
             B2B (Law of 2 August 2002): interest from the day after the due date at the half-year rates, plus the flat €40.
             B2C (Book XIX): nothing before the 14-day period after the first reminder has run; then the capped flat damages and
-            interest at most at the B2B rate. Works without a workspace with the shipped rate table; in a workspace its rates.toml
-            is used.
+            interest at most at the B2B rate: the maximum the law allows (a workspace's [legal] settings are not applied).
+            Works without a workspace with the shipped rate table; in a workspace its rates.toml is used. Exit 78 when a half-year
+            has no rate.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -33,18 +34,15 @@ struct Claim: ParsableCommand {
             }
             var rules = ClaimRules()
             let ws = global.resolve()
-            let ratesPath = ws.path("rates.toml")
-            if ws.exists, let data = FileManager.default.contents(atPath: ratesPath), let text = String(data: data, encoding: .utf8) {
-                do { rules.rates = try RateTable.parse(text, file: ratesPath) } catch { throw CLIError(.config, "\(error)") }
-            }
+            if ws.exists { rules.rates = try LegalSetup.rates(ws) }
             let result: ClaimResult
             do {
                 result = try ClaimCalculator.compute(kind: kind, principal: principal, due: due, asOf: asOf, firstReminder: firstReminder,
                                                      channel: channel, rules: rules)
-            } catch let e as RateTable.MissingRate {
-                throw CLIError(.rateMissing, "\(e.description) (`relance rates set \(e.halfYear) PERCENT --source \"…\"` in a workspace, or --rates FILE)")
             } catch let e as ClaimError {
                 throw CLIError(kind == .b2c && firstReminder == nil ? .usage : .dataError, e.message)
+            } catch let e as RateTable.MissingRate {
+                throw CLIError(.config, e.description)
             }
             Terminal.out(format == .json ? result.json : result.text)
             return .ok

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dunning
 import Foundation
+import Ledger
 import Workspace
 
 /// `relance config check`.
@@ -10,23 +11,40 @@ struct ConfigCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Validate relance.toml, the ladders and the rate table; print every problem with its key and line.")
+            abstract: "Validate relance.toml, the company identity, the ladders and the rate table; print every problem with its key and line.",
+            discussion: """
+                Exit 78 when relance.toml, a ladder or rates.toml is invalid, when [company] lacks a key a letter needs (name, \
+                street, postal code, city, enterprise number, IBAN), or when a half-year up to today's has no interest rate. \
+                From 15 days before a half-year starts, a missing rate for it is a warning.
+                """)
         @OptionGroup var global: GlobalOptions
+        @Option(help: "The day that decides the current half-year (YYYY-MM-DD; default today).") var asOf: Day?
 
         func run() throws {
             try withExitStatus {
                 let ws = global.resolve()
                 var problems: [String] = []
-                do { _ = try ws.config() } catch let e as ConfigProblems { problems.append(e.description) }
+                var warnings: [String] = []
+                var config: WorkspaceConfig? = nil
+                do { config = try ws.config() } catch let e as ConfigProblems { problems.append(e.description) }
+                if let c = config {
+                    let text = (try? String(contentsOfFile: ws.configPath, encoding: .utf8)) ?? ""
+                    problems += c.company.identityProblems(text: text, file: "relance.toml").map(\.description)
+                }
                 for name in ["ladder-b2b.toml", "ladder-b2c.toml"] {
                     guard let text = try? String(contentsOfFile: ws.path(name), encoding: .utf8) else { continue }
                     do { _ = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
                 }
-                if let text = try? String(contentsOfFile: ws.path("rates.toml"), encoding: .utf8) {
-                    do { _ = try RateTable.parse(text, file: "rates.toml") } catch { problems.append("\(error)") }
-                }
+                do {
+                    let table = try RateFile.load(path: ws.path(RateFile.name))
+                    let coverage = table.coverage(on: asOf ?? (config ?? WorkspaceConfig()).today(now: Date()))
+                    problems += LegalSetup.rateErrors(coverage)
+                    warnings += LegalSetup.rateWarnings(coverage)
+                } catch { problems.append("\(error)") }
+                for w in warnings { Terminal.error(w) }
                 if !problems.isEmpty { throw CLIError(.config, problems.joined(separator: "\n")) }
-                Terminal.out("\(ws.root): configuration, ladders and rate table ok")
+                Terminal.out("\(ws.root): configuration, company identity, ladders and rate table ok"
+                    + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"))
                 return .ok
             }
         }

@@ -31,7 +31,7 @@ struct DunningCommand: ParsableCommand {
             try withExitStatus {
                 let (ws, config, store) = try global.open()
                 let day = asOf ?? config.today(now: Date())
-                let planner = try DunningSetup.planner(ws)
+                let planner = try DunningSetup.planner(ws, config)
                 var rows: [[String]] = []
                 var seen = Set<Int64>()
                 let (summary, last, previous) = try store.pool.read { db in
@@ -173,42 +173,49 @@ enum DunningSetup {
         do { templates = try ReminderTemplates(folder: ws.path("templates")) } catch { throw CLIError(.config, "\(error)") }
         let problems = planner.ladders.values.flatMap { templates.check($0) }
         if !problems.isEmpty { throw CLIError(.config, problems.map(\.description).joined(separator: "\n")) }
+        // The company identity gate: no letter or e-mail names an unknown creditor or lacks where to pay.
+        let missing = c.missingIdentity
+        guard missing.isEmpty else {
+            throw CLIError(.config, "relance.toml: [company] lacks \(missing.joined(separator: ", ")); no letter or e-mail is written "
+                + "until it names the company, its address, enterprise number and IBAN (`relance config check` shows the lines)")
+        }
+        let iban: IBAN
+        do { iban = try IBAN(parsing: c.iban ?? "") } catch { throw CLIError(.config, "relance.toml: company.iban: \(error)") }
         let town = [c.postalCode, c.city].filter { !$0.isEmpty }.joined(separator: " ")
-        let creditor = Creditor(
-            name: c.name.isEmpty ? "(company name not configured)" : c.name, enterpriseNumber: c.enterpriseNumber,
-            addressLines: [c.street, town].filter { !$0.isEmpty }, city: c.city, iban: c.iban.flatMap { try? IBAN(parsing: $0) },
-            bic: c.bic, email: c.email, phone: c.phone)
+        var creditor = Creditor(name: c.name, enterpriseNumber: c.enterpriseNumber, addressLines: [c.street, town].filter { !$0.isEmpty },
+                                city: c.city, iban: iban, bic: c.bic, email: c.email, phone: c.phone)
+        creditor.register = [c.register, c.courtSeat].compactMap { $0 }.joined(separator: ", ")
+        creditor.signatoryName = c.signatoryName
+        creditor.signatoryFunction = c.signatoryFunction
         return ReminderComposer(creditor: creditor, templates: templates, rules: planner.rules)
     }
 
     /// The workspace's ladders and rate table (the shipped ones where the workspace has none).
-    static func planner(_ ws: Workspace) throws -> Planner {
+    static func planner(_ ws: Workspace, _ config: WorkspaceConfig) throws -> Planner {
         var ladders: [DebtorKind: Ladder] = [:]
         var problems: [String] = []
-        // A workspace file that exists but cannot be read is an error, never a silent fallback to the shipped one.
-        func read(_ name: String) -> String? {
-            guard FileManager.default.fileExists(atPath: ws.path(name)) else { return nil }
-            do { return try String(contentsOfFile: ws.path(name), encoding: .utf8) } catch {
-                problems.append("\(name): cannot be read (\(error.localizedDescription)); fix its permissions or encoding (UTF-8)")
-                return ""
-            }
-        }
+        // A workspace ladder that exists but cannot be read is an error, never a silent fallback to the shipped one.
         for (kind, name, fallback) in [(DebtorKind.b2b, "ladder-b2b.toml", DefaultLadders.b2b), (.b2c, "ladder-b2c.toml", DefaultLadders.b2c)] {
-            let text = read(name) ?? fallback
-            guard !text.isEmpty || problems.isEmpty else { continue }
+            let text: String
+            if FileManager.default.fileExists(atPath: ws.path(name)) {
+                do { text = try String(contentsOfFile: ws.path(name), encoding: .utf8) } catch {
+                    problems.append("\(name): cannot be read (\(error.localizedDescription)); fix its permissions or its encoding (UTF-8)")
+                    continue
+                }
+            } else {
+                text = fallback
+            }
             do { ladders[kind] = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
         }
         var rules = ClaimRules()
-        if let text = read("rates.toml"), problems.isEmpty {
-            do { rules.rates = try RateTable.parse(text, file: "rates.toml") } catch { problems.append("\(error)") }
-        }
+        do { rules = try LegalSetup.rules(ws, config) } catch { problems.append("\(error)") }
         if !problems.isEmpty { throw CLIError(.config, problems.joined(separator: "\n")) }
         return Planner(ladders: ladders, rules: rules)
     }
 
     /// The ladders, rate table and templates of the workspace, ready to plan and to word reminders.
     static func setup(_ ws: Workspace, _ config: WorkspaceConfig) throws -> (Planner, ReminderComposer) {
-        let planner = try planner(ws)
+        let planner = try planner(ws, config)
         return (planner, try composer(ws, config, planner: planner))
     }
 

@@ -260,7 +260,15 @@ struct NightlyJob {
     }
 
     mutating func dunning() throws -> (String, [(String, String)]) {
-        let (planner, composer) = try DunningSetup.setup(ws, config)
+        // A configuration problem (the company identity gate, a broken ladder or template) stops this
+        // stage only: the night goes on, exits 78, and a rerun once it is fixed writes the messages.
+        let planner: Planner, composer: ReminderComposer
+        do { (planner, composer) = try DunningSetup.setup(ws, config) } catch let e as CLIError where e.status == .config {
+            Terminal.error("error: [config] \(e.message)")
+            gates.append("configuration: \(e.message)")
+            status = .config
+            return ("failed", [("error", e.message)])
+        }
         let last = try store.pool.read { db in try LedgerPlan.lastIngest(db) }
         let stale = DunningSetup.staleReason(lastIngest: last, maxHours: maxDataAge, now: Date())
         var options = DunningRun.Options(asOf: day, lettersDir: ws.path("out/letters"), runID: runID, holdReason: stale)
@@ -281,7 +289,7 @@ struct NightlyJob {
             let halves = s.plan.rateMissing.keys.sorted().map(\.description).joined(separator: ",")
             gates.append("rate missing: \(halves)")
             counts += [("waiting_for_rate", "\(s.plan.rateMissing.values.reduce(0, +))"), ("rate_missing", halves),
-                       ("fix", "relance rates set \(s.plan.rateMissing.keys.sorted().first?.description ?? "") PERCENT --source …")]
+                       ("fix", s.plan.rateMissing.keys.sorted().map { RateTable.MissingRate(halfYear: $0).fixCommand }.joined(separator: "; "))]
             if [.ok, .dataError, .deferred].contains(status) { status = .rateMissing }
         }
         // The anomaly gate: tonight's messages, or what they claim, far above the usual. The e-mails

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dunning
 import Foundation
 import Ledger
 import Store
@@ -28,6 +29,23 @@ struct Status: ParsableCommand {
             let unapplied = s.unappliedMinor.sorted { $0.key < $1.key }.map { "\($0.key) \(Money(minorUnits: $0.value, currency: Currency(code: $0.key) ?? .eur).decimalString)" }
             Terminal.out("Unapplied payments: \(s.unappliedPayments)" + (unapplied.isEmpty ? "" : " (" + unapplied.joined(separator: ", ") + ")"))
             for l in s.lastIngests { Terminal.out("Last \(l.kind) ingest: \(l.finishedAt) from \(l.file)") }
+            // What would stop or hold tonight's reminders, with the command that fixes it.
+            let missing = config.company.missingIdentity
+            if !missing.isEmpty {
+                Terminal.out("Company identity incomplete: \(missing.joined(separator: ", ")) in relance.toml; no reminder is written until they are set")
+            }
+            do {
+                let coverage = try RateFile.load(path: ws.path(RateFile.name)).coverage(on: day)
+                for h in coverage.missing {
+                    Terminal.out("Interest rate missing for \(h)\(h == coverage.current ? " (today's half-year)" : ""): reminders claiming interest wait; "
+                        + "once it is published: \(RateTable.MissingRate(halfYear: h).fixCommand)")
+                }
+                if let h = coverage.upcoming {
+                    Terminal.out("Interest rate not yet set for \(h), which starts on \(h.first): \(RateTable.MissingRate(halfYear: h).fixCommand)")
+                }
+            } catch {
+                Terminal.out("Rate table unreadable: \(error)")
+            }
             return .ok
         }
     }

@@ -61,7 +61,7 @@ func withExitStatus(_ body: () throws -> ExitStatus) throws {
     } catch let e as ExitCode {
         throw e
     } catch let e as RateTable.MissingRate {
-        Terminal.error("error: \(e.description); add it with `relance rates set \(e.halfYear) PERCENT --source \"…\"`")
+        Terminal.error("error: \(e.description)")
         throw ExitCode(ExitStatus.rateMissing.rawValue)
     } catch let e as DatabaseError {
         Terminal.error("error: " + CLIError.from(database: e, path: "the workspace database").message)
