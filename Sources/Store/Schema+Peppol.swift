@@ -7,7 +7,8 @@ extension Schema {
     ///   0, the exemption reason code (`VATEX-EU-AE`, …); NULL keeps `[billing] vat_rate`.
     /// - `billing_channel`: how a debtor receives its invoices (`peppol` or `email`) and its Peppol
     ///   participant id (`0208:0403019261`); no row means the default (Peppol for a Belgian B2B debtor).
-    /// - `billing_invoice.ubl_path`: the UBL document written beside the PDF.
+    /// - `billing_invoice.ubl_path`: the UBL document written beside the PDF; `billing_line.vat_exemption`
+    ///   the exemption code of a 0 % line.
     /// - `billing_credit_note`: a credit note Billing issued, the invoice it credits and why.
     /// - `peppol_document`: the Peppol outbox, one UBL document per row, with the e-mail outbox's
     ///   states (`queued`, `active` under a lease, `deferred` with its next attempt, `hold`, `sent` with
@@ -17,6 +18,7 @@ extension Schema {
             ALTER TABLE contract ADD COLUMN vat_rate TEXT;
             ALTER TABLE contract ADD COLUMN vat_exemption TEXT;
             ALTER TABLE billing_invoice ADD COLUMN ubl_path TEXT;
+            ALTER TABLE billing_line ADD COLUMN vat_exemption TEXT;
 
             CREATE TABLE billing_channel (
               debtor_id INTEGER PRIMARY KEY REFERENCES debtor(id),

@@ -142,3 +142,40 @@ extension PeppolRunTests {
         #expect(try other.strings("SELECT vat_number FROM debtor ORDER BY vat_number") == ["BE0403019261", "BE0700000104", "BE0800000075", "NL859915424B01"])
     }
 }
+
+extension PeppolRunTests {
+    @Test func creditNotesFromCorrectionsValidateAndComeBackThroughTheIngest() throws {
+        let w = try PeppolCases.workspace()
+        try w.run("2027-01")
+        func credit(_ number: String, _ reason: String = "wrong plan billed") throws -> CreditNoteResult {
+            try CreditNoteIssue.run(store: w.store, workspace: w.workspace, config: w.config, invoice: number, reason: reason,
+                                    issue: Day(iso: "2027-01-20")!, now: { fixedNow })
+        }
+        let indexed = try credit("F2027-000002")
+        let reverse = try credit("F2027-000003")
+        let consumer = try credit("F2027-000004")
+        #expect(indexed.number == "FC2027-000001" && indexed.channel == "peppol" && indexed.ubl == "out/invoices/2027-01/FC2027-000001.xml")
+        #expect(reverse.number == "FC2027-000002" && reverse.total.decimalString == "300.00")
+        #expect(consumer.channel == "email" && consumer.ubl == nil)
+        #expect(throws: BillingError.self) { try credit("F2027-000002") }
+        #expect(throws: BillingError.self) { try credit("F2027-000001", "  ") }
+        #expect(throws: BillingError.self) { try credit("NOPE-1") }
+        // In the ledger: open credit notes with negative amounts; the consumer's by e-mail.
+        #expect(try w.strings("SELECT invoice_number || ' ' || type || ' ' || amount_minor || ' ' || open_minor FROM invoice WHERE type = 'credit_note' ORDER BY 1")
+                == ["FC2027-000001 credit_note -15504 -15504", "FC2027-000002 credit_note -30000 -30000", "FC2027-000003 credit_note -1210 -1210"])
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE idempotency_key = 'billing:credit:FC2027-000003'") == 1)
+        let files = [indexed.ubl, reverse.ubl].compactMap { $0 }.map { w.workspace.path($0) }
+        try PeppolValidator.expectValid(files)
+        let xml = try String(contentsOfFile: files[0], encoding: .utf8)
+        #expect(xml.contains("<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>"))
+        #expect(xml.contains("<cac:InvoiceDocumentReference>\n      <cbc:ID>F2027-000002</cbc:ID>"))
+        try assertGolden(withoutPDF(xml), "peppol/FC2027-000001.xml")
+        #expect(try pdfText(w.workspace.path(indexed.pdf)).contains("Creditnota FC2027-000001"))
+        // Round trip: the ingest reads them back as credit notes of the same amounts.
+        let other = try BillingWorkspace()
+        _ = try UBLIngestor.run(store: other.store, paths: files, options: IngestOptions(kind: .invoices, asOf: Day(iso: "2027-01-21")!),
+                                now: { fixedNow }) { _ in }
+        #expect(try other.strings("SELECT invoice_number || ' ' || type || ' ' || amount_minor FROM invoice ORDER BY 1")
+                == ["FC2027-000001 credit_note -15504", "FC2027-000002 credit_note -30000"])
+    }
+}
