@@ -46,6 +46,18 @@ import Testing
         try PeppolValidator.expectValid([file])
     }
 
+    @Test func theValidatorCatchesABadEnterpriseNumber() throws {
+        guard PeppolValidator.available() else { return }
+        var d = try Self.mixed()
+        d.buyer.endpointID = "0403019262"
+        let dir = NSTemporaryDirectory() + "relance-peppol-bad-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try UBLWriter.xml(d).write(toFile: dir + "/bad.xml", atomically: true, encoding: .utf8)
+        let (status, out) = try PeppolValidator.run([dir + "/bad.xml"])
+        #expect(status == 1 && out.contains("1 with fatal errors"), "\(out)")
+    }
+
     @Test func totalsThatDoNotReconcileAreRefused() throws {
         #expect(throws: PeppolRefusal(rule: "totals", message: "the totals do not reconcile: lines 160.00 + VAT 24.00 against the invoice's 160.00 + 24.00 = 184.01")) {
             try UBLWriter.xml(try Self.mixed(total: 18_401))

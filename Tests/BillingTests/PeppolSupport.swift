@@ -12,7 +12,7 @@ enum PeppolValidator {
     /// but never in CI: there its absence fails the test.
     static func available(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         if FileManager.default.isExecutableFile(atPath: path) { return true }
-        if ProcessInfo.processInfo.environment["CI"] != nil {
+        if let ci = ProcessInfo.processInfo.environment["CI"], !["", "0", "false"].contains(ci.lowercased()) {
             Issue.record("CI: the Peppol validator \(path) is missing (../shared)", sourceLocation: sourceLocation)
         } else {
             print("skipped: the Peppol validator \(path) is not here (../shared absent); UBL not validated")
@@ -26,7 +26,7 @@ enum PeppolValidator {
         guard !files.isEmpty, available(sourceLocation: sourceLocation) else { return }
         let (status, out) = try run(files)
         #expect(status == 0, "the Peppol validator refused a document:\n\(out)", sourceLocation: sourceLocation)
-        #expect(out.contains("\(files.count) file(s), 0 with fatal errors"), "\(out)", sourceLocation: sourceLocation)
+        #expect(out.contains("\(files.count) file(s), 0 with fatal errors; 0 fatal, 0 warning(s)"), "\(out)", sourceLocation: sourceLocation)
     }
 
     /// Runs the validator; its exit status and output.

@@ -23,8 +23,9 @@ struct PeppolJob {
     func write(_ db: Database, workspace: Workspace, period: Month, now: Date) throws {
         guard let pdfData = FileManager.default.contents(atPath: pdf) else { throw BillingError.cannotWrite(pdf) }
         let xml: String
+        let buyer: PeppolParty
         do {
-            let buyer = try PeppolComposer.buyer(addressee)
+            buyer = try PeppolComposer.buyer(addressee)
             xml = try UBLWriter.xml(composer.document(draft, number: number, reference: reference, buyer: buyer,
                                                        language: addressee.language, credits: credits, pdf: pdfData))
         } catch {
@@ -37,9 +38,8 @@ struct PeppolJob {
         let table = credits == nil ? "billing_invoice" : "billing_credit_note"
         try db.execute(sql: "UPDATE \(table) SET ubl_path = ? WHERE invoice_id = (SELECT id FROM invoice WHERE invoice_number = ?)",
                        arguments: [relative, number])
-        let buyer = try? PeppolComposer.buyer(addressee)
         try PeppolQueue.enqueue(db, NewPeppolDocument(
             idempotencyKey: "billing:peppol:\(number)", invoiceNumber: number, isCreditNote: credits != nil, period: period.description,
-            receiver: buyer?.participantID ?? "", path: relative), at: now)
+            receiver: buyer.participantID, path: relative), at: now)
     }
 }
