@@ -14,6 +14,7 @@ public struct PeppolConfig: Sendable, Equatable {
         case pickup, http
     }
 
+    /// `pickup` (default) or `http`.
     public var transport = Transport.pickup
     /// The pickup folder, relative to the workspace.
     public var pickupDir = "out/peppol"
@@ -27,12 +28,16 @@ public struct PeppolConfig: Sendable, Equatable {
     public var caFile: String?
     /// Seconds to connect, and for the whole request.
     public var connectTimeout: Double = 10
+    /// Seconds for the whole request.
     public var timeout: Double = 60
     /// Backoff between attempts and how long a document may keep failing before it bounces.
     public var backoffMinSeconds: Double = 300
+    /// Longest wait between attempts, in seconds.
     public var backoffMaxSeconds: Double = 14_400
+    /// Seconds a document may keep failing before it bounces.
     public var maxLifetimeSeconds: Double = 432_000
 
+    /// Defaults: pickup folder, token from `RELANCE_PEPPOL_TOKEN`.
     public init() {}
 
     static let keys: Set<String> = [

@@ -6,12 +6,17 @@ import Ledger
 public struct PeppolDocument: Sendable {
     /// One line: what was sold, for which month, how many at which price, and its VAT.
     public struct Line: Sendable {
+        /// The name (for people and logs).
         public var name: String
+        /// The service month.
         public var serviceMonth: Month
+        /// The quantity.
         public var quantity: Decimal
         /// In major units; may be below the cent (usage).
         public var unitPrice: Decimal
+        /// The line amount excluding VAT.
         public var net: Money
+        /// The line's VAT category and rate.
         public var vat: VATTreatment
         /// The indexation note, on the line whose price was indexed.
         public var note: String?
@@ -30,38 +35,55 @@ public struct PeppolDocument: Sendable {
 
     /// One row of the VAT breakdown: a category and rate, its taxable base and its tax, rounded once.
     public struct VATGroup: Sendable, Equatable {
+        /// The category and rate.
         public var treatment: VATTreatment
+        /// The taxable amount (BT-116).
         public var taxable: Money
+        /// The VAT, rounded once (BT-117).
         public var tax: Money
     }
 
+    /// The number.
     public var number: String
+    /// True for a `CreditNote`.
     public var isCreditNote: Bool
+    /// The issue date.
     public var issue: Day
     /// The due date of an invoice (a credit note has none).
     public var due: Day?
+    /// The currency.
     public var currency: Currency
     /// `BuyerReference` (BT-10): the contract key, which Peppol requires in some form.
     public var buyerReference: String
+    /// The contract key.
     public var contractKey: String
     /// The document-level note (the indexation text, when the price was indexed).
     public var note: String?
+    /// The seller.
     public var seller: PeppolParty
+    /// The buyer.
     public var buyer: PeppolParty
+    /// The lines.
     public var lines: [Line]
     /// The seller's IBAN, BIC and the structured communication (the payment id).
     public var iban: IBAN?
+    /// The BIC.
     public var bic: String?
+    /// The reference.
     public var reference: StructuredReference
+    /// The payment terms.
     public var paymentTerms: String
     /// The invoice a credit note credits: number and issue day.
     public var credits: (number: String, issue: Day)?
     /// The PDF copy, embedded base64.
     public var pdf: Data
+    /// The PDF name.
     public var pdfName: String
     /// Totals the document must reproduce to the cent: excluding VAT, VAT, including VAT.
     public var expectedNet: Money
+    /// The invoice's VAT the document must reproduce.
     public var expectedVAT: Money
+    /// The invoice's total including VAT the document must reproduce.
     public var expectedTotal: Money
 
     /// A document; every field given.

@@ -3,17 +3,23 @@ import Ledger
 
 /// A party of a Peppol document: its Peppol endpoint, VAT number and legal registration.
 public struct PeppolParty: Sendable, Equatable {
+    /// The name (for people and logs).
     public var name: String
     /// The Peppol endpoint's scheme (`0208` for a Belgian enterprise number) and identifier.
     public var endpointScheme: String
+    /// The endpoint id.
     public var endpointID: String
     /// The VAT identifier with its country prefix (`BE0403019261`), when the party has one.
     public var vat: String?
     /// The legal registration (`PartyLegalEntity/CompanyID`) and its scheme (`0208`), when known.
     public var legalID: String?
+    /// The legal scheme.
     public var legalScheme: String?
+    /// The street.
     public var street: String?
+    /// The postal code.
     public var postalCode: String?
+    /// The city.
     public var city: String?
     /// ISO 3166-1 alpha-2.
     public var country: String
@@ -41,6 +47,7 @@ public struct PeppolParty: Sendable, Equatable {
 public struct PeppolRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// The rule's name (`enterprise-number`, `vat-exemption`, `totals`, `peppol-id`).
     public var rule: String
+    /// What is wrong and how to fix it.
     public var message: String
 
     /// A refusal.
@@ -65,7 +72,9 @@ public enum InvoiceChannel: String, Sendable, CaseIterable {
 public struct BuyerIdentity: Sendable, Equatable {
     /// `b2b` or `b2c`, as the debtors file says.
     public var kind: String
+    /// The country.
     public var country: String
+    /// The VAT number.
     public var vatNumber: String?
     /// The channel set with `relance billing channel`, when one was.
     public var channel: InvoiceChannel?

@@ -9,6 +9,7 @@ import Workspace
 public struct CreditNoteResult: Sendable, Equatable {
     /// The credit note's number (`FC2027-000001`) and the invoice it credits.
     public var number: String
+    /// The number of the invoice it credits.
     public var credits: String
     /// The credited amount including VAT (positive).
     public var total: Money
@@ -16,6 +17,7 @@ public struct CreditNoteResult: Sendable, Equatable {
     public var channel: String
     /// The PDF and, on Peppol, the UBL file (relative to the workspace).
     public var pdf: String
+    /// The UBL file (relative), on Peppol.
     public var ubl: String?
 
     /// One line for people.
@@ -29,10 +31,11 @@ public struct CreditNoteResult: Sendable, Equatable {
 /// credited (every line, the same VAT), under its own gapless sequence (`FC2027-000001`, the
 /// invoice prefix followed by `C`), as a PDF and, for a debtor on Peppol, a UBL `CreditNote` (381)
 /// that refers to the invoice (`BillingReference`). The credit note enters the ledger as an open
-/// `credit_note` (negative amount, `source = 'billing'`), like one from an export: it nets against
-/// the debtor's open invoices. Written in one transaction; a second credit of the same invoice is
-/// refused.
+/// `credit_note` (negative amount, `source = 'billing'`), like one from an export: the dunning run
+/// counts it in the debtor's balance; the credited invoice itself stays open. Written in one
+/// transaction; a second credit of the same invoice is refused.
 public enum CreditNoteIssue {
+    /// Issues the credit note of `invoice`, dated `issue`; throws ``BillingError`` (nothing written) when it cannot.
     public static func run(store: LedgerStore, workspace: Workspace, config: WorkspaceConfig, invoice number: String, reason: String,
                            issue: Day, runID: Int64? = nil, now: () -> Date = Date.init) throws -> CreditNoteResult {
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -4,12 +4,19 @@ import Store
 
 /// One document of the Peppol outbox, as `relance peppol list` shows it.
 public struct PeppolListing: Sendable, Equatable {
+    /// The id.
     public var id: Int64
+    /// The invoice number.
     public var invoiceNumber: String
+    /// The document type.
     public var documentType: String
+    /// The receiver.
     public var receiver: String
+    /// queued, active, deferred, hold, sent or bounced.
     public var state: String
+    /// Attempts so far.
     public var attempts: Int
+    /// When the next attempt is due (stored instant).
     public var nextAttemptAt: String
     /// The access point's answer (sent), the last error (deferred) or the reason (bounced).
     public var detail: String?
@@ -28,6 +35,7 @@ public struct PeppolListing: Sendable, Equatable {
 public enum PeppolAdmin {
     /// Why a verb could not apply.
     public struct Problem: Error, Sendable, CustomStringConvertible {
+        /// What is wrong, for the CLI.
         public var description: String
     }
 

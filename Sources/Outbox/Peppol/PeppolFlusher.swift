@@ -10,6 +10,7 @@ public struct PeppolFlushOptions: Sendable {
     public var limit: Int?
     /// How long a leased document stays ours without an outcome (a crashed flush's lease expires).
     public var leaseDuration: TimeInterval = 300
+    /// Backoff and lifetime (defaults: 5 minutes, 4 hours, 5 days).
     public var policy = RetryPolicy(backoffMin: 300, backoffMax: 14_400, maxLifetime: 432_000)
 
     /// Options for documents under `root`.
@@ -18,9 +19,13 @@ public struct PeppolFlushOptions: Sendable {
 
 /// What a Peppol flush did.
 public struct PeppolFlushSummary: Sendable, Equatable {
+    /// Documents tried in this flush.
     public var attempted = 0
+    /// Documents taken by the access point (or written to the folder).
     public var sent = 0
+    /// Documents deferred (tried again later).
     public var deferred = 0
+    /// Documents bounced (rejected, or failing past their lifetime).
     public var bounced = 0
     /// Leases of a crashed or killed flush taken back (their documents deferred, tried again).
     public var recovered = 0

@@ -12,7 +12,9 @@ public struct PeppolHTTPSettings: Sendable, Equatable {
     public var token: String
     /// A CA bundle instead of the system's.
     public var caFile: String?
+    /// Seconds to connect.
     public var connectTimeout: TimeInterval
+    /// Seconds for the whole request.
     public var timeout: TimeInterval
 
     /// Settings.
@@ -26,6 +28,7 @@ public struct PeppolHTTPSettings: Sendable, Equatable {
 
     /// Why the token cannot be had.
     public struct TokenProblem: Error, Sendable, CustomStringConvertible {
+        /// What is wrong, for the CLI.
         public var description: String
     }
 
@@ -55,12 +58,15 @@ public struct PeppolHTTPSettings: Sendable, Equatable {
 /// timeouts. The answer decides the outcome: 2xx accepted (its body recorded), 408, 429 and 5xx
 /// deferred, 401 and 403 unavailable (the token), any other 4xx rejected with the body as reason.
 public final class PeppolHTTPTransport: PeppolTransport {
+    /// Where and how to post.
     public let settings: PeppolHTTPSettings
+    /// The name (for people and logs).
     public var name: String { settings.url }
 
     /// A transport; nothing connects until the first `send`.
     public init(settings: PeppolHTTPSettings) { self.settings = settings }
 
+    /// Delivers one document; never throws.
     public func send(_ d: PeppolOutgoing) -> PeppolOutcome {
         guard peppolCurlReady, let handle = curl_easy_init() else { return .unavailable(reason: "libcurl could not make a handle") }
         defer { curl_easy_cleanup(handle) }

@@ -4,6 +4,7 @@ import Foundation
 public struct PeppolOutgoing: Sendable, Equatable {
     /// The `peppol_document` row.
     public var id: Int64
+    /// The invoice number.
     public var invoiceNumber: String
     /// `invoice` or `credit_note`.
     public var documentType: String
@@ -13,6 +14,7 @@ public struct PeppolOutgoing: Sendable, Equatable {
     public var receiver: String
     /// Names the document for the access point, so a resend after a crash is recognisable.
     public var idempotencyKey: String
+    /// The UBL document's bytes.
     public var xml: [UInt8]
 
     /// A document.
@@ -54,6 +56,7 @@ public protocol PeppolTransport: AnyObject {
 public final class PeppolPickupTransport: PeppolTransport {
     /// The folder (absolute).
     public let directory: String
+    /// The name (for people and logs).
     public var name: String { "pickup \(directory)" }
 
     /// A transport writing under `directory` (created owner-only when missing).
@@ -64,6 +67,7 @@ public final class PeppolPickupTransport: PeppolTransport {
         String(number.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" }) + ".xml"
     }
 
+    /// Delivers one document; never throws.
     public func send(_ d: PeppolOutgoing) -> PeppolOutcome {
         let folder = (directory as NSString).appendingPathComponent(d.period)
         do {
