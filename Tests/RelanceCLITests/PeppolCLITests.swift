@@ -43,6 +43,13 @@ import Testing
         #expect(second.stdout.hasPrefix("peppol: 2 attempted, 2 sent"))
         #expect(FileManager.default.fileExists(atPath: ws + "/out/peppol/2027-01/FC2027-000001.xml"))
         #expect(try CLI.run(["peppol", "list", "--state", "sent"], env: env).stdout.split(separator: "\n").count == 4)
+
+        // What went to Peppol reads back through `relance ingest ubl` in another workspace.
+        let other = dir + "/other"
+        #expect(try CLI.run(["init", other]).status == 0)
+        let back = try CLI.run(["ingest", "ubl", ws + "/out/peppol/2027-01", "--workspace", other])
+        #expect(back.status == 0, "\(back.stderr)")
+        #expect(back.stdout.contains("read 4, imported 4"), "\(back.stdout)")
     }
 
     @Test func aRefusedPeppolInvoiceExits65AndTheRestIsWritten() throws {
