@@ -38,6 +38,20 @@ enum DefaultFiles {
 
         """
 
+    /// The `[peppol]` section of both configurations: the pickup folder, the access point commented out.
+    static let peppol = """
+
+        # Where the billing run's Peppol e-invoices (UBL) go: `relance peppol flush`. A new workspace writes
+        # them to pickup_dir/YYYY-MM/NUMBER.xml; "http" posts them to your Peppol access point.
+        [peppol]
+        transport = "pickup"         # pickup or http
+        pickup_dir = "out/peppol"
+        # url = "https://ap.example/api/v1/documents"
+        # token_env = "RELANCE_PEPPOL_TOKEN"   # the access point's bearer token, from the environment
+        # token_file = ""            # … or an owner-only file (chmod 600)
+
+        """
+
     static let config = header + """
         # The creditor, as printed on letters and in payment instructions.
         [company]
@@ -60,7 +74,7 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"      # where <file>.rejects.csv files go
-        """ + mail
+        """ + mail + peppol
 
     static let demoConfig = header + """
         # Demo workspace: an invented company. Replace before any real use.
@@ -84,5 +98,5 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"
-        """ + mail
+        """ + mail + peppol
 }

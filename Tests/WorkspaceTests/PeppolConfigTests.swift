@@ -10,6 +10,17 @@ import Workspace
         #expect(c.peppol.tokenEnv == "RELANCE_PEPPOL_TOKEN")
     }
 
+    @Test func aNewWorkspaceSaysWhereTheDocumentsGo() throws {
+        let dir = NSTemporaryDirectory() + "relance-ws-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for demo in [false, true] {
+            let ws = Workspace(root: dir + (demo ? "/demo" : "/plain"))
+            try ws.create(demo: demo)
+            #expect(try String(contentsOfFile: ws.path("relance.toml"), encoding: .utf8).contains("[peppol]\ntransport = \"pickup\""))
+            #expect(try ws.config().peppol == PeppolConfig())
+        }
+    }
+
     @Test func anAccessPointIsReadInFull() throws {
         let c = try WorkspaceConfig.parse("""
             config_version = 1
