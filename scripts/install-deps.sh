@@ -6,6 +6,7 @@
 #   python3-aiosmtpd      the real SMTP server the Outbox tests talk to (/usr/bin/python3 -m aiosmtpd)
 #   libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core  PDF letters with an EPC QR code
 #   poppler-utils zbar-tools  the tests read letters back (pdftotext, pdffonts, pdftoppm) and scan their QR codes
+#   saxonche lxml (pip)   the Peppol validator ../shared/tools/peppol/validate the billing tests run on their UBL
 set -euo pipefail
 packages=(libsqlite3-dev time libcurl4-openssl-dev python3-aiosmtpd libcairo2-dev libpango1.0-dev libqrencode-dev
   fonts-dejavu-core poppler-utils zbar-tools pkg-config)
@@ -16,6 +17,12 @@ done
 if ! command -v swift >/dev/null 2>&1; then
   echo "error: swift is not on PATH; install the Swift 6 toolchain first (https://www.swift.org/install/linux/)" >&2
   exit 1
+fi
+# The Peppol validator's Python modules, for the python3 on PATH (the validator's #! line), when missing.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import saxonche, lxml" >/dev/null 2>&1; then
+  echo "installing Python modules for the Peppol validator: saxonche lxml"
+  python3 -m pip install -q saxonche lxml 2>/dev/null \
+    || python3 -m pip install -q --user --break-system-packages saxonche lxml
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 echo "installing Debian packages: ${missing[*]}"

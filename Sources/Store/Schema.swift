@@ -30,6 +30,7 @@ public enum Schema {
             ("0013-invoice-open", invoiceOpenV1),
             ("0014-debtor-interest-rate", debtorInterestRateV1),
             ("0017-dunning-demand", dunningDemandV1),
+            ("0019-peppol", peppolV1),
         ]
         var m = DatabaseMigrator()
         for (identifier, migrate) in migrations {

@@ -58,6 +58,20 @@ enum DefaultFiles {
 
         """
 
+    /// The `[peppol]` section of both configurations: the pickup folder, the access point commented out.
+    static let peppol = """
+
+        # Where the billing run's Peppol e-invoices (UBL) go: `relance peppol flush`. A new workspace writes
+        # them to pickup_dir/YYYY-MM/NUMBER.xml; "http" posts them to your Peppol access point.
+        [peppol]
+        transport = "pickup"         # pickup or http
+        pickup_dir = "out/peppol"
+        # url = "https://ap.example/api/v1/documents"
+        # token_env = "RELANCE_PEPPOL_TOKEN"   # the access point's bearer token, from the environment
+        # token_file = ""            # … or an owner-only file (chmod 600)
+
+        """
+
     static let config = header + """
         # The creditor, as printed on letters and in payment instructions.
         [company]
@@ -87,7 +101,7 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"      # where <file>.rejects.csv files go
-        """ + legal + mail
+        """ + legal + mail + peppol
 
     static let demoConfig = header + """
         # Demo workspace: an invented company. Replace before any real use.
@@ -122,5 +136,5 @@ enum DefaultFiles {
         b2c_contract_rate = "12.50"
         b2c_damages_basis = "balance"
 
-        """ + mail
+        """ + mail + peppol
 }

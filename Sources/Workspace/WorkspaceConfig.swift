@@ -84,6 +84,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var reports = ReportsConfig(), backup = BackupConfig()
     /// What the creditor's terms allow it to claim (`[legal]`).
     public var legal = LegalConfig()
+    /// Where the Peppol documents go (`[peppol]`).
+    public var peppol = PeppolConfig()
 
     public init() {}
 
@@ -125,7 +127,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             return s
         }
         var c = WorkspaceConfig()
-        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "legal"]
+        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "legal", "peppol"]
         for (k, _) in table where !known.contains(k) { fail(k, "unknown key or section") }
         if let v = table["config_version"], v.int != 1 { fail("config_version", "this version of relance reads config_version = 1") }
         if let co = table["company"]?.table {
@@ -193,6 +195,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let r = table["reports"]?.table { c.reports = ReportsConfig.parse(r, fail: fail) }
         if let b = table["backup"]?.table { c.backup = BackupConfig.parse(b, fail: fail) }
         if let l = table["legal"]?.table { c.legal = LegalConfig.parse(l, fail: fail) }
+        if let p = table["peppol"]?.table { c.peppol = PeppolConfig.parse(p, fail: fail) }
         if !problems.isEmpty { throw ConfigProblems(problems) }
         return c
     }

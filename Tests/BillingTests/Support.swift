@@ -80,6 +80,11 @@ final class BillingWorkspace {
         return try BillingRun.run(store: store, workspace: workspace, config: config, options: o, now: { fixedNow })
     }
 
+    /// Sets a debtor's invoice channel.
+    func channel(_ debtor: String, _ c: InvoiceChannel, peppolID: String? = nil) throws {
+        try InvoiceChannelSetting.set(store: store, debtor: debtor, channel: c, peppolID: peppolID, now: fixedNow)
+    }
+
     func count(_ sql: String, _ arguments: StatementArguments = []) throws -> Int {
         try store.pool.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
     }
@@ -92,7 +97,8 @@ final class BillingWorkspace {
     func dump() throws -> String {
         try store.pool.read { db in
             var out: [String] = []
-            for table in ["invoice", "billing_invoice", "billing_line", "billing_sequence", "contract", "outbox_message", "outbox_attachment"] {
+            for table in ["invoice", "billing_invoice", "billing_line", "billing_sequence", "contract", "outbox_message", "outbox_attachment",
+                          "peppol_document"] {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2") {
                     out.append(table + ": " + row.description)
                 }

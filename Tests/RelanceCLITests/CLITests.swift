@@ -4,7 +4,7 @@ import Testing
 @Suite struct CLITests {
     @Test(arguments: [
         (["--help"], "help.txt"), (["ingest", "invoices", "--help"], "help-ingest-invoices.txt"),
-        (["init", "--help"], "help-init.txt"), (["nightly", "--help"], "help-nightly.txt"),
+        (["init", "--help"], "help-init.txt"), (["peppol", "flush", "--help"], "help-peppol-flush.txt"), (["nightly", "--help"], "help-nightly.txt"),
         (["dunning", "run", "--help"], "help-dunning-run.txt"), (["dunning", "preview", "--help"], "help-dunning-preview.txt"),
         (["rates", "set", "--help"], "help-rates-set.txt"), (["config", "check", "--help"], "help-config-check.txt"),
     ])

@@ -12,6 +12,10 @@ public enum BillingError: Error, Sendable, CustomStringConvertible {
     case noticeTooLate(deadline: String, indexation: String)
     /// The test hook stopped the run (a simulated crash).
     case interrupted(after: Int)
+    /// A Peppol document could not be made (the number and why).
+    case peppol(String, String)
+    /// A credit note cannot be issued (why).
+    case credit(String)
 
     public var description: String {
         switch self {
@@ -24,6 +28,8 @@ public enum BillingError: Error, Sendable, CustomStringConvertible {
         case .noticeTooLate(let deadline, let date):
             "the indexation of \(date) had to be announced by \(deadline) (two months before); pass --allow-late to send the notices anyway"
         case .interrupted(let n): "interrupted after \(n) invoice(s) (test hook)"
+        case .peppol(let number, let why): "cannot make the Peppol document of \(number): \(why)"
+        case .credit(let why): "cannot issue the credit note: \(why)"
         }
     }
 }

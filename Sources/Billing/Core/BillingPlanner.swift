@@ -23,11 +23,18 @@ public struct ContractSnapshot: Sendable {
     /// Suspended by Billing for non-payment.
     public var suspendedOn: Day?
     public var reactivationFeeDue: Bool
+    /// The contract's own VAT rate (`6`, `0`), nil for `[billing] vat_rate`.
+    public var vatRate: String?
+    /// The exemption reason code of a 0 % rate (`VATEX-EU-AE`).
+    public var vatExemption: String?
 
     /// A snapshot; every field given.
     public init(id: Int64, key: String, debtorID: Int64, debtorKey: String, language: String, plan: String, price: Money,
                 activation: Day, priceAdjustedOn: Day, series: String?, billingDay: Int?, terms: Int, floor: Bool,
-                status: String, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool) {
+                status: String, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool, vatRate: String? = nil,
+                vatExemption: String? = nil) {
+        self.vatRate = vatRate
+        self.vatExemption = vatExemption
         self.id = id
         self.key = key
         self.debtorID = debtorID
@@ -87,6 +94,8 @@ public struct DraftLine: Sendable {
     public var vat: Money
     public var indexation: Indexation?
     public var usageID: Int64?
+    /// The exemption reason code when the rate is 0 (`VATEX-EU-AE`).
+    public var vatExemption: String? = nil
 }
 
 /// An invoice about to be written: everything but its number, which the write takes from the sequence.
@@ -145,7 +154,8 @@ public enum BillingPlanner {
     ) throws(IndexationFailure) -> DraftInvoice? {
         guard bills(c, in: period) else { return nil }
         let texts = InvoiceTexts(language: c.language)
-        let rate = BillingRounding.parse(rules.vatRate) ?? 21
+        let rateText = c.vatRate ?? rules.vatRate
+        let rate = BillingRounding.parse(rateText) ?? 21
         func vat(_ net: Money) -> Money { BillingRounding.round(BillingRounding.decimal(net) * rate / 100, net.currency) }
         var price = c.price
         var indexation: Indexation? = nil
@@ -156,27 +166,43 @@ public enum BillingPlanner {
             price = i.newPrice
         }
         var lines = [DraftLine(kind: .subscription, description: "\(texts.subscription) \(c.plan)", serviceMonth: period,
-                               quantity: 1, unitPrice: BillingRounding.decimal(price), net: price, vatRate: rules.vatRate, vat: vat(price),
+                               quantity: 1, unitPrice: BillingRounding.decimal(price), net: price, vatRate: rateText, vat: vat(price),
                                indexation: indexation, usageID: nil)]
         for u in usage.sorted(by: { ($0.month, $0.item) < ($1.month, $1.item) }) where u.month < period {
             let net = BillingRounding.round(u.unitPrice * u.quantity, c.price.currency)
             lines.append(DraftLine(kind: .usage, description: u.item, serviceMonth: u.month, quantity: u.quantity,
-                                   unitPrice: u.unitPrice, net: net, vatRate: rules.vatRate, vat: vat(net), indexation: nil,
+                                   unitPrice: u.unitPrice, net: net, vatRate: rateText, vat: vat(net), indexation: nil,
                                    usageID: u.id))
         }
         if c.reactivationFeeDue {
             let fee = Money(minorUnits: rules.reactivationFeeMinor, currency: c.price.currency)
             lines.append(DraftLine(kind: .fee, description: texts.reactivationFee, serviceMonth: period, quantity: 1,
-                                   unitPrice: BillingRounding.decimal(fee), net: fee, vatRate: rules.vatRate, vat: vat(fee), indexation: nil, usageID: nil))
+                                   unitPrice: BillingRounding.decimal(fee), net: fee, vatRate: rateText, vat: vat(fee), indexation: nil, usageID: nil))
         }
+        for i in lines.indices { lines[i].vatExemption = c.vatExemption }
         let net = lines.reduce(Int64(0)) { $0 + $1.net.minorUnits }
-        let tax = lines.reduce(Int64(0)) { $0 + $1.vat.minorUnits }
+        let tax = BillingPlanner.vatTotal(lines, currency: c.price.currency)
         guard net + tax > 0 else { return nil }
         let issue = max(period.day(c.billingDay ?? rules.billingDay), c.activation)
         let currency = c.price.currency
         return DraftInvoice(contract: c, period: period, issue: issue, due: issue.adding(days: c.terms), lines: lines,
                             net: Money(minorUnits: net, currency: currency), vat: Money(minorUnits: tax, currency: currency),
                             total: Money(minorUnits: net + tax, currency: currency))
+    }
+}
+
+extension BillingPlanner {
+    /// An invoice's VAT: per rate, the rate applied to the sum of the lines at that rate, rounded
+    /// once (EN 16931 BT-117, BR-CO-17), then summed. The lines' own VAT amounts are shown on the
+    /// PDF and may differ from it by a cent or so when there are many lines.
+    public static func vatTotal(_ lines: [DraftLine], currency: Currency) -> Int64 {
+        var base: [String: Int64] = [:]
+        for l in lines { base[l.vatRate, default: 0] += l.net.minorUnits }
+        return base.keys.sorted().reduce(Int64(0)) { sum, rate in
+            let r = BillingRounding.parse(rate) ?? 0
+            return sum + BillingRounding.round(BillingRounding.decimal(Money(minorUnits: base[rate] ?? 0, currency: currency)) * r / 100,
+                                               currency).minorUnits
+        }
     }
 }
 

@@ -15,6 +15,8 @@ public struct Addressee: Sendable {
     public var language: String
     /// The customer's VAT number, printed on its invoices.
     public var vatNumber: String?
+    /// What decides the channel (Peppol or e-mail); nil for a consumer-style addressee (e-mail).
+    public var identity: BuyerIdentity?
 
     public init(key: String, name: String, street: String?, postalCode: String?, city: String?, country: String, email: String?,
                 language: String, vatNumber: String? = nil) {

@@ -8,7 +8,7 @@ struct InvoiceTexts: Sendable {
 
     init(language: String) { self.language = ["nl", "fr", "de", "en"].contains(language) ? language : "nl" }
 
-    private func pick(_ nl: String, _ fr: String, _ de: String, _ en: String) -> String {
+    func pick(_ nl: String, _ fr: String, _ de: String, _ en: String) -> String {
         switch language {
         case "fr": fr
         case "de": de

@@ -12,7 +12,8 @@ public enum BillingFileKind: String, Sendable, CaseIterable {
         switch self {
         case .contracts:
             ["contract_id", "debtor_id", "plan", "monthly_price", "currency", "activation_date", "price_adjusted_on",
-             "index_series", "billing_day", "payment_terms_days", "index_floor", "status", "end_date"]
+             "index_series", "billing_day", "payment_terms_days", "index_floor", "status", "end_date",
+             "vat_rate", "vat_exemption"]
         case .usage: ["contract_id", "month", "item", "quantity", "unit_price"]
         case .index: ["series", "month", "value"]
         }

@@ -70,10 +70,21 @@ struct ContractSink: BillingRowSink {
         if status == "terminated" && end == nil && f.text("end_date") == nil {
             f.problem("end_date", "missing-field", "a terminated contract needs its end_date")
         }
+        let vatRate = f.text("vat_rate").map { $0.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "%", with: "")
+            .trimmingCharacters(in: .whitespaces) }
+        if let r = vatRate, (BillingRounding.parse(r).map { $0 < 0 || $0 > 100 } ?? true) {
+            f.problem("vat_rate", "vat-rate", "vat_rate must be a percentage between 0 and 100, found \"\(r)\"")
+        }
+        let exemption = f.text("vat_exemption")?.uppercased()
+        if let e = exemption, !e.hasPrefix("VATEX-") {
+            f.problem("vat_exemption", "vat-exemption", "vat_exemption must be a VATEX code such as VATEX-EU-AE, found \"\(e)\"")
+        }
         guard !f.hasErrors, let key, let debtorID, let plan, let price, let activation, let adjusted else { return .refused }
-        let values: [String?] = [String(debtorID), plan, currency.code, String(price.minorUnits), activation.description,
+        var values: [String?] = [String(debtorID), plan, currency.code, String(price.minorUnits), activation.description,
                                  adjusted.description, series, billingDay.map(String.init), String(terms), floor ? "1" : "0",
                                  status, end?.description]
+        // Only when given, so the hashes of files without the VAT columns stay what they were.
+        if vatRate != nil || exemption != nil { values += [vatRate, exemption] }
         let hash = contentHash(values)
         let existing = try Row.fetchOne(db, sql: "SELECT id, content_hash, price_adjusted_on FROM contract WHERE contract_key = ?",
                                         arguments: [key])
@@ -82,11 +93,11 @@ struct ContractSink: BillingRowSink {
                 try db.cachedStatement(sql: """
                     INSERT INTO contract (contract_key, debtor_id, plan, currency, monthly_price_minor, activation_date,
                       price_adjusted_on, index_series, billing_day, payment_terms_days, index_floor, status, end_date,
-                      content_hash, created_ingest_id, updated_ingest_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                      content_hash, created_ingest_id, updated_ingest_id, vat_rate, vat_exemption)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [key, debtorID, plan, currency.code, price.minorUnits, activation.description,
                                              adjusted.description, series, billingDay, terms, floor, status, end?.description,
-                                             hash, batch, batch])
+                                             hash, batch, batch, vatRate, exemption])
             }
             return .imported
         }
@@ -101,11 +112,11 @@ struct ContractSink: BillingRowSink {
                   monthly_price_minor = CASE WHEN ? THEN monthly_price_minor ELSE ? END,
                   price_adjusted_on = CASE WHEN ? THEN price_adjusted_on ELSE ? END,
                   activation_date = ?, index_series = ?, billing_day = ?, payment_terms_days = ?, index_floor = ?,
-                  status = ?, end_date = ?, content_hash = ?, updated_ingest_id = ?
+                  status = ?, end_date = ?, content_hash = ?, updated_ingest_id = ?, vat_rate = ?, vat_exemption = ?
                 WHERE id = ?
                 """).execute(arguments: [debtorID, plan, currency.code, keepPrice, price.minorUnits, keepPrice,
                                          adjusted.description, activation.description, series, billingDay, terms, floor,
-                                         status, end?.description, hash, batch, existing[0] as Int64])
+                                         status, end?.description, hash, batch, vatRate, exemption, existing[0] as Int64])
         }
         return .updated
     }

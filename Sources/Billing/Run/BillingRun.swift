@@ -61,6 +61,11 @@ public struct BillingRunResult: Sendable {
     public var indexed = 0
     /// Invoices whose debtor has no usable e-mail address (PDF only).
     public var withoutEmail = 0
+    /// Invoices sent as Peppol UBL (queued in the Peppol outbox) instead of by e-mail.
+    public var peppol = 0
+    /// Invoices refused before anything was written for them, one line each naming the contract,
+    /// the debtor and the rule (`[enterprise-number]`, `[vat-exemption]`, `[totals]`, `[peppol-id]`).
+    public var refused: [String] = []
     /// Totals including VAT, per currency.
     public var total = MoneyBag()
     public var warnings: [String] = []
@@ -77,7 +82,9 @@ public struct BillingRunResult: Sendable {
             + "\(alreadyInvoiced) already invoiced"
         let totals = total.amounts.map { "\($0.currency.code) \($0.decimalString)" }.joined(separator: ", ")
         if !totals.isEmpty { s += "; total incl. VAT \(totals)" }
+        if peppol > 0 { s += "\n  \(peppol) invoice(s) as Peppol UBL (relance peppol flush sends them)" }
         if withoutEmail > 0 { s += "\n  \(withoutEmail) invoice(s) without an e-mail address: PDF only" }
+        for r in refused { s += "\n  " + r }
         if dryRun { s += "\n  dry run: nothing written" }
         return s
     }
@@ -122,12 +129,34 @@ public enum BillingRun {
         if !missing.isEmpty {
             throw BillingError.missingIndex(missing.sorted { ($0.series, $0.month) < ($1.series, $1.month) })
         }
+        // Peppol invoices are checked before anything is written; a refused one is left out and the
+        // rest of the run goes on.
+        var peppol: PeppolComposer? = nil
+        if drafts.contains(where: { $0.1.identity?.resolvedChannel == .peppol }) {
+            peppol = try PeppolComposer(company: config.company)
+        }
+        let unidentified = Set(drafts.filter { $0.1.identity?.needsEnterpriseNumber == true }.map(\.1.key))
+        if !unidentified.isEmpty {
+            result.warnings.append("\(unidentified.count) Belgian B2B debtor(s) without an enterprise number get PDF by e-mail, "
+                + "not Peppol: \(unidentified.sorted().joined(separator: ", "))")
+        }
+        if let composer = peppol {
+            drafts = drafts.filter { d, a in
+                guard a.identity?.resolvedChannel == .peppol else { return true }
+                do { try composer.preview(d, to: a) } catch {
+                    result.refused.append("contract \(d.contract.key) (debtor \(a.key)): error: \(error)")
+                    return false
+                }
+                return true
+            }
+        }
 
         if options.dryRun {
             var next = try store.pool.read { db in try BillingSequence.last(db, name: numbering.sequence(for: period)) }
-            for (d, _) in drafts {
+            for (d, a) in drafts {
                 next += 1
                 result.record(d, number: numbering.number(next, period: period))
+                if a.identity?.resolvedChannel == .peppol { result.peppol += 1 }
             }
             return result
         }
@@ -142,9 +171,10 @@ public enum BillingRun {
         while start < drafts.count {
             let batch = drafts[start..<min(drafts.count, start + max(1, options.batchSize))]
             start += batch.count
-            let committed: [(DraftInvoice, String, Bool)] = try store.pool.write { db in
-                var done: [(DraftInvoice, String, Bool)] = []
+            let committed: [(DraftInvoice, String, Bool, Bool)] = try store.pool.write { db in
+                var done: [(DraftInvoice, String, Bool, Bool)] = []
                 var jobs: [(LetterDocument, String)] = []
+                var ubl: [PeppolJob] = []
                 for (d, a) in batch {
                     if let limit = options.interruptAfter, written + done.count >= limit {
                         throw BillingError.interrupted(after: written + done.count)
@@ -154,19 +184,27 @@ public enum BillingRun {
                     guard let (number, reference, relative) = try w.write(d) else { continue }
                     let path = workspace.path(relative)
                     jobs.append((composer.invoice(d, number: number, reference: reference, to: a), path))
+                    if let composer = peppol, a.identity?.resolvedChannel == .peppol {
+                        ubl.append(PeppolJob(draft: d, number: number, reference: reference, addressee: a, pdf: path,
+                                             relative: String(relative.dropLast(4)) + ".xml", composer: composer))
+                        done.append((d, number, true, true))
+                        continue
+                    }
                     let mailed = try w.enqueue(d, number: number, reference: reference, to: a, pdf: path, company: config.company)
-                    done.append((d, number, mailed))
+                    done.append((d, number, mailed, false))
                 }
                 let errors = LetterRenderer.renderAll(jobs, concurrency: options.concurrency)
                 if let i = errors.firstIndex(where: { $0 != nil }) {
                     throw BillingError.render(done[i].1, "\(errors[i]!)")
                 }
+                for job in ubl { try job.write(db, workspace: workspace, period: period, now: now()) }
                 return done
             }
             written += committed.count
-            for (d, number, mailed) in committed {
+            for (d, number, mailed, viaPeppol) in committed {
                 result.record(d, number: number)
                 if !mailed { result.withoutEmail += 1 }
+                if viaPeppol { result.peppol += 1 }
             }
         }
         return result

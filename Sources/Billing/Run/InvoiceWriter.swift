@@ -49,7 +49,7 @@ struct InvoiceWriter {
         let line = try db.cachedStatement(sql: """
             INSERT INTO billing_line (invoice_id, position, kind, description, service_month, quantity, unit_price, net_minor,
               vat_rate, vat_minor, old_price_minor, new_price_minor, factor, actual_index_month, actual_index, base_index_month,
-              base_index, index_series, rounding, usage_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              base_index, index_series, rounding, usage_id, vat_exemption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (i, l) in d.lines.enumerated() {
             let x = l.indexation
@@ -58,7 +58,7 @@ struct InvoiceWriter {
                 BillingRounding.plain(l.unitPrice), l.net.minorUnits, l.vatRate, l.vat.minorUnits, x?.oldPrice.minorUnits, x?.newPrice.minorUnits,
                 x.map { BillingRounding.plain($0.factor) }, x?.actualMonth.description, x?.actual.text, x?.baseMonth.description,
                 x?.base.text, x?.series, x == nil ? nil : BillingRounding.mode + (x!.floored ? "; floor kept the old price" : ""),
-                l.usageID,
+                l.usageID, l.vatExemption,
             ])
         }
         if let x = d.indexation {

@@ -19,8 +19,9 @@ struct Snapshot {
               c.activation_date, c.price_adjusted_on, c.index_series, c.billing_day, c.payment_terms_days, c.index_floor,
               c.status, c.end_date, c.suspended_on, c.reactivation_fee_due,
               d.name, d.street, d.postal_code, d.city, d.country, d.email, d.vat_number,
-              EXISTS (SELECT 1 FROM billing_invoice b WHERE b.contract_id = c.id AND b.period = ?1) AS done
-            FROM contract c JOIN debtor d ON d.id = c.debtor_id
+              EXISTS (SELECT 1 FROM billing_invoice b WHERE b.contract_id = c.id AND b.period = ?1) AS done,
+              c.vat_rate, c.vat_exemption, d.kind, ch.channel, ch.peppol_id
+            FROM contract c JOIN debtor d ON d.id = c.debtor_id LEFT JOIN billing_channel ch ON ch.debtor_id = d.id
             WHERE c.activation_date <= ?2
             ORDER BY c.contract_key
             """, arguments: [period.description, period.lastDay.description])
@@ -36,9 +37,11 @@ struct Snapshot {
                 price: Money(minorUnits: r[7], currency: currency), activation: Day(iso: r[8] as String)!,
                 priceAdjustedOn: Day(iso: r[9] as String)!, series: r[10], billingDay: r[11], terms: r[12], floor: r[13],
                 status: r[14], end: (r[15] as String?).flatMap { Day(iso: $0) }, suspendedOn: (r[16] as String?).flatMap { Day(iso: $0) },
-                reactivationFeeDue: r[17])
-            let a = Addressee(key: r[3], name: r[18], street: r[19], postalCode: r[20], city: r[21], country: r[22], email: r[23],
+                reactivationFeeDue: r[17], vatRate: r[26], vatExemption: r[27])
+            var a = Addressee(key: r[3], name: r[18], street: r[19], postalCode: r[20], city: r[21], country: r[22], email: r[23],
                               language: r[4], vatNumber: r[24])
+            a.identity = BuyerIdentity(kind: r[28], country: r[22], vatNumber: r[24],
+                                       channel: (r[29] as String?).flatMap(InvoiceChannel.init(rawValue:)), peppolID: r[30])
             contracts.append((c, a))
             ids.insert(c.id)
         }

@@ -5,20 +5,23 @@ import Ledger
 import Store
 import Workspace
 
-/// `relance billing run|notify-indexation|suspensions`.
+/// `relance billing run|notify-indexation|suspensions|channel|credit`.
 struct BillingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "billing", abstract: "Subscription billing with Agoria price indexation.",
-        subcommands: [Run.self, NotifyIndexation.self, Suspensions.self])
+        subcommands: [Run.self, NotifyIndexation.self, Suspensions.self, Channel.self, Credit.self])
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Invoice every contract for a month: subscription in advance, usage in arrears, indexation in its month.",
             discussion: """
                 Each invoice gets the next number of a gapless sequence, a structured communication, VAT per line, a PDF \
-                and a queued e-mail, and enters the ledger with source = billing. Rerunning a month changes nothing; a run \
-                stopped halfway continues where it stopped. A missing index month stops the run before anything is written \
-                (exit 65).
+                and a queued e-mail, and enters the ledger with source = billing. A debtor on Peppol (a Belgian company \
+                with its enterprise number; see billing channel) gets a Peppol BIS 3.0 UBL invoice, with the PDF inside, \
+                queued for relance peppol flush, instead of the e-mail. Rerunning a month changes nothing; a run stopped \
+                halfway continues where it stopped. A missing index month stops the run before anything is written \
+                (exit 65). A Peppol invoice with a bad enterprise number, 0 % VAT without an exemption reason or totals \
+                that do not reconcile is refused before anything is written for it, the rest goes on, exit 65.
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(help: ArgumentHelp("The month to invoice.", valueName: "YYYY-MM")) var period: String
@@ -54,10 +57,12 @@ struct BillingCommand: ParsableCommand {
                 Terminal.out(format == .json ? result.json : result.text)
                 if format == .json { Terminal.error(result.text) }
                 for w in result.warnings { Terminal.error("warning: \(w)") }
-                try? ledger.finish(id: runID, outcome: "ok", exitCode: 0,
-                                   summary: "{\"invoices\":\(result.invoices),\"lines\":\(result.lines.count),\"already_invoiced\":\(result.alreadyInvoiced)}",
+                let status: ExitStatus = result.refused.isEmpty ? .ok : .dataError
+                try? ledger.finish(id: runID, outcome: result.refused.isEmpty ? "ok" : "rejected", exitCode: status.rawValue,
+                                   summary: "{\"invoices\":\(result.invoices),\"lines\":\(result.lines.count),\"already_invoiced\":\(result.alreadyInvoiced),"
+                                       + "\"peppol\":\(result.peppol),\"refused\":\(result.refused.count)}",
                                    at: Date())
-                return .ok
+                return status
             }
         }
     }

@@ -231,10 +231,11 @@ struct NightlyJob {
     }
 
     /// On the configured billing day, the month's invoices; every night, the suspension check.
-    func billing() throws -> (String, [(String, String)]) {
+    mutating func billing() throws -> (String, [(String, String)]) {
         let contracts = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contract") ?? 0 }
         guard contracts > 0 else { return ("skipped", [("reason", "no contracts")]) }
         var counts: [(String, String)] = []
+        var refused = false
         if day.day == config.billing.billingDay {
             var options = BillingRunOptions(period: Month(day))
             options.runID = runID
@@ -243,13 +244,17 @@ struct NightlyJob {
                 throw CLIError(.dataError, e.description)
             }
             for w in result.warnings { Terminal.error("warning: \(w)") }
-            counts += [("period", "\(Month(day))"), ("invoices", "\(result.invoices)"), ("already_invoiced", "\(result.alreadyInvoiced)")]
+            for r in result.refused { Terminal.error("billing: \(r)") }
+            counts += [("period", "\(Month(day))"), ("invoices", "\(result.invoices)"), ("already_invoiced", "\(result.alreadyInvoiced)"),
+                       ("peppol", "\(result.peppol)"), ("refused", "\(result.refused.count)")]
+            refused = !result.refused.isEmpty
+            if refused && status == .ok { status = .dataError }
         } else {
             counts.append(("period", "not the billing day (\(config.billing.billingDay))"))
         }
         let changes = try SuspensionCheck.run(store: store, config: config, asOf: day)
         counts.append(("suspension_changes", "\(changes.count)"))
-        return ("ok", counts)
+        return (refused ? "rejected" : "ok", counts)
     }
 
     func forecast() throws -> (String, [(String, String)]) {

@@ -1,0 +1,49 @@
+import Foundation
+import Ledger
+
+/// A line's VAT treatment in EN 16931 terms (UNCL 5305 category, rate, exemption reason code).
+public struct VATTreatment: Sendable, Hashable, Comparable {
+    /// `S` standard (any rate above 0, 21 % and 6 % in Belgium), `AE` reverse charge, `E` exempt,
+    /// `K` intra-community, `G` export, `O` outside the scope, `Z` zero rated.
+    public var category: String
+    /// The rate as configured (`21`, `6`, `0`).
+    public var rate: String
+    /// The VATEX code (`VATEX-EU-AE`) for a rate of 0, which every 0 % line must have.
+    public var exemption: String?
+
+    /// The treatment of a line: category from the rate and the exemption code.
+    /// - Throws: ``PeppolRefusal`` (`vat-exemption`) for 0 % without a code, or a code with a rate above 0.
+    public init(rate: String, exemption: String?) throws(PeppolRefusal) {
+        let r = BillingRounding.parse(rate) ?? -1
+        guard r >= 0 else { throw PeppolRefusal(rule: "vat-rate", message: "\"\(rate)\" is not a VAT rate") }
+        self.rate = rate
+        let code = exemption?.trimmingCharacters(in: .whitespaces).uppercased()
+        if r > 0 {
+            if let code, !code.isEmpty {
+                throw PeppolRefusal(rule: "vat-exemption", message: "VAT rate \(rate) % with exemption \(code): an exemption needs a rate of 0")
+            }
+            category = "S"
+            self.exemption = nil
+            return
+        }
+        guard let code, !code.isEmpty else {
+            throw PeppolRefusal(rule: "vat-exemption", message: "VAT rate 0 % without an exemption reason (vat_exemption, e.g. VATEX-EU-AE)")
+        }
+        guard code.hasPrefix("VATEX-") else {
+            throw PeppolRefusal(rule: "vat-exemption", message: "\"\(code)\" is not a VATEX exemption reason code (e.g. VATEX-EU-AE)")
+        }
+        self.exemption = code
+        switch code {
+        case "VATEX-EU-AE": category = "AE"
+        case "VATEX-EU-IC": category = "K"
+        case "VATEX-EU-G": category = "G"
+        case "VATEX-EU-O": category = "O"
+        default: category = "E"
+        }
+    }
+
+    /// Ordered by category, then rate.
+    public static func < (a: VATTreatment, b: VATTreatment) -> Bool {
+        (a.category, BillingRounding.parse(a.rate) ?? 0) < (b.category, BillingRounding.parse(b.rate) ?? 0)
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// `relance billing channel DEBTOR peppol|email [--peppol-id SCHEME:ID]`: how a debtor receives
+/// its billing invoices, and what the run will do with it.
+public enum InvoiceChannelSetting {
+    /// Why a channel cannot be set.
+    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+        /// No debtor has that key.
+        case unknownDebtor(String)
+        /// The debtor cannot be reached over Peppol with what the ledger knows (the rule's message).
+        case refused(PeppolRefusal)
+
+        /// For the CLI.
+        public var description: String {
+            switch self {
+            case .unknownDebtor(let k): "debtor \(k) is not in the ledger"
+            case .refused(let r): r.description
+            }
+        }
+    }
+
+    /// Sets the channel (replacing any earlier choice) and returns the one in force with the Peppol
+    /// participant id it routes to, `0208:0403019261`, or nil for e-mail.
+    /// - Throws: ``Problem`` when the debtor is unknown, or Peppol is asked for a debtor without a
+    ///   valid enterprise number or Peppol id.
+    @discardableResult
+    public static func set(store: LedgerStore, debtor key: String, channel: InvoiceChannel, peppolID: String?,
+                           now: Date) throws -> String? {
+        try store.pool.write { db in
+            guard let r = try Row.fetchOne(db, sql: "SELECT id, kind, country, vat_number FROM debtor WHERE debtor_key = ?",
+                                           arguments: [key]) else { throw Problem.unknownDebtor(key) }
+            let identity = BuyerIdentity(kind: r[1], country: r[2], vatNumber: r[3], channel: channel, peppolID: peppolID)
+            var participant: String? = nil
+            if channel == .peppol {
+                do {
+                    let e = try identity.endpoint()
+                    participant = "\(e.scheme):\(e.id)"
+                } catch let refusal as PeppolRefusal { throw Problem.refused(refusal) }
+            }
+            try BillingChannelRecord.set(db, debtorID: r[0], channel: channel.rawValue, peppolID: peppolID, at: now)
+            return participant
+        }
+    }
+}

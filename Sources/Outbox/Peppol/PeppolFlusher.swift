@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+import Store
+
+/// What a Peppol flush does.
+public struct PeppolFlushOptions: Sendable {
+    /// The workspace folder the documents' paths are relative to.
+    public var root: String
+    /// At most this many attempts in this flush (nil: every due document).
+    public var limit: Int?
+    /// How long a leased document stays ours without an outcome (a crashed flush's lease expires).
+    public var leaseDuration: TimeInterval = 300
+    /// Backoff and lifetime (defaults: 5 minutes, 4 hours, 5 days).
+    public var policy = RetryPolicy(backoffMin: 300, backoffMax: 14_400, maxLifetime: 432_000)
+
+    /// Options for documents under `root`.
+    public init(root: String) { self.root = root }
+}
+
+/// What a Peppol flush did.
+public struct PeppolFlushSummary: Sendable, Equatable {
+    /// Documents tried in this flush.
+    public var attempted = 0
+    /// Documents taken by the access point (or written to the folder).
+    public var sent = 0
+    /// Documents deferred (tried again later).
+    public var deferred = 0
+    /// Documents bounced (rejected, or failing past their lifetime).
+    public var bounced = 0
+    /// Leases of a crashed or killed flush taken back (their documents deferred, tried again).
+    public var recovered = 0
+    /// Why the flush stopped early (the access point unavailable), if it did.
+    public var stoppedBy: String?
+
+    /// One line for people.
+    public var text: String {
+        var s = "peppol: \(attempted) attempted, \(sent) sent, \(deferred) deferred, \(bounced) bounced"
+        if recovered > 0 { s += ", \(recovered) recovered" }
+        if let why = stoppedBy { s += "\n  stopped: \(why)" }
+        return s
+    }
+}
+
+/// Sends the due Peppol documents one by one, with the e-mail outbox's rules: a lease per document
+/// (so two flushes never send the same one), each outcome committed before the next document,
+/// backoff doubling between a minimum and a maximum, a lifetime after which a failing document
+/// bounces, and a stop when the access point cannot be used at all.
+public final class PeppolFlusher {
+    let store: LedgerStore
+    let transport: any PeppolTransport
+    let clock: any OutboxClock
+    let logger: any OutboxLogger
+    let owner: LeaseOwner
+    let options: PeppolFlushOptions
+
+    /// A flusher.
+    public init(store: LedgerStore, transport: any PeppolTransport, clock: any OutboxClock, logger: any OutboxLogger = SilentLogger(),
+                owner: LeaseOwner = .current(), options: PeppolFlushOptions) {
+        self.store = store
+        self.transport = transport
+        self.clock = clock
+        self.logger = logger
+        self.owner = owner
+        self.options = options
+    }
+
+    /// Flushes; throws only when the database fails.
+    public func flush() throws -> PeppolFlushSummary {
+        var summary = PeppolFlushSummary()
+        summary.recovered = try recover()
+        while options.limit.map({ summary.attempted < $0 }) ?? true {
+            guard let d = try lease() else { break }
+            summary.attempted += 1
+            let outcome: PeppolOutcome
+            if let data = FileManager.default.contents(atPath: (options.root as NSString).appendingPathComponent(d.path)) {
+                outcome = transport.send(PeppolOutgoing(id: d.id, invoiceNumber: d.number, documentType: d.type, period: d.period,
+                                                        receiver: d.receiver, idempotencyKey: d.key, xml: [UInt8](data)))
+            } else {
+                outcome = .rejected(reason: "the UBL file \(d.path) is missing")
+            }
+            let state = try record(d, outcome)
+            logger.log(.info, "peppol.document.attempt", ["peppol.document.id": String(d.id), "peppol.document.state": state])
+            switch state {
+            case "sent": summary.sent += 1
+            case "bounced": summary.bounced += 1
+            default: summary.deferred += 1
+            }
+            if case .unavailable(let why) = outcome {
+                summary.stoppedBy = why
+                break
+            }
+        }
+        return summary
+    }
+
+    private struct Leased {
+        var id: Int64, key: String, number: String, type: String, period: String, receiver: String, path: String
+        var attempts: Int, lifetimeFrom: String
+    }
+
+    /// Active documents whose lease expired, or whose owner on this host is gone, become deferred.
+    private func recover() throws -> Int {
+        let now = clock.now()
+        return try store.pool.write { db in
+            var n = 0
+            let rows = try Row.fetchAll(db, sql: "SELECT id, lease_owner, lease_until FROM peppol_document WHERE state = 'active'")
+            for r in rows {
+                let expired = (r[2] as String) < Instant.string(now)
+                let gone = LeaseOwner(token: r[1] as String)?.isGone(seenBy: owner) ?? false
+                guard expired || gone else { continue }
+                try db.execute(sql: """
+                    UPDATE peppol_document SET state = 'deferred', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
+                      last_error = 'in doubt: the flush that held it stopped', updated_at = ? WHERE id = ?
+                    """, arguments: [Instant.string(now), Instant.string(now), r[0] as Int64])
+                try PeppolQueue.appendEvent(db, document: r[0], at: Instant.string(now), from: "active", to: "deferred",
+                                            actor: "flush", detail: "lease recovered")
+                n += 1
+            }
+            return n
+        }
+    }
+
+    /// Takes the next due document, oldest first.
+    private func lease() throws -> Leased? {
+        let now = clock.now()
+        let t = Instant.string(now)
+        return try store.pool.write { db in
+            guard let r = try Row.fetchOne(db, sql: """
+                SELECT id, idempotency_key, invoice_number, document_type, period, receiver, path, attempts, lifetime_from, state
+                FROM peppol_document WHERE state IN ('queued', 'deferred') AND next_attempt_at <= ?
+                ORDER BY next_attempt_at, id LIMIT 1
+                """, arguments: [t]) else { return nil }
+            try db.execute(sql: """
+                UPDATE peppol_document SET state = 'active', lease_owner = ?, lease_until = ?, attempts = attempts + 1,
+                  last_attempt_at = ?, updated_at = ? WHERE id = ?
+                """, arguments: [owner.description, Instant.string(now.addingTimeInterval(options.leaseDuration)), t, t, r[0] as Int64])
+            try PeppolQueue.appendEvent(db, document: r[0], at: t, from: r[9], to: "active", actor: "flush", detail: nil)
+            return Leased(id: r[0], key: r[1], number: r[2], type: r[3], period: r[4], receiver: r[5], path: r[6],
+                          attempts: (r[7] as Int) + 1, lifetimeFrom: r[8])
+        }
+    }
+
+    /// Commits an attempt's outcome; returns the new state.
+    private func record(_ d: Leased, _ outcome: PeppolOutcome) throws -> String {
+        let now = clock.now()
+        let t = Instant.string(now)
+        let start = InstantText.date(d.lifetimeFrom) ?? now
+        return try store.pool.write { db in
+            let state: String
+            var detail: String
+            switch outcome {
+            case .accepted(let reply):
+                state = "sent"
+                detail = reply
+                try db.execute(sql: """
+                    UPDATE peppol_document SET state = 'sent', lease_owner = NULL, lease_until = NULL, sent_at = ?, reply = ?,
+                      transport = ?, last_error = NULL, updated_at = ? WHERE id = ?
+                    """, arguments: [t, reply, transport.name, t, d.id])
+            case .rejected(let reason):
+                state = "bounced"
+                detail = reason
+                try bounce(db, d.id, reason, t)
+            case .deferred(let reason), .unavailable(let reason):
+                if now >= options.policy.expiry(from: start) {
+                    state = "bounced"
+                    detail = "expired after \(d.attempts) attempt(s): \(reason)"
+                    try bounce(db, d.id, detail, t)
+                } else {
+                    state = "deferred"
+                    detail = reason
+                    let next = options.policy.nextAttempt(afterFailures: d.attempts, at: now, lifetimeFrom: start)
+                    try db.execute(sql: """
+                        UPDATE peppol_document SET state = 'deferred', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
+                          last_error = ?, transport = ?, updated_at = ? WHERE id = ?
+                        """, arguments: [Instant.string(next), reason, transport.name, t, d.id])
+                }
+            }
+            try PeppolQueue.appendEvent(db, document: d.id, at: t, from: "active", to: state, actor: "flush", detail: detail)
+            return state
+        }
+    }
+
+    private func bounce(_ db: Database, _ id: Int64, _ reason: String, _ t: String) throws {
+        try db.execute(sql: """
+            UPDATE peppol_document SET state = 'bounced', lease_owner = NULL, lease_until = NULL, bounce_reason = ?, last_error = ?,
+              transport = ?, updated_at = ? WHERE id = ?
+            """, arguments: [reason, reason, transport.name, t, id])
+    }
+}
