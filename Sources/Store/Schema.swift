@@ -29,10 +29,12 @@ public enum Schema {
             ("0012-dunning-exclusion", dunningExclusionV1),
             ("0013-invoice-open", invoiceOpenV1),
         ]
-        var m = DatabaseMigrator()
+        var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {
             m.registerMigration(identifier, foreignKeyChecks: .immediate, migrate: migrate)
         }
+        // Rebuilds `run` and `nightly_stage`: foreign keys off, and it checks those tables itself.
+        m.registerMigration("0016-run-outcomes", foreignKeyChecks: .deferred, migrate: runOutcomesV1)
         return m
     }
 

@@ -28,8 +28,13 @@ struct Nightly: ParsableCommand {
             an anomaly (tonight's reminders, or the total they claim, more than --anomaly-factor times the median of \
             the last 7 nights), a \
             failing mail server. One summary line per stage on stderr (logfmt, or JSON with --log-format json).
+            SIGTERM (systemd's stop) ends the run after the current stage's batch or message, committed: the run is \
+            recorded as interrupted and exits 143; a run whose process died is marked interrupted by the next run.
             Exit codes: 0 ok; 65 rows or files rejected, or the anomaly gate held sending; 69 the mail server is \
-            failing; 75 another run holds the lock, or stale data held sending; 1 other failure.
+            failing or stopped answering; 75 another run holds the lock, or stale data held sending; 78 configuration; \
+            81 e-mails deferred (the next flush retries them); 82 e-mails bounced; 143 SIGTERM; 1 other failure. \
+            When several apply: 78 > 79 > 80 > 69 > 82 > 65 > 81 > 0. The last summary line (stage=run) gives the \
+            run's outcome: ok, rejected, held, deferred, bounced, partial, failed or interrupted.
             """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "The business day to run for (YYYY-MM-DD); default today in the workspace's time zone.") var asOf: Day?
@@ -37,27 +42,37 @@ struct Nightly: ParsableCommand {
     @Option(help: "Hours after which the last ingest counts as stale (sending is held).") var maxDataAge = 24
     @Option(help: "Hold sending when tonight's reminders, or the total they claim, exceed this many times the usual.")
     var anomalyFactor = 3.0
+    @Option(help: "Stop starting e-mails after this long in the outbox stage (seconds, or 30m, 2h); the rest stay due.")
+    var outboxDeadline = TimeLimit(seconds: 7200)
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case logfmt, json }
 
     func run() throws {
         try withExitStatus {
+            Termination.shared.watch()
             let (ws, config, store) = try global.open()
             let day = asOf ?? config.today(now: Date())
             let lock = try NightlyLock.acquire(ws.path("relance.lock"))
             defer { lock.release() }
             let ledger = RunLedger(store: store)
+            try ledger.markOldNightliesInterrupted(at: Date())
             let runID = try ledger.begin(command: "nightly", asOf: day.description, at: Date())
             var job = NightlyJob(ws: ws, config: config, store: store, day: day, runID: runID, format: logFormat)
             job.maxDataAge = maxDataAge
             job.anomalyFactor = anomalyFactor
+            job.outboxDeadline = outboxDeadline.seconds
             let status: ExitStatus
+            let started = Date()
             do { status = try job.run() } catch {
-                try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: "\(error)", at: Date())
+                let failed = (error as? CLIError)?.status ?? .failure
+                try? ledger.finish(id: runID, outcome: "failed", exitCode: failed.rawValue, summary: "\(error)", at: Date())
+                job.log([("stage", "run"), ("outcome", "failed"), ("exit", "\(failed.rawValue)")])
                 throw error
             }
-            try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : "rejected", exitCode: status.rawValue,
-                               summary: job.gates.isEmpty ? nil : job.gates.joined(separator: "; "), at: Date())
+            let summary = job.gates.isEmpty ? nil : job.gates.joined(separator: "; ")
+            try? ledger.finish(id: runID, outcome: status.outcomeWord, exitCode: status.rawValue, summary: summary, at: Date())
+            job.log([("stage", "run"), ("outcome", status.outcomeWord), ("exit", "\(status.rawValue)"),
+                     ("seconds", String(format: "%.2f", Date().timeIntervalSince(started)))])
             return status
         }
     }
@@ -74,11 +89,19 @@ struct NightlyJob {
     let format: Nightly.LogFormat
     var maxDataAge = 24
     var anomalyFactor = 3.0
+    /// Seconds the outbox stage may keep starting e-mails.
+    var outboxDeadline: TimeInterval = 7200
     /// Why sending was held or failed tonight.
     var gates: [String] = []
     /// The running stage's progress bar (on a terminal only).
     var bar: ProgressBar?
-    var status = ExitStatus.ok
+    private(set) var status = ExitStatus.ok
+    /// The outbox stage's own outcome word tonight (partial, deferred…), for the run's summary.
+    var outboxOutcome: String?
+
+    /// Raises the night's exit status to `s` when `s` wins by `ExitStatus.precedence`
+    /// (78 > 79 > 80 > 69 > 82 > 65 > 81 > 0): every stage reports through this.
+    mutating func raise(_ s: ExitStatus) { status = status.combined(with: s) }
 
     static let stages = ["ingest", "billing", "forecast", "dunning", "outbox", "reports", "backup"]
 
@@ -88,12 +111,20 @@ struct NightlyJob {
                 SELECT stage FROM nightly_stage WHERE as_of = ? AND outcome IN ('ok', 'rejected', 'skipped')
                 """, arguments: [day.description]))
         }
+        var flushed = false
         for name in Self.stages {
-            if done.contains(name) {
+            // After an outbox stage that ran tonight, the day's outbox report and backup are made again.
+            if done.contains(name) && !(flushed && (name == "reports" || name == "backup")) {
                 log([("stage", name), ("outcome", "done-earlier")])
                 continue
             }
+            if Termination.shared.isRequested {
+                log([("stage", name), ("outcome", "interrupted"), ("reason", "SIGTERM")])
+                raise(.interrupted)
+                break
+            }
             try stage(name)
+            if name == "outbox" { flushed = true }
         }
         return status
     }
@@ -211,7 +242,7 @@ struct NightlyJob {
                 try move(name, to: s.fatal == nil ? "processed" : "rejected")
             }
         }
-        if rejectedRows > 0 || rejectedFiles > 0 { status = .dataError }
+        if rejectedRows > 0 || rejectedFiles > 0 { raise(.dataError) }
         return (rejectedRows > 0 || rejectedFiles > 0 ? "rejected" : "ok",
                 [("files", "\(files)"), ("rows", "\(rows)"), ("rejected_rows", "\(rejectedRows)"), ("rejected_files", "\(rejectedFiles)")])
     }
@@ -272,10 +303,10 @@ struct NightlyJob {
         if let stale {
             gates.append("stale data: \(stale)")
             counts.append(("gate", "stale data: \(stale)"))
-            if status == .ok { status = .tempFailure }
+            raise(.tempFailure)
             return ("held", counts)
         }
-        if !s.plan.errors.isEmpty || !s.errors.isEmpty, status == .ok { status = .dataError }
+        if !s.plan.errors.isEmpty || !s.errors.isEmpty { raise(.dataError) }
         return ("ok", counts)
     }
 
@@ -320,7 +351,7 @@ struct NightlyJob {
         }
         if let a = try anomaly() {
             gates.append("anomaly: \(a)")
-            if status == .ok { status = .dataError }
+            raise(.dataError)
             return ("held", [("gate", "anomaly: \(a)")])
         }
         let setup = try MailSetup(ws, config)
@@ -329,16 +360,23 @@ struct NightlyJob {
         let (flusher, flushOptions) = setup.flusher(store, transport: transport, logger: logger)
         var options = flushOptions
         options.progress = MailSetup.progress(bar)
+        options.deadline = outboxDeadline
+        options.shouldStop = { Termination.shared.isRequested }
         let report = try flusher.run(options)
-        var counts = [("sent", "\(report.sent)"), ("deferred", "\(report.deferred)"), ("bounced", "\(report.bounced)"),
+        var counts = [("sent", "\(report.sent)"), ("deferred", "\(report.deferred)"),
+                      ("bounced", "\(report.bounced + report.expired + report.unbuildable)"),
                       ("left_due", "\(report.leftDue)"), ("via", transport.name)]
+        if report.deadlineReached { counts.append(("deadline", "reached")) }
         if let reason = report.unavailable {
             gates.append("outbox failing: \(reason)")
             counts.append(("gate", "outbox failing: \(reason)"))
-            status = .unavailable
-            return ("failed", counts)
+        } else if report.exitStatus != .ok {
+            gates.append("outbox: \(report.deferred) deferred, \(report.bounced + report.expired + report.unbuildable) bounced"
+                + (report.deadlineReached ? ", deadline reached with \(report.leftDue) due" : ""))
         }
-        return ("ok", counts)
+        raise(report.stopped ? .interrupted : report.exitStatus)
+        outboxOutcome = report.outcomeWord
+        return (report.outcomeWord, counts)
     }
 }
 
