@@ -35,6 +35,7 @@ public enum Schema {
         }
         // Rebuilds `run` and `nightly_stage`: foreign keys off, and it checks those tables itself.
         m.registerMigration("0016-run-outcomes", foreignKeyChecks: .deferred, migrate: runOutcomesV1)
+        m.registerMigration("0016b-workspace-identity", foreignKeyChecks: .immediate, migrate: WorkspaceIdentity.migrationV1)
         return m
     }
 

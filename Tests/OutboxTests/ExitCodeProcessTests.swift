@@ -6,7 +6,7 @@ import Testing
 /// Exit codes and outcome words monitoring can trust, and the run ledger after SIGTERM and
 /// SIGKILL, with the real `relance` process and a real loopback SMTP server.
 @Suite(.tags(.slow, .smtp), .enabled(if: SMTPServer.isAvailable, SMTPServer.skipReason),
-       .enabled(if: RelanceBinary.path != nil, "needs the relance executable built next to the tests"))
+       .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
 struct ExitCodeProcessTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

@@ -393,11 +393,21 @@ extension NightlyJob {
     }
 
     /// A consistent copy of the database, with the retention policy applied.
-    func backup() throws -> (String, [(String, String)]) {
+    /// A copy that fails its check is kept as `…-suspect` and the stage fails (exit 1), without
+    /// stopping the run's summary.
+    mutating func backup() throws -> (String, [(String, String)]) {
         let b = config.backup
-        let outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: Date(),
+        let outcome: Backups.Outcome
+        do {
+            outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: Date(),
                                          timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,
                                          policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly))
+        } catch let f as Backups.Failure where f.suspect != nil {
+            Terminal.error("error: [backup] \(f.message)")
+            gates.append("backup suspect: \(f.message)")
+            raise(.failure)
+            return ("failed", [("suspect", (f.suspect.map { ($0 as NSString).lastPathComponent }) ?? "")])
+        }
         return ("ok", [("file", (outcome.path as NSString).lastPathComponent), ("bytes", "\(outcome.bytes)"),
                        ("removed", "\(outcome.removed.count)")])
     }

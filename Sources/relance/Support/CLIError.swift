@@ -42,6 +42,10 @@ struct CLIError: Error, CustomStringConvertible {
         if let e = error as? DatabaseError, e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
             return CLIError(.tempFailure, "the database \(path) is locked by another run; try again later")
         }
+        if let e = error as? DatabaseError, e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
+            return CLIError(.config, "the database \(path) is damaged (\(e.message ?? "\(e.resultCode)")); restore the newest "
+                + "verified backup with `relance db restore FILE` (backups/ in the workspace)")
+        }
         if let e = error as? DatabaseError, e.resultCode == .SQLITE_CANTOPEN || e.resultCode == .SQLITE_READONLY {
             return CLIError(.cannotWrite, "cannot open \(path) for writing: \(e.message ?? "\(e.resultCode)")")
         }
