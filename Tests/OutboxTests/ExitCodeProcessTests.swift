@@ -137,4 +137,17 @@ struct ExitCodeProcessTests {
         #expect(r.stderr.contains("stage=run outcome=deferred exit=81"), "\(r.stderr)")
         #expect(try runs(ws).last?.outcome == "deferred")
     }
+
+    @Test func configCheckAppliesTheFlushsTLSRulesToTheEnvironmentToo() throws {
+        let dir = TestDir.make("config-tls")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = dir + "/ws"
+        #expect(try RelanceBinary.run(["init", ws], env: [:], logDir: dir).status == 0)
+        let env = ["RELANCE_WORKSPACE": ws, "RELANCE_SMTP_URL": "smtp://mail.example.be:25", "RELANCE_SMTP_TLS": "none",
+                   "RELANCE_MAIL_FROM": "boekhouding@facturatie.example"]
+        let check = try RelanceBinary.run(["config", "check"], env: env, logDir: dir)
+        let flush = try RelanceBinary.run(["outbox", "flush"], env: env, logDir: dir)
+        #expect(check.status == 78 && flush.status == 78, "\(check.stderr)")
+        #expect(check.stderr.contains("only accepted for a loopback host"))
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dunning
 import Foundation
+import Outbox
 import Workspace
 
 /// `relance config check`.
@@ -17,7 +18,21 @@ struct ConfigCommand: ParsableCommand {
             try withExitStatus {
                 let ws = global.resolve()
                 var problems: [String] = []
-                do { _ = try ws.config() } catch let e as ConfigProblems { problems.append(e.description) }
+                do {
+                    let config = try ws.config()
+                    // The flush's own rules for [mail]: a TLS mode the flush would refuse fails here too.
+                    var mail = config.mail
+                    do { mail = try config.mail.overridden(by: ProcessInfo.processInfo.environment) } catch let e as ConfigProblems {
+                        problems.append(e.description)
+                    }
+                    if mail.transport == .smtp, let url = mail.smtpURL {
+                        do {
+                            _ = try SMTPSettings(url: url, tls: SMTPSettings.TLS(rawValue: mail.smtpTLS.rawValue) ?? .required)
+                        } catch {
+                            problems.append("\(ws.configPath): [mail] smtp_url / smtp_tls: \(error)")
+                        }
+                    }
+                } catch let e as ConfigProblems { problems.append(e.description) }
                 for name in ["ladder-b2b.toml", "ladder-b2c.toml"] {
                     guard let text = try? String(contentsOfFile: ws.path(name), encoding: .utf8) else { continue }
                     do { _ = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
