@@ -42,6 +42,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var billing = BillingConfig()
     /// The finance reports (`[reports]`) and the database backups (`[backup]`).
     public var reports = ReportsConfig(), backup = BackupConfig()
+    /// Who gets a summary e-mail when a nightly run needs a look (`[alerts]`).
+    public var alerts = AlertsConfig()
 
     public init() {}
 
@@ -83,7 +85,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             return s
         }
         var c = WorkspaceConfig()
-        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup"]
+        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "alerts"]
         for (k, _) in table where !known.contains(k) { fail(k, "unknown key or section") }
         if let v = table["config_version"], v.int != 1 { fail("config_version", "this version of relance reads config_version = 1") }
         if let co = table["company"]?.table {
@@ -138,6 +140,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let b = table["billing"]?.table { c.billing = BillingConfig.parse(b, fail: fail) }
         if let r = table["reports"]?.table { c.reports = ReportsConfig.parse(r, fail: fail) }
         if let b = table["backup"]?.table { c.backup = BackupConfig.parse(b, fail: fail) }
+        if let a = table["alerts"]?.table { c.alerts = AlertsConfig.parse(a, fail: fail) }
         if !problems.isEmpty { throw ConfigProblems(problems) }
         return c
     }

@@ -150,4 +150,25 @@ struct ExitCodeProcessTests {
         #expect(check.status == 78 && flush.status == 78, "\(check.stderr)")
         #expect(check.stderr.contains("only accepted for a loopback host"))
     }
+
+    @Test func aNightThatNeedsALookEmailsASummaryToTheAlertsAddress() throws {
+        let server = try SMTPServer()
+        let (dir, ws, env) = try demo("alerts", server: server)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = try String(contentsOfFile: ws + "/relance.toml", encoding: .utf8)
+        try (config + "\n[alerts]\nto = [\"finance-it@demo-facturatie.example\"]\n").write(toFile: ws + "/relance.toml", atomically: true,
+                                                                                            encoding: .utf8)
+        let r = try RelanceBinary.run(["nightly", "--as-of", "2026-11-21"], env: env, logDir: dir, timeout: 120)
+        #expect(r.status == 65, "the demo exports have rejected rows: \(r.stderr)")
+        #expect(r.stderr.contains("stage=alert outcome=sent to=finance-it@demo-facturatie.example"), "\(r.stderr)")
+        let alerts = try server.received().filter { $0.rcpt_tos == ["finance-it@demo-facturatie.example"] }
+        let alert = try #require(alerts.first)
+        #expect(alerts.count == 1)
+        #expect(alert.message.header("subject") == "relance nightly 2026-11-21: rejected (exit 65)")
+        #expect(alert.message.text?.contains("stage=ingest outcome=rejected") == true)
+        #expect(alert.message.text?.contains("stage=run outcome=rejected exit=65") == true)
+        // A good night sends none.
+        let again = try RelanceBinary.run(["nightly", "--as-of", "2026-11-21"], env: env, logDir: dir, timeout: 120)
+        #expect(again.status == 0 && !again.stderr.contains("stage=alert"), "\(again.stderr)")
+    }
 }

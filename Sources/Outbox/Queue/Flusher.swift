@@ -21,6 +21,8 @@ public struct FlushOptions: Sendable {
     /// Asked before each message: true stops the flush there (SIGTERM), after the message before
     /// it was committed; the rest stay due (`FlushReport.stopped`).
     public var shouldStop: (@Sendable () -> Bool)?
+    /// Only these messages (by id), due or not: an alert sent on its own, without the rest of the queue.
+    public var only: Set<Int64>?
     /// Told after each message handed to the transport: how many so far, and how many were due
     /// when the flush began (within the limit).
     public var progress: (@Sendable (_ handled: Int, _ due: Int) -> Void)?
@@ -123,7 +125,8 @@ public final class Flusher {
             let now = clock.now()
             var leaseUntil = now.addingTimeInterval(leaseTime)
             let ids = try store.pool.write { db in
-                try QueueStore.lease(db, now: now, until: leaseUntil, me: me, count: min(remaining, chunk), identity: identity)
+                try QueueStore.lease(db, now: now, until: leaseUntil, me: me, count: min(remaining, chunk), identity: identity,
+                                     only: options.only)
             }
             if ids.isEmpty { break }
             remaining -= ids.count

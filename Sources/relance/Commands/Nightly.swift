@@ -73,6 +73,7 @@ struct Nightly: ParsableCommand {
             try? ledger.finish(id: runID, outcome: status.outcomeWord, exitCode: status.rawValue, summary: summary, at: Date())
             job.log([("stage", "run"), ("outcome", status.outcomeWord), ("exit", "\(status.rawValue)"),
                      ("seconds", String(format: "%.2f", Date().timeIntervalSince(started)))])
+            if status != .ok && !config.alerts.to.isEmpty { job.alert(status) }
             return status
         }
     }
@@ -98,6 +99,8 @@ struct NightlyJob {
     private(set) var status = ExitStatus.ok
     /// The outbox stage's own outcome word tonight (partial, deferred…), for the run's summary.
     var outboxOutcome: String?
+    /// Every summary line of the run, for the alert e-mail.
+    let lines = LineLog()
 
     /// Raises the night's exit status to `s` when `s` wins by `ExitStatus.precedence`
     /// (78 > 79 > 80 > 69 > 82 > 65 > 81 > 0): every stage reports through this.
@@ -172,13 +175,41 @@ struct NightlyJob {
 
     func log(_ fields: [(String, String)]) {
         let all = [("day", day.description)] + fields
+        let line: String
         switch format {
-        case .json: Terminal.error("{" + all.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}")
+        case .json: line = "{" + all.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}"
         case .logfmt:
-            Terminal.error(all.map { k, v in
+            line = all.map { k, v in
                 v.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || v.isEmpty
                     ? "\(k)=\(JSONText.quoted(v))" : "\(k)=\(v)"
-            }.joined(separator: " "))
+            }.joined(separator: " ")
+        }
+        Terminal.error(line)
+        lines.append(line)
+    }
+
+    /// E-mails a short summary of the run to `[alerts] to` through the outbox: queued with its own
+    /// key, then sent on its own (never the rest of the queue, which a gate may be holding). A
+    /// failure to alert is logged and changes nothing else.
+    func alert(_ status: ExitStatus) {
+        let to = config.alerts.to.compactMap { EmailAddress($0) }.map { OutboxMailbox($0) }
+        guard !to.isEmpty else { return }
+        var body = "relance nightly for \(day) in \(ws.root) needs a look: outcome \(status.outcomeWord), exit \(status.rawValue).\n\n"
+        if !gates.isEmpty { body += gates.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
+        body += lines.all.joined(separator: "\n") + "\n\nDetails: relance runs show \(runID)\n"
+        let message = NewOutboxMessage(idempotencyKey: "alert:nightly:\(day):run-\(runID)", origin: "manual", to: to,
+                                       subject: "relance nightly \(day): \(status.outcomeWord) (exit \(status.rawValue))", textBody: body)
+        do {
+            let id = try store.pool.write { db in try OutboxQueue.enqueue(db, message, at: Date()) }
+            let setup = try MailSetup(ws, config)
+            let logger = StderrLogger(level: .warning)
+            let transport = try setup.transport(ws, logger: logger)
+            var (flusher, options) = setup.flusher(store, transport: transport, logger: logger, limit: 1)
+            options.only = [id.rawValue]
+            let report = try flusher.run(options)
+            log([("stage", "alert"), ("outcome", report.sent == 1 ? "sent" : "queued"), ("to", config.alerts.to.joined(separator: ","))])
+        } catch {
+            log([("stage", "alert"), ("outcome", "failed"), ("error", "\(error)")])
         }
     }
 
@@ -411,6 +442,16 @@ extension NightlyJob {
         return ("ok", [("file", (outcome.path as NSString).lastPathComponent), ("bytes", "\(outcome.bytes)"),
                        ("removed", "\(outcome.removed.count)")])
     }
+}
+
+/// The run's summary lines, kept for the alert e-mail (a reference, so the non-mutating `log` can add).
+final class LineLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    /// Adds one line.
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    /// The lines so far.
+    var all: [String] { lock.withLock { lines } }
 }
 
 /// One nightly run per workspace: an exclusive `flock` on `relance.lock`, released by the kernel
