@@ -68,4 +68,13 @@ import Testing
         try Data(Array("é\n".utf8) + [0xC3]).write(to: URL(fileURLWithPath: path))
         #expect(try TextEncoding.scan(path: path).firstInvalid?.line == 2)
     }
+
+    @Test func bidiAndInvisibleControlsInANameRejectTheRow() throws {
+        let t = try TestLedger()
+        let text = Self.header + "D1,Good Name,a@b.be\nD2,Evil \u{202E}ASd\u{202C} Co,c@d.be\nD3,Zero\u{200B}Width,e@f.be\nD4,Hidden \u{2066}x\u{2069},g@h.be\n"
+        let s = try t.ingest(.debtors, [t.write("bidi.csv", text)])
+        #expect(s[0].imported == 1 && s[0].rejected == 3)
+        #expect(t.errors(rule: "invisible-character").map(\.line) == [3, 4, 5])
+        #expect(t.errors(rule: "invisible-character").first?.message == "name contains the invisible control character U+202E")
+    }
 }
