@@ -171,4 +171,26 @@ struct ExitCodeProcessTests {
         let again = try RelanceBinary.run(["nightly", "--as-of", "2026-11-21"], env: env, logDir: dir, timeout: 120)
         #expect(again.status == 0 && !again.stderr.contains("stage=alert"), "\(again.stderr)")
     }
+
+    @Test func aLaterFlushOnTheSameDayRefreshesTheDaysOutboxReportAndBackup() throws {
+        let server = try SMTPServer()
+        let setup = try FlushProcessTests.Setup(count: 2, server: server, pdfSize: 500)
+        defer { try? FileManager.default.removeItem(atPath: setup.dir) }
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "Europe/Brussels") ?? .gmt
+        let c = cal.dateComponents([.year, .month, .day], from: Date())
+        let day = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        // The nightly made the day's reports earlier, when nothing was sent yet.
+        let folder = setup.ws + "/out/reports/" + day
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try "stale".write(toFile: folder + "/outbox.html", atomically: true, encoding: .utf8)
+        let r = try RelanceBinary.run(["outbox", "flush"], env: setup.env, logDir: setup.dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("refreshed out/reports/\(day)/outbox.*"), "\(r.stderr)")
+        let html = try String(contentsOfFile: folder + "/outbox.html", encoding: .utf8)
+        #expect(html != "stale" && html.contains("<html"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/outbox.csv"))
+        let backups = (try? FileManager.default.contentsOfDirectory(atPath: setup.ws + "/backups")) ?? []
+        #expect(backups.filter { $0.hasSuffix(".sqlite") }.count == 1)
+    }
 }

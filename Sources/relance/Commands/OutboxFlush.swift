@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import Ledger
 import Outbox
+import Reports
 import Store
+import Workspace
 
 /// `relance outbox flush [--limit N] [--dry-run]`.
 struct OutboxFlush: ParsableCommand {
@@ -68,11 +71,41 @@ struct OutboxFlush: ParsableCommand {
             } else if report.deadlineReached {
                 Terminal.error("warning: the flush reached its deadline; \(report.leftDue) due message(s) left for the next flush")
             }
+            if !dryRun && report.sent + report.deferred + report.bounced + report.expired + report.unbuildable > 0 {
+                refreshDay(ws, config, store)
+            }
             if report.bounced + report.expired + report.unbuildable > 0 {
                 Terminal.error("warning: \(report.bounced + report.expired + report.unbuildable) message(s) bounced: "
                     + "see `relance outbox list --state bounced`")
             }
             return status
+        }
+    }
+
+    /// After a flush that changed the queue on a day the nightly already reported: that day's
+    /// outbox report is written again and a new (checked) backup made, so neither says less than
+    /// what was sent. Problems are warnings: the flush itself is done.
+    private func refreshDay(_ ws: Workspace, _ config: WorkspaceConfig, _ store: LedgerStore) {
+        let day = config.today(now: Date())
+        let dir = ws.path(config.reports.folder + "/\(day)")
+        guard FileManager.default.fileExists(atPath: dir) else { return }
+        let options = ReportOptions(csvDialect: CSVDialect(rawValue: config.reports.csvDialect) ?? .standard,
+                                    topRows: config.reports.topRows, generatedAt: Date(),
+                                    company: config.company.name.isEmpty ? nil : config.company.name)
+        let formats = config.reports.formats.compactMap(ReportFormat.init)
+        do {
+            for format in formats.isEmpty ? [.html, .csv] : formats {
+                try Reports.write(kind: .outbox, format: format, asOf: day, store: store,
+                                  to: (dir as NSString).appendingPathComponent("outbox.\(format.fileExtension)"), options: options)
+            }
+            let b = config.backup
+            let backup = try Backups.backup(store: store, folder: ws.path(b.folder), at: Date(),
+                                            timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,
+                                            policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly))
+            Terminal.error("refreshed \(config.reports.folder)/\(day)/outbox.* and made the backup "
+                + (backup.path as NSString).lastPathComponent)
+        } catch {
+            Terminal.error("warning: the day's outbox report or backup could not be refreshed: \(error)")
         }
     }
 
