@@ -96,6 +96,7 @@ extension TextEncoding {
         /// Line of the first valid multi-byte sequence.
         public var firstMultiByteLine: Int?
 
+        /// Equal when the same facts were found (the offending byte's value aside).
         public static func == (a: Scan, b: Scan) -> Bool {
             a.hasMultiByteUTF8 == b.hasMultiByteUTF8 && a.firstInvalid?.line == b.firstInvalid?.line
                 && a.firstInvalid?.column == b.firstInvalid?.column && a.firstMultiByteLine == b.firstMultiByteLine

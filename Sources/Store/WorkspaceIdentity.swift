@@ -9,8 +9,11 @@ import GRDB
 /// "What the last run saw" is kept outside the database, in the workspace's `relance.identity`
 /// file (0600): the workspace id and the schema level (the number of applied migrations).
 public struct WorkspaceIdentity: Sendable, Equatable {
+    /// A random id given by `relance init` (or on adoption).
     public var workspaceID: String
+    /// When the workspace's ledger was created (ISO 8601 UTC).
     public var createdAt: String
+    /// The number of migrations applied.
     public var schemaLevel: Int
 
     /// The workspace file that records what the last command saw.
@@ -25,6 +28,7 @@ public struct WorkspaceIdentity: Sendable, Equatable {
 
     /// Why a database is refused.
     public struct Refusal: Error, CustomStringConvertible {
+        /// What is wrong, in one sentence.
         public let message: String
         public var description: String { message }
     }

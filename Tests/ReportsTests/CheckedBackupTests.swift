@@ -137,4 +137,20 @@ import Testing
         try Data(repeating: 0x42, count: 8192).write(to: URL(fileURLWithPath: bad))
         #expect(try Backups.verify(bad, against: nil, acceptShrink: false) != nil)
     }
+
+    @Test func aLedgerFromBeforeIdentitiesIsAdoptedAndAnEmptyOneRefused() throws {
+        let l = try TempLedger()
+        let record = l.dir + "/relance.identity"
+        // No identity row, no data, no record: not a ledger `relance init` made.
+        #expect(throws: WorkspaceIdentity.Refusal.self) {
+            try WorkspaceIdentity.check(databasePath: l.path, recordPath: record, at: seedNow)
+        }
+        try seedLedger(l.store)
+        #expect(try WorkspaceIdentity.check(databasePath: l.path, recordPath: record, at: seedNow) == nil, "adopted")
+        try WorkspaceIdentity.confirm(store: l.store, recordPath: record, at: seedNow)
+        let recorded = try #require(WorkspaceIdentity.recorded(at: record))
+        #expect(try WorkspaceIdentity.check(databasePath: l.path, recordPath: record, at: seedNow) == recorded)
+        #expect(recorded.schemaLevel == (try l.store.appliedMigrations().count))
+        #expect(mode(record) == 0o600)
+    }
 }
