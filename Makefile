@@ -20,16 +20,20 @@ deps:
 build: deps
 	$(SWIFT) build $(BUILD_FLAGS)
 
-# Builds everything with the import check, fails on any warning in our own code, runs all tests.
+# Builds everything with the import check, fails on any warning in our own code, runs all tests,
+# and says how many were skipped (a missing tool: aiosmtpd, poppler, zbar, the binary, ../shared).
+# Under CI=true (and in .ci/run) RELANCE_REQUIRE_TOOLS=1 turns every such skip into a failure.
+test: export RELANCE_REQUIRE_TOOLS := $(if $(filter true,$(CI)),1,$(RELANCE_REQUIRE_TOOLS))
 test: deps
 	@$(SWIFT) build --build-tests $(BUILD_FLAGS) 2>&1 | tee .build-test.log | grep -vE '^\[[0-9]+/[0-9]+\]' ; test $${PIPESTATUS[0]} -eq 0
 	@if grep -E '^/.*/(Sources|Tests)/.*: warning:' .build-test.log | grep -v '/.build/' | sort -u | grep . ; then \
 		echo "error: warnings in Relance's own code (listed above)"; rm -f .build-test.log; exit 1; fi
 	@rm -f .build-test.log
 	@set -o pipefail; $(SWIFT) test --skip-build 2>&1 | tee .test.log; status=$$?; \
-		n=$$(grep -oE 'Test run with [0-9]+ tests? in' .test.log | grep -oE '[0-9]+' | head -n 1); rm -f .test.log; \
+		n=$$(grep -oE 'Test run with [0-9]+ tests? in' .test.log | grep -oE '[0-9]+' | head -n 1); \
+		skipped=$$(grep -cE '^(➜ Test .* skipped|skipped: )' .test.log); rm -f .test.log; \
 		if [ $$status -ne 0 ]; then echo "error: the test run failed (exit $$status)"; exit $$status; fi; \
-		echo "tests: $${n:-0} passed, 0 failed"
+		echo "tests: $${n:-0} passed, 0 failed, $${skipped:-0} skipped"
 
 demo: build
 	@scripts/demo.sh "$(DEMO_DIR)" "$(DEMO_AS_OF)"

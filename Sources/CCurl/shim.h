@@ -44,4 +44,12 @@ static inline CURLcode relance_curl_getinfo_long(CURL *handle, CURLINFO info, lo
     return curl_easy_getinfo(handle, info, value);
 }
 
+// The connection's socket (CURLINFO_ACTIVESOCKET), or -1: shut down before cleanup when a
+// transaction failed, so that libcurl's QUIT cannot wait on a stalled server.
+static inline curl_socket_t relance_curl_active_socket(CURL *handle) {
+    curl_socket_t s = CURL_SOCKET_BAD;
+    if(curl_easy_getinfo(handle, CURLINFO_ACTIVESOCKET, &s) != CURLE_OK) return CURL_SOCKET_BAD;
+    return s;
+}
+
 #endif

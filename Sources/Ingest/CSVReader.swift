@@ -7,9 +7,19 @@ import Darwin
 /// A fatal problem with a whole input file (it cannot be read as CSV at all).
 public struct CSVFileError: Error, CustomStringConvertible {
     public let line: Int
+    /// Column (1-based) when the problem has one; 0 otherwise.
+    public var column = 0
     public let rule: String
     public let message: String
     public var description: String { "[\(rule)] \(message)" }
+
+    /// A problem with the whole file, found at `line` (and `column`).
+    public init(line: Int, column: Int = 0, rule: String, message: String) {
+        self.line = line
+        self.column = column
+        self.rule = rule
+        self.message = message
+    }
 }
 
 /// One record of a CSV file, valid only during the callback that receives it.

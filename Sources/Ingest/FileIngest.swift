@@ -41,7 +41,7 @@ struct FileIngest {
         } catch let e as CSVFileError {
             try db.execute(sql: "ROLLBACK TO ingest_file")
             try db.execute(sql: "RELEASE ingest_file")
-            diag(e.line, 0, e.rule, e.message + "; nothing from this file was imported")
+            diag(e.line, e.column, e.rule, e.message + "; nothing from this file was imported")
             summary.fatal = e.message
             summary.imported = 0
             summary.updated = 0
@@ -142,7 +142,8 @@ struct FileIngest {
         var reader = try CSVReader(path: path)
         let sample = try reader.peek(1 << 16)
         let hasBOM = sample.starts(with: [0xEF, 0xBB, 0xBF])
-        let encoding = options.mapping?.encoding ?? TextEncoding.detect(sample: sample)
+        // Declared (per run or in the mapping) wins; otherwise the whole file decides.
+        let encoding = try options.encoding ?? options.mapping?.encoding ?? TextEncoding.detect(path: path, hasBOM: hasBOM)
         let body = hasBOM ? sample.dropFirst(3) : sample
         guard !body.isEmpty else { throw CSVFileError(line: 1, rule: "empty-file", message: "the file is empty") }
         var delimiter: UInt8

@@ -7,6 +7,8 @@ import Store
 public struct IngestOptions: Sendable {
     public var kind: IngestKind
     public var mapping: Mapping?
+    /// The files' encoding as the user declared it (`--encoding`): wins over the mapping's and over detection.
+    public var encoding: TextEncoding?
     /// The files are the complete list of open items (invoices only).
     public var snapshot = false
     /// Validate and report, write nothing.

@@ -64,7 +64,22 @@ struct InputRow {
             problem(c, "too-long", "\(c.rawValue) is longer than \(c.maxLength) characters")
             return nil
         }
+        // Bidi overrides and other invisible controls reorder or hide what a person reads in a letter.
+        if bytes.contains(where: { $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 || $0 == 0xEF }),
+           let bad = s.unicodeScalars.first(where: Self.isInvisibleControl) {
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            problem(c, "invisible-character", "\(c.rawValue) contains the invisible control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)")
+            return nil
+        }
         return s
+    }
+
+    /// C1 controls, bidi embeddings, overrides and isolates, marks, zero-width spaces and the BOM.
+    static func isInvisibleControl(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0x80...0x9F, 0x061C, 0x200B, 0x200E, 0x200F, 0x202A...0x202E, 0x2060, 0x2066...0x2069, 0xFEFF: true
+        default: false
+        }
     }
 
     /// A required field: records `missing-field` when empty.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The character encoding of an input file.
 public enum TextEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8"
@@ -75,5 +81,101 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             }
         }
         return true
+    }
+}
+
+
+extension TextEncoding {
+    /// What a pass over a whole file found: whether it holds any valid multi-byte UTF-8 sequence,
+    /// and where the first byte that is not UTF-8 stands.
+    public struct Scan: Sendable, Equatable {
+        /// True when at least one valid multi-byte UTF-8 sequence was seen.
+        public var hasMultiByteUTF8 = false
+        /// Line and column (1-based, in characters) of the first byte that is not UTF-8.
+        public var firstInvalid: (line: Int, column: Int, byte: UInt8)?
+        /// Line of the first valid multi-byte sequence.
+        public var firstMultiByteLine: Int?
+
+        /// Equal when the same facts were found (the offending byte's value aside).
+        public static func == (a: Scan, b: Scan) -> Bool {
+            a.hasMultiByteUTF8 == b.hasMultiByteUTF8 && a.firstInvalid?.line == b.firstInvalid?.line
+                && a.firstInvalid?.column == b.firstInvalid?.column && a.firstMultiByteLine == b.firstMultiByteLine
+        }
+    }
+
+    /// The file's encoding by a pass over all of it: UTF-8 when every byte is well-formed UTF-8;
+    /// Windows-1252 only when no valid multi-byte UTF-8 sequence appears anywhere; a file that
+    /// mixes the two (one stray Windows-1252 byte in a UTF-8 export, say) is refused with the line
+    /// and column of its first offending byte, because decoding either way garbles some names.
+    public static func detect(path: String, hasBOM: Bool) throws(CSVFileError) -> TextEncoding {
+        let scan = try Self.scan(path: path)
+        guard let bad = scan.firstInvalid else { return .utf8 }
+        if !scan.hasMultiByteUTF8 && !hasBOM { return .windows1252 }
+        let hex = String(bad.byte, radix: 16, uppercase: true)
+        let why = hasBOM ? "the file starts with a UTF-8 byte order mark"
+            : "line \(scan.firstMultiByteLine ?? 1) has UTF-8 text (an accented letter as two or more bytes)"
+        throw CSVFileError(line: bad.line, column: bad.column, rule: "encoding", message:
+            "mixed encodings: byte 0x\(hex) is not UTF-8, but \(why); decoding the file either way would garble names. "
+            + "Save the export as UTF-8, or declare its encoding (encoding = \"windows-1252\" or \"utf-8\" in a --mapping file, "
+            + "or --encoding)")
+    }
+
+    /// Reads the whole file once, in 1 MiB chunks, following UTF-8's grammar byte by byte.
+    public static func scan(path: String) throws(CSVFileError) -> Scan {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVFileError(line: 0, rule: "unreadable", message: "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var result = Scan()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var line = 1, column = 0
+        var need = 0, lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        var start = (line: 1, column: 0, byte: UInt8(0))
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw CSVFileError(line: 0, rule: "unreadable", message: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            buffer.withUnsafeBufferPointer { p in
+                for i in 0..<n {
+                    let b = p[i]
+                    if need > 0 {
+                        if b >= lo && b <= hi {
+                            need -= 1
+                            lo = 0x80
+                            hi = 0xBF
+                            if need == 0 && !result.hasMultiByteUTF8 {
+                                result.hasMultiByteUTF8 = true
+                                result.firstMultiByteLine = start.line
+                            }
+                            continue
+                        }
+                        need = 0
+                        if result.firstInvalid == nil { result.firstInvalid = start }
+                    }
+                    column += 1
+                    if b < 0x80 {
+                        if b == 0x0A { line += 1; column = 0 }
+                        continue
+                    }
+                    start = (line, column, b)
+                    switch b {
+                    case 0xC2...0xDF: need = 1
+                    case 0xE0: need = 2; lo = 0xA0
+                    case 0xE1...0xEC, 0xEE...0xEF: need = 2
+                    case 0xED: need = 2; hi = 0x9F
+                    case 0xF0: need = 3; lo = 0x90
+                    case 0xF1...0xF3: need = 3
+                    case 0xF4: need = 3; hi = 0x8F
+                    default: if result.firstInvalid == nil { result.firstInvalid = start }
+                    }
+                }
+            }
+            // Once both are known the answer cannot change.
+            if result.firstInvalid != nil && result.hasMultiByteUTF8 { return result }
+        }
+        if need > 0 && result.firstInvalid == nil { result.firstInvalid = start }
+        return result
     }
 }

@@ -11,10 +11,12 @@ public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
     public var outcome: String
     public var exitCode: Int?
     public var summary: String?
+    /// The process that runs (ran) it; nil for runs recorded before migration 0016.
+    public var pid: Int32?
 
     enum CodingKeys: String, CodingKey {
         case id, command, asOf = "as_of", startedAt = "started_at", finishedAt = "finished_at"
-        case outcome, exitCode = "exit_code", summary
+        case outcome, exitCode = "exit_code", summary, pid
     }
 
     public init(command: String, asOf: String?, startedAt: String) {

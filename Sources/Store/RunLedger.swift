@@ -7,12 +7,49 @@ public struct RunLedger: Sendable {
 
     public init(store: LedgerStore) { self.store = store }
 
-    /// Records the start of a command; returns the run id.
-    public func begin(command: String, asOf: String?, at: Date) throws -> Int64 {
+    /// Records the start of a command; returns the run id. Runs still marked `running` whose
+    /// process is gone (killed, crashed, machine stopped) are marked `interrupted` first.
+    public func begin(command: String, asOf: String?, at: Date, pid: Int32 = getpid()) throws -> Int64 {
         try store.pool.write { db in
+            try Self.markInterrupted(db, at: at)
             var r = RunRecord(command: command, asOf: asOf, startedAt: Instant.string(at))
+            r.pid = pid
             try r.insert(db)
-            return r.id!
+            guard let id = r.id else { throw DatabaseError(message: "the run row got no id") }
+            return id
+        }
+    }
+
+    /// Marks `interrupted` every run still `running` whose process no longer exists; returns their ids.
+    @discardableResult
+    public static func markInterrupted(_ db: Database, at: Date) throws -> [Int64] {
+        let running = try Row.fetchAll(db, sql: "SELECT id, pid FROM run WHERE outcome = 'running' AND pid IS NOT NULL")
+        var gone: [Int64] = []
+        for row in running {
+            let id: Int64 = row[0], pid: Int32 = row[1]
+            if pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH { gone.append(id) }
+        }
+        for id in gone {
+            try db.execute(sql: """
+                UPDATE run SET outcome = 'interrupted', finished_at = ?,
+                  summary = 'the process ended without finishing the run (killed or crashed); marked by a later run'
+                WHERE id = ?
+                """, arguments: [Instant.string(at), id])
+            try db.execute(sql: "UPDATE nightly_stage SET outcome = 'interrupted', finished_at = ? WHERE run_id = ? AND outcome = 'running'",
+                           arguments: [Instant.string(at), id])
+        }
+        return gone
+    }
+
+    /// Marks the nightly runs still `running` from before process ids were recorded as
+    /// `interrupted`: called by the nightly while it holds the workspace lock, so no other nightly runs.
+    public func markOldNightliesInterrupted(at: Date) throws {
+        try store.pool.write { db in
+            try db.execute(sql: """
+                UPDATE run SET outcome = 'interrupted', finished_at = ?,
+                  summary = 'the process ended without finishing the run; marked by a later nightly'
+                WHERE outcome = 'running' AND pid IS NULL AND command = 'nightly'
+                """, arguments: [Instant.string(at)])
         }
     }
 

@@ -32,10 +32,13 @@ public enum Schema {
             ("0017-dunning-demand", dunningDemandV1),
             ("0019-peppol", peppolV1),
         ]
-        var m = DatabaseMigrator()
+        var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {
             m.registerMigration(identifier, foreignKeyChecks: .immediate, migrate: migrate)
         }
+        // Rebuilds `run` and `nightly_stage`: foreign keys off, and it checks those tables itself.
+        m.registerMigration("0016-run-outcomes", foreignKeyChecks: .deferred, migrate: runOutcomesV1)
+        m.registerMigration("0016b-workspace-identity", foreignKeyChecks: .immediate, migrate: WorkspaceIdentity.migrationV1)
         return m
     }
 

@@ -86,6 +86,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var legal = LegalConfig()
     /// Where the Peppol documents go (`[peppol]`).
     public var peppol = PeppolConfig()
+    /// Who gets a summary e-mail when a nightly run needs a look (`[alerts]`).
+    public var alerts = AlertsConfig()
 
     public init() {}
 
@@ -127,7 +129,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             return s
         }
         var c = WorkspaceConfig()
-        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "legal", "peppol"]
+        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "legal", "peppol", "alerts"]
         for (k, _) in table where !known.contains(k) { fail(k, "unknown key or section") }
         if let v = table["config_version"], v.int != 1 { fail("config_version", "this version of relance reads config_version = 1") }
         if let co = table["company"]?.table {
@@ -196,6 +198,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let b = table["backup"]?.table { c.backup = BackupConfig.parse(b, fail: fail) }
         if let l = table["legal"]?.table { c.legal = LegalConfig.parse(l, fail: fail) }
         if let p = table["peppol"]?.table { c.peppol = PeppolConfig.parse(p, fail: fail) }
+        if let a = table["alerts"]?.table { c.alerts = AlertsConfig.parse(a, fail: fail) }
         if !problems.isEmpty { throw ConfigProblems(problems) }
         return c
     }

@@ -121,7 +121,10 @@ func pdfText(_ path: String) throws -> String {
     return String(decoding: data, as: UTF8.self)
 }
 
+/// True when poppler's pdftotext is installed, and always with `RELANCE_REQUIRE_TOOLS=1` (CI), where
+/// a missing tool must fail the tests rather than skip them.
 let hasPdftotext = FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext")
+    || ProcessInfo.processInfo.environment["RELANCE_REQUIRE_TOOLS"] == "1"
 
 /// Compares `actual` with the golden file `name`; `RELANCE_RECORD=1` rewrites it and fails, so a
 /// re-recording can never pass silently.

@@ -8,7 +8,7 @@ import Testing
 /// one message per debtor, the letter attached byte for byte, the headers and bodies as in the
 /// golden files (`Golden/dunning`; `RELANCE_RECORD=1` rewrites them and fails on purpose).
 @Suite(.tags(.slow, .smtp), .enabled(if: SMTPServer.isAvailable, SMTPServer.skipReason),
-       .enabled(if: RelanceBinary.path != nil, "needs the relance executable built next to the tests"))
+       .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
 struct DunningMailTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let golden = root.appendingPathComponent("Tests/OutboxTests/Golden/dunning").path

@@ -7,7 +7,7 @@ import Testing
 
 /// The real `relance outbox flush` process: killed mid-batch, run twice at once.
 @Suite(.tags(.slow, .smtp), .enabled(if: SMTPServer.isAvailable, SMTPServer.skipReason),
-       .enabled(if: RelanceBinary.path != nil, "needs the relance executable built next to the tests"))
+       .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
 struct FlushProcessTests {
     /// A workspace made by `relance init`, with `count` reminders queued through the store API.
     struct Setup {

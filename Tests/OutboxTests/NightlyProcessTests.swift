@@ -6,7 +6,7 @@ import Testing
 /// `relance nightly` as cron runs it, on the demo workspace: killed right after each stage and
 /// started again, it ends in the same state as a run that was never interrupted; a second run
 /// waits for the lock's holder.
-@Suite(.tags(.slow), .enabled(if: RelanceBinary.path != nil, "needs the relance executable built next to the tests"))
+@Suite(.tags(.slow), .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
 struct NightlyProcessTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

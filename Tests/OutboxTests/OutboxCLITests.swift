@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `relance outbox …` as an operator uses it: steering the queue and the exit codes.
-@Suite(.tags(.slow), .enabled(if: RelanceBinary.path != nil, "needs the relance executable built next to the tests"))
+@Suite(.tags(.slow), .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
 struct OutboxCLITests {
     @Test func theQueueCanBeInspectedAndSteeredFromTheCommandLine() throws {
         let dir = TestDir.make("cli")

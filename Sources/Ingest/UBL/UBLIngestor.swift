@@ -33,14 +33,26 @@ public enum UBLIngestor {
                     for file in files {
                         summary.read += 1
                         let name = (file as NSString).lastPathComponent
-                        let outcome: RowOutcome
+                        var outcome: RowOutcome
+                        // Each document under its own savepoint: a conflict with another one is that file's
+                        // diagnostic, never a database error that stops the others.
+                        try db.execute(sql: "SAVEPOINT ubl_document")
                         do {
                             outcome = try ingest(db, file: file, name: name, debtors: &debtors, invoices: &invoices,
                                                  batch: batchID, report: report)
                         } catch let p as UBLDocument.Problem {
                             report(Diagnostic(file: name, line: 0, column: 0, rule: "ubl", message: p.description))
                             outcome = .rejected
+                        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+                            report(Diagnostic(file: name, line: 0, column: 0, rule: "ubl-conflict",
+                                              message: "conflicts with a document already in the ledger (\(e.message ?? "constraint")); "
+                                                + "this file was not imported, the others were"))
+                            outcome = .rejected
                         }
+                        if outcome == .rejected {
+                            try db.execute(sql: "ROLLBACK TO ubl_document")
+                        }
+                        try db.execute(sql: "RELEASE ubl_document")
                         switch outcome {
                         case .imported: summary.imported += 1
                         case .updated: summary.updated += 1
@@ -102,8 +114,17 @@ public enum UBLIngestor {
             }
             debtorID = id
         }
+        let type = inv.isCreditNote ? "credit_note" : "invoice"
+        let buyerKey = try String.fetchOne(db, sql: "SELECT debtor_key FROM debtor WHERE id = ?", arguments: [debtorID]) ?? ""
+        if let other = try Row.fetchOne(db, sql: """
+            SELECT i.type, d.debtor_key FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.invoice_number = ?
+            """, arguments: [inv.number]), (other[0] as String) != type || (other[1] as String) != buyerKey {
+            throw UBLDocument.Problem(xpath: "/*/cbc:ID", message: "document number \"\(inv.number)\" is already in the ledger as "
+                + "\(other[0] as String == "credit_note" ? "a credit note" : "an invoice") of debtor \(other[1] as String); this "
+                + "\(inv.isCreditNote ? "credit note" : "invoice") cannot share it (numbers are unique across invoices and credit notes)")
+        }
         let values = InvoiceSink.Values(
-            number: inv.number, debtorID: debtorID, type: inv.isCreditNote ? "credit_note" : "invoice", issue: inv.issue,
+            number: inv.number, debtorID: debtorID, type: type, issue: inv.issue,
             due: inv.due, currency: inv.currency, amount: inv.amount, reportedOpen: inv.payable, reference: inv.reference,
             description: inv.description, disputed: false)
         return try invoices.store(values, batch: batch).0

@@ -15,6 +15,14 @@ public struct FlushOptions: Sendable {
     /// Seconds one message may take in the transport (connect and send): a lease always has at
     /// least this much left when a message goes on the wire.
     public var sendBudget: TimeInterval = 180
+    /// Seconds the whole flush may take: no message is started after this, the rest stay due for a
+    /// later flush (`FlushReport.deadlineReached`). Nil: no limit.
+    public var deadline: TimeInterval?
+    /// Asked before each message: true stops the flush there (SIGTERM), after the message before
+    /// it was committed; the rest stay due (`FlushReport.stopped`).
+    public var shouldStop: (@Sendable () -> Bool)?
+    /// Only these messages (by id), due or not: an alert sent on its own, without the rest of the queue.
+    public var only: Set<Int64>?
     /// Told after each message handed to the transport: how many so far, and how many were due
     /// when the flush began (within the limit).
     public var progress: (@Sendable (_ handled: Int, _ due: Int) -> Void)?
@@ -50,8 +58,12 @@ public struct FlushReport: Sendable, Equatable {
     public var inDoubt: [MessageID] = []
     /// Due messages left for a later flush (by `--limit`, or because the server was unavailable).
     public var leftDue = 0
-    /// Set when the flush stopped because the transport was unavailable.
+    /// Set when the flush stopped because the transport was unavailable or stopped answering.
     public var unavailable: String?
+    /// True when the flush stopped at its deadline with messages still due.
+    public var deadlineReached = false
+    /// True when `shouldStop` stopped the flush.
+    public var stopped = false
     /// The dry run's plan.
     public var planned: [Planned] = []
 
@@ -100,6 +112,7 @@ public final class Flusher {
         for id in recovered.inDoubt { logger.log(.info, "outbox.message.in_doubt", ["outbox.message.id": String(id)]) }
         if options.dryRun { return try plan(options, report) }
         defer { transport.close() }
+        let stopAt = options.deadline.map { clock.now().addingTimeInterval($0) }
         let interval = options.ratePerMinute > 0 ? 60 / Double(options.ratePerMinute) : 0
         var lastStart: Date?
         var remaining = options.limit ?? Int.max
@@ -112,7 +125,8 @@ public final class Flusher {
             let now = clock.now()
             var leaseUntil = now.addingTimeInterval(leaseTime)
             let ids = try store.pool.write { db in
-                try QueueStore.lease(db, now: now, until: leaseUntil, me: me, count: min(remaining, chunk), identity: identity)
+                try QueueStore.lease(db, now: now, until: leaseUntil, me: me, count: min(remaining, chunk), identity: identity,
+                                     only: options.only)
             }
             if ids.isEmpty { break }
             remaining -= ids.count
@@ -121,6 +135,15 @@ public final class Flusher {
             defer { prepared.cancel() }
             for (i, id) in ids.enumerated() {
                 if let last = lastStart, interval > 0 { clock.sleep(until: last.addingTimeInterval(interval)) }
+                let late = stopAt.map { clock.now() >= $0 } ?? false
+                if late || options.shouldStop?() == true {
+                    if late { report.deadlineReached = true } else { report.stopped = true }
+                    _ = records.waitForAll()
+                    try records.check()
+                    let rest = Array(ids[i...])
+                    try store.pool.write { db in try QueueStore.release(db, ids: rest, now: clock.now(), me: me) }
+                    break outer
+                }
                 if leaseUntil.timeIntervalSince(clock.now()) < options.sendBudget {
                     leaseUntil = clock.now().addingTimeInterval(leaseTime)
                     let rest = Array(ids[i...]), until = leaseUntil
@@ -157,7 +180,7 @@ public final class Flusher {
     }
 
     /// Sends one leased, prepared message and hands its outcome to `records`; returns the reason
-    /// when the transport was unavailable (the flush stops).
+    /// when the transport was unavailable or stalled (the flush stops).
     private func deliver(_ id: Int64, _ prepared: ChunkPreparation.Outcome, _ records: RecordQueue) throws -> String? {
         let (store, me, clock, policy, logger) = (self.store, self.me, self.clock, self.policy, self.logger)
         let m: QueuedMessage, bytes: [UInt8]
@@ -201,7 +224,7 @@ public final class Flusher {
             }
         }
         if case .unavailable(let reason) = result.outcome { return reason }
-        return nil
+        return result.stalled
     }
 
     /// The dry run: the due messages the flush would take, in order, each built to find those that cannot be.

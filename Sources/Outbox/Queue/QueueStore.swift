@@ -82,8 +82,14 @@ enum QueueStore {
     /// lease its `Message-ID` is fixed and the workspace's Cc/Bcc become recipients, so both are
     /// durable before anything goes on the wire.
     static func lease(_ db: Database, now: Date, until: Date, me: LeaseOwner, count: Int,
-                      identity: SenderIdentity) throws -> [Int64] {
-        let ids = try due(db, now: now, count: count).sorted()
+                      identity: SenderIdentity, only: Set<Int64>? = nil) throws -> [Int64] {
+        var ids = try due(db, now: now, count: count).sorted()
+        if let only {
+            ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM outbox_message WHERE state IN ('queued', 'deferred') AND id IN (\(only.map(String.init).joined(separator: ",")))
+                ORDER BY id
+                """)
+        }
         let t = InstantText.string(now), u = InstantText.string(until)
         let take = try db.cachedStatement(sql: """
             UPDATE outbox_message SET state = 'active', lease_owner = ?, lease_until = ?, updated_at = ?

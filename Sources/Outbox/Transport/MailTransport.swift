@@ -48,6 +48,9 @@ public struct DeliveryResult: Sendable, Equatable {
     public var outcome: Outcome
     /// The server's reply to each recipient it answered (`RCPT TO`), by address.
     public var recipientReplies: [String: SMTPReply]
+    /// Set when the server stopped answering (a time limit ran out): the message is recorded by its
+    /// outcome as usual, and the flush stops, leaving the other messages due for a later flush.
+    public var stalled: String?
 
     /// A result.
     public init(_ outcome: Outcome, recipientReplies: [String: SMTPReply] = [:]) {

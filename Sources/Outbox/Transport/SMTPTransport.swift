@@ -5,11 +5,16 @@ import Foundation
 private let curlReady: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
 /// Sends messages over SMTP with libcurl: STARTTLS required by default (or `smtps://`), certificate
-/// verification on unless explicitly turned off, AUTH when a user is set, connect and per-message
-/// timeouts, and one connection kept open across all the messages of a flush.
+/// verification on unless explicitly turned off, AUTH when a user is set (and only over TLS), time
+/// limits on every phase, and one connection kept open across all the messages of a flush.
 ///
-/// libcurl reuses the connection of its easy handle between transfers; after a failed transfer it
-/// closes it and the next message opens a new one.
+/// Time limits: `connectTimeout` for TCP, TLS and the greeting; `timeout` for each reply the server
+/// owes (EHLO, MAIL, RCPT, DATA, the end of data, QUIT) and for the whole message. A message that
+/// runs out of time is deferred and the result asks the flush to stop (`stalled`): a stalled server
+/// costs one timeout, not one per message.
+///
+/// libcurl reuses the connection of its easy handle between transfers; after a failed transfer the
+/// connection is shut down without waiting for the server and the next message opens a new one.
 public final class SMTPTransport: MailTransport {
     public let settings: SMTPSettings
     public var name: String { settings.url }
@@ -53,7 +58,8 @@ public final class SMTPTransport: MailTransport {
         check(relance_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
         let ssl: curl_usessl = switch s.tls {
         case .required: CURLUSESSL_ALL
-        case .optional: CURLUSESSL_TRY
+        // AUTH never goes out in clear text: with a user, "optional" means "required".
+        case .optional: s.user == nil ? CURLUSESSL_TRY : CURLUSESSL_ALL
         case .none: CURLUSESSL_NONE
         }
         check(relance_curl_setopt_long(handle, CURLOPT_USE_SSL, Int(ssl.rawValue)), "use_ssl")
@@ -66,6 +72,9 @@ public final class SMTPTransport: MailTransport {
         }
         check(relance_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(s.connectTimeout * 1000)), "connecttimeout")
         check(relance_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(s.timeout * 1000)), "timeout")
+        // Each reply (and QUIT's, when the session ends) waits at most `timeout`, not libcurl's 120 s.
+        check(relance_curl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, max(1, Int(s.timeout.rounded(.up)))),
+              "server_response_timeout")
         check(relance_curl_setopt_long(handle, CURLOPT_UPLOAD, 1), "upload")
         check(relance_curl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 256 * 1024), "upload_buffersize")
         check(relance_curl_setopt_long(handle, relance_curlopt_mail_rcpt_allowfails, 1), "mail_rcpt_allowfails")
@@ -81,7 +90,7 @@ public final class SMTPTransport: MailTransport {
 
     public func send(_ message: [UInt8], envelope: Envelope, beforeEnd: () -> Bool) -> DeliveryResult {
         if failedTransaction {
-            close()
+            abandon()
             failedTransaction = false
         }
         guard let handle = session() else { return DeliveryResult(.unavailable(reason: "libcurl could not make a handle")) }
@@ -108,7 +117,23 @@ public final class SMTPTransport: MailTransport {
         let detail = String(cString: errorBuffer)
         let curlError = detail.isEmpty ? String(cString: curl_easy_strerror(rc)) : detail
         let outcome = state.dialogue.outcome(curlOK: rc == CURLE_OK, curlError: curlError)
-        return DeliveryResult(outcome, recipientReplies: state.dialogue.recipientReplies)
+        var result = DeliveryResult(outcome, recipientReplies: state.dialogue.recipientReplies)
+        if rc == CURLE_OPERATION_TIMEDOUT {
+            result.stalled = "the server did not answer within \(Self.seconds(settings.timeout)) (\(curlError))"
+            abandon()
+        }
+        return result
+    }
+
+    static func seconds(_ t: Double) -> String { t == t.rounded() ? "\(Int(t)) s" : "\(t) s" }
+
+    /// Drops the connection without a QUIT: the socket is shut down first, so libcurl's cleanup
+    /// cannot wait on a server that stopped answering.
+    private func abandon() {
+        guard let h = handle else { return }
+        let socket = relance_curl_active_socket(h)
+        if socket >= 0 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
+        close()
     }
 
     /// Ends the session: libcurl sends `QUIT` on the open connection as the handle is cleaned up.

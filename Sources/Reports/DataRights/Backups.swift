@@ -35,8 +35,13 @@ public enum Backups {
     /// Why a backup failed.
     public struct Failure: Error, CustomStringConvertible {
         public let message: String
+        /// The copy kept as `…-suspect.sqlite` when the check refused it.
+        public var suspect: String?
         public var description: String { message }
     }
+
+    /// The tables whose row counts a backup is compared on.
+    public static let coreTables = ["debtor", "invoice", "payment", "dunning_event", "outbox_message"]
 
     /// `relance-2026-11-21T023000.sqlite`: the instant in the workspace's time zone.
     public static func fileName(at instant: Date, timeZone: TimeZone) -> String {
@@ -59,8 +64,13 @@ public enum Backups {
 
     /// Copies the database into `folder` (created 0700) as a new 0600 file, then applies the
     /// retention policy. The copy is one consistent snapshot even while other processes write.
+    ///
+    /// The copy is checked before it counts: `PRAGMA quick_check` must say `ok`, and no core table
+    /// may hold less than half the rows it held in the newest verified backup (unless
+    /// `acceptShrink`). A copy that fails is kept as `relance-…-suspect.sqlite`, which neither
+    /// replaces nor rotates out a verified backup, and the backup throws.
     public static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone,
-                              policy: Policy) throws -> Outcome {
+                              policy: Policy, acceptShrink: Bool = false) throws -> Outcome {
         try OwnerOnly.directory(folder)
         var name = fileName(at: instant, timeZone: timeZone)
         var path = (folder as NSString).appendingPathComponent(name)
@@ -74,6 +84,13 @@ public enum Backups {
         let temp = path + ".partial"
         unlink(temp)
         try copy(store.pool, to: temp)
+        if let problem = try verify(temp, against: newestVerified(folder: folder), acceptShrink: acceptShrink) {
+            let suspect = String(path.dropLast(".sqlite".count)) + "-suspect.sqlite"
+            let kept = rename(temp, suspect) == 0 ? suspect : nil
+            if kept == nil { unlink(temp) }
+            throw Failure(message: "the backup failed its check (\(problem)); "
+                + (kept.map { "the copy is kept as \($0); " } ?? "") + "no verified backup was replaced or removed", suspect: kept)
+        }
         guard rename(temp, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temp)
@@ -82,6 +99,50 @@ public enum Backups {
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
         let removed = try prune(folder: folder, policy: policy)
         return Outcome(path: path, bytes: bytes, removed: removed)
+    }
+
+    /// The newest verified backup in `folder` (`relance-…T……….sqlite`, not `-suspect`), nil when none.
+    public static func newestVerified(folder: String) -> String? {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { day(ofFile: $0) != nil }.max().map { (folder as NSString).appendingPathComponent($0) }
+    }
+
+    /// Row counts of the core tables of the database file at `path`.
+    public static func counts(_ path: String) throws -> [String: Int] {
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var counts: [String: Int] = [:]
+            for t in coreTables where try db.tableExists(t) { counts[t] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t)") ?? 0 }
+            return counts
+        }
+    }
+
+    /// Why the copy at `path` is suspect, nil when it is good: `quick_check`, then each core table
+    /// against `previous` (a table that lost more than half its rows, from at least 10).
+    static func verify(_ path: String, against previous: String?, acceptShrink: Bool) throws -> String? {
+        var config = Configuration()
+        config.readonly = true
+        let check: [String]
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            check = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+        } catch {
+            return "it cannot be read: \(error)"
+        }
+        guard check == ["ok"] else { return "PRAGMA quick_check: " + check.prefix(3).joined(separator: "; ") }
+        guard !acceptShrink, let previous, let before = try? counts(previous) else { return nil }
+        let now = try counts(path)
+        let shrunk = coreTables.compactMap { t -> String? in
+            guard let b = before[t], b >= 10, (now[t] ?? 0) * 2 < b else { return nil }
+            return "\(t) \(b) → \(now[t] ?? 0)"
+        }
+        guard !shrunk.isEmpty else { return nil }
+        return "rows dropped by more than half since \((previous as NSString).lastPathComponent): "
+            + shrunk.joined(separator: ", ") + "; if that is right, run `relance db backup --accept-shrink`"
     }
 
     /// Writes a snapshot of `source` into a new owner-only file at `path`, as a single file in

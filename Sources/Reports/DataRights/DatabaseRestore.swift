@@ -21,6 +21,9 @@ public enum DatabaseRestore {
         /// their erasure must be done again (`DebtorErasure.erase`), or the restore brings their
         /// personal data back. The caller does it, since it knows the workspace's files.
         public var erasuresToRedo: [String] = []
+        /// True when the live database was missing or could not be read, and was moved aside
+        /// rather than copied (its data-rights log could not be consulted).
+        public var replacedDamaged = false
     }
 
     /// Why a restore was refused or failed.
@@ -77,6 +80,9 @@ public enum DatabaseRestore {
     /// never a mix, and the WAL stays consistent), migrates it and logs the restore in it.
     public static func restore(from file: String, databasePath: String, actor: String, at instant: Date) throws -> Outcome {
         _ = try check(file)
+        if let problem = liveProblem(databasePath) {
+            return try replaceDamaged(databasePath, from: file, problem: problem, actor: actor, at: instant)
+        }
         let before = databasePath + ".before-restore"
         let store: LedgerStore
         do { store = try LedgerStore(path: databasePath, migrate: false) } catch {
@@ -130,6 +136,72 @@ public enum DatabaseRestore {
             return redo
         }
         return Outcome(before: before, migrated: migrated, erasuresToRedo: redo)
+    }
+}
+
+extension DatabaseRestore {
+    /// Why the live database cannot be restored over in place (missing, empty, unreadable, failing
+    /// `PRAGMA quick_check`, no Relance schema); nil when it can.
+    static func liveProblem(_ path: String) -> String? {
+        guard let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value else {
+            return "it is missing"
+        }
+        guard size > 0 else { return "it is empty" }
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let check = try String.fetchAll(db, sql: "PRAGMA quick_check")
+                guard check == ["ok"] else { return "PRAGMA quick_check: " + check.prefix(2).joined(separator: "; ") }
+                return try db.tableExists("grdb_migrations") ? nil : "it holds no Relance schema"
+            }
+        } catch {
+            return "it cannot be read: \(error)"
+        }
+    }
+
+    /// Moves a damaged or missing live database aside (with its `-wal` and `-shm`), puts a copy of
+    /// the backup in its place, migrates it and logs the restore.
+    static func replaceDamaged(_ databasePath: String, from file: String, problem: String, actor: String,
+                               at instant: Date) throws -> Outcome {
+        let fm = FileManager.default
+        let before = databasePath + ".before-restore"
+        var moved = false
+        if fm.fileExists(atPath: databasePath) {
+            for suffix in ["", "-wal", "-shm"] {
+                unlink(before + suffix)
+                if fm.fileExists(atPath: databasePath + suffix), rename(databasePath + suffix, before + suffix) != 0 {
+                    throw Failure.failed("cannot move the damaged \(databasePath + suffix) aside: \(String(cString: strerror(errno)))")
+                }
+            }
+            moved = true
+        }
+        let temp = databasePath + ".restoring"
+        unlink(temp)
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let source = try DatabaseQueue(path: file, configuration: config)
+            try Backups.copy(source, to: temp)
+            try source.close()
+        } catch {
+            throw Failure.failed("cannot copy \(file): \(error)")
+        }
+        guard rename(temp, databasePath) == 0 else {
+            unlink(temp)
+            throw Failure.failed("cannot put the backup in place at \(databasePath): \(String(cString: strerror(errno)))")
+        }
+        let store = try LedgerStore(path: databasePath, migrate: false)
+        let migrated = try store.migrate()
+        try store.pool.write { db in
+            try DataRightsLog.append(db, at: instant, actor: actor, action: "restore", subject: (file as NSString).lastPathComponent,
+                                     detail: ["before": moved ? before : nil, "replaced_damaged": problem,
+                                              "migrated": migrated.joined(separator: ",")])
+        }
+        return Outcome(before: moved ? before : "(none: there was no database)", migrated: migrated, erasuresToRedo: [],
+                       replacedDamaged: true)
     }
 }
 

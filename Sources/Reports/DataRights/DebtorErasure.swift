@@ -31,6 +31,11 @@ public enum DebtorErasure {
         public var paymentsScrubbed: Int
         public var historyRowsDeleted: Int
         public var filesRemoved: [String]
+        /// Workspace files rewritten with the debtor's values replaced by `erased-<key>` (rejects,
+        /// processed exports, reports, previews).
+        public var filesRewritten: [String] = []
+        /// Workspace files that hold the data but are not Relance's to change (inbox, top level).
+        public var filesLeft: [String] = []
         /// True when messages in flight were scrubbed anyway (`force`).
         public var forced: Bool
     }
@@ -57,12 +62,18 @@ public enum DebtorErasure {
     /// Erases the debtor `key`. `workspaceRoot` bounds the files that may be removed (nothing
     /// outside it is touched); `outFolder` is scanned for letters named `<key>-<id>-…`;
     /// `pickupFiles` maps a message's `Message-ID` to the pickup `.eml` path it was written to.
+    ///
+    /// Then every other file under `workspaceRoot` that holds the debtor's name, e-mail, street,
+    /// VAT number, phone or payer name is rewritten or removed (`ErasureFiles`), except the
+    /// database, `backups/` and the folders in `keepFolders` (relative to the root).
     public static func erase(debtorKey key: String, store: LedgerStore, workspaceRoot: String, outFolder: String?,
-                             pickupFile: ((String) -> String)?, force: Bool, actor: String, at instant: Date) throws -> Outcome {
+                             pickupFile: ((String) -> String)?, force: Bool, actor: String, at instant: Date,
+                             keepFolders: Set<String> = []) throws -> Outcome {
         var files: [String] = []
         var outcome = Outcome(debtorKey: key, messagesCancelled: 0, messagesScrubbed: 0, paymentsScrubbed: 0,
                               historyRowsDeleted: 0, filesRemoved: [], forced: false)
         var debtorID: Int64 = 0
+        var personal: [String] = []
         try store.pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
@@ -71,6 +82,15 @@ public enum DebtorErasure {
                     throw Refusal.unknownDebtor(key)
                 }
                 debtorID = id
+                if let row = try Row.fetchOne(db, sql: "SELECT name, email, street, vat_number, phone FROM debtor WHERE id = ?",
+                                              arguments: [id]) {
+                    personal = (0..<5).compactMap { row[$0] as String? }
+                    // An e-mail field may list several addresses.
+                    personal += (row[1] as String? ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map(String.init)
+                    personal += try String.fetchAll(db, sql: """
+                        SELECT DISTINCT counterparty_name FROM payment WHERE debtor_key = ? AND counterparty_name IS NOT NULL
+                        """, arguments: [key])
+                }
                 let invoiceKeys = try String.fetchAll(db, sql: "SELECT invoice_number FROM invoice WHERE debtor_id = ?", arguments: [id])
                 try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS erase_message (id INTEGER PRIMARY KEY)")
                 try db.execute(sql: "DELETE FROM erase_message")
@@ -148,11 +168,21 @@ public enum DebtorErasure {
             guard path.hasPrefix(root) else { continue }
             if unlink(path) == 0 { outcome.filesRemoved.append(path) }
         }
+        // Every other workspace file that still holds one of the values (the database and the
+        // backups excepted: the first is scrubbed above, the second rotate out).
+        let skip: Set<String> = ["relance.sqlite", "relance.sqlite-wal", "relance.sqlite-shm", "relance.sqlite.before-restore",
+                                 "relance.sqlite.before-restore-wal", "relance.sqlite.before-restore-shm", "backups"]
+        let scrubbed = ErasureFiles.scrub(root: (workspaceRoot as NSString).standardizingPath, values: personal, key: key,
+                                          skip: skip.union(keepFolders), leave: ["inbox"])
+        outcome.filesRemoved += scrubbed.removed
+        outcome.filesRewritten = scrubbed.rewritten
+        outcome.filesLeft = scrubbed.left
         try store.pool.write { db in
             try DataRightsLog.append(db, at: instant, actor: actor, action: "erase", subject: key, detail: [
                 "messages_cancelled": String(outcome.messagesCancelled), "messages_scrubbed": String(outcome.messagesScrubbed),
                 "payments_scrubbed": String(outcome.paymentsScrubbed), "history_rows_deleted": String(outcome.historyRowsDeleted),
-                "files_removed": String(outcome.filesRemoved.count), "forced": outcome.forced ? "true" : "false",
+                "files_removed": String(outcome.filesRemoved.count), "files_rewritten": String(outcome.filesRewritten.count),
+                "forced": outcome.forced ? "true" : "false",
             ])
         }
         try store.pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }

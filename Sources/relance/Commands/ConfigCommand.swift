@@ -2,6 +2,7 @@ import ArgumentParser
 import Dunning
 import Foundation
 import Ledger
+import Outbox
 import Workspace
 
 /// `relance config check`.
@@ -30,6 +31,18 @@ struct ConfigCommand: ParsableCommand {
                 if let c = config {
                     let text = (try? String(contentsOfFile: ws.configPath, encoding: .utf8)) ?? ""
                     problems += c.company.identityProblems(text: text, file: "relance.toml").map(\.description)
+                    // The flush's own rules for [mail]: a TLS mode the flush would refuse fails here too.
+                    var mail = c.mail
+                    do { mail = try c.mail.overridden(by: ProcessInfo.processInfo.environment) } catch let e as ConfigProblems {
+                        problems.append(e.description)
+                    }
+                    if mail.transport == .smtp, let url = mail.smtpURL {
+                        do {
+                            _ = try SMTPSettings(url: url, tls: SMTPSettings.TLS(rawValue: mail.smtpTLS.rawValue) ?? .required)
+                        } catch {
+                            problems.append("\(ws.configPath): [mail] smtp_url / smtp_tls: \(error)")
+                        }
+                    }
                 }
                 for name in ["ladder-b2b.toml", "ladder-b2c.toml"] {
                     guard let text = try? String(contentsOfFile: ws.path(name), encoding: .utf8) else { continue }

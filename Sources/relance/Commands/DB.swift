@@ -32,8 +32,14 @@ struct DB: ParsableCommand {
                 Uses SQLite's online backup API: a consistent copy even while another command writes. Files are named \
                 relance-YYYY-MM-DDTHHMMSS.sqlite (workspace time zone). Keeps the newest backup of each of the latest \
                 [backup] keep_daily days (14) and keep_monthly months (12); removes the other relance-*.sqlite files.
+                Each copy is checked first: PRAGMA quick_check, and the row counts of debtor, invoice, payment, \
+                dunning_event and outbox_message against the newest verified backup (a drop of more than half needs \
+                --accept-shrink). A copy that fails is kept as relance-…-suspect.sqlite, replaces and removes nothing, \
+                and the command exits 65.
                 """)
         @OptionGroup var global: GlobalOptions
+        @Flag(help: "Accept a backup whose core tables hold less than half the rows of the previous one.")
+        var acceptShrink = false
 
         func run() throws {
             try withExitStatus {
@@ -44,11 +50,11 @@ struct DB: ParsableCommand {
                     outcome = try Backups.backup(
                         store: store, folder: ws.path(backup.folder), at: Date(),
                         timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,
-                        policy: Backups.Policy(daily: backup.keepDaily, monthly: backup.keepMonthly))
+                        policy: Backups.Policy(daily: backup.keepDaily, monthly: backup.keepMonthly), acceptShrink: acceptShrink)
                 } catch let e as ReportError {
                     throw CLIError(.cannotWrite, e.description)
                 } catch let e as Backups.Failure {
-                    throw CLIError(.cannotWrite, e.description)
+                    throw CLIError(e.suspect == nil ? .cannotWrite : .dataError, e.description)
                 }
                 Terminal.out("backup \(outcome.path) (\(outcome.bytes) bytes)"
                     + (outcome.removed.isEmpty ? "" : "; removed \(outcome.removed.count) older backup(s)"))
@@ -63,7 +69,9 @@ struct DB: ParsableCommand {
             discussion: """
                 Refuses a file that fails PRAGMA integrity_check or is not a Relance database of this or an older version \
                 (exit 65). The current database is first copied to relance.sqlite.before-restore, then the backup is copied \
-                over it in one transaction and migrated. Stop the nightly timer first (see schedules/README.md).
+                over it in one transaction and migrated. A current database that is missing, empty, truncated or damaged \
+                is moved aside as relance.sqlite.before-restore (with its -wal and -shm) and the backup put in its place. \
+                Stop the nightly timer first (see schedules/README.md).
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The backup file.")
@@ -78,6 +86,12 @@ struct DB: ParsableCommand {
                                                               actor: DataRights.currentActor(), at: Date())
                     Terminal.out("restored \(absolute(file)); the previous database is in \(outcome.before)"
                         + (outcome.migrated.isEmpty ? "" : "; migrated: " + outcome.migrated.joined(separator: ", ")))
+                    if outcome.replacedDamaged {
+                        Terminal.error("warning: the previous database could not be read, so its data-rights log could not be "
+                            + "checked: redo any `relance debtor erase` made after the backup (docs/DATA-RIGHTS.md)")
+                    }
+                    let store = try LedgerStore(path: ws.databasePath)
+                    try WorkspaceIdentity.confirm(store: store, recordPath: ws.path(WorkspaceIdentity.recordName), at: Date())
                     try redoErasures(outcome.erasuresToRedo, ws: ws)
                 } catch let f as DatabaseRestore.Failure {
                     switch f {

@@ -17,8 +17,11 @@ struct DebtorCommand: ParsableCommand {
                 Clears the name (it becomes erased-ID), VAT number, e-mail, address and phone; cancels the debtor's messages \
                 not yet sent and blanks every message about it; removes its letters and e-mail copies; clears payer names \
                 and IBANs of its payments and deletes their change history; puts the debtor on hold. Invoices, payments and \
-                reminders keep their amounts. The erasure is logged (who, when, counts). Refused with exit 75 while a \
-                message for the debtor is being delivered, unless --force. See docs/DATA-RIGHTS.md.
+                reminders keep their amounts. Every other workspace file holding the debtor's name, e-mail, street, VAT \
+                number, phone or payer name (rejects, processed exports, reports, previews, pickup mail) is rewritten with \
+                erased-ID in their place, or removed when it is binary or a db export archive; each is listed. Backups \
+                and files outside the workspace are not reached (printed). The erasure is logged (who, when, counts). \
+                Refused with exit 75 while a message for the debtor is being delivered, unless --force. See docs/DATA-RIGHTS.md.
                 """)
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The debtor's key (its customer number in the exports).")
@@ -43,8 +46,15 @@ struct DebtorCommand: ParsableCommand {
                 Terminal.out("erased debtor \(outcome.debtorKey)\(outcome.forced ? " (forced while a message was in flight)" : ""): "
                     + "\(outcome.messagesCancelled) message(s) cancelled, \(outcome.messagesScrubbed) blanked, "
                     + "\(outcome.paymentsScrubbed) payment(s) cleared, \(outcome.historyRowsDeleted) history row(s) deleted, "
-                    + "\(outcome.filesRemoved.count) file(s) removed")
-                Terminal.out("backups made before now still hold the data until the retention policy removes them (see docs/DATA-RIGHTS.md)")
+                    + "\(outcome.filesRemoved.count) file(s) removed, \(outcome.filesRewritten.count) rewritten")
+                for f in outcome.filesRemoved { Terminal.out("  removed   " + Self.relative(f, ws.root)) }
+                for f in outcome.filesRewritten { Terminal.out("  rewritten " + Self.relative(f, ws.root)) }
+                for f in outcome.filesLeft {
+                    Terminal.out("  left      " + Self.relative(f, ws.root) + " (an input or a file Relance did not write; it still holds the data)")
+                }
+                Terminal.out("not reached: the backups in \(config.backup.folder)/ still hold the data until the retention policy "
+                    + "removes them, and so does any copy outside the workspace (an export written with --out elsewhere, a "
+                    + "file someone saved); see docs/DATA-RIGHTS.md")
                 return .ok
             }
         }
@@ -56,7 +66,13 @@ struct DebtorCommand: ParsableCommand {
             return try DebtorErasure.erase(
                 debtorKey: key, store: store, workspaceRoot: ws.root, outFolder: ws.out,
                 pickupFile: { (pickup as NSString).appendingPathComponent(PickupTransport.fileName(for: $0)) },
-                force: force, actor: actor, at: Date())
+                force: force, actor: actor, at: Date(), keepFolders: [config.backup.folder])
+        }
+
+        /// `path` relative to the workspace root, for the list of changed files.
+        static func relative(_ path: String, _ root: String) -> String {
+            let r = (root as NSString).standardizingPath + "/"
+            return path.hasPrefix(r) ? String(path.dropFirst(r.count)) : path
         }
     }
 }

@@ -147,6 +147,9 @@ struct CSVIngestOptions: ParsableArguments {
     @Option(help: ArgumentHelp("TOML file naming the export's columns, encoding, delimiter, decimal separator or date format.", valueName: "file"))
     var mapping: String?
 
+    @Option(help: "The files' encoding, utf-8 or windows-1252, when detection must not decide (wins over the mapping's).")
+    var encoding: String?
+
     @Flag(help: "The files are the complete list of open invoices: close open invoices missing from them.")
     var snapshot = false
 
@@ -177,6 +180,10 @@ struct CSVIngestOptions: ParsableArguments {
                 do { opts.mapping = try Mapping.load(path: absolute(mapping)) } catch let p as Mapping.Problem {
                     throw CLIError(.config, p.description)
                 }
+            }
+            if let encoding {
+                guard let e = TextEncoding(name: encoding) else { throw CLIError(.usage, "--encoding: expected utf-8 or windows-1252") }
+                opts.encoding = e
             }
             opts.snapshot = snapshot
             opts.dryRun = dryRun

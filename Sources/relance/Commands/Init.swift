@@ -25,7 +25,8 @@ struct Init: ParsableCommand {
             do { try ws.create(demo: demo) } catch let e as Workspace.InitError {
                 throw CLIError(.cannotWrite, e.message)
             }
-            _ = try LedgerStore(path: ws.databasePath)
+            _ = try WorkspaceIdentity.create(store: try LedgerStore(path: ws.databasePath),
+                                             recordPath: ws.path(WorkspaceIdentity.recordName), at: Date())
             // The dunning schedules and the legal rate table, for the user to read and adapt.
             for (name, text) in [("ladder-b2b.toml", DefaultLadders.b2b), ("ladder-b2c.toml", DefaultLadders.b2c), ("rates.toml", DefaultRates.toml)] {
                 guard FileManager.default.createFile(atPath: ws.path(name), contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {

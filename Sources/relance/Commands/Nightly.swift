@@ -28,8 +28,13 @@ struct Nightly: ParsableCommand {
             an anomaly (tonight's reminders, or the total they claim, more than --anomaly-factor times the median of \
             the last 7 nights), a \
             failing mail server. One summary line per stage on stderr (logfmt, or JSON with --log-format json).
+            SIGTERM (systemd's stop) ends the run after the current stage's batch or message, committed: the run is \
+            recorded as interrupted and exits 143; a run whose process died is marked interrupted by the next run.
             Exit codes: 0 ok; 65 rows or files rejected, or the anomaly gate held sending; 69 the mail server is \
-            failing; 75 another run holds the lock, or stale data held sending; 1 other failure.
+            failing or stopped answering; 75 another run holds the lock, or stale data held sending; 78 configuration; \
+            81 e-mails deferred (the next flush retries them); 82 e-mails bounced; 143 SIGTERM; 1 other failure. \
+            When several apply: 78 > 79 > 80 > 69 > 82 > 65 > 81 > 0. The last summary line (stage=run) gives the \
+            run's outcome: ok, rejected, held, deferred, bounced, partial, failed or interrupted.
             """)
     @OptionGroup var global: GlobalOptions
     @Option(help: "The business day to run for (YYYY-MM-DD); default today in the workspace's time zone.") var asOf: Day?
@@ -37,27 +42,38 @@ struct Nightly: ParsableCommand {
     @Option(help: "Hours after which the last ingest counts as stale (sending is held).") var maxDataAge = 24
     @Option(help: "Hold sending when tonight's reminders, or the total they claim, exceed this many times the usual.")
     var anomalyFactor = 3.0
+    @Option(help: "Stop starting e-mails after this long in the outbox stage (seconds, or 30m, 2h); the rest stay due.")
+    var outboxDeadline = TimeLimit(seconds: 7200)
 
     enum LogFormat: String, ExpressibleByArgument, CaseIterable { case logfmt, json }
 
     func run() throws {
         try withExitStatus {
+            Termination.shared.watch()
             let (ws, config, store) = try global.open()
             let day = asOf ?? config.today(now: Date())
             let lock = try NightlyLock.acquire(ws.path("relance.lock"))
             defer { lock.release() }
             let ledger = RunLedger(store: store)
+            try ledger.markOldNightliesInterrupted(at: Date())
             let runID = try ledger.begin(command: "nightly", asOf: day.description, at: Date())
             var job = NightlyJob(ws: ws, config: config, store: store, day: day, runID: runID, format: logFormat)
             job.maxDataAge = maxDataAge
             job.anomalyFactor = anomalyFactor
+            job.outboxDeadline = outboxDeadline.seconds
             let status: ExitStatus
+            let started = Date()
             do { status = try job.run() } catch {
-                try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: "\(error)", at: Date())
+                let failed = (error as? CLIError)?.status ?? .failure
+                try? ledger.finish(id: runID, outcome: "failed", exitCode: failed.rawValue, summary: "\(error)", at: Date())
+                job.log([("stage", "run"), ("outcome", "failed"), ("exit", "\(failed.rawValue)")])
                 throw error
             }
-            try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : "rejected", exitCode: status.rawValue,
-                               summary: job.gates.isEmpty ? nil : job.gates.joined(separator: "; "), at: Date())
+            let summary = job.gates.isEmpty ? nil : job.gates.joined(separator: "; ")
+            try? ledger.finish(id: runID, outcome: status.outcomeWord, exitCode: status.rawValue, summary: summary, at: Date())
+            job.log([("stage", "run"), ("outcome", status.outcomeWord), ("exit", "\(status.rawValue)"),
+                     ("seconds", String(format: "%.2f", Date().timeIntervalSince(started)))])
+            if status != .ok && !config.alerts.to.isEmpty { job.alert(status) }
             return status
         }
     }
@@ -74,11 +90,21 @@ struct NightlyJob {
     let format: Nightly.LogFormat
     var maxDataAge = 24
     var anomalyFactor = 3.0
+    /// Seconds the outbox stage may keep starting e-mails.
+    var outboxDeadline: TimeInterval = 7200
     /// Why sending was held or failed tonight.
     var gates: [String] = []
     /// The running stage's progress bar (on a terminal only).
     var bar: ProgressBar?
-    var status = ExitStatus.ok
+    private(set) var status = ExitStatus.ok
+    /// The outbox stage's own outcome word tonight (partial, deferred…), for the run's summary.
+    var outboxOutcome: String?
+    /// Every summary line of the run, for the alert e-mail.
+    let lines = LineLog()
+
+    /// Raises the night's exit status to `s` when `s` wins by `ExitStatus.precedence`
+    /// (78 > 79 > 80 > 69 > 82 > 65 > 81 > 0): every stage reports through this.
+    mutating func raise(_ s: ExitStatus) { status = status.combined(with: s) }
 
     static let stages = ["ingest", "billing", "forecast", "dunning", "outbox", "reports", "backup"]
 
@@ -88,12 +114,20 @@ struct NightlyJob {
                 SELECT stage FROM nightly_stage WHERE as_of = ? AND outcome IN ('ok', 'rejected', 'skipped')
                 """, arguments: [day.description]))
         }
+        var flushed = false
         for name in Self.stages {
-            if done.contains(name) {
+            // After an outbox stage that ran tonight, the day's outbox report and backup are made again.
+            if done.contains(name) && !(flushed && (name == "reports" || name == "backup")) {
                 log([("stage", name), ("outcome", "done-earlier")])
                 continue
             }
+            if Termination.shared.isRequested {
+                log([("stage", name), ("outcome", "interrupted"), ("reason", "SIGTERM")])
+                raise(.interrupted)
+                break
+            }
             try stage(name)
+            if name == "outbox" { flushed = true }
         }
         return status
     }
@@ -141,13 +175,41 @@ struct NightlyJob {
 
     func log(_ fields: [(String, String)]) {
         let all = [("day", day.description)] + fields
+        let line: String
         switch format {
-        case .json: Terminal.error("{" + all.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}")
+        case .json: line = "{" + all.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}"
         case .logfmt:
-            Terminal.error(all.map { k, v in
+            line = all.map { k, v in
                 v.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || v.isEmpty
                     ? "\(k)=\(JSONText.quoted(v))" : "\(k)=\(v)"
-            }.joined(separator: " "))
+            }.joined(separator: " ")
+        }
+        Terminal.error(line)
+        lines.append(line)
+    }
+
+    /// E-mails a short summary of the run to `[alerts] to` through the outbox: queued with its own
+    /// key, then sent on its own (never the rest of the queue, which a gate may be holding). A
+    /// failure to alert is logged and changes nothing else.
+    func alert(_ status: ExitStatus) {
+        let to = config.alerts.to.compactMap { EmailAddress($0) }.map { OutboxMailbox($0) }
+        guard !to.isEmpty else { return }
+        var body = "relance nightly for \(day) in \(ws.root) needs a look: outcome \(status.outcomeWord), exit \(status.rawValue).\n\n"
+        if !gates.isEmpty { body += gates.map { "- " + $0 }.joined(separator: "\n") + "\n\n" }
+        body += lines.all.joined(separator: "\n") + "\n\nDetails: relance runs show \(runID)\n"
+        let message = NewOutboxMessage(idempotencyKey: "alert:nightly:\(day):run-\(runID)", origin: "manual", to: to,
+                                       subject: "relance nightly \(day): \(status.outcomeWord) (exit \(status.rawValue))", textBody: body)
+        do {
+            let id = try store.pool.write { db in try OutboxQueue.enqueue(db, message, at: Date()) }
+            let setup = try MailSetup(ws, config)
+            let logger = StderrLogger(level: .warning)
+            let transport = try setup.transport(ws, logger: logger)
+            var (flusher, options) = setup.flusher(store, transport: transport, logger: logger, limit: 1)
+            options.only = [id.rawValue]
+            let report = try flusher.run(options)
+            log([("stage", "alert"), ("outcome", report.sent == 1 ? "sent" : "queued"), ("to", config.alerts.to.joined(separator: ","))])
+        } catch {
+            log([("stage", "alert"), ("outcome", "failed"), ("error", "\(error)")])
         }
     }
 
@@ -211,7 +273,7 @@ struct NightlyJob {
                 try move(name, to: s.fatal == nil ? "processed" : "rejected")
             }
         }
-        if rejectedRows > 0 || rejectedFiles > 0 { status = .dataError }
+        if rejectedRows > 0 || rejectedFiles > 0 { raise(.dataError) }
         return (rejectedRows > 0 || rejectedFiles > 0 ? "rejected" : "ok",
                 [("files", "\(files)"), ("rows", "\(rows)"), ("rejected_rows", "\(rejectedRows)"), ("rejected_files", "\(rejectedFiles)")])
     }
@@ -248,7 +310,7 @@ struct NightlyJob {
             counts += [("period", "\(Month(day))"), ("invoices", "\(result.invoices)"), ("already_invoiced", "\(result.alreadyInvoiced)"),
                        ("peppol", "\(result.peppol)"), ("refused", "\(result.refused.count)")]
             refused = !result.refused.isEmpty
-            if refused && status == .ok { status = .dataError }
+            if refused { raise(.dataError) }
         } else {
             counts.append(("period", "not the billing day (\(config.billing.billingDay))"))
         }
@@ -271,7 +333,7 @@ struct NightlyJob {
         do { (planner, composer) = try DunningSetup.setup(ws, config) } catch let e as CLIError where e.status == .config {
             Terminal.error("error: [config] \(e.message)")
             gates.append("configuration: \(e.message)")
-            status = .config
+            raise(.config)
             return ("failed", [("error", e.message)])
         }
         let last = try store.pool.read { db in try LedgerPlan.lastIngest(db) }
@@ -285,17 +347,17 @@ struct NightlyJob {
         if let stale {
             gates.append("stale data: \(stale)")
             counts.append(("gate", "stale data: \(stale)"))
-            if [.ok, .dataError, .deferred].contains(status) { status = .held }
+            raise(.held)
             return ("held", counts)
         }
-        if !s.plan.errors.isEmpty || !s.errors.isEmpty, status == .ok { status = .dataError }
+        if !s.plan.errors.isEmpty || !s.errors.isEmpty { raise(.dataError) }
         if !s.plan.rateMissing.isEmpty {
             for line in s.plan.rateMissingLines { Terminal.error("error: [rate] " + line) }
             let halves = s.plan.rateMissing.keys.sorted().map(\.description).joined(separator: ",")
             gates.append("rate missing: \(halves)")
             counts += [("waiting_for_rate", "\(s.plan.rateMissing.values.reduce(0, +))"), ("rate_missing", halves),
                        ("fix", s.plan.rateMissing.keys.sorted().map { RateTable.MissingRate(halfYear: $0).fixCommand }.joined(separator: "; "))]
-            if [.ok, .dataError, .deferred].contains(status) { status = .rateMissing }
+            raise(.rateMissing)
         }
         // The anomaly gate: tonight's messages, or what they claim, far above the usual. The e-mails
         // and the letters wait until `relance dunning release DAY`; a later night never sends them.
@@ -305,7 +367,7 @@ struct NightlyJob {
             gates.append("anomaly: \(a)")
             counts += [("gate", "anomaly: \(a)"), ("held_messages", "\(held)"), ("held_letters", "\(letters)"),
                        ("release", "relance dunning release \(day)")]
-            if [.ok, .dataError, .deferred, .bounced].contains(status) { status = .held }
+            raise(.held)
             return ("held", counts)
         }
         return (s.plan.rateMissing.isEmpty ? "ok" : "held", counts)
@@ -357,16 +419,23 @@ struct NightlyJob {
         let (flusher, flushOptions) = setup.flusher(store, transport: transport, logger: logger)
         var options = flushOptions
         options.progress = MailSetup.progress(bar)
+        options.deadline = outboxDeadline
+        options.shouldStop = { Termination.shared.isRequested }
         let report = try flusher.run(options)
-        var counts = [("sent", "\(report.sent)"), ("deferred", "\(report.deferred)"), ("bounced", "\(report.bounced)"),
+        var counts = [("sent", "\(report.sent)"), ("deferred", "\(report.deferred)"),
+                      ("bounced", "\(report.bounced + report.expired + report.unbuildable)"),
                       ("left_due", "\(report.leftDue)"), ("via", transport.name)]
+        if report.deadlineReached { counts.append(("deadline", "reached")) }
         if let reason = report.unavailable {
             gates.append("outbox failing: \(reason)")
             counts.append(("gate", "outbox failing: \(reason)"))
-            status = .unavailable
-            return ("failed", counts)
+        } else if report.exitStatus != .ok {
+            gates.append("outbox: \(report.deferred) deferred, \(report.bounced + report.expired + report.unbuildable) bounced"
+                + (report.deadlineReached ? ", deadline reached with \(report.leftDue) due" : ""))
         }
-        return ("ok", counts)
+        raise(report.stopped ? .interrupted : report.exitStatus)
+        outboxOutcome = report.outcomeWord
+        return (report.outcomeWord, counts)
     }
 }
 
@@ -383,14 +452,34 @@ extension NightlyJob {
     }
 
     /// A consistent copy of the database, with the retention policy applied.
-    func backup() throws -> (String, [(String, String)]) {
+    /// A copy that fails its check is kept as `…-suspect` and the stage fails (exit 1), without
+    /// stopping the run's summary.
+    mutating func backup() throws -> (String, [(String, String)]) {
         let b = config.backup
-        let outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: Date(),
+        let outcome: Backups.Outcome
+        do {
+            outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: Date(),
                                          timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,
                                          policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly))
+        } catch let f as Backups.Failure where f.suspect != nil {
+            Terminal.error("error: [backup] \(f.message)")
+            gates.append("backup suspect: \(f.message)")
+            raise(.failure)
+            return ("failed", [("suspect", (f.suspect.map { ($0 as NSString).lastPathComponent }) ?? "")])
+        }
         return ("ok", [("file", (outcome.path as NSString).lastPathComponent), ("bytes", "\(outcome.bytes)"),
                        ("removed", "\(outcome.removed.count)")])
     }
+}
+
+/// The run's summary lines, kept for the alert e-mail (a reference, so the non-mutating `log` can add).
+final class LineLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    /// Adds one line.
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    /// The lines so far.
+    var all: [String] { lock.withLock { lines } }
 }
 
 /// One nightly run per workspace: an exclusive `flock` on `relance.lock`, released by the kernel

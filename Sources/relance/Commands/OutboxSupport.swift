@@ -95,3 +95,46 @@ struct MessageIDs: ParsableArguments {
         if ids.isEmpty { throw ValidationError("name at least one message id") }
     }
 }
+
+extension FlushReport {
+    /// The exit status a flush's result calls for: 69 when the server was unavailable or stopped
+    /// answering, else 82 when a message bounced (refused, expired or impossible to build), else 81
+    /// when one was deferred or left due at the deadline, else 0. SIGTERM (143) is the caller's.
+    var exitStatus: ExitStatus {
+        if unavailable != nil { return .unavailable }
+        if bounced + expired + unbuildable > 0 { return .bounced }
+        if deferred > 0 || deadlineReached { return .deferred }
+        return .ok
+    }
+
+    /// The `outcome=` word: ok, deferred, bounced, partial (some sent, others not), failed
+    /// (server unavailable) or interrupted (SIGTERM).
+    var outcomeWord: String {
+        if stopped { return "interrupted" }
+        if unavailable != nil { return sent > 0 ? "partial" : "failed" }
+        let status = exitStatus
+        if status != .ok && sent > 0 { return "partial" }
+        return status.outcomeWord
+    }
+}
+
+/// Parses a duration: seconds (`90`), or a number with `s`, `m` or `h` (`30m`, `2h`).
+struct TimeLimit: ExpressibleByArgument {
+    let seconds: TimeInterval
+
+    /// A limit of `seconds`.
+    init(seconds: TimeInterval) { self.seconds = seconds }
+
+    init?(argument: String) {
+        let t = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        let unit: Double = t.hasSuffix("h") ? 3600 : t.hasSuffix("m") ? 60 : 1
+        let number = t.last.map { $0.isLetter } == true ? String(t.dropLast()) : t
+        guard let n = Double(number), n > 0, n.isFinite else { return nil }
+        seconds = n * unit
+    }
+}
+
+extension TimeLimit {
+    /// `7200s` in the help text.
+    var defaultValueDescription: String { "\(Int(seconds))s" }
+}

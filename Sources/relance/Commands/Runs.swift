@@ -9,13 +9,16 @@ struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The run ledger.", subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List recent runs with their outcome.")
+        static let configuration = CommandConfiguration(
+            abstract: "List recent runs with their outcome.",
+            discussion: "A run still marked running whose process is gone (killed, crashed) is marked interrupted first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "How many runs.") var limit = 20
 
         func run() throws {
             try withExitStatus {
                 let (_, _, store) = try global.open()
+                _ = try store.pool.write { db in try RunLedger.markInterrupted(db, at: Date()) }
                 for r in try RunLedger(store: store).recent(limit: limit) {
                     Terminal.out("\(r.id ?? 0)\t\(r.startedAt)\t\(r.outcome)\t\(r.exitCode.map(String.init) ?? "-")\t\(r.command)")
                 }

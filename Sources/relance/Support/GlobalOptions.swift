@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import Reports
 import Store
 import Workspace
 
@@ -26,11 +27,28 @@ struct GlobalOptions: ParsableArguments {
         do { config = try ws.config() } catch let e as ConfigProblems {
             throw CLIError(.config, e.description)
         }
+        let record = ws.path(WorkspaceIdentity.recordName)
         do {
-            return (ws, config, try LedgerStore(path: ws.databasePath))
+            _ = try WorkspaceIdentity.check(databasePath: ws.databasePath, recordPath: record, at: Date())
+        } catch let r as WorkspaceIdentity.Refusal {
+            throw CLIError(.config, r.message + "; nothing was changed. " + Self.restoreAdvice(ws, config))
+        }
+        do {
+            let store = try LedgerStore(path: ws.databasePath)
+            try WorkspaceIdentity.confirm(store: store, recordPath: record, at: Date())
+            return (ws, config, store)
         } catch {
             throw CLIError.from(database: error, path: ws.databasePath)
         }
+    }
+
+    /// Names the newest verified backup and the command that puts it back.
+    static func restoreAdvice(_ ws: Workspace, _ config: WorkspaceConfig) -> String {
+        let folder = ws.path(config.backup.folder)
+        guard let newest = Backups.newestVerified(folder: folder) else {
+            return "There is no verified backup in \(folder); restore one from elsewhere with `relance db restore FILE`."
+        }
+        return "The newest verified backup is \(newest): stop the nightly timer, then `relance db restore \(newest)`."
     }
 }
 

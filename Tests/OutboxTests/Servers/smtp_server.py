@@ -34,6 +34,10 @@ def parse_args():
     p.add_argument("--end-reply-count", type=int, default=-1, help="use --end-reply for the first N messages only")
     p.add_argument("--drop-in-data", action="store_true")
     p.add_argument("--silent", action="store_true")
+    p.add_argument("--stall", choices=["connect", "ehlo", "mail", "rcpt", "data", "end"],
+                   help="stop answering at one phase and hold the connection open: no greeting (connect); after "
+                        "EHLO, the reply to MAIL (ehlo); the reply to RCPT (mail); after 354, stop reading the data "
+                        "(data); after the whole message, the reply to the end of data (end)")
     p.add_argument("--delay", type=float, default=0.0, help="seconds between saving a message and answering")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
@@ -83,6 +87,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         event("data")
+        if ARGS.stall == "end":
+            await stall()
         COUNT["ended"] += 1
         if COUNT["ended"] <= ARGS.end_raise_count:
             # aiosmtpd answers "500 Error: (OSError) …" and leaves the transaction open.
@@ -98,7 +104,22 @@ class Handler:
         return "250 2.0.0 OK: queued as %d" % number
 
 
+async def stall():
+    event("stall")
+    await asyncio.sleep(ARGS.max_seconds)
+
+
 class FaultySMTP(SMTP):
+    async def smtp_MAIL(self, arg):
+        if ARGS.stall == "ehlo":
+            await stall()
+        await super().smtp_MAIL(arg)
+
+    async def smtp_RCPT(self, arg):
+        if ARGS.stall == "mail":
+            await stall()
+        await super().smtp_RCPT(arg)
+
     def connection_made(self, transport):
         event("connect")
         super().connection_made(transport)
@@ -110,6 +131,12 @@ class FaultySMTP(SMTP):
     async def smtp_DATA(self, arg):
         if ARGS.data_reply:
             await self.push(ARGS.data_reply)
+            return
+        if ARGS.stall == "data":
+            await self.push("354 End data with <CR><LF>.<CR><LF>")
+            await self._reader.readuntil(b"\r\n")
+            self.transport.pause_reading()
+            await stall()
             return
         if ARGS.drop_in_data:
             await self.push("354 End data with <CR><LF>.<CR><LF>")
@@ -153,7 +180,7 @@ async def main():
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     loop = asyncio.get_running_loop()
-    if ARGS.silent:
+    if ARGS.silent or ARGS.stall == "connect":
         server = await asyncio.start_server(silent, sock=sock)
     else:
         ssl_ctx = tls_context() if ARGS.implicit_tls else None

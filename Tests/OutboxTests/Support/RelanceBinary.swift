@@ -2,6 +2,10 @@ import Foundation
 
 /// The built `relance` executable, run as a user (or cron) would; every run is bounded.
 enum RelanceBinary {
+    /// True when the process tests can run: the executable was built, or tools are required (CI),
+    /// in which case a missing executable fails them.
+    static let runnable = path != nil || RequiredTools.on
+
     /// The executable next to the test bundle, when the build made one.
     static let path: String? = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
