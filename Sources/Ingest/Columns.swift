@@ -9,10 +9,10 @@ public enum IngestKind: String, Sendable, CaseIterable {
         switch self {
         case .debtors:
             [.debtorID, .name, .kind, .vatNumber, .email, .language, .street, .postalCode, .city, .country,
-             .phone, .paymentTermsDays, .onHold, .paperlessSince]
+             .phone, .paymentTermsDays, .onHold, .paperlessSince, .directDebit]
         case .invoices:
             [.invoiceNumber, .debtorID, .issueDate, .dueDate, .currency, .amount, .openAmount, .type,
-             .structuredReference, .description, .disputed]
+             .structuredReference, .description, .disputed, .expectedPaymentDate]
         case .payments:
             [.paymentID, .date, .amount, .currency, .invoiceNumber, .structuredReference, .debtorID]
         }
@@ -37,6 +37,7 @@ public enum Column: String, Sendable, CaseIterable {
     case invoiceNumber = "invoice_number", issueDate = "issue_date", dueDate = "due_date", currency, amount
     case openAmount = "open_amount", type, structuredReference = "structured_reference", description, disputed
     case paymentID = "payment_id", date
+    case directDebit = "direct_debit", expectedPaymentDate = "expected_payment_date"
 
     /// Folded header names that mean this column (besides the canonical name itself).
     public var aliases: [String] {
@@ -76,6 +77,9 @@ public enum Column: String, Sendable, CaseIterable {
         case .description: ["omschrijving", "libelle", "designation"]
         case .disputed: ["betwist", "litige", "conteste", "en_litige"]
         case .paymentID: ["betaling", "betalingsnummer", "betaling_id", "paiement", "id_paiement", "numero_paiement"]
+        case .directDebit: ["domiciliering", "domiciliation", "sepa_direct_debit", "dom"]
+        case .expectedPaymentDate:
+            ["verwachte_betaaldatum", "betaalbelofte", "date_de_paiement_prevue", "paiement_prevu", "expected_payment", "promised_date"]
         case .date: ["betaaldatum", "datum", "datum_betaling", "date_paiement", "date_de_paiement", "payment_date"]
         }
     }
@@ -109,6 +113,8 @@ public enum Column: String, Sendable, CaseIterable {
         case .paymentID: 23
         case .date: 24
         case .paperlessSince: 25
+        case .directDebit: 26
+        case .expectedPaymentDate: 27
         }
     }
 

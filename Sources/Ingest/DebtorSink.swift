@@ -19,8 +19,9 @@ struct DebtorSink: RowSink {
         find = try BulkStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
         insert = try BulkStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
-              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since,
+              direct_debit)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, 0))
             ON CONFLICT (debtor_key) DO NOTHING
             """)
         erased = Dictionary(try Row.fetchAll(db, sql: """
@@ -40,6 +41,8 @@ struct DebtorSink: RowSink {
         var onHold: Bool
         /// The day the debtor started receiving invoices electronically (a forecast covariate).
         var paperlessSince: Day? = nil
+        /// Pays by direct debit (domiciliëring), when the export has the column; nil keeps what is stored.
+        var directDebit: Bool? = nil
 
         var fields: FieldValues {
             [("name", name), ("kind", kind), ("vat_number", vat), ("email", email), ("language", language),
@@ -47,6 +50,7 @@ struct DebtorSink: RowSink {
              ("payment_terms_days", terms.map(String.init)), ("on_hold", onHold ? "1" : "0")]
                 // Only when present, so debtors from before this column keep their content hash.
                 + (paperlessSince.map { [("paperless_since", $0.description)] } ?? [])
+                + (directDebit.map { [("direct_debit", $0 ? "1" : "0")] } ?? [])
         }
 
         /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
@@ -154,10 +158,11 @@ struct DebtorValidator: RowValidator {
         let terms = row.integer(.paymentTermsDays, range: 0...365, rule: "payment-terms")
         let onHold = row.bool(.onHold)
         let paperless = row.day(.paperlessSince)
+        let directDebit: Bool? = row.text(.directDebit) == nil ? nil : row.bool(.directDebit)
         guard !row.hasErrors, let key, let name else { return nil }
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
                       postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
-                      paperlessSince: paperless).prepared()
+                      paperlessSince: paperless, directDebit: directDebit).prepared()
     }
 }
 
@@ -168,17 +173,18 @@ extension DebtorSink {
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
         insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
-        insert.bind(17, v.paperlessSince?.description)
+        insert.bind(17, v.paperlessSince?.description); insert.bind(18, v.directDebit.map { $0 ? 1 : 0 } as Int?)
         guard let (id, oldHash) = try insert.insertOrFind(find, key: v.key) else { return .imported }
         if oldHash == hash { return .unchanged }
         let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
         let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
         try db.execute(sql: """
             UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
-              postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
-              content_hash = ?, updated_batch_id = ?, paperless_since = ? WHERE id = ?
+              postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?,
+              on_hold = CASE WHEN hold_reason IS NOT NULL THEN on_hold ELSE ? END,
+              content_hash = ?, updated_batch_id = ?, paperless_since = ?, direct_debit = COALESCE(?, direct_debit) WHERE id = ?
             """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
-                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, id])
+                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, v.directDebit, id])
         try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
         return .updated
     }

@@ -28,6 +28,7 @@ public enum Schema {
             ("0011-unapplied-by-debtor", unappliedByDebtorV1),
             ("0012-dunning-exclusion", dunningExclusionV1),
             ("0013-invoice-open", invoiceOpenV1),
+            ("0015-controls", controlsV1),
         ]
         var m = DatabaseMigrator()
         for (identifier, migrate) in migrations {

@@ -60,6 +60,21 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"      # where <file>.rejects.csv files go
+
+        # Which ingest each file in inbox/ gets, by file-name pattern (case ignored; * any run, ? one
+        # character; the most specific pattern wins), in the words of the command line:
+        # debtors, invoices [--snapshot], payments [--booked], reminders, coda, camt, ubl.
+        # An .xml file no pattern names is read as camt when it says so, else as Peppol UBL.
+        [inbox]
+        "debtor*.csv" = "debtors"
+        "invoice*.csv" = "invoices"    # "invoices --snapshot" when the export lists every open invoice
+        "payment*.csv" = "payments"    # bank receipts; the books' register: "register*.csv" = "payments --booked"
+        "reminder*.csv" = "reminders"  # reminders sent outside Relance
+        "*.cod" = "coda"
+        "*.coda" = "coda"
+
+        [dunning]
+        promise_grace_days = 3         # days after a promised date before the ladder resumes
         """ + mail
 
     static let demoConfig = header + """
@@ -84,5 +99,20 @@ enum DefaultFiles {
 
         [ingest]
         rejects_dir = "rejects"
+
+        # Which ingest each file in inbox/ gets, by file-name pattern (case ignored; * any run, ? one
+        # character; the most specific pattern wins), in the words of the command line:
+        # debtors, invoices [--snapshot], payments [--booked], reminders, coda, camt, ubl.
+        # An .xml file no pattern names is read as camt when it says so, else as Peppol UBL.
+        [inbox]
+        "debtor*.csv" = "debtors"
+        "invoice*.csv" = "invoices"    # "invoices --snapshot" when the export lists every open invoice
+        "payment*.csv" = "payments"    # bank receipts; the books' register: "register*.csv" = "payments --booked"
+        "reminder*.csv" = "reminders"  # reminders sent outside Relance
+        "*.cod" = "coda"
+        "*.coda" = "coda"
+
+        [dunning]
+        promise_grace_days = 3         # days after a promised date before the ladder resumes
         """ + mail
 }
