@@ -9,10 +9,10 @@ public enum IngestKind: String, Sendable, CaseIterable {
         switch self {
         case .debtors:
             [.debtorID, .name, .kind, .vatNumber, .email, .language, .street, .postalCode, .city, .country,
-             .phone, .paymentTermsDays, .onHold, .paperlessSince, .interestRate, .publicAuthority]
+             .phone, .paymentTermsDays, .onHold, .paperlessSince, .interestRate, .publicAuthority, .directDebit]
         case .invoices:
             [.invoiceNumber, .debtorID, .issueDate, .dueDate, .currency, .amount, .openAmount, .type,
-             .structuredReference, .description, .disputed]
+             .structuredReference, .description, .disputed, .expectedPaymentDate]
         case .payments:
             [.paymentID, .date, .amount, .currency, .invoiceNumber, .structuredReference, .debtorID]
         }
@@ -38,6 +38,7 @@ public enum Column: String, Sendable, CaseIterable {
     case openAmount = "open_amount", type, structuredReference = "structured_reference", description, disputed
     case paymentID = "payment_id", date
     case interestRate = "interest_rate", publicAuthority = "public_authority"
+    case directDebit = "direct_debit", expectedPaymentDate = "expected_payment_date"
 
     /// Folded header names that mean this column (besides the canonical name itself).
     public var aliases: [String] {
@@ -79,6 +80,9 @@ public enum Column: String, Sendable, CaseIterable {
         case .paymentID: ["betaling", "betalingsnummer", "betaling_id", "paiement", "id_paiement", "numero_paiement"]
         case .publicAuthority: ["overheid", "openbare_overheid", "overheidsinstantie", "pouvoir_public", "autorite_publique", "public_body"]
         case .interestRate: ["rentevoet", "interestvoet", "taux_interet", "taux_d_interet", "contract_rate"]
+        case .directDebit: ["domiciliering", "domiciliation", "sepa_direct_debit", "dom"]
+        case .expectedPaymentDate:
+            ["verwachte_betaaldatum", "betaalbelofte", "date_de_paiement_prevue", "paiement_prevu", "expected_payment", "promised_date"]
         case .date: ["betaaldatum", "datum", "datum_betaling", "date_paiement", "date_de_paiement", "payment_date"]
         }
     }
@@ -114,6 +118,8 @@ public enum Column: String, Sendable, CaseIterable {
         case .paperlessSince: 25
         case .interestRate: 26
         case .publicAuthority: 27
+        case .directDebit: 28
+        case .expectedPaymentDate: 29
         }
     }
 

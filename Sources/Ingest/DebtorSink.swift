@@ -20,8 +20,8 @@ struct DebtorSink: RowSink {
         insert = try BulkStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
               country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since,
-              interest_rate_percent, public_authority)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              interest_rate_percent, public_authority, direct_debit)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, 0))
             ON CONFLICT (debtor_key) DO NOTHING
             """)
         erased = Dictionary(try Row.fetchAll(db, sql: """
@@ -45,6 +45,8 @@ struct DebtorSink: RowSink {
         var interestRate: String? = nil
         /// A public authority: always the statutory rate (art. 5 of the law of 2 August 2002).
         var publicAuthority = false
+        /// Pays by direct debit (domiciliëring), when the export has the column; nil keeps what is stored.
+        var directDebit: Bool? = nil
 
         var fields: FieldValues {
             [("name", name), ("kind", kind), ("vat_number", vat), ("email", email), ("language", language),
@@ -54,6 +56,7 @@ struct DebtorSink: RowSink {
                 + (paperlessSince.map { [("paperless_since", $0.description)] } ?? [])
                 + (interestRate.map { [("interest_rate_percent", $0)] } ?? [])
                 + (publicAuthority ? [("public_authority", "1")] : [])
+                + (directDebit.map { [("direct_debit", $0 ? "1" : "0")] } ?? [])
         }
 
         /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
@@ -167,10 +170,11 @@ struct DebtorValidator: RowValidator {
             row.problem(.interestRate, "interest-rate", "a public authority pays the statutory rate whatever the contract says "
                 + "(law of 2 August 2002, art. 5): its interest rate is not used", severity: .warning)
         }
+        let directDebit: Bool? = row.text(.directDebit) == nil ? nil : row.bool(.directDebit)
         guard !row.hasErrors, let key, let name else { return nil }
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
                       postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
-                      paperlessSince: paperless, interestRate: rate, publicAuthority: authority).prepared()
+                      paperlessSince: paperless, interestRate: rate, publicAuthority: authority, directDebit: directDebit).prepared()
     }
 
     /// A contractual rate as `8.00` (`8`, `8,5`, `8.50 %` accepted): above 0, under 100, two decimals at most.
@@ -200,16 +204,20 @@ extension DebtorSink {
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
         insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
         insert.bind(17, v.paperlessSince?.description); insert.bind(18, v.interestRate); insert.bind(19, v.publicAuthority)
+        insert.bind(20, v.directDebit.map { $0 ? 1 : 0 } as Int?)
         guard let (id, oldHash) = try insert.insertOrFind(find, key: v.key) else { return .imported }
         if oldHash == hash { return .unchanged }
         let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
         let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
         try db.execute(sql: """
             UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
-              postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?, on_hold = ?,
-              content_hash = ?, updated_batch_id = ?, paperless_since = ?, interest_rate_percent = ?, public_authority = ? WHERE id = ?
+              postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?,
+              on_hold = CASE WHEN hold_reason IS NOT NULL THEN on_hold ELSE ? END,
+              content_hash = ?, updated_batch_id = ?, paperless_since = ?, interest_rate_percent = ?, public_authority = ?,
+              direct_debit = COALESCE(?, direct_debit) WHERE id = ?
             """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
-                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, v.interestRate, v.publicAuthority, id])
+                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, v.interestRate, v.publicAuthority,
+                             v.directDebit, id])
         try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
         return .updated
     }

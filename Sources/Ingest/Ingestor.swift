@@ -18,6 +18,8 @@ public struct IngestOptions: Sendable {
     public var booked = false
     /// The business day of this ingest (closing dates of snapshot and fully paid invoices).
     public var asOf: Day
+    /// Days after an "expected payment date" before the ladder resumes (`[dunning] promise_grace_days`).
+    public var promiseGraceDays = 3
     public var defaultLanguage = "nl"
     public var defaultCountry = "BE"
     public var defaultCurrency = Currency.eur
@@ -85,7 +87,10 @@ public enum Ingestor {
                 switch options.kind {
                 case .debtors:
                     sink = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
-                case .invoices: sink = try InvoiceSink(db: db, asOf: options.asOf)
+                case .invoices:
+                    var inv = try InvoiceSink(db: db, asOf: options.asOf)
+                    inv.promiseGraceDays = options.promiseGraceDays
+                    sink = inv
                 case .payments: sink = try PaymentSink(db: db, booked: options.booked)
                 }
                 var lastBatch: Int64? = nil

@@ -18,6 +18,8 @@ struct InvoiceSink: RowSink {
     private let insert: BulkStatement
     /// Close open invoices missing from the files (`--snapshot`).
     var closeMissing = false
+    /// Grace days after an "expected payment date" (see `Promises.fromExport`).
+    var promiseGraceDays = 3
     /// Invoices closed by the snapshot.
     private(set) var closedBySnapshot = 0
 
@@ -49,6 +51,8 @@ struct InvoiceSink: RowSink {
         var reference: String?
         var description: String?
         var disputed: Bool
+        /// The "expected payment date" column: the debtor's promise for this invoice (see `Promises`).
+        var expectedPayment: Day? = nil
 
         var fields: FieldValues {
             [("debtor_id", String(debtorID)), ("type", type), ("issue_date", issue.description),
@@ -67,6 +71,8 @@ struct InvoiceSink: RowSink {
             var h = ContentHasher()
             h.add(debtorID); h.add(type); h.add(issue.description); h.add(due.description); h.add(currency.code)
             h.add(amount); h.add(reportedOpen); h.add(reference); h.add(description); h.add(disputed)
+            // Only when present, so invoices from before this column keep their content hash.
+            if let expectedPayment { h.add(expectedPayment.description) }
             return h.signed
         }
 
@@ -84,7 +90,11 @@ struct InvoiceSink: RowSink {
     }
 
     mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
-        (try upsert(v, batch: batch), [])
+        let outcome = try upsert(v, batch: batch)
+        if let day = v.expectedPayment, v.type == "invoice", outcome != .unchanged {
+            try Promises.fromExport(db, invoiceNumber: v.number, date: day, asOf: asOf, graceDays: promiseGraceDays)
+        }
+        return (outcome, [])
     }
 }
 
@@ -170,10 +180,11 @@ struct InvoiceValidator: RowValidator {
         }
         let description = row.text(.description, allowLineBreaks: true)
         let disputed = row.bool(.disputed)
+        let expected = row.has(.expectedPaymentDate) ? row.day(.expectedPaymentDate) : nil
         guard !row.hasErrors, let number, let debtor, let issue, let due, let amount else { return nil }
         return InvoiceSink.Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
                       amount: amount.minorUnits, reportedOpen: open?.minorUnits, reference: reference,
-                      description: description, disputed: disputed).prepared()
+                      description: description, disputed: disputed, expectedPayment: expected).prepared()
     }
 }
 
@@ -202,7 +213,8 @@ extension InvoiceSink {
             UPDATE invoice SET reported_open_minor = ?1,
               reported_batch_id = CASE WHEN ?1 IS NULL THEN NULL
                 WHEN reported_open_minor IS ?1 AND reported_batch_id IS NOT NULL THEN reported_batch_id ELSE ?2 END,
-              structured_reference = ?3, description = ?4, disputed = ?5, content_hash = ?6, updated_batch_id = ?7,
+              structured_reference = ?3, description = ?4,
+              disputed = CASE WHEN dispute_reason IS NOT NULL THEN disputed ELSE ?5 END, content_hash = ?6, updated_batch_id = ?7,
               debtor_id = ?8, type = ?9, issue_date = ?10, due_date = ?11, currency = ?12, amount_minor = ?13
             WHERE id = ?14
             """).execute(arguments: [v.reportedOpen, batch, v.reference, v.description, v.disputed, hash, batch,

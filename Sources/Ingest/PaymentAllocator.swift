@@ -198,7 +198,7 @@ struct PaymentAllocator {
             SELECT id, payment_date, currency, unapplied_minor, invoice_number, structured_reference, debtor_key,
               free_text, counterparty_iban, source IN ('coda', 'camt') AS from_bank, unapplied_reason,
               (SELECT COUNT(*) FROM payment_allocation a WHERE a.payment_id = payment.id) AS allocations
-            FROM payment WHERE unapplied_minor > 0
+            FROM payment WHERE unapplied_minor > 0 AND manual_only = 0
               AND (invoice_number IS NOT NULL OR structured_reference IS NOT NULL OR source IN ('coda', 'camt'))
             """)
         for r in rows {
@@ -211,43 +211,5 @@ struct PaymentAllocator {
                 try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?").execute(arguments: [left, reason, p.id])
             }
         }
-    }
-}
-
-/// The one rule for an invoice's open amount, applied after every change to the invoice or its
-/// allocations.
-///
-/// An export's open amount `R` already reflects some payments: those from the same books (payments
-/// ingested with `--booked`), and any payment allocated before an export changed `R`
-/// (`reported_batch_id`; an export repeating the same `R` tells nothing new). Reflected payments can
-/// only show that `R` is too high; the others — a bank receipt the books have not caught up with —
-/// are taken off it: `open = max(0, min(R, amount − reflected) − unreflected)`. Without an export
-/// open amount, `open = amount − allocated`. A credit note's open amount is what the export
-/// reports; an invoice closed as settled outside Relance stays at zero. Status and closing follow
-/// the amount; an invoice closed by its payments is closed on the latest payment's day.
-enum OpenAmount {
-    static func refresh(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
-        try db.cachedStatement(sql: """
-            UPDATE invoice SET open_minor = CASE
-                WHEN closed_reason = 'settled_outside' THEN 0
-                WHEN type = 'credit_note' THEN COALESCE(reported_open_minor, amount_minor)
-                WHEN reported_open_minor IS NULL THEN MAX(0, amount_minor
-                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a WHERE a.invoice_id = invoice.id))
-                ELSE MAX(0, MIN(reported_open_minor, amount_minor
-                    - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                       WHERE a.invoice_id = invoice.id AND (p.booked = 1 OR a.batch_id < invoice.reported_batch_id)))
-                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                     WHERE a.invoice_id = invoice.id AND NOT (p.booked = 1 OR a.batch_id < invoice.reported_batch_id)))
-              END
-            WHERE id = ?
-            """).execute(arguments: [invoiceID])
-        try db.cachedStatement(sql: """
-            UPDATE invoice SET status = CASE WHEN open_minor = 0 THEN 'closed' ELSE 'open' END,
-              closed_reason = CASE WHEN open_minor = 0 THEN COALESCE(closed_reason, 'paid') ELSE NULL END,
-              closed_on = CASE WHEN open_minor <> 0 THEN NULL
-                WHEN ?1 IS NULL THEN closed_on
-                WHEN closed_on IS NULL OR closed_on < ?1 THEN ?1 ELSE closed_on END
-            WHERE id = ?2
-            """).execute(arguments: [closedOn, invoiceID])
     }
 }

@@ -29,6 +29,7 @@ public enum Schema {
             ("0012-dunning-exclusion", dunningExclusionV1),
             ("0013-invoice-open", invoiceOpenV1),
             ("0014-debtor-interest-rate", debtorInterestRateV1),
+            ("0015-controls", controlsV1),
             ("0017-dunning-demand", dunningDemandV1),
             ("0019-peppol", peppolV1),
         ]

@@ -88,6 +88,10 @@ public struct WorkspaceConfig: Sendable, Equatable {
     public var peppol = PeppolConfig()
     /// Who gets a summary e-mail when a nightly run needs a look (`[alerts]`).
     public var alerts = AlertsConfig()
+    /// Which ingest each inbox file gets (`[inbox]`).
+    public var inbox = InboxConfig()
+    /// Dunning settings read here (`[dunning]`: `promise_grace_days`).
+    public var dunning = DunningSettings()
 
     public init() {}
 
@@ -109,14 +113,17 @@ public struct WorkspaceConfig: Sendable, Equatable {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         var problems: [ConfigProblem] = []
         func lineOf(_ path: String) -> Int {
-            let parts = path.split(separator: ".")
+            // Sections are one level deep; a key may hold dots (`inbox."invoices*.csv"`).
+            let parts = path.split(separator: ".", maxSplits: 1)
             var section = ""
             for (i, l) in lines.enumerated() {
                 let t = l.trimmingCharacters(in: .whitespaces)
                 if t.hasPrefix("[") { section = t.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")); continue }
                 let key = parts.last.map(String.init) ?? ""
                 let sec = parts.dropLast().joined(separator: ".")
-                if section == sec, t.hasPrefix(key), t.dropFirst(key.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
+                // A key may be quoted (`"invoices*.csv" = …` in [inbox]).
+                for k in [key, "\"\(key)\""] where section == sec && t.hasPrefix(k)
+                    && t.dropFirst(k.count).trimmingCharacters(in: .whitespaces).hasPrefix("=") {
                     return i + 1
                 }
             }
@@ -129,7 +136,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             return s
         }
         var c = WorkspaceConfig()
-        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "legal", "peppol", "alerts"]
+        let known: Set<String> = ["config_version", "company", "defaults", "ingest", "mail", "billing", "reports", "backup", "legal", "peppol", "alerts", "inbox", "dunning"]
         for (k, _) in table where !known.contains(k) { fail(k, "unknown key or section") }
         if let v = table["config_version"], v.int != 1 { fail("config_version", "this version of relance reads config_version = 1") }
         if let co = table["company"]?.table {
@@ -199,6 +206,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         if let l = table["legal"]?.table { c.legal = LegalConfig.parse(l, fail: fail) }
         if let p = table["peppol"]?.table { c.peppol = PeppolConfig.parse(p, fail: fail) }
         if let a = table["alerts"]?.table { c.alerts = AlertsConfig.parse(a, fail: fail) }
+        if let i = table["inbox"]?.table { c.inbox = InboxConfig.parse(i, fail: fail) }
+        if let d = table["dunning"]?.table { c.dunning = DunningSettings.parse(d, fail: fail) }
         if !problems.isEmpty { throw ConfigProblems(problems) }
         return c
     }

@@ -15,6 +15,6 @@ struct Relance: ParsableCommand {
             (e.g. the database is locked by another run).
             """,
         version: "0.1.0",
-        subcommands: [Init.self, Ingest.self, Payments.self, Claim.self, Rates.self, DunningCommand.self, ForecastCommand.self, BillingCommand.self, OutboxCommand.self, PeppolCommand.self, Nightly.self, ReportCommand.self, DebtorCommand.self, Status.self, ConfigCommand.self, DB.self, Runs.self]
+        subcommands: [Init.self, Ingest.self, Payments.self, Claim.self, Rates.self, DunningCommand.self, ForecastCommand.self, BillingCommand.self, OutboxCommand.self, PeppolCommand.self, Nightly.self, ReportCommand.self, DebtorCommand.self, InvoiceCommand.self, PromiseCommand.self, NoteCommand.self, Status.self, ConfigCommand.self, DB.self, Runs.self]
     )
 }

@@ -107,7 +107,7 @@ import Testing
         #expect {
             try Mapping.load(path: p)
         } throws: { e in
-            (e as? Mapping.Problem)?.description == "m.toml:4:0: error: [mapping] columns.invoice_nr: not a canonical column (debtor_id, name, kind, vat_number, email, language, street, postal_code, city, country, phone, payment_terms_days, on_hold, paperless_since, invoice_number, issue_date, due_date, currency, amount, open_amount, type, structured_reference, description, disputed, payment_id, date, interest_rate, public_authority)"
+            (e as? Mapping.Problem)?.description == "m.toml:4:0: error: [mapping] columns.invoice_nr: not a canonical column (debtor_id, name, kind, vat_number, email, language, street, postal_code, city, country, phone, payment_terms_days, on_hold, paperless_since, invoice_number, issue_date, due_date, currency, amount, open_amount, type, structured_reference, description, disputed, payment_id, date, interest_rate, public_authority, direct_debit, expected_payment_date)"
         }
     }
 

@@ -13,8 +13,11 @@ public struct DebtorSnapshot: Sendable, Equatable {
     public var directDebit: Bool
     public var hasEmail: Bool
     public var hasPostalAddress: Bool
-    /// A promise to pay: no reminder until this day (inclusive).
+    /// A promise to pay: no reminder until this day (inclusive): the open promise's date plus the
+    /// grace days in force when it was made (`[dunning] promise_grace_days`).
     public var promisedUntil: Day?
+    /// The date of a broken promise not yet followed by a reminder (the worklist's "broken promise").
+    public var brokenPromise: Day? = nil
     /// Open invoices and credit notes.
     public var items: [OpenItem]
     /// Payments received but not applied to an invoice (they reduce the balance).

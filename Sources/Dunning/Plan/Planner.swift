@@ -133,7 +133,8 @@ public struct Planner: Sendable {
         // Which step, and which items it demands.
         var stepIndex: Int
         var demandedItems: [Int]
-        var reasons: [String] = []
+        // A broken promise: the ladder resumes where it stood, and the plan says why.
+        var reasons: [String] = d.brokenPromise.map { ["broken promise (promised by \($0)): the ladder resumes"] } ?? []
         var since: Day
         if overdue.isEmpty {
             // The courtesy notice: only with nothing overdue, for the items falling due soon never noticed.

@@ -21,8 +21,17 @@ public struct SnapshotReader {
                 JOIN invoice i ON i.id = a.invoice_id WHERE p.unapplied_minor > 0
             ) GROUP BY debtor_id
             """) { unapplied[r[0]] = r[1] }
-        var promises: [Int64: String] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT debtor_id, MAX(until) FROM promise_to_pay GROUP BY debtor_id") { promises[r[0]] = r[1] }
+        // Open promises pause the ladder until their date plus the grace days (`pause_until`); a broken
+        // promise not yet followed by a reminder puts the debtor on the worklist (see Ingest's `Promises`).
+        var promises: [Int64: String] = [:], broken: [Int64: String] = [:]
+        for r in try Row.fetchAll(db, sql: """
+            SELECT debtor_id, MAX(COALESCE(pause_until, until)) FROM promise_to_pay WHERE status = 'open' GROUP BY debtor_id
+            """) { promises[r[0]] = r[1] }
+        for r in try Row.fetchAll(db, sql: """
+            SELECT p.debtor_id, MAX(p.until) FROM promise_to_pay p WHERE p.status = 'broken' AND NOT EXISTS (
+              SELECT 1 FROM dunning_event e WHERE e.debtor_id = p.debtor_id AND e.as_of >= p.status_on AND e.status <> 'cancelled')
+            GROUP BY p.debtor_id
+            """) { broken[r[0]] = r[1] }
         // The last message: written and not cancelled, or a letter (which may have been posted before a cancel).
         var lastMessage: [Int64: String] = [:]
         for r in try Row.fetchAll(db, sql: """
@@ -31,14 +40,14 @@ public struct SnapshotReader {
             \(debtor == nil ? "" : "AND debtor_id = ?") GROUP BY debtor_id
             """, arguments: StatementArguments([asOf.description] + (debtor.map { [$0] } ?? []))) { lastMessage[r[0]] = r[1] }
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT d.id, d.debtor_key, d.name, d.kind, d.language, d.on_hold, d.direct_debit, d.email IS NOT NULL,
+            SELECT d.id, d.debtor_key, d.name, d.kind, d.language, d.on_hold = 1 AND (d.hold_until IS NULL OR d.hold_until >= ?), d.direct_debit, d.email IS NOT NULL,
               (d.street IS NOT NULL AND d.city IS NOT NULL),
               i.id, i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed,
               i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel,
               d.email, d.street, d.postal_code, d.city, d.country, d.interest_rate_percent, d.public_authority
             FROM invoice i JOIN debtor d ON d.id = i.debtor_id LEFT JOIN dunning_state s ON s.invoice_id = i.id
             WHERE i.status = 'open' \(debtor == nil ? "" : "AND i.debtor_id = ?") ORDER BY i.debtor_id, i.due_date, i.id
-            """, arguments: StatementArguments(debtor.map { [$0] } ?? []))
+            """, arguments: debtor.map { [asOf.description, $0] } ?? [asOf.description])
         var current: DebtorSnapshot? = nil
         while let r = try rows.next() {
             let debtorID: Int64 = r[0]
@@ -49,6 +58,7 @@ public struct SnapshotReader {
                     id: debtorID, key: r[1], name: r[2], kind: DebtorKind(rawValue: r[3]) ?? .b2b, language: r[4], onHold: r[5],
                     directDebit: r[6], hasEmail: r[7], hasPostalAddress: r[8], promisedUntil: (promises[debtorID]).flatMap { Day(iso: $0) },
                     items: [], unapplied: Money(minorUnits: unapplied[debtorID] ?? 0, currency: cur))
+                current?.brokenPromise = broken[debtorID].flatMap { Day(iso: $0) }
                 current?.email = r[24]
                 current?.lastMessage = lastMessage[debtorID].flatMap { Day(iso: $0) }
                 current?.contractRate = (r[29] as String?).flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) }

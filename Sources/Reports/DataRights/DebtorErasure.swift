@@ -154,6 +154,11 @@ public enum DebtorErasure {
                 outcome.historyRowsDeleted += db.changesCount
                 try db.execute(sql: "DELETE FROM debtor_account WHERE debtor_id = ?", arguments: [id])
                 try db.execute(sql: "UPDATE promise_to_pay SET note = NULL WHERE debtor_id = ?", arguments: [id])
+                // Notes and the details of journaled actions (reasons typed by a person); the journal keeps who, when, what.
+                try db.execute(sql: "DELETE FROM debtor_note WHERE debtor_id = ?", arguments: [id])
+                try db.execute(sql: "UPDATE action_journal SET detail = '{}' WHERE debtor_id = ? AND detail <> '{}'", arguments: [id])
+                try db.execute(sql: "UPDATE debtor SET hold_reason = 'erased' WHERE id = ? AND hold_reason IS NOT NULL", arguments: [id])
+                try db.execute(sql: "UPDATE invoice SET dispute_reason = 'erased' WHERE debtor_id = ? AND dispute_reason IS NOT NULL", arguments: [id])
                 try db.execute(sql: """
                     UPDATE debtor SET name = ?, vat_number = NULL, email = NULL, street = NULL, postal_code = NULL, city = NULL,
                       phone = NULL, on_hold = 1, content_hash = 0 WHERE id = ?

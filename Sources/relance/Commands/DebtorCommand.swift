@@ -5,10 +5,11 @@ import Reports
 import Store
 import Workspace
 
-/// `relance debtor erase`.
+/// `relance debtor show|hold|release|set|erase`.
 struct DebtorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "debtor", abstract: "A debtor's personal data.", subcommands: [Erase.self])
+        commandName: "debtor", abstract: "A debtor's statement, hold, direct debit and personal data.",
+        subcommands: [Show.self, Hold.self, Release.self, Set.self, Erase.self])
 
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -9,7 +9,7 @@ import Workspace
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read CSV exports of debtors, invoices or payments into the ledger.",
-        subcommands: [Debtors.self, Invoices.self, Payments.self, Coda.self, Camt.self, UBL.self, Contracts.self, Usage.self, Index.self])
+        subcommands: [Debtors.self, Invoices.self, Payments.self, Reminders.self, Coda.self, Camt.self, UBL.self, Contracts.self, Usage.self, Index.self])
 
     struct Debtors: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Ingest debtors (customers) by debtor_id.")
@@ -188,6 +188,7 @@ struct CSVIngestOptions: ParsableArguments {
             opts.snapshot = snapshot
             opts.dryRun = dryRun
             opts.booked = booked
+            opts.promiseGraceDays = config.dunning.promiseGraceDays
             opts.defaultLanguage = config.defaultLanguage
             opts.defaultCountry = config.defaultCountry
             opts.defaultCurrency = config.defaultCurrency

@@ -213,33 +213,14 @@ struct NightlyJob {
         }
     }
 
-    /// Every file in inbox/, by kind, then moved to processed/DAY/ or rejected/DAY/.
+    /// Every file in inbox/, in the mode `[inbox]` gives its name (see `InboxSorter`), then moved to
+    /// processed/DAY/ or rejected/DAY/; then the promises to pay are reviewed (kept or broken).
     mutating func ingest() throws -> (String, [(String, String)]) {
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: ws.inbox)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
-        var groups: [(String, [String])] = []
-        func add(_ kind: String, _ name: String) {
-            if let i = groups.firstIndex(where: { $0.0 == kind }) { groups[i].1.append(name) } else { groups.append((kind, [name])) }
-        }
-        for n in names {
-            let lower = n.lowercased()
-            let path = (ws.inbox as NSString).appendingPathComponent(n)
-            if lower.hasSuffix(".csv") {
-                if lower.hasPrefix("debtor") { add("debtors", n) } else if lower.hasPrefix("invoice") { add("invoices", n) }
-                else if lower.hasPrefix("payment") { add("payments", n) } else { add("unknown", n) }
-            } else if lower.hasSuffix(".cod") || lower.hasSuffix(".coda") {
-                add("coda", n)
-            } else if lower.hasSuffix(".xml") {
-                let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: path)).readData(ofLength: 4096)) ?? Data()
-                add(String(decoding: head, as: UTF8.self).contains("camt.05") ? "camt" : "ubl", n)
-            } else {
-                add("unknown", n)
-            }
-        }
-        let order = ["debtors", "invoices", "payments", "coda", "camt", "ubl", "unknown"]
-        groups.sort { (order.firstIndex(of: $0.0) ?? 9) < (order.firstIndex(of: $1.0) ?? 9) }
-        var files = 0, rows = 0, rejectedRows = 0, rejectedFiles = 0
-        for (kind, group) in groups {
+        let names = ((try? fm.contentsOfDirectory(atPath: ws.inbox)) ?? []).filter { !$0.hasPrefix(".") }
+        var files = 0, rows = 0, rejectedRows = 0, rejectedFiles = 0, closed = 0
+        var modes: [String] = []
+        for (mode, group) in InboxSorter.groups(names, inbox: ws.inbox, config: config.inbox) {
             let paths = group.map { (ws.inbox as NSString).appendingPathComponent($0) }
             var summaries: [FileSummary]
             var options = IngestOptions(kind: .payments, asOf: day)
@@ -248,20 +229,37 @@ struct NightlyJob {
             options.defaultCurrency = config.defaultCurrency
             options.rejectsDirectory = ws.path(config.rejectsDir)
             options.runID = runID
+            options.promiseGraceDays = config.dunning.promiseGraceDays
             options.progress = { [bar] file, done, size in bar?.update(done, total: size, label: "ingest \(file)", unit: .bytes) }
             let report: (Diagnostic) -> Void = { d in if d.severity == .error { Terminal.error(d.description) } }
-            switch kind {
+            switch mode?.kind {
             case "debtors", "invoices", "payments":
-                options.kind = IngestKind(rawValue: kind) ?? .payments
+                options.kind = IngestKind(rawValue: mode?.kind ?? "") ?? .payments
+                options.snapshot = mode?.snapshot ?? false
+                options.booked = mode?.booked ?? false
                 summaries = try Ingestor.run(store: store, files: paths, options: options, report: report)
+            case "reminders":
+                let outlines = try Ingest.Reminders.outlines(ws, config)
+                let actor = Actor(who: "relance nightly", at: Date(), today: day)
+                summaries = try paths.map { path in
+                    let (r, problems) = try Ingest.Reminders.ingest(store: store, path: path, ladders: outlines, actor: actor)
+                    problems.forEach(report)
+                    var s = FileSummary(file: r.file)
+                    s.read = r.read
+                    s.imported = r.recorded
+                    s.unchanged = r.unchanged
+                    s.rejected = r.rejected
+                    if !problems.isEmpty { s.fatal = "bad rows: nothing written" }
+                    return s
+                }
             case "coda", "camt":
-                summaries = try BankIngestor.run(store: store, files: paths, format: kind == "coda" ? .coda : .camt, options: options,
+                summaries = try BankIngestor.run(store: store, files: paths, format: mode?.kind == "coda" ? .coda : .camt, options: options,
                                                  report: report)
             case "ubl":
                 options.kind = .invoices
                 summaries = try UBLIngestor.run(store: store, paths: paths, options: options, report: report)
             default:
-                summaries = group.map { var s = FileSummary(file: $0); s.fatal = "not a known export (debtors*.csv, invoices*.csv, payments*.csv, *.cod, *.xml)"; return s }
+                summaries = group.map { var s = FileSummary(file: $0); s.fatal = "no [inbox] pattern in relance.toml names this file"; return s }
                 for s in summaries { Terminal.error("\(s.file):0:0: error: [inbox] \(s.fatal ?? "")") }
             }
             for (i, name) in group.enumerated() {
@@ -269,13 +267,19 @@ struct NightlyJob {
                 files += 1
                 rows += s.read
                 rejectedRows += s.rejected
+                closed += s.closedBySnapshot
                 if s.fatal != nil { rejectedFiles += 1 }
+                modes.append("\(name)=\(mode?.description ?? "unknown")")
                 try move(name, to: s.fatal == nil ? "processed" : "rejected")
             }
         }
+        let reviewed = try store.pool.write { db in
+            try Promises.review(db, asOf: day, by: Actor(who: "relance nightly", at: Date(), today: day))
+        }
         if rejectedRows > 0 || rejectedFiles > 0 { raise(.dataError) }
         return (rejectedRows > 0 || rejectedFiles > 0 ? "rejected" : "ok",
-                [("files", "\(files)"), ("rows", "\(rows)"), ("rejected_rows", "\(rejectedRows)"), ("rejected_files", "\(rejectedFiles)")])
+                [("files", "\(files)"), ("rows", "\(rows)"), ("rejected_rows", "\(rejectedRows)"), ("rejected_files", "\(rejectedFiles)"),
+                 ("modes", modes.joined(separator: "; ")), ("closed_by_snapshot", "\(closed)"), ("promises_kept", "\(reviewed.kept)"), ("promises_broken", "\(reviewed.broken)")])
     }
 
     /// Moves an inbox file into `folder/DAY/`, never over an earlier file of the same name.

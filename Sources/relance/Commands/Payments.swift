@@ -4,10 +4,10 @@ import Ingest
 import Ledger
 import Store
 
-/// `relance payments unapplied|allocate`.
+/// `relance payments unapplied|allocate|unallocate`.
 struct Payments: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Payments that matched no invoice, and allocating them by hand.", subcommands: [Unapplied.self, Allocate.self])
+        abstract: "Payments that matched no invoice, and allocating them by hand.", subcommands: [Unapplied.self, Allocate.self, Unallocate.self])
 
     struct Unapplied: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List payments (partly) not applied to an invoice, with why.")
@@ -34,23 +34,27 @@ struct Payments: ParsableCommand {
         @Option(help: "Amount to apply (decimal point), at most what the payment has left.") var amount: String?
 
         func run() throws {
-            try withExitStatus {
-                let (_, _, store) = try global.open()
-                let ledger = RunLedger(store: store)
-                let runID = try ledger.begin(command: "payments allocate", asOf: nil, at: Date())
-                do {
-                    let applied = try store.pool.write { db in
-                        let applied = try ManualAllocation.allocate(db, payment: payment, invoice: invoice, amount: amount)
-                        try ReminderGuard.cancelOutdated(db, at: Date())
-                        return applied
-                    }
-                    Terminal.out("applied \(applied.decimalString) of payment \(payment) to invoice \(invoice)")
-                    try? ledger.finish(id: runID, outcome: "ok", exitCode: 0, summary: nil, at: Date())
-                    return .ok
-                } catch let e as ManualAllocation.Refusal {
-                    try? ledger.finish(id: runID, outcome: "rejected", exitCode: ExitStatus.dataError.rawValue, summary: nil, at: Date())
-                    throw CLIError(.dataError, e.message)
-                }
+            try ControlAction.run(global, command: "payments allocate") { db, actor, _ in
+                let applied = try ManualAllocation.allocate(db, payment: payment, invoice: invoice, amount: amount, by: actor)
+                return .done("applied \(applied.decimalString) of payment \(payment) to invoice \(invoice)")
+            }
+        }
+    }
+
+    struct Unallocate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Undo a payment's allocation to an invoice (or to every invoice): the amount is unapplied again.",
+            discussion: """
+                The invoice reopens if the allocation had closed it. Automatic matching leaves the payment alone from then on: \
+                allocate it again with `relance payments allocate`.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "The payment's id (payment_id, or the statement movement's key).") var payment: String
+        @Argument(help: "The invoice number; without it, every allocation of the payment.") var invoice: String?
+
+        func run() throws {
+            try ControlAction.run(global, command: "payments unallocate") { db, actor, _ in
+                try ManualAllocation.unallocate(db, payment: payment, invoice: invoice, by: actor)
             }
         }
     }

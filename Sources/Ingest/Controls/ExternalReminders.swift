@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// Reminders sent outside Relance before it took over (`relance ingest reminders FILE`).
+///
+/// One row per reminder: `invoice_number` or `debtor_id` (then every invoice of the debtor due
+/// before that day), `day`, `step` (a step name of the debtor's ladder) or `level` (1 = the ladder's
+/// first step after the due date), and an optional `channel`. Each becomes an `external_reminder` and
+/// moves the invoice's ladder state (`dunning_state`) to that step when it is further than where it
+/// stands, so the ladder continues from there. The file is checked whole first: one bad row writes
+/// nothing. The same row twice adds nothing.
+public enum ExternalReminders {
+    /// What the file's rows are checked against: one ladder per debtor kind.
+    public struct LadderOutline: Sendable {
+        /// As stored in `dunning_state.ladder`, e.g. `b2b/v1`.
+        public var name: String
+        /// The step names, in order.
+        public var steps: [String]
+        /// The index of the first step after the due date (`level` 1).
+        public var firstAfterDue: Int
+
+        public init(name: String, steps: [String], firstAfterDue: Int) {
+            self.name = name
+            self.steps = steps
+            self.firstAfterDue = firstAfterDue
+        }
+    }
+
+    /// What an ingest of reminders did.
+    public struct Summary: Sendable, Equatable {
+        public var file: String
+        public var read = 0
+        /// New external reminders (one per invoice and row).
+        public var recorded = 0
+        public var unchanged = 0
+        /// Invoices whose ladder state moved.
+        public var advanced = 0
+        public var rejected = 0
+
+        public init(file: String) { self.file = file }
+    }
+
+    struct Pending {
+        var invoiceID: Int64, debtorID: Int64, day: Day, stepIndex: Int, step: String, channel: String?, ladder: String, line: Int
+    }
+
+    /// Reads `path` and records its reminders in one transaction; any bad row refuses the file
+    /// (its diagnostics are returned and nothing is written).
+    public static func ingest(_ db: Database, path: String, ladders: [String: LadderOutline], by actor: Actor)
+        throws -> (Summary, [Diagnostic])
+    {
+        let file = (path as NSString).lastPathComponent
+        var summary = Summary(file: file)
+        var problems: [Diagnostic] = []
+        func problem(_ line: Int, _ column: Int, _ rule: String, _ message: String) {
+            problems.append(Diagnostic(file: file, line: line, column: column, rule: rule, message: message))
+        }
+        var reader = try CSVReader(path: path)
+        var record = CSVRecord()
+        guard try reader.next(into: &record) else {
+            problem(1, 0, "empty-file", "the file is empty: expected a header with day, step or level, and invoice_number or debtor_id")
+            return (summary, problems)
+        }
+        let header = (0..<record.count).map { foldHeader(String(decoding: record.field($0), as: UTF8.self)) }
+        func column(_ names: String...) -> Int? { header.firstIndex { names.contains($0) } }
+        let cInvoice = column("invoice_number", "factuurnummer", "numero_facture", "invoice")
+        let cDebtor = column("debtor_id", "klantnummer", "numero_client", "customer_id")
+        let cDay = column("day", "date", "datum", "reminder_date")
+        let cStep = column("step", "stap", "etape")
+        let cLevel = column("level", "niveau", "reminder_level")
+        let cChannel = column("channel", "kanaal", "canal")
+        if cDay == nil { problem(1, 0, "missing-column", "no day column") }
+        if cInvoice == nil && cDebtor == nil { problem(1, 0, "missing-column", "no invoice_number or debtor_id column") }
+        if cStep == nil && cLevel == nil { problem(1, 0, "missing-column", "no step or level column") }
+        if !problems.isEmpty { return (summary, problems) }
+        var pending: [Pending] = []
+        while try reader.next(into: &record) {
+            if record.isBlank { continue }
+            summary.read += 1
+            let line = record.line
+            func text(_ c: Int?) -> String? {
+                guard let c else { return nil }
+                let t = String(decoding: record.field(c), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                return t.isEmpty ? nil : t
+            }
+            let before = problems.count
+            var day: Day? = nil
+            if let d = text(cDay) {
+                day = Day(iso: d)
+                if day == nil { problem(line, (cDay ?? 0) + 1, "date", "could not read \"\(d)\" as a day (YYYY-MM-DD)") }
+                else if let d = day, d > actor.today { problem(line, (cDay ?? 0) + 1, "future-day", "the reminder's day \(d) is after today \(actor.today)") }
+            } else { problem(line, (cDay ?? 0) + 1, "required", "day is empty") }
+            // Which invoices: the one named, or the debtor's invoices due before the day.
+            var targets: [(id: Int64, debtor: Int64, kind: String)] = []
+            if let number = text(cInvoice) {
+                if let r = try Row.fetchOne(db, sql: """
+                    SELECT i.id, i.debtor_id, d.kind, i.type FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.invoice_number = ?
+                    """, arguments: [number]) {
+                    if (r[3] as String) == "credit_note" { problem(line, (cInvoice ?? 0) + 1, "credit-note", "\(number) is a credit note") }
+                    else { targets = [(r[0], r[1], r[2])] }
+                } else { problem(line, (cInvoice ?? 0) + 1, "unknown-invoice", "invoice \(number) is not in the ledger") }
+            } else if let key = text(cDebtor) {
+                if let d = try Row.fetchOne(db, sql: "SELECT id, kind FROM debtor WHERE debtor_key = ?", arguments: [key]) {
+                    if let day {
+                        targets = try Int64.fetchAll(db, sql: """
+                            SELECT id FROM invoice WHERE debtor_id = ? AND type = 'invoice' AND due_date < ? ORDER BY due_date, id
+                            """, arguments: [d[0] as Int64, day.description]).map { ($0, d[0], d[1]) }
+                        if targets.isEmpty { problem(line, (cDebtor ?? 0) + 1, "no-invoice", "debtor \(key) has no invoice due before \(day)") }
+                    }
+                } else { problem(line, (cDebtor ?? 0) + 1, "unknown-debtor", "debtor \(key) is not in the ledger") }
+            } else { problem(line, (cInvoice ?? cDebtor ?? 0) + 1, "required", "neither invoice_number nor debtor_id is given") }
+            // Which step, in the debtor's ladder.
+            var step: (index: Int, name: String, ladder: String)? = nil
+            if let kind = targets.first?.kind {
+                if let ladder = ladders[kind] {
+                    if let name = text(cStep) {
+                        if let i = ladder.steps.firstIndex(of: name) { step = (i, name, ladder.name) }
+                        else {
+                            problem(line, (cStep ?? 0) + 1, "unknown-step",
+                                    "the \(kind) ladder has no step \"\(name)\" (it has \(ladder.steps.joined(separator: ", ")))")
+                        }
+                    } else if let l = text(cLevel) {
+                        let levels = ladder.steps.count - ladder.firstAfterDue
+                        if let n = Int(l), n >= 1, n <= levels {
+                            let i = ladder.firstAfterDue + n - 1
+                            step = (i, ladder.steps[i], ladder.name)
+                        } else {
+                            problem(line, (cLevel ?? 0) + 1, "unknown-level", "level \"\(l)\" is not 1 to \(levels) of the \(kind) ladder")
+                        }
+                    } else { problem(line, (cStep ?? cLevel ?? 0) + 1, "required", "neither step nor level is given") }
+                } else { problem(line, 0, "no-ladder", "no \(kind) ladder") }
+            }
+            let channel = text(cChannel)?.lowercased()
+            guard problems.count == before, let day, let step else { summary.rejected += 1; continue }
+            for t in targets {
+                pending.append(Pending(invoiceID: t.id, debtorID: t.debtor, day: day, stepIndex: step.index, step: step.name,
+                                       channel: channel, ladder: step.ladder, line: line))
+            }
+        }
+        if !problems.isEmpty { return (summary, problems) }
+        for p in pending {
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO external_reminder (invoice_id, day, step_index, step, channel, file_name, line, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [p.invoiceID, p.day.description, p.stepIndex, p.step, p.channel, file, p.line, Instant.string(actor.at)])
+            guard db.changesCount > 0 else { summary.unchanged += 1; continue }
+            summary.recorded += 1
+            try ActionJournal.append(db, at: actor.at, who: actor.who, action: "external-reminder", debtorID: p.debtorID, invoiceID: p.invoiceID,
+                                     detail: ["day": p.day.description, "step": p.step, "channel": p.channel, "file": file])
+            let first = p.channel.map { $0.contains("post") || $0.contains("letter") || $0.contains("brief") ? "post" : "email" }
+            try db.execute(sql: """
+                INSERT INTO dunning_state (invoice_id, ladder, step_index, step, last_reminder, first_reminder, first_channel)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
+                ON CONFLICT (invoice_id) DO UPDATE SET ladder = excluded.ladder, step_index = excluded.step_index, step = excluded.step,
+                  last_reminder = excluded.last_reminder,
+                  first_reminder = MIN(COALESCE(dunning_state.first_reminder, excluded.first_reminder), excluded.first_reminder),
+                  first_channel = COALESCE(dunning_state.first_channel, excluded.first_channel)
+                WHERE excluded.step_index > dunning_state.step_index
+                  OR (excluded.step_index = dunning_state.step_index AND excluded.last_reminder > dunning_state.last_reminder)
+                """, arguments: [p.invoiceID, p.ladder, p.stepIndex, p.step, p.day.description, first])
+            if db.changesCount > 0 { summary.advanced += 1 }
+        }
+        return (summary, [])
+    }
+}
