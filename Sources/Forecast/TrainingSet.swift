@@ -14,6 +14,11 @@ struct TrainingSet: Sendable {
     var delay: [Float] = []
     var amountZ: [Float] = []
     var bits: [UInt8] = []
+    /// Per paid invoice: its payment day, and the earliest delay at which it may have become ready to
+    /// pay (`lower ≤ delay`; below `delay` when the debtor's habit made it wait for a payment day,
+    /// see `setReadyBounds`; empty until then).
+    var paidDay: [Int32] = []
+    var lower: [Float] = []
     /// Row range of each debtor (`rowStart[c] ..< rowStart[c + 1]`).
     var rowStart: [Int] = []
     /// Segment of each debtor (kind × language × invoice size).
@@ -66,15 +71,35 @@ struct TrainingSet: Sendable {
         delay = [Float](repeating: 0, count: total)
         amountZ = [Float](repeating: 0, count: total)
         bits = [UInt8](repeating: 0, count: total)
+        paidDay = [Int32](repeating: 0, count: total)
         var next = Array(rows.dropLast())
         for i in 0..<n where facts.issue[i] <= origin && facts.isPaid(i, by: origin) {
             let c = Int(facts.debtor[i]), r = next[c]
             next[c] += 1
             delay[r] = Float(facts.paid[i] - facts.due[i])
+            paidDay[r] = facts.paid[i]
             amountZ[r] = amountZ(of: i, in: facts)
             // Paid in instalments: a first payment before the last one.
             bits[r] = covariateBits(of: i, in: facts, partlyPaid: facts.firstPaid[i] < facts.paid[i])
         }
+    }
+
+    /// Sets `lower` from the debtors' habits: a payment booked on a Tuesday by a debtor that pays on
+    /// Tuesdays may have been ready since the Wednesday before. Leaves `lower` empty when no payment
+    /// could have waited (a ledger that books on any day, no habits).
+    mutating func setReadyBounds(_ habits: SettlementHabits) {
+        var bounds = delay
+        var waited = false
+        for c in 0..<debtorCount {
+            for r in rowStart[c]..<rowStart[c + 1] {
+                let ready = habits.earliestReady(debtor: c, paid: paidDay[r])
+                if ready < paidDay[r] {
+                    bounds[r] = delay[r] - Float(paidDay[r] - ready)
+                    waited = true
+                }
+            }
+        }
+        lower = waited ? bounds : []
     }
 
     /// Amount z-score of invoice `i` on this set's scale.

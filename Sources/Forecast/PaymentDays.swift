@@ -1,0 +1,75 @@
+/// When one open invoice will be paid, day by day: its delay distribution (`ConditionalDelay`,
+/// when it becomes ready to pay) mapped through its debtor's settlement habit (on which days it
+/// then pays), so that every P10, P50 and P90 date is a day on which this debtor pays.
+///
+/// Each day, what is ready and not yet paid is paid with the debtor's acceptance of that day (1 on
+/// its payment-run day, 0 on a weekend in a ledger that books on working days, …); the rest waits.
+/// What became ready before the as-of day and still waits is carried in: an invoice of a Tuesday
+/// payer that was ready on Wednesday is paid next Tuesday.
+struct PaymentDays {
+    /// The as-of day; `cumulative[k]` is P(paid by the end of day `origin + 1 + k`).
+    let origin: Int32
+    /// Cumulative chance of payment, day by day after the origin.
+    private(set) var cumulative: [Double] = []
+
+    /// Longest outlook, in days after the origin.
+    static let horizon: Int32 = 1_100
+
+    /// The outlook of an invoice due on `due`, unpaid at the end of `origin`; computed at least up to
+    /// `through` and then until it reaches 90 %.
+    init(_ delay: ConditionalDelay, due: Int32, origin: Int32, debtor c: Int, habits: SettlementHabits, through: Int32) {
+        self.origin = origin
+        let m = delay.mixture
+        // What became ready by the origin and still waits for a payment day, against what is not ready yet.
+        var waiting = 0.0, survive = 1.0, d = origin
+        var upper = m.cdf(Double(d - due) + 0.5)
+        while d > origin - 45 {
+            survive *= 1 - habits.acceptance(debtor: c, day: d)
+            if survive < 1e-6 { break }
+            let lowerCDF = m.cdf(Double(d - due) - 0.5)
+            waiting += (upper - lowerCDF) * survive
+            upper = lowerCDF
+            d -= 1
+        }
+        let notReady = 1 - delay.cdfAfter
+        let share = waiting + notReady > 0 ? delay.modelWeight * waiting / (waiting + notReady) : 0
+        var carry = share, total = 0.0, before = 0.0
+        let end = max(through, origin + 1)
+        cumulative.reserveCapacity(Int(end - origin) + 16)
+        var t = origin + 1
+        while t <= origin + PaymentDays.horizon {
+            let now = delay.cdf(Double(t - due) + 0.5)
+            carry += (1 - share) * max(0, now - before)
+            before = max(before, now)
+            let paid = carry * habits.acceptance(debtor: c, day: t)
+            carry -= paid
+            total = min(1, total + paid)
+            cumulative.append(total)
+            if t >= end && total >= 0.9 { break }
+            t += 1
+        }
+    }
+
+    /// P(paid by the end of `day`).
+    @inline(__always)
+    func paidBy(day: Int32) -> Double {
+        let k = Int(day - origin) - 1
+        if k < 0 { return 0 }
+        return k < cumulative.count ? cumulative[k] : (cumulative.last ?? 0)
+    }
+
+    /// The first day by which the chance of payment reaches `q` (the last day computed when never).
+    func quantile(_ q: Double) -> Int32 {
+        var lo = 0, hi = cumulative.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cumulative[mid] >= q { hi = mid } else { lo = mid + 1 }
+        }
+        return origin + 1 + Int32(min(lo, max(0, cumulative.count - 1)))
+    }
+
+    /// The P10, P50 and P90 days.
+    func deciles() -> (p10: Int32, p50: Int32, p90: Int32) {
+        (quantile(0.1), quantile(0.5), quantile(0.9))
+    }
+}
