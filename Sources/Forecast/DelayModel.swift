@@ -28,7 +28,7 @@ struct DelayModel: Sendable {
         /// Weight, in invoices, of each covariate's prior effect.
         var covariatePseudoCount = 10.0
         /// Prior effects of the covariates by name, in days (absent: 0).
-        var covariatePriors = ["disputed": 30.0]
+        var covariatePriors = ["disputed": 30.0, "on hold": 10.0, "direct debit": -3.0]
         /// Spread assumed when the ledger has no payment history at all, in days.
         var defaultSpread = 10.0
     }

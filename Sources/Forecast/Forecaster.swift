@@ -79,11 +79,18 @@ public enum Forecaster {
             }
             cash[ch] = sums
         }
-        return ForecastResult(
+        var result = ForecastResult(
             asOf: asOf, model: DelayModel.name, parameters: learnt.model.parametersJSON, paidInvoices: training.rowCount,
             invoices: forecasts.array(openInvoices.count).sorted { $0.invoiceID < $1.invoiceID },
             debtors: (0..<debtors).compactMap { scores[$0] },
             cash: cashWeeks(cash.array(chunks.count), asOf: asOf, currencies: facts.currencies))
+        result.littleHistoryInvoices = (0..<debtors).reduce(0) { n, c in
+            learnt.model.paidCount[c] < DebtorScoring.littleHistory ? n + openStartCounts[c + 1] - openStartCounts[c] : n
+        }
+        for h in learnt.habits.perDebtor where h.kind != .anyDay {
+            result.habitDebtors[["any working day", "weekly run", "month end", "payday"][Int(h.kind.rawValue)], default: 0] += 1
+        }
+        return result
     }
 
     /// What every chunk reads: the facts, the fitted model and the open invoices grouped by debtor.

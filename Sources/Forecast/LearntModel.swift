@@ -12,8 +12,8 @@ struct LearntModel: Sendable {
     init(facts: LedgerFacts, origin: Int32, habitSettings: SettlementHabits.Settings = SettlementHabits.Settings()) {
         self.facts = facts
         self.origin = origin
-        var training = TrainingSet(facts: facts, origin: origin)
         let calendar = PaymentCalendar(covering: facts, through: origin)
+        var training = TrainingSet(facts: facts, origin: origin, calendar: calendar)
         habits = SettlementHabits(training, calendar: calendar, origin: origin, settings: habitSettings)
         training.setReadyBounds(habits)
         self.training = training

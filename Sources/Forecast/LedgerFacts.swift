@@ -15,6 +15,10 @@ public struct LedgerFacts: Sendable {
 
     /// Flag bit of `flags`: the invoice is disputed (its current state in the ledger).
     public static let disputedFlag: UInt8 = 1
+    /// Flag bit of `flags`: the invoice or its debtor is on hold (no reminders; current state).
+    public static let holdFlag: UInt8 = 2
+    /// Flag bit of `flags`: the debtor pays by direct debit (current state).
+    public static let directDebitFlag: UInt8 = 4
 
     // Debtors, by dense index.
     /// The store's `debtor.id` of each debtor.
@@ -43,7 +47,7 @@ public struct LedgerFacts: Sendable {
     public var openMinor: [Int64] = []
     /// Index into `currencies`.
     public var currency: [UInt8] = []
-    /// Bit set of `disputedFlag`.
+    /// Bit set of `disputedFlag`, `holdFlag`, `directDebitFlag`.
     public var flags: [UInt8] = []
     /// Currency codes used by `currency`.
     public var currencies: [String] = []

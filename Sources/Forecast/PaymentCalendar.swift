@@ -7,9 +7,11 @@ import Ledger
 struct PaymentCalendar: Sendable {
     /// Flag bits of `flags`.
     static let working: UInt8 = 1, monthEnd: UInt8 = 2, payday: UInt8 = 4
+    /// Flag bits of the seasons: July–August, and 15 December to 10 January (the year end).
+    static let summer: UInt8 = 8, yearEnd: UInt8 = 128
     /// The first day in the table.
     let first: Int32
-    /// Per day: working, month-end and payday bits; ISO weekday in bits 4–6.
+    /// Per day: working, month-end, payday, summer and year-end bits; ISO weekday in bits 4–6.
     let flags: [UInt8]
 
     /// A calendar for `first...last` (days since epoch).
@@ -26,6 +28,8 @@ struct PaymentCalendar: Sendable {
             months[i] = c.year * 12 + c.month
             let weekday = d.isoWeekday
             var f = UInt8(weekday) << 4
+            if c.month == 7 || c.month == 8 { f |= PaymentCalendar.summer }
+            if (c.month == 12 && c.day >= 15) || (c.month == 1 && c.day <= 10) { f |= PaymentCalendar.yearEnd }
             if weekday <= 5 && !(holidays[c.year]?.contains(d) ?? false) {
                 f |= PaymentCalendar.working
                 if c.day >= 25 || c.day <= 3 { f |= PaymentCalendar.payday }

@@ -31,8 +31,8 @@ struct SettlementHabit: Sendable {
         switch kind {
         case .anyDay: return true
         case .weekly:
-            if runDays & (UInt8(1) << (f >> 4)) != 0 { return true }
-            let w = previous >> 4
+            if runDays & (UInt8(1) << ((f >> 4) & 7)) != 0 { return true }
+            let w = (previous >> 4) & 7
             return w <= 5 && previous & PaymentCalendar.working == 0 && runDays & (UInt8(1) << w) != 0
         case .monthEnd: return f & PaymentCalendar.monthEnd != 0
         case .payday: return f & PaymentCalendar.payday != 0
@@ -162,9 +162,9 @@ struct SettlementHabits: Sendable {
                 guard f & PaymentCalendar.working != 0 else { continue }
                 let p = calendar.flag(day - 1)
                 counts[c * slots] += 1
-                counts[c * slots + Int(f >> 4)] += 1
-                let w = Int(p >> 4)
-                if w <= 5 && p & PaymentCalendar.working == 0 && w != Int(f >> 4) { counts[c * slots + w] += 1 }
+                counts[c * slots + Int((f >> 4) & 7)] += 1
+                let w = Int((p >> 4) & 7)
+                if w <= 5 && p & PaymentCalendar.working == 0 && w != Int((f >> 4) & 7) { counts[c * slots + w] += 1 }
                 if f & PaymentCalendar.monthEnd != 0 { counts[c * slots + 6] += 1 }
                 if f & PaymentCalendar.payday != 0 { counts[c * slots + 7] += 1 }
             }
