@@ -111,8 +111,7 @@ public enum Forecaster {
                 let i = open[slot]
                 let partly = facts.firstPaid[i] <= origin
                 let due = facts.due[i], overdue = Int(origin - due)
-                let days = learnt.outlook(i, on: origin, partlyPaid: partly,
-                                          through: max(origin + Int32(7 * Forecaster.weeks), due + 60))
+                let days = learnt.outlook(i, on: origin, partlyPaid: partly, through: origin)
                 let byDue = days.paidBy(day: due)
                 let by30 = max(byDue, days.paidBy(day: due + 30)), by60 = max(by30, days.paidBy(day: due + 60))
                 let q = days.deciles()

@@ -11,6 +11,10 @@ struct PaymentDays {
     let origin: Int32
     /// Cumulative chance of payment, day by day after the origin.
     private(set) var cumulative: [Double] = []
+    /// The delay distribution, for the far end (see `paidBy`).
+    let delay: ConditionalDelay
+    /// Its CDF at the end of the last day computed.
+    private var delayAtEnd = 0.0
 
     /// Longest outlook, in days after the origin.
     static let horizon: Int32 = 1_100
@@ -19,6 +23,8 @@ struct PaymentDays {
     /// `through` and then until it reaches 90 %.
     init(_ delay: ConditionalDelay, due: Int32, origin: Int32, debtor c: Int, habits: SettlementHabits, through: Int32) {
         self.origin = origin
+        self.delay = delay
+        self.due = due
         let m = delay.mixture
         // What became ready by the origin and still waits for a payment day, against what is not ready yet.
         var waiting = 0.0, survive = 1.0, d = origin
@@ -48,14 +54,25 @@ struct PaymentDays {
             if t >= end && total >= 0.9 { break }
             t += 1
         }
+        delayAtEnd = before
     }
 
-    /// P(paid by the end of `day`).
+    /// The due day.
+    let due: Int32
+
+    /// P(paid by the end of `day`). Beyond the days computed (past the P90), what is left is paid
+    /// as the delay distribution says, without the habit: the habit moves a payment by days, which
+    /// matters for a date but hardly for a week's cash or the chance by 60 days.
     @inline(__always)
     func paidBy(day: Int32) -> Double {
         let k = Int(day - origin) - 1
         if k < 0 { return 0 }
-        return k < cumulative.count ? cumulative[k] : (cumulative.last ?? 0)
+        if k < cumulative.count { return cumulative[k] }
+        let last = cumulative.last ?? 0
+        let left = 1 - delayAtEnd
+        guard left > 1e-12 else { return last }
+        let more = (delay.cdf(Double(day - due) + 0.5) - delayAtEnd) / left
+        return min(1, last + (1 - last) * min(1, max(0, more)))
     }
 
     /// The first day by which the chance of payment reaches `q` (the last day computed when never).

@@ -86,15 +86,19 @@ struct TrainingSet: Sendable {
         bits = [UInt8](repeating: 0, count: total)
         paidDay = [Int32](repeating: 0, count: total)
         // Seasons seen in at least two years of paid history.
-        var seasonCounts: [Int: Int] = [:]
+        // Per season and calendar year (15 Dec–10 Jan counts as one year end: shifted 20 days into January;
+        // days / 365.2425 is the year except within a day of New Year, which no season is near).
+        let firstYear = Int((Double(self.calendar.first) / 365.2425).rounded(.down))
+        var seasonCounts = [Int](repeating: 0, count: 2 * (self.calendar.flags.count / 365 + 3))
         for i in 0..<n where facts.issue[i] <= origin && facts.isPaid(i, by: origin) {
             let f = self.calendar.flag(facts.due[i])
             guard f & (PaymentCalendar.summer | PaymentCalendar.yearEnd) != 0 else { continue }
-            let year = Day(daysSinceEpoch: facts.due[i] + 20).year  // 15 Dec–10 Jan counts as one year end
-            seasonCounts[year * 2 + (f & PaymentCalendar.summer != 0 ? 0 : 1), default: 0] += 1
+            let year = Int((Double(facts.due[i] + 20) / 365.2425).rounded(.down)) - firstYear
+            guard year >= 0 && year < seasonCounts.count / 2 else { continue }
+            seasonCounts[year * 2 + (f & PaymentCalendar.summer != 0 ? 0 : 1)] += 1
         }
         for (season, flag) in [(0, PaymentCalendar.summer), (1, PaymentCalendar.yearEnd)]
-        where seasonCounts.filter({ $0.key & 1 == season && $0.value >= TrainingSet.seasonMinimum }).count >= 2 {
+        where stride(from: season, to: seasonCounts.count, by: 2).filter({ seasonCounts[$0] >= TrainingSet.seasonMinimum }).count >= 2 {
             seasons |= flag
         }
         var next = Array(rows.dropLast())
