@@ -2,7 +2,7 @@ import Foundation
 
 /// Accuracy of one forecaster over the scored forecasts of a backtest.
 public struct BacktestMetrics: Sendable, Equatable {
-    /// What was evaluated, e.g. "relance (two-regime-eb/1)".
+    /// What was evaluated, e.g. "relance (two-regime-eb/2)".
     public var name: String
     /// Forecasts scored.
     public var count = 0

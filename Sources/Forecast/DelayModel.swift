@@ -63,8 +63,9 @@ struct DelayModel: Sendable {
     /// Paid invoices learnt from.
     var rowCount: Int
 
-    /// The model's name and version as stored with each run.
-    static let name = "two-regime-eb/1"
+    /// The model's name and version as stored with each run (2: settlement habits, ready-day
+    /// imputation, hold, direct debit and season covariates).
+    static let name = "two-regime-eb/2"
 
     /// Sum of the covariate effects of a bit set.
     func offset(bits: UInt8) -> Double {
