@@ -76,7 +76,7 @@ extension DelayModel {
             let segmentLocation = m.segmentLocation
 
             // E-step and debtor locations.
-            let impute = censored && iteration % 4 == 1
+            let impute = censored && iteration % 6 == 1
             Parallel.run(chunks: chunks.count) { ch in
                 for c in chunks[ch] {
                     let rows = t.rowStart[c]..<t.rowStart[c + 1]

@@ -26,11 +26,19 @@ struct PaymentDays {
         self.delay = delay
         self.due = due
         let m = delay.mixture
+        let habit = habits.perDebtor[c], closedDay = habits.closedDay, calendar = habits.calendar
+        /// The debtor's acceptance of a day (`SettlementHabits.acceptance`, with the habit read once).
+        @inline(__always) func acceptance(_ day: Int32) -> Double {
+            let f = calendar.flag(day)
+            if f & PaymentCalendar.working == 0 { return closedDay }
+            if habit.kind == .anyDay { return 1 }
+            return habit.isHabitDay(f, previous: calendar.flag(day - 1)) ? 1 : habit.offHabit
+        }
         // What became ready by the origin and still waits for a payment day, against what is not ready yet.
         var waiting = 0.0, survive = 1.0, d = origin
         var upper = m.cdf(Double(d - due) + 0.5)
         while d > origin - 45 {
-            survive *= 1 - habits.acceptance(debtor: c, day: d)
+            survive *= 1 - acceptance(d)
             if survive < 1e-6 { break }
             let lowerCDF = m.cdf(Double(d - due) - 0.5)
             waiting += (upper - lowerCDF) * survive
@@ -41,13 +49,13 @@ struct PaymentDays {
         let share = waiting + notReady > 0 ? delay.modelWeight * waiting / (waiting + notReady) : 0
         var carry = share, total = 0.0, before = 0.0
         let end = max(through, origin + 1)
-        cumulative.reserveCapacity(Int(end - origin) + 16)
+        cumulative.reserveCapacity(max(64, Int(end - origin) + 16))
         var t = origin + 1
         while t <= origin + PaymentDays.horizon {
             let now = delay.cdf(Double(t - due) + 0.5)
             carry += (1 - share) * max(0, now - before)
             before = max(before, now)
-            let paid = carry * habits.acceptance(debtor: c, day: t)
+            let paid = carry * acceptance(t)
             carry -= paid
             total = min(1, total + paid)
             cumulative.append(total)
