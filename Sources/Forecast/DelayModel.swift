@@ -64,7 +64,7 @@ struct DelayModel: Sendable {
     var rowCount: Int
 
     /// The model's name and version as stored with each run (2: settlement habits, ready-day
-    /// imputation, hold, direct debit and season covariates).
+    /// imputation, hold, direct debit and season covariates, promises to pay).
     static let name = "two-regime-eb/2"
 
     /// Sum of the covariate effects of a bit set.

@@ -7,6 +7,7 @@ struct LearntModel: Sendable {
     let habits: SettlementHabits
     let model: DelayModel
     let tail: LedgerTail
+    let promises: PromiseRecord
 
     /// Learns from what was known at the end of `origin`.
     init(facts: LedgerFacts, origin: Int32, habitSettings: SettlementHabits.Settings = SettlementHabits.Settings()) {
@@ -19,6 +20,7 @@ struct LearntModel: Sendable {
         self.training = training
         model = DelayModel.fit(training)
         tail = LedgerTail(delays: training.delay)
+        promises = PromiseRecord(facts: facts, origin: origin)
     }
 
     /// Invoice `i`'s outlook on day `day` (it is unpaid at the end of it), computed at least up to `through`.
@@ -28,7 +30,14 @@ struct LearntModel: Sendable {
         let mixture = model.distribution(debtor: c, amountZ: training.amountZ(of: i, in: facts), bits: bits)
         let due = facts.due[i]
         let delay = ConditionalDelay(mixture, tail: tail, unpaidThrough: Int(day - due))
-        return PaymentDays(delay, due: due, origin: day, debtor: c, habits: habits, through: through)
+        var days = PaymentDays(delay, due: due, origin: day, debtor: c, habits: habits, through: through)
+        // An open promise of the debtor covers the invoices it had when it made it.
+        if let promise = promises.open[facts.debtor[i]], facts.issue[i] <= promise.made {
+            var payDay = max(promise.until, day + 1)
+            while habits.acceptance(debtor: c, day: payDay) < 0.5 && payDay < promise.until + 40 { payDay += 1 }
+            days.promise(day: payDay, weight: promise.weight)
+        }
+        return days
     }
 
     /// The P10, P50 and P90 delays of debtor `c`'s next invoice (typical amount, no dispute), issued

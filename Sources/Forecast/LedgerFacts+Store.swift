@@ -115,6 +115,18 @@ extension LedgerFacts {
             facts.flags.append((invoices.int64(7) != 0 ? LedgerFacts.disputedFlag : 0) | (invoices.int64(10) != 0 ? LedgerFacts.holdFlag : 0)
                                | debtorFlag[debtorID])
         }
+        // Promises to pay (Dunning's table), when the ledger has it: debtor, day promised, day made.
+        if try db.tableExists("promise_to_pay") {
+            let promises = try BulkStatement(db, "SELECT debtor_id, until, substr(created_at, 1, 10) FROM promise_to_pay ORDER BY id")
+            while try promises.step() {
+                let debtorID = Int(promises.int64(0))
+                guard debtorID >= 0, debtorID < debtorIndex.count, debtorIndex[debtorID] >= 0,
+                      let until = promises.withText(1, dayNumber), let made = promises.withText(2, dayNumber) else { continue }
+                facts.promiseDebtor.append(debtorIndex[debtorID])
+                facts.promiseUntil.append(until)
+                facts.promiseMade.append(made)
+            }
+        }
         if paperlessSince.contains(where: { $0 != LedgerFacts.unpaid }) {
             let values = (0..<facts.invoiceCount).map { facts.issue[$0] > paperlessSince[Int(facts.debtor[$0])] }
             facts.attributes = [InvoiceAttribute(name: "paperless", values: values)]

@@ -55,6 +55,14 @@ public struct LedgerFacts: Sendable {
     /// each aligned with the invoices. They become covariates of the model like `disputed`.
     public var attributes: [InvoiceAttribute] = []
 
+    // Promises to pay (`promise_to_pay`, by the columns it has today: debtor, date, when made).
+    /// Dense debtor index of each promise.
+    public var promiseDebtor: [Int32] = []
+    /// The day promised.
+    public var promiseUntil: [Int32] = []
+    /// The day the promise was made (the date of its `created_at`).
+    public var promiseMade: [Int32] = []
+
     /// Empty facts; fill the columns, or read them with `LedgerFacts.read`.
     public init() {}
 
@@ -86,6 +94,13 @@ public struct LedgerFacts: Sendable {
         self.openMinor.append(openMinor)
         self.currency.append(currencyIndex(currency))
         flags.append(disputed ? LedgerFacts.disputedFlag : 0)
+    }
+
+    /// Appends a promise to pay made on `made` by debtor `debtor` to pay by `until`.
+    public mutating func addPromise(debtor: Int32, until: Day, made: Day) {
+        promiseDebtor.append(debtor)
+        promiseUntil.append(until.daysSinceEpoch)
+        promiseMade.append(made.daysSinceEpoch)
     }
 
     /// The index of a currency code, adding it when new (at most 256 currencies).

@@ -15,6 +15,8 @@ struct PaymentDays {
     let delay: ConditionalDelay
     /// Its CDF at the end of the last day computed.
     private var delayAtEnd = 0.0
+    /// The weight of a promised payment day mixed in (`promise`), 0 without.
+    private var promiseWeight = 0.0
 
     /// Longest outlook, in days after the origin.
     static let horizon: Int32 = 1_100
@@ -68,6 +70,16 @@ struct PaymentDays {
     /// The due day.
     let due: Int32
 
+    /// Mixes in a promised payment day: with `weight` the invoice is paid on `day`, otherwise as before.
+    mutating func promise(day: Int32, weight: Double) {
+        guard day > origin, weight > 0 else { return }
+        while origin + Int32(cumulative.count) < day { cumulative.append(extrapolated(origin + Int32(cumulative.count) + 1)) }
+        for k in cumulative.indices {
+            cumulative[k] = (1 - weight) * cumulative[k] + (origin + 1 + Int32(k) >= day ? weight : 0)
+        }
+        promiseWeight = weight
+    }
+
     /// P(paid by the end of `day`). Beyond the days computed (past the P90), what is left is paid
     /// as the delay distribution says, without the habit: the habit moves a payment by days, which
     /// matters for a date but hardly for a week's cash or the chance by 60 days.
@@ -76,7 +88,12 @@ struct PaymentDays {
         let k = Int(day - origin) - 1
         if k < 0 { return 0 }
         if k < cumulative.count { return cumulative[k] }
-        let last = cumulative.last ?? 0
+        return (1 - promiseWeight) * extrapolated(day) + promiseWeight
+    }
+
+    /// P(paid by the end of `day`) past the days computed, without a promise.
+    private func extrapolated(_ day: Int32) -> Double {
+        let last = ((cumulative.last ?? 0) - promiseWeight) / (1 - promiseWeight)
         let left = 1 - delayAtEnd
         guard left > 1e-12 else { return last }
         let more = (delay.cdf(Double(day - due) + 0.5) - delayAtEnd) / left
