@@ -32,7 +32,7 @@ struct LearntModel: Sendable {
         let delay = ConditionalDelay(mixture, tail: tail, unpaidThrough: Int(day - due))
         var days = PaymentDays(delay, due: due, origin: day, debtor: c, habits: habits, through: through)
         // An open promise of the debtor covers the invoices it had when it made it.
-        if let promise = promises.open[facts.debtor[i]], facts.issue[i] <= promise.made {
+        if !promises.open.isEmpty, let promise = promises.open[facts.debtor[i]], facts.issue[i] <= promise.made {
             var payDay = max(promise.until, day + 1)
             while habits.acceptance(debtor: c, day: payDay) < 0.5 && payDay < promise.until + 40 { payDay += 1 }
             days.promise(day: payDay, weight: promise.weight)
