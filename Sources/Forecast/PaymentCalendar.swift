@@ -3,7 +3,7 @@ import Ledger
 /// The days a forecast works on, with what matters for when payments are booked: working days
 /// (Monday to Friday outside the Belgian public holidays, `Ledger.BelgianCalendar`), the last
 /// working day of each month, and the payday window (a working day from the 25th to the 3rd).
-/// Days are `Day.daysSinceEpoch`; the table covers the ledger and two years past it.
+/// Days are `Day.daysSinceEpoch`; the table covers the ledger and 1,200 days past it.
 struct PaymentCalendar: Sendable {
     /// Flag bits of `flags`.
     static let working: UInt8 = 1, monthEnd: UInt8 = 2, payday: UInt8 = 4
@@ -45,8 +45,8 @@ struct PaymentCalendar: Sendable {
         self.flags = flags
     }
 
-    /// The calendar a forecast of `facts` needs: from 60 days before its first issue day to two
-    /// years after its last day of any kind.
+    /// The calendar a forecast of `facts` needs: from 60 days before its first issue day to 1,200
+    /// days after its last day of any kind (past the longest outlook, `PaymentDays.horizon`).
     init(covering facts: LedgerFacts, through origin: Int32) {
         var lo = origin, hi = origin
         for i in 0..<facts.invoiceCount {
@@ -55,7 +55,7 @@ struct PaymentCalendar: Sendable {
             let p = facts.paid[i]
             if p != LedgerFacts.unpaid && p != LedgerFacts.unknownDay { hi = max(hi, p) }
         }
-        self.init(first: lo - 60, last: hi + 800)
+        self.init(first: lo - 60, last: hi + 1_200)
     }
 
     /// Flags of a day (0, a closed day, outside the table).
