@@ -16,6 +16,12 @@ public enum Backtest {
     /// every `step` days, as the nightly run would have. Defaults: `to` 90 days before the last
     /// payment, `from` a year before `to` (never in the ledger's first 180 days), every 28 days.
     public static func rollingOrigin(_ facts: LedgerFacts, from: Day?, to: Day?, step: Int = 28) throws -> BacktestReport {
+        try rollingOrigin(facts, from: from, to: to, step: step, habits: SettlementHabits.Settings())
+    }
+
+    /// The same with the habit learning's settings (a test switches the habits off to measure them).
+    static func rollingOrigin(_ facts: LedgerFacts, from: Day?, to: Day?, step: Int,
+                              habits: SettlementHabits.Settings) throws -> BacktestReport {
         var first = Int32.max, last = Int32.min
         for i in 0..<facts.invoiceCount {
             first = min(first, facts.issue[i])
@@ -31,10 +37,10 @@ public enum Backtest {
         var report = emptyReport("", origins: [])
         var origin = start
         while origin <= end {
-            let fitted = FittedModel(facts: facts, origin: origin)
+            let fitted = FittedModel(facts: facts, origin: origin, habits: habits)
             for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) {
                 if facts.paid[i] == LedgerFacts.unpaid { report.unscored += 1; continue }
-                score(&report, fitted, i, unpaidThrough: Int(origin - facts.due[i]), partlyPaid: facts.firstPaid[i] <= origin)
+                score(&report, fitted, i, on: origin, partlyPaid: facts.firstPaid[i] <= origin)
             }
             report.origins.append(origin)
             origin += Int32(max(1, step))
@@ -49,16 +55,21 @@ public enum Backtest {
     /// invoice issued from `split` on (to `to` when given) on its issue day, before any payment that
     /// day. This is the protocol of the public IBM benchmark (docs/FORECAST.md).
     public static func issueDateSplit(_ facts: LedgerFacts, split: Day, to: Day? = nil) -> BacktestReport {
+        issueDateSplit(facts, split: split, to: to, habits: SettlementHabits.Settings())
+    }
+
+    /// The same with the habit learning's settings.
+    static func issueDateSplit(_ facts: LedgerFacts, split: Day, to: Day?, habits: SettlementHabits.Settings) -> BacktestReport {
         let origin = split.daysSinceEpoch - 1
         let end = to?.daysSinceEpoch ?? Int32.max
-        let fitted = FittedModel(facts: facts, origin: origin)
+        let fitted = FittedModel(facts: facts, origin: origin, habits: habits)
         var report = emptyReport("", origins: [origin])
         for i in 0..<facts.invoiceCount where facts.issue[i] > origin && facts.issue[i] <= end {
             if facts.paid[i] == LedgerFacts.unpaid { report.unscored += 1; continue }
             if facts.paid[i] == LedgerFacts.unknownDay { continue }
-            score(&report, fitted, i, unpaidThrough: Int(facts.issue[i] - 1 - facts.due[i]), partlyPaid: false)
+            score(&report, fitted, i, on: facts.issue[i] - 1, partlyPaid: false)
         }
-        report.protocolDescription = "Issue-date split at \(split): learnt from \(fitted.training.rowCount) invoices issued and "
+        report.protocolDescription = "Issue-date split at \(split): learnt from \(fitted.learnt.training.rowCount) invoices issued and "
             + "paid before it; each invoice issued from \(split) on" + (to.map { " to \($0)" } ?? "")
             + " is forecast on its issue day"
         return report
@@ -71,40 +82,38 @@ public enum Backtest {
                        debtorMedian: BacktestMetrics(name: "debtor's median delay", hasInterval: true))
     }
 
-    /// Scores the model and both baselines on invoice `i`, unpaid through delay `unpaidThrough`.
-    private static func score(_ report: inout BacktestReport, _ f: FittedModel, _ i: Int, unpaidThrough: Int, partlyPaid: Bool) {
-        let actual = Int(f.facts.paid[i] - f.facts.due[i])
-        let earliest = unpaidThrough + 1
-        let delay = f.conditional(i, unpaidThrough: unpaidThrough, partlyPaid: partlyPaid)
-        let q = delay.deciles()
-        report.model.add(p50: q.p50, p10: q.p10, p90: q.p90, actual: actual)
+    /// Scores the model and both baselines on invoice `i`, forecast at the end of `day` (unpaid then),
+    /// overall and in its horizon's and its segment's rows.
+    private static func score(_ report: inout BacktestReport, _ f: FittedModel, _ i: Int, on day: Int32, partlyPaid: Bool) {
+        let facts = f.learnt.facts, due = facts.due[i]
+        let actual = Int(facts.paid[i] - due)
+        let earliest = Int(day - due) + 1
+        let q = f.learnt.outlook(i, on: day, partlyPaid: partlyPaid, through: day).deciles()
+        let model = (p10: Int(q.p10 - due), p50: Int(q.p50 - due), p90: Int(q.p90 - due))
+        report.model.add(p50: model.p50, p10: model.p10, p90: model.p90, actual: actual)
         report.dueDate.add(p50: max(0, earliest), actual: actual)
-        let b = f.baseline.quantiles(debtor: Int(f.facts.debtor[i]))
-        report.debtorMedian.add(p50: max(b.p50, earliest), p10: max(b.p10, earliest), p90: max(b.p90, earliest), actual: actual)
+        let b = f.baseline.quantiles(debtor: Int(facts.debtor[i]))
+        let median = (p10: max(b.p10, earliest), p50: max(b.p50, earliest), p90: max(b.p90, earliest))
+        report.debtorMedian.add(p50: median.p50, p10: median.p10, p90: median.p90, actual: actual)
+        let horizon = due - day
+        let h = horizon < 0 ? 3 : (horizon <= 7 ? 0 : (horizon <= 30 ? 1 : 2))
+        let kind = facts.debtorIsConsumer[Int(facts.debtor[i])] ? 5 : 4
+        let history = f.learnt.model.paidCount[Int(facts.debtor[i])] < 5 ? 6 : 7
+        for g in [h, kind, history] {
+            report.groups[g].model.add(p50: model.p50, p10: model.p10, p90: model.p90, actual: actual)
+            report.groups[g].debtorMedian.add(p50: median.p50, p10: median.p10, p90: median.p90, actual: actual)
+        }
     }
 }
 
-/// A model fitted on one origin day, with what is needed to forecast and to run the baselines.
+/// A model learnt on one origin day, with the baseline it is compared with.
 struct FittedModel {
-    let facts: LedgerFacts
-    let training: TrainingSet
-    let model: DelayModel
-    let tail: LedgerTail
+    let learnt: LearntModel
     let baseline: MedianBaseline
 
-    init(facts: LedgerFacts, origin: Int32) {
-        self.facts = facts
-        training = TrainingSet(facts: facts, origin: origin)
-        model = DelayModel.fit(training)
-        tail = LedgerTail(delays: training.delay)
-        baseline = MedianBaseline(training)
-    }
-
-    /// Invoice `i`'s delay distribution given it is unpaid through delay `unpaidThrough`.
-    func conditional(_ i: Int, unpaidThrough: Int, partlyPaid: Bool) -> ConditionalDelay {
-        let bits = training.covariateBits(of: i, in: facts, partlyPaid: partlyPaid)
-        let mixture = model.distribution(debtor: Int(facts.debtor[i]), amountZ: training.amountZ(of: i, in: facts), bits: bits)
-        return ConditionalDelay(mixture, tail: tail, unpaidThrough: unpaidThrough)
+    init(facts: LedgerFacts, origin: Int32, habits: SettlementHabits.Settings = SettlementHabits.Settings()) {
+        learnt = LearntModel(facts: facts, origin: origin, habitSettings: habits)
+        baseline = MedianBaseline(learnt.training)
     }
 }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// Accuracy of one forecaster over the scored forecasts of a backtest.
 public struct BacktestMetrics: Sendable, Equatable {
-    /// What was evaluated, e.g. "relance (two-regime-eb/1)".
+    /// What was evaluated, e.g. "relance (two-regime-eb/2)".
     public var name: String
     /// Forecasts scored.
     public var count = 0
@@ -44,6 +44,26 @@ public struct BacktestMetrics: Sendable, Equatable {
     private func share(_ n: Int) -> Double { count > 0 ? Double(n) / Double(count) : 0 }
 }
 
+/// The model and the debtor-median baseline on one group of a backtest's forecasts.
+public struct BacktestGroup: Sendable {
+    /// E.g. "due within 7 days", "consumers", "debtors with fewer than 5 paid invoices".
+    public var name: String
+    /// Relance's model on the group.
+    public var model: BacktestMetrics
+    /// The debtor-median baseline on the group.
+    public var debtorMedian: BacktestMetrics
+
+    /// The groups every backtest reports, in this order: four horizons (when the invoice is due,
+    /// seen from the forecast's day), the two kinds of debtor, then short and long histories.
+    static func standard() -> [BacktestGroup] {
+        ["due within 7 days", "due in 8–30 days", "due in more than 30 days", "overdue", "companies", "consumers",
+         "fewer than 5 paid invoices", "5 paid invoices or more"].map {
+            BacktestGroup(name: $0, model: BacktestMetrics(name: "relance", hasInterval: true),
+                          debtorMedian: BacktestMetrics(name: "debtor's median delay", hasInterval: true))
+        }
+    }
+}
+
 /// The outcome of a backtest: the model and the two baselines on the same forecasts.
 public struct BacktestReport: Sendable {
     /// How the forecasts were made, in words.
@@ -58,6 +78,8 @@ public struct BacktestReport: Sendable {
     public var dueDate: BacktestMetrics
     /// Baseline: the debtor's median delay so far (the ledger's without history), P10–P90 likewise.
     public var debtorMedian: BacktestMetrics
+    /// The model against the debtor-median baseline per horizon, kind of debtor and length of history.
+    public var groups: [BacktestGroup] = BacktestGroup.standard()
 
     /// The report as text: one line of protocol, a table of the three forecasters.
     public var text: String {
@@ -70,8 +92,27 @@ public struct BacktestReport: Sendable {
             [m.name, String(format: "%.2f", m.meanAbsoluteError), percent(m.within3), percent(m.within7),
              percent(m.lateAccuracy), m.coverage.map(percent) ?? "–"]
         }
-        let widths = header.indices.map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
-        for r in [header] + rows {
+        s += table([header] + rows)
+        let shown = groups.filter { $0.model.count > 0 }
+        guard !shown.isEmpty else { return s }
+        s += "\nBy horizon, kind of debtor and history (relance against the debtor's median delay):\n\n"
+        let groupHeader = ["forecasts", "count", "MAE", "median MAE", "within ±3", "median ±3", "late/not late",
+                           "median late", "coverage", "median cov."]
+        let groupRows = shown.map { g in
+            [g.name, String(g.model.count), String(format: "%.2f", g.model.meanAbsoluteError),
+             String(format: "%.2f", g.debtorMedian.meanAbsoluteError), percent(g.model.within3), percent(g.debtorMedian.within3),
+             percent(g.model.lateAccuracy), percent(g.debtorMedian.lateAccuracy), g.model.coverage.map(percent) ?? "–",
+             g.debtorMedian.coverage.map(percent) ?? "–"]
+        }
+        s += table([groupHeader] + groupRows)
+        return s
+    }
+
+    /// Rows as a text table: the first column left-aligned, the others right-aligned.
+    private func table(_ rows: [[String]]) -> String {
+        let widths = (rows.first ?? []).indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+        var s = ""
+        for r in rows {
             s += r.enumerated().map { c, v in
                 c == 0 ? v + String(repeating: " ", count: widths[c] - v.count)
                     : String(repeating: " ", count: widths[c] - v.count) + v

@@ -34,9 +34,10 @@ enum DebtorScoring {
 
     /// Score, grade and reasons of one debtor. `typical` is the delay distribution of its next
     /// invoice (typical amount, no dispute); `segment` describes its similar debtors in words.
+    /// `next` holds the P10, P50 and P90 delays of that invoice through its settlement `habit`,
+    /// which is named among the reasons ("pays on Tuesdays (…)").
     static func score(debtorID: Int64, key: String, snapshot s: DebtorSnapshot, typical: DelayMixture,
-                      segment: String) -> DebtorScore {
-        let next = typical.deciles()
+                      next: (p10: Int, p50: Int, p90: Int), habit payDays: SettlementHabit, segment: String) -> DebtorScore {
         let value = (s.sumPoints + points(next)) / Double(s.open + 1)
         let score = min(100, max(0, Int(value.rounded(.toNearestOrAwayFromZero))))
         let grade = Grade(score: score)
@@ -61,7 +62,8 @@ enum DebtorScoring {
         }
         if s.partlyPaid > 0 { trouble.append("\(invoices(s.partlyPaid, "open invoice")) partly paid") }
         // A good grade is explained by the habit first; a poor one by what is wrong first.
-        let reasons = grade == .a || grade == .b ? [habit] + trouble : trouble + [habit]
+        let habits = [habit] + (payDays.words.map { [$0] } ?? [])
+        let reasons = grade == .a || grade == .b ? habits + trouble : trouble + habits
         return DebtorScore(
             debtorID: debtorID, debtorKey: key, score: score, grade: grade, reasons: Array(reasons.prefix(maximumReasons)),
             paidInvoices: s.paid, openInvoices: s.open, overdue30Invoices: s.overdue30, typicalDelayDays: delay,

@@ -25,7 +25,7 @@ struct DelayMixture: Sendable {
 
     /// Standard normal distribution function.
     @inline(__always)
-    static func phi(_ z: Double) -> Double { 0.5 * erfc(-z * 0.707_106_781_186_547_5) }
+    static func phi(_ z: Double) -> Double { NormalTable.cdf(z) }
 }
 
 /// What happened to the ledger's paid invoices: the distribution of their delays, used for the

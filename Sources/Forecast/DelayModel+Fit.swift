@@ -34,9 +34,16 @@ extension DelayModel {
         let counts = (0..<debtors).map { Int32(t.rowStart[$0 + 1] - t.rowStart[$0]) }
         let known = counts.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
 
+        // The delays learnt are the days the payments became ready (see `TrainingSet.lower`): where a
+        // payment waited for the debtor's payment day, its ready day is imputed, first mid-way, then
+        // as the model's expectation inside the interval (`imputeReadyDelays`).
+        let censored = t.lower.count == n
+        let latent = SharedBuffer<Float>(t.delay)
+        if censored { for r in 0..<n where t.lower[r] < t.delay[r] { latent[r] = (t.lower[r] + t.delay[r]) / 2 } }
+
         // Starting point: every debtor at the ledger's mean, spreads from the ledger's, one invoice in five late.
         var sum = 0.0, sum2 = 0.0
-        for d in t.delay { sum += Double(d); sum2 += Double(d) * Double(d) }
+        for r in 0..<n { let d = Double(latent[r]); sum += d; sum2 += d * d }
         let mean = n > 0 ? sum / Double(n) : 0
         let sd = n > 1 ? max(1, (sum2 / Double(n) - mean * mean).squareRoot()) : settings.defaultSpread
         var m = DelayModel(
@@ -62,13 +69,14 @@ extension DelayModel {
         let gradient = SharedBuffer<Double>(repeating: 0, count: debtors)
         let curvature = SharedBuffer<Double>(repeating: 0, count: debtors)
 
-        for _ in 0..<settings.iterations {
+        for iteration in 0..<settings.iterations {
             let offsets = (0..<patterns).map { m.offset(bits: UInt8($0)) }
             let late = m.hasLateRegime, shift = m.lateShift, lateSD = m.lateSpread, slope = m.amountSlope
             let tauPrecision = 1 / m.locationVariance
             let segmentLocation = m.segmentLocation
 
             // E-step and debtor locations.
+            let impute = censored && iteration % 6 == 1
             Parallel.run(chunks: chunks.count) { ch in
                 for c in chunks[ch] {
                     let rows = t.rowStart[c]..<t.rowStart[c + 1]
@@ -78,10 +86,18 @@ extension DelayModel {
                         continue
                     }
                     let b = location[c], s0 = spread[c], a = logit[c]
+                    if impute {
+                        for r in rows where t.lower[r] < t.delay[r] {
+                            let isLate = weight[r] > 0.5
+                            latent[r] = Float(DelayModel.truncatedMean(
+                                mean: b + offsets[Int(t.bits[r])] + (isLate ? shift : 0), sd: isLate ? lateSD : s0,
+                                from: Double(t.lower[r]) - 0.5, to: Double(t.delay[r]) + 0.5))
+                        }
+                    }
                     let logRatio = log(s0 / lateSD)
                     var s0Sum = 0.0, n0 = 0.0, s1Sum = 0.0, n1 = 0.0
                     for r in rows {
-                        let y = Double(t.delay[r]) - offsets[Int(t.bits[r])]
+                        let y = Double(latent[r]) - offsets[Int(t.bits[r])]
                         var w = 0.0
                         if late {
                             let e = y - b, z0 = e / s0, z1 = (e - shift) / lateSD
@@ -112,7 +128,7 @@ extension DelayModel {
                     var rs = 0.0, rn = 0.0, g = 0.0, h = 0.0
                     for r in rows {
                         let w = Double(weight[r]), bits = Int(t.bits[r])
-                        let y = Double(t.delay[r]) - b
+                        let y = Double(latent[r]) - b
                         let e = y - offsets[bits]
                         rs += (1 - w) * e * e; rn += 1 - w
                         s.late += w; s.lateResidual += w * e; s.lateSquares += w * e * e
@@ -208,6 +224,16 @@ extension DelayModel {
             }
         }
         m.covariateEffect = solve(a, rhs) ?? m.covariateEffect
+    }
+
+    /// E[X | from ≤ X ≤ to] for X normal(mean, sd); the nearer bound when the interval holds
+    /// almost none of its mass.
+    static func truncatedMean(mean: Double, sd: Double, from: Double, to: Double) -> Double {
+        let a = (from - mean) / sd, b = (to - mean) / sd
+        let mass = NormalTable.cdf(b) - NormalTable.cdf(a)
+        guard mass > 1e-9 else { return mean < from ? from : (mean > to ? to : (from + to) / 2) }
+        let density = (exp(-0.5 * a * a) - exp(-0.5 * b * b)) * 0.398_942_280_401_432_7
+        return min(to, max(from, mean + sd * density / mass))
     }
 
     /// Solves a small symmetric positive-definite system by Gaussian elimination; nil when singular.

@@ -28,7 +28,7 @@ struct DelayModel: Sendable {
         /// Weight, in invoices, of each covariate's prior effect.
         var covariatePseudoCount = 10.0
         /// Prior effects of the covariates by name, in days (absent: 0).
-        var covariatePriors = ["disputed": 30.0]
+        var covariatePriors = ["disputed": 30.0, "on hold": 10.0, "direct debit": -3.0]
         /// Spread assumed when the ledger has no payment history at all, in days.
         var defaultSpread = 10.0
     }
@@ -63,8 +63,9 @@ struct DelayModel: Sendable {
     /// Paid invoices learnt from.
     var rowCount: Int
 
-    /// The model's name and version as stored with each run.
-    static let name = "two-regime-eb/1"
+    /// The model's name and version as stored with each run (2: settlement habits, ready-day
+    /// imputation, hold, direct debit and season covariates, promises to pay).
+    static let name = "two-regime-eb/2"
 
     /// Sum of the covariate effects of a bit set.
     func offset(bits: UInt8) -> Double {

@@ -77,6 +77,11 @@ public struct ForecastResult: Sendable {
     public var invoices: [InvoiceForecast]
     public var debtors: [DebtorScore]
     public var cash: [CashWeek]
+    /// Open invoices whose debtor had fewer than 5 paid invoices: their forecast rests mostly on
+    /// similar debtors (the segment), not on the debtor's own history.
+    public var littleHistoryInvoices = 0
+    /// Debtors whose settlement habit was learnt (a weekly run, month end or payday), by habit.
+    public var habitDebtors: [String: Int] = [:]
 }
 
 /// The one rounding step of the cash forecast: an expected amount (a sum of amount × probability)

@@ -23,11 +23,11 @@ public enum Forecaster {
             debtorSD = expected
         }
 
-        /// Adds an open amount paid in week k with the probability the delay gives that week.
-        mutating func add(_ delay: ConditionalDelay, overdue: Int, amount: Double, currency cur: Int) {
+        /// Adds an open amount paid in week k with the probability its outlook gives that week.
+        mutating func add(_ days: PaymentDays, amount: Double, currency cur: Int) {
             var before = 0.0
             for k in 0..<weeks where before < 1 {
-                let after = delay.paidBy(delay: overdue + 7 * (k + 1))
+                let after = days.paidBy(day: days.origin + Int32(7 * (k + 1)))
                 let p = max(0, after - before)
                 before = max(before, after)
                 expected[cur * weeks + k] += amount * p
@@ -47,9 +47,8 @@ public enum Forecaster {
     /// The forecast as of `asOf`, from what the facts say was known at the end of that day.
     public static func forecast(_ facts: LedgerFacts, asOf: Day) -> ForecastResult {
         let origin = asOf.daysSinceEpoch
-        let training = TrainingSet(facts: facts, origin: origin)
-        let model = DelayModel.fit(training)
-        let tail = LedgerTail(delays: training.delay)
+        let learnt = LearntModel(facts: facts, origin: origin)
+        let training = learnt.training
         let debtors = facts.debtorCount, currencies = max(1, facts.currencies.count)
 
         // Open invoices grouped by debtor (a counting sort).
@@ -72,8 +71,7 @@ public enum Forecaster {
                                      boundaries: zip(openStartCounts, training.rowStart).map { $0 + $1 },
                                      groups: debtors, chunks: 16)
         let cash = SharedBuffer<ChunkCash>(repeating: ChunkCash(currencies: currencies), count: chunks.count)
-        let context = Context(facts: facts, training: training, model: model, tail: tail, origin: origin,
-                              openStart: openStartCounts, open: openInvoices)
+        let context = Context(learnt: learnt, openStart: openStartCounts, open: openInvoices)
         Parallel.run(chunks: chunks.count) { ch in
             var sums = ChunkCash(currencies: currencies)
             for c in chunks[ch] {
@@ -81,45 +79,49 @@ public enum Forecaster {
             }
             cash[ch] = sums
         }
-        return ForecastResult(
-            asOf: asOf, model: DelayModel.name, parameters: model.parametersJSON, paidInvoices: training.rowCount,
+        var result = ForecastResult(
+            asOf: asOf, model: DelayModel.name, parameters: learnt.model.parametersJSON, paidInvoices: training.rowCount,
             invoices: forecasts.array(openInvoices.count).sorted { $0.invoiceID < $1.invoiceID },
             debtors: (0..<debtors).compactMap { scores[$0] },
             cash: cashWeeks(cash.array(chunks.count), asOf: asOf, currencies: facts.currencies))
+        result.littleHistoryInvoices = (0..<debtors).reduce(0) { n, c in
+            learnt.model.paidCount[c] < DebtorScoring.littleHistory ? n + openStartCounts[c + 1] - openStartCounts[c] : n
+        }
+        for h in learnt.habits.perDebtor where h.kind != .anyDay {
+            result.habitDebtors[["any working day", "weekly run", "month end", "payday"][Int(h.kind.rawValue)], default: 0] += 1
+        }
+        return result
     }
 
     /// What every chunk reads: the facts, the fitted model and the open invoices grouped by debtor.
     private struct Context: Sendable {
-        let facts: LedgerFacts
-        let training: TrainingSet
-        let model: DelayModel
-        let tail: LedgerTail
-        let origin: Int32
+        let learnt: LearntModel
         let openStart: [Int]
         let open: [Int]
+        var facts: LedgerFacts { learnt.facts }
+        var origin: Int32 { learnt.origin }
 
         /// Forecasts debtor `c`'s open invoices into `forecasts`, adds them to the chunk's cash sums
         /// and returns the debtor's score (nil for a debtor without any invoice yet).
         func debtor(_ c: Int, forecasts: SharedBuffer<InvoiceForecast>, cash: inout ChunkCash) -> DebtorScore? {
             var touched: [Int] = []
+            let facts = learnt.facts, origin = learnt.origin, training = learnt.training, model = learnt.model
             var snapshot = DebtorSnapshot(paid: Int(model.paidCount[c]))
             for slot in openStart[c]..<openStart[c + 1] {
                 let i = open[slot]
                 let partly = facts.firstPaid[i] <= origin
-                let bits = training.covariateBits(of: i, in: facts, partlyPaid: partly)
-                let mixture = model.distribution(debtor: c, amountZ: training.amountZ(of: i, in: facts), bits: bits)
                 let due = facts.due[i], overdue = Int(origin - due)
-                let delay = ConditionalDelay(mixture, tail: tail, unpaidThrough: overdue)
-                let byDue = delay.paidBy(delay: 0)
-                let by30 = max(byDue, delay.paidBy(delay: 30)), by60 = max(by30, delay.paidBy(delay: 60))
-                let q = delay.deciles()
-                func day(_ d: Int) -> Day { Day(daysSinceEpoch: due + Int32(clamping: d)) }
-                forecasts[slot] = InvoiceForecast(invoiceID: facts.invoiceIDs[i], p10: day(q.p10), p50: day(q.p50), p90: day(q.p90),
-                                                  paidByDue: byDue, paidByDue30: by30, paidByDue60: by60)
+                let days = learnt.outlook(i, on: origin, partlyPaid: partly, through: origin)
+                let byDue = days.paidBy(day: due)
+                let by30 = max(byDue, days.paidBy(day: due + 30)), by60 = max(by30, days.paidBy(day: due + 60))
+                let q = days.deciles()
+                forecasts[slot] = InvoiceForecast(
+                    invoiceID: facts.invoiceIDs[i], p10: Day(daysSinceEpoch: q.p10), p50: Day(daysSinceEpoch: q.p50),
+                    p90: Day(daysSinceEpoch: q.p90), paidByDue: byDue, paidByDue30: by30, paidByDue60: by60)
                 let cur = Int(facts.currency[i])
                 if !touched.contains(cur) { touched.append(cur) }
-                cash.add(delay, overdue: overdue, amount: Double(facts.openMinor[i]), currency: cur)
-                snapshot.add(overdue: overdue, points: DebtorScoring.points(q),
+                cash.add(days, amount: Double(facts.openMinor[i]), currency: cur)
+                snapshot.add(overdue: overdue, points: DebtorScoring.points((Int(q.p10 - due), Int(q.p50 - due), Int(q.p90 - due))),
                              disputed: facts.flags[i] & LedgerFacts.disputedFlag != 0, partlyPaid: partly)
             }
             for cur in touched { cash.closeDebtor(currency: cur) }
@@ -127,6 +129,7 @@ public enum Forecaster {
             let typical = model.distribution(debtor: c, amountZ: training.debtorAmountZ[c], bits: 0)
             return DebtorScoring.score(
                 debtorID: facts.debtorIDs[c], key: facts.debtorKeys[c], snapshot: snapshot, typical: typical,
+                next: learnt.typicalDeciles(debtor: c), habit: learnt.habits.perDebtor[c],
                 segment: DebtorScoring.segmentWords(consumer: facts.debtorIsConsumer[c], language: Int(facts.debtorLanguage[c]),
                                                     size: training.segment[c] % 3))
         }

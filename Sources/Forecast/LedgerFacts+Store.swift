@@ -25,13 +25,20 @@ extension LedgerFacts {
         let maxDebtorID = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM debtor") ?? 0
         var debtorIndex = [Int32](repeating: -1, count: Int(maxDebtorID) + 1)
         let paperless = hasPaperless ? ", " + paperlessColumn : ""
-        let debtors = try BulkStatement(db, "SELECT id, debtor_key, kind, language\(paperless) FROM debtor ORDER BY id")
+        // Hold and direct debit (Dunning's columns), read when the ledger has them.
+        let debtorFlags = (columns.contains("on_hold") ? "on_hold" : "0") + " * \(holdFlag) + "
+            + (columns.contains("direct_debit") ? "direct_debit" : "0") + " * \(directDebitFlag)"
+        var debtorFlag = [UInt8](repeating: 0, count: Int(maxDebtorID) + 1)
+        let debtors = try BulkStatement(db, "SELECT id, debtor_key, kind, language, \(debtorFlags)\(paperless) FROM debtor ORDER BY id")
         while try debtors.step() {
             let id = debtors.int64(0)
             debtorIndex[Int(id)] = facts.addDebtor(id: id, key: (debtors.text(1) ?? ""), consumer: (debtors.text(2) ?? "") == "b2c",
                                                    language: (debtors.text(3) ?? ""))
-            if hasPaperless { paperlessSince.append(debtors.withText(4, dayNumber) ?? LedgerFacts.unpaid) }
+            debtorFlag[Int(id)] = UInt8(truncatingIfNeeded: debtors.int64(4))
+            if hasPaperless { paperlessSince.append(debtors.withText(5, dayNumber) ?? LedgerFacts.unpaid) }
         }
+        let invoiceColumns = try Row.fetchAll(db, sql: "PRAGMA table_info(invoice)").map { ($0["name"] as String?) ?? "" }
+        let invoiceHold = invoiceColumns.contains("on_hold") ? "on_hold" : "0"
 
         // Payment days by payment id.
         let maxPaymentID = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM payment") ?? 0
@@ -62,7 +69,8 @@ extension LedgerFacts {
         facts.reserve(Int(maxInvoiceID))
         var lastCurrency: [UInt8] = [], lastCurrencyIndex: UInt8 = 0
         let invoices = try BulkStatement(db, """
-            SELECT id, debtor_id, issue_date, due_date, amount_minor, open_minor, currency, disputed, status = 'open', closed_on
+            SELECT id, debtor_id, issue_date, due_date, amount_minor, open_minor, currency, disputed, status = 'open', closed_on,
+                   \(invoiceHold)
             FROM invoice WHERE type = 'invoice' AND amount_minor > 0
             """)
         while try invoices.step() {
@@ -104,7 +112,20 @@ extension LedgerFacts {
             facts.amountMinor.append(amount)
             facts.openMinor.append(open)
             facts.currency.append(lastCurrencyIndex)
-            facts.flags.append(invoices.int64(7) != 0 ? LedgerFacts.disputedFlag : 0)
+            facts.flags.append((invoices.int64(7) != 0 ? LedgerFacts.disputedFlag : 0) | (invoices.int64(10) != 0 ? LedgerFacts.holdFlag : 0)
+                               | debtorFlag[debtorID])
+        }
+        // Promises to pay (Dunning's table), when the ledger has it: debtor, day promised, day made.
+        if try db.tableExists("promise_to_pay") {
+            let promises = try BulkStatement(db, "SELECT debtor_id, until, substr(created_at, 1, 10) FROM promise_to_pay ORDER BY id")
+            while try promises.step() {
+                let debtorID = Int(promises.int64(0))
+                guard debtorID >= 0, debtorID < debtorIndex.count, debtorIndex[debtorID] >= 0,
+                      let until = promises.withText(1, dayNumber), let made = promises.withText(2, dayNumber) else { continue }
+                facts.promiseDebtor.append(debtorIndex[debtorID])
+                facts.promiseUntil.append(until)
+                facts.promiseMade.append(made)
+            }
         }
         if paperlessSince.contains(where: { $0 != LedgerFacts.unpaid }) {
             let values = (0..<facts.invoiceCount).map { facts.issue[$0] > paperlessSince[Int(facts.debtor[$0])] }

@@ -15,6 +15,10 @@ public struct LedgerFacts: Sendable {
 
     /// Flag bit of `flags`: the invoice is disputed (its current state in the ledger).
     public static let disputedFlag: UInt8 = 1
+    /// Flag bit of `flags`: the invoice or its debtor is on hold (no reminders; current state).
+    public static let holdFlag: UInt8 = 2
+    /// Flag bit of `flags`: the debtor pays by direct debit (current state).
+    public static let directDebitFlag: UInt8 = 4
 
     // Debtors, by dense index.
     /// The store's `debtor.id` of each debtor.
@@ -43,13 +47,21 @@ public struct LedgerFacts: Sendable {
     public var openMinor: [Int64] = []
     /// Index into `currencies`.
     public var currency: [UInt8] = []
-    /// Bit set of `disputedFlag`.
+    /// Bit set of `disputedFlag`, `holdFlag`, `directDebitFlag`.
     public var flags: [UInt8] = []
     /// Currency codes used by `currency`.
     public var currencies: [String] = []
     /// Binary invoice attributes the ledger does not hold, supplied by the caller (a backtest harness),
     /// each aligned with the invoices. They become covariates of the model like `disputed`.
     public var attributes: [InvoiceAttribute] = []
+
+    // Promises to pay (`promise_to_pay`, by the columns it has today: debtor, date, when made).
+    /// Dense debtor index of each promise.
+    public var promiseDebtor: [Int32] = []
+    /// The day promised.
+    public var promiseUntil: [Int32] = []
+    /// The day the promise was made (the date of its `created_at`).
+    public var promiseMade: [Int32] = []
 
     /// Empty facts; fill the columns, or read them with `LedgerFacts.read`.
     public init() {}
@@ -82,6 +94,13 @@ public struct LedgerFacts: Sendable {
         self.openMinor.append(openMinor)
         self.currency.append(currencyIndex(currency))
         flags.append(disputed ? LedgerFacts.disputedFlag : 0)
+    }
+
+    /// Appends a promise to pay made on `made` by debtor `debtor` to pay by `until`.
+    public mutating func addPromise(debtor: Int32, until: Day, made: Day) {
+        promiseDebtor.append(debtor)
+        promiseUntil.append(until.daysSinceEpoch)
+        promiseMade.append(made.daysSinceEpoch)
     }
 
     /// The index of a currency code, adding it when new (at most 256 currencies).

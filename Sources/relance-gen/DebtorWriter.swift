@@ -12,6 +12,10 @@ struct DebtorProfile {
     let spread: UInt8
     /// Chance in percent that a payment quotes the structured reference rather than the invoice number.
     let structuredReferencePercent: UInt8
+    /// On which days it pays (see ``SettlementHabit``); drawn from a stream of its own.
+    var habit: SettlementHabit = .anyWorkingDay
+    /// Weekdays of its payment run (bit `k` = ISO weekday `k`) when `habit` is a weekly run.
+    var runDays: UInt8 = 0
 }
 
 /// Writes `debtors.csv` and returns every debtor's ``DebtorProfile``.
@@ -40,9 +44,13 @@ struct DebtorWriter {
         var writer = DebtorWriter(seed: seed, count: count)
         var profiles: [DebtorProfile] = []
         profiles.reserveCapacity(count)
+        // Habits come from their own stream, so debtors.csv is the same as before they existed.
+        var habits = Xoshiro(seed: seed, stream: 3)
         for index in 0..<count {
             try out.beginRow()
-            profiles.append(writer.row(index: index, to: out))
+            var profile = writer.row(index: index, to: out)
+            (profile.habit, profile.runDays) = SettlementHabit.draw(isB2B: profile.isB2B, &habits)
+            profiles.append(profile)
         }
         return profiles
     }

@@ -53,6 +53,8 @@ struct InvoiceWriter {
     let files: InvoiceFiles
     /// ISO text of every issue, due and payment day.
     let days: DayTable
+    /// Working days, month ends and payday windows of the same days.
+    let calendar: SettlementCalendar
     /// Digits after `D` in debtor ids.
     let debtorWidth: Int
     /// Number of key accounts (debtors 0, 20, 40…).
@@ -75,6 +77,7 @@ struct InvoiceWriter {
         self.profiles = profiles
         self.files = files
         self.days = DayTable(first: plan.historyStart, last: plan.asOf.adding(days: 120))
+        self.calendar = SettlementCalendar(first: plan.historyStart, last: plan.asOf.adding(days: 120))
         self.debtorWidth = DebtorWriter.idWidth(count: profiles.count)
         self.keyAccounts = (profiles.count + 19) / 20
     }
@@ -140,7 +143,7 @@ struct InvoiceWriter {
             let paid = min(max(invoice.amount * Int64(rng.between(10, 90)) / 100, 1), invoice.amount - 1)
             open = invoice.amount - paid
             let date = day.adding(days: rng.below(plan.asOf.days(since: day) + 1))
-            try writePayment(of: invoice, amount: paid, on: date)
+            try writePayment(of: invoice, amount: paid, on: calendar.workingDay(onOrBefore: date, notBefore: day))
         }
         try writeInvoice(invoice, open: open, disputed: disputed, to: files.open)
     }
@@ -154,10 +157,18 @@ struct InvoiceWriter {
         let delay = (Double(profile.meanDelay) + Double(profile.spread) * rng.normal()).rounded()
         var date = invoice.due.adding(days: Int(delay))
         if date < day { date = day }
-        if date > plan.asOf { date = day.adding(days: rng.below(plan.asOf.days(since: day) + 1)) }
+        if date > plan.asOf {
+            date = day.adding(days: rng.below(plan.asOf.days(since: day) + 1))
+            date = calendar.workingDay(onOrBefore: date, notBefore: day)
+        } else {
+            // The intended day becomes a day on which this debtor pays (its habit, 90 % of the time).
+            let follows = mix64(invoice.counter ^ plan.seed) % 100 < SettlementHabit.adherencePercent
+            date = calendar.settle(date, habit: profile.habit, runDays: profile.runDays, follows: follows)
+            if date > plan.asOf { date = calendar.workingDay(onOrBefore: plan.asOf, notBefore: day) }
+        }
         if rng.below(100) < 5 {
             let first = min(max(invoice.amount * Int64(rng.between(20, 80)) / 100, 1), invoice.amount - 1)
-            let earlier = max(day, date.adding(days: -rng.between(5, 40)))
+            let earlier = calendar.workingDay(onOrBefore: max(day, date.adding(days: -rng.between(5, 40))), notBefore: day)
             try writePayment(of: invoice, amount: first, on: earlier)
             try writePayment(of: invoice, amount: invoice.amount - first, on: date)
         } else {

@@ -94,12 +94,17 @@ struct DebtorScoringTests {
     func reasons() {
         let prompt = DelayMixture(lateWeight: 0, regularMean: -1, regularSD: 2, lateMean: -1, lateSD: 2)
         var s = DebtorSnapshot(paid: 30)
-        let good = DebtorScoring.score(debtorID: 1, key: "A", snapshot: s, typical: prompt, segment: "companies, nl, small invoices")
+        let next = prompt.deciles()
+        let tuesdays = SettlementHabit(kind: .weekly, runDays: 1 << 2, offHabit: 0.05, adherence: 0.9, evidence: 30)
+        let good = DebtorScoring.score(debtorID: 1, key: "A", snapshot: s, typical: prompt, next: next, habit: tuesdays,
+                                       segment: "companies, nl, small invoices")
         #expect(good.grade == .a && good.score == 80)
-        #expect(good.reasons == ["usually pays 1 day before the due date (learnt from 30 paid invoices)"])
+        #expect(good.reasons == ["usually pays 1 day before the due date (learnt from 30 paid invoices)",
+                                 "pays on Tuesdays (90 % of 30 paid invoices)"])
         s.add(overdue: 95, points: 20, disputed: false, partlyPaid: false)
         s.add(overdue: 45, points: 40, disputed: true, partlyPaid: false)
-        let bad = DebtorScoring.score(debtorID: 1, key: "A", snapshot: s, typical: prompt, segment: "companies, nl, small invoices")
+        let bad = DebtorScoring.score(debtorID: 1, key: "A", snapshot: s, typical: prompt, next: next, habit: SettlementHabit(),
+                                      segment: "companies, nl, small invoices")
         #expect(bad.score == 47 && bad.grade == .d)
         #expect(bad.reasons.first == "2 open invoices more than 30 days overdue, the oldest 95 days")
         #expect(bad.reasons.dropFirst().first == "1 open invoice disputed")

@@ -92,6 +92,33 @@ struct ForecastStoreTests {
         #expect(try rows().map { [$0.p10Date, $0.p50Date, $0.p90Date] } == before.map { [$0.p10Date, $0.p50Date, $0.p90Date] })
     }
 
+    @Test("every open invoice is forecast: in a foreign currency, partly paid, or netted by a credit note")
+    func everyOpenInvoice() throws {
+        let t = try TempStore()
+        try t.ingest(.debtors, "debtors.csv", "debtor_id,name,kind,language\nA,Alpha NV,b2b,nl\nN,Nieuw BV,b2b,nl")
+        var invoices = ["invoice_number,debtor_id,issue_date,due_date,currency,amount,open_amount"]
+        var payments = ["payment_id,date,amount,currency,invoice_number"]
+        let start = Day(year: 2025, month: 6, day: 1)!
+        for k in 0..<6 {
+            let issue = start.adding(days: 20 * k), due = issue.adding(days: 30)
+            invoices.append("H\(k),A,\(issue),\(due),EUR,100.00,100.00")
+            payments.append("P\(k),\(due.adding(days: 2)),100.00,EUR,H\(k)")
+        }
+        invoices += ["USD1,A,2026-03-01,2026-03-31,USD,250.00,250.00", "NET1,A,2026-03-05,2026-04-04,EUR,100.00,60.00",
+                     "PART1,A,2026-02-01,2026-03-03,EUR,300.00,300.00", "NEW1,N,2026-03-25,2026-04-24,EUR,90.00,90.00"]
+        payments.append("PX,2026-03-10,100.00,EUR,PART1")
+        try t.ingest(.invoices, "invoices.csv", invoices.joined(separator: "\n"))
+        try t.ingest(.payments, "payments.csv", payments.joined(separator: "\n"), booked: true)
+        let r = try run(t)
+        let open = try t.store.pool.read { db in
+            try Int64.fetchAll(db, sql: "SELECT id FROM invoice WHERE status = 'open' AND type = 'invoice' ORDER BY id")
+        }
+        #expect(open.count == 4)
+        #expect(r.invoices.map(\.invoiceID) == open)
+        #expect(r.littleHistoryInvoices == 1, "NEW1's debtor has no paid invoice")
+        #expect(Set(r.cash.map(\.currency)) == ["EUR", "USD"])
+    }
+
     @Test("keeps the detail of the latest seven as-of days, and every day's weekly cash forecast")
     func retention() throws {
         let t = try ledger()

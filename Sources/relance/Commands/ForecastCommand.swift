@@ -55,6 +55,14 @@ struct ForecastSummary {
     init(_ r: ForecastResult) {
         var lines = ["forecast as of \(r.asOf): \(r.invoices.count) open invoices forecast, \(r.debtors.count) debtors scored, "
             + "learnt from \(r.paidInvoices) paid invoices (\(r.model))"]
+        if r.littleHistoryInvoices > 0 {
+            lines.append("\(r.littleHistoryInvoices) of them rest on little history (debtor with fewer than 5 paid invoices: "
+                + "judged mostly like similar debtors)")
+        }
+        if !r.habitDebtors.isEmpty {
+            lines.append("payment habits learnt: " + r.habitDebtors.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                .joined(separator: ", ") + "; the other debtors pay on any working day")
+        }
         var totals: [String: Int64] = [:]
         for w in r.cash { totals[w.currency, default: 0] += w.expectedMinor }
         for (code, minor) in totals.sorted(by: { $0.key < $1.key }) {
@@ -65,6 +73,7 @@ struct ForecastSummary {
         lines.append("debtor grades: " + Grade.allCases.map { "\($0.rawValue) \(grades[$0] ?? 0)" }.joined(separator: ", "))
         self.lines = lines
         json = "{\"as_of\":\"\(r.asOf)\",\"open_invoices\":\(r.invoices.count),\"debtors\":\(r.debtors.count),"
-            + "\"paid_invoices\":\(r.paidInvoices),\"model\":\(JSONText.quoted(r.model))}"
+            + "\"paid_invoices\":\(r.paidInvoices),\"little_history_invoices\":\(r.littleHistoryInvoices),"
+            + "\"model\":\(JSONText.quoted(r.model))}"
     }
 }

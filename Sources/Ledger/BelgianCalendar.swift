@@ -1,6 +1,5 @@
-import Ledger
-
-/// Belgian public holidays and working days, for the Book XIX waiting period of a posted reminder.
+/// Belgian public holidays and working days: the Book XIX waiting period of a posted reminder
+/// (Dunning) and the days on which payments are booked (Forecast, relance-gen).
 ///
 /// A working day is Monday to Friday and not one of the ten legal public holidays (New Year,
 /// Easter Monday, Labour Day, Ascension, Whit Monday, National Day, Assumption, All Saints,
