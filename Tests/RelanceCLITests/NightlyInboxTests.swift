@@ -47,4 +47,22 @@ import Testing
         #expect(r.stderr.contains("modes=\"notes.txt=unknown\""), "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: ws + "/rejected/2026-11-21/notes.txt"))
     }
+
+    @Test func theInboxTakesRegularFilesOnlyAndNeverFollowsALink() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = dir + "/ws"
+        #expect(try CLI.run(["init", ws]).status == 0)
+        try FileManager.default.createSymbolicLink(atPath: ws + "/inbox/debtors-passwd.csv", withDestinationPath: "/etc/passwd")
+        let r = try CLI.run(["nightly", "--as-of", "2026-11-21"], env: ["RELANCE_WORKSPACE": ws])
+        // (A new workspace has no [company] yet, so the dunning stage also asks for it: exit 78.)
+        #expect(r.status == 78, "\(r.stderr)")
+        #expect(r.stderr.contains("inbox/debtors-passwd.csv:0:0: error: [inbox] not a regular file"), "\(r.stderr)")
+        #expect(r.stderr.contains("stage=ingest outcome=rejected") && r.stderr.contains("rejected_files=1"), "\(r.stderr)")
+        // The link itself was moved, unread: nothing of /etc/passwd reached the ledger or the rejects.
+        let moved = ws + "/rejected/2026-11-21/debtors-passwd.csv"
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: moved)) == "/etc/passwd")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: ws + "/rejects")) ?? []).isEmpty)
+        #expect(try CLI.run(["status"], env: ["RELANCE_WORKSPACE": ws]).stdout.contains("Debtors: 0"))
+    }
 }

@@ -217,8 +217,17 @@ struct NightlyJob {
     /// processed/DAY/ or rejected/DAY/; then the promises to pay are reviewed (kept or broken).
     mutating func ingest() throws -> (String, [(String, String)]) {
         let fm = FileManager.default
-        let names = ((try? fm.contentsOfDirectory(atPath: ws.inbox)) ?? []).filter { !$0.hasPrefix(".") }
+        let all = ((try? fm.contentsOfDirectory(atPath: ws.inbox)) ?? []).filter { !$0.hasPrefix(".") }
+        // Regular files only: a symlink (it could point anywhere, e.g. /etc/passwd), a folder or a
+        // device is moved to rejected/DAY/ unread.
+        let names = all.filter { Self.isRegularFile((ws.inbox as NSString).appendingPathComponent($0)) }
         var files = 0, rows = 0, rejectedRows = 0, rejectedFiles = 0, closed = 0
+        for name in all where !names.contains(name) {
+            Terminal.error("inbox/\(Terminal.escaped(name)):0:0: error: [inbox] not a regular file (a link, folder or device): moved to rejected/\(day)/ unread")
+            try move(name, to: "rejected")
+            files += 1
+            rejectedFiles += 1
+        }
         var modes: [String] = []
         for (mode, group) in InboxSorter.groups(names, inbox: ws.inbox, config: config.inbox) {
             let paths = group.map { (ws.inbox as NSString).appendingPathComponent($0) }
@@ -280,6 +289,12 @@ struct NightlyJob {
         return (rejectedRows > 0 || rejectedFiles > 0 ? "rejected" : "ok",
                 [("files", "\(files)"), ("rows", "\(rows)"), ("rejected_rows", "\(rejectedRows)"), ("rejected_files", "\(rejectedFiles)"),
                  ("modes", modes.joined(separator: "; ")), ("closed_by_snapshot", "\(closed)"), ("promises_kept", "\(reviewed.kept)"), ("promises_broken", "\(reviewed.broken)")])
+    }
+
+    /// True for a regular file, not following a symbolic link.
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
     }
 
     /// Moves an inbox file into `folder/DAY/`, never over an earlier file of the same name.
@@ -439,7 +454,21 @@ struct NightlyJob {
         }
         raise(report.stopped ? .interrupted : report.exitStatus)
         outboxOutcome = report.outcomeWord
+        counts += try peppol()
         return (report.outcomeWord, counts)
+    }
+
+    /// The Peppol outbox, flushed after the e-mails (a no-op without documents): its failures count
+    /// like the e-mails' (69 access point unavailable, 82 bounced, 81 deferred).
+    mutating func peppol() throws -> [(String, String)] {
+        guard !Termination.shared.isRequested else { return [] }
+        let (transport, options) = try PeppolSetup.flusher(ws, config.peppol)
+        let s = try PeppolFlusher(store: store, transport: transport, clock: SystemClock(), logger: StderrLogger(level: .warning),
+                                  options: options).flush()
+        guard s.sent + s.deferred + s.bounced > 0 || s.stoppedBy != nil else { return [] }
+        if let why = s.stoppedBy { gates.append("peppol failing: \(why)") }
+        raise(s.stoppedBy != nil ? .unavailable : s.bounced > 0 ? .bounced : s.deferred > 0 ? .deferred : .ok)
+        return [("peppol_sent", "\(s.sent)"), ("peppol_deferred", "\(s.deferred)"), ("peppol_bounced", "\(s.bounced)")]
     }
 }
 

@@ -52,23 +52,9 @@ struct PeppolCommand: ParsableCommand {
             try withExitStatus {
                 let (ws, config, store) = try global.open()
                 let p = config.peppol
-                let transport: any PeppolTransport
-                switch p.transport {
-                case .pickup:
-                    transport = PeppolPickupTransport(directory: ws.path(p.pickupDir))
-                case .http:
-                    guard let url = p.url else { throw CLIError(.config, "relance.toml [peppol]: transport = \"http\" needs url") }
-                    let token: String
-                    do {
-                        token = try PeppolHTTPSettings.token(env: p.tokenEnv, file: p.tokenFile.map { ws.path($0) },
-                                                             environment: ProcessInfo.processInfo.environment)
-                    } catch { throw CLIError(.config, "\(error)") }
-                    transport = PeppolHTTPTransport(settings: PeppolHTTPSettings(url: url, token: token, caFile: p.caFile,
-                                                                                 connectTimeout: p.connectTimeout, timeout: p.timeout))
-                }
-                var options = PeppolFlushOptions(root: ws.root)
+                let (transport, defaults) = try PeppolSetup.flusher(ws, p)
+                var options = defaults
                 options.limit = limit
-                options.policy = RetryPolicy(backoffMin: p.backoffMinSeconds, backoffMax: p.backoffMaxSeconds, maxLifetime: p.maxLifetimeSeconds)
                 let ledger = RunLedger(store: store)
                 let runID = try ledger.begin(command: "peppol flush", asOf: nil, at: Date())
                 let summary: PeppolFlushSummary
@@ -137,5 +123,28 @@ private func admin(_ global: GlobalOptions, _ verb: String, _ body: (LedgerStore
             throw CLIError(.dataError, e.description)
         }
         return .ok
+    }
+}
+
+/// The Peppol transport and flush options of a workspace (`[peppol]`), for `peppol flush` and the nightly.
+enum PeppolSetup {
+    static func flusher(_ ws: Workspace, _ p: PeppolConfig) throws -> (any PeppolTransport, PeppolFlushOptions) {
+        let transport: any PeppolTransport
+        switch p.transport {
+        case .pickup:
+            transport = PeppolPickupTransport(directory: ws.path(p.pickupDir))
+        case .http:
+            guard let url = p.url else { throw CLIError(.config, "relance.toml [peppol]: transport = \"http\" needs url") }
+            let token: String
+            do {
+                token = try PeppolHTTPSettings.token(env: p.tokenEnv, file: p.tokenFile.map { ws.path($0) },
+                                                     environment: ProcessInfo.processInfo.environment)
+            } catch { throw CLIError(.config, "\(error)") }
+            transport = PeppolHTTPTransport(settings: PeppolHTTPSettings(url: url, token: token, caFile: p.caFile,
+                                                                         connectTimeout: p.connectTimeout, timeout: p.timeout))
+        }
+        var options = PeppolFlushOptions(root: ws.root)
+        options.policy = RetryPolicy(backoffMin: p.backoffMinSeconds, backoffMax: p.backoffMaxSeconds, maxLifetime: p.maxLifetimeSeconds)
+        return (transport, options)
     }
 }
