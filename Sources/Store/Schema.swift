@@ -29,6 +29,7 @@ public enum Schema {
             ("0012-dunning-exclusion", dunningExclusionV1),
             ("0013-invoice-open", invoiceOpenV1),
             ("0017-dunning-demand", dunningDemandV1),
+            ("0020-report-snapshot", reportSnapshotV1),
         ]
         var m = DatabaseMigrator()
         for (identifier, migrate) in migrations {
