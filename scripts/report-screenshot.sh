@@ -17,7 +17,7 @@ command -v pdfinfo >/dev/null || install poppler-utils
 swift build --product relance >/dev/null
 relance=$(swift build --show-bin-path)/relance
 ws=$(mktemp -d)/demo
-trap 'rm -rf "$(dirname "$ws")"' EXIT
+[ -n "${KEEP_WS:-}" ] || trap 'rm -rf "$(dirname "$ws")"' EXIT
 scripts/demo.sh "$ws" "$as_of" >/dev/null 2>&1 || true   # the demo exits 65 on purpose (rejected rows)
 RELANCE_WORKSPACE=$ws "$relance" dunning run --as-of "$as_of" >/dev/null 2>&1 || true
 rm -rf "$out" && mkdir -p "$out"
@@ -28,7 +28,7 @@ pages=(index aging forecast dunning outbox worklist trends)
 for f in $(ls "$day/debtors" | sort -n | head -n 2); do pages+=("debtors/${f%.html}"); done
 flags=(--headless --no-sandbox --disable-gpu --hide-scrollbars --no-first-run --disable-extensions
        --user-data-dir="$(dirname "$ws")/chromium")
-measure='<script>addEventListener("load",function(){var w=703,bad=[];document.querySelectorAll("table,figure").forEach(function(t,i){var r=t.getBoundingClientRect();if(Math.ceil(r.width)>w||t.scrollWidth>w+1)bad.push((t.querySelector("h3,title")||{}).textContent+" "+Math.ceil(Math.max(r.width,t.scrollWidth))+"px")});var p=document.createElement("pre");p.id="report-check";p.textContent="WIDTH "+(bad.length?"FAIL "+bad.join(" | "):"OK");document.body.appendChild(p)})</script>'
+measure='<script>addEventListener("load",function(){var w=703,bad=[];document.querySelectorAll("table,figure").forEach(function(t,i){var r=t.getBoundingClientRect();if(Math.ceil(r.width)>w||t.scrollWidth>w+1){var s=t.closest("section")||t;bad.push((s.querySelector("h3,title")||{textContent:t.tagName}).textContent+" "+Math.ceil(Math.max(r.width,t.scrollWidth))+"px")}});var p=document.createElement("pre");p.textContent="WIDTH"+":"+(bad.length?"FAIL "+bad.join(" | "):"OK");document.body.appendChild(p)})</script>'
 status=0
 for page in "${pages[@]}"; do
   name=${page//\//-}
@@ -44,11 +44,11 @@ for page in "${pages[@]}"; do
       -e 's#</head>#<style>body{padding:0!important;max-width:none!important;margin:0!important}</style></head>#' \
       -e "s#</body>#$measure</body>#" "$html" > "$probe"
   width=$(chromium "${flags[@]}" --window-size=703,1000 --virtual-time-budget=2000 --dump-dom "file://$probe" 2>/dev/null \
-          | grep -o 'WIDTH [^<]*' || echo "WIDTH FAIL no measurement")
+          | grep -o 'WIDTH:[^<]*' | tail -n 1 || echo "WIDTH:FAIL no measurement")
   if echo "$size" | grep -vq '(A4)'; then
     echo "FAIL $name: not A4 on every page:"; echo "$size"; status=1
-  elif [[ "$width" != "WIDTH OK" ]]; then
-    echo "FAIL $name: a table is wider than A4: ${width#WIDTH FAIL }"; status=1
+  elif [[ "$width" != "WIDTH:OK" ]]; then
+    echo "FAIL $name: a table is wider than A4: ${width#WIDTH:FAIL }"; status=1
   else
     printf 'ok   %-16s %2s A4 page(s), tables fit, %s\n' "$name" "$n" "$out/$name.png"
   fi

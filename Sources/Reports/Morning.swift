@@ -20,8 +20,10 @@ extension Reports {
     /// a page per debtor of the worklist and the top of the aging (`debtors/ID.html`, at most
     /// 2 × `topRows`), `trends.html`, and `index.html`, the morning page that links them all.
     /// Letters stored with a relative path are found under `workspace` (default: the current folder).
+    /// With `mailTo`, the morning page is queued in the outbox for them (`mailMorning`).
     public static func writeMorning(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
-                                    options: ReportOptions, workspace: String? = nil) throws -> MorningOutcome {
+                                    options: ReportOptions, workspace: String? = nil,
+                                    mailTo: [EmailAddress] = []) throws -> MorningOutcome {
         try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
         var linked = options
         linked.debtorPages = "debtors/"
@@ -54,8 +56,10 @@ extension Reports {
         let indexPath = (dir as NSString).appendingPathComponent("index.html")
         try OwnerOnly.write(indexPath) { sink in try HTMLRenderer(options: options).render(index, write: sink.write) }
         paths.append(indexPath)
-        return MorningOutcome(paths: paths, index: indexPath, debtorPages: pages.count,
-                              needsALook: findings.map(MorningPage.line))
+        let outcome = MorningOutcome(paths: paths, index: indexPath, debtorPages: pages.count,
+                                     needsALook: findings.map(MorningPage.line))
+        try mailMorning(outcome, asOf: asOf, to: mailTo, company: options.company, store: store, at: options.generatedAt)
+        return outcome
     }
 
     /// Queues the morning page for `to` through the outbox (origin `manual`, one message per day):

@@ -89,10 +89,10 @@ enum AgingReport {
                       Column("share_percent", "Share", numeric: true)],
             rows: bucketRows,
             caption: "DSO = open balance ÷ invoiced (net of credit notes) in the last \(dsoDays) days × \(dsoDays).")))
-        let columns = [Column("debtor", "Debtor"), Column("name", "Name", layout: .name), Column("currency", "Cur."),
+        let columns = [Column("debtor", "Debtor", layout: .dataOnly), Column("name", "Name", layout: .name), Column("currency", "Cur."),
                        Column("open", "Open", numeric: true)]
             + zip(bucketKeys, buckets).map { Column($0, $1, numeric: true) }
-            + [Column("oldest_days_late", "Oldest, days late", numeric: true), Column("items", "Items", numeric: true, layout: .dataOnly)]
+            + [Column("oldest_days_late", "Days late", numeric: true), Column("items", "Items", numeric: true, layout: .dataOnly)]
         let perDebtor = """
             SELECT d.debtor_key, d.name, i.currency, SUM(i.open_minor) AS total, \(bucketSums),
               MIN(CASE WHEN i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1 THEN i.due_date END), COUNT(*), d.id

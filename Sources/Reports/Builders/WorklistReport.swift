@@ -78,7 +78,7 @@ enum WorklistReport {
                     .int(oldest), .int(r["items"]), .text(r["grade"] as String?), (r["score"] as Int?).map { .int($0) } ?? .empty,
                     .text(reasons(r, daysLate: oldest))]
         }
-        let columns = [Column("rank", "#", numeric: true), Column("debtor", "Debtor"), Column("name", "Name", layout: .name),
+        let columns = [Column("rank", "#", numeric: true), Column("debtor", "Debtor", layout: .dataOnly), Column("name", "Name", layout: .name),
                        Column("phone", "Phone", layout: .nowrap), Column("currency", "Cur."), Column("at_risk", "At risk", numeric: true),
                        Column("overdue", "Overdue", numeric: true), Column("oldest_days_late", "Days late", numeric: true),
                        Column("invoices", "Invoices", numeric: true, layout: .dataOnly), Column("grade", "Grade"),

@@ -160,7 +160,7 @@ struct HTMLRenderer {
         tbody tr:nth-child(even) td { background: #f5f8fb; }
         .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .nowrap { white-space: nowrap; }
-        td.wide { min-width: 44mm; }
+        td.wide { min-width: 40mm; }
         td.name { min-width: 30mm; }
         td.empty { color: #5a6978; font-style: italic; text-align: center; }
         footer { margin-top: 8mm; border-top: 1px solid #d5dde6; padding-top: 2mm; font-size: 7.5pt; color: #5a6978; }

@@ -365,8 +365,8 @@ extension NightlyJob {
                                     company: config.company.name.isEmpty ? nil : config.company.name, language: config.defaultLanguage)
         let formats = r.formats.compactMap(ReportFormat.init)
         let m = try Reports.writeMorning(asOf: day, store: store, folder: ws.path(r.folder),
-                                         formats: formats.isEmpty ? [.html, .csv] : formats, options: options, workspace: ws.root)
-        try Reports.mailMorning(m, asOf: day, to: r.mailTo.compactMap { EmailAddress($0) }, company: options.company, store: store, at: Date())
+                                         formats: formats.isEmpty ? [.html, .csv] : formats, options: options, workspace: ws.root,
+                                         mailTo: r.mailTo.compactMap { EmailAddress($0) })
         return ("ok", [("files", "\(m.paths.count)"), ("debtor_pages", "\(m.debtorPages)"), ("needs_a_look", "\(m.needsALook.count)"),
                        ("folder", ws.path(r.folder + "/\(day)"))])
     }
