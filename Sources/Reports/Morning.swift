@@ -27,6 +27,8 @@ extension Reports {
         try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
         var linked = options
         linked.debtorPages = "debtors/"
+        let collector = LinkedDebtors()
+        linked.linkedDebtors = collector
         var paths = try writeAll(asOf: asOf, store: store, folder: folder, formats: formats, options: linked)
         let dir = (folder as NSString).appendingPathComponent(asOf.description)
         let debtorDir = (dir as NSString).appendingPathComponent("debtors")
@@ -34,7 +36,10 @@ extension Reports {
         let absoluteDebtorDir = absolute(debtorDir)
         let (pages, findings) = try store.pool.read { db -> ([(Int64, String)], [Finding]) in
             var pages: [(Int64, String)] = []
-            for id in try DebtorPage.debtorIDs(db, asOf: asOf, top: options.topRows) {
+            // The debtors the HTML reports linked to (the worklist's and the aging's first `topRows`);
+            // without HTML reports, the same debtors from a query.
+            let ids = formats.contains(.html) ? collector.sorted : try DebtorPage.debtorIDs(db, asOf: asOf, top: options.topRows)
+            for id in ids {
                 guard let doc = try DebtorPage.build(db, id: id, asOf: asOf, options: options,
                                                      letters: { DebtorPage.relative(absolute($0, in: workspace), from: absoluteDebtorDir) })
                 else { continue }
@@ -158,10 +163,15 @@ enum MorningPage {
               SELECT p.currency, 0, 0, SUM(a.amount_minor), 0 FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
                 WHERE a.batch_id IN (\(batches)) GROUP BY p.currency
               UNION ALL
-              SELECT currency, 0, 0, 0, COUNT(*) FROM invoice WHERE closed_on = ?1 GROUP BY currency)
+              SELECT i.currency, 0, 0, 0, COUNT(DISTINCT i.id) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
+                WHERE a.batch_id IN (\(batches)) AND i.status = 'closed' GROUP BY i.currency)
             GROUP BY c ORDER BY c
             """, arguments: [day])
-        if night.isEmpty { doc.blocks.append(.note("No payment was imported and no invoice closed last night.")) }
+        let bySnapshot = try Int.fetchOne(db, sql: "SELECT SUM(closed_by_snapshot) FROM ingest_batch WHERE as_of = ?", arguments: [day]) ?? 0
+        doc.blocks.append(.figures(id: "night", [
+            Figure(key: "closed_by_export", label: "Invoices closed by the ERP export", value: .int(bySnapshot)),
+        ]))
+        if night.isEmpty { doc.blocks.append(.note("No payment was imported last night.")) }
         for r in night {
             let code: String = r[0]
             let cur = Currency(code: code) ?? .eur
@@ -169,7 +179,7 @@ enum MorningPage {
                 Figure(key: "payments_received", label: "Payments received (\(code))", value: .money(r[1] ?? 0, cur), tone: .good),
                 Figure(key: "payments", label: "Payments", value: .int(r[2] ?? 0)),
                 Figure(key: "matched", label: "Matched to invoices (\(code))", value: .money(r[3] ?? 0, cur)),
-                Figure(key: "invoices_closed", label: "Invoices closed", value: .int(r[4] ?? 0)),
+                Figure(key: "invoices_closed", label: "Invoices closed by payments", value: .int(r[4] ?? 0)),
             ]))
         }
         doc.blocks.append(.table(Table(

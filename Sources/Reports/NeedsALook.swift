@@ -118,8 +118,8 @@ struct RejectedRows: NeedsALookSource {
 struct NewDisputes: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
         let n = try Int.fetchOne(db, sql: """
-            SELECT (SELECT COUNT(*) FROM record_change c JOIN ingest_batch b ON b.id = c.batch_id
-                    WHERE b.as_of = ?1 AND c.entity = 'invoice' AND json_extract(c.new_values, '$.disputed') = '1')
+            SELECT (SELECT COUNT(*) FROM record_change c WHERE c.batch_id IN (SELECT id FROM ingest_batch WHERE as_of = ?1)
+                    AND +c.entity = 'invoice' AND json_extract(c.new_values, '$.disputed') = '1')
                  + (SELECT COUNT(*) FROM invoice i JOIN ingest_batch b ON b.id = i.created_batch_id
                     WHERE b.as_of = ?1 AND i.disputed = 1)
             """, arguments: [asOf.description]) ?? 0

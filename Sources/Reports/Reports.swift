@@ -55,6 +55,8 @@ public struct ReportOptions: Sendable {
     /// Where the debtor pages are, relative to the reports (`debtors/`): names in the worklist
     /// and the top debtors link there. Nil links nowhere (a single report has no debtor pages).
     public var debtorPages: String? = nil
+    /// Collects the debtors the HTML reports link to (set by `writeMorning`), so each gets its page.
+    var linkedDebtors: LinkedDebtors? = nil
 
     /// Options of a run; `language` nl, fr, de or en (anything else is English).
     public init(csvDialect: CSVDialect = .excelBE, topRows: Int = 25, generatedAt: Date, company: String? = nil,
@@ -173,6 +175,18 @@ public enum Reports {
         case .worklist: try WorklistReport.build(db, asOf: asOf, options: options)
         }
     }
+}
+
+/// The debtors whose names a run's HTML reports link to, in no particular order; safe to fill from
+/// the reports rendered side by side.
+final class LinkedDebtors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids = Set<Int64>()
+
+    func add(_ id: Int64) { lock.withLock { _ = ids.insert(id) } }
+
+    /// Every id added, ascending.
+    var sorted: [Int64] { lock.withLock { ids.sorted() } }
 }
 
 /// Collects rendered text in memory.

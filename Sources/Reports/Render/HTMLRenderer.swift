@@ -117,6 +117,7 @@ struct HTMLRenderer {
         case .link(let s, let href): return "<a href=\"\(HTMLRenderer.escape(href))\">\(HTMLRenderer.escape(s))</a>"
         case .debtor(let s, let id):
             guard let prefix = options.debtorPages else { return HTMLRenderer.escape(s) }
+            options.linkedDebtors?.add(id)
             return "<a href=\"\(HTMLRenderer.escape(prefix + DebtorPage.fileName(id)))\">\(HTMLRenderer.escape(s))</a>"
         case .money(let m, let c): return HTMLRenderer.escape(Format.money(m, c, language: lang))
         case .int(let n): return Format.grouped(minor: Int64(n), digits: 0, language: lang)
