@@ -223,7 +223,7 @@ enum MorningPage {
 enum TrendsPage {
     static func build(_ db: Database, asOf: Day, options: ReportOptions) throws -> ReportDocument {
         var doc = ReportDocument(kind: .aging, title: "Trends", asOf: asOf,
-                                 subtitle: "aging and DSO from the nightly snapshot; collected against demanded per ladder step")
+                                 subtitle: "aging and DSO from the nightly snapshot; collected against demanded per step; forecast against actual")
         doc.name = "trends"
         doc.upLink = "index.html"
         let from = asOf.adding(days: -372).description
@@ -314,7 +314,8 @@ enum TrendsPage {
             rows: rowsOut, emptyText: "No message in the last 90 days.",
             caption: "Collected: payments applied to a message's invoices within 30 days of it; a payment after two "
                 + "messages within 30 days counts for both steps.")))
-        doc.blocks.append(.note("Forecast against actual cash-in per week: see the forecast report's past weeks."))
+        doc.blocks.append(.heading("Forecast against actual cash-in per week"))
+        try ForecastReport.past(db, asOf: asOf, language: lang, into: &doc)
         return doc
     }
 

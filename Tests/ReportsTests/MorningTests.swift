@@ -150,6 +150,7 @@ import Testing
         #expect(html.contains("DSO, last 12 months (EUR)"))
         #expect(html.contains("Demanded and collected within 30 days, per step (EUR)"))
         #expect(html.contains("<polyline"), "the DSO line")
+        #expect(html.contains("Cash-in per week, expected and actual"), "forecast against actual per week")
         #expect(!html.contains("<script"))
         #expect(html.contains("14.11.2026") || html.contains("14.11"), "German days")
     }
