@@ -2,7 +2,8 @@
 #   make demo   install what is missing, build, and run the ingest on the shipped demo data
 #   make test   install what is missing, build with checks, and run the whole test suite
 #   make bench  generate data at scale and print throughput and peak memory per stage
-#   make report-check  render the demo's HTML reports in headless chromium (PNG + A4 PDF), check A4
+#   make report-check  render the morning page, every report, trends and two debtor pages in headless
+#                      chromium (PNG + A4 PDF); fail when a page is not A4 or a table is wider than A4
 
 SHELL := /bin/bash
 SWIFT ?= swift

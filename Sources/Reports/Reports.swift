@@ -21,10 +21,21 @@ public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
 
 /// How CSV is written.
 public enum CSVDialect: String, Sendable, CaseIterable {
-    /// RFC 4180: `,` between fields, `.` as the decimal point, LF line ends, no BOM.
-    case standard
-    /// What a Belgian Excel opens with a double-click: `;`, decimal comma, CRLF, UTF-8 BOM.
-    case excelBE = "excel-be"
+    /// For machines (RFC 4180): `,` between fields, `.` as the decimal point, LF line ends, no
+    /// BOM, the report's tables in blocks in one file, snake_case headers.
+    case standard = "plain"
+    /// What a Belgian Excel opens with a double-click (the default): `;`, decimal comma, CRLF,
+    /// UTF-8 BOM, one table per file, headers in the workspace language, days as `21/11/2026`.
+    case excelBE = "excel"
+
+    /// `plain` or `excel`; the older names `standard` and `excel-be` too.
+    public init?(name: String) {
+        switch name {
+        case "plain", "standard": self = .standard
+        case "excel", "excel-be": self = .excelBE
+        default: return nil
+        }
+    }
 }
 
 /// Settings that are the same for every report of a run.
@@ -38,12 +49,23 @@ public struct ReportOptions: Sendable {
     public var generatedAt: Date
     /// The company name shown in the header; nil shows none.
     public var company: String?
+    /// The workspace language (nl, fr, de, en): numbers and dates in its Belgian conventions in
+    /// HTML, Excel CSV headers in it.
+    public var language: String
+    /// Where the debtor pages are, relative to the reports (`debtors/`): names in the worklist
+    /// and the top debtors link there. Nil links nowhere (a single report has no debtor pages).
+    public var debtorPages: String? = nil
+    /// Collects the debtors the HTML reports link to (set by `writeMorning`), so each gets its page.
+    var linkedDebtors: LinkedDebtors? = nil
 
-    public init(csvDialect: CSVDialect = .standard, topRows: Int = 25, generatedAt: Date, company: String? = nil) {
+    /// Options of a run; `language` nl, fr, de or en (anything else is English).
+    public init(csvDialect: CSVDialect = .excelBE, topRows: Int = 25, generatedAt: Date, company: String? = nil,
+                language: String = "en") {
         self.csvDialect = csvDialect
         self.topRows = max(1, topRows)
         self.generatedAt = generatedAt
         self.company = company
+        self.language = LocalFormat.languages.contains(language) ? language : "en"
     }
 }
 
@@ -94,11 +116,23 @@ public enum Reports {
         let results = ParallelWork.map(kinds.count, workers: 2) { i in
             Result {
                 try store.pool.read { db -> [String] in
-                    let doc = try build(kinds[i], db: db, asOf: asOf, options: options)
-                    return try formats.map { format in
+                    var doc = try build(kinds[i], db: db, asOf: asOf, options: options)
+                    if options.debtorPages != nil { doc.upLink = "index.html" }
+                    return try formats.flatMap { format -> [String] in
+                        if format == .csv && options.csvDialect == .excelBE {
+                            // One table per file: `aging-buckets.csv`, `aging-top_debtors.csv`, …
+                            return try CSVRenderer.parts(doc).map { part in
+                                let path = (dir as NSString).appendingPathComponent("\(kinds[i].rawValue)-\(part).csv")
+                                try OwnerOnly.write(path) { sink in
+                                    try CSVRenderer(dialect: .excelBE, language: options.language)
+                                        .renderPart(doc, part: part, write: sink.write)
+                                }
+                                return path
+                            }
+                        }
                         let path = (dir as NSString).appendingPathComponent("\(kinds[i].rawValue).\(format.fileExtension)")
                         try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
-                        return path
+                        return [path]
                     }
                 }
             }
@@ -127,7 +161,7 @@ public enum Reports {
     static func render(_ doc: ReportDocument, format: ReportFormat, options: ReportOptions, write: (String) -> Void) throws {
         switch format {
         case .html: try HTMLRenderer(options: options).render(doc, write: write)
-        case .csv: try CSVRenderer(dialect: options.csvDialect).render(doc, write: write)
+        case .csv: try CSVRenderer(dialect: options.csvDialect, language: options.language).render(doc, write: write)
         case .json: try JSONRenderer(options: options).render(doc, write: write)
         }
     }
@@ -141,6 +175,18 @@ public enum Reports {
         case .worklist: try WorklistReport.build(db, asOf: asOf, options: options)
         }
     }
+}
+
+/// The debtors whose names a run's HTML reports link to, in no particular order; safe to fill from
+/// the reports rendered side by side.
+final class LinkedDebtors: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids = Set<Int64>()
+
+    func add(_ id: Int64) { lock.withLock { _ = ids.insert(id) } }
+
+    /// Every id added, ascending.
+    var sorted: [Int64] { lock.withLock { ids.sorted() } }
 }
 
 /// Collects rendered text in memory.

@@ -32,6 +32,7 @@ public enum Schema {
             ("0015-controls", controlsV1),
             ("0017-dunning-demand", dunningDemandV1),
             ("0019-peppol", peppolV1),
+            ("0020-report-snapshot", reportSnapshotV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

@@ -1,3 +1,4 @@
+import Ledger
 import TOMLKit
 
 /// The `[reports]` and `[backup]` sections of `relance.toml`.
@@ -6,8 +7,10 @@ import TOMLKit
 /// [reports]
 /// folder = "out/reports"        # the nightly run writes DAY/aging.html, … here
 /// formats = ["html", "csv"]     # what the nightly run writes: html, csv, json
-/// csv_dialect = "excel-be"      # "standard" (, and .) or "excel-be" (; and decimal comma, BOM)
-/// top_rows = 25                 # rows in "top" tables and in HTML listings
+/// dialect = "excel"             # CSV: "excel" (; decimal comma, BOM, one table per file, headers
+///                               # in [defaults] language) or "plain" (, and ., for machines)
+/// top_rows = 25                 # rows in "top" tables and in HTML listings; debtor pages: twice this at most
+/// mail_to = ["finance@example.be"]  # e-mail the morning page each night through the outbox
 ///
 /// [backup]
 /// folder = "backups"
@@ -17,13 +20,16 @@ import TOMLKit
 public struct ReportsConfig: Sendable, Equatable {
     public var folder = "out/reports"
     public var formats = ["html", "csv"]
-    public var csvDialect = "standard"
+    /// `excel` or `plain` (the older `excel-be` and `standard` are read as these).
+    public var csvDialect = "excel"
     public var topRows = 25
+    /// Who gets the morning page each night; empty sends nothing.
+    public var mailTo: [String] = []
 
     public init() {}
 
     static let knownFormats: Set<String> = ["html", "csv", "json"]
-    static let dialects: Set<String> = ["standard", "excel-be"]
+    static let dialects: [String: String] = ["excel": "excel", "excel-be": "excel", "plain": "plain", "standard": "plain"]
 
     /// Reads `[reports]`, reporting each problem through `fail(keyPath, message)`.
     static func parse(_ t: TOMLTable, fail: (String, String) -> Void) -> ReportsConfig {
@@ -37,10 +43,15 @@ public struct ReportsConfig: Sendable, Equatable {
                 if list.isEmpty || list.count != v.array?.count || !list.allSatisfy(knownFormats.contains) {
                     fail("reports.formats", "expected a list of \"html\", \"csv\" and \"json\"")
                 } else { c.formats = list }
-            case "csv_dialect":
-                if let s = v.string, dialects.contains(s) { c.csvDialect = s } else {
-                    fail("reports.csv_dialect", "must be \"standard\" or \"excel-be\"")
+            case "dialect", "csv_dialect":
+                if let s = v.string, let d = dialects[s] { c.csvDialect = d } else {
+                    fail("reports.\(k)", "must be \"excel\" or \"plain\"")
                 }
+            case "mail_to":
+                let list = v.array?.compactMap { $0.string } ?? []
+                if list.count != v.array?.count || !list.allSatisfy({ EmailAddress($0) != nil }) {
+                    fail("reports.mail_to", "expected a list of e-mail addresses")
+                } else { c.mailTo = list }
             case "top_rows":
                 if let n = v.int, (1...10_000).contains(n) { c.topRows = n } else { fail("reports.top_rows", "expected a whole number from 1 to 10000") }
             default: fail("reports.\(k)", "unknown key")

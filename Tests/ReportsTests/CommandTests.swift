@@ -58,11 +58,34 @@ import Testing
         #expect(try String(contentsOfFile: out, encoding: .utf8).contains("Aged receivables"))
         let csv = try relance(["report", "worklist", "--as-of", "2026-11-21", "--format", "csv", "--excel"], workspace: ws)
         #expect(csv.status == 0)
-        #expect(csv.stdout.hasPrefix("\u{FEFF}report;worklist"))
+        #expect(csv.stdout.hasPrefix("\u{FEFF}#;Klant;Naam;Telefoon;Munt;"), "\(csv.stdout.prefix(80))")
+        let plain = try relance(["report", "worklist", "--as-of", "2026-11-21", "--format", "csv", "--dialect", "plain"], workspace: ws)
+        #expect(plain.stdout.hasPrefix("report,worklist\n"))
         let bad = try relance(["report", "outbox", "--out", "/proc/forbidden/x.html"], workspace: ws)
         #expect(bad.status == 73, "\(bad.stderr)")
         let usage = try relance(["report", "aging", "--format", "pdf"], workspace: ws)
         #expect(usage.status == 64)
+    }
+
+    /// `[reports] dialect` and `mail_to`, and `report morning` writing the night's folder.
+    @Test func reportsSectionAndMorningCommand() throws {
+        let (ws, l) = try workspace()
+        _ = l
+        let toml = ws + "/relance.toml"
+        let base = try String(contentsOfFile: toml, encoding: .utf8)
+        try (base + "\n[reports]\ndialect = \"plain\"\nmail_to = [\"finance@demo.example\"]\n").write(toFile: toml, atomically: true, encoding: .utf8)
+        let plain = try relance(["report", "worklist", "--as-of", "2026-11-21", "--format", "csv"], workspace: ws)
+        #expect(plain.status == 0, "\(plain.stderr)")
+        #expect(plain.stdout.hasPrefix("report,worklist\n"))
+        let morning = try relance(["report", "morning", "--as-of", "2026-11-21"], workspace: ws)
+        #expect(morning.status == 0, "\(morning.stderr)")
+        #expect(morning.stdout.contains("Input rows rejected") || morning.stdout.contains("E-mails bounced"), "\(morning.stdout)")
+        #expect(FileManager.default.fileExists(atPath: ws + "/out/reports/2026-11-21/index.html"))
+        #expect(FileManager.default.fileExists(atPath: ws + "/out/reports/2026-11-21/aging.csv"), "plain: one file per report")
+        try (base + "\n[reports]\nmail_to = [\"not an address\"]\ndialect = \"excel-be\"\n").write(toFile: toml, atomically: true, encoding: .utf8)
+        let bad = try relance(["report", "aging", "--as-of", "2026-11-21"], workspace: ws)
+        #expect(bad.status == 78, "\(bad.stderr)")
+        #expect(bad.stderr.contains("reports.mail_to"), "\(bad.stderr)")
     }
 
     @Test func backupRestoreExportErase() throws {

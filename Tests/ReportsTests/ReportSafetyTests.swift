@@ -67,7 +67,7 @@ import Testing
         #expect(CSVRenderer.neutralised("Plain") == "Plain")
         let csv = try all(.csv, .excelBE)
         let aging = csv[.aging] ?? ""
-        #expect(aging.hasPrefix("\u{FEFF}report;aging\r\n"))
+        #expect(aging.hasPrefix("\u{FEFF}Debtor;Name;Cur.;Open;"), "the main table only, headed in the workspace language")
         #expect(aging.contains("K003;\"'=HYPERLINK(\"\"http://evil.example/?x\"\",\"\"click me\"\")\";EUR;"))
         #expect(aging.contains(";'-2+3 Minus SA;"))
         #expect(aging.contains("\"Line\r\nBreak BV\""))

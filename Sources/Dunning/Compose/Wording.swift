@@ -7,7 +7,6 @@ import Ledger
 /// code itself prints: table headers, totals labels, the payment block, number and date formats.
 public struct Wording: Sendable {
     public let language: String
-    let months: [String]
     let place: String
     let columns: [String]
     let balance: String
@@ -45,22 +44,7 @@ public struct Wording: Sendable {
     }
 
     /// `€ 1.234,56` in nl, fr and de; `€1,234.56` in en; a minus sign before the symbol.
-    public func money(_ m: Money) -> String {
-        let digits = m.currency.minorDigits
-        let plain = Money.decimalString(minorUnits: abs(m.minorUnits), digits: digits)
-        let parts = plain.split(separator: ".", omittingEmptySubsequences: false)
-        let whole = String(parts[0])
-        let (group, decimal) = language == "en" ? (",", ".") : (".", ",")
-        var grouped = ""
-        for (i, c) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { grouped += group }
-            grouped.append(c)
-        }
-        let number = parts.count > 1 ? grouped + decimal + parts[1] : grouped
-        let symbol = m.currency == .eur ? "€" : m.currency.code
-        let sign = m.isNegative ? "−" : ""
-        return language == "en" && m.currency == .eur ? "\(sign)\(symbol)\(number)" : "\(sign)\(symbol) \(number)"
-    }
+    public func money(_ m: Money) -> String { LocalFormat.money(m, language: language) }
 
     /// A rate in percent with two decimals: `12,50 %` (nl, fr, de) or `12.50%` (en).
     public func percent(_ rate: Decimal) -> String {
@@ -72,17 +56,10 @@ public struct Wording: Sendable {
     }
 
     /// `21/11/2026` (nl, fr, en) or `21.11.2026` (de).
-    public func short(_ d: Day) -> String {
-        let c = d.components
-        let sep = language == "de" ? "." : "/"
-        return String(format: "%02d%@%02d%@%04d", c.day, sep, c.month, sep, c.year)
-    }
+    public func short(_ d: Day) -> String { LocalFormat.short(d, language: language) }
 
     /// `21 november 2026`, `21 novembre 2026`, `21. November 2026`, `21 November 2026`.
-    public func long(_ d: Day) -> String {
-        let c = d.components
-        return "\(c.day)\(language == "de" ? "." : "") \(months[c.month - 1]) \(c.year)"
-    }
+    public func long(_ d: Day) -> String { LocalFormat.long(d, language: language) }
 
     /// "Brussel, 21 november 2026" for a company in `city` (the city as configured).
     public func placeAndDate(city: String, _ d: Day) -> String {
@@ -91,7 +68,6 @@ public struct Wording: Sendable {
 
     static let nl = Wording(
         language: "nl",
-        months: ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
         place: "", columns: ["Factuur", "Datum", "Vervaldag", "Bedrag", "Openstaand", "Dagen te laat"],
         balance: "Openstaand saldo", unapplied: "Nog niet toegewezen betalingen", interest: "Verwijlinterest",
         flat: "Forfaitaire vergoeding invorderingskosten (wet van 2 augustus 2002)", damages: "Forfaitaire schadevergoeding (art. XIX.4 WER)",
@@ -101,7 +77,6 @@ public struct Wording: Sendable {
         perYear: "per jaar", overdue: "Vervallen saldo", notYetDue: "Nog niet vervallen, ter informatie", leftOut: "Betwist of opgeschort, niet gevorderd", vat: "BTW")
     static let fr = Wording(
         language: "fr",
-        months: ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
         place: "", columns: ["Facture", "Date", "Échéance", "Montant", "Solde", "Jours de retard"],
         balance: "Solde impayé", unapplied: "Paiements non encore imputés", interest: "Intérêts de retard",
         flat: "Indemnité forfaitaire pour frais de recouvrement (loi du 2 août 2002)", damages: "Dommages et intérêts forfaitaires (art. XIX.4 CDE)",
@@ -111,7 +86,6 @@ public struct Wording: Sendable {
         enterprise: "Numéro d'entreprise", perYear: "par an", overdue: "Solde échu", notYetDue: "Pas encore échu, pour information", leftOut: "Contesté ou suspendu, non réclamé", vat: "TVA")
     static let de = Wording(
         language: "de",
-        months: ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"],
         place: "", columns: ["Rechnung", "Datum", "Fällig am", "Betrag", "Offen", "Tage überfällig"],
         balance: "Offener Saldo", unapplied: "Noch nicht zugeordnete Zahlungen", interest: "Verzugszinsen",
         flat: "Pauschale Entschädigung für Beitreibungskosten (Gesetz vom 2. August 2002)",
@@ -121,7 +95,6 @@ public struct Wording: Sendable {
         enterprise: "Unternehmensnummer", perYear: "pro Jahr", overdue: "Fälliger Saldo", notYetDue: "Noch nicht fällig, zur Information", leftOut: "Bestritten oder ausgesetzt, nicht gefordert", vat: "MwSt.")
     static let en = Wording(
         language: "en",
-        months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
         place: "", columns: ["Invoice", "Date", "Due date", "Amount", "Open", "Days late"],
         balance: "Outstanding balance", unapplied: "Payments not yet applied", interest: "Late-payment interest",
         flat: "Flat recovery compensation (Law of 2 August 2002)", damages: "Flat damages (art. XIX.4 CEL)",

@@ -89,13 +89,13 @@ enum AgingReport {
                       Column("share_percent", "Share", numeric: true)],
             rows: bucketRows,
             caption: "DSO = open balance ÷ invoiced (net of credit notes) in the last \(dsoDays) days × \(dsoDays).")))
-        let columns = [Column("debtor", "Debtor"), Column("name", "Name", layout: .name), Column("currency", "Cur."),
+        let columns = [Column("debtor", "Debtor", layout: .dataOnly), Column("name", "Name", layout: .name), Column("currency", "Cur."),
                        Column("open", "Open", numeric: true)]
             + zip(bucketKeys, buckets).map { Column($0, $1, numeric: true) }
-            + [Column("oldest_days_late", "Oldest, days late", numeric: true), Column("items", "Items", numeric: true)]
+            + [Column("oldest_days_late", "Days late", numeric: true), Column("items", "Items", numeric: true, layout: .dataOnly)]
         let perDebtor = """
             SELECT d.debtor_key, d.name, i.currency, SUM(i.open_minor) AS total, \(bucketSums),
-              MIN(CASE WHEN i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1 THEN i.due_date END), COUNT(*)
+              MIN(CASE WHEN i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1 THEN i.due_date END), COUNT(*), d.id
             FROM invoice i JOIN debtor d ON d.id = i.debtor_id
             WHERE i.status = 'open'
             GROUP BY i.debtor_id, i.currency HAVING SUM(i.open_minor) <> 0
@@ -103,7 +103,7 @@ enum AgingReport {
             """
         func cells(_ r: Row) -> [Cell] {
             let currency = Currency(code: r[2] as String) ?? .eur
-            var out: [Cell] = [.text(r[0] as String), .text(r[1] as String), .text(r[2] as String), .money(r[3], currency)]
+            var out: [Cell] = [.text(r[0] as String), .debtor(r[1] as String, id: r[11]), .text(r[2] as String), .money(r[3], currency)]
             for k in 4...8 { out.append(.money(r[k], currency)) }
             let oldest = (r[9] as String?).flatMap { Day(iso: $0) }
             out.append(oldest.map { .int(asOf.days(since: $0)) } ?? .empty)

@@ -40,7 +40,7 @@ enum ForecastReport {
                     Figure(key: "paid_invoices_learnt", label: "Paid invoices learnt from", value: .int(run[4])),
                     Figure(key: "forecast_made_on", label: "Forecast made on", value: .day(runDay)),
                 ]))
-                let labels = rows.map { r -> String in Day(iso: r[2] as String).map(Format.shortDay) ?? "W\(r[1] as Int)" }
+                let labels = rows.map { r -> String in Day(iso: r[2] as String).map { Format.shortDay($0, language: options.language) } ?? "W\(r[1] as Int)" }
                 doc.blocks.append(.chart(.band(
                     title: "Expected cash-in per week" + suffix, labels: labels,
                     low: rows.map { $0[4] }, mid: expected, high: rows.map { $0[6] }, currency: currency)))
@@ -59,14 +59,14 @@ enum ForecastReport {
                       Column("expected", "Expected", numeric: true), Column("p90", "P90 (high)", numeric: true)],
             rows: weekRows, emptyText: "No forecast.",
             caption: "Week 1 starts the day after the forecast day. P10: 9 chances in 10 of at least this much; P90: 1 in 10.")))
-        try past(db, asOf: asOf, into: &doc)
+        try past(db, asOf: asOf, language: options.language, into: &doc)
         return doc
     }
 
     /// Past windows of seven days ending on the report day, the one before, …: actual cash-in
     /// (payments by payment date) and, when a kept forecast run had forecast exactly that window
     /// as one of its weeks, what it expected (the latest such run: the best informed).
-    static func past(_ db: Database, asOf: Day, into doc: inout ReportDocument) throws {
+    static func past(_ db: Database, asOf: Day, language: String = "en", into doc: inout ReportDocument) throws {
         doc.blocks.append(.heading("Expected against actual, past weeks"))
         let first = asOf.adding(days: -7 * pastWeeks + 1)
         let payments = try Row.fetchAll(db, sql: """
@@ -99,7 +99,7 @@ enum ForecastReport {
                 rows.append([.text(code), .day(start.description), .day(end.description),
                              expected.map { .money($0, currency) } ?? .empty, .money(actual, currency),
                              expected.map { .money(actual - $0, currency) } ?? .empty, .day(f?[4] as String?)])
-                labels.append(Format.shortDay(end))
+                labels.append(Format.shortDay(end, language: language))
                 expectedSeries.append(expected ?? 0)
                 actualSeries.append(actual)
             }

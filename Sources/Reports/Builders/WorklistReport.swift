@@ -73,12 +73,12 @@ enum WorklistReport {
             rank += 1
             let currency = Currency(code: r["currency"] as String) ?? .eur
             let oldest = Day(iso: r["oldest"] as String).map { asOf.days(since: $0) } ?? 0
-            return [.int(rank), .text(r["debtor_key"] as String), .text(r["name"] as String), .text(r["phone"] as String?),
+            return [.int(rank), .text(r["debtor_key"] as String), .debtor(r["name"] as String, id: r["debtor_id"]), .text(r["phone"] as String?),
                     .text(r["currency"] as String), .money(r["risk"], currency), .money(r["overdue"], currency),
                     .int(oldest), .int(r["items"]), .text(r["grade"] as String?), (r["score"] as Int?).map { .int($0) } ?? .empty,
                     .text(reasons(r, daysLate: oldest))]
         }
-        let columns = [Column("rank", "#", numeric: true), Column("debtor", "Debtor"), Column("name", "Name", layout: .name),
+        let columns = [Column("rank", "#", numeric: true), Column("debtor", "Debtor", layout: .dataOnly), Column("name", "Name", layout: .name),
                        Column("phone", "Phone", layout: .nowrap), Column("currency", "Cur."), Column("at_risk", "At risk", numeric: true),
                        Column("overdue", "Overdue", numeric: true), Column("oldest_days_late", "Days late", numeric: true),
                        Column("invoices", "Invoices", numeric: true, layout: .dataOnly), Column("grade", "Grade"),

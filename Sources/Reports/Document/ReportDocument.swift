@@ -15,6 +15,11 @@ struct ReportDocument {
     /// What the report is about in one sentence, shown under the title.
     var subtitle: String
     var blocks: [Block] = []
+    /// The page's name where it is not one of the five reports (`index`, `debtor`, `trends`):
+    /// the JSON `report` key and the footer.
+    var name: String? = nil
+    /// A link back to the morning page, shown above the title (relative, e.g. `../index.html`).
+    var upLink: String? = nil
 
     /// One part of a report.
     enum Block {
@@ -57,6 +62,10 @@ enum Cell {
     case day(String)
     /// No value (an empty CSV cell, JSON `null`, an en dash in HTML).
     case empty
+    /// Text with a relative link in HTML (`href` is ours, escaped all the same); text elsewhere.
+    case link(String, href: String)
+    /// A debtor's name, linked to its page in HTML when the run writes debtor pages.
+    case debtor(String, id: Int64)
 
     /// A day or `empty`.
     static func day(_ d: String?) -> Cell { d.map(Cell.day) ?? .empty }
@@ -117,6 +126,10 @@ enum Chart {
     case bars(title: String, labels: [String], values: [Int64], currency: Currency, tones: [String])
     /// A band between `low` and `high` with the `mid` line, per week; optional actual values.
     case band(title: String, labels: [String], low: [Int64], mid: [Int64], high: [Int64], currency: Currency)
+    /// Stacked bars per label: one series per colour, bottom first (aging buckets over time).
+    case stacked(title: String, labels: [String], series: [[Int64]], names: [String], tones: [String], currency: Currency)
+    /// A line of decimals in tenths (DSO 41.3 is 413) per label; `nil` is a gap.
+    case line(title: String, labels: [String], tenths: [Int64?], unit: String)
     /// Two bars per label: expected and actual.
     case pairs(title: String, labels: [String], first: [Int64], second: [Int64], names: (String, String), currency: Currency)
 }

@@ -4,26 +4,14 @@ import Ledger
 /// Number and text formatting shared by the renderers. Money is formatted from integer minor
 /// units by digit manipulation only: no floating point anywhere on the way to the reader.
 enum Format {
-    /// `1,234,567.89` (grouped; `-` in front of a negative amount).
-    static func grouped(minor: Int64, digits: Int) -> String {
-        let plain = Money.decimalString(minorUnits: minor, digits: digits)
-        let negative = plain.hasPrefix("-")
-        let body = negative ? String(plain.dropFirst()) : plain
-        let parts = body.split(separator: ".", maxSplits: 1)
-        let whole = Array(parts[0])
-        var out = ""
-        for (i, c) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        if parts.count == 2 { out += "." + parts[1] }
-        return (negative ? "-" : "") + out
+    /// `1,234,567.89` in en, `1.234.567,89` in nl, fr and de (Ledger's `LocalFormat`).
+    static func grouped(minor: Int64, digits: Int, language: String = "en") -> String {
+        LocalFormat.number(minor: minor, digits: digits, language: language)
     }
 
-    /// `€ 1,234.56` for euros, `USD 1,234.56` otherwise.
-    static func money(_ minor: Int64, _ currency: Currency) -> String {
-        let symbol = currency.code == "EUR" ? "€" : currency.code
-        return symbol + "\u{00A0}" + grouped(minor: minor, digits: currency.minorDigits)
+    /// `€ 1,234.56` for euros, `USD 1,234.56` otherwise (`€ 1.234,56` in nl, fr and de).
+    static func money(_ minor: Int64, _ currency: Currency, language: String = "en") -> String {
+        LocalFormat.symbol(currency) + "\u{00A0}" + grouped(minor: minor, digits: currency.minorDigits, language: language)
     }
 
     /// A short axis label in major units: `0`, `950`, `12k`, `1.5M`.
@@ -62,13 +50,22 @@ enum Format {
     /// `12.5%` from a decimal text.
     static func percent(_ decimal: String) -> String { decimal + "%" }
 
-    /// `2026-11-21` as `21 Nov 2026`.
-    static func longDay(_ d: Day) -> String {
-        "\(d.day) \(monthNames[d.month - 1]) \(d.year)"
+    /// `2026-11-21` as `21 Nov 2026` (en) or `21 november 2026`, `21 novembre 2026`, `21. November 2026`.
+    static func longDay(_ d: Day, language: String = "en") -> String {
+        language == "en" ? "\(d.day) \(monthNames[d.month - 1]) \(d.year)" : LocalFormat.long(d, language: language)
     }
 
-    /// `2026-11-21` as `21 Nov`.
-    static func shortDay(_ d: Day) -> String { "\(d.day) \(monthNames[d.month - 1])" }
+    /// A day in a table: `2026-11-21` (en) or `21/11/2026`, `21.11.2026` (de).
+    static func tableDay(_ iso: String, language: String) -> String {
+        guard language != "en", let d = Day(iso: iso) else { return iso }
+        return LocalFormat.short(d, language: language)
+    }
+
+    /// `2026-11-21` as `21 Nov` (en) or `21/11` (nl, fr), `21.11` (de).
+    static func shortDay(_ d: Day, language: String = "en") -> String {
+        if language == "en" { return "\(d.day) \(monthNames[d.month - 1])" }
+        return String(LocalFormat.short(d, language: language).prefix(5))
+    }
 
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 }

@@ -29,10 +29,10 @@ struct HTMLRenderer {
 
     func render(_ doc: ReportDocument, write: (String) -> Void) throws {
         let e = HTMLRenderer.escape
-        let title = doc.title + " — " + Format.longDay(doc.asOf)
+        let title = doc.title + " — " + Format.longDay(doc.asOf, language: options.language)
         write("""
             <!DOCTYPE html>
-            <html lang="en">
+            <html lang="\(e(options.language))">
             <head>
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -43,9 +43,9 @@ struct HTMLRenderer {
             </head>
             <body>
             <header>
-            <div class="brand">\(e(options.company ?? "Relance"))</div>
+            <div class="brand">\(e(options.company ?? "Relance"))\(doc.upLink.map { " · <a href=\"\(e($0))\">morning page</a>" } ?? "")</div>
             <h1>\(e(doc.title))</h1>
-            <p class="meta">As of <strong>\(e(Format.longDay(doc.asOf)))</strong> · \(e(doc.subtitle))</p>
+            <p class="meta">As of <strong>\(e(Format.longDay(doc.asOf, language: options.language)))</strong> · \(e(doc.subtitle))</p>
             </header>
             <main>
 
@@ -60,7 +60,7 @@ struct HTMLRenderer {
                         + "<div class=\"value\">\(cell(f.value))</div></div>\n")
                 }
                 write("</div>\n")
-            case .chart(let chart): write("<figure>" + SVGChart.svg(chart) + "</figure>\n")
+            case .chart(let chart): write("<figure>" + SVGChart.svg(chart, language: options.language) + "</figure>\n")
             case .note(let text): write("<p class=\"note\">\(e(text))</p>\n")
             case .table(let table):
                 guard table.formats.contains(.html) else { continue }
@@ -69,7 +69,7 @@ struct HTMLRenderer {
         }
         write("""
             </main>
-            <footer>Relance report <code>\(e(doc.kind.rawValue))</code> as of \(e(doc.asOf.description)) · made \(e(Instant.string(options.generatedAt))) (UTC) · confidential: personal data of debtors</footer>
+            <footer>Relance report <code>\(e(doc.name ?? doc.kind.rawValue))</code> as of \(e(doc.asOf.description)) · made \(e(Instant.string(options.generatedAt))) (UTC) · confidential: personal data of debtors</footer>
             </body>
             </html>
 
@@ -110,14 +110,20 @@ struct HTMLRenderer {
 
     /// A value as HTML; in a table an amount has no currency symbol (tables have a currency column).
     func cell(_ v: Cell, inTable: Bool = false) -> String {
-        if inTable, case .money(let m, let c) = v { return Format.grouped(minor: m, digits: c.minorDigits) }
+        let lang = options.language
+        if inTable, case .money(let m, let c) = v { return Format.grouped(minor: m, digits: c.minorDigits, language: lang) }
         switch v {
         case .text(let s): return HTMLRenderer.escape(s)
-        case .money(let m, let c): return HTMLRenderer.escape(Format.money(m, c))
-        case .int(let n): return Format.grouped(minor: Int64(n), digits: 0)
-        case .decimal(let d): return HTMLRenderer.escape(d)
-        case .percent(let d): return HTMLRenderer.escape(d) + "\u{00A0}%"
-        case .day(let d): return HTMLRenderer.escape(d)
+        case .link(let s, let href): return "<a href=\"\(HTMLRenderer.escape(href))\">\(HTMLRenderer.escape(s))</a>"
+        case .debtor(let s, let id):
+            guard let prefix = options.debtorPages else { return HTMLRenderer.escape(s) }
+            options.linkedDebtors?.add(id)
+            return "<a href=\"\(HTMLRenderer.escape(prefix + DebtorPage.fileName(id)))\">\(HTMLRenderer.escape(s))</a>"
+        case .money(let m, let c): return HTMLRenderer.escape(Format.money(m, c, language: lang))
+        case .int(let n): return Format.grouped(minor: Int64(n), digits: 0, language: lang)
+        case .decimal(let d): return HTMLRenderer.escape(LocalFormat.decimal(d, language: lang))
+        case .percent(let d): return HTMLRenderer.escape(LocalFormat.decimal(d, language: lang)) + "\u{00A0}%"
+        case .day(let d): return HTMLRenderer.escape(Format.tableDay(d, language: lang))
         case .empty: return "–"
         }
     }
@@ -155,11 +161,12 @@ struct HTMLRenderer {
         tbody tr:nth-child(even) td { background: #f5f8fb; }
         .n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
         .nowrap { white-space: nowrap; }
-        td.wide { min-width: 44mm; }
+        td.wide { min-width: 40mm; }
         td.name { min-width: 30mm; }
         td.empty { color: #5a6978; font-style: italic; text-align: center; }
         footer { margin-top: 8mm; border-top: 1px solid #d5dde6; padding-top: 2mm; font-size: 7.5pt; color: #5a6978; }
         code { font-family: "DejaVu Sans Mono", monospace; }
+        a { color: #1f4e79; }
         @media print { body { padding: 0; max-width: none; } }
 
         """

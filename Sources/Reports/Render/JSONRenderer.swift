@@ -11,7 +11,7 @@ struct JSONRenderer {
 
     func value(_ c: Cell) -> String {
         switch c {
-        case .text(let s): return JSONText.quoted(s)
+        case .text(let s), .link(let s, _), .debtor(let s, _): return JSONText.quoted(s)
         case .money(let m, let cur): return JSONText.quoted(Money.decimalString(minorUnits: m, digits: cur.minorDigits))
         case .int(let n): return String(n)
         case .decimal(let d), .percent(let d): return d
@@ -22,7 +22,7 @@ struct JSONRenderer {
 
     func render(_ doc: ReportDocument, write: (String) -> Void) throws {
         let q = JSONText.quoted
-        write("{\"report\":\(q(doc.kind.rawValue)),\"title\":\(q(doc.title)),\"as_of\":\(q(doc.asOf.description)),")
+        write("{\"report\":\(q(doc.name ?? doc.kind.rawValue)),\"title\":\(q(doc.title)),\"as_of\":\(q(doc.asOf.description)),")
         write("\"generated_at\":\(q(Instant.string(options.generatedAt))),\"sections\":[")
         var firstSection = true
         func open(_ s: String) {

@@ -7,15 +7,85 @@ enum SVGChart {
     static let height = 250.0
     static let left = 64.0, right = 12.0, top = 30.0, bottom = 42.0
 
-    static func svg(_ chart: Chart) -> String {
+    static func svg(_ chart: Chart, language: String = "en") -> String {
         switch chart {
         case .bars(let title, let labels, let values, let currency, let tones):
-            return bars(title: title, labels: labels, values: values, currency: currency, tones: tones)
+            return bars(title: title, labels: labels, values: values, currency: currency, tones: tones, language: language)
         case .band(let title, let labels, let low, let mid, let high, let currency):
             return band(title: title, labels: labels, low: low, mid: mid, high: high, currency: currency)
         case .pairs(let title, let labels, let first, let second, let names, let currency):
             return pairs(title: title, labels: labels, first: first, second: second, names: names, currency: currency)
+        case .stacked(let title, let labels, let series, let names, let tones, let currency):
+            return stacked(title: title, labels: labels, series: series, names: names, tones: tones, currency: currency)
+        case .line(let title, let labels, let tenths, let unit):
+            return line(title: title, labels: labels, tenths: tenths, unit: unit, language: language)
         }
+    }
+
+    static func stacked(title: String, labels: [String], series: [[Int64]], names: [String], tones: [String],
+                        currency: Currency) -> String {
+        let e = HTMLRenderer.escape
+        let totals = labels.indices.map { i in series.reduce(Int64(0)) { $0 + Swift.max(0, i < $1.count ? $1[i] : 0) } }
+        let (maxV, step) = axis(max: totals.max() ?? 1)
+        var (body, y) = grid(max: maxV, step: step, currency: currency)
+        let slot = (width - left - right) / Double(Swift.max(labels.count, 1))
+        let barW = slot * 0.62
+        for (i, label) in labels.enumerated() {
+            let x = left + slot * Double(i) + (slot - barW) / 2
+            var below: Int64 = 0
+            for (k, values) in series.enumerated() {
+                let v = Swift.max(0, i < values.count ? values[i] : 0)
+                guard v > 0 else { continue }
+                let yTop = y(below + v), yBase = y(below)
+                body += "<rect x=\"\(n(x))\" y=\"\(n(yTop))\" width=\"\(n(barW))\" height=\"\(n(Swift.max(0, yBase - yTop)))\" "
+                    + "fill=\"\(e(k < tones.count ? tones[k] : "#1f4e79"))\"/>"
+                below += v
+            }
+            body += "<text x=\"\(n(x + barW / 2))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\" fill=\"#1d2733\" font-size=\"9\">"
+                + e(label) + "</text>"
+        }
+        var lx = left
+        for (k, name) in names.enumerated() {
+            body += "<rect x=\"\(n(lx))\" y=\"\(n(height - 14))\" width=\"10\" height=\"9\" fill=\"\(e(k < tones.count ? tones[k] : "#1f4e79"))\"/>"
+            body += "<text x=\"\(n(lx + 13))\" y=\"\(n(height - 6))\" fill=\"#1d2733\" font-size=\"9.5\">\(e(name))</text>"
+            lx += 110
+        }
+        return frame(title, body)
+    }
+
+    static func line(title: String, labels: [String], tenths: [Int64?], unit: String, language: String) -> String {
+        let e = HTMLRenderer.escape
+        let (maxV, step) = axis(max: Swift.max(tenths.compactMap { $0 }.max() ?? 10, 10))
+        let plotH = height - top - bottom
+        let y: (Int64) -> Double = { v in top + plotH - plotH * Double(Swift.max(0, v)) / Double(maxV) }
+        var body = ""
+        var v: Int64 = 0
+        while v <= maxV {
+            body += "<line x1=\"\(n(left))\" y1=\"\(n(y(v)))\" x2=\"\(n(width - right))\" y2=\"\(n(y(v)))\" stroke=\"#e3e8ee\" stroke-width=\"1\"/>"
+            body += "<text x=\"\(n(left - 6))\" y=\"\(n(y(v) + 4))\" text-anchor=\"end\" fill=\"#5a6978\">\(v / 10)</text>"
+            v += step
+        }
+        let slot = (width - left - right) / Double(Swift.max(labels.count, 1))
+        let x: (Int) -> Double = { left + slot * (Double($0) + 0.5) }
+        var segment: [String] = []
+        func flush() {
+            if segment.count > 1 { body += "<polyline points=\"\(segment.joined(separator: " "))\" fill=\"none\" stroke=\"#1f4e79\" stroke-width=\"2.2\"/>" }
+            segment = []
+        }
+        for (i, t) in tenths.enumerated() {
+            guard let t else { flush(); continue }
+            segment.append("\(n(x(i))),\(n(y(t)))")
+            body += "<circle cx=\"\(n(x(i)))\" cy=\"\(n(y(t)))\" r=\"3\" fill=\"#1f4e79\"/>"
+            body += "<text x=\"\(n(x(i)))\" y=\"\(n(y(t) - 6))\" text-anchor=\"middle\" font-size=\"9\" fill=\"#10263d\">"
+                + e(LocalFormat.decimal(Money.decimalString(minorUnits: t, digits: 1), language: language)) + "</text>"
+        }
+        flush()
+        for (i, l) in labels.enumerated() {
+            body += "<text x=\"\(n(x(i)))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\" fill=\"#1d2733\" font-size=\"9\">"
+                + e(l) + "</text>"
+        }
+        body += "<text x=\"\(n(width - right))\" y=\"14\" text-anchor=\"end\" fill=\"#5a6978\">\(e(unit))</text>"
+        return frame(title, body)
     }
 
     /// A round axis maximum and its step (1, 2 or 5 × 10ⁿ, four or five steps).
@@ -61,7 +131,8 @@ enum SVGChart {
         return t % 10 == 0 ? String(t / 10) : (t < 0 ? "-" : "") + "\(abs(t) / 10).\(abs(t) % 10)"
     }
 
-    static func bars(title: String, labels: [String], values: [Int64], currency: Currency, tones: [String]) -> String {
+    static func bars(title: String, labels: [String], values: [Int64], currency: Currency, tones: [String],
+                     language: String = "en") -> String {
         let e = HTMLRenderer.escape
         let (maxV, step) = axis(max: values.max() ?? 1)
         var (body, y) = grid(max: maxV, step: step, currency: currency)
@@ -75,7 +146,7 @@ enum SVGChart {
             body += "<rect x=\"\(n(x))\" y=\"\(n(yTop))\" width=\"\(n(barW))\" height=\"\(n(Swift.max(0, base - yTop)))\" "
                 + "fill=\"\(e(tone))\" rx=\"2\"/>"
             body += "<text x=\"\(n(x + barW / 2))\" y=\"\(n(yTop - 5))\" text-anchor=\"middle\" font-weight=\"bold\" fill=\"#10263d\">"
-                + e(Format.money(v, currency)) + "</text>"
+                + e(Format.money(v, currency, language: language)) + "</text>"
             body += "<text x=\"\(n(x + barW / 2))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\" fill=\"#1d2733\">"
                 + e(label) + "</text>"
         }

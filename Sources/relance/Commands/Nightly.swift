@@ -475,13 +475,15 @@ struct NightlyJob {
 extension NightlyJob {
     /// The day's reports, HTML and CSV, in `out/reports/DAY/` (rewritten by a rerun).
     func reports() throws -> (String, [(String, String)]) {
-        let options = ReportOptions(csvDialect: CSVDialect(rawValue: config.reports.csvDialect) ?? .standard,
-                                    topRows: config.reports.topRows, generatedAt: Date(),
-                                    company: config.company.name.isEmpty ? nil : config.company.name)
-        let formats = config.reports.formats.compactMap(ReportFormat.init)
-        let written = try Reports.writeAll(asOf: day, store: store, folder: ws.path(config.reports.folder),
-                                           formats: formats.isEmpty ? [.html, .csv] : formats, options: options)
-        return ("ok", [("files", "\(written.count)"), ("folder", ws.path(config.reports.folder + "/\(day)"))])
+        let r = config.reports
+        let options = ReportOptions(csvDialect: CSVDialect(name: r.csvDialect) ?? .excelBE, topRows: r.topRows, generatedAt: Date(),
+                                    company: config.company.name.isEmpty ? nil : config.company.name, language: config.defaultLanguage)
+        let formats = r.formats.compactMap(ReportFormat.init)
+        let m = try Reports.writeMorning(asOf: day, store: store, folder: ws.path(r.folder),
+                                         formats: formats.isEmpty ? [.html, .csv] : formats, options: options, workspace: ws.root,
+                                         mailTo: r.mailTo.compactMap { EmailAddress($0) })
+        return ("ok", [("files", "\(m.paths.count)"), ("debtor_pages", "\(m.debtorPages)"), ("needs_a_look", "\(m.needsALook.count)"),
+                       ("folder", ws.path(r.folder + "/\(day)"))])
     }
 
     /// A consistent copy of the database, with the retention policy applied.

@@ -1,0 +1,329 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+
+/// What the morning run wrote and found.
+public struct MorningOutcome: Sendable {
+    /// Every file written, the index last.
+    public var paths: [String]
+    /// `DAY/index.html`.
+    public var index: String
+    /// The debtor pages written.
+    public var debtorPages: Int
+    /// The needs-a-look list as lines (`3  Messages held by the gate (2026-11-21): …`); empty when nothing needs a look.
+    public var needsALook: [String]
+}
+
+extension Reports {
+    /// The nightly's reports stage: records the day's snapshot, writes every report (`writeAll`),
+    /// a page per debtor of the worklist and the top of the aging (`debtors/ID.html`, at most
+    /// 2 × `topRows`), `trends.html`, and `index.html`, the morning page that links them all.
+    /// Letters stored with a relative path are found under `workspace` (default: the current folder).
+    /// With `mailTo`, the morning page is queued in the outbox for them (`mailMorning`).
+    public static func writeMorning(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
+                                    options: ReportOptions, workspace: String? = nil,
+                                    mailTo: [EmailAddress] = []) throws -> MorningOutcome {
+        try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
+        var linked = options
+        linked.debtorPages = "debtors/"
+        let collector = LinkedDebtors()
+        linked.linkedDebtors = collector
+        var paths = try writeAll(asOf: asOf, store: store, folder: folder, formats: formats, options: linked)
+        let dir = (folder as NSString).appendingPathComponent(asOf.description)
+        let debtorDir = (dir as NSString).appendingPathComponent("debtors")
+        try OwnerOnly.directory(debtorDir)
+        let absoluteDebtorDir = absolute(debtorDir)
+        let (pages, findings) = try store.pool.read { db -> ([(Int64, String)], [Finding]) in
+            var pages: [(Int64, String)] = []
+            // The debtors the HTML reports linked to (the worklist's and the aging's first `topRows`);
+            // without HTML reports, the same debtors from a query.
+            let ids = formats.contains(.html) ? collector.sorted : try DebtorPage.debtorIDs(db, asOf: asOf, top: options.topRows)
+            for id in ids {
+                guard let doc = try DebtorPage.build(db, id: id, asOf: asOf, options: options,
+                                                     letters: { DebtorPage.relative(absolute($0, in: workspace), from: absoluteDebtorDir) })
+                else { continue }
+                let path = (debtorDir as NSString).appendingPathComponent(DebtorPage.fileName(id))
+                try OwnerOnly.write(path) { sink in try HTMLRenderer(options: options).render(doc, write: sink.write) }
+                paths.append(path)
+                pages.append((id, doc.title))
+            }
+            let trends = try TrendsPage.build(db, asOf: asOf, options: options)
+            let trendsPath = (dir as NSString).appendingPathComponent("trends.html")
+            try OwnerOnly.write(trendsPath) { sink in try HTMLRenderer(options: options).render(trends, write: sink.write) }
+            paths.append(trendsPath)
+            return (pages, try NeedsALook.findings(db, asOf: asOf))
+        }
+        let written = paths.map { String($0.dropFirst(dir.count + 1)) }
+        let index = try store.pool.read { db in
+            try MorningPage.build(db, asOf: asOf, options: options, findings: findings, files: written, debtors: pages)
+        }
+        let indexPath = (dir as NSString).appendingPathComponent("index.html")
+        try OwnerOnly.write(indexPath) { sink in try HTMLRenderer(options: options).render(index, write: sink.write) }
+        paths.append(indexPath)
+        let outcome = MorningOutcome(paths: paths, index: indexPath, debtorPages: pages.count,
+                                     needsALook: findings.map(MorningPage.line))
+        try mailMorning(outcome, asOf: asOf, to: mailTo, company: options.company, store: store, at: options.generatedAt)
+        return outcome
+    }
+
+    /// Queues the morning page for `to` through the outbox (origin `manual`, one message per day):
+    /// the needs-a-look list in the body, `index.html` attached. Returns the message id's number.
+    @discardableResult
+    public static func mailMorning(_ outcome: MorningOutcome, asOf: Day, to: [EmailAddress], company: String?,
+                                   store: LedgerStore, at now: Date) throws -> Int64? {
+        guard !to.isEmpty else { return nil }
+        let html = try Data(contentsOf: URL(fileURLWithPath: outcome.index))
+        var lines: [String] = ["Relance morning page for \(asOf)" + (company.map { " (\($0))" } ?? "") + ".", ""]
+        if outcome.needsALook.isEmpty {
+            lines.append("Nothing needs a look this morning.")
+        } else {
+            lines.append("Needs a look:")
+            lines += outcome.needsALook.map { "- " + $0 }
+        }
+        let folder = (outcome.index as NSString).deletingLastPathComponent
+        lines += ["", "The page is attached; the reports and debtor pages are in \(folder)."]
+        let body = lines.joined(separator: "\n") + "\n"
+        let n = outcome.needsALook.count
+        let subject = "Relance \(asOf): " + (n == 0 ? "nothing needs a look" : "\(n) thing\(n == 1 ? "" : "s") need a look")
+        var message = NewOutboxMessage(
+            idempotencyKey: "report:morning:\(asOf)", origin: "manual", to: to.map { OutboxMailbox($0) },
+            subject: subject, textBody: body)
+        message.attachments = [OutboxAttachment(filename: "relance-\(asOf).html", contentType: "text/html", content: .bytes(html))]
+        return try store.pool.write { db in try OutboxQueue.enqueue(db, message, at: now).rawValue }
+    }
+
+    /// Records the day's snapshot (aging buckets, open, DSO, payments received that day; messages
+    /// and amounts demanded per ladder step), replacing an earlier one of the same day. Aggregates only.
+    static func recordSnapshot(_ db: Database, asOf: Day) throws {
+        let day = asOf.description
+        try db.execute(sql: "DELETE FROM report_snapshot WHERE day = ?", arguments: [day])
+        try db.execute(sql: "DELETE FROM report_snapshot_step WHERE day = ?", arguments: [day])
+        let open = try Row.fetchAll(db, sql: """
+            SELECT i.currency, \(AgingReport.bucketSums) FROM invoice i WHERE i.status = 'open' GROUP BY i.currency
+            """, arguments: AgingReport.boundaries(asOf))
+        let sales = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+            SELECT currency, SUM(amount_minor) FROM invoice WHERE issue_date > ? AND issue_date <= ? GROUP BY currency
+            """, arguments: [asOf.adding(days: -AgingReport.dsoDays).description, day]).map { ($0[0] as String, ($0[1] as Int64?) ?? 0) })
+        let collected = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
+            SELECT currency, SUM(amount_minor) FROM payment WHERE payment_date = ? GROUP BY currency
+            """, arguments: [day]).map { ($0[0] as String, ($0[1] as Int64?) ?? 0) })
+        var currencies = Set(open.map { $0[0] as String })
+        currencies.formUnion(collected.keys)
+        let byCurrency = Dictionary(uniqueKeysWithValues: open.map { ($0[0] as String, $0) })
+        for code in currencies.sorted() {
+            let sums: [Int64] = (1...5).map { (byCurrency[code]?[$0] as Int64?) ?? 0 }
+            let total = sums.reduce(0, +)
+            let dso = Format.ratio(total * Int64(AgingReport.dsoDays), sales[code] ?? 0, places: 1)
+            try db.execute(sql: """
+                INSERT INTO report_snapshot (day, currency, not_due_minor, days_1_30_minor, days_31_60_minor, days_61_90_minor,
+                  days_over_90_minor, open_minor, dso, collected_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [day, code, sums[0], sums[1], sums[2], sums[3], sums[4], total, dso, collected[code] ?? 0])
+        }
+        try db.execute(sql: """
+            INSERT INTO report_snapshot_step (day, currency, step, messages, demanded_minor)
+            SELECT as_of, currency, step, COUNT(*), SUM(COALESCE(demanded_minor, total_minor)) FROM dunning_event
+            WHERE as_of = ? AND status IN ('queued', 'held') GROUP BY currency, step
+            """, arguments: [day])
+    }
+}
+
+/// `path` made absolute against `root` (default: the current directory).
+func absolute(_ path: String, in root: String? = nil) -> String {
+    path.hasPrefix("/") ? path : ((root ?? FileManager.default.currentDirectoryPath) as NSString).appendingPathComponent(path)
+}
+
+/// The morning page: what needs a look, last night in numbers, links to every report and page.
+enum MorningPage {
+    /// A finding as one line of the e-mail.
+    static func line(_ f: Finding) -> String { "\(f.count)  \(f.label): \(f.detail)" }
+
+    static func build(_ db: Database, asOf: Day, options: ReportOptions, findings: [Finding], files: [String],
+                      debtors: [(Int64, String)]) throws -> ReportDocument {
+        var doc = ReportDocument(kind: .worklist, title: "Morning page", asOf: asOf,
+                                 subtitle: "what needs a look, last night in numbers, and every report of the night")
+        doc.name = "index"
+        let day = asOf.description
+        doc.blocks.append(.heading("What needs a look"))
+        doc.blocks.append(.table(Table(
+            id: "needs_a_look", title: "Needs a look",
+            columns: [Column("what", "What", layout: .name), Column("count", "Count", numeric: true),
+                      Column("to_do", "What to do", layout: .wide)],
+            rows: findings.map { f in
+                [f.link.map { .link(f.label, href: $0) } ?? .text(f.label), .int(f.count), .text(f.detail)]
+            }, emptyText: "Nothing needs a look this morning.")))
+
+        doc.blocks.append(.heading("Last night in numbers"))
+        let batches = "SELECT id FROM ingest_batch WHERE as_of = ?1"
+        let night = try Row.fetchAll(db, sql: """
+            SELECT c, SUM(received), SUM(received_n), SUM(matched), SUM(closed) FROM (
+              SELECT currency AS c, SUM(amount_minor) AS received, COUNT(*) AS received_n, 0 AS matched, 0 AS closed
+                FROM payment WHERE created_batch_id IN (\(batches)) GROUP BY currency
+              UNION ALL
+              SELECT p.currency, 0, 0, SUM(a.amount_minor), 0 FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+                WHERE a.batch_id IN (\(batches)) GROUP BY p.currency
+              UNION ALL
+              SELECT i.currency, 0, 0, 0, COUNT(DISTINCT i.id) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
+                WHERE a.batch_id IN (\(batches)) AND i.status = 'closed' GROUP BY i.currency)
+            GROUP BY c ORDER BY c
+            """, arguments: [day])
+        let bySnapshot = try Int.fetchOne(db, sql: "SELECT SUM(closed_by_snapshot) FROM ingest_batch WHERE as_of = ?", arguments: [day]) ?? 0
+        doc.blocks.append(.figures(id: "night", [
+            Figure(key: "closed_by_export", label: "Invoices closed by the ERP export", value: .int(bySnapshot)),
+        ]))
+        if night.isEmpty { doc.blocks.append(.note("No payment was imported last night.")) }
+        for r in night {
+            let code: String = r[0]
+            let cur = Currency(code: code) ?? .eur
+            doc.blocks.append(.figures(id: "night_\(code.lowercased())", [
+                Figure(key: "payments_received", label: "Payments received (\(code))", value: .money(r[1] ?? 0, cur), tone: .good),
+                Figure(key: "payments", label: "Payments", value: .int(r[2] ?? 0)),
+                Figure(key: "matched", label: "Matched to invoices (\(code))", value: .money(r[3] ?? 0, cur)),
+                Figure(key: "invoices_closed", label: "Invoices closed by payments", value: .int(r[4] ?? 0)),
+            ]))
+        }
+        doc.blocks.append(.table(Table(
+            id: "messages", title: "Messages per step and channel",
+            columns: [Column("step", "Step"), Column("channels", "Channels"), Column("status", "Status"), Column("currency", "Cur."),
+                      Column("messages", "Messages", numeric: true), Column("demanded", "Demanded", numeric: true)],
+            rows: try Row.fetchAll(db, sql: """
+                SELECT step, channels, status, currency, COUNT(*), SUM(COALESCE(demanded_minor, total_minor)) FROM dunning_event
+                WHERE as_of = ? AND status <> 'cancelled' GROUP BY step_index, step, channels, status, currency
+                ORDER BY step_index, channels, status, currency
+                """, arguments: [day]).map { r in
+                [.text(r[0] as String), .text(r[1] as String), .text(r[2] as String), .text(r[3] as String), .int(r[4]),
+                 .money(r[5], Currency(code: r[3] as String) ?? .eur)]
+            }, emptyText: "No message last night.")))
+
+        doc.blocks.append(.heading("Reports"))
+        let names = ["worklist": "Worklist: who to call first", "aging": "Aged receivables", "forecast": "Cash forecast",
+                     "dunning": "Dunning activity", "outbox": "Outbox", "trends": "Trends: aging, DSO, steps"]
+        let reportFiles = files.filter { !$0.hasPrefix("debtors/") && $0 != "index.html" }
+        let order = ["worklist", "aging", "forecast", "dunning", "outbox", "trends"]
+        doc.blocks.append(.table(Table(
+            id: "reports", title: "Every report of the night",
+            columns: [Column("report", "Report", layout: .name), Column("files", "Files", layout: .wide)],
+            rows: order.compactMap { key -> [Cell]? in
+                let own = reportFiles.filter { $0 == key + ".html" || $0.hasPrefix(key + ".") || $0.hasPrefix(key + "-") }
+                guard !own.isEmpty else { return nil }
+                let html = own.first { $0.hasSuffix(".html") }
+                let title = names[key] ?? key
+                return [html.map { .link(title, href: $0) } ?? .text(title), .text(own.filter { $0 != html }.joined(separator: ", "))]
+            })))
+        doc.blocks.append(.table(Table(
+            id: "debtor_pages", title: "Debtor pages (the worklist's first \(options.topRows) and the \(options.topRows) largest balances)",
+            columns: [Column("debtor", "Debtor", layout: .name)],
+            rows: debtors.map { [.link($0.1, href: "debtors/" + DebtorPage.fileName($0.0))] }, emptyText: "No debtor page.")))
+        return doc
+    }
+}
+
+/// Trends from the daily snapshot: aging buckets and DSO over 13 weeks and 12 months, and how
+/// well each ladder step works (collected against demanded).
+enum TrendsPage {
+    static func build(_ db: Database, asOf: Day, options: ReportOptions) throws -> ReportDocument {
+        var doc = ReportDocument(kind: .aging, title: "Trends", asOf: asOf,
+                                 subtitle: "aging and DSO from the nightly snapshot; collected against demanded per step; forecast against actual")
+        doc.name = "trends"
+        doc.upLink = "index.html"
+        let from = asOf.adding(days: -372).description
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT day, currency, not_due_minor, days_1_30_minor, days_31_60_minor, days_61_90_minor, days_over_90_minor, dso
+            FROM report_snapshot WHERE day > ? AND day <= ? ORDER BY currency, day
+            """, arguments: [from, asOf.description])
+        if rows.isEmpty {
+            doc.blocks.append(.note("No snapshot yet: the nightly run keeps one a night, so the trends fill in from tonight."))
+        }
+        let lang = options.language
+        for code in Array(Set(rows.map { $0[1] as String })).sorted() {
+            let cur = Currency(code: code) ?? .eur
+            let mine = rows.filter { ($0[1] as String) == code }
+            /// The latest snapshot in (end − days, end].
+            func latest(_ end: Day, _ days: Int) -> Row? {
+                let lo = end.adding(days: -days).description, hi = end.description
+                return mine.last { ($0[0] as String) > lo && ($0[0] as String) <= hi }
+            }
+            let weekEnds = (0..<13).reversed().map { asOf.adding(days: -7 * $0) }
+            let c = asOf.components
+            let monthEnds: [Day] = (0..<12).reversed().compactMap { k in
+                var y = c.year, m = c.month - k
+                while m < 1 { m += 12; y -= 1 }
+                let next = m == 12 ? Day(iso: String(format: "%04d-01-01", y + 1)) : Day(iso: String(format: "%04d-%02d-01", y, m + 1))
+                return k == 0 ? asOf : next?.adding(days: -1)
+            }
+            for (period, ends, span, label) in [("13 weeks", weekEnds, 7, { (d: Day) in Format.shortDay(d, language: lang) }),
+                                               ("12 months", monthEnds, 31, { (d: Day) in
+                                                   String(LocalFormat.monthNames(lang)[d.components.month - 1].prefix(3)) })] {
+                let picked = ends.map { latest($0, span) }
+                let labels = ends.map(label)
+                let series = (2...6).map { k in picked.map { ($0?[k] as Int64?) ?? 0 } }
+                let suffix = " (\(code))"
+                doc.blocks.append(.heading("Last \(period)" + suffix))
+                doc.blocks.append(.chart(.stacked(title: "Aging buckets, last \(period)" + suffix, labels: labels, series: series,
+                                                  names: AgingReport.buckets, tones: AgingReport.tones, currency: cur)))
+                let dso: [Int64?] = picked.map { r in (r?[7] as String?).flatMap { tenths($0) } }
+                doc.blocks.append(.chart(.line(title: "DSO, last \(period)" + suffix, labels: labels, tenths: dso, unit: "days")))
+                doc.blocks.append(.table(Table(
+                    id: "aging_\(period.replacingOccurrences(of: " ", with: "_"))_\(code.lowercased())",
+                    title: "Aging and DSO, last \(period)" + suffix,
+                    columns: [Column("day", "Snapshot", layout: .nowrap)]
+                        + zip(AgingReport.bucketKeys, AgingReport.buckets).map { Column($0, $1, numeric: true) }
+                        + [Column("dso", "DSO", numeric: true)],
+                    rows: picked.compactMap { r in
+                        guard let r else { return nil }
+                        return [.day(r[0] as String)] + (2...6).map { .money(r[$0], cur) } + [(r[7] as String?).map { .decimal($0) } ?? .empty]
+                    }, emptyText: "No snapshot in this period.")))
+            }
+        }
+
+        // Collected against demanded per ladder step, messages of the last 90 days.
+        doc.blocks.append(.heading("How well each step works"))
+        let window: StatementArguments = [asOf.description, asOf.adding(days: -90).description]
+        let demanded = try Row.fetchAll(db, sql: """
+            SELECT step, currency, MIN(step_index), COUNT(*), SUM(COALESCE(demanded_minor, total_minor)) FROM dunning_event
+            WHERE as_of <= ?1 AND as_of > ?2 AND status IN ('queued', 'held') GROUP BY step, currency ORDER BY MIN(step_index), currency
+            """, arguments: window)
+        let collected = try Row.fetchAll(db, sql: """
+            SELECT e.step, e.currency, SUM(a.amount_minor) FROM dunning_event e
+            JOIN dunning_event_item it ON it.event_id = e.id
+            JOIN payment_allocation a ON a.invoice_id = it.invoice_id JOIN payment p ON p.id = a.payment_id
+            WHERE e.as_of <= ?1 AND e.as_of > ?2 AND e.status IN ('queued', 'held')
+              AND p.payment_date >= e.as_of AND p.payment_date < date(e.as_of, '+30 days')
+            GROUP BY e.step, e.currency
+            """, arguments: window)
+        let got = Dictionary(uniqueKeysWithValues: collected.map { ("\($0[0] as String)|\($0[1] as String)", ($0[2] as Int64?) ?? 0) })
+        var rowsOut: [[Cell]] = []
+        for code in Array(Set(demanded.map { $0[1] as String })).sorted() {
+            let cur = Currency(code: code) ?? .eur
+            let mine = demanded.filter { ($0[1] as String) == code }
+            let asked = mine.map { ($0[4] as Int64?) ?? 0 }
+            let paid = mine.map { got["\($0[0] as String)|\(code)"] ?? 0 }
+            doc.blocks.append(.chart(.pairs(title: "Demanded and collected within 30 days, per step (\(code))",
+                                            labels: mine.map { $0[0] as String }, first: asked, second: paid,
+                                            names: ("demanded", "collected"), currency: cur)))
+            for (i, r) in mine.enumerated() {
+                rowsOut.append([.text(r[0] as String), .text(code), .int(r[3]), .money(asked[i], cur), .money(paid[i], cur),
+                                Format.ratio(paid[i] * 100, asked[i], places: 1).map { .percent($0) } ?? .empty])
+            }
+        }
+        doc.blocks.append(.table(Table(
+            id: "steps", title: "Per ladder step, messages of the last 90 days",
+            columns: [Column("step", "Step"), Column("currency", "Cur."), Column("messages", "Messages", numeric: true),
+                      Column("demanded", "Demanded", numeric: true), Column("collected", "Collected", numeric: true),
+                      Column("share_percent", "Collected share", numeric: true)],
+            rows: rowsOut, emptyText: "No message in the last 90 days.",
+            caption: "Collected: payments applied to a message's invoices within 30 days of it; a payment after two "
+                + "messages within 30 days counts for both steps.")))
+        doc.blocks.append(.heading("Forecast against actual cash-in per week"))
+        try ForecastReport.past(db, asOf: asOf, language: lang, into: &doc)
+        return doc
+    }
+
+    /// `41.3` as 413.
+    static func tenths(_ s: String) -> Int64? {
+        let parts = s.split(separator: ".")
+        guard let whole = Int64(parts[0]) else { return nil }
+        let frac = parts.count > 1 ? Int64(parts[1].prefix(1)) ?? 0 : 0
+        return whole * 10 + (whole < 0 || s.hasPrefix("-") ? -frac : frac)
+    }
+}

@@ -1,0 +1,142 @@
+import GRDB
+import Ledger
+
+/// One thing the team should look at in the morning: a count, what it is, what to do, and where
+/// to read more.
+struct Finding: Equatable {
+    /// A stable key (`held`, `rate_missing`, …), the JSON and CSV id.
+    var key: String
+    /// What it is, in a few words ("Messages held by the anomaly gate (2026-11-21)").
+    var label: String
+    var count: Int
+    /// What to do about it, or the reason (a command to run, file names).
+    var detail: String
+    /// A relative link to the report that lists them, if any.
+    var link: String?
+    /// How urgent: `bad` stops money coming in, `warn` needs a decision, `neutral` is information.
+    var tone: Figure.Tone = .warn
+}
+
+/// A source of morning findings: one small aggregate query over what the night left.
+///
+/// To add one (promises, disputes journal, bounces by reason…), write a type with `findings` and
+/// append it to `NeedsALook.sources`; the index page, its CSV and JSON, and the e-mail list it.
+protocol NeedsALookSource: Sendable {
+    /// The findings of the night of `asOf`; none when there is nothing to look at.
+    func findings(_ db: Database, asOf: Day) throws -> [Finding]
+}
+
+/// The morning's needs-a-look list, most urgent first.
+enum NeedsALook {
+    /// Every source, in the order the page lists them.
+    static let sources: [any NeedsALookSource] = [
+        HeldByGate(), WaitingForRate(), BouncedEmails(), DeferredEmails(), RejectedRows(), NewDisputes(), HandOver(),
+    ]
+
+    /// Every finding of the night.
+    static func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        try sources.flatMap { try $0.findings(db, asOf: asOf) }
+    }
+}
+
+/// Messages the anomaly or freshness gate holds, per held day: they go out with
+/// `relance dunning release DAY` (docs/DUNNING.md).
+struct HeldByGate: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        try Row.fetchAll(db, sql: """
+            SELECT as_of, COUNT(*), MAX(held_reason) FROM dunning_event
+            WHERE status = 'held' AND as_of <= ? GROUP BY as_of ORDER BY as_of
+            """, arguments: [asOf.description]).map { r in
+            let day: String = r[0]
+            let reason = (r[2] as String?).map { "\($0). " } ?? ""
+            return Finding(key: "held", label: "Messages held by the gate (\(day))", count: r[1],
+                           detail: reason + "Check them, then send with: relance dunning release \(day)", link: "dunning.html",
+                           tone: .bad)
+        }
+    }
+}
+
+/// Debtors whose message waits for a half-year interest rate that is not in `rates.toml`.
+struct WaitingForRate: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        try Row.fetchAll(db, sql: """
+            SELECT reason, SUM(debtors) FROM dunning_exclusion
+            WHERE as_of = ? AND reason LIKE 'waits for the % interest rate' GROUP BY reason ORDER BY reason
+            """, arguments: [asOf.description]).map { r in
+            let reason: String = r[0]
+            let half = reason.split(separator: " ").first { $0.count == 7 && $0.contains("-H") }.map(String.init) ?? "YYYY-Hn"
+            return Finding(key: "rate_missing", label: "Messages waiting for the \(half) interest rate", count: r[1],
+                           detail: "Set the published rate: relance rates set \(half) PERCENT --source \"…\"; the next run writes them.",
+                           link: "dunning.html", tone: .bad)
+        }
+    }
+}
+
+/// E-mails that bounced since the day before (a wrong address: the debtor got nothing).
+struct BouncedEmails: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        let r = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*), MAX(bounce_reason) FROM outbox_message WHERE state = 'bounced' AND updated_at >= ? AND updated_at < ?
+            """, arguments: [asOf.adding(days: -1).description, asOf.adding(days: 1).description])
+        let n: Int = r?[0] ?? 0
+        guard n > 0 else { return [] }
+        let reason = (r?[1] as String?).map { "Last reason: \($0). " } ?? ""
+        return [Finding(key: "bounced", label: "E-mails bounced", count: n,
+                        detail: reason + "Correct the address in the ERP export; relance outbox show ID tells more.",
+                        link: "outbox.html", tone: .bad)]
+    }
+}
+
+/// E-mails the mail server deferred: tried again, bounced when their lifetime runs out.
+struct DeferredEmails: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_message WHERE state = 'deferred'") ?? 0
+        guard n > 0 else { return [] }
+        return [Finding(key: "deferred", label: "E-mails deferred", count: n,
+                        detail: "The mail server refused them for now; they are tried again at each flush.",
+                        link: "outbox.html", tone: .warn)]
+    }
+}
+
+/// Input rows the night's imports rejected (kept in the rejects file next to the input).
+struct RejectedRows: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT file_name, SUM(rows_rejected) FROM ingest_batch WHERE as_of = ? AND rows_rejected > 0
+            GROUP BY file_name ORDER BY file_name
+            """, arguments: [asOf.description])
+        let total = rows.reduce(0) { $0 + ($1[1] as Int) }
+        guard total > 0 else { return [] }
+        let files = rows.map { "\($0[0] as String) (\($0[1] as Int))" }.joined(separator: ", ")
+        return [Finding(key: "rejected_rows", label: "Input rows rejected", count: total,
+                        detail: "Fix them in the ERP export: \(files). The good rows were imported.", link: nil, tone: .warn)]
+    }
+}
+
+/// Invoices that became disputed in the night's imports: changed to disputed (`record_change`)
+/// or new and disputed.
+struct NewDisputes: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        let n = try Int.fetchOne(db, sql: """
+            SELECT (SELECT COUNT(*) FROM record_change c WHERE c.batch_id IN (SELECT id FROM ingest_batch WHERE as_of = ?1)
+                    AND +c.entity = 'invoice' AND json_extract(c.new_values, '$.disputed') = '1')
+                 + (SELECT COUNT(*) FROM invoice i JOIN ingest_batch b ON b.id = i.created_batch_id
+                    WHERE b.as_of = ?1 AND i.disputed = 1)
+            """, arguments: [asOf.description]) ?? 0
+        guard n > 0 else { return [] }
+        return [Finding(key: "new_disputes", label: "Invoices newly disputed", count: n,
+                        detail: "Left out of reminders until the dispute is settled in the ERP.", link: "aging.html", tone: .warn)]
+    }
+}
+
+/// Debtors whose ladder reached the hand-over (worklist) step last night: a person calls them.
+struct HandOver: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        let n = try Int.fetchOne(db, sql: """
+            SELECT COUNT(DISTINCT debtor_id) FROM dunning_event WHERE as_of = ? AND status = 'worklist'
+            """, arguments: [asOf.description]) ?? 0
+        guard n > 0 else { return [] }
+        return [Finding(key: "hand_over", label: "Debtors reaching the hand-over step", count: n,
+                        detail: "The ladder asks for a call; they head the worklist.", link: "worklist.html", tone: .warn)]
+    }
+}
