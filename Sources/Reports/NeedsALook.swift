@@ -30,7 +30,8 @@ protocol NeedsALookSource: Sendable {
 enum NeedsALook {
     /// Every source, in the order the page lists them.
     static let sources: [any NeedsALookSource] = [
-        HeldByGate(), WaitingForRate(), BouncedEmails(), DeferredEmails(), RejectedRows(), NewDisputes(), HandOver(),
+        HeldByGate(), WaitingForRate(), BouncedEmails(), DeferredEmails(), RejectedRows(), BrokenPromises(), PromisesDueToday(),
+        NewDisputes(), HandOver(),
     ]
 
     /// Every finding of the night.
@@ -122,10 +123,35 @@ struct NewDisputes: NeedsALookSource {
                     AND +c.entity = 'invoice' AND json_extract(c.new_values, '$.disputed') = '1')
                  + (SELECT COUNT(*) FROM invoice i JOIN ingest_batch b ON b.id = i.created_batch_id
                     WHERE b.as_of = ?1 AND i.disputed = 1)
-            """, arguments: [asOf.description]) ?? 0
+                 + (SELECT COUNT(*) FROM action_journal WHERE action = 'dispute' AND at >= ?2 AND at < ?1)
+            """, arguments: [asOf.description, asOf.adding(days: -1).description]) ?? 0
         guard n > 0 else { return [] }
         return [Finding(key: "new_disputes", label: "Invoices newly disputed", count: n,
                         detail: "Left out of reminders until the dispute is settled in the ERP.", link: "aging.html", tone: .warn)]
+    }
+}
+
+/// Promises to pay found broken since yesterday (the payments by the promised day plus the grace
+/// days did not cover them): the ladder resumes, and someone should call.
+struct BrokenPromises: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        let n = try Int.fetchOne(db, sql: """
+            SELECT COUNT(DISTINCT debtor_id) FROM promise_to_pay WHERE status = 'broken' AND status_on >= ? AND status_on <= ?
+            """, arguments: [asOf.adding(days: -1).description, asOf.description]) ?? 0
+        guard n > 0 else { return [] }
+        return [Finding(key: "broken_promises", label: "Broken promises to pay", count: n,
+                        detail: "The ladder resumes at the next step; call them (relance promise list).", link: "worklist.html", tone: .bad)]
+    }
+}
+
+/// Promises to pay whose date is today: check the bank tomorrow morning.
+struct PromisesDueToday: NeedsALookSource {
+    func findings(_ db: Database, asOf: Day) throws -> [Finding] {
+        let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM promise_to_pay WHERE status = 'open' AND until = ?",
+                                 arguments: [asOf.description]) ?? 0
+        guard n > 0 else { return [] }
+        return [Finding(key: "promises_due", label: "Promises to pay due today", count: n,
+                        detail: "Kept or broken is decided once the grace days have passed (relance promise list).", link: nil, tone: .neutral)]
     }
 }
 

@@ -189,4 +189,19 @@ import Testing
         #expect(excel.hasPrefix("\u{FEFF}Client;Nom;Devise;Solde;Non échu;"), "\(excel.prefix(60))")
         #expect(CSVDialect(name: "excel-be") == .excelBE && CSVDialect(name: "standard") == .standard && CSVDialect(name: "x") == nil)
     }
+
+    @Test func brokenPromisesAndPromisesDueTodayNeedALook() throws {
+        let l = try night()
+        try l.store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO promise_to_pay (debtor_id, until, created_at, status, status_on) VALUES
+                  (2, '2026-11-15', '2026-11-10T09:00:00.000Z', 'broken', '2026-11-21'),
+                  (3, '2026-11-21', '2026-11-18T09:00:00.000Z', 'open', NULL),
+                  (4, '2026-11-01', '2026-10-28T09:00:00.000Z', 'broken', '2026-11-05')
+                """)
+        }
+        let findings = try l.store.pool.read { db in try NeedsALook.findings(db, asOf: seedDay) }
+        #expect(findings.first { $0.key == "broken_promises" }?.count == 1, "only the promise found broken last night")
+        #expect(findings.first { $0.key == "promises_due" }?.count == 1)
+    }
 }
