@@ -13,6 +13,8 @@ public struct MorningOutcome: Sendable {
     public var debtorPages: Int
     /// The needs-a-look list as lines (`3  Messages held by the gate (2026-11-21): …`); empty when nothing needs a look.
     public var needsALook: [String]
+    /// The queued morning e-mail (`outbox_message.id`), when `mailTo` named anyone.
+    public var mailID: Int64? = nil
 }
 
 extension Reports {
@@ -61,9 +63,9 @@ extension Reports {
         let indexPath = (dir as NSString).appendingPathComponent("index.html")
         try OwnerOnly.write(indexPath) { sink in try HTMLRenderer(options: options).render(index, write: sink.write) }
         paths.append(indexPath)
-        let outcome = MorningOutcome(paths: paths, index: indexPath, debtorPages: pages.count,
+        var outcome = MorningOutcome(paths: paths, index: indexPath, debtorPages: pages.count,
                                      needsALook: findings.map(MorningPage.line))
-        try mailMorning(outcome, asOf: asOf, to: mailTo, company: options.company, store: store, at: options.generatedAt)
+        outcome.mailID = try mailMorning(outcome, asOf: asOf, to: mailTo, company: options.company, store: store, at: options.generatedAt)
         return outcome
     }
 

@@ -242,4 +242,16 @@ struct NightlyProcessTests {
         #expect(!next.stderr.contains("rate_missing"), "\(next.stderr)")
         #expect(try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-07' AND interest_minor > 0") > 0)
     }
+
+    @Test func theMorningPageIsMailedTheSameNight() throws {
+        let w = try Workspace("morning-mail")
+        defer { try? FileManager.default.removeItem(atPath: w.dir) }
+        let config = w.ws + "/relance.toml"
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        #expect(!text.contains("[reports]"))
+        try (text + "\n[reports]\nmail_to = [\"cfo@demo-facturatie.example\"]\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let night = try w.nightly()
+        #expect(night.stderr.contains("morning_mail=sent"), "\(night.stderr)")
+        #expect(try w.count("SELECT COUNT(*) FROM outbox_message WHERE idempotency_key = 'report:morning:2026-11-21' AND state = 'sent'") == 1)
+    }
 }

@@ -201,16 +201,21 @@ struct NightlyJob {
                                        subject: "relance nightly \(day): \(status.outcomeWord) (exit \(status.rawValue))", textBody: body)
         do {
             let id = try store.pool.write { db in try OutboxQueue.enqueue(db, message, at: Date()) }
-            let setup = try MailSetup(ws, config)
-            let logger = StderrLogger(level: .warning)
-            let transport = try setup.transport(ws, logger: logger)
-            var (flusher, options) = setup.flusher(store, transport: transport, logger: logger, limit: 1)
-            options.only = [id.rawValue]
-            let report = try flusher.run(options)
-            log([("stage", "alert"), ("outcome", report.sent == 1 ? "sent" : "queued"), ("to", config.alerts.to.joined(separator: ","))])
+            log([("stage", "alert"), ("outcome", try sendNow(id.rawValue) ? "sent" : "queued"), ("to", config.alerts.to.joined(separator: ","))])
         } catch {
             log([("stage", "alert"), ("outcome", "failed"), ("error", "\(error)")])
         }
+    }
+
+    /// Sends one queued message now, on its own (never the rest of the queue, which a gate may be
+    /// holding); true when it went.
+    func sendNow(_ id: Int64) throws -> Bool {
+        let setup = try MailSetup(ws, config)
+        let logger = StderrLogger(level: .warning)
+        let transport = try setup.transport(ws, logger: logger)
+        var (flusher, options) = setup.flusher(store, transport: transport, logger: logger, limit: 1)
+        options.only = [id]
+        return try flusher.run(options).sent == 1
     }
 
     /// Every file in inbox/, in the mode `[inbox]` gives its name (see `InboxSorter`), then moved to
@@ -482,8 +487,15 @@ extension NightlyJob {
         let m = try Reports.writeMorning(asOf: day, store: store, folder: ws.path(r.folder),
                                          formats: formats.isEmpty ? [.html, .csv] : formats, options: options, workspace: ws.root,
                                          mailTo: r.mailTo.compactMap { EmailAddress($0) })
-        return ("ok", [("files", "\(m.paths.count)"), ("debtor_pages", "\(m.debtorPages)"), ("needs_a_look", "\(m.needsALook.count)"),
-                       ("folder", ws.path(r.folder + "/\(day)"))])
+        var counts = [("files", "\(m.paths.count)"), ("debtor_pages", "\(m.debtorPages)"), ("needs_a_look", "\(m.needsALook.count)"),
+                      ("folder", ws.path(r.folder + "/\(day)"))]
+        // The morning page goes this morning, not with the next night's flush.
+        if let id = m.mailID {
+            do { counts.append(("morning_mail", try sendNow(id) ? "sent" : "queued")) } catch {
+                counts.append(("morning_mail", "queued (\(error))"))
+            }
+        }
+        return ("ok", counts)
     }
 
     /// A consistent copy of the database, with the retention policy applied.
