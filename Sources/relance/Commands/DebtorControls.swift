@@ -23,13 +23,12 @@ extension DebtorCommand {
 
         func run() throws {
             try withExitStatus {
-                let (_, config, store) = try global.open()
+                let (ws, config, store) = try global.open()
                 let day = asOf ?? config.today(now: Date())
                 let s: DebtorStatement
+                let next = try DunningSetup.nextStep(ws, config, store: store, debtorKey: id, asOf: day)
                 do {
-                    s = try store.pool.read { db in
-                        try DebtorStatement.load(db, debtor: id, asOf: day, nextStep: "see `relance dunning plan --debtor \(id)`")
-                    }
+                    s = try store.pool.read { db in try DebtorStatement.load(db, debtor: id, asOf: day, nextStep: next) }
                 } catch let r as ControlRefusal { throw CLIError(.dataError, r.message) }
                 Terminal.out(format == .json ? Self.json(s) : Self.table(s))
                 return .ok

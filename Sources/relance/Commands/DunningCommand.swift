@@ -213,6 +213,33 @@ enum DunningSetup {
         return Planner(ladders: ladders, rules: rules)
     }
 
+    /// A debtor's next step and its earliest day, looking ahead at most `days` days, in words.
+    static func nextStep(_ ws: Workspace, _ config: WorkspaceConfig, store: LedgerStore, debtorKey: String, asOf: Day,
+                         days: Int = 120) throws -> String {
+        let planner = try planner(ws, config)
+        guard let id = try store.pool.read({ db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [debtorKey])
+        }) else { return "unknown debtor" }
+        var snapshot: DebtorSnapshot? = nil
+        try store.pool.read { db in try SnapshotReader(db: db).forEachDebtor(asOf: asOf, only: id) { snapshot = $0 } }
+        guard let snapshot, let ladder = planner.ladders[snapshot.kind] else { return "nothing open: no reminder" }
+        var when = asOf
+        var plan: DebtorPlan
+        do { plan = try planner.plan(snapshot, asOf: when) } catch { return "\(error)" }
+        let first = plan
+        while case .nothing = plan.action, when.days(since: asOf) < days {
+            when = when.adding(days: 1)
+            do { plan = try planner.plan(snapshot, asOf: when) } catch { return "\(error)" }
+        }
+        switch plan.action {
+        case .remind(let i), .worklist(let i):
+            return "\(ladder.steps[i].name) from \(when), demanding \(plan.demanded.currency.code) \(plan.demanded.decimalString)"
+                + (when == asOf ? "" : " (if nothing changes)")
+        case .excluded(let e): return "none while \(e.rawValue)"
+        case .nothing: return "none within \(days) days: " + first.reasons.joined(separator: "; ")
+        }
+    }
+
     /// The ladders, rate table and templates of the workspace, ready to plan and to word reminders.
     static func setup(_ ws: Workspace, _ config: WorkspaceConfig) throws -> (Planner, ReminderComposer) {
         let planner = try planner(ws, config)
