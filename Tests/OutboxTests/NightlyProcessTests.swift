@@ -234,10 +234,8 @@ struct NightlyProcessTests {
         let written = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-06' AND status = 'queued'")
         let claiming = try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-06' AND interest_minor > 0")
         #expect(written > 0 && claiming == 0, "the messages that need no interest went out: \(written)")
-        // The rate is added; the next night writes the messages that waited.
-        let rates = w.ws + "/rates.toml"
-        let text = try String(contentsOfFile: rates, encoding: .utf8)
-        try (text + "\"2026-H2\" = \"10.5\"\n").write(toFile: rates, atomically: true, encoding: .utf8)
+        // `relance rates set` adds the rate; the next night writes the messages that waited.
+        #expect(try w.relance("rates", "set", "2026-H2", "10.50", "--source", "BS test notice").status == 0)
         let next = try w.nightly(day: "2026-12-07")
         #expect(!next.stderr.contains("rate_missing"), "\(next.stderr)")
         #expect(try w.count("SELECT COUNT(*) FROM dunning_event WHERE as_of = '2026-12-07' AND interest_minor > 0") > 0)
