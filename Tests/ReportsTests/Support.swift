@@ -93,9 +93,9 @@ func seedLedger(_ store: LedgerStore) throws {
                    (1, 'payment', 'P-1', 'update', '{"counterparty_name":"ECLAIR"}', '{"counterparty_name":"ECLAIR SRL"}'),
                    (1, 'invoice', 'F-001', 'update', '{"open":"900.00"}', '{"open":"1000.00"}');
             INSERT INTO debtor_account (iban, debtor_id, learned_from_payment_id) VALUES ('BE71096123456769', 1, 1);
-            INSERT INTO promise_to_pay (debtor_id, until, note, created_at)
-            VALUES (4, '2026-11-30', 'called, pays end of month', '2026-11-15T10:00:00.000Z'),
-                   (2, '2026-11-10', 'said next week', '2026-11-01T10:00:00.000Z');
+            INSERT INTO promise_to_pay (debtor_id, until, note, created_at, status, status_on)
+            VALUES (4, '2026-11-30', 'called, pays end of month', '2026-11-15T10:00:00.000Z', 'open', NULL),
+                   (2, '2026-11-10', 'said next week', '2026-11-01T10:00:00.000Z', 'broken', '2026-11-14');
             """)
         // Two forecast runs: a week ago (its week 1 is the past week) and today.
         for (run, asOf) in [(Int64(1), "2026-11-14"), (2, "2026-11-21")] {

@@ -29,11 +29,13 @@ enum WorklistReport {
             SELECT x.*, d.debtor_key, d.name, d.phone, d.on_hold, s.grade, s.score, s.reasons,
               (SELECT e.step || '|' || e.as_of FROM dunning_event e WHERE e.debtor_id = x.debtor_id AND e.status = 'worklist'
                  AND e.as_of >= ?2 AND e.as_of <= ?1 ORDER BY e.as_of DESC, e.id DESC LIMIT 1) AS worklist_step,
-              (SELECT MAX(p.until) FROM promise_to_pay p WHERE p.debtor_id = x.debtor_id AND p.until < ?1) AS broken_promise,
-              (SELECT MAX(p.until) FROM promise_to_pay p WHERE p.debtor_id = x.debtor_id AND p.until >= ?1) AS open_promise
+              (SELECT MAX(p.until) FROM promise_to_pay p WHERE p.debtor_id = x.debtor_id AND p.status = 'broken'
+                 AND NOT EXISTS (SELECT 1 FROM dunning_event e WHERE e.debtor_id = p.debtor_id AND e.as_of >= p.status_on
+                                   AND e.status IN ('queued', 'held') AND e.as_of < ?1)) AS broken_promise,
+              (SELECT MAX(p.until) FROM promise_to_pay p WHERE p.debtor_id = x.debtor_id AND p.status = 'open') AS open_promise
             FROM (\(overdueSQL(runID: runID))) x JOIN debtor d ON d.id = x.debtor_id
             LEFT JOIN debtor_score s ON s.forecast_run_id = ?3 AND s.debtor_id = x.debtor_id
-            ORDER BY x.risk DESC, x.overdue DESC, d.debtor_key
+            ORDER BY (worklist_step IS NOT NULL OR broken_promise IS NOT NULL) DESC, x.risk DESC, x.overdue DESC, d.debtor_key
             """
     }
 
@@ -102,7 +104,7 @@ enum WorklistReport {
             let parts = w.split(separator: "|", maxSplits: 1).map(String.init)
             out.append("ladder step \"\(parts[0])\" asks for a call" + (parts.count > 1 ? " (since \(parts[1]))" : ""))
         }
-        if let p = r["broken_promise"] as String?, r["open_promise"] as String? == nil { out.append("promised to pay by \(p), not kept") }
+        if let p = r["broken_promise"] as String?, r["open_promise"] as String? == nil { out.append("broken promise: promised to pay by \(p), not kept") }
         if let p = r["open_promise"] as String? { out.append("promised to pay by \(p)") }
         let scoreReasons = (r["reasons"] as String?).flatMap { $0.data(using: .utf8) }
             .flatMap { try? JSONDecoder().decode([String].self, from: $0) } ?? []
