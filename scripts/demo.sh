@@ -36,6 +36,6 @@ echo "Demo workspace: $dir"
 echo "  rejected rows:   $dir/rejects/"
 echo "  letters:         $dir/out/letters/$as_of/"
 echo "  e-mails:         $received received by the local SMTP server, in $dir/out/smtp-received/new/"
-echo "  reports:         $abs/out/reports/$as_of/aging.html (and forecast, dunning, outbox, worklist)"
+echo "  reports:         $abs/out/reports/$as_of/index.html (the morning page: what needs a look, every report, debtor pages)"
 echo "  backup:          $dir/backups/"
 exit $status
