@@ -9,6 +9,25 @@ enum DefaultFiles {
         """
 
     /// The `[legal]` section of a new workspace: it asks for the consumer damages clause explicitly.
+    /// `[inbox]` and `[dunning]`: which ingest each inbox file gets, and the promise grace days.
+    static let inbox = """
+
+        # Which ingest each file in inbox/ gets, by file-name pattern (case ignored; * any run, ? one
+        # character; the most specific pattern wins), in the words of the command line:
+        # debtors, invoices [--snapshot], payments [--booked], reminders, coda, camt, ubl.
+        # An .xml file no pattern names is read as camt when it says so, else as Peppol UBL.
+        [inbox]
+        "debtor*.csv" = "debtors"
+        "invoice*.csv" = "invoices"    # "invoices --snapshot" when the export lists every open invoice
+        "payment*.csv" = "payments"    # bank receipts; the books' register: "register*.csv" = "payments --booked"
+        "reminder*.csv" = "reminders"  # reminders sent outside Relance
+        "*.cod" = "coda"
+        "*.coda" = "coda"
+
+        [dunning]
+        promise_grace_days = 3         # days after a promised date before the ladder resumes
+        """
+
     static let legal = """
 
 
@@ -102,21 +121,7 @@ enum DefaultFiles {
         [ingest]
         rejects_dir = "rejects"      # where <file>.rejects.csv files go
 
-        # Which ingest each file in inbox/ gets, by file-name pattern (case ignored; * any run, ? one
-        # character; the most specific pattern wins), in the words of the command line:
-        # debtors, invoices [--snapshot], payments [--booked], reminders, coda, camt, ubl.
-        # An .xml file no pattern names is read as camt when it says so, else as Peppol UBL.
-        [inbox]
-        "debtor*.csv" = "debtors"
-        "invoice*.csv" = "invoices"    # "invoices --snapshot" when the export lists every open invoice
-        "payment*.csv" = "payments"    # bank receipts; the books' register: "register*.csv" = "payments --booked"
-        "reminder*.csv" = "reminders"  # reminders sent outside Relance
-        "*.cod" = "coda"
-        "*.coda" = "coda"
-
-        [dunning]
-        promise_grace_days = 3         # days after a promised date before the ladder resumes
-        """ + legal + mail + peppol
+        """ + inbox + legal + mail + peppol
 
     static let demoConfig = header + """
         # Demo workspace: an invented company. Replace before any real use.
@@ -145,20 +150,7 @@ enum DefaultFiles {
         [ingest]
         rejects_dir = "rejects"
 
-        # Which ingest each file in inbox/ gets, by file-name pattern (case ignored; * any run, ? one
-        # character; the most specific pattern wins), in the words of the command line:
-        # debtors, invoices [--snapshot], payments [--booked], reminders, coda, camt, ubl.
-        # An .xml file no pattern names is read as camt when it says so, else as Peppol UBL.
-        [inbox]
-        "debtor*.csv" = "debtors"
-        "invoice*.csv" = "invoices"    # "invoices --snapshot" when the export lists every open invoice
-        "payment*.csv" = "payments"    # bank receipts; the books' register: "register*.csv" = "payments --booked"
-        "reminder*.csv" = "reminders"  # reminders sent outside Relance
-        "*.cod" = "coda"
-        "*.coda" = "coda"
-
-        [dunning]
-        promise_grace_days = 3         # days after a promised date before the ladder resumes
+        """ + inbox + """
 
         # The demo's invented terms contain a damages clause and a 12.50 % rate (capped per half-year).
         [legal]

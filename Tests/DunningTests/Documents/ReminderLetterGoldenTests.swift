@@ -99,22 +99,6 @@ struct ReminderLetterGoldenTests {
 
     /// Renders, compares the whole text with the golden file, and returns each page's text.
     func check(_ name: String, _ letter: LetterDocument) throws -> [String] {
-        let scratch = try Scratch("steps-\(name)")
-        let pdf = try scratch.write(LetterRenderer.pdf(letter), to: name + ".pdf")
-        let text = try PDFTools.text("pdftotext", ["-layout", pdf, "-"])
-            .split(separator: "\n", omittingEmptySubsequences: false)
-            .map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
-            .joined(separator: "\n")
-        let file = Self.folder.appendingPathComponent(name + ".txt")
-        if ProcessInfo.processInfo.environment["RELANCE_RECORD"] == "1" {
-            try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-            Issue.record("recorded \(file.path); this run fails on purpose, run again without RELANCE_RECORD")
-        } else if let expected = try? String(contentsOf: file, encoding: .utf8) {
-            #expect(text == expected, "\(name): the letter's text changed; if intended, re-record with RELANCE_RECORD=1")
-        } else {
-            Issue.record("no golden file \(file.path); record it with RELANCE_RECORD=1")
-        }
-        return text.split(separator: "\u{0C}").map(String.init).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+        try LetterGoldenTests.check(name, letter, folder: Self.folder)
     }
 }
