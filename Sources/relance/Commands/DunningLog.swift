@@ -90,9 +90,10 @@ extension DunningCommand {
                     for h in held { Terminal.out("\(h.day): \(h.messages) message(s) held: \(h.reason); release with `relance dunning release \(h.day)`") }
                     return .ok
                 }
+                // The database first, then the letters: a release killed in between is finished by running it again.
                 let n = try store.pool.write { db in try DunningHolds.release(db, day: day, by: NSUserName(), at: Date()) }
-                guard n > 0 else { throw CLIError(.dataError, "no messages are held on \(day) (`relance dunning release` lists the days)") }
                 let moved = try HeldLetters.release(lettersDir: ws.path("out/letters"), day: day)
+                guard n > 0 || moved > 0 else { throw CLIError(.dataError, "no messages are held on \(day) (`relance dunning release` lists the days)") }
                 Terminal.out("released \(n) message(s) of \(day): e-mails go with the next `relance outbox flush`"
                     + (moved > 0 ? "; \(moved) letter(s) back in out/letters/\(day)/" : ""))
                 return .ok
