@@ -185,6 +185,7 @@ struct NightlyProcessTests {
         #expect(try w.count("""
             SELECT COUNT(*) FROM outbox_message m JOIN dunning_event e ON e.outbox_message_id = m.id WHERE e.as_of = '2026-11-21' AND m.state = 'hold'
             """) == emails)
+        #expect(try w.relance("status").stdout.contains("Messages held on 2026-11-21: \(messages) (anomaly:"))
         // A person releases them: the e-mails go with the next flush, the letters come back.
         let release = try w.relance("dunning", "release", "2026-11-21")
         #expect(release.status == 0 && release.stdout.contains("released \(messages) message(s) of 2026-11-21"), "\(release.stdout)\(release.stderr)")

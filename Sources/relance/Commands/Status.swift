@@ -46,6 +46,9 @@ struct Status: ParsableCommand {
             } catch {
                 Terminal.out("Rate table unreadable: \(error)")
             }
+            for h in try store.pool.read({ db in try DunningHolds.heldDays(db) }) {
+                Terminal.out("Messages held on \(h.day): \(h.messages) (\(h.reason)); once checked: relance dunning release \(h.day)")
+            }
             return .ok
         }
     }
