@@ -122,6 +122,9 @@ extension Schema {
             ALTER TABLE dunning_event ADD COLUMN pay_by TEXT;
             ALTER TABLE dunning_event ADD COLUMN held_reason TEXT;
             CREATE INDEX dunning_event_held ON dunning_event(as_of) WHERE status = 'held';
+            -- The planner's "last message per debtor" reads only this index (no table look-ups).
+            CREATE INDEX dunning_event_last_message ON dunning_event(debtor_id, as_of)
+              WHERE status IN ('queued', 'held') OR (status = 'cancelled' AND document_path IS NOT NULL);
             """)
     }
 }
