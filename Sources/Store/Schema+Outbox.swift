@@ -88,4 +88,11 @@ extension Schema {
             CREATE INDEX outbox_event_by_message ON outbox_event(message_id, id);
             """)
     }
+
+    /// The bodies of a message compressed together (zlib, see `MessageBodies`): new messages store
+    /// `bodies_z` and leave `text_body` empty and `html_body` NULL; rows queued before keep their
+    /// plain columns and `bodies_z` NULL, and both are read by `OutboxMessageRecord`.
+    static func outboxCompressedBodiesV1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE outbox_message ADD COLUMN bodies_z BLOB")
+    }
 }
