@@ -37,3 +37,6 @@ echo "nights: $nights from $first; reminders (dunning_event rows): $reminders; o
 echo "database after VACUUM: $bytes bytes; per reminder: $((bytes / (reminders > 0 ? reminders : 1))) bytes"
 echo "largest tables and indexes (bytes, dbstat):"
 sqlite3 "$v" "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 8" | sed 's/^/  /'
+per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice'")
+echo "the reminders' own tables and indexes (outbox_*, dunning_event*): $per bytes; per reminder: $((per / (reminders > 0 ? reminders : 1))) bytes"
+echo "  of which outbox_message: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'outbox_message'") bytes; dunning_event: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'dunning_event'") bytes (computation JSON $(sqlite3 "$v" "SELECT CAST(avg(length(computation)) AS INT) FROM dunning_event") bytes each)"

@@ -309,6 +309,22 @@ public enum OutboxQueue {
         return MessageID(rawValue: id)
     }
 
+    /// The text shown instead of a body the retention removed.
+    public static let removedBody = "[body removed by the retention of sent messages]"
+
+    /// Removes the text and HTML bodies of messages sent before `sentBefore` (the retention of sent
+    /// messages) and returns how many. The audit facts stay: recipients and their replies, subject,
+    /// `Message-ID`, the times, the state history, the references, the attachments (invoices must
+    /// be kept for years) and the dunning event with its amounts; `bodies_removed_at` says when.
+    @discardableResult
+    public static func removeBodies(_ db: Database, sentBefore: Date, at now: Date) throws -> Int {
+        try db.execute(sql: """
+            UPDATE outbox_message SET text_body = ?, html_body = NULL, bodies_z = NULL, bodies_removed_at = ?
+            WHERE state = 'sent' AND bodies_removed_at IS NULL AND sent_at < ?
+            """, arguments: [removedBody, Instant.string(now), Instant.string(sentBefore)])
+        return db.changesCount
+    }
+
     /// Cancels the messages concerning `reference` that have not gone out yet (queued, deferred or
     /// on hold) and returns their ids. A message being delivered right now (`active`) is left alone.
     @discardableResult
