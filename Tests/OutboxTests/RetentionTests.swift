@@ -46,4 +46,18 @@ import Testing
         #expect(try db.flush(PickupTransport(directory: pickup), clock: clock, options: options).bodiesRemoved == 0, "nil keeps every body")
         #expect(try db.flush(PickupTransport(directory: pickup), clock: clock).bodiesRemoved == 1, "the default is 400 days")
     }
+
+    @Test func aDamagedStoredBodyBouncesThatMessageOnlyAsUnbuildable() throws {
+        let db = try TestStore()
+        let clock = ManualClock()
+        let pickup = TestDir.make("pickup")
+        defer { try? FileManager.default.removeItem(atPath: pickup) }
+        let ids = try db.enqueue([Fixture.reminder("a"), Fixture.reminder("b", to: "an@klant.example")], clock: clock)
+        try db.store.pool.write { d in
+            try d.execute(sql: "UPDATE outbox_message SET bodies_z = substr(bodies_z, 1, 12) WHERE id = ?", arguments: [ids[0].rawValue])
+        }
+        let report = try db.flush(PickupTransport(directory: pickup), clock: clock)
+        #expect(report.unbuildable == 1 && report.sent == 1)
+        #expect(try db.states() == ["bounced", "sent"])
+    }
 }
