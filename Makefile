@@ -12,7 +12,7 @@ DEMO_AS_OF ?= 2026-11-21
 BENCH_SCALE ?= 1
 BUILD_FLAGS ?= --explicit-target-dependency-import-check error
 
-.PHONY: deps build test demo bench bench-billing bench-nightly gen clean lint report-check
+.PHONY: deps build test demo bench bench-billing bench-nightly bench-storage gen clean lint report-check
 
 # Debian packages the build, the tests and the benchmark need (installed only when missing).
 deps:
@@ -45,6 +45,8 @@ bench: deps
 bench-billing: deps ; @scripts/bench-billing.sh $(CONTRACTS)
 # The whole nightly run on the benchmark workspace `make bench` leaves (two nights, SMTP to smtp-sink).
 bench-nightly: deps ; @scripts/bench-nightly.sh $(BENCH_SCALE)
+# Database bytes per reminder on the demo workspace over NIGHTS consecutive nights (debug build).
+bench-storage: build ; @scripts/bench-storage.sh $(NIGHTS)
 # Not part of `test`: installs Debian's chromium when missing; screenshots and PDFs in report-check/.
 report-check: deps
 	@scripts/report-screenshot.sh report-check "$(DEMO_AS_OF)"

@@ -29,7 +29,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "Ledger", exclude: ["README.md"]),
-        .target(name: "Store", dependencies: ["Ledger", grdb, sqlite], exclude: ["README.md"]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Store", dependencies: ["Ledger", "CZlib", grdb, sqlite], exclude: ["README.md"]),
         .target(name: "Workspace", dependencies: ["Ledger", toml], exclude: ["README.md"]),
         .target(name: "Ingest", dependencies: ["Ledger", "Store", grdb, sqlite, toml], exclude: ["README.md"]),
         .target(name: "Forecast", dependencies: ["Ledger", "Store", grdb, sqlite], exclude: ["README.md"]),

@@ -33,6 +33,7 @@ public final class LedgerStore: Sendable {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -32768")
+            db.add(function: MessageBodies.textFunction)
         }
         self.pool = try DatabasePool(path: path, configuration: config)
         self.path = path

@@ -42,6 +42,40 @@ public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, 
         case bounceKind = "bounce_kind", bounceReason = "bounce_reason", cancelReason = "cancel_reason"
         case updatedAt = "updated_at"
     }
+
+    private enum StoredKeys: String, CodingKey { case bodiesZ = "bodies_z" }
+
+    /// Decodes a row; the bodies come from `bodies_z` when the message was stored compressed
+    /// (migration 0021), else from the plain `text_body` and `html_body` columns of older rows.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(Int64.self, forKey: .id)
+        idempotencyKey = try c.decode(String.self, forKey: .idempotencyKey)
+        origin = try c.decode(String.self, forKey: .origin)
+        state = try c.decode(String.self, forKey: .state)
+        subject = try c.decode(String.self, forKey: .subject)
+        textBody = try c.decode(String.self, forKey: .textBody)
+        htmlBody = try c.decodeIfPresent(String.self, forKey: .htmlBody)
+        createdAt = try c.decode(String.self, forKey: .createdAt)
+        lifetimeFrom = try c.decode(String.self, forKey: .lifetimeFrom)
+        nextAttemptAt = try c.decode(String.self, forKey: .nextAttemptAt)
+        attempts = try c.decode(Int.self, forKey: .attempts)
+        messageIdHeader = try c.decodeIfPresent(String.self, forKey: .messageIdHeader)
+        leaseOwner = try c.decodeIfPresent(String.self, forKey: .leaseOwner)
+        leaseUntil = try c.decodeIfPresent(String.self, forKey: .leaseUntil)
+        lastAttemptAt = try c.decodeIfPresent(String.self, forKey: .lastAttemptAt)
+        lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
+        serverReply = try c.decodeIfPresent(String.self, forKey: .serverReply)
+        sentAt = try c.decodeIfPresent(String.self, forKey: .sentAt)
+        bounceKind = try c.decodeIfPresent(String.self, forKey: .bounceKind)
+        bounceReason = try c.decodeIfPresent(String.self, forKey: .bounceReason)
+        cancelReason = try c.decodeIfPresent(String.self, forKey: .cancelReason)
+        updatedAt = try c.decode(String.self, forKey: .updatedAt)
+        let stored = try decoder.container(keyedBy: StoredKeys.self)
+        if let blob = try stored.decodeIfPresent(Data.self, forKey: .bodiesZ) {
+            (textBody, htmlBody) = try MessageBodies.decompress(blob)
+        }
+    }
 }
 
 /// One row of `outbox_recipient`: an envelope recipient of a message and its own delivery status.
@@ -243,10 +277,12 @@ public enum OutboxQueue {
         }
         guard !message.to.isEmpty else { throw StoreError("an outbox message needs at least one To recipient") }
         let t = Instant.string(now)
+        // The bodies are stored compressed in `bodies_z`; `text_body` stays empty (see MessageBodies).
+        let bodies = try MessageBodies.compress(text: message.textBody, html: message.htmlBody)
         try db.cachedStatement(sql: """
-            INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, created_at,
-              lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [key, message.origin, message.subject, message.textBody, message.htmlBody, t, t, t, t])
+            INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, bodies_z, created_at,
+              lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, 'queued', ?, '', NULL, ?, ?, ?, ?, ?)
+            """).execute(arguments: [key, message.origin, message.subject, bodies, t, t, t, t])
         let id = db.lastInsertedRowID
         let recipients = message.to.map { ("to", $0) } + message.cc.map { ("cc", $0) } + message.bcc.map { ("bcc", $0) }
         let addRecipient = try db.cachedStatement(sql: """
@@ -271,6 +307,22 @@ public enum OutboxQueue {
         for r in message.references { try addReference.execute(arguments: [id, r.columns.kind, r.columns.key]) }
         try OutboxEventRecord.append(db, message: id, at: t, from: nil, to: "queued", actor: message.origin, detail: nil)
         return MessageID(rawValue: id)
+    }
+
+    /// The text shown instead of a body the retention removed.
+    public static let removedBody = "[body removed by the retention of sent messages]"
+
+    /// Removes the text and HTML bodies of messages sent before `sentBefore` (the retention of sent
+    /// messages) and returns how many. The audit facts stay: recipients and their replies, subject,
+    /// `Message-ID`, the times, the state history, the references, the attachments (invoices must
+    /// be kept for years) and the dunning event with its amounts; `bodies_removed_at` says when.
+    @discardableResult
+    public static func removeBodies(_ db: Database, sentBefore: Date, at now: Date) throws -> Int {
+        try db.execute(sql: """
+            UPDATE outbox_message SET text_body = ?, html_body = NULL, bodies_z = NULL, bodies_removed_at = ?
+            WHERE state = 'sent' AND bodies_removed_at IS NULL AND sent_at < ?
+            """, arguments: [removedBody, Instant.string(now), Instant.string(sentBefore)])
+        return db.changesCount
     }
 
     /// Cancels the messages concerning `reference` that have not gone out yet (queued, deferred or

@@ -88,4 +88,17 @@ extension Schema {
             CREATE INDEX outbox_event_by_message ON outbox_event(message_id, id);
             """)
     }
+
+    /// The bodies of a message compressed together (zlib, see `MessageBodies`): new messages store
+    /// `bodies_z` and leave `text_body` empty and `html_body` NULL; rows queued before keep their
+    /// plain columns and `bodies_z` NULL, and both are read by `OutboxMessageRecord`.
+    /// `bodies_removed_at`: when the retention (`OutboxQueue.removeBodies`) removed the bodies of a
+    /// sent message; the index finds the sent messages that still have theirs, oldest first.
+    static func outboxCompressedBodiesV1(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE outbox_message ADD COLUMN bodies_z BLOB;
+            ALTER TABLE outbox_message ADD COLUMN bodies_removed_at TEXT;
+            CREATE INDEX outbox_message_bodies_kept ON outbox_message(sent_at) WHERE state = 'sent' AND bodies_removed_at IS NULL;
+            """)
+    }
 }

@@ -33,6 +33,7 @@ public enum Schema {
             ("0017-dunning-demand", dunningDemandV1),
             ("0019-peppol", peppolV1),
             ("0020-report-snapshot", reportSnapshotV1),
+            ("0021-outbox-compressed-bodies", outboxCompressedBodiesV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

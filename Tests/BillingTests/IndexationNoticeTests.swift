@@ -39,7 +39,7 @@ import Testing
         let r = try IndexationNotice.run(store: w.store, workspace: w.workspace, config: w.config, year: 2027, asOf: d("2026-10-15"),
                                          now: { fixedNow })
         #expect(r.lines.first?.row == "C-1001\tagoria-digital\t100.00\tpending: index of 2026-11 not yet published")
-        #expect(try w.strings("SELECT text_body FROM outbox_message WHERE idempotency_key = 'billing:indexation-notice:2027:C-1001'")
+        #expect(try w.strings("SELECT message_text(text_body, bodies_z) FROM outbox_message WHERE idempotency_key = 'billing:indexation-notice:2027:C-1001'")
             .first?.contains("De nieuwe prijs vanaf 1 januari 2027 volgt zodra de index van november 2026 gepubliceerd is.") == true)
     }
 

@@ -61,7 +61,7 @@ import Testing
         func events(_ debtor: String) throws -> [Row] {
             try store.pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT e.*, m.state AS mail_state, m.text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
+                    SELECT e.*, m.state AS mail_state, message_text(m.text_body, m.bodies_z) AS text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
                     LEFT JOIN outbox_message m ON m.id = e.outbox_message_id WHERE d.debtor_key = ? ORDER BY e.id
                     """, arguments: [debtor])
             }

@@ -106,6 +106,8 @@ import Testing
         #expect(debtors.hasPrefix("id,debtor_key,name,kind,"))
         let attachments = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/outbox_attachment.csv"])
         #expect(attachments.contains(Data("%PDF-1.4".utf8).base64EncodedString()))
+        let messages = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/outbox_message.csv"])
+        #expect(messages.contains(",Reminder for K001,\"Dear customer, please pay.\","), "bodies stored compressed are exported readable")
         #expect(throws: DataExport.Failure.self) { try DataExport.export(store: l.store, to: path, at: seedNow, actor: "test") }
         let raw = try DataExport.export(store: l.store, to: l.dir + "/raw.tar.gz", at: seedNow, actor: "test", neutralise: false)
         let rawDebtors = try run("/usr/bin/tar", ["-xzOf", raw.path, "relance-export/debtor.csv"])

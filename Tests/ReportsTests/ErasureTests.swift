@@ -47,6 +47,7 @@ import Testing
             let m = try Row.fetchOne(db, sql: "SELECT * FROM outbox_message WHERE idempotency_key = 'm1'")!
             #expect(m["state"] as String == "cancelled")
             #expect(m["subject"] as String == "[erased]" && m["text_body"] as String == "[erased]")
+            #expect((m["bodies_z"] as Data?) == nil, "the compressed bodies are erased too")
             #expect(try String.fetchAll(db, sql: """
                 SELECT address FROM outbox_recipient WHERE message_id = (SELECT id FROM outbox_message WHERE idempotency_key = 'm1')
                 """).allSatisfy { $0.hasSuffix("@erased.invalid") })

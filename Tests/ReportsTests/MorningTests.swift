@@ -165,7 +165,7 @@ import Testing
         #expect(id != nil && id == again, "one message per day")
         let row = try l.store.pool.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT m.subject, m.text_body, m.origin, a.filename, a.content_type, length(a.content) FROM outbox_message m
+                SELECT m.subject, message_text(m.text_body, m.bodies_z), m.origin, a.filename, a.content_type, length(a.content) FROM outbox_message m
                 JOIN outbox_attachment a ON a.message_id = m.id WHERE m.id = ?
                 """, arguments: [id])
         }

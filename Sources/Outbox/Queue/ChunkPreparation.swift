@@ -26,7 +26,15 @@ final class ChunkPreparation: @unchecked Sendable {
                     for (i, id) in ids.enumerated() {
                         if condition.withLock({ cancelled }) { return }
                         let outcome: Outcome
-                        if let m = try QueueStore.load(db, id: id) {
+                        let loaded: QueuedMessage?
+                        do {
+                            loaded = try QueueStore.load(db, id: id)
+                        } catch let damaged as StoreError {
+                            // A stored body that cannot be read (a damaged `bodies_z`): this message only.
+                            publish(i, .success(.unbuildable(BuildError(message: damaged.message))))
+                            continue
+                        }
+                        if let m = loaded {
                             do throws(BuildError) { outcome = .built(m, try MessageBuilder.build(m, identity: identity)) } catch {
                                 outcome = .unbuildable(error)
                             }

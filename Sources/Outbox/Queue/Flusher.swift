@@ -23,6 +23,9 @@ public struct FlushOptions: Sendable {
     public var shouldStop: (@Sendable () -> Bool)?
     /// Only these messages (by id), due or not: an alert sent on its own, without the rest of the queue.
     public var only: Set<Int64>?
+    /// Days a sent message keeps its text and HTML bodies; after a flush, older ones lose them
+    /// (`OutboxQueue.removeBodies`; the audit facts stay). Nil: bodies are kept for ever.
+    public var bodyRetentionDays: Int? = 400
     /// Told after each message handed to the transport: how many so far, and how many were due
     /// when the flush began (within the limit).
     public var progress: (@Sendable (_ handled: Int, _ due: Int) -> Void)?
@@ -66,6 +69,8 @@ public struct FlushReport: Sendable, Equatable {
     public var stopped = false
     /// The dry run's plan.
     public var planned: [Planned] = []
+    /// Sent messages whose bodies the retention removed (`FlushOptions.bodyRetentionDays`).
+    public var bodiesRemoved = 0
 
     /// An empty report.
     public init() {}
@@ -176,6 +181,12 @@ public final class Flusher {
             }
         }
         report.leftDue = try store.pool.read { db in try QueueStore.dueCount(db, now: clock.now()) }
+        if let days = options.bodyRetentionDays, days >= 0 {
+            let now = clock.now()
+            report.bodiesRemoved = try store.pool.write { db in
+                try OutboxQueue.removeBodies(db, sentBefore: now.addingTimeInterval(-Double(days) * 86_400), at: now)
+            }
+        }
         return report
     }
 

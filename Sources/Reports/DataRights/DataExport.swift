@@ -82,6 +82,9 @@ public enum DataExport {
         let csv = CSVRenderer(dialect: .standard)
         sink.write(columns.map(csv.field).joined(separator: ",") + "\n")
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(quotedName)")
+        // Outbox bodies stored compressed (`bodies_z`) are written out readable in `text_body` and `html_body`.
+        let bodies = name == "outbox_message" ? columns.firstIndex(of: "bodies_z") : nil
+        let (textColumn, htmlColumn) = (columns.firstIndex(of: "text_body"), columns.firstIndex(of: "html_body"))
         var count = 0
         while let row = try cursor.next() {
             var fields: [String] = []
@@ -95,6 +98,11 @@ public enum DataExport {
                 case .string(let s): fields.append(csv.field(neutralise ? CSVRenderer.neutralised(s) : s))
                 case .blob(let data): fields.append(data.base64EncodedString())
                 }
+            }
+            if let bodies, let textColumn, let htmlColumn, let blob = row[bodies] as Data? {
+                let (text, html) = try MessageBodies.decompress(blob)
+                fields[textColumn] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
+                fields[htmlColumn] = html.map { csv.field(neutralise ? CSVRenderer.neutralised($0) : $0) } ?? ""
             }
             sink.write(fields.joined(separator: ",") + "\n")
             count += 1

@@ -125,7 +125,7 @@ public enum DebtorErasure {
                     """, arguments: [id])
                 outcome.messagesScrubbed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM erase_message") ?? 0
                 try db.execute(sql: """
-                    UPDATE outbox_message SET subject = '[erased]', text_body = '[erased]', html_body = NULL, last_error = NULL,
+                    UPDATE outbox_message SET subject = '[erased]', text_body = '[erased]', html_body = NULL, bodies_z = NULL, last_error = NULL,
                       server_reply = CASE WHEN server_reply IS NULL THEN NULL ELSE '[erased]' END,
                       bounce_reason = CASE WHEN bounce_reason IS NULL THEN NULL ELSE '[erased]' END
                     WHERE id IN (SELECT id FROM erase_message);
