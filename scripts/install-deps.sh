@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Relance needs, only those that are missing.
 #   libsqlite3-dev  SQLite headers and library for GRDB
+#   zlib1g-dev      zlib, for the outbox's compressed message bodies
 #   time            GNU time, for peak-memory figures in `make bench`
 #   libcurl4-openssl-dev  libcurl for the Outbox's SMTP transport
 #   python3-aiosmtpd      the real SMTP server the Outbox tests talk to (/usr/bin/python3 -m aiosmtpd)
@@ -9,7 +10,7 @@
 #   saxonche lxml (pip)   the Peppol validator ../shared/tools/peppol/validate the billing tests run on their UBL
 set -euo pipefail
 packages=(libsqlite3-dev time libcurl4-openssl-dev python3-aiosmtpd libcairo2-dev libpango1.0-dev libqrencode-dev
-  fonts-dejavu-core poppler-utils zbar-tools pkg-config)
+  fonts-dejavu-core poppler-utils zbar-tools pkg-config zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
