@@ -74,6 +74,7 @@ enum DefaultFiles {
         max_lifetime = "3d"          # then a message that still cannot be delivered bounces
         connect_timeout = "30s"
         timeout = "2m"               # per message
+        body_retention_days = 400    # then a sent message keeps its facts (who, when, Message-ID) but not its text; 0: keep
 
         """
 

@@ -54,13 +54,15 @@ public struct MailConfig: Sendable, Equatable {
     public var connectTimeout = 30
     /// Seconds one message may take in all.
     public var timeout = 120
+    /// Days after which a sent message's bodies are removed (its audit facts stay); 0 keeps them for ever.
+    public var bodyRetentionDays = 400
 
     public init() {}
 
     static let keys: Set<String> = [
         "transport", "pickup_dir", "from", "from_name", "reply_to", "cc", "bcc", "smtp_url", "smtp_tls", "smtp_user",
         "smtp_password_file", "smtp_ca_file", "smtp_insecure_skip_verify", "rate_per_minute", "backoff_min",
-        "backoff_max", "max_lifetime", "connect_timeout", "timeout",
+        "backoff_max", "max_lifetime", "connect_timeout", "timeout", "body_retention_days",
     ]
 
     /// Reads the `[mail]` table, reporting each problem through `fail(keyPath, message)`.
@@ -119,6 +121,11 @@ public struct MailConfig: Sendable, Equatable {
         seconds("max_lifetime", into: &m.maxLifetime)
         seconds("connect_timeout", into: &m.connectTimeout)
         seconds("timeout", into: &m.timeout)
+        if let v = t["body_retention_days"] {
+            if let n = v.int, (0...36_500).contains(n) { m.bodyRetentionDays = n } else {
+                fail("mail.body_retention_days", "expected a whole number of days from 0 (keep for ever) to 36500")
+            }
+        }
         for (k, _) in t where !keys.contains(k) {
             fail("mail.\(k)", k.contains("password") && k != "smtp_password_file"
                 ? "never put a password in relance.toml: use smtp_password_file (owner-only) or $RELANCE_SMTP_PASSWORD"

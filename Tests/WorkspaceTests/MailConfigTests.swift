@@ -14,6 +14,15 @@ import Workspace
             #expect(m.smtpTLS == .required && !m.smtpInsecureSkipVerify)
             #expect(m.backoffMin == 300 && m.backoffMax == 14_400 && m.maxLifetime == 259_200)
             #expect(m.from == nil && m.cc.isEmpty && m.bcc.isEmpty && m.ratePerMinute == 0)
+            #expect(m.bodyRetentionDays == 400)
+        }
+    }
+
+    @Test func bodyRetentionIsWholeDaysAndZeroKeepsForEver() throws {
+        let keep = try WorkspaceConfig.parse("config_version = 1\n[mail]\nbody_retention_days = 0\n", file: "relance.toml")
+        #expect(keep.mail.bodyRetentionDays == 0)
+        #expect(throws: ConfigProblems.self) {
+            try WorkspaceConfig.parse("config_version = 1\n[mail]\nbody_retention_days = \"1y\"\n", file: "relance.toml")
         }
     }
 
