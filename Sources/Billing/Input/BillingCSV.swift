@@ -1,9 +1,9 @@
 import Foundation
-import Ingest
 import Ledger
+import Support
 
 /// A billing input file read whole (contracts, usage and index files are small: 50,000 contracts
-/// are a few megabytes) through Ingest's streaming `CSVReader`: UTF-8 (a byte-order mark is
+/// are a few megabytes) through Support's streaming `CSVReader`: UTF-8 (a byte-order mark is
 /// skipped), the delimiter taken from the header line (`,`, `;` or tab), header names matched to
 /// canonical columns case- and accent-insensitively.
 struct BillingCSV {
