@@ -50,7 +50,7 @@ let package = Package(
         ),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
-        .target(name: "Billing", dependencies: ["Ledger", "Store", "Support", "Letters", "Workspace", "Ingest", grdb], exclude: ["README.md"]),
+        .target(name: "Billing", dependencies: ["Ledger", "Store", "Support", "Letters", "Workspace", grdb], exclude: ["README.md"]),
         .target(name: "Reports", dependencies: ["Ledger", "Store", grdb], exclude: ["README.md"]),
         .executableTarget(
             name: "relance",
