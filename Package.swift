@@ -11,7 +11,8 @@ let sqlite = Target.Dependency.product(name: "GRDBSQLite", package: "GRDB.swift"
 let toml = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
-/// A stage library: reads and writes the ledger through the store, never another stage.
+/// A stage library: reads and writes the ledger through the store, never another stage
+/// (Tests/PackageGraphTests fails the build's tests when one does).
 func stage(_ name: String) -> Target {
     .target(name: name, dependencies: ["Ledger", "Store"], exclude: ["README.md"])
 }
@@ -60,6 +61,9 @@ let package = Package(
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        // Reads this manifest (`swift package dump-package`) and fails when a stage target
+        // (Ingest, Forecast, Dunning, Billing, Outbox, Reports) reaches another stage target.
+        .testTarget(name: "PackageGraphTests"),
         .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
         .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", "Support", grdb], exclude: ["Fixtures"]),
