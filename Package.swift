@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 // Relance: a collections (dunning) batch pipeline for Belgian finance teams.
 // Targets follow ../shared/DESIGN.md: pure `Ledger` values, the `Store` schema as the contract
-// between stages, one library per stage, and a thin `relance` executable over them.
+// between stages, one library per stage, and a thin `relance` executable over them. `Support` holds
+// the plumbing several stages share (the streaming CSV reader, the rejects writer, FNV-1a), so that
+// no stage imports another.
 import PackageDescription
 
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
@@ -9,7 +11,8 @@ let sqlite = Target.Dependency.product(name: "GRDBSQLite", package: "GRDB.swift"
 let toml = Target.Dependency.product(name: "TOMLKit", package: "TOMLKit")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 
-/// A stage library: reads and writes the ledger through the store, never another stage.
+/// A stage library: reads and writes the ledger through the store, never another stage
+/// (Tests/PackageGraphTests fails the build's tests when one does).
 func stage(_ name: String) -> Target {
     .target(name: name, dependencies: ["Ledger", "Store"], exclude: ["README.md"])
 }
@@ -29,26 +32,28 @@ let package = Package(
     ],
     targets: [
         .target(name: "Ledger", exclude: ["README.md"]),
+        // Shared plumbing, no stage and no package dependency: CSV reader, rejects writer, FNV-1a.
+        .target(name: "Support", exclude: ["README.md"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Store", dependencies: ["Ledger", "CZlib", grdb, sqlite], exclude: ["README.md"]),
         .target(name: "Workspace", dependencies: ["Ledger", toml], exclude: ["README.md"]),
-        .target(name: "Ingest", dependencies: ["Ledger", "Store", grdb, sqlite, toml], exclude: ["README.md"]),
+        .target(name: "Ingest", dependencies: ["Ledger", "Store", "Support", grdb, sqlite, toml], exclude: ["README.md"]),
         .target(name: "Forecast", dependencies: ["Ledger", "Store", grdb, sqlite], exclude: ["README.md"]),
         .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        .target(name: "Letters", dependencies: ["Ledger", "CPangoCairo", "CQRencode"], exclude: ["README.md"]),
+        .target(name: "Letters", dependencies: ["Ledger", "Support", "CPangoCairo", "CQRencode"], exclude: ["README.md"]),
         .target(
             name: "Dunning",
             dependencies: [
-                "Ledger", "Store", "Letters", grdb, toml, .product(name: "Mustache", package: "swift-mustache"),
+                "Ledger", "Store", "Support", "Letters", grdb, toml, .product(name: "Mustache", package: "swift-mustache"),
             ],
             exclude: ["README.md"]
         ),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
-        .target(name: "Billing", dependencies: ["Ledger", "Store", "Letters", "Workspace", "Ingest", grdb], exclude: ["README.md"]),
-        .target(name: "Reports", dependencies: ["Ledger", "Store", grdb], exclude: ["README.md"]),
+        .target(name: "Billing", dependencies: ["Ledger", "Store", "Support", "Letters", "Workspace", grdb], exclude: ["README.md"]),
+        .target(name: "Reports", dependencies: ["Ledger", "Store", "Support", grdb], exclude: ["README.md"]),
         .executableTarget(
             name: "relance",
             dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", "Billing", "Reports", argumentParser, grdb],
@@ -56,9 +61,13 @@ let package = Package(
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        // Reads this manifest (`swift package dump-package`) and fails when a stage target
+        // (Ingest, Forecast, Dunning, Billing, Outbox, Reports) reaches another stage target.
+        .testTarget(name: "PackageGraphTests"),
         .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", grdb], exclude: ["Fixtures"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", "Support", grdb], exclude: ["Fixtures"]),
         .testTarget(name: "DunningTests", dependencies: ["Dunning", "Letters", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
         .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb], exclude: ["Servers", "Golden"]),
         .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),

@@ -1,11 +1,15 @@
-/// FNV-1a 64 over a record's normalised values: the content hash that tells an unchanged row
-/// from a changed one on re-ingest.
+import Support
+
+/// FNV-1a 64 (Support's `FNV1a`) over a record's normalised values: the content hash that tells
+/// an unchanged row from a changed one on re-ingest. Each value ends with 0x1F; a missing one is a
+/// single 0x00.
 struct ContentHasher {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var fnv = FNV1a()
+    var value: UInt64 { fnv.value }
 
     mutating func add(_ s: String?) {
         guard var s else { byte(0x00); return }
-        s.withUTF8 { p in for b in p { byte(b) } }
+        s.withUTF8 { fnv.add($0) }
         byte(0x1F)
     }
 
@@ -18,7 +22,7 @@ struct ContentHasher {
 
     mutating func add(_ b: Bool) { byte(b ? 1 : 2); byte(0x1F) }
 
-    @inline(__always) private mutating func byte(_ b: UInt8) { value = (value ^ UInt64(b)) &* 0x100_0000_01b3 }
+    @inline(__always) private mutating func byte(_ b: UInt8) { fnv.add(b) }
 
-    var signed: Int64 { Int64(bitPattern: value) }
+    var signed: Int64 { fnv.signed }
 }

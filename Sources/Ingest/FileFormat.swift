@@ -1,4 +1,5 @@
 import Ledger
+import Support
 
 /// What was worked out about one input file before reading its rows.
 struct FileFormat {

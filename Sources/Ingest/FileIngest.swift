@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import Support
 
 /// Reads one file inside the ingest's transaction, under a savepoint.
 struct FileIngest {

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Support
 
 /// The reading half of a file ingest: everything that needs no database.
 struct FileReader<V: RowValidator>: Sendable {
@@ -82,7 +83,7 @@ struct FileReader<V: RowValidator>: Sendable {
             if let rejectsPath, !options.dryRun {
                 if rejects == nil {
                     rejects = try RejectsWriter(path: rejectsPath, rawHeader: format.rawHeader, delimiter: format.delimiter,
-                                                encoding: format.encoding, byteOrderMark: format.hasBOM)
+                                                asciiOnly: format.encoding != .utf8, byteOrderMark: format.hasBOM)
                 }
                 rejects?.write(line: record.line, reasons: errors.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "),
                                raw: record.raw)

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Support
 
 /// One problem with one field of a row.
 struct RowProblem {

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Support
 
 /// Invoices and credit notes: validation and upsert by `invoice_number`.
 ///

@@ -1,3 +1,5 @@
+import Support
+
 /// The business keys seen by one ingest command, with the file and line where each first
 /// appeared: duplicate detection and the snapshot's "was it listed" question, in memory.
 ///
@@ -23,9 +25,9 @@ struct KeySet {
 
     /// FNV-1a 64 with a final avalanche, never 0 (0 marks an empty slot).
     static func hash(_ key: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        var k = key
-        k.withUTF8 { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+        var fnv = FNV1a()
+        fnv.add(utf8: key)
+        var h = fnv.value
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
         h ^= h >> 33

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Support
 import TOMLKit
 
 /// How to read one export that does not use the canonical or built-in alias headers, or whose

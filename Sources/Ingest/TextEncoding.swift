@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Support
 
 /// The character encoding of an input file.
 public enum TextEncoding: String, Sendable, CaseIterable {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Numbers, amounts and dates in the Belgian conventions of a language: the one formatter that
 /// letters (Dunning's `Wording`) and reports (HTML, CSV) share.
 ///

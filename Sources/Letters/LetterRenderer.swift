@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Ledger
+import Support
 
 #if canImport(Glibc)
 import Glibc

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Support
 
 /// The five finance reports.
 public enum ReportKind: String, Sendable, CaseIterable {

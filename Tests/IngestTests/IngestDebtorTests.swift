@@ -3,6 +3,7 @@ import GRDB
 import Ingest
 import Ledger
 import Store
+import Support
 import Testing
 
 @Suite struct IngestDebtorTests {

@@ -1,19 +1,15 @@
 import Foundation
 import Ledger
 
-/// The one rounding step between a `Decimal` computation (indexed price, usage, VAT) and money:
-/// half-up (away from zero) to the currency's minor unit, applied once, at the end.
+/// Billing's decimals (indexed price, usage, VAT) and the one rounding step to money, Ledger's
+/// `MinorUnitRounding`: half-up (away from zero) to the currency's minor unit, applied once, at the end.
 public enum BillingRounding {
-    /// The mode's name, stored with every indexed price.
-    public static let mode = "half-up to the minor unit, once"
+    /// The mode's name, stored with every indexed price (Ledger's `MinorUnitRounding.mode`).
+    public static let mode = MinorUnitRounding.mode
 
-    /// Rounds a decimal amount in major units of `currency` to minor units.
+    /// Rounds a decimal amount in major units of `currency` to minor units (Ledger's `MinorUnitRounding`).
     public static func round(_ value: Decimal, _ currency: Currency) -> Money {
-        var v = value
-        for _ in 0..<currency.minorDigits { v *= 10 }
-        var r = Decimal()
-        NSDecimalRound(&r, &v, 0, .plain)
-        return Money(minorUnits: Int64(exactly: r), currency: currency)
+        MinorUnitRounding.round(value, currency)
     }
 
     /// A money amount as a decimal in major units (`1234.56`).
@@ -34,13 +30,5 @@ public enum BillingRounding {
     /// Plain text of a decimal, no exponent and no trailing zeros (`1.04`, `8`).
     public static func plain(_ d: Decimal) -> String {
         NSDecimalNumber(decimal: d).stringValue
-    }
-}
-
-extension Int64 {
-    /// An integral `Decimal` as Int64 (the value is always small: minor units of a price).
-    /// Goes through the decimal text, never through a binary float.
-    init(exactly d: Decimal) {
-        self = Int64(NSDecimalNumber(decimal: d).stringValue) ?? NSDecimalNumber(decimal: d).int64Value
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
-import Ingest
 import Ledger
+import Support
 
 /// A billing input file read whole (contracts, usage and index files are small: 50,000 contracts
-/// are a few megabytes) through Ingest's streaming `CSVReader`: UTF-8 (a byte-order mark is
+/// are a few megabytes) through Support's streaming `CSVReader`: UTF-8 (a byte-order mark is
 /// skipped), the delimiter taken from the header line (`,`, `;` or tab), header names matched to
 /// canonical columns case- and accent-insensitively.
 struct BillingCSV {
@@ -99,24 +99,22 @@ struct BillingCSV {
     func column(_ name: String) -> Int { positions[name].map { $0 + 1 } ?? 0 }
 }
 
-/// Writes the refused records verbatim to `<dir>/<file>.rejects.csv`: `rejected_line`,
-/// `rejected_reason`, then the original header and records, in the file's delimiter.
+/// Writes the refused records verbatim to `<dir>/<file>.rejects.csv` through Support's
+/// `RejectsWriter` (as Ingest does): `rejected_line`, `rejected_reason`, then the original header
+/// and records, in the file's delimiter (billing files are UTF-8).
 enum BillingRejects {
     static func write(_ csv: BillingCSV, rejected: [(line: Int, reasons: String, raw: [UInt8])], directory: String) throws -> String {
         let path = (directory as NSString).appendingPathComponent(csv.name + ".rejects.csv")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var out: [UInt8] = csv.byteOrderMark ? [0xEF, 0xBB, 0xBF] : []
-        out += Array("rejected_line".utf8) + [csv.delimiter] + Array("rejected_reason".utf8) + [csv.delimiter] + csv.rawHeader + [0x0A]
-        for r in rejected {
-            out += Array(String(r.line).utf8) + [csv.delimiter, 0x22]
-            for u in r.reasons.utf8 {
-                if u == 0x22 { out += [0x22, 0x22] } else if u == 0x0A || u == 0x0D { out.append(0x20) } else { out.append(u) }
-            }
-            out += [0x22, csv.delimiter] + r.raw + [0x0A]
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(out), attributes: [.posixPermissions: 0o600]) else {
+        let writer: RejectsWriter
+        do {
+            writer = try RejectsWriter(path: path, rawHeader: csv.rawHeader, delimiter: csv.delimiter, asciiOnly: false,
+                                       byteOrderMark: csv.byteOrderMark)
+        } catch {
             throw BillingError.cannotWrite(path)
         }
+        for r in rejected { writer.write(line: r.line, reasons: r.reasons, raw: r.raw) }
+        writer.close()
         return path
     }
 }

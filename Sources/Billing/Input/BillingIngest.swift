@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Support
 
 /// Which billing file: contracts, usage or an index series.
 public enum BillingFileKind: String, Sendable, CaseIterable {
@@ -193,10 +194,10 @@ protocol BillingRowSink {
 
 /// FNV-1a 64 of a row's normalised values: tells an unchanged row from a changed one.
 func contentHash(_ values: [String?]) -> Int64 {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    var h = FNV1a()
     for v in values {
-        for b in (v ?? "\u{0}").utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        h = (h ^ 0x1F) &* 0x100_0000_01b3
+        h.add(utf8: v ?? "\u{0}")
+        h.add(0x1F)
     }
-    return Int64(bitPattern: h)
+    return h.signed
 }

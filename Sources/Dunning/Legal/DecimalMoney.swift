@@ -1,20 +1,15 @@
 import Foundation
 import Ledger
 
-/// The one rounding step between a `Decimal` computation (interest, capped damages) and money:
-/// half-up (away from zero) to the currency's minor unit, applied once, at the end.
+/// Dunning's decimals (interest, capped damages) and the one rounding step to money, Ledger's
+/// `MinorUnitRounding`: half-up (away from zero) to the currency's minor unit, applied once, at the end.
 public enum MoneyRounding {
-    /// The rounding mode's name, stored with every computed amount.
-    public static let mode = "half-up to the minor unit, once"
+    /// The rounding mode's name, stored with every computed amount (Ledger's `MinorUnitRounding.mode`).
+    public static let mode = MinorUnitRounding.mode
 
-    /// Rounds a decimal amount of `currency` to minor units.
+    /// Rounds a decimal amount of `currency` to minor units (Ledger's `MinorUnitRounding`).
     public static func round(_ value: Decimal, _ currency: Currency) -> Money {
-        var v = value
-        var r = Decimal()
-        NSDecimalRound(&r, &v, currency.minorDigits, .plain)
-        var scaled = r
-        for _ in 0..<currency.minorDigits { scaled *= 10 }
-        return Money(minorUnits: NSDecimalNumber(decimal: scaled).int64Value, currency: currency)
+        MinorUnitRounding.round(value, currency)
     }
 
     /// A money amount as a decimal in major units (`1234.56`).

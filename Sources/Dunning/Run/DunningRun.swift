@@ -3,6 +3,7 @@ import GRDB
 import Ledger
 import Letters
 import Store
+import Support
 
 /// Tonight's reminders, written: for every debtor the planner reminds, a reminder event with its
 /// items and computation, the ladder state moved one step, the letter PDF, and the e-mail queued in
@@ -125,11 +126,11 @@ public enum DunningRun {
 
     /// The event's idempotency key: the day, the debtor, the step and a digest of the figures.
     static func key(_ plan: DebtorPlan, asOf: Day, step: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ s: String) { for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } ; h = (h ^ 0xff) &* 0x100_0000_01b3 }
+        var h = FNV1a()
+        func mix(_ s: String) { h.add(utf8: s); h.add(0xff) }
         for p in plan.items { mix(p.item.number); mix(String(p.item.open.minorUnits)); mix(p.advances ? "1" : "0") }
         mix(String(plan.total.minorUnits))
-        return "dunning:\(asOf):\(plan.debtor.key):\(step):\(String(h, radix: 16))"
+        return "dunning:\(asOf):\(plan.debtor.key):\(step):\(h.hex)"
     }
 
     /// A debtor key or step name as a safe file-name part.

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Support
 
 /// A bank statement format Relance reads.
 public enum BankFormat: String, Sendable, CaseIterable {
@@ -123,9 +124,7 @@ public enum BankIngestor {
         batch.rowsImported = summary.imported
         batch.rowsUnchanged = summary.unchanged
         batch.fileBytes = Int64(data.count)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in data { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        batch.fileHash = "fnv1a64:" + String(h, radix: 16)
+        batch.fileHash = "fnv1a64:" + String(FNV1a.hash(data), radix: 16)
         batch.finishedAt = Instant.string(now())
         try batch.update(db)
         try db.execute(sql: "RELEASE bank_file")

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Support
 
 /// Reminders sent outside Relance before it took over (`relance ingest reminders FILE`).
 ///

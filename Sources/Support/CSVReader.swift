@@ -36,7 +36,7 @@ public struct CSVRecord {
     /// The record's bytes as they stood in the file.
     public var raw: [UInt8] = []
 
-    /// An empty record to read into (other stages reuse the reader: Billing's input files).
+    /// An empty record to read into.
     public init() {}
 
     /// Number of fields.
@@ -69,8 +69,10 @@ public struct CSVReader: ~Copyable {
     public let maxRecordBytes: Int
     /// Bytes read so far.
     public private(set) var bytesRead = 0
+    /// FNV-1a 64 of every byte read so far.
+    private var hasher = FNV1a()
     /// FNV-1a 64 hash of every byte read, for the batch's file identity.
-    public private(set) var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    public var hash: UInt64 { hasher.value }
 
     /// Opens a file; throws when it cannot be opened.
     public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 1 << 20) throws {
@@ -115,11 +117,7 @@ public struct CSVReader: ~Copyable {
             throw CSVFileError(line: line, rule: "unreadable", message: "read failed: \(String(cString: strerror(errno)))")
         }
         if n == 0 { eof = true; return }
-        buf.withUnsafeBufferPointer { p in
-            var h = hash
-            for i in end..<(end + n) { h = (h ^ UInt64(p[i])) &* 0x100_0000_01b3 }
-            hash = h
-        }
+        buf.withUnsafeBufferPointer { p in hasher.add(UnsafeBufferPointer(rebasing: p[end..<(end + n)])) }
         end += n
         bytesRead += n
     }

@@ -4,17 +4,21 @@ import Foundation
 /// header and each refused record exactly as it stood in the file, preceded by two columns
 /// `rejected_line` and `rejected_reason`. The file keeps the input's delimiter and encoding, so it
 /// can be corrected and ingested again (a UTF-8 input's byte-order mark is kept, for Excel) (the two extra columns are ignored with a warning).
-final class RejectsWriter {
-    let path: String
+public final class RejectsWriter {
+    /// Where the rejects go.
+    public let path: String
     private let handle: FileHandle
     private let delimiter: UInt8
     private let asciiOnly: Bool
     private var buffer: [UInt8] = []
 
-    init(path: String, rawHeader: [UInt8], delimiter: UInt8, encoding: TextEncoding, byteOrderMark: Bool) throws {
+    /// Creates the file (mode 0600, its directory if need be) and writes the header line.
+    /// `asciiOnly`: the input is not UTF-8 (Windows-1252), so reasons are written in ASCII, `?` for
+    /// any other character, and the file stays in the input's encoding.
+    public init(path: String, rawHeader: [UInt8], delimiter: UInt8, asciiOnly: Bool, byteOrderMark: Bool) throws {
         self.path = path
         self.delimiter = delimiter
-        self.asciiOnly = encoding != .utf8
+        self.asciiOnly = asciiOnly
         let fm = FileManager.default
         try fm.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
@@ -30,7 +34,8 @@ final class RejectsWriter {
         buffer.append(0x0A)
     }
 
-    func write(line: Int, reasons: String, raw: [UInt8]) {
+    /// One refused record: its line, its reasons (quoted) and its bytes as they stood in the file.
+    public func write(line: Int, reasons: String, raw: [UInt8]) {
         buffer.append(contentsOf: String(line).utf8)
         buffer.append(delimiter)
         buffer.append(0x22)
@@ -47,13 +52,15 @@ final class RejectsWriter {
         if buffer.count > 1 << 16 { flush() }
     }
 
-    func flush() {
+    /// Writes what is buffered.
+    public func flush() {
         guard !buffer.isEmpty else { return }
         handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 
-    func close() {
+    /// Flushes and closes the file.
+    public func close() {
         flush()
         try? handle.close()
     }
