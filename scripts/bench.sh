@@ -38,6 +38,12 @@ export RELANCE_WORKSPACE=$ws
 opts=(--format json --as-of 2026-11-21 --max-errors 5)
 measure "ingest debtors" json "$bin/relance" ingest debtors "$data/debtors.csv" "${opts[@]}"
 measure "ingest open invoices (new)" json "$bin/relance" ingest invoices "$data/invoices-open.csv" "${opts[@]}"
+# The peers, on the same file in the same run (issue 17: Relance ≥ 2× the Python script, ≥ 0.6× .import).
+peer=$(mktemp -d)
+measure "peer: python csv + sqlite3 upsert" json python3 scripts/peer_ingest.py "$peer/peer.db" "$data/invoices-open.csv"
+measure "peer: sqlite3 .import (no validation)" "$(($(wc -l < "$data/invoices-open.csv") - 1))" \
+  sqlite3 "$peer/import.db" ".import --csv '$data/invoices-open.csv' invoice"
+rm -rf "$peer"
 measure "ingest open invoices (rerun, unchanged)" json "$bin/relance" ingest invoices "$data/invoices-open.csv" "${opts[@]}"
 measure "ingest open invoices (--snapshot rerun)" json "$bin/relance" ingest invoices --snapshot "$data/invoices-open.csv" "${opts[@]}"
 measure "ingest historical invoices" json "$bin/relance" ingest invoices "$data/invoices-history.csv" "${opts[@]}"
@@ -59,4 +65,9 @@ for name, n, secs, kb in rows:
     n, secs, kb = int(n), float(secs), int(kb)
     rate = f"{n / secs:,.0f}" if secs > 0 and n else "-"
     print(f"{name:<42} {n:>10,} {secs:>8.2f} {rate:>10} {kb / 1024:>8.0f}")
+secs = {name: float(s) for name, _, s, _ in rows}
+ours = secs.get("ingest open invoices (new)")
+for peer in ("peer: python csv + sqlite3 upsert", "peer: sqlite3 .import (no validation)"):
+    if ours and peer in secs:
+        print(f"ingest open invoices: {secs[peer] / ours:.2f}x the speed of {peer[6:]}")
 PY
