@@ -60,20 +60,30 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
+        // Test helpers every test target shares: golden files, the binary locator, a temporary store,
+        // a process runner, the SMTP and Peppol test servers, the "tool missing" rule. A library so
+        // that test targets can depend on it; it imports Testing and is never linked into a product.
+        .target(name: "RelanceTestSupport", dependencies: ["Ledger", "Store"], path: "Tests/RelanceTestSupport",
+                exclude: ["Servers", "README.md"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         // Reads this manifest (`swift package dump-package`) and fails when a stage target
         // (Ingest, Forecast, Dunning, Billing, Outbox, Reports) reaches another stage target.
         .testTarget(name: "PackageGraphTests"),
-        .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", grdb]),
+        .testTarget(name: "StoreTests", dependencies: ["Ledger", "Store", "RelanceTestSupport", grdb], exclude: ["Golden"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "Ledger"]),
-        .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", "Support", grdb], exclude: ["Fixtures"]),
-        .testTarget(name: "DunningTests", dependencies: ["Dunning", "Letters", "Store", "Ledger", "Ingest", grdb], exclude: ["Golden"]),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", grdb], exclude: ["Servers", "Golden"]),
-        .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", grdb]),
-        .testTarget(name: "BillingTests", dependencies: ["Billing", "Letters", "Store", "Ledger", "Ingest", "Workspace", grdb], exclude: ["Golden"]),
-        .testTarget(name: "RelanceCLITests", dependencies: ["relance"], exclude: ["Golden"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Ledger", "relance", grdb], exclude: ["Golden"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ledger", "Store", "Ingest", "Support", "RelanceTestSupport", grdb], exclude: ["Fixtures"]),
+        .testTarget(name: "DunningTests", dependencies: ["Dunning", "Letters", "Store", "Ledger", "Ingest", "RelanceTestSupport", grdb], exclude: ["Golden"]),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox", "Store", "Ledger", "RelanceTestSupport", grdb]),
+        .testTarget(name: "ForecastTests", dependencies: ["Forecast", "Store", "Ledger", "Ingest", "RelanceTestSupport", grdb]),
+        .testTarget(name: "BillingTests", dependencies: ["Billing", "Letters", "Store", "Ledger", "Ingest", "Workspace", "RelanceTestSupport", grdb],
+                    exclude: ["Golden"]),
+        .testTarget(name: "RelanceCLITests", dependencies: ["relance", "RelanceTestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Store", "Ledger", "relance", "RelanceTestSupport", grdb], exclude: ["Golden"]),
+        // The built `relance` run as cron and users run it: the nightly, flush and exit codes against a
+        // real SMTP server on loopback. Depends on `relance` so that the executable is built first.
+        .testTarget(name: "EndToEndTests", dependencies: ["relance", "Outbox", "Store", "Ledger", "RelanceTestSupport", grdb],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

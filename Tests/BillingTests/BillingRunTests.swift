@@ -3,6 +3,7 @@ import Ingest
 import Foundation
 import GRDB
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -198,7 +199,7 @@ import Testing
                 == ["contract:C-1001", "debtor:B-001", "invoice:F2027-000001"])
     }
 
-    @Test(.enabled(if: hasPdftotext, "needs pdftotext (poppler-utils)"))
+    @Test(.requires(.pdftotext))
     func thePDFShowsTheInvoiceTheIndexationAndThePaymentBlock() throws {
         let w = try BillingWorkspace()
         try w.loadExamples()

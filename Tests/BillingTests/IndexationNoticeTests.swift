@@ -1,6 +1,7 @@
 import Billing
 import Foundation
 import Ledger
+import RelanceTestSupport
 import Testing
 
 /// `billing notify-indexation`: old and expected prices (or pending), two months ahead, through the outbox.
@@ -22,11 +23,10 @@ import Testing
         _ = try IndexationNotice.run(store: w.store, workspace: w.workspace, config: w.config, year: 2027, asOf: d("2026-10-31"),
                                      now: { fixedNow })
         #expect(try w.count("SELECT COUNT(*) FROM outbox_message") == 4)
-        if hasPdftotext {
-            let text = try pdfText(w.workspace.path("out/notices/indexation-2027/C-1002.pdf"))
-                .split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
-            #expect(text.contains("le prix mensuel de € 49,99 passera à € 52,07 (HTVA) à partir du 1 janvier 2027"), "\(text)")
-        }
+        guard try RequiredTools.check(.pdftotext) else { return }
+        let text = try pdfText(w.workspace.path("out/notices/indexation-2027/C-1002.pdf"))
+            .split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+        #expect(text.contains("le prix mensuel de € 49,99 passera à € 52,07 (HTVA) à partir du 1 janvier 2027"), "\(text)")
     }
 
     @Test func anUnpublishedMonthIsPending() throws {

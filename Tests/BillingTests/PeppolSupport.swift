@@ -1,23 +1,17 @@
 import Billing
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// The shared Peppol validator (`../shared/tools/peppol/validate`), run on several files per call
 /// (it takes about two seconds to start: Saxon compiles the two rule sets).
 enum PeppolValidator {
-    static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/tools/peppol/validate").path
+    static let path = TestPaths.shared + "/tools/peppol/validate"
 
-    /// True when the validator is there. Absent in a user's clone (the test skips with a message),
-    /// but never in CI: there its absence fails the test.
+    /// True when the validator is there. Absent in a user's clone (then the part of the test that
+    /// needs it is skipped with a message), but never in CI: there its absence fails the test.
     static func available(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-        if FileManager.default.isExecutableFile(atPath: path) { return true }
-        if let ci = ProcessInfo.processInfo.environment["CI"], !["", "0", "false"].contains(ci.lowercased()) {
-            Issue.record("CI: the Peppol validator \(path) is missing (../shared)", sourceLocation: sourceLocation)
-        } else {
-            print("skipped: the Peppol validator \(path) is not here (../shared absent); UBL not validated")
-        }
-        return false
+        RequiredTools.present(.peppolValidator, sourceLocation: sourceLocation)
     }
 
     /// Validates the files; records an issue with the validator's output unless it reports 0 fatal errors.
@@ -29,18 +23,10 @@ enum PeppolValidator {
         #expect(out.contains("\(files.count) file(s), 0 with fatal errors; 0 fatal, 0 warning(s)"), "\(out)", sourceLocation: sourceLocation)
     }
 
-    /// Runs the validator; its exit status and output.
+    /// Runs the validator; its exit status, and its output followed by its error output.
     static func run(_ files: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = files
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ProcessRunner.run(path, files, timeout: 300)
+        return (r.status, r.stdout + r.stderr)
     }
 }
 

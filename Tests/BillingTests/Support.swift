@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Ingest
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 import Workspace
@@ -10,7 +11,6 @@ import Workspace
 /// The shipped example files (`Examples/billing`).
 let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Examples/billing").path
-let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden").path
 
 /// A fixed instant: no test reads the clock.
 let fixedNow = Date(timeIntervalSince1970: 1_795_000_000)
@@ -110,31 +110,7 @@ final class BillingWorkspace {
 
 /// The text of a PDF, read back with poppler's `pdftotext -layout`.
 func pdfText(_ path: String) throws -> String {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/pdftotext")
-    p.arguments = ["-layout", path, "-"]
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self)
-}
-
-/// True when poppler's pdftotext is installed, and always with `RELANCE_REQUIRE_TOOLS=1` (CI), where
-/// a missing tool must fail the tests rather than skip them.
-let hasPdftotext = FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext")
-    || ProcessInfo.processInfo.environment["RELANCE_REQUIRE_TOOLS"] == "1"
-
-/// Compares `actual` with the golden file `name`; `RELANCE_RECORD=1` rewrites it and fails, so a
-/// re-recording can never pass silently.
-func assertGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let path = golden + "/" + name
-    if ProcessInfo.processInfo.environment["RELANCE_RECORD"] == "1" {
-        try actual.write(toFile: path, atomically: true, encoding: .utf8)
-        Issue.record("re-recorded \(name); run again without RELANCE_RECORD", sourceLocation: sourceLocation)
-        return
-    }
-    let expected = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(actual == expected, "output differs from golden file \(name)", sourceLocation: sourceLocation)
+    let r = try ProcessRunner.run("/usr/bin/pdftotext", ["-layout", path, "-"], timeout: 60)
+    guard r.status == 0 else { throw ServerError("pdftotext exited \(r.status) on \(path): \(r.stderr)") }
+    return r.stdout
 }

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Ingest
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -10,16 +11,8 @@ import Testing
 /// with a pinned clock and nothing paid in between: what a debtor receives must read like one
 /// credit controller's steady hand.
 @Suite(.serialized) struct CadenceSimulationTests {
-    /// The `relance-gen` built next to the tests, or nil (then the suite says why it did not run).
-    static let generator: String? = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = (exe as NSString).deletingLastPathComponent
-        while dir.count > 1 {
-            if FileManager.default.isExecutableFile(atPath: dir + "/relance-gen") { return dir + "/relance-gen" }
-            dir = (dir as NSString).deletingLastPathComponent
-        }
-        return nil
-    }()
+    /// The `relance-gen` built next to the tests, or nil (then the test says why it did not run).
+    static var generator: String? { Products.path("relance-gen") }
 
     struct Message {
         var day: Day
@@ -30,11 +23,7 @@ import Testing
     }
 
     @Test func sixtyNightsOfOneLevelPerDebtorAtASteadyCadence() throws {
-        guard let generator = Self.generator else {
-            let required = ProcessInfo.processInfo.environment["RELANCE_REQUIRE_TOOLS"] == "1" || ProcessInfo.processInfo.environment["CI"] == "true"
-            if required { Issue.record("relance-gen is not built next to the tests (run `swift build --build-tests`)") }
-            return
-        }
+        guard try RequiredTools.check(.relanceGen), let generator = Self.generator else { return }
         let dir = NSTemporaryDirectory() + "relance-cadence-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

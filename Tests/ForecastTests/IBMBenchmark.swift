@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Ingest
 import Ledger
+import RelanceTestSupport
 import Store
 
 /// The public IBM accounts-receivable sample (`../shared/data/ar-ibm/`), ingested through the
@@ -15,10 +16,7 @@ enum IBMBenchmark {
     static let csv = packageRoot + "/../shared/data/ar-ibm/accounts-receivable.csv"
     static let examples = packageRoot + "/Examples/ar-ibm"
     /// The sample is there, or skipping is forbidden (`RELANCE_REQUIRE_TOOLS=1`, `CI=true`): then its absence fails.
-    static var isAvailable: Bool {
-        let env = ProcessInfo.processInfo.environment
-        return FileManager.default.fileExists(atPath: csv) || env["RELANCE_REQUIRE_TOOLS"] == "1" || env["CI"] == "true"
-    }
+    static var isAvailable: Bool { RequiredTools.runnable([.shared("data/ar-ibm/accounts-receivable.csv")]) }
     static let skipMessage = "the IBM sample is not there: ../shared/data/ar-ibm/accounts-receivable.csv (relative to the package root) is absent"
 
     /// The protocol's split day: learn from invoices issued and settled before it, test from it on.

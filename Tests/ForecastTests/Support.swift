@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ingest
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -68,16 +69,11 @@ struct LedgerBuilder {
 
 /// A fresh database in a temporary folder, removed with the value.
 final class TempStore {
-    let dir: String
-    let store: LedgerStore
+    private let temporary: TemporaryStore
+    var dir: String { temporary.dir }
+    var store: LedgerStore { temporary.store }
 
-    init() throws {
-        dir = NSTemporaryDirectory() + "relance-forecast-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        store = try LedgerStore(path: dir + "/relance.sqlite")
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: dir) }
+    init() throws { temporary = try TemporaryStore("forecast") }
 
     /// Writes `text` to a file and ingests it.
     func ingest(_ kind: IngestKind, _ name: String, _ text: String, booked: Bool = false, asOf: String = "2026-03-31") throws {

@@ -1,22 +1,16 @@
 import Foundation
 import Ledger
+import RelanceTestSupport
 import Testing
 
 @testable import Ingest
 
 @Suite struct CODAParserTests {
-    static let shared = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/coda/odoo-l10n_be_coda-2013-01-11.cod").path
+    static let sample = "data/coda/odoo-l10n_be_coda-2013-01-11.cod"
 
     @Test func publicOdooSampleReadsAsTheRulesFileSays() throws {
-        guard let data = FileManager.default.contents(atPath: Self.shared) else {
-            let env = ProcessInfo.processInfo.environment
-            if env["RELANCE_REQUIRE_TOOLS"] == "1" || env["CI"] == "true" {
-                Issue.record("\(Self.shared) is absent, and RELANCE_REQUIRE_TOOLS=1 or CI=true forbids skipping")
-            }
-            print("skipped: \(Self.shared) is absent (it is in the project's shared folder, not in a clone)")
-            return
-        }
+        guard try RequiredTools.check(.shared(Self.sample)) else { return }
+        let data = try #require(FileManager.default.contents(atPath: TestPaths.shared + "/" + Self.sample))
         let statements = try CODAParser.parse(Array(data), fileName: "odoo.cod")
         #expect(statements.count == 1)
         let s = try #require(statements.first)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ingest
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -10,30 +11,21 @@ let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appen
 
 func fixture(_ name: String) -> String { (fixtures as NSString).appendingPathComponent(name) }
 
-/// A fresh workspace-like folder with a migrated database, removed by the caller's `defer`.
+/// A fresh workspace-like folder with a migrated database (a `TemporaryStore`), removed with the value.
 final class TestLedger {
-    let dir: String
-    let store: LedgerStore
+    private let temporary: TemporaryStore
+    var dir: String { temporary.dir }
+    var store: LedgerStore { temporary.store }
     var diagnostics: [Diagnostic] = []
 
-    init() throws {
-        dir = NSTemporaryDirectory() + "relance-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        store = try LedgerStore(path: dir + "/relance.sqlite")
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: dir) }
+    init() throws { temporary = try TemporaryStore("test") }
 
     var rejectsDir: String { dir + "/rejects" }
 
     /// Writes a file in the test folder and returns its path.
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
-        let p = dir + "/" + name
-        _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
-        return p
-    }
+    func write(_ name: String, _ bytes: [UInt8]) -> String { temporary.write(name, bytes) }
 
-    func write(_ name: String, _ text: String) -> String { write(name, Array(text.utf8)) }
+    func write(_ name: String, _ text: String) -> String { temporary.write(name, text) }
 
     @discardableResult
     func ingest(_ kind: IngestKind, _ files: [String], asOf: String = "2026-11-21", mapping: Mapping? = nil,

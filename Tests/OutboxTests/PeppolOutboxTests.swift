@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Outbox
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -60,7 +61,7 @@ final class PeppolAccessPoint: @unchecked Sendable {
 
 /// The Peppol outbox: pickup folder, HTTP access point (accepted, rejected with a reason, 5xx then
 /// retry, timeout, unavailable), backoff and lifetime, and the operator verbs.
-@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: SMTPServer.python), "needs /usr/bin/python3"))
+@Suite(.requires(.python3))
 struct PeppolOutboxTests {
     /// A store with `count` queued documents whose UBL files exist under the store's folder.
     static func queued(_ count: Int = 1, clock: ManualClock) throws -> TestStore {

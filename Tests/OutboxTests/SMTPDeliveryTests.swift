@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 @testable import Outbox
+import RelanceTestSupport
 import Store
 import Testing
 

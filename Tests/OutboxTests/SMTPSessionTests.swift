@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 @testable import Outbox
+import RelanceTestSupport
 import Store
 import Testing
 

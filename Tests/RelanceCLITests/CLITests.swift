@@ -1,4 +1,5 @@
 import Foundation
+import RelanceTestSupport
 import Testing
 
 @Suite struct CLITests {
@@ -11,7 +12,7 @@ import Testing
     func helpTextIsPinned(_ args: [String], _ golden: String) throws {
         let r = try CLI.run(args)
         #expect(r.status == 0)
-        try CLI.assertGolden(r.stdout, golden)
+        try assertGolden(r.stdout, golden)
     }
 
     @Test func ingestTranscript() throws {
@@ -28,7 +29,7 @@ import Testing
         #expect(bad.status == 65)
         #expect(bad.stdout.hasPrefix("invoices-bad.csv: read 12, imported 2, updated 0, unchanged 0, rejected 10\n"))
         #expect(bad.stdout.contains("rejected rows kept verbatim in \(ws)/rejects/invoices-bad.csv.rejects.csv"))
-        try CLI.assertGolden(bad.stderr, "ingest-invoices-bad.stderr")
+        try assertGolden(bad.stderr, "ingest-invoices-bad.stderr")
 
         let json = try CLI.run(["ingest", "invoices", "--workspace", ws, "--format", "json", CLI.fixtures + "/invoices-en.csv", CLI.fixtures + "/invoices-bad.csv"])
         #expect(json.status == 65)
@@ -118,7 +119,7 @@ import Testing
         #expect(json.status == 0)
         #expect(json.stdout == #"{"principal":"10000.00","currency":"EUR","interest":"154.11","flat_compensation":"40.00","total":"10194.11","claimable_from":null,"periods":[{"from":"2024-10-01","to":"2024-11-14","days":45,"rate":"12.5","amount":"154.11"}]}"# + "\n")
         let text = try CLI.run(["claim", "--kind", "b2b", "--amount", "10000", "--due", "2024-12-15", "--as-of", "2025-01-29"], cwd: "/")
-        try CLI.assertGolden(text.stdout, "claim-b2b-example-b.txt")
+        try assertGolden(text.stdout, "claim-b2b-example-b.txt")
         let b2c = try CLI.run(["claim", "--kind", "b2c", "--amount", "1234.56", "--due", "2025-02-28", "--as-of", "2025-03-17",
                                "--first-reminder", "2025-03-03", "--channel", "email", "--format", "json"], cwd: "/")
         #expect(b2c.stdout == #"{"principal":"1234.56","currency":"EUR","interest":"0.00","flat_compensation":"0.00","total":"1234.56","claimable_from":"2025-03-18","periods":[]}"# + "\n")

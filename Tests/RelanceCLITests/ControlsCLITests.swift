@@ -1,4 +1,5 @@
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// Transcript tests of the credit controller's controls (docs/CONTROLS.md): every command, its
@@ -84,7 +85,7 @@ import Testing
             ["debtor", "show", "K004", "--as-of", "2026-11-21"],
             ["debtor", "show", "K404"],
         ]
-        try CLI.assertGolden(try Self.transcript(steps, ws: ws, dir: dir), "controls.transcript")
+        try assertGolden(try Self.transcript(steps, ws: ws, dir: dir), "controls.transcript")
         // The JSON statement parses, with every section.
         let json = try CLI.run(["debtor", "show", "K004", "--format", "json", "--as-of", "2026-11-21"], env: ["RELANCE_WORKSPACE": ws])
         let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]

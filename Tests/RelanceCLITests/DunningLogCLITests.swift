@@ -1,4 +1,5 @@
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// `relance dunning log` and `dunning plan --format json` on the demo exports, after one night.
@@ -19,7 +20,7 @@ import Testing
         // A debtor with overdue items, a credit note and items not yet due.
         let json = try CLI.run(["dunning", "log", "--debtor", "K1030", "--format", "json"], cwd: ws)
         #expect(json.status == 0)
-        try CLI.assertGolden(json.stdout, "dunning-log-K1030.json")
+        try assertGolden(json.stdout, "dunning-log-K1030.json")
         let table = try CLI.run(["dunning", "log", "--from", "2026-11-21", "--to", "2026-11-21"], cwd: ws)
         #expect(table.stdout.split(separator: "\n").count == 1 + 107)
         #expect(try CLI.run(["dunning", "log", "--from", "2026-11-22"], cwd: ws).stdout.split(separator: "\n").count == 1)

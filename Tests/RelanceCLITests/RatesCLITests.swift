@@ -1,4 +1,5 @@
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// `relance rates`, `config check` and `status` on the legal settings: transcripts with their errors.
@@ -53,7 +54,7 @@ import Testing
             ["rates", "list", "--format", "csv", "--as-of", "2026-12-17"],
             ["config", "check", "--as-of", "2026-12-17"],
         ])
-        try CLI.assertGolden(t, "rates-transcript.txt")
+        try assertGolden(t, "rates-transcript.txt")
         let json = try CLI.run(["rates", "list", "--format", "json", "--workspace", ws])
         let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: String]]
         #expect(rows?.last == ["half_year": "2027-H1", "percent": "10.00", "source": "", "set_on": "2026-12-17"])

@@ -1,40 +1,19 @@
 import Foundation
 import GRDB
+import RelanceTestSupport
 import Store
 import Testing
 
 /// The `relance report`, `db backup|restore|export` and `debtor erase` commands, run as a user
 /// would: exit codes, file modes, messages.
 @Suite struct CommandTests {
-    static let binary: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = (exe as NSString).deletingLastPathComponent
-        while !FileManager.default.fileExists(atPath: dir + "/relance") && dir.count > 1 {
-            dir = (dir as NSString).deletingLastPathComponent
-        }
-        return dir + "/relance"
-    }()
+    static let binary = Products.relance ?? "relance (not built)"
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = ProcessOutput
 
     func relance(_ args: [String], workspace: String?) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandTests.binary)
-        p.arguments = args + (workspace.map { ["--workspace", $0] } ?? [])
-        var env = ProcessInfo.processInfo.environment
-        env["RELANCE_WORKSPACE"] = nil
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try ProcessRunner.run(CommandTests.binary, args + (workspace.map { ["--workspace", $0] } ?? []),
+                              environment: ProcessRunner.environment(["RELANCE_WORKSPACE": nil]))
     }
 
     /// A workspace made by `relance init` with the seeded ledger.

@@ -1,25 +1,14 @@
 import Foundation
 import GRDB
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
 @testable import Reports
 
 /// A fresh workspace-like folder with a migrated database, removed with the value.
-final class TempLedger {
-    let dir: String
-    let store: LedgerStore
-    var path: String { dir + "/relance.sqlite" }
-
-    init() throws {
-        dir = NSTemporaryDirectory() + "relance-reports-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        store = try LedgerStore(path: dir + "/relance.sqlite")
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: dir) }
-}
+typealias TempLedger = TemporaryStore
 
 /// The report day of the seeded ledger and the instant the reports are made.
 let seedDay = Day(iso: "2026-11-21")!
@@ -203,24 +192,6 @@ func seedOutbox(_ store: LedgerStore) throws {
 /// Report options pinned for golden files.
 func pinnedOptions(_ dialect: CSVDialect = .standard) -> ReportOptions {
     ReportOptions(csvDialect: dialect, topRows: 5, generatedAt: seedNow, company: "Demo Facturatie BV")
-}
-
-/// Compares with `Golden/<name>`; `RELANCE_RECORD=1` rewrites the file and fails on purpose.
-func assertGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden/" + name).path
-    if ProcessInfo.processInfo.environment["RELANCE_RECORD"] == "1" {
-        try actual.write(toFile: path, atomically: true, encoding: .utf8)
-        Issue.record("re-recorded \(name); run again without RELANCE_RECORD", sourceLocation: sourceLocation)
-        return
-    }
-    // Read as bytes: Foundation's String(contentsOfFile:) would drop the byte-order mark of the Excel CSV.
-    guard let data = FileManager.default.contents(atPath: path) else {
-        Issue.record("no golden file \(name); record it with RELANCE_RECORD=1", sourceLocation: sourceLocation)
-        return
-    }
-    let expected = String(decoding: data, as: UTF8.self)
-    #expect(actual == expected, "\(name) differs from its golden file; if intended, re-record with RELANCE_RECORD=1",
-            sourceLocation: sourceLocation)
 }
 
 /// Mode bits of a file.

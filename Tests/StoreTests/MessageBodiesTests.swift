@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
 /// Outbox message bodies stored compressed (migration 0021) and rows stored plain before it.
 @Suite struct MessageBodiesTests {
-    func temp() -> String { NSTemporaryDirectory() + "relance-bodies-" + UUID().uuidString + ".sqlite" }
     let now = Date(timeIntervalSince1970: 1_795_000_000)
     let to = [OutboxMailbox(EmailAddress("debiteur@example.be")!, name: "Debiteur")]
 
@@ -33,9 +33,8 @@ import Testing
     }
 
     @Test func enqueueStoresTheBodiesCompressedAndOldPlainRowsStillRead() throws {
-        let path = temp()
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let store = try LedgerStore(path: path)
+        let temporary = try TemporaryStore("bodies")
+        let store = temporary.store
         let text = String(repeating: "Uw factuur F-2026-001 van € 120,00 staat nog open.\n", count: 20)
         let html = "<html><body>" + text.replacingOccurrences(of: "\n", with: "<br>") + "</body></html>"
         let id = try store.pool.write { db in

@@ -1,16 +1,15 @@
 import Foundation
 import GRDB
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
 @Suite struct StoreTests {
-    func temp() -> String { NSTemporaryDirectory() + "relance-store-" + UUID().uuidString + ".sqlite" }
 
     @Test func opensWithWALForeignKeysAndOwnerOnlyFile() throws {
-        let path = temp()
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let store = try LedgerStore(path: path)
+        let temporary = try TemporaryStore("store")
+        let (path, store) = (temporary.path, temporary.store)
         let (mode, fk) = try store.pool.read { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys"))
         }
@@ -22,9 +21,8 @@ import Testing
     }
 
     @Test func schemaRefusesWhatTheLedgerMustNeverHold() throws {
-        let path = temp()
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let store = try LedgerStore(path: path)
+        let temporary = try TemporaryStore("store")
+        let store = temporary.store
         try store.pool.write { db in
             try db.execute(sql: "INSERT INTO debtor (id, debtor_key, name, kind, language, country, content_hash) VALUES (1, 'D', 'N', 'b2b', 'nl', 'BE', 0)")
             let insert = """
@@ -48,9 +46,8 @@ import Testing
     }
 
     @Test func runLedgerRecordsOutcome() throws {
-        let path = temp()
-        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
-        let store = try LedgerStore(path: path)
+        let temporary = try TemporaryStore("store")
+        let store = temporary.store
         let ledger = RunLedger(store: store)
         let id = try ledger.begin(command: "ingest invoices", asOf: "2026-11-21", at: Date(timeIntervalSince1970: 0))
         try ledger.finish(id: id, outcome: "rejected", exitCode: 65, summary: "[]", at: Date(timeIntervalSince1970: 1.5))

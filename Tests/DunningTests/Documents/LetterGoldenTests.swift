@@ -1,6 +1,7 @@
 import Dunning
-import Letters
 import Foundation
+import Letters
+import RelanceTestSupport
 import Testing
 
 /// The text of fixed letters, as `pdftotext -layout` extracts it, against files under
@@ -30,17 +31,7 @@ struct LetterGoldenTests {
             .split(separator: "\n", omittingEmptySubsequences: false)
             .map { line in String(line.reversed().drop(while: { $0 == " " }).reversed()) }
             .joined(separator: "\n")
-        let file = folder.appendingPathComponent(name + ".txt")
-        if ProcessInfo.processInfo.environment["RELANCE_RECORD"] == "1" {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: file)
-            Issue.record("recorded \(file.path); this run fails on purpose, run again without RELANCE_RECORD", sourceLocation: sourceLocation)
-        } else if let expected = try? String(contentsOf: file, encoding: .utf8) {
-            #expect(text == expected, "\(name): the letter's text changed; if intended, re-record with RELANCE_RECORD=1",
-                    sourceLocation: sourceLocation)
-        } else {
-            Issue.record("no golden file \(file.path); record it with RELANCE_RECORD=1", sourceLocation: sourceLocation)
-        }
+        try assertGolden(text, name + ".txt", folder: folder.path, sourceLocation: sourceLocation)
         return text.split(separator: "\u{0C}").map(String.init).filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 }

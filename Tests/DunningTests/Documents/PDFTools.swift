@@ -1,40 +1,25 @@
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// The poppler and zbar command-line tools the document tests read PDFs back with.
 enum PDFTools {
     /// The absolute path of a tool on `PATH`, or nil.
-    static func path(_ name: String) -> String? {
-        let dirs = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return dirs.map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func path(_ name: String) -> String? { RequiredTools.executable(name) }
 
     /// True when every tool the PDF tests need is installed (poppler-utils and zbar-tools).
     /// With `RELANCE_REQUIRE_TOOLS=1` (CI) the tests run anyway, and a missing tool fails them.
-    static let available = ["pdftotext", "pdffonts", "pdfinfo", "pdftoppm", "zbarimg"].allSatisfy { path($0) != nil }
-        || ProcessInfo.processInfo.environment["RELANCE_REQUIRE_TOOLS"] == "1"
+    static var available: Bool { RequiredTools.runnable([.pdfTools]) }
 
     /// Why the tests are skipped on a machine without the tools.
     static let missing: Comment = "needs pdftotext, pdffonts, pdfinfo, pdftoppm (poppler-utils) and zbarimg (zbar-tools)"
 
-    /// Runs a tool; returns its standard output, throws when it exits non-zero.
+    /// Runs a tool (killed after two minutes); returns its standard output, throws when it exits non-zero.
     static func run(_ name: String, _ arguments: [String]) throws -> Data {
         guard let executable = path(name) else { throw ToolFailure(tool: name, status: -1, stderr: "not installed") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolFailure(tool: name, status: process.terminationStatus, stderr: String(decoding: errors, as: UTF8.self))
-        }
-        return data
+        let r = try ProcessRunner.run(executable, arguments)
+        guard r.status == 0 else { throw ToolFailure(tool: name, status: r.status, stderr: r.stderr) }
+        return r.stdoutData
     }
 
     static func text(_ name: String, _ arguments: [String]) throws -> String {

@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
+import RelanceTestSupport
 import Store
 import Testing
 
 /// `relance nightly` as cron runs it, on the demo workspace: killed right after each stage and
 /// started again, it ends in the same state as a run that was never interrupted; a second run
 /// waits for the lock's holder.
-@Suite(.tags(.slow), .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
+@Suite(.tags(.slow), .requires(.relance))
 struct NightlyProcessTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

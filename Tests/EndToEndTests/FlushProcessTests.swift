@@ -2,12 +2,12 @@ import Foundation
 import GRDB
 import Ledger
 import Outbox
+import RelanceTestSupport
 import Store
 import Testing
 
 /// The real `relance outbox flush` process: killed mid-batch, run twice at once.
-@Suite(.tags(.slow, .smtp), .enabled(if: SMTPServer.isAvailable, SMTPServer.skipReason),
-       .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
+@Suite(.tags(.slow, .smtp), .requires(.aiosmtpd, .relance))
 struct FlushProcessTests {
     /// A workspace made by `relance init`, with `count` reminders queued through the store API.
     struct Setup {

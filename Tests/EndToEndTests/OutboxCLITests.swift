@@ -1,8 +1,9 @@
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// `relance outbox …` as an operator uses it: steering the queue and the exit codes.
-@Suite(.tags(.slow), .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
+@Suite(.tags(.slow), .requires(.relance))
 struct OutboxCLITests {
     @Test func theQueueCanBeInspectedAndSteeredFromTheCommandLine() throws {
         let dir = TestDir.make("cli")

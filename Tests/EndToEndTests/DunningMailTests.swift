@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -7,12 +8,9 @@ import Testing
 /// flush` delivers them to a real SMTP server on loopback, and what arrived is what was decided:
 /// one message per debtor, the letter attached byte for byte, the headers and bodies as in the
 /// golden files (`Golden/dunning`; `RELANCE_RECORD=1` rewrites them and fails on purpose).
-@Suite(.tags(.slow, .smtp), .enabled(if: SMTPServer.isAvailable, SMTPServer.skipReason),
-       .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
+@Suite(.tags(.slow, .smtp), .requires(.aiosmtpd, .relance, .pdftotext))
 struct DunningMailTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let golden = root.appendingPathComponent("Tests/OutboxTests/Golden/dunning").path
-    static let record = ProcessInfo.processInfo.environment["RELANCE_RECORD"] == "1"
     /// Debtors whose e-mails are golden: B2B and B2C in each language.
     static let mailDebtors = ["K1030", "K1074", "K1055", "K1012", "K1082", "K1025", "K1024", "K1138"]
     /// Debtors whose letters are golden (text read back with pdftotext).
@@ -124,14 +122,7 @@ struct DunningMailTests {
         return out.joined(separator: "\n")
     }
 
-    func check(_ actual: String, _ name: String) throws {
-        let path = Self.golden + "/" + name
-        if Self.record {
-            try actual.write(toFile: path, atomically: true, encoding: .utf8)
-            Issue.record("recorded \(name); run again without RELANCE_RECORD")
-            return
-        }
-        let expected = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(missing golden file \(name))"
-        #expect(actual == expected, "\(name) differs from its golden file (RELANCE_RECORD=1 rewrites it)")
+    func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try assertGolden(actual, "dunning/" + name, sourceLocation: sourceLocation)
     }
 }

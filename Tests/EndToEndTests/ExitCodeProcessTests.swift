@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
+import RelanceTestSupport
 import Store
 import Testing
 
 /// Exit codes and outcome words monitoring can trust, and the run ledger after SIGTERM and
 /// SIGKILL, with the real `relance` process and a real loopback SMTP server.
-@Suite(.tags(.slow, .smtp), .enabled(if: SMTPServer.isAvailable, SMTPServer.skipReason),
-       .enabled(if: RelanceBinary.runnable, "needs the relance executable built next to the tests"))
+@Suite(.tags(.slow, .smtp), .requires(.aiosmtpd, .relance))
 struct ExitCodeProcessTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
