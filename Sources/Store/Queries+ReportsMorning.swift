@@ -26,14 +26,14 @@ package struct ReportSnapshotRow: FetchableRecord, Sendable {
         self.collected = collected
     }
 
-    /// Decodes `day, currency`, the five buckets and `dso` (the trends' columns).
+    /// Decodes `day, currency`, the five buckets, `open_minor, dso, collected_minor`.
     package init(row: Row) throws {
         day = row[0]
         currency = row[1]
         buckets = (2...6).map { row[$0] as Int64 }
-        dso = row[7]
-        open = buckets.reduce(0, +)
-        collected = 0
+        open = row[7]
+        dso = row[8]
+        collected = row[9]
     }
 }
 
@@ -194,7 +194,8 @@ extension ReportQueries {
     /// The snapshots with a day in (`after`, `through`], by currency and day.
     package static func snapshots(_ db: Database, after: Day, through: Day) throws -> [ReportSnapshotRow] {
         try ReportSnapshotRow.fetchAll(db, sql: """
-            SELECT day, currency, not_due_minor, days_1_30_minor, days_31_60_minor, days_61_90_minor, days_over_90_minor, dso
+            SELECT day, currency, not_due_minor, days_1_30_minor, days_31_60_minor, days_61_90_minor, days_over_90_minor,
+              open_minor, dso, collected_minor
             FROM report_snapshot WHERE day > ? AND day <= ? ORDER BY currency, day
             """, arguments: [after.description, through.description])
     }
