@@ -18,7 +18,8 @@ struct Finding: Equatable {
     var tone: Figure.Tone = .warn
 }
 
-/// A source of morning findings: one small aggregate query over what the night left.
+/// A source of morning findings: one small aggregate query over what the night left (a named
+/// query of `ReportQueries`, `Sources/Store/Queries+ReportsNeedsALook.swift`).
 ///
 /// To add one (promises, disputes journal, bounces by reason…), write a type with `findings` and
 /// append it to `NeedsALook.sources`; the index page, its CSV and JSON, and the e-mail list it.
@@ -71,9 +72,10 @@ struct WaitingForRate: NeedsALookSource {
 /// E-mails that bounced since the day before (a wrong address: the debtor got nothing).
 struct BouncedEmails: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let (n, last) = try ReportQueries.bouncedBetween(db, from: asOf.adding(days: -1), before: asOf.adding(days: 1))
+        let bounced = try ReportQueries.bouncedBetween(db, from: asOf.adding(days: -1), before: asOf.adding(days: 1))
+        let n = bounced.messages
         guard n > 0 else { return [] }
-        let reason = last.map { "Last reason: \($0). " } ?? ""
+        let reason = bounced.reason.map { "Last reason: \($0). " } ?? ""
         return [Finding(key: "bounced", label: "E-mails bounced", count: n,
                         detail: reason + "Correct the address in the ERP export; relance outbox show ID tells more.",
                         link: "outbox.html", tone: .bad)]

@@ -46,6 +46,14 @@ package struct RejectedFile: FetchableRecord, Sendable {
     }
 }
 
+/// Messages bounced in a window, and the latest reason among them.
+package struct BouncedSummary: Sendable {
+    /// Messages.
+    package var messages: Int
+    /// The greatest reason text among them (one example for the morning line).
+    package var reason: String?
+}
+
 /// The small aggregates behind the morning page's needs-a-look list (`NeedsALook` in Reports).
 extension ReportQueries {
     /// Held reminders decided on or before `asOf`, per day.
@@ -64,12 +72,12 @@ extension ReportQueries {
             """, arguments: [asOf.description])
     }
 
-    /// Messages bounced with an update in [`from`, `before`) (day text), and the latest reason among them.
-    package static func bouncedBetween(_ db: Database, from: Day, before: Day) throws -> (count: Int, reason: String?) {
+    /// Messages bounced with an update in [`from`, `before`) (day text), and one reason among them.
+    package static func bouncedBetween(_ db: Database, from: Day, before: Day) throws -> BouncedSummary {
         let r = try Row.fetchOne(db, sql: """
             SELECT COUNT(*), MAX(bounce_reason) FROM outbox_message WHERE state = 'bounced' AND updated_at >= ? AND updated_at < ?
             """, arguments: [from.description, before.description])
-        return (r?[0] ?? 0, r?[1])
+        return BouncedSummary(messages: r?[0] ?? 0, reason: r?[1])
     }
 
     /// Messages deferred right now.
