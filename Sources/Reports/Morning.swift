@@ -99,34 +99,21 @@ extension Reports {
     /// and amounts demanded per ladder step), replacing an earlier one of the same day. Aggregates only.
     static func recordSnapshot(_ db: Database, asOf: Day) throws {
         let day = asOf.description
-        try db.execute(sql: "DELETE FROM report_snapshot WHERE day = ?", arguments: [day])
-        try db.execute(sql: "DELETE FROM report_snapshot_step WHERE day = ?", arguments: [day])
-        let open = try Row.fetchAll(db, sql: """
-            SELECT i.currency, \(AgingReport.bucketSums) FROM invoice i WHERE i.status = 'open' GROUP BY i.currency
-            """, arguments: AgingReport.boundaries(asOf))
-        let sales = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-            SELECT currency, SUM(amount_minor) FROM invoice WHERE issue_date > ? AND issue_date <= ? GROUP BY currency
-            """, arguments: [asOf.adding(days: -AgingReport.dsoDays).description, day]).map { ($0[0] as String, ($0[1] as Int64?) ?? 0) })
-        let collected = try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-            SELECT currency, SUM(amount_minor) FROM payment WHERE payment_date = ? GROUP BY currency
-            """, arguments: [day]).map { ($0[0] as String, ($0[1] as Int64?) ?? 0) })
-        var currencies = Set(open.map { $0[0] as String })
+        try ReportQueries.deleteSnapshot(db, day: asOf)
+        let open = try ReportQueries.agingSums(db, asOf: asOf)
+        let sales = try ReportQueries.salesByCurrency(db, after: asOf.adding(days: -AgingReport.dsoDays), through: asOf)
+        let collected = try ReportQueries.collectedByCurrency(db, on: asOf)
+        var currencies = Set(open.map(\.currency))
         currencies.formUnion(collected.keys)
-        let byCurrency = Dictionary(uniqueKeysWithValues: open.map { ($0[0] as String, $0) })
+        let byCurrency = Dictionary(uniqueKeysWithValues: open.map { ($0.currency, $0) })
         for code in currencies.sorted() {
-            let sums: [Int64] = (1...5).map { (byCurrency[code]?[$0] as Int64?) ?? 0 }
+            let sums: [Int64] = byCurrency[code]?.sums ?? [0, 0, 0, 0, 0]
             let total = sums.reduce(0, +)
             let dso = Format.ratio(total * Int64(AgingReport.dsoDays), sales[code] ?? 0, places: 1)
-            try db.execute(sql: """
-                INSERT INTO report_snapshot (day, currency, not_due_minor, days_1_30_minor, days_31_60_minor, days_61_90_minor,
-                  days_over_90_minor, open_minor, dso, collected_minor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [day, code, sums[0], sums[1], sums[2], sums[3], sums[4], total, dso, collected[code] ?? 0])
+            try ReportQueries.insertSnapshot(db, ReportSnapshotRow(day: day, currency: code, buckets: sums, open: total, dso: dso,
+                                                                   collected: collected[code] ?? 0))
         }
-        try db.execute(sql: """
-            INSERT INTO report_snapshot_step (day, currency, step, messages, demanded_minor)
-            SELECT as_of, currency, step, COUNT(*), SUM(COALESCE(demanded_minor, total_minor)) FROM dunning_event
-            WHERE as_of = ? AND status IN ('queued', 'held') GROUP BY currency, step
-            """, arguments: [day])
+        try ReportQueries.insertSnapshotSteps(db, day: asOf)
     }
 }
 
@@ -145,7 +132,6 @@ enum MorningPage {
         var doc = ReportDocument(kind: .worklist, title: "Morning page", asOf: asOf,
                                  subtitle: "what needs a look, last night in numbers, and every report of the night")
         doc.name = "index"
-        let day = asOf.description
         doc.blocks.append(.heading("What needs a look"))
         doc.blocks.append(.table(Table(
             id: "needs_a_look", title: "Needs a look",
@@ -156,45 +142,29 @@ enum MorningPage {
             }, emptyText: "Nothing needs a look this morning.")))
 
         doc.blocks.append(.heading("Last night in numbers"))
-        let batches = "SELECT id FROM ingest_batch WHERE as_of = ?1"
-        let night = try Row.fetchAll(db, sql: """
-            SELECT c, SUM(received), SUM(received_n), SUM(matched), SUM(closed) FROM (
-              SELECT currency AS c, SUM(amount_minor) AS received, COUNT(*) AS received_n, 0 AS matched, 0 AS closed
-                FROM payment WHERE created_batch_id IN (\(batches)) GROUP BY currency
-              UNION ALL
-              SELECT p.currency, 0, 0, SUM(a.amount_minor), 0 FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                WHERE a.batch_id IN (\(batches)) GROUP BY p.currency
-              UNION ALL
-              SELECT i.currency, 0, 0, 0, COUNT(DISTINCT i.id) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
-                WHERE a.batch_id IN (\(batches)) AND i.status = 'closed' GROUP BY i.currency)
-            GROUP BY c ORDER BY c
-            """, arguments: [day])
-        let bySnapshot = try Int.fetchOne(db, sql: "SELECT SUM(closed_by_snapshot) FROM ingest_batch WHERE as_of = ?", arguments: [day]) ?? 0
+        let night = try ReportQueries.nightPayments(db, day: asOf)
+        let bySnapshot = try ReportQueries.closedBySnapshot(db, day: asOf)
         doc.blocks.append(.figures(id: "night", [
             Figure(key: "closed_by_export", label: "Invoices closed by the ERP export", value: .int(bySnapshot)),
         ]))
         if night.isEmpty { doc.blocks.append(.note("No payment was imported last night.")) }
         for r in night {
-            let code: String = r[0]
+            let code = r.currency
             let cur = Currency(code: code) ?? .eur
             doc.blocks.append(.figures(id: "night_\(code.lowercased())", [
-                Figure(key: "payments_received", label: "Payments received (\(code))", value: .money(r[1] ?? 0, cur), tone: .good),
-                Figure(key: "payments", label: "Payments", value: .int(r[2] ?? 0)),
-                Figure(key: "matched", label: "Matched to invoices (\(code))", value: .money(r[3] ?? 0, cur)),
-                Figure(key: "invoices_closed", label: "Invoices closed by payments", value: .int(r[4] ?? 0)),
+                Figure(key: "payments_received", label: "Payments received (\(code))", value: .money(r.received ?? 0, cur), tone: .good),
+                Figure(key: "payments", label: "Payments", value: .int(r.receivedCount ?? 0)),
+                Figure(key: "matched", label: "Matched to invoices (\(code))", value: .money(r.matched ?? 0, cur)),
+                Figure(key: "invoices_closed", label: "Invoices closed by payments", value: .int(r.invoicesClosed ?? 0)),
             ]))
         }
         doc.blocks.append(.table(Table(
             id: "messages", title: "Messages per step and channel",
             columns: [Column("step", "Step"), Column("channels", "Channels"), Column("status", "Status"), Column("currency", "Cur."),
                       Column("messages", "Messages", numeric: true), Column("demanded", "Demanded", numeric: true)],
-            rows: try Row.fetchAll(db, sql: """
-                SELECT step, channels, status, currency, COUNT(*), SUM(COALESCE(demanded_minor, total_minor)) FROM dunning_event
-                WHERE as_of = ? AND status <> 'cancelled' GROUP BY step_index, step, channels, status, currency
-                ORDER BY step_index, channels, status, currency
-                """, arguments: [day]).map { r in
-                [.text(r[0] as String), .text(r[1] as String), .text(r[2] as String), .text(r[3] as String), .int(r[4]),
-                 .money(r[5], Currency(code: r[3] as String) ?? .eur)]
+            rows: try ReportQueries.nightMessages(db, day: asOf).map { r in
+                [.text(r.step), .text(r.channels), .text(r.status), .text(r.currency), .int(r.messages),
+                 .money(r.demanded, Currency(code: r.currency) ?? .eur)]
             }, emptyText: "No message last night.")))
 
         doc.blocks.append(.heading("Reports"))
@@ -228,22 +198,18 @@ enum TrendsPage {
                                  subtitle: "aging and DSO from the nightly snapshot; collected against demanded per step; forecast against actual")
         doc.name = "trends"
         doc.upLink = "index.html"
-        let from = asOf.adding(days: -372).description
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT day, currency, not_due_minor, days_1_30_minor, days_31_60_minor, days_61_90_minor, days_over_90_minor, dso
-            FROM report_snapshot WHERE day > ? AND day <= ? ORDER BY currency, day
-            """, arguments: [from, asOf.description])
+        let rows = try ReportQueries.snapshots(db, after: asOf.adding(days: -372), through: asOf)
         if rows.isEmpty {
             doc.blocks.append(.note("No snapshot yet: the nightly run keeps one a night, so the trends fill in from tonight."))
         }
         let lang = options.language
-        for code in Array(Set(rows.map { $0[1] as String })).sorted() {
+        for code in Array(Set(rows.map(\.currency))).sorted() {
             let cur = Currency(code: code) ?? .eur
-            let mine = rows.filter { ($0[1] as String) == code }
+            let mine = rows.filter { $0.currency == code }
             /// The latest snapshot in (end − days, end].
-            func latest(_ end: Day, _ days: Int) -> Row? {
+            func latest(_ end: Day, _ days: Int) -> ReportSnapshotRow? {
                 let lo = end.adding(days: -days).description, hi = end.description
-                return mine.last { ($0[0] as String) > lo && ($0[0] as String) <= hi }
+                return mine.last { $0.day > lo && $0.day <= hi }
             }
             let weekEnds = (0..<13).reversed().map { asOf.adding(days: -7 * $0) }
             let c = asOf.components
@@ -258,12 +224,12 @@ enum TrendsPage {
                                                    String(LocalFormat.monthNames(lang)[d.components.month - 1].prefix(3)) })] {
                 let picked = ends.map { latest($0, span) }
                 let labels = ends.map(label)
-                let series = (2...6).map { k in picked.map { ($0?[k] as Int64?) ?? 0 } }
+                let series = (0...4).map { k in picked.map { $0?.buckets[k] ?? 0 } }
                 let suffix = " (\(code))"
                 doc.blocks.append(.heading("Last \(period)" + suffix))
                 doc.blocks.append(.chart(.stacked(title: "Aging buckets, last \(period)" + suffix, labels: labels, series: series,
                                                   names: AgingReport.buckets, tones: AgingReport.tones, currency: cur)))
-                let dso: [Int64?] = picked.map { r in (r?[7] as String?).flatMap { tenths($0) } }
+                let dso: [Int64?] = picked.map { r in r?.dso.flatMap { tenths($0) } }
                 doc.blocks.append(.chart(.line(title: "DSO, last \(period)" + suffix, labels: labels, tenths: dso, unit: "days")))
                 doc.blocks.append(.table(Table(
                     id: "aging_\(period.replacingOccurrences(of: " ", with: "_"))_\(code.lowercased())",
@@ -273,38 +239,27 @@ enum TrendsPage {
                         + [Column("dso", "DSO", numeric: true)],
                     rows: picked.compactMap { r in
                         guard let r else { return nil }
-                        return [.day(r[0] as String)] + (2...6).map { .money(r[$0], cur) } + [(r[7] as String?).map { .decimal($0) } ?? .empty]
+                        return [.day(r.day)] + r.buckets.map { .money($0, cur) } + [r.dso.map { .decimal($0) } ?? .empty]
                     }, emptyText: "No snapshot in this period.")))
             }
         }
 
         // Collected against demanded per ladder step, messages of the last 90 days.
         doc.blocks.append(.heading("How well each step works"))
-        let window: StatementArguments = [asOf.description, asOf.adding(days: -90).description]
-        let demanded = try Row.fetchAll(db, sql: """
-            SELECT step, currency, MIN(step_index), COUNT(*), SUM(COALESCE(demanded_minor, total_minor)) FROM dunning_event
-            WHERE as_of <= ?1 AND as_of > ?2 AND status IN ('queued', 'held') GROUP BY step, currency ORDER BY MIN(step_index), currency
-            """, arguments: window)
-        let collected = try Row.fetchAll(db, sql: """
-            SELECT e.step, e.currency, SUM(a.amount_minor) FROM dunning_event e
-            JOIN dunning_event_item it ON it.event_id = e.id
-            JOIN payment_allocation a ON a.invoice_id = it.invoice_id JOIN payment p ON p.id = a.payment_id
-            WHERE e.as_of <= ?1 AND e.as_of > ?2 AND e.status IN ('queued', 'held')
-              AND p.payment_date >= e.as_of AND p.payment_date < date(e.as_of, '+30 days')
-            GROUP BY e.step, e.currency
-            """, arguments: window)
-        let got = Dictionary(uniqueKeysWithValues: collected.map { ("\($0[0] as String)|\($0[1] as String)", ($0[2] as Int64?) ?? 0) })
+        let demanded = try ReportQueries.stepDemands(db, after: asOf.adding(days: -90), through: asOf)
+        let collected = try ReportQueries.stepCollected(db, after: asOf.adding(days: -90), through: asOf)
+        let got = Dictionary(uniqueKeysWithValues: collected.map { ("\($0.step)|\($0.currency)", $0.collected ?? 0) })
         var rowsOut: [[Cell]] = []
-        for code in Array(Set(demanded.map { $0[1] as String })).sorted() {
+        for code in Array(Set(demanded.map(\.currency))).sorted() {
             let cur = Currency(code: code) ?? .eur
-            let mine = demanded.filter { ($0[1] as String) == code }
-            let asked = mine.map { ($0[4] as Int64?) ?? 0 }
-            let paid = mine.map { got["\($0[0] as String)|\(code)"] ?? 0 }
+            let mine = demanded.filter { $0.currency == code }
+            let asked = mine.map { $0.demanded ?? 0 }
+            let paid = mine.map { got["\($0.step)|\(code)"] ?? 0 }
             doc.blocks.append(.chart(.pairs(title: "Demanded and collected within 30 days, per step (\(code))",
-                                            labels: mine.map { $0[0] as String }, first: asked, second: paid,
+                                            labels: mine.map(\.step), first: asked, second: paid,
                                             names: ("demanded", "collected"), currency: cur)))
             for (i, r) in mine.enumerated() {
-                rowsOut.append([.text(r[0] as String), .text(code), .int(r[3]), .money(asked[i], cur), .money(paid[i], cur),
+                rowsOut.append([.text(r.step), .text(code), .int(r.messages), .money(asked[i], cur), .money(paid[i], cur),
                                 Format.ratio(paid[i] * 100, asked[i], places: 1).map { .percent($0) } ?? .empty])
             }
         }

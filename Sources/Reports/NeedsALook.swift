@@ -1,5 +1,6 @@
 import GRDB
 import Ledger
+import Store
 
 /// One thing the team should look at in the morning: a count, what it is, what to do, and where
 /// to read more.
@@ -17,7 +18,8 @@ struct Finding: Equatable {
     var tone: Figure.Tone = .warn
 }
 
-/// A source of morning findings: one small aggregate query over what the night left.
+/// A source of morning findings: one small aggregate query over what the night left (a named
+/// query of `ReportQueries`, `Sources/Store/Queries+ReportsNeedsALook.swift`).
 ///
 /// To add one (promises, disputes journal, bounces by reason…), write a type with `findings` and
 /// append it to `NeedsALook.sources`; the index page, its CSV and JSON, and the e-mail list it.
@@ -44,13 +46,10 @@ enum NeedsALook {
 /// `relance dunning release DAY` (docs/DUNNING.md).
 struct HeldByGate: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        try Row.fetchAll(db, sql: """
-            SELECT as_of, COUNT(*), MAX(held_reason) FROM dunning_event
-            WHERE status = 'held' AND as_of <= ? GROUP BY as_of ORDER BY as_of
-            """, arguments: [asOf.description]).map { r in
-            let day: String = r[0]
-            let reason = (r[2] as String?).map { "\($0). " } ?? ""
-            return Finding(key: "held", label: "Messages held by the gate (\(day))", count: r[1],
+        try ReportQueries.heldDays(db, onOrBefore: asOf).map { r in
+            let day = r.day
+            let reason = r.reason.map { "\($0). " } ?? ""
+            return Finding(key: "held", label: "Messages held by the gate (\(day))", count: r.messages,
                            detail: reason + "Check them, then send with: relance dunning release \(day)", link: "dunning.html",
                            tone: .bad)
         }
@@ -60,13 +59,10 @@ struct HeldByGate: NeedsALookSource {
 /// Debtors whose message waits for a half-year interest rate that is not in `rates.toml`.
 struct WaitingForRate: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        try Row.fetchAll(db, sql: """
-            SELECT reason, SUM(debtors) FROM dunning_exclusion
-            WHERE as_of = ? AND reason LIKE 'waits for the % interest rate' GROUP BY reason ORDER BY reason
-            """, arguments: [asOf.description]).map { r in
-            let reason: String = r[0]
+        try ReportQueries.waitingForRate(db, asOf: asOf).map { r in
+            let reason = r.reason
             let half = reason.split(separator: " ").first { $0.count == 7 && $0.contains("-H") }.map(String.init) ?? "YYYY-Hn"
-            return Finding(key: "rate_missing", label: "Messages waiting for the \(half) interest rate", count: r[1],
+            return Finding(key: "rate_missing", label: "Messages waiting for the \(half) interest rate", count: r.debtors,
                            detail: "Set the published rate: relance rates set \(half) PERCENT --source \"…\"; the next run writes them.",
                            link: "dunning.html", tone: .bad)
         }
@@ -76,12 +72,10 @@ struct WaitingForRate: NeedsALookSource {
 /// E-mails that bounced since the day before (a wrong address: the debtor got nothing).
 struct BouncedEmails: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let r = try Row.fetchOne(db, sql: """
-            SELECT COUNT(*), MAX(bounce_reason) FROM outbox_message WHERE state = 'bounced' AND updated_at >= ? AND updated_at < ?
-            """, arguments: [asOf.adding(days: -1).description, asOf.adding(days: 1).description])
-        let n: Int = r?[0] ?? 0
+        let bounced = try ReportQueries.bouncedBetween(db, from: asOf.adding(days: -1), before: asOf.adding(days: 1))
+        let n = bounced.messages
         guard n > 0 else { return [] }
-        let reason = (r?[1] as String?).map { "Last reason: \($0). " } ?? ""
+        let reason = bounced.reason.map { "Last reason: \($0). " } ?? ""
         return [Finding(key: "bounced", label: "E-mails bounced", count: n,
                         detail: reason + "Correct the address in the ERP export; relance outbox show ID tells more.",
                         link: "outbox.html", tone: .bad)]
@@ -91,7 +85,7 @@ struct BouncedEmails: NeedsALookSource {
 /// E-mails the mail server deferred: tried again, bounced when their lifetime runs out.
 struct DeferredEmails: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_message WHERE state = 'deferred'") ?? 0
+        let n = try ReportQueries.deferredCount(db)
         guard n > 0 else { return [] }
         return [Finding(key: "deferred", label: "E-mails deferred", count: n,
                         detail: "The mail server refused them for now; they are tried again at each flush.",
@@ -102,13 +96,10 @@ struct DeferredEmails: NeedsALookSource {
 /// Input rows the night's imports rejected (kept in the rejects file next to the input).
 struct RejectedRows: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT file_name, SUM(rows_rejected) FROM ingest_batch WHERE as_of = ? AND rows_rejected > 0
-            GROUP BY file_name ORDER BY file_name
-            """, arguments: [asOf.description])
-        let total = rows.reduce(0) { $0 + ($1[1] as Int) }
+        let rows = try ReportQueries.rejectedFiles(db, asOf: asOf)
+        let total = rows.reduce(0) { $0 + $1.rows }
         guard total > 0 else { return [] }
-        let files = rows.map { "\($0[0] as String) (\($0[1] as Int))" }.joined(separator: ", ")
+        let files = rows.map { "\($0.fileName) (\($0.rows))" }.joined(separator: ", ")
         return [Finding(key: "rejected_rows", label: "Input rows rejected", count: total,
                         detail: "Fix them in the ERP export: \(files). The good rows were imported.", link: nil, tone: .warn)]
     }
@@ -118,13 +109,7 @@ struct RejectedRows: NeedsALookSource {
 /// or new and disputed.
 struct NewDisputes: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let n = try Int.fetchOne(db, sql: """
-            SELECT (SELECT COUNT(*) FROM record_change c WHERE c.batch_id IN (SELECT id FROM ingest_batch WHERE as_of = ?1)
-                    AND +c.entity = 'invoice' AND json_extract(c.new_values, '$.disputed') = '1')
-                 + (SELECT COUNT(*) FROM invoice i JOIN ingest_batch b ON b.id = i.created_batch_id
-                    WHERE b.as_of = ?1 AND i.disputed = 1)
-                 + (SELECT COUNT(*) FROM action_journal WHERE action = 'dispute' AND at >= ?2 AND at < ?1)
-            """, arguments: [asOf.description, asOf.adding(days: -1).description]) ?? 0
+        let n = try ReportQueries.newDisputes(db, asOf: asOf)
         guard n > 0 else { return [] }
         return [Finding(key: "new_disputes", label: "Invoices newly disputed", count: n,
                         detail: "Left out of reminders until the dispute is settled in the ERP.", link: "aging.html", tone: .warn)]
@@ -135,9 +120,7 @@ struct NewDisputes: NeedsALookSource {
 /// days did not cover them): the ladder resumes, and someone should call.
 struct BrokenPromises: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let n = try Int.fetchOne(db, sql: """
-            SELECT COUNT(DISTINCT debtor_id) FROM promise_to_pay WHERE status = 'broken' AND status_on >= ? AND status_on <= ?
-            """, arguments: [asOf.adding(days: -1).description, asOf.description]) ?? 0
+        let n = try ReportQueries.brokenPromiseDebtors(db, from: asOf.adding(days: -1), through: asOf)
         guard n > 0 else { return [] }
         return [Finding(key: "broken_promises", label: "Broken promises to pay", count: n,
                         detail: "The ladder resumes at the next step; call them (relance promise list).", link: "worklist.html", tone: .bad)]
@@ -147,8 +130,7 @@ struct BrokenPromises: NeedsALookSource {
 /// Promises to pay whose date is today: check the bank tomorrow morning.
 struct PromisesDueToday: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM promise_to_pay WHERE status = 'open' AND until = ?",
-                                 arguments: [asOf.description]) ?? 0
+        let n = try ReportQueries.promisesDue(db, on: asOf)
         guard n > 0 else { return [] }
         return [Finding(key: "promises_due", label: "Promises to pay due today", count: n,
                         detail: "Kept or broken is decided once the grace days have passed (relance promise list).", link: nil, tone: .neutral)]
@@ -158,9 +140,7 @@ struct PromisesDueToday: NeedsALookSource {
 /// Debtors whose ladder reached the hand-over (worklist) step last night: a person calls them.
 struct HandOver: NeedsALookSource {
     func findings(_ db: Database, asOf: Day) throws -> [Finding] {
-        let n = try Int.fetchOne(db, sql: """
-            SELECT COUNT(DISTINCT debtor_id) FROM dunning_event WHERE as_of = ? AND status = 'worklist'
-            """, arguments: [asOf.description]) ?? 0
+        let n = try ReportQueries.handOverDebtors(db, day: asOf)
         guard n > 0 else { return [] }
         return [Finding(key: "hand_over", label: "Debtors reaching the hand-over step", count: n,
                         detail: "The ladder asks for a call; they head the worklist.", link: "worklist.html", tone: .warn)]

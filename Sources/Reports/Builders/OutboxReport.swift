@@ -30,18 +30,11 @@ enum OutboxReport {
             kind: .outbox, title: "Outbox", asOf: asOf,
             subtitle: "e-mail waiting to go out, deferred and bounced, with the reasons")
         let now = Int64(options.generatedAt.timeIntervalSince1970.rounded(.down))
-        let counts = Dictionary(uniqueKeysWithValues: try Row.fetchAll(
-            db, sql: "SELECT state, COUNT(*) FROM outbox_message GROUP BY state").map { ($0[0] as String, $0[1] as Int) })
+        let counts = try ReportQueries.outboxStateCounts(db)
         let since = asOf.adding(days: -29).description
-        let bouncedRecent = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM outbox_message WHERE state = 'bounced' AND updated_at >= ?
-            """, arguments: [since]) ?? 0
-        let sentToday = try Int.fetchOne(db, sql: """
-            SELECT COUNT(*) FROM outbox_message WHERE state = 'sent' AND sent_at >= ? AND sent_at < ?
-            """, arguments: [asOf.description, asOf.adding(days: 1).description]) ?? 0
-        let oldest = try String.fetchOne(db, sql: """
-            SELECT MIN(created_at) FROM outbox_message WHERE state IN ('queued', 'active', 'deferred', 'hold')
-            """)
+        let bouncedRecent = try ReportQueries.bouncedCount(db, since: since)
+        let sentToday = try ReportQueries.sentCount(db, on: asOf)
+        let oldest = try ReportQueries.oldestWaiting(db)
         let oldestAge = oldest.flatMap(seconds).map { now - $0 }
         let waiting = ["queued", "active", "deferred", "hold"].reduce(0) { $0 + (counts[$1] ?? 0) }
         doc.blocks.append(.figures(id: "figures", [
@@ -64,35 +57,23 @@ enum OutboxReport {
             columns: [Column("state", "State"), Column("messages", "Messages", numeric: true)],
             rows: states.map { [.text($0), .int(counts[$0] ?? 0)] })))
         doc.blocks.append(.heading("Why messages wait or bounce"))
-        let deferred = try Row.fetchAll(db, sql: """
-            SELECT COALESCE(last_error, '(no error recorded)'), COUNT(*), MIN(created_at), MAX(attempts)
-            FROM outbox_message WHERE state = 'deferred' GROUP BY 1 ORDER BY 2 DESC, 1
-            """)
+        let deferred = try ReportQueries.deferredReasons(db)
         doc.blocks.append(.table(Table(
             id: "deferred_reasons", title: "Deferred, by last error",
             columns: [Column("reason", "Last error"), Column("messages", "Messages", numeric: true),
                       Column("oldest_age_hours", "Oldest, hours", numeric: true), Column("max_attempts", "Most attempts", numeric: true)],
             rows: deferred.map { r in
-                [.text(r[0] as String), .int(r[1]), seconds(r[2]).map { .int(Int((now - $0) / 3600)) } ?? .empty, .int(r[3])]
+                [.text(r.reason), .int(r.messages), seconds(r.oldestCreatedAt).map { .int(Int((now - $0) / 3600)) } ?? .empty,
+                 .int(r.maxAttempts)]
             }, emptyText: "No message is deferred.")))
-        let bounced = try Row.fetchAll(db, sql: """
-            SELECT bounce_kind, bounce_reason, COUNT(*), MAX(updated_at) FROM outbox_message
-            WHERE state = 'bounced' AND updated_at >= ? GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
-            """, arguments: [since])
+        let bounced = try ReportQueries.bounceReasons(db, since: since)
         doc.blocks.append(.table(Table(
             id: "bounce_reasons", title: "Bounced in the last 30 days, by reason",
             columns: [Column("kind", "Kind"), Column("reason", "Reason"), Column("messages", "Messages", numeric: true),
                       Column("last", "Last")],
-            rows: bounced.map { [.text($0[0] as String), .text($0[1] as String), .int($0[2]), .text($0[3] as String)] },
+            rows: bounced.map { [.text($0.kind), .text($0.reason), .int($0.messages), .text($0.last)] },
             emptyText: "Nothing bounced in the last 30 days.",
             caption: "remote: the server refused the message; expired: still undeliverable at the end of its lifetime; unbuildable: it could not be written.")))
-        let listSQL = """
-            SELECT m.id, m.state, m.origin, m.created_at, m.attempts, m.next_attempt_at,
-              (SELECT address FROM outbox_recipient r WHERE r.message_id = m.id AND r.kind = 'to' ORDER BY position LIMIT 1),
-              CASE m.state WHEN 'deferred' THEN m.last_error WHEN 'active' THEN 'being delivered by ' || m.lease_owner
-                ELSE m.last_error END
-            FROM outbox_message m WHERE m.state IN ('queued', 'active', 'deferred', 'hold') ORDER BY m.created_at, m.id
-            """
         doc.blocks.append(.heading("Waiting messages"))
         doc.blocks.append(.table(Table(
             id: "waiting", title: "Waiting messages, oldest first (\(waiting))",
@@ -101,13 +82,13 @@ enum OutboxReport {
                       Column("attempts", "Attempts", numeric: true), Column("next_attempt_at", "Next attempt (UTC)"),
                       Column("to", "To"), Column("note", "Last error")],
             stream: { emit in
-                let cursor = try Row.fetchCursor(db, sql: listSQL)
+                let cursor = try ReportQueries.waitingCursor(db)
                 while let r = try cursor.next() {
-                    let state: String = r[1]
-                    try emit([.int(r[0]), .text(state), .text(r[2] as String), .text(r[3] as String),
-                              seconds(r[3]).map { .int(Int((now - $0) / 3600)) } ?? .empty, .int(r[4]),
-                              state == "queued" || state == "deferred" ? .text(r[5] as String) : .empty,
-                              .text(r[6] as String?), .text(r[7] as String?)])
+                    let state = r.state
+                    try emit([.int(r.id), .text(state), .text(r.origin), .text(r.createdAt),
+                              seconds(r.createdAt).map { .int(Int((now - $0) / 3600)) } ?? .empty, .int(r.attempts),
+                              state == "queued" || state == "deferred" ? .text(r.nextAttemptAt) : .empty,
+                              .text(r.to), .text(r.note)])
                 }
             }, htmlLimit: options.topRows, emptyText: "The outbox is empty: nothing waits.")))
         return doc

@@ -115,7 +115,7 @@ public enum Backups {
         defer { try? queue.close() }
         return try queue.read { db in
             var counts: [String: Int] = [:]
-            for t in coreTables where try db.tableExists(t) { counts[t] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(t)") ?? 0 }
+            for t in coreTables where try db.tableExists(t) { counts[t] = try DataRightsCommands.rowCount(db, t) }
             return counts
         }
     }

@@ -45,9 +45,7 @@ public enum DataExport {
         defer { try? FileManager.default.removeItem(atPath: work) }
         var tables: [Outcome.Table] = []
         try store.pool.read { db in
-            let names = try String.fetchAll(db, sql: """
-                SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
-                """)
+            let names = try DataRightsCommands.tableNames(db)
             for name in names {
                 let file = (root as NSString).appendingPathComponent(name + ".csv")
                 var count = 0
@@ -56,7 +54,7 @@ public enum DataExport {
                 }
                 tables.append(Outcome.Table(name: name, rows: count))
             }
-            let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            let migrations = try DataRightsCommands.appliedMigrations(db)
             let tableList: [String] = tables.map { t in
                 "{\"name\":" + JSONText.quoted(t.name) + ",\"file\":" + JSONText.quoted(t.name + ".csv") + ",\"rows\":" + String(t.rows) + "}"
             }
@@ -69,7 +67,7 @@ public enum DataExport {
         }
         try archive(folder: work, entry: "relance-export", to: path)
         try store.pool.write { db in
-            try DataRightsLog.append(db, at: instant, actor: actor, action: "export", subject: (path as NSString).lastPathComponent,
+            try DataRightsCommands.appendLog(db, at: instant, actor: actor, action: .export, subject: (path as NSString).lastPathComponent,
                                      detail: ["tables": String(tables.count), "rows": String(tables.reduce(0) { $0 + $1.rows })])
         }
         return Outcome(path: path, tables: tables)
@@ -77,11 +75,10 @@ public enum DataExport {
 
     /// Streams one table as CSV; returns its row count.
     static func writeTable(_ db: Database, _ name: String, neutralise: Bool, sink: OutputSink) throws -> Int {
-        let quotedName = "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         let columns = try db.columns(in: name).map(\.name)
         let csv = CSVRenderer(dialect: .standard)
         sink.write(columns.map(csv.field).joined(separator: ",") + "\n")
-        let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM \(quotedName)")
+        let cursor = try DataRightsCommands.tableRows(db, name)
         // Outbox bodies stored compressed (`bodies_z`) are written out readable in `text_body` and `html_body`.
         let bodies = name == "outbox_message" ? columns.firstIndex(of: "bodies_z") : nil
         let (textColumn, htmlColumn) = (columns.firstIndex(of: "text_body"), columns.firstIndex(of: "html_body"))
@@ -89,8 +86,7 @@ public enum DataExport {
         while let row = try cursor.next() {
             var fields: [String] = []
             fields.reserveCapacity(columns.count)
-            for i in 0..<row.count {
-                let v = row[i] as DatabaseValue
+            for v in row {
                 switch v.storage {
                 case .null: fields.append("")
                 case .int64(let n): fields.append(String(n))
@@ -99,7 +95,7 @@ public enum DataExport {
                 case .blob(let data): fields.append(data.base64EncodedString())
                 }
             }
-            if let bodies, let textColumn, let htmlColumn, let blob = row[bodies] as Data? {
+            if let bodies, let textColumn, let htmlColumn, let blob = Data.fromDatabaseValue(row[bodies]) {
                 let (text, html) = try MessageBodies.decompress(blob)
                 fields[textColumn] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
                 fields[htmlColumn] = html.map { csv.field(neutralise ? CSVRenderer.neutralised($0) : $0) } ?? ""

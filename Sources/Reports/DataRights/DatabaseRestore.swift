@@ -60,7 +60,7 @@ public enum DatabaseRestore {
                 guard try db.tableExists("grdb_migrations"), try db.tableExists("invoice") else {
                     throw Failure.notRelance(file, "it has no Relance tables")
                 }
-                let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+                let applied = try DataRightsCommands.appliedMigrations(db)
                 let known = Set(Schema.migrator.migrations)
                 if let unknown = applied.first(where: { !known.contains($0) }) {
                     throw Failure.notRelance(file, "it was written by a newer version (migration \(unknown))")
@@ -90,13 +90,10 @@ public enum DatabaseRestore {
         }
         // The data-rights log so far: a backup made before an erasure must not bring the data back,
         // and the log's history (erasures, exports, restores) must survive the restore.
-        let log = try store.pool.read { db -> [Row] in
-            guard try db.tableExists("data_rights_log") else { return [] }
-            return try Row.fetchAll(db, sql: "SELECT at, actor, action, subject, detail FROM data_rights_log ORDER BY id")
-        }
+        let log = try store.pool.read { db in try DataRightsCommands.log(db) }
         var erased: [String] = []
-        for r in log where (r["action"] as String) == "erase" {
-            if let key = r["subject"] as String?, !erased.contains(key) { erased.append(key) }
+        for r in log where r.action == .erase {
+            if let key = r.subject, !erased.contains(key) { erased.append(key) }
         }
         let temp = before + ".partial"
         unlink(temp)
@@ -116,21 +113,15 @@ public enum DatabaseRestore {
         }
         let migrated = try store.migrate()
         let redo = try store.pool.write { db -> [String] in
-            let done = Set(try String.fetchAll(db, sql: "SELECT subject FROM data_rights_log WHERE action = 'erase' AND subject IS NOT NULL"))
+            let done = try DataRightsCommands.erasedDebtorKeys(db)
             // Entries the backup does not have come back, in their order, before the restore's own.
-            let kept = Set(try Row.fetchAll(db, sql: "SELECT at, action, subject FROM data_rights_log").map {
-                "\($0[0] as String)|\($0[1] as String)|\($0[2] as String? ?? "")"
-            })
-            for r in log where !kept.contains("\(r[0] as String)|\(r[2] as String)|\(r[3] as String? ?? "")") {
-                try db.execute(sql: "INSERT INTO data_rights_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [r[0], r[1], r[2], r[3], r[4]])
-            }
+            try DataRightsCommands.mergeLog(db, log)
             var redo: [String] = []
             for key in erased where !done.contains(key) {
-                let name = try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = ?", arguments: [key])
+                let name = try DataRightsCommands.debtorName(db, key: key)
                 if let name, name != DebtorErasure.erasedName(key) { redo.append(key) }
             }
-            try DataRightsLog.append(db, at: instant, actor: actor, action: "restore", subject: (file as NSString).lastPathComponent,
+            try DataRightsCommands.appendLog(db, at: instant, actor: actor, action: .restore, subject: (file as NSString).lastPathComponent,
                                      detail: ["before": before, "migrated": migrated.joined(separator: ","),
                                               "erasures_to_redo": String(redo.count)])
             return redo
@@ -196,23 +187,13 @@ extension DatabaseRestore {
         let store = try LedgerStore(path: databasePath, migrate: false)
         let migrated = try store.migrate()
         try store.pool.write { db in
-            try DataRightsLog.append(db, at: instant, actor: actor, action: "restore", subject: (file as NSString).lastPathComponent,
+            try DataRightsCommands.appendLog(db, at: instant, actor: actor, action: .restore, subject: (file as NSString).lastPathComponent,
                                      detail: ["before": moved ? before : nil, "replaced_damaged": problem,
                                               "migrated": migrated.joined(separator: ",")])
         }
         return Outcome(before: moved ? before : "(none: there was no database)", migrated: migrated, erasuresToRedo: [],
                        replacedDamaged: true)
     }
-}
-
-/// Appends to `data_rights_log`.
-enum DataRightsLog {
-    static func append(_ db: Database, at instant: Date, actor: String, action: String, subject: String?,
-                       detail: [String: String?]) throws {
-        try db.execute(sql: "INSERT INTO data_rights_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [Instant.string(instant), actor, action, subject, JSONText.object(detail)])
-    }
-
 }
 
 /// Helpers shared by backups, restore, export and erasure.

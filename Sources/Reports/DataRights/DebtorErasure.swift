@@ -75,94 +75,36 @@ public enum DebtorErasure {
         var debtorID: Int64 = 0
         var personal: [String] = []
         try store.pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            try DataRightsCommands.setSecureDelete(db, true)
+            defer { try? DataRightsCommands.setSecureDelete(db, false) }
             try db.inTransaction(.immediate) {
-                guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [key]) else {
-                    throw Refusal.unknownDebtor(key)
-                }
+                guard let subject = try ErasureCommands.subject(db, debtorKey: key) else { throw Refusal.unknownDebtor(key) }
+                let id = subject.id
                 debtorID = id
-                if let row = try Row.fetchOne(db, sql: "SELECT name, email, street, vat_number, phone FROM debtor WHERE id = ?",
-                                              arguments: [id]) {
-                    personal = (0..<5).compactMap { row[$0] as String? }
-                    // An e-mail field may list several addresses.
-                    personal += (row[1] as String? ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map(String.init)
-                    personal += try String.fetchAll(db, sql: """
-                        SELECT DISTINCT counterparty_name FROM payment WHERE debtor_key = ? AND counterparty_name IS NOT NULL
-                        """, arguments: [key])
-                }
-                let invoiceKeys = try String.fetchAll(db, sql: "SELECT invoice_number FROM invoice WHERE debtor_id = ?", arguments: [id])
-                try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS erase_message (id INTEGER PRIMARY KEY)")
-                try db.execute(sql: "DELETE FROM erase_message")
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO erase_message SELECT r.message_id FROM outbox_reference r
-                    WHERE (r.kind = 'debtor' AND r.key = ?1)
-                       OR (r.kind = 'invoice' AND r.key IN (SELECT invoice_number FROM invoice WHERE debtor_id = ?2))
-                    """, arguments: [key, id])
-                let active = try Int64.fetchAll(db, sql: """
-                    SELECT m.id FROM outbox_message m JOIN erase_message e ON e.id = m.id WHERE m.state = 'active' ORDER BY m.id
-                    """)
+                personal = [subject.name, subject.email, subject.street, subject.vatNumber, subject.phone].compactMap { $0 }
+                // An e-mail field may list several addresses.
+                personal += (subject.email ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map(String.init)
+                personal += subject.payerNames
+                let active = try ErasureCommands.markMessages(db, debtorKey: key, debtorID: id)
                 if !active.isEmpty && !force { throw Refusal.inFlight(key, messages: active) }
                 outcome.forced = !active.isEmpty
                 // Cancel what has not gone out, through the outbox's own API (it records the event).
                 var cancelled = try OutboxQueue.cancel(db, reason: "debtor erased", where: .debtor(DebtorID(rawValue: key)), at: instant)
-                for k in invoiceKeys {
+                for k in subject.invoiceNumbers {
                     cancelled += try OutboxQueue.cancel(db, reason: "debtor erased", where: .invoice(InvoiceNumber(rawValue: k)), at: instant)
                 }
                 outcome.messagesCancelled = Set(cancelled).count
                 // Files: attachments by path, pickup copies, letters.
-                files += try String.fetchAll(db, sql: """
-                    SELECT a.path FROM outbox_attachment a JOIN erase_message e ON e.id = a.message_id WHERE a.path IS NOT NULL
-                    """)
-                if let pickupFile {
-                    files += try String.fetchAll(db, sql: """
-                        SELECT m.message_id_header FROM outbox_message m JOIN erase_message e ON e.id = m.id
-                        WHERE m.message_id_header IS NOT NULL
-                        """).map(pickupFile)
-                }
-                files += try String.fetchAll(db, sql: """
-                    SELECT document_path FROM dunning_event WHERE debtor_id = ? AND document_path IS NOT NULL
-                    """, arguments: [id])
-                outcome.messagesScrubbed = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM erase_message") ?? 0
-                try db.execute(sql: """
-                    UPDATE outbox_message SET subject = '[erased]', text_body = '[erased]', html_body = NULL, bodies_z = NULL, last_error = NULL,
-                      server_reply = CASE WHEN server_reply IS NULL THEN NULL ELSE '[erased]' END,
-                      bounce_reason = CASE WHEN bounce_reason IS NULL THEN NULL ELSE '[erased]' END
-                    WHERE id IN (SELECT id FROM erase_message);
-                    UPDATE outbox_recipient SET address = 'erased-' || id || '@erased.invalid', display_name = NULL, reply = NULL
-                    WHERE message_id IN (SELECT id FROM erase_message);
-                    DELETE FROM outbox_attachment WHERE message_id IN (SELECT id FROM erase_message);
-                    UPDATE outbox_event SET detail = NULL WHERE message_id IN (SELECT id FROM erase_message) AND to_state <> 'cancelled';
-                    DELETE FROM erase_message;
-                    """)
-                try db.execute(sql: "UPDATE dunning_event SET document_path = NULL WHERE debtor_id = ?", arguments: [id])
+                let refs = try ErasureCommands.fileRefs(db, debtorID: id, headers: pickupFile != nil)
+                files += refs.attachmentPaths
+                if let pickupFile { files += refs.messageIDHeaders.map(pickupFile) }
+                files += refs.documentPaths
+                outcome.messagesScrubbed = try ErasureCommands.scrubMarkedMessages(db, debtorID: id)
                 // Payments: by the debtor's key or applied to its invoices.
-                let paymentKeys = try String.fetchAll(db, sql: """
-                    SELECT payment_key FROM payment WHERE debtor_key = ?1
-                    UNION SELECT p.payment_key FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
-                      JOIN invoice i ON i.id = a.invoice_id WHERE i.debtor_id = ?2
-                    """, arguments: [key, id])
-                for k in paymentKeys {
-                    try db.execute(sql: """
-                        UPDATE payment SET counterparty_iban = NULL, counterparty_name = NULL, free_text = NULL WHERE payment_key = ?
-                        """, arguments: [k])
-                    try db.execute(sql: "DELETE FROM record_change WHERE entity = 'payment' AND entity_key = ?", arguments: [k])
-                    outcome.historyRowsDeleted += db.changesCount
-                }
-                outcome.paymentsScrubbed = paymentKeys.count
-                try db.execute(sql: "DELETE FROM record_change WHERE entity = 'debtor' AND entity_key = ?", arguments: [key])
-                outcome.historyRowsDeleted += db.changesCount
-                try db.execute(sql: "DELETE FROM debtor_account WHERE debtor_id = ?", arguments: [id])
-                try db.execute(sql: "UPDATE promise_to_pay SET note = NULL WHERE debtor_id = ?", arguments: [id])
-                // Notes and the details of journaled actions (reasons typed by a person); the journal keeps who, when, what.
-                try db.execute(sql: "DELETE FROM debtor_note WHERE debtor_id = ?", arguments: [id])
-                try db.execute(sql: "UPDATE action_journal SET detail = '{}' WHERE debtor_id = ? AND detail <> '{}'", arguments: [id])
-                try db.execute(sql: "UPDATE debtor SET hold_reason = 'erased' WHERE id = ? AND hold_reason IS NOT NULL", arguments: [id])
-                try db.execute(sql: "UPDATE invoice SET dispute_reason = 'erased' WHERE debtor_id = ? AND dispute_reason IS NOT NULL", arguments: [id])
-                try db.execute(sql: """
-                    UPDATE debtor SET name = ?, vat_number = NULL, email = NULL, street = NULL, postal_code = NULL, city = NULL,
-                      phone = NULL, on_hold = 1, content_hash = 0 WHERE id = ?
-                    """, arguments: [erasedName(key), id])
+                let payments = try ErasureCommands.scrubPayments(db, debtorKey: key, debtorID: id)
+                outcome.historyRowsDeleted += payments.historyRowsDeleted
+                outcome.paymentsScrubbed = payments.payments
+                outcome.historyRowsDeleted += try ErasureCommands.scrubDebtor(db, debtorKey: key, debtorID: id, erasedName: erasedName(key))
                 return .commit
             }
         }
@@ -183,14 +125,14 @@ public enum DebtorErasure {
         outcome.filesRewritten = scrubbed.rewritten
         outcome.filesLeft = scrubbed.left
         try store.pool.write { db in
-            try DataRightsLog.append(db, at: instant, actor: actor, action: "erase", subject: key, detail: [
+            try DataRightsCommands.appendLog(db, at: instant, actor: actor, action: .erase, subject: key, detail: [
                 "messages_cancelled": String(outcome.messagesCancelled), "messages_scrubbed": String(outcome.messagesScrubbed),
                 "payments_scrubbed": String(outcome.paymentsScrubbed), "history_rows_deleted": String(outcome.historyRowsDeleted),
                 "files_removed": String(outcome.filesRemoved.count), "files_rewritten": String(outcome.filesRewritten.count),
                 "forced": outcome.forced ? "true" : "false",
             ])
         }
-        try store.pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try store.pool.writeWithoutTransaction { db in try DataRightsCommands.checkpointTruncate(db) }
         return outcome
     }
 

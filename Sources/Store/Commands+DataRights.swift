@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// What a `data_rights_log` row records (the table's CHECK lists the same three words).
+package enum DataRightsAction: String, DatabaseValueConvertible, Sendable {
+    /// `relance debtor erase`: `subject` is the debtor key.
+    case erase
+    /// `relance db export`: `subject` is the archive's file name.
+    case export
+    /// `relance db restore`: `subject` is the backup's file name.
+    case restore
+}
+
+/// One row of `data_rights_log` (without its id).
+package struct DataRightsLogEntry: FetchableRecord, Sendable {
+    /// Instant text.
+    package var at: String
+    /// Who (`user@host`).
+    package var actor: String
+    /// What.
+    package var action: DataRightsAction
+    /// The debtor key or file name.
+    package var subject: String?
+    /// Counts and file names as JSON, never the erased values.
+    package var detail: String
+
+    /// Decodes `at, actor, action, subject, detail`.
+    package init(row: Row) throws {
+        at = row[0]
+        actor = row[1]
+        action = row[2]
+        subject = row[3]
+        detail = row[4]
+    }
+
+    /// What identifies an entry across two copies of the database: instant, action, subject.
+    var identity: String { "\(at)|\(action.rawValue)|\(subject ?? "")" }
+}
+
+/// The data-rights commands (backups, restore, export, erasure): `data_rights_log`, which
+/// Reports' `DataRights` owns, and the few reads of the database as a whole they need.
+package enum DataRightsCommands {
+    /// Appends to `data_rights_log`; `detail` becomes a JSON object (nil values as `null`).
+    package static func appendLog(_ db: Database, at instant: Date, actor: String, action: DataRightsAction, subject: String?,
+                                  detail: [String: String?]) throws {
+        try db.execute(sql: "INSERT INTO data_rights_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [Instant.string(instant), actor, action, subject, JSONText.object(detail)])
+    }
+
+    /// The whole log in its order; empty when the database predates the table.
+    package static func log(_ db: Database) throws -> [DataRightsLogEntry] {
+        guard try db.tableExists("data_rights_log") else { return [] }
+        return try DataRightsLogEntry.fetchAll(db, sql: "SELECT at, actor, action, subject, detail FROM data_rights_log ORDER BY id")
+    }
+
+    /// The debtor keys the log records an erasure of.
+    package static func erasedDebtorKeys(_ db: Database) throws -> Set<String> {
+        Set(try String.fetchAll(db, sql: "SELECT subject FROM data_rights_log WHERE action = ? AND subject IS NOT NULL",
+                                arguments: [DataRightsAction.erase]))
+    }
+
+    /// Appends, in their order, the `entries` this database's log does not hold (same instant,
+    /// action and subject): a restore keeps the history of the database it replaced.
+    package static func mergeLog(_ db: Database, _ entries: [DataRightsLogEntry]) throws {
+        let kept = Set(try DataRightsLogEntry.fetchAll(db, sql: "SELECT at, actor, action, subject, detail FROM data_rights_log")
+            .map(\.identity))
+        for e in entries where !kept.contains(e.identity) {
+            try db.execute(sql: "INSERT INTO data_rights_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [e.at, e.actor, e.action, e.subject, e.detail])
+        }
+    }
+
+    /// The name of the debtor with key `key`, if there is one.
+    package static func debtorName(_ db: Database, key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT name FROM debtor WHERE debtor_key = ?", arguments: [key])
+    }
+
+    /// The migrations applied to this database (GRDB's `grdb_migrations`), as stored.
+    package static func appliedMigrations(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+    }
+
+    /// Every table of the database but SQLite's own, by name.
+    package static func tableNames(_ db: Database) throws -> [String] {
+        try String.fetchAll(db, sql: """
+            SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
+            """)
+    }
+
+    /// The rows of `table` as stored, in its columns' order (`db.columns(in:)`); streamed.
+    package static func tableRows(_ db: Database, _ table: String) throws -> MapCursor<RowCursor, [DatabaseValue]> {
+        let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return try Row.fetchCursor(db, sql: "SELECT * FROM \(quoted)").map { Array($0.databaseValues) }
+    }
+
+    /// How many rows `table` holds.
+    package static func rowCount(_ db: Database, _ table: String) throws -> Int {
+        let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(quoted)") ?? 0
+    }
+
+    /// Turns SQLite's `secure_delete` on or off for this connection (deleted content is overwritten).
+    package static func setSecureDelete(_ db: Database, _ on: Bool) throws {
+        try db.execute(sql: on ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF")
+    }
+
+    /// Checkpoints the WAL into the database and truncates it, so no old page survives there.
+    package static func checkpointTruncate(_ db: Database) throws {
+        _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}

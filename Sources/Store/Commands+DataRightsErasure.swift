@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// The debtor an erasure is about, with the personal values to look for in the workspace's files.
+package struct ErasureSubject: Sendable {
+    /// `debtor.id`.
+    package var id: Int64
+    /// Name, e-mail field, street, VAT number, phone, as stored.
+    package var name: String?, email: String?, street: String?, vatNumber: String?, phone: String?
+    /// The distinct counterparty names of the payments made under its key.
+    package var payerNames: [String]
+    /// Its invoices' and credit notes' numbers.
+    package var invoiceNumbers: [String]
+}
+
+/// The files the database points to for the messages and letters of an erased debtor.
+package struct ErasureFileRefs: Sendable {
+    /// Attachments stored as a path.
+    package var attachmentPaths: [String] = []
+    /// The `Message-ID` of each message that got one (a pickup copy is named after it).
+    package var messageIDHeaders: [String] = []
+    /// Letters (`dunning_event.document_path`).
+    package var documentPaths: [String] = []
+}
+
+/// What scrubbing the payments of an erased debtor did.
+package struct PaymentScrub: Sendable {
+    /// Payments whose counterparty data were cleared.
+    package var payments: Int
+    /// Their `record_change` rows deleted.
+    package var historyRowsDeleted: Int
+}
+
+/// The erasure of a debtor's personal data (`relance debtor erase`), step by step, in the
+/// caller's write transaction: the one writer across the owners of `debtor`, `payment`,
+/// `promise_to_pay`, `record_change`, `debtor_account`, `debtor_note`, `action_journal` and the
+/// outbox tables (see `Sources/Store/README.md`). Amounts, allocations and reminder events stay.
+///
+/// The messages concerned are collected in the temporary table `erase_message` by
+/// `markMessages`, read by `fileRefs` and `scrubMarkedMessages`, emptied by the latter.
+package enum ErasureCommands {
+    /// The debtor with key `key` and its personal values; nil when there is none.
+    package static func subject(_ db: Database, debtorKey key: String) throws -> ErasureSubject? {
+        guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [key]) else {
+            return nil
+        }
+        var subject = ErasureSubject(id: id, payerNames: [], invoiceNumbers: [])
+        if let row = try Row.fetchOne(db, sql: "SELECT name, email, street, vat_number, phone FROM debtor WHERE id = ?",
+                                      arguments: [id]) {
+            subject.name = row[0]
+            subject.email = row[1]
+            subject.street = row[2]
+            subject.vatNumber = row[3]
+            subject.phone = row[4]
+            subject.payerNames = try String.fetchAll(db, sql: """
+                SELECT DISTINCT counterparty_name FROM payment WHERE debtor_key = ? AND counterparty_name IS NOT NULL
+                """, arguments: [key])
+        }
+        subject.invoiceNumbers = try String.fetchAll(db, sql: "SELECT invoice_number FROM invoice WHERE debtor_id = ?",
+                                                     arguments: [id])
+        return subject
+    }
+
+    /// Collects in `erase_message` every outbox message that references the debtor or one of its
+    /// invoices; returns those being delivered right now (state `active`), by id.
+    package static func markMessages(_ db: Database, debtorKey key: String, debtorID id: Int64) throws -> [Int64] {
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS erase_message (id INTEGER PRIMARY KEY)")
+        try db.execute(sql: "DELETE FROM erase_message")
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO erase_message SELECT r.message_id FROM outbox_reference r
+            WHERE (r.kind = 'debtor' AND r.key = ?1)
+               OR (r.kind = 'invoice' AND r.key IN (SELECT invoice_number FROM invoice WHERE debtor_id = ?2))
+            """, arguments: [key, id])
+        return try Int64.fetchAll(db, sql: """
+            SELECT m.id FROM outbox_message m JOIN erase_message e ON e.id = m.id WHERE m.state = 'active' ORDER BY m.id
+            """)
+    }
+
+    /// The files of the marked messages (attachments by path, and with `headers` their
+    /// `Message-ID`s) and the debtor's letters.
+    package static func fileRefs(_ db: Database, debtorID id: Int64, headers: Bool) throws -> ErasureFileRefs {
+        var refs = ErasureFileRefs()
+        refs.attachmentPaths = try String.fetchAll(db, sql: """
+            SELECT a.path FROM outbox_attachment a JOIN erase_message e ON e.id = a.message_id WHERE a.path IS NOT NULL
+            """)
+        if headers {
+            refs.messageIDHeaders = try String.fetchAll(db, sql: """
+                SELECT m.message_id_header FROM outbox_message m JOIN erase_message e ON e.id = m.id
+                WHERE m.message_id_header IS NOT NULL
+                """)
+        }
+        refs.documentPaths = try String.fetchAll(db, sql: """
+            SELECT document_path FROM dunning_event WHERE debtor_id = ? AND document_path IS NOT NULL
+            """, arguments: [id])
+        return refs
+    }
+
+    /// Blanks the marked messages' subject, bodies, errors and replies, their recipients'
+    /// addresses and names, their events' details (a cancellation's reason stays), deletes their
+    /// attachments, forgets the debtor's letters' paths, and empties the marks. Returns how many
+    /// messages were scrubbed.
+    package static func scrubMarkedMessages(_ db: Database, debtorID id: Int64) throws -> Int {
+        let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM erase_message") ?? 0
+        try db.execute(sql: """
+            UPDATE outbox_message SET subject = '[erased]', text_body = '[erased]', html_body = NULL, bodies_z = NULL, last_error = NULL,
+              server_reply = CASE WHEN server_reply IS NULL THEN NULL ELSE '[erased]' END,
+              bounce_reason = CASE WHEN bounce_reason IS NULL THEN NULL ELSE '[erased]' END
+            WHERE id IN (SELECT id FROM erase_message);
+            UPDATE outbox_recipient SET address = 'erased-' || id || '@erased.invalid', display_name = NULL, reply = NULL
+            WHERE message_id IN (SELECT id FROM erase_message);
+            DELETE FROM outbox_attachment WHERE message_id IN (SELECT id FROM erase_message);
+            UPDATE outbox_event SET detail = NULL WHERE message_id IN (SELECT id FROM erase_message) AND to_state <> 'cancelled';
+            DELETE FROM erase_message;
+            """)
+        try db.execute(sql: "UPDATE dunning_event SET document_path = NULL WHERE debtor_id = ?", arguments: [id])
+        return count
+    }
+
+    /// Clears the counterparty IBAN, name and free text of the payments made under the debtor's
+    /// key or applied to its invoices, and deletes their history rows.
+    package static func scrubPayments(_ db: Database, debtorKey key: String, debtorID id: Int64) throws -> PaymentScrub {
+        let paymentKeys = try String.fetchAll(db, sql: """
+            SELECT payment_key FROM payment WHERE debtor_key = ?1
+            UNION SELECT p.payment_key FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
+              JOIN invoice i ON i.id = a.invoice_id WHERE i.debtor_id = ?2
+            """, arguments: [key, id])
+        var history = 0
+        for k in paymentKeys {
+            try db.execute(sql: """
+                UPDATE payment SET counterparty_iban = NULL, counterparty_name = NULL, free_text = NULL WHERE payment_key = ?
+                """, arguments: [k])
+            try db.execute(sql: "DELETE FROM record_change WHERE entity = 'payment' AND entity_key = ?", arguments: [k])
+            history += db.changesCount
+        }
+        return PaymentScrub(payments: paymentKeys.count, historyRowsDeleted: history)
+    }
+
+    /// Deletes the debtor's history rows, learnt IBANs and notes; clears promise notes, journal
+    /// details, hold and dispute reasons; renames it `erasedName`, clears its contact data and puts
+    /// it on hold. Returns the history rows deleted.
+    package static func scrubDebtor(_ db: Database, debtorKey key: String, debtorID id: Int64, erasedName: String) throws -> Int {
+        try db.execute(sql: "DELETE FROM record_change WHERE entity = 'debtor' AND entity_key = ?", arguments: [key])
+        let history = db.changesCount
+        try db.execute(sql: "DELETE FROM debtor_account WHERE debtor_id = ?", arguments: [id])
+        try db.execute(sql: "UPDATE promise_to_pay SET note = NULL WHERE debtor_id = ?", arguments: [id])
+        // Notes and the details of journaled actions (reasons typed by a person); the journal keeps who, when, what.
+        try db.execute(sql: "DELETE FROM debtor_note WHERE debtor_id = ?", arguments: [id])
+        try db.execute(sql: "UPDATE action_journal SET detail = '{}' WHERE debtor_id = ? AND detail <> '{}'", arguments: [id])
+        try db.execute(sql: "UPDATE debtor SET hold_reason = 'erased' WHERE id = ? AND hold_reason IS NOT NULL", arguments: [id])
+        try db.execute(sql: "UPDATE invoice SET dispute_reason = 'erased' WHERE debtor_id = ? AND dispute_reason IS NOT NULL",
+                       arguments: [id])
+        try db.execute(sql: """
+            UPDATE debtor SET name = ?, vat_number = NULL, email = NULL, street = NULL, postal_code = NULL, city = NULL,
+              phone = NULL, on_hold = 1, content_hash = 0 WHERE id = ?
+            """, arguments: [erasedName, id])
+        return history
+    }
+}
