@@ -1,12 +1,35 @@
+import Foundation
 import GRDB
+
+/// How a debtor gets its billing invoices (`billing_channel.channel`).
+public enum InvoiceChannel: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    /// UBL over Peppol (with the PDF inside).
+    case peppol
+    /// PDF by e-mail.
+    case email
+}
+
+/// A contract's status as the contracts file gives it (`contract.status`).
+public enum ContractStatus: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case active, suspended, terminated
+}
+
+/// The kind of file a `billing_ingest` row records (`billing_ingest.kind`).
+public enum BillingFileKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case contracts, usage, index
+}
+
+/// What an invoice line bills (`billing_line.kind`).
+public enum BillingLineKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case subscription, usage, fee
+}
 
 /// One row of `billing_ingest`: one contracts, usage or index file read (owner: Billing).
 public struct BillingIngestRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
     public static let databaseTableName = "billing_ingest"
     public var id: Int64?
     public var runId: Int64?
-    /// `contracts`, `usage` or `index`.
-    public var kind: String
+    public var kind: BillingFileKind
     public var fileName: String
     public var filePath: String
     public var fileBytes: Int64
@@ -29,7 +52,7 @@ public struct BillingIngestRecord: Codable, FetchableRecord, MutablePersistableR
     }
 
     /// A file about to be read: counts zero, finished when started.
-    public init(runId: Int64?, kind: String, fileName: String, filePath: String, asOf: String, startedAt: String) {
+    public init(runId: Int64?, kind: BillingFileKind, fileName: String, filePath: String, asOf: String, startedAt: String) {
         self.runId = runId
         self.kind = kind
         self.fileName = fileName
@@ -69,8 +92,8 @@ public struct ContractRecord: Codable, FetchableRecord, PersistableRecord, Senda
     public var paymentTermsDays: Int
     /// A falling index never lowers the price.
     public var indexFloor: Bool
-    /// As the contracts file says: `active`, `suspended` or `terminated`.
-    public var status: String
+    /// As the contracts file says.
+    public var status: ContractStatus
     public var endDate: String?
     /// The day an invoice of the contract was first seen unpaid past its due date and grace.
     public var overdueSince: String?
@@ -159,8 +182,7 @@ public struct BillingLineRecord: Codable, FetchableRecord, PersistableRecord, Se
     public var id: Int64?
     public var invoiceId: Int64
     public var position: Int
-    /// `subscription`, `usage` or `fee`.
-    public var kind: String
+    public var kind: BillingLineKind
     public var description: String
     /// `YYYY-MM`: the month the line pays for.
     public var serviceMonth: String
@@ -183,9 +205,26 @@ public struct BillingLineRecord: Codable, FetchableRecord, PersistableRecord, Se
     public var rounding: String?
     /// The usage row a usage line bills (each usage row is billed once).
     public var usageId: Int64?
+    /// The VAT exemption code of a 0 % line (`VATEX-EU-AE`), migration 0019.
+    public var vatExemption: String?
+
+    /// A line with its required columns; the indexation, usage and exemption columns start nil.
+    public init(invoiceId: Int64, position: Int, kind: BillingLineKind, description: String, serviceMonth: String, quantity: String,
+                unitPrice: String, netMinor: Int64, vatRate: String, vatMinor: Int64) {
+        self.invoiceId = invoiceId
+        self.position = position
+        self.kind = kind
+        self.description = description
+        self.serviceMonth = serviceMonth
+        self.quantity = quantity
+        self.unitPrice = unitPrice
+        self.netMinor = netMinor
+        self.vatRate = vatRate
+        self.vatMinor = vatMinor
+    }
 
     enum CodingKeys: String, CodingKey {
-        case usageId = "usage_id"
+        case usageId = "usage_id", vatExemption = "vat_exemption"
         case id, invoiceId = "invoice_id", position, kind, description, serviceMonth = "service_month", quantity
         case unitPrice = "unit_price", netMinor = "net_minor", vatRate = "vat_rate", vatMinor = "vat_minor"
         case oldPriceMinor = "old_price_minor", newPriceMinor = "new_price_minor", factor
@@ -209,5 +248,24 @@ public enum BillingSequence {
     /// The last value taken from sequence `name` (0 when none yet).
     public static func last(_ db: Database, name: String) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT last_value FROM billing_sequence WHERE name = ?", arguments: [name]) ?? 0
+    }
+}
+
+/// How a debtor receives its billing invoices (`billing_channel`, owner: Billing).
+public enum BillingChannelRecord {
+    /// The stored channel and Peppol id of a debtor, nil when none was set.
+    public static func fetch(_ db: Database, debtorID: Int64) throws -> (channel: InvoiceChannel, peppolID: String?)? {
+        guard let r = try Row.fetchOne(db, sql: "SELECT channel, peppol_id FROM billing_channel WHERE debtor_id = ?",
+                                       arguments: [debtorID]) else { return nil }
+        return (r[0], r[1])
+    }
+
+    /// Sets (replaces) a debtor's channel.
+    public static func set(_ db: Database, debtorID: Int64, channel: InvoiceChannel, peppolID: String?, at now: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO billing_channel (debtor_id, channel, peppol_id, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (debtor_id) DO UPDATE SET channel = excluded.channel, peppol_id = excluded.peppol_id,
+              updated_at = excluded.updated_at
+            """, arguments: [debtorID, channel, peppolID, Instant.string(now)])
     }
 }

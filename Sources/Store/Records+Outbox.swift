@@ -2,6 +2,88 @@ import Foundation
 import GRDB
 import Ledger
 
+/// The states of an outbox message (`outbox_message.state`), after Postfix's queue manager.
+public enum OutboxState: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case queued, active, deferred, hold, sent, bounced, cancelled
+
+    /// The states a flush picks due messages from (the condition of the partial index `outbox_message_due`).
+    public static let due: [OutboxState] = [.queued, .deferred]
+    /// The states a message can still be cancelled from: it has not gone out yet and is not being delivered.
+    public static let cancellable: [OutboxState] = [.queued, .deferred, .hold]
+    /// Where a leased message that was never tried goes back to: `queued`, or `deferred` after attempts.
+    public static func untried(attempts: Int) -> OutboxState { attempts == 0 ? .queued : .deferred }
+}
+
+/// The stage that queued a message (`outbox_message.origin`).
+public enum OutboxOrigin: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case dunning, billing, manual
+}
+
+/// An envelope recipient's field (`outbox_recipient.kind`).
+public enum OutboxRecipientKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case to, cc, bcc
+}
+
+/// Where a recipient came from (`outbox_recipient.origin`): the message as queued, or the
+/// workspace's Cc/Bcc added at the first lease.
+public enum OutboxRecipientOrigin: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case message, config
+}
+
+/// A recipient's own delivery status (`outbox_recipient.status`).
+public enum OutboxRecipientStatus: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case pending, sent, deferred, bounced
+}
+
+/// Why a message bounced (`outbox_message.bounce_kind`).
+public enum OutboxBounceKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    /// The server refused it (5xx) for every To recipient.
+    case remote
+    /// Still failing past its maximum lifetime.
+    case expired
+    /// It could not be built (a missing attachment file, no usable address).
+    case unbuildable
+}
+
+/// Who changed a message's state (`outbox_event.actor`); also `peppol_event.actor`.
+public enum OutboxActor: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    /// The stages that queue messages (the message's origin).
+    case dunning, billing, manual
+    /// A flush (lease, outcome, recovery).
+    case flush
+    /// An operator's verb on the e-mail outbox (hold, release, requeue).
+    case admin
+    /// A cancellation (`OutboxQueue.cancel`).
+    case cancel
+    /// An operator's verb on the Peppol outbox.
+    case `operator`
+
+    /// The actor that queued a message of `origin`.
+    public init(_ origin: OutboxOrigin) {
+        switch origin {
+        case .dunning: self = .dunning
+        case .billing: self = .billing
+        case .manual: self = .manual
+        }
+    }
+}
+
+/// The kind of business key a message concerns (`outbox_reference.kind`).
+public enum OutboxReferenceKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case debtor, invoice, contract
+}
+
+extension RawRepresentable where RawValue == String {
+    /// The raw value as a quoted SQL literal (`'queued'`), for conditions that must repeat a
+    /// partial index's condition word for word (a bound parameter would not use the index).
+    package var sqlLiteral: String { "'" + rawValue + "'" }
+}
+
+extension Array where Element: RawRepresentable, Element.RawValue == String {
+    /// The raw values as a parenthesised SQL list (`('queued', 'deferred')`), see `sqlLiteral`.
+    package var sqlLiteral: String { "(" + map(\.sqlLiteral).joined(separator: ", ") + ")" }
+}
+
 /// One row of `outbox_message`: an e-mail in the outbox and where it stands.
 ///
 /// Shared writer: Dunning and Billing insert `queued` rows through `OutboxQueue.enqueue`; only
@@ -10,8 +92,8 @@ public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, 
     public static let databaseTableName = "outbox_message"
     public var id: Int64
     public var idempotencyKey: String
-    public var origin: String
-    public var state: String
+    public var origin: OutboxOrigin
+    public var state: OutboxState
     public var subject: String
     public var textBody: String
     public var htmlBody: String?
@@ -28,7 +110,7 @@ public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, 
     public var lastError: String?
     public var serverReply: String?
     public var sentAt: String?
-    public var bounceKind: String?
+    public var bounceKind: OutboxBounceKind?
     public var bounceReason: String?
     public var cancelReason: String?
     public var updatedAt: String
@@ -51,8 +133,8 @@ public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, 
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int64.self, forKey: .id)
         idempotencyKey = try c.decode(String.self, forKey: .idempotencyKey)
-        origin = try c.decode(String.self, forKey: .origin)
-        state = try c.decode(String.self, forKey: .state)
+        origin = try c.decode(OutboxOrigin.self, forKey: .origin)
+        state = try c.decode(OutboxState.self, forKey: .state)
         subject = try c.decode(String.self, forKey: .subject)
         textBody = try c.decode(String.self, forKey: .textBody)
         htmlBody = try c.decodeIfPresent(String.self, forKey: .htmlBody)
@@ -67,7 +149,7 @@ public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, 
         lastError = try c.decodeIfPresent(String.self, forKey: .lastError)
         serverReply = try c.decodeIfPresent(String.self, forKey: .serverReply)
         sentAt = try c.decodeIfPresent(String.self, forKey: .sentAt)
-        bounceKind = try c.decodeIfPresent(String.self, forKey: .bounceKind)
+        bounceKind = try c.decodeIfPresent(OutboxBounceKind.self, forKey: .bounceKind)
         bounceReason = try c.decodeIfPresent(String.self, forKey: .bounceReason)
         cancelReason = try c.decodeIfPresent(String.self, forKey: .cancelReason)
         updatedAt = try c.decode(String.self, forKey: .updatedAt)
@@ -84,14 +166,12 @@ public struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecord
     public var id: Int64?
     public var messageId: Int64
     public var position: Int
-    /// `to`, `cc` or `bcc`.
-    public var kind: String
+    public var kind: OutboxRecipientKind
     public var address: String
     public var displayName: String?
     /// `message` (given at enqueue) or `config` (the workspace's Cc/Bcc, added at the first delivery).
-    public var origin: String
-    /// `pending`, `sent`, `deferred` or `bounced`.
-    public var status: String
+    public var origin: OutboxRecipientOrigin
+    public var status: OutboxRecipientStatus
     /// The server's reply to this recipient (its RCPT reply, or the reply to the whole message).
     public var reply: String?
     public var updatedAt: String?
@@ -102,15 +182,15 @@ public struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecord
     }
 
     /// A recipient not yet tried.
-    public init(messageId: Int64, position: Int, kind: String, address: String, displayName: String? = nil,
-                origin: String = "message") {
+    public init(messageId: Int64, position: Int, kind: OutboxRecipientKind, address: String, displayName: String? = nil,
+                origin: OutboxRecipientOrigin = .message) {
         self.messageId = messageId
         self.position = position
         self.kind = kind
         self.address = address
         self.displayName = displayName
         self.origin = origin
-        self.status = "pending"
+        self.status = .pending
     }
 }
 
@@ -136,8 +216,7 @@ public struct OutboxAttachmentRecord: Codable, FetchableRecord, PersistableRecor
 public struct OutboxReferenceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     public static let databaseTableName = "outbox_reference"
     public var messageId: Int64
-    /// `debtor`, `invoice` or `contract`.
-    public var kind: String
+    public var kind: OutboxReferenceKind
     public var key: String
 
     enum CodingKeys: String, CodingKey { case messageId = "message_id", kind, key }
@@ -149,10 +228,9 @@ public struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Se
     public var id: Int64?
     public var messageId: Int64
     public var at: String
-    public var fromState: String?
-    public var toState: String
-    /// `dunning`, `billing`, `manual` (enqueue), `flush`, `admin` or `cancel`.
-    public var actor: String
+    public var fromState: OutboxState?
+    public var toState: OutboxState
+    public var actor: OutboxActor
     public var detail: String?
 
     enum CodingKeys: String, CodingKey {
@@ -160,11 +238,26 @@ public struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Se
     }
 
     /// Appends an event.
-    public static func append(_ db: Database, message: Int64, at: String, from: String?, to: String, actor: String,
-                              detail: String?) throws {
+    public static func append(_ db: Database, message: Int64, at: String, from: OutboxState?, to: OutboxState,
+                              actor: OutboxActor, detail: String?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: [message, at, from, to, actor, detail])
+    }
+
+    /// Appends an event given as stored words, for callers that still hold states as text (Dunning's
+    /// `DunningLog` hold and release); throws when a word is not an `OutboxState` or `OutboxActor`.
+    public static func append(_ db: Database, message: Int64, at: String, from: String?, to: String, actor: String,
+                              detail: String?) throws {
+        guard let target = OutboxState(rawValue: to), let who = OutboxActor(rawValue: actor) else {
+            throw StoreError("unknown outbox state \"\(to)\" or actor \"\(actor)\"")
+        }
+        var source: OutboxState? = nil
+        if let from {
+            guard let s = OutboxState(rawValue: from) else { throw StoreError("unknown outbox state \"\(from)\"") }
+            source = s
+        }
+        try append(db, message: message, at: at, from: source, to: target, actor: who, detail: detail)
     }
 }
 
@@ -220,11 +313,11 @@ public enum OutboxReference: Sendable, Hashable {
     case contract(String)
 
     /// The `outbox_reference.kind` and `key` columns.
-    public var columns: (kind: String, key: String) {
+    public var columns: (kind: OutboxReferenceKind, key: String) {
         switch self {
-        case .debtor(let d): ("debtor", d.rawValue)
-        case .invoice(let i): ("invoice", i.rawValue)
-        case .contract(let c): ("contract", c)
+        case .debtor(let d): (.debtor, d.rawValue)
+        case .invoice(let i): (.invoice, i.rawValue)
+        case .contract(let c): (.contract, c)
         }
     }
 }
@@ -233,7 +326,7 @@ public enum OutboxReference: Sendable, Hashable {
 public struct NewOutboxMessage: Sendable {
     /// Identifies the decision (e.g. `dunning:2026-11-21:D042:step-2`); queueing it twice is a no-op.
     public var idempotencyKey: String
-    /// `dunning`, `billing` or `manual`.
+    /// `dunning`, `billing` or `manual` (an `OutboxOrigin`; checked by `OutboxQueue.enqueue`).
     public var origin: String
     public var to: [OutboxMailbox]
     public var cc: [OutboxMailbox] = []
@@ -255,6 +348,13 @@ public struct NewOutboxMessage: Sendable {
         self.textBody = textBody
         self.htmlBody = htmlBody
     }
+
+    /// A message with its required parts, queued by `origin`.
+    public init(idempotencyKey: String, origin: OutboxOrigin, to: [OutboxMailbox], subject: String, textBody: String,
+                htmlBody: String? = nil) {
+        self.init(idempotencyKey: idempotencyKey, origin: origin.rawValue, to: to, subject: subject, textBody: textBody,
+                  htmlBody: htmlBody)
+    }
 }
 
 /// The outbox's write API for other stages: queue a message, cancel messages that became moot.
@@ -272,7 +372,7 @@ public enum OutboxQueue {
             return MessageID(rawValue: existing)
         }
         guard !key.isEmpty, key.utf8.count <= 500 else { throw StoreError("an outbox idempotency key has 1 to 500 bytes") }
-        guard ["dunning", "billing", "manual"].contains(message.origin) else {
+        guard let origin = OutboxOrigin(rawValue: message.origin) else {
             throw StoreError("unknown outbox message origin \"\(message.origin)\"")
         }
         guard !message.to.isEmpty else { throw StoreError("an outbox message needs at least one To recipient") }
@@ -281,10 +381,11 @@ public enum OutboxQueue {
         let bodies = try MessageBodies.compress(text: message.textBody, html: message.htmlBody)
         try db.cachedStatement(sql: """
             INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, bodies_z, created_at,
-              lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, 'queued', ?, '', NULL, ?, ?, ?, ?, ?)
-            """).execute(arguments: [key, message.origin, message.subject, bodies, t, t, t, t])
+              lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, '', NULL, ?, ?, ?, ?, ?)
+            """).execute(arguments: [key, origin, OutboxState.queued, message.subject, bodies, t, t, t, t])
         let id = db.lastInsertedRowID
-        let recipients = message.to.map { ("to", $0) } + message.cc.map { ("cc", $0) } + message.bcc.map { ("bcc", $0) }
+        let recipients = message.to.map { (OutboxRecipientKind.to, $0) } + message.cc.map { (OutboxRecipientKind.cc, $0) }
+            + message.bcc.map { (OutboxRecipientKind.bcc, $0) }
         let addRecipient = try db.cachedStatement(sql: """
             INSERT INTO outbox_recipient (message_id, position, kind, address, display_name) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (message_id, address) DO NOTHING
@@ -305,7 +406,7 @@ public enum OutboxQueue {
             INSERT INTO outbox_reference (message_id, kind, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
             """)
         for r in message.references { try addReference.execute(arguments: [id, r.columns.kind, r.columns.key]) }
-        try OutboxEventRecord.append(db, message: id, at: t, from: nil, to: "queued", actor: message.origin, detail: nil)
+        try OutboxEventRecord.append(db, message: id, at: t, from: nil, to: .queued, actor: OutboxActor(origin), detail: nil)
         return MessageID(rawValue: id)
     }
 
@@ -320,7 +421,7 @@ public enum OutboxQueue {
     public static func removeBodies(_ db: Database, sentBefore: Date, at now: Date) throws -> Int {
         try db.execute(sql: """
             UPDATE outbox_message SET text_body = ?, html_body = NULL, bodies_z = NULL, bodies_removed_at = ?
-            WHERE state = 'sent' AND bodies_removed_at IS NULL AND sent_at < ?
+            WHERE state = \(OutboxState.sent.sqlLiteral) AND bodies_removed_at IS NULL AND sent_at < ?
             """, arguments: [removedBody, Instant.string(now), Instant.string(sentBefore)])
         return db.changesCount
     }
@@ -332,7 +433,7 @@ public enum OutboxQueue {
         let (kind, key) = reference.columns
         let ids = try Int64.fetchAll(db, sql: """
             SELECT m.id FROM outbox_reference r JOIN outbox_message m ON m.id = r.message_id
-            WHERE r.kind = ? AND r.key = ? AND m.state IN ('queued', 'deferred', 'hold') ORDER BY m.id
+            WHERE r.kind = ? AND r.key = ? AND m.state IN \(OutboxState.cancellable.sqlLiteral) ORDER BY m.id
             """, arguments: [kind, key])
         var cancelled: [MessageID] = []
         for id in ids where try cancel(db, message: MessageID(rawValue: id), reason: reason, at: now) {
@@ -345,15 +446,15 @@ public enum OutboxQueue {
     /// whether it did. A message being delivered right now (`active`) or already sent is left alone.
     @discardableResult
     public static func cancel(_ db: Database, message id: MessageID, reason: String, at now: Date) throws -> Bool {
-        guard let from = try String.fetchOne(db, sql: "SELECT state FROM outbox_message WHERE id = ?", arguments: [id.rawValue]),
-            ["queued", "deferred", "hold"].contains(from)
+        guard let from = try OutboxState.fetchOne(db, sql: "SELECT state FROM outbox_message WHERE id = ?", arguments: [id.rawValue]),
+            OutboxState.cancellable.contains(from)
         else { return false }
         let t = Instant.string(now)
         let why = reason.isEmpty ? "cancelled" : reason
         try db.execute(sql: """
-            UPDATE outbox_message SET state = 'cancelled', cancel_reason = ?, updated_at = ? WHERE id = ?
-            """, arguments: [why, t, id.rawValue])
-        try OutboxEventRecord.append(db, message: id.rawValue, at: t, from: from, to: "cancelled", actor: "cancel", detail: why)
+            UPDATE outbox_message SET state = ?, cancel_reason = ?, updated_at = ? WHERE id = ?
+            """, arguments: [OutboxState.cancelled, why, t, id.rawValue])
+        try OutboxEventRecord.append(db, message: id.rawValue, at: t, from: from, to: .cancelled, actor: .cancel, detail: why)
         return true
     }
 }

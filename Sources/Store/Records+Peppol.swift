@@ -1,6 +1,23 @@
 import Foundation
 import GRDB
 
+/// The states of a Peppol document (`peppol_document.state`): the e-mail outbox's, without `cancelled`.
+public enum PeppolState: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+    case queued, active, deferred, hold, sent, bounced
+
+    /// The states a flush picks due documents from (the condition of the partial index `peppol_document_due`).
+    public static let due: [PeppolState] = [.queued, .deferred]
+}
+
+/// What a Peppol document is (`peppol_document.document_type`).
+public enum PeppolDocumentType: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    case invoice
+    case creditNote = "credit_note"
+
+    /// The stored word (`credit_note`).
+    public var description: String { rawValue }
+}
+
 /// A UBL document to hand to the Peppol network, as Billing queues it.
 public struct NewPeppolDocument: Sendable, Equatable {
     /// Names the decision (`billing:peppol:F2027-000001`): queueing the same key again changes nothing.
@@ -41,38 +58,19 @@ public enum PeppolQueue {
         let t = Instant.string(now)
         try db.cachedStatement(sql: """
             INSERT INTO peppol_document (idempotency_key, invoice_number, document_type, period, receiver, path, state,
-              created_at, lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
-            """).execute(arguments: [d.idempotencyKey, d.invoiceNumber, d.isCreditNote ? "credit_note" : "invoice", d.period,
-                                     d.receiver, d.path, t, t, t, t])
+              created_at, lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [d.idempotencyKey, d.invoiceNumber, d.isCreditNote ? PeppolDocumentType.creditNote : .invoice,
+                                     d.period, d.receiver, d.path, PeppolState.queued, t, t, t, t])
         let id = db.lastInsertedRowID
-        try appendEvent(db, document: id, at: t, from: nil, to: "queued", actor: "billing", detail: nil)
+        try appendEvent(db, document: id, at: t, from: nil, to: .queued, actor: .billing, detail: nil)
         return id
     }
 
     /// Records one state change of a document (in the caller's transaction).
-    public static func appendEvent(_ db: Database, document: Int64, at: String, from: String?, to: String, actor: String,
-                                   detail: String?) throws {
+    public static func appendEvent(_ db: Database, document: Int64, at: String, from: PeppolState?, to: PeppolState,
+                                   actor: OutboxActor, detail: String?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO peppol_event (document_id, at, from_state, to_state, actor, detail) VALUES (?, ?, ?, ?, ?, ?)
             """).execute(arguments: [document, at, from, to, actor, detail])
-    }
-}
-
-/// How a debtor receives its billing invoices (`billing_channel`, owner: Billing).
-public enum BillingChannelRecord {
-    /// The stored channel and Peppol id of a debtor, nil when none was set.
-    public static func fetch(_ db: Database, debtorID: Int64) throws -> (channel: String, peppolID: String?)? {
-        guard let r = try Row.fetchOne(db, sql: "SELECT channel, peppol_id FROM billing_channel WHERE debtor_id = ?",
-                                       arguments: [debtorID]) else { return nil }
-        return (r[0], r[1])
-    }
-
-    /// Sets (replaces) a debtor's channel.
-    public static func set(_ db: Database, debtorID: Int64, channel: String, peppolID: String?, at now: Date) throws {
-        try db.execute(sql: """
-            INSERT INTO billing_channel (debtor_id, channel, peppol_id, updated_at) VALUES (?, ?, ?, ?)
-            ON CONFLICT (debtor_id) DO UPDATE SET channel = excluded.channel, peppol_id = excluded.peppol_id,
-              updated_at = excluded.updated_at
-            """, arguments: [debtorID, channel, peppolID, Instant.string(now)])
     }
 }

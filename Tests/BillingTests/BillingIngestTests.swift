@@ -1,6 +1,7 @@
 import Billing
 import Foundation
 import Ledger
+import Store
 import Testing
 
 /// `relance ingest contracts|usage|index`: diagnostics with file:line:column, rejects kept verbatim,

@@ -1,6 +1,7 @@
 import Billing
 import Foundation
 import Ledger
+import Store
 import Testing
 
 /// The UBL writer on documents built by hand: several VAT rates on one invoice, the checks that

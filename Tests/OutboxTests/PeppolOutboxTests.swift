@@ -137,7 +137,7 @@ struct PeppolOutboxTests {
         let row = try #require(try Self.state(s))
         #expect(row[0] as String == "bounced")
         #expect(row[4] as String == "HTTP 422: [PEPPOL-EN16931-R010] Buyer electronic address MUST be provided")
-        #expect(try PeppolAdmin.list(store: s.store, state: "bounced").map(\.invoiceNumber) == ["F2027-000001"])
+        #expect(try PeppolAdmin.list(store: s.store, state: .bounced).map(\.invoiceNumber) == ["F2027-000001"])
     }
 
     @Test func a5xxIsDeferredWithBackoffThenSentOnTheRetry() throws {

@@ -74,7 +74,7 @@ import Testing
         func apply(_ verb: (Database, MessageID, Date) throws -> OutboxAdmin.Change, _ id: MessageID) throws -> OutboxAdmin.Change {
             try db.store.pool.write { d in try verb(d, id, clock.now()) }
         }
-        #expect(try apply(OutboxAdmin.hold, ids[0]) == .changed(from: "queued", to: "hold"))
+        #expect(try apply(OutboxAdmin.hold, ids[0]) == .changed(from: .queued, to: .hold))
         #expect(try apply(OutboxAdmin.hold, ids[0]) == .refused("already on hold"))
         #expect(try apply(OutboxAdmin.release, ids[1]) == .refused("not on hold (queued)"))
         #expect(try apply(OutboxAdmin.hold, MessageID(rawValue: 99)) == .notFound)
@@ -85,14 +85,14 @@ import Testing
         #expect(try report.sent == 1 && db.states() == ["hold", "sent"])
         #expect(try apply(OutboxAdmin.requeue, ids[1]) == .refused("already sent; requeueing it would send it twice"))
         clock.advance(3600)
-        #expect(try apply(OutboxAdmin.release, ids[0]) == .changed(from: "hold", to: "queued"))
+        #expect(try apply(OutboxAdmin.release, ids[0]) == .changed(from: .hold, to: .queued))
         #expect(try db.message(ids[0])?.nextAttemptAt == Instant.string(clock.now()))
         report = try db.flush(PickupTransport(directory: pickup), clock: clock)
         #expect(try report.sent == 1 && db.states() == ["sent", "sent"])
         let history = try db.store.pool.read { d in
             try OutboxEventRecord.fetchAll(d, sql: "SELECT * FROM outbox_event WHERE message_id = ? ORDER BY id", arguments: [ids[0].rawValue])
         }
-        #expect(history.map { "\($0.fromState ?? "-")>\($0.toState) \($0.actor)" }
+        #expect(history.map { "\($0.fromState?.rawValue ?? "-")>\($0.toState) \($0.actor)" }
             == ["->queued dunning", "queued>hold admin", "hold>queued admin", "active>sent flush"])
     }
 
@@ -109,10 +109,10 @@ import Testing
         }
         clock.advance(86_400)
         let change = try db.store.pool.write { d in try OutboxAdmin.requeue(d, id, at: clock.now()) }
-        #expect(change == .changed(from: "bounced", to: "queued"))
+        #expect(change == .changed(from: .bounced, to: .queued))
         let m = try #require(try db.message(id))
         #expect(m.lifetimeFrom == Instant.string(clock.now()) && m.bounceReason == nil && m.bounceKind == nil)
-        #expect(try db.recipients(id).map(\.status) == ["pending"])
+        #expect(try db.recipients(id).map(\.status) == [.pending])
     }
 
     @Test func aMessageThatCannotBeBuiltBouncesAtOnce() throws {
@@ -135,7 +135,7 @@ import Testing
         #expect(report.unbuildable == 2 && report.sent == 0)
         for id in ids {
             let r = try #require(try db.message(id))
-            #expect(r.state == "bounced" && r.bounceKind == "unbuildable" && r.attempts == 1)
+            #expect(r.state == .bounced && r.bounceKind == .unbuildable && r.attempts == 1)
             #expect(r.bounceReason?.hasPrefix("cannot be built: ") == true)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: pickup).isEmpty)
@@ -205,8 +205,8 @@ import Testing
         // A scan per chunk made a 10,000-message flush 2.5 times slower per message than a 1,000-message one.
         let db = try TestStore()
         let plans = try db.store.pool.read { d in
-            try ["queued", "deferred"].map { state in
-                try Row.fetchAll(d, sql: "EXPLAIN QUERY PLAN " + QueueStore.dueSQL(state), arguments: ["x", 1]).map { $0["detail"] as String }
+            try [OutboxState.queued, .deferred].map { state in
+                try Row.fetchAll(d, sql: "EXPLAIN QUERY PLAN " + OutboxQueries.dueSQL(state), arguments: ["x", 1]).map { $0["detail"] as String }
             } + [Row.fetchAll(d, sql: """
                 EXPLAIN QUERY PLAN SELECT id, lease_owner, lease_until, attempts FROM outbox_message WHERE state = 'active' ORDER BY id
                 """).map { $0["detail"] as String }]

@@ -28,7 +28,7 @@ import Testing
 
         let pruned = try #require(try db.message(old))
         #expect(pruned.textBody == OutboxQueue.removedBody && pruned.htmlBody == nil)
-        #expect(pruned.state == "sent" && pruned.subject == sent.subject && pruned.messageIdHeader == sent.messageIdHeader)
+        #expect(pruned.state == .sent && pruned.subject == sent.subject && pruned.messageIdHeader == sent.messageIdHeader)
         #expect(pruned.sentAt == sent.sentAt)
         #expect(try db.recipients(old).map(\.address) == ["jan.peeters@klant.example"])
         try db.store.pool.read { d in

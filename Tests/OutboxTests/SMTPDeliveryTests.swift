@@ -42,8 +42,8 @@ struct SMTPDeliveryTests {
         // Byte for byte what `outbox export` gives, and recorded as sent with the server's reply.
         #expect(got[0].raw == (try db.export(ids[0], identity: identity)))
         let m = try #require(try db.message(ids[0]))
-        #expect(m.state == "sent" && m.serverReply == "250 2.0.0 OK: queued as 1" && m.attempts == 1)
-        #expect(try db.recipients(ids[0]).map(\.status) == ["sent", "sent", "sent", "sent"])
+        #expect(m.state == .sent && m.serverReply == "250 2.0.0 OK: queued as 1" && m.attempts == 1)
+        #expect(try db.recipients(ids[0]).map(\.status) == [.sent, .sent, .sent, .sent])
         #expect(server.events().filter { $0 == "connect" }.count == 1, "one connection for the whole flush")
     }
 
@@ -62,7 +62,7 @@ struct SMTPDeliveryTests {
         #expect(report.deferred == 1)
         let m = try #require(try db.message(id))
         let reply = value.split(separator: "=").last.map(String.init) ?? value
-        #expect(m.state == "deferred" && m.attempts == 1)
+        #expect(m.state == .deferred && m.attempts == 1)
         #expect(m.lastError == reply)
         #expect(m.nextAttemptAt == Instant.string(clock.now().addingTimeInterval(300)))
         #expect(m.messageIdHeader != nil)
@@ -84,8 +84,8 @@ struct SMTPDeliveryTests {
         #expect(report.bounced == 1)
         let m = try #require(try db.message(id))
         let reply = value.split(separator: "=").last.map(String.init) ?? value
-        #expect(m.state == "bounced" && m.bounceKind == "remote" && m.bounceReason == reply)
-        #expect(try db.recipients(id).map(\.status) == ["bounced"])
+        #expect(m.state == .bounced && m.bounceKind == .remote && m.bounceReason == reply)
+        #expect(try db.recipients(id).map(\.status) == [.bounced])
     }
 
     /// libcurl sends no RSET after a failed transaction: the next message must not inherit it
@@ -98,7 +98,7 @@ struct SMTPDeliveryTests {
         let report = try db.flush(try Fixture.smtp(server), clock: clock)
         let second = try db.message(ids[1])
         #expect(report.sent == 1, "\(second?.bounceReason ?? second?.lastError ?? "")")
-        #expect(try db.message(ids[0])?.state != "sent" && db.message(ids[1])?.state == "sent")
+        #expect(try db.message(ids[0])?.state != .sent && db.message(ids[1])?.state == .sent)
         #expect(try server.waitFor(1).count == 1)
     }
 
@@ -115,7 +115,7 @@ struct SMTPDeliveryTests {
         #expect(got.map(\.rcpt_tos) == [["jan.peeters@klant.example"]])
         #expect(try db.recipients(id).map { "\($0.status) \($0.reply ?? "")" }
             == ["sent 250 OK", "bounced 550 5.1.1 User unknown", "deferred 452 4.2.2 Mailbox full"])
-        #expect(try db.message(id)?.state == "deferred")
+        #expect(try db.message(id)?.state == .deferred)
         server.stop()
         // The next attempt goes to the deferred recipient only, with the same Message-ID.
         let fixed = try SMTPServer()
@@ -125,7 +125,7 @@ struct SMTPDeliveryTests {
         let again = try fixed.waitFor(1)
         #expect(again.map(\.rcpt_tos) == [["vol@klant.example"]])
         #expect(again.first?.message.header("message-id") == got.first?.message.header("message-id"))
-        #expect(try db.recipients(id).map(\.status) == ["sent", "bounced", "sent"])
+        #expect(try db.recipients(id).map(\.status) == [.sent, .bounced, .sent])
     }
 
     @Test func aConnectionDroppedDuringDataDefersAndTheFlushGoesOn() throws {
@@ -152,7 +152,7 @@ struct SMTPDeliveryTests {
             let r = try db.flush(transport, clock: clock, policy: policy)
             let m = try #require(try db.message(id))
             attempts.append("\(Int(clock.now().timeIntervalSince(start)) / 60):\(m.state)")
-            if m.state != "deferred" { break }
+            if m.state != .deferred { break }
             let next = Fixture.instant(m.nextAttemptAt)
             // One second before the next attempt nothing is due.
             clock.set(next.addingTimeInterval(-1))
@@ -164,7 +164,7 @@ struct SMTPDeliveryTests {
         #expect(attempts == ["0:deferred", "5:deferred", "15:deferred", "35:deferred", "75:deferred", "135:deferred",
                              "180:bounced"])
         let m = try #require(try db.message(id))
-        #expect(m.bounceKind == "expired")
+        #expect(m.bounceKind == .expired)
         #expect(m.bounceReason == "still undeliverable after 3 hours in the queue: 451 4.3.0 Try later")
     }
 

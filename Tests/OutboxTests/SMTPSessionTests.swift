@@ -57,7 +57,7 @@ struct SMTPSessionTests {
         let trusted = try db.flush(try transport(server.url) { $0.caFile = cert.cert }, clock: clock)
         #expect(trusted.sent == 2)
         #expect(try server.waitFor(2).count == 2)
-        #expect(try db.message(ids[0])?.state == "sent")
+        #expect(try db.message(ids[0])?.state == .sent)
     }
 
     @Test func turningVerificationOffIsExplicitAndWorks() throws {
@@ -149,7 +149,7 @@ struct SMTPSessionTests {
         let report = try db.flush(try transport(url, tls: .none), clock: clock)
         #expect(report.unavailable != nil)
         let m = try #require(try db.message(MessageID(rawValue: 1)))
-        #expect(m.state == "deferred" && m.lastError == report.unavailable)
+        #expect(m.state == .deferred && m.lastError == report.unavailable)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Store
 
 /// A contract as the billing run sees it, with its debtor's language.
 public struct ContractSnapshot: Sendable {
@@ -18,7 +19,7 @@ public struct ContractSnapshot: Sendable {
     public var terms: Int
     public var floor: Bool
     /// `active`, `suspended` or `terminated`, as the contracts file says.
-    public var status: String
+    public var status: ContractStatus
     public var end: Day?
     /// Suspended by Billing for non-payment.
     public var suspendedOn: Day?
@@ -31,7 +32,7 @@ public struct ContractSnapshot: Sendable {
     /// A snapshot; every field given.
     public init(id: Int64, key: String, debtorID: Int64, debtorKey: String, language: String, plan: String, price: Money,
                 activation: Day, priceAdjustedOn: Day, series: String?, billingDay: Int?, terms: Int, floor: Bool,
-                status: String, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool, vatRate: String? = nil,
+                status: ContractStatus, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool, vatRate: String? = nil,
                 vatExemption: String? = nil) {
         self.vatRate = vatRate
         self.vatExemption = vatExemption
@@ -73,14 +74,9 @@ public struct UsageItem: Sendable {
     }
 }
 
-/// What a billing line is for.
-public enum LineKind: String, Sendable {
-    case subscription, usage, fee
-}
-
 /// One line of an invoice about to be written.
 public struct DraftLine: Sendable {
-    public var kind: LineKind
+    public var kind: BillingLineKind
     public var description: String
     public var serviceMonth: Month
     public var quantity: Decimal
@@ -138,8 +134,8 @@ public enum BillingPlanner {
     public static func bills(_ c: ContractSnapshot, in period: Month) -> Bool {
         guard c.activation <= period.lastDay else { return false }
         if let end = c.end, end < period.firstDay { return false }
-        if c.status == "terminated" && c.end == nil { return false }
-        return c.status != "suspended" && c.suspendedOn == nil
+        if c.status == .terminated && c.end == nil { return false }
+        return c.status != .suspended && c.suspendedOn == nil
     }
 
     /// The indexation date that applies to a run of `period`, when `period` is the indexation month.

@@ -4,10 +4,8 @@ import Ledger
 import Store
 import Support
 
-/// Which billing file: contracts, usage or an index series.
-public enum BillingFileKind: String, Sendable, CaseIterable {
-    case contracts, usage, index
-
+/// What Billing reads from each kind of file (`BillingFileKind`, in Store: contracts, usage or an index series).
+extension BillingFileKind {
     /// Canonical columns, in the order the validators read them.
     var columns: [String] {
         switch self {
@@ -110,7 +108,7 @@ public enum BillingIngest {
             rejected.append((record.line, problems.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "), record.raw))
         }
         let write: (Database) throws -> Void = { db in
-            var batch = BillingIngestRecord(runId: options.runID, kind: kind.rawValue, fileName: name, filePath: path,
+            var batch = BillingIngestRecord(runId: options.runID, kind: kind, fileName: name, filePath: path,
                                             asOf: options.asOf.description, startedAt: started)
             if !options.dryRun { try batch.insert(db) }
             let batchID = batch.id

@@ -17,8 +17,7 @@ struct ContractSink: BillingRowSink {
     init(db: Database, defaultCurrency: Currency) throws {
         self.db = db
         self.defaultCurrency = defaultCurrency
-        let rows = try Row.fetchCursor(db, sql: "SELECT debtor_key, id FROM debtor")
-        while let r = try rows.next() { debtors[r[0]] = r[1] }
+        debtors = try BillingQueries.debtorIDs(db)
     }
 
     var note: String? {
@@ -56,10 +55,9 @@ struct ContractSink: BillingRowSink {
         let billingDay = f.int("billing_day", 1...28)
         let terms = f.int("payment_terms_days", 0...365) ?? 14
         let floor = f.bool("index_floor") ?? false
-        var status = "active"
+        var status = ContractStatus.active
         if let s = f.text("status") {
-            let v = s.lowercased()
-            if ["active", "suspended", "terminated"].contains(v) { status = v } else {
+            if let v = ContractStatus(rawValue: s.lowercased()) { status = v } else {
                 f.problem("status", "status", "status must be active, suspended or terminated, found \"\(s)\"")
             }
         }
@@ -67,7 +65,7 @@ struct ContractSink: BillingRowSink {
         if let a = activation, let e = end, e < a {
             f.problem("end_date", "end-before-activation", "end_date \(e) is before the activation date \(a)")
         }
-        if status == "terminated" && end == nil && f.text("end_date") == nil {
+        if status == .terminated && end == nil && f.text("end_date") == nil {
             f.problem("end_date", "missing-field", "a terminated contract needs its end_date")
         }
         let vatRate = f.text("vat_rate").map { $0.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "%", with: "")
@@ -82,42 +80,23 @@ struct ContractSink: BillingRowSink {
         guard !f.hasErrors, let key, let debtorID, let plan, let price, let activation, let adjusted else { return .refused }
         var values: [String?] = [String(debtorID), plan, currency.code, String(price.minorUnits), activation.description,
                                  adjusted.description, series, billingDay.map(String.init), String(terms), floor ? "1" : "0",
-                                 status, end?.description]
+                                 status.rawValue, end?.description]
         // Only when given, so the hashes of files without the VAT columns stay what they were.
         if vatRate != nil || exemption != nil { values += [vatRate, exemption] }
         let hash = contentHash(values)
-        let existing = try Row.fetchOne(db, sql: "SELECT id, content_hash, price_adjusted_on FROM contract WHERE contract_key = ?",
-                                        arguments: [key])
-        guard let existing else {
-            if write {
-                try db.cachedStatement(sql: """
-                    INSERT INTO contract (contract_key, debtor_id, plan, currency, monthly_price_minor, activation_date,
-                      price_adjusted_on, index_series, billing_day, payment_terms_days, index_floor, status, end_date,
-                      content_hash, created_ingest_id, updated_ingest_id, vat_rate, vat_exemption)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [key, debtorID, plan, currency.code, price.minorUnits, activation.description,
-                                             adjusted.description, series, billingDay, terms, floor, status, end?.description,
-                                             hash, batch, batch, vatRate, exemption])
-            }
+        let row = ContractValues(debtorId: debtorID, plan: plan, currency: currency.code, monthlyPriceMinor: price.minorUnits,
+                                 activationDate: activation.description, priceAdjustedOn: adjusted.description, indexSeries: series,
+                                 billingDay: billingDay, paymentTermsDays: terms, indexFloor: floor, status: status,
+                                 endDate: end?.description, contentHash: hash, vatRate: vatRate, vatExemption: exemption)
+        guard let existing = try BillingQueries.contract(db, key: key) else {
+            if write { try BillingCommands.insertContract(db, key: key, row, batch: batch) }
             return .imported
         }
-        let storedHash: Int64 = existing[1]
-        if storedHash == hash { return .unchanged }
-        let storedAdjusted = Day(iso: existing[2] as String) ?? adjusted
+        if existing.contentHash == hash { return .unchanged }
+        let storedAdjusted = Day(iso: existing.priceAdjustedOn) ?? adjusted
         let keepPrice = storedAdjusted > adjusted
         if keepPrice { keptIndexedPrice += 1 }
-        if write {
-            try db.cachedStatement(sql: """
-                UPDATE contract SET debtor_id = ?, plan = ?, currency = ?,
-                  monthly_price_minor = CASE WHEN ? THEN monthly_price_minor ELSE ? END,
-                  price_adjusted_on = CASE WHEN ? THEN price_adjusted_on ELSE ? END,
-                  activation_date = ?, index_series = ?, billing_day = ?, payment_terms_days = ?, index_floor = ?,
-                  status = ?, end_date = ?, content_hash = ?, updated_ingest_id = ?, vat_rate = ?, vat_exemption = ?
-                WHERE id = ?
-                """).execute(arguments: [debtorID, plan, currency.code, keepPrice, price.minorUnits, keepPrice,
-                                         adjusted.description, activation.description, series, billingDay, terms, floor,
-                                         status, end?.description, hash, batch, vatRate, exemption, existing[0] as Int64])
-        }
+        if write { try BillingCommands.updateContract(db, id: existing.id, row, keepPrice: keepPrice, batch: batch) }
         return .updated
     }
 }
@@ -131,8 +110,7 @@ struct UsageSink: BillingRowSink {
 
     init(db: Database) throws {
         self.db = db
-        let rows = try Row.fetchCursor(db, sql: "SELECT contract_key, id FROM contract")
-        while let r = try rows.next() { contracts[r[0]] = r[1] }
+        contracts = try BillingQueries.contractIDs(db)
     }
 
     func key(_ f: FieldReader) -> String? {
@@ -154,25 +132,19 @@ struct UsageSink: BillingRowSink {
         let quantityText = BillingRounding.plain(quantity)
         let unitText = BillingRounding.plain(unit)
         let hash = contentHash([quantityText, unitText])
-        let existing = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM contract_usage WHERE contract_id = ? AND month = ? AND item = ?",
-                                        arguments: [contract, month.description, item])
-        if let existing, (existing[1] as Int64) == hash { return .unchanged }
-        if let existing, let invoice = try String.fetchOne(db, sql: """
-            SELECT i.invoice_number FROM billing_line l JOIN invoice i ON i.id = l.invoice_id WHERE l.usage_id = ?
-            """, arguments: [existing[0] as Int64]) {
+        let existing = try BillingQueries.usage(db, contract: contract, month: month.description, item: item)
+        if let existing, existing.contentHash == hash { return .unchanged }
+        if let existing, let invoice = try BillingQueries.invoiceBilling(db, usage: existing.id) {
             f.problem("month", "already-invoiced", "the usage of \(month) was invoiced on \(invoice); bill a correction separately")
             return .refused
         }
         guard write else { return existing == nil ? .imported : .updated }
         if let existing {
-            try db.execute(sql: "UPDATE contract_usage SET quantity = ?, unit_price = ?, content_hash = ?, ingest_id = ? WHERE id = ?",
-                           arguments: [quantityText, unitText, hash, batch, existing[0] as Int64])
+            try BillingCommands.updateUsage(db, id: existing.id, quantity: quantityText, unitPrice: unitText, contentHash: hash, batch: batch)
             return .updated
         }
-        try db.cachedStatement(sql: """
-            INSERT INTO contract_usage (contract_id, month, item, quantity, unit_price, content_hash, ingest_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [contract, month.description, item, quantityText, unitText, hash, batch])
+        try BillingCommands.insertUsage(db, contract: contract, month: month.description, item: item, quantity: quantityText,
+                                        unitPrice: unitText, contentHash: hash, batch: batch)
         return .imported
     }
 }
@@ -199,21 +171,14 @@ struct IndexSink: BillingRowSink {
             if value == nil { f.problem("value", "index-value", "value must be a positive number such as 115.50, found \"\(t)\"") }
         }
         guard !f.hasErrors, let series, let month, let value else { return .refused }
-        let stored = try String.fetchOne(db, sql: "SELECT value FROM price_index WHERE series = ? AND month = ?",
-                                         arguments: [series, month.description])
+        let stored = try BillingQueries.indexValue(db, series: series, month: month.description)
         if let stored, IndexValue(text: stored)?.value == value.value { return .unchanged }
-        if stored != nil, let used = try String.fetchOne(db, sql: """
-            SELECT i.invoice_number FROM billing_line l JOIN invoice i ON i.id = l.invoice_id
-            WHERE l.index_series = ?1 AND (l.actual_index_month = ?2 OR l.base_index_month = ?2) LIMIT 1
-            """, arguments: [series, month.description]) {
+        if stored != nil, let used = try BillingQueries.invoiceIndexedWith(db, series: series, month: month.description) {
             f.problem("value", "index-used", "\(series) \(month) was already used to index \(used); a published value does not change")
             return .refused
         }
         guard write else { return stored == nil ? .imported : .updated }
-        try db.cachedStatement(sql: """
-            INSERT INTO price_index (series, month, value, ingest_id) VALUES (?, ?, ?, ?)
-            ON CONFLICT (series, month) DO UPDATE SET value = excluded.value, ingest_id = excluded.ingest_id
-            """).execute(arguments: [series, month.description, value.text, batch])
+        try BillingCommands.upsertIndex(db, series: series, month: month.description, value: value.text, batch: batch)
         return stored == nil ? .imported : .updated
     }
 }

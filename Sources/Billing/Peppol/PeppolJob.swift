@@ -35,9 +35,7 @@ struct PeppolJob {
         do { try Data(xml.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw BillingError.cannotWrite(path)
         }
-        let table = credits == nil ? "billing_invoice" : "billing_credit_note"
-        try db.execute(sql: "UPDATE \(table) SET ubl_path = ? WHERE invoice_id = (SELECT id FROM invoice WHERE invoice_number = ?)",
-                       arguments: [relative, number])
+        try BillingCommands.setUBLPath(db, number: number, creditNote: credits != nil, path: relative)
         try PeppolQueue.enqueue(db, NewPeppolDocument(
             idempotencyKey: "billing:peppol:\(number)", invoiceNumber: number, isCreditNote: credits != nil, period: period.description,
             receiver: buyer.participantID, path: relative), at: now)

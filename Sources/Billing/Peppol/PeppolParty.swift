@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Store
 
 /// A party of a Peppol document: its Peppol endpoint, VAT number and legal registration.
 public struct PeppolParty: Sendable, Equatable {
@@ -58,14 +59,6 @@ public struct PeppolRefusal: Error, Sendable, Equatable, CustomStringConvertible
 
     /// `[rule] message`.
     public var description: String { "[\(rule)] \(message)" }
-}
-
-/// How a debtor gets its billing invoices.
-public enum InvoiceChannel: String, Sendable, CaseIterable {
-    /// UBL over Peppol (with the PDF inside).
-    case peppol
-    /// PDF by e-mail.
-    case email
 }
 
 /// The buyer side of the channel decision: the debtor's identifiers and any choice made for it.

@@ -27,7 +27,7 @@ public struct BillingRunOptions: Sendable {
 public struct BillingRunLine: Sendable, Equatable {
     public var contractKey: String
     public var invoiceNumber: String
-    public var kind: LineKind
+    public var kind: BillingLineKind
     /// The line's amount excluding VAT.
     public var amount: Money
     public var indexation: Indexation?

@@ -49,9 +49,7 @@ public enum CreditNoteIssue {
         }
         return try store.pool.write { db in
             let (original, draft, addressee) = try load(db, number: number, issue: issue)
-            if let done = try String.fetchOne(db, sql: """
-                SELECT i.invoice_number FROM billing_credit_note c JOIN invoice i ON i.id = c.invoice_id WHERE c.credited_invoice_id = ?
-                """, arguments: [original.id]) {
+            if let done = try BillingQueries.creditNoteCrediting(db, invoice: original.id) {
                 throw BillingError.credit("invoice \(number) was already credited by \(done)")
             }
             let channel = addressee.identity?.resolvedChannel ?? .email
@@ -65,23 +63,16 @@ public enum CreditNoteIssue {
             let value = try BillingSequence.next(db, name: sequence)
             let cn = numbering.number(value, period: period)
             let reference = numbering.reference(value, period: period)
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)", arguments: [cn]) == true {
+            if try BillingQueries.invoiceExists(db, number: cn) {
                 throw BillingError.company("credit note number \(cn) is already in the ledger; choose another billing.number_prefix")
             }
             let relative = config.billing.invoiceDir + "/" + period.description + "/" + cn + ".pdf"
-            try db.execute(sql: """
-                INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor,
-                  structured_reference, description, status, source, content_hash)
-                VALUES (?, ?, 'credit_note', ?, ?, ?, ?, ?, ?, ?, 'open', 'billing', ?)
-                """, arguments: [cn, draft.contract.debtorID, issue.description, issue.description, draft.total.currency.code,
-                                 -draft.total.minorUnits, -draft.total.minorUnits, reference.digits, "credit \(number): \(why)",
-                                 contentHash([cn, number, issue.description, String(draft.total.minorUnits)])])
-            let id = db.lastInsertedRowID
-            try db.execute(sql: """
-                INSERT INTO billing_credit_note (invoice_id, credited_invoice_id, reason, sequence_name, sequence_value, net_minor,
-                  vat_minor, pdf_path, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, original.id, why, sequence, value, -draft.net.minorUnits, -draft.vat.minorUnits, relative, runID,
-                                 Instant.string(now())])
+            try BillingCommands.insertCreditNote(db, NewBillingCreditNote(
+                number: cn, debtorId: draft.contract.debtorID, creditedInvoiceId: original.id, reason: why, issueDate: issue.description,
+                currency: draft.total.currency.code, amountMinor: -draft.total.minorUnits, netMinor: -draft.net.minorUnits,
+                vatMinor: -draft.vat.minorUnits, structuredReference: reference.digits, description: "credit \(number): \(why)",
+                contentHash: contentHash([cn, number, issue.description, String(draft.total.minorUnits)]), sequenceName: sequence,
+                sequenceValue: value, pdfPath: relative, runId: runID, createdAt: Instant.string(now())))
             let path = workspace.path(relative)
             let letter = DocumentComposer(company: config.company).creditNote(draft, number: cn, reference: reference, credits: number, reason: why, to: addressee)
             if let error = LetterRenderer.renderAll([(letter, path)], concurrency: 1).first ?? nil {
@@ -96,7 +87,7 @@ public enum CreditNoteIssue {
                 ubl = job.relative
             } else if let e = addressee.email, MailConfig.isUsableAddress(e), let address = EmailAddress(e) {
                 let t = InvoiceTexts(language: addressee.language)
-                var m = NewOutboxMessage(idempotencyKey: "billing:credit:\(cn)", origin: "billing", to: [OutboxMailbox(address, name: addressee.name)],
+                var m = NewOutboxMessage(idempotencyKey: "billing:credit:\(cn)", origin: .billing, to: [OutboxMailbox(address, name: addressee.name)],
                                          subject: "\(t.creditNote) \(cn) – \(config.company.name)",
                                          textBody: t.creditEmailBody(number: cn, credits: number, total: draft.total, company: config.company.name))
                 m.attachments = [OutboxAttachment(filename: cn + ".pdf", content: .file(path: path))]
@@ -110,45 +101,35 @@ public enum CreditNoteIssue {
     /// The credited invoice (id, issue day), its lines as a draft with positive amounts dated
     /// `issue`, and its debtor.
     private static func load(_ db: Database, number: String, issue: Day) throws -> ((id: Int64, issue: Day), DraftInvoice, Addressee) {
-        guard let r = try Row.fetchOne(db, sql: """
-            SELECT i.id, i.issue_date, i.currency, b.net_minor, b.vat_minor, b.period, c.id, c.contract_key, c.debtor_id, d.debtor_key,
-              d.language, c.plan, c.monthly_price_minor, c.activation_date, c.payment_terms_days,
-              d.name, d.street, d.postal_code, d.city, d.country, d.email, d.vat_number, d.kind, ch.channel, ch.peppol_id
-            FROM invoice i JOIN billing_invoice b ON b.invoice_id = i.id JOIN contract c ON c.id = b.contract_id
-              JOIN debtor d ON d.id = i.debtor_id LEFT JOIN billing_channel ch ON ch.debtor_id = d.id
-            WHERE i.invoice_number = ?
-            """, arguments: [number]) else {
+        guard let r = try BillingQueries.billedInvoice(db, number: number) else {
             throw BillingError.credit("\(number) is not an invoice of the billing run")
         }
-        guard let issued = Day(iso: r[1] as String), let period = Month(text: r[5] as String), let activation = Day(iso: r[13] as String)
+        guard let issued = Day(iso: r.issueDate), let period = Month(text: r.period), let activation = Day(iso: r.activationDate)
         else { throw BillingError.credit("invoice \(number) has unreadable dates") }
         guard issue >= issued else { throw BillingError.credit("a credit note cannot be dated before the invoice (\(issued))") }
-        let currency = Currency(code: r[2] as String) ?? .eur
-        let contract = ContractSnapshot(id: r[6], key: r[7], debtorID: r[8], debtorKey: r[9], language: r[10], plan: r[11],
-                                        price: Money(minorUnits: r[12], currency: currency), activation: activation,
-                                        priceAdjustedOn: activation, series: nil, billingDay: nil, terms: r[14], floor: false,
-                                        status: "active", end: nil, suspendedOn: nil, reactivationFeeDue: false)
-        var a = Addressee(key: r[9], name: r[15], street: r[16], postalCode: r[17], city: r[18], country: r[19], email: r[20],
-                          language: r[10], vatNumber: r[21])
-        a.identity = BuyerIdentity(kind: r[22], country: r[19], vatNumber: r[21],
-                                   channel: (r[23] as String?).flatMap(InvoiceChannel.init(rawValue:)), peppolID: r[24])
+        let currency = Currency(code: r.currency) ?? .eur
+        let contract = ContractSnapshot(id: r.contractId, key: r.contractKey, debtorID: r.debtorId, debtorKey: r.debtorKey,
+                                        language: r.language, plan: r.plan, price: Money(minorUnits: r.monthlyPriceMinor, currency: currency),
+                                        activation: activation, priceAdjustedOn: activation, series: nil, billingDay: nil,
+                                        terms: r.paymentTermsDays, floor: false, status: .active, end: nil, suspendedOn: nil,
+                                        reactivationFeeDue: false)
+        var a = Addressee(key: r.debtorKey, name: r.name, street: r.street, postalCode: r.postalCode, city: r.city, country: r.country,
+                          email: r.email, language: r.language, vatNumber: r.vatNumber)
+        a.identity = BuyerIdentity(kind: r.debtorKind, country: r.country, vatNumber: r.vatNumber, channel: r.channel, peppolID: r.peppolID)
         var lines: [DraftLine] = []
-        for l in try Row.fetchAll(db, sql: """
-            SELECT kind, description, service_month, quantity, unit_price, net_minor, vat_rate, vat_minor, vat_exemption
-            FROM billing_line WHERE invoice_id = ? ORDER BY position
-            """, arguments: [r[0] as Int64]) {
-            guard let month = Month(text: l[2] as String), let q = BillingRounding.parse(l[3] as String),
-                  let unit = BillingRounding.parse(l[4] as String) else { throw BillingError.credit("invoice \(number) has an unreadable line") }
-            var line = DraftLine(kind: LineKind(rawValue: l[0]) ?? .subscription, description: l[1], serviceMonth: month, quantity: q,
-                                 unitPrice: unit, net: Money(minorUnits: l[5], currency: currency), vatRate: l[6],
-                                 vat: Money(minorUnits: l[7], currency: currency), indexation: nil, usageID: nil)
-            line.vatExemption = l[8]
+        for l in try BillingQueries.lines(db, invoice: r.invoiceId) {
+            guard let month = Month(text: l.serviceMonth), let q = BillingRounding.parse(l.quantity),
+                  let unit = BillingRounding.parse(l.unitPrice) else { throw BillingError.credit("invoice \(number) has an unreadable line") }
+            var line = DraftLine(kind: l.kind, description: l.description, serviceMonth: month, quantity: q,
+                                 unitPrice: unit, net: Money(minorUnits: l.netMinor, currency: currency), vatRate: l.vatRate,
+                                 vat: Money(minorUnits: l.vatMinor, currency: currency), indexation: nil, usageID: nil)
+            line.vatExemption = l.vatExemption
             lines.append(line)
         }
-        let net: Int64 = r[3], vat: Int64 = r[4]
+        let net = r.netMinor, vat = r.vatMinor
         let draft = DraftInvoice(contract: contract, period: period, issue: issue, due: issue, lines: lines,
                                  net: Money(minorUnits: net, currency: currency), vat: Money(minorUnits: vat, currency: currency),
                                  total: Money(minorUnits: net + vat, currency: currency))
-        return ((r[0], issued), draft, a)
+        return ((r.invoiceId, issued), draft, a)
     }
 }

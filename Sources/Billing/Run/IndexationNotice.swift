@@ -60,7 +60,7 @@ public enum IndexationNotice {
         var jobs: [(LetterDocument, String)] = []
         var messages: [NewOutboxMessage] = []
         for (c, a) in contracts {
-            guard let series = c.series, c.priceAdjustedOn < date, c.status == "active", c.end.map({ $0 >= date }) ?? true
+            guard let series = c.series, c.priceAdjustedOn < date, c.status == .active, c.end.map({ $0 >= date }) ?? true
             else { continue }
             var line = IndexationNoticeLine(contractKey: c.key, series: series, oldPrice: c.price)
             do {
@@ -82,7 +82,7 @@ public enum IndexationNotice {
             let path = folder + "/" + c.key.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } + ".pdf"
             jobs.append((letter, path))
             if let e = a.email, MailConfig.isUsableAddress(e), let address = EmailAddress(e) {
-                var m = NewOutboxMessage(idempotencyKey: "billing:indexation-notice:\(year):\(c.key)", origin: "billing",
+                var m = NewOutboxMessage(idempotencyKey: "billing:indexation-notice:\(year):\(c.key)", origin: .billing,
                                          to: [OutboxMailbox(address, name: a.name)], subject: "\(t.indexationSubject) – \(c.key)",
                                          textBody: paragraphs.joined(separator: "\n\n") + "\n\(config.company.name)\n")
                 m.attachments = [OutboxAttachment(filename: "\(t.indexationSubject) \(c.key).pdf", content: .file(path: path))]

@@ -30,9 +30,8 @@ public enum InvoiceChannelSetting {
     public static func set(store: LedgerStore, debtor key: String, channel: InvoiceChannel, peppolID: String?,
                            now: Date) throws -> String? {
         try store.pool.write { db in
-            guard let r = try Row.fetchOne(db, sql: "SELECT id, kind, country, vat_number FROM debtor WHERE debtor_key = ?",
-                                           arguments: [key]) else { throw Problem.unknownDebtor(key) }
-            let identity = BuyerIdentity(kind: r[1], country: r[2], vatNumber: r[3], channel: channel, peppolID: peppolID)
+            guard let r = try BillingQueries.debtorIdentity(db, key: key) else { throw Problem.unknownDebtor(key) }
+            let identity = BuyerIdentity(kind: r.kind, country: r.country, vatNumber: r.vatNumber, channel: channel, peppolID: peppolID)
             var participant: String? = nil
             if channel == .peppol {
                 do {
@@ -40,7 +39,7 @@ public enum InvoiceChannelSetting {
                     participant = "\(e.scheme):\(e.id)"
                 } catch let refusal as PeppolRefusal { throw Problem.refused(refusal) }
             }
-            try BillingChannelRecord.set(db, debtorID: r[0], channel: channel.rawValue, peppolID: peppolID, at: now)
+            try BillingChannelRecord.set(db, debtorID: r.id, channel: channel, peppolID: peppolID, at: now)
             return participant
         }
     }

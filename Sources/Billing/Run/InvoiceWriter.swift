@@ -20,54 +20,47 @@ struct InvoiceWriter {
     /// a concurrent run since the snapshot). Returns the number, reference and PDF path (relative).
     func write(_ d: DraftInvoice) throws -> (String, StructuredReference, String)? {
         let c = d.contract
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM billing_invoice WHERE contract_id = ? AND period = ?)",
-                             arguments: [c.id, period.description]) == true {
-            return nil
-        }
+        if try BillingQueries.hasInvoice(db, contract: c.id, period: period.description) { return nil }
         let sequence = numbering.sequence(for: period)
         let value = try BillingSequence.next(db, name: sequence)
         let number = numbering.number(value, period: period)
         let reference = numbering.reference(value, period: period)
-        if let source = try String.fetchOne(db, sql: "SELECT source FROM invoice WHERE invoice_number = ?", arguments: [number]) {
+        if let source = try BillingQueries.invoiceSource(db, number: number) {
             throw BillingError.company("invoice number \(number) is already in the ledger (source \(source)); choose another billing.number_prefix")
         }
         let relative = folder + "/" + period.description + "/" + number + ".pdf"
         let description = d.lines.first.map { "\($0.description) \(period)" } ?? ""
         let hash = contentHash([number, String(c.debtorID), d.issue.description, d.due.description, String(d.total.minorUnits)])
-        try db.cachedStatement(sql: """
-            INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor,
-              structured_reference, description, status, source, content_hash)
-            VALUES (?, ?, 'invoice', ?, ?, ?, ?, ?, ?, ?, 'open', 'billing', ?)
-            """).execute(arguments: [number, c.debtorID, d.issue.description, d.due.description, d.total.currency.code,
-                                     d.total.minorUnits, d.total.minorUnits, reference.digits, description, hash])
-        let invoiceID = db.lastInsertedRowID
-        try db.cachedStatement(sql: """
-            INSERT INTO billing_invoice (invoice_id, contract_id, period, sequence_name, sequence_value, net_minor, vat_minor,
-              pdf_path, run_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [invoiceID, c.id, period.description, sequence, value, d.net.minorUnits, d.vat.minorUnits,
-                                     relative, runID, Instant.string(now)])
-        let line = try db.cachedStatement(sql: """
-            INSERT INTO billing_line (invoice_id, position, kind, description, service_month, quantity, unit_price, net_minor,
-              vat_rate, vat_minor, old_price_minor, new_price_minor, factor, actual_index_month, actual_index, base_index_month,
-              base_index, index_series, rounding, usage_id, vat_exemption) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for (i, l) in d.lines.enumerated() {
+        let invoiceID = try BillingCommands.insertInvoice(db, NewBillingInvoice(
+            number: number, debtorId: c.debtorID, contractId: c.id, period: period.description, issueDate: d.issue.description,
+            dueDate: d.due.description, currency: d.total.currency.code, amountMinor: d.total.minorUnits, netMinor: d.net.minorUnits,
+            vatMinor: d.vat.minorUnits, structuredReference: reference.digits, description: description, contentHash: hash,
+            sequenceName: sequence, sequenceValue: value, pdfPath: relative, runId: runID, createdAt: Instant.string(now)))
+        try BillingCommands.insertLines(db, d.lines.enumerated().map { i, l in
             let x = l.indexation
-            try line.execute(arguments: [
-                invoiceID, i + 1, l.kind.rawValue, l.description, l.serviceMonth.description, BillingRounding.plain(l.quantity),
-                BillingRounding.plain(l.unitPrice), l.net.minorUnits, l.vatRate, l.vat.minorUnits, x?.oldPrice.minorUnits, x?.newPrice.minorUnits,
-                x.map { BillingRounding.plain($0.factor) }, x?.actualMonth.description, x?.actual.text, x?.baseMonth.description,
-                x?.base.text, x?.series, x == nil ? nil : BillingRounding.mode + (x!.floored ? "; floor kept the old price" : ""),
-                l.usageID, l.vatExemption,
-            ])
-        }
+            var r = BillingLineRecord(
+                invoiceId: invoiceID, position: i + 1, kind: l.kind, description: l.description, serviceMonth: l.serviceMonth.description,
+                quantity: BillingRounding.plain(l.quantity), unitPrice: BillingRounding.plain(l.unitPrice), netMinor: l.net.minorUnits,
+                vatRate: l.vatRate, vatMinor: l.vat.minorUnits)
+            if let x {
+                r.oldPriceMinor = x.oldPrice.minorUnits
+                r.newPriceMinor = x.newPrice.minorUnits
+                r.factor = BillingRounding.plain(x.factor)
+                r.actualIndexMonth = x.actualMonth.description
+                r.actualIndex = x.actual.text
+                r.baseIndexMonth = x.baseMonth.description
+                r.baseIndex = x.base.text
+                r.indexSeries = x.series
+                r.rounding = BillingRounding.mode + (x.floored ? "; floor kept the old price" : "")
+            }
+            r.usageId = l.usageID
+            r.vatExemption = l.vatExemption
+            return r
+        })
         if let x = d.indexation {
-            try db.execute(sql: "UPDATE contract SET monthly_price_minor = ?, price_adjusted_on = ? WHERE id = ?",
-                           arguments: [x.newPrice.minorUnits, x.effective.description, c.id])
+            try BillingCommands.setContractPrice(db, contract: c.id, minor: x.newPrice.minorUnits, adjustedOn: x.effective.description)
         }
-        if d.chargesReactivationFee {
-            try db.execute(sql: "UPDATE contract SET reactivation_fee_due = 0 WHERE id = ?", arguments: [c.id])
-        }
+        if d.chargesReactivationFee { try BillingCommands.clearReactivationFee(db, contract: c.id) }
         return (number, reference, relative)
     }
 
@@ -77,7 +70,7 @@ struct InvoiceWriter {
                  company: WorkspaceConfig.Company) throws -> Bool {
         guard let e = a.email, MailConfig.isUsableAddress(e), let address = EmailAddress(e) else { return false }
         let t = InvoiceTexts(language: a.language)
-        var m = NewOutboxMessage(idempotencyKey: "billing:invoice:\(number)", origin: "billing",
+        var m = NewOutboxMessage(idempotencyKey: "billing:invoice:\(number)", origin: .billing,
                                  to: [OutboxMailbox(address, name: a.name)],
                                  subject: t.emailSubject(number: number, company: company.name),
                                  textBody: t.emailBody(number: number, total: d.total, due: d.due, reference: reference.formatted,

@@ -71,29 +71,15 @@ public enum SuspensionCheck {
             var addressee: Addressee
         }
         let candidates: [Candidate] = try store.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.id, c.contract_key, c.overdue_since, c.notice_on, c.suspended_on,
-                  (SELECT i.due_date FROM billing_invoice bi JOIN invoice i ON i.id = bi.invoice_id
-                   WHERE bi.contract_id = c.id AND i.status = 'open' AND i.open_minor > 0 AND i.disputed = 0
-                   ORDER BY i.due_date, i.invoice_number LIMIT 1) AS oldest_due,
-                  (SELECT i.invoice_number FROM billing_invoice bi JOIN invoice i ON i.id = bi.invoice_id
-                   WHERE bi.contract_id = c.id AND i.status = 'open' AND i.open_minor > 0 AND i.disputed = 0
-                   ORDER BY i.due_date, i.invoice_number LIMIT 1) AS oldest_number,
-                  (SELECT COALESCE(SUM(i.open_minor), 0) FROM billing_invoice bi JOIN invoice i ON i.id = bi.invoice_id
-                   WHERE bi.contract_id = c.id AND i.status = 'open' AND i.disputed = 0) AS open_total,
-                  c.currency, d.debtor_key, d.name, d.street, d.postal_code, d.city, d.country, d.email, d.language
-                FROM contract c JOIN debtor d ON d.id = c.debtor_id
-                WHERE c.status = 'active' OR c.suspended_on IS NOT NULL
-                ORDER BY c.contract_key
-                """)
-            return rows.map { r in
-                Candidate(id: r[0], key: r[1],
-                          state: SuspensionState(overdueSince: (r[2] as String?).flatMap { Day(iso: $0) },
-                                                 noticeOn: (r[3] as String?).flatMap { Day(iso: $0) },
-                                                 suspendedOn: (r[4] as String?).flatMap { Day(iso: $0) }),
-                          oldestDue: (r[5] as String?).flatMap { Day(iso: $0) }, invoice: r[6], openTotal: r[7], currency: r[8],
-                          addressee: Addressee(key: r[9], name: r[10], street: r[11], postalCode: r[12], city: r[13], country: r[14],
-                                               email: r[15], language: r[16]))
+            try BillingQueries.suspensionCandidates(db).map { r in
+                Candidate(id: r.id, key: r.contractKey,
+                          state: SuspensionState(overdueSince: r.overdueSince.flatMap { Day(iso: $0) },
+                                                 noticeOn: r.noticeOn.flatMap { Day(iso: $0) },
+                                                 suspendedOn: r.suspendedOn.flatMap { Day(iso: $0) }),
+                          oldestDue: r.oldestDue.flatMap { Day(iso: $0) }, invoice: r.oldestInvoice, openTotal: r.openMinor,
+                          currency: r.currency,
+                          addressee: Addressee(key: r.debtorKey, name: r.name, street: r.street, postalCode: r.postalCode, city: r.city,
+                                               country: r.country, email: r.email, language: r.language))
             }
         }
         var changes: [SuspensionChange] = []
@@ -107,17 +93,10 @@ public enum SuspensionCheck {
             try store.pool.write { db in
                 switch action {
                 case .none: return
-                case .notice:
-                    try db.execute(sql: "UPDATE contract SET overdue_since = ?, notice_on = ? WHERE id = ?", arguments: [day, day, c.id])
-                case .suspend:
-                    try db.execute(sql: "UPDATE contract SET suspended_on = ? WHERE id = ?", arguments: [day, c.id])
-                case .cure:
-                    try db.execute(sql: "UPDATE contract SET overdue_since = NULL, notice_on = NULL WHERE id = ?", arguments: [c.id])
-                case .reactivate:
-                    try db.execute(sql: """
-                        UPDATE contract SET suspended_on = NULL, notice_on = NULL, overdue_since = NULL, reactivated_on = ?,
-                          reactivation_fee_due = 1 WHERE id = ?
-                        """, arguments: [day, c.id])
+                case .notice: try BillingCommands.flagOverdue(db, contract: c.id, day: day)
+                case .suspend: try BillingCommands.suspend(db, contract: c.id, day: day)
+                case .cure: try BillingCommands.cure(db, contract: c.id)
+                case .reactivate: try BillingCommands.reactivate(db, contract: c.id, day: day)
                 }
                 guard action == .notice || action == .suspend, let e = c.addressee.email, MailConfig.isUsableAddress(e),
                     let address = EmailAddress(e)
@@ -129,7 +108,7 @@ public enum SuspensionCheck {
                     ? t.noticeMail(contract: c.key, invoice: c.invoice ?? "", open: open, days: b.suspensionNoticeDays, fee: fee,
                                    company: config.company.name)
                     : t.suspendedMail(contract: c.key, open: open, fee: fee, company: config.company.name)
-                var m = NewOutboxMessage(idempotencyKey: "billing:\(action.rawValue):\(c.key):\(day)", origin: "billing",
+                var m = NewOutboxMessage(idempotencyKey: "billing:\(action.rawValue):\(c.key):\(day)", origin: .billing,
                                          to: [OutboxMailbox(address, name: c.addressee.name)], subject: subject, textBody: body)
                 m.references = [.contract(c.key), .debtor(DebtorID(rawValue: c.addressee.key))]
                 if let i = c.invoice { m.references.append(.invoice(InvoiceNumber(rawValue: i))) }

@@ -91,7 +91,7 @@ public enum MessageBuilder {
         for (i, rc) in m.recipients.enumerated() where !usable(rc.address) {
             throw BuildError(message: "recipient \(i + 1) is not an ASCII e-mail address")
         }
-        let to = m.recipients.filter { $0.kind == "to" }
+        let to = m.recipients.filter { $0.kind == .to }
         guard !to.isEmpty else { throw BuildError(message: "the message has no To recipient") }
         guard usable(identity.from.value) else { throw BuildError(message: "the sender is not an ASCII e-mail address") }
         let messageID = r.messageIdHeader ?? identity.messageID(forKey: r.idempotencyKey)
@@ -101,7 +101,7 @@ public enum MessageBuilder {
         ]
         if let rt = identity.replyTo, usable(rt.value) { lines.append(HeaderText.field("Reply-To", ["<" + rt.value + ">"])) }
         lines.append(HeaderText.field("To", HeaderText.mailboxList(to.map { ($0.displayName, $0.address) })))
-        let cc = m.recipients.filter { $0.kind == "cc" }
+        let cc = m.recipients.filter { $0.kind == .cc }
         if !cc.isEmpty { lines.append(HeaderText.field("Cc", HeaderText.mailboxList(cc.map { ($0.displayName, $0.address) }))) }
         lines.append(HeaderText.field("Subject", HeaderText.unstructured(r.subject)))
         lines.append("Message-ID: " + messageID)

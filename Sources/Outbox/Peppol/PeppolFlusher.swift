@@ -73,16 +73,17 @@ public final class PeppolFlusher {
             summary.attempted += 1
             let outcome: PeppolOutcome
             if let data = FileManager.default.contents(atPath: (options.root as NSString).appendingPathComponent(d.path)) {
-                outcome = transport.send(PeppolOutgoing(id: d.id, invoiceNumber: d.number, documentType: d.type, period: d.period,
-                                                        receiver: d.receiver, idempotencyKey: d.key, xml: [UInt8](data)))
+                outcome = transport.send(PeppolOutgoing(id: d.id, invoiceNumber: d.invoiceNumber, documentType: d.documentType.rawValue,
+                                                        period: d.period, receiver: d.receiver, idempotencyKey: d.idempotencyKey,
+                                                        xml: [UInt8](data)))
             } else {
                 outcome = .rejected(reason: "the UBL file \(d.path) is missing")
             }
             let state = try record(d, outcome)
-            logger.log(.info, "peppol.document.attempt", ["peppol.document.id": String(d.id), "peppol.document.state": state])
+            logger.log(.info, "peppol.document.attempt", ["peppol.document.id": String(d.id), "peppol.document.state": state.rawValue])
             switch state {
-            case "sent": summary.sent += 1
-            case "bounced": summary.bounced += 1
+            case .sent: summary.sent += 1
+            case .bounced: summary.bounced += 1
             default: summary.deferred += 1
             }
             if case .unavailable(let why) = outcome {
@@ -93,27 +94,17 @@ public final class PeppolFlusher {
         return summary
     }
 
-    private struct Leased {
-        var id: Int64, key: String, number: String, type: String, period: String, receiver: String, path: String
-        var attempts: Int, lifetimeFrom: String
-    }
-
     /// Active documents whose lease expired, or whose owner on this host is gone, become deferred.
     private func recover() throws -> Int {
         let now = clock.now()
+        let t = Instant.string(now)
         return try store.pool.write { db in
             var n = 0
-            let rows = try Row.fetchAll(db, sql: "SELECT id, lease_owner, lease_until FROM peppol_document WHERE state = 'active'")
-            for r in rows {
-                let expired = (r[2] as String) < Instant.string(now)
-                let gone = LeaseOwner(token: r[1] as String)?.isGone(seenBy: owner) ?? false
+            for lease in try PeppolQueries.activeLeases(db) {
+                let expired = lease.until < t
+                let gone = LeaseOwner(token: lease.owner)?.isGone(seenBy: owner) ?? false
                 guard expired || gone else { continue }
-                try db.execute(sql: """
-                    UPDATE peppol_document SET state = 'deferred', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
-                      last_error = 'in doubt: the flush that held it stopped', updated_at = ? WHERE id = ?
-                    """, arguments: [Instant.string(now), Instant.string(now), r[0] as Int64])
-                try PeppolQueue.appendEvent(db, document: r[0], at: Instant.string(now), from: "active", to: "deferred",
-                                            actor: "flush", detail: "lease recovered")
+                try PeppolCommands.recoverLease(db, document: lease.id, at: t)
                 n += 1
             }
             return n
@@ -121,69 +112,46 @@ public final class PeppolFlusher {
     }
 
     /// Takes the next due document, oldest first.
-    private func lease() throws -> Leased? {
+    private func lease() throws -> PeppolLeasedDocument? {
         let now = clock.now()
-        let t = Instant.string(now)
         return try store.pool.write { db in
-            guard let r = try Row.fetchOne(db, sql: """
-                SELECT id, idempotency_key, invoice_number, document_type, period, receiver, path, attempts, lifetime_from, state
-                FROM peppol_document WHERE state IN ('queued', 'deferred') AND next_attempt_at <= ?
-                ORDER BY next_attempt_at, id LIMIT 1
-                """, arguments: [t]) else { return nil }
-            try db.execute(sql: """
-                UPDATE peppol_document SET state = 'active', lease_owner = ?, lease_until = ?, attempts = attempts + 1,
-                  last_attempt_at = ?, updated_at = ? WHERE id = ?
-                """, arguments: [owner.description, Instant.string(now.addingTimeInterval(options.leaseDuration)), t, t, r[0] as Int64])
-            try PeppolQueue.appendEvent(db, document: r[0], at: t, from: r[9], to: "active", actor: "flush", detail: nil)
-            return Leased(id: r[0], key: r[1], number: r[2], type: r[3], period: r[4], receiver: r[5], path: r[6],
-                          attempts: (r[7] as Int) + 1, lifetimeFrom: r[8])
+            try PeppolCommands.leaseNext(db, owner: owner.description, until: Instant.string(now.addingTimeInterval(options.leaseDuration)),
+                                         at: Instant.string(now))
         }
     }
 
     /// Commits an attempt's outcome; returns the new state.
-    private func record(_ d: Leased, _ outcome: PeppolOutcome) throws -> String {
+    private func record(_ d: PeppolLeasedDocument, _ outcome: PeppolOutcome) throws -> PeppolState {
         let now = clock.now()
         let t = Instant.string(now)
         let start = InstantText.date(d.lifetimeFrom) ?? now
         return try store.pool.write { db in
-            let state: String
+            let state: PeppolState
             var detail: String
             switch outcome {
             case .accepted(let reply):
-                state = "sent"
+                state = .sent
                 detail = reply
-                try db.execute(sql: """
-                    UPDATE peppol_document SET state = 'sent', lease_owner = NULL, lease_until = NULL, sent_at = ?, reply = ?,
-                      transport = ?, last_error = NULL, updated_at = ? WHERE id = ?
-                    """, arguments: [t, reply, transport.name, t, d.id])
+                try PeppolCommands.recordSent(db, document: d.id, reply: reply, transport: transport.name, at: t)
             case .rejected(let reason):
-                state = "bounced"
+                state = .bounced
                 detail = reason
-                try bounce(db, d.id, reason, t)
+                try PeppolCommands.recordBounced(db, document: d.id, reason: reason, transport: transport.name, at: t)
             case .deferred(let reason), .unavailable(let reason):
                 if now >= options.policy.expiry(from: start) {
-                    state = "bounced"
+                    state = .bounced
                     detail = "expired after \(d.attempts) attempt(s): \(reason)"
-                    try bounce(db, d.id, detail, t)
+                    try PeppolCommands.recordBounced(db, document: d.id, reason: detail, transport: transport.name, at: t)
                 } else {
-                    state = "deferred"
+                    state = .deferred
                     detail = reason
                     let next = options.policy.nextAttempt(afterFailures: d.attempts, at: now, lifetimeFrom: start)
-                    try db.execute(sql: """
-                        UPDATE peppol_document SET state = 'deferred', lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
-                          last_error = ?, transport = ?, updated_at = ? WHERE id = ?
-                        """, arguments: [Instant.string(next), reason, transport.name, t, d.id])
+                    try PeppolCommands.recordDeferred(db, document: d.id, next: Instant.string(next), reason: reason,
+                                                      transport: transport.name, at: t)
                 }
             }
-            try PeppolQueue.appendEvent(db, document: d.id, at: t, from: "active", to: state, actor: "flush", detail: detail)
+            try PeppolQueue.appendEvent(db, document: d.id, at: t, from: .active, to: state, actor: .flush, detail: detail)
             return state
         }
-    }
-
-    private func bounce(_ db: Database, _ id: Int64, _ reason: String, _ t: String) throws {
-        try db.execute(sql: """
-            UPDATE peppol_document SET state = 'bounced', lease_owner = NULL, lease_until = NULL, bounce_reason = ?, last_error = ?,
-              transport = ?, updated_at = ? WHERE id = ?
-            """, arguments: [reason, reason, transport.name, t, id])
     }
 }

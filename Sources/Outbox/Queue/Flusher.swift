@@ -43,7 +43,7 @@ public struct FlushReport: Sendable, Equatable {
     /// A message a dry run would send, or could not build.
     public struct Planned: Sendable, Equatable {
         public var id: MessageID
-        public var state: String
+        public var state: OutboxState
         public var attempts: Int
         public var problem: String?
     }
@@ -212,7 +212,7 @@ public final class Flusher {
         case .built(let message, let built):
             (m, bytes) = (message, built)
         }
-        let attempted = m.recipients.filter { $0.status == "pending" || $0.status == "deferred" }
+        let attempted = m.recipients.filter { $0.status == .pending || $0.status == .deferred }
         let result: DeliveryResult
         if attempted.isEmpty {
             result = DeliveryResult(.accepted(reply: "no recipient left to deliver to"))

@@ -2,16 +2,11 @@ import Foundation
 import GRDB
 import Store
 
-/// The states of an outbox message.
-public enum OutboxState: String, Sendable, CaseIterable {
-    case queued, active, deferred, hold, sent, bounced, cancelled
-}
-
 /// The operator's verbs (Postfix's `postsuper -h/-H/-r`): hold, release, requeue.
 public enum OutboxAdmin {
     /// What a verb did to one message.
     public enum Change: Sendable, Equatable {
-        case changed(from: String, to: String)
+        case changed(from: OutboxState, to: OutboxState)
         /// The message is in a state the verb does not apply to; the text says why.
         case refused(String)
         case notFound
@@ -21,10 +16,10 @@ public enum OutboxAdmin {
     public static func hold(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
         try transition(db, id, at: now, detail: "held by an operator") { state, _ in
             switch state {
-            case "queued", "deferred": return .success("hold")
-            case "hold": return .failure("already on hold")
-            case "active": return .failure("being delivered right now; try again after the flush")
-            default: return .failure("already \(state); holding it changes nothing")
+            case .queued, .deferred: return .success(.hold)
+            case .hold: return .failure("already on hold")
+            case .active: return .failure("being delivered right now; try again after the flush")
+            case .sent, .bounced, .cancelled: return .failure("already \(state.rawValue); holding it changes nothing")
             }
         }
     }
@@ -32,7 +27,7 @@ public enum OutboxAdmin {
     /// Puts a held message back in the queue, due at once (`queued` if never tried, else `deferred`).
     public static func release(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
         try transition(db, id, at: now, detail: "released by an operator", due: true) { state, attempts in
-            state == "hold" ? .success(attempts == 0 ? "queued" : "deferred") : .failure("not on hold (\(state))")
+            state == .hold ? .success(OutboxState.untried(attempts: attempts)) : .failure("not on hold (\(state.rawValue))")
         }
     }
 
@@ -42,49 +37,33 @@ public enum OutboxAdmin {
     public static func requeue(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
         let change = try transition(db, id, at: now, detail: "requeued by an operator", due: true) { state, attempts in
             switch state {
-            case "deferred", "hold": return .success(attempts == 0 ? "queued" : "deferred")
-            case "queued": return .failure("already queued and due")
-            case "bounced", "cancelled": return .success("queued")
-            case "sent": return .failure("already sent; requeueing it would send it twice")
-            default: return .failure("being delivered right now; try again after the flush")
+            case .deferred, .hold: return .success(OutboxState.untried(attempts: attempts))
+            case .queued: return .failure("already queued and due")
+            case .bounced, .cancelled: return .success(.queued)
+            case .sent: return .failure("already sent; requeueing it would send it twice")
+            case .active: return .failure("being delivered right now; try again after the flush")
             }
         }
-        if case .changed(let from, _) = change, from == "bounced" || from == "cancelled" {
-            let t = InstantText.string(now)
-            try db.execute(sql: "UPDATE outbox_message SET lifetime_from = ? WHERE id = ?", arguments: [t, id.rawValue])
-            try db.execute(sql: """
-                UPDATE outbox_recipient SET status = 'pending', reply = NULL, updated_at = ? WHERE message_id = ? AND status <> 'sent'
-                """, arguments: [t, id.rawValue])
+        if case .changed(let from, _) = change, from == .bounced || from == .cancelled {
+            try OutboxCommands.restartLifetime(db, message: id.rawValue, at: InstantText.string(now))
         }
         return change
     }
 
     private enum Decision {
-        case success(String)
+        case success(OutboxState)
         case failure(String)
     }
 
     private static func transition(_ db: Database, _ id: MessageID, at now: Date, detail: String, due: Bool = false,
-                                   decide: (String, Int) -> Decision) throws -> Change {
-        guard let row = try Row.fetchOne(db, sql: "SELECT state, attempts FROM outbox_message WHERE id = ?", arguments: [id.rawValue]) else {
-            return .notFound
-        }
-        let state: String = row[0], attempts: Int = row[1]
+                                   decide: (OutboxState, Int) -> Decision) throws -> Change {
+        guard let (state, attempts) = try OutboxQueries.stateAndAttempts(db, message: id.rawValue) else { return .notFound }
         switch decide(state, attempts) {
         case .failure(let why):
             return .refused(why)
         case .success(let to):
-            let t = InstantText.string(now)
-            // A bounced or cancelled message leaves its final state: clear what the CHECKs tie to it.
-            try db.execute(sql: """
-                UPDATE outbox_message SET state = ?, updated_at = ?,
-                  next_attempt_at = CASE WHEN ? THEN ? ELSE next_attempt_at END,
-                  bounce_kind = CASE WHEN ? = 'bounced' THEN NULL ELSE bounce_kind END,
-                  bounce_reason = CASE WHEN ? = 'bounced' THEN NULL ELSE bounce_reason END,
-                  cancel_reason = CASE WHEN ? = 'cancelled' THEN NULL ELSE cancel_reason END
-                WHERE id = ?
-                """, arguments: [to, t, due, t, state, state, state, id.rawValue])
-            try OutboxEventRecord.append(db, message: id.rawValue, at: t, from: state, to: to, actor: "admin", detail: detail)
+            try OutboxCommands.transition(db, message: id.rawValue, from: state, to: to, due: due, actor: .admin, detail: detail,
+                                          at: InstantText.string(now))
             return .changed(from: state, to: to)
         }
     }

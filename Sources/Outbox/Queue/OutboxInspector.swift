@@ -7,8 +7,8 @@ public enum OutboxInspector {
     /// One line of `outbox list`.
     public struct Summary: Sendable, Equatable {
         public var id: MessageID
-        public var state: String
-        public var origin: String
+        public var state: OutboxState
+        public var origin: OutboxOrigin
         public var createdAt: String
         public var attempts: Int
         /// When the next attempt is due (queued and deferred messages).
@@ -30,35 +30,23 @@ public enum OutboxInspector {
 
     /// Messages in `state` (all when nil), oldest first, at most `limit`.
     public static func list(_ db: Database, state: OutboxState?, limit: Int) throws -> [Summary] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT m.id, m.state, m.origin, m.created_at, m.attempts, m.next_attempt_at,
-              (SELECT address FROM outbox_recipient r WHERE r.message_id = m.id AND r.kind = 'to' ORDER BY position LIMIT 1),
-              CASE m.state WHEN 'deferred' THEN m.last_error WHEN 'bounced' THEN m.bounce_reason
-                WHEN 'cancelled' THEN m.cancel_reason WHEN 'sent' THEN m.server_reply ELSE m.last_error END
-            FROM outbox_message m WHERE ?1 IS NULL OR m.state = ?1 ORDER BY m.id LIMIT ?2
-            """, arguments: [state?.rawValue, limit])
-        return rows.map { r in
-            let s: String = r[1]
-            return Summary(id: MessageID(rawValue: r[0]), state: s, origin: r[2], createdAt: r[3], attempts: r[4],
-                           nextAttemptAt: s == "queued" || s == "deferred" ? r[5] : nil, to: r[6] ?? "", note: r[7])
+        try OutboxQueries.list(db, state: state, limit: limit).map { r in
+            Summary(id: MessageID(rawValue: r.id), state: r.state, origin: r.origin, createdAt: r.createdAt, attempts: r.attempts,
+                    nextAttemptAt: OutboxState.due.contains(r.state) ? r.nextAttemptAt : nil, to: r.to ?? "", note: r.note)
         }
     }
 
-    /// Counts per state.
+    /// Counts per state, keyed by the state's stored word.
     public static func counts(_ db: Database) throws -> [String: Int] {
-        Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM outbox_message GROUP BY state").map {
-            ($0[0] as String, $0[1] as Int)
-        })
+        Dictionary(uniqueKeysWithValues: try OutboxQueries.countsByState(db).map { ($0.key.rawValue, $0.value) })
     }
 
     /// One message with its recipients, attachments, references, history and headers.
     /// Without an identity (no sender configured) the headers are reported as unknown.
     public static func detail(_ db: Database, _ id: MessageID, identity: SenderIdentity?) throws -> Detail? {
         guard let m = try QueueStore.load(db, id: id.rawValue) else { return nil }
-        let refs = try OutboxReferenceRecord.fetchAll(
-            db, sql: "SELECT * FROM outbox_reference WHERE message_id = ? ORDER BY kind, key", arguments: [id.rawValue])
-        let events = try OutboxEventRecord.fetchAll(
-            db, sql: "SELECT * FROM outbox_event WHERE message_id = ? ORDER BY id", arguments: [id.rawValue])
+        let refs = try OutboxQueries.references(db, message: id.rawValue)
+        let events = try OutboxQueries.events(db, message: id.rawValue)
         let headers: Result<String, BuildError>
         do throws(BuildError) {
             guard let identity else { throw BuildError(message: "no sender is configured (mail.from or company.email)") }
@@ -86,10 +74,10 @@ public enum OutboxInspector {
         var copy = m
         var known = Set(m.recipients.map(\.address))
         var position = (m.recipients.map(\.position).max() ?? -1) + 1
-        for (kind, list) in [("cc", identity.cc), ("bcc", identity.bcc)] {
+        for (kind, list) in [(OutboxRecipientKind.cc, identity.cc), (.bcc, identity.bcc)] {
             for a in list where known.insert(a.value).inserted {
                 copy.recipients.append(OutboxRecipientRecord(
-                    messageId: m.record.id, position: position, kind: kind, address: a.value, origin: "config"))
+                    messageId: m.record.id, position: position, kind: kind, address: a.value, origin: .config))
                 position += 1
             }
         }

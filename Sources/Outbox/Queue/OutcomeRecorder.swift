@@ -24,8 +24,8 @@ enum OutcomeRecorder {
 
     /// A recipient's kind, status and reply after the attempt.
     struct Settled {
-        var kind: String
-        var status: String
+        var kind: OutboxRecipientKind
+        var status: OutboxRecipientStatus
         var reply: String?
     }
 
@@ -35,20 +35,19 @@ enum OutcomeRecorder {
     static func record(_ db: Database, _ q: QueuedMessage, attempted: [OutboxRecipientRecord], result: DeliveryResult,
                        me: LeaseOwner, now: Date, policy: RetryPolicy) throws -> AttemptVerdict {
         let t = InstantText.string(now)
-        let setRecipient = try db.cachedStatement(sql: "UPDATE outbox_recipient SET status = ?, reply = ?, updated_at = ? WHERE id = ?")
         var settled: [Int64: Settled] = [:]
         for r in attempted {
             let own = result.recipientReplies[r.address]
-            let (status, reply): (String, String) = switch result.outcome {
+            let (status, reply): (OutboxRecipientStatus, String) = switch result.outcome {
             case .accepted(let overall):
-                own.map { ($0.kind == 2 ? "sent" : $0.kind == 4 ? "deferred" : "bounced", $0.description) } ?? ("sent", overall)
+                own.map { ($0.kind == 2 ? .sent : $0.kind == 4 ? .deferred : .bounced, $0.description) } ?? (.sent, overall)
             case .deferred(let reason), .unavailable(let reason):
-                own.map { $0.kind == 5 ? ("bounced", $0.description) : ("deferred", $0.kind == 4 ? $0.description : reason) }
-                    ?? ("deferred", reason)
+                own.map { $0.kind == 5 ? (.bounced, $0.description) : (.deferred, $0.kind == 4 ? $0.description : reason) }
+                    ?? (.deferred, reason)
             case .bounced(let reason):
-                ("bounced", own.map { $0.kind == 5 ? $0.description : reason } ?? reason)
+                (.bounced, own.map { $0.kind == 5 ? $0.description : reason } ?? reason)
             }
-            try setRecipient.execute(arguments: [status, reply, t, r.id])
+            try OutboxCommands.settleRecipient(db, id: r.id, status: status, reply: reply, at: t)
             if let id = r.id { settled[id] = Settled(kind: r.kind, status: status, reply: reply) }
         }
         let all = q.recipients.map { r in r.id.flatMap { settled[$0] } ?? Settled(kind: r.kind, status: r.status, reply: r.reply) }
@@ -62,15 +61,12 @@ enum OutcomeRecorder {
 
     /// Marks a leased message that cannot be built as bounced at once; throws `LeaseLost` like `record`.
     static func unbuildable(_ db: Database, id: Int64, error: BuildError, me: LeaseOwner, now: Date) throws -> AttemptVerdict {
-        guard let row = try Row.fetchOne(db, sql: "SELECT attempts, lifetime_from FROM outbox_message WHERE id = ?", arguments: [id])
-        else { throw LeaseLost() }
-        let m = Leased(id: id, attempts: row[0], lifetimeFrom: row[1], owner: me.description)
+        guard let row = try OutboxQueries.attemptsAndLifetime(db, message: id) else { throw LeaseLost() }
+        let m = Leased(id: id, attempts: row.attempts, lifetimeFrom: row.lifetimeFrom, owner: me.description)
         let t = InstantText.string(now), why = "cannot be built: \(error.message)"
-        try db.execute(sql: """
-            UPDATE outbox_recipient SET status = 'bounced', reply = ?, updated_at = ? WHERE message_id = ? AND status IN ('pending', 'deferred')
-            """, arguments: [why, t, id])
-        try finish(db, m, state: "bounced", now: t, columns: ["bounce_kind": "unbuildable", "bounce_reason": why])
-        try OutboxEventRecord.append(db, message: id, at: t, from: "active", to: "bounced", actor: "flush", detail: why)
+        try OutboxCommands.bounceRecipients(db, message: id, whose: [.pending, .deferred], reply: why, at: t)
+        try finish(db, m, state: .bounced, now: t, end: OutboxAttemptEnd(bounceKind: .unbuildable, bounceReason: why))
+        try OutboxEventRecord.append(db, message: id, at: t, from: .active, to: .bounced, actor: .flush, detail: why)
         return .unbuildable
     }
 
@@ -80,49 +76,36 @@ enum OutcomeRecorder {
         let t = InstantText.string(now)
         let failures = m.attempts + 1
         let start = InstantText.date(m.lifetimeFrom) ?? now
-        if recipients.contains(where: { $0.status == "deferred" }) {
+        if recipients.contains(where: { $0.status == .deferred }) {
             if now >= policy.expiry(from: start) {
                 let why = "still undeliverable after \(Self.duration(policy.maxLifetime)) in the queue: \(reason)"
-                try db.execute(sql: """
-                    UPDATE outbox_recipient SET status = 'bounced', reply = ?, updated_at = ? WHERE message_id = ? AND status = 'deferred'
-                    """, arguments: [why, t, m.id])
-                try finish(db, m, state: "bounced", now: t, columns: ["bounce_kind": "expired", "bounce_reason": why])
-                try OutboxEventRecord.append(db, message: m.id, at: t, from: "active", to: "bounced", actor: "flush", detail: why)
+                try OutboxCommands.bounceRecipients(db, message: m.id, whose: [.deferred], reply: why, at: t)
+                try finish(db, m, state: .bounced, now: t, end: OutboxAttemptEnd(bounceKind: .expired, bounceReason: why))
+                try OutboxEventRecord.append(db, message: m.id, at: t, from: .active, to: .bounced, actor: .flush, detail: why)
                 return .expired
             }
             let next = policy.nextAttempt(afterFailures: failures, at: now, lifetimeFrom: start)
-            try finish(db, m, state: "deferred", now: t,
-                       columns: ["last_error": reason, "next_attempt_at": InstantText.string(next)])
-            try OutboxEventRecord.append(db, message: m.id, at: t, from: "active", to: "deferred", actor: "flush", detail: reason)
+            try finish(db, m, state: .deferred, now: t,
+                       end: OutboxAttemptEnd(lastError: reason, nextAttemptAt: InstantText.string(next)))
+            try OutboxEventRecord.append(db, message: m.id, at: t, from: .active, to: .deferred, actor: .flush, detail: reason)
             return .deferred
         }
-        if recipients.contains(where: { $0.kind == "to" && $0.status == "sent" }) {
-            try finish(db, m, state: "sent", now: t, columns: ["sent_at": t, "server_reply": reason])
-            try OutboxEventRecord.append(db, message: m.id, at: t, from: "active", to: "sent", actor: "flush", detail: reason)
+        if recipients.contains(where: { $0.kind == .to && $0.status == .sent }) {
+            try finish(db, m, state: .sent, now: t, end: OutboxAttemptEnd(sentAt: t, serverReply: reason))
+            try OutboxEventRecord.append(db, message: m.id, at: t, from: .active, to: .sent, actor: .flush, detail: reason)
             return .sent
         }
-        let replies = recipients.filter { $0.kind == "to" }.compactMap(\.reply)
+        let replies = recipients.filter { $0.kind == .to }.compactMap(\.reply)
         let why = Array(Set(replies)).sorted().joined(separator: "; ").nonEmpty ?? reason
-        try finish(db, m, state: "bounced", now: t, columns: ["bounce_kind": "remote", "bounce_reason": why])
-        try OutboxEventRecord.append(db, message: m.id, at: t, from: "active", to: "bounced", actor: "flush", detail: why)
+        try finish(db, m, state: .bounced, now: t, end: OutboxAttemptEnd(bounceKind: .remote, bounceReason: why))
+        try OutboxEventRecord.append(db, message: m.id, at: t, from: .active, to: .bounced, actor: .flush, detail: why)
         return .bounced
     }
 
-    /// Ends the lease with `state` and the given columns set; throws `LeaseLost` when the lease
+    /// Ends the lease with `state` and the columns of `end` set; throws `LeaseLost` when the lease
     /// is no longer `m.owner`'s (the caller's transaction then rolls back).
-    private static func finish(_ db: Database, _ m: Leased, state: String, now t: String,
-                               columns: [String: String]) throws {
-        let names = columns.keys.sorted()
-        let sets = names.map { "\($0) = ?" }.joined(separator: ", ")
-        var args: [(any DatabaseValueConvertible)?] = [state, t, t]
-        args += names.map { columns[$0] }
-        args += [m.id, m.owner]
-        try db.cachedStatement(sql: """
-            UPDATE outbox_message SET state = ?, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1,
-              last_attempt_at = ?, updated_at = ?\(sets.isEmpty ? "" : ", " + sets)
-            WHERE id = ? AND state = 'active' AND lease_owner = ?
-            """).execute(arguments: StatementArguments(args))
-        if db.changesCount != 1 { throw LeaseLost() }
+    private static func finish(_ db: Database, _ m: Leased, state: OutboxState, now t: String, end: OutboxAttemptEnd) throws {
+        guard try OutboxCommands.endLease(db, message: m.id, owner: m.owner, state: state, end: end, at: t) else { throw LeaseLost() }
     }
 
     /// `3 days`, `4 hours`, `90 minutes`, `45 seconds`.

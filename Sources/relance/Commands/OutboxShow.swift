@@ -11,15 +11,15 @@ enum OutboxShowText {
             if let value, !value.isEmpty { out.append(name.padding(toLength: 13, withPad: " ", startingAt: 0) + value) }
         }
         field("key", r.idempotencyKey)
-        field("origin", r.origin)
+        field("origin", r.origin.rawValue)
         field("queued", r.createdAt)
         if r.lifetimeFrom != r.createdAt { field("requeued", r.lifetimeFrom) }
         field("attempts", String(r.attempts) + (r.lastAttemptAt.map { ", last at \($0)" } ?? ""))
-        if r.state == "queued" || r.state == "deferred" { field("next attempt", r.nextAttemptAt) }
-        if r.state == "active" { field("leased by", (r.leaseOwner ?? "") + " until " + (r.leaseUntil ?? "")) }
+        if r.state == .queued || r.state == .deferred { field("next attempt", r.nextAttemptAt) }
+        if r.state == .active { field("leased by", (r.leaseOwner ?? "") + " until " + (r.leaseUntil ?? "")) }
         field("last error", r.lastError)
         field("sent", r.sentAt.map { "\($0): \(r.serverReply ?? "")" })
-        field("bounced", r.bounceReason.map { "\(r.bounceKind ?? ""): \($0)" })
+        field("bounced", r.bounceReason.map { "\(r.bounceKind?.rawValue ?? ""): \($0)" })
         field("cancelled", r.cancelReason)
         field("Message-ID", r.messageIdHeader ?? "(fixed at the first delivery attempt)")
         field("subject", HeaderText.neutralised(r.subject))
@@ -28,7 +28,7 @@ enum OutboxShowText {
         out.append("recipients:")
         for rc in d.message.recipients {
             let who = rc.displayName.map { "\(HeaderText.neutralised($0)) <\(rc.address)>" } ?? rc.address
-            out.append("  \(rc.kind)\t\(who)\t\(rc.status)\(rc.origin == "config" ? " (from config)" : "")\(rc.reply.map { "\t\($0)" } ?? "")")
+            out.append("  \(rc.kind)\t\(who)\t\(rc.status)\(rc.origin == .config ? " (from config)" : "")\(rc.reply.map { "\t\($0)" } ?? "")")
         }
         if !d.message.attachments.isEmpty {
             out.append("attachments:")
@@ -48,7 +48,7 @@ enum OutboxShowText {
         out.append("")
         out.append("history:")
         for e in d.events {
-            let change = e.fromState.map { "\($0) → \(e.toState)" } ?? e.toState
+            let change = e.fromState.map { "\($0.rawValue) → \(e.toState.rawValue)" } ?? e.toState.rawValue
             out.append("  \(e.at)\t\(change)\t\(e.actor)\(e.detail.map { "\t\($0)" } ?? "")")
         }
         return out

@@ -19,11 +19,14 @@ struct PeppolCommand: ParsableCommand {
 
         func run() throws {
             try withExitStatus {
-                if let s = state, !["queued", "active", "deferred", "hold", "sent", "bounced"].contains(s) {
-                    throw CLIError(.usage, "--state must be queued, active, deferred, hold, sent or bounced")
+                let only = try state.map { s in
+                    guard let v = PeppolState(rawValue: s) else {
+                        throw CLIError(.usage, "--state must be queued, active, deferred, hold, sent or bounced")
+                    }
+                    return v
                 }
                 let (_, _, store) = try global.open()
-                let rows = try PeppolAdmin.list(store: store, state: state)
+                let rows = try PeppolAdmin.list(store: store, state: only)
                 for r in rows { Terminal.out(r.line) }
                 Terminal.error("\(rows.count) document(s)")
                 return .ok

@@ -1,0 +1,167 @@
+import GRDB
+
+/// The columns an attempt sets when it ends a lease, besides the state (nil: left as they are).
+public struct OutboxAttemptEnd: Sendable, Equatable {
+    /// `last_error`.
+    public var lastError: String?
+    /// `next_attempt_at`.
+    public var nextAttemptAt: String?
+    /// `sent_at`.
+    public var sentAt: String?
+    /// `server_reply`.
+    public var serverReply: String?
+    /// `bounce_kind`.
+    public var bounceKind: OutboxBounceKind?
+    /// `bounce_reason`.
+    public var bounceReason: String?
+
+    /// An end that sets the given columns.
+    public init(lastError: String? = nil, nextAttemptAt: String? = nil, sentAt: String? = nil, serverReply: String? = nil,
+                bounceKind: OutboxBounceKind? = nil, bounceReason: String? = nil) {
+        self.lastError = lastError
+        self.nextAttemptAt = nextAttemptAt
+        self.sentAt = sentAt
+        self.serverReply = serverReply
+        self.bounceKind = bounceKind
+        self.bounceReason = bounceReason
+    }
+
+    /// The columns given, by name, in name order (so each combination is one cached statement).
+    var columns: [(String, any DatabaseValueConvertible)] {
+        let all: [(String, (any DatabaseValueConvertible)?)] = [
+            ("bounce_kind", bounceKind), ("bounce_reason", bounceReason), ("last_error", lastError),
+            ("next_attempt_at", nextAttemptAt), ("sent_at", sentAt), ("server_reply", serverReply),
+        ]
+        return all.compactMap { name, value in value.map { (name, $0) } }
+    }
+}
+
+/// The state changes of the e-mail outbox after a message is queued (owner: Outbox): leases,
+/// outcomes, recoveries and the operator's verbs. Each takes the caller's `Database`, so the change
+/// and its `outbox_event` row are written in the caller's transaction. Instants are stored text.
+public enum OutboxCommands {
+    /// A leased message whose flush stopped: deferred as "in doubt", due at `t`, one attempt more,
+    /// keeping its `Message-ID` (it may have been delivered).
+    public static func deferInDoubt(_ db: Database, message id: Int64, reason: String, at t: String) throws {
+        try db.execute(sql: """
+            UPDATE outbox_message SET state = ?, lease_owner = NULL, lease_until = NULL,
+              attempts = attempts + 1, last_attempt_at = ?, last_error = ?, next_attempt_at = ?, updated_at = ?
+            WHERE id = ?
+            """, arguments: [OutboxState.deferred, t, reason, t, t, id])
+        try OutboxEventRecord.append(db, message: id, at: t, from: .active, to: .deferred, actor: .flush, detail: reason)
+    }
+
+    /// A leased message that was never tried goes back to `state` (no event: nothing happened to it).
+    public static func returnLease(_ db: Database, message id: Int64, to state: OutboxState, at t: String) throws {
+        try db.execute(sql: """
+            UPDATE outbox_message SET state = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?
+            """, arguments: [state, t, id])
+    }
+
+    /// Leases the queued or deferred messages `ids` to `owner` until `until`, in the given order. On
+    /// a message's first lease its `Message-ID` is fixed (`messageID` of its idempotency key) and
+    /// `cc` and `bcc` become its recipients (origin `config`), so both are durable before anything
+    /// goes on the wire.
+    public static func lease(_ db: Database, ids: [Int64], owner: String, until u: String, at t: String,
+                             messageID: (String) -> String, cc: [String], bcc: [String]) throws {
+        let take = try db.cachedStatement(sql: """
+            UPDATE outbox_message SET state = \(OutboxState.active.sqlLiteral), lease_owner = ?, lease_until = ?, updated_at = ?
+            WHERE id = ? AND state IN \(OutboxState.due.sqlLiteral)
+            """)
+        let first = try db.cachedStatement(sql: """
+            UPDATE outbox_message SET message_id_header = ? WHERE id = ? AND message_id_header IS NULL
+            """)
+        let addCopy = try db.cachedStatement(sql: """
+            INSERT INTO outbox_recipient (message_id, position, kind, address, origin)
+            VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM outbox_recipient WHERE message_id = ?), ?, ?, ?)
+            ON CONFLICT (message_id, address) DO NOTHING
+            """)
+        for id in ids {
+            try take.execute(arguments: [owner, u, t, id])
+            let key = try OutboxQueries.idempotencyKey(db, message: id) ?? ""
+            try first.execute(arguments: [messageID(key), id])
+            if db.changesCount > 0 {
+                for a in cc { try addCopy.execute(arguments: [id, id, OutboxRecipientKind.cc, a, OutboxRecipientOrigin.config]) }
+                for a in bcc { try addCopy.execute(arguments: [id, id, OutboxRecipientKind.bcc, a, OutboxRecipientOrigin.config]) }
+            }
+        }
+    }
+
+    /// Extends `owner`'s leases on `ids` (those still active) to `until`.
+    public static func renewLeases(_ db: Database, ids: [Int64], until u: String, owner: String) throws {
+        let s = try db.cachedStatement(sql: """
+            UPDATE outbox_message SET lease_until = ? WHERE id = ? AND state = \(OutboxState.active.sqlLiteral) AND lease_owner = ?
+            """)
+        for id in ids { try s.execute(arguments: [u, id, owner]) }
+    }
+
+    /// Gives back `owner`'s leases on `ids` that were not tried: each returns to its previous state
+    /// (`queued` if never tried, else `deferred`).
+    public static func releaseLeases(_ db: Database, ids: [Int64], at t: String, owner: String) throws {
+        let s = try db.cachedStatement(sql: """
+            UPDATE outbox_message SET state = CASE WHEN attempts = 0 THEN \(OutboxState.queued.sqlLiteral)
+              ELSE \(OutboxState.deferred.sqlLiteral) END,
+              lease_owner = NULL, lease_until = NULL, updated_at = ?
+            WHERE id = ? AND state = \(OutboxState.active.sqlLiteral) AND lease_owner = ?
+            """)
+        for id in ids { try s.execute(arguments: [t, id, owner]) }
+    }
+
+    /// Records one recipient's status and reply after an attempt (a recipient without id: nothing).
+    public static func settleRecipient(_ db: Database, id: Int64?, status: OutboxRecipientStatus, reply: String?, at t: String) throws {
+        try db.cachedStatement(sql: "UPDATE outbox_recipient SET status = ?, reply = ?, updated_at = ? WHERE id = ?")
+            .execute(arguments: [status, reply, t, id])
+    }
+
+    /// Bounces a message's recipients whose status is one of `statuses`, with `reply`.
+    public static func bounceRecipients(_ db: Database, message id: Int64, whose statuses: [OutboxRecipientStatus], reply: String,
+                                        at t: String) throws {
+        try db.execute(sql: """
+            UPDATE outbox_recipient SET status = \(OutboxRecipientStatus.bounced.sqlLiteral), reply = ?, updated_at = ?
+            WHERE message_id = ? AND status IN \(statuses.sqlLiteral)
+            """, arguments: [reply, t, id])
+    }
+
+    /// Ends `owner`'s lease on message `id` with `state` after one more attempt, setting the
+    /// columns of `end`; returns false, changing nothing, when the lease is no longer `owner`'s.
+    public static func endLease(_ db: Database, message id: Int64, owner: String, state: OutboxState, end: OutboxAttemptEnd,
+                                at t: String) throws -> Bool {
+        let columns = end.columns
+        let sets = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
+        var args: [(any DatabaseValueConvertible)?] = [state, t, t]
+        args += columns.map { $0.1 }
+        args += [id, owner]
+        try db.cachedStatement(sql: """
+            UPDATE outbox_message SET state = ?, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1,
+              last_attempt_at = ?, updated_at = ?\(sets.isEmpty ? "" : ", " + sets)
+            WHERE id = ? AND state = \(OutboxState.active.sqlLiteral) AND lease_owner = ?
+            """).execute(arguments: StatementArguments(args))
+        return db.changesCount == 1
+    }
+
+    /// Moves message `id` from `from` to `to` (an operator's verb) and records it; `due` makes it
+    /// due at `t`. A bounced or cancelled message leaves its final state: what the CHECKs tie to it
+    /// is cleared.
+    public static func transition(_ db: Database, message id: Int64, from: OutboxState, to: OutboxState, due: Bool,
+                                  actor: OutboxActor, detail: String, at t: String) throws {
+        try db.execute(sql: """
+            UPDATE outbox_message SET state = ?, updated_at = ?,
+              next_attempt_at = CASE WHEN ? THEN ? ELSE next_attempt_at END,
+              bounce_kind = CASE WHEN ? = \(OutboxState.bounced.sqlLiteral) THEN NULL ELSE bounce_kind END,
+              bounce_reason = CASE WHEN ? = \(OutboxState.bounced.sqlLiteral) THEN NULL ELSE bounce_reason END,
+              cancel_reason = CASE WHEN ? = \(OutboxState.cancelled.sqlLiteral) THEN NULL ELSE cancel_reason END
+            WHERE id = ?
+            """, arguments: [to, t, due, t, from, from, from, id])
+        try OutboxEventRecord.append(db, message: id, at: t, from: from, to: to, actor: actor, detail: detail)
+    }
+
+    /// Starts a new lifetime for message `id` at `t` and makes its recipients not yet sent pending
+    /// again (a requeued bounced or cancelled message).
+    public static func restartLifetime(_ db: Database, message id: Int64, at t: String) throws {
+        try db.execute(sql: "UPDATE outbox_message SET lifetime_from = ? WHERE id = ?", arguments: [t, id])
+        try db.execute(sql: """
+            UPDATE outbox_recipient SET status = \(OutboxRecipientStatus.pending.sqlLiteral), reply = NULL, updated_at = ?
+            WHERE message_id = ? AND status <> \(OutboxRecipientStatus.sent.sqlLiteral)
+            """, arguments: [t, id])
+    }
+}
