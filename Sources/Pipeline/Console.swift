@@ -21,7 +21,9 @@ public protocol StageProgress: AnyObject, Sendable {
 
 /// What a progress counter counts.
 public enum ProgressUnit: Sendable {
+    /// Things, named by the noun (`debtors`, `e-mails`).
     case items(String)
+    /// Bytes, shown in MiB.
     case bytes
 
     /// `n` in this unit: `1,234 debtors`, `3.2 MiB`.

@@ -4,14 +4,23 @@ import GRDB
 /// Exit codes, after BSD sysexits, as documented in the README ("Exit codes"). The nightly and the
 /// commands report through these; `relance` turns them into the process's exit code.
 public enum ExitStatus: Int32, Sendable {
+    /// Everything done.
     case ok = 0
+    /// Anything else failed.
     case failure = 1
+    /// The command line was wrong.
     case usage = 64
+    /// Input rows or files were rejected (the rest was kept).
     case dataError = 65
+    /// An input file does not exist.
     case noInput = 66
+    /// A service (the mail server, the Peppol access point) is unavailable.
     case unavailable = 69
+    /// An output could not be written.
     case cannotWrite = 73
+    /// Temporary: another run holds the lock or the database.
     case tempFailure = 75
+    /// The configuration or a workspace file is wrong.
     case config = 78
     /// Messages held because a legal interest rate is missing; `relance rates set` releases them.
     case rateMissing = 79

@@ -8,7 +8,10 @@ import Workspace
 
 /// How the nightly's summary lines are written.
 public enum NightlyLogFormat: String, CaseIterable, Sendable {
-    case logfmt, json
+    /// `key=value` pairs.
+    case logfmt
+    /// One JSON object per line.
+    case json
 }
 
 /// What one nightly run is asked to do.
