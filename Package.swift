@@ -54,9 +54,17 @@ let package = Package(
         .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
         .target(name: "Billing", dependencies: ["Ledger", "Store", "Support", "Letters", "Workspace", grdb], exclude: ["README.md"]),
         .target(name: "Reports", dependencies: ["Ledger", "Store", "Support", grdb], exclude: ["README.md"]),
+        // The nightly run above the stages: stages in order, the stage ledger, the lock, the gates.
+        // No stage depends on it (Tests/PackageGraphTests).
+        .target(
+            name: "Pipeline",
+            dependencies: ["Ledger", "Store", "Workspace", "Ingest", "Forecast", "Dunning", "Billing", "Outbox", "Reports", grdb],
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "relance",
-            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", "Billing", "Reports", argumentParser, grdb],
+            dependencies: ["Ledger", "Store", "Ingest", "Workspace", "Outbox", "Forecast", "Dunning", "Letters", "Billing", "Reports", "Pipeline",
+                           argumentParser, grdb],
             exclude: ["README.md"]
         ),
         .executableTarget(name: "relance-gen", dependencies: ["Ledger", argumentParser]),
@@ -84,6 +92,7 @@ let package = Package(
         // real SMTP server on loopback. Depends on `relance` so that the executable is built first.
         .testTarget(name: "EndToEndTests", dependencies: ["relance", "Outbox", "Store", "Ledger", "RelanceTestSupport", grdb],
                     exclude: ["Golden"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Store", "Ledger", "Workspace", "Dunning", "Ingest", "RelanceTestSupport", grdb]),
     ],
     swiftLanguageModes: [.v6]
 )

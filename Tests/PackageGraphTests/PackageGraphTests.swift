@@ -104,4 +104,18 @@ import Testing
             #expect(reached.intersection(Self.stages.union(["Store"])).isEmpty, "\(shared) reaches \(reached.sorted())")
         }
     }
+
+    /// Pipeline sits above the stages: no stage (nor Store, Ledger, Support, Workspace) reaches it,
+    /// and only the executables and test targets may depend on it.
+    @Test func nothingBelowReachesPipeline() throws {
+        let graph = try Self.manifest.get()
+        #expect(graph["Pipeline"] != nil, "the Pipeline target is not in the manifest")
+        for name in Self.stages.union(["Store", "Ledger", "Support", "Workspace", "Letters"]).sorted() {
+            #expect(!Self.reachable(from: name, in: graph).contains("Pipeline"), "\(name) reaches Pipeline")
+        }
+        let allowed: Set<String> = ["relance", "relance-gen"]
+        for (name, dependencies) in graph where dependencies.contains("Pipeline") && !allowed.contains(name) {
+            #expect(name.hasSuffix("Tests") || name.hasSuffix("TestSupport"), "\(name) depends on Pipeline")
+        }
+    }
 }

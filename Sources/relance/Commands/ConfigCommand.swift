@@ -3,6 +3,7 @@ import Dunning
 import Foundation
 import Ledger
 import Outbox
+import Pipeline
 import Workspace
 
 /// `relance config check`.
@@ -44,10 +45,8 @@ struct ConfigCommand: ParsableCommand {
                         }
                     }
                 }
-                for name in ["ladder-b2b.toml", "ladder-b2c.toml"] {
-                    guard let text = try? String(contentsOfFile: ws.path(name), encoding: .utf8) else { continue }
-                    do { _ = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
-                }
+                // The ladders and templates through the loader the runs use: an unreadable or broken file is a problem here too.
+                problems += DunningSetup.problems(ws)
                 do {
                     let table = try RateFile.load(path: ws.path(RateFile.name))
                     let coverage = table.coverage(on: asOf ?? (config ?? WorkspaceConfig()).today(now: Date()))

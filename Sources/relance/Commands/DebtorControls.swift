@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ingest
 import Ledger
+import Pipeline
 import Store
 
 /// `relance debtor show|hold|release|set`: one debtor's statement and the controls on it.

@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Letters
 import Ledger
+import Pipeline
 import Store
 import Workspace
 
@@ -46,7 +47,7 @@ struct DunningCommand: ParsableCommand {
                 if format == .table {
                     Terminal.error(summary.text(asOf: day))
                     if let p = previous.summary(seen: seen) { Terminal.error(p) }
-                    Terminal.error(DunningSetup.freshness(lastIngest: last, maxHours: maxDataAge, now: Date()))
+                    Terminal.error(FreshnessGate.freshness(lastIngest: last, maxHours: maxDataAge, now: Date()))
                 }
                 for e in summary.errors { Terminal.error("error: [claim] debtor \(e.debtor): \(e.message)") }
                 for line in summary.rateMissingLines { Terminal.error("error: [rate] " + line) }
@@ -80,7 +81,7 @@ extension DunningCommand {
                 let day = asOf ?? config.today(now: Date())
                 let (planner, composer) = try DunningSetup.setup(ws, config)
                 let last = try store.pool.read { db in try LedgerPlan.lastIngest(db) }
-                let gate = DunningSetup.staleReason(lastIngest: last, maxHours: maxDataAge, now: Date())
+                let gate = FreshnessGate.staleReason(lastIngest: last, maxHours: maxDataAge, now: Date())
                 let ledger = RunLedger(store: store)
                 let runID = try ledger.begin(command: "dunning run", asOf: day.description, at: Date())
                 var options = DunningRun.Options(asOf: day, lettersDir: ws.path("out/letters"), runID: runID,
@@ -123,7 +124,7 @@ extension DunningCommand {
                 let day = asOf ?? config.today(now: Date())
                 let (planner, composer) = try DunningSetup.setup(ws, config)
                 guard let id = try store.pool.read({ db in
-                    try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [debtor])
+                    try CLIQueries.debtorID(db, key: debtor)
                 }) else { throw CLIError(.dataError, "no debtor \(debtor) in the ledger") }
                 var snapshot: DebtorSnapshot? = nil
                 try store.pool.read { db in try SnapshotReader(db: db).forEachDebtor(asOf: day, only: id) { snapshot = $0 } }
@@ -164,112 +165,6 @@ extension DunningCommand {
     }
 }
 
-/// Loads the workspace's ladders and rate table (the shipped ones when the workspace has none).
-enum DunningSetup {
-    /// The composer for the workspace: its company as creditor, its templates, the planner's rules.
-    static func composer(_ ws: Workspace, _ config: WorkspaceConfig, planner: Planner) throws -> ReminderComposer {
-        let c = config.company
-        let templates: ReminderTemplates
-        do { templates = try ReminderTemplates(folder: ws.path("templates")) } catch { throw CLIError(.config, "\(error)") }
-        let problems = planner.ladders.values.flatMap { templates.check($0) }
-        if !problems.isEmpty { throw CLIError(.config, problems.map(\.description).joined(separator: "\n")) }
-        // The company identity gate: no letter or e-mail names an unknown creditor or lacks where to pay.
-        let missing = c.missingIdentity
-        guard missing.isEmpty else {
-            throw CLIError(.config, "relance.toml: [company] lacks \(missing.joined(separator: ", ")); no letter or e-mail is written "
-                + "until it names the company, its address, enterprise number and IBAN (`relance config check` shows the lines)")
-        }
-        let iban: IBAN
-        do { iban = try IBAN(parsing: c.iban ?? "") } catch { throw CLIError(.config, "relance.toml: company.iban: \(error)") }
-        let town = [c.postalCode, c.city].filter { !$0.isEmpty }.joined(separator: " ")
-        var creditor = Creditor(name: c.name, enterpriseNumber: c.enterpriseNumber, addressLines: [c.street, town].filter { !$0.isEmpty },
-                                city: c.city, iban: iban, bic: c.bic, email: c.email, phone: c.phone)
-        creditor.register = [c.register, c.courtSeat].compactMap { $0 }.joined(separator: ", ")
-        creditor.signatoryName = c.signatoryName
-        creditor.signatoryFunction = c.signatoryFunction
-        return ReminderComposer(creditor: creditor, templates: templates, rules: planner.rules)
-    }
-
-    /// The workspace's ladders and rate table (the shipped ones where the workspace has none).
-    static func planner(_ ws: Workspace, _ config: WorkspaceConfig) throws -> Planner {
-        var ladders: [DebtorKind: Ladder] = [:]
-        var problems: [String] = []
-        // A workspace ladder that exists but cannot be read is an error, never a silent fallback to the shipped one.
-        for (kind, name, fallback) in [(DebtorKind.b2b, "ladder-b2b.toml", DefaultLadders.b2b), (.b2c, "ladder-b2c.toml", DefaultLadders.b2c)] {
-            let text: String
-            if FileManager.default.fileExists(atPath: ws.path(name)) {
-                do { text = try String(contentsOfFile: ws.path(name), encoding: .utf8) } catch {
-                    problems.append("\(name): cannot be read (\(error.localizedDescription)); fix its permissions or its encoding (UTF-8)")
-                    continue
-                }
-            } else {
-                text = fallback
-            }
-            do { ladders[kind] = try Ladder.parse(text, file: name) } catch { problems.append("\(error)") }
-        }
-        var rules = ClaimRules()
-        do { rules = try LegalSetup.rules(ws, config) } catch { problems.append("\(error)") }
-        if !problems.isEmpty { throw CLIError(.config, problems.joined(separator: "\n")) }
-        return Planner(ladders: ladders, rules: rules)
-    }
-
-    /// A debtor's next step and its earliest day, looking ahead at most `days` days, in words.
-    static func nextStep(_ ws: Workspace, _ config: WorkspaceConfig, store: LedgerStore, debtorKey: String, asOf: Day,
-                         days: Int = 120) throws -> String {
-        let planner = try planner(ws, config)
-        guard let id = try store.pool.read({ db in
-            try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [debtorKey])
-        }) else { return "unknown debtor" }
-        var snapshot: DebtorSnapshot? = nil
-        try store.pool.read { db in try SnapshotReader(db: db).forEachDebtor(asOf: asOf, only: id) { snapshot = $0 } }
-        guard let snapshot, let ladder = planner.ladders[snapshot.kind] else { return "nothing open: no reminder" }
-        var when = asOf
-        var plan: DebtorPlan
-        do { plan = try planner.plan(snapshot, asOf: when) } catch { return "\(error)" }
-        let first = plan
-        while case .nothing = plan.action, when.days(since: asOf) < days {
-            when = when.adding(days: 1)
-            do { plan = try planner.plan(snapshot, asOf: when) } catch { return "\(error)" }
-        }
-        switch plan.action {
-        case .remind(let i), .worklist(let i):
-            return "\(ladder.steps[i].name) from \(when), demanding \(plan.demanded.currency.code) \(plan.demanded.decimalString)"
-                + (when == asOf ? "" : " (if nothing changes)")
-        case .excluded(let e): return "none while \(e.rawValue)"
-        case .nothing: return "none within \(days) days: " + first.reasons.joined(separator: "; ")
-        }
-    }
-
-    /// The ladders, rate table and templates of the workspace, ready to plan and to word reminders.
-    static func setup(_ ws: Workspace, _ config: WorkspaceConfig) throws -> (Planner, ReminderComposer) {
-        let planner = try planner(ws, config)
-        return (planner, try composer(ws, config, planner: planner))
-    }
-
-    /// Whole hours since the last ingest finished; nil when nothing was ingested yet.
-    static func hoursSince(lastIngest: String?, now: Date) -> Int? {
-        guard let last = lastIngest else { return nil }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let when = formatter.date(from: last) else { return 0 }
-        return Int(now.timeIntervalSince(when) / 3600)
-    }
-
-    /// Why sending is held by the data-freshness gate, or nil when the data is fresh.
-    static func staleReason(lastIngest: String?, maxHours: Int, now: Date) -> String? {
-        guard let hours = hoursSince(lastIngest: lastIngest, now: now) else { return "nothing has been ingested yet" }
-        return hours > maxHours ? "the last ingest was \(hours) h ago (\(lastIngest ?? "")), over the \(maxHours) h limit" : nil
-    }
-
-    /// The data-freshness gate's verdict, in words, for the plan.
-    static func freshness(lastIngest: String?, maxHours: Int, now: Date) -> String {
-        if let stale = staleReason(lastIngest: lastIngest, maxHours: maxHours, now: now) {
-            return "data freshness: \(stale): sending would be held until fresh data arrives"
-        }
-        return "data freshness: last ingest \(lastIngest ?? ""), \(hoursSince(lastIngest: lastIngest, now: now) ?? 0) h ago: ok"
-    }
-}
-
 extension DebtorPlan {
     static let columns = ["debtor_id", "name", "kind", "level", "action", "step", "channels", "items", "advancing", "balance", "demanded",
                           "interest", "fees", "total", "currency", "next_message_from", "reasons"]
@@ -292,45 +187,6 @@ extension DebtorPlan {
                 String(items.filter(\.advances).count), balance.decimalString, demanded.decimalString, interest.decimalString,
                 fees.decimalString, total.decimalString, balance.currency.code, nextMessageFrom?.description ?? "",
                 ([levelReason] + reasons).joined(separator: "; ")]
-    }
-}
-
-/// The last night before this one on which reminders were written, to say what changed since.
-struct PreviousRun {
-    var day: String?
-    /// Debtor row id → (step, total) of that night's reminder.
-    var reminders: [Int64: (step: String, total: Money)] = [:]
-
-    static func load(_ db: Database, before day: Day) throws -> PreviousRun {
-        var p = PreviousRun()
-        p.day = try String.fetchOne(db, sql: "SELECT MAX(as_of) FROM dunning_event WHERE as_of < ? AND status != 'cancelled'",
-                                    arguments: [day.description])
-        guard let d = p.day else { return p }
-        for r in try Row.fetchAll(db, sql: """
-            SELECT debtor_id, step, total_minor, currency FROM dunning_event WHERE as_of = ? AND status != 'cancelled'
-            """, arguments: [d]) {
-            p.reminders[r[0]] = (r[1], Money(minorUnits: r[2], currency: Currency(code: r[3] as String) ?? .eur))
-        }
-        return p
-    }
-
-    /// One plan row's change since that night, in words.
-    func change(_ plan: DebtorPlan) -> String {
-        guard let day else { return "" }
-        let acting: Bool
-        switch plan.action {
-        case .remind, .worklist: acting = true
-        default: acting = false
-        }
-        guard let was = reminders[plan.debtor.id] else { return acting ? "new since \(day)" : "" }
-        return "\(day): \(was.step), total \(was.total.decimalString)"
-    }
-
-    /// The summary line: how many of that night's debtors have nothing open any more.
-    func summary(seen: Set<Int64>) -> String? {
-        guard let day else { return nil }
-        let gone = reminders.keys.filter { !seen.contains($0) }.count
-        return "since the last run (\(day)): \(reminders.count) debtors were reminded; \(gone) of them have nothing open any more"
     }
 }
 

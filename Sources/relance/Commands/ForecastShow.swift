@@ -36,7 +36,7 @@ struct ListingOptions: ParsableArguments {
                         throw CLIError(.usage, asOf.map { "no forecast for \($0); run `relance forecast run --as-of \($0)`" }
                             ?? "no forecast yet; run `relance forecast run` first")
                     }
-                    if let debtor, try Int.fetchOne(db, sql: "SELECT 1 FROM debtor WHERE debtor_key = ?", arguments: [debtor]) == nil {
+                    if let debtor, try CLIQueries.debtorID(db, key: debtor) == nil {
                         throw CLIError(.usage, "no debtor \(debtor) in the ledger")
                     }
                     if try !ForecastStore.hasDetail(db, runID: id) && run.openInvoices > 0 {

@@ -3,6 +3,7 @@ import Dunning
 import Foundation
 import Ingest
 import Ledger
+import Pipeline
 import Store
 import Workspace
 
@@ -34,7 +35,7 @@ extension Ingest {
                 let actor = Actor(who: ActionJournal.currentUser(), at: now, today: asOf ?? config.today(now: now))
                 let ledger = RunLedger(store: store)
                 let runID = try ledger.begin(command: "ingest reminders", asOf: actor.today.description, at: now)
-                let outlines = try Self.outlines(ws, config)
+                let outlines = try DunningSetup.outlines(ws, config)
                 var status = ExitStatus.ok
                 for f in files.map(absolute) {
                     let (summary, problems) = try Self.ingest(store: store, path: f, ladders: outlines, actor: actor)
@@ -45,18 +46,6 @@ extension Ingest {
                 try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : "rejected", exitCode: status.rawValue, summary: nil, at: Date())
                 return status
             }
-        }
-
-        /// The workspace's ladders, as the reminders file is checked against them.
-        static func outlines(_ ws: Workspace, _ config: WorkspaceConfig) throws -> [String: ExternalReminders.LadderOutline] {
-            let planner = try DunningSetup.planner(ws, config)
-            var out: [String: ExternalReminders.LadderOutline] = [:]
-            for (kind, ladder) in planner.ladders {
-                var first = 0
-                while first < ladder.steps.count, case .beforeDue = ladder.steps[first].trigger { first += 1 }
-                out[kind.rawValue] = .init(name: "\(kind.rawValue)/v\(ladder.version)", steps: ladder.steps.map(\.name), firstAfterDue: first)
-            }
-            return out
         }
 
         /// One file in one transaction; a refused file rolls back.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Outbox
+import Pipeline
 import Store
 
 /// `relance outbox …`.

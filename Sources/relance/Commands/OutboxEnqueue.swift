@@ -53,8 +53,7 @@ struct OutboxEnqueue: ParsableCommand {
             let ledger = RunLedger(store: store)
             let runID = try ledger.begin(command: "outbox enqueue", asOf: nil, at: now)
             var bad = 0, read = 0
-            let count = "SELECT COUNT(*) FROM outbox_message"
-            let before = try store.pool.read { db in try Int.fetchOne(db, sql: count) ?? 0 }
+            let before = try store.pool.read { db in try LedgerCounts.outboxMessageCount(db) }
             // One transaction, one message in memory at a time.
             try store.pool.write { db in
                 for (i, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !raw.isEmpty {
@@ -72,7 +71,7 @@ struct OutboxEnqueue: ParsableCommand {
                     }
                 }
             }
-            let after = try store.pool.read { db in try Int.fetchOne(db, sql: count) ?? 0 }
+            let after = try store.pool.read { db in try LedgerCounts.outboxMessageCount(db) }
             let messages = read - bad
             Terminal.out("\(name): queued \(after - before), already queued \(messages - (after - before)), rejected \(bad)")
             let status: ExitStatus = bad > 0 ? .dataError : .ok

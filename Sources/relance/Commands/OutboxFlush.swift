@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Outbox
+import Pipeline
 import Reports
 import Store
 import Workspace
@@ -37,7 +38,7 @@ struct OutboxFlush: ParsableCommand {
         try withExitStatus {
             let (ws, config, store) = try global.open()
             let setup = try MailSetup(ws, config)
-            let logger = StderrLogger(level: verbose ? .info : .warning)
+            let logger = LineLogger.stderr(verbose ? .info : .warning)
             let transport = try setup.transport(ws, logger: logger)
             if setup.mail.transport == .smtp && setup.mail.smtpInsecureSkipVerify {
                 Terminal.error("warning: TLS certificate verification is OFF (mail.smtp_insecure_skip_verify = true): "

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Outbox
+import Pipeline
 import Store
 import Workspace
 
@@ -63,7 +64,7 @@ struct PeppolCommand: ParsableCommand {
                 let summary: PeppolFlushSummary
                 do {
                     summary = try PeppolFlusher(store: store, transport: transport, clock: SystemClock(),
-                                                logger: StderrLogger(level: verbose ? .info : .warning), options: options).flush()
+                                                logger: LineLogger.stderr(verbose ? .info : .warning), options: options).flush()
                 } catch {
                     try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
                     throw CLIError.from(database: error, path: ws.databasePath)
@@ -126,28 +127,5 @@ private func admin(_ global: GlobalOptions, _ verb: String, _ body: (LedgerStore
             throw CLIError(.dataError, e.description)
         }
         return .ok
-    }
-}
-
-/// The Peppol transport and flush options of a workspace (`[peppol]`), for `peppol flush` and the nightly.
-enum PeppolSetup {
-    static func flusher(_ ws: Workspace, _ p: PeppolConfig) throws -> (any PeppolTransport, PeppolFlushOptions) {
-        let transport: any PeppolTransport
-        switch p.transport {
-        case .pickup:
-            transport = PeppolPickupTransport(directory: ws.path(p.pickupDir))
-        case .http:
-            guard let url = p.url else { throw CLIError(.config, "relance.toml [peppol]: transport = \"http\" needs url") }
-            let token: String
-            do {
-                token = try PeppolHTTPSettings.token(env: p.tokenEnv, file: p.tokenFile.map { ws.path($0) },
-                                                     environment: ProcessInfo.processInfo.environment)
-            } catch { throw CLIError(.config, "\(error)") }
-            transport = PeppolHTTPTransport(settings: PeppolHTTPSettings(url: url, token: token, caFile: p.caFile,
-                                                                         connectTimeout: p.connectTimeout, timeout: p.timeout))
-        }
-        var options = PeppolFlushOptions(root: ws.root)
-        options.policy = RetryPolicy(backoffMin: p.backoffMinSeconds, backoffMax: p.backoffMaxSeconds, maxLifetime: p.maxLifetimeSeconds)
-        return (transport, options)
     }
 }

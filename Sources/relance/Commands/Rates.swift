@@ -106,14 +106,6 @@ enum LegalSetup {
         do { return try RateFile.load(path: ws.path(RateFile.name)) } catch { throw CLIError(.config, "\(error)") }
     }
 
-    /// The calculator's rules for the workspace: its rates and `[legal]`.
-    static func rules(_ ws: Workspace, _ config: WorkspaceConfig) throws -> ClaimRules {
-        let l = config.legal
-        return ClaimRules(rates: try RateFile.load(path: ws.path(RateFile.name)), b2bContractRate: l.b2bContractRate,
-                          b2cContractRate: l.b2cContractRate, b2cDamagesClause: l.b2cDamagesClause,
-                          b2cDamagesBasis: ConsumerDamagesBasis(rawValue: l.b2cDamagesBasis.rawValue) ?? .balance)
-    }
-
     /// Errors for half-years already running without a rate (today's named as such).
     static func rateErrors(_ c: RateCoverage) -> [String] {
         c.missing.map { h in

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Ledger
 import Store
 
@@ -52,33 +51,23 @@ struct Runs: ParsableCommand {
                 lines.append("  outcome    \(r.outcome)\(r.exitCode.map { " (exit \($0))" } ?? "")")
                 if let s = r.summary, !s.isEmpty { lines.append("  summary    \(s)") }
                 try store.pool.read { db in
-                    func stages(_ condition: String, _ arguments: StatementArguments) throws -> [Row] {
-                        try Row.fetchAll(db, sql: """
-                            SELECT run_id, stage, started_at, finished_at, outcome, counts FROM nightly_stage
-                            WHERE \(condition) ORDER BY started_at, rowid
-                            """, arguments: arguments)
-                    }
-                    let own = try stages("run_id = ?", [runID])
+                    let own = try NightlyStages.stages(db, runID: runID)
                     if r.command.hasPrefix("nightly"), let day = r.asOf {
                         lines.append("stages\tstarted\tfinished\tseconds\toutcome\tcounts")
                         lines += own.map(Self.stageLine)
                         if own.isEmpty { lines.append("(no stage started)") }
-                        let earlier = try stages("as_of = ? AND run_id < ? AND outcome IN ('ok', 'rejected', 'skipped')", [day, runID])
-                            .filter { e in !own.contains { ($0["stage"] as String) == (e["stage"] as String) && ($0["outcome"] as String) != "running" } }
+                        let earlier = try NightlyStages.finishedEarlier(db, asOf: day, before: runID)
+                            .filter { e in !own.contains { $0.stage == e.stage && $0.outcome != .running } }
                         if !earlier.isEmpty {
                             lines.append("finished earlier on \(day), not redone by this run:")
-                            lines += earlier.map { "\(Self.stageLine($0))\trun \($0["run_id"] as Int64)" }
+                            lines += earlier.map { "\(Self.stageLine($0))\trun \($0.runID)" }
                         }
                     }
-                    let batches = try Row.fetchAll(db, sql: """
-                        SELECT id, kind, file_name, rows_read, rows_imported, rows_updated, rows_rejected FROM ingest_batch
-                        WHERE run_id = ? ORDER BY id
-                        """, arguments: [runID])
+                    let batches = try CLIQueries.ingestBatches(db, runID: runID)
                     if !batches.isEmpty {
                         lines.append("ingest batches\tkind\tfile\tread\timported\tupdated\trejected")
                         for b in batches {
-                            lines.append("\(b[0] as Int64)\t\(b[1] as String)\t\(b[2] as String? ?? "-")\t\(b[3] as Int? ?? 0)\t"
-                                + "\(b[4] as Int? ?? 0)\t\(b[5] as Int? ?? 0)\t\(b[6] as Int? ?? 0)")
+                            lines.append("\(b.id)\t\(b.kind)\t\(b.fileName ?? "-")\t\(b.read)\t\(b.imported)\t\(b.updated)\t\(b.rejected)")
                         }
                     }
                 }
@@ -87,13 +76,13 @@ struct Runs: ParsableCommand {
             }
         }
 
-        static func stageLine(_ s: Row) -> String {
-            let started: String = s["started_at"], finished: String? = s["finished_at"]
+        static func stageLine(_ s: NightlyStageRow) -> String {
+            let started = s.startedAt, finished = s.finishedAt
             var seconds = "-"
             if let finished, let a = Self.instant(started), let b = Self.instant(finished) {
                 seconds = String(format: "%.2f", b.timeIntervalSince(a))
             }
-            return "\(s["stage"] as String)\t\(started)\t\(finished ?? "-")\t\(seconds)\t\(s["outcome"] as String)\t\(s["counts"] as String? ?? "")"
+            return "\(s.stage)\t\(started)\t\(finished ?? "-")\t\(seconds)\t\(s.outcome.rawValue)\t\(s.counts ?? "")"
         }
 
         /// An instant as the store writes it (`2026-11-21T02:30:00.123Z`).

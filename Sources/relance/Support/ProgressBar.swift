@@ -4,8 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import GRDB
-import Store
+import Pipeline
 
 /// A one-line progress bar on stderr for a long stage, drawn only when stderr is a terminal: never
 /// under cron or systemd, never into a log file or a pipe. `RELANCE_PROGRESS=0` turns it off on a
@@ -16,10 +15,7 @@ import Store
 /// is done so far and the time spent.
 final class ProgressBar: @unchecked Sendable {
     /// What the counter counts.
-    enum Unit: Sendable {
-        case items(String)
-        case bytes
-    }
+    typealias Unit = ProgressUnit
 
     /// True when bars may be drawn: stderr is a terminal and they are not turned off.
     static let enabled: Bool = {
@@ -134,21 +130,8 @@ final class ProgressBar: @unchecked Sendable {
         return line.count > width - 1 ? String(line.prefix(max(10, width - 1))) : line
     }
 
-    static func amount(_ n: Int, _ unit: Unit) -> String {
-        switch unit {
-        case .bytes:
-            let mib = Double(n) / 1_048_576
-            return mib >= 10 ? String(format: "%.0f MiB", mib) : String(format: "%.1f MiB", mib)
-        case .items(let noun):
-            var digits = String(n)
-            var i = digits.count - 3
-            while i > 0 {
-                digits.insert(",", at: digits.index(digits.startIndex, offsetBy: i))
-                i -= 3
-            }
-            return noun.isEmpty ? digits : digits + " " + noun
-        }
-    }
+    /// `n` in `unit`.
+    static func amount(_ n: Int, _ unit: Unit) -> String { unit.format(n) }
 
     static func duration(_ seconds: TimeInterval) -> String {
         let s = Int(seconds.rounded())
@@ -166,21 +149,5 @@ final class ProgressBar: @unchecked Sendable {
     }
 }
 
-extension DunningSetup {
-    /// The dunning run's progress callback for `bar`: debtors planned of all debtors in the ledger.
-    static func progress(_ bar: ProgressBar?, store: LedgerStore) -> (@Sendable (Int, Int) -> Void)? {
-        guard let bar else { return nil }
-        let debtors = (try? store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor") }) ?? 0
-        return { planned, written in
-            bar.update(planned, total: debtors, label: "dunning: \(ProgressBar.amount(written, .items("reminders")))", unit: .items("debtors"))
-        }
-    }
-}
-
-extension MailSetup {
-    /// The flush's progress callback for `bar`: e-mails handed to the server of those due.
-    static func progress(_ bar: ProgressBar?) -> (@Sendable (Int, Int) -> Void)? {
-        guard let bar else { return nil }
-        return { handled, due in bar.update(handled, total: due, unit: .items("e-mails")) }
-    }
-}
+/// The nightly's and the commands' stages draw through this.
+extension ProgressBar: StageProgress {}
