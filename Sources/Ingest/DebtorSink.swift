@@ -7,8 +7,7 @@ import Store
 struct DebtorSink: RowSink {
     let db: Database
     let validator: DebtorValidator
-    private let find: BulkStatement
-    private let insert: BulkStatement
+    private let upserter: DebtorUpsert
     /// Keys of debtors whose personal data was erased (`relance debtor erase`), with the day: an
     /// export that still lists them must not bring that data back.
     private let erased: [String: String]
@@ -16,18 +15,8 @@ struct DebtorSink: RowSink {
     init(db: Database, defaultLanguage: String, defaultCountry: String) throws {
         self.db = db
         self.validator = DebtorValidator(defaultLanguage: defaultLanguage, defaultCountry: defaultCountry)
-        find = try BulkStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
-        insert = try BulkStatement(db, """
-            INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
-              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since,
-              interest_rate_percent, public_authority, direct_debit)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, 0))
-            ON CONFLICT (debtor_key) DO NOTHING
-            """)
-        erased = Dictionary(try Row.fetchAll(db, sql: """
-            SELECT subject, MAX(substr(at, 1, 10)) FROM data_rights_log
-            WHERE action = 'erase' AND subject IS NOT NULL GROUP BY subject
-            """).map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
+        upserter = try DebtorUpsert(db)
+        erased = try IngestQueries.erasedDebtors(db)
     }
 
     struct Values {
@@ -59,6 +48,14 @@ struct DebtorSink: RowSink {
                 + (directDebit.map { [("direct_debit", $0 ? "1" : "0")] } ?? [])
         }
 
+        /// The row as Store writes it.
+        var row: DebtorRow {
+            DebtorRow(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
+                      postalCode: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
+                      paperlessSince: paperlessSince?.description, interestRate: interestRate, publicAuthority: publicAuthority,
+                      directDebit: directDebit)
+        }
+
         /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
         var precomputedHash: Int64? = nil
 
@@ -85,8 +82,7 @@ struct DebtorSink: RowSink {
     ]
 
     mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
-        if let day = erased[v.key],
-           try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM debtor WHERE debtor_key = ?"), arguments: [v.key]) != nil {
+        if let day = erased[v.key], try IngestQueries.debtorID(db, key: v.key) != nil {
             // Kept erased: nothing of the row is stored, not even in the change history.
             return (.unchanged, [RowProblem(column: 0, rule: "erased-debtor", message:
                 "debtor \(v.key) was erased on \(day) (relance debtor erase): its personal data in this row is not stored",
@@ -199,26 +195,12 @@ struct DebtorValidator: RowValidator {
 extension DebtorSink {
     fileprivate mutating func upsert(_ v: Values, batch: Int64) throws -> RowOutcome {
         let hash = v.hash
-        insert.bind(1, v.key); insert.bind(2, v.name); insert.bind(3, v.kind); insert.bind(4, v.vat)
-        insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postal)
-        insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
-        insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
-        insert.bind(17, v.paperlessSince?.description); insert.bind(18, v.interestRate); insert.bind(19, v.publicAuthority)
-        insert.bind(20, v.directDebit.map { $0 ? 1 : 0 } as Int?)
-        guard let (id, oldHash) = try insert.insertOrFind(find, key: v.key) else { return .imported }
+        let row = v.row
+        guard let (id, oldHash) = try upserter.insertOrFind(row, hash: hash, batch: batch) else { return .imported }
         if oldHash == hash { return .unchanged }
-        let old = try fetchExisting(db, sql: "SELECT * FROM debtor WHERE id = ?", id: id)
-        let oldFields: FieldValues = v.fields.map { name, _ in (name, textValue(old, name)) }
-        try db.execute(sql: """
-            UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
-              postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?,
-              on_hold = CASE WHEN hold_reason IS NOT NULL THEN on_hold ELSE ? END,
-              content_hash = ?, updated_batch_id = ?, paperless_since = ?, interest_rate_percent = ?, public_authority = ?,
-              direct_debit = COALESCE(?, direct_debit) WHERE id = ?
-            """, arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postal, v.city, v.country,
-                             v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince?.description, v.interestRate, v.publicAuthority,
-                             v.directDebit, id])
-        try recordChange(db, batch: batch, entity: "debtor", key: v.key, change: "update", old: oldFields, new: v.fields)
+        let oldFields = try IngestQueries.columnTexts(db, .debtor, id: id).values(of: v.fields)
+        try IngestCommands.updateDebtor(db, id: id, row, hash: hash, batch: batch)
+        try recordChange(db, batch: batch, entity: .debtor, key: v.key, change: .update, old: oldFields, new: v.fields)
         return .updated
     }
 

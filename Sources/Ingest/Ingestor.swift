@@ -107,7 +107,7 @@ public enum Ingestor {
                         try inv.finish(batch: batch, listed: seen)
                         if inv.closedBySnapshot > 0, let i = summaries.lastIndex(where: { $0.fatal == nil }) {
                             summaries[i].closedBySnapshot = inv.closedBySnapshot
-                            try db.cachedStatement(sql: "UPDATE ingest_batch SET closed_by_snapshot = ? WHERE id = ?").execute(arguments: [inv.closedBySnapshot, batch])
+                            try IngestCommands.setClosedBySnapshot(db, batch: batch, count: inv.closedBySnapshot)
                         }
                     } else {
                         try sink.finish(batch: batch)

@@ -1,4 +1,5 @@
 import GRDB
+import Store
 
 /// The one rule for an invoice's open amount, applied after every change to the invoice or its
 /// allocations (docs/INGEST.md, "The open-amount rule"). This is its only implementation.
@@ -24,32 +25,9 @@ import GRDB
 /// as settled outside Relance stays at zero. Status and closing follow the amount; an invoice closed
 /// by its payments is closed on the latest payment's day.
 enum OpenAmount {
-    /// An allocation the export's open amount already reflects (SQL over `a`, `p` and `invoice`).
-    static let reflected = "(p.booked = 1 OR COALESCE(a.batch_id, a.seen_batch_id, 0) < invoice.reported_batch_id)"
-
-    /// Recomputes one invoice's open amount, status and closing day.
+    /// Recomputes one invoice's open amount, status and closing day (the statement is Store's
+    /// `IngestCommands.refreshOpenAmount`; this type is where the rule is written down).
     static func refresh(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
-        try db.cachedStatement(sql: """
-            UPDATE invoice SET open_minor = CASE
-                WHEN closed_reason = 'settled_outside' THEN 0
-                WHEN type = 'credit_note' THEN COALESCE(reported_open_minor, amount_minor)
-                WHEN reported_open_minor IS NULL THEN MAX(0, amount_minor
-                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a WHERE a.invoice_id = invoice.id))
-                ELSE MAX(0, MIN(reported_open_minor, amount_minor
-                    - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                       WHERE a.invoice_id = invoice.id AND \(reflected)))
-                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                     WHERE a.invoice_id = invoice.id AND NOT \(reflected)))
-              END
-            WHERE id = ?
-            """).execute(arguments: [invoiceID])
-        try db.cachedStatement(sql: """
-            UPDATE invoice SET status = CASE WHEN open_minor = 0 THEN 'closed' ELSE 'open' END,
-              closed_reason = CASE WHEN open_minor = 0 THEN COALESCE(closed_reason, 'paid') ELSE NULL END,
-              closed_on = CASE WHEN open_minor <> 0 THEN NULL
-                WHEN ?1 IS NULL THEN closed_on
-                WHEN closed_on IS NULL OR closed_on < ?1 THEN ?1 ELSE closed_on END
-            WHERE id = ?2
-            """).execute(arguments: [closedOn, invoiceID])
+        try IngestCommands.refreshOpenAmount(db, invoiceID: invoiceID, closedOn: closedOn)
     }
 }

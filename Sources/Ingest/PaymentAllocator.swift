@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import Store
 
 /// Applies payments to invoices and records each allocation with the rule that matched.
 ///
@@ -34,36 +35,7 @@ struct PaymentAllocator {
         var fromBank = false
     }
 
-    typealias Candidate = (id: Int64, capacity: Int64, currency: String)
-
-    /// What each invoice can still take: `amount − allocated`.
-    private static let lacking = """
-        SELECT id, amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocation a WHERE a.invoice_id = invoice.id), 0),
-          currency FROM invoice
-        """
-
-    private func candidates(_ sql: String, _ arguments: StatementArguments) throws -> [Candidate] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { ($0[0], $0[1], $0[2]) }
-    }
-
-    private func byNumber(_ number: String) throws -> [Candidate] {
-        try candidates(Self.lacking + " WHERE invoice_number = ? AND type = 'invoice'", [number])
-    }
-
-    private func byReference(_ ref: String) throws -> [Candidate] {
-        try candidates(Self.lacking + " WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id", [ref])
-    }
-
-    /// The communication of a reminder (one per debtor, see Dunning's `ReminderComposer.reference`):
-    /// that debtor's open undisputed invoices, the reminded ones first, oldest due first.
-    private func byReminderReference(_ ref: String) throws -> [Candidate] {
-        try candidates("""
-            SELECT i.id, i.open_minor, i.currency FROM invoice i
-            WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
-              AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
-            ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
-            """, [ref])
-    }
+    typealias Candidate = AllocationCandidate
 
     /// Allocates what remains of a payment; returns the unapplied remainder and why.
     ///
@@ -75,28 +47,24 @@ struct PaymentAllocator {
         if p.fromBank { return try allocateFromBank(p, batch: batch) }
         var reason: String? = nil
         var found: [Candidate] = []
-        let rule: String
+        let rule: AllocationRule
         if let number = p.invoiceNumber {
-            rule = "invoice_number"
-            found = try byNumber(number)
+            rule = .invoiceNumber
+            found = try IngestQueries.candidates(db, invoiceNumber: number)
             if found.isEmpty {
-                let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)"), arguments: [number]) ?? false
+                let known = try IngestQueries.invoiceExists(db, number: number)
                 reason = known ? "\(number) is a credit note" : "invoice \(number) is not in the ledger"
             }
         } else if let ref = p.reference {
-            found = try byReference(ref)
-            rule = found.isEmpty ? "debtor_oldest_first" : "structured_reference"
-            if found.isEmpty { found = try byReminderReference(ref) }
+            found = try IngestQueries.candidates(db, reference: ref)
+            rule = found.isEmpty ? .debtorOldestFirst : .structuredReference
+            if found.isEmpty { found = try IngestQueries.candidates(db, reminderReference: ref) }
             if found.isEmpty { reason = "no invoice or reminder has this structured reference" }
         } else if let debtor = p.debtorKey {
-            rule = "debtor_oldest_first"
-            found = try candidates("""
-                SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor d ON d.id = i.debtor_id
-                WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
-                ORDER BY i.due_date, i.id
-                """, [debtor])
+            rule = .debtorOldestFirst
+            found = try IngestQueries.candidates(db, debtorKey: debtor)
             if found.isEmpty {
-                let known = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)"), arguments: [debtor]) ?? false
+                let known = try IngestQueries.debtorExists(db, key: debtor)
                 reason = known ? "debtor \(debtor) has no open undisputed invoice" : "debtor \(debtor) is not in the ledger"
             }
         } else {
@@ -107,30 +75,24 @@ struct PaymentAllocator {
 
     private func allocateFromBank(_ p: Payment, batch: Int64) throws -> (unapplied: Int64, reason: String?) {
         if let ref = p.reference {
-            let found = try byReference(ref)
+            let found = try IngestQueries.candidates(db, reference: ref)
             if !found.isEmpty {
-                return try apply(p, found, rule: ref.hasPrefix("RF") ? "rf_reference" : "structured_reference", batch: batch, reasonIfNone: nil)
+                return try apply(p, found, rule: ref.hasPrefix("RF") ? .rfReference : .structuredReference, batch: batch, reasonIfNone: nil)
             }
-            let reminded = try byReminderReference(ref)
-            if !reminded.isEmpty { return try apply(p, reminded, rule: "debtor_oldest_first", batch: batch, reasonIfNone: nil) }
+            let reminded = try IngestQueries.candidates(db, reminderReference: ref)
+            if !reminded.isEmpty { return try apply(p, reminded, rule: .debtorOldestFirst, batch: batch, reasonIfNone: nil) }
         }
         if let text = p.freeText {
             let tokens = Self.invoiceNumberCandidates(in: text)
             if !tokens.isEmpty {
-                let marks = tokens.map { _ in "?" }.joined(separator: ", ")
-                let found = try candidates(Self.lacking + " WHERE invoice_number IN (\(marks)) AND type = 'invoice' ORDER BY due_date, id",
-                                           StatementArguments(tokens))
-                if !found.isEmpty { return try apply(p, found, rule: "invoice_number_in_text", batch: batch, reasonIfNone: nil) }
+                let found = try IngestQueries.candidates(db, invoiceNumbers: tokens)
+                if !found.isEmpty { return try apply(p, found, rule: .invoiceNumberInText, batch: batch, reasonIfNone: nil) }
             }
         }
         // An account that pays for more than a few debtors (a payment provider, a factor) says nothing about who paid.
-        if let iban = p.counterpartyIBAN,
-           try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM debtor_account WHERE iban = ? LIMIT 4)"), arguments: [iban]) ?? 0 <= 3 {
-            let found = try candidates("""
-                SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
-                WHERE a.iban = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0 AND i.open_minor = ? AND i.currency = ?
-                """, [iban, p.remaining, p.currency])
-            if found.count == 1 { return try apply(p, found, rule: "unique_open_amount", batch: batch, reasonIfNone: nil) }
+        if let iban = p.counterpartyIBAN, try IngestQueries.payerCount(db, iban: iban) <= 3 {
+            let found = try IngestQueries.candidates(db, payerIBAN: iban, openMinor: p.remaining, currency: p.currency)
+            if found.count == 1 { return try apply(p, found, rule: .uniqueOpenAmount, batch: batch, reasonIfNone: nil) }
             if found.count > 1 { return (p.remaining, "\(found.count) open invoices of the payer have this amount; allocate it by hand") }
         }
         if p.reference != nil { return (p.remaining, "no invoice has this structured reference") }
@@ -138,7 +100,7 @@ struct PaymentAllocator {
     }
 
     /// Applies the payment to the candidates in order, up to what each still lacks.
-    private func apply(_ p: Payment, _ found: [Candidate], rule: String, batch: Int64, reasonIfNone: String?) throws
+    private func apply(_ p: Payment, _ found: [Candidate], rule: AllocationRule, batch: Int64, reasonIfNone: String?) throws
         -> (unapplied: Int64, reason: String?)
     {
         var remaining = p.remaining
@@ -150,16 +112,11 @@ struct PaymentAllocator {
             }
             let amount = min(remaining, c.capacity)
             guard amount > 0 else { continue }
-            try db.cachedStatement(sql: """
-                INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)
-                """).execute(arguments: [p.id, c.id, amount, rule, batch])
-            try OpenAmount.refresh(db, invoiceID: c.id, closedOn: p.date)
+            try IngestCommands.allocate(db, paymentID: p.id, invoiceID: c.invoiceID, amount: amount, rule: rule, batch: batch)
+            try OpenAmount.refresh(db, invoiceID: c.invoiceID, closedOn: p.date)
             if let iban = p.counterpartyIBAN {
                 // Learn who pays from this account, for later payments that carry no reference.
-                try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id)
-                    SELECT ?, debtor_id, ? FROM invoice WHERE id = ?
-                    """).execute(arguments: [iban, p.id, c.id])
+                try IngestCommands.learnPayerAccount(db, iban: iban, paymentID: p.id, invoiceID: c.invoiceID)
             }
             remaining -= amount
         }
@@ -183,10 +140,8 @@ struct PaymentAllocator {
 
     /// Undoes a payment's allocations (before it is re-applied after a change).
     func reverse(paymentID: Int64) throws {
-        let allocations = try Row.fetchAll(db.cachedStatement(sql: "SELECT invoice_id, amount_minor FROM payment_allocation WHERE payment_id = ?"), arguments: [paymentID])
-        try db.cachedStatement(sql: "DELETE FROM payment_allocation WHERE payment_id = ?").execute(arguments: [paymentID])
-        for a in allocations {
-            try OpenAmount.refresh(db, invoiceID: a[0], closedOn: nil)
+        for invoice in try IngestCommands.removeAllocations(db, paymentID: paymentID) {
+            try OpenAmount.refresh(db, invoiceID: invoice, closedOn: nil)
         }
     }
 
@@ -194,21 +149,15 @@ struct PaymentAllocator {
     /// bank statement: the invoice may have arrived since. Payments that name only a debtor stay
     /// for a person to allocate.
     func retryUnapplied(batch: Int64) throws {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT id, payment_date, currency, unapplied_minor, invoice_number, structured_reference, debtor_key,
-              free_text, counterparty_iban, source IN ('coda', 'camt') AS from_bank, unapplied_reason,
-              (SELECT COUNT(*) FROM payment_allocation a WHERE a.payment_id = payment.id) AS allocations
-            FROM payment WHERE unapplied_minor > 0 AND manual_only = 0
-              AND (invoice_number IS NOT NULL OR structured_reference IS NOT NULL OR source IN ('coda', 'camt'))
-            """)
-        for r in rows {
+        for r in try IngestQueries.paymentsToRetry(db) {
             // An overpayment on an invoice it already settled has nothing more to find.
-            if (r["allocations"] as Int64) > 0 { continue }
-            let p = Payment(id: r[0], date: r[1], currency: r[2], remaining: r[3], invoiceNumber: r[4], reference: r[5],
-                            debtorKey: r[6], freeText: r[7], counterpartyIBAN: r[8], fromBank: r[9])
+            if r.allocations > 0 { continue }
+            let p = Payment(id: r.id, date: r.date, currency: r.currency, remaining: r.unapplied, invoiceNumber: r.invoiceNumber,
+                            reference: r.reference, debtorKey: r.debtorKey, freeText: r.freeText, counterpartyIBAN: r.counterpartyIBAN,
+                            fromBank: r.fromBank)
             let (left, reason) = try allocate(p, batch: batch)
-            if left != p.remaining || reason != (r["unapplied_reason"] as String?) {
-                try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?").execute(arguments: [left, reason, p.id])
+            if left != p.remaining || reason != r.unappliedReason {
+                try IngestCommands.setUnapplied(db, paymentID: p.id, minor: left, reason: reason)
             }
         }
     }

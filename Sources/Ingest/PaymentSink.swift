@@ -11,8 +11,7 @@ import Ledger
 struct PaymentSink: RowSink {
     let db: Database
     let validator = PaymentValidator()
-    private let find: BulkStatement
-    private let insert: BulkStatement
+    private let upserter: PaymentUpsert
     private let allocator: PaymentAllocator
     /// Payments left (partly) unapplied by this ingest.
     private(set) var unapplied = 0
@@ -23,12 +22,7 @@ struct PaymentSink: RowSink {
         self.db = db
         self.booked = booked
         allocator = PaymentAllocator(db: db)
-        find = try BulkStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
-        insert = try BulkStatement(db, """
-            INSERT INTO payment (payment_key, payment_date, currency, amount_minor, invoice_number, structured_reference,
-              debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id, booked)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        upserter = try PaymentUpsert(db)
     }
 
     struct Values {
@@ -45,6 +39,12 @@ struct PaymentSink: RowSink {
             [("payment_date", date.description), ("currency", currency.code), ("amount_minor", String(amount)),
              ("invoice_number", invoiceNumber), ("structured_reference", reference), ("debtor_key", debtorKey),
              ("booked", booked ? "1" : "0")]
+        }
+
+        /// The row as Store writes it.
+        var row: PaymentRow {
+            PaymentRow(key: key, date: date.description, currency: currency.code, amount: amount, invoiceNumber: invoiceNumber,
+                       reference: reference, debtorKey: debtorKey, booked: booked)
         }
 
         var hash: Int64 {
@@ -109,32 +109,17 @@ extension PaymentSink {
         let hash = v.hash
         let outcome: RowOutcome
         let id: Int64
-        find.bind(1, v.key)
-        if try find.step() {
-            id = find.int64(0)
-            let oldHash = find.int64(1)
-            find.reset()
+        let row = v.row
+        if let (found, oldHash) = try upserter.find(key: v.key) {
+            id = found
             if oldHash == hash { return (.unchanged, []) }
-            let old = try fetchExisting(db, sql: "SELECT * FROM payment WHERE id = ?", id: id)
+            let old = try IngestQueries.columnTexts(db, .payment, id: id)
             try allocator.reverse(paymentID: id)
-            try db.cachedStatement(sql: """
-                UPDATE payment SET payment_date = ?, currency = ?, amount_minor = ?, invoice_number = ?,
-                  structured_reference = ?, debtor_key = ?, unapplied_minor = ?, content_hash = ?, updated_batch_id = ?,
-                  booked = ?
-                WHERE id = ?
-                """).execute(arguments: [v.date.description, v.currency.code, v.amount, v.invoiceNumber, v.reference,
-                                 v.debtorKey, v.amount, hash, batch, booked, id])
-            try recordChange(db, batch: batch, entity: "payment", key: v.key, change: "update",
-                             old: v.fields.map { ($0.0, textValue(old, $0.0)) }, new: v.fields)
+            try IngestCommands.updatePayment(db, id: id, row, hash: hash, batch: batch)
+            try recordChange(db, batch: batch, entity: .payment, key: v.key, change: .update, old: old.values(of: v.fields), new: v.fields)
             outcome = .updated
         } else {
-            find.reset()
-            insert.bind(1, v.key); insert.bind(2, v.date.description); insert.bind(3, v.currency.code)
-            insert.bind(4, v.amount); insert.bind(5, v.invoiceNumber); insert.bind(6, v.reference)
-            insert.bind(7, v.debtorKey); insert.bind(8, v.amount); insert.bind(9, hash); insert.bind(10, batch)
-            insert.bind(11, batch); insert.bind(12, booked)
-            try insert.run()
-            id = insert.lastInsertedRowID
+            id = try upserter.insert(row, hash: hash, batch: batch)
             outcome = .imported
         }
         let result: (unapplied: Int64, reason: String?)
@@ -146,7 +131,7 @@ extension PaymentSink {
                       invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey), batch: batch)
         }
         if result.unapplied != v.amount || result.reason != nil {
-            try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?").execute(arguments: [result.unapplied, result.reason, id])
+            try IngestCommands.setUnapplied(db, paymentID: id, minor: result.unapplied, reason: result.reason)
         }
         var notes: [RowProblem] = []
         if result.unapplied > 0 {

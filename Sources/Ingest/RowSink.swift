@@ -31,7 +31,7 @@ typealias FieldValues = [(String, String?)]
 
 /// Records a changed record's differing fields in `record_change`.
 func recordChange(
-    _ db: Database, batch: Int64, entity: String, key: String, change: String, old: FieldValues, new: FieldValues
+    _ db: Database, batch: Int64, entity: RecordEntity, key: String, change: RecordChangeKind, old: FieldValues, new: FieldValues
 ) throws {
     var o: [String: String?] = [:]
     var n: [String: String?] = [:]
@@ -41,34 +41,11 @@ func recordChange(
         n[k] = v
     }
     guard !n.isEmpty else { return }
-    try RecordChangeRecordWriter.insert(db, batch: batch, entity: entity, key: key, change: change,
-                                        old: JSONText.object(o), new: JSONText.object(n))
+    try IngestCommands.recordChange(db, batch: batch, entity: entity, key: key, change: change,
+                                    old: JSONText.object(o), new: JSONText.object(n))
 }
 
-enum RecordChangeRecordWriter {
-    static func insert(_ db: Database, batch: Int64, entity: String, key: String, change: String, old: String, new: String) throws {
-        try db.execute(
-            sql: "INSERT INTO record_change (batch_id, entity, entity_key, change, old_values, new_values) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [batch, entity, key, change, old, new])
-    }
-}
-
-/// A column of a fetched row as text (nil for NULL), for the change history.
-func textValue(_ row: Row, _ column: String) -> String? {
-    let v: DatabaseValue = row[column]
-    switch v.storage {
-    case .null: return nil
-    case .int64(let i): return String(i)
-    case .double(let d): return String(d)
-    case .string(let s): return s
-    case .blob(let b): return "<\(b.count) bytes>"
-    }
-}
-
-/// A row that must exist (the caller found its id in this transaction).
-func fetchExisting(_ db: Database, sql: String, id: Int64) throws -> Row {
-    guard let r = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) else {
-        throw StoreError("row \(id) vanished during the ingest (\(sql))")
-    }
-    return r
+extension ColumnTexts {
+    /// The stored values of `fields`' names, for the change history.
+    func values(of fields: FieldValues) -> FieldValues { fields.map { name, _ in (name, self[name] ?? nil) } }
 }

@@ -71,38 +71,29 @@ public enum BankIngestor {
                 .map { (offset, m) -> BankMovement in var m = m; m.key = "\(offset + 1)/" + m.key; return m }
             debits += s.movements.filter { !$0.isGlobalTotal && $0.amount < 0 }.count
             summary.read += payments.count
-            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bank_statement WHERE statement_key = ?)", arguments: [s.key]) == true {
+            if try IngestQueries.bankStatementExists(db, key: s.key) {
                 summary.unchanged += payments.count
                 known += 1
                 continue
             }
-            try db.execute(sql: """
-                INSERT INTO bank_statement (format, statement_key, account, currency, statement_date, old_balance_minor,
-                  new_balance_minor, movements, credits, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [format.rawValue, s.key, s.account, s.currency.code, s.date?.description, s.oldBalance,
-                                 s.newBalance, s.movements.filter { !$0.isGlobalTotal }.count, payments.count, batchID])
-            let statementID = db.lastInsertedRowID
+            let statementID = try IngestCommands.insertBankStatement(db, BankStatementRow(
+                format: format.rawValue, key: s.key, account: s.account, currency: s.currency.code, date: s.date?.description,
+                oldBalance: s.oldBalance, newBalance: s.newBalance, movements: s.movements.filter { !$0.isGlobalTotal }.count,
+                credits: payments.count), batch: batchID)
             for m in payments {
                 let reference = normalisedReference(m)
-                try db.cachedStatement(sql: """
-                    INSERT INTO payment (payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
-                      content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,
-                      counterparty_name, free_text)
-                    VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?)
-                    ON CONFLICT (payment_key) DO NOTHING
-                    """).execute(arguments: [s.key + "/" + m.key, m.bookingDate.description, s.currency.code, m.amount, reference,
-                                             m.amount, batchID, batchID, format.rawValue, statementID, m.counterpartyIBAN,
-                                             m.counterpartyName, m.freeText])
-                guard db.changesCount == 1 else { summary.unchanged += 1; continue }
-                let id = db.lastInsertedRowID
+                guard let id = try IngestCommands.insertBankPayment(db, BankPaymentRow(
+                    key: s.key + "/" + m.key, date: m.bookingDate.description, currency: s.currency.code, amount: m.amount,
+                    reference: reference, statementID: statementID, counterpartyIBAN: m.counterpartyIBAN,
+                    counterpartyName: m.counterpartyName, freeText: m.freeText), source: format.rawValue, batch: batchID)
+                else { summary.unchanged += 1; continue }
                 summary.imported += 1
                 let (left, reason) = try allocator.allocate(
                     .init(id: id, date: m.bookingDate.description, currency: s.currency.code, remaining: m.amount,
                           invoiceNumber: nil, reference: reference, debtorKey: nil, freeText: m.freeText,
                           counterpartyIBAN: m.counterpartyIBAN, fromBank: true), batch: batchID)
                 if left != m.amount || reason != nil {
-                    try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?")
-                        .execute(arguments: [left, reason, id])
+                    try IngestCommands.setUnapplied(db, paymentID: id, minor: left, reason: reason)
                 }
                 if left > 0 {
                     summary.unapplied += 1

@@ -43,22 +43,18 @@ public struct ControlRefusal: Error, CustomStringConvertible, Equatable {
 /// The credit controller's actions on debtors and invoices, each journaled in `action_journal` in
 /// the same transaction as its change; repeating one changes nothing (docs/CONTROLS.md).
 public enum Controls {
-    static func debtor(_ db: Database, _ key: String) throws -> Row {
-        guard let r = try Row.fetchOne(db, sql: """
-            SELECT id, on_hold, hold_reason, hold_until, direct_debit FROM debtor WHERE debtor_key = ?
-            """, arguments: [key]) else {
+    static func debtor(_ db: Database, _ key: String) throws -> ControlDebtor {
+        guard let d = try IngestQueries.controlDebtor(db, key: key) else {
             throw ControlRefusal("debtor \(key) is not in the ledger")
         }
-        return r
+        return d
     }
 
-    static func invoice(_ db: Database, _ number: String) throws -> Row {
-        guard let r = try Row.fetchOne(db, sql: """
-            SELECT id, debtor_id, disputed, dispute_reason, status, type, currency, open_minor FROM invoice WHERE invoice_number = ?
-            """, arguments: [number]) else {
+    static func invoice(_ db: Database, _ number: String) throws -> ControlInvoice {
+        guard let i = try IngestQueries.controlInvoice(db, number: number) else {
             throw ControlRefusal("invoice \(number) is not in the ledger")
         }
-        return r
+        return i
     }
 
     /// Puts a debtor on hold (no reminders), with a reason and an optional last day.
@@ -67,12 +63,11 @@ public enum Controls {
         guard !reason.isEmpty else { throw ControlRefusal("a hold needs a reason (--reason)") }
         if let until, until < actor.today { throw ControlRefusal("--until \(until) is in the past") }
         let d = try debtor(db, key)
-        if (d[1] as Bool) && (d[2] as String?) == reason && (d[3] as String?) == until?.description {
+        if d.onHold && d.holdReason == reason && d.holdUntil == until?.description {
             return .unchanged("debtor \(key) is on hold")
         }
-        try db.execute(sql: "UPDATE debtor SET on_hold = 1, hold_reason = ?, hold_until = ? WHERE id = ?",
-                       arguments: [reason, until?.description, d[0] as Int64])
-        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "hold", debtorID: d[0],
+        try IngestCommands.hold(db, debtorID: d.id, reason: reason, until: until?.description)
+        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "hold", debtorID: d.id,
                                  detail: ["reason": reason, "until": until?.description])
         return .done("debtor \(key) on hold" + (until.map { " until \($0)" } ?? ""))
     }
@@ -80,19 +75,19 @@ public enum Controls {
     /// Takes a debtor off hold.
     public static func release(_ db: Database, debtor key: String, by actor: Actor) throws -> ControlOutcome {
         let d = try debtor(db, key)
-        guard d[1] as Bool else { return .unchanged("debtor \(key) is not on hold") }
-        try db.execute(sql: "UPDATE debtor SET on_hold = 0, hold_reason = NULL, hold_until = NULL WHERE id = ?", arguments: [d[0] as Int64])
-        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "release", debtorID: d[0],
-                                 detail: ["reason": d[2] as String?])
+        guard d.onHold else { return .unchanged("debtor \(key) is not on hold") }
+        try IngestCommands.release(db, debtorID: d.id)
+        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "release", debtorID: d.id,
+                                 detail: ["reason": d.holdReason])
         return .done("debtor \(key) released")
     }
 
     /// Sets the direct-debit (domiciliëring) flag: such a debtor gets no reminders.
     public static func setDirectDebit(_ db: Database, debtor key: String, on: Bool, by actor: Actor) throws -> ControlOutcome {
         let d = try debtor(db, key)
-        guard (d[4] as Bool) != on else { return .unchanged("debtor \(key) direct debit is \(on ? "on" : "off")") }
-        try db.execute(sql: "UPDATE debtor SET direct_debit = ? WHERE id = ?", arguments: [on, d[0] as Int64])
-        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "direct-debit", debtorID: d[0], detail: ["direct_debit": on ? "on" : "off"])
+        guard d.directDebit != on else { return .unchanged("debtor \(key) direct debit is \(on ? "on" : "off")") }
+        try IngestCommands.setDirectDebit(db, debtorID: d.id, on: on)
+        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "direct-debit", debtorID: d.id, detail: ["direct_debit": on ? "on" : "off"])
         return .done("debtor \(key) direct debit \(on ? "on" : "off")")
     }
 
@@ -101,19 +96,19 @@ public enum Controls {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ControlRefusal("a dispute needs a reason (--reason)") }
         let i = try invoice(db, number)
-        if (i[2] as Bool) && (i[3] as String?) == reason { return .unchanged("invoice \(number) is disputed") }
-        try db.execute(sql: "UPDATE invoice SET disputed = 1, dispute_reason = ? WHERE id = ?", arguments: [reason, i[0] as Int64])
-        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "dispute", debtorID: i[1], invoiceID: i[0], detail: ["reason": reason])
+        if i.disputed && i.disputeReason == reason { return .unchanged("invoice \(number) is disputed") }
+        try IngestCommands.dispute(db, invoiceID: i.id, reason: reason)
+        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "dispute", debtorID: i.debtorID, invoiceID: i.id, detail: ["reason": reason])
         return .done("invoice \(number) disputed")
     }
 
     /// Resolves an invoice's dispute: it is reminded again.
     public static func resolve(_ db: Database, invoice number: String, by actor: Actor) throws -> ControlOutcome {
         let i = try invoice(db, number)
-        guard i[2] as Bool else { return .unchanged("invoice \(number) is not disputed") }
-        try db.execute(sql: "UPDATE invoice SET disputed = 0, dispute_reason = NULL WHERE id = ?", arguments: [i[0] as Int64])
-        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "resolve", debtorID: i[1], invoiceID: i[0],
-                                 detail: ["reason": i[3] as String?])
+        guard i.disputed else { return .unchanged("invoice \(number) is not disputed") }
+        try IngestCommands.resolveDispute(db, invoiceID: i.id)
+        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "resolve", debtorID: i.debtorID, invoiceID: i.id,
+                                 detail: ["reason": i.disputeReason])
         return .done("invoice \(number) dispute resolved")
     }
 
@@ -122,11 +117,9 @@ public enum Controls {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ControlRefusal("the note is empty") }
         let d = try debtor(db, key)
-        let last = try String.fetchOne(db, sql: "SELECT text FROM debtor_note WHERE debtor_id = ? ORDER BY id DESC LIMIT 1", arguments: [d[0] as Int64])
-        if last == text { return .unchanged("debtor \(key) already has this note") }
-        try db.execute(sql: "INSERT INTO debtor_note (debtor_id, at, who, text) VALUES (?, ?, ?, ?)",
-                       arguments: [d[0] as Int64, Instant.string(actor.at), actor.who, text])
-        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "note", debtorID: d[0], detail: ["note_id": String(db.lastInsertedRowID)])
+        if try IngestQueries.lastNote(db, debtorID: d.id) == text { return .unchanged("debtor \(key) already has this note") }
+        let note = try IngestCommands.addNote(db, debtorID: d.id, at: Instant.string(actor.at), who: actor.who, text: text)
+        try ActionJournal.append(db, at: actor.at, who: actor.who, action: "note", debtorID: d.id, detail: ["note_id": String(note)])
         return .done("note added to debtor \(key)")
     }
 }

@@ -96,18 +96,14 @@ public enum ExternalReminders {
             // Which invoices: the one named, or the debtor's invoices due before the day.
             var targets: [(id: Int64, debtor: Int64, kind: String)] = []
             if let number = text(cInvoice) {
-                if let r = try Row.fetchOne(db, sql: """
-                    SELECT i.id, i.debtor_id, d.kind, i.type FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.invoice_number = ?
-                    """, arguments: [number]) {
-                    if (r[3] as String) == "credit_note" { problem(line, (cInvoice ?? 0) + 1, "credit-note", "\(number) is a credit note") }
-                    else { targets = [(r[0], r[1], r[2])] }
+                if let r = try IngestQueries.reminderTarget(db, invoiceNumber: number) {
+                    if r.type == .creditNote { problem(line, (cInvoice ?? 0) + 1, "credit-note", "\(number) is a credit note") }
+                    else { targets = [(r.id, r.debtorID, r.kind)] }
                 } else { problem(line, (cInvoice ?? 0) + 1, "unknown-invoice", "invoice \(number) is not in the ledger") }
             } else if let key = text(cDebtor) {
-                if let d = try Row.fetchOne(db, sql: "SELECT id, kind FROM debtor WHERE debtor_key = ?", arguments: [key]) {
+                if let d = try IngestQueries.debtorKind(db, key: key) {
                     if let day {
-                        targets = try Int64.fetchAll(db, sql: """
-                            SELECT id FROM invoice WHERE debtor_id = ? AND type = 'invoice' AND due_date < ? ORDER BY due_date, id
-                            """, arguments: [d[0] as Int64, day.description]).map { ($0, d[0], d[1]) }
+                        targets = try IngestQueries.invoicesDueBefore(db, debtorID: d.id, day: day.description).map { ($0, d.id, d.kind) }
                         if targets.isEmpty { problem(line, (cDebtor ?? 0) + 1, "no-invoice", "debtor \(key) has no invoice due before \(day)") }
                     }
                 } else { problem(line, (cDebtor ?? 0) + 1, "unknown-debtor", "debtor \(key) is not in the ledger") }
@@ -142,26 +138,18 @@ public enum ExternalReminders {
         }
         if !problems.isEmpty { return (summary, problems) }
         for p in pending {
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO external_reminder (invoice_id, day, step_index, step, channel, file_name, line, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [p.invoiceID, p.day.description, p.stepIndex, p.step, p.channel, file, p.line, Instant.string(actor.at)])
-            guard db.changesCount > 0 else { summary.unchanged += 1; continue }
+            let recorded = try IngestCommands.insertExternalReminder(db, ExternalReminderRow(
+                invoiceID: p.invoiceID, day: p.day.description, stepIndex: p.stepIndex, step: p.step, channel: p.channel,
+                fileName: file, line: p.line, at: Instant.string(actor.at)))
+            guard recorded else { summary.unchanged += 1; continue }
             summary.recorded += 1
             try ActionJournal.append(db, at: actor.at, who: actor.who, action: "external-reminder", debtorID: p.debtorID, invoiceID: p.invoiceID,
                                      detail: ["day": p.day.description, "step": p.step, "channel": p.channel, "file": file])
             let first = p.channel.map { $0.contains("post") || $0.contains("letter") || $0.contains("brief") ? "post" : "email" }
-            try db.execute(sql: """
-                INSERT INTO dunning_state (invoice_id, ladder, step_index, step, last_reminder, first_reminder, first_channel)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)
-                ON CONFLICT (invoice_id) DO UPDATE SET ladder = excluded.ladder, step_index = excluded.step_index, step = excluded.step,
-                  last_reminder = excluded.last_reminder,
-                  first_reminder = MIN(COALESCE(dunning_state.first_reminder, excluded.first_reminder), excluded.first_reminder),
-                  first_channel = COALESCE(dunning_state.first_channel, excluded.first_channel)
-                WHERE excluded.step_index > dunning_state.step_index
-                  OR (excluded.step_index = dunning_state.step_index AND excluded.last_reminder > dunning_state.last_reminder)
-                """, arguments: [p.invoiceID, p.ladder, p.stepIndex, p.step, p.day.description, first])
-            if db.changesCount > 0 { summary.advanced += 1 }
+            if try IngestCommands.advanceLadderState(db, invoiceID: p.invoiceID, ladder: p.ladder, stepIndex: p.stepIndex, step: p.step,
+                                                     day: p.day.description, firstChannel: first) {
+                summary.advanced += 1
+            }
         }
         return (summary, [])
     }

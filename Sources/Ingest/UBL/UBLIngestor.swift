@@ -18,7 +18,7 @@ public enum UBLIngestor {
             try db.inTransaction(.immediate) {
                 var debtors = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
                 var invoices = try InvoiceSink(db: db, asOf: options.asOf)
-                invoices.source = "ubl"
+                invoices.source = .ubl
                 var lastBatch: Int64? = nil
                 for path in paths {
                     let files = try documents(at: path)
@@ -98,29 +98,25 @@ public enum UBLIngestor {
         let b = inv.buyer
         // A debtor the books already know by its VAT number keeps its own key and data; only gaps are filled.
         let debtorID: Int64
-        if let vat = b.vat, let id = try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE vat_number = ? ORDER BY id LIMIT 1", arguments: [vat]) {
-            try db.execute(sql: """
-                UPDATE debtor SET email = COALESCE(email, ?), street = COALESCE(street, ?), postal_code = COALESCE(postal_code, ?),
-                  city = COALESCE(city, ?), phone = COALESCE(phone, ?) WHERE id = ?
-                """, arguments: [b.email, b.street, b.postalCode, b.city, b.phone, id])
+        if let vat = b.vat, let id = try IngestQueries.debtorID(db, vatNumber: vat) {
+            try IngestCommands.fillDebtorGaps(db, id: id, email: b.email, street: b.street, postalCode: b.postalCode, city: b.city,
+                                              phone: b.phone)
             debtorID = id
         } else {
             let v = DebtorSink.Values(key: b.key, name: b.name, kind: "b2b", vat: b.vat, email: b.email,
                                       language: debtors.validator.defaultLanguage, street: b.street, postal: b.postalCode,
                                       city: b.city, country: b.country, phone: b.phone, terms: nil, onHold: false)
             _ = try debtors.store(v, batch: batch)
-            guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [b.key]) else {
+            guard let id = try IngestQueries.debtorID(db, key: b.key) else {
                 throw UBLDocument.Problem(xpath: "/", message: "the buyer could not be stored")
             }
             debtorID = id
         }
-        let type = inv.isCreditNote ? "credit_note" : "invoice"
-        let buyerKey = try String.fetchOne(db, sql: "SELECT debtor_key FROM debtor WHERE id = ?", arguments: [debtorID]) ?? ""
-        if let other = try Row.fetchOne(db, sql: """
-            SELECT i.type, d.debtor_key FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.invoice_number = ?
-            """, arguments: [inv.number]), (other[0] as String) != type || (other[1] as String) != buyerKey {
+        let type: InvoiceType = inv.isCreditNote ? .creditNote : .invoice
+        let buyerKey = try IngestQueries.debtorKey(db, id: debtorID) ?? ""
+        if let other = try IngestQueries.invoiceTypeAndDebtor(db, number: inv.number), other.type != type || other.debtorKey != buyerKey {
             throw UBLDocument.Problem(xpath: "/*/cbc:ID", message: "document number \"\(inv.number)\" is already in the ledger as "
-                + "\(other[0] as String == "credit_note" ? "a credit note" : "an invoice") of debtor \(other[1] as String); this "
+                + "\(other.type == .creditNote ? "a credit note" : "an invoice") of debtor \(other.debtorKey); this "
                 + "\(inv.isCreditNote ? "credit note" : "invoice") cannot share it (numbers are unique across invoices and credit notes)")
         }
         let values = InvoiceSink.Values(

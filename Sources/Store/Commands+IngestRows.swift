@@ -1,0 +1,342 @@
+import GRDB
+
+// Ingest's writes of the rows it owns (`debtor`, `invoice`, `payment`, `record_change`,
+// `ingest_batch`, `bank_statement`). The per-row upserts own statements prepared once per ingest
+// and bound and stepped through SQLite's C API (`BulkStatement`): the hot path of a million rows.
+
+/// One debtor row as an export gives it, ready to store.
+public struct DebtorRow: Sendable {
+    public var key, name, kind: String
+    public var vat, email: String?
+    public var language: String
+    public var street, postalCode, city: String?
+    public var country: String
+    public var phone: String?
+    public var terms: Int?
+    public var onHold: Bool
+    /// `YYYY-MM-DD`.
+    public var paperlessSince: String?
+    /// `8.00`.
+    public var interestRate: String?
+    public var publicAuthority: Bool
+    /// nil keeps what is stored.
+    public var directDebit: Bool?
+
+    /// Every field.
+    public init(key: String, name: String, kind: String, vat: String?, email: String?, language: String, street: String?,
+                postalCode: String?, city: String?, country: String, phone: String?, terms: Int?, onHold: Bool,
+                paperlessSince: String?, interestRate: String?, publicAuthority: Bool, directDebit: Bool?) {
+        self.key = key; self.name = name; self.kind = kind; self.vat = vat; self.email = email; self.language = language
+        self.street = street; self.postalCode = postalCode; self.city = city; self.country = country; self.phone = phone
+        self.terms = terms; self.onHold = onHold; self.paperlessSince = paperlessSince; self.interestRate = interestRate
+        self.publicAuthority = publicAuthority; self.directDebit = directDebit
+    }
+}
+
+/// The insert-first upsert of `debtor` by `debtor_key`, prepared once per ingest.
+public final class DebtorUpsert {
+    private let find: BulkStatement
+    private let insert: BulkStatement
+
+    /// Prepares the statements on `db` (use them in its transaction only).
+    public init(_ db: Database) throws {
+        find = try BulkStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
+        insert = try BulkStatement(db, """
+            INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
+              country, phone, payment_terms_days, on_hold, content_hash, created_batch_id, updated_batch_id, paperless_since,
+              interest_rate_percent, public_authority, direct_debit)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, 0))
+            ON CONFLICT (debtor_key) DO NOTHING
+            """)
+    }
+
+    /// Inserts the row; nil when it was new, else the existing row's id and content hash (nothing changed).
+    public func insertOrFind(_ v: DebtorRow, hash: Int64, batch: Int64) throws -> (id: Int64, hash: Int64)? {
+        insert.bind(1, v.key); insert.bind(2, v.name); insert.bind(3, v.kind); insert.bind(4, v.vat)
+        insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postalCode)
+        insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
+        insert.bind(13, v.onHold); insert.bind(14, hash); insert.bind(15, batch); insert.bind(16, batch)
+        insert.bind(17, v.paperlessSince); insert.bind(18, v.interestRate); insert.bind(19, v.publicAuthority)
+        insert.bind(20, v.directDebit.map { $0 ? 1 : 0 } as Int?)
+        return try insert.insertOrFind(find, key: v.key)
+    }
+}
+
+/// One invoice or credit note row, ready to store.
+public struct InvoiceRow: Sendable {
+    public var number: String
+    public var debtorID: Int64
+    public var type: InvoiceType
+    /// `YYYY-MM-DD`.
+    public var issue, due: String
+    public var currency: String
+    public var amount: Int64
+    /// The export's open amount (nil: not given).
+    public var reportedOpen: Int64?
+    public var reference, description: String?
+    public var disputed: Bool
+
+    /// Every field.
+    public init(number: String, debtorID: Int64, type: InvoiceType, issue: String, due: String, currency: String, amount: Int64,
+                reportedOpen: Int64?, reference: String?, description: String?, disputed: Bool) {
+        self.number = number; self.debtorID = debtorID; self.type = type; self.issue = issue; self.due = due
+        self.currency = currency; self.amount = amount; self.reportedOpen = reportedOpen; self.reference = reference
+        self.description = description; self.disputed = disputed
+    }
+}
+
+/// The insert-first upsert of `invoice` by `invoice_number`, prepared once per ingest.
+public final class InvoiceUpsert {
+    private let find: BulkStatement
+    private let insert: BulkStatement
+
+    /// Prepares the statements on `db` (use them in its transaction only).
+    public init(_ db: Database) throws {
+        find = try BulkStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
+        insert = try BulkStatement(db, """
+            INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
+              reported_open_minor, reported_batch_id, open_minor, structured_reference, description, disputed, status,
+              closed_reason, source, content_hash, created_batch_id, updated_batch_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (invoice_number) DO NOTHING
+            """)
+    }
+
+    /// Inserts the row open at `open` (closed as paid when zero: settled before it reached Relance);
+    /// nil when it was new, else the existing row's id and content hash (nothing changed).
+    public func insertOrFind(_ v: InvoiceRow, open: Int64, source: InvoiceSource, hash: Int64, batch: Int64) throws
+        -> (id: Int64, hash: Int64)?
+    {
+        insert.bind(1, v.number); insert.bind(2, v.debtorID); insert.bind(3, v.type.rawValue)
+        insert.bind(4, v.issue); insert.bind(5, v.due); insert.bind(6, v.currency)
+        insert.bind(7, v.amount); insert.bind(8, v.reportedOpen); insert.bind(9, v.reportedOpen == nil ? nil : batch)
+        insert.bind(10, open); insert.bind(11, v.reference); insert.bind(12, v.description); insert.bind(13, v.disputed)
+        insert.bind(14, (open == 0 ? InvoiceStatus.closed : .open).rawValue); insert.bind(15, open == 0 ? "paid" : nil)
+        insert.bind(16, source.rawValue); insert.bind(17, hash); insert.bind(18, batch); insert.bind(19, batch)
+        return try insert.insertOrFind(find, key: v.number)
+    }
+}
+
+/// One payment row from an export, ready to store.
+public struct PaymentRow: Sendable {
+    public var key: String
+    /// `YYYY-MM-DD`.
+    public var date: String
+    public var currency: String
+    public var amount: Int64
+    public var invoiceNumber, reference, debtorKey: String?
+    /// From the books' payment register (`--booked`).
+    public var booked: Bool
+
+    /// Every field.
+    public init(key: String, date: String, currency: String, amount: Int64, invoiceNumber: String?, reference: String?,
+                debtorKey: String?, booked: Bool) {
+        self.key = key; self.date = date; self.currency = currency; self.amount = amount; self.invoiceNumber = invoiceNumber
+        self.reference = reference; self.debtorKey = debtorKey; self.booked = booked
+    }
+}
+
+/// The look-up and insert of `payment` by `payment_key`, prepared once per ingest.
+public final class PaymentUpsert {
+    private let find: BulkStatement
+    private let insert: BulkStatement
+
+    /// Prepares the statements on `db` (use them in its transaction only).
+    public init(_ db: Database) throws {
+        find = try BulkStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
+        insert = try BulkStatement(db, """
+            INSERT INTO payment (payment_key, payment_date, currency, amount_minor, invoice_number, structured_reference,
+              debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id, booked)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    /// The stored payment's id and content hash.
+    public func find(key: String) throws -> (id: Int64, hash: Int64)? {
+        find.bind(1, key)
+        defer { find.reset() }
+        guard try find.step() else { return nil }
+        return (find.int64(0), find.int64(1))
+    }
+
+    /// Inserts a new payment, all of it unapplied; returns its id.
+    public func insert(_ v: PaymentRow, hash: Int64, batch: Int64) throws -> Int64 {
+        insert.bind(1, v.key); insert.bind(2, v.date); insert.bind(3, v.currency)
+        insert.bind(4, v.amount); insert.bind(5, v.invoiceNumber); insert.bind(6, v.reference)
+        insert.bind(7, v.debtorKey); insert.bind(8, v.amount); insert.bind(9, hash); insert.bind(10, batch)
+        insert.bind(11, batch); insert.bind(12, v.booked)
+        try insert.run()
+        return insert.lastInsertedRowID
+    }
+}
+
+/// One open invoice as the snapshot closing sees it.
+public struct OpenInvoiceRef: Sendable {
+    public var id: Int64
+    public var number: String
+    public var openMinor: Int64
+}
+
+/// A debtor as invoice validation needs it: its id and payment terms.
+public struct DebtorTerms: Sendable {
+    public var id: Int64
+    public var key: String
+    public var terms: Int?
+}
+
+/// Ingest's writes.
+public enum IngestCommands {
+    /// Updates a known debtor to the export's values (a hold set by a person keeps `on_hold`;
+    /// a nil direct debit keeps the stored one).
+    public static func updateDebtor(_ db: Database, id: Int64, _ v: DebtorRow, hash: Int64, batch: Int64) throws {
+        try db.cachedStatement(sql: """
+            UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
+              postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?,
+              on_hold = CASE WHEN hold_reason IS NOT NULL THEN on_hold ELSE ? END,
+              content_hash = ?, updated_batch_id = ?, paperless_since = ?, interest_rate_percent = ?, public_authority = ?,
+              direct_debit = COALESCE(?, direct_debit) WHERE id = ?
+            """).execute(arguments: [v.name, v.kind, v.vat, v.email, v.language, v.street, v.postalCode, v.city, v.country,
+                                     v.phone, v.terms, v.onHold, hash, batch, v.paperlessSince, v.interestRate, v.publicAuthority,
+                                     v.directDebit, id])
+    }
+
+    /// Updates a known invoice to the export's values; its open amount is left for `refreshOpenAmount`.
+    /// The reported open amount keeps its batch when the export repeats it; a dispute set by a person stays.
+    public static func updateInvoice(_ db: Database, id: Int64, _ v: InvoiceRow, hash: Int64, batch: Int64) throws {
+        try db.cachedStatement(sql: """
+            UPDATE invoice SET reported_open_minor = ?1,
+              reported_batch_id = CASE WHEN ?1 IS NULL THEN NULL
+                WHEN reported_open_minor IS ?1 AND reported_batch_id IS NOT NULL THEN reported_batch_id ELSE ?2 END,
+              structured_reference = ?3, description = ?4,
+              disputed = CASE WHEN dispute_reason IS NOT NULL THEN disputed ELSE ?5 END, content_hash = ?6, updated_batch_id = ?7,
+              debtor_id = ?8, type = ?9, issue_date = ?10, due_date = ?11, currency = ?12, amount_minor = ?13
+            WHERE id = ?14
+            """).execute(arguments: [v.reportedOpen, batch, v.reference, v.description, v.disputed, hash, batch,
+                                     v.debtorID, v.type, v.issue, v.due, v.currency, v.amount, id])
+    }
+
+    /// Updates a known payment to the export's values, all of it unapplied again (its allocations
+    /// are reversed first by the caller).
+    public static func updatePayment(_ db: Database, id: Int64, _ v: PaymentRow, hash: Int64, batch: Int64) throws {
+        try db.cachedStatement(sql: """
+            UPDATE payment SET payment_date = ?, currency = ?, amount_minor = ?, invoice_number = ?,
+              structured_reference = ?, debtor_key = ?, unapplied_minor = ?, content_hash = ?, updated_batch_id = ?,
+              booked = ?
+            WHERE id = ?
+            """).execute(arguments: [v.date, v.currency, v.amount, v.invoiceNumber, v.reference,
+                                     v.debtorKey, v.amount, hash, batch, v.booked, id])
+    }
+
+    /// Sets what is left unapplied of a payment, and why (nil when nothing is).
+    public static func setUnapplied(_ db: Database, paymentID: Int64, minor: Int64, reason: String?) throws {
+        try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?")
+            .execute(arguments: [minor, reason, paymentID])
+    }
+
+    /// Appends one line of the change history (old and new values as JSON objects).
+    public static func recordChange(_ db: Database, batch: Int64, entity: RecordEntity, key: String, change: RecordChangeKind,
+                                    old: String, new: String) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO record_change (batch_id, entity, entity_key, change, old_values, new_values) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [batch, entity, key, change, old, new])
+    }
+
+    /// Closes an open invoice the snapshot did not list: settled outside Relance on `day`.
+    public static func closeSettledOutside(_ db: Database, invoiceID: Int64, on day: String, batch: Int64) throws {
+        try db.cachedStatement(sql: """
+            UPDATE invoice SET status = 'closed', closed_reason = 'settled_outside', closed_on = ?, open_minor = 0,
+              updated_batch_id = ? WHERE id = ?
+            """).execute(arguments: [day, batch, invoiceID])
+    }
+
+    /// Records on the batch how many open invoices its snapshot closed.
+    public static func setClosedBySnapshot(_ db: Database, batch: Int64, count: Int) throws {
+        try db.cachedStatement(sql: "UPDATE ingest_batch SET closed_by_snapshot = ? WHERE id = ?").execute(arguments: [count, batch])
+    }
+
+    /// Fills what a debtor lacks (e-mail, address, phone) from a UBL buyer; known values stay.
+    public static func fillDebtorGaps(_ db: Database, id: Int64, email: String?, street: String?, postalCode: String?,
+                                      city: String?, phone: String?) throws {
+        try db.execute(sql: """
+            UPDATE debtor SET email = COALESCE(email, ?), street = COALESCE(street, ?), postal_code = COALESCE(postal_code, ?),
+              city = COALESCE(city, ?), phone = COALESCE(phone, ?) WHERE id = ?
+            """, arguments: [email, street, postalCode, city, phone, id])
+    }
+}
+
+/// Ingest's reads of the rows it owns.
+public enum IngestQueries {
+    /// A record's columns as text (nil for NULL), for the change history; the caller found its id in
+    /// this transaction, so a missing row is an error.
+    public static func columnTexts(_ db: Database, _ entity: RecordEntity, id: Int64) throws -> ColumnTexts {
+        let sql: String
+        switch entity {
+        case .debtor: sql = "SELECT * FROM debtor WHERE id = ?"
+        case .invoice: sql = "SELECT * FROM invoice WHERE id = ?"
+        case .payment: sql = "SELECT * FROM payment WHERE id = ?"
+        }
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) else {
+            throw StoreError("row \(id) vanished during the ingest (\(sql))")
+        }
+        return r.columnTexts()
+    }
+
+    /// An invoice's open amount and status (after `refreshOpenAmount`).
+    public static func openState(_ db: Database, invoiceID: Int64) throws -> (openMinor: Int64, status: InvoiceStatus) {
+        let sql = "SELECT open_minor, status FROM invoice WHERE id = ?"
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [invoiceID]) else {
+            throw StoreError("row \(invoiceID) vanished during the ingest (\(sql))")
+        }
+        return (r[0], r[1])
+    }
+
+    /// The id of the debtor with this key.
+    public static func debtorID(_ db: Database, key: String) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM debtor WHERE debtor_key = ?"), arguments: [key])
+    }
+
+    /// The key of the debtor with this id.
+    public static func debtorKey(_ db: Database, id: Int64) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT debtor_key FROM debtor WHERE id = ?", arguments: [id])
+    }
+
+    /// The first debtor (lowest id) with this VAT number.
+    public static func debtorID(_ db: Database, vatNumber: String) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE vat_number = ? ORDER BY id LIMIT 1", arguments: [vatNumber])
+    }
+
+    /// Every debtor with its payment terms, streamed to `body`.
+    public static func forEachDebtorTerms(_ db: Database, _ body: (DebtorTerms) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, debtor_key, payment_terms_days FROM debtor")
+        while let r = try rows.next() { try body(DebtorTerms(id: r[0], key: r[1], terms: r[2])) }
+    }
+
+    /// Keys of debtors whose personal data was erased (`relance debtor erase`, in `data_rights_log`),
+    /// with the day of the last erasure.
+    public static func erasedDebtors(_ db: Database) throws -> [String: String] {
+        Dictionary(try Row.fetchAll(db, sql: """
+            SELECT subject, MAX(substr(at, 1, 10)) FROM data_rights_log
+            WHERE action = 'erase' AND subject IS NOT NULL GROUP BY subject
+            """).map { ($0[0] as String, $0[1] as String) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The open invoices of one source that `keep` selects (streamed; only those are held).
+    public static func openInvoices(_ db: Database, source: InvoiceSource, where keep: (String) -> Bool) throws -> [OpenInvoiceRef] {
+        var out: [OpenInvoiceRef] = []
+        let open = try Row.fetchCursor(db, sql: """
+            SELECT id, invoice_number, open_minor FROM invoice WHERE status = 'open' AND source = ?
+            """, arguments: [source])
+        while let r = try open.next() {
+            let number: String = r[1]
+            if keep(number) { out.append(OpenInvoiceRef(id: r[0], number: number, openMinor: r[2])) }
+        }
+        return out
+    }
+
+    /// The type and debtor key of the invoice with this number.
+    public static func invoiceTypeAndDebtor(_ db: Database, number: String) throws -> (type: InvoiceType, debtorKey: String)? {
+        try Row.fetchOne(db, sql: """
+            SELECT i.type, d.debtor_key FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.invoice_number = ?
+            """, arguments: [number]).map { ($0[0], $0[1]) }
+    }
+}
