@@ -58,4 +58,32 @@ public enum DunningCommands {
         try db.execute(sql: "DELETE FROM dunning_exclusion WHERE as_of = ?", arguments: [day.description])
         for row in rows { try row.insert(db) }
     }
+
+    /// Marks a reminder cancelled with its reason and puts its items back on the step they were on
+    /// before it, only where the state is still the one this reminder wrote (a later reminder is
+    /// never undone). Its e-mail is cancelled by the caller (`OutboxQueue.cancel`).
+    public static func cancelEvent(_ db: Database, event: Int64, reason: String) throws {
+        try db.execute(sql: "UPDATE dunning_event SET status = ?, cancel_reason = ? WHERE id = ?",
+                       arguments: [DunningEventStatus.cancelled, reason, event])
+        try db.execute(sql: """
+            DELETE FROM dunning_state WHERE invoice_id IN (
+              SELECT it.invoice_id FROM dunning_event_item it JOIN dunning_event e ON e.id = it.event_id
+              JOIN dunning_state s ON s.invoice_id = it.invoice_id
+              WHERE it.event_id = ? AND it.advanced = 1 AND it.prev_step_index IS NULL
+                AND s.last_reminder = e.as_of AND s.step_index = it.step_index)
+            """, arguments: [event])
+        try db.execute(sql: """
+            UPDATE dunning_state SET
+              step_index = (SELECT it.prev_step_index FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              step = (SELECT it.prev_step FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              last_reminder = (SELECT it.prev_last_reminder FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              first_reminder = (SELECT it.prev_first_reminder FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              first_channel = (SELECT it.prev_first_channel FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id)
+            WHERE invoice_id IN (
+              SELECT it.invoice_id FROM dunning_event_item it JOIN dunning_event e ON e.id = it.event_id
+              JOIN dunning_state s ON s.invoice_id = it.invoice_id
+              WHERE it.event_id = ?1 AND it.advanced = 1 AND it.prev_step_index IS NOT NULL
+                AND s.last_reminder = e.as_of AND s.step_index = it.step_index)
+            """, arguments: [event])
+    }
 }

@@ -48,6 +48,19 @@ public struct DunningOpenItemRow: Sendable, Equatable {
     public var firstChannel: ReminderChannel?
 }
 
+/// A queued reminder whose e-mail has not left yet, and what changed since it was written.
+public struct QueuedReminderCheck: Sendable, Equatable {
+    public var eventID: Int64
+    public var debtorID: Int64
+    public var message: MessageID
+    /// An item's open amount or status changed.
+    public var itemChanged: Bool
+    /// The debtor has an open credit note the reminder did not list.
+    public var newCreditNote: Bool
+    /// An unapplied payment of the debtor came in a batch after the reminder's.
+    public var newPayment: Bool
+}
+
 /// The reads the dunning stage makes: its own tables and, for the planner, the ledger Ingest
 /// writes (debtors, invoices, payments, promises). Set-based statements, one per question; the open
 /// items stream one debtor at a time.
@@ -151,6 +164,26 @@ public enum DunningQueries {
     /// When the last ingest finished (UTC instant text, as stored), for the data-freshness gate.
     public static func lastIngestFinishedAt(_ db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM ingest_batch")
+    }
+
+    /// Every reminder still `queued` whose e-mail is queued, deferred or held, with what changed in
+    /// the ledger since it was written (one statement; `ReminderGuard` decides).
+    public static func queuedReminderChecks(_ db: Database) throws -> [QueuedReminderCheck] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.id, e.debtor_id, e.outbox_message_id,
+              EXISTS (SELECT 1 FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id
+                      WHERE it.event_id = e.id AND (i.open_minor != it.open_minor OR i.status != 'open')) AS item_changed,
+              EXISTS (SELECT 1 FROM invoice i WHERE i.debtor_id = e.debtor_id AND i.status = 'open' AND i.type = 'credit_note'
+                      AND NOT EXISTS (SELECT 1 FROM dunning_event_item it WHERE it.event_id = e.id AND it.invoice_id = i.id)) AS new_credit,
+              EXISTS (SELECT 1 FROM payment p JOIN debtor d ON d.debtor_key = p.debtor_key
+                      WHERE d.id = e.debtor_id AND p.unapplied_minor > 0
+                        AND COALESCE(p.updated_batch_id, p.created_batch_id) > COALESCE(e.seen_batch_id, 0)) AS new_payment
+            FROM dunning_event e JOIN outbox_message m ON m.id = e.outbox_message_id
+            WHERE e.status = 'queued' AND m.state IN ('queued', 'deferred', 'hold')
+            """).map { r in
+            QueuedReminderCheck(eventID: r[0], debtorID: r[1], message: MessageID(rawValue: r[2]), itemChanged: r[3],
+                                newCreditNote: r[4], newPayment: r[5])
+        }
     }
 
     /// Per debtor id, a day column of a two-column statement; rows whose day cannot be read are

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dunning
 import Foundation
 import Ledger
 import Outbox
@@ -30,6 +31,7 @@ struct MailSetup {
     func flusher(_ store: LedgerStore, transport: any MailTransport, logger: any OutboxLogger, limit: Int? = nil,
                  dryRun: Bool = false) -> (Flusher, FlushOptions) {
         var options = FlushOptions(limit: limit, dryRun: dryRun, ratePerMinute: mail.ratePerMinute)
+        options.reminderGuard = ReminderGuard()
         options.sendBudget = Double(mail.connectTimeout + mail.timeout) + 60
         options.bodyRetentionDays = mail.bodyRetentionDays == 0 ? nil : mail.bodyRetentionDays
         return (Flusher(store: store, transport: transport, identity: identity, policy: policy, clock: SystemClock(), logger: logger),
