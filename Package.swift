@@ -48,8 +48,13 @@ let package = Package(
             dependencies: [
                 "Ledger", "Store", "Support", "Letters", grdb, toml, .product(name: "Mustache", package: "swift-mustache"),
             ],
-            exclude: ["README.md"]
+            exclude: ["README.md", "Content"],
+            // Content/templates and schedules/ladder-*.toml become string constants at build time:
+            // no resource bundle that a copied binary (`make install`) would leave behind.
+            plugins: ["EmbedDunningContent"]
         ),
+        .executableTarget(name: "relance-embed"),
+        .plugin(name: "EmbedDunningContent", capability: .buildTool(), dependencies: ["relance-embed"]),
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "Outbox", dependencies: ["Ledger", "Store", "CCurl", grdb], exclude: ["README.md"]),
         .target(name: "Billing", dependencies: ["Ledger", "Store", "Support", "Letters", "Workspace", grdb], exclude: ["README.md"]),

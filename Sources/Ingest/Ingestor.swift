@@ -29,6 +29,9 @@ public struct IngestOptions: Sendable {
     public var runID: Int64?
     /// Told now and then how far the reading of a CSV file is: its name, bytes read, its size.
     public var progress: (@Sendable (_ file: String, _ bytesRead: Int, _ size: Int) -> Void)?
+    /// Dunning's rule that cancels queued reminders this ingest made outdated, run in its
+    /// transaction (set by the caller, which imports Dunning); nil checks none. A dry run cancels nothing.
+    public var reminderGuard: (any OutdatedReminderCancelling)?
 
     public init(kind: IngestKind, asOf: Day) {
         self.kind = kind
@@ -114,7 +117,7 @@ public enum Ingestor {
                     }
                 }
                 // A queued reminder whose figures this ingest changed must not go out.
-                if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: now()) }
+                if !options.dryRun { try options.reminderGuard?.cancelOutdatedReminders(db, at: now()) }
                 return options.dryRun ? .rollback : .commit
             }
         }

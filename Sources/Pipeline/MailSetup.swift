@@ -1,3 +1,4 @@
+import Dunning
 import Foundation
 import Ledger
 import Outbox
@@ -32,6 +33,7 @@ public struct MailSetup: Sendable {
     public func flusher(_ store: LedgerStore, transport: any MailTransport, logger: any OutboxLogger, limit: Int? = nil,
                         dryRun: Bool = false) -> (Flusher, FlushOptions) {
         var options = FlushOptions(limit: limit, dryRun: dryRun, ratePerMinute: mail.ratePerMinute)
+        options.reminderGuard = ReminderGuard()
         options.sendBudget = Double(mail.connectTimeout + mail.timeout) + 60
         options.bodyRetentionDays = mail.bodyRetentionDays == 0 ? nil : mail.bodyRetentionDays
         return (Flusher(store: store, transport: transport, identity: identity, policy: policy, clock: SystemClock(), logger: logger),

@@ -35,6 +35,7 @@ extension NightlyJob {
             let paths = group.map { (ws.inbox as NSString).appendingPathComponent($0) }
             var summaries: [FileSummary]
             var options = IngestOptions(kind: .payments, asOf: day)
+            options.reminderGuard = ReminderGuard()
             options.defaultLanguage = config.defaultLanguage
             options.defaultCountry = config.defaultCountry
             options.defaultCurrency = config.defaultCurrency

@@ -1,77 +1,378 @@
 import Foundation
 import GRDB
+import Ledger
 
-/// Keeps a queued reminder from going out once the ledger no longer agrees with it.
-///
-/// A reminder e-mail is written by the dunning run and sent later by `outbox flush`. When a payment,
-/// a credit note or a corrected invoice arrives in between, the amounts in the e-mail are wrong, or
-/// the debtor has paid: the e-mail is cancelled, the reminder event is marked `cancelled`, and the
-/// ladder state of its items goes back to what it was before, so the next run decides again with
-/// the new figures. Every ingest calls ``cancelOutdated(_:at:)`` in its own transaction, and so
-/// does the outbox before it sends (owner of the tables: Dunning; see `Sources/Store/README.md`).
-public enum ReminderGuard {
-    /// One reminder that was stopped, with why.
-    public struct Cancelled: Sendable, Equatable {
-        public var eventID: Int64
-        public var debtorID: Int64
-        public var reason: String
+// The dunning tables (owner: Dunning): their states and kinds as enums, and one record type per
+// table. Named reads are in `Queries+Dunning.swift`, writes in `Commands+Dunning.swift`.
+
+/// Where a reminder event stands (`dunning_event.status`).
+public enum DunningEventStatus: String, DatabaseValueConvertible, Sendable, CaseIterable {
+    /// Written tonight; its e-mail (if any) waits in the outbox.
+    case queued
+    /// A manual step: a person acts on it (no message).
+    case worklist
+    /// Held by a gate until `relance dunning release DAY`.
+    case held
+    /// Stopped before its e-mail left (a payment or correction arrived; `ReminderGuard`).
+    case cancelled
+}
+
+/// How a reminder reached the debtor: decides when a consumer's 14-day period starts
+/// (`dunning_state.first_channel`, `dunning_event_item.prev_first_channel`).
+public enum ReminderChannel: String, DatabaseValueConvertible, Sendable, CaseIterable {
+    case email, post
+}
+
+/// How a ladder step reaches the debtor; an event stores the channels it used joined by `+`
+/// (`dunning_event.channels`, e.g. `email+letter`).
+public enum DunningChannel: String, DatabaseValueConvertible, Sendable, Equatable, CaseIterable {
+    case email, letter, manual
+
+    /// The stored form of a list of channels: joined by `+`.
+    public static func joined(_ channels: [DunningChannel]) -> String { channels.map(\.rawValue).joined(separator: "+") }
+
+    /// A stored list of channels; unknown words are left out.
+    public static func split(_ text: String) -> [DunningChannel] {
+        text.split(separator: "+").compactMap { DunningChannel(rawValue: String($0)) }
+    }
+}
+
+/// Whether an exclusion left out a whole debtor or single invoices of a reminded debtor
+/// (`dunning_exclusion.level`).
+public enum DunningExclusionLevel: String, DatabaseValueConvertible, Sendable, CaseIterable, Comparable {
+    case debtor, invoice
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// One row of `dunning_event`: a reminder (or worklist item) the dunning run decided.
+public struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "dunning_event"
+    public var id: Int64?
+    /// The day, the debtor, the step and a digest of the figures: a rerun inserts nothing.
+    public var idempotencyKey: String
+    public var debtorID: Int64
+    public var asOf: Day
+    /// `<kind>/v<version>`, e.g. `b2b/v1`.
+    public var ladder: String
+    public var step: String
+    public var stepIndex: Int
+    public var channels: [DunningChannel]
+    public var language: String
+    public var currency: String
+    public var balanceMinor: Int64
+    public var interestMinor: Int64
+    public var feesMinor: Int64
+    public var totalMinor: Int64
+    /// How the amounts were computed, as JSON.
+    public var computation: String
+    public var documentPath: String?
+    public var status: DunningEventStatus
+    public var runID: Int64?
+    public var createdAt: String
+    public var outboxMessageID: Int64?
+    public var structuredReference: String?
+    /// The last ingest batch the run saw (`ReminderGuard` compares later payments with it).
+    public var seenBatchID: Int64?
+    public var cancelReason: String?
+    /// What the message demanded (nil before migration 0017).
+    public var demandedMinor: Int64?
+    public var payBy: Day?
+    public var heldReason: String?
+
+    /// A new event, not yet inserted.
+    public init(idempotencyKey: String, debtorID: Int64, asOf: Day, ladder: String, step: String, stepIndex: Int,
+                channels: [DunningChannel], language: String, currency: String, balanceMinor: Int64, interestMinor: Int64,
+                feesMinor: Int64, totalMinor: Int64, computation: String, documentPath: String?, status: DunningEventStatus,
+                runID: Int64?, createdAt: String, structuredReference: String?, seenBatchID: Int64?, demandedMinor: Int64?,
+                payBy: Day?) {
+        self.idempotencyKey = idempotencyKey
+        self.debtorID = debtorID
+        self.asOf = asOf
+        self.ladder = ladder
+        self.step = step
+        self.stepIndex = stepIndex
+        self.channels = channels
+        self.language = language
+        self.currency = currency
+        self.balanceMinor = balanceMinor
+        self.interestMinor = interestMinor
+        self.feesMinor = feesMinor
+        self.totalMinor = totalMinor
+        self.computation = computation
+        self.documentPath = documentPath
+        self.status = status
+        self.runID = runID
+        self.createdAt = createdAt
+        self.structuredReference = structuredReference
+        self.seenBatchID = seenBatchID
+        self.demandedMinor = demandedMinor
+        self.payBy = payBy
     }
 
-    /// Cancels every queued reminder whose e-mail has not gone out yet and whose figures changed:
-    /// an item's open amount or status, a new open credit note, or a new unapplied payment from
-    /// the debtor since the reminder was written.
-    @discardableResult
-    public static func cancelOutdated(_ db: Database, at now: Date) throws -> [Cancelled] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT e.id, e.debtor_id, e.outbox_message_id,
-              EXISTS (SELECT 1 FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id
-                      WHERE it.event_id = e.id AND (i.open_minor != it.open_minor OR i.status != 'open')) AS item_changed,
-              EXISTS (SELECT 1 FROM invoice i WHERE i.debtor_id = e.debtor_id AND i.status = 'open' AND i.type = 'credit_note'
-                      AND NOT EXISTS (SELECT 1 FROM dunning_event_item it WHERE it.event_id = e.id AND it.invoice_id = i.id)) AS new_credit,
-              EXISTS (SELECT 1 FROM payment p JOIN debtor d ON d.debtor_key = p.debtor_key
-                      WHERE d.id = e.debtor_id AND p.unapplied_minor > 0
-                        AND COALESCE(p.updated_batch_id, p.created_batch_id) > COALESCE(e.seen_batch_id, 0)) AS new_payment
-            FROM dunning_event e JOIN outbox_message m ON m.id = e.outbox_message_id
-            WHERE e.status = 'queued' AND m.state IN ('queued', 'deferred', 'hold')
-            """)
-        var out: [Cancelled] = []
-        for r in rows {
-            let reason: String
-            if r["item_changed"] as Bool { reason = "a payment or correction changed an invoice of this reminder" }
-            else if r["new_credit"] as Bool { reason = "a credit note arrived for this debtor" }
-            else if r["new_payment"] as Bool { reason = "a payment from this debtor arrived" }
-            else { continue }
-            let event: Int64 = r[0]
-            guard try OutboxQueue.cancel(db, message: MessageID(rawValue: r[2]), reason: reason, at: now) else { continue }
-            try undo(db, event: event, reason: reason)
-            out.append(Cancelled(eventID: event, debtorID: r[1], reason: reason))
+    /// Decodes a row of `dunning_event` (an unreadable `as_of` or status is a `DunningRecordError`).
+    public init(row: Row) throws {
+        id = row["id"]
+        idempotencyKey = row["idempotency_key"]
+        debtorID = row["debtor_id"]
+        let day: String = row["as_of"]
+        guard let asOf = Day(iso: day) else { throw DunningRecordError.unreadable(table: "dunning_event", column: "as_of", value: day) }
+        self.asOf = asOf
+        ladder = row["ladder"]
+        step = row["step"]
+        stepIndex = row["step_index"]
+        channels = DunningChannel.split(row["channels"])
+        language = row["language"]
+        currency = row["currency"]
+        balanceMinor = row["balance_minor"]
+        interestMinor = row["interest_minor"]
+        feesMinor = row["fees_minor"]
+        totalMinor = row["total_minor"]
+        computation = row["computation"]
+        documentPath = row["document_path"]
+        let status: String = row["status"]
+        guard let s = DunningEventStatus(rawValue: status) else {
+            throw DunningRecordError.unreadable(table: "dunning_event", column: "status", value: status)
         }
-        return out
+        self.status = s
+        runID = row["run_id"]
+        createdAt = row["created_at"]
+        outboxMessageID = row["outbox_message_id"]
+        structuredReference = row["structured_reference"]
+        seenBatchID = row["seen_batch_id"]
+        cancelReason = row["cancel_reason"]
+        demandedMinor = row["demanded_minor"]
+        payBy = (row["pay_by"] as String?).flatMap { Day(iso: $0) }
+        heldReason = row["held_reason"]
     }
 
-    /// Marks a reminder cancelled and puts its items back on the step they were on before it.
-    static func undo(_ db: Database, event: Int64, reason: String) throws {
-        try db.execute(sql: "UPDATE dunning_event SET status = 'cancelled', cancel_reason = ? WHERE id = ?", arguments: [reason, event])
-        // Only where the state is still the one this reminder wrote (a later reminder is never undone).
-        try db.execute(sql: """
-            DELETE FROM dunning_state WHERE invoice_id IN (
-              SELECT it.invoice_id FROM dunning_event_item it JOIN dunning_event e ON e.id = it.event_id
-              JOIN dunning_state s ON s.invoice_id = it.invoice_id
-              WHERE it.event_id = ? AND it.advanced = 1 AND it.prev_step_index IS NULL
-                AND s.last_reminder = e.as_of AND s.step_index = it.step_index)
-            """, arguments: [event])
-        try db.execute(sql: """
-            UPDATE dunning_state SET
-              step_index = (SELECT it.prev_step_index FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
-              step = (SELECT it.prev_step FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
-              last_reminder = (SELECT it.prev_last_reminder FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
-              first_reminder = (SELECT it.prev_first_reminder FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
-              first_channel = (SELECT it.prev_first_channel FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id)
-            WHERE invoice_id IN (
-              SELECT it.invoice_id FROM dunning_event_item it JOIN dunning_event e ON e.id = it.event_id
-              JOIN dunning_state s ON s.invoice_id = it.invoice_id
-              WHERE it.event_id = ?1 AND it.advanced = 1 AND it.prev_step_index IS NOT NULL
-                AND s.last_reminder = e.as_of AND s.step_index = it.step_index)
-            """, arguments: [event])
+    /// The columns, as stored.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["idempotency_key"] = idempotencyKey
+        container["debtor_id"] = debtorID
+        container["as_of"] = asOf.description
+        container["ladder"] = ladder
+        container["step"] = step
+        container["step_index"] = stepIndex
+        container["channels"] = DunningChannel.joined(channels)
+        container["language"] = language
+        container["currency"] = currency
+        container["balance_minor"] = balanceMinor
+        container["interest_minor"] = interestMinor
+        container["fees_minor"] = feesMinor
+        container["total_minor"] = totalMinor
+        container["computation"] = computation
+        container["document_path"] = documentPath
+        container["status"] = status
+        container["run_id"] = runID
+        container["created_at"] = createdAt
+        container["outbox_message_id"] = outboxMessageID
+        container["structured_reference"] = structuredReference
+        container["seen_batch_id"] = seenBatchID
+        container["cancel_reason"] = cancelReason
+        container["demanded_minor"] = demandedMinor
+        container["pay_by"] = payBy?.description
+        container["held_reason"] = heldReason
     }
+}
+
+/// One row of `dunning_event_item`: an open item listed by a reminder event, and where it stood
+/// on its ladder before (what `ReminderGuard` restores when the reminder is cancelled).
+public struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "dunning_event_item"
+    public var eventID: Int64
+    public var invoiceID: Int64
+    /// The step this item reached (nil: listed, not on a step).
+    public var stepIndex: Int?
+    /// The reminder moved this item one step.
+    public var advanced: Bool
+    public var openMinor: Int64
+    public var daysLate: Int
+    public var interestMinor: Int64
+    public var feeMinor: Int64
+    public var prevStepIndex: Int?
+    public var prevStep: String?
+    public var prevLastReminder: Day?
+    public var prevFirstReminder: Day?
+    public var prevFirstChannel: ReminderChannel?
+
+    /// An item of event `eventID`.
+    public init(eventID: Int64, invoiceID: Int64, stepIndex: Int?, advanced: Bool, openMinor: Int64, daysLate: Int,
+                interestMinor: Int64, feeMinor: Int64, prevStepIndex: Int?, prevStep: String?, prevLastReminder: Day?,
+                prevFirstReminder: Day?, prevFirstChannel: ReminderChannel?) {
+        self.eventID = eventID
+        self.invoiceID = invoiceID
+        self.stepIndex = stepIndex
+        self.advanced = advanced
+        self.openMinor = openMinor
+        self.daysLate = daysLate
+        self.interestMinor = interestMinor
+        self.feeMinor = feeMinor
+        self.prevStepIndex = prevStepIndex
+        self.prevStep = prevStep
+        self.prevLastReminder = prevLastReminder
+        self.prevFirstReminder = prevFirstReminder
+        self.prevFirstChannel = prevFirstChannel
+    }
+
+    /// Decodes a row of `dunning_event_item`.
+    public init(row: Row) throws {
+        eventID = row["event_id"]
+        invoiceID = row["invoice_id"]
+        stepIndex = row["step_index"]
+        advanced = row["advanced"]
+        openMinor = row["open_minor"]
+        daysLate = row["days_late"]
+        interestMinor = row["interest_minor"]
+        feeMinor = row["fee_minor"]
+        prevStepIndex = row["prev_step_index"]
+        prevStep = row["prev_step"]
+        prevLastReminder = (row["prev_last_reminder"] as String?).flatMap { Day(iso: $0) }
+        prevFirstReminder = (row["prev_first_reminder"] as String?).flatMap { Day(iso: $0) }
+        prevFirstChannel = row["prev_first_channel"]
+    }
+
+    /// The columns, as stored.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["event_id"] = eventID
+        container["invoice_id"] = invoiceID
+        container["step_index"] = stepIndex
+        container["advanced"] = advanced
+        container["open_minor"] = openMinor
+        container["days_late"] = daysLate
+        container["interest_minor"] = interestMinor
+        container["fee_minor"] = feeMinor
+        container["prev_step_index"] = prevStepIndex
+        container["prev_step"] = prevStep
+        container["prev_last_reminder"] = prevLastReminder?.description
+        container["prev_first_reminder"] = prevFirstReminder?.description
+        container["prev_first_channel"] = prevFirstChannel
+    }
+}
+
+/// One row of `dunning_state`: where an invoice stands on its ladder.
+public struct DunningStateRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "dunning_state"
+    public var invoiceID: Int64
+    /// `<kind>/v<version>`, e.g. `b2b/v1`.
+    public var ladder: String
+    public var stepIndex: Int
+    public var step: String
+    public var lastReminder: Day
+    /// A consumer's first reminder (its day and channel start the 14-day period).
+    public var firstReminder: Day?
+    public var firstChannel: ReminderChannel?
+
+    /// The state of one invoice.
+    public init(invoiceID: Int64, ladder: String, stepIndex: Int, step: String, lastReminder: Day, firstReminder: Day?,
+                firstChannel: ReminderChannel?) {
+        self.invoiceID = invoiceID
+        self.ladder = ladder
+        self.stepIndex = stepIndex
+        self.step = step
+        self.lastReminder = lastReminder
+        self.firstReminder = firstReminder
+        self.firstChannel = firstChannel
+    }
+
+    /// Decodes a row of `dunning_state`.
+    public init(row: Row) throws {
+        invoiceID = row["invoice_id"]
+        ladder = row["ladder"]
+        stepIndex = row["step_index"]
+        step = row["step"]
+        let day: String = row["last_reminder"]
+        guard let last = Day(iso: day) else {
+            throw DunningRecordError.unreadable(table: "dunning_state", column: "last_reminder", value: day)
+        }
+        lastReminder = last
+        firstReminder = (row["first_reminder"] as String?).flatMap { Day(iso: $0) }
+        firstChannel = row["first_channel"]
+    }
+
+    /// The columns, as stored.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["invoice_id"] = invoiceID
+        container["ladder"] = ladder
+        container["step_index"] = stepIndex
+        container["step"] = step
+        container["last_reminder"] = lastReminder.description
+        container["first_reminder"] = firstReminder?.description
+        container["first_channel"] = firstChannel
+    }
+}
+
+/// One row of `dunning_exclusion`: overdue money a night's run left out, for one reason, level
+/// and currency.
+public struct DunningExclusionRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    public static let databaseTableName = "dunning_exclusion"
+    public var asOf: Day
+    /// Why, as the report prints it.
+    public var reason: String
+    public var level: DunningExclusionLevel
+    public var currency: String
+    public var debtors: Int
+    public var items: Int
+    public var amountMinor: Int64
+
+    /// One count of the day `asOf`.
+    public init(asOf: Day, reason: String, level: DunningExclusionLevel, currency: String, debtors: Int, items: Int, amountMinor: Int64) {
+        self.asOf = asOf
+        self.reason = reason
+        self.level = level
+        self.currency = currency
+        self.debtors = debtors
+        self.items = items
+        self.amountMinor = amountMinor
+    }
+
+    /// Decodes a row of `dunning_exclusion`.
+    public init(row: Row) throws {
+        let day: String = row["as_of"]
+        guard let asOf = Day(iso: day) else { throw DunningRecordError.unreadable(table: "dunning_exclusion", column: "as_of", value: day) }
+        self.asOf = asOf
+        reason = row["reason"]
+        let level: String = row["level"]
+        guard let l = DunningExclusionLevel(rawValue: level) else {
+            throw DunningRecordError.unreadable(table: "dunning_exclusion", column: "level", value: level)
+        }
+        self.level = l
+        currency = row["currency"]
+        debtors = row["debtors"]
+        items = row["items"]
+        amountMinor = row["amount_minor"]
+    }
+
+    /// The columns, as stored.
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["as_of"] = asOf.description
+        container["reason"] = reason
+        container["level"] = level
+        container["currency"] = currency
+        container["debtors"] = debtors
+        container["items"] = items
+        container["amount_minor"] = amountMinor
+    }
+}
+
+/// A dunning row whose stored value the schema's types cannot read (a hand-edited database).
+public enum DunningRecordError: Error, CustomStringConvertible, Equatable {
+    case unreadable(table: String, column: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let table, let column, let value):
+            return "\(table).\(column) holds '\(value)', which is not a valid value; repair the row or restore a backup (`relance db restore`)"
+        }
+    }
+}
+
+/// Stops queued reminders that new facts made outdated (a payment, a credit note, a corrected
+/// invoice), in the caller's transaction. The rule is Dunning's (`ReminderGuard`); Ingest and Outbox
+/// receive it from whoever runs them (the `relance` commands, the nightly), since a stage never
+/// imports another.
+public protocol OutdatedReminderCancelling: Sendable {
+    /// Cancels every queued reminder whose e-mail has not left and whose figures changed.
+    func cancelOutdatedReminders(_ db: Database, at now: Date) throws
 }

@@ -93,11 +93,12 @@ public enum DunningHolds {
     @discardableResult
     public static func hold(_ db: Database, day: Day, reason: String, at now: Date) throws -> Int {
         let ids = try Row.fetchAll(db, sql: """
-            SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = 'queued'
-            """, arguments: [day.description])
+            SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?
+            """, arguments: [day.description, DunningEventStatus.queued])
         let t = Instant.string(now)
         for r in ids {
-            try db.execute(sql: "UPDATE dunning_event SET status = 'held', held_reason = ? WHERE id = ?", arguments: [reason, r[0] as Int64])
+            try db.execute(sql: "UPDATE dunning_event SET status = ?, held_reason = ? WHERE id = ?",
+                           arguments: [DunningEventStatus.held, reason, r[0] as Int64])
             if let message: Int64 = r[1] { try move(db, message: message, from: ["queued", "deferred"], to: "hold", detail: reason, at: t) }
         }
         return ids.count
@@ -107,11 +108,11 @@ public enum DunningHolds {
     @discardableResult
     public static func release(_ db: Database, day: Day, by actor: String, at now: Date) throws -> Int {
         let ids = try Row.fetchAll(db, sql: """
-            SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = 'held'
-            """, arguments: [day.description])
+            SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?
+            """, arguments: [day.description, DunningEventStatus.held])
         let t = Instant.string(now)
         for r in ids {
-            try db.execute(sql: "UPDATE dunning_event SET status = 'queued' WHERE id = ?", arguments: [r[0] as Int64])
+            try db.execute(sql: "UPDATE dunning_event SET status = ? WHERE id = ?", arguments: [DunningEventStatus.queued, r[0] as Int64])
             if let message: Int64 = r[1] { try move(db, message: message, from: ["hold"], to: "queued", detail: "released by \(actor)", at: t) }
         }
         return ids.count

@@ -39,7 +39,7 @@ import Testing
 
         static func ingest(_ store: LedgerStore, _ kind: IngestKind, _ file: String, asOf: String) throws {
             _ = try Ingestor.run(store: store, files: [DunningRunTests.fixtures + "/" + file],
-                                 options: IngestOptions(kind: kind, asOf: Day(iso: asOf)!)) { _ in }
+                                 options: .guarded(kind, asOf: Day(iso: asOf)!)) { _ in }
         }
 
         @discardableResult
@@ -116,7 +116,7 @@ import Testing
         #expect(try s.state("BK-1") != nil && s.state("BK-2") != nil)
         // The bank statement pays BK-1 and BK-7 (K001) in full, BK-2 (K002) in part, and every other reminded invoice.
         _ = try BankIngestor.run(store: s.store, files: [Self.fixtures + "/bank/statement-042.cod"], format: .coda,
-                                 options: IngestOptions(kind: .payments, asOf: Self.night)) { _ in }
+                                 options: .guarded(.payments, asOf: Self.night)) { _ in }
         for debtor in ["K001", "K002"] {
             let e = try s.events(debtor)
             #expect(e.count == 1 && (e[0]["status"] as String) == "cancelled" && (e[0]["mail_state"] as String) == "cancelled", "\(debtor)")
@@ -136,9 +136,31 @@ import Testing
     }
 
     /// Writes a CSV file in the test's folder and ingests it.
-    func ingestCSV(_ s: Setup, _ kind: IngestKind, _ name: String, _ text: String) throws {
+    func ingestCSV(_ s: Setup, _ kind: IngestKind, _ name: String, _ text: String, dryRun: Bool = false) throws {
         try text.write(toFile: s.dir + "/" + name, atomically: true, encoding: .utf8)
-        _ = try Ingestor.run(store: s.store, files: [s.dir + "/" + name], options: IngestOptions(kind: kind, asOf: Self.night)) { _ in }
+        var options = IngestOptions.guarded(kind, asOf: Self.night)
+        options.dryRun = dryRun
+        _ = try Ingestor.run(store: s.store, files: [s.dir + "/" + name], options: options) { _ in }
+    }
+
+    @Test func anIngestWithoutTheGuardOrADryRunCancelsNothing() throws {
+        let s = try Setup()
+        defer { try? FileManager.default.removeItem(atPath: s.dir) }
+        try s.run(Self.night)
+        let credit = """
+            invoice_number,debtor_id,issue_date,due_date,amount,type
+            CN-9,K002,2026-11-20,2026-11-20,-50.00,credit_note
+
+            """
+        try ingestCSV(s, .invoices, "credit.csv", credit, dryRun: true)
+        #expect((try s.events("K002").first?["status"] as String?) == "queued", "a dry run cancels nothing")
+        // An ingest run by a caller that gives no guard (Ingest alone) leaves the reminder; the next guarded one stops it.
+        try credit.write(toFile: s.dir + "/credit.csv", atomically: true, encoding: .utf8)
+        _ = try Ingestor.run(store: s.store, files: [s.dir + "/credit.csv"], options: IngestOptions(kind: .invoices, asOf: Self.night)) { _ in }
+        #expect((try s.events("K002").first?["status"] as String?) == "queued")
+        let stopped = try s.store.pool.write { db in try ReminderGuard.cancelOutdated(db, at: Date(timeIntervalSince1970: 1_795_000_100)) }
+        #expect(stopped.map(\.reason) == ["a credit note arrived for this debtor"])
+        #expect((try s.events("K002").first?["mail_state"] as String?) == "cancelled")
     }
 
     @Test func aCreditNoteOrAPaymentNamingNoInvoiceAlsoStopsTheQueuedReminder() throws {
@@ -270,5 +292,14 @@ extension DunningRunTests {
         try s.run(Self.night)
         #expect(try !exclusions(s).contains { $0.contains("disputed") })
         #expect(try exclusions(s).contains("2026-11-21 debtor on hold debtor EUR 1 1 25000"))
+    }
+}
+
+extension IngestOptions {
+    /// Options as the `relance` commands set them: Dunning's guard cancels the reminders an ingest outdates.
+    static func guarded(_ kind: IngestKind, asOf: Day) -> IngestOptions {
+        var o = IngestOptions(kind: kind, asOf: asOf)
+        o.reminderGuard = ReminderGuard()
+        return o
     }
 }

@@ -10,7 +10,7 @@ import Testing
     @Test func shippedLaddersAreValidAndEqualTheFilesUnderSchedules() throws {
         for (name, embedded) in [("ladder-b2b.toml", DefaultLadders.b2b), ("ladder-b2c.toml", DefaultLadders.b2c)] {
             let file = try String(contentsOfFile: Self.schedules + "/" + name, encoding: .utf8)
-            #expect(file == embedded, "Sources/Dunning/Ladder/DefaultLadders.swift must hold schedules/\(name) verbatim")
+            #expect(file == embedded, "the build embeds schedules/\(name) verbatim (Plugins/EmbedDunningContent)")
             _ = try Ladder.parse(file, file: name)
         }
         let b2b = try Ladder.parse(DefaultLadders.b2b, file: "b2b")

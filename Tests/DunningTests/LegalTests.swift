@@ -1,6 +1,7 @@
 import Dunning
 import Foundation
 import Ledger
+import Store
 import Testing
 
 /// The worked examples of belgian-rules.md §1.4, §2.2, §2.4, turned into tests, with the boundaries.

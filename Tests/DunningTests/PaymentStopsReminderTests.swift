@@ -28,11 +28,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let store = try LedgerStore(path: dir + "/relance.sqlite")
         func ingest(_ kind: IngestKind, _ file: String, asOf day: String) throws {
-            _ = try Ingestor.run(store: store, files: [Self.fixtures + "/" + file], options: IngestOptions(kind: kind, asOf: Day(iso: day)!)) { _ in }
+            _ = try Ingestor.run(store: store, files: [Self.fixtures + "/" + file], options: .guarded(kind, asOf: Day(iso: day)!)) { _ in }
         }
         try ingest(.debtors, "debtors-nl.csv", asOf: "2026-11-01")
         try ingest(.invoices, "bank/bank-invoices.csv", asOf: "2026-11-01")
-        _ = try UBLIngestor.run(store: store, paths: [Self.fixtures + "/bank/ubl"], options: IngestOptions(kind: .invoices, asOf: asOf)) { _ in }
+        _ = try UBLIngestor.run(store: store, paths: [Self.fixtures + "/bank/ubl"], options: .guarded(.invoices, asOf: asOf)) { _ in }
         let before = try plan(store)
         // K001 is a consumer: BK-1 (due 2026-10-31) and BK-7 (due 2026-11-02) get their free first reminder.
         #expect(reminded(before["K001"]) == ["BK-1", "BK-7"])
@@ -42,7 +42,7 @@ import Testing
         #expect(before["peppol:0208:0539930110"]?.items.map(\.item.number).contains("UBL-2026-002") == true)
 
         _ = try BankIngestor.run(store: store, files: [Self.fixtures + "/bank/statement-042.cod"], format: .coda,
-                                 options: IngestOptions(kind: .payments, asOf: asOf)) { _ in }
+                                 options: .guarded(.payments, asOf: asOf)) { _ in }
         let after = try plan(store)
         // BK-1 and BK-7 were paid in full: K001 has nothing left to remind.
         #expect(after["K001"] == nil || reminded(after["K001"]).isEmpty)

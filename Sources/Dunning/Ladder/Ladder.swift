@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Store
 import TOMLKit
 
 /// A dunning schedule: the ordered steps a debtor's late invoices walk through.
@@ -18,10 +19,8 @@ public struct Ladder: Sendable, Equatable {
         case afterPrevious(Int)
     }
 
-    /// How a step reaches the debtor.
-    public enum Channel: String, Sendable, Equatable, CaseIterable {
-        case email, letter, manual
-    }
+    /// How a step reaches the debtor (Store's `DunningChannel`, the words an event stores).
+    public typealias Channel = DunningChannel
 
     /// One step of the ladder.
     public struct Step: Sendable, Equatable {

@@ -1,14 +1,10 @@
 import Foundation
 import Ledger
+import Store  // ReminderChannel, stored in dunning_state
 
 /// Who owes: an enterprise (Law of 2 August 2002) or a consumer (Book XIX of the Code of Economic Law).
 public enum DebtorKind: String, Sendable, CaseIterable {
     case b2b, b2c
-}
-
-/// How a reminder was sent: it decides when a consumer's 14-day period starts.
-public enum ReminderChannel: String, Sendable, CaseIterable {
-    case email, post
 }
 
 /// How interest days are counted against the year (belgian-rules.md §1.3: 365 is practice, UNCONFIRMED as law).

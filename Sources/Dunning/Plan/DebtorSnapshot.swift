@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Store
 
 /// What the planner knows of one debtor on the as-of day: read from the ledger, never written.
 public struct DebtorSnapshot: Sendable, Equatable {

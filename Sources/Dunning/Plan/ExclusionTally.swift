@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import Store
 
 /// What kept overdue money out of a night's reminders, by reason and currency: the planner's
 /// decisions, counted as the dunning run makes them and stored in `dunning_exclusion` (one set of
@@ -13,7 +14,7 @@ public struct ExclusionTally: Sendable, Equatable {
     public struct Key: Hashable, Sendable, Comparable {
         public var reason: String
         /// `debtor`: the whole debtor was left out; `invoice`: single invoices of a reminded debtor.
-        public var level: String
+        public var level: DunningExclusionLevel
         public var currency: String
 
         public static func < (a: Key, b: Key) -> Bool {
@@ -41,7 +42,7 @@ public struct ExclusionTally: Sendable, Equatable {
         var counted: [Key] = []  // the debtor counts once per key
         for p in plan.items where !p.item.isCreditNote && p.item.open.isPositive && p.item.due < asOf {
             guard let reason = wholeDebtor ?? p.excluded?.rawValue else { continue }
-            let key = Key(reason: reason, level: wholeDebtor == nil ? "invoice" : "debtor", currency: p.item.open.currency.code)
+            let key = Key(reason: reason, level: wholeDebtor == nil ? .invoice : .debtor, currency: p.item.open.currency.code)
             var c = counts[key, default: Count()]
             if !counted.contains(key) {
                 counted.append(key)
@@ -55,17 +56,14 @@ public struct ExclusionTally: Sendable, Equatable {
 
     /// A debtor whose amounts could not be computed (e.g. no legal interest rate for the day).
     mutating func addNotComputed(currency: String, reason: String = Self.notComputed) {
-        counts[Key(reason: reason, level: "debtor", currency: currency), default: Count()].debtors += 1
+        counts[Key(reason: reason, level: .debtor, currency: currency), default: Count()].debtors += 1
     }
 
     /// Replaces the day's rows in `dunning_exclusion`.
     public func save(_ db: Database, asOf: Day) throws {
-        try db.execute(sql: "DELETE FROM dunning_exclusion WHERE as_of = ?", arguments: [asOf.description])
-        for (k, c) in counts.sorted(by: { $0.key < $1.key }) {
-            try db.execute(sql: """
-                INSERT INTO dunning_exclusion (as_of, reason, level, currency, debtors, items, amount_minor)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [asOf.description, k.reason, k.level, k.currency, c.debtors, c.items, c.amountMinor])
-        }
+        try DunningCommands.replaceExclusions(db, on: asOf, counts.sorted(by: { $0.key < $1.key }).map { k, c in
+            DunningExclusionRecord(asOf: asOf, reason: k.reason, level: k.level, currency: k.currency, debtors: c.debtors,
+                                   items: c.items, amountMinor: c.amountMinor)
+        })
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import Store
 
 /// Tonight's plan for the whole ledger: every debtor with open items, decided by the `Planner`.
 public enum LedgerPlan {
@@ -66,6 +67,6 @@ public enum LedgerPlan {
 
     /// When the last ingest finished (UTC instant text), for the data-freshness gate.
     public static func lastIngest(_ db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM ingest_batch")
+        try DunningQueries.lastIngestFinishedAt(db)
     }
 }

@@ -71,11 +71,8 @@ public enum DunningRun {
         }())
         let asOf = options.asOf
         let folder = (options.lettersDir as NSString).appendingPathComponent(asOf.description)
-        let done = try store.pool.read { db in
-            Set(try Int64.fetchAll(db, sql: "SELECT debtor_id FROM dunning_event WHERE as_of = ? AND status != 'cancelled'",
-                                   arguments: [asOf.description]))
-        }
-        let seenBatch = try store.pool.read { db in try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ingest_batch") } ?? 0
+        let done = try store.pool.read { db in try DunningQueries.remindedDebtors(db, on: asOf) }
+        let seenBatch = try store.pool.read { db in try DunningQueries.lastIngestBatchID(db) } ?? 0
         var batch: [Pending] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
@@ -189,46 +186,28 @@ public enum DunningRun {
         let step = ladder.steps[p.stepIndex]
         let reminding: Bool
         if case .remind = p.plan.action { reminding = true } else { reminding = false }
-        try db.cachedStatement(sql: """
-            INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
-              balance_minor, interest_minor, fees_minor, total_minor, computation, document_path, status, run_id, created_at,
-              structured_reference, seen_batch_id, demanded_minor, pay_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
-            """).execute(arguments: [
-                p.key, d.id, options.asOf.description, "\(ladder.kind.rawValue)/v\(ladder.version)", step.name, p.stepIndex,
-                p.channels.map(\.rawValue).joined(separator: "+"), d.language, p.plan.balance.currency.code,
-                p.plan.balance.minorUnits, p.plan.interest.minorUnits, p.plan.fees.minorUnits, p.plan.total.minorUnits,
-                p.composed?.computation ?? "{}", p.documentPath, reminding ? "queued" : "worklist", options.runID, created,
-                p.composed?.reference.digits, seenBatch, p.plan.demanded.minorUnits, p.composed?.payBy.description,
-            ])
-        guard db.changesCount > 0 else { return false }
-        let event = db.lastInsertedRowID
-        let addItem = try db.cachedStatement(sql: """
-            INSERT INTO dunning_event_item (event_id, invoice_id, step_index, advanced, open_minor, days_late, interest_minor, fee_minor,
-              prev_step_index, prev_step, prev_last_reminder, prev_first_reminder, prev_first_channel)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let setState = try db.cachedStatement(sql: """
-            INSERT INTO dunning_state (invoice_id, ladder, step_index, step, last_reminder, first_reminder, first_channel)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (invoice_id) DO UPDATE SET ladder = excluded.ladder, step_index = excluded.step_index, step = excluded.step,
-              last_reminder = excluded.last_reminder, first_reminder = COALESCE(dunning_state.first_reminder, excluded.first_reminder),
-              first_channel = COALESCE(dunning_state.first_channel, excluded.first_channel)
-            """)
-        let firstChannel = p.channels.contains(.letter) ? "post" : "email"
+        let ladderName = "\(ladder.kind.rawValue)/v\(ladder.version)"
+        let record = DunningEventRecord(
+            idempotencyKey: p.key, debtorID: d.id, asOf: options.asOf, ladder: ladderName, step: step.name, stepIndex: p.stepIndex,
+            channels: p.channels, language: d.language, currency: p.plan.balance.currency.code, balanceMinor: p.plan.balance.minorUnits,
+            interestMinor: p.plan.interest.minorUnits, feesMinor: p.plan.fees.minorUnits, totalMinor: p.plan.total.minorUnits,
+            computation: p.composed?.computation ?? "{}", documentPath: p.documentPath, status: reminding ? .queued : .worklist,
+            runID: options.runID, createdAt: created, structuredReference: p.composed?.reference.digits, seenBatchID: seenBatch,
+            demandedMinor: p.plan.demanded.minorUnits, payBy: p.composed?.payBy)
+        guard let event = try DunningCommands.insertEvent(db, record) else { return false }
+        let firstChannel: ReminderChannel = p.channels.contains(.letter) ? .post : .email
         for item in p.plan.items {
             let o = item.item
-            try addItem.execute(arguments: [
-                event, o.invoiceID, item.stepIndex, item.advances, o.open.minorUnits, item.daysLate,
-                item.claim?.interest.minorUnits ?? 0, item.claim?.flatCompensation.minorUnits ?? 0,
-                o.stepIndex, o.stepIndex.map { $0 < ladder.steps.count ? ladder.steps[$0].name : "\($0)" }, o.lastReminder?.description,
-                o.firstReminder?.description, o.firstReminderChannel?.rawValue,
-            ])
+            try DunningCommands.insertItem(db, DunningEventItemRecord(
+                eventID: event, invoiceID: o.invoiceID, stepIndex: item.stepIndex, advanced: item.advances, openMinor: o.open.minorUnits,
+                daysLate: item.daysLate, interestMinor: item.claim?.interest.minorUnits ?? 0,
+                feeMinor: item.claim?.flatCompensation.minorUnits ?? 0, prevStepIndex: o.stepIndex,
+                prevStep: o.stepIndex.map { $0 < ladder.steps.count ? ladder.steps[$0].name : "\($0)" }, prevLastReminder: o.lastReminder,
+                prevFirstReminder: o.firstReminder, prevFirstChannel: o.firstReminderChannel))
             if item.advances, let s = item.stepIndex {
-                try setState.execute(arguments: [
-                    o.invoiceID, "\(ladder.kind.rawValue)/v\(ladder.version)", s, ladder.steps[s].name, options.asOf.description,
-                    reminding ? options.asOf.description : nil, reminding ? firstChannel : nil,
-                ])
+                try DunningCommands.advanceState(db, DunningStateRecord(
+                    invoiceID: o.invoiceID, ladder: ladderName, stepIndex: s, step: ladder.steps[s].name, lastReminder: options.asOf,
+                    firstReminder: reminding ? options.asOf : nil, firstChannel: reminding ? firstChannel : nil))
             }
         }
         guard reminding, p.channels.contains(.email), let c = p.composed, let address = d.email.flatMap(EmailAddress.init) else { return true }
@@ -239,7 +218,7 @@ public enum DunningRun {
         }
         message.references = [.debtor(DebtorID(rawValue: d.key))] + p.plan.items.filter(\.advances).map { .invoice(InvoiceNumber(rawValue: $0.item.number)) }
         let id = try OutboxQueue.enqueue(db, message, at: now)
-        try db.cachedStatement(sql: "UPDATE dunning_event SET outbox_message_id = ? WHERE id = ?").execute(arguments: [id.rawValue, event])
+        try DunningCommands.linkMessage(db, event: event, message: id)
         return true
     }
 }

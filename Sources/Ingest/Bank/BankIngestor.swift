@@ -30,7 +30,7 @@ public enum BankIngestor {
                     summaries.append(try ingestFile(db, path: path, format: format, options: options, now: now, report: report))
                 }
                 // A queued reminder whose figures this ingest changed must not go out.
-                if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: now()) }
+                if !options.dryRun { try options.reminderGuard?.cancelOutdatedReminders(db, at: now()) }
                 return options.dryRun ? .rollback : .commit
             }
         }

@@ -71,7 +71,7 @@ public enum UBLIngestor {
                 }
                 if let last = lastBatch { try PaymentAllocator(db: db).retryUnapplied(batch: last) }
                 // A queued reminder whose figures this ingest changed must not go out.
-                if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: now()) }
+                if !options.dryRun { try options.reminderGuard?.cancelOutdatedReminders(db, at: now()) }
                 return options.dryRun ? .rollback : .commit
             }
         }

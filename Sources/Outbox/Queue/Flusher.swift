@@ -29,6 +29,9 @@ public struct FlushOptions: Sendable {
     /// Told after each message handed to the transport: how many so far, and how many were due
     /// when the flush began (within the limit).
     public var progress: (@Sendable (_ handled: Int, _ due: Int) -> Void)?
+    /// Dunning's rule that cancels queued reminders the ledger no longer agrees with, run before
+    /// anything leaves (set by the caller, which imports Dunning); nil checks none. A dry run cancels nothing.
+    public var reminderGuard: (any OutdatedReminderCancelling)?
 
     /// Options; every due message, no rate limit.
     public init(limit: Int? = nil, dryRun: Bool = false, ratePerMinute: Int = 0) {
@@ -109,7 +112,7 @@ public final class Flusher {
         let leaseTime = max(600, options.sendBudget * 3)
         let recovered = try store.pool.write { db in
             // Last check before anything leaves: a reminder whose figures changed since it was queued is cancelled.
-            if !options.dryRun { try ReminderGuard.cancelOutdated(db, at: clock.now()) }
+            if !options.dryRun { try options.reminderGuard?.cancelOutdatedReminders(db, at: clock.now()) }
             return try QueueStore.recover(db, now: clock.now(), me: me)
         }
         report.recovered = recovered.recovered

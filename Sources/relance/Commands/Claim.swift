@@ -2,6 +2,7 @@ import ArgumentParser
 import Dunning
 import Foundation
 import Ledger
+import Store
 import Workspace
 
 /// `relance claim`: the legal calculator, with the same code as the letters.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dunning
 import Foundation
 import GRDB
 import Ingest

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dunning
 import Foundation
 import Ingest
 import Ledger
@@ -103,6 +104,7 @@ struct DocumentIngestOptions: ParsableArguments {
             if !missing.isEmpty { throw CLIError(.noInput, "no such file: \(missing.joined(separator: ", "))") }
             let (ws, config, store) = try global.open()
             var opts = IngestOptions(kind: .payments, asOf: asOf ?? config.today(now: Date()))
+            opts.reminderGuard = ReminderGuard()
             opts.dryRun = dryRun
             opts.defaultLanguage = config.defaultLanguage
             opts.defaultCountry = config.defaultCountry
@@ -176,6 +178,7 @@ struct CSVIngestOptions: ParsableArguments {
             if !missing.isEmpty { throw CLIError(.noInput, "no such file: \(missing.joined(separator: ", "))") }
             let (ws, config, store) = try global.open()
             var opts = IngestOptions(kind: kind, asOf: asOf ?? config.today(now: Date()))
+            opts.reminderGuard = ReminderGuard()
             if let mapping {
                 do { opts.mapping = try Mapping.load(path: absolute(mapping)) } catch let p as Mapping.Problem {
                     throw CLIError(.config, p.description)

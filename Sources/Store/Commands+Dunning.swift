@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// The writes of the dunning run (owner of the tables: Dunning), each in the caller's
+/// transaction; the per-reminder statements are prepared once per connection (`cachedStatement`).
+public enum DunningCommands {
+    /// Inserts a reminder event unless one with its idempotency key exists; returns the new row's
+    /// id, or nil when the event was already written (a rerun).
+    public static func insertEvent(_ db: Database, _ e: DunningEventRecord) throws -> Int64? {
+        try db.cachedStatement(sql: """
+            INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
+              balance_minor, interest_minor, fees_minor, total_minor, computation, document_path, status, run_id, created_at,
+              structured_reference, seen_batch_id, demanded_minor, pay_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+            """).execute(arguments: [
+                e.idempotencyKey, e.debtorID, e.asOf.description, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
+                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, e.computation, e.documentPath,
+                e.status, e.runID, e.createdAt, e.structuredReference, e.seenBatchID, e.demandedMinor, e.payBy?.description,
+            ])
+        return db.changesCount > 0 ? db.lastInsertedRowID : nil
+    }
+
+    /// Inserts one item of an event, with the ladder state it had before.
+    public static func insertItem(_ db: Database, _ item: DunningEventItemRecord) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO dunning_event_item (event_id, invoice_id, step_index, advanced, open_minor, days_late, interest_minor, fee_minor,
+              prev_step_index, prev_step, prev_last_reminder, prev_first_reminder, prev_first_channel)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                item.eventID, item.invoiceID, item.stepIndex, item.advanced, item.openMinor, item.daysLate, item.interestMinor,
+                item.feeMinor, item.prevStepIndex, item.prevStep, item.prevLastReminder?.description,
+                item.prevFirstReminder?.description, item.prevFirstChannel,
+            ])
+    }
+
+    /// Moves an invoice to a ladder step; a consumer's first reminder (day and channel), once
+    /// recorded, is kept.
+    public static func advanceState(_ db: Database, _ s: DunningStateRecord) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO dunning_state (invoice_id, ladder, step_index, step, last_reminder, first_reminder, first_channel)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (invoice_id) DO UPDATE SET ladder = excluded.ladder, step_index = excluded.step_index, step = excluded.step,
+              last_reminder = excluded.last_reminder, first_reminder = COALESCE(dunning_state.first_reminder, excluded.first_reminder),
+              first_channel = COALESCE(dunning_state.first_channel, excluded.first_channel)
+            """).execute(arguments: [
+                s.invoiceID, s.ladder, s.stepIndex, s.step, s.lastReminder.description, s.firstReminder?.description, s.firstChannel,
+            ])
+    }
+
+    /// Links an event to the e-mail queued for it.
+    public static func linkMessage(_ db: Database, event: Int64, message: MessageID) throws {
+        try db.cachedStatement(sql: "UPDATE dunning_event SET outbox_message_id = ? WHERE id = ?").execute(arguments: [message.rawValue, event])
+    }
+
+    /// Replaces the rows of `day` in `dunning_exclusion` (a rerun of the day replaces them).
+    public static func replaceExclusions(_ db: Database, on day: Day, _ rows: [DunningExclusionRecord]) throws {
+        try db.execute(sql: "DELETE FROM dunning_exclusion WHERE as_of = ?", arguments: [day.description])
+        for row in rows { try row.insert(db) }
+    }
+
+    /// Marks a reminder cancelled with its reason and puts its items back on the step they were on
+    /// before it, only where the state is still the one this reminder wrote (a later reminder is
+    /// never undone). Its e-mail is cancelled by the caller (`OutboxQueue.cancel`).
+    public static func cancelEvent(_ db: Database, event: Int64, reason: String) throws {
+        try db.execute(sql: "UPDATE dunning_event SET status = ?, cancel_reason = ? WHERE id = ?",
+                       arguments: [DunningEventStatus.cancelled, reason, event])
+        try db.execute(sql: """
+            DELETE FROM dunning_state WHERE invoice_id IN (
+              SELECT it.invoice_id FROM dunning_event_item it JOIN dunning_event e ON e.id = it.event_id
+              JOIN dunning_state s ON s.invoice_id = it.invoice_id
+              WHERE it.event_id = ? AND it.advanced = 1 AND it.prev_step_index IS NULL
+                AND s.last_reminder = e.as_of AND s.step_index = it.step_index)
+            """, arguments: [event])
+        try db.execute(sql: """
+            UPDATE dunning_state SET
+              step_index = (SELECT it.prev_step_index FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              step = (SELECT it.prev_step FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              last_reminder = (SELECT it.prev_last_reminder FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              first_reminder = (SELECT it.prev_first_reminder FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              first_channel = (SELECT it.prev_first_channel FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id)
+            WHERE invoice_id IN (
+              SELECT it.invoice_id FROM dunning_event_item it JOIN dunning_event e ON e.id = it.event_id
+              JOIN dunning_state s ON s.invoice_id = it.invoice_id
+              WHERE it.event_id = ?1 AND it.advanced = 1 AND it.prev_step_index IS NOT NULL
+                AND s.last_reminder = e.as_of AND s.step_index = it.step_index)
+            """, arguments: [event])
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+import Ledger
+
+/// A debtor with open items, as the dunning planner reads it (`debtor`, written by Ingest).
+public struct DunningDebtorRow: Sendable, Equatable {
+    public var id: Int64
+    public var key: String
+    public var name: String
+    /// `debtor.kind` as stored (`b2b`, `b2c`).
+    public var kind: String
+    public var language: String
+    /// On hold on the as-of day (a hold without an end, or one that ends on or after it).
+    public var onHold: Bool
+    public var directDebit: Bool
+    public var hasEmail: Bool
+    /// A street and a city: a letter can be posted.
+    public var hasPostalAddress: Bool
+    public var email: String?
+    public var street: String?
+    public var postalCode: String?
+    public var city: String?
+    public var country: String?
+    /// The debtor's contractual interest rate in percent, as stored (`debtor.interest_rate_percent`).
+    public var interestRatePercent: String?
+    public var publicAuthority: Bool
+}
+
+/// One open invoice or credit note of a debtor, with its ladder state (`invoice` left-joined with
+/// `dunning_state`).
+public struct DunningOpenItemRow: Sendable, Equatable {
+    public var invoiceID: Int64
+    public var number: String
+    public var isCreditNote: Bool
+    /// Nil when the stored day cannot be read (the planner skips such a row).
+    public var issue: Day?
+    public var due: Day?
+    public var currency: String
+    public var amountMinor: Int64
+    public var openMinor: Int64
+    public var disputed: Bool
+    public var onHold: Bool
+    public var description: String?
+    /// The ladder step reached (`dunning_state.step_index`), nil when never reminded.
+    public var stepIndex: Int?
+    public var lastReminder: Day?
+    public var firstReminder: Day?
+    public var firstChannel: ReminderChannel?
+}
+
+/// A queued reminder whose e-mail has not left yet, and what changed since it was written.
+public struct QueuedReminderCheck: Sendable, Equatable {
+    public var eventID: Int64
+    public var debtorID: Int64
+    public var message: MessageID
+    /// An item's open amount or status changed.
+    public var itemChanged: Bool
+    /// The debtor has an open credit note the reminder did not list.
+    public var newCreditNote: Bool
+    /// An unapplied payment of the debtor came in a batch after the reminder's.
+    public var newPayment: Bool
+}
+
+/// The reads the dunning stage makes: its own tables and, for the planner, the ledger Ingest
+/// writes (debtors, invoices, payments, promises). Set-based statements, one per question; the open
+/// items stream one debtor at a time.
+public enum DunningQueries {
+    /// Money received and not applied, per debtor id: payments of the debtor's key, or applied in
+    /// part to one of its invoices (a payment counts once per debtor).
+    public static func unappliedByDebtor(_ db: Database) throws -> [Int64: Int64] {
+        var out: [Int64: Int64] = [:]
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT debtor_id, SUM(unapplied_minor) FROM (
+              SELECT DISTINCT p.id, p.unapplied_minor, d.id AS debtor_id FROM payment p JOIN debtor d ON d.debtor_key = p.debtor_key
+              WHERE p.unapplied_minor > 0
+              UNION
+              SELECT DISTINCT p.id, p.unapplied_minor, i.debtor_id FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
+                JOIN invoice i ON i.id = a.invoice_id WHERE p.unapplied_minor > 0
+            ) GROUP BY debtor_id
+            """)
+        while let r = try rows.next() { out[r[0]] = r[1] }
+        return out
+    }
+
+    /// Per debtor id, the last day its open promises pause the ladder (`pause_until`, else the
+    /// promised day).
+    public static func openPromisesUntil(_ db: Database) throws -> [Int64: Day] {
+        try days(db, sql: """
+            SELECT debtor_id, MAX(COALESCE(pause_until, until)) FROM promise_to_pay WHERE status = 'open' GROUP BY debtor_id
+            """)
+    }
+
+    /// Per debtor id, the promised day of its latest broken promise that no reminder has followed
+    /// yet (cancelled reminders do not count).
+    public static func brokenPromisesNotFollowed(_ db: Database) throws -> [Int64: Day] {
+        try days(db, sql: """
+            SELECT p.debtor_id, MAX(p.until) FROM promise_to_pay p WHERE p.status = 'broken' AND NOT EXISTS (
+              SELECT 1 FROM dunning_event e WHERE e.debtor_id = p.debtor_id AND e.as_of >= p.status_on AND e.status <> ?)
+            GROUP BY p.debtor_id
+            """, arguments: [DunningEventStatus.cancelled])
+    }
+
+    /// Per debtor id, the day of its last message before `day`: an event written and not
+    /// cancelled, or a cancelled one with a letter (which may have been posted before the cancel).
+    /// Reads only the partial index `dunning_event_last_message`.
+    public static func lastMessageDays(_ db: Database, before day: Day, debtor: Int64? = nil) throws -> [Int64: Day] {
+        // The condition is spelled as the partial index's, so that SQLite uses it.
+        try days(db, sql: """
+            SELECT debtor_id, MAX(as_of) FROM dunning_event
+            WHERE as_of < ? AND (status IN ('queued', 'held') OR (status = 'cancelled' AND document_path IS NOT NULL))
+            \(debtor == nil ? "" : "AND debtor_id = ?") GROUP BY debtor_id
+            """, arguments: StatementArguments([day.description] + (debtor.map { [$0] } ?? [])))
+    }
+
+    /// Calls `body` with each debtor that has an open invoice or credit note, and its open items
+    /// (due date order), streaming in debtor order: memory stays that of one debtor.
+    public static func forEachDebtorWithOpenItems(_ db: Database, asOf: Day, only debtor: Int64? = nil,
+                                                  _ body: (DunningDebtorRow, [DunningOpenItemRow]) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT d.id, d.debtor_key, d.name, d.kind, d.language, d.on_hold = 1 AND (d.hold_until IS NULL OR d.hold_until >= ?), d.direct_debit, d.email IS NOT NULL,
+              (d.street IS NOT NULL AND d.city IS NOT NULL),
+              i.id, i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed,
+              i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel,
+              d.email, d.street, d.postal_code, d.city, d.country, d.interest_rate_percent, d.public_authority
+            FROM invoice i JOIN debtor d ON d.id = i.debtor_id LEFT JOIN dunning_state s ON s.invoice_id = i.id
+            WHERE i.status = 'open' \(debtor == nil ? "" : "AND i.debtor_id = ?") ORDER BY i.debtor_id, i.due_date, i.id
+            """, arguments: debtor.map { [asOf.description, $0] } ?? [asOf.description])
+        var current: DunningDebtorRow? = nil
+        var items: [DunningOpenItemRow] = []
+        while let r = try rows.next() {
+            let debtorID: Int64 = r[0]
+            if current?.id != debtorID {
+                if let c = current {
+                    try body(c, items)
+                    items.removeAll(keepingCapacity: true)
+                }
+                // The debtor's columns are read once, on its first row.
+                current = DunningDebtorRow(
+                    id: debtorID, key: r[1], name: r[2], kind: r[3], language: r[4], onHold: r[5], directDebit: r[6], hasEmail: r[7],
+                    hasPostalAddress: r[8], email: r[24], street: r[25], postalCode: r[26], city: r[27], country: r[28],
+                    interestRatePercent: r[29], publicAuthority: r[30])
+            }
+            items.append(DunningOpenItemRow(
+                invoiceID: r[9], number: r[10], isCreditNote: (r[11] as String) == "credit_note", issue: Day(iso: r[12] as String),
+                due: Day(iso: r[13] as String), currency: r[14], amountMinor: r[15], openMinor: r[16], disputed: r[17], onHold: r[18],
+                description: r[19], stepIndex: r[20], lastReminder: (r[21] as String?).flatMap { Day(iso: $0) },
+                firstReminder: (r[22] as String?).flatMap { Day(iso: $0) }, firstChannel: r[23]))
+        }
+        if let c = current { try body(c, items) }
+    }
+
+    /// The debtors with a reminder (or worklist item) on `day` that was not cancelled: a rerun of
+    /// the day leaves them alone.
+    public static func remindedDebtors(_ db: Database, on day: Day) throws -> Set<Int64> {
+        Set(try Int64.fetchAll(db, sql: "SELECT debtor_id FROM dunning_event WHERE as_of = ? AND status != ?",
+                               arguments: [day.description, DunningEventStatus.cancelled]))
+    }
+
+    /// The newest ingest batch (`ingest_batch.id`), which each event records as the last one it saw.
+    public static func lastIngestBatchID(_ db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ingest_batch")
+    }
+
+    /// When the last ingest finished (UTC instant text, as stored), for the data-freshness gate.
+    public static func lastIngestFinishedAt(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM ingest_batch")
+    }
+
+    /// Every reminder still `queued` whose e-mail is queued, deferred or held, with what changed in
+    /// the ledger since it was written (one statement; `ReminderGuard` decides).
+    public static func queuedReminderChecks(_ db: Database) throws -> [QueuedReminderCheck] {
+        try Row.fetchAll(db, sql: """
+            SELECT e.id, e.debtor_id, e.outbox_message_id,
+              EXISTS (SELECT 1 FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id
+                      WHERE it.event_id = e.id AND (i.open_minor != it.open_minor OR i.status != 'open')) AS item_changed,
+              EXISTS (SELECT 1 FROM invoice i WHERE i.debtor_id = e.debtor_id AND i.status = 'open' AND i.type = 'credit_note'
+                      AND NOT EXISTS (SELECT 1 FROM dunning_event_item it WHERE it.event_id = e.id AND it.invoice_id = i.id)) AS new_credit,
+              EXISTS (SELECT 1 FROM payment p JOIN debtor d ON d.debtor_key = p.debtor_key
+                      WHERE d.id = e.debtor_id AND p.unapplied_minor > 0
+                        AND COALESCE(p.updated_batch_id, p.created_batch_id) > COALESCE(e.seen_batch_id, 0)) AS new_payment
+            FROM dunning_event e JOIN outbox_message m ON m.id = e.outbox_message_id
+            WHERE e.status = 'queued' AND m.state IN ('queued', 'deferred', 'hold')
+            """).map { r in
+            QueuedReminderCheck(eventID: r[0], debtorID: r[1], message: MessageID(rawValue: r[2]), itemChanged: r[3],
+                                newCreditNote: r[4], newPayment: r[5])
+        }
+    }
+
+    /// Per debtor id, a day column of a two-column statement; rows whose day cannot be read are
+    /// left out (as the planner did when it parsed them).
+    static func days(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws -> [Int64: Day] {
+        var out: [Int64: Day] = [:]
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let r = try rows.next() {
+            if let text: String = r[1], let day = Day(iso: text) { out[r[0]] = day }
+        }
+        return out
+    }
+}
