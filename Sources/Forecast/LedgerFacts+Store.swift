@@ -3,13 +3,11 @@ import Ledger
 import Store
 
 extension LedgerFacts {
-    /// The debtor column read as the day from which the debtor receives its invoices electronically
-    /// (`YYYY-MM-DD`, NULL while on paper): invoices issued after that day get the covariate `paperless`.
-    public static let paperlessColumn = "paperless_since"
-
     /// Reads debtors, invoices (not credit notes), their payment days and the promises to pay from
     /// the store in one read transaction: one scan each of `debtor`, `payment`, `payment_allocation`,
-    /// `invoice` and `promise_to_pay` (`ForecastLedgerQueries` in Store), no join, days parsed from their `YYYY-MM-DD` bytes here.
+    /// `invoice` and `promise_to_pay` (`ForecastLedgerQueries` in Store), no join, days parsed from
+    /// their `YYYY-MM-DD` bytes here. A debtor's `paperless_since` (the day from which it receives its
+    /// invoices electronically) gives the invoices issued after it the covariate `paperless`.
     ///
     /// `asOf` fixes `openMinor`: what was open at the end of that day (payments dated later are
     /// added back). Learning and forecasting still decide per day what was known (see `isOpen`).
