@@ -19,9 +19,11 @@ public enum Backtest {
         try rollingOrigin(facts, from: from, to: to, step: step, habits: SettlementHabits.Settings())
     }
 
-    /// The same with the habit learning's settings (a test switches the habits off to measure them).
+    /// The same with the habit learning's and the delay model's settings (a test switches the habits
+    /// off to measure them; an experiment tries other model settings).
     static func rollingOrigin(_ facts: LedgerFacts, from: Day?, to: Day?, step: Int,
-                              habits: SettlementHabits.Settings) throws -> BacktestReport {
+                              habits: SettlementHabits.Settings,
+                              model: DelayModel.Settings = DelayModel.Settings()) throws -> BacktestReport {
         var first = Int32.max, last = Int32.min
         for i in 0..<facts.invoiceCount {
             first = min(first, facts.issue[i])
@@ -37,7 +39,7 @@ public enum Backtest {
         var report = emptyReport("", origins: [])
         var origin = start
         while origin <= end {
-            let fitted = FittedModel(facts: facts, origin: origin, habits: habits)
+            let fitted = FittedModel(facts: facts, origin: origin, habits: habits, model: model)
             for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) {
                 if facts.paid[i] == LedgerFacts.unpaid { report.unscored += 1; continue }
                 score(&report, fitted, i, on: origin, partlyPaid: facts.firstPaid[i] <= origin)
@@ -58,11 +60,12 @@ public enum Backtest {
         issueDateSplit(facts, split: split, to: to, habits: SettlementHabits.Settings())
     }
 
-    /// The same with the habit learning's settings.
-    static func issueDateSplit(_ facts: LedgerFacts, split: Day, to: Day?, habits: SettlementHabits.Settings) -> BacktestReport {
+    /// The same with the habit learning's and the delay model's settings.
+    static func issueDateSplit(_ facts: LedgerFacts, split: Day, to: Day?, habits: SettlementHabits.Settings,
+                               model: DelayModel.Settings = DelayModel.Settings()) -> BacktestReport {
         let origin = split.daysSinceEpoch - 1
         let end = to?.daysSinceEpoch ?? Int32.max
-        let fitted = FittedModel(facts: facts, origin: origin, habits: habits)
+        let fitted = FittedModel(facts: facts, origin: origin, habits: habits, model: model)
         var report = emptyReport("", origins: [origin])
         for i in 0..<facts.invoiceCount where facts.issue[i] > origin && facts.issue[i] <= end {
             if facts.paid[i] == LedgerFacts.unpaid { report.unscored += 1; continue }
@@ -111,8 +114,9 @@ struct FittedModel {
     let learnt: LearntModel
     let baseline: MedianBaseline
 
-    init(facts: LedgerFacts, origin: Int32, habits: SettlementHabits.Settings = SettlementHabits.Settings()) {
-        learnt = LearntModel(facts: facts, origin: origin, habitSettings: habits)
+    init(facts: LedgerFacts, origin: Int32, habits: SettlementHabits.Settings = SettlementHabits.Settings(),
+         model: DelayModel.Settings = DelayModel.Settings()) {
+        learnt = LearntModel(facts: facts, origin: origin, habitSettings: habits, modelSettings: model)
         baseline = MedianBaseline(learnt.training)
     }
 }

@@ -24,28 +24,14 @@ public enum ForecastListing {
     @discardableResult
     public static func invoices(_ db: Database, runID: Int64, debtorKey: String?, format: Format,
                                 write: (String) -> Void) throws -> Int {
-        let filter = debtorKey == nil ? "" : " AND d.debtor_key = ?"
-        let sql = """
-            SELECT i.invoice_number, d.debtor_key, i.due_date, f.p10_date, f.p50_date, f.p90_date,
-                   f.p_paid_by_due, f.p_paid_by_due_30, f.p_paid_by_due_60
-            FROM invoice_forecast f JOIN invoice i ON i.id = f.invoice_id JOIN debtor d ON d.id = i.debtor_id
-            WHERE f.forecast_run_id = ?\(filter)
-            ORDER BY i.due_date, i.invoice_number
-            """
-        var arguments: StatementArguments = [runID]
-        if let debtorKey { arguments += [debtorKey] }
-        let widths = try Row.fetchOne(db, sql: """
-            SELECT MAX(length(i.invoice_number)), MAX(length(d.debtor_key))
-            FROM invoice_forecast f JOIN invoice i ON i.id = f.invoice_id JOIN debtor d ON d.id = i.debtor_id
-            WHERE f.forecast_run_id = ?\(filter)
-            """, arguments: arguments)
+        let widths = try ForecastQueries.invoiceLineWidths(db, runID: runID, debtorKey: debtorKey)
         var out = TableWriter(columns: invoiceColumns, format: format,
-                              widths: [widths?[0] ?? 14, widths?[1] ?? 9, 10, 10, 10, 10, 13, 16, 16])
-        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+                              widths: [widths.invoiceNumber ?? 14, widths.debtorKey ?? 9, 10, 10, 10, 10, 13, 16, 16])
+        let rows = try ForecastQueries.invoiceLines(db, runID: runID, debtorKey: debtorKey)
         while let r = try rows.next() {
-            var fields: [TableWriter.Field] = (0..<6).map { .text(r[$0] as String) }
-            for c in 6..<9 { fields.append(.number(probability(r[c] as Double))) }
-            out.row(fields, write: write)
+            out.row([.text(r.invoiceNumber), .text(r.debtorKey), .text(r.dueDate), .text(r.p10Date), .text(r.p50Date),
+                     .text(r.p90Date), .number(probability(r.paidByDue)), .number(probability(r.paidByDue30)),
+                     .number(probability(r.paidByDue60))], write: write)
         }
         return out.finish(write: write)
     }
@@ -54,27 +40,13 @@ public enum ForecastListing {
     @discardableResult
     public static func scores(_ db: Database, runID: Int64, debtorKey: String?, format: Format,
                               write: (String) -> Void) throws -> Int {
-        let filter = debtorKey == nil ? "" : " AND d.debtor_key = ?"
-        var arguments: StatementArguments = [runID]
-        if let debtorKey { arguments += [debtorKey] }
-        let width = try Int.fetchOne(db, sql: """
-            SELECT MAX(length(d.debtor_key)) FROM debtor_score s JOIN debtor d ON d.id = s.debtor_id
-            WHERE s.forecast_run_id = ?\(filter)
-            """, arguments: arguments) ?? 9
+        let width = try ForecastQueries.scoreLineWidth(db, runID: runID, debtorKey: debtorKey) ?? 9
         var out = TableWriter(columns: scoreColumns, format: format, widths: [width, 5, 5, 13, 13, 19, 18, 10, 0])
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT d.debtor_key, s.score, s.grade, s.paid_invoices, s.open_invoices, s.overdue_30_invoices,
-                   s.typical_delay_days, s.late_share, s.reasons
-            FROM debtor_score s JOIN debtor d ON d.id = s.debtor_id
-            WHERE s.forecast_run_id = ?\(filter)
-            ORDER BY s.score, d.debtor_key
-            """, arguments: arguments)
+        let rows = try ForecastQueries.scoreLines(db, runID: runID, debtorKey: debtorKey)
         while let r = try rows.next() {
-            var fields: [TableWriter.Field] = [.text(r[0] as String), .number(String(r[1] as Int)), .text(r[2] as String)]
-            for c in 3..<7 { fields.append(.number(String(r[c] as Int))) }
-            fields.append(.number(probability(r[7] as Double)))
-            fields.append(.list(r[8] as String))
-            out.row(fields, write: write)
+            out.row([.text(r.debtorKey), .number(String(r.score)), .text(r.grade.rawValue), .number(String(r.paidInvoices)),
+                     .number(String(r.openInvoices)), .number(String(r.overdue30Invoices)), .number(String(r.typicalDelayDays)),
+                     .number(probability(r.lateShare)), .list(r.reasons)], write: write)
         }
         return out.finish(write: write)
     }
@@ -83,10 +55,7 @@ public enum ForecastListing {
     @discardableResult
     public static func cash(_ db: Database, runID: Int64, format: Format, write: (String) -> Void) throws -> Int {
         var out = TableWriter(columns: cashColumns, format: format, widths: [8, 4, 10, 10, 16, 16, 16])
-        let rows = try CashForecastRecord.fetchAll(db, sql: """
-            SELECT * FROM cash_forecast WHERE forecast_run_id = ? ORDER BY currency, week
-            """, arguments: [runID])
-        for w in rows {
+        for w in try ForecastQueries.cashWeeks(db, runID: runID) {
             let digits = Currency(code: w.currency)?.minorDigits ?? 2
             func money(_ v: Int64) -> String { Money.decimalString(minorUnits: v, digits: digits) }
             out.row([.text(w.currency), .number(String(w.week)), .text(w.weekStart), .text(w.weekEnd),

@@ -1,4 +1,5 @@
 import Ledger
+import Store
 
 /// When one open invoice will most likely be paid, and how sure that is.
 public struct InvoiceForecast: Sendable, Equatable {
@@ -14,10 +15,10 @@ public struct InvoiceForecast: Sendable, Equatable {
     public var paidByDue60: Double
 }
 
-/// A debtor's grade, from A (pays reliably) to E (needs a call).
-public enum Grade: String, Sendable, CaseIterable {
-    case a = "A", b = "B", c = "C", d = "D", e = "E"
+/// A debtor's grade, from A (pays reliably) to E (needs a call): `debtor_score.grade`, in Store.
+public typealias Grade = DebtorGrade
 
+extension DebtorGrade {
     /// The grade of a score 0–100: A ≥ 80 (on time or early), B ≥ 70 (up to about 15 days late),
     /// C ≥ 50 (up to 30), D ≥ 30 (up to 90), else E.
     public init(score: Int) {

@@ -22,7 +22,7 @@ public enum ForecastStore {
     /// `save` inside the caller's transaction.
     public static func save(_ r: ForecastResult, db: Database, runID: Int64?, createdAt: String) throws -> Int64 {
         let asOf = r.asOf.description
-        try delete(db, sql: "SELECT id FROM forecast_run WHERE as_of = ?", arguments: [asOf])
+        try ForecastCommands.deleteRun(db, asOf: asOf)
         var run = ForecastRunRecord(asOf: asOf, runId: runID, createdAt: createdAt, model: r.model,
                                     paidInvoices: r.paidInvoices, openInvoices: r.invoices.count,
                                     debtors: r.debtors.count, parameters: r.parameters)
@@ -30,58 +30,38 @@ public enum ForecastStore {
         guard let id = run.id else { throw StoreError("the forecast run for \(asOf) was not stored") }
 
         var days = DayText()
-        let invoice = try BulkStatement(db, "INSERT INTO invoice_forecast VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        invoice.bind(1, id)
+        let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: id)
         for f in r.invoices {
-            invoice.bind(2, f.invoiceID)
-            invoice.bind(3, days[f.p10]); invoice.bind(4, days[f.p50]); invoice.bind(5, days[f.p90])
-            invoice.bind(6, f.paidByDue); invoice.bind(7, f.paidByDue30); invoice.bind(8, f.paidByDue60)
-            try invoice.run()
+            try invoice.insert(invoiceID: f.invoiceID, p10: days[f.p10], p50: days[f.p50], p90: days[f.p90],
+                               paidByDue: f.paidByDue, paidByDue30: f.paidByDue30, paidByDue60: f.paidByDue60)
         }
-        let score = try BulkStatement(db, "INSERT INTO debtor_score VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        score.bind(1, id)
+        let score = try ForecastCommands.DebtorScoreWriter(db, runID: id)
         for s in r.debtors {
-            score.bind(2, s.debtorID); score.bind(3, Int64(s.score)); score.bind(4, s.grade.rawValue)
-            score.bind(5, "[" + s.reasons.map(jsonString).joined(separator: ",") + "]")
-            score.bind(6, Int64(s.paidInvoices)); score.bind(7, Int64(s.openInvoices)); score.bind(8, Int64(s.overdue30Invoices))
-            score.bind(9, Int64(s.typicalDelayDays)); score.bind(10, s.lateShare)
-            try score.run()
+            try score.insert(debtorID: s.debtorID, score: s.score, grade: s.grade,
+                             reasons: "[" + s.reasons.map(jsonString).joined(separator: ",") + "]",
+                             paidInvoices: s.paidInvoices, openInvoices: s.openInvoices, overdue30Invoices: s.overdue30Invoices,
+                             typicalDelayDays: s.typicalDelayDays, lateShare: s.lateShare)
         }
         for w in r.cash {
             try CashForecastRecord(forecastRunId: id, currency: w.currency, week: w.week, weekStart: w.start.description,
                                    weekEnd: w.end.description, expectedMinor: w.expectedMinor, p10Minor: w.p10Minor,
                                    p90Minor: w.p90Minor).insert(db)
         }
-        try delete(db, sql: "SELECT id FROM forecast_run ORDER BY as_of DESC LIMIT -1 OFFSET ?", arguments: [keptDays],
-                   detailOnly: true)
-        try delete(db, sql: "SELECT id FROM forecast_run ORDER BY as_of DESC LIMIT -1 OFFSET ?", arguments: [keptCashDays])
+        try ForecastCommands.pruneDetail(db, keepingLatest: keptDays)
+        try ForecastCommands.pruneRuns(db, keepingLatest: keptCashDays)
         return id
-    }
-
-    /// Deletes the runs the query selects and everything hanging off them; with `detailOnly`, only
-    /// their per-invoice forecasts and debtor scores (the run and its weekly cash forecast stay).
-    private static func delete(_ db: Database, sql: String, arguments: StatementArguments, detailOnly: Bool = false) throws {
-        for id in try Int64.fetchAll(db, sql: sql, arguments: arguments) {
-            try db.execute(sql: "DELETE FROM invoice_forecast WHERE forecast_run_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM debtor_score WHERE forecast_run_id = ?", arguments: [id])
-            if detailOnly { continue }
-            try db.execute(sql: "DELETE FROM cash_forecast WHERE forecast_run_id = ?", arguments: [id])
-            try db.execute(sql: "DELETE FROM forecast_run WHERE id = ?", arguments: [id])
-        }
     }
 
     /// True when the run still has its per-invoice forecasts (runs older than `keptDays` as-of
     /// days keep only their weekly cash forecast).
     public static func hasDetail(_ db: Database, runID: Int64) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM invoice_forecast WHERE forecast_run_id = ?)", arguments: [runID]) ?? false
+        try ForecastQueries.hasDetail(db, runID: runID)
     }
 
     /// The run of `asOf`, else the latest run; nil when there is none.
     public static func run(_ db: Database, asOf: Day?) throws -> ForecastRunRecord? {
-        if let asOf {
-            return try ForecastRunRecord.fetchOne(db, sql: "SELECT * FROM forecast_run WHERE as_of = ?", arguments: [asOf.description])
-        }
-        return try ForecastRunRecord.fetchOne(db, sql: "SELECT * FROM forecast_run ORDER BY as_of DESC LIMIT 1")
+        if let asOf { return try ForecastQueries.run(db, asOf: asOf.description) }
+        return try ForecastQueries.latestRun(db)
     }
 
     /// A JSON string literal; plain text (the usual reason) is quoted without a scalar-by-scalar walk.

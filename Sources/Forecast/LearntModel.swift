@@ -10,7 +10,8 @@ struct LearntModel: Sendable {
     let promises: PromiseRecord
 
     /// Learns from what was known at the end of `origin`.
-    init(facts: LedgerFacts, origin: Int32, habitSettings: SettlementHabits.Settings = SettlementHabits.Settings()) {
+    init(facts: LedgerFacts, origin: Int32, habitSettings: SettlementHabits.Settings = SettlementHabits.Settings(),
+         modelSettings: DelayModel.Settings = DelayModel.Settings()) {
         self.facts = facts
         self.origin = origin
         let calendar = PaymentCalendar(covering: facts, through: origin)
@@ -18,7 +19,7 @@ struct LearntModel: Sendable {
         habits = SettlementHabits(training, calendar: calendar, origin: origin, settings: habitSettings)
         training.setReadyBounds(habits)
         self.training = training
-        model = DelayModel.fit(training)
+        model = DelayModel.fit(training, settings: modelSettings)
         tail = LedgerTail(delays: training.delay)
         promises = PromiseRecord(facts: facts, origin: origin)
     }

@@ -55,13 +55,17 @@ public struct LedgerFacts: Sendable {
     /// each aligned with the invoices. They become covariates of the model like `disputed`.
     public var attributes: [InvoiceAttribute] = []
 
-    // Promises to pay (`promise_to_pay`, by the columns it has today: debtor, date, when made).
+    // Promises to pay (`promise_to_pay`: debtor, date promised, when made, status and when it was set).
     /// Dense debtor index of each promise.
     public var promiseDebtor: [Int32] = []
     /// The day promised.
     public var promiseUntil: [Int32] = []
-    /// The day the promise was made (the date of its `created_at`).
+    /// The day the promise was made (`made_on`, else the date of its `created_at`).
     public var promiseMade: [Int32] = []
+    /// Whether it was kept (`status` kept: true, broken: false), nil while its status is open.
+    public var promiseKept: [Bool?] = []
+    /// The day its status was set (`status_on`), `unpaid` while open or when the ledger does not say.
+    public var promiseSettled: [Int32] = []
 
     /// Empty facts; fill the columns, or read them with `LedgerFacts.read`.
     public init() {}
@@ -96,11 +100,20 @@ public struct LedgerFacts: Sendable {
         flags.append(disputed ? LedgerFacts.disputedFlag : 0)
     }
 
-    /// Appends a promise to pay made on `made` by debtor `debtor` to pay by `until`.
-    public mutating func addPromise(debtor: Int32, until: Day, made: Day) {
+    /// Appends a promise to pay made on `made` by debtor `debtor` to pay by `until`; `kept` its status
+    /// (nil while open), set on `settled`.
+    public mutating func addPromise(debtor: Int32, until: Day, made: Day, kept: Bool? = nil, settled: Day? = nil) {
+        addPromise(debtor: debtor, until: until.daysSinceEpoch, made: made.daysSinceEpoch, kept: kept,
+                   settled: settled?.daysSinceEpoch ?? LedgerFacts.unpaid)
+    }
+
+    /// The same in days since 1970-01-01.
+    mutating func addPromise(debtor: Int32, until: Int32, made: Int32, kept: Bool?, settled: Int32) {
         promiseDebtor.append(debtor)
-        promiseUntil.append(until.daysSinceEpoch)
-        promiseMade.append(made.daysSinceEpoch)
+        promiseUntil.append(until)
+        promiseMade.append(made)
+        promiseKept.append(kept)
+        promiseSettled.append(kept == nil ? LedgerFacts.unpaid : settled)
     }
 
     /// The index of a currency code, adding it when new (at most 256 currencies).

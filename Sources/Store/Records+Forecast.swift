@@ -148,3 +148,18 @@ public struct CashForecastRecord: Codable, FetchableRecord, PersistableRecord, S
         self.p90Minor = p90Minor
     }
 }
+
+/// A debtor's grade in `debtor_score.grade`, from A (pays reliably) to E (needs a call); Forecast
+/// sets it from the score.
+public enum DebtorGrade: String, DatabaseValueConvertible, Sendable, CaseIterable {
+    /// A: on time or early (score ≥ 80).
+    case a = "A"
+    /// B: up to about 15 days late (≥ 70).
+    case b = "B"
+    /// C: up to 30 days late (≥ 50).
+    case c = "C"
+    /// D: up to 90 days late (≥ 30).
+    case d = "D"
+    /// E: needs a call.
+    case e = "E"
+}
