@@ -111,7 +111,7 @@ public enum Reports {
         let dir = (folder as NSString).appendingPathComponent(asOf.description)
         try OwnerOnly.directory(dir)
         // One read transaction and one build per report: the figures are computed once and rendered
-        // into every format (streamed listings run their cursor per format). The reports are made
+        // into every format; a listing HTML shortens streams once, HTML keeping its first rows. The reports are made
         // two at a time (the pool's readers run side by side), the slowest first.
         let kinds: [ReportKind] = [.worklist, .aging, .forecast, .dunning, .outbox]
         let results = ParallelWork.map(kinds.count, workers: 2) { i in
@@ -119,26 +119,37 @@ public enum Reports {
                 try store.pool.read { db -> [String] in
                     var doc = try build(kinds[i], db: db, asOf: asOf, options: options)
                     if options.debtorPages != nil { doc.upLink = "index.html" }
-                    return try formats.flatMap { format -> [String] in
-                        if format == .csv && options.csvDialect == .excelBE {
-                            // One table per file: `aging-buckets.csv`, `aging-top_debtors.csv`, …
-                            return try CSVRenderer.parts(doc).map { part in
-                                let path = (dir as NSString).appendingPathComponent("\(kinds[i].rawValue)-\(part).csv")
-                                try OwnerOnly.write(path) { sink in
-                                    try CSVRenderer(dialect: .excelBE, language: options.language)
-                                        .renderPart(doc, part: part, write: sink.write)
-                                }
-                                return path
-                            }
-                        }
-                        let path = (dir as NSString).appendingPathComponent("\(kinds[i].rawValue).\(format.fileExtension)")
-                        try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
-                        return [path]
+                    // HTML last, from the rows the other formats' pass kept: each long listing streams once.
+                    let taps = formats.contains(.html) && formats.count > 1 ? doc.tapStreams() : []
+                    let order = formats.filter { $0 != .html } + formats.filter { $0 == .html }
+                    var written: [ReportFormat: [String]] = [:]
+                    for format in order {
+                        let current = format == .html && !taps.isEmpty ? doc.replayingTaps() : doc
+                        written[format] = try writeFiles(current, kind: kinds[i], format: format, dir: dir, options: options)
                     }
+                    return formats.flatMap { written[$0] ?? [] }
                 }
             }
         }
         return try ReportKind.allCases.flatMap { kind in try kinds.firstIndex(of: kind).map { try results[$0].get() } ?? [] }
+    }
+
+    /// Writes `doc` in `format` into `dir`: `KIND.FORMAT`, or one file per table for Excel CSV
+    /// (`aging-buckets.csv`, `aging-top_debtors.csv`, …); returns the paths.
+    static func writeFiles(_ doc: ReportDocument, kind: ReportKind, format: ReportFormat, dir: String,
+                           options: ReportOptions) throws -> [String] {
+        if format == .csv && options.csvDialect == .excelBE {
+            return try CSVRenderer.parts(doc).map { part in
+                let path = (dir as NSString).appendingPathComponent("\(kind.rawValue)-\(part).csv")
+                try OwnerOnly.write(path) { sink in
+                    try CSVRenderer(dialect: .excelBE, language: options.language).renderPart(doc, part: part, write: sink.write)
+                }
+                return path
+            }
+        }
+        let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
+        try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
+        return [path]
     }
 
     /// The report as a string (tests, small outputs).

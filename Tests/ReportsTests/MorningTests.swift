@@ -55,6 +55,30 @@ import Testing
         #expect(Format.money(76_348_178, .eur) == "€\u{00A0}763,481.78", "English reports keep their format")
     }
 
+    /// `writeAll` streams a listing that HTML shortens once, for CSV, and renders HTML from the rows
+    /// it kept: every file must equal the report rendered on its own, "… and N more rows" included.
+    @Test func writeAllStreamsEachListingOnceAndWritesWhatEachReportWritesAlone() throws {
+        let l = try night()
+        for dialect in [CSVDialect.standard, .excelBE] {
+            var options = pinnedOptions(dialect)
+            options.topRows = 1
+            let folder = l.dir + "/out/once-\(dialect)"
+            let paths = try Reports.writeAll(asOf: seedDay, store: l.store, folder: folder, options: options)
+            var shortened = 0
+            for kind in ReportKind.allCases {
+                let html = try read(folder + "/\(seedDay)/\(kind.rawValue).html")
+                #expect(html == (try Reports.text(kind: kind, format: .html, asOf: seedDay, store: l.store, options: options)), "\(kind)")
+                if html.contains("more row") { shortened += 1 }
+                if dialect == .standard {
+                    #expect(try read(folder + "/\(seedDay)/\(kind.rawValue).csv")
+                            == (try Reports.text(kind: kind, format: .csv, asOf: seedDay, store: l.store, options: options)))
+                }
+            }
+            #expect(shortened > 0, "the seeded ledger must have a listing longer than topRows for this test to mean anything")
+            #expect(paths.first?.hasSuffix("aging.html") == true, "paths keep the order of the formats asked for")
+        }
+    }
+
     @Test func morningFolderHasIndexReportsTrendsAndDebtorPages() throws {
         let l = try night()
         let folder = l.dir + "/out/reports"

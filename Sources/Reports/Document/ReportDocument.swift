@@ -114,6 +114,10 @@ struct Table {
     var formats: Set<ReportFormat> = Set(ReportFormat.allCases)
     /// HTML shows at most this many rows, then says how many more there are.
     var htmlLimit: Int? = nil
+    /// Rows known to follow beyond `rows` and `stream` that HTML only counts (set by `replayingTaps`).
+    var omitted = 0
+    /// The tap on `stream`, when `tapStreams` set one.
+    var tap: TableTap? = nil
     /// Shown under the table in HTML when it has no rows.
     var emptyText = "Nothing to show."
     /// A short caption under the title (HTML) or after the title row (CSV).
@@ -132,4 +136,63 @@ enum Chart {
     case line(title: String, labels: [String], tenths: [Int64?], unit: String)
     /// Two bars per label: expected and actual.
     case pairs(title: String, labels: [String], first: [Int64], second: [Int64], names: (String, String), currency: Currency)
+}
+
+/// The rows of a streamed table that HTML shows, kept while another format streams the whole table,
+/// so that a night's reports run each long query once (the worklist's query walks every overdue
+/// invoice). Used by `Reports.writeAll` within one report's read transaction.
+final class TableTap {
+    let keep: Int
+    private(set) var head: [[Cell]] = []
+    private(set) var count = 0
+    private(set) var complete = false
+
+    init(keep: Int) { self.keep = keep }
+
+    /// `stream`, passing every row on and keeping the first `keep`.
+    func tapping(_ stream: @escaping (_ emit: ([Cell]) throws -> Void) throws -> Void)
+        -> (_ emit: ([Cell]) throws -> Void) throws -> Void {
+        { [self] emit in
+            head = []
+            count = 0
+            complete = false
+            try stream { row in
+                if count < keep { head.append(row) }
+                count += 1
+                try emit(row)
+            }
+            complete = true
+        }
+    }
+}
+
+extension ReportDocument {
+    /// Taps every streamed table that HTML shortens (`htmlLimit`) and another format lists in full.
+    mutating func tapStreams() -> [TableTap] {
+        var taps: [TableTap] = []
+        blocks = blocks.map { block in
+            guard case .table(var t) = block, let stream = t.stream, let limit = t.htmlLimit,
+                  t.formats.contains(.html), t.formats.count > 1 else { return block }
+            let tap = TableTap(keep: limit)
+            t.stream = tap.tapping(stream)
+            t.tap = tap
+            taps.append(tap)
+            return .table(t)
+        }
+        return taps
+    }
+
+    /// The document with each completely tapped table's kept rows in place of its stream: what HTML
+    /// renders after CSV has streamed the table.
+    func replayingTaps() -> ReportDocument {
+        var doc = self
+        doc.blocks = blocks.map { block in
+            guard case .table(var t) = block, let tap = t.tap, tap.complete else { return block }
+            t.rows += tap.head
+            t.omitted = tap.count - tap.head.count
+            t.stream = nil
+            return .table(t)
+        }
+        return doc
+    }
 }

@@ -22,10 +22,16 @@ struct CSVRenderer {
         }
     }
 
-    /// A field quoted when it holds the separator, a quote or a line break (RFC 4180).
+    /// A field quoted when it holds the separator, a quote or a line break (RFC 4180). Scans the
+    /// UTF-8 bytes: a report of 200,000 debtors calls this a million times.
     func field(_ s: String) -> String {
-        let needs = s.contains(separator) || s.contains("\"") || s.contains("\n") || s.contains("\r")
-        return needs ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        let sep = dialect == .excelBE ? UInt8(ascii: ";") : UInt8(ascii: ",")
+        guard s.utf8.contains(where: { $0 == sep || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) else { return s }
+        var out = "\""
+        for c in s.unicodeScalars {
+            if c == "\"" { out += "\"\"" } else { out.unicodeScalars.append(c) }
+        }
+        return out + "\""
     }
 
     func value(_ c: Cell) -> String {
@@ -41,7 +47,9 @@ struct CSVRenderer {
     }
 
     /// A canonical decimal (`-1234.56`) in the dialect's form (`-1234,56` for Excel BE).
-    func number(_ d: String) -> String { dialect == .excelBE ? d.replacingOccurrences(of: ".", with: ",") : d }
+    func number(_ d: String) -> String {
+        dialect == .excelBE ? String(decoding: d.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: ",") : $0 }, as: UTF8.self) : d
+    }
 
     func row(_ cells: [String], write: (String) -> Void) { write(cells.joined(separator: separator) + lineEnd) }
 

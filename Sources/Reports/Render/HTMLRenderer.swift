@@ -98,6 +98,7 @@ struct HTMLRenderer {
         }
         for r in table.rows { emit(r) }
         try table.stream?({ emit($0) })
+        more += table.omitted
         if shown == 0 {
             write("<tr><td class=\"empty\" colspan=\"\(visible.count)\">\(e(table.emptyText))</td></tr>\n")
         }
