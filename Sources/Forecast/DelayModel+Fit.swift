@@ -6,6 +6,7 @@ extension DelayModel {
         var late = 0.0, lateResidual = 0.0, lateSquares = 0.0
         var regular = 0.0, regularSquares = 0.0
         var slopeGradient = 0.0, slopeCurvature = 0.0
+        var trendGradient = 0.0, trendCurvature = 0.0
         var patternWeight: [Double]
         var patternTarget: [Double]
 
@@ -18,6 +19,7 @@ extension DelayModel {
             late += o.late; lateResidual += o.lateResidual; lateSquares += o.lateSquares
             regular += o.regular; regularSquares += o.regularSquares
             slopeGradient += o.slopeGradient; slopeCurvature += o.slopeCurvature
+            trendGradient += o.trendGradient; trendCurvature += o.trendCurvature
             for p in patternWeight.indices {
                 patternWeight[p] += o.patternWeight[p]
                 patternTarget[p] += o.patternTarget[p]
@@ -60,6 +62,12 @@ extension DelayModel {
         if !m.hasLateRegime { m.lateShift = 0; m.ledgerLogit = -40 }
         guard n > 0 else { return m }
 
+        // Years from the newest payment to each row's due day, for the drift (empty when not learnt).
+        let newest = t.paidDay.max() ?? 0
+        m.trendOrigin = newest
+        let years: [Float] = settings.trend ? (0..<n).map { Float(Double(t.paidDay[$0] - Int32(t.delay[$0]) - newest) / 365.25) } : []
+        let trendRow = settings.trend ? (0..<n).map { t.paidDay[$0] - Int32(t.delay[$0]) <= newest - settings.trendMinimumAge } : []
+        let trended = settings.trend
         let chunks = Parallel.ranges(count: n, boundaries: t.rowStart, groups: debtors, chunks: 16)
         let weight = SharedBuffer<Float>(repeating: 0, count: n)
         let location = SharedBuffer<Double>(m.location), posterior = SharedBuffer<Double>(m.locationPosteriorVariance)
@@ -74,6 +82,7 @@ extension DelayModel {
             let late = m.hasLateRegime, shift = m.lateShift, lateSD = m.lateSpread, slope = m.amountSlope
             let tauPrecision = 1 / m.locationVariance
             let segmentLocation = m.segmentLocation
+            let beta = m.trendPerYear
 
             // E-step and debtor locations.
             let impute = censored && iteration % 6 == 1
@@ -90,14 +99,16 @@ extension DelayModel {
                         for r in rows where t.lower[r] < t.delay[r] {
                             let isLate = weight[r] > 0.5
                             latent[r] = Float(DelayModel.truncatedMean(
-                                mean: b + offsets[Int(t.bits[r])] + (isLate ? shift : 0), sd: isLate ? lateSD : s0,
+                                mean: b + offsets[Int(t.bits[r])] + (isLate ? shift : 0) + (trended ? beta * Double(years[r]) : 0),
+                                sd: isLate ? lateSD : s0,
                                 from: Double(t.lower[r]) - 0.5, to: Double(t.delay[r]) + 0.5))
                         }
                     }
                     let logRatio = log(s0 / lateSD)
                     var s0Sum = 0.0, n0 = 0.0, s1Sum = 0.0, n1 = 0.0
                     for r in rows {
-                        let y = Double(latent[r]) - offsets[Int(t.bits[r])]
+                        var y = Double(latent[r]) - offsets[Int(t.bits[r])]
+                        if trended { y -= beta * Double(years[r]) }
                         var w = 0.0
                         if late {
                             let e = y - b, z0 = e / s0, z1 = (e - shift) / lateSD
@@ -128,13 +139,19 @@ extension DelayModel {
                     var rs = 0.0, rn = 0.0, g = 0.0, h = 0.0
                     for r in rows {
                         let w = Double(weight[r]), bits = Int(t.bits[r])
-                        let y = Double(latent[r]) - b
+                        var y = Double(latent[r]) - b
+                        if trended { y -= beta * Double(years[r]) }
                         let e = y - offsets[bits]
                         rs += (1 - w) * e * e; rn += 1 - w
                         s.late += w; s.lateResidual += w * e; s.lateSquares += w * e * e
                         let precision = (1 - w) / (s0 * s0) + w / (lateSD * lateSD)
                         s.patternWeight[bits] += precision
                         s.patternTarget[bits] += precision * y - w * shift / (lateSD * lateSD)
+                        if trended && trendRow[r] {
+                            let x = Double(years[r])
+                            s.trendGradient += x * (precision * e - w * shift / (lateSD * lateSD))
+                            s.trendCurvature += precision * x * x
+                        }
                         if late {
                             let z = Double(t.amountZ[r])
                             let p = DelayModel.logistic(a + slope * z)
@@ -150,6 +167,12 @@ extension DelayModel {
             var total = Sums(patterns: patterns)
             for ch in 0..<chunks.count { total.add(partial[ch]) }
             updateGlobals(&m, total, priors: priors, settings: settings)
+            if trended && total.trendCurvature > 1e-12 {
+                let ridge = settings.trendPseudoCount / (m.spread * m.spread)
+                m.trendPerYear += (total.trendGradient - ridge * m.trendPerYear) / (total.trendCurvature + ridge)
+                m.trendZ = m.trendPerYear * (total.trendCurvature + ridge).squareRoot()
+                if iteration == settings.iterations - 1 && abs(m.trendZ) < settings.trendMinimumZ { m.trendPerYear = 0 }
+            }
             for c in 0..<debtors where counts[c] > 0 {
                 let v = (regularSquares[c] + settings.spreadPseudoCount * m.spread * m.spread)
                     / (regularSum[c] + settings.spreadPseudoCount)

@@ -31,6 +31,15 @@ struct DelayModel: Sendable {
         var covariatePriors = ["disputed": 30.0, "on hold": 10.0, "direct debit": -3.0]
         /// Spread assumed when the ledger has no payment history at all, in days.
         var defaultSpread = 10.0
+        /// Whether a ledger-wide linear drift of the delay in time (days per year of due day) is learnt.
+        var trend = true
+        /// Paid invoices due within this many days of the newest payment do not inform the drift (only
+        /// the quick payers among them are paid yet).
+        var trendMinimumAge: Int32 = 90
+        /// Weight of the drift's prior (0), in invoice-years².
+        var trendPseudoCount = 10.0
+        /// The drift is kept only when it is this many standard errors from 0.
+        var trendMinimumZ = 0.0
     }
 
     /// Covariate names in bit order.
@@ -49,6 +58,11 @@ struct DelayModel: Sendable {
     /// Ledger logit of the late regime and its slope on the amount z-score.
     var ledgerLogit: Double
     var amountSlope: Double
+    /// Ledger-wide drift of the delay, days per year of due day after `trendOrigin` (0 unless learnt).
+    var trendPerYear = 0.0
+    var trendOrigin: Int32 = 0
+    /// The drift's estimate in standard errors.
+    var trendZ = 0.0
     /// Whether the late regime was fitted (enough history).
     var hasLateRegime: Bool
     /// Per segment: location and logit.
@@ -65,7 +79,7 @@ struct DelayModel: Sendable {
 
     /// The model's name and version as stored with each run (2: settlement habits, ready-day
     /// imputation, hold, direct debit and season covariates, promises to pay).
-    static let name = "two-regime-eb/2"
+    static let name = "two-regime-eb/3"
 
     /// Sum of the covariate effects of a bit set.
     func offset(bits: UInt8) -> Double {
@@ -81,8 +95,9 @@ struct DelayModel: Sendable {
     }
 
     /// The predictive distribution of the delay of an invoice, before any conditioning.
-    func distribution(debtor c: Int, amountZ z: Float, bits: UInt8) -> DelayMixture {
-        let m = location[c] + offset(bits: bits)
+    func distribution(debtor c: Int, amountZ z: Float, bits: UInt8, due: Int32? = nil) -> DelayMixture {
+        var m = location[c] + offset(bits: bits)
+        if trendPerYear != 0, let due { m += trendPerYear * Double(due - trendOrigin) / 365.25 }
         let v = locationPosteriorVariance[c]
         return DelayMixture(
             lateWeight: lateProbability(debtor: c, amountZ: z),

@@ -28,7 +28,7 @@ struct LearntModel: Sendable {
     func outlook(_ i: Int, on day: Int32, partlyPaid: Bool, through: Int32) -> PaymentDays {
         let c = Int(facts.debtor[i])
         let bits = training.covariateBits(of: i, in: facts, partlyPaid: partlyPaid)
-        let mixture = model.distribution(debtor: c, amountZ: training.amountZ(of: i, in: facts), bits: bits)
+        let mixture = model.distribution(debtor: c, amountZ: training.amountZ(of: i, in: facts), bits: bits, due: facts.due[i])
         let due = facts.due[i]
         let delay = ConditionalDelay(mixture, tail: tail, unpaidThrough: Int(day - due))
         var days = PaymentDays(delay, due: due, origin: day, debtor: c, habits: habits, through: through)
