@@ -38,7 +38,11 @@ struct SMTPTimeLimitTests {
     @Test func aServerThatStopsReadingDuringTheDataCostsOneTimeout() throws {
         // 6 MB does not fit in the socket buffers: the client is still writing when the server stops reading.
         let r = try stalled(at: "data", pdfSize: 6_000_000)
-        #expect(r.seconds < 8, "\(r.seconds) s for a 2 s limit (building 6 MB included)")
+        // Without the limit the blocked write would never return. The bound is loose on purpose: the
+        // run includes building and encoding 6 MB three times, which took 10–15 s on a loaded 2-core
+        // machine; that the limit fired once, not per message, is what `events` and `states` show.
+        #expect(r.seconds < 30, "\(r.seconds) s for a 2 s limit (building 6 MB included)")
+        #expect(r.events.filter { $0 == "stall" }.count == 1, "one stall, one timeout")
         #expect(r.report.unavailable != nil)
         #expect(r.states == ["deferred", "queued", "queued"])
         #expect(r.events.contains("stall"))
