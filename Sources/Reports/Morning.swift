@@ -26,8 +26,9 @@ extension Reports {
     public static func writeMorning(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
                                     options: ReportOptions, workspace: String? = nil,
                                     mailTo: [EmailAddress] = []) throws -> MorningOutcome {
-        try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
+        let night = try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
         var linked = options
+        linked.night = night
         linked.debtorPages = "debtors/"
         let collector = LinkedDebtors()
         linked.linkedDebtors = collector
@@ -97,10 +98,12 @@ extension Reports {
 
     /// Records the day's snapshot (aging buckets, open, DSO, payments received that day; messages
     /// and amounts demanded per ladder step), replacing an earlier one of the same day. Aggregates only.
-    static func recordSnapshot(_ db: Database, asOf: Day) throws {
+    /// Returns the aging buckets and sales it summed, which the aging report of the same morning reuses.
+    @discardableResult
+    static func recordSnapshot(_ db: Database, asOf: Day) throws -> NightFigures {
         let day = asOf.description
         try ReportQueries.deleteSnapshot(db, day: asOf)
-        let open = try ReportQueries.agingSums(db, asOf: asOf)
+        let open = try ReportQueries.agingBuckets(db, asOf: asOf)
         let sales = try ReportQueries.salesByCurrency(db, after: asOf.adding(days: -AgingReport.dsoDays), through: asOf)
         let collected = try ReportQueries.collectedByCurrency(db, on: asOf)
         var currencies = Set(open.map(\.currency))
@@ -114,6 +117,7 @@ extension Reports {
                                                                    collected: collected[code] ?? 0))
         }
         try ReportQueries.insertSnapshotSteps(db, day: asOf)
+        return NightFigures(asOf: asOf, buckets: open, sales: sales)
     }
 }
 

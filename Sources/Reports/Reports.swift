@@ -58,6 +58,9 @@ public struct ReportOptions: Sendable {
     public var debtorPages: String? = nil
     /// Collects the debtors the HTML reports link to (set by `writeMorning`), so each gets its page.
     var linkedDebtors: LinkedDebtors? = nil
+    /// The aging buckets and sales the morning's snapshot summed (set by `writeMorning`), so the
+    /// aging report does not walk the ledger for them a second time.
+    var night: NightFigures? = nil
 
     /// Options of a run; `language` nl, fr, de or en (anything else is English).
     public init(csvDialect: CSVDialect = .excelBE, topRows: Int = 25, generatedAt: Date, company: String? = nil,
@@ -68,6 +71,13 @@ public struct ReportOptions: Sendable {
         self.company = company
         self.language = LocalFormat.languages.contains(language) ? language : "en"
     }
+}
+
+/// Figures of one day that the snapshot and the aging report both need, summed once.
+struct NightFigures: Sendable {
+    let asOf: Day
+    let buckets: [AgingBuckets]
+    let sales: [String: Int64]
 }
 
 /// Why a report could not be written.

@@ -77,13 +77,6 @@ extension ReportQueries {
             """, arguments: boundaries(asOf))
     }
 
-    /// Open amounts per currency in the age buckets of `asOf`, without counts (the nightly snapshot).
-    package static func agingSums(_ db: Database, asOf: Day) throws -> [AgingBuckets] {
-        try AgingBuckets.fetchAll(db, sql: """
-            SELECT i.currency, \(bucketSums) FROM invoice i WHERE i.status = 'open' GROUP BY i.currency
-            """, arguments: boundaries(asOf))
-    }
-
     /// Per currency, the debtors whose open items do not sum to zero.
     package static func debtorsWithBalance(_ db: Database) throws -> [String: Int] {
         let rows = try Row.fetchAll(db, sql: """

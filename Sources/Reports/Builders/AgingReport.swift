@@ -17,8 +17,9 @@ enum AgingReport {
             kind: .aging, title: "Aged receivables", asOf: asOf,
             subtitle: "open invoices and credit notes by days past their due date")
         // Bucket sums and counts of the open items (the `invoice_open` index), then the last 90 days' sales.
-        let open = try ReportQueries.agingBuckets(db, asOf: asOf)
-        let salesBy = try ReportQueries.salesByCurrency(db, after: asOf.adding(days: -dsoDays), through: asOf)
+        let night = options.night?.asOf == asOf ? options.night : nil
+        let open = try night?.buckets ?? ReportQueries.agingBuckets(db, asOf: asOf)
+        let salesBy = try night?.sales ?? ReportQueries.salesByCurrency(db, after: asOf.adding(days: -dsoDays), through: asOf)
         let openBy = Dictionary(uniqueKeysWithValues: open.map { ($0.currency, $0) })
         let totals = Set(openBy.keys).union(salesBy.keys).sorted()
         let debtorCount = try ReportQueries.debtorsWithBalance(db)
