@@ -63,7 +63,7 @@ public struct ReminderTemplates: Sendable {
     }
 
     /// Renders `language/name` with `context`; throws when there is no such template.
-    func render(language: String, name: String, _ context: [String: Any]) throws -> String {
+    func render(language: String, name: String, _ context: ReminderContext) throws -> String {
         guard let t = parsed["\(language)/\(name).mustache"] else {
             throw Problem(file: "templates/\(language)/\(name).mustache", message: "no such template")
         }
@@ -71,7 +71,7 @@ public struct ReminderTemplates: Sendable {
     }
 
     /// Renders the HTML e-mail layout.
-    func layout(_ context: [String: Any]) -> String {
+    func layout(_ context: EmailLayoutContext) -> String {
         parsed["layout.html.mustache"]?.render(context) ?? ""
     }
 }

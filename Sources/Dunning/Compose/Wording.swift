@@ -8,7 +8,8 @@ import Ledger
 public struct Wording: Sendable {
     public let language: String
     let place: String
-    let columns: [String]
+    /// The statement's column headings.
+    let headings: Headings
     let balance: String
     let unapplied: String
     let interest: String
@@ -32,6 +33,28 @@ public struct Wording: Sendable {
     let leftOut: String
     /// The label before the company's VAT number.
     let vat: String
+
+    /// The headings of the statement's columns, one per ``StatementColumn``.
+    struct Headings: Sendable {
+        let invoiceNumber: String
+        let issued: String
+        let due: String
+        let amount: String
+        let open: String
+        let daysLate: String
+    }
+
+    /// The heading of `column`.
+    func heading(_ column: StatementColumn) -> String {
+        switch column {
+        case .invoiceNumber: headings.invoiceNumber
+        case .issued: headings.issued
+        case .due: headings.due
+        case .amount: headings.amount
+        case .open: headings.open
+        case .daysLate: headings.daysLate
+        }
+    }
 
     /// The wording for `language` (nl, fr, de, en); English for anything else.
     public static func of(_ language: String) -> Wording {
@@ -68,7 +91,7 @@ public struct Wording: Sendable {
 
     static let nl = Wording(
         language: "nl",
-        place: "", columns: ["Factuur", "Datum", "Vervaldag", "Bedrag", "Openstaand", "Dagen te laat"],
+        place: "", headings: Headings(invoiceNumber: "Factuur", issued: "Datum", due: "Vervaldag", amount: "Bedrag", open: "Openstaand", daysLate: "Dagen te laat"),
         balance: "Openstaand saldo", unapplied: "Nog niet toegewezen betalingen", interest: "Verwijlinterest",
         flat: "Forfaitaire vergoeding invorderingskosten (wet van 2 augustus 2002)", damages: "Forfaitaire schadevergoeding (art. XIX.4 WER)",
         reminderFee: "Kosten van deze herinnering", totalDue: "Totaal te betalen", paymentTitle: "Betaalgegevens",
@@ -77,7 +100,7 @@ public struct Wording: Sendable {
         perYear: "per jaar", overdue: "Vervallen saldo", notYetDue: "Nog niet vervallen, ter informatie", leftOut: "Betwist of opgeschort, niet gevorderd", vat: "BTW")
     static let fr = Wording(
         language: "fr",
-        place: "", columns: ["Facture", "Date", "Échéance", "Montant", "Solde", "Jours de retard"],
+        place: "", headings: Headings(invoiceNumber: "Facture", issued: "Date", due: "Échéance", amount: "Montant", open: "Solde", daysLate: "Jours de retard"),
         balance: "Solde impayé", unapplied: "Paiements non encore imputés", interest: "Intérêts de retard",
         flat: "Indemnité forfaitaire pour frais de recouvrement (loi du 2 août 2002)", damages: "Dommages et intérêts forfaitaires (art. XIX.4 CDE)",
         reminderFee: "Frais du présent rappel", totalDue: "Total à payer", paymentTitle: "Données de paiement",
@@ -86,7 +109,7 @@ public struct Wording: Sendable {
         enterprise: "Numéro d'entreprise", perYear: "par an", overdue: "Solde échu", notYetDue: "Pas encore échu, pour information", leftOut: "Contesté ou suspendu, non réclamé", vat: "TVA")
     static let de = Wording(
         language: "de",
-        place: "", columns: ["Rechnung", "Datum", "Fällig am", "Betrag", "Offen", "Tage überfällig"],
+        place: "", headings: Headings(invoiceNumber: "Rechnung", issued: "Datum", due: "Fällig am", amount: "Betrag", open: "Offen", daysLate: "Tage überfällig"),
         balance: "Offener Saldo", unapplied: "Noch nicht zugeordnete Zahlungen", interest: "Verzugszinsen",
         flat: "Pauschale Entschädigung für Beitreibungskosten (Gesetz vom 2. August 2002)",
         damages: "Pauschaler Schadenersatz (Art. XIX.4 WGB)", reminderFee: "Kosten dieser Mahnung", totalDue: "Zu zahlender Gesamtbetrag",
@@ -95,7 +118,7 @@ public struct Wording: Sendable {
         enterprise: "Unternehmensnummer", perYear: "pro Jahr", overdue: "Fälliger Saldo", notYetDue: "Noch nicht fällig, zur Information", leftOut: "Bestritten oder ausgesetzt, nicht gefordert", vat: "MwSt.")
     static let en = Wording(
         language: "en",
-        place: "", columns: ["Invoice", "Date", "Due date", "Amount", "Open", "Days late"],
+        place: "", headings: Headings(invoiceNumber: "Invoice", issued: "Date", due: "Due date", amount: "Amount", open: "Open", daysLate: "Days late"),
         balance: "Outstanding balance", unapplied: "Payments not yet applied", interest: "Late-payment interest",
         flat: "Flat recovery compensation (Law of 2 August 2002)", damages: "Flat damages (art. XIX.4 CEL)",
         reminderFee: "Cost of this reminder", totalDue: "Total due", paymentTitle: "Payment details", beneficiary: "Beneficiary",
