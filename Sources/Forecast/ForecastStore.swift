@@ -38,7 +38,7 @@ public enum ForecastStore {
         let score = try ForecastCommands.DebtorScoreWriter(db, runID: id)
         for s in r.debtors {
             try score.insert(debtorID: s.debtorID, score: s.score, grade: s.grade,
-                             reasons: "[" + s.reasons.map(jsonString).joined(separator: ",") + "]",
+                             reasons: JSONWriter.array(s.reasons),
                              paidInvoices: s.paidInvoices, openInvoices: s.openInvoices, overdue30Invoices: s.overdue30Invoices,
                              typicalDelayDays: s.typicalDelayDays, lateShare: s.lateShare)
         }
@@ -62,12 +62,6 @@ public enum ForecastStore {
     public static func run(_ db: Database, asOf: Day?) throws -> ForecastRunRecord? {
         if let asOf { return try ForecastQueries.run(db, asOf: asOf.description) }
         return try ForecastQueries.latestRun(db)
-    }
-
-    /// A JSON string literal; plain text (the usual reason) is quoted without a scalar-by-scalar walk.
-    static func jsonString(_ s: String) -> String {
-        let plain = s.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
-        return plain ? "\"" + s + "\"" : JSONText.quoted(s)
     }
 
     /// Formats days as `YYYY-MM-DD` once each.

@@ -18,6 +18,7 @@ struct TableWriter {
     let format: ForecastListing.Format
     let widths: [Int]
     private var buffer = ""
+    private var json = JSONWriter()
     private var rows = 0
 
     init(columns: [String], format: ForecastListing.Format, widths: [Int]) {
@@ -27,7 +28,7 @@ struct TableWriter {
         switch format {
         case .table: buffer = line(columns.map { .text($0) })
         case .csv: buffer = columns.joined(separator: ",") + "\n"
-        case .json: buffer = "["
+        case .json: json.beginArray(.block)
         }
     }
 
@@ -37,20 +38,28 @@ struct TableWriter {
         case .table: buffer += line(fields)
         case .csv: buffer += fields.map { TableWriter.csv(TableWriter.plain($0)) }.joined(separator: ",") + "\n"
         case .json:
-            buffer += (rows == 0 ? "\n" : ",\n") + "{" + zip(columns, fields).map { c, f in
-                JSONText.quoted(c) + ":" + TableWriter.json(f)
-            }.joined(separator: ",") + "}"
+            json.beginObject()
+            for (c, f) in zip(columns, fields) {
+                json.key(c)
+                TableWriter.write(f, into: &json)
+            }
+            json.endObject()
         }
         rows += 1
         if buffer.utf8.count >= 65_536 {
             write(buffer)
             buffer = ""
         }
+        if json.text.utf8.count >= 65_536 { write(json.take()) }
     }
 
     /// Ends the output; returns the number of rows.
     mutating func finish(write: (String) -> Void) -> Int {
-        if format == .json { buffer += rows == 0 ? "]\n" : "\n]\n" }
+        if format == .json {
+            json.endArray()
+            json.newline()
+            buffer += json.take()
+        }
         if !buffer.isEmpty { write(buffer) }
         buffer = ""
         return rows
@@ -78,11 +87,11 @@ struct TableWriter {
         }
     }
 
-    private static func json(_ f: Field) -> String {
+    private static func write(_ f: Field, into w: inout JSONWriter) {
         switch f {
-        case .text(let s): return JSONText.quoted(s)
-        case .number(let s): return s
-        case .list(let json): return "[" + items(json).map(JSONText.quoted).joined(separator: ",") + "]"
+        case .text(let s): w.string(s)
+        case .number(let s): w.decimal(s)
+        case .list(let json): w.array(items(json))
         }
     }
 

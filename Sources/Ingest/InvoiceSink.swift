@@ -224,8 +224,8 @@ extension InvoiceSink {
                 try IngestCommands.closeSettledOutside(db, invoiceID: r.id, on: asOf.description, batch: batch)
                 try IngestCommands.recordChange(
                     db, batch: batch, entity: .invoice, key: r.number, change: .close,
-                    old: JSONText.object(["status": "open", "open_minor": String(r.openMinor)]),
-                    new: JSONText.object(["status": "closed", "closed_reason": "settled_outside", "open_minor": "0"]))
+                    old: JSONWriter.object(sortedKeys: ["status": "open", "open_minor": String(r.openMinor)]),
+                    new: JSONWriter.object(sortedKeys: ["status": "closed", "closed_reason": "settled_outside", "open_minor": "0"]))
             }
             closedBySnapshot = missing.count
         }

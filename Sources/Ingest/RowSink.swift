@@ -42,7 +42,7 @@ func recordChange(
     }
     guard !n.isEmpty else { return }
     try IngestCommands.recordChange(db, batch: batch, entity: entity, key: key, change: change,
-                                    old: JSONText.object(o), new: JSONText.object(n))
+                                    old: JSONWriter.object(sortedKeys: o), new: JSONWriter.object(sortedKeys: n))
 }
 
 extension ColumnTexts {

@@ -174,7 +174,7 @@ public struct NightlyJob {
 
     /// Writes the stage's end row: its outcome word and its counts as a JSON object.
     func record(_ name: String, _ outcome: String, _ counts: [(String, String)]) throws {
-        let json = "{" + counts.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}"
+        let json = JSONWriter.object(counts.map { ($0.0, $0.1) })
         try store.pool.write { db in
             try NightlyStages.finish(db, runID: runID, stage: name, outcome: NightlyStageOutcome(rawValue: outcome) ?? .failed, counts: json,
                                      at: hooks.clock())
@@ -186,11 +186,11 @@ public struct NightlyJob {
         let all = [("day", day.description)] + fields
         let line: String
         switch options.logFormat {
-        case .json: line = "{" + all.map { "\(JSONText.quoted($0.0)):\(JSONText.quoted($0.1))" }.joined(separator: ",") + "}"
+        case .json: line = JSONWriter.object(all.map { ($0.0, $0.1) })
         case .logfmt:
             line = all.map { k, v in
                 v.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) || v.isEmpty
-                    ? "\(k)=\(JSONText.quoted(v))" : "\(k)=\(v)"
+                    ? "\(k)=\(JSONWriter.quoted(v))" : "\(k)=\(v)"
             }.joined(separator: " ")
         }
         console.line(line)

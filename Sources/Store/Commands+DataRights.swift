@@ -45,7 +45,7 @@ package enum DataRightsCommands {
     package static func appendLog(_ db: Database, at instant: Date, actor: String, action: DataRightsAction, subject: String?,
                                   detail: [String: String?]) throws {
         try db.execute(sql: "INSERT INTO data_rights_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [Instant.string(instant), actor, action, subject, JSONText.object(detail)])
+                       arguments: [Instant.string(instant), actor, action, subject, JSONWriter.object(sortedKeys: detail)])
     }
 
     /// The whole log in its order; empty when the database predates the table.

@@ -27,7 +27,7 @@ public enum ActionJournal {
                               invoiceID: Int64? = nil, paymentID: Int64? = nil, detail: [String: String?] = [:]) throws {
         try db.cachedStatement(sql: """
             INSERT INTO action_journal (at, who, action, debtor_id, invoice_id, payment_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [Instant.string(at), who, action, debtorID, invoiceID, paymentID, JSONText.object(detail)])
+            """).execute(arguments: [Instant.string(at), who, action, debtorID, invoiceID, paymentID, JSONWriter.object(sortedKeys: detail)])
     }
 
     /// A debtor's journal, oldest first.

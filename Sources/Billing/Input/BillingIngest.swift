@@ -49,7 +49,16 @@ public struct BillingFileSummary: Sendable, Equatable {
 
     /// `{"file":…,"read":…,"imported":…,"updated":…,"unchanged":…,"rejected":…}`.
     public var json: String {
-        "{\"file\":\(JSONText.quoted(file)),\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("file", file)
+        w.field("read", read)
+        w.field("imported", imported)
+        w.field("updated", updated)
+        w.field("unchanged", unchanged)
+        w.field("rejected", rejected)
+        w.endObject()
+        return w.text
     }
 }
 

@@ -44,7 +44,7 @@ public struct BillingRunLine: Sendable, Equatable {
                 ("actual_index", i.actual.text), ("base_index_month", i.baseMonth.description), ("base_index", i.base.text),
             ]
         }
-        return "{" + fields.map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}"
+        return JSONWriter.object(fields.map { ($0.0, $0.1) })
     }
 }
 

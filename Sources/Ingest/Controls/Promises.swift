@@ -112,7 +112,7 @@ public enum Promises {
     }
 
     /// A JSON array of strings (the promised invoices).
-    static func jsonArray(_ items: [String]) -> String { "[" + items.map(JSONText.quoted).joined(separator: ",") + "]" }
+    static func jsonArray(_ items: [String]) -> String { JSONWriter.array(items) }
 
     /// The strings of a JSON array written by `jsonArray`.
     static func strings(_ json: String) -> [String] {

@@ -55,15 +55,26 @@ public enum DataExport {
                 tables.append(Outcome.Table(name: name, rows: count))
             }
             let migrations = try DataRightsCommands.appliedMigrations(db)
-            let tableList: [String] = tables.map { t in
-                "{\"name\":" + JSONText.quoted(t.name) + ",\"file\":" + JSONText.quoted(t.name + ".csv") + ",\"rows\":" + String(t.rows) + "}"
+            var manifest = JSONWriter()
+            manifest.beginObject()
+            manifest.field("format", "relance-export/1")
+            manifest.field("exported_at", Instant.string(instant))
+            manifest.field("neutralised", neutralise)
+            manifest.key("migrations")
+            manifest.array(migrations)
+            manifest.key("tables")
+            manifest.beginArray()
+            for t in tables {
+                manifest.beginObject()
+                manifest.field("name", t.name)
+                manifest.field("file", t.name + ".csv")
+                manifest.field("rows", t.rows)
+                manifest.endObject()
             }
-            let migrationList: [String] = migrations.map { JSONText.quoted($0) }
-            var manifest = "{\"format\":\"relance-export/1\",\"exported_at\":" + JSONText.quoted(Instant.string(instant))
-            manifest += ",\"neutralised\":" + (neutralise ? "true" : "false")
-            manifest += ",\"migrations\":[" + migrationList.joined(separator: ",") + "]"
-            manifest += ",\"tables\":[" + tableList.joined(separator: ",") + "]}\n"
-            try OwnerOnly.write((root as NSString).appendingPathComponent("manifest.json")) { $0.write(manifest) }
+            manifest.endArray()
+            manifest.endObject()
+            manifest.newline()
+            try OwnerOnly.write((root as NSString).appendingPathComponent("manifest.json")) { $0.write(manifest.text) }
         }
         try archive(folder: work, entry: "relance-export", to: path)
         try store.pool.write { db in

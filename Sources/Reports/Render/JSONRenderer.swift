@@ -9,52 +9,79 @@ import Store
 struct JSONRenderer {
     let options: ReportOptions
 
-    func value(_ c: Cell) -> String {
+    /// Writes one cell: texts, amounts and days as strings, counts and decimals as numbers, empty as `null`.
+    func value(_ c: Cell, into w: inout JSONWriter) {
         switch c {
-        case .text(let s), .link(let s, _), .debtor(let s, _): return JSONText.quoted(s)
-        case .money(let m, let cur): return JSONText.quoted(Money.decimalString(minorUnits: m, digits: cur.minorDigits))
-        case .int(let n): return String(n)
-        case .decimal(let d), .percent(let d): return d
-        case .day(let d): return JSONText.quoted(d)
-        case .empty: return "null"
+        case .text(let s), .link(let s, _), .debtor(let s, _): w.string(s)
+        case .money(let m, let cur): w.string(Money.decimalString(minorUnits: m, digits: cur.minorDigits))
+        case .int(let n): w.integer(n)
+        case .decimal(let d), .percent(let d): w.decimal(d)
+        case .day(let d): w.string(d)
+        case .empty: w.null()
         }
     }
 
     func render(_ doc: ReportDocument, write: (String) -> Void) throws {
-        let q = JSONText.quoted
-        write("{\"report\":\(q(doc.name ?? doc.kind.rawValue)),\"title\":\(q(doc.title)),\"as_of\":\(q(doc.asOf.description)),")
-        write("\"generated_at\":\(q(Instant.string(options.generatedAt))),\"sections\":[")
-        var firstSection = true
-        func open(_ s: String) {
-            write(firstSection ? "\n" : ",\n")
-            firstSection = false
-            write(s)
+        var w = JSONWriter(capacity: 1 << 16)
+        func flush(atLeast n: Int) {
+            if w.text.utf8.count >= n { write(w.take()) }
         }
+        w.beginObject()
+        w.field("report", doc.name ?? doc.kind.rawValue)
+        w.field("title", doc.title)
+        w.field("as_of", doc.asOf.description)
+        w.field("generated_at", Instant.string(options.generatedAt))
+        w.key("sections")
+        w.beginArray(.lineBeforeItem)
         for block in doc.blocks {
             switch block {
             case .heading, .chart: continue
-            case .note(let text): open("{\"type\":\"note\",\"text\":\(q(text))}")
+            case .note(let text):
+                w.beginObject()
+                w.field("type", "note")
+                w.field("text", text)
+                w.endObject()
             case .figures(let id, let figures):
-                let values = figures.map { "\(q($0.key)):\(value($0.value))" }.joined(separator: ",")
-                open("{\"type\":\"figures\",\"id\":\(q(id)),\"values\":{\(values)}}")
+                w.beginObject()
+                w.field("type", "figures")
+                w.field("id", id)
+                w.key("values")
+                w.beginObject()
+                for f in figures {
+                    w.key(f.key)
+                    value(f.value, into: &w)
+                }
+                w.endObject()
+                w.endObject()
             case .table(let t):
                 guard t.formats.contains(.json) else { continue }
-                open("{\"type\":\"table\",\"id\":\(q(t.id)),\"title\":\(q(t.title)),\"rows\":[")
-                let keys = t.columns.map { q($0.key) }
-                var first = true
+                w.beginObject()
+                w.field("type", "table")
+                w.field("id", t.id)
+                w.field("title", t.title)
+                w.key("rows")
+                w.beginArray(.lineBeforeItem)
+                let keys = t.columns.map(\.key)
                 func emit(_ r: [Cell]) {
-                    var line = first ? "\n{" : ",\n{"
-                    first = false
+                    w.beginObject()
                     for (i, c) in r.enumerated() where i < keys.count {
-                        line += (i == 0 ? "" : ",") + keys[i] + ":" + value(c)
+                        w.key(keys[i])
+                        value(c, into: &w)
                     }
-                    write(line + "}")
+                    w.endObject()
+                    flush(atLeast: 1 << 16)
                 }
                 for r in t.rows { emit(r) }
                 try t.stream?({ emit($0) })
-                write("]}")
+                w.endArray()
+                w.endObject()
             }
+            flush(atLeast: 1 << 16)
         }
-        write("\n]}\n")
+        w.newline()
+        w.endArray()
+        w.endObject()
+        w.newline()
+        write(w.take())
     }
 }

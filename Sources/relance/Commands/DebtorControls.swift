@@ -47,12 +47,15 @@ extension DebtorCommand {
         }
 
         static func json(_ s: DebtorStatement) -> String {
-            var parts = s.facts.map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }
+            var w = JSONWriter()
+            w.beginObject(.linePerItem)
+            for (k, v) in s.facts { w.field(k, v) }
             for section in s.sections {
-                parts.append(JSONText.quoted(section.title.replacingOccurrences(of: " ", with: "_")) + ":"
-                             + ListFormat.render(section.rows, columns: section.columns, as: .json))
+                w.key(section.title.replacingOccurrences(of: " ", with: "_"))
+                ListFormat.writeJSON(section.rows, columns: section.columns, into: &w)
             }
-            return "{" + parts.joined(separator: ",\n") + "}"
+            w.endObject()
+            return w.text
         }
     }
 

@@ -72,8 +72,15 @@ struct ForecastSummary {
         let grades = Dictionary(grouping: r.debtors, by: \.grade).mapValues(\.count)
         lines.append("debtor grades: " + Grade.allCases.map { "\($0.rawValue) \(grades[$0] ?? 0)" }.joined(separator: ", "))
         self.lines = lines
-        json = "{\"as_of\":\"\(r.asOf)\",\"open_invoices\":\(r.invoices.count),\"debtors\":\(r.debtors.count),"
-            + "\"paid_invoices\":\(r.paidInvoices),\"little_history_invoices\":\(r.littleHistoryInvoices),"
-            + "\"model\":\(JSONText.quoted(r.model))}"
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("as_of", r.asOf.description)
+        w.field("open_invoices", r.invoices.count)
+        w.field("debtors", r.debtors.count)
+        w.field("paid_invoices", r.paidInvoices)
+        w.field("little_history_invoices", r.littleHistoryInvoices)
+        w.field("model", r.model)
+        w.endObject()
+        json = w.text
     }
 }

@@ -231,7 +231,16 @@ struct CSVIngestOptions: ParsableArguments {
 extension FileSummary {
     /// `{"file":…,"read":…,"imported":…,"updated":…,"unchanged":…,"rejected":…}`.
     var json: String {
-        "{\"file\":\(JSONText.quoted(file)),\"read\":\(read),\"imported\":\(imported),\"updated\":\(updated),\"unchanged\":\(unchanged),\"rejected\":\(rejected)}"
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("file", file)
+        w.field("read", read)
+        w.field("imported", imported)
+        w.field("updated", updated)
+        w.field("unchanged", unchanged)
+        w.field("rejected", rejected)
+        w.endObject()
+        return w.text
     }
 
     func text(dryRun: Bool) -> String {

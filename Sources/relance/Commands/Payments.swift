@@ -64,16 +64,34 @@ struct Payments: ParsableCommand {
 enum ListFormat: String, ExpressibleByArgument, CaseIterable {
     case table, csv, json
 
+    /// The rows as a JSON array of objects, one per line; the `numeric` columns are numbers (null
+    /// when empty or not an integer), the rest strings.
+    static func writeJSON(_ rows: [[String]], columns: [String], numeric: Set<String> = [], into w: inout JSONWriter) {
+        w.beginArray(.linePerItem)
+        for r in rows {
+            w.beginObject()
+            for (column, v) in zip(columns, r) {
+                w.key(column)
+                if !numeric.contains(column) {
+                    w.string(v)
+                } else if let n = Int(v) {
+                    w.integer(n)
+                } else {
+                    w.null()
+                }
+            }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
     /// The rows in `format`; in JSON the `numeric` columns are numbers (null when empty), the rest strings.
     static func render(_ rows: [[String]], columns: [String], as format: ListFormat, numeric: Set<String> = []) -> String {
         switch format {
         case .json:
-            func value(_ column: String, _ v: String) -> String {
-                guard numeric.contains(column) else { return JSONText.quoted(v) }
-                return Int(v).map(String.init) ?? "null"
-            }
-            return "[" + rows.map { r in "{" + zip(columns, r).map { JSONText.quoted($0) + ":" + value($0, $1) }.joined(separator: ",") + "}" }
-                .joined(separator: ",\n") + "]"
+            var w = JSONWriter()
+            writeJSON(rows, columns: columns, numeric: numeric, into: &w)
+            return w.text
         case .csv:
             let q = { (v: String) -> String in
                 v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
