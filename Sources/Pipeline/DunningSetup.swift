@@ -86,8 +86,7 @@ public enum DunningSetup {
             throw StatusError(.config, "relance.toml: [company] lacks \(missing.joined(separator: ", ")); no letter or e-mail is written "
                 + "until it names the company, its address, enterprise number and IBAN (`relance config check` shows the lines)")
         }
-        let iban: IBAN
-        do { iban = try IBAN(parsing: c.iban ?? "") } catch { throw StatusError(.config, "relance.toml: company.iban: \(error)") }
+        guard let iban = c.iban else { throw StatusError(.config, "relance.toml: company.iban: required before any letter or e-mail") }
         let town = [c.postalCode, c.city].filter { !$0.isEmpty }.joined(separator: " ")
         var creditor = Creditor(name: c.name, enterpriseNumber: c.enterpriseNumber, addressLines: [c.street, town].filter { !$0.isEmpty },
                                 city: c.city, iban: iban, bic: c.bic, email: c.email, phone: c.phone)

@@ -15,7 +15,7 @@ struct PeppolComposer: Sendable {
         guard let raw = company.enterpriseNumber, let e = try? EnterpriseNumber(parsing: raw) else {
             throw BillingError.company("enterprise_number is missing or invalid; Peppol invoices name the seller by it")
         }
-        iban = company.iban.flatMap { try? IBAN(parsing: $0) }
+        iban = company.iban
         seller = PeppolParty(name: company.name, endpointScheme: "0208", endpointID: e.digits, vat: e.vatNumber, legalID: e.digits,
                              legalScheme: "0208", street: company.street, postalCode: company.postalCode, city: company.city,
                              country: company.country)
@@ -38,7 +38,7 @@ struct PeppolComposer: Sendable {
         let t = InvoiceTexts(language: language)
         var lines: [PeppolDocument.Line] = []
         for l in d.lines {
-            let vat = try VATTreatment(rate: l.vatRate, exemption: l.vatExemption)
+            let vat = try VATTreatment(rate: l.vatRate.text, exemption: l.vatExemption)
             let note = l.indexation.map { t.indexed($0, series: $0.series) }
             lines.append(PeppolDocument.Line(name: l.description, serviceMonth: l.serviceMonth, quantity: l.quantity,
                                              unitPrice: l.unitPrice, net: l.net.absolute, vat: vat, note: note))
