@@ -61,3 +61,14 @@ import Workspace
         #expect(try w.count("SELECT COUNT(*) FROM invoice") == 0)
     }
 }
+
+/// Peppol's VAT treatment takes the same typed rate: no text re-read at the document, no `?? 0`.
+@Suite struct TypedVATTreatmentTests {
+    @Test func aTreatmentKeepsTheRateAndRefusesATextThatIsNone() throws {
+        let six = try VATTreatment(rate: try #require(VATRate("6")), exemption: nil)
+        #expect(six.category == "S" && six.rate.text == "6" && six.rate.percent == 6)
+        #expect(throws: PeppolRefusal.self) { try VATTreatment(rate: "6,0", exemption: nil) }
+        let zero = try VATTreatment(rate: "0", exemption: "VATEX-EU-AE")
+        #expect(zero < six, "ordered by category, then by the rate's value")
+    }
+}

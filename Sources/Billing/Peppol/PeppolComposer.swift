@@ -38,7 +38,7 @@ struct PeppolComposer: Sendable {
         let t = InvoiceTexts(language: language)
         var lines: [PeppolDocument.Line] = []
         for l in d.lines {
-            let vat = try VATTreatment(rate: l.vatRate.text, exemption: l.vatExemption)
+            let vat = try VATTreatment(rate: l.vatRate, exemption: l.vatExemption)
             let note = l.indexation.map { t.indexed($0, series: $0.series) }
             lines.append(PeppolDocument.Line(name: l.description, serviceMonth: l.serviceMonth, quantity: l.quantity,
                                              unitPrice: l.unitPrice, net: l.net.absolute, vat: vat, note: note))
