@@ -27,7 +27,7 @@ public enum ForecastStore {
                                     paidInvoices: r.paidInvoices, openInvoices: r.invoices.count,
                                     debtors: r.debtors.count, parameters: r.parameters)
         try run.insert(db)
-        guard let id = run.id else { throw StoreError("the forecast run for \(asOf) was not stored") }
+        guard let id = run.id else { throw StoreError.notStored(what: "the forecast run for \(asOf)") }
 
         var days = DayText()
         let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: id)

@@ -83,11 +83,9 @@ public enum DunningSetup {
         if !problems.isEmpty { throw StatusError(.config, problems.map(\.description).joined(separator: "\n")) }
         let missing = c.missingIdentity
         guard missing.isEmpty else {
-            throw StatusError(.config, "relance.toml: [company] lacks \(missing.joined(separator: ", ")); no letter or e-mail is written "
-                + "until it names the company, its address, enterprise number and IBAN (`relance config check` shows the lines)")
+            throw StatusError(.companyIdentityMissing(keys: missing))
         }
-        let iban: IBAN
-        do { iban = try IBAN(parsing: c.iban ?? "") } catch { throw StatusError(.config, "relance.toml: company.iban: \(error)") }
+        guard let iban = c.iban else { throw StatusError(.companyIdentityMissing(keys: ["company.iban"])) }
         let town = [c.postalCode, c.city].filter { !$0.isEmpty }.joined(separator: " ")
         var creditor = Creditor(name: c.name, enterpriseNumber: c.enterpriseNumber, addressLines: [c.street, town].filter { !$0.isEmpty },
                                 city: c.city, iban: iban, bic: c.bic, email: c.email, phone: c.phone)

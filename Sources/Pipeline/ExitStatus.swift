@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Exit codes, after BSD sysexits, as documented in the README ("Exit codes"). The nightly and the
 /// commands report through these; `relance` turns them into the process's exit code.
@@ -60,37 +59,5 @@ extension ExitStatus {
         case .interrupted: "interrupted"
         default: "failed"
         }
-    }
-}
-
-/// An error reported in one line with the exit status it calls for (`relance` names it `CLIError`).
-public struct StatusError: Error, CustomStringConvertible, Sendable {
-    /// The exit status.
-    public let status: ExitStatus
-    /// What happened and how to fix it, without personal data.
-    public let message: String
-
-    /// An error with its status.
-    public init(_ status: ExitStatus, _ message: String) {
-        self.status = status
-        self.message = message
-    }
-
-    /// The message.
-    public var description: String { message }
-
-    /// Maps a database error: a locked database is temporary (75), anything else a failure.
-    public static func from(database error: Error, path: String) -> StatusError {
-        if let e = error as? DatabaseError, e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
-            return StatusError(.tempFailure, "the database \(path) is locked by another run; try again later")
-        }
-        if let e = error as? DatabaseError, e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB {
-            return StatusError(.config, "the database \(path) is damaged (\(e.message ?? "\(e.resultCode)")); restore the newest "
-                + "verified backup with `relance db restore FILE` (backups/ in the workspace)")
-        }
-        if let e = error as? DatabaseError, e.resultCode == .SQLITE_CANTOPEN || e.resultCode == .SQLITE_READONLY {
-            return StatusError(.cannotWrite, "cannot open \(path) for writing: \(e.message ?? "\(e.resultCode)")")
-        }
-        return StatusError(.failure, "database error on \(path): \(error)")
     }
 }

@@ -20,7 +20,7 @@ public struct MailSetup: Sendable {
         do { mail = try config.mail.overridden(by: env) } catch let e as ConfigProblems { throw StatusError(.config, e.description) }
         let fromText = mail.from ?? config.company.email
         guard let fromText, MailConfig.isUsableAddress(fromText), let from = EmailAddress(fromText) else {
-            throw StatusError(.config, "no usable sender address: set mail.from (or company.email) in \(ws.configPath), or RELANCE_MAIL_FROM")
+            throw StatusError(.noSender(configPath: ws.configPath))
         }
         let replyTo = (mail.replyTo ?? config.company.email).flatMap { MailConfig.isUsableAddress($0) ? EmailAddress($0) : nil }
         let name = mail.fromName ?? (config.company.name.isEmpty ? nil : config.company.name)
@@ -57,7 +57,7 @@ public struct MailSetup: Sendable {
                 } else if let file = mail.smtpPasswordFile {
                     s.password = try SMTPSettings.readPasswordFile(ws.path(file))
                 } else {
-                    throw StatusError(.config, "mail.smtp_user is set but there is no password: set RELANCE_SMTP_PASSWORD or mail.smtp_password_file")
+                    throw StatusError(.smtpPasswordMissing)
                 }
             }
             s.caFile = mail.smtpCAFile.map(ws.path)
@@ -86,7 +86,7 @@ public enum PeppolSetup {
         case .pickup:
             transport = PeppolPickupTransport(directory: ws.path(p.pickupDir))
         case .http:
-            guard let url = p.url else { throw StatusError(.config, "relance.toml [peppol]: transport = \"http\" needs url") }
+            guard let url = p.url else { throw StatusError(.peppolURLMissing) }
             let token: String
             do {
                 token = try PeppolHTTPSettings.token(env: p.tokenEnv, file: p.tokenFile.map { ws.path($0) },

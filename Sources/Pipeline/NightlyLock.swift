@@ -16,11 +16,11 @@ public final class NightlyLock {
     /// Takes the lock, or fails at once with 75 (naming the holder) when another process has it.
     public static func acquire(_ path: String, at now: Date) throws -> NightlyLock {
         let fd = open(path, O_RDWR | O_CREAT, 0o600)
-        guard fd >= 0 else { throw StatusError(.cannotWrite, "cannot open the lock file \(path)") }
+        guard fd >= 0 else { throw StatusError(.lockFileUnopenable(path: path)) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             close(fd)
-            throw StatusError(.tempFailure, "another nightly run holds the workspace lock (\(holder.isEmpty ? "holder unknown" : holder)); try again when it has finished")
+            throw StatusError(.lockHeld(holder: holder))
         }
         let text = "pid \(getpid()) started \(Instant.string(now))\n"
         _ = ftruncate(fd, 0)

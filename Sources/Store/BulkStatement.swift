@@ -80,7 +80,7 @@ public final class BulkStatement {
         if changes == 1 { return nil }
         find.bind(1, key)
         defer { find.reset() }
-        guard try find.step() else { throw StoreError("\(key) was neither inserted nor found") }
+        guard try find.step() else { throw StoreError.upsertLost(key: key) }
         return (find.int64(0), find.int64(1))
     }
 }

@@ -276,7 +276,7 @@ public enum IngestQueries {
         case .payment: sql = "SELECT * FROM payment WHERE id = ?"
         }
         guard let r = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id]) else {
-            throw StoreError("row \(id) vanished during the ingest (\(sql))")
+            throw StoreError.rowVanished(id: id, query: sql)
         }
         return r.columnTexts()
     }
@@ -285,7 +285,7 @@ public enum IngestQueries {
     public static func openState(_ db: Database, invoiceID: Int64) throws -> (openMinor: Int64, status: InvoiceStatus) {
         let sql = "SELECT open_minor, status FROM invoice WHERE id = ?"
         guard let r = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [invoiceID]) else {
-            throw StoreError("row \(invoiceID) vanished during the ingest (\(sql))")
+            throw StoreError.rowVanished(id: invoiceID, query: sql)
         }
         return (r[0], r[1])
     }

@@ -2,13 +2,6 @@ import Foundation
 import Ledger
 import GRDB
 
-/// Why the store could not be opened or used.
-public struct StoreError: Error, CustomStringConvertible {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
-}
-
 /// The workspace's SQLite database: WAL journal, foreign keys on, migrated on open.
 ///
 /// One `LedgerStore` per process; stages read and write through its `pool`. The file is created
@@ -24,7 +17,7 @@ public final class LedgerStore: Sendable {
         let fm = FileManager.default
         if !fm.fileExists(atPath: path) {
             guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw StoreError("cannot create the database at \(path)")
+                throw StoreError.cannotCreateDatabase(path: path)
             }
         }
         var config = Configuration()

@@ -22,7 +22,7 @@ public enum MessageBodies {
         packed.reserveCapacity(5 + textBytes.count + htmlBytes.count)
         guard let textLength = UInt32(exactly: textBytes.count),
               let packedLength = UInt32(exactly: 5 + textBytes.count + htmlBytes.count)
-        else { throw StoreError("a message body is too large to store") }
+        else { throw StoreError.bodyTooLarge(bytes: 5 + textBytes.count + htmlBytes.count) }
         appendLittleEndian(textLength, to: &packed)
         packed.append(html == nil ? 0 : 1)
         packed += textBytes
@@ -38,7 +38,7 @@ public enum MessageBodies {
                 compress2(o.baseAddress.map { $0 + 5 }, &bound, p.baseAddress, uLong(p.count), Z_DEFAULT_COMPRESSION)
             }
         }
-        guard status == Z_OK else { throw StoreError("cannot compress a message body (zlib status \(status))") }
+        guard status == Z_OK else { throw StoreError.compressionFailed(zlibStatus: status) }
         return Data(out.prefix(5 + Int(bound)))
     }
 
@@ -46,9 +46,9 @@ public enum MessageBodies {
     /// - Throws: ``StoreError`` when the blob is damaged or of an unknown format.
     public static func decompress(_ blob: Data) throws -> (text: String, html: String?) {
         let bytes = [UInt8](blob)
-        guard bytes.count >= 5, bytes[0] == format else { throw StoreError("a stored message body has an unknown format") }
+        guard bytes.count >= 5, bytes[0] == format else { throw StoreError.unknownBodyFormat }
         let packedLength = Int(littleEndian(bytes, at: 1))
-        guard packedLength >= 5, packedLength <= 1 << 30 else { throw StoreError("a stored message body is damaged") }
+        guard packedLength >= 5, packedLength <= 1 << 30 else { throw StoreError.damagedBody(zlibStatus: nil) }
         var packed = [UInt8](repeating: 0, count: packedLength)
         var length = uLong(packedLength)
         let status = packed.withUnsafeMutableBufferPointer { p in
@@ -56,9 +56,9 @@ public enum MessageBodies {
                 uncompress(p.baseAddress, &length, b.baseAddress.map { $0 + 5 }, uLong(b.count - 5))
             }
         }
-        guard status == Z_OK, Int(length) == packedLength else { throw StoreError("a stored message body is damaged (zlib status \(status))") }
+        guard status == Z_OK, Int(length) == packedLength else { throw StoreError.damagedBody(zlibStatus: status) }
         let textLength = Int(littleEndian(packed, at: 0))
-        guard 5 + textLength <= packedLength, packed[4] <= 1 else { throw StoreError("a stored message body is damaged") }
+        guard 5 + textLength <= packedLength, packed[4] <= 1 else { throw StoreError.damagedBody(zlibStatus: nil) }
         let text = String(decoding: packed[5..<(5 + textLength)], as: UTF8.self)
         let html = packed[4] == 1 ? String(decoding: packed[(5 + textLength)...], as: UTF8.self) : nil
         return (text, html)

@@ -249,12 +249,11 @@ public struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Se
     /// `DunningLog` hold and release); throws when a word is not an `OutboxState` or `OutboxActor`.
     public static func append(_ db: Database, message: Int64, at: String, from: String?, to: String, actor: String,
                               detail: String?) throws {
-        guard let target = OutboxState(rawValue: to), let who = OutboxActor(rawValue: actor) else {
-            throw StoreError("unknown outbox state \"\(to)\" or actor \"\(actor)\"")
-        }
+        guard let target = OutboxState(rawValue: to) else { throw StoreError.unknownWord(column: "outbox state", word: to) }
+        guard let who = OutboxActor(rawValue: actor) else { throw StoreError.unknownWord(column: "outbox actor", word: actor) }
         var source: OutboxState? = nil
         if let from {
-            guard let s = OutboxState(rawValue: from) else { throw StoreError("unknown outbox state \"\(from)\"") }
+            guard let s = OutboxState(rawValue: from) else { throw StoreError.unknownWord(column: "outbox state", word: from) }
             source = s
         }
         try append(db, message: message, at: at, from: source, to: target, actor: who, detail: detail)
@@ -371,11 +370,11 @@ public enum OutboxQueue {
             db, sql: "SELECT id FROM outbox_message WHERE idempotency_key = ?", arguments: [key]) {
             return MessageID(rawValue: existing)
         }
-        guard !key.isEmpty, key.utf8.count <= 500 else { throw StoreError("an outbox idempotency key has 1 to 500 bytes") }
+        guard !key.isEmpty, key.utf8.count <= 500 else { throw StoreError.outboxKeyLength(bytes: key.utf8.count) }
         guard let origin = OutboxOrigin(rawValue: message.origin) else {
-            throw StoreError("unknown outbox message origin \"\(message.origin)\"")
+            throw StoreError.unknownWord(column: "outbox message origin", word: message.origin)
         }
-        guard !message.to.isEmpty else { throw StoreError("an outbox message needs at least one To recipient") }
+        guard !message.to.isEmpty else { throw StoreError.noRecipient }
         let t = Instant.string(now)
         // The bodies are stored compressed in `bodies_z`; `text_body` stays empty (see MessageBodies).
         let bodies = try MessageBodies.compress(text: message.textBody, html: message.htmlBody)

@@ -54,7 +54,7 @@ public enum PeppolQueue {
                                        arguments: [d.idempotencyKey]) {
             return id
         }
-        guard !d.idempotencyKey.isEmpty else { throw StoreError("a Peppol idempotency key cannot be empty") }
+        guard !d.idempotencyKey.isEmpty else { throw StoreError.emptyPeppolKey }
         let t = Instant.string(now)
         try db.cachedStatement(sql: """
             INSERT INTO peppol_document (idempotency_key, invoice_number, document_type, period, receiver, path, state,

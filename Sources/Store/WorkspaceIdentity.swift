@@ -75,9 +75,9 @@ public struct WorkspaceIdentity: Sendable, Equatable {
             + "created_at=\(createdAt)\nschema_level=\(schemaLevel)\n"
         let temp = path + ".tmp"
         guard FileManager.default.createFile(atPath: temp, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw StoreError("cannot write \(temp)")
+            throw StoreError.cannotWrite(path: temp, reason: nil)
         }
-        guard rename(temp, path) == 0 else { throw StoreError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        guard rename(temp, path) == 0 else { throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
     }
 
     /// Checks the database at `path` before it is opened for use: it exists, is not empty, opens,

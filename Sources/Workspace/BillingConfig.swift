@@ -12,8 +12,8 @@ public struct BillingConfig: Sendable, Equatable {
     public var numberDigits = 6
     /// One sequence per calendar year (`F2027-000001`) or one for ever (`F000001`).
     public var numberPerYear = true
-    /// VAT rate in percent applied to every line unless a later version says otherwise, as text (`21`).
-    public var vatRate = "21"
+    /// VAT rate applied to every line of a contract that names none (`21`), read once at load.
+    public var vatRate = VATRate.standard
     /// The month prices are indexed in (1 = January).
     public var indexationMonth = 1
     /// Day of the month invoices are dated, for contracts that do not name one (1–28).
@@ -58,10 +58,8 @@ public struct BillingConfig: Sendable, Equatable {
         }
         if let v = t["vat_rate"] {
             let text = v.string ?? v.int.map(String.init) ?? v.double.map { String($0) }
-            if let text, let rate = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), rate >= 0, rate < 100,
-                text.allSatisfy({ $0.isNumber || $0 == "." })
-            {
-                b.vatRate = text
+            if let text, let rate = VATRate(text), rate.percent < 100 {
+                b.vatRate = rate
             } else {
                 fail("billing.vat_rate", "expected a percentage such as \"21\" or \"6\"")
             }

@@ -21,7 +21,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
         public var postalCode = ""
         public var city = ""
         public var country = "BE"
-        public var iban: String?
+        /// The account debtors pay to, parsed once at load: a broken IBAN is a load problem (78), never a missing line.
+        public var iban: IBAN?
         public var bic: String?
         public var email: String?
         public var phone: String?
@@ -151,7 +152,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
             c.company.city = string(co, "company", "city") ?? ""
             c.company.country = string(co, "company", "country") ?? "BE"
             if let i = string(co, "company", "iban"), !i.isEmpty {
-                do { c.company.iban = try IBAN(parsing: i).value } catch { fail("company.iban", "\(error)") }
+                do { c.company.iban = try IBAN(parsing: i) } catch { fail("company.iban", "\(error)") }
             }
             if let b = string(co, "company", "bic"), !b.isEmpty {
                 if ![8, 11].contains(b.count) || !b.allSatisfy({ $0.isASCII && ($0.isUppercase || $0.isNumber) }) {

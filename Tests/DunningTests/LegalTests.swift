@@ -165,9 +165,17 @@ import Testing
     }
 
     @Test func consumerClaimNeedsTheFirstReminder() {
-        #expect(throws: ClaimError.self) {
+        #expect(throws: ClaimError.consumerNeedsFirstReminder) {
             try ClaimCalculator.compute(kind: .b2c, principal: eur(10_000), due: day("2025-01-15"), asOf: day("2025-04-01"))
         }
+    }
+
+    @Test func aClaimErrorNamesWhatIsWrongAndHowToFixIt() {
+        #expect(throws: ClaimError.principalNotPositive) {
+            try ClaimCalculator.compute(kind: .b2b, principal: eur(0), due: day("2025-01-15"), asOf: day("2025-04-01"))
+        }
+        #expect(ClaimError.noLadder(.b2c).description.contains("add ladder-b2c.toml"))
+        #expect(ClaimError.stepWithoutTemplate(step: "late").description.hasPrefix("step late has no template; give it `template ="))
     }
 
     @Test func belgianHolidays() {

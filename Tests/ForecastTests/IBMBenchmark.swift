@@ -33,7 +33,7 @@ enum IBMBenchmark {
             o.rejectsDirectory = dir + "/rejects"
             let summaries = try Ingestor.run(store: store, files: [csv], options: o, now: { Date(timeIntervalSince1970: 1_795_000_000) }) { _ in }
             guard summaries.allSatisfy({ !$0.hasRejects && $0.read == 2466 }) else {
-                throw StoreError("the IBM sample did not ingest cleanly with \(mapping)")
+                throw SampleNotClean(mapping: mapping)
             }
         }
         try ingest(.debtors, "debtors.toml")
@@ -79,4 +79,10 @@ enum IBMBenchmark {
         }
         return InvoiceAttribute(name: "paperless", values: facts.invoiceIDs.map { electronic[numbers[$0] ?? ""] ?? false })
     }
+}
+
+/// The IBM sample did not ingest cleanly with a mapping (rejects, or not every row read).
+struct SampleNotClean: Error, CustomStringConvertible {
+    let mapping: String
+    var description: String { "the IBM sample did not ingest cleanly with \(mapping)" }
 }

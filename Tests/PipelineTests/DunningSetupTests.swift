@@ -28,6 +28,7 @@ import Workspace
         } catch let e as StatusError {
             #expect(e.status == .config)
             #expect(e.message.hasPrefix("relance.toml: [company] lacks"), "\(e.message)")
+            #expect(e.cause == .companyIdentityMissing(keys: ["company.city", "company.iban"]))
         }
     }
 

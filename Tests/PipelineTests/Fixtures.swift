@@ -44,6 +44,6 @@ func completeConfig() -> WorkspaceConfig {
     c.company.postalCode = "9000"
     c.company.city = "Gent"
     c.company.enterpriseNumber = "0403.170.701"
-    c.company.iban = "BE68539007547034"
+    c.company.iban = try? IBAN(parsing: "BE68539007547034")
     return c
 }

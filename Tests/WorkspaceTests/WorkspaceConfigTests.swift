@@ -23,7 +23,7 @@ import Workspace
         let ws = Workspace(root: dir)
         try ws.create(demo: true)
         let c = try ws.config()
-        #expect(c.company.iban == "BE68539007547034" && c.company.enterpriseNumber == "0428.759.497")
+        #expect(c.company.iban?.value == "BE68539007547034" && c.company.enterpriseNumber == "0428.759.497")
     }
 
     @Test func everyProblemIsReportedWithKeyAndLine() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Store
+import Workspace
 
 /// A contract as the billing run sees it, with its debtor's language.
 public struct ContractSnapshot: Sendable {
@@ -25,14 +26,14 @@ public struct ContractSnapshot: Sendable {
     public var suspendedOn: Day?
     public var reactivationFeeDue: Bool
     /// The contract's own VAT rate (`6`, `0`), nil for `[billing] vat_rate`.
-    public var vatRate: String?
+    public var vatRate: VATRate?
     /// The exemption reason code of a 0 % rate (`VATEX-EU-AE`).
     public var vatExemption: String?
 
     /// A snapshot; every field given.
     public init(id: Int64, key: String, debtorID: Int64, debtorKey: String, language: String, plan: String, price: Money,
                 activation: Day, priceAdjustedOn: Day, series: String?, billingDay: Int?, terms: Int, floor: Bool,
-                status: ContractStatus, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool, vatRate: String? = nil,
+                status: ContractStatus, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool, vatRate: VATRate? = nil,
                 vatExemption: String? = nil) {
         self.vatRate = vatRate
         self.vatExemption = vatExemption
@@ -84,8 +85,8 @@ public struct DraftLine: Sendable {
     public var unitPrice: Decimal
     /// `quantity × unit price`, rounded once.
     public var net: Money
-    /// Percent, as configured (`21`).
-    public var vatRate: String
+    /// The line's rate, as configured (`21`).
+    public var vatRate: VATRate
     /// `net × rate / 100`, rounded once per line.
     public var vat: Money
     public var indexation: Indexation?
@@ -111,7 +112,8 @@ public struct DraftInvoice: Sendable {
 
 /// The billing rules the planner applies, from `[billing]`.
 public struct BillingRules: Sendable {
-    public var vatRate = "21"
+    /// `[billing] vat_rate`, for contracts that name no rate of their own.
+    public var vatRate = VATRate.standard
     public var indexationMonth = 1
     public var billingDay = 1
     public var reactivationFeeMinor: Int64 = 10_000
@@ -150,9 +152,8 @@ public enum BillingPlanner {
     ) throws(IndexationFailure) -> DraftInvoice? {
         guard bills(c, in: period) else { return nil }
         let texts = InvoiceTexts(language: c.language)
-        let rateText = c.vatRate ?? rules.vatRate
-        let rate = BillingRounding.parse(rateText) ?? 21
-        func vat(_ net: Money) -> Money { BillingRounding.round(BillingRounding.decimal(net) * rate / 100, net.currency) }
+        let rate = c.vatRate ?? rules.vatRate
+        func vat(_ net: Money) -> Money { BillingRounding.round(BillingRounding.decimal(net) * rate.percent / 100, net.currency) }
         var price = c.price
         var indexation: Indexation? = nil
         if let series = c.series, let date = indexationDate(for: period, rules: rules), c.priceAdjustedOn < date {
@@ -162,18 +163,18 @@ public enum BillingPlanner {
             price = i.newPrice
         }
         var lines = [DraftLine(kind: .subscription, description: "\(texts.subscription) \(c.plan)", serviceMonth: period,
-                               quantity: 1, unitPrice: BillingRounding.decimal(price), net: price, vatRate: rateText, vat: vat(price),
+                               quantity: 1, unitPrice: BillingRounding.decimal(price), net: price, vatRate: rate, vat: vat(price),
                                indexation: indexation, usageID: nil)]
         for u in usage.sorted(by: { ($0.month, $0.item) < ($1.month, $1.item) }) where u.month < period {
             let net = BillingRounding.round(u.unitPrice * u.quantity, c.price.currency)
             lines.append(DraftLine(kind: .usage, description: u.item, serviceMonth: u.month, quantity: u.quantity,
-                                   unitPrice: u.unitPrice, net: net, vatRate: rateText, vat: vat(net), indexation: nil,
+                                   unitPrice: u.unitPrice, net: net, vatRate: rate, vat: vat(net), indexation: nil,
                                    usageID: u.id))
         }
         if c.reactivationFeeDue {
             let fee = Money(minorUnits: rules.reactivationFeeMinor, currency: c.price.currency)
             lines.append(DraftLine(kind: .fee, description: texts.reactivationFee, serviceMonth: period, quantity: 1,
-                                   unitPrice: BillingRounding.decimal(fee), net: fee, vatRate: rateText, vat: vat(fee), indexation: nil, usageID: nil))
+                                   unitPrice: BillingRounding.decimal(fee), net: fee, vatRate: rate, vat: vat(fee), indexation: nil, usageID: nil))
         }
         for i in lines.indices { lines[i].vatExemption = c.vatExemption }
         let net = lines.reduce(Int64(0)) { $0 + $1.net.minorUnits }
@@ -192,12 +193,11 @@ extension BillingPlanner {
     /// once (EN 16931 BT-117, BR-CO-17), then summed. The lines' own VAT amounts are shown on the
     /// PDF and may differ from it by a cent or so when there are many lines.
     public static func vatTotal(_ lines: [DraftLine], currency: Currency) -> Int64 {
-        var base: [String: Int64] = [:]
+        var base: [VATRate: Int64] = [:]
         for l in lines { base[l.vatRate, default: 0] += l.net.minorUnits }
-        return base.keys.sorted().reduce(Int64(0)) { sum, rate in
-            let r = BillingRounding.parse(rate) ?? 0
-            return sum + BillingRounding.round(BillingRounding.decimal(Money(minorUnits: base[rate] ?? 0, currency: currency)) * r / 100,
-                                               currency).minorUnits
+        return base.keys.sorted { $0.text < $1.text }.reduce(Int64(0)) { sum, rate in
+            sum + BillingRounding.round(BillingRounding.decimal(Money(minorUnits: base[rate] ?? 0, currency: currency)) * rate.percent / 100,
+                                        currency).minorUnits
         }
     }
 }

@@ -55,7 +55,7 @@ struct DocumentComposer: Sendable {
     func senderDetails(_ t: InvoiceTexts) -> [String] {
         var d: [String] = []
         if let e = company.enterpriseNumber { d.append("\(t.enterpriseNumber) \(e)") }
-        if let i = company.iban, let iban = try? IBAN(parsing: i) { d.append("IBAN \(iban.formatted)") }
+        if let iban = company.iban { d.append("IBAN \(iban.formatted)") }
         if let b = company.bic { d.append("BIC \(b)") }
         if let p = company.phone, !p.isEmpty { d.append(p) }
         if let e = company.email { d.append(e) }
@@ -71,7 +71,7 @@ struct DocumentComposer: Sendable {
     func payment(amount: Money, reference: StructuredReference, _ t: InvoiceTexts) -> LetterDocument.PaymentBlock {
         var lines: [(label: String, value: String)] = [(t.beneficiary, company.name)]
         var payload: String? = nil
-        if let i = company.iban, let iban = try? IBAN(parsing: i) {
+        if let iban = company.iban {
             lines.append(("IBAN", iban.formatted))
             payload = try? EPCPayload.make(name: company.name, iban: iban, bic: company.bic, amount: amount,
                                            reference: reference.formatted, text: nil)
@@ -93,19 +93,19 @@ struct DocumentComposer: Sendable {
         ]
         let rows = d.lines.map { l in
             [l.description, t.monthName(l.serviceMonth), t.number(BillingRounding.plain(l.quantity)), t.money(l.unitPrice, l.net.currency),
-             t.money(l.net), t.number(l.vatRate), t.money(l.vat)]
+             t.money(l.net), t.number(l.vatRate.text), t.money(l.vat)]
         }
         var before: [String] = []
         if let v = a.vatNumber, !v.isEmpty { before.append("\(t.customerVAT) \(v)") }
         if let i = d.indexation { before.append(t.indexed(i, series: i.series)) }
-        let rate = d.lines.first?.vatRate ?? "21"
+        let rate = d.lines.first?.vatRate.text
         return LetterDocument(
             sender: sender, senderDetails: senderDetails(t), recipient: .init(name: a.name, lines: a.lines),
             placeAndDate: placeAndDate(d.issue, t),
             reference: t.header(customer: a.key, contract: d.contract.key, plan: d.contract.plan), subject: "\(t.invoice) \(number)",
             paragraphsBefore: before, columns: columns, rows: rows,
             totals: [
-                .init(label: t.totalNet, amount: t.money(d.net)), .init(label: t.vatLabel(rate), amount: t.money(d.vat)),
+                .init(label: t.totalNet, amount: t.money(d.net)), .init(label: rate.map(t.vatLabel) ?? t.vat, amount: t.money(d.vat)),
                 .init(label: t.totalDue, amount: t.money(d.total), emphasised: true),
             ],
             paragraphsAfter: [t.payBy(d.due), "\(t.greeting)\n\(company.name)"],

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Workspace
 
 /// Contract rows: checked against the known debtors, upserted by `contract_id`.
 ///
@@ -70,7 +71,7 @@ struct ContractSink: BillingRowSink {
         }
         let vatRate = f.text("vat_rate").map { $0.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "%", with: "")
             .trimmingCharacters(in: .whitespaces) }
-        if let r = vatRate, (BillingRounding.parse(r).map { $0 < 0 || $0 > 100 } ?? true) {
+        if let r = vatRate, VATRate(r) == nil {
             f.problem("vat_rate", "vat-rate", "vat_rate must be a percentage between 0 and 100, found \"\(r)\"")
         }
         let exemption = f.text("vat_exemption")?.uppercased()

@@ -15,7 +15,7 @@ struct PeppolComposer: Sendable {
         guard let raw = company.enterpriseNumber, let e = try? EnterpriseNumber(parsing: raw) else {
             throw BillingError.company("enterprise_number is missing or invalid; Peppol invoices name the seller by it")
         }
-        iban = company.iban.flatMap { try? IBAN(parsing: $0) }
+        iban = company.iban
         seller = PeppolParty(name: company.name, endpointScheme: "0208", endpointID: e.digits, vat: e.vatNumber, legalID: e.digits,
                              legalScheme: "0208", street: company.street, postalCode: company.postalCode, city: company.city,
                              country: company.country)

@@ -121,8 +121,7 @@ public struct PeppolDocument: Sendable {
         for l in lines { taxable[l.vat, default: 0] += l.net.minorUnits }
         return taxable.keys.sorted().map { t in
             let base = Money(minorUnits: taxable[t] ?? 0, currency: currency)
-            let rate = BillingRounding.parse(t.rate) ?? 0
-            return VATGroup(treatment: t, taxable: base, tax: BillingRounding.round(BillingRounding.decimal(base) * rate / 100, currency))
+            return VATGroup(treatment: t, taxable: base, tax: BillingRounding.round(BillingRounding.decimal(base) * t.rate.percent / 100, currency))
         }
     }
 

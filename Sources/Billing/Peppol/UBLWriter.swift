@@ -83,7 +83,7 @@ public enum UBLWriter {
                     x.leaf("cbc:TaxAmount", money(g.tax), attributes: [("currencyID", cur)])
                     x.group("cac:TaxCategory") {
                         x.leaf("cbc:ID", g.treatment.category)
-                        if g.treatment.category != "O" { x.leaf("cbc:Percent", g.treatment.rate) }
+                        if g.treatment.category != "O" { x.leaf("cbc:Percent", g.treatment.rate.text) }
                         if let e = g.treatment.exemption {
                             x.leaf("cbc:TaxExemptionReasonCode", e)
                         }
@@ -114,7 +114,7 @@ public enum UBLWriter {
                     x.leaf("cbc:Name", l.name)
                     x.group("cac:ClassifiedTaxCategory") {
                         x.leaf("cbc:ID", l.vat.category)
-                        if l.vat.category != "O" { x.leaf("cbc:Percent", l.vat.rate) }
+                        if l.vat.category != "O" { x.leaf("cbc:Percent", l.vat.rate.text) }
                         x.group("cac:TaxScheme") { x.leaf("cbc:ID", "VAT") }
                     }
                 }

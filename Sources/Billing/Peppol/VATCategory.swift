@@ -1,5 +1,6 @@
 import Foundation
 import Ledger
+import Workspace
 
 /// A line's VAT treatment in EN 16931 terms (UNCL 5305 category, rate, exemption reason code).
 public struct VATTreatment: Sendable, Hashable, Comparable {
@@ -7,15 +8,14 @@ public struct VATTreatment: Sendable, Hashable, Comparable {
     /// `K` intra-community, `G` export, `O` outside the scope, `Z` zero rated.
     public var category: String
     /// The rate as configured (`21`, `6`, `0`).
-    public var rate: String
+    public var rate: VATRate
     /// The VATEX code (`VATEX-EU-AE`) for a rate of 0, which every 0 % line must have.
     public var exemption: String?
 
     /// The treatment of a line: category from the rate and the exemption code.
     /// - Throws: ``PeppolRefusal`` (`vat-exemption`) for 0 % without a code, or a code with a rate above 0.
-    public init(rate: String, exemption: String?) throws(PeppolRefusal) {
-        let r = BillingRounding.parse(rate) ?? -1
-        guard r >= 0 else { throw PeppolRefusal(rule: "vat-rate", message: "\"\(rate)\" is not a VAT rate") }
+    public init(rate: VATRate, exemption: String?) throws(PeppolRefusal) {
+        let r = rate.percent
         self.rate = rate
         let code = exemption?.trimmingCharacters(in: .whitespaces).uppercased()
         if r > 0 {
@@ -42,8 +42,15 @@ public struct VATTreatment: Sendable, Hashable, Comparable {
         }
     }
 
+    /// The treatment of a rate given as text (`21`, `5.5`).
+    /// - Throws: ``PeppolRefusal`` (`vat-rate`) when the text is not a rate, and as ``init(rate:exemption:)``.
+    public init(rate text: String, exemption: String?) throws(PeppolRefusal) {
+        guard let rate = VATRate(text) else { throw PeppolRefusal(rule: "vat-rate", message: "\"\(text)\" is not a VAT rate") }
+        try self.init(rate: rate, exemption: exemption)
+    }
+
     /// Ordered by category, then rate.
     public static func < (a: VATTreatment, b: VATTreatment) -> Bool {
-        (a.category, BillingRounding.parse(a.rate) ?? 0) < (b.category, BillingRounding.parse(b.rate) ?? 0)
+        (a.category, a.rate.percent) < (b.category, b.rate.percent)
     }
 }

@@ -108,6 +108,9 @@ public enum BillingRun {
         let rules = config.billing.rules
         let numbering = config.billing.numbering
         guard !config.company.name.isEmpty else { throw BillingError.company("name is empty; invoices need the seller's name") }
+        guard config.company.iban != nil else {
+            throw BillingError.company("iban is empty; an invoice tells the customer where to pay: set company.iban")
+        }
         let snapshot = try store.pool.read { db in try Snapshot(db, period: period) }
         var result = BillingRunResult(period: period, dryRun: options.dryRun)
         result.alreadyInvoiced = snapshot.alreadyInvoiced

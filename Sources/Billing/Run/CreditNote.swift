@@ -119,9 +119,9 @@ public enum CreditNoteIssue {
         var lines: [DraftLine] = []
         for l in try BillingQueries.lines(db, invoice: r.invoiceId) {
             guard let month = Month(text: l.serviceMonth), let q = BillingRounding.parse(l.quantity),
-                  let unit = BillingRounding.parse(l.unitPrice) else { throw BillingError.credit("invoice \(number) has an unreadable line") }
+                  let unit = BillingRounding.parse(l.unitPrice), let rate = VATRate(l.vatRate) else { throw BillingError.credit("invoice \(number) has an unreadable line") }
             var line = DraftLine(kind: l.kind, description: l.description, serviceMonth: month, quantity: q,
-                                 unitPrice: unit, net: Money(minorUnits: l.netMinor, currency: currency), vatRate: l.vatRate,
+                                 unitPrice: unit, net: Money(minorUnits: l.netMinor, currency: currency), vatRate: rate,
                                  vat: Money(minorUnits: l.vatMinor, currency: currency), indexation: nil, usageID: nil)
             line.vatExemption = l.vatExemption
             lines.append(line)

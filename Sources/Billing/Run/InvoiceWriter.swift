@@ -41,7 +41,7 @@ struct InvoiceWriter {
             var r = BillingLineRecord(
                 invoiceId: invoiceID, position: i + 1, kind: l.kind, description: l.description, serviceMonth: l.serviceMonth.description,
                 quantity: BillingRounding.plain(l.quantity), unitPrice: BillingRounding.plain(l.unitPrice), netMinor: l.net.minorUnits,
-                vatRate: l.vatRate, vatMinor: l.vat.minorUnits)
+                vatRate: l.vatRate.text, vatMinor: l.vat.minorUnits)
             if let x {
                 r.oldPriceMinor = x.oldPrice.minorUnits
                 r.newPriceMinor = x.newPrice.minorUnits

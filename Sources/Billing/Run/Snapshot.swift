@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Workspace
 
 /// What a run of one period reads before it plans: the contracts still to invoice (in contract
 /// order, which fixes the order of the numbers), their unbilled usage and the index series.
@@ -22,12 +23,21 @@ struct Snapshot {
                 continue
             }
             let currency = Currency(code: r.currency) ?? .eur
+            // The contracts file's rate was checked at ingest; one that no longer reads is never billed at another rate.
+            var vatRate: VATRate? = nil
+            if let text = r.vatRate {
+                guard let rate = VATRate(text) else {
+                    throw StoreError.unreadableValue(table: "contract", column: "vat_rate", key: r.contractKey,
+                                                     expected: "a VAT rate in percent from 0 to 100")
+                }
+                vatRate = rate
+            }
             let c = ContractSnapshot(
                 id: r.id, key: r.contractKey, debtorID: r.debtorId, debtorKey: r.debtorKey, language: r.language, plan: r.plan,
                 price: Money(minorUnits: r.monthlyPriceMinor, currency: currency), activation: Day(iso: r.activationDate)!,
                 priceAdjustedOn: Day(iso: r.priceAdjustedOn)!, series: r.indexSeries, billingDay: r.billingDay, terms: r.paymentTermsDays,
                 floor: r.indexFloor, status: r.status, end: r.endDate.flatMap { Day(iso: $0) }, suspendedOn: r.suspendedOn.flatMap { Day(iso: $0) },
-                reactivationFeeDue: r.reactivationFeeDue, vatRate: r.vatRate, vatExemption: r.vatExemption)
+                reactivationFeeDue: r.reactivationFeeDue, vatRate: vatRate, vatExemption: r.vatExemption)
             var a = Addressee(key: r.debtorKey, name: r.name, street: r.street, postalCode: r.postalCode, city: r.city, country: r.country,
                               email: r.email, language: r.language, vatNumber: r.vatNumber)
             a.identity = BuyerIdentity(kind: r.debtorKind, country: r.country, vatNumber: r.vatNumber, channel: r.channel,

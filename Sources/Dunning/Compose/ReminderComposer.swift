@@ -78,7 +78,7 @@ public struct ReminderComposer: Sendable {
     /// Words `plan` (a `.remind` plan) at `step` of `ladder`, sent on `asOf` by `channels`.
     public func compose(_ plan: DebtorPlan, ladder: Ladder, stepIndex: Int, asOf: Day, channels: [Ladder.Channel]) throws -> ComposedReminder {
         let step = ladder.steps[stepIndex]
-        guard let templateName = step.template else { throw ClaimError("step \(step.name) has no template") }
+        guard let templateName = step.template else { throw ClaimError.stepWithoutTemplate(step: step.name) }
         let d = plan.debtor
         let w = Wording.of(d.language)
         let rules = self.rules.forDebtor(kind: d.kind, contractRate: d.contractRate, publicAuthority: d.publicAuthority)

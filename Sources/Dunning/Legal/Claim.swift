@@ -120,11 +120,29 @@ public struct ClaimResult: Sendable, Equatable {
     }
 }
 
-/// Why a claim could not be computed.
-public struct ClaimError: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+/// Why a claim, a plan or a reminder could not be computed: each case carries the facts, and
+/// ``description`` says what is wrong and how to fix it.
+public enum ClaimError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// The principal is zero or negative.
+    case principalNotPositive
+    /// A consumer (B2C) claim without the first reminder's day or channel, which start its 14-day period.
+    case consumerNeedsFirstReminder
+    /// No ladder for a debtor of this kind.
+    case noLadder(DebtorKind)
+    /// A ladder step that sends something names no template (the step's name).
+    case stepWithoutTemplate(step: String)
+
+    public var description: String {
+        switch self {
+        case .principalNotPositive: "the principal must be above zero"
+        case .consumerNeedsFirstReminder:
+            "a consumer claim needs the first reminder's day and channel (--first-reminder, --channel)"
+        case .noLadder(let kind):
+            "no \(kind.rawValue) ladder; add ladder-\(kind.rawValue).toml to the workspace (`relance config check` lists the files)"
+        case .stepWithoutTemplate(let step):
+            "step \(step) has no template; give it `template = \"…\"` in its ladder file (`relance config check` names the file)"
+        }
+    }
 }
 
 /// The legal calculator: the same code serves `relance claim` and the letters.
@@ -144,7 +162,7 @@ public enum ClaimCalculator {
         kind: DebtorKind, principal: Money, due: Day, asOf: Day, firstReminder: Day? = nil,
         channel: ReminderChannel? = nil, rules: ClaimRules = ClaimRules()
     ) throws -> ClaimResult {
-        guard principal.isPositive else { throw ClaimError("the principal must be above zero") }
+        guard principal.isPositive else { throw ClaimError.principalNotPositive }
         let cur = principal.currency
         var explanation: [String] = []
         let zero = Money.zero(cur)
@@ -167,7 +185,7 @@ public enum ClaimCalculator {
                                rateBasis: basis)
         case .b2c:
             guard let sent = firstReminder, let channel else {
-                throw ClaimError("a consumer claim needs the first reminder's day and channel (--first-reminder, --channel)")
+                throw ClaimError.consumerNeedsFirstReminder
             }
             let from = ConsumerRules.claimableFrom(firstReminder: sent, channel: channel)
             explanation.append("first reminder \(sent) by \(channel.rawValue): the 14-day period ends \(from.adding(days: -1)); costs may be claimed from \(from) (Book XIX, art. XIX.2)")

@@ -86,7 +86,7 @@ public struct Planner: Sendable {
 
     /// Decides tonight for one debtor.
     public func plan(_ d: DebtorSnapshot, asOf: Day) throws -> DebtorPlan {
-        guard let ladder = ladders[d.kind] else { throw ClaimError("no \(d.kind.rawValue) ladder") }
+        guard let ladder = ladders[d.kind] else { throw ClaimError.noLadder(d.kind) }
         let rules = self.rules.forDebtor(kind: d.kind, contractRate: d.contractRate, publicAuthority: d.publicAuthority)
         let cur = d.unapplied.currency
         var balanceMinor = -d.unapplied.minorUnits

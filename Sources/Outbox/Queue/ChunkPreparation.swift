@@ -31,7 +31,7 @@ final class ChunkPreparation: @unchecked Sendable {
                             loaded = try QueueStore.load(db, id: id)
                         } catch let damaged as StoreError {
                             // A stored body that cannot be read (a damaged `bodies_z`): this message only.
-                            publish(i, .success(.unbuildable(BuildError(message: damaged.message))))
+                            publish(i, .success(.unbuildable(BuildError(message: damaged.description))))
                             continue
                         }
                         if let m = loaded {

@@ -41,7 +41,7 @@ struct Claim: ParsableCommand {
                 result = try ClaimCalculator.compute(kind: kind, principal: principal, due: due, asOf: asOf, firstReminder: firstReminder,
                                                      channel: channel, rules: rules)
             } catch let e as ClaimError {
-                throw CLIError(kind == .b2c && firstReminder == nil ? .usage : .dataError, e.message)
+                throw CLIError(kind == .b2c && firstReminder == nil ? .usage : .dataError, e.description)
             } catch let e as RateTable.MissingRate {
                 throw CLIError(.config, e.description)
             }

@@ -63,7 +63,7 @@ struct OutboxEnqueue: ParsableCommand {
                         Terminal.error(Diagnostic(file: name, line: i + 1, column: 0, rule: "outbox-message", message: e.message).description)
                     } catch let e as StoreError {
                         bad += 1
-                        Terminal.error(Diagnostic(file: name, line: i + 1, column: 0, rule: "outbox-message", message: e.message).description)
+                        Terminal.error(Diagnostic(file: name, line: i + 1, column: 0, rule: "outbox-message", message: e.description).description)
                     } catch is DecodingError {
                         bad += 1
                         let why = "not a message object: key, to, subject and text are required"
