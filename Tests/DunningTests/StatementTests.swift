@@ -12,7 +12,7 @@ import Testing
     static func statement(_ d: DebtorSnapshot) throws -> (DebtorPlan, Ladder.Step, ReminderTerms, Statement) {
         let plan = try Fixture.planner.plan(d, asOf: Fixture.asOf)
         guard case .remind(let step) = plan.action, let ladder = Fixture.planner.ladders[d.kind] else {
-            throw ClaimError("no reminder: \(plan.reasons)")
+            throw FixtureError(description: "no reminder: \(plan.reasons)")
         }
         let rules = Fixture.rules.forDebtor(kind: d.kind, contractRate: d.contractRate, publicAuthority: d.publicAuthority)
         let terms = ReminderTerms(plan, step: ladder.steps[step], asOf: Fixture.asOf, channels: [.email], paymentDays: 14, rules: rules)
@@ -101,4 +101,9 @@ import Testing
             #expect(unknown.isEmpty, "\(name) uses \(unknown.sorted()), which its context does not have")
         }
     }
+}
+
+/// The fixture debtor did not get the reminder a test needs.
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
 }
