@@ -1,2 +1,2 @@
 /// Namespace of the Dunning stage; see README.md for what it will own.
-public enum DunningStage {}
+package enum DunningStage {}

@@ -6,16 +6,16 @@ import Ledger
 /// the payment that came later.
 ///
 /// Known leak: the `disputed` flag is the invoice's state today, the ledger keeps no history of it.
-public enum Backtest {
+package enum Backtest {
     /// Why a backtest cannot run.
-    public struct Problem: Error, CustomStringConvertible {
-        public let description: String
+    package struct Problem: Error, CustomStringConvertible {
+        package let description: String
     }
 
     /// Rolling origin: forecasts every invoice open at the end of each origin day, `from` to `to`
     /// every `step` days, as the nightly run would have. Defaults: `to` 90 days before the last
     /// payment, `from` a year before `to` (never in the ledger's first 180 days), every 28 days.
-    public static func rollingOrigin(_ facts: LedgerFacts, from: Day?, to: Day?, step: Int = 28) throws -> BacktestReport {
+    package static func rollingOrigin(_ facts: LedgerFacts, from: Day?, to: Day?, step: Int = 28) throws -> BacktestReport {
         try rollingOrigin(facts, from: from, to: to, step: step, habits: SettlementHabits.Settings())
     }
 
@@ -56,7 +56,7 @@ public enum Backtest {
     /// Issue-date split: learns from the invoices issued and paid before `split`, forecasts each
     /// invoice issued from `split` on (to `to` when given) on its issue day, before any payment that
     /// day. This is the protocol of the public IBM benchmark (docs/FORECAST.md).
-    public static func issueDateSplit(_ facts: LedgerFacts, split: Day, to: Day? = nil) -> BacktestReport {
+    package static func issueDateSplit(_ facts: LedgerFacts, split: Day, to: Day? = nil) -> BacktestReport {
         issueDateSplit(facts, split: split, to: to, habits: SettlementHabits.Settings())
     }
 

@@ -1,20 +1,20 @@
 import Foundation
 
 /// Accuracy of one forecaster over the scored forecasts of a backtest.
-public struct BacktestMetrics: Sendable, Equatable {
+package struct BacktestMetrics: Sendable, Equatable {
     /// What was evaluated, e.g. "relance (two-regime-eb/2)".
-    public var name: String
+    package var name: String
     /// Forecasts scored.
-    public var count = 0
+    package var count = 0
     /// Mean absolute error of the P50 date, days.
-    public var meanAbsoluteError: Double { count > 0 ? Double(absoluteErrorSum) / Double(count) : 0 }
+    package var meanAbsoluteError: Double { count > 0 ? Double(absoluteErrorSum) / Double(count) : 0 }
     /// Share of P50 dates within ±3 and ±7 days of the payment.
-    public var within3: Double { share(within3Count) }
-    public var within7: Double { share(within7Count) }
+    package var within3: Double { share(within3Count) }
+    package var within7: Double { share(within7Count) }
     /// Share of forecasts right about late versus not late (P50 after the due date or not).
-    public var lateAccuracy: Double { share(lateRightCount) }
+    package var lateAccuracy: Double { share(lateRightCount) }
     /// Share of payments inside the P10–P90 dates; nil for a forecaster without an interval.
-    public var coverage: Double? { hasInterval ? share(coveredCount) : nil }
+    package var coverage: Double? { hasInterval ? share(coveredCount) : nil }
 
     var absoluteErrorSum = 0
     var within3Count = 0
@@ -24,7 +24,7 @@ public struct BacktestMetrics: Sendable, Equatable {
     var hasInterval: Bool
 
     /// Empty metrics.
-    public init(name: String, hasInterval: Bool) {
+    package init(name: String, hasInterval: Bool) {
         self.name = name
         self.hasInterval = hasInterval
     }
@@ -45,13 +45,13 @@ public struct BacktestMetrics: Sendable, Equatable {
 }
 
 /// The model and the debtor-median baseline on one group of a backtest's forecasts.
-public struct BacktestGroup: Sendable {
+package struct BacktestGroup: Sendable {
     /// E.g. "due within 7 days", "consumers", "debtors with fewer than 5 paid invoices".
-    public var name: String
+    package var name: String
     /// Relance's model on the group.
-    public var model: BacktestMetrics
+    package var model: BacktestMetrics
     /// The debtor-median baseline on the group.
-    public var debtorMedian: BacktestMetrics
+    package var debtorMedian: BacktestMetrics
 
     /// The groups every backtest reports, in this order: four horizons (when the invoice is due,
     /// seen from the forecast's day), the two kinds of debtor, then short and long histories.
@@ -65,24 +65,24 @@ public struct BacktestGroup: Sendable {
 }
 
 /// The outcome of a backtest: the model and the two baselines on the same forecasts.
-public struct BacktestReport: Sendable {
+package struct BacktestReport: Sendable {
     /// How the forecasts were made, in words.
-    public var protocolDescription: String
+    package var protocolDescription: String
     /// Forecast origins (as-of days).
-    public var origins: [Int32]
+    package var origins: [Int32]
     /// Forecasts not scored because the invoice is still unpaid today.
-    public var unscored: Int
+    package var unscored: Int
     /// Relance's model.
-    public var model: BacktestMetrics
+    package var model: BacktestMetrics
     /// Baseline: payment on the due date (or the day after the origin when already overdue).
-    public var dueDate: BacktestMetrics
+    package var dueDate: BacktestMetrics
     /// Baseline: the debtor's median delay so far (the ledger's without history), P10–P90 likewise.
-    public var debtorMedian: BacktestMetrics
+    package var debtorMedian: BacktestMetrics
     /// The model against the debtor-median baseline per horizon, kind of debtor and length of history.
-    public var groups: [BacktestGroup] = BacktestGroup.standard()
+    package var groups: [BacktestGroup] = BacktestGroup.standard()
 
     /// The report as text: one line of protocol, a table of the three forecasters.
-    public var text: String {
+    package var text: String {
         var s = protocolDescription + "\n"
         s += "\(model.count) forecasts scored" + (unscored > 0 ? "; \(unscored) not scored (invoice still unpaid)" : "") + "\n"
         guard model.count > 0 else { return s }

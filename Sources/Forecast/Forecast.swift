@@ -4,7 +4,7 @@
 /// Entry points: `LedgerFacts.read` (the ledger in columns), `Forecaster.forecast` (one as-of day),
 /// `ForecastStore.save` (one transaction), `ForecastListing` (show), `Backtest` (rolling origin and
 /// issue-date split).
-public enum ForecastStage {
+package enum ForecastStage {
     /// The model's name and version, as stored with each run.
-    public static var modelName: String { DelayModel.name }
+    package static var modelName: String { DelayModel.name }
 }

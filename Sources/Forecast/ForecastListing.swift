@@ -4,25 +4,25 @@ import Store
 
 /// Lists a stored forecast run as a table, CSV or JSON: the open invoices, the debtor scores, the
 /// cash forecast. Rows stream from a cursor; text goes out in chunks through `write`.
-public enum ForecastListing {
+package enum ForecastListing {
     /// Output formats.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         case table, csv, json
     }
 
     /// Columns (CSV header, JSON keys) of the invoice listing.
-    public static let invoiceColumns = ["invoice_number", "debtor_id", "due_date", "p10_date", "p50_date", "p90_date",
+    package static let invoiceColumns = ["invoice_number", "debtor_id", "due_date", "p10_date", "p50_date", "p90_date",
                                         "p_paid_by_due", "p_paid_by_due_30", "p_paid_by_due_60"]
     /// Columns of the debtor score listing.
-    public static let scoreColumns = ["debtor_id", "score", "grade", "paid_invoices", "open_invoices", "overdue_30_invoices",
+    package static let scoreColumns = ["debtor_id", "score", "grade", "paid_invoices", "open_invoices", "overdue_30_invoices",
                                       "typical_delay_days", "late_share", "reasons"]
     /// Columns of the cash forecast listing.
-    public static let cashColumns = ["currency", "week", "week_start", "week_end", "expected", "p10", "p90"]
+    package static let cashColumns = ["currency", "week", "week_start", "week_end", "expected", "p10", "p90"]
 
     /// One invoice forecast per row, by due date then invoice number; only `debtorKey`'s when given.
     /// Returns the number of rows.
     @discardableResult
-    public static func invoices(_ db: Database, runID: Int64, debtorKey: String?, format: Format,
+    package static func invoices(_ db: Database, runID: Int64, debtorKey: String?, format: Format,
                                 write: (String) -> Void) throws -> Int {
         let widths = try ForecastQueries.invoiceLineWidths(db, runID: runID, debtorKey: debtorKey)
         var out = TableWriter(columns: invoiceColumns, format: format,
@@ -38,7 +38,7 @@ public enum ForecastListing {
 
     /// One debtor score per row, worst score first; only `debtorKey`'s when given.
     @discardableResult
-    public static func scores(_ db: Database, runID: Int64, debtorKey: String?, format: Format,
+    package static func scores(_ db: Database, runID: Int64, debtorKey: String?, format: Format,
                               write: (String) -> Void) throws -> Int {
         let width = try ForecastQueries.scoreLineWidth(db, runID: runID, debtorKey: debtorKey) ?? 9
         var out = TableWriter(columns: scoreColumns, format: format, widths: [width, 5, 5, 13, 13, 19, 18, 10, 0])
@@ -53,7 +53,7 @@ public enum ForecastListing {
 
     /// The 13 weeks of the cash forecast per currency, amounts in major units.
     @discardableResult
-    public static func cash(_ db: Database, runID: Int64, format: Format, write: (String) -> Void) throws -> Int {
+    package static func cash(_ db: Database, runID: Int64, format: Format, write: (String) -> Void) throws -> Int {
         var out = TableWriter(columns: cashColumns, format: format, widths: [8, 4, 10, 10, 16, 16, 16])
         for w in try ForecastQueries.cashWeeks(db, runID: runID) {
             let digits = Currency(code: w.currency)?.minorDigits ?? 2

@@ -2,26 +2,26 @@ import Ledger
 import Store
 
 /// When one open invoice will most likely be paid, and how sure that is.
-public struct InvoiceForecast: Sendable, Equatable {
+package struct InvoiceForecast: Sendable, Equatable {
     /// The store's `invoice.id`.
-    public var invoiceID: Int64
+    package var invoiceID: Int64
     /// Days by which payment has a 10 %, 50 % and 90 % chance (never before the day after the as-of day).
-    public var p10: Day
-    public var p50: Day
-    public var p90: Day
+    package var p10: Day
+    package var p50: Day
+    package var p90: Day
     /// Chance of payment by the due date, by 30 days after it, by 60 days after it.
-    public var paidByDue: Double
-    public var paidByDue30: Double
-    public var paidByDue60: Double
+    package var paidByDue: Double
+    package var paidByDue30: Double
+    package var paidByDue60: Double
 }
 
 /// A debtor's grade, from A (pays reliably) to E (needs a call): `debtor_score.grade`, in Store.
-public typealias Grade = DebtorGrade
+package typealias Grade = DebtorGrade
 
 extension DebtorGrade {
     /// The grade of a score 0–100: A ≥ 80 (on time or early), B ≥ 70 (up to about 15 days late),
     /// C ≥ 50 (up to 30), D ≥ 30 (up to 90), else E.
-    public init(score: Int) {
+    package init(score: Int) {
         switch score {
         case 80...: self = .a
         case 70..<80: self = .b
@@ -33,63 +33,63 @@ extension DebtorGrade {
 }
 
 /// A debtor's score 0–100 with its grade and the main reasons in words.
-public struct DebtorScore: Sendable, Equatable {
+package struct DebtorScore: Sendable, Equatable {
     /// The store's `debtor.id`.
-    public var debtorID: Int64
-    public var debtorKey: String
+    package var debtorID: Int64
+    package var debtorKey: String
     /// 0–100, the average over the debtor's open invoices and its next one of each invoice's points
     /// on a payment-index scale (80 paid on the due date, 50 30 days late, 20 120 days late; see
     /// `docs/FORECAST.md`).
-    public var score: Int
-    public var grade: Grade
+    package var score: Int
+    package var grade: Grade
     /// The main reasons, most important first.
-    public var reasons: [String]
-    public var paidInvoices: Int
-    public var openInvoices: Int
+    package var reasons: [String]
+    package var paidInvoices: Int
+    package var openInvoices: Int
     /// Open invoices more than 30 days past their due date.
-    public var overdue30Invoices: Int
+    package var overdue30Invoices: Int
     /// P50 delay of a typical next invoice, days after the due date (negative: before).
-    public var typicalDelayDays: Int
+    package var typicalDelayDays: Int
     /// Share of the debtor's invoices expected to go badly (the late regime).
-    public var lateShare: Double
+    package var lateShare: Double
 }
 
 /// Expected cash-in of one week in one currency, with a P10–P90 band.
-public struct CashWeek: Sendable, Equatable {
-    public var currency: String
+package struct CashWeek: Sendable, Equatable {
+    package var currency: String
     /// 1…13; week 1 is the seven days after the as-of day.
-    public var week: Int
-    public var start: Day
-    public var end: Day
-    public var expectedMinor: Int64
-    public var p10Minor: Int64
-    public var p90Minor: Int64
+    package var week: Int
+    package var start: Day
+    package var end: Day
+    package var expectedMinor: Int64
+    package var p10Minor: Int64
+    package var p90Minor: Int64
 }
 
 /// The forecast for one as-of day: every open invoice, every debtor with invoices, 13 weeks of cash.
-public struct ForecastResult: Sendable {
-    public var asOf: Day
+package struct ForecastResult: Sendable {
+    package var asOf: Day
     /// The model's name and version.
-    public var model: String
+    package var model: String
     /// The fitted ledger-level parameters as a JSON object.
-    public var parameters: String
+    package var parameters: String
     /// Paid invoices the model learnt from.
-    public var paidInvoices: Int
-    public var invoices: [InvoiceForecast]
-    public var debtors: [DebtorScore]
-    public var cash: [CashWeek]
+    package var paidInvoices: Int
+    package var invoices: [InvoiceForecast]
+    package var debtors: [DebtorScore]
+    package var cash: [CashWeek]
     /// Open invoices whose debtor had fewer than 5 paid invoices: their forecast rests mostly on
     /// similar debtors (the segment), not on the debtor's own history.
-    public var littleHistoryInvoices = 0
+    package var littleHistoryInvoices = 0
     /// Debtors whose settlement habit was learnt (a weekly run, month end or payday), by habit.
-    public var habitDebtors: [String: Int] = [:]
+    package var habitDebtors: [String: Int] = [:]
 }
 
 /// The one rounding step of the cash forecast: an expected amount (a sum of amount × probability)
 /// to whole minor units, half away from zero.
-public enum CashRounding {
+package enum CashRounding {
     /// Rounds an expected amount in minor units to an integer number of minor units.
-    public static func minorUnits(_ expected: Double) -> Int64 {
+    package static func minorUnits(_ expected: Double) -> Int64 {
         guard expected.isFinite else { return 0 }
         return Int64(expected.rounded(.toNearestOrAwayFromZero))
     }

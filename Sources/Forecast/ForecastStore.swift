@@ -4,23 +4,23 @@ import Store
 
 /// Writes forecasts to the store and reads them back (the Forecast stage owns `forecast_run`,
 /// `invoice_forecast`, `debtor_score` and `cash_forecast`).
-public enum ForecastStore {
+package enum ForecastStore {
     /// As-of days whose per-invoice forecasts and debtor scores are kept: saving a run removes
     /// that detail from older days.
-    public static let keptDays = 7
+    package static let keptDays = 7
     /// As-of days whose run and weekly cash forecast are kept (a few rows each), so the forecast
     /// report can put what was expected beside what came in, weeks later.
-    public static let keptCashDays = 400
+    package static let keptCashDays = 400
 
     /// Saves a forecast in one transaction, replacing the run of the same as-of day, and drops runs
     /// beyond the `keptDays` latest as-of days. Returns the new run's id.
     @discardableResult
-    public static func save(_ r: ForecastResult, store: LedgerStore, runID: Int64?, createdAt: String) throws -> Int64 {
+    package static func save(_ r: ForecastResult, store: LedgerStore, runID: Int64?, createdAt: String) throws -> Int64 {
         try store.pool.write { db in try save(r, db: db, runID: runID, createdAt: createdAt) }
     }
 
     /// `save` inside the caller's transaction.
-    public static func save(_ r: ForecastResult, db: Database, runID: Int64?, createdAt: String) throws -> Int64 {
+    package static func save(_ r: ForecastResult, db: Database, runID: Int64?, createdAt: String) throws -> Int64 {
         let asOf = r.asOf.description
         try ForecastCommands.deleteRun(db, asOf: asOf)
         var run = ForecastRunRecord(asOf: asOf, runId: runID, createdAt: createdAt, model: r.model,
@@ -54,12 +54,12 @@ public enum ForecastStore {
 
     /// True when the run still has its per-invoice forecasts (runs older than `keptDays` as-of
     /// days keep only their weekly cash forecast).
-    public static func hasDetail(_ db: Database, runID: Int64) throws -> Bool {
+    package static func hasDetail(_ db: Database, runID: Int64) throws -> Bool {
         try ForecastQueries.hasDetail(db, runID: runID)
     }
 
     /// The run of `asOf`, else the latest run; nil when there is none.
-    public static func run(_ db: Database, asOf: Day?) throws -> ForecastRunRecord? {
+    package static func run(_ db: Database, asOf: Day?) throws -> ForecastRunRecord? {
         if let asOf { return try ForecastQueries.run(db, asOf: asOf.description) }
         return try ForecastQueries.latestRun(db)
     }

@@ -4,9 +4,9 @@ import Ledger
 /// Makes the forecast for one as-of day: learns the delay model from the invoices paid by then,
 /// forecasts every invoice open at the end of that day, scores the debtors and sums the cash
 /// forecast. Pure: the same facts and day give the same result.
-public enum Forecaster {
+package enum Forecaster {
     /// Weeks in the cash forecast.
-    public static let weeks = 13
+    package static let weeks = 13
     /// z of the 90th percentile of the standard normal, for the cash band.
     static let z90 = 1.281_551_565_544_600_4
 
@@ -45,7 +45,7 @@ public enum Forecaster {
     }
 
     /// The forecast as of `asOf`, from what the facts say was known at the end of that day.
-    public static func forecast(_ facts: LedgerFacts, asOf: Day) -> ForecastResult {
+    package static func forecast(_ facts: LedgerFacts, asOf: Day) -> ForecastResult {
         let origin = asOf.daysSinceEpoch
         let learnt = LearntModel(facts: facts, origin: origin)
         let training = learnt.training

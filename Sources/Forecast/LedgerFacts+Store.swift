@@ -11,7 +11,7 @@ extension LedgerFacts {
     ///
     /// `asOf` fixes `openMinor`: what was open at the end of that day (payments dated later are
     /// added back). Learning and forecasting still decide per day what was known (see `isOpen`).
-    public static func read(_ db: Database, asOf: Day) throws -> LedgerFacts {
+    package static func read(_ db: Database, asOf: Day) throws -> LedgerFacts {
         var facts = LedgerFacts()
         let asOfDay = asOf.daysSinceEpoch
         let largest = try ForecastLedgerQueries.largestIDs(db)

@@ -7,77 +7,77 @@ import Ledger
 /// allocated to it, or its `closed_on` when it was closed without one; `LedgerFacts.unpaid` while it
 /// is open, `LedgerFacts.unknownDay` when it was closed on a day nobody told (the export said 0 open
 /// and no payment arrived): such invoices are neither learnt from nor forecast.
-public struct LedgerFacts: Sendable {
+package struct LedgerFacts: Sendable {
     /// `paid` of an invoice still open.
-    public static let unpaid = Int32.max
+    package static let unpaid = Int32.max
     /// `paid` of an invoice closed on an unknown day.
-    public static let unknownDay = Int32.min
+    package static let unknownDay = Int32.min
 
     /// Flag bit of `flags`: the invoice is disputed (its current state in the ledger).
-    public static let disputedFlag: UInt8 = 1
+    package static let disputedFlag: UInt8 = 1
     /// Flag bit of `flags`: the invoice or its debtor is on hold (no reminders; current state).
-    public static let holdFlag: UInt8 = 2
+    package static let holdFlag: UInt8 = 2
     /// Flag bit of `flags`: the debtor pays by direct debit (current state).
-    public static let directDebitFlag: UInt8 = 4
+    package static let directDebitFlag: UInt8 = 4
 
     // Debtors, by dense index.
     /// The store's `debtor.id` of each debtor.
-    public var debtorIDs: [Int64] = []
+    package var debtorIDs: [Int64] = []
     /// The business key (`debtor_key`).
-    public var debtorKeys: [String] = []
+    package var debtorKeys: [String] = []
     /// True for consumers (`b2c`).
-    public var debtorIsConsumer: [Bool] = []
+    package var debtorIsConsumer: [Bool] = []
     /// Index into `DebtorLanguage.all`.
-    public var debtorLanguage: [UInt8] = []
+    package var debtorLanguage: [UInt8] = []
 
     // Invoices, by dense index.
     /// The store's `invoice.id`.
-    public var invoiceIDs: [Int64] = []
+    package var invoiceIDs: [Int64] = []
     /// Dense debtor index of each invoice.
-    public var debtor: [Int32] = []
-    public var issue: [Int32] = []
-    public var due: [Int32] = []
+    package var debtor: [Int32] = []
+    package var issue: [Int32] = []
+    package var due: [Int32] = []
     /// Payment day (see the type's summary).
-    public var paid: [Int32] = []
+    package var paid: [Int32] = []
     /// Day of the first payment allocated to it, or `unpaid` when none.
-    public var firstPaid: [Int32] = []
+    package var firstPaid: [Int32] = []
     /// Amount in minor units of its currency (above zero).
-    public var amountMinor: [Int64] = []
+    package var amountMinor: [Int64] = []
     /// Open amount on the as-of day the facts were read for, minor units.
-    public var openMinor: [Int64] = []
+    package var openMinor: [Int64] = []
     /// Index into `currencies`.
-    public var currency: [UInt8] = []
+    package var currency: [UInt8] = []
     /// Bit set of `disputedFlag`, `holdFlag`, `directDebitFlag`.
-    public var flags: [UInt8] = []
+    package var flags: [UInt8] = []
     /// Currency codes used by `currency`.
-    public var currencies: [String] = []
+    package var currencies: [String] = []
     /// Binary invoice attributes the ledger does not hold, supplied by the caller (a backtest harness),
     /// each aligned with the invoices. They become covariates of the model like `disputed`.
-    public var attributes: [InvoiceAttribute] = []
+    package var attributes: [InvoiceAttribute] = []
 
     // Promises to pay (`promise_to_pay`: debtor, date promised, when made, status and when it was set).
     /// Dense debtor index of each promise.
-    public var promiseDebtor: [Int32] = []
+    package var promiseDebtor: [Int32] = []
     /// The day promised.
-    public var promiseUntil: [Int32] = []
+    package var promiseUntil: [Int32] = []
     /// The day the promise was made (`made_on`, else the date of its `created_at`).
-    public var promiseMade: [Int32] = []
+    package var promiseMade: [Int32] = []
     /// Whether it was kept (`status` kept: true, broken: false), nil while its status is open.
-    public var promiseKept: [Bool?] = []
+    package var promiseKept: [Bool?] = []
     /// The day its status was set (`status_on`), `unpaid` while open or when the ledger does not say.
-    public var promiseSettled: [Int32] = []
+    package var promiseSettled: [Int32] = []
 
     /// Empty facts; fill the columns, or read them with `LedgerFacts.read`.
-    public init() {}
+    package init() {}
 
     /// Number of debtors.
-    public var debtorCount: Int { debtorIDs.count }
+    package var debtorCount: Int { debtorIDs.count }
     /// Number of invoices.
-    public var invoiceCount: Int { invoiceIDs.count }
+    package var invoiceCount: Int { invoiceIDs.count }
 
     /// Appends a debtor; returns its dense index.
     @discardableResult
-    public mutating func addDebtor(id: Int64, key: String, consumer: Bool, language: String) -> Int32 {
+    package mutating func addDebtor(id: Int64, key: String, consumer: Bool, language: String) -> Int32 {
         debtorIDs.append(id)
         debtorKeys.append(key)
         debtorIsConsumer.append(consumer)
@@ -86,7 +86,7 @@ public struct LedgerFacts: Sendable {
     }
 
     /// Appends an invoice.
-    public mutating func addInvoice(id: Int64, debtor: Int32, issue: Day, due: Day, paid: Int32, firstPaid: Int32,
+    package mutating func addInvoice(id: Int64, debtor: Int32, issue: Day, due: Day, paid: Int32, firstPaid: Int32,
                                     amountMinor: Int64, openMinor: Int64, currency: String, disputed: Bool) {
         invoiceIDs.append(id)
         self.debtor.append(debtor)
@@ -102,7 +102,7 @@ public struct LedgerFacts: Sendable {
 
     /// Appends a promise to pay made on `made` by debtor `debtor` to pay by `until`; `kept` its status
     /// (nil while open), set on `settled`.
-    public mutating func addPromise(debtor: Int32, until: Day, made: Day, kept: Bool? = nil, settled: Day? = nil) {
+    package mutating func addPromise(debtor: Int32, until: Day, made: Day, kept: Bool? = nil, settled: Day? = nil) {
         addPromise(debtor: debtor, until: until.daysSinceEpoch, made: made.daysSinceEpoch, kept: kept,
                    settled: settled?.daysSinceEpoch ?? LedgerFacts.unpaid)
     }
@@ -117,7 +117,7 @@ public struct LedgerFacts: Sendable {
     }
 
     /// The index of a currency code, adding it when new (at most 256 currencies).
-    public mutating func currencyIndex(_ code: String) -> UInt8 {
+    package mutating func currencyIndex(_ code: String) -> UInt8 {
         if let i = currencies.firstIndex(of: code) { return UInt8(i) }
         currencies.append(code)
         return UInt8(min(currencies.count - 1, 255))
@@ -138,26 +138,26 @@ public struct LedgerFacts: Sendable {
 
 /// A yes/no attribute of each invoice that the ledger does not hold (for example whether it was
 /// sent on paper or electronically), given to the model as a covariate.
-public struct InvoiceAttribute: Sendable {
+package struct InvoiceAttribute: Sendable {
     /// Short name used in explanations and parameters, e.g. `paperless`.
-    public var name: String
+    package var name: String
     /// One value per invoice, aligned with `LedgerFacts`' invoices.
-    public var values: [Bool]
+    package var values: [Bool]
 
     /// An attribute.
-    public init(name: String, values: [Bool]) {
+    package init(name: String, values: [Bool]) {
         self.name = name
         self.values = values
     }
 }
 
 /// The debtor languages the ledger knows, in a fixed order (segment keys use the index).
-public enum DebtorLanguage {
+package enum DebtorLanguage {
     /// `nl`, `fr`, `de`, `en`.
-    public static let all = ["nl", "fr", "de", "en"]
+    package static let all = ["nl", "fr", "de", "en"]
 
     /// Index of a language code (unknown codes count as the first).
-    public static func index(of code: String) -> UInt8 {
+    package static func index(of code: String) -> UInt8 {
         UInt8(all.firstIndex(of: code) ?? 0)
     }
 }

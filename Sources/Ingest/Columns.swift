@@ -1,11 +1,11 @@
 import Ledger
 
 /// What an ingest reads: which kind of export.
-public enum IngestKind: String, Sendable, CaseIterable {
+package enum IngestKind: String, Sendable, CaseIterable {
     case debtors, invoices, payments
 
     /// The canonical columns of this kind, in documentation order.
-    public var columns: [Column] {
+    package var columns: [Column] {
         switch self {
         case .debtors:
             [.debtorID, .name, .kind, .vatNumber, .email, .language, .street, .postalCode, .city, .country,
@@ -19,7 +19,7 @@ public enum IngestKind: String, Sendable, CaseIterable {
     }
 
     /// Columns that must be present in the header.
-    public var requiredColumns: [Column] {
+    package var requiredColumns: [Column] {
         switch self {
         case .debtors: [.debtorID, .name]
         case .invoices: [.invoiceNumber, .debtorID, .issueDate, .amount]
@@ -29,7 +29,7 @@ public enum IngestKind: String, Sendable, CaseIterable {
 }
 
 /// A canonical column name, with the Dutch and French header names accepted for it.
-public enum Column: String, Sendable, CaseIterable {
+package enum Column: String, Sendable, CaseIterable {
     case debtorID = "debtor_id", name, kind, vatNumber = "vat_number", email, language, street
     case postalCode = "postal_code", city, country, phone, paymentTermsDays = "payment_terms_days"
     case onHold = "on_hold"
@@ -41,7 +41,7 @@ public enum Column: String, Sendable, CaseIterable {
     case directDebit = "direct_debit", expectedPaymentDate = "expected_payment_date"
 
     /// Folded header names that mean this column (besides the canonical name itself).
-    public var aliases: [String] {
+    package var aliases: [String] {
         switch self {
         case .debtorID:
             ["klant", "klantnummer", "klantnr", "klant_nr", "klant_id", "klantcode", "debiteur", "debiteurnummer",

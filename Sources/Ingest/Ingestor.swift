@@ -4,36 +4,36 @@ import Ledger
 import Store
 
 /// Settings of one ingest command.
-public struct IngestOptions: Sendable {
-    public var kind: IngestKind
-    public var mapping: Mapping?
+package struct IngestOptions: Sendable {
+    package var kind: IngestKind
+    package var mapping: Mapping?
     /// The files' encoding as the user declared it (`--encoding`): wins over the mapping's and over detection.
-    public var encoding: TextEncoding?
+    package var encoding: TextEncoding?
     /// The files are the complete list of open items (invoices only).
-    public var snapshot = false
+    package var snapshot = false
     /// Validate and report, write nothing.
-    public var dryRun = false
+    package var dryRun = false
     /// Payments only: they come from the accounting system whose invoice exports already reflect
     /// them (its payment register), not from the bank.
-    public var booked = false
+    package var booked = false
     /// The business day of this ingest (closing dates of snapshot and fully paid invoices).
-    public var asOf: Day
+    package var asOf: Day
     /// Days after an "expected payment date" before the ladder resumes (`[dunning] promise_grace_days`).
-    public var promiseGraceDays = 3
-    public var defaultLanguage = "nl"
-    public var defaultCountry = "BE"
-    public var defaultCurrency = Currency.eur
+    package var promiseGraceDays = 3
+    package var defaultLanguage = "nl"
+    package var defaultCountry = "BE"
+    package var defaultCurrency = Currency.eur
     /// Where `<file>.rejects.csv` files go; nil writes none.
-    public var rejectsDirectory: String?
+    package var rejectsDirectory: String?
     /// The run-ledger row this ingest belongs to.
-    public var runID: Int64?
+    package var runID: Int64?
     /// Told now and then how far the reading of a CSV file is: its name, bytes read, its size.
-    public var progress: (@Sendable (_ file: String, _ bytesRead: Int, _ size: Int) -> Void)?
+    package var progress: (@Sendable (_ file: String, _ bytesRead: Int, _ size: Int) -> Void)?
     /// Dunning's rule that cancels queued reminders this ingest made outdated, run in its
     /// transaction (set by the caller, which imports Dunning); nil checks none. A dry run cancels nothing.
-    public var reminderGuard: (any OutdatedReminderCancelling)?
+    package var reminderGuard: (any OutdatedReminderCancelling)?
 
-    public init(kind: IngestKind, asOf: Day) {
+    package init(kind: IngestKind, asOf: Day) {
         self.kind = kind
         self.asOf = asOf
     }
@@ -41,30 +41,30 @@ public struct IngestOptions: Sendable {
 
 /// What happened to one input file. `read`, `imported`, `updated`, `unchanged`, `rejected` and
 /// `file` are the JSON summary's keys.
-public struct FileSummary: Sendable, Equatable {
-    public var file: String
-    public var read = 0
-    public var imported = 0
-    public var updated = 0
-    public var unchanged = 0
-    public var rejected = 0
+package struct FileSummary: Sendable, Equatable {
+    package var file: String
+    package var read = 0
+    package var imported = 0
+    package var updated = 0
+    package var unchanged = 0
+    package var rejected = 0
     /// Open invoices closed because the snapshot did not list them (counted on the last file).
-    public var closedBySnapshot = 0
+    package var closedBySnapshot = 0
     /// Payments left (partly) unapplied.
-    public var unapplied = 0
-    public var warnings = 0
+    package var unapplied = 0
+    package var warnings = 0
     /// Set when the whole file was refused (nothing of it kept).
-    public var fatal: String?
-    public var rejectsPath: String?
-    public var encoding: String?
-    public var delimiter: String?
+    package var fatal: String?
+    package var rejectsPath: String?
+    package var encoding: String?
+    package var delimiter: String?
     /// A line of context for people (statements read, debits skipped…), not part of the JSON.
-    public var note: String?
+    package var note: String?
 
-    public init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
     /// True when a row or the file was refused.
-    public var hasRejects: Bool { rejected > 0 || fatal != nil }
+    package var hasRejects: Bool { rejected > 0 || fatal != nil }
 }
 
 /// Reads debtors, invoices or payments from CSV exports into the ledger.
@@ -73,9 +73,9 @@ public struct FileSummary: Sendable, Equatable {
 /// diagnostics and written verbatim to the rejects file, and a file that cannot be read as CSV
 /// at all is rolled back whole (its savepoint) while the other files still commit. A dry run
 /// rolls everything back.
-public enum Ingestor {
+package enum Ingestor {
     /// Runs an ingest; `report` receives every diagnostic as it is found.
-    public static func run(
+    package static func run(
         store: LedgerStore, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date = { Date() },
         report: @escaping (Diagnostic) -> Void
     ) throws -> [FileSummary] {

@@ -3,18 +3,18 @@ import Ledger
 import Store
 
 /// One payment (partly) not applied, as `relance payments unapplied` lists it.
-public struct UnappliedPayment: Sendable {
-    public static let columns = ["payment_id", "date", "amount", "unapplied", "currency", "reference", "counterparty", "reason"]
-    public var fields: [String]
+package struct UnappliedPayment: Sendable {
+    package static let columns = ["payment_id", "date", "amount", "unapplied", "currency", "reference", "counterparty", "reason"]
+    package var fields: [String]
 }
 
 /// A person's decisions about payments: the unapplied list, and applying one to an invoice.
-public enum ManualAllocation {
+package enum ManualAllocation {
     /// Why a manual allocation was refused (nothing is written).
-    public typealias Refusal = ControlRefusal
+    package typealias Refusal = ControlRefusal
 
     /// Every payment with something unapplied, oldest first.
-    public static func unapplied(_ db: Database) throws -> [UnappliedPayment] {
+    package static func unapplied(_ db: Database) throws -> [UnappliedPayment] {
         try IngestQueries.unappliedPayments(db).map { r in
             let cur = Currency(code: r.currency) ?? .eur
             return UnappliedPayment(fields: [r.key, r.date, Money(minorUnits: r.amount, currency: cur).decimalString,
@@ -28,7 +28,7 @@ public enum ManualAllocation {
     /// The invoice takes at most what is open on it (`open_minor`, which the export's open amount
     /// bounds). The allocation records the last ingest batch (`seen_batch_id`), so the open-amount
     /// rule (`OpenAmount`) takes it off the export's open amount until a later export reflects it.
-    public static func allocate(_ db: Database, payment key: String, invoice number: String, amount: String?,
+    package static func allocate(_ db: Database, payment key: String, invoice number: String, amount: String?,
                                 by actor: Actor? = nil) throws -> Money {
         guard let p = try IngestQueries.paymentForAllocation(db, key: key) else {
             throw Refusal("no payment \(key)")
@@ -61,7 +61,7 @@ public enum ManualAllocation {
     /// Undoes the allocations of a payment to one invoice (or to every invoice when `number` is nil):
     /// the amount becomes unapplied again, the invoice reopens if it was closed by it, and automatic
     /// matching leaves the payment alone from then on (`manual_only`). Nothing to undo changes nothing.
-    public static func unallocate(_ db: Database, payment key: String, invoice number: String?, by actor: Actor) throws -> ControlOutcome {
+    package static func unallocate(_ db: Database, payment key: String, invoice number: String?, by actor: Actor) throws -> ControlOutcome {
         guard let p = try IngestQueries.paymentForAllocation(db, key: key) else {
             throw Refusal("no payment \(key)")
         }

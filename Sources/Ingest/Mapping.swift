@@ -16,32 +16,32 @@ import TOMLKit
 /// [columns]
 /// invoice_number = "Fact. nr"      # canonical name = header in the export
 /// ```
-public struct Mapping: Sendable, Equatable {
-    public var encoding: TextEncoding?
-    public var delimiter: UInt8?
-    public var decimalSeparator: DecimalSeparator?
-    public var dateOrder: DateOrder = .dmy
+package struct Mapping: Sendable, Equatable {
+    package var encoding: TextEncoding?
+    package var delimiter: UInt8?
+    package var decimalSeparator: DecimalSeparator?
+    package var dateOrder: DateOrder = .dmy
     /// Skip a row whose key an earlier row already had, instead of rejecting it: for exports that
     /// repeat a record on every line (debtors read from an invoice list).
-    public var skipRepeatedKeys = false
+    package var skipRepeatedKeys = false
     /// Folded headers of export columns to leave unread, even when they carry a canonical name.
-    public var ignore: Set<String> = []
+    package var ignore: Set<String> = []
     /// Canonical column → folded header name in the export.
-    public var columns: [Column: String] = [:]
+    package var columns: [Column: String] = [:]
 
-    public init() {}
+    package init() {}
 
     /// A problem in a mapping file, with the key path.
-    public struct Problem: Error, CustomStringConvertible {
-        public let file: String
-        public let line: Int
-        public let key: String
-        public let message: String
-        public var description: String { "\(file):\(line):0: error: [mapping] \(key): \(message)" }
+    package struct Problem: Error, CustomStringConvertible {
+        package let file: String
+        package let line: Int
+        package let key: String
+        package let message: String
+        package var description: String { "\(file):\(line):0: error: [mapping] \(key): \(message)" }
     }
 
     /// Reads and validates a mapping file; every problem is reported, the first thrown.
-    public static func load(path: String) throws -> Mapping {
+    package static func load(path: String) throws -> Mapping {
         let name = (path as NSString).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw Problem(file: name, line: 0, key: "", message: "cannot read the mapping file as UTF-8 text")

@@ -6,12 +6,12 @@ import Darwin
 import Support
 
 /// The character encoding of an input file.
-public enum TextEncoding: String, Sendable, CaseIterable {
+package enum TextEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8"
     case windows1252 = "windows-1252"
 
     /// Accepts `utf-8`, `utf8`, `windows-1252`, `cp1252`, `latin1`, `iso-8859-1` (read as 1252, its superset).
-    public init?(name: String) {
+    package init?(name: String) {
         switch name.lowercased() {
         case "utf-8", "utf8": self = .utf8
         case "windows-1252", "cp1252", "win1252", "latin1", "latin-1", "iso-8859-1", "iso8859-1": self = .windows1252
@@ -21,7 +21,7 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 
     /// Guesses from the first bytes of a file: valid UTF-8 (a truncated last sequence allowed)
     /// means UTF-8, anything else Windows-1252, the usual encoding of Belgian Windows exports.
-    public static func detect(sample: ArraySlice<UInt8>) -> TextEncoding {
+    package static func detect(sample: ArraySlice<UInt8>) -> TextEncoding {
         if sample.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8 }
         switch validateUTF8(sample) {
         case .valid, .truncated: return .utf8
@@ -89,16 +89,16 @@ public enum TextEncoding: String, Sendable, CaseIterable {
 extension TextEncoding {
     /// What a pass over a whole file found: whether it holds any valid multi-byte UTF-8 sequence,
     /// and where the first byte that is not UTF-8 stands.
-    public struct Scan: Sendable, Equatable {
+    package struct Scan: Sendable, Equatable {
         /// True when at least one valid multi-byte UTF-8 sequence was seen.
-        public var hasMultiByteUTF8 = false
+        package var hasMultiByteUTF8 = false
         /// Line and column (1-based, in characters) of the first byte that is not UTF-8.
-        public var firstInvalid: (line: Int, column: Int, byte: UInt8)?
+        package var firstInvalid: (line: Int, column: Int, byte: UInt8)?
         /// Line of the first valid multi-byte sequence.
-        public var firstMultiByteLine: Int?
+        package var firstMultiByteLine: Int?
 
         /// Equal when the same facts were found (the offending byte's value aside).
-        public static func == (a: Scan, b: Scan) -> Bool {
+        package static func == (a: Scan, b: Scan) -> Bool {
             a.hasMultiByteUTF8 == b.hasMultiByteUTF8 && a.firstInvalid?.line == b.firstInvalid?.line
                 && a.firstInvalid?.column == b.firstInvalid?.column && a.firstMultiByteLine == b.firstMultiByteLine
         }
@@ -108,7 +108,7 @@ extension TextEncoding {
     /// Windows-1252 only when no valid multi-byte UTF-8 sequence appears anywhere; a file that
     /// mixes the two (one stray Windows-1252 byte in a UTF-8 export, say) is refused with the line
     /// and column of its first offending byte, because decoding either way garbles some names.
-    public static func detect(path: String, hasBOM: Bool) throws(CSVFileError) -> TextEncoding {
+    package static func detect(path: String, hasBOM: Bool) throws(CSVFileError) -> TextEncoding {
         let scan = try Self.scan(path: path)
         guard let bad = scan.firstInvalid else { return .utf8 }
         if !scan.hasMultiByteUTF8 && !hasBOM { return .windows1252 }
@@ -122,7 +122,7 @@ extension TextEncoding {
     }
 
     /// Reads the whole file once, in 1 MiB chunks, following UTF-8's grammar byte by byte.
-    public static func scan(path: String) throws(CSVFileError) -> Scan {
+    package static func scan(path: String) throws(CSVFileError) -> Scan {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVFileError(line: 0, rule: "unreadable", message: "cannot open: \(String(cString: strerror(errno)))") }
         defer { close(fd) }

@@ -1,5 +1,5 @@
 /// Which character separates the decimals in an export's amounts.
-public enum DecimalSeparator: String, Sendable, Hashable, CaseIterable {
+package enum DecimalSeparator: String, Sendable, Hashable, CaseIterable {
     /// `1.234,56`: the Belgian and continental default.
     case comma = ","
     /// `1,234.56`.
@@ -8,20 +8,20 @@ public enum DecimalSeparator: String, Sendable, Hashable, CaseIterable {
 
 /// Why a text is not an amount. The message says what was expected, never guesses, and never
 /// repeats the text itself (amounts are personal data; the caller decides whether to show it).
-public struct AmountProblem: Error, Sendable, Equatable, CustomStringConvertible {
+package struct AmountProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, for a diagnostic.
-    public let message: String
+    package let message: String
     /// True when the text is a valid number under one reading and a different one under the other.
-    public let ambiguous: Bool
+    package let ambiguous: Bool
 
     /// A problem with its message.
-    public init(message: String, ambiguous: Bool = false) {
+    package init(message: String, ambiguous: Bool = false) {
         self.message = message
         self.ambiguous = ambiguous
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Reads amounts as accounting exports write them: `1234.56`, `1.234,56`, `1 234,56` (space,
@@ -43,19 +43,19 @@ public struct AmountProblem: Error, Sendable, Equatable, CustomStringConvertible
 ///   groups of exactly three; the decimals are digits only and at least one.
 /// - More decimals than the currency has are refused unless they are zeros: amounts are never
 ///   rounded on the way in. Amounts of 10^14 minor units or more are refused as too large.
-public enum AmountParser {
+package enum AmountParser {
     /// The largest magnitude accepted, in minor units (just under a trillion euros).
-    public static let maximumMinorUnits: Int64 = 99_999_999_999_999
+    package static let maximumMinorUnits: Int64 = 99_999_999_999_999
 
     /// Parses `text` into minor units of `currency`.
-    public static func parse(
+    package static func parse(
         _ text: some StringProtocol, currency: Currency, decimal: DecimalSeparator? = nil
     ) -> Result<Money, AmountProblem> {
         parse(utf8: Array(text.utf8), currency: currency, decimal: decimal)
     }
 
     /// Parses UTF-8 bytes into minor units of `currency`.
-    public static func parse(
+    package static func parse(
         utf8 raw: [UInt8], currency: Currency, decimal: DecimalSeparator?
     ) -> Result<Money, AmountProblem> {
         func fail(_ m: String, ambiguous: Bool = false) -> Result<Money, AmountProblem> {

@@ -5,9 +5,9 @@
 /// Easter Monday, Labour Day, Ascension, Whit Monday, National Day, Assumption, All Saints,
 /// Armistice, Christmas). Book XIX does not define "werkdag"; excluding Saturdays is the
 /// conservative reading (belgian-rules.md §2.2), as it gives the later date.
-public enum BelgianCalendar {
+package enum BelgianCalendar {
     /// Easter Sunday of a year (anonymous Gregorian algorithm).
-    public static func easter(_ year: Int) -> Day {
+    package static func easter(_ year: Int) -> Day {
         let a = year % 19, b = year / 100, c = year % 100, d = b / 4, e = b % 4
         let f = (b + 8) / 25, g = (b - f + 1) / 3, h = (19 * a + b - d - g + 15) % 30
         let i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h - k) % 7
@@ -18,19 +18,19 @@ public enum BelgianCalendar {
     }
 
     /// The public holidays of a year.
-    public static func holidays(_ year: Int) -> Set<Day> {
+    package static func holidays(_ year: Int) -> Set<Day> {
         let e = easter(year)
         let fixed = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)].compactMap { Day(year: year, month: $0.0, day: $0.1) }
         return Set(fixed + [e.adding(days: 1), e.adding(days: 39), e.adding(days: 50)])
     }
 
     /// True for Monday to Friday outside public holidays.
-    public static func isWorkingDay(_ d: Day) -> Bool {
+    package static func isWorkingDay(_ d: Day) -> Bool {
         d.isoWeekday <= 5 && !holidays(d.year).contains(d)
     }
 
     /// The `n`-th working day after `d` (`d` itself not counted).
-    public static func workingDay(_ n: Int, after d: Day) -> Day {
+    package static func workingDay(_ n: Int, after d: Day) -> Day {
         var day = d
         var count = 0
         while count < n {

@@ -3,15 +3,15 @@
 /// Stored as the number of days since 1970-01-01 (proleptic Gregorian), so comparisons and
 /// day arithmetic are integer operations and never drift with the machine's time zone.
 /// The text form is ISO 8601 `YYYY-MM-DD`, which is also how the store keeps it.
-public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+package struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// Days since 1970-01-01.
-    public let daysSinceEpoch: Int32
+    package let daysSinceEpoch: Int32
 
     /// A day from its number of days since 1970-01-01.
-    public init(daysSinceEpoch: Int32) { self.daysSinceEpoch = daysSinceEpoch }
+    package init(daysSinceEpoch: Int32) { self.daysSinceEpoch = daysSinceEpoch }
 
     /// A day from its civil components, or nil when the date does not exist (31 April, 29 February 2025).
-    public init?(year: Int, month: Int, day: Int) {
+    package init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
             day >= 1, day <= Day.daysIn(month: month, year: year)
         else { return nil }
@@ -31,7 +31,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     }
 
     /// Parses `YYYY-MM-DD` exactly (ten characters, zero-padded); nil otherwise.
-    public init?(iso text: some StringProtocol) {
+    package init?(iso text: some StringProtocol) {
         let u = Array(text.utf8)
         guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-"),
             let y = Day.digits(u[0..<4]), let m = Day.digits(u[5..<7]), let d = Day.digits(u[8..<10])
@@ -49,7 +49,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     }
 
     /// The civil (year, month, day) of this day.
-    public var components: (year: Int, month: Int, day: Int) {
+    package var components: (year: Int, month: Int, day: Int) {
         let z = Int(daysSinceEpoch) + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -63,27 +63,27 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     }
 
     /// The civil year.
-    public var year: Int { components.year }
+    package var year: Int { components.year }
     /// The month, 1 = January … 12 = December.
-    public var month: Int { components.month }
+    package var month: Int { components.month }
     /// The day of the month, 1…31.
-    public var day: Int { components.day }
+    package var day: Int { components.day }
 
     /// ISO weekday: 1 = Monday … 7 = Sunday.
-    public var isoWeekday: Int {
+    package var isoWeekday: Int {
         // 1970-01-01 was a Thursday (4).
         let r = (Int(daysSinceEpoch) + 3) % 7
         return (r < 0 ? r + 7 : r) + 1
     }
 
     /// This day moved by `n` days (negative moves back).
-    public func adding(days n: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + Int32(n)) }
+    package func adding(days n: Int) -> Day { Day(daysSinceEpoch: daysSinceEpoch + Int32(n)) }
 
     /// Days from `other` to `self` (positive when `self` is later).
-    public func days(since other: Day) -> Int { Int(daysSinceEpoch) - Int(other.daysSinceEpoch) }
+    package func days(since other: Day) -> Int { Int(daysSinceEpoch) - Int(other.daysSinceEpoch) }
 
     /// The same day of month `n` months later, clamped to the month's last day (31 Jan + 1 → 28/29 Feb).
-    public func adding(months n: Int) -> Day {
+    package func adding(months n: Int) -> Day {
         let c = components
         let total = c.year * 12 + (c.month - 1) + n
         // Floor division, so that months before year 1 still land in 1...12.
@@ -94,7 +94,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     }
 
     /// Number of days in a month of a year.
-    public static func daysIn(month: Int, year: Int) -> Int {
+    package static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: return isLeap(year) ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -103,13 +103,13 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     }
 
     /// Gregorian leap-year rule.
-    public static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
+    package static func isLeap(_ year: Int) -> Bool { (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 }
 
     /// Earlier days sort first.
-    public static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
+    package static func < (a: Day, b: Day) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
     /// `YYYY-MM-DD`.
-    public var description: String {
+    package var description: String {
         let c = components
         guard (0...9999).contains(c.year) else {
             return Day.pad(c.year, 4) + "-" + Day.pad(c.month, 2) + "-" + Day.pad(c.day, 2)
@@ -132,7 +132,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     }
 
     /// Decodes a `YYYY-MM-DD` string; anything else is `DecodingError.dataCorrupted`.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let day = Day(iso: text) else {
             throw DecodingError.dataCorrupted(
@@ -142,7 +142,7 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible, Coda
     }
 
     /// Encodes as a `YYYY-MM-DD` string.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.singleValueContainer()
         try c.encode(description)
     }

@@ -1,5 +1,5 @@
 /// The order of day, month and year in an export's dates.
-public enum DateOrder: String, Sendable, Hashable, CaseIterable {
+package enum DateOrder: String, Sendable, Hashable, CaseIterable {
     /// `2024-03-31` (ISO). A year-first date is accepted under every order; under this one, other
     /// dates read day first.
     case ymd = "YYYY-MM-DD"
@@ -10,24 +10,24 @@ public enum DateOrder: String, Sendable, Hashable, CaseIterable {
 }
 
 /// Why a text is not a day.
-public struct DayProblem: Error, Sendable, Equatable, CustomStringConvertible {
+package struct DayProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, for a diagnostic.
-    public let message: String
+    package let message: String
 
     /// A problem with its message.
-    public init(message: String) { self.message = message }
+    package init(message: String) { self.message = message }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 }
 
 /// Reads dates as exports write them: `YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`
 /// (one-digit day and month allowed; `YYYY/MM/DD` and `YYYY.MM.DD` too), optionally followed by a
 /// midnight time (` 00:00[:00]`, `T00:00[:00][.000][Z]`). Two-digit years are refused as
 /// ambiguous, as are mixed separators and years outside 1900–2199; impossible dates say why.
-public enum DayParser {
+package enum DayParser {
     /// Parses a day; `order` applies to dates that do not start with a four-digit year.
-    public static func parse(_ text: some StringProtocol, order: DateOrder = .dmy) -> Result<Day, DayProblem> {
+    package static func parse(_ text: some StringProtocol, order: DateOrder = .dmy) -> Result<Day, DayProblem> {
         func fail(_ m: String) -> Result<Day, DayProblem> { .failure(DayProblem(message: m)) }
         var s = Substring(text).trimmingASCIISpaces()
         // Tolerate a midnight time part from spreadsheet exports (longest first, at most one).

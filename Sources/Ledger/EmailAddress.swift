@@ -4,12 +4,12 @@
 /// No spaces of any kind, no control or invisible format characters (so it can never smuggle a
 /// header line or hide a second address), and none of `<>,;"`. Non-ASCII letters are allowed
 /// (internationalised addresses). Nothing is trimmed or case-folded: the value is the text given.
-public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
+package struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     /// The address exactly as given.
-    public let value: String
+    package let value: String
 
     /// Parses and validates; nil when the text is not usable as an address.
-    public init?(_ text: some StringProtocol) {
+    package init?(_ text: some StringProtocol) {
         let s = String(text)
         let u = Array(s.utf8)
         guard !u.isEmpty, u.count <= 254, s.unicodeScalars.allSatisfy(EmailAddress.isAllowed),
@@ -42,5 +42,5 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The address.
-    public var description: String { value }
+    package var description: String { value }
 }

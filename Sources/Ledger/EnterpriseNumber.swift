@@ -3,12 +3,12 @@
 ///
 /// Accepts `BE0428.759.497`, `BE 0428 759 497`, `0428759497`, `428759497`. Numbers starting with
 /// 1 are accepted (newer KBO numbers; see belgian-rules.md §5.2, UNCONFIRMED).
-public struct EnterpriseNumber: Sendable, Hashable, CustomStringConvertible {
+package struct EnterpriseNumber: Sendable, Hashable, CustomStringConvertible {
     /// The ten digits.
-    public let digits: String
+    package let digits: String
 
     /// Why a text is not a valid enterprise number.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// Not nine or ten digits after an optional `BE`, with only spaces, dots, dashes or slashes between.
         case format
         /// Ten digits that do not start with 0 or 1.
@@ -17,7 +17,7 @@ public struct EnterpriseNumber: Sendable, Hashable, CustomStringConvertible {
         case checkDigits
 
         /// A message for a diagnostic.
-        public var description: String {
+        package var description: String {
             switch self {
             case .format: "a Belgian enterprise/VAT number has 10 digits (BE0123.456.789)"
             case .firstDigit: "a Belgian enterprise number starts with 0 or 1"
@@ -27,7 +27,7 @@ public struct EnterpriseNumber: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses and validates.
-    public init(parsing text: some StringProtocol) throws(Problem) {
+    package init(parsing text: some StringProtocol) throws(Problem) {
         var s = Substring(asciiUppercased(text, droppingSpaces: false)).trimmingASCIISpaces()
         if s.hasPrefix("BE") { s = s.dropFirst(2) }
         var d = ""
@@ -45,20 +45,20 @@ public struct EnterpriseNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// The two check digits for the first eight digits: `97 − (head mod 97)`, so 97 when the head
     /// is a multiple of 97. Non-digits in `head` give a meaningless result; pass eight digits.
-    public static func checkDigits(head: some StringProtocol) -> String {
+    package static func checkDigits(head: some StringProtocol) -> String {
         let c = 97 - (mod97(head) ?? 0)
         return c < 10 ? "0\(c)" : "\(c)"
     }
 
     /// `0428.759.497`.
-    public var formatted: String {
+    package var formatted: String {
         let a = Array(digits)
         return String(a[0..<4]) + "." + String(a[4..<7]) + "." + String(a[7..<10])
     }
 
     /// `BE0428759497`, the VAT form.
-    public var vatNumber: String { "BE" + digits }
+    package var vatNumber: String { "BE" + digits }
 
     /// `0428.759.497`.
-    public var description: String { formatted }
+    package var description: String { formatted }
 }

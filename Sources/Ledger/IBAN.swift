@@ -1,11 +1,11 @@
 /// An International Bank Account Number, validated by ISO 13616 (MOD 97-10), by the country's
 /// length where known, and for Belgium by the national check digits of the BBAN.
-public struct IBAN: Sendable, Hashable, CustomStringConvertible {
+package struct IBAN: Sendable, Hashable, CustomStringConvertible {
     /// Electronic form: upper-case, no spaces (`BE68539007547034`).
-    public let value: String
+    package let value: String
 
     /// Why a text is not a valid IBAN.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// Not two letters, two digits and up to 30 letters or digits.
         case format
         /// The wrong length for the country's IBANs.
@@ -16,7 +16,7 @@ public struct IBAN: Sendable, Hashable, CustomStringConvertible {
         case belgianNationalCheck
 
         /// A message for a diagnostic.
-        public var description: String {
+        package var description: String {
             switch self {
             case .format: "an IBAN is two letters, two check digits and up to 30 letters or digits"
             case .length(let c, let e, let f): "a \(c) IBAN has \(e) characters, found \(f)"
@@ -36,7 +36,7 @@ public struct IBAN: Sendable, Hashable, CustomStringConvertible {
     ]
 
     /// Parses and validates (spaces ignored, case-insensitive).
-    public init(parsing text: some StringProtocol) throws(Problem) {
+    package init(parsing text: some StringProtocol) throws(Problem) {
         let s = asciiUppercased(text, droppingSpaces: true)
         let u = Array(s.utf8)
         guard u.count >= 5, u.count <= 34, isUpper(u[0]), isUpper(u[1]), isDigit(u[2]), isDigit(u[3]),
@@ -59,11 +59,11 @@ public struct IBAN: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The country code.
-    public var country: String { String(value.prefix(2)) }
+    package var country: String { String(value.prefix(2)) }
 
     /// Groups of four for print: `BE68 5390 0754 7034`.
-    public var formatted: String { value.grouped(by: 4) }
+    package var formatted: String { value.grouped(by: 4) }
 
     /// The electronic form, `BE68539007547034`.
-    public var description: String { value }
+    package var description: String { value }
 }

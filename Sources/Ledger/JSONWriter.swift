@@ -9,9 +9,9 @@
 ///     w.field("file", "a.csv")
 ///     w.field("read", 12)
 ///     w.endObject()           // w.text == #"{"file":"a.csv","read":12}"#
-public struct JSONWriter: Sendable {
+package struct JSONWriter: Sendable {
     /// Where line breaks go inside an array or object (whitespace only: the JSON is the same).
-    public enum Layout: Sendable {
+    package enum Layout: Sendable {
         /// `[a,b]`: no line break.
         case compact
         /// `[a,\nb]`: a line break after each comma.
@@ -29,51 +29,51 @@ public struct JSONWriter: Sendable {
     }
 
     /// The JSON written so far (and not yet taken by `take()`).
-    public private(set) var text: String
+    package private(set) var text: String
     private var frames: [Frame] = []
     private var afterKey = false
 
     /// An empty writer; `capacity` reserves room for the expected length.
-    public init(capacity: Int = 0) {
+    package init(capacity: Int = 0) {
         text = ""
         if capacity > 0 { text.reserveCapacity(capacity) }
     }
 
     /// Returns the text written so far and empties the buffer, for writing a long output in chunks;
     /// the writer keeps its place in the nesting.
-    public mutating func take() -> String {
+    package mutating func take() -> String {
         let out = text
         text = ""
         return out
     }
 
     /// Appends a line break between tokens (e.g. after the top-level value).
-    public mutating func newline() { text += "\n" }
+    package mutating func newline() { text += "\n" }
 
     // MARK: Containers
 
     /// Opens an object as the next value.
-    public mutating func beginObject(_ layout: Layout = .compact) {
+    package mutating func beginObject(_ layout: Layout = .compact) {
         beginValue()
         text += "{"
         frames.append(Frame(isObject: true, layout: layout))
     }
 
     /// Closes the innermost object.
-    public mutating func endObject() { end("}", object: true) }
+    package mutating func endObject() { end("}", object: true) }
 
     /// Opens an array as the next value.
-    public mutating func beginArray(_ layout: Layout = .compact) {
+    package mutating func beginArray(_ layout: Layout = .compact) {
         beginValue()
         text += "["
         frames.append(Frame(isObject: false, layout: layout))
     }
 
     /// Closes the innermost array.
-    public mutating func endArray() { end("]", object: false) }
+    package mutating func endArray() { end("]", object: false) }
 
     /// Writes the key of the next member of the innermost object.
-    public mutating func key(_ k: String) {
+    package mutating func key(_ k: String) {
         assert(frames.last?.isObject == true && !afterKey, "JSONWriter: a key outside an object or after a key")
         separate()
         JSONWriter.appendQuoted(k, to: &text)
@@ -84,48 +84,48 @@ public struct JSONWriter: Sendable {
     // MARK: Values
 
     /// A string, escaped.
-    public mutating func string(_ s: String) {
+    package mutating func string(_ s: String) {
         beginValue()
         JSONWriter.appendQuoted(s, to: &text)
     }
 
     /// An integer.
-    public mutating func integer(_ n: Int) {
+    package mutating func integer(_ n: Int) {
         beginValue()
         text += String(n)
     }
 
     /// An integer.
-    public mutating func integer(_ n: Int64) {
+    package mutating func integer(_ n: Int64) {
         beginValue()
         text += String(n)
     }
 
     /// A number already formatted as a JSON number (`"12.50"`, `"-3"`), written as given.
-    public mutating func decimal(_ text: String) {
+    package mutating func decimal(_ text: String) {
         beginValue()
         self.text += text
     }
 
     /// `true` or `false`.
-    public mutating func bool(_ b: Bool) {
+    package mutating func bool(_ b: Bool) {
         beginValue()
         text += b ? "true" : "false"
     }
 
     /// `null`.
-    public mutating func null() {
+    package mutating func null() {
         beginValue()
         text += "null"
     }
 
     /// A string, or `null` for nil.
-    public mutating func string(_ s: String?) {
+    package mutating func string(_ s: String?) {
         if let s { string(s) } else { null() }
     }
 
     /// A whole object from optional strings, keys sorted (nil → `null`).
-    public mutating func object(sortedKeys d: [String: String?]) {
+    package mutating func object(sortedKeys d: [String: String?]) {
         beginObject()
         for k in d.keys.sorted() {
             key(k)
@@ -135,7 +135,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// A whole object from (key, optional string) pairs, keys in the order given (nil → `null`).
-    public mutating func object(_ pairs: [(String, String?)], layout: Layout = .compact) {
+    package mutating func object(_ pairs: [(String, String?)], layout: Layout = .compact) {
         beginObject(layout)
         for (k, v) in pairs {
             key(k)
@@ -145,7 +145,7 @@ public struct JSONWriter: Sendable {
     }
 
     /// A whole array of strings.
-    public mutating func array(_ items: [String]) {
+    package mutating func array(_ items: [String]) {
         beginArray()
         for s in items { string(s) }
         endArray()
@@ -154,31 +154,31 @@ public struct JSONWriter: Sendable {
     // MARK: Members (a key and its value)
 
     /// A string member, or `null` for nil.
-    public mutating func field(_ k: String, _ v: String?) {
+    package mutating func field(_ k: String, _ v: String?) {
         key(k)
         string(v)
     }
 
     /// An integer member.
-    public mutating func field(_ k: String, _ v: Int) {
+    package mutating func field(_ k: String, _ v: Int) {
         key(k)
         integer(v)
     }
 
     /// An integer member.
-    public mutating func field(_ k: String, _ v: Int64) {
+    package mutating func field(_ k: String, _ v: Int64) {
         key(k)
         integer(v)
     }
 
     /// A boolean member.
-    public mutating func field(_ k: String, _ v: Bool) {
+    package mutating func field(_ k: String, _ v: Bool) {
         key(k)
         bool(v)
     }
 
     /// A member whose value is a number already formatted, written as given.
-    public mutating func field(_ k: String, decimal v: String) {
+    package mutating func field(_ k: String, decimal v: String) {
         key(k)
         decimal(v)
     }
@@ -186,7 +186,7 @@ public struct JSONWriter: Sendable {
     // MARK: One-shot texts
 
     /// A JSON string literal: quotes, backslashes and control characters escaped.
-    public static func quoted(_ s: String) -> String {
+    package static func quoted(_ s: String) -> String {
         var out = ""
         appendQuoted(s, to: &out)
         return out
@@ -194,7 +194,7 @@ public struct JSONWriter: Sendable {
 
     /// A JSON object with sorted keys from optional strings (nil → `null`). Ingest writes one per
     /// changed record (the change history), so this one appends directly, without the nesting stack.
-    public static func object(sortedKeys d: [String: String?]) -> String {
+    package static func object(sortedKeys d: [String: String?]) -> String {
         var out = "{"
         var first = true
         for k in d.keys.sorted() {
@@ -209,14 +209,14 @@ public struct JSONWriter: Sendable {
     }
 
     /// A JSON object from (key, optional string) pairs, keys in the order given (nil → `null`).
-    public static func object(_ pairs: [(String, String?)]) -> String {
+    package static func object(_ pairs: [(String, String?)]) -> String {
         var w = JSONWriter()
         w.object(pairs)
         return w.text
     }
 
     /// A JSON array of strings.
-    public static func array(_ items: [String]) -> String {
+    package static func array(_ items: [String]) -> String {
         var w = JSONWriter()
         w.array(items)
         return w.text
@@ -225,7 +225,7 @@ public struct JSONWriter: Sendable {
     /// Appends `s` as a JSON string literal: `"` and `\` escaped, `\n`, `\r`, `\t` by name, other
     /// control characters as `\u00XX`; everything else (non-ASCII included) as is. Plain text is
     /// appended whole, without a scalar-by-scalar walk.
-    public static func appendQuoted(_ s: String, to out: inout String) {
+    package static func appendQuoted(_ s: String, to out: inout String) {
         out += "\""
         if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
             out += s

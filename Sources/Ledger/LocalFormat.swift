@@ -6,17 +6,17 @@ import Foundation
 /// nl, fr and de (nl-BE, fr-BE, de-BE) group thousands with `.` and write a decimal comma
 /// (`€ 763.481,78`); en keeps `,` and `.` (`€763,481.78`). Dates are `21/11/2026` (nl, fr, en)
 /// or `21.11.2026` (de). Amounts come from integer minor units by digit manipulation only.
-public enum LocalFormat {
+package enum LocalFormat {
     /// The languages with their own conventions; anything else is formatted as English.
-    public static let languages = ["nl", "fr", "de", "en"]
+    package static let languages = ["nl", "fr", "de", "en"]
 
     /// The group and decimal separators of `language`.
-    public static func separators(_ language: String) -> (group: String, decimal: String) {
+    package static func separators(_ language: String) -> (group: String, decimal: String) {
         language == "nl" || language == "fr" || language == "de" ? (".", ",") : (",", ".")
     }
 
     /// `763.481,78` (nl, fr, de) or `763,481.78` (en); `-` in front of a negative amount.
-    public static func number(minor: Int64, digits: Int, language: String) -> String {
+    package static func number(minor: Int64, digits: Int, language: String) -> String {
         let (group, decimal) = separators(language)
         let plain = Money.decimalString(minorUnits: minor, digits: digits)
         let negative = plain.hasPrefix("-")
@@ -33,16 +33,16 @@ public enum LocalFormat {
     }
 
     /// A canonical decimal text (`41.3`, `-1234.56`) with the language's decimal separator, ungrouped.
-    public static func decimal(_ canonical: String, language: String) -> String {
+    package static func decimal(_ canonical: String, language: String) -> String {
         separators(language).decimal == "," ? canonical.replacingOccurrences(of: ".", with: ",") : canonical
     }
 
     /// `€` for euros, the ISO code otherwise.
-    public static func symbol(_ currency: Currency) -> String { currency == .eur ? "€" : currency.code }
+    package static func symbol(_ currency: Currency) -> String { currency == .eur ? "€" : currency.code }
 
     /// An amount as a letter prints it: `€ 1.234,56` (nl, fr, de), `€1,234.56` (en), `USD 1,234.56`,
     /// with a minus sign (U+2212) before the symbol.
-    public static func money(_ m: Money, language: String) -> String {
+    package static func money(_ m: Money, language: String) -> String {
         let signed = number(minor: m.minorUnits, digits: m.currency.minorDigits, language: language)
         let number = signed.hasPrefix("-") ? String(signed.dropFirst()) : signed
         let sign = m.isNegative ? "−" : ""
@@ -51,20 +51,20 @@ public enum LocalFormat {
     }
 
     /// `21/11/2026` (nl, fr, en) or `21.11.2026` (de).
-    public static func short(_ d: Day, language: String) -> String {
+    package static func short(_ d: Day, language: String) -> String {
         let c = d.components
         let sep = language == "de" ? "." : "/"
         return pad(c.day, 2) + sep + pad(c.month, 2) + sep + pad(c.year, 4)
     }
 
     /// `21 november 2026`, `21 novembre 2026`, `21. November 2026`, `21 November 2026`.
-    public static func long(_ d: Day, language: String) -> String {
+    package static func long(_ d: Day, language: String) -> String {
         let c = d.components
         return "\(c.day)\(language == "de" ? "." : "") \(monthNames(language)[c.month - 1]) \(c.year)"
     }
 
     /// The month names of `language` (English for anything else).
-    public static func monthNames(_ language: String) -> [String] {
+    package static func monthNames(_ language: String) -> [String] {
         switch language {
         case "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"]
         case "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]

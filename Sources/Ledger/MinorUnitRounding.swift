@@ -10,13 +10,13 @@ import Foundation
 ///
 /// Works on the decimal digits of the value, never through a binary float, so `2.675` EUR is
 /// 268 cents and `-0.005` EUR is -1 cent.
-public enum MinorUnitRounding {
+package enum MinorUnitRounding {
     /// The mode's name, stored with every computed amount.
-    public static let mode = "half-up to the minor unit, once"
+    package static let mode = "half-up to the minor unit, once"
 
     /// `value` (in major units) rounded half-up to `digits` decimals, as an integer count of
     /// 10^-digits; nil for NaN or when the result does not fit in an `Int64`.
-    public static func minorUnits(_ value: Decimal, digits: Int) -> Int64? {
+    package static func minorUnits(_ value: Decimal, digits: Int) -> Int64? {
         guard !value.isNaN, digits >= 0 else { return nil }
         var text = Substring(value.description)
         let negative = text.first == "-"
@@ -47,7 +47,7 @@ public enum MinorUnitRounding {
     /// Rounds a decimal amount in major units of `currency` to money. A value beyond `Int64` minor
     /// units (a computation gone wrong, never an amount) saturates at `Int64.min`/`Int64.max`, and
     /// NaN is zero; callers validate their inputs before computing.
-    public static func round(_ value: Decimal, _ currency: Currency) -> Money {
+    package static func round(_ value: Decimal, _ currency: Currency) -> Money {
         let units = minorUnits(value, digits: currency.minorDigits)
             ?? (value.isNaN ? 0 : (value < 0 ? Int64.min : Int64.max))
         return Money(minorUnits: units, currency: currency)

@@ -1,6 +1,6 @@
 /// ISO 7064 MOD 97-10 over a string of digits and letters (A=10 … Z=35), computed piecewise
 /// so that references of any length fit in an integer. Returns nil on any other character.
-public func mod97(_ text: some StringProtocol) -> Int? {
+package func mod97(_ text: some StringProtocol) -> Int? {
     var r = 0
     for b in text.utf8 {
         switch b {

@@ -1,12 +1,12 @@
 /// An ISO 4217 currency code with its number of minor-unit digits.
-public struct Currency: Sendable, Hashable, CustomStringConvertible {
+package struct Currency: Sendable, Hashable, CustomStringConvertible {
     /// Three upper-case letters, e.g. `EUR`.
-    public let code: String
+    package let code: String
     /// Digits after the decimal point (2 for EUR, 0 for JPY).
-    public let minorDigits: Int
+    package let minorDigits: Int
 
     /// The euro.
-    public static let eur = Currency(validCode: "EUR", minorDigits: 2)
+    package static let eur = Currency(validCode: "EUR", minorDigits: 2)
 
     private init(validCode: String, minorDigits: Int) {
         self.code = validCode
@@ -14,7 +14,7 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// A currency from its code (case-insensitive); nil unless three ASCII letters.
-    public init?(code raw: some StringProtocol) {
+    package init?(code raw: some StringProtocol) {
         let up = asciiUppercased(raw, droppingSpaces: false)
         guard up.utf8.count == 3, up.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) else { return nil }
         self.code = up
@@ -25,17 +25,17 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible {
     static let threeDecimal: Set<String> = ["BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD"]
 
     /// The code, `EUR`.
-    public var description: String { code }
+    package var description: String { code }
 }
 
 /// Thrown when two amounts in different currencies meet in one operation.
-public struct CurrencyMismatch: Error, CustomStringConvertible, Equatable {
+package struct CurrencyMismatch: Error, CustomStringConvertible, Equatable {
     /// The currency code of the amount the operation was called on.
-    public let left: String
+    package let left: String
     /// The currency code of the other amount.
-    public let right: String
+    package let right: String
     /// `cannot combine EUR and USD amounts`.
-    public var description: String { "cannot combine \(left) and \(right) amounts" }
+    package var description: String { "cannot combine \(left) and \(right) amounts" }
 }
 
 /// An exact amount of money: integer minor units (cents) and a currency.
@@ -44,57 +44,57 @@ public struct CurrencyMismatch: Error, CustomStringConvertible, Equatable {
 /// ``CurrencyMismatch`` otherwise; ratios (interest, indexation) are computed elsewhere in
 /// `Decimal` and turned into minor units by one named rounding step. Sums trap on `Int64`
 /// overflow (about 92 quadrillion euros), which input capped by ``AmountParser`` cannot reach.
-public struct Money: Sendable, Hashable, CustomStringConvertible {
+package struct Money: Sendable, Hashable, CustomStringConvertible {
     /// The amount in minor units (cents for EUR); negative for credits.
-    public let minorUnits: Int64
+    package let minorUnits: Int64
     /// The currency.
-    public let currency: Currency
+    package let currency: Currency
 
     /// An amount from its minor units (cents for EUR) and currency.
-    public init(minorUnits: Int64, currency: Currency) {
+    package init(minorUnits: Int64, currency: Currency) {
         self.minorUnits = minorUnits
         self.currency = currency
     }
 
     /// Zero in a currency.
-    public static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
+    package static func zero(_ currency: Currency) -> Money { Money(minorUnits: 0, currency: currency) }
 
     /// Euros from cents.
-    public static func eur(cents: Int64) -> Money { Money(minorUnits: cents, currency: .eur) }
+    package static func eur(cents: Int64) -> Money { Money(minorUnits: cents, currency: .eur) }
 
     /// True for zero.
-    public var isZero: Bool { minorUnits == 0 }
+    package var isZero: Bool { minorUnits == 0 }
     /// True below zero (a credit).
-    public var isNegative: Bool { minorUnits < 0 }
+    package var isNegative: Bool { minorUnits < 0 }
     /// True above zero.
-    public var isPositive: Bool { minorUnits > 0 }
+    package var isPositive: Bool { minorUnits > 0 }
     /// The same amount with the opposite sign.
-    public var negated: Money { Money(minorUnits: -minorUnits, currency: currency) }
+    package var negated: Money { Money(minorUnits: -minorUnits, currency: currency) }
 
     /// The sum of two amounts of the same currency.
-    public func adding(_ other: Money) throws(CurrencyMismatch) -> Money {
+    package func adding(_ other: Money) throws(CurrencyMismatch) -> Money {
         guard other.currency == currency else { throw CurrencyMismatch(left: currency.code, right: other.currency.code) }
         return Money(minorUnits: minorUnits + other.minorUnits, currency: currency)
     }
 
     /// The difference of two amounts of the same currency.
-    public func subtracting(_ other: Money) throws(CurrencyMismatch) -> Money {
+    package func subtracting(_ other: Money) throws(CurrencyMismatch) -> Money {
         try adding(other.negated)
     }
 
     /// Compares two amounts of the same currency: -1, 0 or 1.
-    public func compare(_ other: Money) throws(CurrencyMismatch) -> Int {
+    package func compare(_ other: Money) throws(CurrencyMismatch) -> Int {
         guard other.currency == currency else { throw CurrencyMismatch(left: currency.code, right: other.currency.code) }
         return minorUnits < other.minorUnits ? -1 : (minorUnits == other.minorUnits ? 0 : 1)
     }
 
     /// Plain decimal text with a point and all minor digits, no grouping: `1234.56`, `-0.05`.
-    public var decimalString: String {
+    package var decimalString: String {
         Money.decimalString(minorUnits: minorUnits, digits: currency.minorDigits)
     }
 
     /// Plain decimal text of a minor-unit count.
-    public static func decimalString(minorUnits: Int64, digits: Int) -> String {
+    package static func decimalString(minorUnits: Int64, digits: Int) -> String {
         let negative = minorUnits < 0
         let magnitude = minorUnits.magnitude
         guard digits > 0 else { return (negative ? "-" : "") + String(magnitude) }
@@ -106,34 +106,34 @@ public struct Money: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `EUR 1234.56`.
-    public var description: String { currency.code + " " + decimalString }
+    package var description: String { currency.code + " " + decimalString }
 }
 
 /// A bag of amounts keyed by currency, for totals over mixed-currency ledgers.
-public struct MoneyBag: Sendable, Hashable {
+package struct MoneyBag: Sendable, Hashable {
     /// Minor units per currency code.
-    public private(set) var totals: [String: Int64] = [:]
+    package private(set) var totals: [String: Int64] = [:]
     private var currencies: [String: Currency] = [:]
 
     /// An empty bag.
-    public init() {}
+    package init() {}
 
     /// Adds an amount to its currency's total.
-    public mutating func add(_ m: Money) {
+    package mutating func add(_ m: Money) {
         totals[m.currency.code, default: 0] += m.minorUnits
         currencies[m.currency.code] = m.currency
     }
 
     /// True when nothing has been added.
-    public var isEmpty: Bool { totals.isEmpty }
+    package var isEmpty: Bool { totals.isEmpty }
 
     /// The total in one currency (zero when nothing in it was added).
-    public func total(_ currency: Currency) -> Money {
+    package func total(_ currency: Currency) -> Money {
         Money(minorUnits: totals[currency.code] ?? 0, currency: currency)
     }
 
     /// The totals as amounts, sorted by currency code.
-    public var amounts: [Money] {
+    package var amounts: [Money] {
         currencies.values.sorted { $0.code < $1.code }.map(total)
     }
 }

@@ -3,12 +3,12 @@
 ///
 /// Accepts `+++123/4567/89002+++`, `***123/4567/89002***` and the bare 12 digits (spaces, slashes
 /// and dots inside ignored, surrounding spaces and tabs trimmed); always stores the 12 digits.
-public struct StructuredReference: Sendable, Hashable, CustomStringConvertible {
+package struct StructuredReference: Sendable, Hashable, CustomStringConvertible {
     /// The 12 digits.
-    public let digits: String
+    package let digits: String
 
     /// Why a text is not a valid structured communication.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// Not 12 digits once the wrapper, slashes, dots and spaces are removed (the count found).
         case wrongLength(Int)
         /// Something other than digits, slashes, dots and spaces inside the wrapper.
@@ -17,7 +17,7 @@ public struct StructuredReference: Sendable, Hashable, CustomStringConvertible {
         case checkDigits(expected: String, found: String)
 
         /// A message that names the expected check digits.
-        public var description: String {
+        package var description: String {
             switch self {
             case .wrongLength(let n): "a structured communication has 12 digits, found \(n)"
             case .notDigits: "a structured communication holds only digits inside +++…+++ or ***…***"
@@ -27,7 +27,7 @@ public struct StructuredReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses and validates; throws the precise problem.
-    public init(parsing text: some StringProtocol) throws(Problem) {
+    package init(parsing text: some StringProtocol) throws(Problem) {
         var s = Substring(text).trimmingASCIISpaces()
         for wrapper in ["+++", "***"] where s.hasPrefix(wrapper) && s.hasSuffix(wrapper) && s.count >= 6 {
             s = s.dropFirst(3).dropLast(3)
@@ -46,49 +46,49 @@ public struct StructuredReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Builds the reference for ten base digits (leading zeros kept); nil unless exactly ten digits.
-    public init?(base: some StringProtocol) {
+    package init?(base: some StringProtocol) {
         guard base.utf8.count == 10, base.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         self.digits = String(base) + StructuredReference.checkDigits(base: base)
     }
 
     /// Builds the reference for a number below 10^10.
-    public init?(number: Int64) {
+    package init?(number: Int64) {
         guard number >= 0, number < 10_000_000_000 else { return nil }
         let s = String(number)
         self.init(base: String(repeating: "0", count: 10 - s.count) + s)
     }
 
     /// The two check digits for ten base digits: mod 97, 0 → 97.
-    public static func checkDigits(base: some StringProtocol) -> String {
+    package static func checkDigits(base: some StringProtocol) -> String {
         let r = mod97(base) ?? 0
         let c = r == 0 ? 97 : r
         return c < 10 ? "0\(c)" : "\(c)"
     }
 
     /// `+++123/4567/89002+++`.
-    public var formatted: String {
+    package var formatted: String {
         let d = Array(digits)
         return "+++" + String(d[0..<3]) + "/" + String(d[3..<7]) + "/" + String(d[7..<12]) + "+++"
     }
 
     /// `+++123/4567/89002+++`.
-    public var description: String { formatted }
+    package var description: String { formatted }
 }
 
 /// An ISO 11649 creditor reference: `RF`, two check digits, 1–21 letters or digits.
-public struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
+package struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
     /// The reference in electronic form, upper-case without spaces (`RF18539007547034`).
-    public let value: String
+    package let value: String
 
     /// Why a text is not a valid creditor reference.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// Not `RF`, two digits and 1 to 21 letters or digits.
         case format
         /// The mod 97 check fails, or the check digits are outside 02–98.
         case checkDigits
 
         /// A message for a diagnostic.
-        public var description: String {
+        package var description: String {
             switch self {
             case .format: "an RF reference is RF, two check digits and 1 to 21 letters or digits"
             case .checkDigits: "the RF reference fails its mod 97 check"
@@ -97,7 +97,7 @@ public struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses and validates (spaces ignored, case-insensitive).
-    public init(parsing text: some StringProtocol) throws(Problem) {
+    package init(parsing text: some StringProtocol) throws(Problem) {
         let s = asciiUppercased(text, droppingSpaces: true)
         let u = Array(s.utf8)
         guard u.count >= 5, u.count <= 25, u[0] == 82, u[1] == 70, isDigit(u[2]), isDigit(u[3]),
@@ -113,7 +113,7 @@ public struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Builds an RF reference for a payload of 1–21 letters or digits.
-    public init?(payload: some StringProtocol) {
+    package init?(payload: some StringProtocol) {
         let p = asciiUppercased(payload, droppingSpaces: false)
         guard (1...21).contains(p.utf8.count),
             p.utf8.allSatisfy({ isDigit($0) || isUpper($0) }),
@@ -124,10 +124,10 @@ public struct CreditorReference: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Groups of four for print: `RF18 5390 0754 7034`.
-    public var formatted: String { value.grouped(by: 4) }
+    package var formatted: String { value.grouped(by: 4) }
 
     /// The electronic form, `RF18539007547034`.
-    public var description: String { value }
+    package var description: String { value }
 }
 
 extension Substring {

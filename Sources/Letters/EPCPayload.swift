@@ -3,9 +3,9 @@ import Ledger
 /// The text of an EPC "scan to pay" QR code (EPC069-12, SEPA credit transfer), as Belgian banking
 /// apps read it: version 002, UTF-8 (character set 1), identification `SCT`, elements separated
 /// by LF and trailing empty elements left out. Rules and sources: `belgian-rules.md` §4.
-public enum EPCPayload {
+package enum EPCPayload {
     /// Where a Belgian structured communication (OGM) goes in the payload.
-    public enum OGMPlacement: Sendable {
+    package enum OGMPlacement: Sendable {
         /// Element 11 (unstructured remittance) as `+++123/4567/89002+++`, which Belgian banking
         /// apps recognise and turn back into a structured communication.
         case unstructured
@@ -14,7 +14,7 @@ public enum EPCPayload {
     }
 
     /// Why a payload cannot be made. Messages name the element and the limit, never the content.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// The beneficiary name is empty.
         case nameEmpty
         /// The beneficiary name has more than 70 characters (the count found).
@@ -43,7 +43,7 @@ public enum EPCPayload {
         case tooLong(Int)
 
         /// What is wrong and how to fix it.
-        public var description: String {
+        package var description: String {
             switch self {
             case .nameEmpty: "the EPC beneficiary name (element 6) is empty"
             case .nameTooLong(let n): "the EPC beneficiary name (element 6) has \(n) characters, at most 70 are allowed"
@@ -63,7 +63,7 @@ public enum EPCPayload {
     }
 
     /// The largest payload, in UTF-8 bytes (byte-mode capacity of QR version 13 at level M).
-    public static let maxBytes = 331
+    package static let maxBytes = 331
 
     /// Builds the payload.
     ///
@@ -79,7 +79,7 @@ public enum EPCPayload {
     ///     shown to the payer by some apps, never sent to the bank.
     ///   - ogmPlacement: element 11 (default) or 10 for a structured communication.
     /// - Throws: ``Problem``.
-    public static func make(
+    package static func make(
         name: String, iban: IBAN, bic: String?, amount: Money, reference: String?, text: String?,
         information: String? = nil, ogmPlacement: OGMPlacement = .unstructured
     ) throws -> String {

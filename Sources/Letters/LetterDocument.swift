@@ -4,23 +4,23 @@
 /// printed as given (plain text; a `\n` inside a paragraph or an address line starts a new line).
 /// ``LetterRenderer`` turns it into an A4 PDF with the recipient placed for a Belgian window
 /// envelope; see `docs/LETTERS.md` for the page geometry.
-public struct LetterDocument: Sendable {
+package struct LetterDocument: Sendable {
     /// A name with its address lines (letterhead sender or recipient).
-    public struct Party: Sendable {
+    package struct Party: Sendable {
         /// The first line: company or person name.
-        public var name: String
+        package var name: String
         /// The address lines after the name (street, postcode and town, country).
-        public var lines: [String]
+        package var lines: [String]
 
         /// A party from its name and address lines.
-        public init(name: String, lines: [String]) {
+        package init(name: String, lines: [String]) {
             self.name = name
             self.lines = lines
         }
     }
 
     /// How a table column's cells are aligned.
-    public enum Alignment: Sendable {
+    package enum Alignment: Sendable {
         /// Text columns: number, description, dates.
         case left
         /// Amounts and counts.
@@ -28,30 +28,30 @@ public struct LetterDocument: Sendable {
     }
 
     /// One column of the open-items table.
-    public struct Column: Sendable {
+    package struct Column: Sendable {
         /// The header cell, repeated at the top of the table on every page.
-        public var title: String
+        package var title: String
         /// The alignment of the header and of every cell in the column.
-        public var alignment: Alignment
+        package var alignment: Alignment
 
         /// A column from its header and alignment.
-        public init(title: String, alignment: Alignment) {
+        package init(title: String, alignment: Alignment) {
             self.title = title
             self.alignment = alignment
         }
     }
 
     /// One line under the table: a label and an amount, the amount under ``totalsColumn``.
-    public struct TotalLine: Sendable {
+    package struct TotalLine: Sendable {
         /// E.g. "Nalatigheidsinterest (12,50 % op € 1.234,56, 31 dagen)".
-        public var label: String
+        package var label: String
         /// The formatted amount, e.g. "€ 13,11".
-        public var amount: String
+        package var amount: String
         /// Bold, with a rule above: the total due.
-        public var emphasised: Bool
+        package var emphasised: Bool
 
         /// A totals line.
-        public init(label: String, amount: String, emphasised: Bool = false) {
+        package init(label: String, amount: String, emphasised: Bool = false) {
             self.label = label
             self.amount = amount
             self.emphasised = emphasised
@@ -59,33 +59,33 @@ public struct LetterDocument: Sendable {
     }
 
     /// Items listed under the totals for information only (not yet due, left out), in the table's columns.
-    public struct Section: Sendable {
+    package struct Section: Sendable {
         /// E.g. "Nog niet vervallen, ter informatie".
-        public var title: String
+        package var title: String
         /// One array of cells per row, as many cells as ``LetterDocument/columns``.
-        public var rows: [[String]]
+        package var rows: [[String]]
 
         /// A section from its title and rows.
-        public init(title: String, rows: [[String]]) {
+        package init(title: String, rows: [[String]]) {
             self.title = title
             self.rows = rows
         }
     }
 
     /// The boxed payment instructions with the EPC "scan to pay" QR code.
-    public struct PaymentBlock: Sendable {
+    package struct PaymentBlock: Sendable {
         /// E.g. "Betaalgegevens".
-        public var title: String
+        package var title: String
         /// Label and value pairs: beneficiary, IBAN, BIC, communication, amount.
-        public var lines: [(label: String, value: String)]
+        package var lines: [(label: String, value: String)]
         /// The EPC payload (``EPCPayload/make(name:iban:bic:amount:reference:text:information:ogmPlacement:)``);
         /// drawn as a QR code, error correction level M, with its caption under it.
-        public var qrPayload: String?
+        package var qrPayload: String?
         /// E.g. "Scan met uw bankapp om te betalen".
-        public var qrCaption: String?
+        package var qrCaption: String?
 
         /// A payment block.
-        public init(title: String, lines: [(label: String, value: String)], qrPayload: String? = nil, qrCaption: String? = nil) {
+        package init(title: String, lines: [(label: String, value: String)], qrPayload: String? = nil, qrCaption: String? = nil) {
             self.title = title
             self.lines = lines
             self.qrPayload = qrPayload
@@ -94,42 +94,42 @@ public struct LetterDocument: Sendable {
     }
 
     /// The letterhead: company name and address, top left of the first page.
-    public var sender: Party
+    package var sender: Party
     /// Enterprise number, IBAN, phone, e-mail…: printed in the footer of every page.
-    public var senderDetails: [String]
+    package var senderDetails: [String]
     /// The addressee, placed in the window of a Belgian right-hand window envelope.
-    public var recipient: Party
+    package var recipient: Party
     /// E.g. "Brussel, 21 november 2026".
-    public var placeAndDate: String
+    package var placeAndDate: String
     /// E.g. "Onze referentie: D000123"; also repeated in the header of continuation pages.
-    public var reference: String?
+    package var reference: String?
     /// Printed in bold above the body.
-    public var subject: String
+    package var subject: String
     /// The paragraphs before the table (plain text, never markup).
-    public var paragraphsBefore: [String]
+    package var paragraphsBefore: [String]
     /// The columns of the open-items table; no table is drawn when empty.
-    public var columns: [Column]
+    package var columns: [Column]
     /// The open items, one array of cells per row, as many cells as ``columns``. A long table
     /// continues on the next pages with its header row repeated.
-    public var rows: [[String]]
+    package var rows: [[String]]
     /// The lines under the table (interest, fees, total due).
-    public var totals: [TotalLine]
+    package var totals: [TotalLine]
     /// Sections under the totals, for information (drawn only when they have rows).
-    public var sections: [Section] = []
+    package var sections: [Section] = []
     /// The paragraphs after the table: payment request, greeting, signature.
-    public var paragraphsAfter: [String]
+    package var paragraphsAfter: [String]
     /// The payment instructions with the QR code, after the closing paragraphs.
-    public var payment: PaymentBlock?
+    package var payment: PaymentBlock?
     /// The page number in the footer, with two `%d`: page and number of pages ("Pagina %d van %d").
-    public var pageLabel: String
+    package var pageLabel: String
     /// The column under which the totals' amounts are aligned; nil means the last column.
-    public var totalsColumn: Int?
+    package var totalsColumn: Int?
     /// The PDF's creation date in the document information (ISO 8601, `2026-11-21T00:00:00`);
     /// nil leaves it out, so the same letter always gives the same bytes (no clock is read).
-    public var creationDate: String?
+    package var creationDate: String?
 
     /// A letter; every string is printed as given.
-    public init(
+    package init(
         sender: Party,
         senderDetails: [String] = [],
         recipient: Party,

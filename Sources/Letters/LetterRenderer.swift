@@ -10,14 +10,14 @@ import Darwin
 #endif
 
 /// Renders ``LetterDocument``s to A4 PDF with cairo and pango (fonts embedded as subsets).
-public enum LetterRenderer {
+package enum LetterRenderer {
     /// Renders one letter to PDF bytes (fonts embedded).
     ///
     /// Safe to call from several threads at once: each call has its own cairo surface and pango
     /// context, and pango's default font map is per thread.
     /// - Throws: ``LetterError`` (a malformed table or page label, a QR code that cannot be made, a
     ///   cairo failure).
-    public static func pdf(_ letter: LetterDocument) throws -> [UInt8] {
+    package static func pdf(_ letter: LetterDocument) throws -> [UInt8] {
         let canvas = try PDFCanvas(title: letter.subject, author: letter.sender.name, creationDate: letter.creationDate)
         try LetterComposer(letter: letter, canvas: canvas).render()
         return try canvas.finish()
@@ -31,12 +31,12 @@ public enum LetterRenderer {
     /// element `i` of the result is nil on success or the ``LetterError`` for that letter. One bad
     /// letter never stops the others.
     /// - Parameter concurrency: the number of worker threads (at least 1).
-    public static func renderAll(_ jobs: [(LetterDocument, String)], concurrency: Int = 2) -> [Error?] {
+    package static func renderAll(_ jobs: [(LetterDocument, String)], concurrency: Int = 2) -> [Error?] {
         ParallelWork.map(jobs.count, workers: concurrency) { i in render(jobs[i].0, to: jobs[i].1) }
     }
 
     /// One letter to one file (written under a temporary name, then renamed); the error, if any.
-    public static func render(_ letter: LetterDocument, to path: String) -> Error? {
+    package static func render(_ letter: LetterDocument, to path: String) -> Error? {
         do {
             try write(try pdf(letter), to: path)
             return nil

@@ -68,7 +68,7 @@ enum LetterStyle {
 }
 
 /// Why a letter cannot be rendered or written. Messages never contain the letter's text.
-public enum LetterError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum LetterError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A table row does not have one cell per column (row index from 0, expected, found).
     case rowCells(row: Int, expected: Int, found: Int)
     /// `totalsColumn` is not a column of the table.
@@ -83,7 +83,7 @@ public enum LetterError: Error, Sendable, Equatable, CustomStringConvertible {
     case write(path: String, reason: String)
 
     /// What went wrong and where.
-    public var description: String {
+    package var description: String {
         switch self {
         case .rowCells(let r, let e, let f): "letter table row \(r) has \(f) cells but the table has \(e) columns"
         case .totalsColumn(let c): "totalsColumn \(c) is not a column of the letter's table"

@@ -1,9 +1,9 @@
 import CQRencode
 
 /// QR code symbols through libqrencode: byte (8-bit) mode, error correction level M.
-public enum QRCode {
+package enum QRCode {
     /// Why a payload cannot be encoded.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// Nothing to encode.
         case empty
         /// libqrencode refused the data (too long for any version at level M, or out of memory).
@@ -12,7 +12,7 @@ public enum QRCode {
         case versionTooHigh(Int, max: Int)
 
         /// What went wrong.
-        public var description: String {
+        package var description: String {
             switch self {
             case .empty: "a QR code needs at least one byte of data"
             case .encodingFailed: "the data does not fit in a QR code at error correction level M"
@@ -22,12 +22,12 @@ public enum QRCode {
     }
 
     /// The highest QR version an EPC payload may use (331 bytes at level M).
-    public static let epcMaxVersion = 13
+    package static let epcMaxVersion = 13
 
     /// Encodes the UTF-8 bytes of `payload` at level M in byte mode, in the smallest version that
     /// holds them, and returns the module matrix row by row (`true` = dark), without quiet zone.
     /// - Parameter maxVersion: the highest version allowed (``epcMaxVersion`` for EPC payloads).
-    public static func matrix(_ payload: String, maxVersion: Int = 40) throws -> (size: Int, modules: [Bool]) {
+    package static func matrix(_ payload: String, maxVersion: Int = 40) throws -> (size: Int, modules: [Bool]) {
         let symbol = try encode(payload, maxVersion: maxVersion)
         return (symbol.size, symbol.modules)
     }

@@ -4,7 +4,7 @@ import Outbox
 /// Where the nightly writes for a person: diagnostics and summary lines on the error stream, and a
 /// progress display per stage. `relance` gives its terminal (escaping, the progress bar); tests a
 /// recorder.
-public protocol NightlyConsole: Sendable {
+package protocol NightlyConsole: Sendable {
     /// Writes one line (a diagnostic or a summary line).
     func line(_ text: String)
     /// Starts showing the progress of `label`; nil when nothing is drawn.
@@ -12,7 +12,7 @@ public protocol NightlyConsole: Sendable {
 }
 
 /// A running stage's progress display.
-public protocol StageProgress: AnyObject, Sendable {
+package protocol StageProgress: AnyObject, Sendable {
     /// Moves the counter; a new total, label or unit when given.
     func update(_ done: Int, total: Int?, label: String?, unit: ProgressUnit?)
     /// Stops the display and erases it.
@@ -20,14 +20,14 @@ public protocol StageProgress: AnyObject, Sendable {
 }
 
 /// What a progress counter counts.
-public enum ProgressUnit: Sendable {
+package enum ProgressUnit: Sendable {
     /// Things, named by the noun (`debtors`, `e-mails`).
     case items(String)
     /// Bytes, shown in MiB.
     case bytes
 
     /// `n` in this unit: `1,234 debtors`, `3.2 MiB`.
-    public func format(_ n: Int) -> String {
+    package func format(_ n: Int) -> String {
         switch self {
         case .bytes:
             let mib = Double(n) / 1_048_576
@@ -45,20 +45,20 @@ public enum ProgressUnit: Sendable {
 }
 
 /// Library logs as `info: message key=value …`, from `level` up, one line each through `write`.
-public struct LineLogger: OutboxLogger {
+package struct LineLogger: OutboxLogger {
     /// The lowest level written.
-    public let level: OutboxLogLevel
+    package let level: OutboxLogLevel
     /// Where a line goes.
-    public let write: @Sendable (String) -> Void
+    package let write: @Sendable (String) -> Void
 
     /// A logger from `level` up.
-    public init(level: OutboxLogLevel, write: @escaping @Sendable (String) -> Void) {
+    package init(level: OutboxLogLevel, write: @escaping @Sendable (String) -> Void) {
         self.level = level
         self.write = write
     }
 
     /// Writes one event when its level is high enough.
-    public func log(_ level: OutboxLogLevel, _ message: StaticString, _ metadata: [String: String]) {
+    package func log(_ level: OutboxLogLevel, _ message: StaticString, _ metadata: [String: String]) {
         guard level >= self.level else { return }
         let fields = metadata.keys.sorted().map { "\($0)=\(metadata[$0] ?? "")" }.joined(separator: " ")
         write("\(level): \(message)" + (fields.isEmpty ? "" : " " + fields))
@@ -66,13 +66,13 @@ public struct LineLogger: OutboxLogger {
 }
 
 /// The system clock, at the edge only (the outbox and Peppol flushers take a clock).
-public struct SystemClock: OutboxClock {
+package struct SystemClock: OutboxClock {
     /// The clock.
-    public init() {}
+    package init() {}
     /// Now.
-    public func now() -> Date { Date() }
+    package func now() -> Date { Date() }
     /// Sleeps until `instant`.
-    public func sleep(until instant: Date) {
+    package func sleep(until instant: Date) {
         let wait = instant.timeIntervalSinceNow
         if wait > 0 { Thread.sleep(forTimeInterval: wait) }
     }

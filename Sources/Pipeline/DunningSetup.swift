@@ -10,9 +10,9 @@ import Workspace
 /// templates (`templates/`). A file the workspace does not have is the shipped one; a file it has
 /// that cannot be read or does not validate is an error naming the file and the reason (78), never
 /// a silent fallback.
-public enum DunningSetup {
+package enum DunningSetup {
     /// The workspace ladders by kind, and the problems of those that could not be loaded.
-    public static func ladders(_ ws: Workspace) -> (ladders: [DebtorKind: Ladder], problems: [String]) {
+    package static func ladders(_ ws: Workspace) -> (ladders: [DebtorKind: Ladder], problems: [String]) {
         var ladders: [DebtorKind: Ladder] = [:]
         var problems: [String] = []
         for (kind, name, fallback) in [(DebtorKind.b2b, "ladder-b2b.toml", DefaultLadders.b2b), (.b2c, "ladder-b2c.toml", DefaultLadders.b2c)] {
@@ -31,7 +31,7 @@ public enum DunningSetup {
     }
 
     /// The calculator's rules for the workspace: its `rates.toml` and `[legal]`.
-    public static func rules(_ ws: Workspace, _ config: WorkspaceConfig) throws -> ClaimRules {
+    package static func rules(_ ws: Workspace, _ config: WorkspaceConfig) throws -> ClaimRules {
         let l = config.legal
         return ClaimRules(rates: try RateFile.load(path: ws.path(RateFile.name)), b2bContractRate: l.b2bContractRate,
                           b2cContractRate: l.b2cContractRate, b2cDamagesClause: l.b2cDamagesClause,
@@ -39,7 +39,7 @@ public enum DunningSetup {
     }
 
     /// The workspace's ladders and rate table (the shipped ones where the workspace has none).
-    public static func planner(_ ws: Workspace, _ config: WorkspaceConfig) throws -> Planner {
+    package static func planner(_ ws: Workspace, _ config: WorkspaceConfig) throws -> Planner {
         var (ladders, problems) = ladders(ws)
         var rules = ClaimRules()
         do { rules = try Self.rules(ws, config) } catch { problems.append("\(error)") }
@@ -48,7 +48,7 @@ public enum DunningSetup {
     }
 
     /// The workspace's templates over the shipped ones; a folder that exists but cannot be listed is an error.
-    public static func templates(_ ws: Workspace) throws -> ReminderTemplates {
+    package static func templates(_ ws: Workspace) throws -> ReminderTemplates {
         let folder = ws.path("templates")
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
@@ -62,7 +62,7 @@ public enum DunningSetup {
 
     /// Every problem of the ladders and the templates (unreadable, invalid, a step template missing
     /// for a language), for `relance config check`; the rate table is checked there on its own.
-    public static func problems(_ ws: Workspace) -> [String] {
+    package static func problems(_ ws: Workspace) -> [String] {
         let (ladders, problems) = ladders(ws)
         do {
             let t = try templates(ws)
@@ -76,7 +76,7 @@ public enum DunningSetup {
 
     /// The composer for the workspace: its company as creditor, its templates, the planner's rules.
     /// The company identity gate: no letter or e-mail names an unknown creditor or lacks where to pay (78).
-    public static func composer(_ ws: Workspace, _ config: WorkspaceConfig, planner: Planner) throws -> ReminderComposer {
+    package static func composer(_ ws: Workspace, _ config: WorkspaceConfig, planner: Planner) throws -> ReminderComposer {
         let c = config.company
         let templates = try templates(ws)
         let problems = planner.ladders.values.flatMap { templates.check($0) }
@@ -96,13 +96,13 @@ public enum DunningSetup {
     }
 
     /// The ladders, rate table and templates of the workspace, ready to plan and to word reminders.
-    public static func setup(_ ws: Workspace, _ config: WorkspaceConfig) throws -> (Planner, ReminderComposer) {
+    package static func setup(_ ws: Workspace, _ config: WorkspaceConfig) throws -> (Planner, ReminderComposer) {
         let planner = try planner(ws, config)
         return (planner, try composer(ws, config, planner: planner))
     }
 
     /// The workspace's ladders, as a reminders file is checked against them.
-    public static func outlines(_ ws: Workspace, _ config: WorkspaceConfig) throws -> [String: ExternalReminders.LadderOutline] {
+    package static func outlines(_ ws: Workspace, _ config: WorkspaceConfig) throws -> [String: ExternalReminders.LadderOutline] {
         let planner = try planner(ws, config)
         var out: [String: ExternalReminders.LadderOutline] = [:]
         for (kind, ladder) in planner.ladders {
@@ -114,7 +114,7 @@ public enum DunningSetup {
     }
 
     /// A debtor's next step and its earliest day, looking ahead at most `days` days, in words.
-    public static func nextStep(_ ws: Workspace, _ config: WorkspaceConfig, store: LedgerStore, debtorKey: String, asOf: Day,
+    package static func nextStep(_ ws: Workspace, _ config: WorkspaceConfig, store: LedgerStore, debtorKey: String, asOf: Day,
                                 days: Int = 120) throws -> String {
         let planner = try planner(ws, config)
         guard let id = try store.pool.read({ db in try CLIQueries.debtorID(db, key: debtorKey) }) else { return "unknown debtor" }
@@ -139,7 +139,7 @@ public enum DunningSetup {
     }
 
     /// The dunning run's progress callback for `bar`: debtors planned of all debtors in the ledger.
-    public static func progress(_ bar: (any StageProgress)?, store: LedgerStore) -> (@Sendable (Int, Int) -> Void)? {
+    package static func progress(_ bar: (any StageProgress)?, store: LedgerStore) -> (@Sendable (Int, Int) -> Void)? {
         guard let bar else { return nil }
         let debtors = (try? store.pool.read { db in try LedgerCounts.debtorCount(db) }) ?? 0
         return { planned, written in

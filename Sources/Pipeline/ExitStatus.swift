@@ -2,7 +2,7 @@ import Foundation
 
 /// Exit codes, after BSD sysexits, as documented in the README ("Exit codes"). The nightly and the
 /// commands report through these; `relance` turns them into the process's exit code.
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     /// Everything done.
     case ok = 0
     /// Anything else failed.
@@ -39,17 +39,17 @@ extension ExitStatus {
     /// (README, "Exit codes"). A configuration problem hides everything else because nothing can be
     /// trusted until it is fixed; held messages come before a failing server because a person must
     /// release them; deferred e-mails come last because the next flush retries them by itself.
-    public static let precedence: [ExitStatus] = [.interrupted, .config, .failure, .cannotWrite, .tempFailure, .noInput, .usage,
+    package static let precedence: [ExitStatus] = [.interrupted, .config, .failure, .cannotWrite, .tempFailure, .noInput, .usage,
                                                   .rateMissing, .held, .unavailable, .bounced, .dataError, .deferred, .ok]
 
     /// The stronger of two statuses by `precedence`.
-    public func combined(with other: ExitStatus) -> ExitStatus {
+    package func combined(with other: ExitStatus) -> ExitStatus {
         let a = Self.precedence.firstIndex(of: self) ?? 0, b = Self.precedence.firstIndex(of: other) ?? 0
         return a <= b ? self : other
     }
 
     /// The `outcome=` word of a run that ends with this status (docs/NIGHTLY.md).
-    public var outcomeWord: String {
+    package var outcomeWord: String {
         switch self {
         case .ok: "ok"
         case .dataError: "rejected"

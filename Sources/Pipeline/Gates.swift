@@ -4,9 +4,9 @@ import Store
 
 /// The data-freshness gate: sending is held when the last ingest is older than a limit, when
 /// nothing was ingested yet, or when the last ingest's time cannot be read (it fails closed).
-public enum FreshnessGate {
+package enum FreshnessGate {
     /// How old the last ingest is.
-    public enum Age: Equatable, Sendable {
+    package enum Age: Equatable, Sendable {
         /// Nothing was ingested yet.
         case never
         /// The recorded instant is not one the store writes.
@@ -16,7 +16,7 @@ public enum FreshnessGate {
     }
 
     /// The age of `lastIngest` (an instant as the store writes it) at `now`.
-    public static func age(lastIngest: String?, now: Date) -> Age {
+    package static func age(lastIngest: String?, now: Date) -> Age {
         guard let last = lastIngest else { return .never }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
@@ -27,7 +27,7 @@ public enum FreshnessGate {
     }
 
     /// Why sending is held, or nil when the data is fresh.
-    public static func staleReason(lastIngest: String?, maxHours: Int, now: Date) -> String? {
+    package static func staleReason(lastIngest: String?, maxHours: Int, now: Date) -> String? {
         switch age(lastIngest: lastIngest, now: now) {
         case .never: return "nothing has been ingested yet"
         case .unreadable(let text): return "the last ingest time '\(text)' cannot be read"
@@ -37,7 +37,7 @@ public enum FreshnessGate {
     }
 
     /// The gate's verdict, in words, for `relance dunning plan`.
-    public static func freshness(lastIngest: String?, maxHours: Int, now: Date) -> String {
+    package static func freshness(lastIngest: String?, maxHours: Int, now: Date) -> String {
         if let stale = staleReason(lastIngest: lastIngest, maxHours: maxHours, now: now) {
             return "data freshness: \(stale): sending would be held until fresh data arrives"
         }
@@ -48,9 +48,9 @@ public enum FreshnessGate {
 
 /// The anomaly gate: tonight's reminders, or the total they claim in a currency, more than
 /// `factor` times the median of the last 7 nights that decided any (at least 3 such nights).
-public enum AnomalyGate {
+package enum AnomalyGate {
     /// Why tonight looks wrong, in words with the release command; nil when it looks usual.
-    public static func verdict(_ f: DunningNightFigures, day: Day, factor: Double) -> String? {
+    package static func verdict(_ f: DunningNightFigures, day: Day, factor: Double) -> String? {
         guard f.history.count >= 3 else { return nil }
         let median = f.history.sorted()[f.history.count / 2]
         var why: [String] = []

@@ -3,15 +3,15 @@ import Ledger
 
 /// The letters of a held night wait in `out/letters/held/DAY/` instead of `out/letters/DAY/`, so
 /// nobody prints and posts them before a person has looked.
-public enum HeldLetters {
+package enum HeldLetters {
     /// Moves the day's letters into the held folder; returns how many.
-    public static func hold(lettersDir: String, day: Day) throws -> Int {
+    package static func hold(lettersDir: String, day: Day) throws -> Int {
         try move(from: (lettersDir as NSString).appendingPathComponent(day.description),
                  to: (lettersDir as NSString).appendingPathComponent("held/\(day)"))
     }
 
     /// Moves them back; returns how many.
-    public static func release(lettersDir: String, day: Day) throws -> Int {
+    package static func release(lettersDir: String, day: Day) throws -> Int {
         try move(from: (lettersDir as NSString).appendingPathComponent("held/\(day)"),
                  to: (lettersDir as NSString).appendingPathComponent(day.description))
     }

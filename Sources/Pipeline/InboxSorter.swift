@@ -2,13 +2,13 @@ import Foundation
 import Workspace
 
 /// Sorts the files waiting in inbox/ into ingests by the `[inbox]` patterns of `relance.toml`.
-public enum InboxSorter {
+package enum InboxSorter {
     /// The order ingests run in: debtors before their invoices, invoices before the payments and
     /// reminders that name them.
-    public static let order = ["debtors", "invoices", "payments", "reminders", "coda", "camt", "ubl"]
+    package static let order = ["debtors", "invoices", "payments", "reminders", "coda", "camt", "ubl"]
 
     /// Files grouped by mode (nil: no pattern matches), groups in `order`, unknown files last.
-    public static func groups(_ names: [String], inbox: String, config: InboxConfig) -> [(mode: InboxConfig.Mode?, files: [String])] {
+    package static func groups(_ names: [String], inbox: String, config: InboxConfig) -> [(mode: InboxConfig.Mode?, files: [String])] {
         var groups: [(mode: InboxConfig.Mode?, files: [String])] = []
         for n in names.sorted() {
             var mode = config.mode(for: n)

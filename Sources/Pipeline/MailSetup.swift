@@ -7,16 +7,16 @@ import Workspace
 
 /// The outbox's settings resolved from `relance.toml` and the environment: sender identity,
 /// retry policy, and how to make the transport.
-public struct MailSetup: Sendable {
+package struct MailSetup: Sendable {
     /// `[mail]` with the environment's overrides.
-    public let mail: MailConfig
+    package let mail: MailConfig
     /// Who the e-mails are from.
-    public let identity: SenderIdentity
+    package let identity: SenderIdentity
     /// Backoff and lifetime.
-    public let policy: RetryPolicy
+    package let policy: RetryPolicy
 
     /// Resolves `[mail]` with the environment's overrides; configuration problems are 78.
-    public init(_ ws: Workspace, _ config: WorkspaceConfig, env: [String: String] = ProcessInfo.processInfo.environment) throws {
+    package init(_ ws: Workspace, _ config: WorkspaceConfig, env: [String: String] = ProcessInfo.processInfo.environment) throws {
         do { mail = try config.mail.overridden(by: env) } catch let e as ConfigProblems { throw StatusError(.config, e.description) }
         let fromText = mail.from ?? config.company.email
         guard let fromText, MailConfig.isUsableAddress(fromText), let from = EmailAddress(fromText) else {
@@ -30,7 +30,7 @@ public struct MailSetup: Sendable {
     }
 
     /// A flusher over `transport` with the workspace's identity and retry policy, and its options.
-    public func flusher(_ store: LedgerStore, transport: any MailTransport, logger: any OutboxLogger, limit: Int? = nil,
+    package func flusher(_ store: LedgerStore, transport: any MailTransport, logger: any OutboxLogger, limit: Int? = nil,
                         dryRun: Bool = false) -> (Flusher, FlushOptions) {
         var options = FlushOptions(limit: limit, dryRun: dryRun, ratePerMinute: mail.ratePerMinute)
         options.reminderGuard = ReminderGuard()
@@ -42,7 +42,7 @@ public struct MailSetup: Sendable {
 
     /// The transport `[mail]` selects. The SMTP password comes from `$RELANCE_SMTP_PASSWORD`, else
     /// from the owner-only file named by `$RELANCE_SMTP_PASSWORD_FILE` or `mail.smtp_password_file`.
-    public func transport(_ ws: Workspace, env: [String: String] = ProcessInfo.processInfo.environment,
+    package func transport(_ ws: Workspace, env: [String: String] = ProcessInfo.processInfo.environment,
                           logger: any OutboxLogger) throws -> any MailTransport {
         guard mail.transport == .smtp, let url = mail.smtpURL else {
             return PickupTransport(directory: ws.path(mail.pickupDir))
@@ -71,16 +71,16 @@ public struct MailSetup: Sendable {
     }
 
     /// The flush's progress callback for `bar`: e-mails handed to the server of those due.
-    public static func progress(_ bar: (any StageProgress)?) -> (@Sendable (Int, Int) -> Void)? {
+    package static func progress(_ bar: (any StageProgress)?) -> (@Sendable (Int, Int) -> Void)? {
         guard let bar else { return nil }
         return { handled, due in bar.update(handled, total: due, label: nil, unit: .items("e-mails")) }
     }
 }
 
 /// The Peppol transport and flush options of a workspace (`[peppol]`), for `peppol flush` and the nightly.
-public enum PeppolSetup {
+package enum PeppolSetup {
     /// The transport `[peppol]` selects and the flush options; a missing url or token is 78.
-    public static func flusher(_ ws: Workspace, _ p: PeppolConfig) throws -> (any PeppolTransport, PeppolFlushOptions) {
+    package static func flusher(_ ws: Workspace, _ p: PeppolConfig) throws -> (any PeppolTransport, PeppolFlushOptions) {
         let transport: any PeppolTransport
         switch p.transport {
         case .pickup:
@@ -105,7 +105,7 @@ extension FlushReport {
     /// The exit status a flush's result calls for: 69 when the server was unavailable or stopped
     /// answering, else 82 when a message bounced (refused, expired or impossible to build), else 81
     /// when one was deferred or left due at the deadline, else 0. SIGTERM (143) is the caller's.
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         if unavailable != nil { return .unavailable }
         if bounced + expired + unbuildable > 0 { return .bounced }
         if deferred > 0 || deadlineReached { return .deferred }
@@ -114,7 +114,7 @@ extension FlushReport {
 
     /// The `outcome=` word: ok, deferred, bounced, partial (some sent, others not), failed
     /// (server unavailable) or interrupted (SIGTERM).
-    public var outcomeWord: String {
+    package var outcomeWord: String {
         if stopped { return "interrupted" }
         if unavailable != nil { return sent > 0 ? "partial" : "failed" }
         let status = exitStatus

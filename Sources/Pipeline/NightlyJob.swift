@@ -7,7 +7,7 @@ import Store
 import Workspace
 
 /// How the nightly's summary lines are written.
-public enum NightlyLogFormat: String, CaseIterable, Sendable {
+package enum NightlyLogFormat: String, CaseIterable, Sendable {
     /// `key=value` pairs.
     case logfmt
     /// One JSON object per line.
@@ -15,47 +15,47 @@ public enum NightlyLogFormat: String, CaseIterable, Sendable {
 }
 
 /// What one nightly run is asked to do.
-public struct NightlyOptions: Sendable {
+package struct NightlyOptions: Sendable {
     /// The business day to run for.
-    public var asOf: Day
+    package var asOf: Day
     /// Summary lines: logfmt or JSON.
-    public var logFormat: NightlyLogFormat = .logfmt
+    package var logFormat: NightlyLogFormat = .logfmt
     /// Hours after which the last ingest counts as stale (sending is held).
-    public var maxDataAge = 24
+    package var maxDataAge = 24
     /// Hold sending when tonight's reminders, or the total they claim, exceed this many times the usual.
-    public var anomalyFactor = 3.0
+    package var anomalyFactor = 3.0
     /// Seconds the outbox stage may keep starting e-mails.
-    public var outboxDeadline: TimeInterval = 7200
+    package var outboxDeadline: TimeInterval = 7200
 
     /// Options for `asOf`, the rest at their defaults.
-    public init(asOf: Day) { self.asOf = asOf }
+    package init(asOf: Day) { self.asOf = asOf }
 }
 
 /// What the caller lends the run: the clock, the stop flag, the reminders-file ingest (which cancels
 /// the reminders it makes moot, as `relance ingest reminders` does), and a hook after each stage.
-public struct NightlyHooks: Sendable {
+package struct NightlyHooks: Sendable {
     /// Ingests one reminders file in one transaction (a refused file writes nothing).
-    public typealias RemindersIngest = @Sendable (LedgerStore, String, [String: ExternalReminders.LadderOutline], Actor) throws
+    package typealias RemindersIngest = @Sendable (LedgerStore, String, [String: ExternalReminders.LadderOutline], Actor) throws
         -> (ExternalReminders.Summary, [Diagnostic])
 
     /// The reminders-file ingest.
-    public var ingestReminders: RemindersIngest
+    package var ingestReminders: RemindersIngest
     /// Set by SIGTERM: the run stops after the current stage's batch or message.
-    public var termination: Termination = .shared
+    package var termination: Termination = .shared
     /// Now.
-    public var clock: @Sendable () -> Date = { Date() }
+    package var clock: @Sendable () -> Date = { Date() }
     /// Called after each finished stage with its name (a test stops the process there).
-    public var afterStage: @Sendable (String) -> Void = { _ in }
+    package var afterStage: @Sendable (String) -> Void = { _ in }
 
     /// Hooks with the reminders-file ingest, the rest at their defaults.
-    public init(ingestReminders: @escaping RemindersIngest) { self.ingestReminders = ingestReminders }
+    package init(ingestReminders: @escaping RemindersIngest) { self.ingestReminders = ingestReminders }
 }
 
 /// The stages of one night, each recorded in `nightly_stage` and skipped when a run for the same day
 /// already finished it.
-public struct NightlyJob {
+package struct NightlyJob {
     /// The stages in the order they run.
-    public static let stages = ["ingest", "billing", "forecast", "dunning", "outbox", "reports", "backup"]
+    package static let stages = ["ingest", "billing", "forecast", "dunning", "outbox", "reports", "backup"]
 
     let ws: Workspace
     let config: WorkspaceConfig
@@ -66,18 +66,18 @@ public struct NightlyJob {
     let console: any NightlyConsole
     let hooks: NightlyHooks
     /// Why sending was held or failed tonight.
-    public internal(set) var gates: [String] = []
+    package internal(set) var gates: [String] = []
     /// The running stage's progress display.
     var bar: (any StageProgress)?
     /// The night's exit status so far.
-    public private(set) var status = ExitStatus.ok
+    package private(set) var status = ExitStatus.ok
     /// The outbox stage's own outcome word tonight (partial, deferred…), for the run's summary.
     var outboxOutcome: String?
     /// Every summary line of the run, for the alert e-mail.
     let lines = LineLog()
 
     /// A job for run `runID` (already begun in the run ledger).
-    public init(ws: Workspace, config: WorkspaceConfig, store: LedgerStore, runID: Int64, options: NightlyOptions,
+    package init(ws: Workspace, config: WorkspaceConfig, store: LedgerStore, runID: Int64, options: NightlyOptions,
                 console: any NightlyConsole, hooks: NightlyHooks) {
         self.ws = ws
         self.config = config
@@ -92,7 +92,7 @@ public struct NightlyJob {
     /// Runs the night for `options.asOf`: takes the workspace lock, records the run, runs the stages
     /// not done yet, writes the run's summary line, and alerts `[alerts] to` when it is not ok.
     /// Returns the night's exit status; a stage that throws marks the run failed and rethrows.
-    public static func run(ws: Workspace, config: WorkspaceConfig, store: LedgerStore, options: NightlyOptions,
+    package static func run(ws: Workspace, config: WorkspaceConfig, store: LedgerStore, options: NightlyOptions,
                            console: any NightlyConsole, hooks: NightlyHooks) throws -> ExitStatus {
         let now = hooks.clock
         let lock = try NightlyLock.acquire(ws.path("relance.lock"), at: now())
@@ -119,10 +119,10 @@ public struct NightlyJob {
 
     /// Raises the night's exit status to `s` when `s` wins by `ExitStatus.precedence`
     /// (78 > 79 > 80 > 69 > 82 > 65 > 81 > 0): every stage reports through this.
-    public mutating func raise(_ s: ExitStatus) { status = status.combined(with: s) }
+    package mutating func raise(_ s: ExitStatus) { status = status.combined(with: s) }
 
     /// Runs every stage not finished yet for the day, in order; stops before a stage once SIGTERM came.
-    public mutating func runStages() throws -> ExitStatus {
+    package mutating func runStages() throws -> ExitStatus {
         let done = try store.pool.read { db in try NightlyStages.finished(db, asOf: day) }
         var flushed = false
         for name in Self.stages {

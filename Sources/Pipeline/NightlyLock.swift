@@ -8,13 +8,13 @@ import Glibc
 /// One nightly run per workspace: an exclusive `flock` on `relance.lock`, released by the kernel
 /// when the process ends however it ends (so a dead run's lock is never stale); the file says who
 /// holds it.
-public final class NightlyLock {
+package final class NightlyLock {
     let fd: Int32
 
     private init(fd: Int32) { self.fd = fd }
 
     /// Takes the lock, or fails at once with 75 (naming the holder) when another process has it.
-    public static func acquire(_ path: String, at now: Date) throws -> NightlyLock {
+    package static func acquire(_ path: String, at now: Date) throws -> NightlyLock {
         let fd = open(path, O_RDWR | O_CREAT, 0o600)
         guard fd >= 0 else { throw StatusError(.lockFileUnopenable(path: path)) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -29,7 +29,7 @@ public final class NightlyLock {
     }
 
     /// Empties the file and lets the lock go.
-    public func release() {
+    package func release() {
         _ = ftruncate(fd, 0)
         flock(fd, LOCK_UN)
         close(fd)

@@ -4,14 +4,14 @@ import Ledger
 import Store
 
 /// The last night before this one on which reminders were written, to say what changed since.
-public struct PreviousRun: Sendable {
+package struct PreviousRun: Sendable {
     /// That night (`YYYY-MM-DD`); nil when there was none.
-    public var day: String?
+    package var day: String?
     /// Debtor row id → (step, total) of that night's reminder.
-    public var reminders: [Int64: (step: String, total: Money)] = [:]
+    package var reminders: [Int64: (step: String, total: Money)] = [:]
 
     /// The night before `day` and its reminders (cancelled ones left out).
-    public static func load(_ db: Database, before day: Day) throws -> PreviousRun {
+    package static func load(_ db: Database, before day: Day) throws -> PreviousRun {
         var p = PreviousRun()
         guard let night = try DunningNights.previousNight(db, before: day) else { return p }
         p.day = night.day
@@ -20,7 +20,7 @@ public struct PreviousRun: Sendable {
     }
 
     /// One plan row's change since that night, in words.
-    public func change(_ plan: DebtorPlan) -> String {
+    package func change(_ plan: DebtorPlan) -> String {
         guard let day else { return "" }
         let acting: Bool
         switch plan.action {
@@ -32,7 +32,7 @@ public struct PreviousRun: Sendable {
     }
 
     /// The summary line: how many of that night's debtors have nothing open any more.
-    public func summary(seen: Set<Int64>) -> String? {
+    package func summary(seen: Set<Int64>) -> String? {
         guard let day else { return nil }
         let gone = reminders.keys.filter { !seen.contains($0) }.count
         return "since the last run (\(day)): \(reminders.count) debtors were reminded; \(gone) of them have nothing open any more"

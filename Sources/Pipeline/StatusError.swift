@@ -6,34 +6,34 @@ import GRDB
 /// The errors the pipeline raises itself have a ``Cause`` that carries the facts (which file, which
 /// keys, which holder) and derives both the status and the text; a command's one-off refusal gives
 /// its status and message directly.
-public struct StatusError: Error, CustomStringConvertible, Sendable {
+package struct StatusError: Error, CustomStringConvertible, Sendable {
     /// The exit status.
-    public let status: ExitStatus
+    package let status: ExitStatus
     /// What happened and how to fix it, without personal data.
-    public let message: String
+    package let message: String
     /// The named cause with its facts; nil for a command's one-off message.
-    public let cause: Cause?
+    package let cause: Cause?
 
     /// An error with its status.
-    public init(_ status: ExitStatus, _ message: String) {
+    package init(_ status: ExitStatus, _ message: String) {
         self.status = status
         self.message = message
         cause = nil
     }
 
     /// An error of a named cause: its status and its message come from the cause.
-    public init(_ cause: Cause) {
+    package init(_ cause: Cause) {
         status = cause.status
         message = cause.description
         self.cause = cause
     }
 
     /// The message.
-    public var description: String { message }
+    package var description: String { message }
 
     /// Maps a database error: a locked database is temporary (75), a damaged one a configuration
     /// problem (78), one that cannot be opened for writing 73, anything else a failure.
-    public static func from(database error: Error, path: String) -> StatusError {
+    package static func from(database error: Error, path: String) -> StatusError {
         guard let e = error as? DatabaseError else { return StatusError(.database(path: path, detail: "\(error)")) }
         let detail = e.message ?? "\(e.resultCode)"
         switch e.resultCode {
@@ -47,7 +47,7 @@ public struct StatusError: Error, CustomStringConvertible, Sendable {
 
 extension StatusError {
     /// What went wrong, with the facts a person needs to fix it; each case knows its exit status.
-    public enum Cause: Sendable, Equatable, CustomStringConvertible {
+    package enum Cause: Sendable, Equatable, CustomStringConvertible {
         /// Another connection holds the database (75).
         case databaseLocked(path: String)
         /// SQLite reports the file damaged or not a database (78): restore a backup.
@@ -70,7 +70,7 @@ extension StatusError {
         case peppolURLMissing
 
         /// The exit status this cause calls for.
-        public var status: ExitStatus {
+        package var status: ExitStatus {
             switch self {
             case .databaseLocked, .lockHeld: .tempFailure
             case .databaseNotWritable, .lockFileUnopenable: .cannotWrite
@@ -80,7 +80,7 @@ extension StatusError {
         }
 
         /// What happened, where, and how to fix it.
-        public var description: String {
+        package var description: String {
             switch self {
             case .databaseLocked(let path): "the database \(path) is locked by another run; try again later"
             case .databaseDamaged(let path, let detail):

@@ -6,18 +6,18 @@ import Glibc
 
 /// SIGTERM (what systemd sends on stop) asks the running command to stop at the next safe point
 /// (after the current message or batch, committed) instead of dying where it stands.
-public final class Termination: @unchecked Sendable {
+package final class Termination: @unchecked Sendable {
     /// The one instance; `watch()` starts listening.
-    public static let shared = Termination()
+    package static let shared = Termination()
     private let lock = NSLock()
     private var requested = false
     private var source: DispatchSourceSignal?
 
     /// A flag of its own, for tests; only `shared` listens to the signal.
-    public init() {}
+    package init() {}
 
     /// From now on SIGTERM sets `isRequested` instead of ending the process.
-    public func watch() {
+    package func watch() {
         lock.withLock {
             guard source == nil else { return }
             // A parent (a test runner, a service manager) may have left SIGTERM blocked.
@@ -34,8 +34,8 @@ public final class Termination: @unchecked Sendable {
     }
 
     /// Records a stop request (SIGTERM, or a test).
-    public func request() { lock.withLock { requested = true } }
+    package func request() { lock.withLock { requested = true } }
 
     /// True once SIGTERM has arrived.
-    public var isRequested: Bool { lock.withLock { requested } }
+    package var isRequested: Bool { lock.withLock { requested } }
 }

@@ -4,17 +4,17 @@ import Ledger
 import Store
 
 /// What the morning run wrote and found.
-public struct MorningOutcome: Sendable {
+package struct MorningOutcome: Sendable {
     /// Every file written, the index last.
-    public var paths: [String]
+    package var paths: [String]
     /// `DAY/index.html`.
-    public var index: String
+    package var index: String
     /// The debtor pages written.
-    public var debtorPages: Int
+    package var debtorPages: Int
     /// The needs-a-look list as lines (`3  Messages held by the gate (2026-11-21): …`); empty when nothing needs a look.
-    public var needsALook: [String]
+    package var needsALook: [String]
     /// The queued morning e-mail (`outbox_message.id`), when `mailTo` named anyone.
-    public var mailID: Int64? = nil
+    package var mailID: Int64? = nil
 }
 
 extension Reports {
@@ -23,7 +23,7 @@ extension Reports {
     /// 2 × `topRows`), `trends.html`, and `index.html`, the morning page that links them all.
     /// Letters stored with a relative path are found under `workspace` (default: the current folder).
     /// With `mailTo`, the morning page is queued in the outbox for them (`mailMorning`).
-    public static func writeMorning(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
+    package static func writeMorning(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
                                     options: ReportOptions, workspace: String? = nil,
                                     mailTo: [EmailAddress] = []) throws -> MorningOutcome {
         let night = try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
@@ -73,7 +73,7 @@ extension Reports {
     /// Queues the morning page for `to` through the outbox (origin `manual`, one message per day):
     /// the needs-a-look list in the body, `index.html` attached. Returns the message id's number.
     @discardableResult
-    public static func mailMorning(_ outcome: MorningOutcome, asOf: Day, to: [EmailAddress], company: String?,
+    package static func mailMorning(_ outcome: MorningOutcome, asOf: Day, to: [EmailAddress], company: String?,
                                    store: LedgerStore, at now: Date) throws -> Int64? {
         guard !to.isEmpty else { return nil }
         let html = try Data(contentsOf: URL(fileURLWithPath: outcome.index))

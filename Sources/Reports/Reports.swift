@@ -5,23 +5,23 @@ import Store
 import Support
 
 /// The five finance reports.
-public enum ReportKind: String, Sendable, CaseIterable {
+package enum ReportKind: String, Sendable, CaseIterable {
     case aging, forecast, dunning, outbox, worklist
 }
 
 /// Output formats of a report.
-public enum ReportFormat: String, Sendable, CaseIterable, Hashable {
+package enum ReportFormat: String, Sendable, CaseIterable, Hashable {
     /// One self-contained file: inline CSS and SVG, no scripts, printable on A4.
     case html
     case csv
     case json
 
     /// The file name extension.
-    public var fileExtension: String { rawValue }
+    package var fileExtension: String { rawValue }
 }
 
 /// How CSV is written.
-public enum CSVDialect: String, Sendable, CaseIterable {
+package enum CSVDialect: String, Sendable, CaseIterable {
     /// For machines (RFC 4180): `,` between fields, `.` as the decimal point, LF line ends, no
     /// BOM, the report's tables in blocks in one file, snake_case headers.
     case standard = "plain"
@@ -30,7 +30,7 @@ public enum CSVDialect: String, Sendable, CaseIterable {
     case excelBE = "excel"
 
     /// `plain` or `excel`; the older names `standard` and `excel-be` too.
-    public init?(name: String) {
+    package init?(name: String) {
         switch name {
         case "plain", "standard": self = .standard
         case "excel", "excel-be": self = .excelBE
@@ -40,22 +40,22 @@ public enum CSVDialect: String, Sendable, CaseIterable {
 }
 
 /// Settings that are the same for every report of a run.
-public struct ReportOptions: Sendable {
+package struct ReportOptions: Sendable {
     /// The CSV dialect.
-    public var csvDialect: CSVDialect
+    package var csvDialect: CSVDialect
     /// Rows in "top" tables (top debtors, who to call first) and at most this many rows of a
     /// long list in HTML; CSV and JSON hold every row.
-    public var topRows: Int
+    package var topRows: Int
     /// The instant the report is made (shown in the footer; the outbox's ages are measured to it).
-    public var generatedAt: Date
+    package var generatedAt: Date
     /// The company name shown in the header; nil shows none.
-    public var company: String?
+    package var company: String?
     /// The workspace language (nl, fr, de, en): numbers and dates in its Belgian conventions in
     /// HTML, Excel CSV headers in it.
-    public var language: String
+    package var language: String
     /// Where the debtor pages are, relative to the reports (`debtors/`): names in the worklist
     /// and the top debtors link there. Nil links nowhere (a single report has no debtor pages).
-    public var debtorPages: String? = nil
+    package var debtorPages: String? = nil
     /// Collects the debtors the HTML reports link to (set by `writeMorning`), so each gets its page.
     var linkedDebtors: LinkedDebtors? = nil
     /// The aging buckets and sales the morning's snapshot summed (set by `writeMorning`), so the
@@ -63,7 +63,7 @@ public struct ReportOptions: Sendable {
     var night: NightFigures? = nil
 
     /// Options of a run; `language` nl, fr, de or en (anything else is English).
-    public init(csvDialect: CSVDialect = .excelBE, topRows: Int = 25, generatedAt: Date, company: String? = nil,
+    package init(csvDialect: CSVDialect = .excelBE, topRows: Int = 25, generatedAt: Date, company: String? = nil,
                 language: String = "en") {
         self.csvDialect = csvDialect
         self.topRows = max(1, topRows)
@@ -81,11 +81,11 @@ struct NightFigures: Sendable {
 }
 
 /// Why a report could not be written.
-public enum ReportError: Error, CustomStringConvertible, Equatable {
+package enum ReportError: Error, CustomStringConvertible, Equatable {
     /// The output file or folder cannot be created or written.
     case cannotWrite(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         }
@@ -96,9 +96,9 @@ public enum ReportError: Error, CustomStringConvertible, Equatable {
 ///
 /// Every figure comes from SQL aggregates; long listings stream from a cursor into the output,
 /// so memory stays flat on a 1M-invoice ledger.
-public enum Reports {
+package enum Reports {
     /// Writes one report to `path` atomically (a `.partial` file renamed when complete), mode 0600.
-    public static func write(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, to path: String,
+    package static func write(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, to path: String,
                              options: ReportOptions) throws {
         try OwnerOnly.write(path) { sink in
             try render(kind: kind, format: format, asOf: asOf, store: store, options: options, sink: sink)
@@ -106,7 +106,7 @@ public enum Reports {
     }
 
     /// Writes one report to an open file descriptor (e.g. standard output).
-    public static func write(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, fd: Int32,
+    package static func write(kind: ReportKind, format: ReportFormat, asOf: Day, store: LedgerStore, fd: Int32,
                              options: ReportOptions) throws {
         let sink = OutputSink(fd: fd)
         try render(kind: kind, format: format, asOf: asOf, store: store, options: options, sink: sink)
@@ -116,7 +116,7 @@ public enum Reports {
     /// Writes every report in every `formats` into `folder/DAY/` (created 0700) as
     /// `aging.html`, `aging.csv`, …; returns the paths written. What the nightly run calls.
     @discardableResult
-    public static func writeAll(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
+    package static func writeAll(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
                                 options: ReportOptions) throws -> [String] {
         let dir = (folder as NSString).appendingPathComponent(asOf.description)
         try OwnerOnly.directory(dir)

@@ -1,40 +1,40 @@
 import GRDB
 
 /// A contract row as the contracts file gives it, checked (`contract`, owner: Billing).
-public struct ContractValues: Sendable, Equatable {
+package struct ContractValues: Sendable, Equatable {
     /// `debtor_id`.
-    public var debtorId: Int64
+    package var debtorId: Int64
     /// `plan`.
-    public var plan: String
+    package var plan: String
     /// ISO 4217.
-    public var currency: String
+    package var currency: String
     /// `monthly_price_minor`.
-    public var monthlyPriceMinor: Int64
+    package var monthlyPriceMinor: Int64
     /// `activation_date`.
-    public var activationDate: String
+    package var activationDate: String
     /// `price_adjusted_on`.
-    public var priceAdjustedOn: String
+    package var priceAdjustedOn: String
     /// `index_series`.
-    public var indexSeries: String?
+    package var indexSeries: String?
     /// `billing_day`.
-    public var billingDay: Int?
+    package var billingDay: Int?
     /// `payment_terms_days`.
-    public var paymentTermsDays: Int
+    package var paymentTermsDays: Int
     /// `index_floor`.
-    public var indexFloor: Bool
+    package var indexFloor: Bool
     /// `status`.
-    public var status: ContractStatus
+    package var status: ContractStatus
     /// `end_date`.
-    public var endDate: String?
+    package var endDate: String?
     /// `content_hash`.
-    public var contentHash: Int64
+    package var contentHash: Int64
     /// A plain decimal percentage, nil: `[billing] vat_rate`.
-    public var vatRate: String?
+    package var vatRate: String?
     /// `vat_exemption`.
-    public var vatExemption: String?
+    package var vatExemption: String?
 
     /// The values of one contract row.
-    public init(debtorId: Int64, plan: String, currency: String, monthlyPriceMinor: Int64, activationDate: String, priceAdjustedOn: String,
+    package init(debtorId: Int64, plan: String, currency: String, monthlyPriceMinor: Int64, activationDate: String, priceAdjustedOn: String,
                 indexSeries: String?, billingDay: Int?, paymentTermsDays: Int, indexFloor: Bool, status: ContractStatus, endDate: String?,
                 contentHash: Int64, vatRate: String?, vatExemption: String?) {
         self.debtorId = debtorId
@@ -56,46 +56,46 @@ public struct ContractValues: Sendable, Equatable {
 }
 
 /// A billing-run invoice about to enter the ledger: the `invoice` row (`source = 'billing'`) and its `billing_invoice` row.
-public struct NewBillingInvoice: Sendable, Equatable {
+package struct NewBillingInvoice: Sendable, Equatable {
     /// `invoice_number`.
-    public var number: String
+    package var number: String
     /// `debtor_id`.
-    public var debtorId: Int64
+    package var debtorId: Int64
     /// `contract_id`.
-    public var contractId: Int64
+    package var contractId: Int64
     /// `YYYY-MM`.
-    public var period: String
+    package var period: String
     /// `issue_date`.
-    public var issueDate: String
+    package var issueDate: String
     /// `due_date`.
-    public var dueDate: String
+    package var dueDate: String
     /// `currency`.
-    public var currency: String
+    package var currency: String
     /// The amount including VAT (open in full).
-    public var amountMinor: Int64
+    package var amountMinor: Int64
     /// `net_minor`.
-    public var netMinor: Int64
+    package var netMinor: Int64
     /// `vat_minor`.
-    public var vatMinor: Int64
+    package var vatMinor: Int64
     /// The structured reference's twelve digits.
-    public var structuredReference: String
+    package var structuredReference: String
     /// `description`.
-    public var description: String
+    package var description: String
     /// `content_hash`.
-    public var contentHash: Int64
+    package var contentHash: Int64
     /// `sequence_name`.
-    public var sequenceName: String
+    package var sequenceName: String
     /// `sequence_value`.
-    public var sequenceValue: Int64
+    package var sequenceValue: Int64
     /// The PDF, relative to the workspace.
-    public var pdfPath: String
+    package var pdfPath: String
     /// `run_id`.
-    public var runId: Int64?
+    package var runId: Int64?
     /// A stored instant.
-    public var createdAt: String
+    package var createdAt: String
 
     /// An invoice to insert.
-    public init(number: String, debtorId: Int64, contractId: Int64, period: String, issueDate: String, dueDate: String, currency: String,
+    package init(number: String, debtorId: Int64, contractId: Int64, period: String, issueDate: String, dueDate: String, currency: String,
                 amountMinor: Int64, netMinor: Int64, vatMinor: Int64, structuredReference: String, description: String, contentHash: Int64,
                 sequenceName: String, sequenceValue: Int64, pdfPath: String, runId: Int64?, createdAt: String) {
         self.number = number
@@ -121,44 +121,44 @@ public struct NewBillingInvoice: Sendable, Equatable {
 
 /// A credit note about to enter the ledger: an open `credit_note` invoice row (negative amounts,
 /// `source = 'billing'`) and its `billing_credit_note` row.
-public struct NewBillingCreditNote: Sendable, Equatable {
+package struct NewBillingCreditNote: Sendable, Equatable {
     /// `invoice_number`.
-    public var number: String
+    package var number: String
     /// `debtor_id`.
-    public var debtorId: Int64
+    package var debtorId: Int64
     /// The `invoice.id` of the invoice it credits.
-    public var creditedInvoiceId: Int64
+    package var creditedInvoiceId: Int64
     /// `reason`.
-    public var reason: String
+    package var reason: String
     /// Issued and due on this day.
-    public var issueDate: String
+    package var issueDate: String
     /// `currency`.
-    public var currency: String
+    package var currency: String
     /// The credited amount including VAT, negative (open in full).
-    public var amountMinor: Int64
+    package var amountMinor: Int64
     /// Negative or zero.
-    public var netMinor: Int64
+    package var netMinor: Int64
     /// Negative or zero.
-    public var vatMinor: Int64
+    package var vatMinor: Int64
     /// `structured_reference`.
-    public var structuredReference: String
+    package var structuredReference: String
     /// `description`.
-    public var description: String
+    package var description: String
     /// `content_hash`.
-    public var contentHash: Int64
+    package var contentHash: Int64
     /// `sequence_name`.
-    public var sequenceName: String
+    package var sequenceName: String
     /// `sequence_value`.
-    public var sequenceValue: Int64
+    package var sequenceValue: Int64
     /// `pdf_path`.
-    public var pdfPath: String
+    package var pdfPath: String
     /// `run_id`.
-    public var runId: Int64?
+    package var runId: Int64?
     /// `created_at`.
-    public var createdAt: String
+    package var createdAt: String
 
     /// A credit note to insert.
-    public init(number: String, debtorId: Int64, creditedInvoiceId: Int64, reason: String, issueDate: String, currency: String,
+    package init(number: String, debtorId: Int64, creditedInvoiceId: Int64, reason: String, issueDate: String, currency: String,
                 amountMinor: Int64, netMinor: Int64, vatMinor: Int64, structuredReference: String, description: String, contentHash: Int64,
                 sequenceName: String, sequenceValue: Int64, pdfPath: String, runId: Int64?, createdAt: String) {
         self.number = number
@@ -182,9 +182,9 @@ public struct NewBillingCreditNote: Sendable, Equatable {
 }
 
 /// Billing's writes (owner: Billing), in the caller's transaction.
-public enum BillingCommands {
+package enum BillingCommands {
     /// Inserts contract `key`, read from ingest `batch`.
-    public static func insertContract(_ db: Database, key: String, _ v: ContractValues, batch: Int64?) throws {
+    package static func insertContract(_ db: Database, key: String, _ v: ContractValues, batch: Int64?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO contract (contract_key, debtor_id, plan, currency, monthly_price_minor, activation_date,
               price_adjusted_on, index_series, billing_day, payment_terms_days, index_floor, status, end_date,
@@ -197,7 +197,7 @@ public enum BillingCommands {
 
     /// Updates contract `id` from ingest `batch`; `keepPrice` keeps the stored price and its
     /// `price_adjusted_on` (the billing run indexed it after the file's date).
-    public static func updateContract(_ db: Database, id: Int64, _ v: ContractValues, keepPrice: Bool, batch: Int64?) throws {
+    package static func updateContract(_ db: Database, id: Int64, _ v: ContractValues, keepPrice: Bool, batch: Int64?) throws {
         try db.cachedStatement(sql: """
             UPDATE contract SET debtor_id = ?, plan = ?, currency = ?,
               monthly_price_minor = CASE WHEN ? THEN monthly_price_minor ELSE ? END,
@@ -211,7 +211,7 @@ public enum BillingCommands {
     }
 
     /// Inserts a usage row (quantity and unit price as plain decimals).
-    public static func insertUsage(_ db: Database, contract: Int64, month: String, item: String, quantity: String, unitPrice: String,
+    package static func insertUsage(_ db: Database, contract: Int64, month: String, item: String, quantity: String, unitPrice: String,
                                    contentHash: Int64, batch: Int64?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO contract_usage (contract_id, month, item, quantity, unit_price, content_hash, ingest_id)
@@ -220,14 +220,14 @@ public enum BillingCommands {
     }
 
     /// Updates usage row `id`.
-    public static func updateUsage(_ db: Database, id: Int64, quantity: String, unitPrice: String, contentHash: Int64,
+    package static func updateUsage(_ db: Database, id: Int64, quantity: String, unitPrice: String, contentHash: Int64,
                                    batch: Int64?) throws {
         try db.execute(sql: "UPDATE contract_usage SET quantity = ?, unit_price = ?, content_hash = ?, ingest_id = ? WHERE id = ?",
                        arguments: [quantity, unitPrice, contentHash, batch, id])
     }
 
     /// Inserts or replaces an index value (as published).
-    public static func upsertIndex(_ db: Database, series: String, month: String, value: String, batch: Int64?) throws {
+    package static func upsertIndex(_ db: Database, series: String, month: String, value: String, batch: Int64?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO price_index (series, month, value, ingest_id) VALUES (?, ?, ?, ?)
             ON CONFLICT (series, month) DO UPDATE SET value = excluded.value, ingest_id = excluded.ingest_id
@@ -236,7 +236,7 @@ public enum BillingCommands {
 
     /// Inserts an invoice of the billing run (open, its whole amount open) and its billing row;
     /// returns the `invoice.id`.
-    public static func insertInvoice(_ db: Database, _ i: NewBillingInvoice) throws -> Int64 {
+    package static func insertInvoice(_ db: Database, _ i: NewBillingInvoice) throws -> Int64 {
         let total = i.amountMinor
         try db.cachedStatement(sql: """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor,
@@ -254,7 +254,7 @@ public enum BillingCommands {
     }
 
     /// Inserts an invoice's lines (their `invoiceId` and `position` as given).
-    public static func insertLines(_ db: Database, _ lines: [BillingLineRecord]) throws {
+    package static func insertLines(_ db: Database, _ lines: [BillingLineRecord]) throws {
         let line = try db.cachedStatement(sql: """
             INSERT INTO billing_line (invoice_id, position, kind, description, service_month, quantity, unit_price, net_minor,
               vat_rate, vat_minor, old_price_minor, new_price_minor, factor, actual_index_month, actual_index, base_index_month,
@@ -270,19 +270,19 @@ public enum BillingCommands {
     }
 
     /// Sets a contract's price in force after an indexation, effective `adjustedOn`.
-    public static func setContractPrice(_ db: Database, contract id: Int64, minor: Int64, adjustedOn: String) throws {
+    package static func setContractPrice(_ db: Database, contract id: Int64, minor: Int64, adjustedOn: String) throws {
         try db.execute(sql: "UPDATE contract SET monthly_price_minor = ?, price_adjusted_on = ? WHERE id = ?",
                        arguments: [minor, adjustedOn, id])
     }
 
     /// Clears a contract's reactivation fee (its invoice carries it).
-    public static func clearReactivationFee(_ db: Database, contract id: Int64) throws {
+    package static func clearReactivationFee(_ db: Database, contract id: Int64) throws {
         try db.execute(sql: "UPDATE contract SET reactivation_fee_due = 0 WHERE id = ?", arguments: [id])
     }
 
     /// Inserts a credit note and its billing row; returns its `invoice.id`.
     @discardableResult
-    public static func insertCreditNote(_ db: Database, _ c: NewBillingCreditNote) throws -> Int64 {
+    package static func insertCreditNote(_ db: Database, _ c: NewBillingCreditNote) throws -> Int64 {
         let total = c.amountMinor
         try db.execute(sql: """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor,
@@ -300,29 +300,29 @@ public enum BillingCommands {
     }
 
     /// Records the UBL file of invoice (or credit note) `number`, relative to the workspace.
-    public static func setUBLPath(_ db: Database, number: String, creditNote: Bool, path: String) throws {
+    package static func setUBLPath(_ db: Database, number: String, creditNote: Bool, path: String) throws {
         let table = creditNote ? "billing_credit_note" : "billing_invoice"
         try db.execute(sql: "UPDATE \(table) SET ubl_path = ? WHERE invoice_id = (SELECT id FROM invoice WHERE invoice_number = ?)",
                        arguments: [path, number])
     }
 
     /// The suspension flow: contract `id` is overdue and its formal notice queued on `day`.
-    public static func flagOverdue(_ db: Database, contract id: Int64, day: String) throws {
+    package static func flagOverdue(_ db: Database, contract id: Int64, day: String) throws {
         try db.execute(sql: "UPDATE contract SET overdue_since = ?, notice_on = ? WHERE id = ?", arguments: [day, day, id])
     }
 
     /// The suspension flow: contract `id` is suspended for non-payment on `day`.
-    public static func suspend(_ db: Database, contract id: Int64, day: String) throws {
+    package static func suspend(_ db: Database, contract id: Int64, day: String) throws {
         try db.execute(sql: "UPDATE contract SET suspended_on = ? WHERE id = ?", arguments: [day, id])
     }
 
     /// The suspension flow: contract `id` was paid before its suspension; flag and notice cleared.
-    public static func cure(_ db: Database, contract id: Int64) throws {
+    package static func cure(_ db: Database, contract id: Int64) throws {
         try db.execute(sql: "UPDATE contract SET overdue_since = NULL, notice_on = NULL WHERE id = ?", arguments: [id])
     }
 
     /// The suspension flow: suspended contract `id` is paid and active again on `day`; its next invoice carries the fee.
-    public static func reactivate(_ db: Database, contract id: Int64, day: String) throws {
+    package static func reactivate(_ db: Database, contract id: Int64, day: String) throws {
         try db.execute(sql: """
             UPDATE contract SET suspended_on = NULL, notice_on = NULL, overdue_since = NULL, reactivated_on = ?,
               reactivation_fee_due = 1 WHERE id = ?

@@ -4,10 +4,10 @@ import Ledger
 
 /// The writes of the dunning run (owner of the tables: Dunning), each in the caller's
 /// transaction; the per-reminder statements are prepared once per connection (`cachedStatement`).
-public enum DunningCommands {
+package enum DunningCommands {
     /// Inserts a reminder event unless one with its idempotency key exists; returns the new row's
     /// id, or nil when the event was already written (a rerun).
-    public static func insertEvent(_ db: Database, _ e: DunningEventRecord) throws -> Int64? {
+    package static func insertEvent(_ db: Database, _ e: DunningEventRecord) throws -> Int64? {
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
               balance_minor, interest_minor, fees_minor, total_minor, computation, document_path, status, run_id, created_at,
@@ -22,7 +22,7 @@ public enum DunningCommands {
     }
 
     /// Inserts one item of an event, with the ladder state it had before.
-    public static func insertItem(_ db: Database, _ item: DunningEventItemRecord) throws {
+    package static func insertItem(_ db: Database, _ item: DunningEventItemRecord) throws {
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event_item (event_id, invoice_id, step_index, advanced, open_minor, days_late, interest_minor, fee_minor,
               prev_step_index, prev_step, prev_last_reminder, prev_first_reminder, prev_first_channel)
@@ -36,7 +36,7 @@ public enum DunningCommands {
 
     /// Moves an invoice to a ladder step; a consumer's first reminder (day and channel), once
     /// recorded, is kept.
-    public static func advanceState(_ db: Database, _ s: DunningStateRecord) throws {
+    package static func advanceState(_ db: Database, _ s: DunningStateRecord) throws {
         try db.cachedStatement(sql: """
             INSERT INTO dunning_state (invoice_id, ladder, step_index, step, last_reminder, first_reminder, first_channel)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -49,12 +49,12 @@ public enum DunningCommands {
     }
 
     /// Links an event to the e-mail queued for it.
-    public static func linkMessage(_ db: Database, event: Int64, message: MessageID) throws {
+    package static func linkMessage(_ db: Database, event: Int64, message: MessageID) throws {
         try db.cachedStatement(sql: "UPDATE dunning_event SET outbox_message_id = ? WHERE id = ?").execute(arguments: [message.rawValue, event])
     }
 
     /// Replaces the rows of `day` in `dunning_exclusion` (a rerun of the day replaces them).
-    public static func replaceExclusions(_ db: Database, on day: Day, _ rows: [DunningExclusionRecord]) throws {
+    package static func replaceExclusions(_ db: Database, on day: Day, _ rows: [DunningExclusionRecord]) throws {
         try db.execute(sql: "DELETE FROM dunning_exclusion WHERE as_of = ?", arguments: [day.description])
         for row in rows { try row.insert(db) }
     }
@@ -62,7 +62,7 @@ public enum DunningCommands {
     /// Marks a reminder cancelled with its reason and puts its items back on the step they were on
     /// before it, only where the state is still the one this reminder wrote (a later reminder is
     /// never undone). Its e-mail is cancelled by the caller (`OutboxQueue.cancel`).
-    public static func cancelEvent(_ db: Database, event: Int64, reason: String) throws {
+    package static func cancelEvent(_ db: Database, event: Int64, reason: String) throws {
         try db.execute(sql: "UPDATE dunning_event SET status = ?, cancel_reason = ? WHERE id = ?",
                        arguments: [DunningEventStatus.cancelled, reason, event])
         try db.execute(sql: """

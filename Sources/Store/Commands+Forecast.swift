@@ -2,20 +2,20 @@ import GRDB
 
 /// Writes to Forecast's tables (`forecast_run`, `invoice_forecast`, `debtor_score`, `cash_forecast`;
 /// owner: Forecast). Called inside the caller's write transaction.
-public enum ForecastCommands {
+package enum ForecastCommands {
     /// Deletes the run of the as-of day `asOf` (`YYYY-MM-DD`) and everything hanging off it.
-    public static func deleteRun(_ db: Database, asOf: String) throws {
+    package static func deleteRun(_ db: Database, asOf: String) throws {
         try delete(db, runs: Int64.fetchAll(db, sql: "SELECT id FROM forecast_run WHERE as_of = ?", arguments: [asOf]))
     }
 
     /// Keeps the per-invoice forecasts and debtor scores of the `latest` latest as-of days only (the
     /// older runs keep their row and their weekly cash forecast).
-    public static func pruneDetail(_ db: Database, keepingLatest latest: Int) throws {
+    package static func pruneDetail(_ db: Database, keepingLatest latest: Int) throws {
         try delete(db, runs: olderRuns(db, keepingLatest: latest), detailOnly: true)
     }
 
     /// Deletes the runs beyond the `latest` latest as-of days, with everything hanging off them.
-    public static func pruneRuns(_ db: Database, keepingLatest latest: Int) throws {
+    package static func pruneRuns(_ db: Database, keepingLatest latest: Int) throws {
         try delete(db, runs: olderRuns(db, keepingLatest: latest))
     }
 
@@ -38,11 +38,11 @@ public enum ForecastCommands {
 
     /// Inserts one run's per-invoice forecasts, a prepared statement executed per row through SQLite's
     /// C API (a million rows a night at scale 1). Use inside one transaction, on its connection's thread.
-    public final class InvoiceForecastWriter {
+    package final class InvoiceForecastWriter {
         private let statement: BulkStatement
 
         /// Prepares the insert for the run `runID`.
-        public init(_ db: Database, runID: Int64) throws {
+        package init(_ db: Database, runID: Int64) throws {
             statement = try BulkStatement(db, """
                 INSERT INTO invoice_forecast (forecast_run_id, invoice_id, p10_date, p50_date, p90_date, p_paid_by_due,
                                               p_paid_by_due_30, p_paid_by_due_60)
@@ -53,7 +53,7 @@ public enum ForecastCommands {
 
         /// Inserts one invoice's forecast: its P10/P50/P90 days (`YYYY-MM-DD`) and its chances of
         /// payment by the due date, by +30 and by +60 days.
-        public func insert(invoiceID: Int64, p10: String, p50: String, p90: String,
+        package func insert(invoiceID: Int64, p10: String, p50: String, p90: String,
                            paidByDue: Double, paidByDue30: Double, paidByDue60: Double) throws {
             statement.bind(2, invoiceID)
             statement.bind(3, p10); statement.bind(4, p50); statement.bind(5, p90)
@@ -63,11 +63,11 @@ public enum ForecastCommands {
     }
 
     /// Inserts one run's debtor scores through one prepared statement.
-    public final class DebtorScoreWriter {
+    package final class DebtorScoreWriter {
         private let statement: BulkStatement
 
         /// Prepares the insert for the run `runID`.
-        public init(_ db: Database, runID: Int64) throws {
+        package init(_ db: Database, runID: Int64) throws {
             statement = try BulkStatement(db, """
                 INSERT INTO debtor_score (forecast_run_id, debtor_id, score, grade, reasons, paid_invoices, open_invoices,
                                           overdue_30_invoices, typical_delay_days, late_share)
@@ -77,7 +77,7 @@ public enum ForecastCommands {
         }
 
         /// Inserts one debtor's score; `reasons` is a JSON array of strings.
-        public func insert(debtorID: Int64, score: Int, grade: DebtorGrade, reasons: String, paidInvoices: Int, openInvoices: Int,
+        package func insert(debtorID: Int64, score: Int, grade: DebtorGrade, reasons: String, paidInvoices: Int, openInvoices: Int,
                            overdue30Invoices: Int, typicalDelayDays: Int, lateShare: Double) throws {
             statement.bind(2, debtorID); statement.bind(3, score); statement.bind(4, grade.rawValue); statement.bind(5, reasons)
             statement.bind(6, paidInvoices); statement.bind(7, openInvoices); statement.bind(8, overdue30Invoices)

@@ -4,18 +4,18 @@ import GRDB
 // `bank_statement`, and the open amount of an invoice (Ingest's `OpenAmount` rule).
 
 /// One bank movement to store as a payment (`source` = the statement's format).
-public struct BankPaymentRow: Sendable {
-    public var key: String
+package struct BankPaymentRow: Sendable {
+    package var key: String
     /// The booking day, `YYYY-MM-DD`.
-    public var date: String
-    public var currency: String
-    public var amount: Int64
-    public var reference: String?
-    public var statementID: Int64
-    public var counterpartyIBAN, counterpartyName, freeText: String?
+    package var date: String
+    package var currency: String
+    package var amount: Int64
+    package var reference: String?
+    package var statementID: Int64
+    package var counterpartyIBAN, counterpartyName, freeText: String?
 
     /// Every field.
-    public init(key: String, date: String, currency: String, amount: Int64, reference: String?, statementID: Int64,
+    package init(key: String, date: String, currency: String, amount: Int64, reference: String?, statementID: Int64,
                 counterpartyIBAN: String?, counterpartyName: String?, freeText: String?) {
         self.key = key; self.date = date; self.currency = currency; self.amount = amount; self.reference = reference
         self.statementID = statementID; self.counterpartyIBAN = counterpartyIBAN; self.counterpartyName = counterpartyName
@@ -24,18 +24,18 @@ public struct BankPaymentRow: Sendable {
 }
 
 /// One bank statement's header, as `bank_statement` keeps it.
-public struct BankStatementRow: Sendable {
+package struct BankStatementRow: Sendable {
     /// `coda` or `camt`.
-    public var format: String
-    public var key: String
-    public var account: String?
-    public var currency: String
-    public var date: String?
-    public var oldBalance, newBalance: Int64?
-    public var movements, credits: Int
+    package var format: String
+    package var key: String
+    package var account: String?
+    package var currency: String
+    package var date: String?
+    package var oldBalance, newBalance: Int64?
+    package var movements, credits: Int
 
     /// Every field.
-    public init(format: String, key: String, account: String?, currency: String, date: String?, oldBalance: Int64?,
+    package init(format: String, key: String, account: String?, currency: String, date: String?, oldBalance: Int64?,
                 newBalance: Int64?, movements: Int, credits: Int) {
         self.format = format; self.key = key; self.account = account; self.currency = currency; self.date = date
         self.oldBalance = oldBalance; self.newBalance = newBalance; self.movements = movements; self.credits = credits
@@ -49,7 +49,7 @@ extension IngestCommands {
 
     /// Recomputes one invoice's open amount, status and closing day by the open-amount rule, whose
     /// statement and reasons are Ingest's `OpenAmount` (docs/INGEST.md, "The open-amount rule").
-    public static func refreshOpenAmount(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
+    package static func refreshOpenAmount(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
         try db.cachedStatement(sql: """
             UPDATE invoice SET open_minor = CASE
                 WHEN closed_reason = 'settled_outside' THEN 0
@@ -75,7 +75,7 @@ extension IngestCommands {
     }
 
     /// Records an automatic allocation of `amount` of a payment to an invoice, made by `batch`.
-    public static func allocate(_ db: Database, paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule,
+    package static func allocate(_ db: Database, paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule,
                                 batch: Int64) throws {
         try db.cachedStatement(sql: """
             INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)
@@ -83,7 +83,7 @@ extension IngestCommands {
     }
 
     /// Learns that the invoice's debtor pays from `iban` (kept when already known).
-    public static func learnPayerAccount(_ db: Database, iban: String, paymentID: Int64, invoiceID: Int64) throws {
+    package static func learnPayerAccount(_ db: Database, iban: String, paymentID: Int64, invoiceID: Int64) throws {
         try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id)
             SELECT ?, debtor_id, ? FROM invoice WHERE id = ?
@@ -92,7 +92,7 @@ extension IngestCommands {
 
     /// Deletes a payment's allocations; returns the invoices they were on (in allocation order),
     /// whose open amounts the caller refreshes.
-    public static func removeAllocations(_ db: Database, paymentID: Int64) throws -> [Int64] {
+    package static func removeAllocations(_ db: Database, paymentID: Int64) throws -> [Int64] {
         let invoices = try Int64.fetchAll(db.cachedStatement(sql: "SELECT invoice_id FROM payment_allocation WHERE payment_id = ?"),
                                           arguments: [paymentID])
         try db.cachedStatement(sql: "DELETE FROM payment_allocation WHERE payment_id = ?").execute(arguments: [paymentID])
@@ -101,7 +101,7 @@ extension IngestCommands {
 
     /// Records a person's allocation (rule `manual`, with the last ingest batch as `seen_batch_id`)
     /// and takes it off what the payment has unapplied (its reason goes when nothing is left).
-    public static func allocateManually(_ db: Database, paymentID: Int64, invoiceID: Int64, amount: Int64) throws {
+    package static func allocateManually(_ db: Database, paymentID: Int64, invoiceID: Int64, amount: Int64) throws {
         try db.execute(sql: """
             INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, seen_batch_id)
             VALUES (?, ?, ?, ?, (SELECT MAX(id) FROM ingest_batch))
@@ -113,20 +113,20 @@ extension IngestCommands {
     }
 
     /// Deletes one allocation (by its id).
-    public static func removeAllocation(_ db: Database, id: Int64) throws {
+    package static func removeAllocation(_ db: Database, id: Int64) throws {
         try db.execute(sql: "DELETE FROM payment_allocation WHERE id = ?", arguments: [id])
     }
 
     /// Gives `amount` back to a payment's unapplied part, unallocated by hand: automatic matching
     /// leaves it alone from then on (`manual_only`).
-    public static func markUnallocated(_ db: Database, paymentID: Int64, amount: Int64) throws {
+    package static func markUnallocated(_ db: Database, paymentID: Int64, amount: Int64) throws {
         try db.execute(sql: """
             UPDATE payment SET unapplied_minor = unapplied_minor + ?, unapplied_reason = 'unallocated by hand', manual_only = 1 WHERE id = ?
             """, arguments: [amount, paymentID])
     }
 
     /// Stores a bank statement's header; returns its id.
-    public static func insertBankStatement(_ db: Database, _ s: BankStatementRow, batch: Int64) throws -> Int64 {
+    package static func insertBankStatement(_ db: Database, _ s: BankStatementRow, batch: Int64) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO bank_statement (format, statement_key, account, currency, statement_date, old_balance_minor,
               new_balance_minor, movements, credits, batch_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -135,7 +135,7 @@ extension IngestCommands {
     }
 
     /// Stores a bank movement as a payment, all of it unapplied; nil when its key is already stored.
-    public static func insertBankPayment(_ db: Database, _ m: BankPaymentRow, source: String, batch: Int64) throws -> Int64? {
+    package static func insertBankPayment(_ db: Database, _ m: BankPaymentRow, source: String, batch: Int64) throws -> Int64? {
         try db.cachedStatement(sql: """
             INSERT INTO payment (payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
               content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,

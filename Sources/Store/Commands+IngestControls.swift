@@ -5,24 +5,24 @@ import GRDB
 // `external_reminder`, and `dunning_state` moved forward to a reminder sent before Relance.
 
 /// A promise to pay to record.
-public struct PromiseInsert: Sendable {
-    public var debtorID: Int64
+package struct PromiseInsert: Sendable {
+    package var debtorID: Int64
     /// The promised day, `YYYY-MM-DD`.
-    public var until: String
+    package var until: String
     /// An `Instant` string.
-    public var createdAt: String
-    public var amount: Int64
-    public var currency: String
+    package var createdAt: String
+    package var amount: Int64
+    package var currency: String
     /// The promised invoices as a JSON array of strings (nil: the debtor's balance).
-    public var invoices: String?
-    public var madeOn: String
-    public var madeBy: String
+    package var invoices: String?
+    package var madeOn: String
+    package var madeBy: String
     /// The last day the ladder pauses.
-    public var pauseUntil: String
-    public var source: PromiseSource
+    package var pauseUntil: String
+    package var source: PromiseSource
 
     /// Every field.
-    public init(debtorID: Int64, until: String, createdAt: String, amount: Int64, currency: String, invoices: String?,
+    package init(debtorID: Int64, until: String, createdAt: String, amount: Int64, currency: String, invoices: String?,
                 madeOn: String, madeBy: String, pauseUntil: String, source: PromiseSource) {
         self.debtorID = debtorID; self.until = until; self.createdAt = createdAt; self.amount = amount; self.currency = currency
         self.invoices = invoices; self.madeOn = madeOn; self.madeBy = madeBy; self.pauseUntil = pauseUntil; self.source = source
@@ -30,20 +30,20 @@ public struct PromiseInsert: Sendable {
 }
 
 /// A reminder sent outside Relance, for one invoice.
-public struct ExternalReminderRow: Sendable {
-    public var invoiceID: Int64
+package struct ExternalReminderRow: Sendable {
+    package var invoiceID: Int64
     /// `YYYY-MM-DD`.
-    public var day: String
-    public var stepIndex: Int
-    public var step: String
-    public var channel: String?
-    public var fileName: String
-    public var line: Int
+    package var day: String
+    package var stepIndex: Int
+    package var step: String
+    package var channel: String?
+    package var fileName: String
+    package var line: Int
     /// When it was recorded, an `Instant` string.
-    public var at: String
+    package var at: String
 
     /// Every field.
-    public init(invoiceID: Int64, day: String, stepIndex: Int, step: String, channel: String?, fileName: String, line: Int, at: String) {
+    package init(invoiceID: Int64, day: String, stepIndex: Int, step: String, channel: String?, fileName: String, line: Int, at: String) {
         self.invoiceID = invoiceID; self.day = day; self.stepIndex = stepIndex; self.step = step; self.channel = channel
         self.fileName = fileName; self.line = line; self.at = at
     }
@@ -51,40 +51,40 @@ public struct ExternalReminderRow: Sendable {
 
 extension IngestCommands {
     /// Puts a debtor on hold with a reason and an optional last day.
-    public static func hold(_ db: Database, debtorID: Int64, reason: String, until: String?) throws {
+    package static func hold(_ db: Database, debtorID: Int64, reason: String, until: String?) throws {
         try db.execute(sql: "UPDATE debtor SET on_hold = 1, hold_reason = ?, hold_until = ? WHERE id = ?",
                        arguments: [reason, until, debtorID])
     }
 
     /// Takes a debtor off hold.
-    public static func release(_ db: Database, debtorID: Int64) throws {
+    package static func release(_ db: Database, debtorID: Int64) throws {
         try db.execute(sql: "UPDATE debtor SET on_hold = 0, hold_reason = NULL, hold_until = NULL WHERE id = ?", arguments: [debtorID])
     }
 
     /// Sets a debtor's direct-debit flag.
-    public static func setDirectDebit(_ db: Database, debtorID: Int64, on: Bool) throws {
+    package static func setDirectDebit(_ db: Database, debtorID: Int64, on: Bool) throws {
         try db.execute(sql: "UPDATE debtor SET direct_debit = ? WHERE id = ?", arguments: [on, debtorID])
     }
 
     /// Flags an invoice as disputed with a reason.
-    public static func dispute(_ db: Database, invoiceID: Int64, reason: String) throws {
+    package static func dispute(_ db: Database, invoiceID: Int64, reason: String) throws {
         try db.execute(sql: "UPDATE invoice SET disputed = 1, dispute_reason = ? WHERE id = ?", arguments: [reason, invoiceID])
     }
 
     /// Clears an invoice's dispute.
-    public static func resolveDispute(_ db: Database, invoiceID: Int64) throws {
+    package static func resolveDispute(_ db: Database, invoiceID: Int64) throws {
         try db.execute(sql: "UPDATE invoice SET disputed = 0, dispute_reason = NULL WHERE id = ?", arguments: [invoiceID])
     }
 
     /// Adds a note to a debtor; returns its id.
-    public static func addNote(_ db: Database, debtorID: Int64, at: String, who: String, text: String) throws -> Int64 {
+    package static func addNote(_ db: Database, debtorID: Int64, at: String, who: String, text: String) throws -> Int64 {
         try db.execute(sql: "INSERT INTO debtor_note (debtor_id, at, who, text) VALUES (?, ?, ?, ?)",
                        arguments: [debtorID, at, who, text])
         return db.lastInsertedRowID
     }
 
     /// Records a promise to pay (open); returns its id.
-    public static func insertPromise(_ db: Database, _ p: PromiseInsert) throws -> Int64 {
+    package static func insertPromise(_ db: Database, _ p: PromiseInsert) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO promise_to_pay (debtor_id, until, created_at, amount_minor, currency, invoices, made_on, made_by, pause_until, source)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -94,17 +94,17 @@ extension IngestCommands {
     }
 
     /// Moves a promise to another day and pause.
-    public static func movePromise(_ db: Database, id: Int64, until: String, pauseUntil: String) throws {
+    package static func movePromise(_ db: Database, id: Int64, until: String, pauseUntil: String) throws {
         try db.execute(sql: "UPDATE promise_to_pay SET until = ?, pause_until = ? WHERE id = ?", arguments: [until, pauseUntil, id])
     }
 
     /// Marks a promise kept or broken on `day`.
-    public static func setPromiseStatus(_ db: Database, id: Int64, status: PromiseStatus, on day: String) throws {
+    package static func setPromiseStatus(_ db: Database, id: Int64, status: PromiseStatus, on day: String) throws {
         try db.execute(sql: "UPDATE promise_to_pay SET status = ?, status_on = ? WHERE id = ?", arguments: [status, day, id])
     }
 
     /// Records a reminder sent outside Relance; false when the same one is already recorded.
-    public static func insertExternalReminder(_ db: Database, _ r: ExternalReminderRow) throws -> Bool {
+    package static func insertExternalReminder(_ db: Database, _ r: ExternalReminderRow) throws -> Bool {
         try db.execute(sql: """
             INSERT OR IGNORE INTO external_reminder (invoice_id, day, step_index, step, channel, file_name, line, at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -115,7 +115,7 @@ extension IngestCommands {
     /// Moves an invoice's ladder state (`dunning_state`, Dunning's table) to a reminder sent before
     /// Relance, when that step is further (or the same step later) than where it stands; the first
     /// reminder's day and channel (`email` or `post`) are kept when known. True when it moved.
-    public static func advanceLadderState(_ db: Database, invoiceID: Int64, ladder: String, stepIndex: Int, step: String,
+    package static func advanceLadderState(_ db: Database, invoiceID: Int64, ladder: String, stepIndex: Int, step: String,
                                           day: String, firstChannel: String?) throws -> Bool {
         try db.execute(sql: """
             INSERT INTO dunning_state (invoice_id, ladder, step_index, step, last_reminder, first_reminder, first_channel)

@@ -3,33 +3,33 @@ import GRDB
 // The kinds and states Ingest writes as strings, typed (the database values are unchanged).
 
 /// `invoice.type`: an invoice, or a credit note (a negative amount).
-public enum InvoiceType: String, DatabaseValueConvertible, Sendable {
+package enum InvoiceType: String, DatabaseValueConvertible, Sendable {
     case invoice
     case creditNote = "credit_note"
 }
 
 /// `invoice.status`: `open` exactly when the invoice has no closing reason.
-public enum InvoiceStatus: String, DatabaseValueConvertible, Sendable {
+package enum InvoiceStatus: String, DatabaseValueConvertible, Sendable {
     case open, closed
 }
 
 /// `invoice.source`: who wrote the row (Ingest's CSV or UBL readers, or Billing).
-public enum InvoiceSource: String, DatabaseValueConvertible, Sendable {
+package enum InvoiceSource: String, DatabaseValueConvertible, Sendable {
     case csv, ubl, billing
 }
 
 /// `record_change.entity`: the table of the changed record.
-public enum RecordEntity: String, DatabaseValueConvertible, Sendable {
+package enum RecordEntity: String, DatabaseValueConvertible, Sendable {
     case debtor, invoice, payment
 }
 
 /// `record_change.change`: what happened to the record.
-public enum RecordChangeKind: String, DatabaseValueConvertible, Sendable {
+package enum RecordChangeKind: String, DatabaseValueConvertible, Sendable {
     case update, reopen, close
 }
 
 /// `payment_allocation.rule`: the matching rule that applied a payment to an invoice.
-public enum AllocationRule: String, DatabaseValueConvertible, Sendable {
+package enum AllocationRule: String, DatabaseValueConvertible, Sendable {
     case invoiceNumber = "invoice_number"
     case structuredReference = "structured_reference"
     case rfReference = "rf_reference"
@@ -40,17 +40,17 @@ public enum AllocationRule: String, DatabaseValueConvertible, Sendable {
 }
 
 /// `promise_to_pay.status`.
-public enum PromiseStatus: String, DatabaseValueConvertible, Sendable {
+package enum PromiseStatus: String, DatabaseValueConvertible, Sendable {
     case open, kept, broken
 }
 
 /// `promise_to_pay.source`: a person's command, or an export's expected payment date.
-public enum PromiseSource: String, DatabaseValueConvertible, Sendable {
+package enum PromiseSource: String, DatabaseValueConvertible, Sendable {
     case command, export
 }
 
 /// A record's columns as text (nil for NULL), for the change history (`record_change`).
-public typealias ColumnTexts = [String: String?]
+package typealias ColumnTexts = [String: String?]
 
 extension Row {
     /// Every column as text: integers in decimal, blobs as `<n bytes>`.

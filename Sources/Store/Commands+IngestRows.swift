@@ -5,25 +5,25 @@ import GRDB
 // and bound and stepped through SQLite's C API (`BulkStatement`): the hot path of a million rows.
 
 /// One debtor row as an export gives it, ready to store.
-public struct DebtorRow: Sendable {
-    public var key, name, kind: String
-    public var vat, email: String?
-    public var language: String
-    public var street, postalCode, city: String?
-    public var country: String
-    public var phone: String?
-    public var terms: Int?
-    public var onHold: Bool
+package struct DebtorRow: Sendable {
+    package var key, name, kind: String
+    package var vat, email: String?
+    package var language: String
+    package var street, postalCode, city: String?
+    package var country: String
+    package var phone: String?
+    package var terms: Int?
+    package var onHold: Bool
     /// `YYYY-MM-DD`.
-    public var paperlessSince: String?
+    package var paperlessSince: String?
     /// `8.00`.
-    public var interestRate: String?
-    public var publicAuthority: Bool
+    package var interestRate: String?
+    package var publicAuthority: Bool
     /// nil keeps what is stored.
-    public var directDebit: Bool?
+    package var directDebit: Bool?
 
     /// Every field.
-    public init(key: String, name: String, kind: String, vat: String?, email: String?, language: String, street: String?,
+    package init(key: String, name: String, kind: String, vat: String?, email: String?, language: String, street: String?,
                 postalCode: String?, city: String?, country: String, phone: String?, terms: Int?, onHold: Bool,
                 paperlessSince: String?, interestRate: String?, publicAuthority: Bool, directDebit: Bool?) {
         self.key = key; self.name = name; self.kind = kind; self.vat = vat; self.email = email; self.language = language
@@ -34,12 +34,12 @@ public struct DebtorRow: Sendable {
 }
 
 /// The insert-first upsert of `debtor` by `debtor_key`, prepared once per ingest.
-public final class DebtorUpsert {
+package final class DebtorUpsert {
     private let find: BulkStatement
     private let insert: BulkStatement
 
     /// Prepares the statements on `db` (use them in its transaction only).
-    public init(_ db: Database) throws {
+    package init(_ db: Database) throws {
         find = try BulkStatement(db, "SELECT id, content_hash FROM debtor WHERE debtor_key = ?")
         insert = try BulkStatement(db, """
             INSERT INTO debtor (debtor_key, name, kind, vat_number, email, language, street, postal_code, city,
@@ -51,7 +51,7 @@ public final class DebtorUpsert {
     }
 
     /// Inserts the row; nil when it was new, else the existing row's id and content hash (nothing changed).
-    public func insertOrFind(_ v: DebtorRow, hash: Int64, batch: Int64) throws -> (id: Int64, hash: Int64)? {
+    package func insertOrFind(_ v: DebtorRow, hash: Int64, batch: Int64) throws -> (id: Int64, hash: Int64)? {
         insert.bind(1, v.key); insert.bind(2, v.name); insert.bind(3, v.kind); insert.bind(4, v.vat)
         insert.bind(5, v.email); insert.bind(6, v.language); insert.bind(7, v.street); insert.bind(8, v.postalCode)
         insert.bind(9, v.city); insert.bind(10, v.country); insert.bind(11, v.phone); insert.bind(12, v.terms)
@@ -63,21 +63,21 @@ public final class DebtorUpsert {
 }
 
 /// One invoice or credit note row, ready to store.
-public struct InvoiceRow: Sendable {
-    public var number: String
-    public var debtorID: Int64
-    public var type: InvoiceType
+package struct InvoiceRow: Sendable {
+    package var number: String
+    package var debtorID: Int64
+    package var type: InvoiceType
     /// `YYYY-MM-DD`.
-    public var issue, due: String
-    public var currency: String
-    public var amount: Int64
+    package var issue, due: String
+    package var currency: String
+    package var amount: Int64
     /// The export's open amount (nil: not given).
-    public var reportedOpen: Int64?
-    public var reference, description: String?
-    public var disputed: Bool
+    package var reportedOpen: Int64?
+    package var reference, description: String?
+    package var disputed: Bool
 
     /// Every field.
-    public init(number: String, debtorID: Int64, type: InvoiceType, issue: String, due: String, currency: String, amount: Int64,
+    package init(number: String, debtorID: Int64, type: InvoiceType, issue: String, due: String, currency: String, amount: Int64,
                 reportedOpen: Int64?, reference: String?, description: String?, disputed: Bool) {
         self.number = number; self.debtorID = debtorID; self.type = type; self.issue = issue; self.due = due
         self.currency = currency; self.amount = amount; self.reportedOpen = reportedOpen; self.reference = reference
@@ -86,12 +86,12 @@ public struct InvoiceRow: Sendable {
 }
 
 /// The insert-first upsert of `invoice` by `invoice_number`, prepared once per ingest.
-public final class InvoiceUpsert {
+package final class InvoiceUpsert {
     private let find: BulkStatement
     private let insert: BulkStatement
 
     /// Prepares the statements on `db` (use them in its transaction only).
-    public init(_ db: Database) throws {
+    package init(_ db: Database) throws {
         find = try BulkStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
         insert = try BulkStatement(db, """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
@@ -104,7 +104,7 @@ public final class InvoiceUpsert {
 
     /// Inserts the row open at `open` (closed as paid when zero: settled before it reached Relance);
     /// nil when it was new, else the existing row's id and content hash (nothing changed).
-    public func insertOrFind(_ v: InvoiceRow, open: Int64, source: InvoiceSource, hash: Int64, batch: Int64) throws
+    package func insertOrFind(_ v: InvoiceRow, open: Int64, source: InvoiceSource, hash: Int64, batch: Int64) throws
         -> (id: Int64, hash: Int64)?
     {
         insert.bind(1, v.number); insert.bind(2, v.debtorID); insert.bind(3, v.type.rawValue)
@@ -118,18 +118,18 @@ public final class InvoiceUpsert {
 }
 
 /// One payment row from an export, ready to store.
-public struct PaymentRow: Sendable {
-    public var key: String
+package struct PaymentRow: Sendable {
+    package var key: String
     /// `YYYY-MM-DD`.
-    public var date: String
-    public var currency: String
-    public var amount: Int64
-    public var invoiceNumber, reference, debtorKey: String?
+    package var date: String
+    package var currency: String
+    package var amount: Int64
+    package var invoiceNumber, reference, debtorKey: String?
     /// From the books' payment register (`--booked`).
-    public var booked: Bool
+    package var booked: Bool
 
     /// Every field.
-    public init(key: String, date: String, currency: String, amount: Int64, invoiceNumber: String?, reference: String?,
+    package init(key: String, date: String, currency: String, amount: Int64, invoiceNumber: String?, reference: String?,
                 debtorKey: String?, booked: Bool) {
         self.key = key; self.date = date; self.currency = currency; self.amount = amount; self.invoiceNumber = invoiceNumber
         self.reference = reference; self.debtorKey = debtorKey; self.booked = booked
@@ -137,12 +137,12 @@ public struct PaymentRow: Sendable {
 }
 
 /// The look-up and insert of `payment` by `payment_key`, prepared once per ingest.
-public final class PaymentUpsert {
+package final class PaymentUpsert {
     private let find: BulkStatement
     private let insert: BulkStatement
 
     /// Prepares the statements on `db` (use them in its transaction only).
-    public init(_ db: Database) throws {
+    package init(_ db: Database) throws {
         find = try BulkStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
         insert = try BulkStatement(db, """
             INSERT INTO payment (payment_key, payment_date, currency, amount_minor, invoice_number, structured_reference,
@@ -152,7 +152,7 @@ public final class PaymentUpsert {
     }
 
     /// The stored payment's id and content hash.
-    public func find(key: String) throws -> (id: Int64, hash: Int64)? {
+    package func find(key: String) throws -> (id: Int64, hash: Int64)? {
         find.bind(1, key)
         defer { find.reset() }
         guard try find.step() else { return nil }
@@ -160,7 +160,7 @@ public final class PaymentUpsert {
     }
 
     /// Inserts a new payment, all of it unapplied; returns its id.
-    public func insert(_ v: PaymentRow, hash: Int64, batch: Int64) throws -> Int64 {
+    package func insert(_ v: PaymentRow, hash: Int64, batch: Int64) throws -> Int64 {
         insert.bind(1, v.key); insert.bind(2, v.date); insert.bind(3, v.currency)
         insert.bind(4, v.amount); insert.bind(5, v.invoiceNumber); insert.bind(6, v.reference)
         insert.bind(7, v.debtorKey); insert.bind(8, v.amount); insert.bind(9, hash); insert.bind(10, batch)
@@ -171,24 +171,24 @@ public final class PaymentUpsert {
 }
 
 /// One open invoice as the snapshot closing sees it.
-public struct OpenInvoiceRef: Sendable {
-    public var id: Int64
-    public var number: String
-    public var openMinor: Int64
+package struct OpenInvoiceRef: Sendable {
+    package var id: Int64
+    package var number: String
+    package var openMinor: Int64
 }
 
 /// A debtor as invoice validation needs it: its id and payment terms.
-public struct DebtorTerms: Sendable {
-    public var id: Int64
-    public var key: String
-    public var terms: Int?
+package struct DebtorTerms: Sendable {
+    package var id: Int64
+    package var key: String
+    package var terms: Int?
 }
 
 /// Ingest's writes.
-public enum IngestCommands {
+package enum IngestCommands {
     /// Updates a known debtor to the export's values (a hold set by a person keeps `on_hold`;
     /// a nil direct debit keeps the stored one).
-    public static func updateDebtor(_ db: Database, id: Int64, _ v: DebtorRow, hash: Int64, batch: Int64) throws {
+    package static func updateDebtor(_ db: Database, id: Int64, _ v: DebtorRow, hash: Int64, batch: Int64) throws {
         try db.cachedStatement(sql: """
             UPDATE debtor SET name = ?, kind = ?, vat_number = ?, email = ?, language = ?, street = ?,
               postal_code = ?, city = ?, country = ?, phone = ?, payment_terms_days = ?,
@@ -202,7 +202,7 @@ public enum IngestCommands {
 
     /// Updates a known invoice to the export's values; its open amount is left for `refreshOpenAmount`.
     /// The reported open amount keeps its batch when the export repeats it; a dispute set by a person stays.
-    public static func updateInvoice(_ db: Database, id: Int64, _ v: InvoiceRow, hash: Int64, batch: Int64) throws {
+    package static func updateInvoice(_ db: Database, id: Int64, _ v: InvoiceRow, hash: Int64, batch: Int64) throws {
         try db.cachedStatement(sql: """
             UPDATE invoice SET reported_open_minor = ?1,
               reported_batch_id = CASE WHEN ?1 IS NULL THEN NULL
@@ -217,7 +217,7 @@ public enum IngestCommands {
 
     /// Updates a known payment to the export's values, all of it unapplied again (its allocations
     /// are reversed first by the caller).
-    public static func updatePayment(_ db: Database, id: Int64, _ v: PaymentRow, hash: Int64, batch: Int64) throws {
+    package static func updatePayment(_ db: Database, id: Int64, _ v: PaymentRow, hash: Int64, batch: Int64) throws {
         try db.cachedStatement(sql: """
             UPDATE payment SET payment_date = ?, currency = ?, amount_minor = ?, invoice_number = ?,
               structured_reference = ?, debtor_key = ?, unapplied_minor = ?, content_hash = ?, updated_batch_id = ?,
@@ -228,13 +228,13 @@ public enum IngestCommands {
     }
 
     /// Sets what is left unapplied of a payment, and why (nil when nothing is).
-    public static func setUnapplied(_ db: Database, paymentID: Int64, minor: Int64, reason: String?) throws {
+    package static func setUnapplied(_ db: Database, paymentID: Int64, minor: Int64, reason: String?) throws {
         try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?")
             .execute(arguments: [minor, reason, paymentID])
     }
 
     /// Appends one line of the change history (old and new values as JSON objects).
-    public static func recordChange(_ db: Database, batch: Int64, entity: RecordEntity, key: String, change: RecordChangeKind,
+    package static func recordChange(_ db: Database, batch: Int64, entity: RecordEntity, key: String, change: RecordChangeKind,
                                     old: String, new: String) throws {
         try db.cachedStatement(sql: """
             INSERT INTO record_change (batch_id, entity, entity_key, change, old_values, new_values) VALUES (?, ?, ?, ?, ?, ?)
@@ -242,7 +242,7 @@ public enum IngestCommands {
     }
 
     /// Closes an open invoice the snapshot did not list: settled outside Relance on `day`.
-    public static func closeSettledOutside(_ db: Database, invoiceID: Int64, on day: String, batch: Int64) throws {
+    package static func closeSettledOutside(_ db: Database, invoiceID: Int64, on day: String, batch: Int64) throws {
         try db.cachedStatement(sql: """
             UPDATE invoice SET status = 'closed', closed_reason = 'settled_outside', closed_on = ?, open_minor = 0,
               updated_batch_id = ? WHERE id = ?
@@ -250,12 +250,12 @@ public enum IngestCommands {
     }
 
     /// Records on the batch how many open invoices its snapshot closed.
-    public static func setClosedBySnapshot(_ db: Database, batch: Int64, count: Int) throws {
+    package static func setClosedBySnapshot(_ db: Database, batch: Int64, count: Int) throws {
         try db.cachedStatement(sql: "UPDATE ingest_batch SET closed_by_snapshot = ? WHERE id = ?").execute(arguments: [count, batch])
     }
 
     /// Fills what a debtor lacks (e-mail, address, phone) from a UBL buyer; known values stay.
-    public static func fillDebtorGaps(_ db: Database, id: Int64, email: String?, street: String?, postalCode: String?,
+    package static func fillDebtorGaps(_ db: Database, id: Int64, email: String?, street: String?, postalCode: String?,
                                       city: String?, phone: String?) throws {
         try db.execute(sql: """
             UPDATE debtor SET email = COALESCE(email, ?), street = COALESCE(street, ?), postal_code = COALESCE(postal_code, ?),
@@ -265,10 +265,10 @@ public enum IngestCommands {
 }
 
 /// Ingest's reads of the rows it owns.
-public enum IngestQueries {
+package enum IngestQueries {
     /// A record's columns as text (nil for NULL), for the change history; the caller found its id in
     /// this transaction, so a missing row is an error.
-    public static func columnTexts(_ db: Database, _ entity: RecordEntity, id: Int64) throws -> ColumnTexts {
+    package static func columnTexts(_ db: Database, _ entity: RecordEntity, id: Int64) throws -> ColumnTexts {
         let sql: String
         switch entity {
         case .debtor: sql = "SELECT * FROM debtor WHERE id = ?"
@@ -282,7 +282,7 @@ public enum IngestQueries {
     }
 
     /// An invoice's open amount and status (after `refreshOpenAmount`).
-    public static func openState(_ db: Database, invoiceID: Int64) throws -> (openMinor: Int64, status: InvoiceStatus) {
+    package static func openState(_ db: Database, invoiceID: Int64) throws -> (openMinor: Int64, status: InvoiceStatus) {
         let sql = "SELECT open_minor, status FROM invoice WHERE id = ?"
         guard let r = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [invoiceID]) else {
             throw StoreError.rowVanished(id: invoiceID, query: sql)
@@ -291,29 +291,29 @@ public enum IngestQueries {
     }
 
     /// The id of the debtor with this key.
-    public static func debtorID(_ db: Database, key: String) throws -> Int64? {
+    package static func debtorID(_ db: Database, key: String) throws -> Int64? {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM debtor WHERE debtor_key = ?"), arguments: [key])
     }
 
     /// The key of the debtor with this id.
-    public static func debtorKey(_ db: Database, id: Int64) throws -> String? {
+    package static func debtorKey(_ db: Database, id: Int64) throws -> String? {
         try String.fetchOne(db, sql: "SELECT debtor_key FROM debtor WHERE id = ?", arguments: [id])
     }
 
     /// The first debtor (lowest id) with this VAT number.
-    public static func debtorID(_ db: Database, vatNumber: String) throws -> Int64? {
+    package static func debtorID(_ db: Database, vatNumber: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE vat_number = ? ORDER BY id LIMIT 1", arguments: [vatNumber])
     }
 
     /// Every debtor with its payment terms, streamed to `body`.
-    public static func forEachDebtorTerms(_ db: Database, _ body: (DebtorTerms) throws -> Void) throws {
+    package static func forEachDebtorTerms(_ db: Database, _ body: (DebtorTerms) throws -> Void) throws {
         let rows = try Row.fetchCursor(db, sql: "SELECT id, debtor_key, payment_terms_days FROM debtor")
         while let r = try rows.next() { try body(DebtorTerms(id: r[0], key: r[1], terms: r[2])) }
     }
 
     /// Keys of debtors whose personal data was erased (`relance debtor erase`, in `data_rights_log`),
     /// with the day of the last erasure.
-    public static func erasedDebtors(_ db: Database) throws -> [String: String] {
+    package static func erasedDebtors(_ db: Database) throws -> [String: String] {
         Dictionary(try Row.fetchAll(db, sql: """
             SELECT subject, MAX(substr(at, 1, 10)) FROM data_rights_log
             WHERE action = 'erase' AND subject IS NOT NULL GROUP BY subject
@@ -321,7 +321,7 @@ public enum IngestQueries {
     }
 
     /// The open invoices of one source that `keep` selects (streamed; only those are held).
-    public static func openInvoices(_ db: Database, source: InvoiceSource, where keep: (String) -> Bool) throws -> [OpenInvoiceRef] {
+    package static func openInvoices(_ db: Database, source: InvoiceSource, where keep: (String) -> Bool) throws -> [OpenInvoiceRef] {
         var out: [OpenInvoiceRef] = []
         let open = try Row.fetchCursor(db, sql: """
             SELECT id, invoice_number, open_minor FROM invoice WHERE status = 'open' AND source = ?
@@ -334,7 +334,7 @@ public enum IngestQueries {
     }
 
     /// The type and debtor key of the invoice with this number.
-    public static func invoiceTypeAndDebtor(_ db: Database, number: String) throws -> (type: InvoiceType, debtorKey: String)? {
+    package static func invoiceTypeAndDebtor(_ db: Database, number: String) throws -> (type: InvoiceType, debtorKey: String)? {
         try Row.fetchOne(db, sql: """
             SELECT i.type, d.debtor_key FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.invoice_number = ?
             """, arguments: [number]).map { ($0[0], $0[1]) }

@@ -1,22 +1,22 @@
 import GRDB
 
 /// The columns an attempt sets when it ends a lease, besides the state (nil: left as they are).
-public struct OutboxAttemptEnd: Sendable, Equatable {
+package struct OutboxAttemptEnd: Sendable, Equatable {
     /// `last_error`.
-    public var lastError: String?
+    package var lastError: String?
     /// `next_attempt_at`.
-    public var nextAttemptAt: String?
+    package var nextAttemptAt: String?
     /// `sent_at`.
-    public var sentAt: String?
+    package var sentAt: String?
     /// `server_reply`.
-    public var serverReply: String?
+    package var serverReply: String?
     /// `bounce_kind`.
-    public var bounceKind: OutboxBounceKind?
+    package var bounceKind: OutboxBounceKind?
     /// `bounce_reason`.
-    public var bounceReason: String?
+    package var bounceReason: String?
 
     /// An end that sets the given columns.
-    public init(lastError: String? = nil, nextAttemptAt: String? = nil, sentAt: String? = nil, serverReply: String? = nil,
+    package init(lastError: String? = nil, nextAttemptAt: String? = nil, sentAt: String? = nil, serverReply: String? = nil,
                 bounceKind: OutboxBounceKind? = nil, bounceReason: String? = nil) {
         self.lastError = lastError
         self.nextAttemptAt = nextAttemptAt
@@ -39,10 +39,10 @@ public struct OutboxAttemptEnd: Sendable, Equatable {
 /// The state changes of the e-mail outbox after a message is queued (owner: Outbox): leases,
 /// outcomes, recoveries and the operator's verbs. Each takes the caller's `Database`, so the change
 /// and its `outbox_event` row are written in the caller's transaction. Instants are stored text.
-public enum OutboxCommands {
+package enum OutboxCommands {
     /// A leased message whose flush stopped: deferred as "in doubt", due at `t`, one attempt more,
     /// keeping its `Message-ID` (it may have been delivered).
-    public static func deferInDoubt(_ db: Database, message id: Int64, reason: String, at t: String) throws {
+    package static func deferInDoubt(_ db: Database, message id: Int64, reason: String, at t: String) throws {
         try db.execute(sql: """
             UPDATE outbox_message SET state = ?, lease_owner = NULL, lease_until = NULL,
               attempts = attempts + 1, last_attempt_at = ?, last_error = ?, next_attempt_at = ?, updated_at = ?
@@ -52,7 +52,7 @@ public enum OutboxCommands {
     }
 
     /// A leased message that was never tried goes back to `state` (no event: nothing happened to it).
-    public static func returnLease(_ db: Database, message id: Int64, to state: OutboxState, at t: String) throws {
+    package static func returnLease(_ db: Database, message id: Int64, to state: OutboxState, at t: String) throws {
         try db.execute(sql: """
             UPDATE outbox_message SET state = ?, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?
             """, arguments: [state, t, id])
@@ -62,7 +62,7 @@ public enum OutboxCommands {
     /// a message's first lease its `Message-ID` is fixed (`messageID` of its idempotency key) and
     /// `cc` and `bcc` become its recipients (origin `config`), so both are durable before anything
     /// goes on the wire.
-    public static func lease(_ db: Database, ids: [Int64], owner: String, until u: String, at t: String,
+    package static func lease(_ db: Database, ids: [Int64], owner: String, until u: String, at t: String,
                              messageID: (String) -> String, cc: [String], bcc: [String]) throws {
         let take = try db.cachedStatement(sql: """
             UPDATE outbox_message SET state = \(OutboxState.active.sqlLiteral), lease_owner = ?, lease_until = ?, updated_at = ?
@@ -88,7 +88,7 @@ public enum OutboxCommands {
     }
 
     /// Extends `owner`'s leases on `ids` (those still active) to `until`.
-    public static func renewLeases(_ db: Database, ids: [Int64], until u: String, owner: String) throws {
+    package static func renewLeases(_ db: Database, ids: [Int64], until u: String, owner: String) throws {
         let s = try db.cachedStatement(sql: """
             UPDATE outbox_message SET lease_until = ? WHERE id = ? AND state = \(OutboxState.active.sqlLiteral) AND lease_owner = ?
             """)
@@ -97,7 +97,7 @@ public enum OutboxCommands {
 
     /// Gives back `owner`'s leases on `ids` that were not tried: each returns to its previous state
     /// (`queued` if never tried, else `deferred`).
-    public static func releaseLeases(_ db: Database, ids: [Int64], at t: String, owner: String) throws {
+    package static func releaseLeases(_ db: Database, ids: [Int64], at t: String, owner: String) throws {
         let s = try db.cachedStatement(sql: """
             UPDATE outbox_message SET state = CASE WHEN attempts = 0 THEN \(OutboxState.queued.sqlLiteral)
               ELSE \(OutboxState.deferred.sqlLiteral) END,
@@ -108,13 +108,13 @@ public enum OutboxCommands {
     }
 
     /// Records one recipient's status and reply after an attempt (a recipient without id: nothing).
-    public static func settleRecipient(_ db: Database, id: Int64?, status: OutboxRecipientStatus, reply: String?, at t: String) throws {
+    package static func settleRecipient(_ db: Database, id: Int64?, status: OutboxRecipientStatus, reply: String?, at t: String) throws {
         try db.cachedStatement(sql: "UPDATE outbox_recipient SET status = ?, reply = ?, updated_at = ? WHERE id = ?")
             .execute(arguments: [status, reply, t, id])
     }
 
     /// Bounces a message's recipients whose status is one of `statuses`, with `reply`.
-    public static func bounceRecipients(_ db: Database, message id: Int64, whose statuses: [OutboxRecipientStatus], reply: String,
+    package static func bounceRecipients(_ db: Database, message id: Int64, whose statuses: [OutboxRecipientStatus], reply: String,
                                         at t: String) throws {
         try db.execute(sql: """
             UPDATE outbox_recipient SET status = \(OutboxRecipientStatus.bounced.sqlLiteral), reply = ?, updated_at = ?
@@ -124,7 +124,7 @@ public enum OutboxCommands {
 
     /// Ends `owner`'s lease on message `id` with `state` after one more attempt, setting the
     /// columns of `end`; returns false, changing nothing, when the lease is no longer `owner`'s.
-    public static func endLease(_ db: Database, message id: Int64, owner: String, state: OutboxState, end: OutboxAttemptEnd,
+    package static func endLease(_ db: Database, message id: Int64, owner: String, state: OutboxState, end: OutboxAttemptEnd,
                                 at t: String) throws -> Bool {
         let columns = end.columns
         let sets = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
@@ -142,7 +142,7 @@ public enum OutboxCommands {
     /// Moves message `id` from `from` to `to` (an operator's verb) and records it; `due` makes it
     /// due at `t`. A bounced or cancelled message leaves its final state: what the CHECKs tie to it
     /// is cleared.
-    public static func transition(_ db: Database, message id: Int64, from: OutboxState, to: OutboxState, due: Bool,
+    package static func transition(_ db: Database, message id: Int64, from: OutboxState, to: OutboxState, due: Bool,
                                   actor: OutboxActor, detail: String, at t: String) throws {
         try db.execute(sql: """
             UPDATE outbox_message SET state = ?, updated_at = ?,
@@ -157,7 +157,7 @@ public enum OutboxCommands {
 
     /// Starts a new lifetime for message `id` at `t` and makes its recipients not yet sent pending
     /// again (a requeued bounced or cancelled message).
-    public static func restartLifetime(_ db: Database, message id: Int64, at t: String) throws {
+    package static func restartLifetime(_ db: Database, message id: Int64, at t: String) throws {
         try db.execute(sql: "UPDATE outbox_message SET lifetime_from = ? WHERE id = ?", arguments: [t, id])
         try db.execute(sql: """
             UPDATE outbox_recipient SET status = \(OutboxRecipientStatus.pending.sqlLiteral), reply = NULL, updated_at = ?

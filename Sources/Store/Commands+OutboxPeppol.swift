@@ -1,33 +1,33 @@
 import GRDB
 
 /// A Peppol document leased for one attempt.
-public struct PeppolLeasedDocument: Sendable, Equatable {
+package struct PeppolLeasedDocument: Sendable, Equatable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// `idempotency_key`.
-    public var idempotencyKey: String
+    package var idempotencyKey: String
     /// `invoice_number`.
-    public var invoiceNumber: String
+    package var invoiceNumber: String
     /// `document_type`.
-    public var documentType: PeppolDocumentType
+    package var documentType: PeppolDocumentType
     /// `YYYY-MM`.
-    public var period: String
+    package var period: String
     /// The receiver's participant id, `scheme:id`.
-    public var receiver: String
+    package var receiver: String
     /// The UBL file, relative to the workspace.
-    public var path: String
+    package var path: String
     /// Attempts including this one.
-    public var attempts: Int
+    package var attempts: Int
     /// The start of its lifetime, a stored instant.
-    public var lifetimeFrom: String
+    package var lifetimeFrom: String
 }
 
 /// The state changes of the Peppol outbox after Billing queued a document (owner: Outbox). Each
 /// records its `peppol_event` row in the caller's transaction. Instants are stored text.
-public enum PeppolCommands {
+package enum PeppolCommands {
     /// An operator's verb: moves document `id` from `from` to `to` (due at `t` when `to` is
     /// `queued`; a new lifetime from `t` when `newLifetime`) and clears the bounce reason.
-    public static func operatorChange(_ db: Database, document id: Int64, from: PeppolState, to: PeppolState, newLifetime: Bool,
+    package static func operatorChange(_ db: Database, document id: Int64, from: PeppolState, to: PeppolState, newLifetime: Bool,
                                       at t: String) throws {
         try db.execute(sql: """
             UPDATE peppol_document SET state = ?, next_attempt_at = CASE WHEN ? = \(PeppolState.queued.sqlLiteral) THEN ? ELSE next_attempt_at END,
@@ -37,7 +37,7 @@ public enum PeppolCommands {
     }
 
     /// A leased document whose flush stopped: deferred "in doubt", due at `t`.
-    public static func recoverLease(_ db: Database, document id: Int64, at t: String) throws {
+    package static func recoverLease(_ db: Database, document id: Int64, at t: String) throws {
         try db.execute(sql: """
             UPDATE peppol_document SET state = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
               last_error = 'in doubt: the flush that held it stopped', updated_at = ? WHERE id = ?
@@ -47,7 +47,7 @@ public enum PeppolCommands {
 
     /// Leases the next document due at `t` (oldest due first) to `owner` until `until`, counting the
     /// attempt; nil when none is due.
-    public static func leaseNext(_ db: Database, owner: String, until u: String, at t: String) throws -> PeppolLeasedDocument? {
+    package static func leaseNext(_ db: Database, owner: String, until u: String, at t: String) throws -> PeppolLeasedDocument? {
         guard let r = try Row.fetchOne(db, sql: """
             SELECT id, idempotency_key, invoice_number, document_type, period, receiver, path, attempts, lifetime_from, state
             FROM peppol_document WHERE state IN \(PeppolState.due.sqlLiteral) AND next_attempt_at <= ?
@@ -64,7 +64,7 @@ public enum PeppolCommands {
     }
 
     /// The access point took document `id`: sent, with its reply.
-    public static func recordSent(_ db: Database, document id: Int64, reply: String, transport: String, at t: String) throws {
+    package static func recordSent(_ db: Database, document id: Int64, reply: String, transport: String, at t: String) throws {
         try db.execute(sql: """
             UPDATE peppol_document SET state = ?, lease_owner = NULL, lease_until = NULL, sent_at = ?, reply = ?,
               transport = ?, last_error = NULL, updated_at = ? WHERE id = ?
@@ -72,7 +72,7 @@ public enum PeppolCommands {
     }
 
     /// Document `id` failed for now: deferred to `next`.
-    public static func recordDeferred(_ db: Database, document id: Int64, next: String, reason: String, transport: String,
+    package static func recordDeferred(_ db: Database, document id: Int64, next: String, reason: String, transport: String,
                                       at t: String) throws {
         try db.execute(sql: """
             UPDATE peppol_document SET state = ?, lease_owner = NULL, lease_until = NULL, next_attempt_at = ?,
@@ -81,7 +81,7 @@ public enum PeppolCommands {
     }
 
     /// Document `id` was rejected or expired: bounced, with the reason.
-    public static func recordBounced(_ db: Database, document id: Int64, reason: String, transport: String, at t: String) throws {
+    package static func recordBounced(_ db: Database, document id: Int64, reason: String, transport: String, at t: String) throws {
         try db.execute(sql: """
             UPDATE peppol_document SET state = ?, lease_owner = NULL, lease_until = NULL, bounce_reason = ?, last_error = ?,
               transport = ?, updated_at = ? WHERE id = ?

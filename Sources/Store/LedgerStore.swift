@@ -6,14 +6,14 @@ import GRDB
 ///
 /// One `LedgerStore` per process; stages read and write through its `pool`. The file is created
 /// readable and writable by its owner only, because it holds personal data.
-public final class LedgerStore: Sendable {
+package final class LedgerStore: Sendable {
     /// The database connections.
-    public let pool: DatabasePool
+    package let pool: DatabasePool
     /// The database file's path.
-    public let path: String
+    package let path: String
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, migrate: Bool = true) throws {
+    package init(path: String, migrate: Bool = true) throws {
         let fm = FileManager.default
         if !fm.fileExists(atPath: path) {
             guard fm.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
@@ -34,13 +34,13 @@ public final class LedgerStore: Sendable {
     }
 
     /// Names of the migrations applied to this database, in order.
-    public func appliedMigrations() throws -> [String] {
+    package func appliedMigrations() throws -> [String] {
         try pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
 
     /// Applies pending migrations; returns the names it applied.
     @discardableResult
-    public func migrate() throws -> [String] {
+    package func migrate() throws -> [String] {
         let before = Set(try appliedMigrations())
         try Schema.migrator.migrate(pool)
         return try appliedMigrations().filter { !before.contains($0) }
@@ -48,9 +48,9 @@ public final class LedgerStore: Sendable {
 }
 
 /// UTC instants as stored in the database: ISO 8601 with milliseconds and `Z`.
-public enum Instant {
+package enum Instant {
     /// Formats an instant.
-    public static func string(_ date: Date) -> String {
+    package static func string(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let secs = ms / 1000
         let days = Int32(secs / 86_400)

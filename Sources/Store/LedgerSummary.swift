@@ -2,34 +2,34 @@ import GRDB
 import Ledger
 
 /// Headline figures of the ledger on a day, for `relance status`.
-public struct LedgerSummary: Sendable, Equatable {
-    public struct CurrencyTotals: Sendable, Equatable {
-        public var currency: String
-        public var openInvoices: Int
-        public var openMinor: Int64
-        public var overdueInvoices: Int
-        public var overdueMinor: Int64
-        public var openCreditNotes: Int
-        public var creditMinor: Int64
+package struct LedgerSummary: Sendable, Equatable {
+    package struct CurrencyTotals: Sendable, Equatable {
+        package var currency: String
+        package var openInvoices: Int
+        package var openMinor: Int64
+        package var overdueInvoices: Int
+        package var overdueMinor: Int64
+        package var openCreditNotes: Int
+        package var creditMinor: Int64
     }
 
-    public var debtors: Int
-    public var debtorsOnHold: Int
-    public var invoices: Int
-    public var disputed: Int
-    public var totals: [CurrencyTotals]
-    public var unappliedPayments: Int
-    public var unappliedMinor: [String: Int64]
+    package var debtors: Int
+    package var debtorsOnHold: Int
+    package var invoices: Int
+    package var disputed: Int
+    package var totals: [CurrencyTotals]
+    package var unappliedPayments: Int
+    package var unappliedMinor: [String: Int64]
     /// Last finished ingest per kind: (kind, finished at, file).
-    public var lastIngests: [(kind: String, finishedAt: String, file: String)]
+    package var lastIngests: [(kind: String, finishedAt: String, file: String)]
 
-    public static func == (a: LedgerSummary, b: LedgerSummary) -> Bool {
+    package static func == (a: LedgerSummary, b: LedgerSummary) -> Bool {
         a.debtors == b.debtors && a.invoices == b.invoices && a.totals == b.totals
             && a.unappliedPayments == b.unappliedPayments && a.lastIngests.map(\.file) == b.lastIngests.map(\.file)
     }
 
     /// Computes the figures as of `day` (overdue = due before that day).
-    public static func fetch(_ db: Database, asOf day: Day) throws -> LedgerSummary {
+    package static func fetch(_ db: Database, asOf day: Day) throws -> LedgerSummary {
         let debtors = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor") ?? 0
         let onHold = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor WHERE on_hold = 1") ?? 0
         let invoices = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice") ?? 0

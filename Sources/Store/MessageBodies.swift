@@ -9,13 +9,13 @@ import GRDB
 /// Layout: byte 0 the format (1), bytes 1–4 the packed length (little-endian), then the zlib stream
 /// of the packed bodies: the text's UTF-8 length (4 bytes, little-endian), a byte saying whether an
 /// HTML body follows, the text, the HTML.
-public enum MessageBodies {
+package enum MessageBodies {
     /// The current format byte.
     static let format: UInt8 = 1
 
     /// The compressed blob of `text` and `html`.
     /// - Throws: ``StoreError`` when zlib fails (out of memory) or a body exceeds 4 GiB.
-    public static func compress(text: String, html: String?) throws -> Data {
+    package static func compress(text: String, html: String?) throws -> Data {
         let textBytes = Array(text.utf8)
         let htmlBytes = html.map { Array($0.utf8) } ?? []
         var packed: [UInt8] = []
@@ -44,7 +44,7 @@ public enum MessageBodies {
 
     /// The text and HTML bodies of a blob written by ``compress(text:html:)``.
     /// - Throws: ``StoreError`` when the blob is damaged or of an unknown format.
-    public static func decompress(_ blob: Data) throws -> (text: String, html: String?) {
+    package static func decompress(_ blob: Data) throws -> (text: String, html: String?) {
         let bytes = [UInt8](blob)
         guard bytes.count >= 5, bytes[0] == format else { throw StoreError.unknownBodyFormat }
         let packedLength = Int(littleEndian(bytes, at: 1))
@@ -67,7 +67,7 @@ public enum MessageBodies {
     /// The SQL function `message_text(text_body, bodies_z)`, registered on every connection of a
     /// `LedgerStore`: a message's text body whether it is stored plain or compressed, so queries
     /// (and tests) can read it, e.g. `SELECT message_text(text_body, bodies_z) FROM outbox_message`.
-    public static let textFunction = DatabaseFunction("message_text", argumentCount: 2, pure: true) { values in
+    package static let textFunction = DatabaseFunction("message_text", argumentCount: 2, pure: true) { values in
         guard let blob = Data.fromDatabaseValue(values[1]) else { return String.fromDatabaseValue(values[0]) }
         return try decompress(blob).text
     }

@@ -1,72 +1,72 @@
 import GRDB
 
 /// A contract to invoice in a period, with its debtor and invoice channel (the billing run's snapshot).
-public struct BillingContractRow: FetchableRecord, Sendable {
+package struct BillingContractRow: FetchableRecord, Sendable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// `contract_key`.
-    public var contractKey: String
+    package var contractKey: String
     /// `debtor_id`.
-    public var debtorId: Int64
+    package var debtorId: Int64
     /// `debtor_key`.
-    public var debtorKey: String
+    package var debtorKey: String
     /// `language`.
-    public var language: String
+    package var language: String
     /// `plan`.
-    public var plan: String
+    package var plan: String
     /// `currency`.
-    public var currency: String
+    package var currency: String
     /// `monthly_price_minor`.
-    public var monthlyPriceMinor: Int64
+    package var monthlyPriceMinor: Int64
     /// `activation_date`.
-    public var activationDate: String
+    package var activationDate: String
     /// `price_adjusted_on`.
-    public var priceAdjustedOn: String
+    package var priceAdjustedOn: String
     /// `index_series`.
-    public var indexSeries: String?
+    package var indexSeries: String?
     /// `billing_day`.
-    public var billingDay: Int?
+    package var billingDay: Int?
     /// `payment_terms_days`.
-    public var paymentTermsDays: Int
+    package var paymentTermsDays: Int
     /// `index_floor`.
-    public var indexFloor: Bool
+    package var indexFloor: Bool
     /// `status`.
-    public var status: ContractStatus
+    package var status: ContractStatus
     /// `end_date`.
-    public var endDate: String?
+    package var endDate: String?
     /// `suspended_on`.
-    public var suspendedOn: String?
+    package var suspendedOn: String?
     /// `reactivation_fee_due`.
-    public var reactivationFeeDue: Bool
+    package var reactivationFeeDue: Bool
     /// `name`.
-    public var name: String
+    package var name: String
     /// `street`.
-    public var street: String?
+    package var street: String?
     /// `postal_code`.
-    public var postalCode: String?
+    package var postalCode: String?
     /// `city`.
-    public var city: String?
+    package var city: String?
     /// `country`.
-    public var country: String
+    package var country: String
     /// `email`.
-    public var email: String?
+    package var email: String?
     /// `vat_number`.
-    public var vatNumber: String?
+    package var vatNumber: String?
     /// The contract already has its invoice of the period.
-    public var invoiced: Bool
+    package var invoiced: Bool
     /// `vat_rate`.
-    public var vatRate: String?
+    package var vatRate: String?
     /// `vat_exemption`.
-    public var vatExemption: String?
+    package var vatExemption: String?
     /// The debtor's kind (`b2b`, `b2c`).
-    public var debtorKind: String
+    package var debtorKind: String
     /// `channel`.
-    public var channel: InvoiceChannel?
+    package var channel: InvoiceChannel?
     /// `peppol_id`.
-    public var peppolID: String?
+    package var peppolID: String?
 
     /// Decodes a row of `BillingQueries.contracts`.
-    public init(row r: Row) throws {
+    package init(row r: Row) throws {
         id = r[0]; contractKey = r[1]; debtorId = r[2]; debtorKey = r[3]; language = r[4]; plan = r[5]; currency = r[6]
         monthlyPriceMinor = r[7]; activationDate = r[8]; priceAdjustedOn = r[9]; indexSeries = r[10]; billingDay = r[11]
         paymentTermsDays = r[12]; indexFloor = r[13]; status = r[14]; endDate = r[15]; suspendedOn = r[16]
@@ -77,139 +77,139 @@ public struct BillingContractRow: FetchableRecord, Sendable {
 }
 
 /// A usage row not billed yet, from a month before the period.
-public struct BillingUsageRow: FetchableRecord, Sendable {
+package struct BillingUsageRow: FetchableRecord, Sendable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// `contract_id`.
-    public var contractId: Int64
+    package var contractId: Int64
     /// `YYYY-MM`.
-    public var month: String
+    package var month: String
     /// `item`.
-    public var item: String
+    package var item: String
     /// `quantity`.
-    public var quantity: String
+    package var quantity: String
     /// `unit_price`.
-    public var unitPrice: String
+    package var unitPrice: String
     /// `currency`.
-    public var currency: String
+    package var currency: String
     /// Its contract ended before the period.
-    public var contractEnded: Bool
+    package var contractEnded: Bool
 
     /// Decodes a row of `BillingQueries.unbilledUsage`.
-    public init(row r: Row) throws {
+    package init(row r: Row) throws {
         id = r[0]; contractId = r[1]; month = r[2]; item = r[3]; quantity = r[4]; unitPrice = r[5]; currency = r[6]
         contractEnded = r[7]
     }
 }
 
 /// An invoice of the billing run, with its contract and debtor, as a credit note needs it.
-public struct BilledInvoiceRow: Sendable {
+package struct BilledInvoiceRow: Sendable {
     /// `invoice_id`.
-    public var invoiceId: Int64
+    package var invoiceId: Int64
     /// `issue_date`.
-    public var issueDate: String
+    package var issueDate: String
     /// `currency`.
-    public var currency: String
+    package var currency: String
     /// `net_minor`.
-    public var netMinor: Int64
+    package var netMinor: Int64
     /// `vat_minor`.
-    public var vatMinor: Int64
+    package var vatMinor: Int64
     /// `YYYY-MM`.
-    public var period: String
+    package var period: String
     /// `contract_id`.
-    public var contractId: Int64
+    package var contractId: Int64
     /// `contract_key`.
-    public var contractKey: String
+    package var contractKey: String
     /// `debtor_id`.
-    public var debtorId: Int64
+    package var debtorId: Int64
     /// `debtor_key`.
-    public var debtorKey: String
+    package var debtorKey: String
     /// `language`.
-    public var language: String
+    package var language: String
     /// `plan`.
-    public var plan: String
+    package var plan: String
     /// `monthly_price_minor`.
-    public var monthlyPriceMinor: Int64
+    package var monthlyPriceMinor: Int64
     /// `activation_date`.
-    public var activationDate: String
+    package var activationDate: String
     /// `payment_terms_days`.
-    public var paymentTermsDays: Int
+    package var paymentTermsDays: Int
     /// `name`.
-    public var name: String
+    package var name: String
     /// `street`.
-    public var street: String?
+    package var street: String?
     /// `postal_code`.
-    public var postalCode: String?
+    package var postalCode: String?
     /// `city`.
-    public var city: String?
+    package var city: String?
     /// `country`.
-    public var country: String
+    package var country: String
     /// `email`.
-    public var email: String?
+    package var email: String?
     /// `vat_number`.
-    public var vatNumber: String?
+    package var vatNumber: String?
     /// `kind`.
-    public var debtorKind: String
+    package var debtorKind: String
     /// `channel`.
-    public var channel: InvoiceChannel?
+    package var channel: InvoiceChannel?
     /// `peppol_id`.
-    public var peppolID: String?
+    package var peppolID: String?
 }
 
 /// A contract the suspension check looks at, with its oldest unpaid (undisputed) billing invoice.
-public struct SuspensionCandidateRow: Sendable {
+package struct SuspensionCandidateRow: Sendable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// `contract_key`.
-    public var contractKey: String
+    package var contractKey: String
     /// `overdue_since`.
-    public var overdueSince: String?
+    package var overdueSince: String?
     /// `notice_on`.
-    public var noticeOn: String?
+    package var noticeOn: String?
     /// `suspended_on`.
-    public var suspendedOn: String?
+    package var suspendedOn: String?
     /// The due day of the oldest open, undisputed billing invoice with something open.
-    public var oldestDue: String?
+    package var oldestDue: String?
     /// `oldest_number`.
-    public var oldestInvoice: String?
+    package var oldestInvoice: String?
     /// What is open on its undisputed billing invoices, in minor units.
-    public var openMinor: Int64
+    package var openMinor: Int64
     /// `currency`.
-    public var currency: String
+    package var currency: String
     /// `debtor_key`.
-    public var debtorKey: String
+    package var debtorKey: String
     /// `name`.
-    public var name: String
+    package var name: String
     /// `street`.
-    public var street: String?
+    package var street: String?
     /// `postal_code`.
-    public var postalCode: String?
+    package var postalCode: String?
     /// `city`.
-    public var city: String?
+    package var city: String?
     /// `country`.
-    public var country: String
+    package var country: String
     /// `email`.
-    public var email: String?
+    package var email: String?
     /// `language`.
-    public var language: String
+    package var language: String
 }
 
 /// A debtor as the channel rule sees it.
-public struct BillingDebtorIdentity: Sendable, Equatable {
+package struct BillingDebtorIdentity: Sendable, Equatable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// `b2b` or `b2c`.
-    public var kind: String
+    package var kind: String
     /// `country`.
-    public var country: String
+    package var country: String
     /// `vat_number`.
-    public var vatNumber: String?
+    package var vatNumber: String?
 }
 
 /// Billing's reads: its own tables, and the `debtor` and `invoice` facts it needs (owner: Billing).
-public enum BillingQueries {
+package enum BillingQueries {
     /// Debtor ids by `debtor_key`.
-    public static func debtorIDs(_ db: Database) throws -> [String: Int64] {
+    package static func debtorIDs(_ db: Database) throws -> [String: Int64] {
         var ids: [String: Int64] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT debtor_key, id FROM debtor")
         while let r = try rows.next() { ids[r[0]] = r[1] }
@@ -217,7 +217,7 @@ public enum BillingQueries {
     }
 
     /// Contract ids by `contract_key`.
-    public static func contractIDs(_ db: Database) throws -> [String: Int64] {
+    package static func contractIDs(_ db: Database) throws -> [String: Int64] {
         var ids: [String: Int64] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT contract_key, id FROM contract")
         while let r = try rows.next() { ids[r[0]] = r[1] }
@@ -225,33 +225,33 @@ public enum BillingQueries {
     }
 
     /// A stored contract's id, content hash and `price_adjusted_on`.
-    public static func contract(_ db: Database, key: String) throws -> (id: Int64, contentHash: Int64, priceAdjustedOn: String)? {
+    package static func contract(_ db: Database, key: String) throws -> (id: Int64, contentHash: Int64, priceAdjustedOn: String)? {
         guard let r = try Row.fetchOne(db, sql: "SELECT id, content_hash, price_adjusted_on FROM contract WHERE contract_key = ?",
                                        arguments: [key]) else { return nil }
         return (r[0], r[1], r[2])
     }
 
     /// A stored usage row's id and content hash.
-    public static func usage(_ db: Database, contract: Int64, month: String, item: String) throws -> (id: Int64, contentHash: Int64)? {
+    package static func usage(_ db: Database, contract: Int64, month: String, item: String) throws -> (id: Int64, contentHash: Int64)? {
         guard let r = try Row.fetchOne(db, sql: "SELECT id, content_hash FROM contract_usage WHERE contract_id = ? AND month = ? AND item = ?",
                                        arguments: [contract, month, item]) else { return nil }
         return (r[0], r[1])
     }
 
     /// The number of the invoice that billed usage row `usage`, nil when not billed.
-    public static func invoiceBilling(_ db: Database, usage: Int64) throws -> String? {
+    package static func invoiceBilling(_ db: Database, usage: Int64) throws -> String? {
         try String.fetchOne(db, sql: """
             SELECT i.invoice_number FROM billing_line l JOIN invoice i ON i.id = l.invoice_id WHERE l.usage_id = ?
             """, arguments: [usage])
     }
 
     /// The stored value of an index month, as published.
-    public static func indexValue(_ db: Database, series: String, month: String) throws -> String? {
+    package static func indexValue(_ db: Database, series: String, month: String) throws -> String? {
         try String.fetchOne(db, sql: "SELECT value FROM price_index WHERE series = ? AND month = ?", arguments: [series, month])
     }
 
     /// The number of an invoice indexed with `series` of `month` (as its actual or base month), nil when none.
-    public static func invoiceIndexedWith(_ db: Database, series: String, month: String) throws -> String? {
+    package static func invoiceIndexedWith(_ db: Database, series: String, month: String) throws -> String? {
         try String.fetchOne(db, sql: """
             SELECT i.invoice_number FROM billing_line l JOIN invoice i ON i.id = l.invoice_id
             WHERE l.index_series = ?1 AND (l.actual_index_month = ?2 OR l.base_index_month = ?2) LIMIT 1
@@ -260,7 +260,7 @@ public enum BillingQueries {
 
     /// The contracts active by `lastDay` (the period's last day), in contract order, with whether
     /// each has its invoice of `period` already; streamed.
-    public static func contracts(_ db: Database, period: String, lastDay: String) throws -> RecordCursor<BillingContractRow> {
+    package static func contracts(_ db: Database, period: String, lastDay: String) throws -> RecordCursor<BillingContractRow> {
         try BillingContractRow.fetchCursor(db, sql: """
             SELECT c.id, c.contract_key, c.debtor_id, d.debtor_key, d.language, c.plan, c.currency, c.monthly_price_minor,
               c.activation_date, c.price_adjusted_on, c.index_series, c.billing_day, c.payment_terms_days, c.index_floor,
@@ -275,7 +275,7 @@ public enum BillingQueries {
     }
 
     /// The usage rows of months before `period` not billed yet, by contract, month and item; streamed.
-    public static func unbilledUsage(_ db: Database, period: String, firstDay: String) throws -> RecordCursor<BillingUsageRow> {
+    package static func unbilledUsage(_ db: Database, period: String, firstDay: String) throws -> RecordCursor<BillingUsageRow> {
         try BillingUsageRow.fetchCursor(db, sql: """
             SELECT u.id, u.contract_id, u.month, u.item, u.quantity, u.unit_price, c.currency,
               c.end_date IS NOT NULL AND c.end_date < ?2 AS ended
@@ -286,35 +286,35 @@ public enum BillingQueries {
     }
 
     /// Every index value: series, month and the value as published; streamed.
-    public static func indexValues(_ db: Database) throws -> RecordCursor<PriceIndexRecord> {
+    package static func indexValues(_ db: Database) throws -> RecordCursor<PriceIndexRecord> {
         try PriceIndexRecord.fetchCursor(db, sql: "SELECT series, month, value, ingest_id FROM price_index")
     }
 
     /// Whether `contract` has its invoice of `period`.
-    public static func hasInvoice(_ db: Database, contract: Int64, period: String) throws -> Bool {
+    package static func hasInvoice(_ db: Database, contract: Int64, period: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM billing_invoice WHERE contract_id = ? AND period = ?)",
                           arguments: [contract, period]) == true
     }
 
     /// The `source` of the ledger's invoice `number`, nil when there is none.
-    public static func invoiceSource(_ db: Database, number: String) throws -> String? {
+    package static func invoiceSource(_ db: Database, number: String) throws -> String? {
         try String.fetchOne(db, sql: "SELECT source FROM invoice WHERE invoice_number = ?", arguments: [number])
     }
 
     /// Whether the ledger has an invoice or credit note `number`.
-    public static func invoiceExists(_ db: Database, number: String) throws -> Bool {
+    package static func invoiceExists(_ db: Database, number: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)", arguments: [number]) == true
     }
 
     /// The number of the credit note that credits invoice `id`, nil when none does.
-    public static func creditNoteCrediting(_ db: Database, invoice id: Int64) throws -> String? {
+    package static func creditNoteCrediting(_ db: Database, invoice id: Int64) throws -> String? {
         try String.fetchOne(db, sql: """
             SELECT i.invoice_number FROM billing_credit_note c JOIN invoice i ON i.id = c.invoice_id WHERE c.credited_invoice_id = ?
             """, arguments: [id])
     }
 
     /// The billing run's invoice `number` with its contract and debtor, nil when it is not one.
-    public static func billedInvoice(_ db: Database, number: String) throws -> BilledInvoiceRow? {
+    package static func billedInvoice(_ db: Database, number: String) throws -> BilledInvoiceRow? {
         guard let r = try Row.fetchOne(db, sql: """
             SELECT i.id, i.issue_date, i.currency, b.net_minor, b.vat_minor, b.period, c.id, c.contract_key, c.debtor_id, d.debtor_key,
               d.language, c.plan, c.monthly_price_minor, c.activation_date, c.payment_terms_days,
@@ -331,12 +331,12 @@ public enum BillingQueries {
     }
 
     /// An invoice's billing lines, in position order.
-    public static func lines(_ db: Database, invoice id: Int64) throws -> [BillingLineRecord] {
+    package static func lines(_ db: Database, invoice id: Int64) throws -> [BillingLineRecord] {
         try BillingLineRecord.fetchAll(db, sql: "SELECT * FROM billing_line WHERE invoice_id = ? ORDER BY position", arguments: [id])
     }
 
     /// The contracts the suspension check looks at (active, or suspended by Billing), in contract order.
-    public static func suspensionCandidates(_ db: Database) throws -> [SuspensionCandidateRow] {
+    package static func suspensionCandidates(_ db: Database) throws -> [SuspensionCandidateRow] {
         try Row.fetchAll(db, sql: """
             SELECT c.id, c.contract_key, c.overdue_since, c.notice_on, c.suspended_on,
               (SELECT i.due_date FROM billing_invoice bi JOIN invoice i ON i.id = bi.invoice_id
@@ -359,7 +359,7 @@ public enum BillingQueries {
     }
 
     /// The debtor `key`'s id and what the channel rule needs, nil when unknown.
-    public static func debtorIdentity(_ db: Database, key: String) throws -> BillingDebtorIdentity? {
+    package static func debtorIdentity(_ db: Database, key: String) throws -> BillingDebtorIdentity? {
         guard let r = try Row.fetchOne(db, sql: "SELECT id, kind, country, vat_number FROM debtor WHERE debtor_key = ?", arguments: [key])
         else { return nil }
         return BillingDebtorIdentity(id: r[0], kind: r[1], country: r[2], vatNumber: r[3])

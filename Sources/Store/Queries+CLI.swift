@@ -3,26 +3,26 @@ import GRDB
 import Ledger
 
 /// Small reads the command line makes to check its arguments and to show a run.
-public enum CLIQueries {
+package enum CLIQueries {
     /// The row id of the debtor with this business key (`debtor_id` in the exports); nil when there is none.
-    public static func debtorID(_ db: Database, key: String) throws -> Int64? {
+    package static func debtorID(_ db: Database, key: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [key])
     }
 
     /// One input file a run read (`ingest_batch`).
-    public struct IngestBatchLine: Sendable, Equatable {
+    package struct IngestBatchLine: Sendable, Equatable {
         /// The batch id.
-        public var id: Int64
+        package var id: Int64
         /// debtors, invoices, payments, coda, camt, ubl…
-        public var kind: String
+        package var kind: String
         /// The file's name.
-        public var fileName: String?
+        package var fileName: String?
         /// Rows read, imported, updated, rejected.
-        public var read: Int, imported: Int, updated: Int, rejected: Int
+        package var read: Int, imported: Int, updated: Int, rejected: Int
     }
 
     /// The ingest batches run `runID` wrote, in order.
-    public static func ingestBatches(_ db: Database, runID: Int64) throws -> [IngestBatchLine] {
+    package static func ingestBatches(_ db: Database, runID: Int64) throws -> [IngestBatchLine] {
         try Row.fetchAll(db, sql: """
             SELECT id, kind, file_name, rows_read, rows_imported, rows_updated, rows_rejected FROM ingest_batch
             WHERE run_id = ? ORDER BY id

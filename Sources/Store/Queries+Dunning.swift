@@ -3,71 +3,71 @@ import GRDB
 import Ledger
 
 /// A debtor with open items, as the dunning planner reads it (`debtor`, written by Ingest).
-public struct DunningDebtorRow: Sendable, Equatable {
-    public var id: Int64
-    public var key: String
-    public var name: String
+package struct DunningDebtorRow: Sendable, Equatable {
+    package var id: Int64
+    package var key: String
+    package var name: String
     /// `debtor.kind` as stored (`b2b`, `b2c`).
-    public var kind: String
-    public var language: String
+    package var kind: String
+    package var language: String
     /// On hold on the as-of day (a hold without an end, or one that ends on or after it).
-    public var onHold: Bool
-    public var directDebit: Bool
-    public var hasEmail: Bool
+    package var onHold: Bool
+    package var directDebit: Bool
+    package var hasEmail: Bool
     /// A street and a city: a letter can be posted.
-    public var hasPostalAddress: Bool
-    public var email: String?
-    public var street: String?
-    public var postalCode: String?
-    public var city: String?
-    public var country: String?
+    package var hasPostalAddress: Bool
+    package var email: String?
+    package var street: String?
+    package var postalCode: String?
+    package var city: String?
+    package var country: String?
     /// The debtor's contractual interest rate in percent, as stored (`debtor.interest_rate_percent`).
-    public var interestRatePercent: String?
-    public var publicAuthority: Bool
+    package var interestRatePercent: String?
+    package var publicAuthority: Bool
 }
 
 /// One open invoice or credit note of a debtor, with its ladder state (`invoice` left-joined with
 /// `dunning_state`).
-public struct DunningOpenItemRow: Sendable, Equatable {
-    public var invoiceID: Int64
-    public var number: String
-    public var isCreditNote: Bool
+package struct DunningOpenItemRow: Sendable, Equatable {
+    package var invoiceID: Int64
+    package var number: String
+    package var isCreditNote: Bool
     /// Nil when the stored day cannot be read (the planner skips such a row).
-    public var issue: Day?
-    public var due: Day?
-    public var currency: String
-    public var amountMinor: Int64
-    public var openMinor: Int64
-    public var disputed: Bool
-    public var onHold: Bool
-    public var description: String?
+    package var issue: Day?
+    package var due: Day?
+    package var currency: String
+    package var amountMinor: Int64
+    package var openMinor: Int64
+    package var disputed: Bool
+    package var onHold: Bool
+    package var description: String?
     /// The ladder step reached (`dunning_state.step_index`), nil when never reminded.
-    public var stepIndex: Int?
-    public var lastReminder: Day?
-    public var firstReminder: Day?
-    public var firstChannel: ReminderChannel?
+    package var stepIndex: Int?
+    package var lastReminder: Day?
+    package var firstReminder: Day?
+    package var firstChannel: ReminderChannel?
 }
 
 /// A queued reminder whose e-mail has not left yet, and what changed since it was written.
-public struct QueuedReminderCheck: Sendable, Equatable {
-    public var eventID: Int64
-    public var debtorID: Int64
-    public var message: MessageID
+package struct QueuedReminderCheck: Sendable, Equatable {
+    package var eventID: Int64
+    package var debtorID: Int64
+    package var message: MessageID
     /// An item's open amount or status changed.
-    public var itemChanged: Bool
+    package var itemChanged: Bool
     /// The debtor has an open credit note the reminder did not list.
-    public var newCreditNote: Bool
+    package var newCreditNote: Bool
     /// An unapplied payment of the debtor came in a batch after the reminder's.
-    public var newPayment: Bool
+    package var newPayment: Bool
 }
 
 /// The reads the dunning stage makes: its own tables and, for the planner, the ledger Ingest
 /// writes (debtors, invoices, payments, promises). Set-based statements, one per question; the open
 /// items stream one debtor at a time.
-public enum DunningQueries {
+package enum DunningQueries {
     /// Money received and not applied, per debtor id: payments of the debtor's key, or applied in
     /// part to one of its invoices (a payment counts once per debtor).
-    public static func unappliedByDebtor(_ db: Database) throws -> [Int64: Int64] {
+    package static func unappliedByDebtor(_ db: Database) throws -> [Int64: Int64] {
         var out: [Int64: Int64] = [:]
         let rows = try Row.fetchCursor(db, sql: """
             SELECT debtor_id, SUM(unapplied_minor) FROM (
@@ -84,7 +84,7 @@ public enum DunningQueries {
 
     /// Per debtor id, the last day its open promises pause the ladder (`pause_until`, else the
     /// promised day).
-    public static func openPromisesUntil(_ db: Database) throws -> [Int64: Day] {
+    package static func openPromisesUntil(_ db: Database) throws -> [Int64: Day] {
         try days(db, sql: """
             SELECT debtor_id, MAX(COALESCE(pause_until, until)) FROM promise_to_pay WHERE status = 'open' GROUP BY debtor_id
             """)
@@ -92,7 +92,7 @@ public enum DunningQueries {
 
     /// Per debtor id, the promised day of its latest broken promise that no reminder has followed
     /// yet (cancelled reminders do not count).
-    public static func brokenPromisesNotFollowed(_ db: Database) throws -> [Int64: Day] {
+    package static func brokenPromisesNotFollowed(_ db: Database) throws -> [Int64: Day] {
         try days(db, sql: """
             SELECT p.debtor_id, MAX(p.until) FROM promise_to_pay p WHERE p.status = 'broken' AND NOT EXISTS (
               SELECT 1 FROM dunning_event e WHERE e.debtor_id = p.debtor_id AND e.as_of >= p.status_on AND e.status <> ?)
@@ -103,7 +103,7 @@ public enum DunningQueries {
     /// Per debtor id, the day of its last message before `day`: an event written and not
     /// cancelled, or a cancelled one with a letter (which may have been posted before the cancel).
     /// Reads only the partial index `dunning_event_last_message`.
-    public static func lastMessageDays(_ db: Database, before day: Day, debtor: Int64? = nil) throws -> [Int64: Day] {
+    package static func lastMessageDays(_ db: Database, before day: Day, debtor: Int64? = nil) throws -> [Int64: Day] {
         // The condition is spelled as the partial index's, so that SQLite uses it.
         try days(db, sql: """
             SELECT debtor_id, MAX(as_of) FROM dunning_event
@@ -114,7 +114,7 @@ public enum DunningQueries {
 
     /// Calls `body` with each debtor that has an open invoice or credit note, and its open items
     /// (due date order), streaming in debtor order: memory stays that of one debtor.
-    public static func forEachDebtorWithOpenItems(_ db: Database, asOf: Day, only debtor: Int64? = nil,
+    package static func forEachDebtorWithOpenItems(_ db: Database, asOf: Day, only debtor: Int64? = nil,
                                                   _ body: (DunningDebtorRow, [DunningOpenItemRow]) throws -> Void) throws {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT d.id, d.debtor_key, d.name, d.kind, d.language, d.on_hold = 1 AND (d.hold_until IS NULL OR d.hold_until >= ?), d.direct_debit, d.email IS NOT NULL,
@@ -151,24 +151,24 @@ public enum DunningQueries {
 
     /// The debtors with a reminder (or worklist item) on `day` that was not cancelled: a rerun of
     /// the day leaves them alone.
-    public static func remindedDebtors(_ db: Database, on day: Day) throws -> Set<Int64> {
+    package static func remindedDebtors(_ db: Database, on day: Day) throws -> Set<Int64> {
         Set(try Int64.fetchAll(db, sql: "SELECT debtor_id FROM dunning_event WHERE as_of = ? AND status != ?",
                                arguments: [day.description, DunningEventStatus.cancelled]))
     }
 
     /// The newest ingest batch (`ingest_batch.id`), which each event records as the last one it saw.
-    public static func lastIngestBatchID(_ db: Database) throws -> Int64? {
+    package static func lastIngestBatchID(_ db: Database) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM ingest_batch")
     }
 
     /// When the last ingest finished (UTC instant text, as stored), for the data-freshness gate.
-    public static func lastIngestFinishedAt(_ db: Database) throws -> String? {
+    package static func lastIngestFinishedAt(_ db: Database) throws -> String? {
         try String.fetchOne(db, sql: "SELECT MAX(finished_at) FROM ingest_batch")
     }
 
     /// Every reminder still `queued` whose e-mail is queued, deferred or held, with what changed in
     /// the ledger since it was written (one statement; `ReminderGuard` decides).
-    public static func queuedReminderChecks(_ db: Database) throws -> [QueuedReminderCheck] {
+    package static func queuedReminderChecks(_ db: Database) throws -> [QueuedReminderCheck] {
         try Row.fetchAll(db, sql: """
             SELECT e.id, e.debtor_id, e.outbox_message_id,
               EXISTS (SELECT 1 FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id

@@ -5,19 +5,19 @@ import GRDB
 /// through SQLite's C API (`BulkStatement`) by a typed scan per table, without building a row object per invoice. Days are handed out as their `YYYY-MM-DD`
 /// bytes (`with…` accessors, valid only during the call), so that the caller parses them without a
 /// `String` per row. Use each scan inside one read transaction, on its connection's thread only.
-public enum ForecastLedgerQueries {
+package enum ForecastLedgerQueries {
     /// The largest ids of the tables scanned (0 for an empty table), to size dense arrays by id.
-    public struct LargestIDs: Sendable, Equatable {
+    package struct LargestIDs: Sendable, Equatable {
         /// Largest `debtor.id`.
-        public var debtor: Int64
+        package var debtor: Int64
         /// Largest `payment.id`.
-        public var payment: Int64
+        package var payment: Int64
         /// Largest `invoice.id`.
-        public var invoice: Int64
+        package var invoice: Int64
     }
 
     /// The largest ids of `debtor`, `payment` and `invoice`.
-    public static func largestIDs(_ db: Database) throws -> LargestIDs {
+    package static func largestIDs(_ db: Database) throws -> LargestIDs {
         let row = try Row.fetchOne(db, sql: """
             SELECT (SELECT IFNULL(MAX(id), 0) FROM debtor), (SELECT IFNULL(MAX(id), 0) FROM payment),
                    (SELECT IFNULL(MAX(id), 0) FROM invoice)
@@ -26,24 +26,24 @@ public enum ForecastLedgerQueries {
     }
 
     /// Every debtor, by id: key, kind, language, hold, direct debit, paperless since.
-    public static func debtors(_ db: Database) throws -> DebtorScan {
+    package static func debtors(_ db: Database) throws -> DebtorScan {
         DebtorScan(try BulkStatement(db, """
             SELECT id, debtor_key, kind = 'b2c', language, on_hold, direct_debit, paperless_since FROM debtor ORDER BY id
             """))
     }
 
     /// Every payment's day.
-    public static func paymentDays(_ db: Database) throws -> PaymentDayScan {
+    package static func paymentDays(_ db: Database) throws -> PaymentDayScan {
         PaymentDayScan(try BulkStatement(db, "SELECT id, payment_date FROM payment"))
     }
 
     /// Every allocation of a payment to an invoice.
-    public static func allocations(_ db: Database) throws -> AllocationScan {
+    package static func allocations(_ db: Database) throws -> AllocationScan {
         AllocationScan(try BulkStatement(db, "SELECT invoice_id, payment_id, amount_minor FROM payment_allocation"))
     }
 
     /// Every invoice of a positive amount (credit notes left out).
-    public static func invoices(_ db: Database) throws -> InvoiceScan {
+    package static func invoices(_ db: Database) throws -> InvoiceScan {
         InvoiceScan(try BulkStatement(db, """
             SELECT id, debtor_id, issue_date, due_date, amount_minor, open_minor, currency, disputed, status = 'open', closed_on,
                    on_hold
@@ -52,14 +52,14 @@ public enum ForecastLedgerQueries {
     }
 
     /// Every promise to pay, oldest first.
-    public static func promises(_ db: Database) throws -> PromiseScan {
+    package static func promises(_ db: Database) throws -> PromiseScan {
         PromiseScan(try BulkStatement(db, """
             SELECT debtor_id, until, IFNULL(made_on, substr(created_at, 1, 10)), status, status_on FROM promise_to_pay ORDER BY id
             """))
     }
 
     /// The status of a promise to pay (`promise_to_pay.status`).
-    public enum PromiseStatus: String, DatabaseValueConvertible, Sendable, CaseIterable {
+    package enum PromiseStatus: String, DatabaseValueConvertible, Sendable, CaseIterable {
         /// Not settled yet either way.
         case open
         /// Paid as promised.
@@ -69,98 +69,98 @@ public enum ForecastLedgerQueries {
     }
 
     /// A scan of `debtor`: call `next()` until it returns false, reading the current row between calls.
-    public final class DebtorScan {
+    package final class DebtorScan {
         @usableFromInline let statement: BulkStatement
         init(_ statement: BulkStatement) { self.statement = statement }
         /// Steps to the next debtor; false at the end.
-        public func next() throws -> Bool { try statement.step() }
+        package func next() throws -> Bool { try statement.step() }
         /// `debtor.id`.
-        @inlinable public var id: Int64 { statement.int64(0) }
+        @inlinable package var id: Int64 { statement.int64(0) }
         /// `debtor.debtor_key`.
-        public var key: String { statement.text(1) ?? "" }
+        package var key: String { statement.text(1) ?? "" }
         /// A consumer (`kind` b2c).
-        @inlinable public var isConsumer: Bool { statement.int64(2) != 0 }
+        @inlinable package var isConsumer: Bool { statement.int64(2) != 0 }
         /// `debtor.language`.
-        public var language: String { statement.text(3) ?? "" }
+        package var language: String { statement.text(3) ?? "" }
         /// The debtor is on hold (`on_hold`).
-        @inlinable public var onHold: Bool { statement.int64(4) != 0 }
+        @inlinable package var onHold: Bool { statement.int64(4) != 0 }
         /// The debtor pays by direct debit.
-        @inlinable public var directDebit: Bool { statement.int64(5) != 0 }
+        @inlinable package var directDebit: Bool { statement.int64(5) != 0 }
         /// `paperless_since`'s bytes (empty for NULL).
-        @inlinable public func withPaperlessSince<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(6, body) }
+        @inlinable package func withPaperlessSince<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(6, body) }
     }
 
     /// A scan of `payment`'s days.
-    public final class PaymentDayScan {
+    package final class PaymentDayScan {
         @usableFromInline let statement: BulkStatement
         init(_ statement: BulkStatement) { self.statement = statement }
         /// Steps to the next payment; false at the end.
-        public func next() throws -> Bool { try statement.step() }
+        package func next() throws -> Bool { try statement.step() }
         /// `payment.id`.
-        @inlinable public var id: Int64 { statement.int64(0) }
+        @inlinable package var id: Int64 { statement.int64(0) }
         /// `payment_date`'s bytes.
-        @inlinable public func withPaymentDate<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(1, body) }
+        @inlinable package func withPaymentDate<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(1, body) }
     }
 
     /// A scan of `payment_allocation`.
-    public final class AllocationScan {
+    package final class AllocationScan {
         @usableFromInline let statement: BulkStatement
         init(_ statement: BulkStatement) { self.statement = statement }
         /// Steps to the next allocation; false at the end.
-        public func next() throws -> Bool { try statement.step() }
+        package func next() throws -> Bool { try statement.step() }
         /// The invoice paid.
-        @inlinable public var invoiceID: Int64 { statement.int64(0) }
+        @inlinable package var invoiceID: Int64 { statement.int64(0) }
         /// The payment.
-        @inlinable public var paymentID: Int64 { statement.int64(1) }
+        @inlinable package var paymentID: Int64 { statement.int64(1) }
         /// The amount allocated, minor units.
-        @inlinable public var amountMinor: Int64 { statement.int64(2) }
+        @inlinable package var amountMinor: Int64 { statement.int64(2) }
     }
 
     /// A scan of the invoices (not credit notes).
-    public final class InvoiceScan {
+    package final class InvoiceScan {
         @usableFromInline let statement: BulkStatement
         init(_ statement: BulkStatement) { self.statement = statement }
         /// Steps to the next invoice; false at the end.
-        public func next() throws -> Bool { try statement.step() }
+        package func next() throws -> Bool { try statement.step() }
         /// `invoice.id`.
-        @inlinable public var id: Int64 { statement.int64(0) }
+        @inlinable package var id: Int64 { statement.int64(0) }
         /// `invoice.debtor_id`.
-        @inlinable public var debtorID: Int64 { statement.int64(1) }
+        @inlinable package var debtorID: Int64 { statement.int64(1) }
         /// `issue_date`'s bytes.
-        @inlinable public func withIssueDate<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(2, body) }
+        @inlinable package func withIssueDate<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(2, body) }
         /// `due_date`'s bytes.
-        @inlinable public func withDueDate<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(3, body) }
+        @inlinable package func withDueDate<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(3, body) }
         /// The amount, minor units.
-        @inlinable public var amountMinor: Int64 { statement.int64(4) }
+        @inlinable package var amountMinor: Int64 { statement.int64(4) }
         /// The open amount, minor units.
-        @inlinable public var openMinor: Int64 { statement.int64(5) }
+        @inlinable package var openMinor: Int64 { statement.int64(5) }
         /// The currency code's bytes.
-        @inlinable public func withCurrency<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(6, body) }
+        @inlinable package func withCurrency<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(6, body) }
         /// The invoice is disputed.
-        @inlinable public var disputed: Bool { statement.int64(7) != 0 }
+        @inlinable package var disputed: Bool { statement.int64(7) != 0 }
         /// The invoice is open (`status` open).
-        @inlinable public var isOpen: Bool { statement.int64(8) != 0 }
+        @inlinable package var isOpen: Bool { statement.int64(8) != 0 }
         /// `closed_on`'s bytes (empty for NULL).
-        @inlinable public func withClosedOn<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(9, body) }
+        @inlinable package func withClosedOn<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(9, body) }
         /// The invoice is on hold.
-        @inlinable public var onHold: Bool { statement.int64(10) != 0 }
+        @inlinable package var onHold: Bool { statement.int64(10) != 0 }
     }
 
     /// A scan of `promise_to_pay`.
-    public final class PromiseScan {
+    package final class PromiseScan {
         @usableFromInline let statement: BulkStatement
         init(_ statement: BulkStatement) { self.statement = statement }
         /// Steps to the next promise; false at the end.
-        public func next() throws -> Bool { try statement.step() }
+        package func next() throws -> Bool { try statement.step() }
         /// The debtor who promised.
-        @inlinable public var debtorID: Int64 { statement.int64(0) }
+        @inlinable package var debtorID: Int64 { statement.int64(0) }
         /// The day promised (`until`), as bytes.
-        @inlinable public func withUntil<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(1, body) }
+        @inlinable package func withUntil<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(1, body) }
         /// The day it was made (`made_on`, else the day of `created_at`), as bytes.
-        @inlinable public func withMadeOn<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(2, body) }
+        @inlinable package func withMadeOn<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(2, body) }
         /// Its status now (nil for a value this build does not know).
-        public var status: PromiseStatus? { statement.text(3).flatMap(PromiseStatus.init(rawValue:)) }
+        package var status: PromiseStatus? { statement.text(3).flatMap(PromiseStatus.init(rawValue:)) }
         /// The day the status was set (`status_on`), as bytes (empty for NULL).
-        @inlinable public func withStatusOn<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(4, body) }
+        @inlinable package func withStatusOn<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(4, body) }
     }
 }

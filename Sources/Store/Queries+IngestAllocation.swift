@@ -4,65 +4,65 @@ import GRDB
 // communication of a Dunning reminder (`dunning_event`, `dunning_state`).
 
 /// An invoice a payment could go to: what it can still take, and its currency.
-public struct AllocationCandidate: Sendable, Equatable {
-    public var invoiceID: Int64
-    public var capacity: Int64
-    public var currency: String
+package struct AllocationCandidate: Sendable, Equatable {
+    package var invoiceID: Int64
+    package var capacity: Int64
+    package var currency: String
 }
 
 /// An unapplied payment that automatic matching tries again.
-public struct RetryPayment: Sendable {
-    public var id: Int64
-    public var date: String
-    public var currency: String
-    public var unapplied: Int64
-    public var invoiceNumber, reference, debtorKey, freeText, counterpartyIBAN: String?
+package struct RetryPayment: Sendable {
+    package var id: Int64
+    package var date: String
+    package var currency: String
+    package var unapplied: Int64
+    package var invoiceNumber, reference, debtorKey, freeText, counterpartyIBAN: String?
     /// From a bank statement (CODA or camt).
-    public var fromBank: Bool
-    public var unappliedReason: String?
+    package var fromBank: Bool
+    package var unappliedReason: String?
     /// How many allocations it already has.
-    public var allocations: Int64
+    package var allocations: Int64
 }
 
 /// A payment with something unapplied, as `relance payments unapplied` lists it.
-public struct UnappliedPaymentRow: Sendable {
-    public var key: String
-    public var date: String
-    public var amount: Int64
-    public var unapplied: Int64
-    public var currency: String
+package struct UnappliedPaymentRow: Sendable {
+    package var key: String
+    package var date: String
+    package var amount: Int64
+    package var unapplied: Int64
+    package var currency: String
     /// Its structured reference, else invoice number, else free text (or empty).
-    public var reference: String
+    package var reference: String
     /// Its counterparty's name, else debtor key (or empty).
-    public var counterparty: String
-    public var reason: String
+    package var counterparty: String
+    package var reason: String
 }
 
 /// A payment as a manual allocation needs it.
-public struct PaymentForAllocation: Sendable {
-    public var id: Int64
-    public var currency: String
-    public var unapplied: Int64
-    public var date: String
+package struct PaymentForAllocation: Sendable {
+    package var id: Int64
+    package var currency: String
+    package var unapplied: Int64
+    package var date: String
 }
 
 /// An invoice as a manual allocation needs it.
-public struct InvoiceForAllocation: Sendable {
-    public var id: Int64
-    public var currency: String
-    public var type: InvoiceType
+package struct InvoiceForAllocation: Sendable {
+    package var id: Int64
+    package var currency: String
+    package var type: InvoiceType
     /// What it still lacks: the lower of its open amount and `amount − allocated` (may be negative).
-    public var lacking: Int64
-    public var debtorID: Int64
+    package var lacking: Int64
+    package var debtorID: Int64
 }
 
 /// One allocation of a payment, with its invoice.
-public struct AllocationOfPayment: Sendable {
-    public var id: Int64
-    public var invoiceID: Int64
-    public var amount: Int64
-    public var invoiceNumber: String
-    public var debtorID: Int64
+package struct AllocationOfPayment: Sendable {
+    package var id: Int64
+    package var invoiceID: Int64
+    package var amount: Int64
+    package var invoiceNumber: String
+    package var debtorID: Int64
 }
 
 extension IngestQueries {
@@ -79,18 +79,18 @@ extension IngestQueries {
     }
 
     /// The invoice (not credit note) with this number, with what it lacks.
-    public static func candidates(_ db: Database, invoiceNumber: String) throws -> [AllocationCandidate] {
+    package static func candidates(_ db: Database, invoiceNumber: String) throws -> [AllocationCandidate] {
         try candidates(db, lacking + " WHERE invoice_number = ? AND type = 'invoice'", [invoiceNumber])
     }
 
     /// The invoices with this structured reference, open ones first, oldest due first.
-    public static func candidates(_ db: Database, reference: String) throws -> [AllocationCandidate] {
+    package static func candidates(_ db: Database, reference: String) throws -> [AllocationCandidate] {
         try candidates(db, lacking + " WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id",
                        [reference])
     }
 
     /// The invoices named in a free text (at most 20 numbers), oldest due first.
-    public static func candidates(_ db: Database, invoiceNumbers: [String]) throws -> [AllocationCandidate] {
+    package static func candidates(_ db: Database, invoiceNumbers: [String]) throws -> [AllocationCandidate] {
         let marks = invoiceNumbers.map { _ in "?" }.joined(separator: ", ")
         return try candidates(db, lacking + " WHERE invoice_number IN (\(marks)) AND type = 'invoice' ORDER BY due_date, id",
                               StatementArguments(invoiceNumbers))
@@ -99,7 +99,7 @@ extension IngestQueries {
     /// The communication of a Dunning reminder (`dunning_event.structured_reference`, one per
     /// debtor): that debtor's open undisputed invoices at their open amount, the reminded ones
     /// (with a `dunning_state`) first, oldest due first.
-    public static func candidates(_ db: Database, reminderReference: String) throws -> [AllocationCandidate] {
+    package static func candidates(_ db: Database, reminderReference: String) throws -> [AllocationCandidate] {
         try candidates(db, """
             SELECT i.id, i.open_minor, i.currency FROM invoice i
             WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
@@ -109,7 +109,7 @@ extension IngestQueries {
     }
 
     /// A debtor's open undisputed invoices at their open amount, oldest due first.
-    public static func candidates(_ db: Database, debtorKey: String) throws -> [AllocationCandidate] {
+    package static func candidates(_ db: Database, debtorKey: String) throws -> [AllocationCandidate] {
         try candidates(db, """
             SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor d ON d.id = i.debtor_id
             WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
@@ -118,7 +118,7 @@ extension IngestQueries {
     }
 
     /// The open undisputed invoices of exactly this amount among the debtors known to pay from `iban`.
-    public static func candidates(_ db: Database, payerIBAN: String, openMinor: Int64, currency: String) throws -> [AllocationCandidate] {
+    package static func candidates(_ db: Database, payerIBAN: String, openMinor: Int64, currency: String) throws -> [AllocationCandidate] {
         try candidates(db, """
             SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
             WHERE a.iban = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0 AND i.open_minor = ? AND i.currency = ?
@@ -126,26 +126,26 @@ extension IngestQueries {
     }
 
     /// How many debtors are known to pay from `iban`, counted up to 4.
-    public static func payerCount(_ db: Database, iban: String) throws -> Int {
+    package static func payerCount(_ db: Database, iban: String) throws -> Int {
         try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM debtor_account WHERE iban = ? LIMIT 4)"),
                          arguments: [iban]) ?? 0
     }
 
     /// True when an invoice or credit note has this number.
-    public static func invoiceExists(_ db: Database, number: String) throws -> Bool {
+    package static func invoiceExists(_ db: Database, number: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)"),
                           arguments: [number]) ?? false
     }
 
     /// True when a debtor has this key.
-    public static func debtorExists(_ db: Database, key: String) throws -> Bool {
+    package static func debtorExists(_ db: Database, key: String) throws -> Bool {
         try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)"),
                           arguments: [key]) ?? false
     }
 
     /// The unapplied payments automatic matching may try again: those that name an invoice or
     /// reference, or come from a bank statement, and were not left to a person (`manual_only`).
-    public static func paymentsToRetry(_ db: Database) throws -> [RetryPayment] {
+    package static func paymentsToRetry(_ db: Database) throws -> [RetryPayment] {
         try Row.fetchAll(db, sql: """
             SELECT id, payment_date, currency, unapplied_minor, invoice_number, structured_reference, debtor_key,
               free_text, counterparty_iban, source IN ('coda', 'camt') AS from_bank, unapplied_reason,
@@ -160,7 +160,7 @@ extension IngestQueries {
     }
 
     /// Every payment with something unapplied, oldest first.
-    public static func unappliedPayments(_ db: Database) throws -> [UnappliedPaymentRow] {
+    package static func unappliedPayments(_ db: Database) throws -> [UnappliedPaymentRow] {
         try Row.fetchAll(db, sql: """
             SELECT payment_key, payment_date, amount_minor, unapplied_minor, currency,
               COALESCE(structured_reference, invoice_number, free_text, ''), COALESCE(counterparty_name, debtor_key, ''),
@@ -172,13 +172,13 @@ extension IngestQueries {
     }
 
     /// The payment with this key, as a manual allocation needs it.
-    public static func paymentForAllocation(_ db: Database, key: String) throws -> PaymentForAllocation? {
+    package static func paymentForAllocation(_ db: Database, key: String) throws -> PaymentForAllocation? {
         try Row.fetchOne(db, sql: "SELECT id, currency, unapplied_minor, payment_date FROM payment WHERE payment_key = ?",
                          arguments: [key]).map { PaymentForAllocation(id: $0[0], currency: $0[1], unapplied: $0[2], date: $0[3]) }
     }
 
     /// The invoice with this number, as a manual allocation needs it.
-    public static func invoiceForAllocation(_ db: Database, number: String) throws -> InvoiceForAllocation? {
+    package static func invoiceForAllocation(_ db: Database, number: String) throws -> InvoiceForAllocation? {
         try Row.fetchOne(db, sql: """
             SELECT id, currency, type, MIN(open_minor, amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocation a WHERE a.invoice_id = invoice.id), 0)),
               debtor_id
@@ -189,12 +189,12 @@ extension IngestQueries {
     }
 
     /// The id of the invoice with this number.
-    public static func invoiceID(_ db: Database, number: String) throws -> Int64? {
+    package static func invoiceID(_ db: Database, number: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT id FROM invoice WHERE invoice_number = ?", arguments: [number])
     }
 
     /// A payment's allocations (to one invoice, or to all when `invoiceNumber` is nil), in order.
-    public static func allocations(_ db: Database, paymentID: Int64, invoiceNumber: String?) throws -> [AllocationOfPayment] {
+    package static func allocations(_ db: Database, paymentID: Int64, invoiceNumber: String?) throws -> [AllocationOfPayment] {
         try Row.fetchAll(db, sql: """
             SELECT a.id, a.invoice_id, a.amount_minor, i.invoice_number, i.debtor_id FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id
             WHERE a.payment_id = ?1 AND (?2 IS NULL OR i.invoice_number = ?2) ORDER BY a.id
@@ -204,7 +204,7 @@ extension IngestQueries {
     }
 
     /// True when a bank statement with this identity key is already stored.
-    public static func bankStatementExists(_ db: Database, key: String) throws -> Bool {
+    package static func bankStatementExists(_ db: Database, key: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bank_statement WHERE statement_key = ?)", arguments: [key]) == true
     }
 }

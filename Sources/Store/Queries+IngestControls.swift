@@ -5,122 +5,122 @@ import GRDB
 // Outbox's `outbox_message`, here by name.
 
 /// A debtor as the controls see it.
-public struct ControlDebtor: Sendable {
-    public var id: Int64
-    public var onHold: Bool
-    public var holdReason: String?
+package struct ControlDebtor: Sendable {
+    package var id: Int64
+    package var onHold: Bool
+    package var holdReason: String?
     /// `YYYY-MM-DD`.
-    public var holdUntil: String?
-    public var directDebit: Bool
+    package var holdUntil: String?
+    package var directDebit: Bool
 }
 
 /// An invoice as the controls see it.
-public struct ControlInvoice: Sendable {
-    public var id: Int64
-    public var debtorID: Int64
-    public var disputed: Bool
-    public var disputeReason: String?
-    public var status: InvoiceStatus
-    public var type: InvoiceType
-    public var currency: String
-    public var openMinor: Int64
+package struct ControlInvoice: Sendable {
+    package var id: Int64
+    package var debtorID: Int64
+    package var disputed: Bool
+    package var disputeReason: String?
+    package var status: InvoiceStatus
+    package var type: InvoiceType
+    package var currency: String
+    package var openMinor: Int64
 }
 
 /// An open promise that `Promises.review` checks.
-public struct PromiseUnderReview: Sendable {
-    public var id: Int64
-    public var debtorID: Int64
-    public var debtorKey: String
-    public var amount: Int64
+package struct PromiseUnderReview: Sendable {
+    package var id: Int64
+    package var debtorID: Int64
+    package var debtorKey: String
+    package var amount: Int64
     /// The promised invoices as a JSON array (nil: the debtor's balance).
-    public var invoices: String?
-    public var madeOn: String
-    public var pauseUntil: String
-    public var until: String
+    package var invoices: String?
+    package var madeOn: String
+    package var pauseUntil: String
+    package var until: String
 }
 
 /// One of a debtor's invoices with what was paid on it in a period.
-public struct InvoicePaidInPeriod: Sendable {
-    public var number: String
-    public var status: InvoiceStatus
-    public var paid: Int64
+package struct InvoicePaidInPeriod: Sendable {
+    package var number: String
+    package var status: InvoiceStatus
+    package var paid: Int64
 }
 
 /// One promise as `promise list` shows it (text columns already defaulted).
-public struct PromiseListRow: Sendable {
-    public var debtorKey: String
-    public var amount: Int64?
+package struct PromiseListRow: Sendable {
+    package var debtorKey: String
+    package var amount: Int64?
     /// Empty when unknown.
-    public var currency: String
-    public var until: String
-    public var pauseUntil: String
+    package var currency: String
+    package var until: String
+    package var pauseUntil: String
     /// JSON array, or empty.
-    public var invoices: String
-    public var status: PromiseStatus
-    public var madeOn: String
-    public var madeBy: String
-    public var source: PromiseSource
+    package var invoices: String
+    package var status: PromiseStatus
+    package var madeOn: String
+    package var madeBy: String
+    package var source: PromiseSource
 }
 
 /// A debtor as `debtor show` heads it.
-public struct StatementDebtor: Sendable {
-    public var id: Int64
-    public var name: String
-    public var kind: String
-    public var onHold: Bool
-    public var holdReason, holdUntil: String?
-    public var directDebit: Bool
-    public var language: String
+package struct StatementDebtor: Sendable {
+    package var id: Int64
+    package var name: String
+    package var kind: String
+    package var onHold: Bool
+    package var holdReason, holdUntil: String?
+    package var directDebit: Bool
+    package var language: String
 }
 
 /// One open invoice or credit note of a debtor with its ladder state (empty texts when none).
-public struct StatementItem: Sendable {
-    public var number: String
-    public var type: InvoiceType
-    public var issue, due: String
-    public var currency: String
-    public var amount, open: Int64
-    public var disputed: Bool
-    public var disputeReason: String
-    public var step: String
-    public var lastReminder: String
+package struct StatementItem: Sendable {
+    package var number: String
+    package var type: InvoiceType
+    package var issue, due: String
+    package var currency: String
+    package var amount, open: Int64
+    package var disputed: Bool
+    package var disputeReason: String
+    package var step: String
+    package var lastReminder: String
 }
 
 /// A payment with something unapplied, on a debtor's statement.
-public struct StatementPayment: Sendable {
-    public var key, date, currency: String
-    public var amount, unapplied: Int64
-    public var reason: String
+package struct StatementPayment: Sendable {
+    package var key, date, currency: String
+    package var amount, unapplied: Int64
+    package var reason: String
 }
 
 /// A debtor's note.
-public struct DebtorNoteRow: Sendable {
-    public var at, who, text: String
+package struct DebtorNoteRow: Sendable {
+    package var at, who, text: String
 }
 
 /// A reminder Relance decided for a debtor (Dunning's `dunning_event`, with its e-mail's state).
-public struct ReminderMessage: Sendable {
-    public var asOf, step, channels, status: String
+package struct ReminderMessage: Sendable {
+    package var asOf, step, channels, status: String
     /// The outbox message's state, or empty.
-    public var mailState: String
-    public var currency: String
-    public var total: Int64
+    package var mailState: String
+    package var currency: String
+    package var total: Int64
     /// Or empty.
-    public var document: String
+    package var document: String
 }
 
 /// Reminders sent outside Relance to a debtor, grouped by day, step and channel.
-public struct ExternalReminderMessage: Sendable {
-    public var day, step: String
+package struct ExternalReminderMessage: Sendable {
+    package var day, step: String
     /// Or empty.
-    public var channel: String
+    package var channel: String
     /// The invoice numbers, space-separated.
-    public var invoices: String
+    package var invoices: String
 }
 
 extension IngestQueries {
     /// The debtor with this key, as the controls see it.
-    public static func controlDebtor(_ db: Database, key: String) throws -> ControlDebtor? {
+    package static func controlDebtor(_ db: Database, key: String) throws -> ControlDebtor? {
         try Row.fetchOne(db, sql: """
             SELECT id, on_hold, hold_reason, hold_until, direct_debit FROM debtor WHERE debtor_key = ?
             """, arguments: [key]).map {
@@ -129,7 +129,7 @@ extension IngestQueries {
     }
 
     /// The invoice with this number, as the controls see it.
-    public static func controlInvoice(_ db: Database, number: String) throws -> ControlInvoice? {
+    package static func controlInvoice(_ db: Database, number: String) throws -> ControlInvoice? {
         try Row.fetchOne(db, sql: """
             SELECT id, debtor_id, disputed, dispute_reason, status, type, currency, open_minor FROM invoice WHERE invoice_number = ?
             """, arguments: [number]).map {
@@ -139,17 +139,17 @@ extension IngestQueries {
     }
 
     /// The text of a debtor's last note.
-    public static func lastNote(_ db: Database, debtorID: Int64) throws -> String? {
+    package static func lastNote(_ db: Database, debtorID: Int64) throws -> String? {
         try String.fetchOne(db, sql: "SELECT text FROM debtor_note WHERE debtor_id = ? ORDER BY id DESC LIMIT 1", arguments: [debtorID])
     }
 
     /// The currency of one of a debtor's open invoices.
-    public static func openInvoiceCurrency(_ db: Database, debtorID: Int64) throws -> String? {
+    package static func openInvoiceCurrency(_ db: Database, debtorID: Int64) throws -> String? {
         try String.fetchOne(db, sql: "SELECT currency FROM invoice WHERE debtor_id = ? AND status = 'open' LIMIT 1", arguments: [debtorID])
     }
 
     /// True when the debtor has an open promise of this amount, day and invoices.
-    public static func hasOpenPromise(_ db: Database, debtorID: Int64, amount: Int64, until: String, invoices: String?) throws -> Bool {
+    package static func hasOpenPromise(_ db: Database, debtorID: Int64, amount: Int64, until: String, invoices: String?) throws -> Bool {
         try Bool.fetchOne(db, sql: """
             SELECT EXISTS (SELECT 1 FROM promise_to_pay WHERE debtor_id = ? AND status = 'open' AND amount_minor = ? AND until = ?
               AND invoices IS ?)
@@ -157,7 +157,7 @@ extension IngestQueries {
     }
 
     /// The open invoice (not credit note) with this number: id, debtor, open amount, currency.
-    public static func openInvoice(_ db: Database, number: String) throws
+    package static func openInvoice(_ db: Database, number: String) throws
         -> (id: Int64, debtorID: Int64, openMinor: Int64, currency: String)?
     {
         try Row.fetchOne(db, sql: """
@@ -166,14 +166,14 @@ extension IngestQueries {
     }
 
     /// The open promise an export made for exactly these invoices (a JSON array): its id and day.
-    public static func openExportPromise(_ db: Database, invoices: String) throws -> (id: Int64, until: String)? {
+    package static func openExportPromise(_ db: Database, invoices: String) throws -> (id: Int64, until: String)? {
         try Row.fetchOne(db, sql: """
             SELECT id, until FROM promise_to_pay WHERE source = 'export' AND status = 'open' AND invoices = ?
             """, arguments: [invoices]).map { ($0[0], $0[1]) }
     }
 
     /// The open promises with an amount, a day made and a pause, to review.
-    public static func promisesToReview(_ db: Database) throws -> [PromiseUnderReview] {
+    package static func promisesToReview(_ db: Database) throws -> [PromiseUnderReview] {
         try Row.fetchAll(db, sql: """
             SELECT p.id, p.debtor_id, d.debtor_key, p.amount_minor, p.invoices, p.made_on, p.pause_until, p.until
             FROM promise_to_pay p JOIN debtor d ON d.id = p.debtor_id
@@ -185,7 +185,7 @@ extension IngestQueries {
     }
 
     /// A debtor's invoices with what was allocated to them from payments dated `from`…`to`.
-    public static func invoicesPaidBetween(_ db: Database, debtorID: Int64, from: String, to: String) throws -> [InvoicePaidInPeriod] {
+    package static func invoicesPaidBetween(_ db: Database, debtorID: Int64, from: String, to: String) throws -> [InvoicePaidInPeriod] {
         try Row.fetchAll(db, sql: """
             SELECT i.invoice_number, i.status, COALESCE(SUM(CASE WHEN y.payment_date BETWEEN ? AND ? THEN a.amount_minor END), 0)
             FROM invoice i LEFT JOIN payment_allocation a ON a.invoice_id = i.id LEFT JOIN payment y ON y.id = a.payment_id
@@ -194,14 +194,14 @@ extension IngestQueries {
     }
 
     /// What is unapplied of the payments naming this debtor dated `from`…`to`.
-    public static func unappliedBetween(_ db: Database, debtorKey: String, from: String, to: String) throws -> Int64 {
+    package static func unappliedBetween(_ db: Database, debtorKey: String, from: String, to: String) throws -> Int64 {
         try Int64.fetchOne(db, sql: """
             SELECT COALESCE(SUM(unapplied_minor), 0) FROM payment WHERE debtor_key = ? AND payment_date BETWEEN ? AND ?
             """, arguments: [debtorKey, from, to]) ?? 0
     }
 
     /// Every promise (one debtor's when `debtorKey` is given), open ones first, then by day.
-    public static func promises(_ db: Database, debtorKey: String?) throws -> [PromiseListRow] {
+    package static func promises(_ db: Database, debtorKey: String?) throws -> [PromiseListRow] {
         try Row.fetchAll(db, sql: """
             SELECT d.debtor_key, p.amount_minor, COALESCE(p.currency, ''), p.until, COALESCE(p.pause_until, p.until),
               COALESCE(p.invoices, ''), p.status, COALESCE(p.made_on, substr(p.created_at, 1, 10)), COALESCE(p.made_by, ''), p.source
@@ -215,7 +215,7 @@ extension IngestQueries {
     }
 
     /// The invoice with this number for an external reminder: id, debtor, the debtor's kind, type.
-    public static func reminderTarget(_ db: Database, invoiceNumber: String) throws
+    package static func reminderTarget(_ db: Database, invoiceNumber: String) throws
         -> (id: Int64, debtorID: Int64, kind: String, type: InvoiceType)?
     {
         try Row.fetchOne(db, sql: """
@@ -224,19 +224,19 @@ extension IngestQueries {
     }
 
     /// The debtor with this key: id and kind.
-    public static func debtorKind(_ db: Database, key: String) throws -> (id: Int64, kind: String)? {
+    package static func debtorKind(_ db: Database, key: String) throws -> (id: Int64, kind: String)? {
         try Row.fetchOne(db, sql: "SELECT id, kind FROM debtor WHERE debtor_key = ?", arguments: [key]).map { ($0[0], $0[1]) }
     }
 
     /// A debtor's invoices (not credit notes) due before `day`, oldest due first.
-    public static func invoicesDueBefore(_ db: Database, debtorID: Int64, day: String) throws -> [Int64] {
+    package static func invoicesDueBefore(_ db: Database, debtorID: Int64, day: String) throws -> [Int64] {
         try Int64.fetchAll(db, sql: """
             SELECT id FROM invoice WHERE debtor_id = ? AND type = 'invoice' AND due_date < ? ORDER BY due_date, id
             """, arguments: [debtorID, day])
     }
 
     /// The debtor with this key, as `debtor show` heads it.
-    public static func statementDebtor(_ db: Database, key: String) throws -> StatementDebtor? {
+    package static func statementDebtor(_ db: Database, key: String) throws -> StatementDebtor? {
         try Row.fetchOne(db, sql: """
             SELECT id, name, kind, on_hold, hold_reason, hold_until, direct_debit, language FROM debtor WHERE debtor_key = ?
             """, arguments: [key]).map {
@@ -246,7 +246,7 @@ extension IngestQueries {
     }
 
     /// A debtor's open invoices and credit notes with their ladder state, oldest due first.
-    public static func statementItems(_ db: Database, debtorID: Int64) throws -> [StatementItem] {
+    package static func statementItems(_ db: Database, debtorID: Int64) throws -> [StatementItem] {
         try Row.fetchAll(db, sql: """
             SELECT i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed,
               COALESCE(i.dispute_reason, ''), COALESCE(s.step, ''), COALESCE(s.last_reminder, '')
@@ -259,7 +259,7 @@ extension IngestQueries {
     }
 
     /// The payments with something unapplied that name the debtor or were applied to one of its invoices.
-    public static func statementPayments(_ db: Database, debtorKey: String, debtorID: Int64) throws -> [StatementPayment] {
+    package static func statementPayments(_ db: Database, debtorKey: String, debtorID: Int64) throws -> [StatementPayment] {
         try Row.fetchAll(db, sql: """
             SELECT DISTINCT p.payment_key, p.payment_date, p.currency, p.amount_minor, p.unapplied_minor, COALESCE(p.unapplied_reason, '')
             FROM payment p WHERE p.unapplied_minor > 0 AND (p.debtor_key = ?1 OR p.id IN (
@@ -271,13 +271,13 @@ extension IngestQueries {
     }
 
     /// A debtor's notes, oldest first.
-    public static func notes(_ db: Database, debtorID: Int64) throws -> [DebtorNoteRow] {
+    package static func notes(_ db: Database, debtorID: Int64) throws -> [DebtorNoteRow] {
         try Row.fetchAll(db, sql: "SELECT at, who, text FROM debtor_note WHERE debtor_id = ? ORDER BY id", arguments: [debtorID])
             .map { DebtorNoteRow(at: $0[0], who: $0[1], text: $0[2]) }
     }
 
     /// The reminders Dunning decided for a debtor, with their e-mail's state, by day.
-    public static func reminderMessages(_ db: Database, debtorID: Int64) throws -> [ReminderMessage] {
+    package static func reminderMessages(_ db: Database, debtorID: Int64) throws -> [ReminderMessage] {
         try Row.fetchAll(db, sql: """
             SELECT e.as_of, e.step, e.channels, e.status, COALESCE(m.state, ''), e.currency, e.total_minor, COALESCE(e.document_path, '')
             FROM dunning_event e LEFT JOIN outbox_message m ON m.id = e.outbox_message_id
@@ -289,7 +289,7 @@ extension IngestQueries {
     }
 
     /// The reminders sent to a debtor outside Relance, by day.
-    public static func externalReminderMessages(_ db: Database, debtorID: Int64) throws -> [ExternalReminderMessage] {
+    package static func externalReminderMessages(_ db: Database, debtorID: Int64) throws -> [ExternalReminderMessage] {
         try Row.fetchAll(db, sql: """
             SELECT x.day, x.step, COALESCE(x.channel, ''), GROUP_CONCAT(i.invoice_number, ' ')
             FROM external_reminder x JOIN invoice i ON i.id = x.invoice_id WHERE i.debtor_id = ?

@@ -3,45 +3,45 @@ import GRDB
 import Ledger
 
 /// How a nightly stage ended (`nightly_stage.outcome`): the words of `Schema.runOutcomes`.
-public enum NightlyStageOutcome: String, DatabaseValueConvertible, Sendable, CaseIterable {
+package enum NightlyStageOutcome: String, DatabaseValueConvertible, Sendable, CaseIterable {
     case running, ok, rejected, held, deferred, bounced, partial, failed, interrupted, skipped
     /// Not redone by a later run for the same day (a held, failed or partial stage is).
-    public static let finished: [NightlyStageOutcome] = [.ok, .rejected, .skipped]
+    package static let finished: [NightlyStageOutcome] = [.ok, .rejected, .skipped]
 }
 
 /// One `nightly_stage` row.
-public struct NightlyStageRow: Sendable, Equatable {
+package struct NightlyStageRow: Sendable, Equatable {
     /// The run that ran the stage.
-    public var runID: Int64
+    package var runID: Int64
     /// The stage's name (ingest, billing, forecast, dunning, outbox, reports, backup).
-    public var stage: String
+    package var stage: String
     /// Instants as the store writes them (`Instant.string`).
-    public var startedAt: String
+    package var startedAt: String
     /// Nil while running, or when the process died in the stage.
-    public var finishedAt: String?
+    package var finishedAt: String?
     /// How it ended.
-    public var outcome: NightlyStageOutcome
+    package var outcome: NightlyStageOutcome
     /// The stage's counts as a JSON object.
-    public var counts: String?
+    package var counts: String?
 }
 
 /// The stage ledger of the nightly run (`nightly_stage`, owner: Pipeline) and the reads the night's
 /// gates make of other stages' tables.
-public enum NightlyStages {
+package enum NightlyStages {
     /// The stages a run for `day` already finished (`NightlyStageOutcome.finished`), by any run.
-    public static func finished(_ db: Database, asOf day: Day) throws -> Set<String> {
+    package static func finished(_ db: Database, asOf day: Day) throws -> Set<String> {
         let words = NightlyStageOutcome.finished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return Set(try String.fetchAll(db, sql: "SELECT stage FROM nightly_stage WHERE as_of = ? AND outcome IN (\(words))",
                                        arguments: [day.description]))
     }
 
     /// The stages of one run, in the order they started.
-    public static func stages(_ db: Database, runID: Int64) throws -> [NightlyStageRow] {
+    package static func stages(_ db: Database, runID: Int64) throws -> [NightlyStageRow] {
         try rows(db, "run_id = ?", [runID])
     }
 
     /// The stages of `day` that runs before `runID` finished (`NightlyStageOutcome.finished`).
-    public static func finishedEarlier(_ db: Database, asOf day: String, before runID: Int64) throws -> [NightlyStageRow] {
+    package static func finishedEarlier(_ db: Database, asOf day: String, before runID: Int64) throws -> [NightlyStageRow] {
         let words = NightlyStageOutcome.finished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
         return try rows(db, "as_of = ? AND run_id < ? AND outcome IN (\(words))", [day, runID])
     }
@@ -58,18 +58,18 @@ public enum NightlyStages {
 }
 
 /// What the anomaly gate compares: tonight's reminders and claimed totals against earlier nights'.
-public struct DunningNightFigures: Sendable, Equatable {
+package struct DunningNightFigures: Sendable, Equatable {
     /// One night's claimed total in one currency.
-    public struct Claimed: Sendable, Equatable {
+    package struct Claimed: Sendable, Equatable {
         /// ISO 4217 code.
-        public var currency: String
+        package var currency: String
         /// The night (`YYYY-MM-DD`).
-        public var asOf: String
+        package var asOf: String
         /// The sum of the night's reminder totals, minor units.
-        public var totalMinor: Int64
+        package var totalMinor: Int64
 
         /// A night's total.
-        public init(currency: String, asOf: String, totalMinor: Int64) {
+        package init(currency: String, asOf: String, totalMinor: Int64) {
             self.currency = currency
             self.asOf = asOf
             self.totalMinor = totalMinor
@@ -77,14 +77,14 @@ public struct DunningNightFigures: Sendable, Equatable {
     }
 
     /// Reminders decided (queued or held) tonight.
-    public var tonight: Int
+    package var tonight: Int
     /// Reminders decided on each of the last 7 nights before tonight that decided any, newest first.
-    public var history: [Int]
+    package var history: [Int]
     /// Claimed totals of tonight and the 7 nights before that decided any, by currency then night (newest first).
-    public var claimed: [Claimed]
+    package var claimed: [Claimed]
 
     /// The figures as given.
-    public init(tonight: Int, history: [Int], claimed: [Claimed]) {
+    package init(tonight: Int, history: [Int], claimed: [Claimed]) {
         self.tonight = tonight
         self.history = history
         self.claimed = claimed
@@ -92,9 +92,9 @@ public struct DunningNightFigures: Sendable, Equatable {
 }
 
 /// Reads of `dunning_event` (owner: Dunning) that the nightly's gates and `dunning plan` make.
-public enum DunningNights {
+package enum DunningNights {
     /// Tonight's reminders and totals against the last nights that decided any (queued or held).
-    public static func figures(_ db: Database, asOf day: Day) throws -> DunningNightFigures {
+    package static func figures(_ db: Database, asOf day: Day) throws -> DunningNightFigures {
         let tonight = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event WHERE as_of = ? AND status IN ('queued', 'held')",
                                        arguments: [day.description]) ?? 0
         let history = try Int.fetchAll(db, sql: """
@@ -109,17 +109,17 @@ public enum DunningNights {
     }
 
     /// One reminder of an earlier night.
-    public struct Reminder: Sendable, Equatable {
+    package struct Reminder: Sendable, Equatable {
         /// The debtor's row id.
-        public var debtorID: Int64
+        package var debtorID: Int64
         /// The ladder step's name.
-        public var step: String
+        package var step: String
         /// What it claimed.
-        public var total: Money
+        package var total: Money
     }
 
     /// The last night before `day` with reminders that were not cancelled, and those reminders.
-    public static func previousNight(_ db: Database, before day: Day) throws -> (day: String, reminders: [Reminder])? {
+    package static func previousNight(_ db: Database, before day: Day) throws -> (day: String, reminders: [Reminder])? {
         guard let last = try String.fetchOne(db, sql: "SELECT MAX(as_of) FROM dunning_event WHERE as_of < ? AND status != 'cancelled'",
                                              arguments: [day.description]) else { return nil }
         let reminders = try Row.fetchAll(db, sql: """
@@ -132,19 +132,19 @@ public enum DunningNights {
 }
 
 /// Row counts the nightly and the commands show or decide on.
-public enum LedgerCounts {
+package enum LedgerCounts {
     /// How many debtors the ledger holds.
-    public static func debtorCount(_ db: Database) throws -> Int {
+    package static func debtorCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor") ?? 0
     }
 
     /// How many billing contracts the ledger holds.
-    public static func contractCount(_ db: Database) throws -> Int {
+    package static func contractCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM contract") ?? 0
     }
 
     /// How many messages the outbox holds, in any state.
-    public static func outboxMessageCount(_ db: Database) throws -> Int {
+    package static func outboxMessageCount(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_message") ?? 0
     }
 }

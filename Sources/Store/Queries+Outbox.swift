@@ -1,41 +1,41 @@
 import GRDB
 
 /// A leased message as a recovery sees it (`outbox_message` rows in state `active`).
-public struct OutboxLease: Sendable, Equatable {
+package struct OutboxLease: Sendable, Equatable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// The lease owner's token (`LeaseOwner.description`).
-    public var owner: String
+    package var owner: String
     /// The lease's deadline, a stored instant.
-    public var until: String
+    package var until: String
     /// `attempts`.
-    public var attempts: Int
+    package var attempts: Int
 }
 
 /// One line of `relance outbox list`, as stored.
-public struct OutboxListRow: Sendable, Equatable {
+package struct OutboxListRow: Sendable, Equatable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// `state`.
-    public var state: OutboxState
+    package var state: OutboxState
     /// `origin`.
-    public var origin: OutboxOrigin
+    package var origin: OutboxOrigin
     /// `created_at`.
-    public var createdAt: String
+    package var createdAt: String
     /// `attempts`.
-    public var attempts: Int
+    package var attempts: Int
     /// `next_attempt_at`.
-    public var nextAttemptAt: String
+    package var nextAttemptAt: String
     /// The first To address, nil when the message has none.
-    public var to: String?
+    package var to: String?
     /// The last error, the bounce or cancel reason, or the server's reply, after the state.
-    public var note: String?
+    package var note: String?
 }
 
 /// Reads of the e-mail outbox for the stage that delivers it (Outbox) and its operator views.
-public enum OutboxQueries {
+package enum OutboxQueries {
     /// The messages leased right now, in id order.
-    public static func activeLeases(_ db: Database) throws -> [OutboxLease] {
+    package static func activeLeases(_ db: Database) throws -> [OutboxLease] {
         try Row.fetchAll(db, sql: """
             SELECT id, lease_owner, lease_until, attempts FROM outbox_message WHERE state = \(OutboxState.active.sqlLiteral) ORDER BY id
             """).map { OutboxLease(id: $0[0], owner: $0[1], until: $0[2], attempts: $0[3]) }
@@ -43,7 +43,7 @@ public enum OutboxQueries {
 
     /// The due messages in `state` (queued or deferred), oldest due first. SQLite uses the partial
     /// index `outbox_message_due` only when the query repeats the index's condition word for word.
-    public static func dueSQL(_ state: OutboxState) -> String {
+    package static func dueSQL(_ state: OutboxState) -> String {
         """
         SELECT id FROM outbox_message WHERE state IN \(OutboxState.due.sqlLiteral) AND state = \(state.sqlLiteral) AND next_attempt_at <= ?
         ORDER BY next_attempt_at, id LIMIT ?
@@ -51,19 +51,19 @@ public enum OutboxQueries {
     }
 
     /// The ids of up to `limit` messages in `state` due at the stored instant `t`, oldest due first.
-    public static func dueIDs(_ db: Database, state: OutboxState, at t: String, limit: Int) throws -> [Int64] {
+    package static func dueIDs(_ db: Database, state: OutboxState, at t: String, limit: Int) throws -> [Int64] {
         try Int64.fetchAll(db.cachedStatement(sql: dueSQL(state)), arguments: [t, limit])
     }
 
     /// How many messages are due at the stored instant `t`.
-    public static func dueCount(_ db: Database, at t: String) throws -> Int {
+    package static func dueCount(_ db: Database, at t: String) throws -> Int {
         try Int.fetchOne(db, sql: """
             SELECT COUNT(*) FROM outbox_message WHERE state IN \(OutboxState.due.sqlLiteral) AND next_attempt_at <= ?
             """, arguments: [t]) ?? 0
     }
 
     /// Which of `ids` are queued or deferred (due or not), in id order.
-    public static func waiting(_ db: Database, among ids: Set<Int64>) throws -> [Int64] {
+    package static func waiting(_ db: Database, among ids: Set<Int64>) throws -> [Int64] {
         try Int64.fetchAll(db, sql: """
             SELECT id FROM outbox_message WHERE state IN \(OutboxState.due.sqlLiteral) AND id IN (\(ids.map(String.init).joined(separator: ",")))
             ORDER BY id
@@ -71,43 +71,43 @@ public enum OutboxQueries {
     }
 
     /// The message row `id`.
-    public static func message(_ db: Database, _ id: Int64) throws -> OutboxMessageRecord? {
+    package static func message(_ db: Database, _ id: Int64) throws -> OutboxMessageRecord? {
         try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox_message WHERE id = ?"), arguments: [id])
     }
 
     /// A message's recipients, in position order.
-    public static func recipients(_ db: Database, message id: Int64) throws -> [OutboxRecipientRecord] {
+    package static func recipients(_ db: Database, message id: Int64) throws -> [OutboxRecipientRecord] {
         try OutboxRecipientRecord.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM outbox_recipient WHERE message_id = ? ORDER BY position, id"), arguments: [id])
     }
 
     /// A message's attachments, in position order.
-    public static func attachments(_ db: Database, message id: Int64) throws -> [OutboxAttachmentRecord] {
+    package static func attachments(_ db: Database, message id: Int64) throws -> [OutboxAttachmentRecord] {
         try OutboxAttachmentRecord.fetchAll(
             db.cachedStatement(sql: "SELECT * FROM outbox_attachment WHERE message_id = ? ORDER BY position"), arguments: [id])
     }
 
     /// A message's idempotency key (its `Message-ID` derives from it).
-    public static func idempotencyKey(_ db: Database, message id: Int64) throws -> String? {
+    package static func idempotencyKey(_ db: Database, message id: Int64) throws -> String? {
         try String.fetchOne(db.cachedStatement(sql: "SELECT idempotency_key FROM outbox_message WHERE id = ?"), arguments: [id])
     }
 
     /// A message's state and attempts so far, nil when there is no such message.
-    public static func stateAndAttempts(_ db: Database, message id: Int64) throws -> (state: OutboxState, attempts: Int)? {
+    package static func stateAndAttempts(_ db: Database, message id: Int64) throws -> (state: OutboxState, attempts: Int)? {
         guard let row = try Row.fetchOne(db, sql: "SELECT state, attempts FROM outbox_message WHERE id = ?", arguments: [id])
         else { return nil }
         return (row[0], row[1])
     }
 
     /// A message's attempts so far and the start of its lifetime, nil when there is no such message.
-    public static func attemptsAndLifetime(_ db: Database, message id: Int64) throws -> (attempts: Int, lifetimeFrom: String)? {
+    package static func attemptsAndLifetime(_ db: Database, message id: Int64) throws -> (attempts: Int, lifetimeFrom: String)? {
         guard let row = try Row.fetchOne(db, sql: "SELECT attempts, lifetime_from FROM outbox_message WHERE id = ?", arguments: [id])
         else { return nil }
         return (row[0], row[1])
     }
 
     /// Messages in `state` (all when nil), oldest first, at most `limit`.
-    public static func list(_ db: Database, state: OutboxState?, limit: Int) throws -> [OutboxListRow] {
+    package static func list(_ db: Database, state: OutboxState?, limit: Int) throws -> [OutboxListRow] {
         try Row.fetchAll(db, sql: """
             SELECT m.id, m.state, m.origin, m.created_at, m.attempts, m.next_attempt_at,
               (SELECT address FROM outbox_recipient r WHERE r.message_id = m.id AND r.kind = \(OutboxRecipientKind.to.sqlLiteral)
@@ -123,7 +123,7 @@ public enum OutboxQueries {
     }
 
     /// How many messages are in each state (states without messages are absent).
-    public static func countsByState(_ db: Database) throws -> [OutboxState: Int] {
+    package static func countsByState(_ db: Database) throws -> [OutboxState: Int] {
         var counts: [OutboxState: Int] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) FROM outbox_message GROUP BY state") {
             counts[row[0] as OutboxState] = row[1]
@@ -132,12 +132,12 @@ public enum OutboxQueries {
     }
 
     /// The business keys a message concerns, by kind and key.
-    public static func references(_ db: Database, message id: Int64) throws -> [OutboxReferenceRecord] {
+    package static func references(_ db: Database, message id: Int64) throws -> [OutboxReferenceRecord] {
         try OutboxReferenceRecord.fetchAll(db, sql: "SELECT * FROM outbox_reference WHERE message_id = ? ORDER BY kind, key", arguments: [id])
     }
 
     /// A message's state history, oldest first.
-    public static func events(_ db: Database, message id: Int64) throws -> [OutboxEventRecord] {
+    package static func events(_ db: Database, message id: Int64) throws -> [OutboxEventRecord] {
         try OutboxEventRecord.fetchAll(db, sql: "SELECT * FROM outbox_event WHERE message_id = ? ORDER BY id", arguments: [id])
     }
 }

@@ -1,39 +1,39 @@
 import GRDB
 
 /// One `peppol_document` row as the operator's list shows it.
-public struct PeppolDocumentRow: Sendable, Equatable {
+package struct PeppolDocumentRow: Sendable, Equatable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// `invoice_number`.
-    public var invoiceNumber: String
+    package var invoiceNumber: String
     /// `document_type`.
-    public var documentType: PeppolDocumentType
+    package var documentType: PeppolDocumentType
     /// `receiver`.
-    public var receiver: String
+    package var receiver: String
     /// `state`.
-    public var state: PeppolState
+    package var state: PeppolState
     /// `attempts`.
-    public var attempts: Int
+    package var attempts: Int
     /// A stored instant.
-    public var nextAttemptAt: String
+    package var nextAttemptAt: String
     /// The access point's answer (sent), the reason (bounced), else the last error.
-    public var detail: String?
+    package var detail: String?
 }
 
 /// A leased Peppol document (`state = 'active'`) as a recovery sees it.
-public struct PeppolLease: Sendable, Equatable {
+package struct PeppolLease: Sendable, Equatable {
     /// `id`.
-    public var id: Int64
+    package var id: Int64
     /// The lease owner's token.
-    public var owner: String
+    package var owner: String
     /// The lease's deadline, a stored instant.
-    public var until: String
+    package var until: String
 }
 
 /// Reads of the Peppol outbox for the stage that delivers it (Outbox).
-public enum PeppolQueries {
+package enum PeppolQueries {
     /// Documents in `state` (all when nil), oldest first.
-    public static func list(_ db: Database, state: PeppolState?) throws -> [PeppolDocumentRow] {
+    package static func list(_ db: Database, state: PeppolState?) throws -> [PeppolDocumentRow] {
         try Row.fetchAll(db, sql: """
             SELECT id, invoice_number, document_type, receiver, state, attempts, next_attempt_at,
               CASE state WHEN \(PeppolState.sent.sqlLiteral) THEN reply WHEN \(PeppolState.bounced.sqlLiteral) THEN bounce_reason
@@ -46,7 +46,7 @@ public enum PeppolQueries {
     }
 
     /// The document named by `key`, a row id or an invoice number (the newest when several), with its state.
-    public static func find(_ db: Database, key: String) throws -> (id: Int64, state: PeppolState)? {
+    package static func find(_ db: Database, key: String) throws -> (id: Int64, state: PeppolState)? {
         guard let r = try Row.fetchOne(db, sql: """
             SELECT id, state FROM peppol_document WHERE invoice_number = ?1 OR CAST(id AS TEXT) = ?1 ORDER BY id DESC LIMIT 1
             """, arguments: [key]) else { return nil }
@@ -54,7 +54,7 @@ public enum PeppolQueries {
     }
 
     /// The documents leased right now.
-    public static func activeLeases(_ db: Database) throws -> [PeppolLease] {
+    package static func activeLeases(_ db: Database) throws -> [PeppolLease] {
         try Row.fetchAll(db, sql: """
             SELECT id, lease_owner, lease_until FROM peppol_document WHERE state = \(PeppolState.active.sqlLiteral)
             """).map { PeppolLease(id: $0[0], owner: $0[1], until: $0[2]) }

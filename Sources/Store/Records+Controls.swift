@@ -6,24 +6,24 @@ import Ledger
 ///
 /// Rows are only ever inserted (the schema's triggers refuse UPDATE and DELETE). Writers call
 /// `append` in the same transaction as the change it records.
-public enum ActionJournal {
+package enum ActionJournal {
     /// One journal row, as `relance debtor show` lists it.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// When, as an `Instant` string (UTC, milliseconds).
-        public var at: String
+        package var at: String
         /// Who: the OS user at the host, or `relance` for automatic decisions.
-        public var who: String
+        package var who: String
         /// What: `hold`, `release`, `direct-debit`, `dispute`, `resolve`, `promise`, `promise-kept`,
         /// `promise-broken`, `note`, `allocate`, `unallocate`, `external-reminder`.
-        public var action: String
+        package var action: String
         /// The invoice it concerns, if any.
-        public var invoiceNumber: String?
+        package var invoiceNumber: String?
         /// The details, as a JSON object.
-        public var detail: String
+        package var detail: String
     }
 
     /// Appends one row.
-    public static func append(_ db: Database, at: Date, who: String, action: String, debtorID: Int64?,
+    package static func append(_ db: Database, at: Date, who: String, action: String, debtorID: Int64?,
                               invoiceID: Int64? = nil, paymentID: Int64? = nil, detail: [String: String?] = [:]) throws {
         try db.cachedStatement(sql: """
             INSERT INTO action_journal (at, who, action, debtor_id, invoice_id, payment_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -31,7 +31,7 @@ public enum ActionJournal {
     }
 
     /// A debtor's journal, oldest first.
-    public static func entries(_ db: Database, debtorID: Int64) throws -> [Entry] {
+    package static func entries(_ db: Database, debtorID: Int64) throws -> [Entry] {
         try Row.fetchAll(db, sql: """
             SELECT j.at, j.who, j.action, i.invoice_number, j.detail FROM action_journal j
             LEFT JOIN invoice i ON i.id = j.invoice_id WHERE j.debtor_id = ? ORDER BY j.id
@@ -39,7 +39,7 @@ public enum ActionJournal {
     }
 
     /// Who runs this process: `$SUDO_USER` or `$USER` (else the numeric uid).
-    public static func currentUser() -> String {
+    package static func currentUser() -> String {
         let env = ProcessInfo.processInfo.environment
         let user = env["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 }
         return user ?? "uid \(getuid())"

@@ -6,7 +6,7 @@ import Ledger
 // table. Named reads are in `Queries+Dunning.swift`, writes in `Commands+Dunning.swift`.
 
 /// Where a reminder event stands (`dunning_event.status`).
-public enum DunningEventStatus: String, DatabaseValueConvertible, Sendable, CaseIterable {
+package enum DunningEventStatus: String, DatabaseValueConvertible, Sendable, CaseIterable {
     /// Written tonight; its e-mail (if any) waits in the outbox.
     case queued
     /// A manual step: a person acts on it (no message).
@@ -19,69 +19,69 @@ public enum DunningEventStatus: String, DatabaseValueConvertible, Sendable, Case
 
 /// How a reminder reached the debtor: decides when a consumer's 14-day period starts
 /// (`dunning_state.first_channel`, `dunning_event_item.prev_first_channel`).
-public enum ReminderChannel: String, DatabaseValueConvertible, Sendable, CaseIterable {
+package enum ReminderChannel: String, DatabaseValueConvertible, Sendable, CaseIterable {
     case email, post
 }
 
 /// How a ladder step reaches the debtor; an event stores the channels it used joined by `+`
 /// (`dunning_event.channels`, e.g. `email+letter`).
-public enum DunningChannel: String, DatabaseValueConvertible, Sendable, Equatable, CaseIterable {
+package enum DunningChannel: String, DatabaseValueConvertible, Sendable, Equatable, CaseIterable {
     case email, letter, manual
 
     /// The stored form of a list of channels: joined by `+`.
-    public static func joined(_ channels: [DunningChannel]) -> String { channels.map(\.rawValue).joined(separator: "+") }
+    package static func joined(_ channels: [DunningChannel]) -> String { channels.map(\.rawValue).joined(separator: "+") }
 
     /// A stored list of channels; unknown words are left out.
-    public static func split(_ text: String) -> [DunningChannel] {
+    package static func split(_ text: String) -> [DunningChannel] {
         text.split(separator: "+").compactMap { DunningChannel(rawValue: String($0)) }
     }
 }
 
 /// Whether an exclusion left out a whole debtor or single invoices of a reminded debtor
 /// (`dunning_exclusion.level`).
-public enum DunningExclusionLevel: String, DatabaseValueConvertible, Sendable, CaseIterable, Comparable {
+package enum DunningExclusionLevel: String, DatabaseValueConvertible, Sendable, CaseIterable, Comparable {
     case debtor, invoice
 
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// One row of `dunning_event`: a reminder (or worklist item) the dunning run decided.
-public struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "dunning_event"
-    public var id: Int64?
+package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    package static let databaseTableName = "dunning_event"
+    package var id: Int64?
     /// The day, the debtor, the step and a digest of the figures: a rerun inserts nothing.
-    public var idempotencyKey: String
-    public var debtorID: Int64
-    public var asOf: Day
+    package var idempotencyKey: String
+    package var debtorID: Int64
+    package var asOf: Day
     /// `<kind>/v<version>`, e.g. `b2b/v1`.
-    public var ladder: String
-    public var step: String
-    public var stepIndex: Int
-    public var channels: [DunningChannel]
-    public var language: String
-    public var currency: String
-    public var balanceMinor: Int64
-    public var interestMinor: Int64
-    public var feesMinor: Int64
-    public var totalMinor: Int64
+    package var ladder: String
+    package var step: String
+    package var stepIndex: Int
+    package var channels: [DunningChannel]
+    package var language: String
+    package var currency: String
+    package var balanceMinor: Int64
+    package var interestMinor: Int64
+    package var feesMinor: Int64
+    package var totalMinor: Int64
     /// How the amounts were computed, as JSON.
-    public var computation: String
-    public var documentPath: String?
-    public var status: DunningEventStatus
-    public var runID: Int64?
-    public var createdAt: String
-    public var outboxMessageID: Int64?
-    public var structuredReference: String?
+    package var computation: String
+    package var documentPath: String?
+    package var status: DunningEventStatus
+    package var runID: Int64?
+    package var createdAt: String
+    package var outboxMessageID: Int64?
+    package var structuredReference: String?
     /// The last ingest batch the run saw (`ReminderGuard` compares later payments with it).
-    public var seenBatchID: Int64?
-    public var cancelReason: String?
+    package var seenBatchID: Int64?
+    package var cancelReason: String?
     /// What the message demanded (nil before migration 0017).
-    public var demandedMinor: Int64?
-    public var payBy: Day?
-    public var heldReason: String?
+    package var demandedMinor: Int64?
+    package var payBy: Day?
+    package var heldReason: String?
 
     /// A new event, not yet inserted.
-    public init(idempotencyKey: String, debtorID: Int64, asOf: Day, ladder: String, step: String, stepIndex: Int,
+    package init(idempotencyKey: String, debtorID: Int64, asOf: Day, ladder: String, step: String, stepIndex: Int,
                 channels: [DunningChannel], language: String, currency: String, balanceMinor: Int64, interestMinor: Int64,
                 feesMinor: Int64, totalMinor: Int64, computation: String, documentPath: String?, status: DunningEventStatus,
                 runID: Int64?, createdAt: String, structuredReference: String?, seenBatchID: Int64?, demandedMinor: Int64?,
@@ -111,7 +111,7 @@ public struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable, 
     }
 
     /// Decodes a row of `dunning_event` (an unreadable `as_of` or status is a `DunningRecordError`).
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         id = row["id"]
         idempotencyKey = row["idempotency_key"]
         debtorID = row["debtor_id"]
@@ -147,7 +147,7 @@ public struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable, 
     }
 
     /// The columns, as stored.
-    public func encode(to container: inout PersistenceContainer) throws {
+    package func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
         container["idempotency_key"] = idempotencyKey
         container["debtor_id"] = debtorID
@@ -179,26 +179,26 @@ public struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable, 
 
 /// One row of `dunning_event_item`: an open item listed by a reminder event, and where it stood
 /// on its ladder before (what `ReminderGuard` restores when the reminder is cancelled).
-public struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "dunning_event_item"
-    public var eventID: Int64
-    public var invoiceID: Int64
+package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    package static let databaseTableName = "dunning_event_item"
+    package var eventID: Int64
+    package var invoiceID: Int64
     /// The step this item reached (nil: listed, not on a step).
-    public var stepIndex: Int?
+    package var stepIndex: Int?
     /// The reminder moved this item one step.
-    public var advanced: Bool
-    public var openMinor: Int64
-    public var daysLate: Int
-    public var interestMinor: Int64
-    public var feeMinor: Int64
-    public var prevStepIndex: Int?
-    public var prevStep: String?
-    public var prevLastReminder: Day?
-    public var prevFirstReminder: Day?
-    public var prevFirstChannel: ReminderChannel?
+    package var advanced: Bool
+    package var openMinor: Int64
+    package var daysLate: Int
+    package var interestMinor: Int64
+    package var feeMinor: Int64
+    package var prevStepIndex: Int?
+    package var prevStep: String?
+    package var prevLastReminder: Day?
+    package var prevFirstReminder: Day?
+    package var prevFirstChannel: ReminderChannel?
 
     /// An item of event `eventID`.
-    public init(eventID: Int64, invoiceID: Int64, stepIndex: Int?, advanced: Bool, openMinor: Int64, daysLate: Int,
+    package init(eventID: Int64, invoiceID: Int64, stepIndex: Int?, advanced: Bool, openMinor: Int64, daysLate: Int,
                 interestMinor: Int64, feeMinor: Int64, prevStepIndex: Int?, prevStep: String?, prevLastReminder: Day?,
                 prevFirstReminder: Day?, prevFirstChannel: ReminderChannel?) {
         self.eventID = eventID
@@ -217,7 +217,7 @@ public struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendab
     }
 
     /// Decodes a row of `dunning_event_item`.
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         eventID = row["event_id"]
         invoiceID = row["invoice_id"]
         stepIndex = row["step_index"]
@@ -234,7 +234,7 @@ public struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendab
     }
 
     /// The columns, as stored.
-    public func encode(to container: inout PersistenceContainer) throws {
+    package func encode(to container: inout PersistenceContainer) throws {
         container["event_id"] = eventID
         container["invoice_id"] = invoiceID
         container["step_index"] = stepIndex
@@ -252,20 +252,20 @@ public struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendab
 }
 
 /// One row of `dunning_state`: where an invoice stands on its ladder.
-public struct DunningStateRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "dunning_state"
-    public var invoiceID: Int64
+package struct DunningStateRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    package static let databaseTableName = "dunning_state"
+    package var invoiceID: Int64
     /// `<kind>/v<version>`, e.g. `b2b/v1`.
-    public var ladder: String
-    public var stepIndex: Int
-    public var step: String
-    public var lastReminder: Day
+    package var ladder: String
+    package var stepIndex: Int
+    package var step: String
+    package var lastReminder: Day
     /// A consumer's first reminder (its day and channel start the 14-day period).
-    public var firstReminder: Day?
-    public var firstChannel: ReminderChannel?
+    package var firstReminder: Day?
+    package var firstChannel: ReminderChannel?
 
     /// The state of one invoice.
-    public init(invoiceID: Int64, ladder: String, stepIndex: Int, step: String, lastReminder: Day, firstReminder: Day?,
+    package init(invoiceID: Int64, ladder: String, stepIndex: Int, step: String, lastReminder: Day, firstReminder: Day?,
                 firstChannel: ReminderChannel?) {
         self.invoiceID = invoiceID
         self.ladder = ladder
@@ -277,7 +277,7 @@ public struct DunningStateRecord: FetchableRecord, PersistableRecord, Sendable, 
     }
 
     /// Decodes a row of `dunning_state`.
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         invoiceID = row["invoice_id"]
         ladder = row["ladder"]
         stepIndex = row["step_index"]
@@ -292,7 +292,7 @@ public struct DunningStateRecord: FetchableRecord, PersistableRecord, Sendable, 
     }
 
     /// The columns, as stored.
-    public func encode(to container: inout PersistenceContainer) throws {
+    package func encode(to container: inout PersistenceContainer) throws {
         container["invoice_id"] = invoiceID
         container["ladder"] = ladder
         container["step_index"] = stepIndex
@@ -305,19 +305,19 @@ public struct DunningStateRecord: FetchableRecord, PersistableRecord, Sendable, 
 
 /// One row of `dunning_exclusion`: overdue money a night's run left out, for one reason, level
 /// and currency.
-public struct DunningExclusionRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "dunning_exclusion"
-    public var asOf: Day
+package struct DunningExclusionRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
+    package static let databaseTableName = "dunning_exclusion"
+    package var asOf: Day
     /// Why, as the report prints it.
-    public var reason: String
-    public var level: DunningExclusionLevel
-    public var currency: String
-    public var debtors: Int
-    public var items: Int
-    public var amountMinor: Int64
+    package var reason: String
+    package var level: DunningExclusionLevel
+    package var currency: String
+    package var debtors: Int
+    package var items: Int
+    package var amountMinor: Int64
 
     /// One count of the day `asOf`.
-    public init(asOf: Day, reason: String, level: DunningExclusionLevel, currency: String, debtors: Int, items: Int, amountMinor: Int64) {
+    package init(asOf: Day, reason: String, level: DunningExclusionLevel, currency: String, debtors: Int, items: Int, amountMinor: Int64) {
         self.asOf = asOf
         self.reason = reason
         self.level = level
@@ -328,7 +328,7 @@ public struct DunningExclusionRecord: FetchableRecord, PersistableRecord, Sendab
     }
 
     /// Decodes a row of `dunning_exclusion`.
-    public init(row: Row) throws {
+    package init(row: Row) throws {
         let day: String = row["as_of"]
         guard let asOf = Day(iso: day) else { throw DunningRecordError.unreadable(table: "dunning_exclusion", column: "as_of", value: day) }
         self.asOf = asOf
@@ -345,7 +345,7 @@ public struct DunningExclusionRecord: FetchableRecord, PersistableRecord, Sendab
     }
 
     /// The columns, as stored.
-    public func encode(to container: inout PersistenceContainer) throws {
+    package func encode(to container: inout PersistenceContainer) throws {
         container["as_of"] = asOf.description
         container["reason"] = reason
         container["level"] = level
@@ -357,10 +357,10 @@ public struct DunningExclusionRecord: FetchableRecord, PersistableRecord, Sendab
 }
 
 /// A dunning row whose stored value the schema's types cannot read (a hand-edited database).
-public enum DunningRecordError: Error, CustomStringConvertible, Equatable {
+package enum DunningRecordError: Error, CustomStringConvertible, Equatable {
     case unreadable(table: String, column: String, value: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let table, let column, let value):
             return "\(table).\(column) holds '\(value)', which is not a valid value; repair the row or restore a backup (`relance db restore`)"
@@ -372,7 +372,7 @@ public enum DunningRecordError: Error, CustomStringConvertible, Equatable {
 /// invoice), in the caller's transaction. The rule is Dunning's (`ReminderGuard`); Ingest and Outbox
 /// receive it from whoever runs them (the `relance` commands, the nightly), since a stage never
 /// imports another.
-public protocol OutdatedReminderCancelling: Sendable {
+package protocol OutdatedReminderCancelling: Sendable {
     /// Cancels every queued reminder whose e-mail has not left and whose figures changed.
     func cancelOutdatedReminders(_ db: Database, at now: Date) throws
 }

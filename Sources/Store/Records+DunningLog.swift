@@ -3,36 +3,36 @@ import GRDB
 import Ledger
 
 /// One message (or worklist item) the dunning run wrote, as `relance dunning log` shows it.
-public struct DunningLogEntry: Sendable, Equatable {
+package struct DunningLogEntry: Sendable, Equatable {
     /// One item of the message: listed on the statement; `demanded` when the message asked for it.
-    public struct Item: Sendable, Equatable {
-        public var invoiceNumber: String
-        public var due: Day?
-        public var open: Money
-        public var demanded: Bool
+    package struct Item: Sendable, Equatable {
+        package var invoiceNumber: String
+        package var due: Day?
+        package var open: Money
+        package var demanded: Bool
     }
 
-    public var eventID: Int64
-    public var day: Day?
-    public var debtorKey: String
-    public var step: String
+    package var eventID: Int64
+    package var day: Day?
+    package var debtorKey: String
+    package var step: String
     /// 0-based position of the step in its ladder.
-    public var stepIndex: Int
-    public var channels: [String]
+    package var stepIndex: Int
+    package var channels: [String]
     /// `queued`, `sent`, `held`, `cancelled`, `bounced` or `worklist`.
-    public var status: String
-    public var demanded: Money
-    public var deadline: Day?
-    public var interest: Money
-    public var fees: Money
-    public var items: [Item]
+    package var status: String
+    package var demanded: Money
+    package var deadline: Day?
+    package var interest: Money
+    package var fees: Money
+    package var items: [Item]
 }
 
 /// The dunning messages written, with their items (owner of the tables: Dunning; read here as a
 /// named query for the CLI and the reports).
-public enum DunningLog {
+package enum DunningLog {
     /// Every event of the filters, oldest first, with its items.
-    public static func entries(_ db: Database, debtorKey: String? = nil, from: Day? = nil, to: Day? = nil) throws -> [DunningLogEntry] {
+    package static func entries(_ db: Database, debtorKey: String? = nil, from: Day? = nil, to: Day? = nil) throws -> [DunningLogEntry] {
         var filters: [String] = []
         var args: [(any DatabaseValueConvertible)?] = []
         if let debtorKey { filters.append("d.debtor_key = ?"); args.append(debtorKey) }
@@ -88,10 +88,10 @@ public enum DunningLog {
 
 /// Holding a night's messages (the anomaly gate) and releasing them by hand: the events become
 /// `held`, their e-mails `hold`; only `relance dunning release DAY` brings them back (owner: Dunning).
-public enum DunningHolds {
+package enum DunningHolds {
     /// Holds every message written on `day` (not worklist items); returns how many.
     @discardableResult
-    public static func hold(_ db: Database, day: Day, reason: String, at now: Date) throws -> Int {
+    package static func hold(_ db: Database, day: Day, reason: String, at now: Date) throws -> Int {
         let ids = try Row.fetchAll(db, sql: """
             SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?
             """, arguments: [day.description, DunningEventStatus.queued])
@@ -106,7 +106,7 @@ public enum DunningHolds {
 
     /// Releases the messages held on `day`; returns how many.
     @discardableResult
-    public static func release(_ db: Database, day: Day, by actor: String, at now: Date) throws -> Int {
+    package static func release(_ db: Database, day: Day, by actor: String, at now: Date) throws -> Int {
         let ids = try Row.fetchAll(db, sql: """
             SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?
             """, arguments: [day.description, DunningEventStatus.held])
@@ -119,7 +119,7 @@ public enum DunningHolds {
     }
 
     /// The days with held messages, and how many each.
-    public static func heldDays(_ db: Database) throws -> [(day: String, messages: Int, reason: String)] {
+    package static func heldDays(_ db: Database) throws -> [(day: String, messages: Int, reason: String)] {
         try Row.fetchAll(db, sql: """
             SELECT as_of, COUNT(*), MAX(held_reason) FROM dunning_event WHERE status = 'held' GROUP BY as_of ORDER BY as_of
             """).map { ($0[0], $0[1], $0[2] ?? "") }

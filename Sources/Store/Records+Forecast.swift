@@ -1,25 +1,25 @@
 import GRDB
 
 /// One row of `forecast_run`: the forecast made for one as-of day (owner: Forecast).
-public struct ForecastRunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
-    public static let databaseTableName = "forecast_run"
-    public var id: Int64?
+package struct ForecastRunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    package static let databaseTableName = "forecast_run"
+    package var id: Int64?
     /// The as-of day, `YYYY-MM-DD`; unique: a new run for the same day replaces the old one.
-    public var asOf: String
+    package var asOf: String
     /// The `run` row of the command that made it, if any.
-    public var runId: Int64?
+    package var runId: Int64?
     /// When it was made (`Instant.string`).
-    public var createdAt: String
+    package var createdAt: String
     /// The model's name and version, e.g. `two-regime-eb/1`.
-    public var model: String
+    package var model: String
     /// Paid invoices the model learnt from.
-    public var paidInvoices: Int
+    package var paidInvoices: Int
     /// Open invoices forecast.
-    public var openInvoices: Int
+    package var openInvoices: Int
     /// Debtors scored.
-    public var debtors: Int
+    package var debtors: Int
     /// The fitted ledger-level parameters as a JSON object, for audits and explanations.
-    public var parameters: String
+    package var parameters: String
 
     enum CodingKeys: String, CodingKey {
         case id, asOf = "as_of", runId = "run_id", createdAt = "created_at", model
@@ -27,7 +27,7 @@ public struct ForecastRunRecord: Codable, FetchableRecord, MutablePersistableRec
     }
 
     /// A run about to be stored.
-    public init(asOf: String, runId: Int64?, createdAt: String, model: String, paidInvoices: Int, openInvoices: Int,
+    package init(asOf: String, runId: Int64?, createdAt: String, model: String, paidInvoices: Int, openInvoices: Int,
                 debtors: Int, parameters: String) {
         self.asOf = asOf
         self.runId = runId
@@ -39,22 +39,22 @@ public struct ForecastRunRecord: Codable, FetchableRecord, MutablePersistableRec
         self.parameters = parameters
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `invoice_forecast`: when one open invoice will most likely be paid.
-public struct InvoiceForecastRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "invoice_forecast"
-    public var forecastRunId: Int64
-    public var invoiceId: Int64
+package struct InvoiceForecastRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    package static let databaseTableName = "invoice_forecast"
+    package var forecastRunId: Int64
+    package var invoiceId: Int64
     /// Payment dates (`YYYY-MM-DD`) with 10 %, 50 % and 90 % chance of payment by then.
-    public var p10Date: String
-    public var p50Date: String
-    public var p90Date: String
+    package var p10Date: String
+    package var p50Date: String
+    package var p90Date: String
     /// Chance of payment by the due date, by 30 and by 60 days after it.
-    public var pPaidByDue: Double
-    public var pPaidByDue30: Double
-    public var pPaidByDue60: Double
+    package var pPaidByDue: Double
+    package var pPaidByDue30: Double
+    package var pPaidByDue60: Double
 
     enum CodingKeys: String, CodingKey {
         case forecastRunId = "forecast_run_id", invoiceId = "invoice_id"
@@ -63,7 +63,7 @@ public struct InvoiceForecastRecord: Codable, FetchableRecord, PersistableRecord
     }
 
     /// A forecast row.
-    public init(forecastRunId: Int64, invoiceId: Int64, p10Date: String, p50Date: String, p90Date: String,
+    package init(forecastRunId: Int64, invoiceId: Int64, p10Date: String, p50Date: String, p90Date: String,
                 pPaidByDue: Double, pPaidByDue30: Double, pPaidByDue60: Double) {
         self.forecastRunId = forecastRunId
         self.invoiceId = invoiceId
@@ -77,23 +77,23 @@ public struct InvoiceForecastRecord: Codable, FetchableRecord, PersistableRecord
 }
 
 /// One row of `debtor_score`: a debtor's score 0–100, grade and the main reasons in words.
-public struct DebtorScoreRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "debtor_score"
-    public var forecastRunId: Int64
-    public var debtorId: Int64
-    public var score: Int
+package struct DebtorScoreRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    package static let databaseTableName = "debtor_score"
+    package var forecastRunId: Int64
+    package var debtorId: Int64
+    package var score: Int
     /// `A` (best) … `E`.
-    public var grade: String
+    package var grade: String
     /// The main reasons, most important first, as a JSON array of sentences.
-    public var reasons: String
-    public var paidInvoices: Int
-    public var openInvoices: Int
+    package var reasons: String
+    package var paidInvoices: Int
+    package var openInvoices: Int
     /// Open invoices more than 30 days past their due date.
-    public var overdue30Invoices: Int
+    package var overdue30Invoices: Int
     /// The delay (days after the due date; negative is early) of a typical next invoice's P50.
-    public var typicalDelayDays: Int
+    package var typicalDelayDays: Int
     /// The share of this debtor's invoices expected to go badly (the late regime).
-    public var lateShare: Double
+    package var lateShare: Double
 
     enum CodingKeys: String, CodingKey {
         case forecastRunId = "forecast_run_id", debtorId = "debtor_id", score, grade, reasons
@@ -102,7 +102,7 @@ public struct DebtorScoreRecord: Codable, FetchableRecord, PersistableRecord, Se
     }
 
     /// A score row.
-    public init(forecastRunId: Int64, debtorId: Int64, score: Int, grade: String, reasons: String, paidInvoices: Int,
+    package init(forecastRunId: Int64, debtorId: Int64, score: Int, grade: String, reasons: String, paidInvoices: Int,
                 openInvoices: Int, overdue30Invoices: Int, typicalDelayDays: Int, lateShare: Double) {
         self.forecastRunId = forecastRunId
         self.debtorId = debtorId
@@ -118,17 +118,17 @@ public struct DebtorScoreRecord: Codable, FetchableRecord, PersistableRecord, Se
 }
 
 /// One row of `cash_forecast`: expected cash-in of one week in one currency, with a P10–P90 band.
-public struct CashForecastRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
-    public static let databaseTableName = "cash_forecast"
-    public var forecastRunId: Int64
-    public var currency: String
+package struct CashForecastRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    package static let databaseTableName = "cash_forecast"
+    package var forecastRunId: Int64
+    package var currency: String
     /// 1 … 13: week 1 is the seven days after the as-of day.
-    public var week: Int
-    public var weekStart: String
-    public var weekEnd: String
-    public var expectedMinor: Int64
-    public var p10Minor: Int64
-    public var p90Minor: Int64
+    package var week: Int
+    package var weekStart: String
+    package var weekEnd: String
+    package var expectedMinor: Int64
+    package var p10Minor: Int64
+    package var p90Minor: Int64
 
     enum CodingKeys: String, CodingKey {
         case forecastRunId = "forecast_run_id", currency, week, weekStart = "week_start", weekEnd = "week_end"
@@ -136,7 +136,7 @@ public struct CashForecastRecord: Codable, FetchableRecord, PersistableRecord, S
     }
 
     /// A week row.
-    public init(forecastRunId: Int64, currency: String, week: Int, weekStart: String, weekEnd: String,
+    package init(forecastRunId: Int64, currency: String, week: Int, weekStart: String, weekEnd: String,
                 expectedMinor: Int64, p10Minor: Int64, p90Minor: Int64) {
         self.forecastRunId = forecastRunId
         self.currency = currency
@@ -151,7 +151,7 @@ public struct CashForecastRecord: Codable, FetchableRecord, PersistableRecord, S
 
 /// A debtor's grade in `debtor_score.grade`, from A (pays reliably) to E (needs a call); Forecast
 /// sets it from the score.
-public enum DebtorGrade: String, DatabaseValueConvertible, Sendable, CaseIterable {
+package enum DebtorGrade: String, DatabaseValueConvertible, Sendable, CaseIterable {
     /// A: on time or early (score ≥ 80).
     case a = "A"
     /// B: up to about 15 days late (≥ 70).

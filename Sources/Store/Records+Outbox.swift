@@ -3,40 +3,40 @@ import GRDB
 import Ledger
 
 /// The states of an outbox message (`outbox_message.state`), after Postfix's queue manager.
-public enum OutboxState: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxState: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case queued, active, deferred, hold, sent, bounced, cancelled
 
     /// The states a flush picks due messages from (the condition of the partial index `outbox_message_due`).
-    public static let due: [OutboxState] = [.queued, .deferred]
+    package static let due: [OutboxState] = [.queued, .deferred]
     /// The states a message can still be cancelled from: it has not gone out yet and is not being delivered.
-    public static let cancellable: [OutboxState] = [.queued, .deferred, .hold]
+    package static let cancellable: [OutboxState] = [.queued, .deferred, .hold]
     /// Where a leased message that was never tried goes back to: `queued`, or `deferred` after attempts.
-    public static func untried(attempts: Int) -> OutboxState { attempts == 0 ? .queued : .deferred }
+    package static func untried(attempts: Int) -> OutboxState { attempts == 0 ? .queued : .deferred }
 }
 
 /// The stage that queued a message (`outbox_message.origin`).
-public enum OutboxOrigin: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxOrigin: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case dunning, billing, manual
 }
 
 /// An envelope recipient's field (`outbox_recipient.kind`).
-public enum OutboxRecipientKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxRecipientKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case to, cc, bcc
 }
 
 /// Where a recipient came from (`outbox_recipient.origin`): the message as queued, or the
 /// workspace's Cc/Bcc added at the first lease.
-public enum OutboxRecipientOrigin: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxRecipientOrigin: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case message, config
 }
 
 /// A recipient's own delivery status (`outbox_recipient.status`).
-public enum OutboxRecipientStatus: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxRecipientStatus: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case pending, sent, deferred, bounced
 }
 
 /// Why a message bounced (`outbox_message.bounce_kind`).
-public enum OutboxBounceKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxBounceKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     /// The server refused it (5xx) for every To recipient.
     case remote
     /// Still failing past its maximum lifetime.
@@ -46,7 +46,7 @@ public enum OutboxBounceKind: String, DatabaseValueConvertible, Codable, Sendabl
 }
 
 /// Who changed a message's state (`outbox_event.actor`); also `peppol_event.actor`.
-public enum OutboxActor: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxActor: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     /// The stages that queue messages (the message's origin).
     case dunning, billing, manual
     /// A flush (lease, outcome, recovery).
@@ -59,7 +59,7 @@ public enum OutboxActor: String, DatabaseValueConvertible, Codable, Sendable, Ca
     case `operator`
 
     /// The actor that queued a message of `origin`.
-    public init(_ origin: OutboxOrigin) {
+    package init(_ origin: OutboxOrigin) {
         switch origin {
         case .dunning: self = .dunning
         case .billing: self = .billing
@@ -69,7 +69,7 @@ public enum OutboxActor: String, DatabaseValueConvertible, Codable, Sendable, Ca
 }
 
 /// The kind of business key a message concerns (`outbox_reference.kind`).
-public enum OutboxReferenceKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum OutboxReferenceKind: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case debtor, invoice, contract
 }
 
@@ -88,32 +88,32 @@ extension Array where Element: RawRepresentable, Element.RawValue == String {
 ///
 /// Shared writer: Dunning and Billing insert `queued` rows through `OutboxQueue.enqueue`; only
 /// Outbox changes a row afterwards, except `OutboxQueue.cancel` (see `Sources/Store/README.md`).
-public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "outbox_message"
-    public var id: Int64
-    public var idempotencyKey: String
-    public var origin: OutboxOrigin
-    public var state: OutboxState
-    public var subject: String
-    public var textBody: String
-    public var htmlBody: String?
-    public var createdAt: String
+package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_message"
+    package var id: Int64
+    package var idempotencyKey: String
+    package var origin: OutboxOrigin
+    package var state: OutboxState
+    package var subject: String
+    package var textBody: String
+    package var htmlBody: String?
+    package var createdAt: String
     /// Start of the maximum lifetime: the enqueue, or the last requeue of a bounced or cancelled message.
-    public var lifetimeFrom: String
-    public var nextAttemptAt: String
-    public var attempts: Int
+    package var lifetimeFrom: String
+    package var nextAttemptAt: String
+    package var attempts: Int
     /// The `Message-ID` header, fixed when the message is first leased for delivery.
-    public var messageIdHeader: String?
-    public var leaseOwner: String?
-    public var leaseUntil: String?
-    public var lastAttemptAt: String?
-    public var lastError: String?
-    public var serverReply: String?
-    public var sentAt: String?
-    public var bounceKind: OutboxBounceKind?
-    public var bounceReason: String?
-    public var cancelReason: String?
-    public var updatedAt: String
+    package var messageIdHeader: String?
+    package var leaseOwner: String?
+    package var leaseUntil: String?
+    package var lastAttemptAt: String?
+    package var lastError: String?
+    package var serverReply: String?
+    package var sentAt: String?
+    package var bounceKind: OutboxBounceKind?
+    package var bounceReason: String?
+    package var cancelReason: String?
+    package var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
         case id, idempotencyKey = "idempotency_key", origin, state, subject, textBody = "text_body"
@@ -129,7 +129,7 @@ public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, 
 
     /// Decodes a row; the bodies come from `bodies_z` when the message was stored compressed
     /// (migration 0021), else from the plain `text_body` and `html_body` columns of older rows.
-    public init(from decoder: Decoder) throws {
+    package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int64.self, forKey: .id)
         idempotencyKey = try c.decode(String.self, forKey: .idempotencyKey)
@@ -161,20 +161,20 @@ public struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord, 
 }
 
 /// One row of `outbox_recipient`: an envelope recipient of a message and its own delivery status.
-public struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "outbox_recipient"
-    public var id: Int64?
-    public var messageId: Int64
-    public var position: Int
-    public var kind: OutboxRecipientKind
-    public var address: String
-    public var displayName: String?
+package struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_recipient"
+    package var id: Int64?
+    package var messageId: Int64
+    package var position: Int
+    package var kind: OutboxRecipientKind
+    package var address: String
+    package var displayName: String?
     /// `message` (given at enqueue) or `config` (the workspace's Cc/Bcc, added at the first delivery).
-    public var origin: OutboxRecipientOrigin
-    public var status: OutboxRecipientStatus
+    package var origin: OutboxRecipientOrigin
+    package var status: OutboxRecipientStatus
     /// The server's reply to this recipient (its RCPT reply, or the reply to the whole message).
-    public var reply: String?
-    public var updatedAt: String?
+    package var reply: String?
+    package var updatedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, messageId = "message_id", position, kind, address, displayName = "display_name", origin
@@ -182,7 +182,7 @@ public struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecord
     }
 
     /// A recipient not yet tried.
-    public init(messageId: Int64, position: Int, kind: OutboxRecipientKind, address: String, displayName: String? = nil,
+    package init(messageId: Int64, position: Int, kind: OutboxRecipientKind, address: String, displayName: String? = nil,
                 origin: OutboxRecipientOrigin = .message) {
         self.messageId = messageId
         self.position = position
@@ -195,17 +195,17 @@ public struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecord
 }
 
 /// One row of `outbox_attachment`: a file attached to a message, stored inline or by path.
-public struct OutboxAttachmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "outbox_attachment"
-    public var id: Int64?
-    public var messageId: Int64
-    public var position: Int
-    public var filename: String
-    public var contentType: String
+package struct OutboxAttachmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_attachment"
+    package var id: Int64?
+    package var messageId: Int64
+    package var position: Int
+    package var filename: String
+    package var contentType: String
     /// The bytes, when stored in the database.
-    public var content: Data?
+    package var content: Data?
     /// The file to read at delivery time, when not stored in the database.
-    public var path: String?
+    package var path: String?
 
     enum CodingKeys: String, CodingKey {
         case id, messageId = "message_id", position, filename, contentType = "content_type", content, path
@@ -213,32 +213,32 @@ public struct OutboxAttachmentRecord: Codable, FetchableRecord, PersistableRecor
 }
 
 /// One row of `outbox_reference`: a business key a message concerns (for cancelling it).
-public struct OutboxReferenceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "outbox_reference"
-    public var messageId: Int64
-    public var kind: OutboxReferenceKind
-    public var key: String
+package struct OutboxReferenceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_reference"
+    package var messageId: Int64
+    package var kind: OutboxReferenceKind
+    package var key: String
 
     enum CodingKeys: String, CodingKey { case messageId = "message_id", kind, key }
 }
 
 /// One row of `outbox_event`: a state change of a message, with who made it and why.
-public struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "outbox_event"
-    public var id: Int64?
-    public var messageId: Int64
-    public var at: String
-    public var fromState: OutboxState?
-    public var toState: OutboxState
-    public var actor: OutboxActor
-    public var detail: String?
+package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_event"
+    package var id: Int64?
+    package var messageId: Int64
+    package var at: String
+    package var fromState: OutboxState?
+    package var toState: OutboxState
+    package var actor: OutboxActor
+    package var detail: String?
 
     enum CodingKeys: String, CodingKey {
         case id, messageId = "message_id", at, fromState = "from_state", toState = "to_state", actor, detail
     }
 
     /// Appends an event.
-    public static func append(_ db: Database, message: Int64, at: String, from: OutboxState?, to: OutboxState,
+    package static func append(_ db: Database, message: Int64, at: String, from: OutboxState?, to: OutboxState,
                               actor: OutboxActor, detail: String?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail) VALUES (?, ?, ?, ?, ?, ?)
@@ -247,7 +247,7 @@ public struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Se
 
     /// Appends an event given as stored words, for callers that still hold states as text (Dunning's
     /// `DunningLog` hold and release); throws when a word is not an `OutboxState` or `OutboxActor`.
-    public static func append(_ db: Database, message: Int64, at: String, from: String?, to: String, actor: String,
+    package static func append(_ db: Database, message: Int64, at: String, from: String?, to: String, actor: String,
                               detail: String?) throws {
         guard let target = OutboxState(rawValue: to) else { throw StoreError.unknownWord(column: "outbox state", word: to) }
         guard let who = OutboxActor(rawValue: actor) else { throw StoreError.unknownWord(column: "outbox actor", word: actor) }
@@ -261,44 +261,44 @@ public struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, Se
 }
 
 /// The outbox's identifier of a queued message (`outbox_message.id`); not its `Message-ID` header.
-public struct MessageID: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct MessageID: RawRepresentable, Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The row id.
-    public let rawValue: Int64
+    package let rawValue: Int64
     /// Wraps a row id.
-    public init(rawValue: Int64) { self.rawValue = rawValue }
+    package init(rawValue: Int64) { self.rawValue = rawValue }
     /// The row id as text.
-    public var description: String { String(rawValue) }
+    package var description: String { String(rawValue) }
     /// Ordered by row id (queue order).
-    public static func < (a: MessageID, b: MessageID) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: MessageID, b: MessageID) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// An e-mail address with an optional display name, as the stage that queues a message gives it.
-public struct OutboxMailbox: Sendable, Hashable {
+package struct OutboxMailbox: Sendable, Hashable {
     /// The name shown to the reader; any text (the MIME builder encodes and neutralises it).
-    public var name: String?
+    package var name: String?
     /// The address; `EmailAddress` cannot hold spaces, line breaks or delimiters.
-    public var address: EmailAddress
+    package var address: EmailAddress
     /// A mailbox.
-    public init(_ address: EmailAddress, name: String? = nil) {
+    package init(_ address: EmailAddress, name: String? = nil) {
         self.address = address
         self.name = name
     }
 }
 
 /// A file attached to a queued message.
-public struct OutboxAttachment: Sendable {
+package struct OutboxAttachment: Sendable {
     /// Where the bytes are: in the database (durable), or in a file read when the message is sent.
-    public enum Content: Sendable {
+    package enum Content: Sendable {
         case bytes(Data)
         case file(path: String)
     }
     /// The name the reader sees.
-    public var filename: String
+    package var filename: String
     /// A MIME type such as `application/pdf`.
-    public var contentType: String
-    public var content: Content
+    package var contentType: String
+    package var content: Content
     /// An attachment.
-    public init(filename: String, contentType: String = "application/pdf", content: Content) {
+    package init(filename: String, contentType: String = "application/pdf", content: Content) {
         self.filename = filename
         self.contentType = contentType
         self.content = content
@@ -306,13 +306,13 @@ public struct OutboxAttachment: Sendable {
 }
 
 /// A business key a message concerns; `OutboxQueue.cancel` finds messages by it.
-public enum OutboxReference: Sendable, Hashable {
+package enum OutboxReference: Sendable, Hashable {
     case debtor(DebtorID)
     case invoice(InvoiceNumber)
     case contract(String)
 
     /// The `outbox_reference.kind` and `key` columns.
-    public var columns: (kind: OutboxReferenceKind, key: String) {
+    package var columns: (kind: OutboxReferenceKind, key: String) {
         switch self {
         case .debtor(let d): (.debtor, d.rawValue)
         case .invoice(let i): (.invoice, i.rawValue)
@@ -322,23 +322,23 @@ public enum OutboxReference: Sendable, Hashable {
 }
 
 /// A message a stage asks the outbox to send, in the same transaction as the decision behind it.
-public struct NewOutboxMessage: Sendable {
+package struct NewOutboxMessage: Sendable {
     /// Identifies the decision (e.g. `dunning:2026-11-21:D042:step-2`); queueing it twice is a no-op.
-    public var idempotencyKey: String
+    package var idempotencyKey: String
     /// `dunning`, `billing` or `manual` (an `OutboxOrigin`; checked by `OutboxQueue.enqueue`).
-    public var origin: String
-    public var to: [OutboxMailbox]
-    public var cc: [OutboxMailbox] = []
-    public var bcc: [OutboxMailbox] = []
+    package var origin: String
+    package var to: [OutboxMailbox]
+    package var cc: [OutboxMailbox] = []
+    package var bcc: [OutboxMailbox] = []
     /// Any text: line breaks and control characters are neutralised when the message is built.
-    public var subject: String
-    public var textBody: String
-    public var htmlBody: String?
-    public var attachments: [OutboxAttachment] = []
-    public var references: [OutboxReference] = []
+    package var subject: String
+    package var textBody: String
+    package var htmlBody: String?
+    package var attachments: [OutboxAttachment] = []
+    package var references: [OutboxReference] = []
 
     /// A message with its required parts.
-    public init(idempotencyKey: String, origin: String, to: [OutboxMailbox], subject: String, textBody: String,
+    package init(idempotencyKey: String, origin: String, to: [OutboxMailbox], subject: String, textBody: String,
                 htmlBody: String? = nil) {
         self.idempotencyKey = idempotencyKey
         self.origin = origin
@@ -349,7 +349,7 @@ public struct NewOutboxMessage: Sendable {
     }
 
     /// A message with its required parts, queued by `origin`.
-    public init(idempotencyKey: String, origin: OutboxOrigin, to: [OutboxMailbox], subject: String, textBody: String,
+    package init(idempotencyKey: String, origin: OutboxOrigin, to: [OutboxMailbox], subject: String, textBody: String,
                 htmlBody: String? = nil) {
         self.init(idempotencyKey: idempotencyKey, origin: origin.rawValue, to: to, subject: subject, textBody: textBody,
                   htmlBody: htmlBody)
@@ -360,11 +360,11 @@ public struct NewOutboxMessage: Sendable {
 ///
 /// Both take the caller's `Database` so they run inside the caller's own transaction (a reminder
 /// and its message are written together, or neither is).
-public enum OutboxQueue {
+package enum OutboxQueue {
     /// Queues a message and returns its id; when a message with the same idempotency key exists,
     /// returns that one's id and changes nothing.
     @discardableResult
-    public static func enqueue(_ db: Database, _ message: NewOutboxMessage, at now: Date) throws -> MessageID {
+    package static func enqueue(_ db: Database, _ message: NewOutboxMessage, at now: Date) throws -> MessageID {
         let key = message.idempotencyKey
         if let existing = try Int64.fetchOne(
             db, sql: "SELECT id FROM outbox_message WHERE idempotency_key = ?", arguments: [key]) {
@@ -410,14 +410,14 @@ public enum OutboxQueue {
     }
 
     /// The text shown instead of a body the retention removed.
-    public static let removedBody = "[body removed by the retention of sent messages]"
+    package static let removedBody = "[body removed by the retention of sent messages]"
 
     /// Removes the text and HTML bodies of messages sent before `sentBefore` (the retention of sent
     /// messages) and returns how many. The audit facts stay: recipients and their replies, subject,
     /// `Message-ID`, the times, the state history, the references, the attachments (invoices must
     /// be kept for years) and the dunning event with its amounts; `bodies_removed_at` says when.
     @discardableResult
-    public static func removeBodies(_ db: Database, sentBefore: Date, at now: Date) throws -> Int {
+    package static func removeBodies(_ db: Database, sentBefore: Date, at now: Date) throws -> Int {
         try db.execute(sql: """
             UPDATE outbox_message SET text_body = ?, html_body = NULL, bodies_z = NULL, bodies_removed_at = ?
             WHERE state = \(OutboxState.sent.sqlLiteral) AND bodies_removed_at IS NULL AND sent_at < ?
@@ -428,7 +428,7 @@ public enum OutboxQueue {
     /// Cancels the messages concerning `reference` that have not gone out yet (queued, deferred or
     /// on hold) and returns their ids. A message being delivered right now (`active`) is left alone.
     @discardableResult
-    public static func cancel(_ db: Database, reason: String, where reference: OutboxReference, at now: Date) throws -> [MessageID] {
+    package static func cancel(_ db: Database, reason: String, where reference: OutboxReference, at now: Date) throws -> [MessageID] {
         let (kind, key) = reference.columns
         let ids = try Int64.fetchAll(db, sql: """
             SELECT m.id FROM outbox_reference r JOIN outbox_message m ON m.id = r.message_id
@@ -444,7 +444,7 @@ public enum OutboxQueue {
     /// Cancels one message if it has not gone out yet (queued, deferred or on hold); returns
     /// whether it did. A message being delivered right now (`active`) or already sent is left alone.
     @discardableResult
-    public static func cancel(_ db: Database, message id: MessageID, reason: String, at now: Date) throws -> Bool {
+    package static func cancel(_ db: Database, message id: MessageID, reason: String, at now: Date) throws -> Bool {
         guard let from = try OutboxState.fetchOne(db, sql: "SELECT state FROM outbox_message WHERE id = ?", arguments: [id.rawValue]),
             OutboxState.cancellable.contains(from)
         else { return false }

@@ -2,39 +2,39 @@ import Foundation
 import GRDB
 
 /// The states of a Peppol document (`peppol_document.state`): the e-mail outbox's, without `cancelled`.
-public enum PeppolState: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
+package enum PeppolState: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case queued, active, deferred, hold, sent, bounced
 
     /// The states a flush picks due documents from (the condition of the partial index `peppol_document_due`).
-    public static let due: [PeppolState] = [.queued, .deferred]
+    package static let due: [PeppolState] = [.queued, .deferred]
 }
 
 /// What a Peppol document is (`peppol_document.document_type`).
-public enum PeppolDocumentType: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable, CustomStringConvertible {
+package enum PeppolDocumentType: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable, CustomStringConvertible {
     case invoice
     case creditNote = "credit_note"
 
     /// The stored word (`credit_note`).
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }
 
 /// A UBL document to hand to the Peppol network, as Billing queues it.
-public struct NewPeppolDocument: Sendable, Equatable {
+package struct NewPeppolDocument: Sendable, Equatable {
     /// Names the decision (`billing:peppol:F2027-000001`): queueing the same key again changes nothing.
-    public var idempotencyKey: String
+    package var idempotencyKey: String
     /// The invoice or credit note number.
-    public var invoiceNumber: String
+    package var invoiceNumber: String
     /// True for a credit note (UBL `CreditNote`), false for an invoice.
-    public var isCreditNote: Bool
+    package var isCreditNote: Bool
     /// The billing period (`YYYY-MM`), which names the pickup sub-folder.
-    public var period: String
+    package var period: String
     /// The receiver's Peppol participant id, `scheme:id` (`0208:0403019261`).
-    public var receiver: String
+    package var receiver: String
     /// The UBL file, relative to the workspace.
-    public var path: String
+    package var path: String
 
     /// A document to queue.
-    public init(idempotencyKey: String, invoiceNumber: String, isCreditNote: Bool, period: String, receiver: String, path: String) {
+    package init(idempotencyKey: String, invoiceNumber: String, isCreditNote: Bool, period: String, receiver: String, path: String) {
         self.idempotencyKey = idempotencyKey
         self.invoiceNumber = invoiceNumber
         self.isCreditNote = isCreditNote
@@ -46,10 +46,10 @@ public struct NewPeppolDocument: Sendable, Equatable {
 
 /// The Peppol outbox's write API for the stage that queues documents (Billing), inside its own
 /// transaction: the invoice and its queued document are written together or not at all.
-public enum PeppolQueue {
+package enum PeppolQueue {
     /// Queues a document and returns its row id; the same idempotency key again returns the first id.
     @discardableResult
-    public static func enqueue(_ db: Database, _ d: NewPeppolDocument, at now: Date) throws -> Int64 {
+    package static func enqueue(_ db: Database, _ d: NewPeppolDocument, at now: Date) throws -> Int64 {
         if let id = try Int64.fetchOne(db, sql: "SELECT id FROM peppol_document WHERE idempotency_key = ?",
                                        arguments: [d.idempotencyKey]) {
             return id
@@ -67,7 +67,7 @@ public enum PeppolQueue {
     }
 
     /// Records one state change of a document (in the caller's transaction).
-    public static func appendEvent(_ db: Database, document: Int64, at: String, from: PeppolState?, to: PeppolState,
+    package static func appendEvent(_ db: Database, document: Int64, at: String, from: PeppolState?, to: PeppolState,
                                    actor: OutboxActor, detail: String?) throws {
         try db.cachedStatement(sql: """
             INSERT INTO peppol_event (document_id, at, from_state, to_state, actor, detail) VALUES (?, ?, ?, ?, ?, ?)

@@ -1,55 +1,55 @@
 import GRDB
 
 /// One row of `run`: a command invocation in the run ledger.
-public struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
-    public static let databaseTableName = "run"
-    public var id: Int64?
-    public var command: String
-    public var asOf: String?
-    public var startedAt: String
-    public var finishedAt: String?
-    public var outcome: String
-    public var exitCode: Int?
-    public var summary: String?
+package struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    package static let databaseTableName = "run"
+    package var id: Int64?
+    package var command: String
+    package var asOf: String?
+    package var startedAt: String
+    package var finishedAt: String?
+    package var outcome: String
+    package var exitCode: Int?
+    package var summary: String?
     /// The process that runs (ran) it; nil for runs recorded before migration 0016.
-    public var pid: Int32?
+    package var pid: Int32?
 
     enum CodingKeys: String, CodingKey {
         case id, command, asOf = "as_of", startedAt = "started_at", finishedAt = "finished_at"
         case outcome, exitCode = "exit_code", summary, pid
     }
 
-    public init(command: String, asOf: String?, startedAt: String) {
+    package init(command: String, asOf: String?, startedAt: String) {
         self.command = command
         self.asOf = asOf
         self.startedAt = startedAt
         self.outcome = "running"
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `ingest_batch`: one input file read by one ingest command.
-public struct IngestBatchRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
-    public static let databaseTableName = "ingest_batch"
-    public var id: Int64?
-    public var runId: Int64?
-    public var kind: String
-    public var fileName: String
-    public var filePath: String
-    public var fileBytes: Int64
-    public var fileHash: String
-    public var encoding: String
-    public var snapshot: Bool
-    public var asOf: String
-    public var startedAt: String
-    public var finishedAt: String
-    public var rowsRead: Int
-    public var rowsImported: Int
-    public var rowsUpdated: Int
-    public var rowsUnchanged: Int
-    public var rowsRejected: Int
-    public var closedBySnapshot: Int
+package struct IngestBatchRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    package static let databaseTableName = "ingest_batch"
+    package var id: Int64?
+    package var runId: Int64?
+    package var kind: String
+    package var fileName: String
+    package var filePath: String
+    package var fileBytes: Int64
+    package var fileHash: String
+    package var encoding: String
+    package var snapshot: Bool
+    package var asOf: String
+    package var startedAt: String
+    package var finishedAt: String
+    package var rowsRead: Int
+    package var rowsImported: Int
+    package var rowsUpdated: Int
+    package var rowsUnchanged: Int
+    package var rowsRejected: Int
+    package var closedBySnapshot: Int
 
     enum CodingKeys: String, CodingKey {
         case id, runId = "run_id", kind, fileName = "file_name", filePath = "file_path"
@@ -61,7 +61,7 @@ public struct IngestBatchRecord: Codable, FetchableRecord, MutablePersistableRec
     }
 
     /// A batch about to be read: counts zero, finished when started.
-    public init(runId: Int64?, kind: String, fileName: String, filePath: String, encoding: String, snapshot: Bool,
+    package init(runId: Int64?, kind: String, fileName: String, filePath: String, encoding: String, snapshot: Bool,
                 asOf: String, startedAt: String) {
         self.runId = runId
         self.kind = kind
@@ -82,30 +82,30 @@ public struct IngestBatchRecord: Codable, FetchableRecord, MutablePersistableRec
         self.closedBySnapshot = 0
     }
 
-    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    package mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// One row of `debtor`.
-public struct DebtorRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "debtor"
-    public var id: Int64
-    public var debtorKey: String
-    public var name: String
-    public var kind: String
-    public var vatNumber: String?
-    public var email: String?
-    public var language: String
-    public var street: String?
-    public var postalCode: String?
-    public var city: String?
-    public var country: String
-    public var phone: String?
-    public var paymentTermsDays: Int?
-    public var onHold: Bool
-    public var paperlessSince: String?
-    public var contentHash: Int64
-    public var createdBatchId: Int64?
-    public var updatedBatchId: Int64?
+package struct DebtorRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "debtor"
+    package var id: Int64
+    package var debtorKey: String
+    package var name: String
+    package var kind: String
+    package var vatNumber: String?
+    package var email: String?
+    package var language: String
+    package var street: String?
+    package var postalCode: String?
+    package var city: String?
+    package var country: String
+    package var phone: String?
+    package var paymentTermsDays: Int?
+    package var onHold: Bool
+    package var paperlessSince: String?
+    package var contentHash: Int64
+    package var createdBatchId: Int64?
+    package var updatedBatchId: Int64?
 
     enum CodingKeys: String, CodingKey {
         case paperlessSince = "paperless_since"
@@ -117,30 +117,30 @@ public struct DebtorRecord: Codable, FetchableRecord, PersistableRecord, Sendabl
 }
 
 /// One row of `invoice` (invoices and credit notes).
-public struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "invoice"
-    public var id: Int64
-    public var invoiceNumber: String
-    public var debtorId: Int64
-    public var type: String
-    public var issueDate: String
-    public var dueDate: String
-    public var currency: String
-    public var amountMinor: Int64
-    public var reportedOpenMinor: Int64?
+package struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "invoice"
+    package var id: Int64
+    package var invoiceNumber: String
+    package var debtorId: Int64
+    package var type: String
+    package var issueDate: String
+    package var dueDate: String
+    package var currency: String
+    package var amountMinor: Int64
+    package var reportedOpenMinor: Int64?
     /// The ingest batch that last changed `reportedOpenMinor`.
-    public var reportedBatchId: Int64?
-    public var openMinor: Int64
-    public var structuredReference: String?
-    public var description: String?
-    public var disputed: Bool
-    public var status: String
-    public var closedReason: String?
-    public var closedOn: String?
-    public var source: String
-    public var contentHash: Int64
-    public var createdBatchId: Int64?
-    public var updatedBatchId: Int64?
+    package var reportedBatchId: Int64?
+    package var openMinor: Int64
+    package var structuredReference: String?
+    package var description: String?
+    package var disputed: Bool
+    package var status: String
+    package var closedReason: String?
+    package var closedOn: String?
+    package var source: String
+    package var contentHash: Int64
+    package var createdBatchId: Int64?
+    package var updatedBatchId: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, invoiceNumber = "invoice_number", debtorId = "debtor_id", type
@@ -153,24 +153,24 @@ public struct InvoiceRecord: Codable, FetchableRecord, PersistableRecord, Sendab
 }
 
 /// One row of `payment`.
-public struct PaymentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "payment"
-    public var id: Int64
-    public var paymentKey: String
-    public var paymentDate: String
-    public var currency: String
-    public var amountMinor: Int64
-    public var invoiceNumber: String?
-    public var structuredReference: String?
-    public var debtorKey: String?
-    public var unappliedMinor: Int64
-    public var unappliedReason: String?
+package struct PaymentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "payment"
+    package var id: Int64
+    package var paymentKey: String
+    package var paymentDate: String
+    package var currency: String
+    package var amountMinor: Int64
+    package var invoiceNumber: String?
+    package var structuredReference: String?
+    package var debtorKey: String?
+    package var unappliedMinor: Int64
+    package var unappliedReason: String?
     /// True when the payment comes from the accounting system whose invoice exports already reflect it.
-    public var booked: Bool
-    public var source: String
-    public var contentHash: Int64
-    public var createdBatchId: Int64?
-    public var updatedBatchId: Int64?
+    package var booked: Bool
+    package var source: String
+    package var contentHash: Int64
+    package var createdBatchId: Int64?
+    package var updatedBatchId: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, paymentKey = "payment_key", paymentDate = "payment_date", currency
@@ -182,14 +182,14 @@ public struct PaymentRecord: Codable, FetchableRecord, PersistableRecord, Sendab
 }
 
 /// One row of `payment_allocation`: part of a payment applied to one invoice, with the rule that matched.
-public struct PaymentAllocationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "payment_allocation"
-    public var id: Int64?
-    public var paymentId: Int64
-    public var invoiceId: Int64
-    public var amountMinor: Int64
-    public var rule: String
-    public var batchId: Int64?
+package struct PaymentAllocationRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "payment_allocation"
+    package var id: Int64?
+    package var paymentId: Int64
+    package var invoiceId: Int64
+    package var amountMinor: Int64
+    package var rule: String
+    package var batchId: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, paymentId = "payment_id", invoiceId = "invoice_id", amountMinor = "amount_minor", rule
@@ -198,17 +198,17 @@ public struct PaymentAllocationRecord: Codable, FetchableRecord, PersistableReco
 }
 
 /// One row of `record_change`: the history of a changed debtor, invoice or payment.
-public struct RecordChangeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
-    public static let databaseTableName = "record_change"
-    public var id: Int64?
-    public var batchId: Int64
-    public var entity: String
-    public var entityKey: String
-    public var change: String
+package struct RecordChangeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "record_change"
+    package var id: Int64?
+    package var batchId: Int64
+    package var entity: String
+    package var entityKey: String
+    package var change: String
     /// JSON object of the changed fields' old values.
-    public var oldValues: String
+    package var oldValues: String
     /// JSON object of the changed fields' new values.
-    public var newValues: String
+    package var newValues: String
 
     enum CodingKeys: String, CodingKey {
         case id, batchId = "batch_id", entity, entityKey = "entity_key", change

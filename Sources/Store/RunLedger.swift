@@ -2,14 +2,14 @@ import Foundation
 import GRDB
 
 /// The run ledger: one `run` row per command that changes the workspace, with its outcome.
-public struct RunLedger: Sendable {
+package struct RunLedger: Sendable {
     let store: LedgerStore
 
-    public init(store: LedgerStore) { self.store = store }
+    package init(store: LedgerStore) { self.store = store }
 
     /// Records the start of a command; returns the run id. Runs still marked `running` whose
     /// process is gone (killed, crashed, machine stopped) are marked `interrupted` first.
-    public func begin(command: String, asOf: String?, at: Date, pid: Int32 = getpid()) throws -> Int64 {
+    package func begin(command: String, asOf: String?, at: Date, pid: Int32 = getpid()) throws -> Int64 {
         try store.pool.write { db in
             try Self.markInterrupted(db, at: at)
             var r = RunRecord(command: command, asOf: asOf, startedAt: Instant.string(at))
@@ -22,7 +22,7 @@ public struct RunLedger: Sendable {
 
     /// Marks `interrupted` every run still `running` whose process no longer exists; returns their ids.
     @discardableResult
-    public static func markInterrupted(_ db: Database, at: Date) throws -> [Int64] {
+    package static func markInterrupted(_ db: Database, at: Date) throws -> [Int64] {
         let running = try Row.fetchAll(db, sql: "SELECT id, pid FROM run WHERE outcome = 'running' AND pid IS NOT NULL")
         var gone: [Int64] = []
         for row in running {
@@ -43,7 +43,7 @@ public struct RunLedger: Sendable {
 
     /// Marks the nightly runs still `running` from before process ids were recorded as
     /// `interrupted`: called by the nightly while it holds the workspace lock, so no other nightly runs.
-    public func markOldNightliesInterrupted(at: Date) throws {
+    package func markOldNightliesInterrupted(at: Date) throws {
         try store.pool.write { db in
             try db.execute(sql: """
                 UPDATE run SET outcome = 'interrupted', finished_at = ?,
@@ -54,7 +54,7 @@ public struct RunLedger: Sendable {
     }
 
     /// Records the end of a command.
-    public func finish(id: Int64, outcome: String, exitCode: Int32, summary: String?, at: Date) throws {
+    package func finish(id: Int64, outcome: String, exitCode: Int32, summary: String?, at: Date) throws {
         try store.pool.write { db in
             try db.execute(
                 sql: "UPDATE run SET finished_at = ?, outcome = ?, exit_code = ?, summary = ? WHERE id = ?",
@@ -63,7 +63,7 @@ public struct RunLedger: Sendable {
     }
 
     /// One run; nil when there is none with that id. Without an id, the latest run.
-    public func run(id: Int64?) throws -> RunRecord? {
+    package func run(id: Int64?) throws -> RunRecord? {
         try store.pool.read { db in
             if let id { return try RunRecord.fetchOne(db, key: id) }
             return try RunRecord.fetchOne(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT 1")
@@ -71,7 +71,7 @@ public struct RunLedger: Sendable {
     }
 
     /// The latest runs, newest first.
-    public func recent(limit: Int) throws -> [RunRecord] {
+    package func recent(limit: Int) throws -> [RunRecord] {
         try store.pool.read { db in
             try RunRecord.fetchAll(db, sql: "SELECT * FROM run ORDER BY id DESC LIMIT ?", arguments: [limit])
         }

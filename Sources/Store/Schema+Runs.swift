@@ -2,7 +2,7 @@ import GRDB
 
 extension Schema {
     /// The words a run and a nightly stage can end with (docs/NIGHTLY.md).
-    public static let runOutcomes = ["running", "ok", "rejected", "held", "deferred", "bounced", "partial", "failed",
+    package static let runOutcomes = ["running", "ok", "rejected", "held", "deferred", "bounced", "partial", "failed",
                                      "interrupted", "skipped"]
 
     /// Runs and nightly stages take the outcome words monitoring needs (held, deferred, bounced,

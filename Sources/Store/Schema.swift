@@ -5,7 +5,7 @@ import GRDB
 /// A migration that has landed on main is never edited: change the schema by appending a new one.
 /// The schema is the contract between stages; `Sources/Store/README.md` says which stage owns
 /// (writes) each table.
-public enum Schema {
+package enum Schema {
     /// All migrations in order.
     ///
     /// Every migration runs with immediate foreign-key checks: they only create tables and indexes
@@ -13,7 +13,7 @@ public enum Schema {
     /// ends each migration with `PRAGMA foreign_key_check` over the whole database, which on a
     /// benchmark ledger (6M invoices, 5M payments) kept an upgrade busy for minutes per migration.
     /// A migration that rebuilds a table needs `.deferred`: register it on its own, not in this list.
-    public static var migrator: DatabaseMigrator {
+    package static var migrator: DatabaseMigrator {
         let migrations: [(String, @Sendable (Database) throws -> Void)] = [
             ("0001-ledger", ledgerV1),
             ("0002-outbox", outboxV1),

@@ -3,7 +3,7 @@ import Foundation
 /// Why the store could not be opened, read or written: each case carries the facts (which file,
 /// table, row or key, what was expected), and ``description`` says what happened, where, and, when a
 /// person can act on it, how to fix it.
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database file could not be created at `path`.
     case cannotCreateDatabase(path: String)
     /// A file beside the database could not be written; `reason` is the system's, when it gave one.
@@ -34,7 +34,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// the table and column, the row's business key, and what the column holds.
     case unreadableValue(table: String, column: String, key: String, expected: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .cannotCreateDatabase(let path): "cannot create the database at \(path)"
         case .cannotWrite(let path, let reason): "cannot write \(path)" + (reason.map { ": \($0)" } ?? "")

@@ -8,29 +8,29 @@ import GRDB
 ///
 /// "What the last run saw" is kept outside the database, in the workspace's `relance.identity`
 /// file (0600): the workspace id and the schema level (the number of applied migrations).
-public struct WorkspaceIdentity: Sendable, Equatable {
+package struct WorkspaceIdentity: Sendable, Equatable {
     /// A random id given by `relance init` (or on adoption).
-    public var workspaceID: String
+    package var workspaceID: String
     /// When the workspace's ledger was created (ISO 8601 UTC).
-    public var createdAt: String
+    package var createdAt: String
     /// The number of migrations applied.
-    public var schemaLevel: Int
+    package var schemaLevel: Int
 
     /// The workspace file that records what the last command saw.
-    public static let recordName = "relance.identity"
+    package static let recordName = "relance.identity"
 
     /// An identity.
-    public init(workspaceID: String, createdAt: String, schemaLevel: Int) {
+    package init(workspaceID: String, createdAt: String, schemaLevel: Int) {
         self.workspaceID = workspaceID
         self.createdAt = createdAt
         self.schemaLevel = schemaLevel
     }
 
     /// Why a database is refused.
-    public struct Refusal: Error, CustomStringConvertible {
+    package struct Refusal: Error, CustomStringConvertible {
         /// What is wrong, in one sentence.
-        public let message: String
-        public var description: String { message }
+        package let message: String
+        package var description: String { message }
     }
 
     /// The identity table (migration 0016b-workspace-identity; owner: `relance init` and the store).
@@ -46,7 +46,7 @@ public struct WorkspaceIdentity: Sendable, Equatable {
     }
 
     /// Writes the identity of a new workspace's database (`relance init`) and the record of it beside.
-    public static func create(store: LedgerStore, recordPath: String, at: Date) throws -> WorkspaceIdentity {
+    package static func create(store: LedgerStore, recordPath: String, at: Date) throws -> WorkspaceIdentity {
         let level = try store.appliedMigrations().count
         let identity = WorkspaceIdentity(workspaceID: UUID().uuidString.lowercased(), createdAt: Instant.string(at), schemaLevel: level)
         try store.pool.write { db in
@@ -58,7 +58,7 @@ public struct WorkspaceIdentity: Sendable, Equatable {
     }
 
     /// The identity `relance.identity` holds, nil when there is no such file.
-    public static func recorded(at path: String) -> WorkspaceIdentity? {
+    package static func recorded(at path: String) -> WorkspaceIdentity? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         var fields: [String: String] = [:]
         for line in text.split(separator: "\n") {
@@ -70,7 +70,7 @@ public struct WorkspaceIdentity: Sendable, Equatable {
     }
 
     /// Writes `relance.identity` (0600) atomically.
-    public func record(at path: String) throws {
+    package func record(at path: String) throws {
         let text = "# What the last Relance command saw of relance.sqlite; do not edit.\nworkspace_id=\(workspaceID)\n"
             + "created_at=\(createdAt)\nschema_level=\(schemaLevel)\n"
         let temp = path + ".tmp"
@@ -84,7 +84,7 @@ public struct WorkspaceIdentity: Sendable, Equatable {
     /// has an identity (adopted, for a database with data from before identities, when no run has
     /// recorded one), belongs to the recorded workspace and is not at a lower schema level than
     /// recorded. Changes nothing but the adoption.
-    public static func check(databasePath path: String, recordPath: String, at: Date) throws -> WorkspaceIdentity? {
+    package static func check(databasePath path: String, recordPath: String, at: Date) throws -> WorkspaceIdentity? {
         let recorded = recorded(at: recordPath)
         let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value
         guard let size else { throw Refusal(message: "the database \(path) is missing") }
@@ -134,7 +134,7 @@ public struct WorkspaceIdentity: Sendable, Equatable {
 
     /// After a successful check and migration: records the identity (adopting a ledger from before
     /// identities) and the schema level in the database and in `relance.identity`.
-    public static func confirm(store: LedgerStore, recordPath: String, at: Date) throws {
+    package static func confirm(store: LedgerStore, recordPath: String, at: Date) throws {
         let level = try store.appliedMigrations().count
         let identity = try store.pool.write { db -> WorkspaceIdentity in
             if let row = try Row.fetchOne(db, sql: "SELECT * FROM workspace_identity WHERE id = 1") {

@@ -1,6 +1,6 @@
 /// Folds a header name for comparison: lower case, accents removed, runs of anything but
 /// letters and digits turned into one `_`, trimmed (`Numéro de facture` → `numero_de_facture`).
-public func foldHeader(_ s: String) -> String {
+package func foldHeader(_ s: String) -> String {
     var out = ""
     var pendingUnderscore = false
     for ch in s.lowercased().unicodeScalars {

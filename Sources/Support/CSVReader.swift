@@ -5,16 +5,16 @@ import Darwin
 #endif
 
 /// A fatal problem with a whole input file (it cannot be read as CSV at all).
-public struct CSVFileError: Error, CustomStringConvertible {
-    public let line: Int
+package struct CSVFileError: Error, CustomStringConvertible {
+    package let line: Int
     /// Column (1-based) when the problem has one; 0 otherwise.
-    public var column = 0
-    public let rule: String
-    public let message: String
-    public var description: String { "[\(rule)] \(message)" }
+    package var column = 0
+    package let rule: String
+    package let message: String
+    package var description: String { "[\(rule)] \(message)" }
 
     /// A problem with the whole file, found at `line` (and `column`).
-    public init(line: Int, column: Int = 0, rule: String, message: String) {
+    package init(line: Int, column: Int = 0, rule: String, message: String) {
         self.line = line
         self.column = column
         self.rule = rule
@@ -26,37 +26,37 @@ public struct CSVFileError: Error, CustomStringConvertible {
 ///
 /// Field bytes are unescaped (quotes removed, `""` → `"`) but not decoded; `raw` is the record
 /// exactly as it stood in the file, line break excluded, for the rejects file.
-public struct CSVRecord {
+package struct CSVRecord {
     /// Physical line (1-based) where the record starts.
-    public var line: Int = 0
+    package var line: Int = 0
     /// Unescaped field bytes, concatenated; see `ranges`.
-    public var bytes: [UInt8] = []
+    package var bytes: [UInt8] = []
     /// Each field's range in `bytes`.
-    public var ranges: [Range<Int>] = []
+    package var ranges: [Range<Int>] = []
     /// The record's bytes as they stood in the file.
-    public var raw: [UInt8] = []
+    package var raw: [UInt8] = []
 
     /// An empty record to read into.
-    public init() {}
+    package init() {}
 
     /// Number of fields.
-    public var count: Int { ranges.count }
+    package var count: Int { ranges.count }
 
     /// The bytes of field `i` (empty when the record is short).
     @inline(__always)
-    public func field(_ i: Int) -> ArraySlice<UInt8> {
+    package func field(_ i: Int) -> ArraySlice<UInt8> {
         i < ranges.count ? bytes[ranges[i]] : []
     }
 
     /// True when every field is empty (a blank or `;;;` line).
-    public var isBlank: Bool { ranges.allSatisfy { $0.isEmpty } }
+    package var isBlank: Bool { ranges.allSatisfy { $0.isEmpty } }
 }
 
 /// A streaming RFC 4180 reader over bytes, in constant memory: reads the file in 1 MiB chunks,
 /// handles quoted fields with delimiters and line breaks inside, `""` escapes, LF, CRLF and CR
 /// line ends, and a missing final newline. A record longer than `maxRecordBytes` is a fatal
 /// error (it is almost always an unterminated quote).
-public struct CSVReader: ~Copyable {
+package struct CSVReader: ~Copyable {
     private let fd: Int32
     private var buf: [UInt8]
     private var start = 0  // first unconsumed byte
@@ -64,18 +64,18 @@ public struct CSVReader: ~Copyable {
     private var eof = false
     private var line = 1
     /// The field delimiter.
-    public var delimiter: UInt8
+    package var delimiter: UInt8
     /// Longest record accepted.
-    public let maxRecordBytes: Int
+    package let maxRecordBytes: Int
     /// Bytes read so far.
-    public private(set) var bytesRead = 0
+    package private(set) var bytesRead = 0
     /// FNV-1a 64 of every byte read so far.
     private var hasher = FNV1a()
     /// FNV-1a 64 hash of every byte read, for the batch's file identity.
-    public var hash: UInt64 { hasher.value }
+    package var hash: UInt64 { hasher.value }
 
     /// Opens a file; throws when it cannot be opened.
-    public init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 1 << 20) throws {
+    package init(path: String, delimiter: UInt8 = UInt8(ascii: ","), maxRecordBytes: Int = 1 << 20) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw CSVFileError(line: 0, rule: "unreadable", message: "cannot open: \(String(cString: strerror(errno)))")
@@ -90,13 +90,13 @@ public struct CSVReader: ~Copyable {
 
     /// The first `n` bytes of the file (fewer if shorter), without consuming them: for detecting
     /// the encoding and the delimiter before reading records.
-    public mutating func peek(_ n: Int) throws -> ArraySlice<UInt8> {
+    package mutating func peek(_ n: Int) throws -> ArraySlice<UInt8> {
         while end - start < n && !eof { try fill() }
         return buf[start..<min(end, start + n)]
     }
 
     /// Skips `n` bytes (a byte-order mark).
-    public mutating func skip(_ n: Int) throws {
+    package mutating func skip(_ n: Int) throws {
         _ = try peek(n)
         start += min(n, end - start)
     }
@@ -123,7 +123,7 @@ public struct CSVReader: ~Copyable {
     }
 
     /// Reads the next record into `record`; returns false at the end of the file.
-    public mutating func next(into record: inout CSVRecord) throws -> Bool {
+    package mutating func next(into record: inout CSVRecord) throws -> Bool {
         while true {
             if start == end {
                 if eof { return false }

@@ -2,28 +2,28 @@
 /// identities (`fnv1a64:…`), content hashes that tell an unchanged row from a changed one, the
 /// in-memory duplicate keys and the dunning event keys. Not cryptographic: it tells apart, it does
 /// not protect.
-public struct FNV1a: Sendable, Equatable {
+package struct FNV1a: Sendable, Equatable {
     /// The FNV-1a 64 offset basis: the hash of nothing.
-    public static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    package static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     /// The FNV-1a 64 prime.
-    public static let prime: UInt64 = 0x100_0000_01b3
+    package static let prime: UInt64 = 0x100_0000_01b3
 
     /// The running hash (internal, readable by the inlined adders).
     @usableFromInline var state: UInt64
 
     /// The hash of every byte added so far.
-    @inlinable public var value: UInt64 { state }
+    @inlinable package var value: UInt64 { state }
 
     /// A hash of nothing yet.
-    @inlinable public init() { state = Self.offsetBasis }
+    @inlinable package init() { state = Self.offsetBasis }
 
     /// Adds one byte.
     @inlinable @inline(__always)
-    public mutating func add(_ byte: UInt8) { state = (state ^ UInt64(byte)) &* Self.prime }
+    package mutating func add(_ byte: UInt8) { state = (state ^ UInt64(byte)) &* Self.prime }
 
     /// Adds bytes in order.
     @inlinable
-    public mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
         var h = state
         for b in bytes { h = (h ^ UInt64(b)) &* Self.prime }
         state = h
@@ -31,7 +31,7 @@ public struct FNV1a: Sendable, Equatable {
 
     /// Adds bytes in order.
     @inlinable
-    public mutating func add<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
+    package mutating func add<S: Sequence>(contentsOf bytes: S) where S.Element == UInt8 {
         var h = state
         for b in bytes { h = (h ^ UInt64(b)) &* Self.prime }
         state = h
@@ -39,20 +39,20 @@ public struct FNV1a: Sendable, Equatable {
 
     /// Adds a string's UTF-8 bytes (no separator: add one when fields follow each other).
     @inlinable
-    public mutating func add(utf8 s: String) {
+    package mutating func add(utf8 s: String) {
         var s = s
         s.withUTF8 { add($0) }
     }
 
     /// The value as the signed 64-bit integer SQLite stores.
-    @inlinable public var signed: Int64 { Int64(bitPattern: value) }
+    @inlinable package var signed: Int64 { Int64(bitPattern: value) }
 
     /// The value in lower-case hexadecimal, without leading zeros (as file identities write it).
-    public var hex: String { String(value, radix: 16) }
+    package var hex: String { String(value, radix: 16) }
 
     /// The hash of `bytes`.
     @inlinable
-    public static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+    package static func hash<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
         var h = FNV1a()
         h.add(contentsOf: bytes)
         return h.value

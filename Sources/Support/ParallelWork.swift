@@ -2,10 +2,10 @@ import Dispatch
 import Foundation
 
 /// Work spread over a few threads: letters and reminders by the thousand, the nightly reports.
-public enum ParallelWork {
+package enum ParallelWork {
     /// `body(0) … body(count - 1)` on `workers` threads (each takes every `workers`-th index), the
     /// results in index order.
-    public static func map<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    package static func map<T: Sendable>(_ count: Int, workers: Int, _ body: @Sendable (Int) -> T) -> [T] {
         guard count > 0 else { return [] }
         let n = max(1, min(workers, count))
         let slots = Slots<T>(count: count)

@@ -4,9 +4,9 @@ import Foundation
 /// header and each refused record exactly as it stood in the file, preceded by two columns
 /// `rejected_line` and `rejected_reason`. The file keeps the input's delimiter and encoding, so it
 /// can be corrected and ingested again (a UTF-8 input's byte-order mark is kept, for Excel) (the two extra columns are ignored with a warning).
-public final class RejectsWriter {
+package final class RejectsWriter {
     /// Where the rejects go.
-    public let path: String
+    package let path: String
     private let handle: FileHandle
     private let delimiter: UInt8
     private let asciiOnly: Bool
@@ -15,7 +15,7 @@ public final class RejectsWriter {
     /// Creates the file (mode 0600, its directory if need be) and writes the header line.
     /// `asciiOnly`: the input is not UTF-8 (Windows-1252), so reasons are written in ASCII, `?` for
     /// any other character, and the file stays in the input's encoding.
-    public init(path: String, rawHeader: [UInt8], delimiter: UInt8, asciiOnly: Bool, byteOrderMark: Bool) throws {
+    package init(path: String, rawHeader: [UInt8], delimiter: UInt8, asciiOnly: Bool, byteOrderMark: Bool) throws {
         self.path = path
         self.delimiter = delimiter
         self.asciiOnly = asciiOnly
@@ -35,7 +35,7 @@ public final class RejectsWriter {
     }
 
     /// One refused record: its line, its reasons (quoted) and its bytes as they stood in the file.
-    public func write(line: Int, reasons: String, raw: [UInt8]) {
+    package func write(line: Int, reasons: String, raw: [UInt8]) {
         buffer.append(contentsOf: String(line).utf8)
         buffer.append(delimiter)
         buffer.append(0x22)
@@ -53,14 +53,14 @@ public final class RejectsWriter {
     }
 
     /// Writes what is buffered.
-    public func flush() {
+    package func flush() {
         guard !buffer.isEmpty else { return }
         handle.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes and closes the file.
-    public func close() {
+    package func close() {
         flush()
         try? handle.close()
     }

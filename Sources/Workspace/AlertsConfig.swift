@@ -7,12 +7,12 @@ import TOMLKit
 /// [alerts]
 /// to = ["finance-it@example.be"]
 /// ```
-public struct AlertsConfig: Sendable, Equatable {
+package struct AlertsConfig: Sendable, Equatable {
     /// The addresses; empty: no alert e-mail.
-    public var to: [String] = []
+    package var to: [String] = []
 
     /// No alerts.
-    public init() {}
+    package init() {}
 
     /// Reads `[alerts]`, reporting each problem through `fail(keyPath, message)`.
     static func parse(_ t: TOMLTable, fail: (String, String) -> Void) -> AlertsConfig {

@@ -5,31 +5,31 @@ import TOMLKit
 ///
 /// Every key is optional; the defaults follow the subscription terms in `belgian-rules.md` §6
 /// (indexation in January, 14 days to pay, €100 to lift a suspension, 15 days after a notice).
-public struct BillingConfig: Sendable, Equatable {
+package struct BillingConfig: Sendable, Equatable {
     /// Text before the number: `F` gives `F2027-000001`.
-    public var numberPrefix = "F"
+    package var numberPrefix = "F"
     /// Digits of the sequence part, zero-padded (4 to 8).
-    public var numberDigits = 6
+    package var numberDigits = 6
     /// One sequence per calendar year (`F2027-000001`) or one for ever (`F000001`).
-    public var numberPerYear = true
+    package var numberPerYear = true
     /// VAT rate applied to every line of a contract that names none (`21`), read once at load.
-    public var vatRate = VATRate.standard
+    package var vatRate = VATRate.standard
     /// The month prices are indexed in (1 = January).
-    public var indexationMonth = 1
+    package var indexationMonth = 1
     /// Day of the month invoices are dated, for contracts that do not name one (1–28).
-    public var billingDay = 1
+    package var billingDay = 1
     /// Days after an invoice's due date before its contract is flagged as overdue.
-    public var suspensionGraceDays = 7
+    package var suspensionGraceDays = 7
     /// Days after the formal notice before an unpaid contract is suspended.
-    public var suspensionNoticeDays = 15
+    package var suspensionNoticeDays = 15
     /// The fee the first invoice after a reactivation carries, in minor units.
-    public var reactivationFeeMinor: Int64 = 10_000
+    package var reactivationFeeMinor: Int64 = 10_000
     /// Months an indexation notice must precede the indexation date.
-    public var noticeLeadMonths = 2
+    package var noticeLeadMonths = 2
     /// Folder (relative to the workspace) the invoice PDFs go to, one subfolder per period.
-    public var invoiceDir = "out/invoices"
+    package var invoiceDir = "out/invoices"
 
-    public init() {}
+    package init() {}
 
     static let keys: Set<String> = [
         "number_prefix", "number_digits", "number_per_year", "vat_rate", "indexation_month", "billing_day",

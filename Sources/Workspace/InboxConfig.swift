@@ -13,24 +13,24 @@ import TOMLKit
 /// Patterns match the whole file name, without regard to case; `*` is any run of characters and
 /// `?` one character. When several match, the most specific (most literal characters) wins. An
 /// `.xml` file no pattern matches is read as camt when it says so, else as Peppol UBL.
-public struct InboxConfig: Sendable, Equatable {
+package struct InboxConfig: Sendable, Equatable {
     /// One ingest, as the command line says it.
-    public struct Mode: Sendable, Equatable, CustomStringConvertible {
+    package struct Mode: Sendable, Equatable, CustomStringConvertible {
         /// debtors, invoices, payments, reminders, coda, camt or ubl.
-        public var kind: String
+        package var kind: String
         /// `invoices --snapshot`.
-        public var snapshot = false
+        package var snapshot = false
         /// `payments --booked`.
-        public var booked = false
+        package var booked = false
 
-        public init(kind: String, snapshot: Bool = false, booked: Bool = false) {
+        package init(kind: String, snapshot: Bool = false, booked: Bool = false) {
             self.kind = kind
             self.snapshot = snapshot
             self.booked = booked
         }
 
         /// The words, as written in `relance.toml` and in the nightly's summary.
-        public var description: String { kind + (snapshot ? " --snapshot" : "") + (booked ? " --booked" : "") }
+        package var description: String { kind + (snapshot ? " --snapshot" : "") + (booked ? " --booked" : "") }
 
         /// Why a mode's words were refused.
         struct Problem: Error {
@@ -59,24 +59,24 @@ public struct InboxConfig: Sendable, Equatable {
     }
 
     /// Patterns and modes.
-    public var rules: [(pattern: String, mode: Mode)]
+    package var rules: [(pattern: String, mode: Mode)]
 
     /// What a workspace without `[inbox]` does: file names starting with the kind.
-    public static let defaults: [(String, Mode)] = [
+    package static let defaults: [(String, Mode)] = [
         ("debtor*.csv", Mode(kind: "debtors")), ("invoice*.csv", Mode(kind: "invoices")), ("payment*.csv", Mode(kind: "payments")),
         ("reminder*.csv", Mode(kind: "reminders")), ("*.cod", Mode(kind: "coda")), ("*.coda", Mode(kind: "coda")),
     ]
 
-    public init() { rules = Self.defaults.map { (pattern: $0.0, mode: $0.1) } }
+    package init() { rules = Self.defaults.map { (pattern: $0.0, mode: $0.1) } }
 
     /// The same patterns with the same modes, in any order (the most specific pattern wins, not the first).
-    public static func == (a: InboxConfig, b: InboxConfig) -> Bool {
+    package static func == (a: InboxConfig, b: InboxConfig) -> Bool {
         let x = a.rules.sorted { $0.pattern < $1.pattern }, y = b.rules.sorted { $0.pattern < $1.pattern }
         return x.map(\.pattern) == y.map(\.pattern) && x.map(\.mode) == y.map(\.mode)
     }
 
     /// The mode for a file name, or nil when no pattern matches.
-    public func mode(for fileName: String) -> Mode? {
+    package func mode(for fileName: String) -> Mode? {
         let matching = rules.filter { Self.matches($0.pattern.lowercased(), fileName.lowercased()) }
         return matching.max { a, b in
             let la = a.pattern.filter { $0 != "*" && $0 != "?" }.count, lb = b.pattern.filter { $0 != "*" && $0 != "?" }.count
@@ -114,11 +114,11 @@ public struct InboxConfig: Sendable, Equatable {
 }
 
 /// The `[dunning]` settings this version reads from `relance.toml`.
-public struct DunningSettings: Sendable, Equatable {
+package struct DunningSettings: Sendable, Equatable {
     /// Days after a promised payment date before the ladder resumes (default 3).
-    public var promiseGraceDays = 3
+    package var promiseGraceDays = 3
 
-    public init() {}
+    package init() {}
 
     /// Reads `[dunning]`, reporting each problem through `fail(keyPath, message)`.
     static func parse(_ t: TOMLTable, fail: (String, String) -> Void) -> DunningSettings {

@@ -10,23 +10,23 @@ import TOMLKit
 /// b2c_contract_rate = "8.00"     # consumers' contractual rate, capped at the 2002-law rate; absent: no interest
 /// b2c_damages_basis = "balance"  # cap consumers' flat damages on the reminded balance, or per "invoice"
 /// ```
-public struct LegalConfig: Sendable, Equatable {
+package struct LegalConfig: Sendable, Equatable {
     /// Where a consumer's flat damages are capped.
-    public enum DamagesBasis: String, Sendable, CaseIterable {
+    package enum DamagesBasis: String, Sendable, CaseIterable {
         case balance, invoice
     }
 
     /// A contractual B2B rate in percent (law of 2 August 2002, art. 5); nil: the statutory rate.
-    public var b2bContractRate: Decimal?
+    package var b2bContractRate: Decimal?
     /// The consumer terms contain a damages clause (Book XIX, art. XIX.4): without one, no flat damages.
-    public var b2cDamagesClause = false
+    package var b2cDamagesClause = false
     /// The consumer terms' contractual rate in percent, capped at the 2002-law rate; nil: no interest.
-    public var b2cContractRate: Decimal?
+    package var b2cContractRate: Decimal?
     /// Cap consumers' flat damages on the reminded balance (default) or per invoice.
-    public var b2cDamagesBasis = DamagesBasis.balance
+    package var b2cDamagesBasis = DamagesBasis.balance
 
     /// The defaults: statutory B2B rate; from consumers neither damages nor interest.
-    public init() {}
+    package init() {}
 
     /// Reads a rate in percent written as a string: above 0, under 100, at most two decimals.
     static func rate(_ v: any TOMLValueConvertible, _ key: String, fail: (String, String) -> Void) -> Decimal? {

@@ -8,56 +8,56 @@ import TOMLKit
 /// debtor until SMTP is configured on purpose. For cron and containers the environment overrides
 /// the file (`overridden(by:)`); the SMTP password only ever comes from the environment or an
 /// owner-only file named here.
-public struct MailConfig: Sendable, Equatable {
+package struct MailConfig: Sendable, Equatable {
     /// Where messages go.
-    public enum Transport: String, Sendable, Equatable {
+    package enum Transport: String, Sendable, Equatable {
         case pickup, smtp
     }
 
     /// TLS on an `smtp://` URL: STARTTLS required (default), used when offered, or never.
-    public enum TLSMode: String, Sendable, Equatable {
+    package enum TLSMode: String, Sendable, Equatable {
         case required, optional, none
     }
 
-    public var transport = Transport.pickup
+    package var transport = Transport.pickup
     /// Folder (relative to the workspace) the pickup transport writes `.eml` files to.
-    public var pickupDir = "out/mail"
+    package var pickupDir = "out/mail"
     /// Sender address; empty means the company e-mail.
-    public var from: String?
+    package var from: String?
     /// Sender display name; empty means the company name.
-    public var fromName: String?
+    package var fromName: String?
     /// Reply-To address; empty means the company e-mail.
-    public var replyTo: String?
+    package var replyTo: String?
     /// Addresses copied on every message (visible).
-    public var cc: [String] = []
+    package var cc: [String] = []
     /// Addresses copied on every message (invisible), e.g. an archive mailbox.
-    public var bcc: [String] = []
+    package var bcc: [String] = []
     /// `smtp://host:port` (STARTTLS) or `smtps://host:port` (TLS from the first byte).
-    public var smtpURL: String?
-    public var smtpTLS = TLSMode.required
-    public var smtpUser: String?
+    package var smtpURL: String?
+    package var smtpTLS = TLSMode.required
+    package var smtpUser: String?
     /// Owner-only file holding the SMTP password.
-    public var smtpPasswordFile: String?
+    package var smtpPasswordFile: String?
     /// PEM file of the certificate authorities to trust instead of the system's.
-    public var smtpCAFile: String?
+    package var smtpCAFile: String?
     /// Turns certificate verification off; logged loudly on every flush.
-    public var smtpInsecureSkipVerify = false
+    package var smtpInsecureSkipVerify = false
     /// Messages per minute at most; 0 means no limit.
-    public var ratePerMinute = 0
+    package var ratePerMinute = 0
     /// First retry delay after a temporary failure, in seconds; doubles per failure up to `backoffMax`.
-    public var backoffMin = 300
+    package var backoffMin = 300
     /// Longest retry delay, in seconds.
-    public var backoffMax = 14_400
+    package var backoffMax = 14_400
     /// Seconds after which a message that still cannot be delivered bounces.
-    public var maxLifetime = 259_200
+    package var maxLifetime = 259_200
     /// Seconds to establish a connection (TCP, TLS and greeting).
-    public var connectTimeout = 30
+    package var connectTimeout = 30
     /// Seconds one message may take in all.
-    public var timeout = 120
+    package var timeout = 120
     /// Days after which a sent message's bodies are removed (its audit facts stay); 0 keeps them for ever.
-    public var bodyRetentionDays = 400
+    package var bodyRetentionDays = 400
 
-    public init() {}
+    package init() {}
 
     static let keys: Set<String> = [
         "transport", "pickup_dir", "from", "from_name", "reply_to", "cc", "bcc", "smtp_url", "smtp_tls", "smtp_user",
@@ -151,13 +151,13 @@ public struct MailConfig: Sendable, Equatable {
     }
 
     /// The environment variables that override the file, for cron and containers.
-    public static let environmentKeys = ["RELANCE_SMTP_URL", "RELANCE_SMTP_TLS", "RELANCE_SMTP_USER",
+    package static let environmentKeys = ["RELANCE_SMTP_URL", "RELANCE_SMTP_TLS", "RELANCE_SMTP_USER",
                                          "RELANCE_SMTP_PASSWORD_FILE", "RELANCE_MAIL_FROM"]
 
     /// The settings with the environment's overrides applied: `RELANCE_SMTP_URL` (which also selects
     /// the SMTP transport), `RELANCE_SMTP_TLS`, `RELANCE_SMTP_USER`, `RELANCE_SMTP_PASSWORD_FILE`,
     /// `RELANCE_MAIL_FROM`. Throws every problem, named by variable.
-    public func overridden(by env: [String: String]) throws -> MailConfig {
+    package func overridden(by env: [String: String]) throws -> MailConfig {
         var m = self
         var problems: [ConfigProblem] = []
         func fail(_ key: String, _ message: String) {
@@ -180,7 +180,7 @@ public struct MailConfig: Sendable, Equatable {
     }
 
     /// Seconds in `30s`, `5m`, `4h`, `3d` or a bare number of seconds; nil when unreadable or not positive.
-    public static func duration(_ s: String) -> Int? {
+    package static func duration(_ s: String) -> Int? {
         let t = s.trimmingCharacters(in: .whitespaces)
         guard let last = t.last else { return nil }
         let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
@@ -190,7 +190,7 @@ public struct MailConfig: Sendable, Equatable {
     }
 
     /// The scheme, host and port of an `smtp://` or `smtps://` URL.
-    public static func parseURL(_ s: String) -> (scheme: String, host: String, port: Int?)? {
+    package static func parseURL(_ s: String) -> (scheme: String, host: String, port: Int?)? {
         guard let c = URLComponents(string: s), let scheme = c.scheme?.lowercased(), ["smtp", "smtps"].contains(scheme),
             let host = c.host, !host.isEmpty, c.user == nil, c.password == nil
         else { return nil }
@@ -199,7 +199,7 @@ public struct MailConfig: Sendable, Equatable {
     }
 
     /// True for 127.0.0.0/8, ::1 and localhost.
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()
         if h == "localhost" || h == "::1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)
@@ -207,7 +207,7 @@ public struct MailConfig: Sendable, Equatable {
     }
 
     /// An address the outbox can put in an envelope: valid and ASCII (SMTPUTF8 is not used).
-    public static func isUsableAddress(_ s: String) -> Bool {
+    package static func isUsableAddress(_ s: String) -> Bool {
         EmailAddress(s) != nil && s.unicodeScalars.allSatisfy(\.isASCII)
     }
 }

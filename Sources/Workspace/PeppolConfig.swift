@@ -8,37 +8,37 @@ import TOMLKit
 /// to the company's Peppol access point; the token comes from the environment or an owner-only
 /// file, never from this file. TLS certificates are always verified; plain `http://` is accepted
 /// only for a loopback address (a local bridge, the tests).
-public struct PeppolConfig: Sendable, Equatable {
+package struct PeppolConfig: Sendable, Equatable {
     /// `pickup` or `http`.
-    public enum Transport: String, Sendable, Equatable {
+    package enum Transport: String, Sendable, Equatable {
         case pickup, http
     }
 
     /// `pickup` (default) or `http`.
-    public var transport = Transport.pickup
+    package var transport = Transport.pickup
     /// The pickup folder, relative to the workspace.
-    public var pickupDir = "out/peppol"
+    package var pickupDir = "out/peppol"
     /// The access point's endpoint for a new document (`https://ap.example/api/v1/documents`).
-    public var url: String?
+    package var url: String?
     /// The environment variable holding the access point's bearer token.
-    public var tokenEnv = "RELANCE_PEPPOL_TOKEN"
+    package var tokenEnv = "RELANCE_PEPPOL_TOKEN"
     /// A file holding the token (readable by its owner only), used when the variable is unset.
-    public var tokenFile: String?
+    package var tokenFile: String?
     /// A CA bundle to verify the access point's certificate with, instead of the system's.
-    public var caFile: String?
+    package var caFile: String?
     /// Seconds to connect, and for the whole request.
-    public var connectTimeout: Double = 10
+    package var connectTimeout: Double = 10
     /// Seconds for the whole request.
-    public var timeout: Double = 60
+    package var timeout: Double = 60
     /// Backoff between attempts and how long a document may keep failing before it bounces.
-    public var backoffMinSeconds: Double = 300
+    package var backoffMinSeconds: Double = 300
     /// Longest wait between attempts, in seconds.
-    public var backoffMaxSeconds: Double = 14_400
+    package var backoffMaxSeconds: Double = 14_400
     /// Seconds a document may keep failing before it bounces.
-    public var maxLifetimeSeconds: Double = 432_000
+    package var maxLifetimeSeconds: Double = 432_000
 
     /// Defaults: pickup folder, token from `RELANCE_PEPPOL_TOKEN`.
-    public init() {}
+    package init() {}
 
     static let keys: Set<String> = [
         "transport", "pickup_dir", "url", "token_env", "token_file", "ca_file", "connect_timeout_seconds", "timeout_seconds",
@@ -82,7 +82,7 @@ public struct PeppolConfig: Sendable, Equatable {
     }
 
     /// True for an `https://` URL, or `http://` to a loopback host.
-    public static func acceptable(url: String) -> Bool {
+    package static func acceptable(url: String) -> Bool {
         let lower = url.lowercased()
         if lower.hasPrefix("https://") { return lower.count > 8 }
         guard lower.hasPrefix("http://") else { return false }

@@ -17,16 +17,16 @@ import TOMLKit
 /// keep_daily = 14               # the newest backup of each of the latest 14 days
 /// keep_monthly = 12             # and of each of the latest 12 months
 /// ```
-public struct ReportsConfig: Sendable, Equatable {
-    public var folder = "out/reports"
-    public var formats = ["html", "csv"]
+package struct ReportsConfig: Sendable, Equatable {
+    package var folder = "out/reports"
+    package var formats = ["html", "csv"]
     /// `excel` or `plain` (the older `excel-be` and `standard` are read as these).
-    public var csvDialect = "excel"
-    public var topRows = 25
+    package var csvDialect = "excel"
+    package var topRows = 25
     /// Who gets the morning page each night; empty sends nothing.
-    public var mailTo: [String] = []
+    package var mailTo: [String] = []
 
-    public init() {}
+    package init() {}
 
     static let knownFormats: Set<String> = ["html", "csv", "json"]
     static let dialects: [String: String] = ["excel": "excel", "excel-be": "excel", "plain": "plain", "standard": "plain"]
@@ -62,12 +62,12 @@ public struct ReportsConfig: Sendable, Equatable {
 }
 
 /// The `[backup]` section of `relance.toml`.
-public struct BackupConfig: Sendable, Equatable {
-    public var folder = "backups"
-    public var keepDaily = 14
-    public var keepMonthly = 12
+package struct BackupConfig: Sendable, Equatable {
+    package var folder = "backups"
+    package var keepDaily = 14
+    package var keepMonthly = 12
 
-    public init() {}
+    package init() {}
 
     /// Reads `[backup]`, reporting each problem through `fail(keyPath, message)`.
     static func parse(_ t: TOMLTable, fail: (String, String) -> Void) -> BackupConfig {

@@ -5,14 +5,14 @@ import Foundation
 ///
 /// A text that is not a rate has no `VATRate`: `[billing] vat_rate` fails the load (78) and a
 /// contract's own rate is a rejected row, so no stage ever falls back to 21 % in silence.
-public struct VATRate: Sendable, Hashable, CustomStringConvertible {
+package struct VATRate: Sendable, Hashable, CustomStringConvertible {
     /// The rate as written, with a point for decimals (`21`, `5.5`, `0`).
-    public let text: String
+    package let text: String
     /// The rate in percent (`21` for 21 %).
-    public let percent: Decimal
+    package let percent: Decimal
 
     /// The Belgian standard rate, 21 %, the default of `[billing] vat_rate`.
-    public static let standard = VATRate(text: "21", percent: 21)
+    package static let standard = VATRate(text: "21", percent: 21)
 
     private init(text: String, percent: Decimal) {
         self.text = text
@@ -21,7 +21,7 @@ public struct VATRate: Sendable, Hashable, CustomStringConvertible {
 
     /// A rate from digits with at most one point inside (`21`, `6`, `5.5`), from 0 to 100; nil for
     /// anything else (a comma, a sign, a percent sign, an exponent, an empty text).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard !text.isEmpty, text.count <= 30, text.first != ".", text.last != ".",
             text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), text.filter({ $0 == "." }).count <= 1,
             let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), value >= 0, value <= 100
@@ -30,5 +30,5 @@ public struct VATRate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The text as written.
-    public var description: String { text }
+    package var description: String { text }
 }

@@ -3,42 +3,42 @@ import Ledger
 import TOMLKit
 
 /// A problem in `relance.toml`, with the key path and line.
-public struct ConfigProblem: Error, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let key: String
-    public let message: String
-    public var description: String { "\(file):\(line):0: error: [config] \(key): \(message)" }
+package struct ConfigProblem: Error, CustomStringConvertible, Equatable {
+    package let file: String
+    package let line: Int
+    package let key: String
+    package let message: String
+    package var description: String { "\(file):\(line):0: error: [config] \(key): \(message)" }
 }
 
 /// The settings in a workspace's `relance.toml` that this version reads, validated as a whole.
-public struct WorkspaceConfig: Sendable, Equatable {
+package struct WorkspaceConfig: Sendable, Equatable {
     /// The creditor: name and identifiers printed on letters and payment instructions.
-    public struct Company: Sendable, Equatable {
-        public var name = ""
-        public var enterpriseNumber: String?
-        public var street = ""
-        public var postalCode = ""
-        public var city = ""
-        public var country = "BE"
+    package struct Company: Sendable, Equatable {
+        package var name = ""
+        package var enterpriseNumber: String?
+        package var street = ""
+        package var postalCode = ""
+        package var city = ""
+        package var country = "BE"
         /// The account debtors pay to, parsed once at load: a broken IBAN is a load problem (78), never a missing line.
-        public var iban: IBAN?
-        public var bic: String?
-        public var email: String?
-        public var phone: String?
+        package var iban: IBAN?
+        package var bic: String?
+        package var email: String?
+        package var phone: String?
         /// The register and its seat for letters: "RPR Gent" / "RPM Liège" (art. III.26 WER).
-        public var register: String?
+        package var register: String?
         /// The court division of that register, e.g. "afdeling Gent".
-        public var courtSeat: String?
+        package var courtSeat: String?
         /// Who signs the letters ("An Peeters").
-        public var signatoryName: String?
+        package var signatoryName: String?
         /// The signatory's function ("Credit controller").
-        public var signatoryFunction: String?
+        package var signatoryFunction: String?
 
         /// The identity keys a letter or e-mail cannot go without, empty or missing (an invalid
         /// enterprise number or IBAN is already a load problem): `dunning run` and `nightly` refuse
         /// with 78 while this is not empty, and `config check` names them.
-        public var missingIdentity: [String] {
+        package var missingIdentity: [String] {
             var keys: [String] = []
             if name.trimmingCharacters(in: .whitespaces).isEmpty { keys.append("company.name") }
             if street.trimmingCharacters(in: .whitespaces).isEmpty { keys.append("company.street") }
@@ -50,7 +50,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
         }
 
         /// `missingIdentity` as problems with the line of each key in `text` (0 when it is absent).
-        public func identityProblems(text: String, file: String) -> [ConfigProblem] {
+        package func identityProblems(text: String, file: String) -> [ConfigProblem] {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             var section = ""
             var lineOf: [String: Int] = [:]
@@ -68,36 +68,36 @@ public struct WorkspaceConfig: Sendable, Equatable {
         }
     }
 
-    public var company = Company()
+    package var company = Company()
     /// Language for debtors whose export gives none.
-    public var defaultLanguage = "nl"
-    public var defaultCountry = "BE"
-    public var defaultCurrency = Currency.eur
+    package var defaultLanguage = "nl"
+    package var defaultCountry = "BE"
+    package var defaultCurrency = Currency.eur
     /// Time zone that decides what "today" is.
-    public var timeZone = "Europe/Brussels"
+    package var timeZone = "Europe/Brussels"
     /// Folder (relative to the workspace) for `<file>.rejects.csv`.
-    public var rejectsDir = "rejects"
+    package var rejectsDir = "rejects"
     /// How the outbox delivers e-mail (`[mail]`).
-    public var mail = MailConfig()
+    package var mail = MailConfig()
     /// Subscription billing (`[billing]`).
-    public var billing = BillingConfig()
+    package var billing = BillingConfig()
     /// The finance reports (`[reports]`) and the database backups (`[backup]`).
-    public var reports = ReportsConfig(), backup = BackupConfig()
+    package var reports = ReportsConfig(), backup = BackupConfig()
     /// What the creditor's terms allow it to claim (`[legal]`).
-    public var legal = LegalConfig()
+    package var legal = LegalConfig()
     /// Where the Peppol documents go (`[peppol]`).
-    public var peppol = PeppolConfig()
+    package var peppol = PeppolConfig()
     /// Who gets a summary e-mail when a nightly run needs a look (`[alerts]`).
-    public var alerts = AlertsConfig()
+    package var alerts = AlertsConfig()
     /// Which ingest each inbox file gets (`[inbox]`).
-    public var inbox = InboxConfig()
+    package var inbox = InboxConfig()
     /// Dunning settings read here (`[dunning]`: `promise_grace_days`).
-    public var dunning = DunningSettings()
+    package var dunning = DunningSettings()
 
-    public init() {}
+    package init() {}
 
     /// Reads and validates; throws every problem found (the first as the error, all in `problems`).
-    public static func load(path: String) throws -> WorkspaceConfig {
+    package static func load(path: String) throws -> WorkspaceConfig {
         let name = (path as NSString).lastPathComponent
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigProblems([ConfigProblem(file: name, line: 0, key: "", message: "cannot read \(path) as UTF-8 text")])
@@ -106,7 +106,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
     }
 
     /// Parses and validates TOML text.
-    public static func parse(_ text: String, file: String) throws -> WorkspaceConfig {
+    package static func parse(_ text: String, file: String) throws -> WorkspaceConfig {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw ConfigProblems([ConfigProblem(file: file, line: e.source.begin.line, key: "", message: e.description)])
@@ -214,7 +214,7 @@ public struct WorkspaceConfig: Sendable, Equatable {
     }
 
     /// Today in the workspace's time zone: the default as-of day of every command.
-    public func today(now: Date) -> Day {
+    package func today(now: Date) -> Day {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(secondsFromGMT: 0) ?? cal.timeZone
         let c = cal.dateComponents([.year, .month, .day], from: now)
@@ -225,8 +225,8 @@ public struct WorkspaceConfig: Sendable, Equatable {
 }
 
 /// All problems found in a configuration file.
-public struct ConfigProblems: Error, CustomStringConvertible {
-    public let problems: [ConfigProblem]
-    public init(_ problems: [ConfigProblem]) { self.problems = problems }
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
+package struct ConfigProblems: Error, CustomStringConvertible {
+    package let problems: [ConfigProblem]
+    package init(_ problems: [ConfigProblem]) { self.problems = problems }
+    package var description: String { problems.map(\.description).joined(separator: "\n") }
 }

@@ -2,13 +2,13 @@ import Foundation
 import Ledger
 
 /// One published index value: the text as published and its exact decimal.
-public struct IndexValue: Sendable, Hashable {
+package struct IndexValue: Sendable, Hashable {
     /// As in the series file, normalised to a point (`115.50`).
-    public let text: String
-    public let value: Decimal
+    package let text: String
+    package let value: Decimal
 
     /// A value from its published text; nil unless a plain positive decimal.
-    public init?(text: String) {
+    package init?(text: String) {
         guard let v = BillingRounding.parse(text), v > 0 else { return nil }
         self.text = text.replacingOccurrences(of: ",", with: ".")
         self.value = v
@@ -16,85 +16,85 @@ public struct IndexValue: Sendable, Hashable {
 }
 
 /// The published values of the index series, by series and month.
-public struct IndexTable: Sendable {
+package struct IndexTable: Sendable {
     private var values: [String: [Month: IndexValue]] = [:]
 
     /// An empty table.
-    public init() {}
+    package init() {}
 
     /// Adds (or replaces) a value.
-    public mutating func set(_ series: String, _ month: Month, _ value: IndexValue) {
+    package mutating func set(_ series: String, _ month: Month, _ value: IndexValue) {
         values[series, default: [:]][month] = value
     }
 
     /// The value of `series` in `month`, or nil when it is not (yet) published.
-    public func value(_ series: String, _ month: Month) -> IndexValue? { values[series]?[month] }
+    package func value(_ series: String, _ month: Month) -> IndexValue? { values[series]?[month] }
 }
 
 /// An index month the series does not have: the run stops, naming it (never guessed or carried forward).
-public struct MissingIndex: Error, Sendable, Hashable, CustomStringConvertible {
-    public let series: String
-    public let month: Month
+package struct MissingIndex: Error, Sendable, Hashable, CustomStringConvertible {
+    package let series: String
+    package let month: Month
 
     /// A missing month of a series.
-    public init(series: String, month: Month) {
+    package init(series: String, month: Month) {
         self.series = series
         self.month = month
     }
 
     /// `index series "agoria-digital" has no value for 2026-11; add it to the index file and ingest it`.
-    public var description: String {
+    package var description: String {
         "index series \"\(series)\" has no value for \(month); add it to the index file (relance ingest index FILE)"
     }
 }
 
 /// The result of indexing one price: everything the billing line stores.
-public struct Indexation: Sendable, Equatable {
-    public var series: String
-    public var oldPrice: Money
+package struct Indexation: Sendable, Equatable {
+    package var series: String
+    package var oldPrice: Money
     /// The price after indexation: rounded once, half-up to the cent; the old one when a floor held.
-    public var newPrice: Money
+    package var newPrice: Money
     /// `0.2 + 0.8 × actual / base`, exact to Decimal's 38 digits.
-    public var factor: Decimal
-    public var actualMonth: Month
-    public var actual: IndexValue
-    public var baseMonth: Month
-    public var base: IndexValue
+    package var factor: Decimal
+    package var actualMonth: Month
+    package var actual: IndexValue
+    package var baseMonth: Month
+    package var base: IndexValue
     /// True when the index fell and the contract's floor kept the old price.
-    public var floored: Bool
+    package var floored: Bool
     /// The price the formula gives (the new price unless a floor held).
-    public var computedPrice: Money
+    package var computedPrice: Money
     /// The indexation date: the day the new price is in force (the contract's new `price_adjusted_on`).
-    public var effective: Day
+    package var effective: Day
 }
 
 /// The Agoria price-revision clause (`belgian-rules.md` §6.1):
 /// `new price = current price × (0.2 + 0.8 × actual index / base index)`.
-public enum Agoria {
+package enum Agoria {
     /// The actual index's month: two months before the indexation date (1 January 2027 → November 2026).
-    public static func actualMonth(indexationDate: Day) -> Month { Month(indexationDate).adding(months: -2) }
+    package static func actualMonth(indexationDate: Day) -> Month { Month(indexationDate).adding(months: -2) }
 
     /// The base index's month: the month before the month the price was last set
     /// (15 March 2025 → February 2025; January 2026 → December 2025).
-    public static func baseMonth(priceAdjustedOn: Day) -> Month { Month(priceAdjustedOn).adding(months: -1) }
+    package static func baseMonth(priceAdjustedOn: Day) -> Month { Month(priceAdjustedOn).adding(months: -1) }
 
     /// The indexation date of a year: the first day of the indexation month.
-    public static func indexationDate(year: Int, month: Int) -> Day { Day(year: year, month: month, day: 1)! }
+    package static func indexationDate(year: Int, month: Int) -> Day { Day(year: year, month: month, day: 1)! }
 
     /// `0.2 + 0.8 × actual / base`, computed as `(0.2 × base + 0.8 × actual) / base` (one division).
-    public static func factor(actual: Decimal, base: Decimal) -> Decimal {
+    package static func factor(actual: Decimal, base: Decimal) -> Decimal {
         (Decimal(string: "0.2")! * base + Decimal(string: "0.8")! * actual) / base
     }
 
     /// The new price, rounded once half-up to the minor unit: `price × (0.2 × base + 0.8 × actual) / base`.
-    public static func newPrice(_ price: Money, actual: Decimal, base: Decimal) -> Money {
+    package static func newPrice(_ price: Money, actual: Decimal, base: Decimal) -> Money {
         let numerator = BillingRounding.decimal(price) * (Decimal(string: "0.2")! * base + Decimal(string: "0.8")! * actual)
         return BillingRounding.round(numerator / base, price.currency)
     }
 
     /// Indexes `price`, set on `priceAdjustedOn`, at `indexationDate` with `series`.
     /// - Throws: every ``MissingIndex`` (actual first, then base) when a month is not published.
-    public static func index(
+    package static func index(
         price: Money, priceAdjustedOn: Day, indexationDate: Day, series: String, floor: Bool, table: IndexTable
     ) throws(IndexationFailure) -> Indexation {
         let am = actualMonth(indexationDate: indexationDate)
@@ -117,7 +117,7 @@ public enum Agoria {
 }
 
 /// The index months an indexation needs and the series lacks.
-public struct IndexationFailure: Error, Sendable, CustomStringConvertible {
-    public let missing: [MissingIndex]
-    public var description: String { missing.map(\.description).joined(separator: "; ") }
+package struct IndexationFailure: Error, Sendable, CustomStringConvertible {
+    package let missing: [MissingIndex]
+    package var description: String { missing.map(\.description).joined(separator: "; ") }
 }

@@ -1,5 +1,5 @@
 /// Why a billing command could not do its work; nothing was written when it is thrown.
-public enum BillingError: Error, Sendable, CustomStringConvertible {
+package enum BillingError: Error, Sendable, CustomStringConvertible {
     /// Index months the run needs and the series lack (every one of them, sorted).
     case missingIndex([MissingIndex])
     /// The workspace's `[company]` lacks what an invoice must show.
@@ -17,7 +17,7 @@ public enum BillingError: Error, Sendable, CustomStringConvertible {
     /// A credit note cannot be issued (why).
     case credit(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingIndex(let m):
             "the run needs index values that are not published yet; nothing was written:\n"

@@ -4,34 +4,34 @@ import Store
 import Workspace
 
 /// A contract as the billing run sees it, with its debtor's language.
-public struct ContractSnapshot: Sendable {
-    public var id: Int64
-    public var key: String
-    public var debtorID: Int64
-    public var debtorKey: String
-    public var language: String
-    public var plan: String
+package struct ContractSnapshot: Sendable {
+    package var id: Int64
+    package var key: String
+    package var debtorID: Int64
+    package var debtorKey: String
+    package var language: String
+    package var plan: String
     /// The price in force.
-    public var price: Money
-    public var activation: Day
-    public var priceAdjustedOn: Day
-    public var series: String?
-    public var billingDay: Int?
-    public var terms: Int
-    public var floor: Bool
+    package var price: Money
+    package var activation: Day
+    package var priceAdjustedOn: Day
+    package var series: String?
+    package var billingDay: Int?
+    package var terms: Int
+    package var floor: Bool
     /// `active`, `suspended` or `terminated`, as the contracts file says.
-    public var status: ContractStatus
-    public var end: Day?
+    package var status: ContractStatus
+    package var end: Day?
     /// Suspended by Billing for non-payment.
-    public var suspendedOn: Day?
-    public var reactivationFeeDue: Bool
+    package var suspendedOn: Day?
+    package var reactivationFeeDue: Bool
     /// The contract's own VAT rate (`6`, `0`), nil for `[billing] vat_rate`.
-    public var vatRate: VATRate?
+    package var vatRate: VATRate?
     /// The exemption reason code of a 0 % rate (`VATEX-EU-AE`).
-    public var vatExemption: String?
+    package var vatExemption: String?
 
     /// A snapshot; every field given.
-    public init(id: Int64, key: String, debtorID: Int64, debtorKey: String, language: String, plan: String, price: Money,
+    package init(id: Int64, key: String, debtorID: Int64, debtorKey: String, language: String, plan: String, price: Money,
                 activation: Day, priceAdjustedOn: Day, series: String?, billingDay: Int?, terms: Int, floor: Bool,
                 status: ContractStatus, end: Day?, suspendedOn: Day?, reactivationFeeDue: Bool, vatRate: VATRate? = nil,
                 vatExemption: String? = nil) {
@@ -58,15 +58,15 @@ public struct ContractSnapshot: Sendable {
 }
 
 /// A usage row not yet billed.
-public struct UsageItem: Sendable {
-    public var id: Int64
-    public var month: Month
-    public var item: String
-    public var quantity: Decimal
+package struct UsageItem: Sendable {
+    package var id: Int64
+    package var month: Month
+    package var item: String
+    package var quantity: Decimal
     /// In major units of the contract's currency; may be below the cent (`0.085`).
-    public var unitPrice: Decimal
+    package var unitPrice: Decimal
 
-    public init(id: Int64, month: Month, item: String, quantity: Decimal, unitPrice: Decimal) {
+    package init(id: Int64, month: Month, item: String, quantity: Decimal, unitPrice: Decimal) {
         self.id = id
         self.month = month
         self.item = item
@@ -76,49 +76,49 @@ public struct UsageItem: Sendable {
 }
 
 /// One line of an invoice about to be written.
-public struct DraftLine: Sendable {
-    public var kind: BillingLineKind
-    public var description: String
-    public var serviceMonth: Month
-    public var quantity: Decimal
+package struct DraftLine: Sendable {
+    package var kind: BillingLineKind
+    package var description: String
+    package var serviceMonth: Month
+    package var quantity: Decimal
     /// In major units; may be below the cent for usage.
-    public var unitPrice: Decimal
+    package var unitPrice: Decimal
     /// `quantity × unit price`, rounded once.
-    public var net: Money
+    package var net: Money
     /// The line's rate, as configured (`21`).
-    public var vatRate: VATRate
+    package var vatRate: VATRate
     /// `net × rate / 100`, rounded once per line.
-    public var vat: Money
-    public var indexation: Indexation?
-    public var usageID: Int64?
+    package var vat: Money
+    package var indexation: Indexation?
+    package var usageID: Int64?
     /// The exemption reason code when the rate is 0 (`VATEX-EU-AE`).
-    public var vatExemption: String? = nil
+    package var vatExemption: String? = nil
 }
 
 /// An invoice about to be written: everything but its number, which the write takes from the sequence.
-public struct DraftInvoice: Sendable {
-    public var contract: ContractSnapshot
-    public var period: Month
-    public var issue: Day
-    public var due: Day
-    public var lines: [DraftLine]
-    public var net: Money
-    public var vat: Money
-    public var total: Money
+package struct DraftInvoice: Sendable {
+    package var contract: ContractSnapshot
+    package var period: Month
+    package var issue: Day
+    package var due: Day
+    package var lines: [DraftLine]
+    package var net: Money
+    package var vat: Money
+    package var total: Money
     /// The subscription line's indexation, when the price was indexed.
-    public var indexation: Indexation? { lines.first { $0.indexation != nil }?.indexation }
-    public var chargesReactivationFee: Bool { lines.contains { $0.kind == .fee } }
+    package var indexation: Indexation? { lines.first { $0.indexation != nil }?.indexation }
+    package var chargesReactivationFee: Bool { lines.contains { $0.kind == .fee } }
 }
 
 /// The billing rules the planner applies, from `[billing]`.
-public struct BillingRules: Sendable {
+package struct BillingRules: Sendable {
     /// `[billing] vat_rate`, for contracts that name no rate of their own.
-    public var vatRate = VATRate.standard
-    public var indexationMonth = 1
-    public var billingDay = 1
-    public var reactivationFeeMinor: Int64 = 10_000
+    package var vatRate = VATRate.standard
+    package var indexationMonth = 1
+    package var billingDay = 1
+    package var reactivationFeeMinor: Int64 = 10_000
 
-    public init() {}
+    package init() {}
 }
 
 /// The billing decision for one contract and one period, as a pure function.
@@ -131,9 +131,9 @@ public struct BillingRules: Sendable {
 ///   price was set before the indexation date (`Agoria`).
 /// - A contract suspended (by the file, or by Billing for non-payment) gets no invoice.
 /// - The first invoice after a reactivation carries the reactivation fee.
-public enum BillingPlanner {
+package enum BillingPlanner {
     /// True when the contract's subscription runs during `period` and it is not suspended.
-    public static func bills(_ c: ContractSnapshot, in period: Month) -> Bool {
+    package static func bills(_ c: ContractSnapshot, in period: Month) -> Bool {
         guard c.activation <= period.lastDay else { return false }
         if let end = c.end, end < period.firstDay { return false }
         if c.status == .terminated && c.end == nil { return false }
@@ -141,13 +141,13 @@ public enum BillingPlanner {
     }
 
     /// The indexation date that applies to a run of `period`, when `period` is the indexation month.
-    public static func indexationDate(for period: Month, rules: BillingRules) -> Day? {
+    package static func indexationDate(for period: Month, rules: BillingRules) -> Day? {
         period.month == rules.indexationMonth ? period.firstDay : nil
     }
 
     /// The invoice of `period` for a contract, or nil when it gets none (or it would be zero).
     /// - Throws: ``IndexationFailure`` naming the index months the series lacks.
-    public static func draft(
+    package static func draft(
         _ c: ContractSnapshot, period: Month, usage: [UsageItem], index: IndexTable, rules: BillingRules
     ) throws(IndexationFailure) -> DraftInvoice? {
         guard bills(c, in: period) else { return nil }
@@ -192,7 +192,7 @@ extension BillingPlanner {
     /// An invoice's VAT: per rate, the rate applied to the sum of the lines at that rate, rounded
     /// once (EN 16931 BT-117, BR-CO-17), then summed. The lines' own VAT amounts are shown on the
     /// PDF and may differ from it by a cent or so when there are many lines.
-    public static func vatTotal(_ lines: [DraftLine], currency: Currency) -> Int64 {
+    package static func vatTotal(_ lines: [DraftLine], currency: Currency) -> Int64 {
         var base: [VATRate: Int64] = [:]
         for l in lines { base[l.vatRate, default: 0] += l.net.minorUnits }
         return base.keys.sorted { $0.text < $1.text }.reduce(Int64(0)) { sum, rate in
@@ -203,22 +203,22 @@ extension BillingPlanner {
 }
 
 /// Invoice numbers and their structured communications.
-public struct InvoiceNumbering: Sendable {
-    public var prefix = "F"
-    public var digits = 6
-    public var perYear = true
+package struct InvoiceNumbering: Sendable {
+    package var prefix = "F"
+    package var digits = 6
+    package var perYear = true
 
-    public init(prefix: String = "F", digits: Int = 6, perYear: Bool = true) {
+    package init(prefix: String = "F", digits: Int = 6, perYear: Bool = true) {
         self.prefix = prefix
         self.digits = digits
         self.perYear = perYear
     }
 
     /// The sequence a period's invoices take their numbers from (`F2027`, or `F` for one sequence).
-    public func sequence(for period: Month) -> String { perYear ? prefix + String(period.year) : prefix }
+    package func sequence(for period: Month) -> String { perYear ? prefix + String(period.year) : prefix }
 
     /// `F2027-000123` (per year) or `F000123`.
-    public func number(_ value: Int64, period: Month) -> String {
+    package func number(_ value: Int64, period: Month) -> String {
         let v = String(value)
         let padded = String(repeating: "0", count: max(0, digits - v.count)) + v
         return perYear ? "\(prefix)\(period.year)-\(padded)" : prefix + padded
@@ -227,7 +227,7 @@ public struct InvoiceNumbering: Sendable {
     /// The structured communication derived from the invoice number: the year's last two digits
     /// and the sequence value on eight digits (or the value on ten digits without yearly sequences),
     /// then the mod-97 check digits. Unique per invoice while a year stays under 10^8 invoices.
-    public func reference(_ value: Int64, period: Month) -> StructuredReference {
+    package func reference(_ value: Int64, period: Month) -> StructuredReference {
         let v = String(value % 100_000_000)
         let yy = String(period.year % 100)
         let base = perYear

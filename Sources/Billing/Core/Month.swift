@@ -1,27 +1,27 @@
 import Ledger
 
 /// A calendar month (`YYYY-MM`): a billing period, a usage month, an index month.
-public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int
+package struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let year: Int
     /// 1 = January … 12 = December.
-    public let month: Int
+    package let month: Int
 
     /// A month; nil outside years 1900–2199 or months 1–12.
-    public init?(year: Int, month: Int) {
+    package init?(year: Int, month: Int) {
         guard (1900...2199).contains(year), (1...12).contains(month) else { return nil }
         self.year = year
         self.month = month
     }
 
     /// The month a day falls in.
-    public init(_ day: Day) {
+    package init(_ day: Day) {
         let c = day.components
         year = c.year
         month = c.month
     }
 
     /// Parses `YYYY-MM` exactly (seven characters); nil otherwise.
-    public init?(text: some StringProtocol) {
+    package init?(text: some StringProtocol) {
         let u = Array(text.utf8)
         guard u.count == 7, u[4] == UInt8(ascii: "-"), u[0..<4].allSatisfy(isDigit), u[5..<7].allSatisfy(isDigit),
             let y = Int(String(decoding: u[0..<4], as: UTF8.self)), let m = Int(String(decoding: u[5..<7], as: UTF8.self))
@@ -30,7 +30,7 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// This month moved by `n` months (negative moves back).
-    public func adding(months n: Int) -> Month {
+    package func adding(months n: Int) -> Month {
         let total = year * 12 + (month - 1) + n
         return Month(unchecked: total / 12, total % 12 + 1)
     }
@@ -41,19 +41,19 @@ public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// The first day of the month.
-    public var firstDay: Day { Day(year: year, month: month, day: 1)! }
+    package var firstDay: Day { Day(year: year, month: month, day: 1)! }
     /// The last day of the month.
-    public var lastDay: Day { Day(year: year, month: month, day: Day.daysIn(month: month, year: year))! }
+    package var lastDay: Day { Day(year: year, month: month, day: Day.daysIn(month: month, year: year))! }
     /// Day `n` of the month, clamped to its last day.
-    public func day(_ n: Int) -> Day { Day(year: year, month: month, day: min(max(1, n), Day.daysIn(month: month, year: year)))! }
+    package func day(_ n: Int) -> Day { Day(year: year, month: month, day: min(max(1, n), Day.daysIn(month: month, year: year)))! }
 
     /// `2027-01`.
-    public var description: String {
+    package var description: String {
         let y = String(year), m = String(month)
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + (m.count == 1 ? "0" : "") + m
     }
 
-    public static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
+    package static func < (a: Month, b: Month) -> Bool { (a.year, a.month) < (b.year, b.month) }
 }
 
 private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }

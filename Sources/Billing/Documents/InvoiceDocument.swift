@@ -4,21 +4,21 @@ import Letters
 import Workspace
 
 /// The addressee of a document: the debtor's name, address and e-mail.
-public struct Addressee: Sendable {
-    public var key: String
-    public var name: String
-    public var street: String?
-    public var postalCode: String?
-    public var city: String?
-    public var country: String
-    public var email: String?
-    public var language: String
+package struct Addressee: Sendable {
+    package var key: String
+    package var name: String
+    package var street: String?
+    package var postalCode: String?
+    package var city: String?
+    package var country: String
+    package var email: String?
+    package var language: String
     /// The customer's VAT number, printed on its invoices.
-    public var vatNumber: String?
+    package var vatNumber: String?
     /// What decides the channel (Peppol or e-mail); nil for a consumer-style addressee (e-mail).
-    public var identity: BuyerIdentity?
+    package var identity: BuyerIdentity?
 
-    public init(key: String, name: String, street: String?, postalCode: String?, city: String?, country: String, email: String?,
+    package init(key: String, name: String, street: String?, postalCode: String?, city: String?, country: String, email: String?,
                 language: String, vatNumber: String? = nil) {
         self.vatNumber = vatNumber
         self.key = key

@@ -28,27 +28,27 @@ extension BillingFileKind {
 }
 
 /// What reading one billing file did.
-public struct BillingFileSummary: Sendable, Equatable {
-    public var file: String
-    public var read = 0
-    public var imported = 0
-    public var updated = 0
-    public var unchanged = 0
-    public var rejected = 0
-    public var warnings = 0
+package struct BillingFileSummary: Sendable, Equatable {
+    package var file: String
+    package var read = 0
+    package var imported = 0
+    package var updated = 0
+    package var unchanged = 0
+    package var rejected = 0
+    package var warnings = 0
     /// Why the whole file was refused.
-    public var fatal: String?
-    public var rejectsPath: String?
+    package var fatal: String?
+    package var rejectsPath: String?
     /// A remark about the file as a whole (e.g. contracts whose indexed price was kept).
-    public var note: String?
+    package var note: String?
 
-    public init(file: String) { self.file = file }
+    package init(file: String) { self.file = file }
 
     /// True when rows or the file were refused (exit 65).
-    public var hasRejects: Bool { rejected > 0 || fatal != nil }
+    package var hasRejects: Bool { rejected > 0 || fatal != nil }
 
     /// `{"file":…,"read":…,"imported":…,"updated":…,"unchanged":…,"rejected":…}`.
-    public var json: String {
+    package var json: String {
         var w = JSONWriter()
         w.beginObject()
         w.field("file", file)
@@ -63,23 +63,23 @@ public struct BillingFileSummary: Sendable, Equatable {
 }
 
 /// How to read billing files.
-public struct BillingIngestOptions: Sendable {
-    public var asOf: Day
-    public var dryRun = false
-    public var defaultCurrency = Currency.eur
+package struct BillingIngestOptions: Sendable {
+    package var asOf: Day
+    package var dryRun = false
+    package var defaultCurrency = Currency.eur
     /// Where `<file>.rejects.csv` goes; nil: no rejects file.
-    public var rejectsDirectory: String?
-    public var runID: Int64?
+    package var rejectsDirectory: String?
+    package var runID: Int64?
 
-    public init(asOf: Day) { self.asOf = asOf }
+    package init(asOf: Day) { self.asOf = asOf }
 }
 
 /// `relance ingest contracts|usage|index`: validates every row (file:line:column diagnostics, refused
 /// rows verbatim in a rejects file) and upserts the valid ones by their business key, one
 /// transaction per file. Re-reading the same file changes nothing.
-public enum BillingIngest {
+package enum BillingIngest {
     /// Reads `files` of `kind` into the store.
-    public static func run(
+    package static func run(
         store: LedgerStore, kind: BillingFileKind, files: [String], options: BillingIngestOptions, now: @escaping () -> Date = Date.init,
         report: @escaping (Diagnostic) -> Void
     ) throws -> [BillingFileSummary] {

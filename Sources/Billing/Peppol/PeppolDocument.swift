@@ -3,26 +3,26 @@ import Ledger
 
 /// One Peppol BIS Billing 3.0 invoice or credit note, in the terms of EN 16931, before it is
 /// written as UBL 2.1 (`UBLWriter`). Amounts of a credit note are positive, as UBL has them.
-public struct PeppolDocument: Sendable {
+package struct PeppolDocument: Sendable {
     /// One line: what was sold, for which month, how many at which price, and its VAT.
-    public struct Line: Sendable {
+    package struct Line: Sendable {
         /// The name (for people and logs).
-        public var name: String
+        package var name: String
         /// The service month.
-        public var serviceMonth: Month
+        package var serviceMonth: Month
         /// The quantity.
-        public var quantity: Decimal
+        package var quantity: Decimal
         /// In major units; may be below the cent (usage).
-        public var unitPrice: Decimal
+        package var unitPrice: Decimal
         /// The line amount excluding VAT.
-        public var net: Money
+        package var net: Money
         /// The line's VAT category and rate.
-        public var vat: VATTreatment
+        package var vat: VATTreatment
         /// The indexation note, on the line whose price was indexed.
-        public var note: String?
+        package var note: String?
 
         /// A line; every field given.
-        public init(name: String, serviceMonth: Month, quantity: Decimal, unitPrice: Decimal, net: Money, vat: VATTreatment, note: String?) {
+        package init(name: String, serviceMonth: Month, quantity: Decimal, unitPrice: Decimal, net: Money, vat: VATTreatment, note: String?) {
             self.name = name
             self.serviceMonth = serviceMonth
             self.quantity = quantity
@@ -34,60 +34,60 @@ public struct PeppolDocument: Sendable {
     }
 
     /// One row of the VAT breakdown: a category and rate, its taxable base and its tax, rounded once.
-    public struct VATGroup: Sendable, Equatable {
+    package struct VATGroup: Sendable, Equatable {
         /// The category and rate.
-        public var treatment: VATTreatment
+        package var treatment: VATTreatment
         /// The taxable amount (BT-116).
-        public var taxable: Money
+        package var taxable: Money
         /// The VAT, rounded once (BT-117).
-        public var tax: Money
+        package var tax: Money
     }
 
     /// The number.
-    public var number: String
+    package var number: String
     /// True for a `CreditNote`.
-    public var isCreditNote: Bool
+    package var isCreditNote: Bool
     /// The issue date.
-    public var issue: Day
+    package var issue: Day
     /// The due date of an invoice (a credit note has none).
-    public var due: Day?
+    package var due: Day?
     /// The currency.
-    public var currency: Currency
+    package var currency: Currency
     /// `BuyerReference` (BT-10): the contract key, which Peppol requires in some form.
-    public var buyerReference: String
+    package var buyerReference: String
     /// The contract key.
-    public var contractKey: String
+    package var contractKey: String
     /// The document-level note (the indexation text, when the price was indexed).
-    public var note: String?
+    package var note: String?
     /// The seller.
-    public var seller: PeppolParty
+    package var seller: PeppolParty
     /// The buyer.
-    public var buyer: PeppolParty
+    package var buyer: PeppolParty
     /// The lines.
-    public var lines: [Line]
+    package var lines: [Line]
     /// The seller's IBAN, BIC and the structured communication (the payment id).
-    public var iban: IBAN?
+    package var iban: IBAN?
     /// The BIC.
-    public var bic: String?
+    package var bic: String?
     /// The reference.
-    public var reference: StructuredReference
+    package var reference: StructuredReference
     /// The payment terms.
-    public var paymentTerms: String
+    package var paymentTerms: String
     /// The invoice a credit note credits: number and issue day.
-    public var credits: (number: String, issue: Day)?
+    package var credits: (number: String, issue: Day)?
     /// The PDF copy, embedded base64.
-    public var pdf: Data
+    package var pdf: Data
     /// The PDF name.
-    public var pdfName: String
+    package var pdfName: String
     /// Totals the document must reproduce to the cent: excluding VAT, VAT, including VAT.
-    public var expectedNet: Money
+    package var expectedNet: Money
     /// The invoice's VAT the document must reproduce.
-    public var expectedVAT: Money
+    package var expectedVAT: Money
     /// The invoice's total including VAT the document must reproduce.
-    public var expectedTotal: Money
+    package var expectedTotal: Money
 
     /// A document; every field given.
-    public init(number: String, isCreditNote: Bool, issue: Day, due: Day?, currency: Currency, buyerReference: String, contractKey: String,
+    package init(number: String, isCreditNote: Bool, issue: Day, due: Day?, currency: Currency, buyerReference: String, contractKey: String,
                 note: String?, seller: PeppolParty, buyer: PeppolParty, lines: [Line], iban: IBAN?, bic: String?,
                 reference: StructuredReference, paymentTerms: String, credits: (number: String, issue: Day)?, pdf: Data, pdfName: String,
                 expectedNet: Money, expectedVAT: Money, expectedTotal: Money) {
@@ -116,7 +116,7 @@ public struct PeppolDocument: Sendable {
 
     /// The VAT breakdown (BG-23): one group per category and rate, the tax rounded once per group
     /// (BR-CO-17), in category then rate order.
-    public var vatGroups: [VATGroup] {
+    package var vatGroups: [VATGroup] {
         var taxable: [VATTreatment: Int64] = [:]
         for l in lines { taxable[l.vat, default: 0] += l.net.minorUnits }
         return taxable.keys.sorted().map { t in
@@ -129,7 +129,7 @@ public struct PeppolDocument: Sendable {
     /// buyer's identifiers, an exemption reason for every 0 % group, and totals that reconcile to
     /// the cent with the invoice's (BR-CO-10, BR-CO-13 to BR-CO-15).
     /// - Throws: the first ``PeppolRefusal``.
-    public func check() throws(PeppolRefusal) {
+    package func check() throws(PeppolRefusal) {
         guard !lines.isEmpty else { throw PeppolRefusal(rule: "totals", message: "a document without lines") }
         for l in lines where l.net.currency != currency {
             throw PeppolRefusal(rule: "totals", message: "a line in \(l.net.currency.code) on a \(currency.code) document")

@@ -3,30 +3,30 @@ import Ledger
 import Store
 
 /// A party of a Peppol document: its Peppol endpoint, VAT number and legal registration.
-public struct PeppolParty: Sendable, Equatable {
+package struct PeppolParty: Sendable, Equatable {
     /// The name (for people and logs).
-    public var name: String
+    package var name: String
     /// The Peppol endpoint's scheme (`0208` for a Belgian enterprise number) and identifier.
-    public var endpointScheme: String
+    package var endpointScheme: String
     /// The endpoint id.
-    public var endpointID: String
+    package var endpointID: String
     /// The VAT identifier with its country prefix (`BE0403019261`), when the party has one.
-    public var vat: String?
+    package var vat: String?
     /// The legal registration (`PartyLegalEntity/CompanyID`) and its scheme (`0208`), when known.
-    public var legalID: String?
+    package var legalID: String?
     /// The legal scheme.
-    public var legalScheme: String?
+    package var legalScheme: String?
     /// The street.
-    public var street: String?
+    package var street: String?
     /// The postal code.
-    public var postalCode: String?
+    package var postalCode: String?
     /// The city.
-    public var city: String?
+    package var city: String?
     /// ISO 3166-1 alpha-2.
-    public var country: String
+    package var country: String
 
     /// A party; every field given.
-    public init(name: String, endpointScheme: String, endpointID: String, vat: String?, legalID: String?, legalScheme: String?,
+    package init(name: String, endpointScheme: String, endpointID: String, vat: String?, legalID: String?, legalScheme: String?,
                 street: String?, postalCode: String?, city: String?, country: String) {
         self.name = name
         self.endpointScheme = endpointScheme
@@ -41,41 +41,41 @@ public struct PeppolParty: Sendable, Equatable {
     }
 
     /// The participant id `scheme:id` the access point routes on.
-    public var participantID: String { "\(endpointScheme):\(endpointID)" }
+    package var participantID: String { "\(endpointScheme):\(endpointID)" }
 }
 
 /// Why a document cannot go out over Peppol: the rule and what to fix. Nothing is written for it.
-public struct PeppolRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+package struct PeppolRefusal: Error, Sendable, Equatable, CustomStringConvertible {
     /// The rule's name (`enterprise-number`, `vat-exemption`, `totals`, `peppol-id`).
-    public var rule: String
+    package var rule: String
     /// What is wrong and how to fix it.
-    public var message: String
+    package var message: String
 
     /// A refusal.
-    public init(rule: String, message: String) {
+    package init(rule: String, message: String) {
         self.rule = rule
         self.message = message
     }
 
     /// `[rule] message`.
-    public var description: String { "[\(rule)] \(message)" }
+    package var description: String { "[\(rule)] \(message)" }
 }
 
 /// The buyer side of the channel decision: the debtor's identifiers and any choice made for it.
-public struct BuyerIdentity: Sendable, Equatable {
+package struct BuyerIdentity: Sendable, Equatable {
     /// `b2b` or `b2c`, as the debtors file says.
-    public var kind: String
+    package var kind: String
     /// The country.
-    public var country: String
+    package var country: String
     /// The VAT number.
-    public var vatNumber: String?
+    package var vatNumber: String?
     /// The channel set with `relance billing channel`, when one was.
-    public var channel: InvoiceChannel?
+    package var channel: InvoiceChannel?
     /// The Peppol participant id set with it (`scheme:id`).
-    public var peppolID: String?
+    package var peppolID: String?
 
     /// An identity; every field given.
-    public init(kind: String, country: String, vatNumber: String?, channel: InvoiceChannel?, peppolID: String?) {
+    package init(kind: String, country: String, vatNumber: String?, channel: InvoiceChannel?, peppolID: String?) {
         self.kind = kind
         self.country = country
         self.vatNumber = vatNumber
@@ -86,7 +86,7 @@ public struct BuyerIdentity: Sendable, Equatable {
     /// The channel: the one set for the debtor, else Peppol for a B2B debtor with a Belgian
     /// enterprise (`BE`) VAT number or a Peppol id, else e-mail (consumers, companies without
     /// either: see ``needsEnterpriseNumber``).
-    public var resolvedChannel: InvoiceChannel {
+    package var resolvedChannel: InvoiceChannel {
         if let channel { return channel }
         guard kind == "b2b" else { return .email }
         if peppolID != nil || vatNumber?.uppercased().hasPrefix("BE") == true { return .peppol }
@@ -95,14 +95,14 @@ public struct BuyerIdentity: Sendable, Equatable {
 
     /// A Belgian B2B debtor left on e-mail because the ledger has no enterprise number for it: since
     /// 1 January 2026 its invoices should go over Peppol, so the run warns.
-    public var needsEnterpriseNumber: Bool {
+    package var needsEnterpriseNumber: Bool {
         channel == nil && kind == "b2b" && country == "BE" && peppolID == nil && (vatNumber ?? "").isEmpty
     }
 
     /// The Peppol endpoint (`scheme`, `id`) and legal registration of a buyer on the Peppol channel.
     /// - Throws: ``PeppolRefusal`` when a Belgian buyer has no valid enterprise number, or a foreign
     ///   one no Peppol id.
-    public func endpoint() throws(PeppolRefusal) -> (scheme: String, id: String, enterprise: EnterpriseNumber?) {
+    package func endpoint() throws(PeppolRefusal) -> (scheme: String, id: String, enterprise: EnterpriseNumber?) {
         var enterprise: EnterpriseNumber? = nil
         let belgian = country == "BE" || vatNumber?.uppercased().hasPrefix("BE") == true
         if belgian || peppolID?.hasPrefix("0208:") == true {

@@ -4,15 +4,15 @@ import Ledger
 /// Writes a ``PeppolDocument`` as a UBL 2.1 `Invoice` (type 380) or `CreditNote` (381) conforming
 /// to Peppol BIS Billing 3.0, elements in the order the UBL schema requires. Deterministic: the
 /// same document gives the same bytes (golden files).
-public enum UBLWriter {
+package enum UBLWriter {
     /// BIS Billing 3.0's CustomizationID (BT-24).
-    public static let customizationID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
+    package static let customizationID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0"
     /// BIS Billing 3.0's ProfileID (BT-23).
-    public static let profileID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
+    package static let profileID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
 
     /// The UBL text, after ``PeppolDocument/check()``.
     /// - Throws: ``PeppolRefusal`` when the document fails the check.
-    public static func xml(_ d: PeppolDocument) throws(PeppolRefusal) -> String {
+    package static func xml(_ d: PeppolDocument) throws(PeppolRefusal) -> String {
         try d.check()
         let x = XMLText()
         let root = d.isCreditNote ? "CreditNote" : "Invoice"

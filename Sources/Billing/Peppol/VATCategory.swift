@@ -3,18 +3,18 @@ import Ledger
 import Workspace
 
 /// A line's VAT treatment in EN 16931 terms (UNCL 5305 category, rate, exemption reason code).
-public struct VATTreatment: Sendable, Hashable, Comparable {
+package struct VATTreatment: Sendable, Hashable, Comparable {
     /// `S` standard (any rate above 0, 21 % and 6 % in Belgium), `AE` reverse charge, `E` exempt,
     /// `K` intra-community, `G` export, `O` outside the scope, `Z` zero rated.
-    public var category: String
+    package var category: String
     /// The rate as configured (`21`, `6`, `0`).
-    public var rate: VATRate
+    package var rate: VATRate
     /// The VATEX code (`VATEX-EU-AE`) for a rate of 0, which every 0 % line must have.
-    public var exemption: String?
+    package var exemption: String?
 
     /// The treatment of a line: category from the rate and the exemption code.
     /// - Throws: ``PeppolRefusal`` (`vat-exemption`) for 0 % without a code, or a code with a rate above 0.
-    public init(rate: VATRate, exemption: String?) throws(PeppolRefusal) {
+    package init(rate: VATRate, exemption: String?) throws(PeppolRefusal) {
         let r = rate.percent
         self.rate = rate
         let code = exemption?.trimmingCharacters(in: .whitespaces).uppercased()
@@ -44,13 +44,13 @@ public struct VATTreatment: Sendable, Hashable, Comparable {
 
     /// The treatment of a rate given as text (`21`, `5.5`).
     /// - Throws: ``PeppolRefusal`` (`vat-rate`) when the text is not a rate, and as ``init(rate:exemption:)``.
-    public init(rate text: String, exemption: String?) throws(PeppolRefusal) {
+    package init(rate text: String, exemption: String?) throws(PeppolRefusal) {
         guard let rate = VATRate(text) else { throw PeppolRefusal(rule: "vat-rate", message: "\"\(text)\" is not a VAT rate") }
         try self.init(rate: rate, exemption: exemption)
     }
 
     /// Ordered by category, then rate.
-    public static func < (a: VATTreatment, b: VATTreatment) -> Bool {
+    package static func < (a: VATTreatment, b: VATTreatment) -> Bool {
         (a.category, a.rate.percent) < (b.category, b.rate.percent)
     }
 }

@@ -6,34 +6,34 @@ import Store
 import Workspace
 
 /// How to run a period.
-public struct BillingRunOptions: Sendable {
-    public var period: Month
+package struct BillingRunOptions: Sendable {
+    package var period: Month
     /// Compute and report; write nothing (no invoice, no number taken, no PDF, no e-mail).
-    public var dryRun = false
-    public var runID: Int64?
+    package var dryRun = false
+    package var runID: Int64?
     /// Invoices per transaction: each batch's invoices, numbers, lines, contract updates, PDFs and
     /// e-mails are committed together or not at all.
-    public var batchSize = 500
+    package var batchSize = 500
     /// Threads rendering PDFs.
-    public var concurrency = 2
+    package var concurrency = 2
     /// Test hook: stop (throw) before the invoice after this many written in this run, as a crash
     /// would; the batch in progress is rolled back.
-    public var interruptAfter: Int?
+    package var interruptAfter: Int?
 
-    public init(period: Month) { self.period = period }
+    package init(period: Month) { self.period = period }
 }
 
 /// One line the run created (or, in a dry run, would create).
-public struct BillingRunLine: Sendable, Equatable {
-    public var contractKey: String
-    public var invoiceNumber: String
-    public var kind: BillingLineKind
+package struct BillingRunLine: Sendable, Equatable {
+    package var contractKey: String
+    package var invoiceNumber: String
+    package var kind: BillingLineKind
     /// The line's amount excluding VAT.
-    public var amount: Money
-    public var indexation: Indexation?
+    package var amount: Money
+    package var indexation: Indexation?
 
     /// The line as a JSON object, keys in the documented order (decimals as strings, never floats).
-    public var json: String {
+    package var json: String {
         var fields: [(String, String)] = [
             ("contract_id", contractKey), ("invoice_number", invoiceNumber), ("kind", kind.rawValue), ("amount", amount.decimalString),
         ]
@@ -49,34 +49,34 @@ public struct BillingRunLine: Sendable, Equatable {
 }
 
 /// What a run did.
-public struct BillingRunResult: Sendable {
-    public var period: Month
-    public var dryRun: Bool
-    public var lines: [BillingRunLine] = []
+package struct BillingRunResult: Sendable {
+    package var period: Month
+    package var dryRun: Bool
+    package var lines: [BillingRunLine] = []
     /// Invoices created (or that would be).
-    public var invoices = 0
+    package var invoices = 0
     /// Contracts that already had their invoice of the period (a rerun).
-    public var alreadyInvoiced = 0
+    package var alreadyInvoiced = 0
     /// Indexed prices among the invoices.
-    public var indexed = 0
+    package var indexed = 0
     /// Invoices whose debtor has no usable e-mail address (PDF only).
-    public var withoutEmail = 0
+    package var withoutEmail = 0
     /// Invoices sent as Peppol UBL (queued in the Peppol outbox) instead of by e-mail.
-    public var peppol = 0
+    package var peppol = 0
     /// Invoices refused before anything was written for them, one line each naming the contract,
     /// the debtor and the rule (`[enterprise-number]`, `[vat-exemption]`, `[totals]`, `[peppol-id]`).
-    public var refused: [String] = []
+    package var refused: [String] = []
     /// Totals including VAT, per currency.
-    public var total = MoneyBag()
-    public var warnings: [String] = []
+    package var total = MoneyBag()
+    package var warnings: [String] = []
 
     /// The lines as a JSON array, one object per line.
-    public var json: String {
+    package var json: String {
         lines.isEmpty ? "[]" : "[\n" + lines.map { "  " + $0.json }.joined(separator: ",\n") + "\n]"
     }
 
     /// One paragraph for people.
-    public var text: String {
+    package var text: String {
         let verb = dryRun ? "would create" : "created"
         var s = "billing \(period): \(verb) \(invoices) invoice(s), \(lines.count) line(s), \(indexed) indexed price(s); "
             + "\(alreadyInvoiced) already invoiced"
@@ -100,8 +100,8 @@ public struct BillingRunResult: Sendable {
 /// update (indexed price, reactivation fee charged), PDF (rendered on `concurrency` threads before
 /// the commit) and queued e-mail. A contract with an invoice for the period is skipped, so a rerun
 /// writes nothing and a run resumed after a crash continues where the last commit left it.
-public enum BillingRun {
-    public static func run(
+package enum BillingRun {
+    package static func run(
         store: LedgerStore, workspace: Workspace, config: WorkspaceConfig, options: BillingRunOptions, now: () -> Date = Date.init
     ) throws -> BillingRunResult {
         let period = options.period
@@ -228,7 +228,7 @@ extension BillingRunResult {
 
 extension BillingConfig {
     /// The planner's rules.
-    public var rules: BillingRules {
+    package var rules: BillingRules {
         var r = BillingRules()
         r.vatRate = vatRate
         r.indexationMonth = indexationMonth
@@ -238,5 +238,5 @@ extension BillingConfig {
     }
 
     /// The invoice numbering.
-    public var numbering: InvoiceNumbering { InvoiceNumbering(prefix: numberPrefix, digits: numberDigits, perYear: numberPerYear) }
+    package var numbering: InvoiceNumbering { InvoiceNumbering(prefix: numberPrefix, digits: numberDigits, perYear: numberPerYear) }
 }

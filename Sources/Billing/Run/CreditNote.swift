@@ -6,22 +6,22 @@ import Store
 import Workspace
 
 /// What a credit note did.
-public struct CreditNoteResult: Sendable, Equatable {
+package struct CreditNoteResult: Sendable, Equatable {
     /// The credit note's number (`FC2027-000001`) and the invoice it credits.
-    public var number: String
+    package var number: String
     /// The number of the invoice it credits.
-    public var credits: String
+    package var credits: String
     /// The credited amount including VAT (positive).
-    public var total: Money
+    package var total: Money
     /// `peppol` (UBL queued) or `email` (PDF queued, or PDF only without an address).
-    public var channel: String
+    package var channel: String
     /// The PDF and, on Peppol, the UBL file (relative to the workspace).
-    public var pdf: String
+    package var pdf: String
     /// The UBL file (relative), on Peppol.
-    public var ubl: String?
+    package var ubl: String?
 
     /// One line for people.
-    public var text: String {
+    package var text: String {
         "credit note \(number) on \(credits): \(total.currency.code) \(total.decimalString) incl. VAT, by \(channel)"
             + (ubl.map { "; UBL \($0)" } ?? "")
     }
@@ -34,9 +34,9 @@ public struct CreditNoteResult: Sendable, Equatable {
 /// `credit_note` (negative amount, `source = 'billing'`), like one from an export: the dunning run
 /// counts it in the debtor's balance; the credited invoice itself stays open. Written in one
 /// transaction; a second credit of the same invoice is refused.
-public enum CreditNoteIssue {
+package enum CreditNoteIssue {
     /// Issues the credit note of `invoice`, dated `issue`; throws ``BillingError`` (nothing written) when it cannot.
-    public static func run(store: LedgerStore, workspace: Workspace, config: WorkspaceConfig, invoice number: String, reason: String,
+    package static func run(store: LedgerStore, workspace: Workspace, config: WorkspaceConfig, invoice number: String, reason: String,
                            issue: Day, runID: Int64? = nil, now: () -> Date = Date.init) throws -> CreditNoteResult {
         let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty else { throw BillingError.credit("give the reason (--reason)") }

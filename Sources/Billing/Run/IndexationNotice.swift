@@ -6,32 +6,32 @@ import Store
 import Workspace
 
 /// One contract's indexation notice.
-public struct IndexationNoticeLine: Sendable, Equatable {
-    public var contractKey: String
-    public var series: String
-    public var oldPrice: Money
+package struct IndexationNoticeLine: Sendable, Equatable {
+    package var contractKey: String
+    package var series: String
+    package var oldPrice: Money
     /// The expected new price, when both index months are published.
-    public var expected: Money?
+    package var expected: Money?
     /// The first index month not yet published, when the price cannot be computed yet.
-    public var pending: Month?
+    package var pending: Month?
     /// True when the notice was queued as an e-mail (false: letter only, no usable address).
-    public var mailed = false
+    package var mailed = false
 
     /// `C-1001\t100.00\t104.00` or `C-1001\t100.00\tpending: index of 2026-11 not yet published`.
-    public var row: String {
+    package var row: String {
         [contractKey, series, oldPrice.decimalString,
          expected?.decimalString ?? "pending: index of \(pending?.description ?? "?") not yet published"].joined(separator: "\t")
     }
 }
 
 /// What `billing notify-indexation` did.
-public struct IndexationNoticeResult: Sendable {
-    public var indexationDate: Day
+package struct IndexationNoticeResult: Sendable {
+    package var indexationDate: Day
     /// The last day a notice may be sent (`notice_lead_months` before the indexation date).
-    public var deadline: Day
+    package var deadline: Day
     /// Sent after the deadline (with `--allow-late`).
-    public var late: Bool
-    public var lines: [IndexationNoticeLine] = []
+    package var late: Bool
+    package var lines: [IndexationNoticeLine] = []
 }
 
 /// `relance billing notify-indexation --year YYYY`: tells every active indexed contract its price
@@ -39,8 +39,8 @@ public struct IndexationNoticeResult: Sendable {
 /// a queued e-mail. Refuses after the deadline (two months before the indexation date) unless
 /// `allowLate`. Each notice has its idempotency key (year and contract): running it again queues
 /// nothing twice.
-public enum IndexationNotice {
-    public static func run(
+package enum IndexationNotice {
+    package static func run(
         store: LedgerStore, workspace: Workspace, config: WorkspaceConfig, year: Int, asOf: Day, allowLate: Bool = false,
         dryRun: Bool = false, now: () -> Date = Date.init
     ) throws -> IndexationNoticeResult {

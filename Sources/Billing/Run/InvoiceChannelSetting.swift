@@ -5,16 +5,16 @@ import Store
 
 /// `relance billing channel DEBTOR peppol|email [--peppol-id SCHEME:ID]`: how a debtor receives
 /// its billing invoices, and what the run will do with it.
-public enum InvoiceChannelSetting {
+package enum InvoiceChannelSetting {
     /// Why a channel cannot be set.
-    public enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// No debtor has that key.
         case unknownDebtor(String)
         /// The debtor cannot be reached over Peppol with what the ledger knows (the rule's message).
         case refused(PeppolRefusal)
 
         /// For the CLI.
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownDebtor(let k): "debtor \(k) is not in the ledger"
             case .refused(let r): r.description
@@ -27,7 +27,7 @@ public enum InvoiceChannelSetting {
     /// - Throws: ``Problem`` when the debtor is unknown, or Peppol is asked for a debtor without a
     ///   valid enterprise number or Peppol id.
     @discardableResult
-    public static func set(store: LedgerStore, debtor key: String, channel: InvoiceChannel, peppolID: String?,
+    package static func set(store: LedgerStore, debtor key: String, channel: InvoiceChannel, peppolID: String?,
                            now: Date) throws -> String? {
         try store.pool.write { db in
             guard let r = try BillingQueries.debtorIdentity(db, key: key) else { throw Problem.unknownDebtor(key) }

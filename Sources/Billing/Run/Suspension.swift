@@ -5,12 +5,12 @@ import Store
 import Workspace
 
 /// Where a contract stands in the suspension flow.
-public struct SuspensionState: Sendable, Equatable {
-    public var overdueSince: Day?
-    public var noticeOn: Day?
-    public var suspendedOn: Day?
+package struct SuspensionState: Sendable, Equatable {
+    package var overdueSince: Day?
+    package var noticeOn: Day?
+    package var suspendedOn: Day?
 
-    public init(overdueSince: Day? = nil, noticeOn: Day? = nil, suspendedOn: Day? = nil) {
+    package init(overdueSince: Day? = nil, noticeOn: Day? = nil, suspendedOn: Day? = nil) {
         self.overdueSince = overdueSince
         self.noticeOn = noticeOn
         self.suspendedOn = suspendedOn
@@ -18,7 +18,7 @@ public struct SuspensionState: Sendable, Equatable {
 }
 
 /// What the suspension check does to a contract on a day.
-public enum SuspensionAction: String, Sendable, Equatable {
+package enum SuspensionAction: String, Sendable, Equatable {
     /// Nothing changes.
     case none
     /// An invoice is unpaid past its due date and the grace: flagged, and the formal notice queued.
@@ -33,13 +33,13 @@ public enum SuspensionAction: String, Sendable, Equatable {
 }
 
 /// The suspension flow of the subscription terms (`belgian-rules.md` §6.1) as a pure function.
-public enum SuspensionPolicy {
+package enum SuspensionPolicy {
     /// The action on `asOf` for a contract in `state` whose oldest unpaid (undisputed) billing
     /// invoice falls due on `oldestDue` (nil: nothing unpaid).
     ///
     /// Overdue means `asOf` is after `oldestDue + graceDays`; suspended means `asOf` is after
     /// `noticeOn + noticeDays` with an invoice still overdue.
-    public static func decide(_ state: SuspensionState, oldestDue: Day?, asOf: Day, graceDays: Int, noticeDays: Int) -> SuspensionAction {
+    package static func decide(_ state: SuspensionState, oldestDue: Day?, asOf: Day, graceDays: Int, noticeDays: Int) -> SuspensionAction {
         let overdue = oldestDue.map { asOf > $0.adding(days: graceDays) } ?? false
         if state.suspendedOn != nil { return overdue ? .none : .reactivate }
         guard overdue else { return state.overdueSince != nil ? .cure : .none }
@@ -49,21 +49,21 @@ public enum SuspensionPolicy {
 }
 
 /// One contract's change in a suspension check.
-public struct SuspensionChange: Sendable, Equatable {
-    public var contractKey: String
-    public var action: SuspensionAction
+package struct SuspensionChange: Sendable, Equatable {
+    package var contractKey: String
+    package var action: SuspensionAction
     /// The oldest unpaid invoice, when there is one.
-    public var invoiceNumber: String?
+    package var invoiceNumber: String?
 
     /// `C-1001\tnotice\tF2027-000001`.
-    public var row: String { [contractKey, action.rawValue, invoiceNumber ?? ""].joined(separator: "\t") }
+    package var row: String { [contractKey, action.rawValue, invoiceNumber ?? ""].joined(separator: "\t") }
 }
 
 /// `relance billing suspensions --as-of DAY`: flags, notices, suspends and reactivates contracts
 /// after their billing invoices' payment status. Each contract's change and its message are
 /// written in one transaction; running it twice on a day changes nothing the second time.
-public enum SuspensionCheck {
-    public static func run(store: LedgerStore, config: WorkspaceConfig, asOf: Day, dryRun: Bool = false,
+package enum SuspensionCheck {
+    package static func run(store: LedgerStore, config: WorkspaceConfig, asOf: Day, dryRun: Bool = false,
                            now: () -> Date = Date.init) throws -> [SuspensionChange] {
         let b = config.billing
         struct Candidate {

@@ -8,8 +8,8 @@
 ///
 /// The files are `Sources/Dunning/Content/templates/**`: the build embeds them as string constants
 /// (the `EmbedDunningContent` plugin), so the binary carries them wherever it is copied.
-public enum DefaultTemplates {
+package enum DefaultTemplates {
     /// `templates/<language>/<step template>.mustache` for every language and template name, and
     /// `templates/layout.html.mustache`, keyed by their path under `templates/`.
-    public static let files: [String: String] = EmbeddedContent.templates
+    package static let files: [String: String] = EmbeddedContent.templates
 }

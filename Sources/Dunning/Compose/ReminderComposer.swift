@@ -3,26 +3,26 @@ import Ledger
 import Letters
 
 /// The company that sends the reminders (from the workspace's `[company]` section).
-public struct Creditor: Sendable {
-    public var name: String
-    public var enterpriseNumber: String?
+package struct Creditor: Sendable {
+    package var name: String
+    package var enterpriseNumber: String?
     /// Street, postcode and city under the name in the letterhead.
-    public var addressLines: [String]
+    package var addressLines: [String]
     /// The place in "Brussel, 21 november 2026".
-    public var city: String
-    public var iban: IBAN?
-    public var bic: String?
-    public var email: String?
-    public var phone: String?
+    package var city: String
+    package var iban: IBAN?
+    package var bic: String?
+    package var email: String?
+    package var phone: String?
     /// The register of legal entities with its court seat, as letters must state it ("RPR Gent, afdeling Gent").
-    public var register: String? = nil
+    package var register: String? = nil
     /// Who signs the letters, and in which function ("An Peeters", "Credit controller").
-    public var signatoryName: String? = nil
-    public var signatoryFunction: String? = nil
+    package var signatoryName: String? = nil
+    package var signatoryFunction: String? = nil
     /// Whether the enterprise number is also a VAT number (printed "BTW BE 0428.759.497"; else "Ondernemingsnummer …").
-    public var vatRegistered = true
+    package var vatRegistered = true
 
-    public init(name: String, enterpriseNumber: String? = nil, addressLines: [String] = [], city: String = "", iban: IBAN? = nil,
+    package init(name: String, enterpriseNumber: String? = nil, addressLines: [String] = [], city: String = "", iban: IBAN? = nil,
                 bic: String? = nil, email: String? = nil, phone: String? = nil) {
         self.name = name
         self.enterpriseNumber = enterpriseNumber
@@ -36,30 +36,30 @@ public struct Creditor: Sendable {
 }
 
 /// One reminder, worded in the debtor's language: e-mail subject and bodies, and the letter.
-public struct ComposedReminder: Sendable {
-    public var subject: String
+package struct ComposedReminder: Sendable {
+    package var subject: String
     /// The plain-text e-mail body.
-    public var text: String
+    package var text: String
     /// The HTML e-mail body (every value escaped).
-    public var html: String
-    public var letter: LetterDocument
+    package var html: String
+    package var letter: LetterDocument
     /// The structured communication the debtor pays with (one per debtor, see ``ReminderComposer/reference(debtorID:)``).
-    public var reference: StructuredReference
+    package var reference: StructuredReference
     /// The last day of the payment period the reminder gives.
-    public var payBy: Day
+    package var payBy: Day
     /// How every amount was computed (rate, days, base, cap), as JSON, stored with the event.
-    public var computation: String
+    package var computation: String
 }
 
 /// Words a planned reminder with the workspace's templates, for e-mail and letter alike.
-public struct ReminderComposer: Sendable {
-    public var creditor: Creditor
-    public var templates: ReminderTemplates
-    public var rules: ClaimRules
+package struct ReminderComposer: Sendable {
+    package var creditor: Creditor
+    package var templates: ReminderTemplates
+    package var rules: ClaimRules
     /// Days given to pay a reminder (a consumer's first reminder always gets the legal 14-day period).
-    public var paymentDays: Int
+    package var paymentDays: Int
 
-    public init(creditor: Creditor, templates: ReminderTemplates, rules: ClaimRules = ClaimRules(), paymentDays: Int = 14) {
+    package init(creditor: Creditor, templates: ReminderTemplates, rules: ClaimRules = ClaimRules(), paymentDays: Int = 14) {
         self.creditor = creditor
         self.templates = templates
         self.rules = rules
@@ -71,12 +71,12 @@ public struct ReminderComposer: Sendable {
     /// The debtor's structured communication: `9` then the debtor's row id on nine digits. Every
     /// reminder of a debtor carries the same one, and a bank payment with it is applied to that
     /// debtor's reminded invoices, oldest first.
-    public static func reference(debtorID: Int64) -> StructuredReference {
+    package static func reference(debtorID: Int64) -> StructuredReference {
         StructuredReference(number: 9_000_000_000 + debtorID % 1_000_000_000) ?? StructuredReference(number: 9_000_000_000)!
     }
 
     /// Words `plan` (a `.remind` plan) at `step` of `ladder`, sent on `asOf` by `channels`.
-    public func compose(_ plan: DebtorPlan, ladder: Ladder, stepIndex: Int, asOf: Day, channels: [Ladder.Channel]) throws -> ComposedReminder {
+    package func compose(_ plan: DebtorPlan, ladder: Ladder, stepIndex: Int, asOf: Day, channels: [Ladder.Channel]) throws -> ComposedReminder {
         let step = ladder.steps[stepIndex]
         guard let templateName = step.template else { throw ClaimError.stepWithoutTemplate(step: step.name) }
         let d = plan.debtor

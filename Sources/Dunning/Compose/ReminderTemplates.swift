@@ -4,20 +4,20 @@ import Mustache
 /// The reminder templates of a workspace: `templates/<language>/<name>.mustache` and
 /// `templates/layout.html.mustache`, each falling back to the shipped one (``DefaultTemplates``)
 /// when the workspace has no such file. Parsed once; safe to share between threads.
-public struct ReminderTemplates: Sendable {
+package struct ReminderTemplates: Sendable {
     /// A template that does not parse, or a step whose template exists nowhere.
-    public struct Problem: Error, CustomStringConvertible, Sendable {
-        public var file: String
-        public var message: String
-        public var description: String { "\(file):0:0: error: [template] \(message)" }
+    package struct Problem: Error, CustomStringConvertible, Sendable {
+        package var file: String
+        package var message: String
+        package var description: String { "\(file):0:0: error: [template] \(message)" }
     }
 
     let parsed: [String: MustacheTemplate]
     /// Where each template came from (a workspace path, or `built-in`), for `relance config check`.
-    public let sources: [String: String]
+    package let sources: [String: String]
 
     /// Loads the shipped templates, overridden by those in `folder` (nil: the shipped ones only).
-    public init(folder: String?) throws {
+    package init(folder: String?) throws {
         var texts = DefaultTemplates.files
         var sources = Dictionary(uniqueKeysWithValues: texts.keys.map { ($0, "built-in") })
         if let folder, let names = FileManager.default.enumerator(atPath: folder) {
@@ -48,7 +48,7 @@ public struct ReminderTemplates: Sendable {
     }
 
     /// The problems of a ladder's templates: a step template missing for a language.
-    public func check(_ ladder: Ladder, languages: [String] = ["nl", "fr", "de", "en"]) -> [Problem] {
+    package func check(_ ladder: Ladder, languages: [String] = ["nl", "fr", "de", "en"]) -> [Problem] {
         var out: [Problem] = []
         for step in ladder.steps where !step.isManual {
             guard let t = step.template else {

@@ -5,8 +5,8 @@ import Ledger
 ///
 /// Templates (mustache, editable in the workspace) carry the sentences; this carries what the
 /// code itself prints: table headers, totals labels, the payment block, number and date formats.
-public struct Wording: Sendable {
-    public let language: String
+package struct Wording: Sendable {
+    package let language: String
     let place: String
     /// The statement's column headings.
     let headings: Headings
@@ -57,7 +57,7 @@ public struct Wording: Sendable {
     }
 
     /// The wording for `language` (nl, fr, de, en); English for anything else.
-    public static func of(_ language: String) -> Wording {
+    package static func of(_ language: String) -> Wording {
         switch language {
         case "nl": .nl
         case "fr": .fr
@@ -67,10 +67,10 @@ public struct Wording: Sendable {
     }
 
     /// `€ 1.234,56` in nl, fr and de; `€1,234.56` in en; a minus sign before the symbol.
-    public func money(_ m: Money) -> String { LocalFormat.money(m, language: language) }
+    package func money(_ m: Money) -> String { LocalFormat.money(m, language: language) }
 
     /// A rate in percent with two decimals: `12,50 %` (nl, fr, de) or `12.50%` (en).
-    public func percent(_ rate: Decimal) -> String {
+    package func percent(_ rate: Decimal) -> String {
         var r = rate * 100
         var rounded = Decimal()
         NSDecimalRound(&rounded, &r, 0, .plain)
@@ -79,13 +79,13 @@ public struct Wording: Sendable {
     }
 
     /// `21/11/2026` (nl, fr, en) or `21.11.2026` (de).
-    public func short(_ d: Day) -> String { LocalFormat.short(d, language: language) }
+    package func short(_ d: Day) -> String { LocalFormat.short(d, language: language) }
 
     /// `21 november 2026`, `21 novembre 2026`, `21. November 2026`, `21 November 2026`.
-    public func long(_ d: Day) -> String { LocalFormat.long(d, language: language) }
+    package func long(_ d: Day) -> String { LocalFormat.long(d, language: language) }
 
     /// "Brussel, 21 november 2026" for a company in `city` (the city as configured).
-    public func placeAndDate(city: String, _ d: Day) -> String {
+    package func placeAndDate(city: String, _ d: Day) -> String {
         city.isEmpty ? long(d) : "\(city), \(long(d))"
     }
 

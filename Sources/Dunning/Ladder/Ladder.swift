@@ -8,9 +8,9 @@ import TOMLKit
 /// Declarative, commented, versioned TOML (`schedules/ladder-b2b.toml`, `ladder-b2c.toml`), copied
 /// into a workspace and validated as a whole before anything runs: every problem is reported with
 /// its key path and line (`Ladder.Problems`).
-public struct Ladder: Sendable, Equatable {
+package struct Ladder: Sendable, Equatable {
     /// When a step becomes due.
-    public enum Trigger: Sendable, Equatable {
+    package enum Trigger: Sendable, Equatable {
         /// This many days before the due date (a courtesy notice); never once the invoice is late.
         case beforeDue(Int)
         /// This many days after the due date.
@@ -20,55 +20,55 @@ public struct Ladder: Sendable, Equatable {
     }
 
     /// How a step reaches the debtor (Store's `DunningChannel`, the words an event stores).
-    public typealias Channel = DunningChannel
+    package typealias Channel = DunningChannel
 
     /// One step of the ladder.
-    public struct Step: Sendable, Equatable {
-        public var name: String
-        public var trigger: Trigger
-        public var channels: [Channel]
+    package struct Step: Sendable, Equatable {
+        package var name: String
+        package var trigger: Trigger
+        package var channels: [Channel]
         /// Template base name (per language), for e-mail and letter steps.
-        public var template: String?
+        package var template: String?
         /// For manual steps: what a person does (`call`, `hand-over`…); becomes a worklist item.
-        public var action: String?
-        public var claimInterest: Bool
-        public var claimFees: Bool
+        package var action: String?
+        package var claimInterest: Bool
+        package var claimFees: Bool
         /// B2C only: a reminder fee (at most €7.50 plus postage), only where the contract allows it.
-        public var reminderFee: Money?
+        package var reminderFee: Money?
 
-        public var isManual: Bool { channels == [.manual] }
+        package var isManual: Bool { channels == [.manual] }
     }
 
-    public var kind: DebtorKind
-    public var version: Int
+    package var kind: DebtorKind
+    package var version: Int
     /// Debtors whose open balance is below this are not reminded.
-    public var minimumBalance: Money
+    package var minimumBalance: Money
     /// At most one message to a debtor per this many days (`min_days_between_messages`, default 7).
-    public var minDaysBetweenMessages = 7
-    public var steps: [Step]
+    package var minDaysBetweenMessages = 7
+    package var steps: [Step]
 
     /// One problem in a ladder file.
-    public struct Problem: Sendable, Equatable, CustomStringConvertible {
-        public var file: String
-        public var line: Int
-        public var key: String
-        public var message: String
-        public var description: String { "\(file):\(line):0: error: [ladder] \(key): \(message)" }
+    package struct Problem: Sendable, Equatable, CustomStringConvertible {
+        package var file: String
+        package var line: Int
+        package var key: String
+        package var message: String
+        package var description: String { "\(file):\(line):0: error: [ladder] \(key): \(message)" }
     }
 
     /// Every problem found in a ladder file.
-    public struct Problems: Error, CustomStringConvertible {
-        public var problems: [Problem]
-        public var description: String { problems.map(\.description).joined(separator: "\n") }
+    package struct Problems: Error, CustomStringConvertible {
+        package var problems: [Problem]
+        package var description: String { problems.map(\.description).joined(separator: "\n") }
     }
 
     /// The largest reminder fee Book XIX allows on a later consumer reminder (postage comes on top).
-    public static let maximumConsumerReminderFee = Money.eur(cents: 750)
+    package static let maximumConsumerReminderFee = Money.eur(cents: 750)
 }
 
 extension Ladder {
     /// Parses and validates a ladder file's text.
-    public static func parse(_ text: String, file: String) throws(Problems) -> Ladder {
+    package static func parse(_ text: String, file: String) throws(Problems) -> Ladder {
         var problems: [Problem] = []
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         // Line of the n-th `[[step]]` header and of a key within it.

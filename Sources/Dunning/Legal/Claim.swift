@@ -3,12 +3,12 @@ import Ledger
 import Store  // ReminderChannel, stored in dunning_state
 
 /// Who owes: an enterprise (Law of 2 August 2002) or a consumer (Book XIX of the Code of Economic Law).
-public enum DebtorKind: String, Sendable, CaseIterable {
+package enum DebtorKind: String, Sendable, CaseIterable {
     case b2b, b2c
 }
 
 /// How interest days are counted against the year (belgian-rules.md §1.3: 365 is practice, UNCONFIRMED as law).
-public enum DayCount: String, Sendable, CaseIterable {
+package enum DayCount: String, Sendable, CaseIterable {
     /// Actual days / 365, leap years included (the default).
     case actual365 = "actual/365"
     /// Actual days / actual days of the year the period falls in (366 in leap years).
@@ -16,7 +16,7 @@ public enum DayCount: String, Sendable, CaseIterable {
 }
 
 /// Where a consumer's flat damages are capped (art. XIX.4 gives the brackets by "outstanding balance").
-public enum ConsumerDamagesBasis: String, Sendable, CaseIterable {
+package enum ConsumerDamagesBasis: String, Sendable, CaseIterable {
     /// Once per reminder, on the outstanding balance of the reminded debt (the default).
     case balance
     /// Once per late invoice, each on its own open amount.
@@ -26,33 +26,33 @@ public enum ConsumerDamagesBasis: String, Sendable, CaseIterable {
 /// Settings of the legal computation. `ClaimRules()` is the maximum the law allows (what
 /// `relance claim` shows); a workspace's rules come from `init(rates:b2bContractRate:…)`, whose
 /// consumer defaults are the conservative ones (no clause: no damages, no interest).
-public struct ClaimRules: Sendable, Equatable {
-    public var rates: RateTable = .belgian
-    public var dayCount: DayCount = .actual365
+package struct ClaimRules: Sendable, Equatable {
+    package var rates: RateTable = .belgian
+    package var dayCount: DayCount = .actual365
     /// Apply each half-year's rate to its days (default) or freeze the rate of the half-year after the due date.
-    public var splitByHalfYear = true
+    package var splitByHalfYear = true
     /// A contractual B2B rate (percent) replacing the statutory one (art. 5): never against a public authority.
-    public var contractRate: Decimal? = nil
+    package var contractRate: Decimal? = nil
     /// The flat B2B recovery compensation per late invoice (€40, art. 6), or a lower contractual amount.
-    public var flatCompensation = Money.eur(cents: 4_000)
+    package var flatCompensation = Money.eur(cents: 4_000)
     /// Consumers: claim late interest after the waiting period.
-    public var consumerInterest = true
+    package var consumerInterest = true
     /// Consumers: the contractual rate of the creditor's terms, capped at each half-year's 2002-law
     /// rate (art. XIX.4); nil: the cap itself.
-    public var consumerContractRate: Decimal? = nil
+    package var consumerContractRate: Decimal? = nil
     /// Consumers: claim the flat damages (capped by the balance brackets) after the waiting period;
     /// only when the creditor's terms contain a damages clause.
-    public var consumerFlatDamages = true
+    package var consumerFlatDamages = true
     /// Consumers: a lower contractual flat amount than the cap.
-    public var consumerFlatDamagesLimit: Money? = nil
+    package var consumerFlatDamagesLimit: Money? = nil
     /// Consumers: cap the flat damages on the reminded balance (once per reminder) or per invoice.
-    public var consumerDamagesBasis = ConsumerDamagesBasis.balance
+    package var consumerDamagesBasis = ConsumerDamagesBasis.balance
 
-    public init() {}
+    package init() {}
 
     /// A workspace's rules (`[legal]` in relance.toml): the company-wide B2B contractual rate; for
     /// consumers, interest only at a contractual rate (capped) and flat damages only with a damages clause.
-    public init(rates: RateTable, b2bContractRate: Decimal?, b2cContractRate: Decimal?, b2cDamagesClause: Bool,
+    package init(rates: RateTable, b2bContractRate: Decimal?, b2cContractRate: Decimal?, b2cDamagesClause: Bool,
                 b2cDamagesBasis: ConsumerDamagesBasis) {
         self.rates = rates
         contractRate = b2bContractRate
@@ -65,7 +65,7 @@ public struct ClaimRules: Sendable, Equatable {
     /// The rules for one debtor: its own contractual rate (the `debtor.interest_rate_percent` column)
     /// replaces the company's for an enterprise, and no contractual rate is applied to a public
     /// authority (art. 5: the statutory rate applies whatever the contract says).
-    public func forDebtor(kind: DebtorKind, contractRate debtorRate: Decimal?, publicAuthority: Bool = false) -> ClaimRules {
+    package func forDebtor(kind: DebtorKind, contractRate debtorRate: Decimal?, publicAuthority: Bool = false) -> ClaimRules {
         var r = self
         if kind == .b2b {
             r.contractRate = publicAuthority ? nil : (debtorRate ?? contractRate)
@@ -78,41 +78,41 @@ public struct ClaimRules: Sendable, Equatable {
 }
 
 /// One stretch of days at one rate.
-public struct InterestPeriod: Sendable, Equatable {
+package struct InterestPeriod: Sendable, Equatable {
     /// First day of interest (inclusive) and last day (inclusive).
-    public var from: Day
-    public var to: Day
-    public var days: Int
+    package var from: Day
+    package var to: Day
+    package var days: Int
     /// Percent per year.
-    public var rate: Decimal
+    package var rate: Decimal
     /// Unrounded amount in major units.
-    public var exact: Decimal
+    package var exact: Decimal
     /// The amount rounded for display (the total is rounded once from the exact sum).
-    public var amount: Money
+    package var amount: Money
 }
 
 /// What may be claimed on one debt on a day, with how it was computed.
-public struct ClaimResult: Sendable, Equatable {
-    public var kind: DebtorKind
-    public var principal: Money
-    public var due: Day
-    public var asOf: Day
-    public var periods: [InterestPeriod]
-    public var interest: Money
+package struct ClaimResult: Sendable, Equatable {
+    package var kind: DebtorKind
+    package var principal: Money
+    package var due: Day
+    package var asOf: Day
+    package var periods: [InterestPeriod]
+    package var interest: Money
     /// B2B: the flat €40; B2C: the capped flat damages (zero before `claimableFrom`).
-    public var flatCompensation: Money
-    public var total: Money
+    package var flatCompensation: Money
+    package var total: Money
     /// B2C only: the first day interest and damages may be claimed.
-    public var claimableFrom: Day?
+    package var claimableFrom: Day?
     /// B2C only: the flat damages the first reminder must announce (claimable from `claimableFrom`).
-    public var announcedDamages: Money?
+    package var announcedDamages: Money?
     /// How each amount was reached, in words, stored with reminder events.
-    public var explanation: [String]
+    package var explanation: [String]
     /// The rate the interest was computed at; nil when no interest was computed.
-    public var rateBasis: RateBasis? = nil
+    package var rateBasis: RateBasis? = nil
 
     /// The rate actually charged, in words, for a letter in `language`; nil without interest.
-    public func rateWords(language: String) -> String? {
+    package func rateWords(language: String) -> String? {
         guard let basis = rateBasis, !periods.isEmpty else { return nil }
         var seen: [Decimal] = []
         for p in periods where !seen.contains(p.rate) { seen.append(p.rate) }
@@ -122,7 +122,7 @@ public struct ClaimResult: Sendable, Equatable {
 
 /// Why a claim, a plan or a reminder could not be computed: each case carries the facts, and
 /// ``description`` says what is wrong and how to fix it.
-public enum ClaimError: Error, Sendable, CustomStringConvertible, Equatable {
+package enum ClaimError: Error, Sendable, CustomStringConvertible, Equatable {
     /// The principal is zero or negative.
     case principalNotPositive
     /// A consumer (B2C) claim without the first reminder's day or channel, which start its 14-day period.
@@ -132,7 +132,7 @@ public enum ClaimError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A ladder step that sends something names no template (the step's name).
     case stepWithoutTemplate(step: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .principalNotPositive: "the principal must be above zero"
         case .consumerNeedsFirstReminder:
@@ -146,7 +146,7 @@ public enum ClaimError: Error, Sendable, CustomStringConvertible, Equatable {
 }
 
 /// The legal calculator: the same code serves `relance claim` and the letters.
-public enum ClaimCalculator {
+package enum ClaimCalculator {
     /// Computes what may be claimed on `principal`, due on `due`, on `asOf`.
     ///
     /// B2B: interest from the day after the due date to `asOf` inclusive, per half-year rate (or the
@@ -158,7 +158,7 @@ public enum ClaimCalculator {
     ///
     /// Throws `RateTable.MissingRate` (as that type) when a half-year it needs has no rate, and
     /// `ClaimError` for anything else.
-    public static func compute(
+    package static func compute(
         kind: DebtorKind, principal: Money, due: Day, asOf: Day, firstReminder: Day? = nil,
         channel: ReminderChannel? = nil, rules: ClaimRules = ClaimRules()
     ) throws -> ClaimResult {
@@ -224,7 +224,7 @@ public enum ClaimCalculator {
     /// A consumer's flat damages on `balance`: zero without a damages clause, else the art. XIX.4
     /// cap (or the lower contractual amount). The planner calls it once per reminder on the reminded
     /// balance (`consumerDamagesBasis == .balance`), or per invoice on its open amount (`.invoice`).
-    public static func consumerDamages(balance: Money, rules: ClaimRules) -> Money {
+    package static func consumerDamages(balance: Money, rules: ClaimRules) -> Money {
         guard rules.consumerFlatDamages, balance.isPositive else { return .zero(balance.currency) }
         var cap = ConsumerRules.flatDamagesCap(balance: balance)
         if let limit = rules.consumerFlatDamagesLimit, limit.currency == balance.currency, limit.minorUnits < cap.minorUnits { cap = limit }
@@ -273,17 +273,17 @@ public enum ClaimCalculator {
 }
 
 /// Book XIX rules for consumers.
-public enum ConsumerRules {
+package enum ConsumerRules {
     /// The first day costs may be claimed: the 14-day period starts on the day after an e-mail, or on
     /// the third working day after a letter was posted (that day is day 1); costs from day 15.
-    public static func claimableFrom(firstReminder sent: Day, channel: ReminderChannel) -> Day {
+    package static func claimableFrom(firstReminder sent: Day, channel: ReminderChannel) -> Day {
         let dayOne = channel == .email ? sent.adding(days: 1) : BelgianCalendar.workingDay(3, after: sent)
         return dayOne.adding(days: 14)
     }
 
     /// The cap on flat damages for an outstanding balance (art. XIX.4): €20 up to €150.00;
     /// €30 + 10 % above €150 up to €500.00; €65 + 5 % above €500, at most €2,000; rounded once.
-    public static func flatDamagesCap(balance: Money) -> Money {
+    package static func flatDamagesCap(balance: Money) -> Money {
         let b = MoneyRounding.decimal(balance)
         let cap: Decimal
         if b <= 150 { cap = 20 } else if b <= 500 { cap = 30 + (b - 150) / 10 } else { cap = min(2000, 65 + (b - 500) / 20) }

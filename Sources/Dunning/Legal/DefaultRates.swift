@@ -1,8 +1,8 @@
 /// The shipped rate table (belgian-rules.md §1.2, with the sources read there), copied into a new
 /// workspace as `rates.toml`.
-public enum DefaultRates {
+package enum DefaultRates {
     /// The comment block at the top of every rates file: what the rates are and how to add one.
-    public static let header = """
+    package static let header = """
         # Interest rate for late payment in commercial transactions (Law of 2 August 2002, art. 5):
         # the ECB main refinancing rate on 1 January / 1 July + 8 points, rounded up to the half point,
         # as announced by the Minister of Finance in the Belgisch Staatsblad / Moniteur belge. Percent per year.
@@ -16,7 +16,7 @@ public enum DefaultRates {
         """
 
     /// The whole shipped file: the header and every published rate 2019-H1 to 2026-H1 with its source.
-    public static let toml = header + """
+    package static let toml = header + """
         [b2b_late_payment]
         "2019-H1" = { rate = "8.00", source = "https://vanostaeyen.eu/blog/intrestvoet-betalingsachterstand-handelstransacties-blijft-8" }
         "2019-H2" = { rate = "8.00", source = "Mededeling FOD Financien, BS 18-07-2019" }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Which rate the interest was computed at: the words a letter uses to name it.
-public enum RateBasis: String, Sendable, Equatable, CaseIterable {
+package enum RateBasis: String, Sendable, Equatable, CaseIterable {
     /// The rate of the Law of 2 August 2002 (B2B, or a consumer at the cap without a contractual rate).
     case statutory
     /// A contractual rate (B2B, or a consumer's under the cap).
@@ -11,7 +11,7 @@ public enum RateBasis: String, Sendable, Equatable, CaseIterable {
 
     /// The rate named in `language` (nl, fr, de, en; others get English), with the percentages
     /// charged: nl "de interestvoet van de wet van 2 augustus 2002 (10,50 %)".
-    public func words(language: String, rates: [Decimal]) -> String {
+    package func words(language: String, rates: [Decimal]) -> String {
         let comma = language != "en"
         let shown = rates.map { r -> String in
             let s = RateTable.format(r)

@@ -3,13 +3,13 @@ import Ledger
 
 /// The workspace's `rates.toml`: the one place every command reads the legal rates from, and the
 /// file `relance rates set` edits in place (its comments and layout kept).
-public enum RateFile {
+package enum RateFile {
     /// The file name inside a workspace.
-    public static let name = "rates.toml"
+    package static let name = "rates.toml"
 
     /// Reads the table at `path`; the shipped table when the file does not exist (a workspace from
     /// before `rates.toml`).
-    public static func load(path: String) throws -> RateTable {
+    package static func load(path: String) throws -> RateTable {
         guard FileManager.default.fileExists(atPath: path) else { return .belgian }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw RateTable.Problem(message: "\(name):0:0: error: [rates] cannot read \(path) as UTF-8 text")
@@ -18,7 +18,7 @@ public enum RateFile {
     }
 
     /// What `set` did.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The half-year had no rate; it has one now.
         case added
         /// The half-year already had this rate: nothing was written.
@@ -28,25 +28,25 @@ public enum RateFile {
     }
 
     /// Why `set` refused; `usage` problems are the caller's arguments.
-    public struct Refusal: Error, CustomStringConvertible, Equatable {
+    package struct Refusal: Error, CustomStringConvertible, Equatable {
         /// Why, in words, with the way to do it right.
-        public let message: String
+        package let message: String
         /// A refusal with its message.
-        public init(message: String) { self.message = message }
-        public var description: String { message }
+        package init(message: String) { self.message = message }
+        package var description: String { message }
     }
 
     /// The file could not be written.
-    public struct WriteError: Error, CustomStringConvertible, Equatable {
+    package struct WriteError: Error, CustomStringConvertible, Equatable {
         /// Which file, and the system's error number.
-        public let message: String
-        public var description: String { message }
+        package let message: String
+        package var description: String { message }
     }
 
     /// Validates and enters a half-year's rate, then writes the file back. The half-year must be at
     /// most the one after `today` (a later rate cannot be published yet); a different existing rate
     /// is replaced only with `replace`.
-    public static func set(path: String, halfYear text: String, percent percentText: String, source: String?, today: Day,
+    package static func set(path: String, halfYear text: String, percent percentText: String, source: String?, today: Day,
                            replace: Bool) throws -> Outcome {
         guard let h = HalfYear(text), h.year >= 2002 else {
             throw Refusal(message: "\"\(text)\" is not a half-year: write it as 2026-H2 (H1: January–June, H2: July–December)")
@@ -107,7 +107,7 @@ public enum RateFile {
     }
 
     /// The TOML line of one entry.
-    public static func line(_ h: HalfYear, _ e: RateEntry) -> String {
+    package static func line(_ h: HalfYear, _ e: RateEntry) -> String {
         var fields = ["rate = \"\(RateTable.format(e.percent))\""]
         if let s = e.source { fields.append("source = \"\(s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\"") }
         if let d = e.setOn { fields.append("set_on = \"\(d)\"") }

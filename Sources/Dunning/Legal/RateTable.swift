@@ -3,23 +3,23 @@ import Ledger
 import TOMLKit
 
 /// A calendar half-year: January–June (1) or July–December (2).
-public struct HalfYear: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int
-    public let half: Int
+package struct HalfYear: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package let year: Int
+    package let half: Int
 
-    public init(year: Int, half: Int) {
+    package init(year: Int, half: Int) {
         self.year = year
         self.half = half
     }
 
     /// The half-year a day falls in.
-    public init(containing day: Day) {
+    package init(containing day: Day) {
         year = day.year
         half = day.month <= 6 ? 1 : 2
     }
 
     /// Parses `2024-H2` (four-digit year, `H1` or `H2`).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         let parts = text.uppercased().split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[0].allSatisfy({ $0.isASCII && $0.isNumber }), let y = Int(parts[0]),
               parts[1] == "H1" || parts[1] == "H2" else { return nil }
@@ -27,26 +27,26 @@ public struct HalfYear: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// Its first day (1 January or 1 July).
-    public var first: Day { Day(year: year, month: half == 1 ? 1 : 7, day: 1) ?? Day(daysSinceEpoch: 0) }
+    package var first: Day { Day(year: year, month: half == 1 ? 1 : 7, day: 1) ?? Day(daysSinceEpoch: 0) }
     /// Its last day (30 June or 31 December).
-    public var last: Day { Day(year: year, month: half == 1 ? 6 : 12, day: half == 1 ? 30 : 31) ?? Day(daysSinceEpoch: 0) }
+    package var last: Day { Day(year: year, month: half == 1 ? 6 : 12, day: half == 1 ? 30 : 31) ?? Day(daysSinceEpoch: 0) }
     /// The half-year after this one.
-    public var next: HalfYear { half == 1 ? HalfYear(year: year, half: 2) : HalfYear(year: year + 1, half: 1) }
-    public var description: String { "\(year)-H\(half)" }
-    public static func < (a: HalfYear, b: HalfYear) -> Bool { (a.year, a.half) < (b.year, b.half) }
+    package var next: HalfYear { half == 1 ? HalfYear(year: year, half: 2) : HalfYear(year: year + 1, half: 1) }
+    package var description: String { "\(year)-H\(half)" }
+    package static func < (a: HalfYear, b: HalfYear) -> Bool { (a.year, a.half) < (b.year, b.half) }
 }
 
 /// One published rate, with where it was read and the day it was entered.
-public struct RateEntry: Sendable, Equatable {
+package struct RateEntry: Sendable, Equatable {
     /// Percent per year, e.g. 10.5.
-    public var percent: Decimal
+    package var percent: Decimal
     /// Where it was published (a Belgisch Staatsblad notice, a URL); nil for entries without one.
-    public var source: String?
+    package var source: String?
     /// The day `relance rates set` entered it; nil for the shipped entries.
-    public var setOn: Day?
+    package var setOn: Day?
 
     /// An entry; the shipped ones have no `setOn`.
-    public init(percent: Decimal, source: String? = nil, setOn: Day? = nil) {
+    package init(percent: Decimal, source: String? = nil, setOn: Day? = nil) {
         self.percent = percent
         self.source = source
         self.setOn = setOn
@@ -59,44 +59,44 @@ public struct RateEntry: Sendable, Equatable {
 /// shipped table (`DefaultRates.toml`) and grows with `relance rates set`. A half-year without a
 /// rate is a `MissingRate` that names it and the command that fixes it: the rate is never guessed
 /// or carried forward.
-public struct RateTable: Sendable, Equatable {
+package struct RateTable: Sendable, Equatable {
     /// The rates with their source and day, by half-year.
-    public private(set) var entries: [HalfYear: RateEntry]
+    package private(set) var entries: [HalfYear: RateEntry]
 
     /// The rates alone, by half-year.
-    public var rates: [HalfYear: Decimal] { entries.mapValues(\.percent) }
+    package var rates: [HalfYear: Decimal] { entries.mapValues(\.percent) }
 
     /// A table of bare rates, without sources (tests, older files).
-    public init(rates: [HalfYear: Decimal]) { entries = rates.mapValues { RateEntry(percent: $0) } }
+    package init(rates: [HalfYear: Decimal]) { entries = rates.mapValues { RateEntry(percent: $0) } }
     /// A table of rates with their sources and days.
-    public init(entries: [HalfYear: RateEntry]) { self.entries = entries }
+    package init(entries: [HalfYear: RateEntry]) { self.entries = entries }
 
     /// A half-year the table has no rate for: the messages that need it wait until it is set.
-    public struct MissingRate: Error, CustomStringConvertible, Equatable, Sendable {
+    package struct MissingRate: Error, CustomStringConvertible, Equatable, Sendable {
         /// The half-year without a rate.
-        public let halfYear: HalfYear
+        package let halfYear: HalfYear
         /// The error for `halfYear`.
-        public init(halfYear: HalfYear) { self.halfYear = halfYear }
+        package init(halfYear: HalfYear) { self.halfYear = halfYear }
 
         /// The exact command that fixes it, once the rate is published in the Belgisch Staatsblad.
-        public var fixCommand: String {
+        package var fixCommand: String {
             "relance rates set \(halfYear) <percent> --source \"<Belgisch Staatsblad notice>\""
         }
 
         /// What happened and the command that fixes it.
-        public var description: String {
+        package var description: String {
             "no late-payment interest rate for \(halfYear) in the rate table (rates.toml); once it is published: \(fixCommand)"
         }
     }
 
     /// The rate of a half-year.
-    public func rate(_ h: HalfYear) throws(MissingRate) -> Decimal {
+    package func rate(_ h: HalfYear) throws(MissingRate) -> Decimal {
         guard let r = entries[h] else { throw MissingRate(halfYear: h) }
         return r.percent
     }
 
     /// The half-years that overlap `days` and have no rate, in order.
-    public func missing(for days: ClosedRange<Day>) -> [HalfYear] {
+    package func missing(for days: ClosedRange<Day>) -> [HalfYear] {
         var result: [HalfYear] = []
         var h = HalfYear(containing: days.lowerBound)
         let end = HalfYear(containing: days.upperBound)
@@ -111,15 +111,15 @@ public struct RateTable: Sendable, Equatable {
     mutating func set(_ h: HalfYear, _ entry: RateEntry) { entries[h] = entry }
 
     /// Why a rates file or a rate was refused.
-    public struct Problem: Error, CustomStringConvertible, Equatable {
-        public let message: String
-        public init(message: String) { self.message = message }
-        public var description: String { message }
+    package struct Problem: Error, CustomStringConvertible, Equatable {
+        package let message: String
+        package init(message: String) { self.message = message }
+        package var description: String { message }
     }
 
     /// Reads `[b2b_late_payment]` with `"2026-H2" = { rate = "10.50", source = "…", set_on = "2026-12-03" }`
     /// entries (or the older `"2024-H2" = "12.5"`).
-    public static func parse(_ text: String, file: String = "rates.toml") throws -> RateTable {
+    package static func parse(_ text: String, file: String = "rates.toml") throws -> RateTable {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw Problem(message: "\(file):\(e.source.begin.line):0: error: [rates] \(e.description)")
@@ -165,7 +165,7 @@ public struct RateTable: Sendable, Equatable {
 
     /// Reads a rate in percent as a user types it: `10.5`, `10,50`, `10.50 %`; above 0, under 100,
     /// at most two decimals (the law rounds to the half point).
-    public static func percent(_ text: String) -> Result<Decimal, Problem> {
+    package static func percent(_ text: String) -> Result<Decimal, Problem> {
         var t = text.trimmingCharacters(in: .whitespaces)
         if t.hasSuffix("%") { t = String(t.dropLast()).trimmingCharacters(in: .whitespaces) }
         t = t.replacingOccurrences(of: ",", with: ".")
@@ -180,7 +180,7 @@ public struct RateTable: Sendable, Equatable {
     }
 
     /// A rate as the tables print it: two decimals (`10.50`).
-    public static func format(_ percent: Decimal) -> String {
+    package static func format(_ percent: Decimal) -> String {
         var v = percent
         var r = Decimal()
         NSDecimalRound(&r, &v, 2, .plain)
@@ -191,31 +191,31 @@ public struct RateTable: Sendable, Equatable {
     }
 
     /// The table shipped with Relance.
-    public static let belgian: RateTable = {
+    package static let belgian: RateTable = {
         (try? parse(DefaultRates.toml, file: "DefaultRates.toml")) ?? RateTable(rates: [:])
     }()
 }
 
 /// Which half-years a rate table lacks on a day: the ones already running (their reminders wait)
 /// and the next one when it starts within the warning window.
-public struct RateCoverage: Sendable, Equatable {
+package struct RateCoverage: Sendable, Equatable {
     /// Half-years from the table's first up to today's with no rate; today's last when it is missing.
-    public var missing: [HalfYear]
+    package var missing: [HalfYear]
     /// The next half-year, when it starts within the warning window and has no rate yet.
-    public var upcoming: HalfYear?
+    package var upcoming: HalfYear?
     /// The half-year `today` falls in.
-    public var current: HalfYear
+    package var current: HalfYear
 
     /// True when today's half-year has a rate.
-    public var currentKnown: Bool { !missing.contains(current) }
+    package var currentKnown: Bool { !missing.contains(current) }
 }
 
 extension RateTable {
     /// Days before a half-year starts from which a missing rate is warned about.
-    public static let warningDays = 15
+    package static let warningDays = 15
 
     /// What the table lacks on `today` (`config check`, `status`).
-    public func coverage(on today: Day, warningDays: Int = RateTable.warningDays) -> RateCoverage {
+    package func coverage(on today: Day, warningDays: Int = RateTable.warningDays) -> RateCoverage {
         let current = HalfYear(containing: today)
         let first = entries.keys.min().map { min($0, current) } ?? current
         let next = current.next

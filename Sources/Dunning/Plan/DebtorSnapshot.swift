@@ -3,43 +3,43 @@ import Ledger
 import Store
 
 /// What the planner knows of one debtor on the as-of day: read from the ledger, never written.
-public struct DebtorSnapshot: Sendable, Equatable {
+package struct DebtorSnapshot: Sendable, Equatable {
 
-    public var id: Int64
-    public var key: String
-    public var name: String
-    public var kind: DebtorKind
-    public var language: String
-    public var onHold: Bool
-    public var directDebit: Bool
-    public var hasEmail: Bool
-    public var hasPostalAddress: Bool
+    package var id: Int64
+    package var key: String
+    package var name: String
+    package var kind: DebtorKind
+    package var language: String
+    package var onHold: Bool
+    package var directDebit: Bool
+    package var hasEmail: Bool
+    package var hasPostalAddress: Bool
     /// A promise to pay: no reminder until this day (inclusive): the open promise's date plus the
     /// grace days in force when it was made (`[dunning] promise_grace_days`).
-    public var promisedUntil: Day?
+    package var promisedUntil: Day?
     /// The date of a broken promise not yet followed by a reminder (the worklist's "broken promise").
-    public var brokenPromise: Day? = nil
+    package var brokenPromise: Day? = nil
     /// Open invoices and credit notes.
-    public var items: [OpenItem]
+    package var items: [OpenItem]
     /// Payments received but not applied to an invoice (they reduce the balance).
-    public var unapplied: Money
+    package var unapplied: Money
     /// Where reminders go: the e-mail address, and the postal address lines after the name
     /// (street, postcode and city, country when not Belgium).
-    public var email: String? = nil
-    public var addressLines: [String] = []
+    package var email: String? = nil
+    package var addressLines: [String] = []
     /// The day of the debtor's last message before the as-of day (worklist items are not messages).
-    public var lastMessage: Day? = nil
+    package var lastMessage: Day? = nil
     /// The debtor's own contractual interest rate, in percent (`debtor.interest_rate_percent`).
-    public var contractRate: Decimal? = nil
+    package var contractRate: Decimal? = nil
     /// A public authority: no contractual B2B rate applies.
-    public var publicAuthority = false
+    package var publicAuthority = false
 
     /// The latest first reminder among the open items, with its channel (a consumer's 14-day period runs from it).
-    public var firstReminder: (day: Day, channel: ReminderChannel)? {
+    package var firstReminder: (day: Day, channel: ReminderChannel)? {
         items.compactMap { i in i.firstReminder.map { ($0, i.firstReminderChannel ?? .post) } }.max { $0.0 < $1.0 }
     }
 
-    public init(id: Int64, key: String, name: String, kind: DebtorKind, language: String, onHold: Bool = false,
+    package init(id: Int64, key: String, name: String, kind: DebtorKind, language: String, onHold: Bool = false,
                 directDebit: Bool = false, hasEmail: Bool, hasPostalAddress: Bool, promisedUntil: Day? = nil,
                 items: [OpenItem], unapplied: Money) {
         self.id = id
@@ -58,26 +58,26 @@ public struct DebtorSnapshot: Sendable, Equatable {
 }
 
 /// One open invoice or credit note, with where it stands on the ladder.
-public struct OpenItem: Sendable, Equatable {
-    public var invoiceID: Int64
-    public var number: String
-    public var isCreditNote: Bool
-    public var issue: Day
-    public var due: Day
-    public var amount: Money
-    public var open: Money
-    public var disputed: Bool
-    public var onHold: Bool
-    public var description: String?
+package struct OpenItem: Sendable, Equatable {
+    package var invoiceID: Int64
+    package var number: String
+    package var isCreditNote: Bool
+    package var issue: Day
+    package var due: Day
+    package var amount: Money
+    package var open: Money
+    package var disputed: Bool
+    package var onHold: Bool
+    package var description: String?
     /// The ladder step this invoice last reached (index into the ladder), nil when never reminded.
-    public var stepIndex: Int?
+    package var stepIndex: Int?
     /// The day of that step's reminder.
-    public var lastReminder: Day?
+    package var lastReminder: Day?
     /// B2C: the first reminder's day and channel, which start the 14-day period.
-    public var firstReminder: Day?
-    public var firstReminderChannel: ReminderChannel?
+    package var firstReminder: Day?
+    package var firstReminderChannel: ReminderChannel?
 
-    public init(invoiceID: Int64, number: String, isCreditNote: Bool = false, issue: Day, due: Day, amount: Money, open: Money,
+    package init(invoiceID: Int64, number: String, isCreditNote: Bool = false, issue: Day, due: Day, amount: Money, open: Money,
                 disputed: Bool = false, onHold: Bool = false, description: String? = nil, stepIndex: Int? = nil,
                 lastReminder: Day? = nil, firstReminder: Day? = nil, firstReminderChannel: ReminderChannel? = nil) {
         self.invoiceID = invoiceID

@@ -9,30 +9,30 @@ import Store
 ///
 /// Only overdue open invoices count (due before the as-of day, something still open): a debtor on
 /// hold with nothing late is not "left out" of anything.
-public struct ExclusionTally: Sendable, Equatable {
+package struct ExclusionTally: Sendable, Equatable {
     /// Why, as the report prints it: an `Exclusion`'s text, or `amounts not computed`.
-    public struct Key: Hashable, Sendable, Comparable {
-        public var reason: String
+    package struct Key: Hashable, Sendable, Comparable {
+        package var reason: String
         /// `debtor`: the whole debtor was left out; `invoice`: single invoices of a reminded debtor.
-        public var level: DunningExclusionLevel
-        public var currency: String
+        package var level: DunningExclusionLevel
+        package var currency: String
 
-        public static func < (a: Key, b: Key) -> Bool {
+        package static func < (a: Key, b: Key) -> Bool {
             (a.level, a.reason, a.currency) < (b.level, b.reason, b.currency)
         }
     }
 
-    public struct Count: Sendable, Equatable {
-        public var debtors = 0
-        public var items = 0
-        public var amountMinor: Int64 = 0
+    package struct Count: Sendable, Equatable {
+        package var debtors = 0
+        package var items = 0
+        package var amountMinor: Int64 = 0
     }
 
-    public static let notComputed = "amounts not computed"
+    package static let notComputed = "amounts not computed"
 
-    public private(set) var counts: [Key: Count] = [:]
+    package private(set) var counts: [Key: Count] = [:]
 
-    public init() {}
+    package init() {}
 
     /// Counts one debtor's plan.
     /// One pass over the plan's items (it runs for every debtor of the night).
@@ -60,7 +60,7 @@ public struct ExclusionTally: Sendable, Equatable {
     }
 
     /// Replaces the day's rows in `dunning_exclusion`.
-    public func save(_ db: Database, asOf: Day) throws {
+    package func save(_ db: Database, asOf: Day) throws {
         try DunningCommands.replaceExclusions(db, on: asOf, counts.sorted(by: { $0.key < $1.key }).map { k, c in
             DunningExclusionRecord(asOf: asOf, reason: k.reason, level: k.level, currency: k.currency, debtors: c.debtors,
                                    items: c.items, amountMinor: c.amountMinor)

@@ -4,30 +4,30 @@ import Ledger
 import Store
 
 /// Tonight's plan for the whole ledger: every debtor with open items, decided by the `Planner`.
-public enum LedgerPlan {
+package enum LedgerPlan {
     /// Counts of a plan, for its summary.
-    public struct Summary: Sendable, Equatable {
-        public var debtors = 0
-        public var reminders = 0
-        public var worklist = 0
-        public var nothing = 0
-        public var excluded: [Exclusion: Int] = [:]
+    package struct Summary: Sendable, Equatable {
+        package var debtors = 0
+        package var reminders = 0
+        package var worklist = 0
+        package var nothing = 0
+        package var excluded: [Exclusion: Int] = [:]
         /// Debtors whose amounts could not be computed, with why.
-        public var errors: [(debtor: String, message: String)] = []
+        package var errors: [(debtor: String, message: String)] = []
         /// Debtors whose message waits for a half-year's legal interest rate, per half-year: their
         /// message is not written tonight; the first night with the rate writes it.
-        public var rateMissing: [HalfYear: Int] = [:]
-        public var total = MoneyBag()
+        package var rateMissing: [HalfYear: Int] = [:]
+        package var total = MoneyBag()
         /// Overdue money left out, by reason (stored by the dunning run for the report).
-        public var exclusions = ExclusionTally()
+        package var exclusions = ExclusionTally()
 
-        public static func == (a: Summary, b: Summary) -> Bool {
+        package static func == (a: Summary, b: Summary) -> Bool {
             a.debtors == b.debtors && a.reminders == b.reminders && a.worklist == b.worklist && a.excluded == b.excluded
                 && a.errors.map(\.debtor) == b.errors.map(\.debtor) && a.rateMissing == b.rateMissing
         }
 
         /// One line per missing half-year: how many messages wait, and the command that releases them.
-        public var rateMissingLines: [String] {
+        package var rateMissingLines: [String] {
             rateMissing.sorted { $0.key < $1.key }.map { h, n in
                 "\(n) debtor(s)' messages wait for the legal interest rate of \(h), missing from rates.toml; "
                     + "add the published rate with `\(RateTable.MissingRate(halfYear: h).fixCommand)` and the next run writes them"
@@ -36,7 +36,7 @@ public enum LedgerPlan {
     }
 
     /// Plans every debtor; `body` receives each plan (debtors with nothing due included).
-    public static func run(_ db: Database, asOf: Day, planner: Planner, _ body: (DebtorPlan) throws -> Void) throws -> Summary {
+    package static func run(_ db: Database, asOf: Day, planner: Planner, _ body: (DebtorPlan) throws -> Void) throws -> Summary {
         var s = Summary()
         try SnapshotReader(db: db).forEachDebtor(asOf: asOf) { d in
             s.debtors += 1
@@ -66,7 +66,7 @@ public enum LedgerPlan {
     }
 
     /// When the last ingest finished (UTC instant text), for the data-freshness gate.
-    public static func lastIngest(_ db: Database) throws -> String? {
+    package static func lastIngest(_ db: Database) throws -> String? {
         try DunningQueries.lastIngestFinishedAt(db)
     }
 }

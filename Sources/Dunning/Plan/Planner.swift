@@ -2,7 +2,7 @@ import Foundation
 import Ledger
 
 /// Why a debtor or an item is left out of tonight's reminders; each shows in the plan.
-public enum Exclusion: String, Sendable, Equatable, CaseIterable {
+package enum Exclusion: String, Sendable, Equatable, CaseIterable {
     case debtorOnHold = "debtor on hold"
     case directDebit = "paid by direct debit"
     case promiseToPay = "promise to pay"
@@ -15,25 +15,25 @@ public enum Exclusion: String, Sendable, Equatable, CaseIterable {
 
 /// One item of a planned reminder. Every open item is listed (the statement of account); the
 /// message demands only the overdue ones, and those move to the message's step tonight.
-public struct PlannedItem: Sendable, Equatable {
-    public var item: OpenItem
+package struct PlannedItem: Sendable, Equatable {
+    package var item: OpenItem
     /// The step the item is at after tonight (nil: never reminded, e.g. not yet due).
-    public var stepIndex: Int?
+    package var stepIndex: Int?
     /// True when tonight's message demands this item: it moves to the message's step.
-    public var advances: Bool
-    public var daysLate: Int
+    package var advances: Bool
+    package var daysLate: Int
     /// Left out of the claim, with why (disputed, on hold).
-    public var excluded: Exclusion?
+    package var excluded: Exclusion?
     /// The legal computation when the step claims interest or fees.
-    public var claim: ClaimResult?
+    package var claim: ClaimResult?
 
     /// Not yet due on the plan's day: listed "for your information", never demanded.
-    public func notYetDue(asOf: Day) -> Bool { !item.isCreditNote && item.due >= asOf }
+    package func notYetDue(asOf: Day) -> Bool { !item.isCreditNote && item.due >= asOf }
 }
 
 /// What tonight does for one debtor.
-public struct DebtorPlan: Sendable, Equatable {
-    public enum Action: Sendable, Equatable {
+package struct DebtorPlan: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Send the step's e-mail and/or letter.
         case remind(stepIndex: Int)
         /// A manual step: a worklist item (call, hand-over).
@@ -44,26 +44,26 @@ public struct DebtorPlan: Sendable, Equatable {
         case nothing
     }
 
-    public var debtor: DebtorSnapshot
-    public var action: Action
-    public var items: [PlannedItem]
+    package var debtor: DebtorSnapshot
+    package var action: Action
+    package var items: [PlannedItem]
     /// The whole open balance (the statement): invoices less credit notes and unapplied payments.
-    public var balance: Money
+    package var balance: Money
     /// What the message demands: the overdue items (or, for a courtesy notice, the items falling
     /// due) less credit notes and unapplied payments; never the items not yet due.
-    public var demanded: Money
-    public var interest: Money
-    public var fees: Money
+    package var demanded: Money
+    package var interest: Money
+    package var fees: Money
     /// What the reminder claims: demanded + interest + fees.
-    public var total: Money
+    package var total: Money
     /// Why, in words (catch-up after missed nights included).
-    public var reasons: [String]
+    package var reasons: [String]
     /// The debtor's level before tonight: the highest step any of its open invoices reached (nil:
     /// none, the ladder starts at its first step), and why.
-    public var level: Int?
-    public var levelReason: String
+    package var level: Int?
+    package var levelReason: String
     /// The earliest day the debtor's next message may go (the cadence and the ladder's trigger), when known.
-    public var nextMessageFrom: Day?
+    package var nextMessageFrom: Day?
 }
 
 /// The ladder evaluated by a pure function, per debtor: one level, one cadence.
@@ -75,17 +75,17 @@ public struct DebtorPlan: Sendable, Equatable {
 ///   first reminder, the next message waits until the legal 14-day period has run out.
 /// - The courtesy notice (a `before_due_days` first step) goes only to debtors with nothing overdue.
 /// - Manual steps (call, hand-over) become worklist items and do not count as messages.
-public struct Planner: Sendable {
-    public var ladders: [DebtorKind: Ladder]
-    public var rules: ClaimRules
+package struct Planner: Sendable {
+    package var ladders: [DebtorKind: Ladder]
+    package var rules: ClaimRules
 
-    public init(ladders: [DebtorKind: Ladder], rules: ClaimRules = ClaimRules()) {
+    package init(ladders: [DebtorKind: Ladder], rules: ClaimRules = ClaimRules()) {
         self.ladders = ladders
         self.rules = rules
     }
 
     /// Decides tonight for one debtor.
-    public func plan(_ d: DebtorSnapshot, asOf: Day) throws -> DebtorPlan {
+    package func plan(_ d: DebtorSnapshot, asOf: Day) throws -> DebtorPlan {
         guard let ladder = ladders[d.kind] else { throw ClaimError.noLadder(d.kind) }
         let rules = self.rules.forDebtor(kind: d.kind, contractRate: d.contractRate, publicAuthority: d.publicAuthority)
         let cur = d.unapplied.currency

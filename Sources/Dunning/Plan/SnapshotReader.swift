@@ -5,13 +5,13 @@ import Store
 
 /// Reads debtor snapshots from the ledger, one debtor at a time, streaming the open items in
 /// debtor order (constant memory in the number of debtors).
-public struct SnapshotReader {
+package struct SnapshotReader {
     let db: Database
 
-    public init(db: Database) { self.db = db }
+    package init(db: Database) { self.db = db }
 
     /// Calls `body` with each debtor that has an open invoice or credit note.
-    public func forEachDebtor(asOf: Day, only debtor: Int64? = nil, _ body: (DebtorSnapshot) throws -> Void) throws {
+    package func forEachDebtor(asOf: Day, only debtor: Int64? = nil, _ body: (DebtorSnapshot) throws -> Void) throws {
         let unapplied = try DunningQueries.unappliedByDebtor(db)
         // Open promises pause the ladder until their date plus the grace days (`pause_until`); a broken
         // promise not yet followed by a reminder puts the debtor on the worklist (see Ingest's `Promises`).

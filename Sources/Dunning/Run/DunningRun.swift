@@ -12,21 +12,21 @@ import Support
 /// Rerunning for the same day changes nothing: a debtor reminded on that day is not reminded again,
 /// and an event's idempotency key is the debtor, the day and the figures. A crash leaves whole
 /// batches: letters of a batch that did not commit are written again by the next run (same bytes).
-public enum DunningRun {
-    public struct Options: Sendable {
-        public var asOf: Day
+package enum DunningRun {
+    package struct Options: Sendable {
+        package var asOf: Day
         /// The folder letters go to: `<lettersDir>/<as-of>/<debtor>-<step>.pdf`.
-        public var lettersDir: String
-        public var runID: Int64?
+        package var lettersDir: String
+        package var runID: Int64?
         /// The data-freshness gate: when set, plan but write and send nothing, and say why.
-        public var holdReason: String?
-        public var batchSize = 256
-        public var concurrency = 2
-        public var now: @Sendable () -> Date = { Date() }
+        package var holdReason: String?
+        package var batchSize = 256
+        package var concurrency = 2
+        package var now: @Sendable () -> Date = { Date() }
         /// Told now and then how many debtors have been planned and how many reminders written.
-        public var progress: (@Sendable (_ debtorsPlanned: Int, _ remindersWritten: Int) -> Void)?
+        package var progress: (@Sendable (_ debtorsPlanned: Int, _ remindersWritten: Int) -> Void)?
 
-        public init(asOf: Day, lettersDir: String, runID: Int64? = nil, holdReason: String? = nil) {
+        package init(asOf: Day, lettersDir: String, runID: Int64? = nil, holdReason: String? = nil) {
             self.asOf = asOf
             self.lettersDir = lettersDir
             self.runID = runID
@@ -34,20 +34,20 @@ public enum DunningRun {
         }
     }
 
-    public struct Summary: Sendable {
-        public var plan = LedgerPlan.Summary()
+    package struct Summary: Sendable {
+        package var plan = LedgerPlan.Summary()
         /// Reminder events written tonight.
-        public var reminders = 0
-        public var emails = 0
-        public var letters = 0
-        public var worklist = 0
+        package var reminders = 0
+        package var emails = 0
+        package var letters = 0
+        package var worklist = 0
         /// Debtors already reminded on this day (a rerun): left alone.
-        public var alreadyDone = 0
+        package var alreadyDone = 0
         /// Debtors whose reminder could not be made (template, letter), with why.
-        public var errors: [(debtor: String, message: String)] = []
-        public var claimed = MoneyBag()
+        package var errors: [(debtor: String, message: String)] = []
+        package var claimed = MoneyBag()
         /// Why nothing was written (the data-freshness gate), when so.
-        public var held: String?
+        package var held: String?
     }
 
     /// One debtor's reminder, composed and waiting for its letter and its transaction.
@@ -61,7 +61,7 @@ public enum DunningRun {
     }
 
     /// Plans and writes tonight's reminders.
-    public static func run(store: LedgerStore, planner: Planner, composer: ReminderComposer, options: Options) throws -> Summary {
+    package static func run(store: LedgerStore, planner: Planner, composer: ReminderComposer, options: Options) throws -> Summary {
         var summary = Summary()
         let reader = try DatabaseQueue(path: store.path, configuration: {
             var c = Configuration()
@@ -113,7 +113,7 @@ public enum DunningRun {
 
     /// The channels a step actually uses for this debtor: a missing e-mail address falls back to a
     /// letter and a missing postal address to an e-mail (the planner excludes debtors with neither).
-    public static func channels(_ wanted: [Ladder.Channel], _ d: DebtorSnapshot) -> [Ladder.Channel] {
+    package static func channels(_ wanted: [Ladder.Channel], _ d: DebtorSnapshot) -> [Ladder.Channel] {
         if wanted == [.manual] { return wanted }
         let email = d.email.flatMap(EmailAddress.init) != nil
         var used = wanted.filter { ($0 == .email && email) || ($0 == .letter && d.hasPostalAddress) }
@@ -131,7 +131,7 @@ public enum DunningRun {
     }
 
     /// A debtor key or step name as a safe file-name part.
-    public static func fileName(_ s: String) -> String {
+    package static func fileName(_ s: String) -> String {
         String(s.unicodeScalars.map { ($0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))) ? Character($0) : "_" }.prefix(60))
     }
 

@@ -13,22 +13,22 @@ import Store
 /// `IngestOptions.reminderGuard`, Outbox's `FlushOptions.reminderGuard`), set by the `relance`
 /// commands and the nightly; commands that change the ledger themselves call
 /// ``cancelOutdated(_:at:)``.
-public struct ReminderGuard: OutdatedReminderCancelling {
+package struct ReminderGuard: OutdatedReminderCancelling {
     /// One reminder that was stopped, with why.
-    public struct Cancelled: Sendable, Equatable {
-        public var eventID: Int64
-        public var debtorID: Int64
-        public var reason: String
+    package struct Cancelled: Sendable, Equatable {
+        package var eventID: Int64
+        package var debtorID: Int64
+        package var reason: String
     }
 
     /// The guard, to hand to Ingest and Outbox.
-    public init() {}
+    package init() {}
 
     /// Cancels every queued reminder whose e-mail has not gone out yet and whose figures changed:
     /// an item's open amount or status, a new open credit note, or a new unapplied payment from
     /// the debtor since the reminder was written.
     @discardableResult
-    public static func cancelOutdated(_ db: Database, at now: Date) throws -> [Cancelled] {
+    package static func cancelOutdated(_ db: Database, at now: Date) throws -> [Cancelled] {
         var out: [Cancelled] = []
         for check in try DunningQueries.queuedReminderChecks(db) {
             guard let reason = reason(check) else { continue }
@@ -48,7 +48,7 @@ public struct ReminderGuard: OutdatedReminderCancelling {
     }
 
     /// Cancels what is outdated (``cancelOutdated(_:at:)``), for Ingest and Outbox.
-    public func cancelOutdatedReminders(_ db: Database, at now: Date) throws {
+    package func cancelOutdatedReminders(_ db: Database, at now: Date) throws {
         try Self.cancelOutdated(db, at: now)
     }
 }

@@ -5,7 +5,7 @@ import Store
 import Support
 
 /// A bank statement format Relance reads.
-public enum BankFormat: String, Sendable, CaseIterable {
+package enum BankFormat: String, Sendable, CaseIterable {
     case coda, camt
 }
 
@@ -14,12 +14,12 @@ public enum BankFormat: String, Sendable, CaseIterable {
 /// totals of globalised movements are not payments. A statement already imported (same account,
 /// sequence and date, or camt statement id) adds nothing. A file that does not parse, or any of
 /// whose statements fails its trailer or balance check, is refused whole.
-public enum BankIngestor {
+package enum BankIngestor {
     /// Unapplied movements reported one by one per file; the rest are counted.
     static let maxNotes = 50
 
     /// Runs an ingest of statement files; `report` receives every diagnostic.
-    public static func run(
+    package static func run(
         store: LedgerStore, files: [String], format: BankFormat, options: IngestOptions,
         now: @escaping @Sendable () -> Date = { Date() }, report: @escaping (Diagnostic) -> Void
     ) throws -> [FileSummary] {

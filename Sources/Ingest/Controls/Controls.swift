@@ -4,15 +4,15 @@ import Ledger
 import Store
 
 /// Who does an action, and when: the journal's `who` and `at`.
-public struct Actor: Sendable {
+package struct Actor: Sendable {
     /// The OS user (`ActionJournal.currentUser()`), or `relance` for automatic decisions.
-    public var who: String
+    package var who: String
     /// The instant of the action.
-    public var at: Date
+    package var at: Date
     /// The business day of the action (promises in the past are refused against it).
-    public var today: Day
+    package var today: Day
 
-    public init(who: String, at: Date, today: Day) {
+    package init(who: String, at: Date, today: Day) {
         self.who = who
         self.at = at
         self.today = today
@@ -20,12 +20,12 @@ public struct Actor: Sendable {
 }
 
 /// What an action did: changed something (journaled), or found it already so (nothing written).
-public enum ControlOutcome: Sendable, Equatable {
+package enum ControlOutcome: Sendable, Equatable {
     case done(String)
     case unchanged(String)
 
     /// The line the command prints.
-    public var message: String {
+    package var message: String {
         switch self {
         case .done(let m): m
         case .unchanged(let m): m + " (unchanged)"
@@ -34,15 +34,15 @@ public enum ControlOutcome: Sendable, Equatable {
 }
 
 /// Why an action was refused: an unknown debtor or invoice, a promise in the past… Nothing is written.
-public struct ControlRefusal: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+package struct ControlRefusal: Error, CustomStringConvertible, Equatable {
+    package let message: String
+    package init(_ message: String) { self.message = message }
+    package var description: String { message }
 }
 
 /// The credit controller's actions on debtors and invoices, each journaled in `action_journal` in
 /// the same transaction as its change; repeating one changes nothing (docs/CONTROLS.md).
-public enum Controls {
+package enum Controls {
     static func debtor(_ db: Database, _ key: String) throws -> ControlDebtor {
         guard let d = try IngestQueries.controlDebtor(db, key: key) else {
             throw ControlRefusal("debtor \(key) is not in the ledger")
@@ -58,7 +58,7 @@ public enum Controls {
     }
 
     /// Puts a debtor on hold (no reminders), with a reason and an optional last day.
-    public static func hold(_ db: Database, debtor key: String, reason: String, until: Day?, by actor: Actor) throws -> ControlOutcome {
+    package static func hold(_ db: Database, debtor key: String, reason: String, until: Day?, by actor: Actor) throws -> ControlOutcome {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ControlRefusal("a hold needs a reason (--reason)") }
         if let until, until < actor.today { throw ControlRefusal("--until \(until) is in the past") }
@@ -73,7 +73,7 @@ public enum Controls {
     }
 
     /// Takes a debtor off hold.
-    public static func release(_ db: Database, debtor key: String, by actor: Actor) throws -> ControlOutcome {
+    package static func release(_ db: Database, debtor key: String, by actor: Actor) throws -> ControlOutcome {
         let d = try debtor(db, key)
         guard d.onHold else { return .unchanged("debtor \(key) is not on hold") }
         try IngestCommands.release(db, debtorID: d.id)
@@ -83,7 +83,7 @@ public enum Controls {
     }
 
     /// Sets the direct-debit (domiciliëring) flag: such a debtor gets no reminders.
-    public static func setDirectDebit(_ db: Database, debtor key: String, on: Bool, by actor: Actor) throws -> ControlOutcome {
+    package static func setDirectDebit(_ db: Database, debtor key: String, on: Bool, by actor: Actor) throws -> ControlOutcome {
         let d = try debtor(db, key)
         guard d.directDebit != on else { return .unchanged("debtor \(key) direct debit is \(on ? "on" : "off")") }
         try IngestCommands.setDirectDebit(db, debtorID: d.id, on: on)
@@ -92,7 +92,7 @@ public enum Controls {
     }
 
     /// Flags an invoice as disputed (left out of reminders) with a reason.
-    public static func dispute(_ db: Database, invoice number: String, reason: String, by actor: Actor) throws -> ControlOutcome {
+    package static func dispute(_ db: Database, invoice number: String, reason: String, by actor: Actor) throws -> ControlOutcome {
         let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw ControlRefusal("a dispute needs a reason (--reason)") }
         let i = try invoice(db, number)
@@ -103,7 +103,7 @@ public enum Controls {
     }
 
     /// Resolves an invoice's dispute: it is reminded again.
-    public static func resolve(_ db: Database, invoice number: String, by actor: Actor) throws -> ControlOutcome {
+    package static func resolve(_ db: Database, invoice number: String, by actor: Actor) throws -> ControlOutcome {
         let i = try invoice(db, number)
         guard i.disputed else { return .unchanged("invoice \(number) is not disputed") }
         try IngestCommands.resolveDispute(db, invoiceID: i.id)
@@ -113,7 +113,7 @@ public enum Controls {
     }
 
     /// Adds a note to a debtor; the same text as the debtor's last note adds nothing.
-    public static func addNote(_ db: Database, debtor key: String, text: String, by actor: Actor) throws -> ControlOutcome {
+    package static func addNote(_ db: Database, debtor key: String, text: String, by actor: Actor) throws -> ControlOutcome {
         let text = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw ControlRefusal("the note is empty") }
         let d = try debtor(db, key)

@@ -3,23 +3,23 @@ import Ledger
 import Store
 
 /// One debtor's statement and timeline, as `relance debtor show` prints it: read only.
-public struct DebtorStatement: Sendable {
+package struct DebtorStatement: Sendable {
     /// One titled table of the statement.
-    public struct Section: Sendable {
-        public var title: String
-        public var columns: [String]
-        public var rows: [[String]]
+    package struct Section: Sendable {
+        package var title: String
+        package var columns: [String]
+        package var rows: [[String]]
     }
 
     /// Key facts: key, name, kind, hold, direct debit, balance.
-    public var facts: [(String, String)]
+    package var facts: [(String, String)]
     /// Open items, not yet due, credit notes, unapplied payments, promises, disputes, notes,
     /// messages (Relance's and external), the journal.
-    public var sections: [Section]
+    package var sections: [Section]
 
     /// Reads the statement of debtor `key` as of `asOf`; `nextStep` is the line the caller puts
     /// under "next step" (the planner's decision, or where to find it).
-    public static func load(_ db: Database, debtor key: String, asOf: Day, nextStep: String) throws -> DebtorStatement {
+    package static func load(_ db: Database, debtor key: String, asOf: Day, nextStep: String) throws -> DebtorStatement {
         guard let d = try IngestQueries.statementDebtor(db, key: key) else { throw ControlRefusal("debtor \(key) is not in the ledger") }
         let id = d.id
         func money(_ minor: Int64, _ cur: String) -> String { Money(minorUnits: minor, currency: Currency(code: cur) ?? .eur).decimalString }

@@ -12,17 +12,17 @@ import Support
 /// moves the invoice's ladder state (`dunning_state`) to that step when it is further than where it
 /// stands, so the ladder continues from there. The file is checked whole first: one bad row writes
 /// nothing. The same row twice adds nothing.
-public enum ExternalReminders {
+package enum ExternalReminders {
     /// What the file's rows are checked against: one ladder per debtor kind.
-    public struct LadderOutline: Sendable {
+    package struct LadderOutline: Sendable {
         /// As stored in `dunning_state.ladder`, e.g. `b2b/v1`.
-        public var name: String
+        package var name: String
         /// The step names, in order.
-        public var steps: [String]
+        package var steps: [String]
         /// The index of the first step after the due date (`level` 1).
-        public var firstAfterDue: Int
+        package var firstAfterDue: Int
 
-        public init(name: String, steps: [String], firstAfterDue: Int) {
+        package init(name: String, steps: [String], firstAfterDue: Int) {
             self.name = name
             self.steps = steps
             self.firstAfterDue = firstAfterDue
@@ -30,17 +30,17 @@ public enum ExternalReminders {
     }
 
     /// What an ingest of reminders did.
-    public struct Summary: Sendable, Equatable {
-        public var file: String
-        public var read = 0
+    package struct Summary: Sendable, Equatable {
+        package var file: String
+        package var read = 0
         /// New external reminders (one per invoice and row).
-        public var recorded = 0
-        public var unchanged = 0
+        package var recorded = 0
+        package var unchanged = 0
         /// Invoices whose ladder state moved.
-        public var advanced = 0
-        public var rejected = 0
+        package var advanced = 0
+        package var rejected = 0
 
-        public init(file: String) { self.file = file }
+        package init(file: String) { self.file = file }
     }
 
     struct Pending {
@@ -49,7 +49,7 @@ public enum ExternalReminders {
 
     /// Reads `path` and records its reminders in one transaction; any bad row refuses the file
     /// (its diagnostics are returned and nothing is written).
-    public static func ingest(_ db: Database, path: String, ladders: [String: LadderOutline], by actor: Actor)
+    package static func ingest(_ db: Database, path: String, ladders: [String: LadderOutline], by actor: Actor)
         throws -> (Summary, [Diagnostic])
     {
         let file = (path as NSString).lastPathComponent

@@ -4,19 +4,19 @@ import Ledger
 import Store
 
 /// One promise to pay, as `relance promise list` and `debtor show` list it.
-public struct PromiseRow: Sendable, Equatable {
+package struct PromiseRow: Sendable, Equatable {
     /// `promise list`'s columns.
-    public static let columns = ["debtor", "amount", "currency", "date", "resumes_after", "invoices", "status", "made_on", "made_by", "source"]
-    public var fields: [String]
+    package static let columns = ["debtor", "amount", "currency", "date", "resumes_after", "invoices", "status", "made_on", "made_by", "source"]
+    package var fields: [String]
 }
 
 /// Promises to pay (`promise_to_pay`): made by a person (`relance promise add`) or read from an
 /// export's "expected payment date" column. The ladder pauses for the debtor until the promised
 /// date plus the grace days (`pause_until`); `review` marks a promise kept when the payments
 /// received from the day it was made until then cover it, and broken once that day has passed.
-public enum Promises {
+package enum Promises {
     /// Records a promise; an identical open one changes nothing.
-    public static func add(_ db: Database, debtor key: String, amount text: String, date: Day, invoices: [String],
+    package static func add(_ db: Database, debtor key: String, amount text: String, date: Day, invoices: [String],
                            graceDays: Int, by actor: Actor) throws -> ControlOutcome {
         let d = try Controls.debtor(db, key)
         let debtorID = d.id
@@ -73,7 +73,7 @@ public enum Promises {
     /// the end of their grace, or every promised invoice closed) or broken (that day has passed);
     /// each change is journaled with `actor`. Returns how many were kept and broken.
     @discardableResult
-    public static func review(_ db: Database, asOf: Day, by actor: Actor) throws -> (kept: Int, broken: Int) {
+    package static func review(_ db: Database, asOf: Day, by actor: Actor) throws -> (kept: Int, broken: Int) {
         var kept = 0, broken = 0
         for p in try IngestQueries.promisesToReview(db) {
             let id = p.id, debtorID = p.debtorID, amount = p.amount
@@ -102,7 +102,7 @@ public enum Promises {
     }
 
     /// Every promise, open ones first, then by date (`only`: one debtor's).
-    public static func list(_ db: Database, debtor key: String? = nil) throws -> [PromiseRow] {
+    package static func list(_ db: Database, debtor key: String? = nil) throws -> [PromiseRow] {
         try IngestQueries.promises(db, debtorKey: key).map { r in
             let amount = r.amount.map { Money(minorUnits: $0, currency: Currency(code: r.currency) ?? .eur).decimalString } ?? ""
             let invoices = r.invoices.isEmpty ? "" : Self.strings(r.invoices).joined(separator: " ")

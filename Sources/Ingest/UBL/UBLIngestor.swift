@@ -7,9 +7,9 @@ import Store
 /// the buyer becomes a debtor (or, found by its VAT number, fills what the existing debtor lacks)
 /// and the document an invoice with `source = 'ubl'`, dunned like any other. A document that is
 /// not a usable invoice is refused with the XPath of the problem; the same file twice adds nothing.
-public enum UBLIngestor {
+package enum UBLIngestor {
     /// Runs an ingest; one summary per argument (a folder counts its files).
-    public static func run(
+    package static func run(
         store: LedgerStore, paths: [String], options: IngestOptions, now: @escaping @Sendable () -> Date = { Date() },
         report: @escaping (Diagnostic) -> Void
     ) throws -> [FileSummary] {

@@ -2,10 +2,10 @@
 ///
 /// Every piece of text that reaches a header goes through `neutralised` first, so a line break
 /// coming from a CSV (a name, a subject) can never start a header line of its own.
-public enum HeaderText {
+package enum HeaderText {
     /// The text on one line: line breaks, other control characters and Unicode line/paragraph
     /// separators become spaces, runs of white space one space, and the ends are trimmed.
-    public static func neutralised(_ s: String) -> String {
+    package static func neutralised(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for c in s.unicodeScalars {

@@ -3,15 +3,15 @@ import Ledger
 import Store
 
 /// Who messages come from: the workspace's sender, Reply-To, and the Cc/Bcc added to every message.
-public struct SenderIdentity: Sendable, Equatable {
-    public var from: EmailAddress
-    public var fromName: String?
-    public var replyTo: EmailAddress?
-    public var cc: [EmailAddress]
-    public var bcc: [EmailAddress]
+package struct SenderIdentity: Sendable, Equatable {
+    package var from: EmailAddress
+    package var fromName: String?
+    package var replyTo: EmailAddress?
+    package var cc: [EmailAddress]
+    package var bcc: [EmailAddress]
 
     /// An identity; the addresses must be ASCII (the outbox does not use SMTPUTF8).
-    public init(from: EmailAddress, fromName: String? = nil, replyTo: EmailAddress? = nil, cc: [EmailAddress] = [],
+    package init(from: EmailAddress, fromName: String? = nil, replyTo: EmailAddress? = nil, cc: [EmailAddress] = [],
                 bcc: [EmailAddress] = []) {
         self.from = from
         self.fromName = fromName
@@ -21,29 +21,29 @@ public struct SenderIdentity: Sendable, Equatable {
     }
 
     /// The domain of the sender address, lower-cased: the right-hand side of every `Message-ID`.
-    public var domain: String {
+    package var domain: String {
         String(from.value.split(separator: "@").last ?? "localhost").lowercased()
     }
 
     /// The stable `Message-ID` of the message with idempotency key `key`: the same key always gives
     /// the same identifier, so a resend after a crash is recognisable.
-    public func messageID(forKey key: String) -> String {
+    package func messageID(forKey key: String) -> String {
         "<relance." + SHA256.hex(Array(key.utf8)).prefix(32) + "@" + domain + ">"
     }
 }
 
 /// A message as loaded from the queue, ready to be built.
-public struct QueuedMessage: Sendable {
-    public var record: OutboxMessageRecord
+package struct QueuedMessage: Sendable {
+    package var record: OutboxMessageRecord
     /// All recipients, in position order (also those already delivered).
-    public var recipients: [OutboxRecipientRecord]
-    public var attachments: [OutboxAttachmentRecord]
+    package var recipients: [OutboxRecipientRecord]
+    package var attachments: [OutboxAttachmentRecord]
 }
 
 /// Why a message cannot be built; it bounces at once instead of being retried.
-public struct BuildError: Error, CustomStringConvertible, Equatable {
-    public let message: String
-    public var description: String { message }
+package struct BuildError: Error, CustomStringConvertible, Equatable {
+    package let message: String
+    package var description: String { message }
 }
 
 /// Builds the RFC 5322 / MIME bytes of a queued message.
@@ -52,9 +52,9 @@ public struct BuildError: Error, CustomStringConvertible, Equatable {
 /// the boundaries derive from the `Message-ID`), so a resend is byte-identical. Shape:
 /// `multipart/mixed` (when there are attachments) of a `multipart/alternative` text + HTML body
 /// (or the text alone) and base64 attachments; text parts are UTF-8 quoted-printable.
-public enum MessageBuilder {
+package enum MessageBuilder {
     /// The message's bytes, CRLF line endings, ending with CRLF.
-    public static func build(_ m: QueuedMessage, identity: SenderIdentity) throws(BuildError) -> [UInt8] {
+    package static func build(_ m: QueuedMessage, identity: SenderIdentity) throws(BuildError) -> [UInt8] {
         var out: [UInt8] = []
         let head = try header(m, identity: identity)
         out.reserveCapacity(m.record.textBody.utf8.count * 2 + (m.record.htmlBody?.utf8.count ?? 0) * 2 + 4096)

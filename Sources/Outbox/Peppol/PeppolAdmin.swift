@@ -3,26 +3,26 @@ import GRDB
 import Store
 
 /// One document of the Peppol outbox, as `relance peppol list` shows it.
-public struct PeppolListing: Sendable, Equatable {
+package struct PeppolListing: Sendable, Equatable {
     /// The id.
-    public var id: Int64
+    package var id: Int64
     /// The invoice number.
-    public var invoiceNumber: String
+    package var invoiceNumber: String
     /// The document type.
-    public var documentType: PeppolDocumentType
+    package var documentType: PeppolDocumentType
     /// The receiver.
-    public var receiver: String
+    package var receiver: String
     /// queued, active, deferred, hold, sent or bounced.
-    public var state: PeppolState
+    package var state: PeppolState
     /// Attempts so far.
-    public var attempts: Int
+    package var attempts: Int
     /// When the next attempt is due (stored instant).
-    public var nextAttemptAt: String
+    package var nextAttemptAt: String
     /// The access point's answer (sent), the last error (deferred) or the reason (bounced).
-    public var detail: String?
+    package var detail: String?
 
     /// `12  F2027-000001  invoice  0208:0403019261  sent  1  HTTP 202: {"id":"…"}`.
-    public var line: String {
+    package var line: String {
         var s = "\(id)\t\(invoiceNumber)\t\(documentType.rawValue)\t\(receiver)\t\(state.rawValue)\t\(attempts)"
         if state == .deferred || state == .queued { s += "\tnext \(nextAttemptAt)" }
         if let d = detail { s += "\t\(d)" }
@@ -32,15 +32,15 @@ public struct PeppolListing: Sendable, Equatable {
 
 /// The Peppol outbox's operator verbs: list, hold, release, requeue (after Postfix's `postqueue -p`
 /// and `postsuper -h/-H/-r`). Each change is recorded in `peppol_event` with the actor `operator`.
-public enum PeppolAdmin {
+package enum PeppolAdmin {
     /// Why a verb could not apply.
-    public struct Problem: Error, Sendable, CustomStringConvertible {
+    package struct Problem: Error, Sendable, CustomStringConvertible {
         /// What is wrong, for the CLI.
-        public var description: String
+        package var description: String
     }
 
     /// Documents, optionally of one state, oldest first.
-    public static func list(store: LedgerStore, state: PeppolState? = nil) throws -> [PeppolListing] {
+    package static func list(store: LedgerStore, state: PeppolState? = nil) throws -> [PeppolListing] {
         try store.pool.read { db in
             try PeppolQueries.list(db, state: state).map {
                 PeppolListing(id: $0.id, invoiceNumber: $0.invoiceNumber, documentType: $0.documentType, receiver: $0.receiver,
@@ -50,18 +50,18 @@ public enum PeppolAdmin {
     }
 
     /// Parks documents (queued or deferred) so no flush sends them.
-    public static func hold(store: LedgerStore, _ keys: [String], now: Date) throws -> Int {
+    package static func hold(store: LedgerStore, _ keys: [String], now: Date) throws -> Int {
         try change(store: store, keys, from: [.queued, .deferred], to: .hold, now: now)
     }
 
     /// Releases held documents: due at once.
-    public static func release(store: LedgerStore, _ keys: [String], now: Date) throws -> Int {
+    package static func release(store: LedgerStore, _ keys: [String], now: Date) throws -> Int {
         try change(store: store, keys, from: [.hold], to: .queued, now: now)
     }
 
     /// Puts deferred or bounced documents back in the queue, due at once with a new lifetime
     /// (after the access point or the data was fixed).
-    public static func requeue(store: LedgerStore, _ keys: [String], now: Date) throws -> Int {
+    package static func requeue(store: LedgerStore, _ keys: [String], now: Date) throws -> Int {
         try change(store: store, keys, from: [.deferred, .bounced], to: .queued, now: now, newLifetime: true)
     }
 

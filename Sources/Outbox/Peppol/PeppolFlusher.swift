@@ -3,37 +3,37 @@ import GRDB
 import Store
 
 /// What a Peppol flush does.
-public struct PeppolFlushOptions: Sendable {
+package struct PeppolFlushOptions: Sendable {
     /// The workspace folder the documents' paths are relative to.
-    public var root: String
+    package var root: String
     /// At most this many attempts in this flush (nil: every due document).
-    public var limit: Int?
+    package var limit: Int?
     /// How long a leased document stays ours without an outcome (a crashed flush's lease expires).
-    public var leaseDuration: TimeInterval = 300
+    package var leaseDuration: TimeInterval = 300
     /// Backoff and lifetime (defaults: 5 minutes, 4 hours, 5 days).
-    public var policy = RetryPolicy(backoffMin: 300, backoffMax: 14_400, maxLifetime: 432_000)
+    package var policy = RetryPolicy(backoffMin: 300, backoffMax: 14_400, maxLifetime: 432_000)
 
     /// Options for documents under `root`.
-    public init(root: String) { self.root = root }
+    package init(root: String) { self.root = root }
 }
 
 /// What a Peppol flush did.
-public struct PeppolFlushSummary: Sendable, Equatable {
+package struct PeppolFlushSummary: Sendable, Equatable {
     /// Documents tried in this flush.
-    public var attempted = 0
+    package var attempted = 0
     /// Documents taken by the access point (or written to the folder).
-    public var sent = 0
+    package var sent = 0
     /// Documents deferred (tried again later).
-    public var deferred = 0
+    package var deferred = 0
     /// Documents bounced (rejected, or failing past their lifetime).
-    public var bounced = 0
+    package var bounced = 0
     /// Leases of a crashed or killed flush taken back (their documents deferred, tried again).
-    public var recovered = 0
+    package var recovered = 0
     /// Why the flush stopped early (the access point unavailable), if it did.
-    public var stoppedBy: String?
+    package var stoppedBy: String?
 
     /// One line for people.
-    public var text: String {
+    package var text: String {
         var s = "peppol: \(attempted) attempted, \(sent) sent, \(deferred) deferred, \(bounced) bounced"
         if recovered > 0 { s += ", \(recovered) recovered" }
         if let why = stoppedBy { s += "\n  stopped: \(why)" }
@@ -45,7 +45,7 @@ public struct PeppolFlushSummary: Sendable, Equatable {
 /// (so two flushes never send the same one), each outcome committed before the next document,
 /// backoff doubling between a minimum and a maximum, a lifetime after which a failing document
 /// bounces, and a stop when the access point cannot be used at all.
-public final class PeppolFlusher {
+package final class PeppolFlusher {
     let store: LedgerStore
     let transport: any PeppolTransport
     let clock: any OutboxClock
@@ -54,7 +54,7 @@ public final class PeppolFlusher {
     let options: PeppolFlushOptions
 
     /// A flusher.
-    public init(store: LedgerStore, transport: any PeppolTransport, clock: any OutboxClock, logger: any OutboxLogger = SilentLogger(),
+    package init(store: LedgerStore, transport: any PeppolTransport, clock: any OutboxClock, logger: any OutboxLogger = SilentLogger(),
                 owner: LeaseOwner = .current(), options: PeppolFlushOptions) {
         self.store = store
         self.transport = transport
@@ -65,7 +65,7 @@ public final class PeppolFlusher {
     }
 
     /// Flushes; throws only when the database fails.
-    public func flush() throws -> PeppolFlushSummary {
+    package func flush() throws -> PeppolFlushSummary {
         var summary = PeppolFlushSummary()
         summary.recovered = try recover()
         while options.limit.map({ summary.attempted < $0 }) ?? true {

@@ -5,20 +5,20 @@ import Foundation
 private let peppolCurlReady: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
 /// How to reach the company's Peppol access point.
-public struct PeppolHTTPSettings: Sendable, Equatable {
+package struct PeppolHTTPSettings: Sendable, Equatable {
     /// `https://…` (or `http://` to a loopback address).
-    public var url: String
+    package var url: String
     /// The bearer token; never logged.
-    public var token: String
+    package var token: String
     /// A CA bundle instead of the system's.
-    public var caFile: String?
+    package var caFile: String?
     /// Seconds to connect.
-    public var connectTimeout: TimeInterval
+    package var connectTimeout: TimeInterval
     /// Seconds for the whole request.
-    public var timeout: TimeInterval
+    package var timeout: TimeInterval
 
     /// Settings.
-    public init(url: String, token: String, caFile: String? = nil, connectTimeout: TimeInterval = 10, timeout: TimeInterval = 60) {
+    package init(url: String, token: String, caFile: String? = nil, connectTimeout: TimeInterval = 10, timeout: TimeInterval = 60) {
         self.url = url
         self.token = token
         self.caFile = caFile
@@ -27,14 +27,14 @@ public struct PeppolHTTPSettings: Sendable, Equatable {
     }
 
     /// Why the token cannot be had.
-    public struct TokenProblem: Error, Sendable, CustomStringConvertible {
+    package struct TokenProblem: Error, Sendable, CustomStringConvertible {
         /// What is wrong, for the CLI.
-        public var description: String
+        package var description: String
     }
 
     /// The token from the environment variable `env`, else from `file` when only its owner can
     /// read it (mode 0600 or 0400), with surrounding white space removed.
-    public static func token(env: String, file: String?, environment: [String: String]) throws(TokenProblem) -> String {
+    package static func token(env: String, file: String?, environment: [String: String]) throws(TokenProblem) -> String {
         if let t = environment[env]?.trimmingCharacters(in: .whitespacesAndNewlines), !t.isEmpty { return t }
         guard let file else {
             throw TokenProblem(description: "no access point token: set \(env) or [peppol] token_file")
@@ -57,17 +57,17 @@ public struct PeppolHTTPSettings: Sendable, Equatable {
 /// idempotency key (`Idempotency-Key`), TLS certificates always verified, connect and request
 /// timeouts. The answer decides the outcome: 2xx accepted (its body recorded), 408, 429 and 5xx
 /// deferred, 401 and 403 unavailable (the token), any other 4xx rejected with the body as reason.
-public final class PeppolHTTPTransport: PeppolTransport {
+package final class PeppolHTTPTransport: PeppolTransport {
     /// Where and how to post.
-    public let settings: PeppolHTTPSettings
+    package let settings: PeppolHTTPSettings
     /// The name (for people and logs).
-    public var name: String { settings.url }
+    package var name: String { settings.url }
 
     /// A transport; nothing connects until the first `send`.
-    public init(settings: PeppolHTTPSettings) { self.settings = settings }
+    package init(settings: PeppolHTTPSettings) { self.settings = settings }
 
     /// Delivers one document; never throws.
-    public func send(_ d: PeppolOutgoing) -> PeppolOutcome {
+    package func send(_ d: PeppolOutgoing) -> PeppolOutcome {
         guard peppolCurlReady, let handle = curl_easy_init() else { return .unavailable(reason: "libcurl could not make a handle") }
         defer { curl_easy_cleanup(handle) }
         let body = ResponseBody()

@@ -1,24 +1,24 @@
 import Foundation
 
 /// One UBL document handed to a Peppol transport.
-public struct PeppolOutgoing: Sendable, Equatable {
+package struct PeppolOutgoing: Sendable, Equatable {
     /// The `peppol_document` row.
-    public var id: Int64
+    package var id: Int64
     /// The invoice number.
-    public var invoiceNumber: String
+    package var invoiceNumber: String
     /// `invoice` or `credit_note`.
-    public var documentType: String
+    package var documentType: String
     /// `YYYY-MM`, the pickup sub-folder.
-    public var period: String
+    package var period: String
     /// The receiver's participant id, `scheme:id`.
-    public var receiver: String
+    package var receiver: String
     /// Names the document for the access point, so a resend after a crash is recognisable.
-    public var idempotencyKey: String
+    package var idempotencyKey: String
     /// The UBL document's bytes.
-    public var xml: [UInt8]
+    package var xml: [UInt8]
 
     /// A document.
-    public init(id: Int64, invoiceNumber: String, documentType: String, period: String, receiver: String, idempotencyKey: String,
+    package init(id: Int64, invoiceNumber: String, documentType: String, period: String, receiver: String, idempotencyKey: String,
                 xml: [UInt8]) {
         self.id = id
         self.invoiceNumber = invoiceNumber
@@ -31,7 +31,7 @@ public struct PeppolOutgoing: Sendable, Equatable {
 }
 
 /// What one attempt came to.
-public enum PeppolOutcome: Sendable, Equatable {
+package enum PeppolOutcome: Sendable, Equatable {
     /// Taken: the access point's (or the folder's) answer, recorded on the document.
     case accepted(reply: String)
     /// Refused for good (a 4xx with the access point's reason): the document bounces.
@@ -44,7 +44,7 @@ public enum PeppolOutcome: Sendable, Equatable {
 }
 
 /// Hands UBL documents to the Peppol network (or a folder). One instance serves one flush.
-public protocol PeppolTransport: AnyObject {
+package protocol PeppolTransport: AnyObject {
     /// For logs and summaries (`pickup out/peppol`, `https://ap.example/…`); no secrets.
     var name: String { get }
     /// Delivers one document. Never throws: every failure is an outcome.
@@ -53,22 +53,22 @@ public protocol PeppolTransport: AnyObject {
 
 /// Writes each document to `DIR/YYYY-MM/NUMBER.xml`, atomically (a temporary file renamed into
 /// place), for a person or an access point's client to pick up. The default transport.
-public final class PeppolPickupTransport: PeppolTransport {
+package final class PeppolPickupTransport: PeppolTransport {
     /// The folder (absolute).
-    public let directory: String
+    package let directory: String
     /// The name (for people and logs).
-    public var name: String { "pickup \(directory)" }
+    package var name: String { "pickup \(directory)" }
 
     /// A transport writing under `directory` (created owner-only when missing).
-    public init(directory: String) { self.directory = directory }
+    package init(directory: String) { self.directory = directory }
 
     /// `NUMBER.xml` with anything unusual in the number replaced.
-    public static func fileName(_ number: String) -> String {
+    package static func fileName(_ number: String) -> String {
         String(number.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") ? $0 : "_" }) + ".xml"
     }
 
     /// Delivers one document; never throws.
-    public func send(_ d: PeppolOutgoing) -> PeppolOutcome {
+    package func send(_ d: PeppolOutgoing) -> PeppolOutcome {
         let folder = (directory as NSString).appendingPathComponent(d.period)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

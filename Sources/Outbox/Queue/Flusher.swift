@@ -3,38 +3,38 @@ import GRDB
 import Store
 
 /// What `Flusher.run` should do.
-public struct FlushOptions: Sendable {
+package struct FlushOptions: Sendable {
     /// Handle at most this many messages; nil: every due message.
-    public var limit: Int?
+    package var limit: Int?
     /// Report what would be sent (and what cannot be built) without leasing or sending anything.
-    public var dryRun = false
+    package var dryRun = false
     /// Messages per minute at most; 0: no limit.
-    public var ratePerMinute = 0
+    package var ratePerMinute = 0
     /// Messages leased (and built ahead) at a time.
-    public var chunkSize = 32
+    package var chunkSize = 32
     /// Seconds one message may take in the transport (connect and send): a lease always has at
     /// least this much left when a message goes on the wire.
-    public var sendBudget: TimeInterval = 180
+    package var sendBudget: TimeInterval = 180
     /// Seconds the whole flush may take: no message is started after this, the rest stay due for a
     /// later flush (`FlushReport.deadlineReached`). Nil: no limit.
-    public var deadline: TimeInterval?
+    package var deadline: TimeInterval?
     /// Asked before each message: true stops the flush there (SIGTERM), after the message before
     /// it was committed; the rest stay due (`FlushReport.stopped`).
-    public var shouldStop: (@Sendable () -> Bool)?
+    package var shouldStop: (@Sendable () -> Bool)?
     /// Only these messages (by id), due or not: an alert sent on its own, without the rest of the queue.
-    public var only: Set<Int64>?
+    package var only: Set<Int64>?
     /// Days a sent message keeps its text and HTML bodies; after a flush, older ones lose them
     /// (`OutboxQueue.removeBodies`; the audit facts stay). Nil: bodies are kept for ever.
-    public var bodyRetentionDays: Int? = 400
+    package var bodyRetentionDays: Int? = 400
     /// Told after each message handed to the transport: how many so far, and how many were due
     /// when the flush began (within the limit).
-    public var progress: (@Sendable (_ handled: Int, _ due: Int) -> Void)?
+    package var progress: (@Sendable (_ handled: Int, _ due: Int) -> Void)?
     /// Dunning's rule that cancels queued reminders the ledger no longer agrees with, run before
     /// anything leaves (set by the caller, which imports Dunning); nil checks none. A dry run cancels nothing.
-    public var reminderGuard: (any OutdatedReminderCancelling)?
+    package var reminderGuard: (any OutdatedReminderCancelling)?
 
     /// Options; every due message, no rate limit.
-    public init(limit: Int? = nil, dryRun: Bool = false, ratePerMinute: Int = 0) {
+    package init(limit: Int? = nil, dryRun: Bool = false, ratePerMinute: Int = 0) {
         self.limit = limit
         self.dryRun = dryRun
         self.ratePerMinute = ratePerMinute
@@ -42,41 +42,41 @@ public struct FlushOptions: Sendable {
 }
 
 /// What a flush did.
-public struct FlushReport: Sendable, Equatable {
+package struct FlushReport: Sendable, Equatable {
     /// A message a dry run would send, or could not build.
-    public struct Planned: Sendable, Equatable {
-        public var id: MessageID
-        public var state: OutboxState
-        public var attempts: Int
-        public var problem: String?
+    package struct Planned: Sendable, Equatable {
+        package var id: MessageID
+        package var state: OutboxState
+        package var attempts: Int
+        package var problem: String?
     }
 
-    public var sent = 0
-    public var deferred = 0
-    public var bounced = 0
+    package var sent = 0
+    package var deferred = 0
+    package var bounced = 0
     /// Bounced because the message had failed for longer than its lifetime.
-    public var expired = 0
+    package var expired = 0
     /// Bounced at once because the message could not be built.
-    public var unbuildable = 0
+    package var unbuildable = 0
     /// Leases taken back from flushers that are gone or expired.
-    public var recovered = 0
+    package var recovered = 0
     /// Messages that may have been delivered by a flush that stopped; sent again with the same Message-ID.
-    public var inDoubt: [MessageID] = []
+    package var inDoubt: [MessageID] = []
     /// Due messages left for a later flush (by `--limit`, or because the server was unavailable).
-    public var leftDue = 0
+    package var leftDue = 0
     /// Set when the flush stopped because the transport was unavailable or stopped answering.
-    public var unavailable: String?
+    package var unavailable: String?
     /// True when the flush stopped at its deadline with messages still due.
-    public var deadlineReached = false
+    package var deadlineReached = false
     /// True when `shouldStop` stopped the flush.
-    public var stopped = false
+    package var stopped = false
     /// The dry run's plan.
-    public var planned: [Planned] = []
+    package var planned: [Planned] = []
     /// Sent messages whose bodies the retention removed (`FlushOptions.bodyRetentionDays`).
-    public var bodiesRemoved = 0
+    package var bodiesRemoved = 0
 
     /// An empty report.
-    public init() {}
+    package init() {}
 }
 
 /// Flushes the outbox: takes due messages (new and retried, fairly), leases them, builds and sends
@@ -85,7 +85,7 @@ public struct FlushReport: Sendable, Equatable {
 /// Safe to run twice at once (leases are taken in a write transaction, so no message is leased by
 /// two flushers) and safe to kill: a later flush takes back the leases of a flusher that is gone,
 /// and at most the message that was on the wire is sent again, with the same Message-ID.
-public final class Flusher {
+package final class Flusher {
     let store: LedgerStore
     let transport: any MailTransport
     let identity: SenderIdentity
@@ -95,7 +95,7 @@ public final class Flusher {
     let me: LeaseOwner
 
     /// A flusher for one run.
-    public init(store: LedgerStore, transport: any MailTransport, identity: SenderIdentity, policy: RetryPolicy,
+    package init(store: LedgerStore, transport: any MailTransport, identity: SenderIdentity, policy: RetryPolicy,
                 clock: any OutboxClock, logger: any OutboxLogger = SilentLogger(), owner: LeaseOwner = .current()) {
         self.store = store
         self.transport = transport
@@ -107,7 +107,7 @@ public final class Flusher {
     }
 
     /// Runs one flush. Throws only database errors; delivery problems are in the report.
-    public func run(_ options: FlushOptions) throws -> FlushReport {
+    package func run(_ options: FlushOptions) throws -> FlushReport {
         var report = FlushReport()
         let leaseTime = max(600, options.sendBudget * 3)
         let recovered = try store.pool.write { db in

@@ -3,9 +3,9 @@ import GRDB
 import Store
 
 /// The operator's verbs (Postfix's `postsuper -h/-H/-r`): hold, release, requeue.
-public enum OutboxAdmin {
+package enum OutboxAdmin {
     /// What a verb did to one message.
-    public enum Change: Sendable, Equatable {
+    package enum Change: Sendable, Equatable {
         case changed(from: OutboxState, to: OutboxState)
         /// The message is in a state the verb does not apply to; the text says why.
         case refused(String)
@@ -13,7 +13,7 @@ public enum OutboxAdmin {
     }
 
     /// Parks a queued or deferred message: no flush takes it until it is released.
-    public static func hold(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
+    package static func hold(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
         try transition(db, id, at: now, detail: "held by an operator") { state, _ in
             switch state {
             case .queued, .deferred: return .success(.hold)
@@ -25,7 +25,7 @@ public enum OutboxAdmin {
     }
 
     /// Puts a held message back in the queue, due at once (`queued` if never tried, else `deferred`).
-    public static func release(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
+    package static func release(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
         try transition(db, id, at: now, detail: "released by an operator", due: true) { state, attempts in
             state == .hold ? .success(OutboxState.untried(attempts: attempts)) : .failure("not on hold (\(state.rawValue))")
         }
@@ -34,7 +34,7 @@ public enum OutboxAdmin {
     /// Makes a message due at once again. A deferred or held message keeps its lifetime; a bounced
     /// or cancelled one starts a new lifetime and its refused recipients are tried again. A sent
     /// message is refused (it would go out twice), as is one being delivered.
-    public static func requeue(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
+    package static func requeue(_ db: Database, _ id: MessageID, at now: Date) throws -> Change {
         let change = try transition(db, id, at: now, detail: "requeued by an operator", due: true) { state, attempts in
             switch state {
             case .deferred, .hold: return .success(OutboxState.untried(attempts: attempts))

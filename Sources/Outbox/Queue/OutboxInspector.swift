@@ -3,33 +3,33 @@ import GRDB
 import Store
 
 /// Read-only views of the queue for `relance outbox list|show|export` and for reports.
-public enum OutboxInspector {
+package enum OutboxInspector {
     /// One line of `outbox list`.
-    public struct Summary: Sendable, Equatable {
-        public var id: MessageID
-        public var state: OutboxState
-        public var origin: OutboxOrigin
-        public var createdAt: String
-        public var attempts: Int
+    package struct Summary: Sendable, Equatable {
+        package var id: MessageID
+        package var state: OutboxState
+        package var origin: OutboxOrigin
+        package var createdAt: String
+        package var attempts: Int
         /// When the next attempt is due (queued and deferred messages).
-        public var nextAttemptAt: String?
+        package var nextAttemptAt: String?
         /// The first To address.
-        public var to: String
+        package var to: String
         /// The last error (deferred), the bounce or cancel reason, or the server's reply (sent).
-        public var note: String?
+        package var note: String?
     }
 
     /// Everything `outbox show` prints.
-    public struct Detail: Sendable {
-        public var message: QueuedMessage
-        public var references: [OutboxReferenceRecord]
-        public var events: [OutboxEventRecord]
+    package struct Detail: Sendable {
+        package var message: QueuedMessage
+        package var references: [OutboxReferenceRecord]
+        package var events: [OutboxEventRecord]
         /// The header block as it is (or would be) sent; nil with the reason when it cannot be built.
-        public var headers: Result<String, BuildError>
+        package var headers: Result<String, BuildError>
     }
 
     /// Messages in `state` (all when nil), oldest first, at most `limit`.
-    public static func list(_ db: Database, state: OutboxState?, limit: Int) throws -> [Summary] {
+    package static func list(_ db: Database, state: OutboxState?, limit: Int) throws -> [Summary] {
         try OutboxQueries.list(db, state: state, limit: limit).map { r in
             Summary(id: MessageID(rawValue: r.id), state: r.state, origin: r.origin, createdAt: r.createdAt, attempts: r.attempts,
                     nextAttemptAt: OutboxState.due.contains(r.state) ? r.nextAttemptAt : nil, to: r.to ?? "", note: r.note)
@@ -37,13 +37,13 @@ public enum OutboxInspector {
     }
 
     /// Counts per state, keyed by the state's stored word.
-    public static func counts(_ db: Database) throws -> [String: Int] {
+    package static func counts(_ db: Database) throws -> [String: Int] {
         Dictionary(uniqueKeysWithValues: try OutboxQueries.countsByState(db).map { ($0.key.rawValue, $0.value) })
     }
 
     /// One message with its recipients, attachments, references, history and headers.
     /// Without an identity (no sender configured) the headers are reported as unknown.
-    public static func detail(_ db: Database, _ id: MessageID, identity: SenderIdentity?) throws -> Detail? {
+    package static func detail(_ db: Database, _ id: MessageID, identity: SenderIdentity?) throws -> Detail? {
         guard let m = try QueueStore.load(db, id: id.rawValue) else { return nil }
         let refs = try OutboxQueries.references(db, message: id.rawValue)
         let events = try OutboxQueries.events(db, message: id.rawValue)
@@ -61,7 +61,7 @@ public enum OutboxInspector {
     }
 
     /// The `.eml` bytes of a message as they are (or would be) sent.
-    public static func export(_ db: Database, _ id: MessageID, identity: SenderIdentity) throws -> Result<[UInt8], BuildError>? {
+    package static func export(_ db: Database, _ id: MessageID, identity: SenderIdentity) throws -> Result<[UInt8], BuildError>? {
         guard let m = try QueueStore.load(db, id: id.rawValue) else { return nil }
         do { return .success(try MessageBuilder.build(withConfigCopies(m, identity: identity), identity: identity)) } catch {
             return .failure(error)

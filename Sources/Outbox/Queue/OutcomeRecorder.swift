@@ -3,7 +3,7 @@ import GRDB
 import Store
 
 /// The state a message reached after an attempt.
-public enum AttemptVerdict: String, Sendable, Equatable {
+package enum AttemptVerdict: String, Sendable, Equatable {
     case sent, deferred, bounced, expired, unbuildable
 }
 

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The library never reads the system clock itself; the CLI passes a clock that does, tests pass
 /// one they move by hand.
-public protocol OutboxClock: Sendable {
+package protocol OutboxClock: Sendable {
     /// The current instant.
     func now() -> Date
     /// Returns at `instant` or later (at once when it has passed).
@@ -12,24 +12,24 @@ public protocol OutboxClock: Sendable {
 }
 
 /// Log levels, lowest first. The library logs at `info` and below.
-public enum OutboxLogLevel: Int, Sendable, Comparable {
+package enum OutboxLogLevel: Int, Sendable, Comparable {
     case debug, info, warning, error
 
     /// Ordered from `debug` to `error`.
-    public static func < (a: OutboxLogLevel, b: OutboxLogLevel) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: OutboxLogLevel, b: OutboxLogLevel) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// Structured logs: a constant message and dotted metadata (`outbox.message.id`, `smtp.reply.code`).
 /// Personal data (names, addresses, subjects) never goes into metadata.
-public protocol OutboxLogger: Sendable {
+package protocol OutboxLogger: Sendable {
     /// Records one event.
     func log(_ level: OutboxLogLevel, _ message: StaticString, _ metadata: [String: String])
 }
 
 /// A logger that drops everything.
-public struct SilentLogger: OutboxLogger {
+package struct SilentLogger: OutboxLogger {
     /// A logger that drops everything.
-    public init() {}
+    package init() {}
     /// Drops the event.
-    public func log(_ level: OutboxLogLevel, _ message: StaticString, _ metadata: [String: String]) {}
+    package func log(_ level: OutboxLogLevel, _ message: StaticString, _ metadata: [String: String]) {}
 }

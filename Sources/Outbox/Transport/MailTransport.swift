@@ -1,14 +1,14 @@
 /// The envelope of one delivery attempt: sender and the recipients still to deliver to.
-public struct Envelope: Sendable, Equatable {
+package struct Envelope: Sendable, Equatable {
     /// `MAIL FROM` address.
-    public var sender: String
+    package var sender: String
     /// `RCPT TO` addresses, each once.
-    public var recipients: [String]
+    package var recipients: [String]
     /// The message's `Message-ID`, for transports that name files after it.
-    public var messageID: String
+    package var messageID: String
 
     /// An envelope.
-    public init(sender: String, recipients: [String], messageID: String) {
+    package init(sender: String, recipients: [String], messageID: String) {
         self.sender = sender
         self.recipients = recipients
         self.messageID = messageID
@@ -16,24 +16,24 @@ public struct Envelope: Sendable, Equatable {
 }
 
 /// A server reply: the three-digit code and its text (all lines joined by a space).
-public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
-    public var code: Int
-    public var text: String
+package struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
+    package var code: Int
+    package var text: String
     /// A reply.
-    public init(code: Int, text: String) {
+    package init(code: Int, text: String) {
         self.code = code
         self.text = text
     }
     /// 2 (success), 3 (go on), 4 (temporary failure) or 5 (permanent failure).
-    public var kind: Int { code / 100 }
+    package var kind: Int { code / 100 }
     /// `250 2.0.0 Ok: queued`.
-    public var description: String { text.isEmpty ? String(code) : "\(code) \(text)" }
+    package var description: String { text.isEmpty ? String(code) : "\(code) \(text)" }
 }
 
 /// What one delivery attempt came to.
-public struct DeliveryResult: Sendable, Equatable {
+package struct DeliveryResult: Sendable, Equatable {
     /// The attempt as a whole.
-    public enum Outcome: Sendable, Equatable {
+    package enum Outcome: Sendable, Equatable {
         /// The server took the message (2xx after the end of DATA), for the recipients it accepted.
         case accepted(reply: String)
         /// A temporary failure: a 4xx reply, a dropped connection or a timeout during the transaction.
@@ -45,15 +45,15 @@ public struct DeliveryResult: Sendable, Equatable {
         case unavailable(reason: String)
     }
 
-    public var outcome: Outcome
+    package var outcome: Outcome
     /// The server's reply to each recipient it answered (`RCPT TO`), by address.
-    public var recipientReplies: [String: SMTPReply]
+    package var recipientReplies: [String: SMTPReply]
     /// Set when the server stopped answering (a time limit ran out): the message is recorded by its
     /// outcome as usual, and the flush stops, leaving the other messages due for a later flush.
-    public var stalled: String?
+    package var stalled: String?
 
     /// A result.
-    public init(_ outcome: Outcome, recipientReplies: [String: SMTPReply] = [:]) {
+    package init(_ outcome: Outcome, recipientReplies: [String: SMTPReply] = [:]) {
         self.outcome = outcome
         self.recipientReplies = recipientReplies
     }
@@ -61,7 +61,7 @@ public struct DeliveryResult: Sendable, Equatable {
 
 /// Hands built messages to a mail system. One instance serves one flush, sequentially; an SMTP
 /// transport keeps one connection open across its messages.
-public protocol MailTransport: AnyObject {
+package protocol MailTransport: AnyObject {
     /// A short description for logs and summaries (`smtp://127.0.0.1:2525`, `pickup out/mail`); no secrets.
     var name: String { get }
     /// Delivers one message. Never throws: every failure is a `DeliveryResult`.

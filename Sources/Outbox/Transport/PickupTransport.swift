@@ -5,18 +5,18 @@ import Foundation
 ///
 /// The file is named after the `Message-ID` and written atomically (a temporary file renamed into
 /// place), so a resend after a crash replaces the same file instead of adding a second one.
-public final class PickupTransport: MailTransport {
+package final class PickupTransport: MailTransport {
     /// The folder.
-    public let directory: String
-    public var name: String { "pickup \(directory)" }
+    package let directory: String
+    package var name: String { "pickup \(directory)" }
 
     /// A transport writing to `directory` (created owner-only when missing).
-    public init(directory: String) {
+    package init(directory: String) {
         self.directory = directory
     }
 
     /// The file name for a `Message-ID`: its local part with anything unusual replaced.
-    public static func fileName(for messageID: String) -> String {
+    package static func fileName(for messageID: String) -> String {
         let local = messageID.trimmingCharacters(in: CharacterSet(charactersIn: "<>")).split(separator: "@").first ?? "message"
         let safe = local.unicodeScalars.map { c -> Character in
             (c.isASCII && (CharacterSet.alphanumerics.contains(c) || c == "." || c == "-" || c == "_")) ? Character(c) : "_"
@@ -24,7 +24,7 @@ public final class PickupTransport: MailTransport {
         return String(safe) + ".eml"
     }
 
-    public func send(_ message: [UInt8], envelope: Envelope, beforeEnd: () -> Bool) -> DeliveryResult {
+    package func send(_ message: [UInt8], envelope: Envelope, beforeEnd: () -> Bool) -> DeliveryResult {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -51,5 +51,5 @@ public final class PickupTransport: MailTransport {
                               recipientReplies: Dictionary(envelope.recipients.map { ($0, ok) }, uniquingKeysWith: { a, _ in a }))
     }
 
-    public func close() {}
+    package func close() {}
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// How to reach the SMTP server. Validated on creation; the password is held but never printed.
-public struct SMTPSettings: Sendable, CustomStringConvertible {
+package struct SMTPSettings: Sendable, CustomStringConvertible {
     /// TLS on an `smtp://` URL. `smtps://` is TLS from the first byte whatever this says.
-    public enum TLS: String, Sendable {
+    package enum TLS: String, Sendable {
         /// STARTTLS or fail (the default).
         case required
         /// STARTTLS when the server offers it, else plain text.
@@ -13,29 +13,29 @@ public struct SMTPSettings: Sendable, CustomStringConvertible {
     }
 
     /// `smtp://host[:port][/ehlo-name]` or `smtps://…`.
-    public let url: String
-    public let host: String
-    public let tls: TLS
-    public var user: String?
+    package let url: String
+    package let host: String
+    package let tls: TLS
+    package var user: String?
     /// The password (from the environment or an owner-only file, never from the config file).
-    public var password: String?
+    package var password: String?
     /// PEM file of certificate authorities to trust instead of the system's.
-    public var caFile: String?
+    package var caFile: String?
     /// Certificate verification off: every flush says so loudly.
-    public var insecureSkipVerify = false
+    package var insecureSkipVerify = false
     /// Seconds to connect (TCP, TLS, greeting).
-    public var connectTimeout: Double = 30
+    package var connectTimeout: Double = 30
     /// Seconds one message may take in all.
-    public var timeout: Double = 120
+    package var timeout: Double = 120
 
     /// Why settings were refused.
-    public struct Invalid: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
+    package struct Invalid: Error, CustomStringConvertible {
+        package let message: String
+        package var description: String { message }
     }
 
     /// Checks the URL and the TLS mode: `none` only for a loopback host, and never with `smtps://`.
-    public init(url: String, tls: TLS = .required) throws(Invalid) {
+    package init(url: String, tls: TLS = .required) throws(Invalid) {
         guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), ["smtp", "smtps"].contains(scheme),
             let host = c.host, !host.isEmpty, c.user == nil, c.password == nil
         else { throw Invalid(message: "the SMTP URL must look like smtp://host:port or smtps://host:port (no user or password in it)") }
@@ -50,7 +50,7 @@ public struct SMTPSettings: Sendable, CustomStringConvertible {
     }
 
     /// True for 127.0.0.0/8, ::1 and localhost.
-    public static func isLoopback(_ host: String) -> Bool {
+    package static func isLoopback(_ host: String) -> Bool {
         let h = host.lowercased()
         if h == "localhost" || h == "::1" { return true }
         let parts = h.split(separator: ".", omittingEmptySubsequences: false)
@@ -58,11 +58,11 @@ public struct SMTPSettings: Sendable, CustomStringConvertible {
     }
 
     /// The URL and TLS mode; never the password.
-    public var description: String { "\(url) (tls \(tls.rawValue)\(insecureSkipVerify ? ", certificate verification OFF" : ""))" }
+    package var description: String { "\(url) (tls \(tls.rawValue)\(insecureSkipVerify ? ", certificate verification OFF" : ""))" }
 
     /// Reads a password from a file that only its owner can read or write; the trailing line
     /// break is dropped. Refuses a file others can read.
-    public static func readPasswordFile(_ path: String) throws(Invalid) -> String {
+    package static func readPasswordFile(_ path: String) throws(Invalid) -> String {
         var st = stat()
         guard stat(path, &st) == 0 else { throw Invalid(message: "cannot read the SMTP password file \(path): \(String(cString: strerror(errno)))") }
         guard st.st_mode & 0o077 == 0 else {

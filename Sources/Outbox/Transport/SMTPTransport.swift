@@ -15,9 +15,9 @@ private let curlReady: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURL
 ///
 /// libcurl reuses the connection of its easy handle between transfers; after a failed transfer the
 /// connection is shut down without waiting for the server and the next message opens a new one.
-public final class SMTPTransport: MailTransport {
-    public let settings: SMTPSettings
-    public var name: String { settings.url }
+package final class SMTPTransport: MailTransport {
+    package let settings: SMTPSettings
+    package var name: String { settings.url }
     private var handle: UnsafeMutableRawPointer?
     /// Set when a transaction failed: libcurl sends no `RSET`, so the server may still hold the
     /// failed transaction open and answer the next `MAIL` with 503; the next message gets a new
@@ -28,7 +28,7 @@ public final class SMTPTransport: MailTransport {
     private var setupError: String?
 
     /// A transport; nothing connects until the first `send`.
-    public init(settings: SMTPSettings, logger: any OutboxLogger = SilentLogger()) throws(SMTPSettings.Invalid) {
+    package init(settings: SMTPSettings, logger: any OutboxLogger = SilentLogger()) throws(SMTPSettings.Invalid) {
         guard curlReady else { throw SMTPSettings.Invalid(message: "libcurl could not be initialised") }
         self.settings = settings
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -88,7 +88,7 @@ public final class SMTPTransport: MailTransport {
         setupError = failures.isEmpty ? nil : "libcurl refused the options: " + failures.joined(separator: ", ")
     }
 
-    public func send(_ message: [UInt8], envelope: Envelope, beforeEnd: () -> Bool) -> DeliveryResult {
+    package func send(_ message: [UInt8], envelope: Envelope, beforeEnd: () -> Bool) -> DeliveryResult {
         if failedTransaction {
             abandon()
             failedTransaction = false
@@ -138,7 +138,7 @@ public final class SMTPTransport: MailTransport {
 
     /// Ends the session: libcurl sends `QUIT` on the open connection as the handle is cleaned up.
     /// A later `send` opens a new session.
-    public func close() {
+    package func close() {
         guard let h = handle else { return }
         handle = nil
         curl_easy_cleanup(h)

@@ -10,41 +10,41 @@ import Store
 
 /// Consistent online snapshots of the ledger with SQLite's backup API, kept by a retention
 /// policy. What `relance db backup` and the nightly run call.
-public enum Backups {
+package enum Backups {
     /// How many backups to keep: the newest of each of the latest `daily` days that have one,
     /// and the newest of each of the latest `monthly` months that have one (restic's
     /// `--keep-daily` / `--keep-monthly`). A backup kept by either rule stays.
-    public struct Policy: Sendable, Equatable {
-        public var daily: Int
-        public var monthly: Int
-        public init(daily: Int = 14, monthly: Int = 12) {
+    package struct Policy: Sendable, Equatable {
+        package var daily: Int
+        package var monthly: Int
+        package init(daily: Int = 14, monthly: Int = 12) {
             self.daily = max(1, daily)
             self.monthly = max(0, monthly)
         }
     }
 
     /// What one backup did.
-    public struct Outcome: Sendable, Equatable {
+    package struct Outcome: Sendable, Equatable {
         /// The new backup file.
-        public var path: String
-        public var bytes: Int64
+        package var path: String
+        package var bytes: Int64
         /// Older backups removed by the retention policy.
-        public var removed: [String]
+        package var removed: [String]
     }
 
     /// Why a backup failed.
-    public struct Failure: Error, CustomStringConvertible {
-        public let message: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let message: String
         /// The copy kept as `…-suspect.sqlite` when the check refused it.
-        public var suspect: String?
-        public var description: String { message }
+        package var suspect: String?
+        package var description: String { message }
     }
 
     /// The tables whose row counts a backup is compared on.
-    public static let coreTables = ["debtor", "invoice", "payment", "dunning_event", "outbox_message"]
+    package static let coreTables = ["debtor", "invoice", "payment", "dunning_event", "outbox_message"]
 
     /// `relance-2026-11-21T023000.sqlite`: the instant in the workspace's time zone.
-    public static func fileName(at instant: Date, timeZone: TimeZone) -> String {
+    package static func fileName(at instant: Date, timeZone: TimeZone) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
         let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: instant)
@@ -69,7 +69,7 @@ public enum Backups {
     /// may hold less than half the rows it held in the newest verified backup (unless
     /// `acceptShrink`). A copy that fails is kept as `relance-…-suspect.sqlite`, which neither
     /// replaces nor rotates out a verified backup, and the backup throws.
-    public static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone,
+    package static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone,
                               policy: Policy, acceptShrink: Bool = false) throws -> Outcome {
         try OwnerOnly.directory(folder)
         var name = fileName(at: instant, timeZone: timeZone)
@@ -102,13 +102,13 @@ public enum Backups {
     }
 
     /// The newest verified backup in `folder` (`relance-…T……….sqlite`, not `-suspect`), nil when none.
-    public static func newestVerified(folder: String) -> String? {
+    package static func newestVerified(folder: String) -> String? {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { day(ofFile: $0) != nil }.max().map { (folder as NSString).appendingPathComponent($0) }
     }
 
     /// Row counts of the core tables of the database file at `path`.
-    public static func counts(_ path: String) throws -> [String: Int] {
+    package static func counts(_ path: String) throws -> [String: Int] {
         var config = Configuration()
         config.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: config)
@@ -164,7 +164,7 @@ public enum Backups {
     /// Removes the backups the policy does not keep; returns their paths. Only files named like
     /// a backup are ever considered.
     @discardableResult
-    public static func prune(folder: String, policy: Policy) throws -> [String] {
+    package static func prune(folder: String, policy: Policy) throws -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         let backups = names.compactMap { n in day(ofFile: n).map { (name: n, day: $0) } }.sorted { $0.name > $1.name }
         var keep = Set<String>()

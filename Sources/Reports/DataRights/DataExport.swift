@@ -13,29 +13,29 @@ import Store
 /// One read transaction, so the tables agree with each other. Inside the archive:
 /// `relance-export/<table>.csv` (RFC 4180, UTF-8, header row of column names, NULL as an empty
 /// field, BLOBs in base64) and `relance-export/manifest.json` (tables, row counts, migrations).
-public enum DataExport {
+package enum DataExport {
     /// What an export wrote.
-    public struct Outcome: Sendable, Equatable {
-        public var path: String
+    package struct Outcome: Sendable, Equatable {
+        package var path: String
         /// Table name and row count, by name.
-        public var tables: [Table]
+        package var tables: [Table]
 
-        public struct Table: Sendable, Equatable {
-            public var name: String
-            public var rows: Int
+        package struct Table: Sendable, Equatable {
+            package var name: String
+            package var rows: Int
         }
     }
 
     /// Why an export failed.
-    public struct Failure: Error, CustomStringConvertible {
-        public let message: String
-        public var description: String { message }
+    package struct Failure: Error, CustomStringConvertible {
+        package let message: String
+        package var description: String { message }
     }
 
     /// Writes the archive to `path` (mode 0600; refuses to overwrite). With `neutralise`, text
     /// starting with `=`, `+`, `-` or `@` gets a leading `'` as in the CSV reports; without it the
     /// values are verbatim (for loading into another system).
-    public static func export(store: LedgerStore, to path: String, at instant: Date, actor: String,
+    package static func export(store: LedgerStore, to path: String, at instant: Date, actor: String,
                               neutralise: Bool = true) throws -> Outcome {
         guard !FileManager.default.fileExists(atPath: path) else { throw Failure(message: "\(path) already exists; not overwriting it") }
         let work = path + ".work"

@@ -10,24 +10,24 @@ import Store
 
 /// Puts a backup back in place of the workspace database: checked first, the current database
 /// kept beside it, replaced in one step.
-public enum DatabaseRestore {
+package enum DatabaseRestore {
     /// What a restore did.
-    public struct Outcome: Sendable, Equatable {
+    package struct Outcome: Sendable, Equatable {
         /// The copy of the database as it was before (`relance.sqlite.before-restore`).
-        public var before: String
+        package var before: String
         /// Migrations applied to the restored database (a backup from an older version).
-        public var migrated: [String]
+        package var migrated: [String]
         /// Debtors erased in the replaced database but not in the backup (it was made before):
         /// their erasure must be done again (`DebtorErasure.erase`), or the restore brings their
         /// personal data back. The caller does it, since it knows the workspace's files.
-        public var erasuresToRedo: [String] = []
+        package var erasuresToRedo: [String] = []
         /// True when the live database was missing or could not be read, and was moved aside
         /// rather than copied (its data-rights log could not be consulted).
-        public var replacedDamaged = false
+        package var replacedDamaged = false
     }
 
     /// Why a restore was refused or failed.
-    public enum Failure: Error, CustomStringConvertible, Equatable {
+    package enum Failure: Error, CustomStringConvertible, Equatable {
         case missing(String)
         /// `PRAGMA integrity_check` did not answer `ok`; its first lines.
         case damaged(String, [String])
@@ -35,7 +35,7 @@ public enum DatabaseRestore {
         case notRelance(String, String)
         case failed(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missing(let p): "\(p) does not exist"
             case .damaged(let p, let lines): "\(p) fails the integrity check: " + lines.prefix(3).joined(separator: "; ")
@@ -47,7 +47,7 @@ public enum DatabaseRestore {
 
     /// Checks a backup file: readable, `PRAGMA integrity_check` says `ok`, it holds Relance's
     /// schema and no migration this version does not know. Returns its migrations.
-    public static func check(_ file: String) throws -> [String] {
+    package static func check(_ file: String) throws -> [String] {
         guard FileManager.default.fileExists(atPath: file) else { throw Failure.missing(file) }
         var config = Configuration()
         config.readonly = true
@@ -78,7 +78,7 @@ public enum DatabaseRestore {
     /// database to `databasePath.before-restore` (0600), copies the backup over the live database
     /// with SQLite's backup API (one write transaction: readers see the old or the new database,
     /// never a mix, and the WAL stays consistent), migrates it and logs the restore in it.
-    public static func restore(from file: String, databasePath: String, actor: String, at instant: Date) throws -> Outcome {
+    package static func restore(from file: String, databasePath: String, actor: String, at instant: Date) throws -> Outcome {
         _ = try check(file)
         if let problem = liveProblem(databasePath) {
             return try replaceDamaged(databasePath, from: file, problem: problem, actor: actor, at: instant)
@@ -197,9 +197,9 @@ extension DatabaseRestore {
 }
 
 /// Helpers shared by backups, restore, export and erasure.
-public enum DataRights {
+package enum DataRights {
     /// Who runs this process, for the log: `$SUDO_USER` or `$USER` (else the numeric uid) at the host.
-    public static func currentActor() -> String {
+    package static func currentActor() -> String {
         let env = ProcessInfo.processInfo.environment
         let user = env["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 } ?? env["USER"].flatMap { $0.isEmpty ? nil : $0 }
         return (user ?? "uid \(getuid())") + "@" + ProcessInfo.processInfo.hostName

@@ -22,31 +22,31 @@ import Store
 ///
 /// This is the one writer outside the owning stages of `debtor`, `payment`, `record_change` and
 /// the outbox tables (see `Sources/Store/README.md`): erasure is a legal duty that cuts across them.
-public enum DebtorErasure {
+package enum DebtorErasure {
     /// What an erasure did (counts and paths, never the erased values).
-    public struct Outcome: Sendable, Equatable {
-        public var debtorKey: String
-        public var messagesCancelled: Int
-        public var messagesScrubbed: Int
-        public var paymentsScrubbed: Int
-        public var historyRowsDeleted: Int
-        public var filesRemoved: [String]
+    package struct Outcome: Sendable, Equatable {
+        package var debtorKey: String
+        package var messagesCancelled: Int
+        package var messagesScrubbed: Int
+        package var paymentsScrubbed: Int
+        package var historyRowsDeleted: Int
+        package var filesRemoved: [String]
         /// Workspace files rewritten with the debtor's values replaced by `erased-<key>` (rejects,
         /// processed exports, reports, previews).
-        public var filesRewritten: [String] = []
+        package var filesRewritten: [String] = []
         /// Workspace files that hold the data but are not Relance's to change (inbox, top level).
-        public var filesLeft: [String] = []
+        package var filesLeft: [String] = []
         /// True when messages in flight were scrubbed anyway (`force`).
-        public var forced: Bool
+        package var forced: Bool
     }
 
     /// Why an erasure was refused.
-    public enum Refusal: Error, CustomStringConvertible, Equatable {
+    package enum Refusal: Error, CustomStringConvertible, Equatable {
         case unknownDebtor(String)
         /// Messages for the debtor are being delivered right now (state `active`).
         case inFlight(String, messages: [Int64])
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unknownDebtor(let k): "no debtor with the key \(k)"
             case .inFlight(let k, let ids):
@@ -57,7 +57,7 @@ public enum DebtorErasure {
     }
 
     /// The name an erased debtor keeps.
-    public static func erasedName(_ key: String) -> String { "erased-" + key }
+    package static func erasedName(_ key: String) -> String { "erased-" + key }
 
     /// Erases the debtor `key`. `workspaceRoot` bounds the files that may be removed (nothing
     /// outside it is touched); `outFolder` is scanned for letters named `<key>-<id>-…`;
@@ -66,7 +66,7 @@ public enum DebtorErasure {
     /// Then every other file under `workspaceRoot` that holds the debtor's name, e-mail, street,
     /// VAT number, phone or payer name is rewritten or removed (`ErasureFiles`), except the
     /// database, `backups/` and the folders in `keepFolders` (relative to the root).
-    public static func erase(debtorKey key: String, store: LedgerStore, workspaceRoot: String, outFolder: String?,
+    package static func erase(debtorKey key: String, store: LedgerStore, workspaceRoot: String, outFolder: String?,
                              pickupFile: ((String) -> String)?, force: Bool, actor: String, at instant: Date,
                              keepFolders: Set<String> = []) throws -> Outcome {
         var files: [String] = []
