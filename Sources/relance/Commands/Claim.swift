@@ -57,12 +57,28 @@ extension ReminderChannel: ExpressibleByArgument {}
 extension ClaimResult {
     /// The JSON contract of `relance claim --format json`.
     var json: String {
-        let periods = periods.map {
-            "{\"from\":\"\($0.from)\",\"to\":\"\($0.to)\",\"days\":\($0.days),\"rate\":\"\(MoneyRounding.plain($0.rate))\",\"amount\":\"\($0.amount.decimalString)\"}"
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("principal", principal.decimalString)
+        w.field("currency", principal.currency.code)
+        w.field("interest", interest.decimalString)
+        w.field("flat_compensation", flatCompensation.decimalString)
+        w.field("total", total.decimalString)
+        w.field("claimable_from", claimableFrom?.description)
+        w.key("periods")
+        w.beginArray()
+        for p in periods {
+            w.beginObject()
+            w.field("from", p.from.description)
+            w.field("to", p.to.description)
+            w.field("days", p.days)
+            w.field("rate", MoneyRounding.plain(p.rate))
+            w.field("amount", p.amount.decimalString)
+            w.endObject()
         }
-        return "{\"principal\":\"\(principal.decimalString)\",\"currency\":\"\(principal.currency.code)\",\"interest\":\"\(interest.decimalString)\","
-            + "\"flat_compensation\":\"\(flatCompensation.decimalString)\",\"total\":\"\(total.decimalString)\","
-            + "\"claimable_from\":\(claimableFrom.map { "\"\($0)\"" } ?? "null"),\"periods\":[\(periods.joined(separator: ","))]}"
+        w.endArray()
+        w.endObject()
+        return w.take()
     }
 
     /// A table for people.
