@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 
 /// The payment-delay model: a hierarchical empirical-Bayes model of the signed delay (payment day −
 /// due day) with two regimes.
@@ -108,12 +109,24 @@ struct DelayModel: Sendable {
     /// The fitted ledger-level parameters as a JSON object (stored with each run).
     var parametersJSON: String {
         func f(_ x: Double) -> String { String(format: "%.4f", x) }
-        let effects = zip(covariates, covariateEffect).map { "\"\($0.0)\":\(f($0.1))" }.joined(separator: ",")
-        return "{\"paid_invoices\":\(rowCount),\"ledger_location_days\":\(f(ledgerLocation))"
-            + ",\"location_sd_days\":\(f(locationVariance.squareRoot())),\"spread_days\":\(f(spread))"
-            + ",\"late_regime\":\(hasLateRegime),\"late_shift_days\":\(f(lateShift)),\"late_spread_days\":\(f(lateSpread))"
-            + ",\"late_share\":\(f(DelayModel.logistic(ledgerLogit))),\"late_amount_slope\":\(f(amountSlope))"
-            + ",\"covariate_effects_days\":{\(effects)}}"
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("paid_invoices", rowCount)
+        w.field("ledger_location_days", decimal: f(ledgerLocation))
+        w.field("location_sd_days", decimal: f(locationVariance.squareRoot()))
+        w.field("spread_days", decimal: f(spread))
+        w.field("late_regime", hasLateRegime)
+        w.field("late_shift_days", decimal: f(lateShift))
+        w.field("late_spread_days", decimal: f(lateSpread))
+        w.field("late_share", decimal: f(DelayModel.logistic(ledgerLogit)))
+        w.field("late_amount_slope", decimal: f(amountSlope))
+        w.field("drift_days_per_year", decimal: f(trendPerYear))
+        w.key("covariate_effects_days")
+        w.beginObject()
+        for (name, effect) in zip(covariates, covariateEffect) { w.field(name, decimal: f(effect)) }
+        w.endObject()
+        w.endObject()
+        return w.take()
     }
 
     /// 1 / (1 + e^−x), safe for large |x|.

@@ -215,6 +215,15 @@ package struct JSONWriter: Sendable {
         return w.text
     }
 
+    /// A JSON object of counts, keys in the order given: a run's summary (`{"sent":3,"deferred":0}`).
+    package static func counts(_ pairs: KeyValuePairs<String, Int>) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        for (k, v) in pairs { w.field(k, v) }
+        w.endObject()
+        return w.text
+    }
+
     /// A JSON array of strings.
     package static func array(_ items: [String]) -> String {
         var w = JSONWriter()

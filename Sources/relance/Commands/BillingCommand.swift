@@ -59,8 +59,9 @@ struct BillingCommand: ParsableCommand {
                 for w in result.warnings { Terminal.error("warning: \(w)") }
                 let status: ExitStatus = result.refused.isEmpty ? .ok : .dataError
                 try? ledger.finish(id: runID, outcome: result.refused.isEmpty ? "ok" : "rejected", exitCode: status.rawValue,
-                                   summary: "{\"invoices\":\(result.invoices),\"lines\":\(result.lines.count),\"already_invoiced\":\(result.alreadyInvoiced),"
-                                       + "\"peppol\":\(result.peppol),\"refused\":\(result.refused.count)}",
+                                   summary: JSONWriter.counts(["invoices": result.invoices, "lines": result.lines.count,
+                                                               "already_invoiced": result.alreadyInvoiced, "peppol": result.peppol,
+                                                               "refused": result.refused.count]),
                                    at: Date())
                 return status
             }

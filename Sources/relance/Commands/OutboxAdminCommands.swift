@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import Ledger
 import Outbox
 import Store
 
@@ -57,7 +58,7 @@ enum AdminVerb {
                 }
             }
             try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : "rejected", exitCode: status.rawValue,
-                               summary: "{\"messages\":\(ids.count)}", at: Date())
+                               summary: JSONWriter.counts(["messages": ids.count]), at: Date())
             return status
         }
     }

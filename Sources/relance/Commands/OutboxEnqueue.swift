@@ -76,7 +76,7 @@ struct OutboxEnqueue: ParsableCommand {
             Terminal.out("\(name): queued \(after - before), already queued \(messages - (after - before)), rejected \(bad)")
             let status: ExitStatus = bad > 0 ? .dataError : .ok
             try? ledger.finish(id: runID, outcome: bad > 0 ? "rejected" : "ok", exitCode: status.rawValue,
-                               summary: "{\"queued\":\(after - before),\"rejected\":\(bad)}", at: Date())
+                               summary: JSONWriter.counts(["queued": after - before, "rejected": bad]), at: Date())
             return status
         }
     }

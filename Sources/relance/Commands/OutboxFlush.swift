@@ -128,13 +128,7 @@ struct OutboxFlush: ParsableCommand {
     }
 
     private func json(_ r: FlushReport) -> String {
-        var w = JSONWriter()
-        w.beginObject()
-        for (k, v) in [("sent", r.sent), ("deferred", r.deferred), ("bounced", r.bounced), ("expired", r.expired),
-                       ("unbuildable", r.unbuildable), ("recovered", r.recovered), ("in_doubt", r.inDoubt.count), ("left_due", r.leftDue)] {
-            w.field(k, v)
-        }
-        w.endObject()
-        return w.take()
+        JSONWriter.counts(["sent": r.sent, "deferred": r.deferred, "bounced": r.bounced, "expired": r.expired,
+                           "unbuildable": r.unbuildable, "recovered": r.recovered, "in_doubt": r.inDoubt.count, "left_due": r.leftDue])
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ledger
 import Outbox
 import Pipeline
 import Store
@@ -73,7 +74,7 @@ struct PeppolCommand: ParsableCommand {
                 let status: ExitStatus = summary.stoppedBy != nil ? .unavailable
                     : summary.bounced > 0 ? .bounced : summary.deferred > 0 ? .deferred : .ok
                 try? ledger.finish(id: runID, outcome: status == .ok ? "ok" : "failed", exitCode: status.rawValue,
-                                   summary: "{\"sent\":\(summary.sent),\"deferred\":\(summary.deferred),\"bounced\":\(summary.bounced)}",
+                                   summary: JSONWriter.counts(["sent": summary.sent, "deferred": summary.deferred, "bounced": summary.bounced]),
                                    at: Date())
                 if let why = summary.stoppedBy {
                     throw CLIError(.unavailable, "the Peppol access point is unavailable (\(why)); the document was deferred and the flush stopped")
