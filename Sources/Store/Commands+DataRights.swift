@@ -3,7 +3,7 @@ import GRDB
 import Ledger
 
 /// What a `data_rights_log` row records (the table's CHECK lists the same three words).
-package enum DataRightsAction: String, DatabaseValueConvertible, Sendable {
+package enum DataRightsAction: String, DatabaseValueConvertible, Codable, Sendable {
     /// `relance debtor erase`: `subject` is the debtor key.
     case erase
     /// `relance db export`: `subject` is the archive's file name.
@@ -36,6 +36,34 @@ package struct DataRightsLogEntry: FetchableRecord, Sendable {
 
     /// What identifies an entry across two copies of the database: instant, action, subject.
     var identity: String { "\(at)|\(action.rawValue)|\(subject ?? "")" }
+}
+
+/// One row of `data_rights_log`, every column (`DataRightsLogEntry` is the same without its id).
+package struct DataRightsLogRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "data_rights_log"
+    /// Row id (nil before insert).
+    package var id: Int64?
+    /// Instant text.
+    package var at: String
+    /// Who (`user@host`).
+    package var actor: String
+    /// Erase, export or restore.
+    package var action: DataRightsAction
+    /// The debtor key or file name.
+    package var subject: String?
+    /// Counts and file names as JSON, never the erased values.
+    package var detail: String
+
+    /// Every column.
+    package init(id: Int64?, at: String, actor: String, action: DataRightsAction, subject: String?, detail: String) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.subject = subject
+        self.detail = detail
+    }
 }
 
 /// The data-rights commands (backups, restore, export, erasure): `data_rights_log`, which

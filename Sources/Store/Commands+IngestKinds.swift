@@ -40,12 +40,12 @@ package enum AllocationRule: String, DatabaseValueConvertible, Sendable {
 }
 
 /// `promise_to_pay.status`.
-package enum PromiseStatus: String, DatabaseValueConvertible, Sendable {
+package enum PromiseStatus: String, DatabaseValueConvertible, Codable, Sendable {
     case open, kept, broken
 }
 
 /// `promise_to_pay.source`: a person's command, or an export's expected payment date.
-package enum PromiseSource: String, DatabaseValueConvertible, Sendable {
+package enum PromiseSource: String, DatabaseValueConvertible, Codable, Sendable {
     case command, export
 }
 

@@ -3,7 +3,7 @@ import GRDB
 import Ledger
 
 /// How a nightly stage ended (`nightly_stage.outcome`): the words of `Schema.runOutcomes`.
-package enum NightlyStageOutcome: String, DatabaseValueConvertible, Sendable, CaseIterable {
+package enum NightlyStageOutcome: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case running, ok, rejected, held, deferred, bounced, partial, failed, interrupted, skipped
     /// Not redone by a later run for the same day (a held, failed or partial stage is).
     package static let finished: [NightlyStageOutcome] = [.ok, .rejected, .skipped]
@@ -23,6 +23,41 @@ package struct NightlyStageRow: Sendable, Equatable {
     package var outcome: NightlyStageOutcome
     /// The stage's counts as a JSON object.
     package var counts: String?
+}
+
+/// One row of `nightly_stage`, every column (`NightlyStageRow` is the same without the day).
+package struct NightlyStageRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "nightly_stage"
+    /// The run that ran the stage.
+    package var runID: Int64
+    /// The day the night was for, `YYYY-MM-DD`.
+    package var asOf: String
+    /// The stage's name.
+    package var stage: String
+    /// Instants as the store writes them.
+    package var startedAt: String
+    /// Nil while running, or when the process died in the stage.
+    package var finishedAt: String?
+    /// How it ended.
+    package var outcome: NightlyStageOutcome
+    /// The stage's counts as a JSON object.
+    package var counts: String?
+
+    /// Every column.
+    package init(runID: Int64, asOf: String, stage: String, startedAt: String, finishedAt: String?, outcome: NightlyStageOutcome, counts: String?) {
+        self.runID = runID
+        self.asOf = asOf
+        self.stage = stage
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.outcome = outcome
+        self.counts = counts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", asOf = "as_of", stage, startedAt = "started_at", finishedAt = "finished_at", outcome, counts
+    }
 }
 
 /// The stage ledger of the nightly run (`nightly_stage`, owner: Pipeline) and the reads the night's

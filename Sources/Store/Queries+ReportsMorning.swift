@@ -222,3 +222,78 @@ extension ReportQueries {
             """, arguments: [through.description, after.description])
     }
 }
+
+/// One row of `report_snapshot`, one property per column (`ReportSnapshotRow` is the report's view).
+package struct ReportSnapshotRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "report_snapshot"
+    /// `YYYY-MM-DD`.
+    package var day: String
+    /// ISO currency code.
+    package var currency: String
+    /// Open amount not yet due, minor units.
+    package var notDueMinor: Int64
+    /// Open amount 1–30 days late, minor units.
+    package var days1To30Minor: Int64
+    /// Open amount 31–60 days late, minor units.
+    package var days31To60Minor: Int64
+    /// Open amount 61–90 days late, minor units.
+    package var days61To90Minor: Int64
+    /// Open amount more than 90 days late, minor units.
+    package var daysOver90Minor: Int64
+    /// Open balance, minor units.
+    package var openMinor: Int64
+    /// DSO in days as Reports rounded it; nil when there were no sales.
+    package var dso: String?
+    /// Payments received that day, minor units.
+    package var collectedMinor: Int64
+
+    /// Every column.
+    package init(day: String, currency: String, notDueMinor: Int64, days1To30Minor: Int64, days31To60Minor: Int64, days61To90Minor: Int64, daysOver90Minor: Int64, openMinor: Int64, dso: String?, collectedMinor: Int64) {
+        self.day = day
+        self.currency = currency
+        self.notDueMinor = notDueMinor
+        self.days1To30Minor = days1To30Minor
+        self.days31To60Minor = days31To60Minor
+        self.days61To90Minor = days61To90Minor
+        self.daysOver90Minor = daysOver90Minor
+        self.openMinor = openMinor
+        self.dso = dso
+        self.collectedMinor = collectedMinor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case day, currency, notDueMinor = "not_due_minor", days1To30Minor = "days_1_30_minor", days31To60Minor = "days_31_60_minor"
+        case days61To90Minor = "days_61_90_minor", daysOver90Minor = "days_over_90_minor", openMinor = "open_minor", dso
+        case collectedMinor = "collected_minor"
+    }
+}
+
+/// One row of `report_snapshot_step`: a night's messages and amount demanded at one ladder step.
+package struct ReportSnapshotStepRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "report_snapshot_step"
+    /// `YYYY-MM-DD`.
+    package var day: String
+    /// ISO currency code.
+    package var currency: String
+    /// The ladder step's name.
+    package var step: String
+    /// Messages sent at that step.
+    package var messages: Int
+    /// Amount demanded, minor units.
+    package var demandedMinor: Int64
+
+    /// Every column.
+    package init(day: String, currency: String, step: String, messages: Int, demandedMinor: Int64) {
+        self.day = day
+        self.currency = currency
+        self.step = step
+        self.messages = messages
+        self.demandedMinor = demandedMinor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case day, currency, step, messages, demandedMinor = "demanded_minor"
+    }
+}

@@ -269,3 +269,99 @@ package enum BillingChannelRecord {
             """, arguments: [debtorID, channel, peppolID, Instant.string(now)])
     }
 }
+
+/// One row of `billing_sequence`: the last number given in one invoice numbering sequence.
+package struct BillingSequenceRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "billing_sequence"
+    /// The sequence's name (its prefix and year).
+    package var name: String
+    /// The last number given (0: none yet).
+    package var lastValue: Int64
+
+    /// Every column.
+    package init(name: String, lastValue: Int64) {
+        self.name = name
+        self.lastValue = lastValue
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, lastValue = "last_value"
+    }
+}
+
+/// One row of `billing_channel`: how a debtor gets its billing invoices (owner: Billing). The name
+/// `BillingChannelRecord` is the table's read and write functions.
+package struct DebtorBillingChannelRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "billing_channel"
+    /// The debtor (primary key).
+    package var debtorID: Int64
+    /// Peppol or e-mail.
+    package var channel: InvoiceChannel
+    /// The debtor's Peppol participant id (`0208:…`), for the Peppol channel.
+    package var peppolID: String?
+    /// When it last changed, an `Instant` string.
+    package var updatedAt: String
+
+    /// Every column.
+    package init(debtorID: Int64, channel: InvoiceChannel, peppolID: String?, updatedAt: String) {
+        self.debtorID = debtorID
+        self.channel = channel
+        self.peppolID = peppolID
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case debtorID = "debtor_id", channel, peppolID = "peppol_id", updatedAt = "updated_at"
+    }
+}
+
+/// One row of `billing_credit_note`: a credit note that cancels one billing invoice (owner: Billing).
+package struct BillingCreditNoteRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "billing_credit_note"
+    /// The credit note's ledger invoice (primary key).
+    package var invoiceID: Int64
+    /// The billing invoice it credits.
+    package var creditedInvoiceID: Int64
+    /// Why, as given.
+    package var reason: String
+    /// The numbering sequence it took its number from.
+    package var sequenceName: String
+    /// Its number in that sequence.
+    package var sequenceValue: Int64
+    /// Net amount, minor units (zero or negative).
+    package var netMinor: Int64
+    /// VAT amount, minor units (zero or negative).
+    package var vatMinor: Int64
+    /// The PDF written.
+    package var pdfPath: String
+    /// The UBL written, for a Peppol debtor.
+    package var ublPath: String?
+    /// The run that wrote it.
+    package var runID: Int64?
+    /// When, an `Instant` string.
+    package var createdAt: String
+
+    /// Every column.
+    package init(invoiceID: Int64, creditedInvoiceID: Int64, reason: String, sequenceName: String, sequenceValue: Int64, netMinor: Int64, vatMinor: Int64, pdfPath: String, ublPath: String?, runID: Int64?, createdAt: String) {
+        self.invoiceID = invoiceID
+        self.creditedInvoiceID = creditedInvoiceID
+        self.reason = reason
+        self.sequenceName = sequenceName
+        self.sequenceValue = sequenceValue
+        self.netMinor = netMinor
+        self.vatMinor = vatMinor
+        self.pdfPath = pdfPath
+        self.ublPath = ublPath
+        self.runID = runID
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case invoiceID = "invoice_id", creditedInvoiceID = "credited_invoice_id", reason, sequenceName = "sequence_name"
+        case sequenceValue = "sequence_value", netMinor = "net_minor", vatMinor = "vat_minor", pdfPath = "pdf_path"
+        case ublPath = "ubl_path", runID = "run_id", createdAt = "created_at"
+    }
+}

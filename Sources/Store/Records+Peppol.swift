@@ -74,3 +74,118 @@ package enum PeppolQueue {
             """).execute(arguments: [document, at, from, to, actor, detail])
     }
 }
+
+/// One row of `peppol_document`: a UBL document in the Peppol outbox, and where its delivery stands.
+package struct PeppolDocumentRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "peppol_document"
+    /// Row id (nil before insert).
+    package var id: Int64?
+    /// What makes a second queueing of the same document a no-op (unique).
+    package var idempotencyKey: String
+    /// The invoice or credit note number.
+    package var invoiceNumber: String
+    /// Invoice or credit note.
+    package var documentType: PeppolDocumentType
+    /// The billed month, `YYYY-MM`.
+    package var period: String
+    /// The receiver's Peppol participant id.
+    package var receiver: String
+    /// The UBL file.
+    package var path: String
+    /// Where the delivery stands.
+    package var state: PeppolState
+    /// When it was queued, an `Instant` string.
+    package var createdAt: String
+    /// Where its delivery lifetime starts counting.
+    package var lifetimeFrom: String
+    /// When a flush may try it next.
+    package var nextAttemptAt: String
+    /// Attempts made.
+    package var attempts: Int
+    /// The flush holding it (state `active` only).
+    package var leaseOwner: String?
+    /// Until when the lease holds (state `active` only).
+    package var leaseUntil: String?
+    /// The last attempt's instant.
+    package var lastAttemptAt: String?
+    /// The last attempt's error.
+    package var lastError: String?
+    /// The transport that took it.
+    package var transport: String?
+    /// The access point's reply.
+    package var reply: String?
+    /// When it was sent (state `sent` only).
+    package var sentAt: String?
+    /// Why it bounced (state `bounced` only).
+    package var bounceReason: String?
+    /// When the row last changed.
+    package var updatedAt: String
+
+    /// Every column.
+    package init(id: Int64?, idempotencyKey: String, invoiceNumber: String, documentType: PeppolDocumentType, period: String, receiver: String, path: String, state: PeppolState, createdAt: String, lifetimeFrom: String, nextAttemptAt: String, attempts: Int, leaseOwner: String?, leaseUntil: String?, lastAttemptAt: String?, lastError: String?, transport: String?, reply: String?, sentAt: String?, bounceReason: String?, updatedAt: String) {
+        self.id = id
+        self.idempotencyKey = idempotencyKey
+        self.invoiceNumber = invoiceNumber
+        self.documentType = documentType
+        self.period = period
+        self.receiver = receiver
+        self.path = path
+        self.state = state
+        self.createdAt = createdAt
+        self.lifetimeFrom = lifetimeFrom
+        self.nextAttemptAt = nextAttemptAt
+        self.attempts = attempts
+        self.leaseOwner = leaseOwner
+        self.leaseUntil = leaseUntil
+        self.lastAttemptAt = lastAttemptAt
+        self.lastError = lastError
+        self.transport = transport
+        self.reply = reply
+        self.sentAt = sentAt
+        self.bounceReason = bounceReason
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, idempotencyKey = "idempotency_key", invoiceNumber = "invoice_number", documentType = "document_type", period
+        case receiver, path, state, createdAt = "created_at", lifetimeFrom = "lifetime_from", nextAttemptAt = "next_attempt_at"
+        case attempts, leaseOwner = "lease_owner", leaseUntil = "lease_until", lastAttemptAt = "last_attempt_at"
+        case lastError = "last_error", transport, reply, sentAt = "sent_at", bounceReason = "bounce_reason", updatedAt = "updated_at"
+    }
+}
+
+/// One row of `peppol_event`: one state change of a Peppol document.
+package struct PeppolEventRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "peppol_event"
+    /// Row id (nil before insert).
+    package var id: Int64?
+    /// The document.
+    package var documentID: Int64
+    /// When, an `Instant` string.
+    package var at: String
+    /// The state before (nil when it was queued).
+    package var fromState: PeppolState?
+    /// The state after.
+    package var toState: PeppolState
+    /// Who changed it.
+    package var actor: OutboxActor
+    /// Free text (`lease recovered`, an error).
+    package var detail: String?
+
+    /// Every column.
+    package init(id: Int64?, documentID: Int64, at: String, fromState: PeppolState?, toState: PeppolState, actor: OutboxActor, detail: String?) {
+        self.id = id
+        self.documentID = documentID
+        self.at = at
+        self.fromState = fromState
+        self.toState = toState
+        self.actor = actor
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, documentID = "document_id", at, fromState = "from_state", toState = "to_state", actor, detail
+    }
+}

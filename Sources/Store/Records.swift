@@ -215,3 +215,74 @@ package struct RecordChangeRecord: Codable, FetchableRecord, PersistableRecord, 
         case oldValues = "old_values", newValues = "new_values"
     }
 }
+
+/// One row of `bank_statement`: one CODA or camt statement read (owner: Ingest).
+package struct BankStatementRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "bank_statement"
+    /// Row id (nil before insert).
+    package var id: Int64?
+    /// `coda` or `camt`.
+    package var format: String
+    /// What identifies the statement across files (unique).
+    package var statementKey: String
+    /// The account (IBAN) the statement is for.
+    package var account: String
+    /// ISO currency code.
+    package var currency: String
+    /// The statement's day, `YYYY-MM-DD`, when the file gives one.
+    package var statementDate: String?
+    /// Opening balance, minor units.
+    package var oldBalanceMinor: Int64?
+    /// Closing balance, minor units.
+    package var newBalanceMinor: Int64?
+    /// Movements read.
+    package var movements: Int
+    /// Credit movements (the payments it yielded).
+    package var credits: Int
+    /// The ingest batch that read it.
+    package var batchID: Int64
+
+    /// Every column.
+    package init(id: Int64?, format: String, statementKey: String, account: String, currency: String, statementDate: String?, oldBalanceMinor: Int64?, newBalanceMinor: Int64?, movements: Int, credits: Int, batchID: Int64) {
+        self.id = id
+        self.format = format
+        self.statementKey = statementKey
+        self.account = account
+        self.currency = currency
+        self.statementDate = statementDate
+        self.oldBalanceMinor = oldBalanceMinor
+        self.newBalanceMinor = newBalanceMinor
+        self.movements = movements
+        self.credits = credits
+        self.batchID = batchID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, format, statementKey = "statement_key", account, currency, statementDate = "statement_date"
+        case oldBalanceMinor = "old_balance_minor", newBalanceMinor = "new_balance_minor", movements, credits, batchID = "batch_id"
+    }
+}
+
+/// One row of `debtor_account`: an IBAN known to belong to a debtor (owner: Ingest).
+package struct DebtorAccountRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "debtor_account"
+    /// The IBAN.
+    package var iban: String
+    /// The debtor it belongs to.
+    package var debtorID: Int64
+    /// The payment it was learned from, if any.
+    package var learnedFromPaymentID: Int64?
+
+    /// Every column.
+    package init(iban: String, debtorID: Int64, learnedFromPaymentID: Int64?) {
+        self.iban = iban
+        self.debtorID = debtorID
+        self.learnedFromPaymentID = learnedFromPaymentID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case iban, debtorID = "debtor_id", learnedFromPaymentID = "learned_from_payment_id"
+    }
+}

@@ -137,9 +137,9 @@ package struct WorkspaceIdentity: Sendable, Equatable {
     package static func confirm(store: LedgerStore, recordPath: String, at: Date) throws {
         let level = try store.appliedMigrations().count
         let identity = try store.pool.write { db -> WorkspaceIdentity in
-            if let row = try Row.fetchOne(db, sql: "SELECT * FROM workspace_identity WHERE id = 1") {
+            if let stored = try WorkspaceIdentityRecord.fetchOne(db, key: 1) {
                 try db.execute(sql: "UPDATE workspace_identity SET schema_level = ? WHERE id = 1 AND schema_level != ?", arguments: [level, level])
-                return WorkspaceIdentity(workspaceID: row["workspace_id"], createdAt: row["created_at"], schemaLevel: level)
+                return WorkspaceIdentity(workspaceID: stored.workspaceID, createdAt: stored.createdAt, schemaLevel: level)
             }
             let created = try String.fetchOne(db, sql: "SELECT MIN(started_at) FROM run") ?? Instant.string(at)
             let adopted = WorkspaceIdentity(workspaceID: UUID().uuidString.lowercased(), createdAt: created, schemaLevel: level)
@@ -148,5 +148,31 @@ package struct WorkspaceIdentity: Sendable, Equatable {
             return adopted
         }
         if recorded(at: recordPath) != identity { try identity.record(at: recordPath) }
+    }
+}
+
+/// The `workspace_identity` row as stored (`WorkspaceIdentity` is the same without its id).
+package struct WorkspaceIdentityRecord: Codable, FetchableRecord, PersistableRecord, Sendable, Equatable {
+    /// The table.
+    package static let databaseTableName = "workspace_identity"
+    /// Row id (the table holds one row).
+    package var id: Int64?
+    /// A random id given by `relance init` (or on adoption).
+    package var workspaceID: String
+    /// When the workspace's ledger was created (ISO 8601 UTC).
+    package var createdAt: String
+    /// The number of migrations applied when the row was written.
+    package var schemaLevel: Int
+
+    /// Every column.
+    package init(id: Int64?, workspaceID: String, createdAt: String, schemaLevel: Int) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.createdAt = createdAt
+        self.schemaLevel = schemaLevel
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, workspaceID = "workspace_id", createdAt = "created_at", schemaLevel = "schema_level"
     }
 }
