@@ -40,7 +40,7 @@ package enum AllocationRule: String, DatabaseValueConvertible, Sendable {
 }
 
 /// `promise_to_pay.status`.
-package enum PromiseStatus: String, DatabaseValueConvertible, Codable, Sendable {
+package enum PromiseStatus: String, DatabaseValueConvertible, Codable, Sendable, CaseIterable {
     case open, kept, broken
 }
 

@@ -58,16 +58,6 @@ package enum ForecastLedgerQueries {
             """))
     }
 
-    /// The status of a promise to pay (`promise_to_pay.status`).
-    package enum PromiseStatus: String, DatabaseValueConvertible, Sendable, CaseIterable {
-        /// Not settled yet either way.
-        case open
-        /// Paid as promised.
-        case kept
-        /// Not paid as promised.
-        case broken
-    }
-
     /// A scan of `debtor`: call `next()` until it returns false, reading the current row between calls.
     package final class DebtorScan {
         @usableFromInline let statement: BulkStatement
