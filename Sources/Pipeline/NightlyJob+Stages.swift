@@ -125,7 +125,7 @@ extension NightlyJob {
             options.runID = runID
             let result: BillingRunResult
             do { result = try BillingRun.run(store: store, workspace: ws, config: config, options: options) } catch let e as BillingError {
-                throw StatusError(.dataError, e.description)
+                throw StatusError(.billing(e))
             }
             for w in result.warnings { console.line("warning: \(w)") }
             for r in result.refused { console.line("billing: \(r)") }

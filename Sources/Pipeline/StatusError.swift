@@ -1,3 +1,4 @@
+import Billing
 import Foundation
 import GRDB
 
@@ -68,6 +69,9 @@ extension StatusError {
         case smtpPasswordMissing
         /// `[peppol] transport = "http"` without a `url` (78).
         case peppolURLMissing
+        /// The billing run stopped (the same status from `billing run` and the nightly): an index not
+        /// published yet 65, `[company]` incomplete 78, a file or PDF not written 73, else 1.
+        case billing(BillingError)
 
         /// The exit status this cause calls for.
         package var status: ExitStatus {
@@ -76,6 +80,13 @@ extension StatusError {
             case .databaseNotWritable, .lockFileUnopenable: .cannotWrite
             case .database: .failure
             case .databaseDamaged, .companyIdentityMissing, .noSender, .smtpPasswordMissing, .peppolURLMissing: .config
+            case .billing(let e):
+                switch e {
+                case .missingIndex: .dataError
+                case .company: .config
+                case .cannotWrite, .render: .cannotWrite
+                default: .failure
+                }
             }
         }
 
@@ -99,6 +110,7 @@ extension StatusError {
             case .smtpPasswordMissing:
                 "mail.smtp_user is set but there is no password: set RELANCE_SMTP_PASSWORD or mail.smtp_password_file"
             case .peppolURLMissing: "relance.toml [peppol]: transport = \"http\" needs url"
+            case .billing(let e): e.description
             }
         }
     }

@@ -32,4 +32,23 @@ import Testing
         let none = try CLI.run(["billing", "run", "--period", "2027-01", "--workspace", missing])
         #expect(none.status == 78 && none.stderr.contains("relance.toml [company]: iban is empty"), "\(none.stderr)")
     }
+
+    /// The nightly's billing stage gives the refusal the same status as `billing run` (78), not 65.
+    @Test func theNightlyStopsAtAMissingCompanyIBANWith78LikeTheBillingRun() throws {
+        let dir = CLI.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ws = try workspace(dir) { $0.replacingOccurrences(of: "iban = \"BE68 5390 0754 7034\"", with: "iban = \"\"") }
+        let env = ["RELANCE_WORKSPACE": ws, "RELANCE_MAIL_FROM": "boekhouding@demo-facturatie.example"]
+        #expect(try CLI.run(["ingest", "debtors", BillingCLITests.examples + "/debtors.csv"], env: env).status == 0)
+        let contracts = dir + "/contracts.csv"
+        try """
+            contract_id,debtor_id,plan,monthly_price,activation_date
+            C-1,B-001,Pro,10.00,2025-01-01
+
+            """.write(toFile: contracts, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["ingest", "contracts", contracts], env: env).status == 0)
+        let night = try CLI.run(["nightly", "--as-of", "2027-01-01"], env: env)
+        #expect(night.status == 78, "\(night.stderr)")
+        #expect(night.stderr.contains("relance.toml [company]: iban is empty"), "\(night.stderr)")
+    }
 }

@@ -1,5 +1,5 @@
 /// Why a billing command could not do its work; nothing was written when it is thrown.
-package enum BillingError: Error, Sendable, CustomStringConvertible {
+package enum BillingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Index months the run needs and the series lack (every one of them, sorted).
     case missingIndex([MissingIndex])
     /// The workspace's `[company]` lacks what an invoice must show.

@@ -42,14 +42,9 @@ struct BillingCommand: ParsableCommand {
                 do {
                     result = try BillingRun.run(store: store, workspace: ws, config: config, options: options)
                 } catch let e as BillingError {
-                    let status: ExitStatus = switch e {
-                    case .missingIndex: .dataError
-                    case .company: .config
-                    case .cannotWrite, .render: .cannotWrite
-                    default: .failure
-                    }
-                    try? ledger.finish(id: runID, outcome: "failed", exitCode: status.rawValue, summary: nil, at: Date())
-                    throw CLIError(status, e.description)
+                    let error = CLIError(.billing(e))
+                    try? ledger.finish(id: runID, outcome: "failed", exitCode: error.status.rawValue, summary: nil, at: Date())
+                    throw error
                 } catch {
                     try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
                     throw CLIError.from(database: error, path: ws.databasePath)
