@@ -50,7 +50,7 @@ reminders=$(sqlite3 "$v" "SELECT count(*) FROM dunning_event")
 messages=$(sqlite3 "$v" "SELECT count(*) FROM outbox_message")
 bytes=$(stat -c %s "$v")
 r=$((reminders > 0 ? reminders : 1))
-echo "nights: $nights from $first; ledger: ${GEN_SCALE:+relance-gen scale $GEN_SCALE}${GEN_SCALE:-demo}; reminders (dunning_event rows): $reminders; outbox messages: $messages"
+echo "nights: $nights from $first; ledger: ${GEN_SCALE:+relance-gen scale }${GEN_SCALE:-demo}; reminders (dunning_event rows): $reminders; outbox messages: $messages"
 echo "database after VACUUM: $bytes bytes; per reminder: $((bytes / r)) bytes"
 echo "largest tables and indexes (bytes, dbstat):"
 sqlite3 "$v" "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 8" | sed 's/^/  /'
