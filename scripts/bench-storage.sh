@@ -4,15 +4,28 @@
 # server (python3-aiosmtpd) so they end up sent. Prints, after a VACUUM of a copy, the database size,
 # the reminders written and the bytes per reminder, and the biggest tables (SQLite's dbstat).
 #   scripts/bench-storage.sh [NIGHTS] [FIRST]       RELANCE=path/to/relance  (default: the debug build)
+#   GEN_SCALE=0.01 scripts/bench-storage.sh 30      a larger ledger: the demo's configuration, and the
+#                                                   debtors and open invoices of `relance-gen --scale
+#                                                   0.01` (2,000 debtors) put in the inbox every night
+# For 30 nights the bench workspace gets the b2b legal rates of 2026-H2 and 2027-H1 (assumed equal to
+# 2026-H1; without them reminders with interest are held, exit 79), and a night held by a gate
+# (exit 80) is released (`relance dunning release DAY`) so its messages are sent the next night.
+# KEEP=file keeps a copy of the database.
 set -uo pipefail
 nights=${1:-5}
 first=${2:-2026-11-21}
 cd "$(dirname "$0")/.."
 relance=${RELANCE:-$(swift build --show-bin-path)/relance}
 dir=$(mktemp -d)
-trap 'kill $smtp 2>/dev/null; rm -rf "$dir"' EXIT
+trap 'kill ${smtp:-} 2>/dev/null; rm -rf "$dir"' EXIT
 "$relance" init "$dir/w" --demo >/dev/null || exit $?
 export RELANCE_WORKSPACE="$dir/w"
+sed -i 's|^"2026-H1" = .*|&\n"2026-H2" = { rate = "10.50", source = "bench-storage.sh: assumed" }\n"2027-H1" = { rate = "10.50", source = "bench-storage.sh: assumed" }|' "$dir/w/rates.toml"
+if [ -n "${GEN_SCALE:-}" ]; then
+  gen=${RELANCE_GEN:-$(dirname "$relance")/relance-gen}
+  "$gen" --out "$dir/gen" --scale "$GEN_SCALE" --as-of "$first" >/dev/null 2>&1 || exit $?
+  rm -f "$dir/w/inbox/"*.csv
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$dir/smtp/"{tmp,new,cur}
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir/smtp" &
@@ -20,23 +33,29 @@ smtp=$!
 for _ in $(seq 50); do python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break; sleep 0.1; done
 for i in $(seq 0 $((nights - 1))); do
   day=$(date -u -d "$first + $i day" +%F)
+  [ -n "${GEN_SCALE:-}" ] && cp "$dir/gen/debtors.csv" "$dir/gen/invoices-open.csv" "$dir/w/inbox/"
   RELANCE_SMTP_URL="smtp://127.0.0.1:$port" RELANCE_SMTP_TLS=none RELANCE_MAIL_FROM=boekhouding@demo-facturatie.example \
     "$relance" nightly --as-of "$day" >/dev/null 2>&1
-  echo "night $day: exit $?"
+  status=$?
+  echo "night $day: exit $status"
+  if [ "$status" = 80 ]; then "$relance" dunning release "$day" >/dev/null 2>&1; echo "  released: exit $?"; fi
 done
 db="$dir/w/relance.sqlite"
 sqlite3 "$db" "SELECT as_of, count(*) FROM dunning_event GROUP BY as_of" | sed "s/^/  reminders on /"
-sqlite3 "$db" "SELECT 'avg text/html body bytes: ' || CAST(avg(length(text_body)) AS INT) || ' / ' || CAST(avg(length(html_body)) AS INT) FROM outbox_message"
+sqlite3 "$db" "SELECT 'stored body blob per message: ' || CAST(avg(length(bodies_z)) AS INT) || ' bytes' FROM outbox_message"
 [ -n "${KEEP:-}" ] && cp "$db" "$KEEP"
 sqlite3 "$db" "VACUUM INTO '$dir/vacuumed.sqlite'"
 v="$dir/vacuumed.sqlite"
 reminders=$(sqlite3 "$v" "SELECT count(*) FROM dunning_event")
 messages=$(sqlite3 "$v" "SELECT count(*) FROM outbox_message")
 bytes=$(stat -c %s "$v")
-echo "nights: $nights from $first; reminders (dunning_event rows): $reminders; outbox messages: $messages"
-echo "database after VACUUM: $bytes bytes; per reminder: $((bytes / (reminders > 0 ? reminders : 1))) bytes"
+r=$((reminders > 0 ? reminders : 1))
+echo "nights: $nights from $first; ledger: ${GEN_SCALE:+relance-gen scale }${GEN_SCALE:-demo}; reminders (dunning_event rows): $reminders; outbox messages: $messages"
+echo "database after VACUUM: $bytes bytes; per reminder: $((bytes / r)) bytes"
 echo "largest tables and indexes (bytes, dbstat):"
 sqlite3 "$v" "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 8" | sed 's/^/  /'
 per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice'")
-echo "the reminders' own tables and indexes (outbox_*, dunning_event*): $per bytes; per reminder: $((per / (reminders > 0 ? reminders : 1))) bytes"
-echo "  of which outbox_message: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'outbox_message'") bytes; dunning_event: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'dunning_event'") bytes (computation JSON $(sqlite3 "$v" "SELECT CAST(avg(length(computation)) AS INT) FROM dunning_event") bytes each)"
+echo "the reminders' own tables and indexes (outbox_*, dunning_event*): $per bytes; per reminder: $((per / r)) bytes"
+echo "  per reminder, by table and index (bytes; payload: the rows' own bytes without page slack):"
+sqlite3 "$v" "SELECT name, sum(pgsize) / $r, sum(payload) / $r FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice' GROUP BY name ORDER BY 2 DESC" | sed 's/^/    /'
+echo "  of which outbox_message: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'outbox_message'") bytes; dunning_event: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'dunning_event'") bytes (computation stored: $(sqlite3 "$v" "SELECT CAST(avg(length(computation) + COALESCE(length(computation_z), 0)) AS INT) FROM dunning_event" 2>/dev/null || sqlite3 "$v" "SELECT CAST(avg(length(computation)) AS INT) FROM dunning_event") bytes each)"

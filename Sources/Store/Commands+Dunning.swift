@@ -6,16 +6,17 @@ import Ledger
 /// transaction; the per-reminder statements are prepared once per connection (`cachedStatement`).
 package enum DunningCommands {
     /// Inserts a reminder event unless one with its idempotency key exists; returns the new row's
-    /// id, or nil when the event was already written (a rerun).
+    /// id, or nil when the event was already written (a rerun). The computation is stored
+    /// compressed (`computation_z`, see `DunningComputation`), `computation` left empty.
     package static func insertEvent(_ db: Database, _ e: DunningEventRecord) throws -> Int64? {
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
-              balance_minor, interest_minor, fees_minor, total_minor, computation, document_path, status, run_id, created_at,
-              structured_reference, seen_batch_id, demanded_minor, pay_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+              balance_minor, interest_minor, fees_minor, total_minor, computation, computation_z, document_path, status, run_id,
+              created_at, structured_reference, seen_batch_id, demanded_minor, pay_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
             """).execute(arguments: [
                 e.idempotencyKey, e.debtorID, e.asOf.description, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
-                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, e.computation, e.documentPath,
+                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation), e.documentPath,
                 e.status, e.runID, e.createdAt, e.structuredReference, e.seenBatchID, e.demandedMinor, e.payBy?.description,
             ])
         return db.changesCount > 0 ? db.lastInsertedRowID : nil

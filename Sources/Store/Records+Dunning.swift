@@ -64,7 +64,8 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     package var interestMinor: Int64
     package var feesMinor: Int64
     package var totalMinor: Int64
-    /// How the amounts were computed, as JSON.
+    /// How the amounts were computed, as JSON (stored compressed in `computation_z` since
+    /// migration 0026a, see `DunningComputation`; read back byte for byte).
     package var computation: String
     package var documentPath: String?
     package var status: DunningEventStatus
@@ -128,7 +129,7 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         interestMinor = row["interest_minor"]
         feesMinor = row["fees_minor"]
         totalMinor = row["total_minor"]
-        computation = row["computation"]
+        computation = try DunningComputation.json(plain: row["computation"], compressed: row["computation_z"])
         documentPath = row["document_path"]
         let status: String = row["status"]
         guard let s = DunningEventStatus(rawValue: status) else {
@@ -162,7 +163,8 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         container["interest_minor"] = interestMinor
         container["fees_minor"] = feesMinor
         container["total_minor"] = totalMinor
-        container["computation"] = computation
+        container["computation"] = ""
+        container["computation_z"] = try DunningComputation.compress(computation)
         container["document_path"] = documentPath
         container["status"] = status
         container["run_id"] = runID

@@ -128,3 +128,11 @@ extension Schema {
             """)
     }
 }
+
+extension Schema {
+    /// The computation JSON of a reminder stored compressed (`DunningComputation`): new events keep
+    /// `computation` empty and hold `computation_z`; events written before keep their plain JSON.
+    static func dunningComputationCompressedV1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dunning_event ADD COLUMN computation_z BLOB")
+    }
+}

@@ -61,7 +61,7 @@ import Testing
         func events(_ debtor: String) throws -> [Row] {
             try store.pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT e.*, m.state AS mail_state, message_text(m.text_body, m.bodies_z) AS text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
+                    SELECT e.*, dunning_computation(e.computation, e.computation_z) AS computation_json, m.state AS mail_state, message_text(m.text_body, m.bodies_z) AS text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
                     LEFT JOIN outbox_message m ON m.id = e.outbox_message_id WHERE d.debtor_key = ? ORDER BY e.id
                     """, arguments: [debtor])
             }
@@ -98,7 +98,7 @@ import Testing
         let path: String = try #require(k001.first?["document_path"])
         #expect(FileManager.default.fileExists(atPath: path))
         #expect((k001.first?["channels"] as String?) == "email+letter")
-        let json: String = try #require(k001.first?["computation"])
+        let json: String = try #require(k001.first?["computation_json"])
         let computation = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(computation["step"] as? String == "reminder-1" && (computation["items"] as? [Any])?.count == 2)
         #expect(computation["announced_damages"] as? String == "68.00", "capped once on the reminded balance of €560: €65 + 5 % of the €60 above €500")
@@ -240,7 +240,7 @@ import Testing
         #expect((k001[0]["fees_minor"] as Int64) == 0 && (k001[0]["interest_minor"] as Int64) == 0)
         let from = ConsumerRules.claimableFrom(firstReminder: Self.night, channel: .post)
         #expect(from == Day(iso: "2026-12-09")!)
-        let json: String = k001[1]["computation"]
+        let json: String = k001[1]["computation_json"]
         #expect(json.contains("\"claimable_from\":\"2026-12-09\""))
         #expect((k001[1]["fees_minor"] as Int64) == 6_800, "damages capped once on the balance of €560: €65 + 5 % of €60")
         #expect(try s.state("BK-1")?["first_channel"] as String? == "post")

@@ -93,6 +93,12 @@ import Testing
     @Test func exportHoldsEveryTable() throws {
         let l = try TempLedger()
         try seedLedger(l.store)
+        // Event 7 with its computation stored compressed (migration 0026a), as the dunning run writes it.
+        let json = #"{"step":"first reminder","total":"13145.67"}"#
+        try l.store.pool.write { db in
+            try db.execute(sql: "UPDATE dunning_event SET computation = '', computation_z = ? WHERE id = 7",
+                           arguments: [try DunningComputation.compress(json)])
+        }
         let path = l.dir + "/export.tar.gz"
         let outcome = try DataExport.export(store: l.store, to: path, at: seedNow, actor: "test")
         #expect(mode(path) == 0o600)
@@ -108,6 +114,8 @@ import Testing
         #expect(attachments.contains(Data("%PDF-1.4".utf8).base64EncodedString()))
         let messages = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/outbox_message.csv"])
         #expect(messages.contains(",Reminder for K001,\"Dear customer, please pay.\","), "bodies stored compressed are exported readable")
+        let events = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/dunning_event.csv"])
+        #expect(events.contains(#","{""step"":""first reminder"",""total"":""13145.67""}","#), "a compressed computation is exported readable")
         #expect(throws: DataExport.Failure.self) { try DataExport.export(store: l.store, to: path, at: seedNow, actor: "test") }
         let raw = try DataExport.export(store: l.store, to: l.dir + "/raw.tar.gz", at: seedNow, actor: "test", neutralise: false)
         let rawDebtors = try run("/usr/bin/tar", ["-xzOf", raw.path, "relance-export/debtor.csv"])

@@ -5,7 +5,8 @@ import RelanceTestSupport
 import Store
 import Testing
 
-/// Outbox message bodies stored compressed (migration 0021) and rows stored plain before it.
+/// Outbox message bodies stored compressed (migration 0021; with a preset dictionary since issue 17)
+/// and rows stored plain or without the dictionary before.
 @Suite struct MessageBodiesTests {
     let now = Date(timeIntervalSince1970: 1_795_000_000)
     let to = [OutboxMailbox(EmailAddress("debiteur@example.be")!, name: "Debiteur")]
@@ -26,7 +27,7 @@ import Testing
 
     @Test func aDamagedBlobIsAnErrorNotGarbage() throws {
         var blob = try MessageBodies.compress(text: "tekst", html: "<p>tekst</p>")
-        #expect(throws: StoreError.self) { try MessageBodies.decompress(Data([2]) + blob.dropFirst()) }
+        #expect(throws: StoreError.self) { try MessageBodies.decompress(Data([9]) + blob.dropFirst()) }
         #expect(throws: StoreError.self) { try MessageBodies.decompress(blob.prefix(8)) }
         blob[blob.count - 2] ^= 0xFF
         #expect(throws: StoreError.self) { try MessageBodies.decompress(blob) }
@@ -59,6 +60,107 @@ import Testing
             let old = try #require(try OutboxMessageRecord.fetchOne(db, sql: "SELECT * FROM outbox_message WHERE idempotency_key = 'old'"))
             #expect(old.textBody == "oude tekst" && old.htmlBody == "<p>oud</p>")
             #expect(try String.fetchAll(db, sql: "SELECT message_text(text_body, bodies_z) FROM outbox_message ORDER BY id") == [text, "oude tekst"])
+        }
+    }
+
+    /// The dictionary is frozen: rows written with it name it only by their format byte.
+    @Test func theBodyDictionaryIsFrozen() throws {
+        #expect(MessageBodies.dictionaryV1.count == 14_282)
+        #expect(adler32(MessageBodies.dictionaryV1) == 1_142_140_822, "dictionary 1 changed: rows written with it would no longer read")
+    }
+
+    /// A blob of format 1 (zlib without dictionary, written from migration 0021 until issue 17) still reads.
+    @Test func aBlobWrittenWithoutTheDictionaryStillReads() throws {
+        let hex = "0119000000789ce362606060cc2f4d49552849cd2e2eb129b003726cf40bec0050ef074f"
+        let blob = Data(stride(from: 0, to: hex.count, by: 2).map { i in
+            UInt8(String(Array(hex)[i..<(i + 2)]), radix: 16) ?? 0
+        })
+        let back = try MessageBodies.decompress(blob)
+        #expect(back.text == "oude tekst" && back.html == "<p>oud</p>")
+    }
+
+    /// A reminder in the shipped wording costs far less with the dictionary than the same zlib without it.
+    @Test func theDictionaryShrinksABodyInTheTemplatesWording() throws {
+        let text = """
+            Geachte heer, mevrouw,
+
+            Bij nazicht van onze boekhouding stellen wij vast dat de volgende facturen nog niet betaald zijn.
+
+            Wij vragen u het openstaande bedrag van € 219,74 te betalen vóór 5 december 2026 op rekening BE68 5390 0754 7034 \
+            met de mededeling +++900/0000/00621+++. Heeft u intussen betaald, dan danken wij u en mag u deze herinnering als \
+            niet verzonden beschouwen.
+            """
+        let html = "<p>" + text.replacingOccurrences(of: "\n\n", with: "<br></p>\n<p>") + "<br></p>"
+        let blob = try MessageBodies.compress(text: text, html: html)
+        #expect(blob.first == 2)
+        var packed = [UInt8](repeating: 0, count: 5) + Array(text.utf8) + Array(html.utf8)
+        packed[4] = 1
+        let plain = try PresetDictionaryZlib.deflate(packed, dictionary: [])
+        #expect(blob.count * 2 < plain.count, "with the dictionary \(blob.count) bytes, without \(plain.count)")
+        let back = try MessageBodies.decompress(blob)
+        #expect(back.text == text && back.html == html)
+    }
+
+    private func adler32(_ bytes: [UInt8]) -> UInt32 {
+        var a: UInt32 = 1, b: UInt32 = 0
+        for byte in bytes { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
+        return b << 16 | a
+    }
+}
+
+/// The computation JSON of a reminder stored compressed (migration 0026a) and old plain rows.
+@Suite struct DunningComputationTests {
+    static let json = """
+        {"as_of":"2026-11-21","kind":"b2b","ladder":"b2b/v1","step":"reminder-1","currency":"EUR","balance":"219.74",\
+        "unapplied":"0.00","demanded":"219.74","interest":"0.00","fees":"0.00","reminder_fees":"0.00","announced_damages":"0.00",\
+        "total":"219.74","pay_by":"2026-12-05","day_count":"actual/365","contract_rate":null,"items":[{"invoice":"FA2026-0512",\
+        "credit_note":false,"open":"219.74","due":"2026-10-09","days_late":43,"step":"reminder-1","advances":true,"excluded":null}]}
+        """
+
+    @Test func roundTripKeepsEveryByteAndIsSmall() throws {
+        for json in [Self.json, "{}", "", "{\"note\":\"é 🙂 \\u0000\"}", String(repeating: Self.json, count: 40)] {
+            #expect(try DunningComputation.decompress(DunningComputation.compress(json)) == json)
+        }
+        let blob = try DunningComputation.compress(Self.json)
+        #expect(blob.count * 4 < Self.json.utf8.count, "\(Self.json.utf8.count) bytes of JSON stored in \(blob.count)")
+    }
+
+    @Test func theDictionaryIsFrozenAndADamagedBlobIsAnError() throws {
+        #expect(DunningComputation.dictionaryV1.count == 1_694)
+        var blob = try DunningComputation.compress(Self.json)
+        #expect(throws: StoreError.self) { try DunningComputation.decompress(Data([9]) + blob.dropFirst()) }
+        #expect(throws: StoreError.self) { try DunningComputation.decompress(blob.prefix(8)) }
+        blob[blob.count - 2] ^= 0xFF
+        #expect(throws: StoreError.self) { try DunningComputation.decompress(blob) }
+    }
+
+    @Test func eventsStoreItCompressedAndOldPlainRowsStillRead() throws {
+        let temporary = try TemporaryStore("computation")
+        let store = temporary.store
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
+            let debtor = db.lastInsertedRowID
+            for (key, json) in [("new", Self.json), ("other", "{}")] {
+                _ = try DunningCommands.insertEvent(db, DunningEventRecord(
+                    idempotencyKey: key, debtorID: debtor, asOf: Day(iso: "2026-11-21")!, ladder: "b2b/v1", step: "reminder-1",
+                    stepIndex: 0, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 21_974, interestMinor: 0,
+                    feesMinor: 0, totalMinor: 21_974, computation: json, documentPath: nil, status: .queued, runID: nil,
+                    createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 21_974, payBy: nil))
+            }
+            // An event written before migration 0026a: plain JSON, no blob.
+            try db.execute(sql: """
+                INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
+                  balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at)
+                VALUES ('old', ?, '2026-11-20', 'b2b/v1', 'reminder-1', 0, 'email', 'nl', 'EUR', 1, 0, 0, 1, '{"old":true}', 'queued', 't')
+                """, arguments: [debtor])
+        }
+        try store.pool.read { db in
+            let stored = try Row.fetchOne(db, sql: "SELECT computation, length(computation_z) AS z FROM dunning_event WHERE idempotency_key = 'new'")
+            #expect(stored?["computation"] as String? == "" && (stored?["z"] as Int? ?? 0) > 0)
+            let events = try DunningEventRecord.fetchAll(db, sql: "SELECT * FROM dunning_event ORDER BY id")
+            #expect(events.map(\.computation) == [Self.json, "{}", "{\"old\":true}"])
+            #expect(try String.fetchAll(db, sql: "SELECT dunning_computation(computation, computation_z) FROM dunning_event ORDER BY id")
+                == [Self.json, "{}", "{\"old\":true}"])
         }
     }
 }

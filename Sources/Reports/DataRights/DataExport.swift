@@ -93,6 +93,9 @@ package enum DataExport {
         // Outbox bodies stored compressed (`bodies_z`) are written out readable in `text_body` and `html_body`.
         let bodies = name == "outbox_message" ? columns.firstIndex(of: "bodies_z") : nil
         let (textColumn, htmlColumn) = (columns.firstIndex(of: "text_body"), columns.firstIndex(of: "html_body"))
+        // A reminder's computation stored compressed (`computation_z`) is written out readable in `computation`.
+        let computationZ = name == "dunning_event" ? columns.firstIndex(of: "computation_z") : nil
+        let computationColumn = columns.firstIndex(of: "computation")
         var count = 0
         while let row = try cursor.next() {
             var fields: [String] = []
@@ -110,6 +113,10 @@ package enum DataExport {
                 let (text, html) = try MessageBodies.decompress(blob)
                 fields[textColumn] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
                 fields[htmlColumn] = html.map { csv.field(neutralise ? CSVRenderer.neutralised($0) : $0) } ?? ""
+            }
+            if let computationZ, let computationColumn, let blob = Data.fromDatabaseValue(row[computationZ]) {
+                let json = try DunningComputation.decompress(blob)
+                fields[computationColumn] = csv.field(neutralise ? CSVRenderer.neutralised(json) : json)
             }
             sink.write(fields.joined(separator: ",") + "\n")
             count += 1

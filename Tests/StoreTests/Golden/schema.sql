@@ -442,7 +442,7 @@ CREATE TABLE dunning_event (
   status TEXT NOT NULL CHECK (status IN ('queued', 'worklist', 'held', 'cancelled')),
   run_id INTEGER REFERENCES run(id),
   created_at TEXT NOT NULL
-, outbox_message_id INTEGER REFERENCES outbox_message(id), structured_reference TEXT, seen_batch_id INTEGER, cancel_reason TEXT, demanded_minor INTEGER, pay_by TEXT, held_reason TEXT);
+, outbox_message_id INTEGER REFERENCES outbox_message(id), structured_reference TEXT, seen_batch_id INTEGER, cancel_reason TEXT, demanded_minor INTEGER, pay_by TEXT, held_reason TEXT, computation_z BLOB);
 
 -- table dunning_event_item on dunning_event_item
 CREATE TABLE dunning_event_item (
