@@ -40,6 +40,28 @@ struct InputRow {
         problems.append(RowProblem(column: c.map(position) ?? 0, rule: rule, message: message, severity: severity))
     }
 
+    /// The field's bytes without surrounding spaces and tabs (empty when the column is absent).
+    func trimmedBytes(_ c: Column) -> ArraySlice<UInt8> {
+        let i = fieldIndex[c.ordinal]
+        guard i >= 0 else { return [] }
+        var bytes = record.field(i)
+        while let f = bytes.first, f == 0x20 || f == 0x09 { bytes = bytes.dropFirst() }
+        while let l = bytes.last, l == 0x20 || l == 0x09 { bytes = bytes.dropLast() }
+        return bytes
+    }
+
+    /// A valid `YYYY-MM-DD` day read straight from the bytes; nil for anything else (left to `day`).
+    static func isoDay(_ b: ArraySlice<UInt8>) -> Day? {
+        guard b.count == 10 else { return nil }
+        let s = b.startIndex
+        guard b[s + 4] == 0x2D, b[s + 7] == 0x2D else { return nil }
+        var y = 0, m = 0, d = 0
+        for k in 0..<4 { let x = b[s + k] &- 48; guard x < 10 else { return nil }; y = y * 10 + Int(x) }
+        for k in 5..<7 { let x = b[s + k] &- 48; guard x < 10 else { return nil }; m = m * 10 + Int(x) }
+        for k in 8..<10 { let x = b[s + k] &- 48; guard x < 10 else { return nil }; d = d * 10 + Int(x) }
+        return Day(year: y, month: m, day: d)
+    }
+
     /// The field's text with surrounding spaces removed; nil when absent or empty.
     /// Control characters are refused (a line break in a name or key is how header
     /// injection starts) except where `allowLineBreaks` says the field may span lines.
@@ -61,7 +83,8 @@ struct InputRow {
         } else {
             s = String(decoding: bytes, as: UTF8.self)
         }
-        if s.unicodeScalars.count > c.maxLength {
+        // A scalar takes at least one byte: only a field longer in bytes can be too long.
+        if bytes.count > c.maxLength && s.unicodeScalars.count > c.maxLength {
             problem(c, "too-long", "\(c.rawValue) is longer than \(c.maxLength) characters")
             return nil
         }
@@ -92,6 +115,8 @@ struct InputRow {
     }
 
     mutating func day(_ c: Column) -> Day? {
+        // Fast path for ISO dates, without a String.
+        if let d = Self.isoDay(trimmedBytes(c)) { return d }
         guard let s = text(c) else { return nil }
         // Fast path for ISO dates.
         if let d = Day(iso: s) { return d }
@@ -130,6 +155,10 @@ struct InputRow {
     }
 
     mutating func bool(_ c: Column) -> Bool {
+        // The common spellings, without a String.
+        let b = trimmedBytes(c)
+        if b.isEmpty || b.elementsEqual("false".utf8) || b.elementsEqual("0".utf8) { return false }
+        if b.elementsEqual("true".utf8) || b.elementsEqual("1".utf8) { return true }
         guard let s = text(c) else { return false }
         switch s.lowercased() {
         case "1", "true", "yes", "y", "ja", "j", "oui", "o", "x", "waar", "vrai", "on": return true

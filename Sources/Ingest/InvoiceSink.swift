@@ -22,6 +22,8 @@ struct InvoiceSink: RowSink {
     var promiseGraceDays = 3
     /// Invoices closed by the snapshot.
     private(set) var closedBySnapshot = 0
+    /// The last row stored was already in the ledger (the next one is looked up first).
+    private var lastWasKnown = false
 
     init(db: Database, asOf: Day) throws {
         self.db = db
@@ -61,7 +63,8 @@ struct InvoiceSink: RowSink {
         var hash: Int64 {
             if let precomputedHash { return precomputedHash }
             var h = ContentHasher()
-            h.add(debtorID); h.add(type.rawValue); h.add(issue.description); h.add(due.description); h.add(currency.code)
+            h.add(debtorID); h.add(type.rawValue); h.add(issueText.isEmpty ? issue.description : issueText)
+            h.add(dueText.isEmpty ? due.description : dueText); h.add(currency.code)
             h.add(amount); h.add(reportedOpen); h.add(reference); h.add(description); h.add(disputed)
             // Only when present, so invoices from before this column keep their content hash.
             if let expectedPayment { h.add(expectedPayment.description) }
@@ -140,7 +143,12 @@ struct InvoiceValidator: RowValidator {
         }
         var open = row.money(.openAmount, currency: currency)
         var type: InvoiceType = (amount?.isNegative ?? false) ? .creditNote : .invoice
-        if let t = row.text(.type) {
+        let typeBytes = row.trimmedBytes(.type)
+        if typeBytes.elementsEqual("invoice".utf8) {
+            type = .invoice
+        } else if typeBytes.elementsEqual("credit_note".utf8) {
+            type = .creditNote
+        } else if let t = row.text(.type) {
             switch foldHeader(t) {
             case "invoice", "factuur", "facture", "inv", "f": type = .invoice
             case "credit_note", "creditnote", "credit", "creditnota", "credit_nota", "note_de_credit", "nc", "cn":
@@ -167,7 +175,10 @@ struct InvoiceValidator: RowValidator {
         }
         var reference: String? = nil
         if let r = row.text(.structuredReference) {
-            if r.uppercased().hasPrefix("RF") {
+            // Twelve digits with their check digits right: the common case, stored as given.
+            if r.utf8.count == 12, let ok = StructuredReference(base: r.prefix(10)), ok.digits == r {
+                reference = r
+            } else if r.uppercased().hasPrefix("RF") {
                 do { reference = try CreditorReference(parsing: r).value } catch {
                     row.problem(.structuredReference, "rf", "invalid RF creditor reference \"\(r)\": \(error)")
                 }
@@ -190,12 +201,18 @@ struct InvoiceValidator: RowValidator {
 extension InvoiceSink {
     fileprivate mutating func upsert(_ v: Values, batch: Int64) throws -> RowOutcome {
         let hash = v.hash
-        // Insert first: a new invoice costs one statement; a known one falls through to the look-up.
-        let row = v.row
-        guard let (id, oldHash) = try upserter.insertOrFind(row, open: v.initialOpen, source: source, hash: hash, batch: batch)
-        else { return .imported }
+        // Insert first while rows are new (one statement for a new invoice; a known one falls through
+        // to the look-up); look up first once a row was known (a re-ingest: one look-up an unchanged row).
+        var known: (id: Int64, hash: Int64)?
+        if lastWasKnown, let found = try upserter.find(number: v.number) {
+            known = found
+        } else {
+            known = try upserter.insertOrFind(v.row, open: v.initialOpen, source: source, hash: hash, batch: batch)
+        }
+        lastWasKnown = known != nil
+        guard let (id, oldHash) = known else { return .imported }
         if oldHash == hash { return .unchanged }
-        try update(id: id, v, row, hash: hash, batch: batch)
+        try update(id: id, v, v.row, hash: hash, batch: batch)
         return .updated
     }
 

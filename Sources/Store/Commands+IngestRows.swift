@@ -115,6 +115,15 @@ package final class InvoiceUpsert {
         insert.bind(16, source.rawValue); insert.bind(17, hash); insert.bind(18, batch); insert.bind(19, batch)
         return try insert.insertOrFind(find, key: v.number)
     }
+
+    /// The stored invoice's id and content hash, nil when there is none: a re-ingest, where most rows
+    /// are known, looks up first and binds the whole row only for a new one (`insertOrFind`).
+    package func find(number: String) throws -> (id: Int64, hash: Int64)? {
+        find.bind(1, number)
+        defer { find.reset() }
+        guard try find.step() else { return nil }
+        return (find.int64(0), find.int64(1))
+    }
 }
 
 /// One payment row from an export, ready to store.
@@ -338,5 +347,39 @@ package enum IngestQueries {
         try Row.fetchOne(db, sql: """
             SELECT i.type, d.debtor_key FROM invoice i JOIN debtor d ON d.id = i.debtor_id WHERE i.invoice_number = ?
             """, arguments: [number]).map { ($0[0], $0[1]) }
+    }
+}
+
+/// The secondary indexes of a table, set aside for a first bulk load and built again after it.
+///
+/// Inserting a million rows into a table with five indexes costs a B-tree descent per index and
+/// row, in the order of the file (random for `debtor_id`); building each index afterwards from the
+/// full table is one sort. Only done when the table is empty, and inside the caller's transaction:
+/// a failed or killed load leaves the old state (the table and every index), a committed one the
+/// same indexes with the same SQL (`sqlite_master` is unchanged). The table's own constraints
+/// (primary key, `UNIQUE` columns) stay in place throughout.
+package struct DeferredIndexes: Sendable {
+    /// The indexes dropped, with the SQL that made them, in name order.
+    package let dropped: [(name: String, sql: String)]
+
+    /// Nothing set aside.
+    package static let none = DeferredIndexes(dropped: [])
+
+    /// Drops `entity`'s table's secondary indexes when the table is empty (none otherwise). Call it
+    /// inside a transaction, and `rebuild` before anything reads the table by one of those indexes.
+    package static func setAside(_ db: Database, table entity: RecordEntity) throws -> DeferredIndexes {
+        let table = entity.rawValue
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))") == true { return .none }
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name
+            """, arguments: [table])
+        let dropped = rows.map { (name: $0[0] as String, sql: $0[1] as String) }
+        for d in dropped { try db.execute(sql: "DROP INDEX \(d.name.quotedDatabaseIdentifier)") }
+        return DeferredIndexes(dropped: dropped)
+    }
+
+    /// Builds the dropped indexes again from their own SQL.
+    package func rebuild(_ db: Database) throws {
+        for d in dropped { try db.execute(sql: d.sql) }
     }
 }
