@@ -84,9 +84,13 @@ extension DelayModel {
             let segmentLocation = m.segmentLocation
             let beta = m.trendPerYear
 
-            // E-step and debtor locations.
+            // One pass per debtor: the E-step and its location, then (with that location) its part of the
+            // spreads, the late regime, the covariates and the late-regime logits. Neither half reads the
+            // segments, so `updateSegments` may follow both; sums are added in chunk order as before.
             let impute = censored && iteration % 6 == 1
+            let partial = SharedBuffer<Sums>(repeating: Sums(patterns: patterns), count: chunks.count)
             Parallel.run(chunks: chunks.count) { ch in
+                var s = Sums(patterns: patterns)
                 for c in chunks[ch] {
                     let rows = t.rowStart[c]..<t.rowStart[c + 1]
                     let prior = segmentLocation[t.segment[c]]
@@ -94,48 +98,38 @@ extension DelayModel {
                         location[c] = prior; posterior[c] = 1 / tauPrecision
                         continue
                     }
-                    let b = location[c], s0 = spread[c], a = logit[c]
-                    if impute {
-                        for r in rows where t.lower[r] < t.delay[r] {
-                            let isLate = weight[r] > 0.5
-                            latent[r] = Float(DelayModel.truncatedMean(
-                                mean: b + offsets[Int(t.bits[r])] + (isLate ? shift : 0) + (trended ? beta * Double(years[r]) : 0),
-                                sd: isLate ? lateSD : s0,
-                                from: Double(t.lower[r]) - 0.5, to: Double(t.delay[r]) + 0.5))
+                    let s0 = spread[c], a = logit[c]
+                    do {
+                        let b = location[c]
+                        if impute {
+                            for r in rows where t.lower[r] < t.delay[r] {
+                                let isLate = weight[r] > 0.5
+                                latent[r] = Float(DelayModel.truncatedMean(
+                                    mean: b + offsets[Int(t.bits[r])] + (isLate ? shift : 0) + (trended ? beta * Double(years[r]) : 0),
+                                    sd: isLate ? lateSD : s0,
+                                    from: Double(t.lower[r]) - 0.5, to: Double(t.delay[r]) + 0.5))
+                            }
                         }
-                    }
-                    let logRatio = log(s0 / lateSD)
-                    var s0Sum = 0.0, n0 = 0.0, s1Sum = 0.0, n1 = 0.0
-                    for r in rows {
-                        var y = Double(latent[r]) - offsets[Int(t.bits[r])]
-                        if trended { y -= beta * Double(years[r]) }
-                        var w = 0.0
-                        if late {
-                            let e = y - b, z0 = e / s0, z1 = (e - shift) / lateSD
-                            w = DelayModel.logistic(a + slope * Double(t.amountZ[r]) + logRatio + 0.5 * (z0 * z0 - z1 * z1))
+                        let logRatio = log(s0 / lateSD)
+                        var s0Sum = 0.0, n0 = 0.0, s1Sum = 0.0, n1 = 0.0
+                        for r in rows {
+                            var y = Double(latent[r]) - offsets[Int(t.bits[r])]
+                            if trended { y -= beta * Double(years[r]) }
+                            var w = 0.0
+                            if late {
+                                let e = y - b, z0 = e / s0, z1 = (e - shift) / lateSD
+                                w = DelayModel.logistic(a + slope * Double(t.amountZ[r]) + logRatio + 0.5 * (z0 * z0 - z1 * z1))
+                            }
+                            weight[r] = Float(w)
+                            s0Sum += (1 - w) * y; n0 += 1 - w
+                            s1Sum += w * (y - shift); n1 += w
                         }
-                        weight[r] = Float(w)
-                        s0Sum += (1 - w) * y; n0 += 1 - w
-                        s1Sum += w * (y - shift); n1 += w
+                        let v0 = s0 * s0, v1 = lateSD * lateSD
+                        let precision = n0 / v0 + n1 / v1 + tauPrecision
+                        location[c] = (s0Sum / v0 + s1Sum / v1 + prior * tauPrecision) / precision
+                        posterior[c] = 1 / precision
                     }
-                    let v0 = s0 * s0, v1 = lateSD * lateSD
-                    let precision = n0 / v0 + n1 / v1 + tauPrecision
-                    location[c] = (s0Sum / v0 + s1Sum / v1 + prior * tauPrecision) / precision
-                    posterior[c] = 1 / precision
-                }
-            }
-            m.location = location.array(debtors)
-            m.locationPosteriorVariance = posterior.array(debtors)
-            updateSegments(&m, t, counts: counts, known: known, settings: settings)
-
-            // Second pass: spreads, late regime, covariates and the late-regime logits.
-            let partial = SharedBuffer<Sums>(repeating: Sums(patterns: patterns), count: chunks.count)
-            Parallel.run(chunks: chunks.count) { ch in
-                var s = Sums(patterns: patterns)
-                for c in chunks[ch] {
-                    let rows = t.rowStart[c]..<t.rowStart[c + 1]
-                    if rows.isEmpty { continue }
-                    let b = location[c], s0 = spread[c], a = logit[c]
+                    let b = location[c]
                     var rs = 0.0, rn = 0.0, g = 0.0, h = 0.0
                     for r in rows {
                         let w = Double(weight[r]), bits = Int(t.bits[r])
@@ -164,6 +158,9 @@ extension DelayModel {
                 }
                 partial[ch] = s
             }
+            m.location = location.array(debtors)
+            m.locationPosteriorVariance = posterior.array(debtors)
+            updateSegments(&m, t, counts: counts, known: known, settings: settings)
             var total = Sums(patterns: patterns)
             for ch in 0..<chunks.count { total.add(partial[ch]) }
             updateGlobals(&m, total, priors: priors, settings: settings)

@@ -55,12 +55,18 @@ package enum Forecaster {
         var openStartCounts = [Int](repeating: 0, count: debtors + 1)
         for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) { openStartCounts[Int(facts.debtor[i]) + 1] += 1 }
         for c in 0..<debtors { openStartCounts[c + 1] += openStartCounts[c] }
+        // Each open invoice's place in the result (by invoice id): its rank among the open invoices when
+        // the facts are in id order (as read from the store), else its slot and a sort at the end.
+        let inIDOrder = zip(facts.invoiceIDs, facts.invoiceIDs.dropFirst()).allSatisfy { $0 < $1 }
         var openInvoices = [Int](repeating: 0, count: openStartCounts[debtors])
-        var next = Array(openStartCounts.dropLast())
+        var place = openInvoices
+        var next = Array(openStartCounts.dropLast()), rank = 0
         for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) {
             let c = Int(facts.debtor[i])
             openInvoices[next[c]] = i
+            place[next[c]] = inIDOrder ? rank : next[c]
             next[c] += 1
+            rank += 1
         }
         next = []
 
@@ -71,7 +77,7 @@ package enum Forecaster {
                                      boundaries: zip(openStartCounts, training.rowStart).map { $0 + $1 },
                                      groups: debtors, chunks: 16)
         let cash = SharedBuffer<ChunkCash>(repeating: ChunkCash(currencies: currencies), count: chunks.count)
-        let context = Context(learnt: learnt, openStart: openStartCounts, open: openInvoices)
+        let context = Context(learnt: learnt, openStart: openStartCounts, open: openInvoices, place: place)
         Parallel.run(chunks: chunks.count) { ch in
             var sums = ChunkCash(currencies: currencies)
             for c in chunks[ch] {
@@ -81,7 +87,7 @@ package enum Forecaster {
         }
         var result = ForecastResult(
             asOf: asOf, model: DelayModel.name, parameters: learnt.model.parametersJSON, paidInvoices: training.rowCount,
-            invoices: forecasts.array(openInvoices.count).sorted { $0.invoiceID < $1.invoiceID },
+            invoices: inIDOrder ? forecasts.array(openInvoices.count) : forecasts.array(openInvoices.count).sorted { $0.invoiceID < $1.invoiceID },
             debtors: (0..<debtors).compactMap { scores[$0] },
             cash: cashWeeks(cash.array(chunks.count), asOf: asOf, currencies: facts.currencies))
         result.littleHistoryInvoices = (0..<debtors).reduce(0) { n, c in
@@ -98,6 +104,8 @@ package enum Forecaster {
         let learnt: LearntModel
         let openStart: [Int]
         let open: [Int]
+        /// Where each open invoice's forecast goes in the result.
+        let place: [Int]
         var facts: LedgerFacts { learnt.facts }
         var origin: Int32 { learnt.origin }
 
@@ -115,7 +123,7 @@ package enum Forecaster {
                 let byDue = days.paidBy(day: due)
                 let by30 = max(byDue, days.paidBy(day: due + 30)), by60 = max(by30, days.paidBy(day: due + 60))
                 let q = days.deciles()
-                forecasts[slot] = InvoiceForecast(
+                forecasts[place[slot]] = InvoiceForecast(
                     invoiceID: facts.invoiceIDs[i], p10: Day(daysSinceEpoch: q.p10), p50: Day(daysSinceEpoch: q.p50),
                     p90: Day(daysSinceEpoch: q.p90), paidByDue: byDue, paidByDue30: by30, paidByDue60: by60)
                 let cur = Int(facts.currency[i])

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 /// A fixed-size buffer that concurrent chunks write at disjoint indexes.
 ///
@@ -42,6 +43,12 @@ enum Parallel {
             return
         }
         DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
+    }
+
+    /// Runs `body` on a thread of its own (for work that waits on a database connection, which
+    /// `run`'s pool of one thread per core must not do).
+    static func thread(_ body: @escaping @Sendable () -> Void) {
+        Thread(block: body).start()
     }
 
     /// Cuts groups `0..<groups` (e.g. debtors, whose rows start at `boundaries[g]`, with

@@ -143,7 +143,7 @@ extension NightlyJob {
 
     /// Tonight's payment forecast, saved for the reports and the worklist.
     func forecast() throws -> (String, [(String, String)]) {
-        let facts = try store.pool.read { db in try LedgerFacts.read(db, asOf: day) }
+        let facts = try LedgerFacts.read(store: store, asOf: day)
         let result = Forecaster.forecast(facts, asOf: day)
         try ForecastStore.save(result, store: store, runID: runID, createdAt: Instant.string(hooks.clock()))
         return ("ok", [("invoices", "\(result.invoices.count)"), ("debtors", "\(result.debtors.count)")])

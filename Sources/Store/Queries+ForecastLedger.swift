@@ -42,13 +42,21 @@ package enum ForecastLedgerQueries {
         AllocationScan(try BulkStatement(db, "SELECT invoice_id, payment_id, amount_minor FROM payment_allocation"))
     }
 
-    /// Every invoice of a positive amount (credit notes left out).
-    package static func invoices(_ db: Database) throws -> InvoiceScan {
-        InvoiceScan(try BulkStatement(db, """
+    /// Every invoice of a positive amount (credit notes left out) whose id is in `ids`, by id.
+    package static func invoices(_ db: Database, ids: ClosedRange<Int64> = 0...Int64.max) throws -> InvoiceScan {
+        let statement = try BulkStatement(db, """
             SELECT id, debtor_id, issue_date, due_date, amount_minor, open_minor, currency, disputed, status = 'open', closed_on,
                    on_hold
-            FROM invoice WHERE type = 'invoice' AND amount_minor > 0
-            """))
+            FROM invoice WHERE id BETWEEN ? AND ? AND type = 'invoice' AND amount_minor > 0 ORDER BY id
+            """)
+        statement.bind(1, ids.lowerBound)
+        statement.bind(2, ids.upperBound)
+        return InvoiceScan(statement)
+    }
+
+    /// Begins the connection's read snapshot now (the first read of a transaction fixes what it sees).
+    package static func beginSnapshot(_ db: Database) throws {
+        _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_schema")
     }
 
     /// Every promise to pay, oldest first.

@@ -71,6 +71,32 @@ struct ForecastStoreTests {
         #expect(earlier.openMinor[a2] == 300_00)
     }
 
+    @Test("the ledger read on three connections at once gives the facts of one connection, column for column")
+    func readOnThreeConnections() throws {
+        let t = try ledger()
+        try t.ingest(.invoices, "more.csv", """
+            invoice_number,debtor_id,issue_date,due_date,currency,amount
+            U1,B,2026-02-01,2026-03-03,USD,120.00
+            G1,A,2026-03-02,2026-04-01,GBP,80.00
+            E1,C,2026-03-03,2026-04-02,EUR,10.00
+            """)
+        try t.ingest(.payments, "later.csv", "payment_id,date,amount,currency,invoice_number\nPU1,2026-03-20,20.00,USD,U1", booked: true)
+        for asOf in [Self.asOf, "2026-03-10"] {
+            let one = try t.facts(asOf: asOf)
+            let three = try LedgerFacts.read(store: t.store, asOf: Day(iso: asOf)!)
+            #expect(one.invoiceCount == 16 + 3 + 1 + 3)
+            #expect(three.invoiceIDs == one.invoiceIDs && three.debtor == one.debtor)
+            #expect(three.issue == one.issue && three.due == one.due && three.paid == one.paid && three.firstPaid == one.firstPaid)
+            #expect(three.amountMinor == one.amountMinor && three.openMinor == one.openMinor)
+            #expect(three.currency == one.currency && three.currencies == one.currencies && three.flags == one.flags)
+            #expect(three.debtorIDs == one.debtorIDs && three.debtorKeys == one.debtorKeys)
+            #expect(three.debtorIsConsumer == one.debtorIsConsumer && three.debtorLanguage == one.debtorLanguage)
+            #expect(three.promiseDebtor == one.promiseDebtor && three.promiseUntil == one.promiseUntil)
+            #expect(three.attributes.map(\.name) == one.attributes.map(\.name))
+            #expect(one.currencies == ["EUR", "USD", "GBP"])
+        }
+    }
+
     @Test("run stores every open invoice, debtor and week, and a rerun of the same day replaces it")
     func idempotent() throws {
         let t = try ledger()

@@ -31,7 +31,7 @@ struct ForecastCommand: ParsableCommand {
                 let runID = try ledger.begin(command: "forecast run", asOf: day.description, at: Date())
                 let result: ForecastResult
                 do {
-                    let facts = try store.pool.read { db in try LedgerFacts.read(db, asOf: day) }
+                    let facts = try LedgerFacts.read(store: store, asOf: day)
                     result = Forecaster.forecast(facts, asOf: day)
                     try ForecastStore.save(result, store: store, runID: runID, createdAt: Instant.string(Date()))
                 } catch {
