@@ -44,10 +44,12 @@ package struct BankStatementRow: Sendable {
 
 /// What the open-amount rule reads of one invoice: its stored figures and the sums of its allocations.
 package struct InvoiceOpenFigures: Sendable, Equatable {
+    /// `invoice` or `credit_note`.
     package var type: String
     package var amount: Int64
     /// The export's open amount (`reported_open_minor`).
     package var reportedOpen: Int64?
+    /// The columns the rule sets, as stored now.
     package var now: InvoiceOpenState
     /// The sum of all its allocations.
     package var allocated: Int64
@@ -58,9 +60,13 @@ package struct InvoiceOpenFigures: Sendable, Equatable {
 
 /// The columns the open-amount rule sets.
 package struct InvoiceOpenState: Sendable, Equatable {
+    /// `open_minor`.
     package var open: Int64
+    /// `open` or `closed`.
     package var status: String
+    /// `paid` or `settled_outside` when closed.
     package var closedReason: String?
+    /// The day it was closed (`YYYY-MM-DD`), when known.
     package var closedOn: String?
 }
 
