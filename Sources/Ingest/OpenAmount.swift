@@ -25,9 +25,15 @@ import Store
 /// as settled outside Relance stays at zero. Status and closing follow the amount; an invoice closed
 /// by its payments is closed on the latest payment's day.
 enum OpenAmount {
-    /// Recomputes one invoice's open amount, status and closing day (the statement is Store's
-    /// `IngestCommands.refreshOpenAmount`; this type is where the rule is written down).
+    /// Recomputes one invoice's open amount, status and closing day (the rule's code is Store's
+    /// `InvoiceOpenFigures.refreshed`, run by `IngestCommands.refreshOpenAmount`; this type is where
+    /// the rule is written down).
     static func refresh(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
         try IngestCommands.refreshOpenAmount(db, invoiceID: invoiceID, closedOn: closedOn)
+    }
+
+    /// The same, through an ingest's prepared statements.
+    static func refresh(_ statements: AllocationStatements, invoiceID: Int64, closedOn: String?) throws {
+        try statements.refreshOpenAmount(invoiceID: invoiceID, closedOn: closedOn)
     }
 }

@@ -21,6 +21,13 @@ import Store
 /// What is left after the invoices are settled stays unapplied as an overpayment.
 struct PaymentAllocator {
     let db: Database
+    /// The hot statements, prepared on first use and kept for this allocator's life (one ingest).
+    let statements: AllocationStatements
+
+    init(db: Database) {
+        self.db = db
+        statements = AllocationStatements(db)
+    }
 
     struct Payment {
         var id: Int64
@@ -37,91 +44,111 @@ struct PaymentAllocator {
 
     typealias Candidate = AllocationCandidate
 
-    /// Allocates what remains of a payment; returns the unapplied remainder and why.
+    /// What a payment goes to, found before anything is written: its allocations in order, and the
+    /// unapplied remainder with the reason.
+    struct Plan {
+        var allocations: [(invoiceID: Int64, amount: Int64, rule: AllocationRule)] = []
+        var unapplied: Int64
+        var reason: String?
+    }
+
+    /// Allocates what remains of a payment (`plan`, then `record`); returns the unapplied remainder and why.
+    func allocate(_ p: Payment, batch: Int64) throws -> (unapplied: Int64, reason: String?) {
+        let plan = try plan(p)
+        try record(plan, of: p, batch: batch)
+        return (plan.unapplied, plan.reason)
+    }
+
+    /// Finds where what remains of a payment goes, writing nothing.
     ///
     /// A payment that names its invoice is applied up to what the invoice still lacks
     /// (`amount − allocated`), whether or not the export already shows it settled: the export's
     /// open amount already reflects the payments its books have seen (see `OpenAmount`), so the
     /// payment is recorded — its date is what the forecast learns from — without counting twice.
-    func allocate(_ p: Payment, batch: Int64) throws -> (unapplied: Int64, reason: String?) {
-        if p.fromBank { return try allocateFromBank(p, batch: batch) }
+    func plan(_ p: Payment) throws -> Plan {
+        if p.fromBank { return try planFromBank(p) }
         var reason: String? = nil
         var found: [Candidate] = []
         let rule: AllocationRule
         if let number = p.invoiceNumber {
             rule = .invoiceNumber
-            found = try IngestQueries.candidates(db, invoiceNumber: number)
+            found = try statements.candidates(invoiceNumber: number)
             if found.isEmpty {
-                let known = try IngestQueries.invoiceExists(db, number: number)
+                let known = try statements.invoiceExists(number: number)
                 reason = known ? "\(number) is a credit note" : "invoice \(number) is not in the ledger"
             }
         } else if let ref = p.reference {
-            found = try IngestQueries.candidates(db, reference: ref)
+            found = try statements.candidates(reference: ref)
             rule = found.isEmpty ? .debtorOldestFirst : .structuredReference
-            if found.isEmpty { found = try IngestQueries.candidates(db, reminderReference: ref) }
+            if found.isEmpty { found = try statements.candidates(reminderReference: ref) }
             if found.isEmpty { reason = "no invoice or reminder has this structured reference" }
         } else if let debtor = p.debtorKey {
             rule = .debtorOldestFirst
-            found = try IngestQueries.candidates(db, debtorKey: debtor)
+            found = try statements.candidates(debtorKey: debtor)
             if found.isEmpty {
-                let known = try IngestQueries.debtorExists(db, key: debtor)
+                let known = try statements.debtorExists(key: debtor)
                 reason = known ? "debtor \(debtor) has no open undisputed invoice" : "debtor \(debtor) is not in the ledger"
             }
         } else {
-            return (p.remaining, "the payment names no invoice, reference or debtor")
+            return Plan(unapplied: p.remaining, reason: "the payment names no invoice, reference or debtor")
         }
-        return try apply(p, found, rule: rule, batch: batch, reasonIfNone: reason)
+        return Self.apply(p, found, rule: rule, reasonIfNone: reason)
     }
 
-    private func allocateFromBank(_ p: Payment, batch: Int64) throws -> (unapplied: Int64, reason: String?) {
+    private func planFromBank(_ p: Payment) throws -> Plan {
         if let ref = p.reference {
-            let found = try IngestQueries.candidates(db, reference: ref)
-            if !found.isEmpty {
-                return try apply(p, found, rule: ref.hasPrefix("RF") ? .rfReference : .structuredReference, batch: batch, reasonIfNone: nil)
-            }
-            let reminded = try IngestQueries.candidates(db, reminderReference: ref)
-            if !reminded.isEmpty { return try apply(p, reminded, rule: .debtorOldestFirst, batch: batch, reasonIfNone: nil) }
+            let found = try statements.candidates(reference: ref)
+            if !found.isEmpty { return Self.apply(p, found, rule: ref.hasPrefix("RF") ? .rfReference : .structuredReference, reasonIfNone: nil) }
+            let reminded = try statements.candidates(reminderReference: ref)
+            if !reminded.isEmpty { return Self.apply(p, reminded, rule: .debtorOldestFirst, reasonIfNone: nil) }
         }
         if let text = p.freeText {
             let tokens = Self.invoiceNumberCandidates(in: text)
             if !tokens.isEmpty {
-                let found = try IngestQueries.candidates(db, invoiceNumbers: tokens)
-                if !found.isEmpty { return try apply(p, found, rule: .invoiceNumberInText, batch: batch, reasonIfNone: nil) }
+                let found = try statements.candidates(invoiceNumbers: tokens)
+                if !found.isEmpty { return Self.apply(p, found, rule: .invoiceNumberInText, reasonIfNone: nil) }
             }
         }
         // An account that pays for more than a few debtors (a payment provider, a factor) says nothing about who paid.
-        if let iban = p.counterpartyIBAN, try IngestQueries.payerCount(db, iban: iban) <= 3 {
-            let found = try IngestQueries.candidates(db, payerIBAN: iban, openMinor: p.remaining, currency: p.currency)
-            if found.count == 1 { return try apply(p, found, rule: .uniqueOpenAmount, batch: batch, reasonIfNone: nil) }
-            if found.count > 1 { return (p.remaining, "\(found.count) open invoices of the payer have this amount; allocate it by hand") }
+        if let iban = p.counterpartyIBAN, try statements.payerCount(iban: iban) <= 3 {
+            let found = try statements.candidates(payerIBAN: iban, openMinor: p.remaining, currency: p.currency)
+            if found.count == 1 { return Self.apply(p, found, rule: .uniqueOpenAmount, reasonIfNone: nil) }
+            if found.count > 1 { return Plan(unapplied: p.remaining, reason: "\(found.count) open invoices of the payer have this amount; allocate it by hand") }
         }
-        if p.reference != nil { return (p.remaining, "no invoice has this structured reference") }
-        return (p.remaining, "no reference, invoice number or known payer account matches")
+        if p.reference != nil { return Plan(unapplied: p.remaining, reason: "no invoice has this structured reference") }
+        return Plan(unapplied: p.remaining, reason: "no reference, invoice number or known payer account matches")
     }
 
-    /// Applies the payment to the candidates in order, up to what each still lacks.
-    private func apply(_ p: Payment, _ found: [Candidate], rule: AllocationRule, batch: Int64, reasonIfNone: String?) throws
-        -> (unapplied: Int64, reason: String?)
-    {
-        var remaining = p.remaining
-        var reason = reasonIfNone
-        for c in found where remaining > 0 {
+    /// Applies the payment to the candidates in order, up to what each still lacks (each candidate
+    /// is a different invoice, so what one takes does not change what the next lacks).
+    private static func apply(_ p: Payment, _ found: [Candidate], rule: AllocationRule, reasonIfNone: String?) -> Plan {
+        var plan = Plan(unapplied: p.remaining, reason: reasonIfNone)
+        for c in found where plan.unapplied > 0 {
             guard c.currency == p.currency else {
-                reason = "currency \(p.currency) differs from the invoice's \(c.currency)"
+                plan.reason = "currency \(p.currency) differs from the invoice's \(c.currency)"
                 continue
             }
-            let amount = min(remaining, c.capacity)
+            let amount = min(plan.unapplied, c.capacity)
             guard amount > 0 else { continue }
-            try IngestCommands.allocate(db, paymentID: p.id, invoiceID: c.invoiceID, amount: amount, rule: rule, batch: batch)
-            try OpenAmount.refresh(db, invoiceID: c.invoiceID, closedOn: p.date)
+            plan.allocations.append((c.invoiceID, amount, rule))
+            plan.unapplied -= amount
+        }
+        if plan.unapplied > 0 && plan.reason == nil { plan.reason = found.isEmpty ? "nothing to apply it to" : "overpayment" }
+        if plan.unapplied == 0 { plan.reason = nil }
+        return plan
+    }
+
+    /// Writes a plan's allocations of payment `p` (stored, with its id), each followed by the
+    /// invoice's open-amount refresh (`OpenAmount`), and learns the payer's account from them.
+    func record(_ plan: Plan, of p: Payment, batch: Int64) throws {
+        for a in plan.allocations {
+            try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)
+            try OpenAmount.refresh(statements, invoiceID: a.invoiceID, closedOn: p.date)
             if let iban = p.counterpartyIBAN {
                 // Learn who pays from this account, for later payments that carry no reference.
-                try IngestCommands.learnPayerAccount(db, iban: iban, paymentID: p.id, invoiceID: c.invoiceID)
+                try statements.learnPayerAccount(iban: iban, paymentID: p.id, invoiceID: a.invoiceID)
             }
-            remaining -= amount
         }
-        if remaining > 0 && reason == nil { reason = found.isEmpty ? "nothing to apply it to" : "overpayment" }
-        return (remaining, remaining > 0 ? reason : nil)
     }
 
     /// Words of a free-text communication that could be invoice numbers: at least three characters,
@@ -141,7 +168,7 @@ struct PaymentAllocator {
     /// Undoes a payment's allocations (before it is re-applied after a change).
     func reverse(paymentID: Int64) throws {
         for invoice in try IngestCommands.removeAllocations(db, paymentID: paymentID) {
-            try OpenAmount.refresh(db, invoiceID: invoice, closedOn: nil)
+            try OpenAmount.refresh(statements, invoiceID: invoice, closedOn: nil)
         }
     }
 
@@ -157,7 +184,7 @@ struct PaymentAllocator {
                             fromBank: r.fromBank)
             let (left, reason) = try allocate(p, batch: batch)
             if left != p.remaining || reason != r.unappliedReason {
-                try IngestCommands.setUnapplied(db, paymentID: p.id, minor: left, reason: reason)
+                try statements.setUnapplied(paymentID: p.id, minor: left, reason: reason)
             }
         }
     }

@@ -104,44 +104,47 @@ extension PaymentSink {
     mutating func store(_ prepared: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
         var v = prepared
         v.booked = booked
-        // A structured reference that failed its check makes the row's target unknown: keep it unapplied.
-        let referenceFailed = v.referenceFailed
         let hash = v.hash
-        let outcome: RowOutcome
-        let id: Int64
         let row = v.row
+        var payment = PaymentAllocator.Payment(id: 0, date: v.date.description, currency: v.currency.code, remaining: v.amount,
+                                               invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey)
+        let outcome: RowOutcome
+        let plan: PaymentAllocator.Plan
         if let (found, oldHash) = try upserter.find(key: v.key) {
-            id = found
             if oldHash == hash { return (.unchanged, []) }
-            let old = try IngestQueries.columnTexts(db, .payment, id: id)
-            try allocator.reverse(paymentID: id)
-            try IngestCommands.updatePayment(db, id: id, row, hash: hash, batch: batch)
+            payment.id = found
+            let old = try IngestQueries.columnTexts(db, .payment, id: found)
+            try allocator.reverse(paymentID: found)
+            try IngestCommands.updatePayment(db, id: found, row, hash: hash, batch: batch)
             try recordChange(db, batch: batch, entity: .payment, key: v.key, change: .update, old: old.values(of: v.fields), new: v.fields)
+            plan = try allocate(payment, v)
+            try allocator.record(plan, of: payment, batch: batch)
+            if plan.unapplied != v.amount || plan.reason != nil {
+                try allocator.statements.setUnapplied(paymentID: found, minor: plan.unapplied, reason: plan.reason)
+            }
             outcome = .updated
         } else {
-            id = try upserter.insert(row, hash: hash, batch: batch)
+            // A new payment: where it goes is found first, so it is stored once with what stays unapplied.
+            plan = try allocate(payment, v)
+            payment.id = try upserter.insert(row, hash: hash, batch: batch, unapplied: plan.unapplied, reason: plan.reason)
+            try allocator.record(plan, of: payment, batch: batch)
             outcome = .imported
         }
-        let result: (unapplied: Int64, reason: String?)
-        if referenceFailed {
-            result = (v.amount, "the structured reference fails its check")
-        } else {
-            result = try allocator.allocate(
-                .init(id: id, date: v.date.description, currency: v.currency.code, remaining: v.amount,
-                      invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey), batch: batch)
-        }
-        if result.unapplied != v.amount || result.reason != nil {
-            try IngestCommands.setUnapplied(db, paymentID: id, minor: result.unapplied, reason: result.reason)
-        }
         var notes: [RowProblem] = []
-        if result.unapplied > 0 {
+        if plan.unapplied > 0 {
             unapplied += 1
             notes.append(RowProblem(
                 column: 0, rule: "unapplied",
                 message: "payment \(v.key) of \(Money(minorUnits: v.amount, currency: v.currency).decimalString) left "
-                    + "\(Money(minorUnits: result.unapplied, currency: v.currency).decimalString) unapplied: \(result.reason ?? "")",
+                    + "\(Money(minorUnits: plan.unapplied, currency: v.currency).decimalString) unapplied: \(plan.reason ?? "")",
                 severity: .note))
         }
         return (outcome, notes)
+    }
+
+    /// Where the payment goes; a structured reference that failed its check makes its target unknown: unapplied.
+    private func allocate(_ p: PaymentAllocator.Payment, _ v: Values) throws -> PaymentAllocator.Plan {
+        if v.referenceFailed { return PaymentAllocator.Plan(unapplied: v.amount, reason: "the structured reference fails its check") }
+        return try allocator.plan(p)
     }
 }

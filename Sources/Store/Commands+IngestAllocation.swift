@@ -42,53 +42,112 @@ package struct BankStatementRow: Sendable {
     }
 }
 
-extension IngestCommands {
-    /// An allocation the export's open amount already reflects (SQL over `a`, `p` and `invoice`):
-    /// see Ingest's `OpenAmount`.
-    static let reflected = "(p.booked = 1 OR COALESCE(a.batch_id, a.seen_batch_id, 0) < invoice.reported_batch_id)"
+/// What the open-amount rule reads of one invoice: its stored figures and the sums of its allocations.
+package struct InvoiceOpenFigures: Sendable, Equatable {
+    /// `invoice` or `credit_note`.
+    package var type: String
+    package var amount: Int64
+    /// The export's open amount (`reported_open_minor`).
+    package var reportedOpen: Int64?
+    /// The columns the rule sets, as stored now.
+    package var now: InvoiceOpenState
+    /// The sum of all its allocations.
+    package var allocated: Int64
+    /// The allocations the export's open amount reflects, and those it does not (an allocation of
+    /// which this cannot be told, as when no export batch is known, counts in neither).
+    package var reflected, unreflected: Int64
+}
 
-    /// Recomputes one invoice's open amount, status and closing day by the open-amount rule, whose
-    /// statement and reasons are Ingest's `OpenAmount` (docs/INGEST.md, "The open-amount rule").
+/// The columns the open-amount rule sets.
+package struct InvoiceOpenState: Sendable, Equatable {
+    /// `open_minor`.
+    package var open: Int64
+    /// `open` or `closed`.
+    package var status: String
+    /// `paid` or `settled_outside` when closed.
+    package var closedReason: String?
+    /// The day it was closed (`YYYY-MM-DD`), when known.
+    package var closedOn: String?
+}
+
+extension InvoiceOpenFigures {
+    /// The open-amount rule, the only place it is computed (its reasons are Ingest's `OpenAmount`,
+    /// docs/INGEST.md "The open-amount rule"): the invoice's open amount, status and closing day
+    /// once its allocations are counted; `closedOn` is the day of the payment that may close it.
+    package func refreshed(closedOn day: String?) -> InvoiceOpenState {
+        let open: Int64
+        if now.closedReason == "settled_outside" {
+            open = 0
+        } else if type == InvoiceType.creditNote.rawValue {
+            open = reportedOpen ?? amount
+        } else if let r = reportedOpen {
+            open = max(0, min(r, amount - reflected) - unreflected)
+        } else {
+            open = max(0, amount - allocated)
+        }
+        guard open == 0 else { return InvoiceOpenState(open: open, status: InvoiceStatus.open.rawValue, closedReason: nil, closedOn: nil) }
+        var closedOn = now.closedOn
+        // The latest payment's day (`YYYY-MM-DD` compares as bytes, as SQLite compares it).
+        if let day, closedOn.map({ $0.utf8.lexicographicallyPrecedes(day.utf8) }) ?? true { closedOn = day }
+        return InvoiceOpenState(open: 0, status: InvoiceStatus.closed.rawValue, closedReason: now.closedReason ?? "paid", closedOn: closedOn)
+    }
+}
+
+extension IngestCommands {
+    /// An allocation the export's open amount already reflects (SQL over `a`, `p` and `i`, the
+    /// invoice): see Ingest's `OpenAmount`.
+    static let reflected = "(p.booked = 1 OR COALESCE(a.batch_id, a.seen_batch_id, 0) < i.reported_batch_id)"
+
+    /// One invoice's `InvoiceOpenFigures`, in one read (the invoice and its allocations).
+    static let openFiguresSQL = """
+        SELECT i.type, i.amount_minor, i.reported_open_minor, i.open_minor, i.status, i.closed_reason, i.closed_on,
+          COALESCE(SUM(a.amount_minor), 0),
+          COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND \(reflected) THEN a.amount_minor END), 0),
+          COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND NOT \(reflected) THEN a.amount_minor END), 0)
+        FROM invoice i LEFT JOIN payment_allocation a ON a.invoice_id = i.id LEFT JOIN payment p ON p.id = a.payment_id
+        WHERE i.id = ? GROUP BY i.id
+        """
+    static let setOpenStateSQL = "UPDATE invoice SET open_minor = ?, status = ?, closed_reason = ?, closed_on = ? WHERE id = ?"
+    static let setClosedOnSQL = "UPDATE invoice SET closed_on = ? WHERE id = ?"
+
+    /// Recomputes one invoice's open amount, status and closing day by the open-amount rule
+    /// (`InvoiceOpenFigures.refreshed`; its reasons are Ingest's `OpenAmount`): one read, and a
+    /// write only of what changed.
     package static func refreshOpenAmount(_ db: Database, invoiceID: Int64, closedOn: String?) throws {
-        try db.cachedStatement(sql: """
-            UPDATE invoice SET open_minor = CASE
-                WHEN closed_reason = 'settled_outside' THEN 0
-                WHEN type = 'credit_note' THEN COALESCE(reported_open_minor, amount_minor)
-                WHEN reported_open_minor IS NULL THEN MAX(0, amount_minor
-                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a WHERE a.invoice_id = invoice.id))
-                ELSE MAX(0, MIN(reported_open_minor, amount_minor
-                    - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                       WHERE a.invoice_id = invoice.id AND \(reflected)))
-                  - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
-                     WHERE a.invoice_id = invoice.id AND NOT \(reflected)))
-              END
-            WHERE id = ?
-            """).execute(arguments: [invoiceID])
-        try db.cachedStatement(sql: """
-            UPDATE invoice SET status = CASE WHEN open_minor = 0 THEN 'closed' ELSE 'open' END,
-              closed_reason = CASE WHEN open_minor = 0 THEN COALESCE(closed_reason, 'paid') ELSE NULL END,
-              closed_on = CASE WHEN open_minor <> 0 THEN NULL
-                WHEN ?1 IS NULL THEN closed_on
-                WHEN closed_on IS NULL OR closed_on < ?1 THEN ?1 ELSE closed_on END
-            WHERE id = ?2
-            """).execute(arguments: [closedOn, invoiceID])
+        guard let r = try Row.fetchOne(db.cachedStatement(sql: openFiguresSQL), arguments: [invoiceID]) else {
+            throw StoreError.rowVanished(id: invoiceID, query: openFiguresSQL)
+        }
+        let figures = InvoiceOpenFigures(type: r[0], amount: r[1], reportedOpen: r[2],
+                                         now: InvoiceOpenState(open: r[3], status: r[4], closedReason: r[5], closedOn: r[6]),
+                                         allocated: r[7], reflected: r[8], unreflected: r[9])
+        let next = figures.refreshed(closedOn: closedOn)
+        switch OpenStateWrite(figures.now, next) {
+        case .none: break
+        case .closedOn: try db.cachedStatement(sql: setClosedOnSQL).execute(arguments: [next.closedOn, invoiceID])
+        case .all:
+            try db.cachedStatement(sql: setOpenStateSQL).execute(arguments: [next.open, next.status, next.closedReason, next.closedOn, invoiceID])
+        }
     }
 
     /// Records an automatic allocation of `amount` of a payment to an invoice, made by `batch`.
     package static func allocate(_ db: Database, paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule,
                                 batch: Int64) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)
-            """).execute(arguments: [paymentID, invoiceID, amount, rule, batch])
+        try db.cachedStatement(sql: allocateSQL).execute(arguments: [paymentID, invoiceID, amount, rule, batch])
     }
+
+    /// `IngestCommands.setUnapplied`'s statement.
+    static let setUnappliedSQL = "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?"
+    static let allocateSQL = "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)"
 
     /// Learns that the invoice's debtor pays from `iban` (kept when already known).
     package static func learnPayerAccount(_ db: Database, iban: String, paymentID: Int64, invoiceID: Int64) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id)
-            SELECT ?, debtor_id, ? FROM invoice WHERE id = ?
-            """).execute(arguments: [iban, paymentID, invoiceID])
+        try db.cachedStatement(sql: learnPayerAccountSQL).execute(arguments: [iban, paymentID, invoiceID])
     }
+
+    static let learnPayerAccountSQL = """
+        INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id)
+        SELECT ?, debtor_id, ? FROM invoice WHERE id = ?
+        """
 
     /// Deletes a payment's allocations; returns the invoices they were on (in allocation order),
     /// whose open amounts the caller refreshes.
@@ -136,14 +195,124 @@ extension IngestCommands {
 
     /// Stores a bank movement as a payment, all of it unapplied; nil when its key is already stored.
     package static func insertBankPayment(_ db: Database, _ m: BankPaymentRow, source: String, batch: Int64) throws -> Int64? {
-        try db.cachedStatement(sql: """
-            INSERT INTO payment (payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
-              content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,
-              counterparty_name, free_text)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?)
-            ON CONFLICT (payment_key) DO NOTHING
-            """).execute(arguments: [m.key, m.date, m.currency, m.amount, m.reference, m.amount, batch, batch, source,
-                                     m.statementID, m.counterpartyIBAN, m.counterpartyName, m.freeText])
+        try db.cachedStatement(sql: insertBankPaymentSQL).execute(arguments: [
+            m.key, m.date, m.currency, m.amount, m.reference, m.amount, batch, batch, source, m.statementID, m.counterpartyIBAN,
+            m.counterpartyName, m.freeText])
         return db.changesCount == 1 ? db.lastInsertedRowID : nil
+    }
+
+    static let insertBankPaymentSQL = """
+        INSERT INTO payment (payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
+          content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,
+          counterparty_name, free_text)
+        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?)
+        ON CONFLICT (payment_key) DO NOTHING
+        """
+}
+
+/// Which write a refresh needs: none, the closing day alone (no index holds it), or every column.
+enum OpenStateWrite {
+    case none, closedOn, all
+
+    init(_ old: InvoiceOpenState, _ new: InvoiceOpenState) {
+        if old == new {
+            self = .none
+        } else if old.open == new.open && old.status == new.status && old.closedReason == new.closedReason {
+            self = .closedOn
+        } else {
+            self = .all
+        }
+    }
+}
+
+/// The statements of payment allocation, prepared once per ingest (on first use) and driven through
+/// the C API (`BulkStatement`): the per-payment hot path of `ingest payments` and of bank statements.
+/// The same SQL and rule as the `IngestQueries`/`IngestCommands` functions of the same names; use it
+/// inside one transaction of its connection only.
+package final class AllocationStatements {
+    let db: Database
+    private var slots: [BulkStatement?] = Array(repeating: nil, count: Slot.allCases.count)
+
+    /// The statements in use, by slot.
+    enum Slot: Int, CaseIterable {
+        case byInvoiceNumber, byReference, byReminderReference, byDebtorKey, byPayerIBAN, payerCount, openFigures, setOpenState,
+             setClosedOn, allocate, setUnapplied, invoiceExists, debtorExists, learnPayerAccount, insertBankPayment
+    }
+
+    /// The free-text look-ups, by how many numbers they name.
+    private var byInvoiceNumbers: [Int: BulkStatement] = [:]
+
+    /// Prepares nothing yet: each statement on its first use.
+    package init(_ db: Database) { self.db = db }
+
+    /// The prepared statement of `slot` (its SQL given on first use).
+    func statement(_ slot: Slot, _ sql: @autoclosure () -> String) throws -> BulkStatement {
+        if let s = slots[slot.rawValue] { return s }
+        let s = try BulkStatement(db, sql())
+        slots[slot.rawValue] = s
+        return s
+    }
+
+    /// The free-text look-up of `count` invoice numbers.
+    func statement(invoiceNumbers count: Int) throws -> BulkStatement {
+        if let s = byInvoiceNumbers[count] { return s }
+        let s = try BulkStatement(db, IngestQueries.byInvoiceNumbersSQL(count: count))
+        byInvoiceNumbers[count] = s
+        return s
+    }
+
+    /// `IngestCommands.refreshOpenAmount`, prepared.
+    package func refreshOpenAmount(invoiceID: Int64, closedOn: String?) throws {
+        let read = try statement(.openFigures, IngestCommands.openFiguresSQL)
+        read.bind(1, invoiceID)
+        defer { read.reset() }
+        guard try read.step() else { throw StoreError.rowVanished(id: invoiceID, query: IngestCommands.openFiguresSQL) }
+        let figures = InvoiceOpenFigures(
+            type: read.text(0) ?? "", amount: read.int64(1), reportedOpen: read.isNull(2) ? nil : read.int64(2),
+            now: InvoiceOpenState(open: read.int64(3), status: read.text(4) ?? "", closedReason: read.text(5), closedOn: read.text(6)),
+            allocated: read.int64(7), reflected: read.int64(8), unreflected: read.int64(9))
+        let next = figures.refreshed(closedOn: closedOn)
+        switch OpenStateWrite(figures.now, next) {
+        case .none: break
+        case .closedOn:
+            let w = try statement(.setClosedOn, IngestCommands.setClosedOnSQL)
+            w.bind(1, next.closedOn); w.bind(2, invoiceID)
+            try w.run()
+        case .all:
+            let w = try statement(.setOpenState, IngestCommands.setOpenStateSQL)
+            w.bind(1, next.open); w.bind(2, next.status); w.bind(3, next.closedReason); w.bind(4, next.closedOn); w.bind(5, invoiceID)
+            try w.run()
+        }
+    }
+
+    /// `IngestCommands.allocate`, prepared.
+    package func allocate(paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule, batch: Int64) throws {
+        let w = try statement(.allocate, IngestCommands.allocateSQL)
+        w.bind(1, paymentID); w.bind(2, invoiceID); w.bind(3, amount); w.bind(4, rule.rawValue); w.bind(5, batch)
+        try w.run()
+    }
+
+    /// `IngestCommands.learnPayerAccount`, prepared.
+    package func learnPayerAccount(iban: String, paymentID: Int64, invoiceID: Int64) throws {
+        let w = try statement(.learnPayerAccount, IngestCommands.learnPayerAccountSQL)
+        w.bind(1, iban); w.bind(2, paymentID); w.bind(3, invoiceID)
+        try w.run()
+    }
+
+    /// `IngestCommands.insertBankPayment`, prepared.
+    package func insertBankPayment(_ m: BankPaymentRow, source: String, batch: Int64) throws -> Int64? {
+        let w = try statement(.insertBankPayment, IngestCommands.insertBankPaymentSQL)
+        w.bind(1, m.key); w.bind(2, m.date); w.bind(3, m.currency); w.bind(4, m.amount); w.bind(5, m.reference); w.bind(6, m.amount)
+        w.bind(7, batch); w.bind(8, batch); w.bind(9, source); w.bind(10, m.statementID); w.bind(11, m.counterpartyIBAN)
+        w.bind(12, m.counterpartyName); w.bind(13, m.freeText)
+        try w.run()
+        return w.changes == 1 ? w.lastInsertedRowID : nil
+    }
+
+    /// `IngestCommands.setUnapplied`, prepared.
+    package func setUnapplied(paymentID: Int64, minor: Int64, reason: String?) throws {
+        let w = try statement(.setUnapplied, IngestCommands.setUnappliedSQL)
+        w.bind(1, minor); w.bind(2, reason); w.bind(3, paymentID)
+        try w.run()
     }
 }

@@ -155,8 +155,8 @@ package final class PaymentUpsert {
         find = try BulkStatement(db, "SELECT id, content_hash FROM payment WHERE payment_key = ?")
         insert = try BulkStatement(db, """
             INSERT INTO payment (payment_key, payment_date, currency, amount_minor, invoice_number, structured_reference,
-              debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id, booked)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              debtor_key, unapplied_minor, content_hash, created_batch_id, updated_batch_id, booked, unapplied_reason)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
     }
 
@@ -168,12 +168,12 @@ package final class PaymentUpsert {
         return (find.int64(0), find.int64(1))
     }
 
-    /// Inserts a new payment, all of it unapplied; returns its id.
-    package func insert(_ v: PaymentRow, hash: Int64, batch: Int64) throws -> Int64 {
+    /// Inserts a new payment with what is left unapplied of it and why (all of it by default); returns its id.
+    package func insert(_ v: PaymentRow, hash: Int64, batch: Int64, unapplied: Int64? = nil, reason: String? = nil) throws -> Int64 {
         insert.bind(1, v.key); insert.bind(2, v.date); insert.bind(3, v.currency)
         insert.bind(4, v.amount); insert.bind(5, v.invoiceNumber); insert.bind(6, v.reference)
-        insert.bind(7, v.debtorKey); insert.bind(8, v.amount); insert.bind(9, hash); insert.bind(10, batch)
-        insert.bind(11, batch); insert.bind(12, v.booked)
+        insert.bind(7, v.debtorKey); insert.bind(8, unapplied ?? v.amount); insert.bind(9, hash); insert.bind(10, batch)
+        insert.bind(11, batch); insert.bind(12, v.booked); insert.bind(13, reason)
         try insert.run()
         return insert.lastInsertedRowID
     }

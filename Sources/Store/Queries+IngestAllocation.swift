@@ -78,69 +78,79 @@ extension IngestQueries {
         }
     }
 
+    static let byInvoiceNumberSQL = lacking + " WHERE invoice_number = ? AND type = 'invoice'"
+    static let byReferenceSQL = lacking + " WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id"
+    static let byReminderReferenceSQL = """
+        SELECT i.id, i.open_minor, i.currency FROM invoice i
+        WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
+          AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
+        ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
+        """
+    static let byDebtorKeySQL = """
+        SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor d ON d.id = i.debtor_id
+        WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
+        ORDER BY i.due_date, i.id
+        """
+    static let invoiceExistsSQL = "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)"
+    static let debtorExistsSQL = "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)"
+
     /// The invoice (not credit note) with this number, with what it lacks.
     package static func candidates(_ db: Database, invoiceNumber: String) throws -> [AllocationCandidate] {
-        try candidates(db, lacking + " WHERE invoice_number = ? AND type = 'invoice'", [invoiceNumber])
+        try candidates(db, byInvoiceNumberSQL, [invoiceNumber])
     }
 
     /// The invoices with this structured reference, open ones first, oldest due first.
     package static func candidates(_ db: Database, reference: String) throws -> [AllocationCandidate] {
-        try candidates(db, lacking + " WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id",
-                       [reference])
+        try candidates(db, byReferenceSQL, [reference])
     }
 
     /// The invoices named in a free text (at most 20 numbers), oldest due first.
     package static func candidates(_ db: Database, invoiceNumbers: [String]) throws -> [AllocationCandidate] {
-        let marks = invoiceNumbers.map { _ in "?" }.joined(separator: ", ")
-        return try candidates(db, lacking + " WHERE invoice_number IN (\(marks)) AND type = 'invoice' ORDER BY due_date, id",
-                              StatementArguments(invoiceNumbers))
+        try candidates(db, byInvoiceNumbersSQL(count: invoiceNumbers.count), StatementArguments(invoiceNumbers))
+    }
+
+    static func byInvoiceNumbersSQL(count: Int) -> String {
+        let marks = (0..<count).map { _ in "?" }.joined(separator: ", ")
+        return lacking + " WHERE invoice_number IN (\(marks)) AND type = 'invoice' ORDER BY due_date, id"
     }
 
     /// The communication of a Dunning reminder (`dunning_event.structured_reference`, one per
     /// debtor): that debtor's open undisputed invoices at their open amount, the reminded ones
     /// (with a `dunning_state`) first, oldest due first.
     package static func candidates(_ db: Database, reminderReference: String) throws -> [AllocationCandidate] {
-        try candidates(db, """
-            SELECT i.id, i.open_minor, i.currency FROM invoice i
-            WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
-              AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
-            ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
-            """, [reminderReference])
+        try candidates(db, byReminderReferenceSQL, [reminderReference])
     }
 
     /// A debtor's open undisputed invoices at their open amount, oldest due first.
     package static func candidates(_ db: Database, debtorKey: String) throws -> [AllocationCandidate] {
-        try candidates(db, """
-            SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor d ON d.id = i.debtor_id
-            WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
-            ORDER BY i.due_date, i.id
-            """, [debtorKey])
+        try candidates(db, byDebtorKeySQL, [debtorKey])
     }
 
     /// The open undisputed invoices of exactly this amount among the debtors known to pay from `iban`.
     package static func candidates(_ db: Database, payerIBAN: String, openMinor: Int64, currency: String) throws -> [AllocationCandidate] {
-        try candidates(db, """
-            SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
-            WHERE a.iban = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0 AND i.open_minor = ? AND i.currency = ?
-            """, [payerIBAN, openMinor, currency])
+        try candidates(db, byPayerIBANSQL, [payerIBAN, openMinor, currency])
     }
+
+    static let byPayerIBANSQL = """
+        SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
+        WHERE a.iban = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0 AND i.open_minor = ? AND i.currency = ?
+        """
 
     /// How many debtors are known to pay from `iban`, counted up to 4.
     package static func payerCount(_ db: Database, iban: String) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM (SELECT 1 FROM debtor_account WHERE iban = ? LIMIT 4)"),
-                         arguments: [iban]) ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: payerCountSQL), arguments: [iban]) ?? 0
     }
+
+    static let payerCountSQL = "SELECT COUNT(*) FROM (SELECT 1 FROM debtor_account WHERE iban = ? LIMIT 4)"
 
     /// True when an invoice or credit note has this number.
     package static func invoiceExists(_ db: Database, number: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)"),
-                          arguments: [number]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: invoiceExistsSQL), arguments: [number]) ?? false
     }
 
     /// True when a debtor has this key.
     package static func debtorExists(_ db: Database, key: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)"),
-                          arguments: [key]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: debtorExistsSQL), arguments: [key]) ?? false
     }
 
     /// The unapplied payments automatic matching may try again: those that name an invoice or
@@ -206,5 +216,82 @@ extension IngestQueries {
     /// True when a bank statement with this identity key is already stored.
     package static func bankStatementExists(_ db: Database, key: String) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM bank_statement WHERE statement_key = ?)", arguments: [key]) == true
+    }
+}
+
+extension AllocationStatements {
+    private func candidates(_ slot: Slot, _ sql: @autoclosure () -> String, _ key: String) throws -> [AllocationCandidate] {
+        let q = try statement(slot, sql())
+        q.bind(1, key)
+        defer { q.reset() }
+        return try Self.candidates(q)
+    }
+
+    /// The rows of a bound candidate statement.
+    private static func candidates(_ q: BulkStatement) throws -> [AllocationCandidate] {
+        var out: [AllocationCandidate] = []
+        while try q.step() { out.append(AllocationCandidate(invoiceID: q.int64(0), capacity: q.int64(1), currency: q.text(2) ?? "")) }
+        return out
+    }
+
+    private func exists(_ slot: Slot, _ sql: @autoclosure () -> String, _ key: String) throws -> Bool {
+        let q = try statement(slot, sql())
+        q.bind(1, key)
+        defer { q.reset() }
+        return try q.step() && q.int64(0) != 0
+    }
+
+    /// `IngestQueries.candidates(_:invoiceNumber:)`, prepared.
+    package func candidates(invoiceNumber: String) throws -> [AllocationCandidate] {
+        try candidates(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL, invoiceNumber)
+    }
+
+    /// `IngestQueries.candidates(_:reference:)`, prepared.
+    package func candidates(reference: String) throws -> [AllocationCandidate] {
+        try candidates(.byReference, IngestQueries.byReferenceSQL, reference)
+    }
+
+    /// `IngestQueries.candidates(_:reminderReference:)`, prepared.
+    package func candidates(reminderReference: String) throws -> [AllocationCandidate] {
+        try candidates(.byReminderReference, IngestQueries.byReminderReferenceSQL, reminderReference)
+    }
+
+    /// `IngestQueries.candidates(_:debtorKey:)`, prepared.
+    package func candidates(debtorKey: String) throws -> [AllocationCandidate] {
+        try candidates(.byDebtorKey, IngestQueries.byDebtorKeySQL, debtorKey)
+    }
+
+    /// `IngestQueries.candidates(_:invoiceNumbers:)`, prepared (one statement per count of numbers).
+    package func candidates(invoiceNumbers: [String]) throws -> [AllocationCandidate] {
+        let q = try statement(invoiceNumbers: invoiceNumbers.count)
+        for (i, n) in invoiceNumbers.enumerated() { q.bind(Int32(i + 1), n) }
+        defer { q.reset() }
+        return try Self.candidates(q)
+    }
+
+    /// `IngestQueries.candidates(_:payerIBAN:openMinor:currency:)`, prepared.
+    package func candidates(payerIBAN: String, openMinor: Int64, currency: String) throws -> [AllocationCandidate] {
+        let q = try statement(.byPayerIBAN, IngestQueries.byPayerIBANSQL)
+        q.bind(1, payerIBAN); q.bind(2, openMinor); q.bind(3, currency)
+        defer { q.reset() }
+        return try Self.candidates(q)
+    }
+
+    /// `IngestQueries.payerCount`, prepared.
+    package func payerCount(iban: String) throws -> Int {
+        let q = try statement(.payerCount, IngestQueries.payerCountSQL)
+        q.bind(1, iban)
+        defer { q.reset() }
+        return try q.step() ? Int(q.int64(0)) : 0
+    }
+
+    /// `IngestQueries.invoiceExists`, prepared.
+    package func invoiceExists(number: String) throws -> Bool {
+        try exists(.invoiceExists, IngestQueries.invoiceExistsSQL, number)
+    }
+
+    /// `IngestQueries.debtorExists`, prepared.
+    package func debtorExists(key: String) throws -> Bool {
+        try exists(.debtorExists, IngestQueries.debtorExistsSQL, key)
     }
 }

@@ -82,7 +82,7 @@ package enum BankIngestor {
                 credits: payments.count), batch: batchID)
             for m in payments {
                 let reference = normalisedReference(m)
-                guard let id = try IngestCommands.insertBankPayment(db, BankPaymentRow(
+                guard let id = try allocator.statements.insertBankPayment(BankPaymentRow(
                     key: s.key + "/" + m.key, date: m.bookingDate.description, currency: s.currency.code, amount: m.amount,
                     reference: reference, statementID: statementID, counterpartyIBAN: m.counterpartyIBAN,
                     counterpartyName: m.counterpartyName, freeText: m.freeText), source: format.rawValue, batch: batchID)
@@ -93,7 +93,7 @@ package enum BankIngestor {
                           invoiceNumber: nil, reference: reference, debtorKey: nil, freeText: m.freeText,
                           counterpartyIBAN: m.counterpartyIBAN, fromBank: true), batch: batchID)
                 if left != m.amount || reason != nil {
-                    try IngestCommands.setUnapplied(db, paymentID: id, minor: left, reason: reason)
+                    try allocator.statements.setUnapplied(paymentID: id, minor: left, reason: reason)
                 }
                 if left > 0 {
                     summary.unapplied += 1

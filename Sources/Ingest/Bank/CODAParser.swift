@@ -160,8 +160,16 @@ enum CODAParser {
 
         func char(_ i: Int) -> Character { chars[i] }
 
+        /// The field with its spaces trimmed and runs of spaces made one.
         func text(_ from: Int, _ to: Int) -> String {
-            String(chars[from..<to]).split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            var out = ""
+            var space = false
+            for c in chars[from..<to] {
+                if c == " " { space = !out.isEmpty; continue }
+                if space { out.append(" "); space = false }
+                out.append(c)
+            }
+            return out
         }
 
         func error(_ rule: String, _ message: String) -> BankFileError { BankFileError(line: line, rule: rule, message: message) }
