@@ -7,14 +7,20 @@
 #   scripts/bench-billing.sh [CONTRACTS]
 #   SCRATCH=.build-bench   use another build folder     NO_BUILD=1   measure the last build again
 #   KEEP=1                 keep the workspace (bench-data/billing-N) to look at the invoices
+#   RELANCE=PATH           measure that release binary instead of building one (e.g. a build of
+#                          main, to compare before and after a change)
 set -euo pipefail
 n=${1:-50000}
 scratch=${SCRATCH:-.build}
 cd "$(dirname "$0")/.."
-if [ "${NO_BUILD:-}" != 1 ]; then
-  swift build -c release --product relance --scratch-path "$scratch" >/dev/null
+if [ -n "${RELANCE:-}" ]; then
+  bin=$(cd "$(dirname "$RELANCE")" && pwd)/$(basename "$RELANCE")
+else
+  if [ "${NO_BUILD:-}" != 1 ]; then
+    swift build -c release --product relance --scratch-path "$scratch" >/dev/null
+  fi
+  bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/relance
 fi
-bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/relance
 ws=bench-data/billing-$n
 rm -rf "$ws"
 mkdir -p bench-data

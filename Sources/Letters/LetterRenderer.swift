@@ -13,8 +13,9 @@ import Darwin
 package enum LetterRenderer {
     /// Renders one letter to PDF bytes (fonts embedded).
     ///
-    /// Safe to call from several threads at once: each call has its own cairo surface and pango
-    /// context, and pango's default font map is per thread.
+    /// Safe to call from several threads at once: each call has its own cairo surface, and what is
+    /// kept between letters (pango's context and font map, the laid-out text of ``TextCache``) is
+    /// per thread.
     /// - Throws: ``LetterError`` (a malformed table or page label, a QR code that cannot be made, a
     ///   cairo failure).
     package static func pdf(_ letter: LetterDocument) throws -> [UInt8] {

@@ -5,19 +5,18 @@ final class ByteSink {
     var bytes: [UInt8] = []
 }
 
-/// One letter's drawing state: a PDF surface writing into memory, its cairo context and a pango
-/// context set up for print (72 dpi, no hinted metrics, no glyph-position rounding).
+/// One letter's drawing state: a PDF surface writing into memory, its cairo context, and the
+/// thread's ``TextCache`` (pango context, fonts and laid-out text reused between letters).
 ///
 /// Not thread-safe and never shared: each letter gets its own canvas on the thread rendering it.
-/// Pango's default font map, the only state reused between letters, is per thread.
 final class PDFCanvas {
     let surface: OpaquePointer
     let cr: OpaquePointer
-    let pango: OpaquePointer
-    let fonts: LetterFonts
+    let cache: TextCache
     private let sink: ByteSink
 
     init(title: String, author: String, creationDate: String?) throws {
+        let cache = try TextCache.current()
         let sink = ByteSink()
         let closure = Unmanaged.passUnretained(sink).toOpaque()
         let created = cairo_pdf_surface_create_for_stream({ closure, data, length in
@@ -38,28 +37,17 @@ final class PDFCanvas {
             cairo_surface_destroy(surface)
             throw LetterError.cairo("cannot create a drawing context")
         }
-        guard let fontMap = pango_cairo_font_map_get_default(), let pango = pango_font_map_create_context(fontMap) else {
-            cairo_destroy(cr)
-            cairo_surface_destroy(surface)
-            throw LetterError.cairo("cannot create a pango context")
-        }
-        let options = cairo_font_options_create()
-        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
-        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
-        pango_cairo_context_set_font_options(pango, options)
-        cairo_font_options_destroy(options)
-        pango_cairo_context_set_resolution(pango, 72)
-        pango_context_set_round_glyph_positions(pango, 0)
-        pango_cairo_update_context(cr, pango)
+        cache.attach(cr)
         self.surface = surface
         self.cr = cr
-        self.pango = pango
+        self.cache = cache
         self.sink = sink
-        self.fonts = LetterFonts()
     }
 
+    /// The thread's font descriptions.
+    var fonts: LetterFonts { cache.fonts }
+
     deinit {
-        g_object_unref(UnsafeMutableRawPointer(pango))
         cairo_destroy(cr)
         cairo_surface_destroy(surface)
     }
@@ -147,7 +135,7 @@ final class PDFCanvas {
     func showPage() { cairo_show_page(cr) }
 }
 
-/// The font descriptions a letter uses (DejaVu Sans from fonts-dejavu-core), owned by one canvas.
+/// The font descriptions a letter uses (DejaVu Sans from fonts-dejavu-core), one set per thread.
 final class LetterFonts {
     let body = FontDescription("DejaVu Sans", size: LetterStyle.bodySize)
     let bodyBold = FontDescription("DejaVu Sans Bold", size: LetterStyle.bodySize)
@@ -160,49 +148,66 @@ final class LetterFonts {
     let tableBold = FontDescription("DejaVu Sans Bold", size: 8.5)
 }
 
-/// An owned `PangoFontDescription`.
-final class FontDescription {
-    let pointer: OpaquePointer
+/// A font as pango parses it: "DejaVu Sans Bold 9.5" (family, style words, size in points).
+struct FontDescription {
+    let name: String
 
     init(_ family: String, size: Double) {
-        // "DejaVu Sans Bold 9.5" is parsed by pango: family, style words, size in points.
-        pointer = pango_font_description_from_string("\(family) \(size)")
+        name = "\(family) \(size)"
     }
-
-    deinit { pango_font_description_free(pointer) }
 }
 
-/// An owned `PangoLayout`: one piece of plain text (never markup) in one font, measured in points.
+/// A piece of plain text (never markup) in one font, measured in points: a handle on a
+/// `PangoLayout` from the thread's ``TextCache``.
+///
+/// Changing the text, the width or the ellipsis never changes a layout: the box takes the cached
+/// layout for its new settings (laid out once per thread for text that repeats between letters).
 final class TextBox {
-    let layout: OpaquePointer
+    private let cache: TextCache
+    private var key: TextCache.Key
+    /// The layout for the box's current settings (one reference owned by the box).
+    private(set) var layout: OpaquePointer
     let alignment: TextAlign
     /// The width the text wraps at, when one is set.
     private(set) var boxWidth: Double?
 
     init(_ canvas: PDFCanvas, _ text: String, font: FontDescription, width: Double? = nil,
          alignment: TextAlign = .left, lineSpacing: Double = 0) {
-        layout = pango_layout_new(canvas.pango)
+        cache = canvas.cache
         self.alignment = alignment
-        pango_layout_set_font_description(layout, font.pointer)
-        pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR)
-        pango_layout_set_alignment(layout, alignment.pango)
-        if lineSpacing > 0 { pango_layout_set_line_spacing(layout, Float(lineSpacing)) }
-        if let width { setWidth(width) }
-        setText(text)
+        key = TextCache.Key(text: text, font: font.name, width: -1, alignment: alignment,
+                            lineSpacing: lineSpacing > 0 ? Float(lineSpacing) : 0, ellipsize: false)
+        if let width {
+            boxWidth = width
+            key.width = TextBox.pangoUnits(width)
+        }
+        layout = cache.layout(key)
+    }
+
+    deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
+
+    private func relayout() {
+        let next = cache.layout(key)
+        g_object_unref(UnsafeMutableRawPointer(layout))
+        layout = next
+    }
+
+    private static func pangoUnits(_ points: Double) -> Int32 {
+        Int32((points * Double(PANGO_SCALE)).rounded(.down))
     }
 
     /// Replaces the text (the box keeps its font and width).
     func setText(_ text: String) {
-        TextBox.printable(text).withCString { pango_layout_set_text(layout, $0, -1) }
+        key.text = text
+        relayout()
     }
-
-    deinit { g_object_unref(UnsafeMutableRawPointer(layout)) }
 
     /// Wraps (and aligns) within `width` points. Changing the width lays the text out again, so
     /// callers that only align prefer ``fit(_:)`` and ``originX(left:width:)``.
     func setWidth(_ width: Double) {
         boxWidth = width
-        pango_layout_set_width(layout, Int32((width * Double(PANGO_SCALE)).rounded(.down)))
+        key.width = TextBox.pangoUnits(width)
+        relayout()
     }
 
     /// Wraps within `width` only when the text is wider (measured once, laid out again only then).
@@ -223,8 +228,10 @@ final class TextBox {
 
     /// Cuts a single line with "…" at `width` points instead of wrapping.
     func ellipsize(at width: Double) {
-        setWidth(width)
-        pango_layout_set_ellipsize(layout, PANGO_ELLIPSIZE_END)
+        boxWidth = width
+        key.width = TextBox.pangoUnits(width)
+        key.ellipsize = true
+        relayout()
     }
 
     /// The logical size in points.
