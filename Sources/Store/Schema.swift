@@ -34,6 +34,7 @@ package enum Schema {
             ("0019-peppol", peppolV1),
             ("0020-report-snapshot", reportSnapshotV1),
             ("0021-outbox-compressed-bodies", outboxCompressedBodiesV1),
+            ("0024-invoice-open-plan", invoiceOpenPlanV1),
             ("0026a-dunning-computation-compressed", dunningComputationCompressedV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()

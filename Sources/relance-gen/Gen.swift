@@ -42,6 +42,17 @@ struct RelanceGen: ParsableCommand {
     @Option(help: "Multiply the three counts, e.g. 0.01 for a quick run.")
     var scale: Double = 1
 
+    /// The day of the daily flow to write instead of the base files.
+    @Option(help: ArgumentHelp(
+        "Write only that day's flow after the base ledger the other arguments describe, YYYY-MM-DD (after --as-of): "
+            + "invoices-DAY.csv (the day's new invoices) and payments-DAY.csv (the day's receipts).",
+        valueName: "day"))
+    var flowDay: String?
+
+    /// Flow invoices per working day before scaling.
+    @Option(help: "New invoices per working day in the daily flow (8 % of it on weekends), before --scale.")
+    var flowInvoices: Int = 14_000
+
     /// The as-of day, once validated.
     var asOfDay: Day? { Day(iso: asOf) }
 
@@ -66,6 +77,14 @@ struct RelanceGen: ParsableCommand {
         guard scaled(debtors) >= 1 || scaled(openInvoices) + scaled(history) == 0 else {
             throw ValidationError("invoices need at least one debtor; raise --debtors or --scale.")
         }
+        if let flowDay {
+            guard let flow = Day(iso: flowDay), flow > day, flow.days(since: day) <= 3_650 else {
+                throw ValidationError("--flow-day must be a day written YYYY-MM-DD after --as-of (at most ten years), got '\(flowDay)'.")
+            }
+            guard flowInvoices >= 0, scaled(flowInvoices) < 10_000_000, scaled(debtors) >= 1 else {
+                throw ValidationError("--flow-invoices must be between 0 and 9,999,999 after --scale, with at least one debtor.")
+            }
+        }
     }
 
     /// Writes the four files and prints the summary.
@@ -75,6 +94,9 @@ struct RelanceGen: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         try makeDirectories(out)
+        if let flowDay, let day = Day(iso: flowDay) {
+            return try writeFlow(day: day, asOf: asOfDay, start: start, clock: clock)
+        }
 
         let debtorsFile = try OutputFile(path: path("debtors.csv"), header: DebtorWriter.header)
         let profiles = try DebtorWriter.write(count: scaled(debtors), seed: seed, to: debtorsFile)
@@ -93,6 +115,22 @@ struct RelanceGen: ParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let summary = Summary(files: [debtorsFile, files.open, files.history, files.payments], seconds: seconds)
         FileHandle.standardError.write(Data(summary.text(seed: seed, asOf: asOfDay).utf8))
+    }
+
+    /// Writes one day's flow (`--flow-day`) and prints the summary.
+    private func writeFlow(day: Day, asOf: Day, start: ContinuousClock.Instant, clock: ContinuousClock) throws {
+        let files = InvoiceFiles(
+            open: try OutputFile(path: path("invoices-\(day).csv"), header: InvoiceWriter.invoiceHeader),
+            history: try OutputFile(path: "/dev/null", header: InvoiceWriter.invoiceHeader),
+            payments: try OutputFile(path: path("payments-\(day).csv"), header: InvoiceWriter.paymentHeader))
+        let plan = InvoicePlan(openCount: scaled(openInvoices), historyCount: scaled(history), asOf: asOf, seed: seed)
+        try DailyFlow(plan: plan, invoicesPerDay: scaled(flowInvoices), day: day).write(debtorCount: scaled(debtors), out: files)
+        for file in [files.open, files.history, files.payments] { try file.close() }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let summary = Summary(files: [files.open, files.payments], seconds: seconds)
+        FileHandle.standardError.write(Data(summary.text(seed: seed, asOf: asOf).replacingOccurrences(
+            of: "as of \(asOf)", with: "as of \(asOf), flow of \(day)").utf8))
     }
 
     /// A file's path inside the output directory.
@@ -162,7 +200,7 @@ struct Summary {
 
     /// One file's line of the report.
     private func line(_ name: String, _ rows: Int, _ bytes: Int64) -> String {
-        let padded = name.padding(toLength: 22, withPad: " ", startingAt: 0)
+        let padded = name.padding(toLength: max(22, name.count), withPad: " ", startingAt: 0)
         return "  " + padded + String(format: " %10ld rows %12lld bytes (%.1f MB)", rows, bytes, Double(bytes) / 1_000_000)
     }
 }

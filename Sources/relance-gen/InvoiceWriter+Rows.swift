@@ -49,7 +49,14 @@ extension InvoiceWriter {
         try out.beginRow()
         paymentCounter += 1
         out.bytes(Vocabulary.paymentPrefix)
-        out.digits(paymentCounter, width: plan.paymentWidth)
+        if let flowDay = paymentDay {
+            // The daily flow's ids, `PAY-2026-11-23-0000001`: unique across days and apart from the base's.
+            days.write(flowDay, to: out)
+            out.byte(0x2D)
+            out.digits(paymentCounter, width: 7)
+        } else {
+            out.digits(paymentCounter, width: plan.paymentWidth)
+        }
         out.comma()
         days.write(date, to: out)
         out.comma()

@@ -63,6 +63,11 @@ struct InvoiceWriter {
     var invoiceCounter: UInt64 = 0
     /// The last payment number used.
     var paymentCounter: UInt64 = 0
+    /// Told of every open invoice as it is written (its open amount and whether it is disputed):
+    /// the daily flow (``DailyFlow``) learns the base ledger's open items this way.
+    var onOpen: ((Invoice, Int64, Bool) -> Void)? = nil
+    /// Set by the daily flow: payment ids carry this day (`PAY-2026-11-23-0000001`).
+    var paymentDay: Day? = nil
 
     /// Writes every invoice and payment row. `profiles` must not be empty when there are invoices.
     static func write(plan: InvoicePlan, profiles: [DebtorProfile], files: InvoiceFiles) throws(OutputError) {
@@ -70,20 +75,20 @@ struct InvoiceWriter {
         try writer.run()
     }
 
-    /// A writer at the start of the calendar.
-    private init(plan: InvoicePlan, profiles: [DebtorProfile], files: InvoiceFiles) {
+    /// A writer at the start of the calendar; its day tables reach `horizon` days past the as-of day.
+    init(plan: InvoicePlan, profiles: [DebtorProfile], files: InvoiceFiles, horizon: Int = 120) {
         self.rng = Xoshiro(seed: plan.seed, stream: 2)
         self.plan = plan
         self.profiles = profiles
         self.files = files
-        self.days = DayTable(first: plan.historyStart, last: plan.asOf.adding(days: 120))
-        self.calendar = SettlementCalendar(first: plan.historyStart, last: plan.asOf.adding(days: 120))
+        self.days = DayTable(first: plan.historyStart, last: plan.asOf.adding(days: horizon))
+        self.calendar = SettlementCalendar(first: plan.historyStart, last: plan.asOf.adding(days: horizon))
         self.debtorWidth = DebtorWriter.idWidth(count: profiles.count)
         self.keyAccounts = (profiles.count + 19) / 20
     }
 
     /// Walks the calendar from the first history day to the as-of day.
-    private mutating func run() throws(OutputError) {
+    mutating func run() throws(OutputError) {
         let asOf = plan.asOf
         let historyStart = plan.historyStart
         let openStart = plan.openStart
@@ -146,6 +151,7 @@ struct InvoiceWriter {
             try writePayment(of: invoice, amount: paid, on: calendar.workingDay(onOrBefore: date, notBefore: day))
         }
         try writeInvoice(invoice, open: open, disputed: disputed, to: files.open)
+        onOpen?(invoice, open, disputed)
     }
 
     /// A paid invoice (one payment, or two for 5 %) or a settled credit note (no payment).
@@ -177,7 +183,7 @@ struct InvoiceWriter {
     }
 
     /// Numbers the next invoice and draws its debtor, type and amount.
-    private mutating func nextInvoice(issued day: Day) -> Invoice {
+    mutating func nextInvoice(issued day: Day) -> Invoice {
         invoiceCounter += 1
         let debtor =
             keyAccounts > 0 && rng.below(10) < 3 ? rng.below(keyAccounts) * 20 : rng.below(profiles.count)

@@ -19,8 +19,10 @@ package struct SnapshotReader {
         let broken = try DunningQueries.brokenPromisesNotFollowed(db)
         // The last message: written and not cancelled, or a letter (which may have been posted before a cancel).
         let lastMessage = try DunningQueries.lastMessageDays(db, before: asOf, debtor: debtor)
+        // A ledger has a currency or two: each code is parsed once, not once per item.
+        var currencies = CurrencyCache()
         try DunningQueries.forEachDebtorWithOpenItems(db, asOf: asOf, only: debtor) { d, rows in
-            let first = Currency(code: rows.first?.currency ?? "") ?? .eur
+            let first = currencies.currency(rows.first?.currency ?? "")
             var snapshot = DebtorSnapshot(
                 id: d.id, key: d.key, name: d.name, kind: DebtorKind(rawValue: d.kind) ?? .b2b, language: d.language, onHold: d.onHold,
                 directDebit: d.directDebit, hasEmail: d.hasEmail, hasPostalAddress: d.hasPostalAddress, promisedUntil: promises[d.id],
@@ -34,7 +36,7 @@ package struct SnapshotReader {
             snapshot.items.reserveCapacity(rows.count)
             for r in rows {
                 guard let issue = r.issue, let due = r.due else { continue }
-                let cur = Currency(code: r.currency) ?? .eur
+                let cur = currencies.currency(r.currency)
                 snapshot.items.append(OpenItem(
                     invoiceID: r.invoiceID, number: r.number, isCreditNote: r.isCreditNote, issue: issue, due: due,
                     amount: Money(minorUnits: r.amountMinor, currency: cur), open: Money(minorUnits: r.openMinor, currency: cur),
@@ -59,4 +61,17 @@ package struct SnapshotReader {
     static let countryNames = ["NL": "PAYS-BAS / NEDERLAND", "FR": "FRANCE", "DE": "ALLEMAGNE / DEUTSCHLAND",
                                "LU": "LUXEMBOURG", "GB": "UNITED KINGDOM", "IT": "ITALIE", "ES": "ESPAGNE", "PL": "POLOGNE",
                                "TR": "TURQUIE"]
+}
+
+/// `Currency(code:) ?? .eur` with the last codes remembered (the planner reads ~1M items a night).
+struct CurrencyCache {
+    private var known: [String: Currency] = [:]
+
+    /// The currency of `code`, EUR when the code is not one.
+    mutating func currency(_ code: String) -> Currency {
+        if let c = known[code] { return c }
+        let c = Currency(code: code) ?? .eur
+        if known.count < 64 { known[code] = c }
+        return c
+    }
 }

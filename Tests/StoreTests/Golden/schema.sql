@@ -49,7 +49,8 @@ CREATE INDEX invoice_by_reference ON invoice(structured_reference)
 CREATE INDEX invoice_disputed_by_batch ON invoice(created_batch_id) WHERE disputed = 1;
 
 -- index invoice_open on invoice
-CREATE INDEX invoice_open ON invoice(debtor_id, currency, due_date, type, open_minor, disputed)
+CREATE INDEX invoice_open ON invoice(debtor_id, currency, due_date, type, open_minor, disputed,
+  issue_date, amount_minor, on_hold, invoice_number, description)
 WHERE status = 'open';
 
 -- index nightly_stage_by_day on nightly_stage
