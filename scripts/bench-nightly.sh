@@ -36,17 +36,7 @@ gen_flags=(--scale "$scale" --as-of "$as_of")
 rm -rf "$ws" "$flow"
 mkdir -p "$flow"
 cp -a "$src" "$ws"
-python3 - "$ws/relance.toml" <<'PY'
-import re, sys
-p = sys.argv[1]
-t = open(p).read()
-company = {"name": "Bench Facturatie BV", "enterprise_number": "0428.759.497", "street": "Kunstlaan 1",
-           "postal_code": "1000", "city": "Brussel", "iban": "BE68 5390 0754 7034", "bic": "GKCCBEBB",
-           "email": "boekhouding@bench.example", "phone": "+32 2 123 45 67"}
-for k, v in company.items():
-    t = re.sub(rf'(?m)^{k} = "[^"]*"', f'{k} = "{v}"', t, count=1)
-open(p, "w").write(t)
-PY
+python3 scripts/bench-company.py "$ws/relance.toml"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 if [ -x /usr/sbin/smtp-sink ]; then
