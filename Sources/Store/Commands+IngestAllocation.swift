@@ -129,20 +129,8 @@ extension IngestCommands {
         }
     }
 
-    /// Records an automatic allocation of `amount` of a payment to an invoice, made by `batch`.
-    package static func allocate(_ db: Database, paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule,
-                                batch: Int64) throws {
-        try db.cachedStatement(sql: allocateSQL).execute(arguments: [paymentID, invoiceID, amount, rule, batch])
-    }
-
-    /// `IngestCommands.setUnapplied`'s statement.
     static let setUnappliedSQL = "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?"
     static let allocateSQL = "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)"
-
-    /// Learns that the invoice's debtor pays from `iban` (kept when already known).
-    package static func learnPayerAccount(_ db: Database, iban: String, paymentID: Int64, invoiceID: Int64) throws {
-        try db.cachedStatement(sql: learnPayerAccountSQL).execute(arguments: [iban, paymentID, invoiceID])
-    }
 
     static let learnPayerAccountSQL = """
         INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id)
@@ -193,14 +181,6 @@ extension IngestCommands {
         return db.lastInsertedRowID
     }
 
-    /// Stores a bank movement as a payment, all of it unapplied; nil when its key is already stored.
-    package static func insertBankPayment(_ db: Database, _ m: BankPaymentRow, source: String, batch: Int64) throws -> Int64? {
-        try db.cachedStatement(sql: insertBankPaymentSQL).execute(arguments: [
-            m.key, m.date, m.currency, m.amount, m.reference, m.amount, batch, batch, source, m.statementID, m.counterpartyIBAN,
-            m.counterpartyName, m.freeText])
-        return db.changesCount == 1 ? db.lastInsertedRowID : nil
-    }
-
     static let insertBankPaymentSQL = """
         INSERT INTO payment (payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
           content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,
@@ -227,8 +207,8 @@ enum OpenStateWrite {
 
 /// The statements of payment allocation, prepared once per ingest (on first use) and driven through
 /// the C API (`BulkStatement`): the per-payment hot path of `ingest payments` and of bank statements.
-/// The same SQL and rule as the `IngestQueries`/`IngestCommands` functions of the same names; use it
-/// inside one transaction of its connection only.
+/// The open-amount rule is the one `IngestCommands.refreshOpenAmount` applies; use it inside one
+/// transaction of its connection only.
 package final class AllocationStatements {
     let db: Database
     private var slots: [BulkStatement?] = Array(repeating: nil, count: Slot.allCases.count)
@@ -285,21 +265,21 @@ package final class AllocationStatements {
         }
     }
 
-    /// `IngestCommands.allocate`, prepared.
+    /// Records an automatic allocation of `amount` of a payment to an invoice, made by `batch`.
     package func allocate(paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule, batch: Int64) throws {
         let w = try statement(.allocate, IngestCommands.allocateSQL)
         w.bind(1, paymentID); w.bind(2, invoiceID); w.bind(3, amount); w.bind(4, rule.rawValue); w.bind(5, batch)
         try w.run()
     }
 
-    /// `IngestCommands.learnPayerAccount`, prepared.
+    /// Learns that the invoice's debtor pays from `iban` (kept when already known).
     package func learnPayerAccount(iban: String, paymentID: Int64, invoiceID: Int64) throws {
         let w = try statement(.learnPayerAccount, IngestCommands.learnPayerAccountSQL)
         w.bind(1, iban); w.bind(2, paymentID); w.bind(3, invoiceID)
         try w.run()
     }
 
-    /// `IngestCommands.insertBankPayment`, prepared.
+    /// Stores a bank movement as a payment, all of it unapplied; nil when its key is already stored.
     package func insertBankPayment(_ m: BankPaymentRow, source: String, batch: Int64) throws -> Int64? {
         let w = try statement(.insertBankPayment, IngestCommands.insertBankPaymentSQL)
         w.bind(1, m.key); w.bind(2, m.date); w.bind(3, m.currency); w.bind(4, m.amount); w.bind(5, m.reference); w.bind(6, m.amount)
@@ -309,7 +289,7 @@ package final class AllocationStatements {
         return w.changes == 1 ? w.lastInsertedRowID : nil
     }
 
-    /// `IngestCommands.setUnapplied`, prepared.
+    /// Sets what is left unapplied of a payment, and why (nil when nothing is).
     package func setUnapplied(paymentID: Int64, minor: Int64, reason: String?) throws {
         let w = try statement(.setUnapplied, IngestCommands.setUnappliedSQL)
         w.bind(1, minor); w.bind(2, reason); w.bind(3, paymentID)

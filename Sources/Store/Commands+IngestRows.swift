@@ -236,12 +236,6 @@ package enum IngestCommands {
                                      v.debtorKey, v.amount, hash, batch, v.booked, id])
     }
 
-    /// Sets what is left unapplied of a payment, and why (nil when nothing is).
-    package static func setUnapplied(_ db: Database, paymentID: Int64, minor: Int64, reason: String?) throws {
-        try db.cachedStatement(sql: "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?")
-            .execute(arguments: [minor, reason, paymentID])
-    }
-
     /// Appends one line of the change history (old and new values as JSON objects).
     package static func recordChange(_ db: Database, batch: Int64, entity: RecordEntity, key: String, change: RecordChangeKind,
                                     old: String, new: String) throws {

@@ -72,12 +72,6 @@ extension IngestQueries {
           currency FROM invoice
         """
 
-    private static func candidates(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [AllocationCandidate] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
-            AllocationCandidate(invoiceID: $0[0], capacity: $0[1], currency: $0[2])
-        }
-    }
-
     static let byInvoiceNumberSQL = lacking + " WHERE invoice_number = ? AND type = 'invoice'"
     static let byReferenceSQL = lacking + " WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id"
     static let byReminderReferenceSQL = """
@@ -94,64 +88,16 @@ extension IngestQueries {
     static let invoiceExistsSQL = "SELECT EXISTS (SELECT 1 FROM invoice WHERE invoice_number = ?)"
     static let debtorExistsSQL = "SELECT EXISTS (SELECT 1 FROM debtor WHERE debtor_key = ?)"
 
-    /// The invoice (not credit note) with this number, with what it lacks.
-    package static func candidates(_ db: Database, invoiceNumber: String) throws -> [AllocationCandidate] {
-        try candidates(db, byInvoiceNumberSQL, [invoiceNumber])
-    }
-
-    /// The invoices with this structured reference, open ones first, oldest due first.
-    package static func candidates(_ db: Database, reference: String) throws -> [AllocationCandidate] {
-        try candidates(db, byReferenceSQL, [reference])
-    }
-
-    /// The invoices named in a free text (at most 20 numbers), oldest due first.
-    package static func candidates(_ db: Database, invoiceNumbers: [String]) throws -> [AllocationCandidate] {
-        try candidates(db, byInvoiceNumbersSQL(count: invoiceNumbers.count), StatementArguments(invoiceNumbers))
-    }
-
     static func byInvoiceNumbersSQL(count: Int) -> String {
         let marks = (0..<count).map { _ in "?" }.joined(separator: ", ")
         return lacking + " WHERE invoice_number IN (\(marks)) AND type = 'invoice' ORDER BY due_date, id"
-    }
-
-    /// The communication of a Dunning reminder (`dunning_event.structured_reference`, one per
-    /// debtor): that debtor's open undisputed invoices at their open amount, the reminded ones
-    /// (with a `dunning_state`) first, oldest due first.
-    package static func candidates(_ db: Database, reminderReference: String) throws -> [AllocationCandidate] {
-        try candidates(db, byReminderReferenceSQL, [reminderReference])
-    }
-
-    /// A debtor's open undisputed invoices at their open amount, oldest due first.
-    package static func candidates(_ db: Database, debtorKey: String) throws -> [AllocationCandidate] {
-        try candidates(db, byDebtorKeySQL, [debtorKey])
-    }
-
-    /// The open undisputed invoices of exactly this amount among the debtors known to pay from `iban`.
-    package static func candidates(_ db: Database, payerIBAN: String, openMinor: Int64, currency: String) throws -> [AllocationCandidate] {
-        try candidates(db, byPayerIBANSQL, [payerIBAN, openMinor, currency])
     }
 
     static let byPayerIBANSQL = """
         SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
         WHERE a.iban = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0 AND i.open_minor = ? AND i.currency = ?
         """
-
-    /// How many debtors are known to pay from `iban`, counted up to 4.
-    package static func payerCount(_ db: Database, iban: String) throws -> Int {
-        try Int.fetchOne(db.cachedStatement(sql: payerCountSQL), arguments: [iban]) ?? 0
-    }
-
     static let payerCountSQL = "SELECT COUNT(*) FROM (SELECT 1 FROM debtor_account WHERE iban = ? LIMIT 4)"
-
-    /// True when an invoice or credit note has this number.
-    package static func invoiceExists(_ db: Database, number: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: invoiceExistsSQL), arguments: [number]) ?? false
-    }
-
-    /// True when a debtor has this key.
-    package static func debtorExists(_ db: Database, key: String) throws -> Bool {
-        try Bool.fetchOne(db.cachedStatement(sql: debtorExistsSQL), arguments: [key]) ?? false
-    }
 
     /// The unapplied payments automatic matching may try again: those that name an invoice or
     /// reference, or come from a bank statement, and were not left to a person (`manual_only`).
@@ -241,27 +187,30 @@ extension AllocationStatements {
         return try q.step() && q.int64(0) != 0
     }
 
-    /// `IngestQueries.candidates(_:invoiceNumber:)`, prepared.
+    /// The invoice (not credit note) with this number, with what it lacks.
     package func candidates(invoiceNumber: String) throws -> [AllocationCandidate] {
         try candidates(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL, invoiceNumber)
     }
 
-    /// `IngestQueries.candidates(_:reference:)`, prepared.
+    /// The invoices with this structured reference, open ones first, oldest due first.
     package func candidates(reference: String) throws -> [AllocationCandidate] {
         try candidates(.byReference, IngestQueries.byReferenceSQL, reference)
     }
 
-    /// `IngestQueries.candidates(_:reminderReference:)`, prepared.
+    /// The communication of a Dunning reminder (`dunning_event.structured_reference`, one per
+    /// debtor): that debtor's open undisputed invoices at their open amount, the reminded ones
+    /// (with a `dunning_state`) first, oldest due first.
     package func candidates(reminderReference: String) throws -> [AllocationCandidate] {
         try candidates(.byReminderReference, IngestQueries.byReminderReferenceSQL, reminderReference)
     }
 
-    /// `IngestQueries.candidates(_:debtorKey:)`, prepared.
+    /// A debtor's open undisputed invoices at their open amount, oldest due first.
     package func candidates(debtorKey: String) throws -> [AllocationCandidate] {
         try candidates(.byDebtorKey, IngestQueries.byDebtorKeySQL, debtorKey)
     }
 
-    /// `IngestQueries.candidates(_:invoiceNumbers:)`, prepared (one statement per count of numbers).
+    /// The invoices named in a free text (at most 20 numbers), oldest due first (one statement per
+    /// count of numbers).
     package func candidates(invoiceNumbers: [String]) throws -> [AllocationCandidate] {
         let q = try statement(invoiceNumbers: invoiceNumbers.count)
         for (i, n) in invoiceNumbers.enumerated() { q.bind(Int32(i + 1), n) }
@@ -269,7 +218,7 @@ extension AllocationStatements {
         return try Self.candidates(q)
     }
 
-    /// `IngestQueries.candidates(_:payerIBAN:openMinor:currency:)`, prepared.
+    /// The open undisputed invoices of exactly this amount among the debtors known to pay from `iban`.
     package func candidates(payerIBAN: String, openMinor: Int64, currency: String) throws -> [AllocationCandidate] {
         let q = try statement(.byPayerIBAN, IngestQueries.byPayerIBANSQL)
         q.bind(1, payerIBAN); q.bind(2, openMinor); q.bind(3, currency)
@@ -277,7 +226,7 @@ extension AllocationStatements {
         return try Self.candidates(q)
     }
 
-    /// `IngestQueries.payerCount`, prepared.
+    /// How many debtors are known to pay from `iban`, counted up to 4.
     package func payerCount(iban: String) throws -> Int {
         let q = try statement(.payerCount, IngestQueries.payerCountSQL)
         q.bind(1, iban)
@@ -285,12 +234,12 @@ extension AllocationStatements {
         return try q.step() ? Int(q.int64(0)) : 0
     }
 
-    /// `IngestQueries.invoiceExists`, prepared.
+    /// True when an invoice or credit note has this number.
     package func invoiceExists(number: String) throws -> Bool {
         try exists(.invoiceExists, IngestQueries.invoiceExistsSQL, number)
     }
 
-    /// `IngestQueries.debtorExists`, prepared.
+    /// True when a debtor has this key.
     package func debtorExists(key: String) throws -> Bool {
         try exists(.debtorExists, IngestQueries.debtorExistsSQL, key)
     }

@@ -43,8 +43,9 @@ import Testing
             #expect(inv1.status == .closed && inv1.type == .invoice && inv1.openMinor == 0)
             let state = try IngestQueries.openState(db, invoiceID: inv1.id)
             #expect(state.openMinor == 0 && state.status == .closed)
-            #expect(try IngestQueries.candidates(db, invoiceNumber: "INV-1").map(\.capacity) == [23_456])
-            #expect(try IngestQueries.invoiceExists(db, number: "INV-1") && !IngestQueries.invoiceExists(db, number: "NOPE"))
+            let statements = AllocationStatements(db)
+            #expect(try statements.candidates(invoiceNumber: "INV-1").map(\.capacity) == [23_456])
+            #expect(try statements.invoiceExists(number: "INV-1") && !statements.invoiceExists(number: "NOPE"))
             // The unapplied list is the typed rows `payments unapplied` prints.
             let unapplied = try IngestQueries.unappliedPayments(db)
             #expect(unapplied.map(\.key).contains("P-2") && unapplied.first { $0.key == "P-2" }?.reason == "overpayment")
