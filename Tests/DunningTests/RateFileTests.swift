@@ -1,15 +1,20 @@
 import Dunning
 import Foundation
 import Ledger
+import RelanceTestSupport
 import Testing
 
 /// `rates.toml` as `relance rates set` keeps it: validated, with source and day, edited in place.
-@Suite struct RateFileTests {
+@Suite final class RateFileTests {
     func day(_ s: String) -> Day { Day(iso: s)! }
     let h2 = HalfYear(year: 2026, half: 2)
+    /// One folder per test, removed with the suite's instance.
+    let folder = TemporaryDirectory.make("rates")
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     func tempFile(_ text: String?) throws -> String {
-        let dir = NSTemporaryDirectory() + "relance-rates-" + UUID().uuidString
+        let dir = folder + "/" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let path = dir + "/rates.toml"
         if let text { try text.write(toFile: path, atomically: true, encoding: .utf8) }
