@@ -12,7 +12,7 @@ package enum ForecastListing {
 
     /// Columns (CSV header, JSON keys) of the invoice listing.
     package static let invoiceColumns = ["invoice_number", "debtor_id", "due_date", "p10_date", "p50_date", "p90_date",
-                                        "p_paid_by_due", "p_paid_by_due_30", "p_paid_by_due_60"]
+                                        "p_paid_by_due", "p_paid_by_due_30", "p_paid_by_due_60", "debtor_paid_invoices", "history"]
     /// Columns of the debtor score listing.
     package static let scoreColumns = ["debtor_id", "score", "grade", "paid_invoices", "open_invoices", "overdue_30_invoices",
                                       "typical_delay_days", "late_share", "reasons"]
@@ -26,14 +26,22 @@ package enum ForecastListing {
                                 write: (String) -> Void) throws -> Int {
         let widths = try ForecastQueries.invoiceLineWidths(db, runID: runID, debtorKey: debtorKey)
         var out = TableWriter(columns: invoiceColumns, format: format,
-                              widths: [widths.invoiceNumber ?? 14, widths.debtorKey ?? 9, 10, 10, 10, 10, 13, 16, 16])
+                              widths: [widths.invoiceNumber ?? 14, widths.debtorKey ?? 9, 10, 10, 10, 10, 13, 16, 16, 20, 7])
         let rows = try ForecastQueries.invoiceLines(db, runID: runID, debtorKey: debtorKey)
         while let r = try rows.next() {
             out.row([.text(r.invoiceNumber), .text(r.debtorKey), .text(r.dueDate), .text(r.p10Date), .text(r.p50Date),
                      .text(r.p90Date), .number(probability(r.paidByDue)), .number(probability(r.paidByDue30)),
-                     .number(probability(r.paidByDue60))], write: write)
+                     .number(probability(r.paidByDue60)), .number(String(r.debtorPaidInvoices)),
+                     .text(history(paidInvoices: r.debtorPaidInvoices))], write: write)
         }
         return out.finish(write: write)
+    }
+
+    /// What an invoice's forecast rests on: `own` (the debtor's history: at least
+    /// `DebtorScoring.littleHistory` paid invoices), `little` (fewer: mostly similar debtors), `none`
+    /// (no paid invoice yet: similar debtors only), as the debtor scores' reasons say it in words.
+    static func history(paidInvoices: Int) -> String {
+        paidInvoices == 0 ? "none" : (paidInvoices < DebtorScoring.littleHistory ? "little" : "own")
     }
 
     /// One debtor score per row, worst score first; only `debtorKey`'s when given.

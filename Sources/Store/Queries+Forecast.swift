@@ -34,12 +34,15 @@ package enum ForecastQueries {
         package var paidByDue: Double
         package var paidByDue30: Double
         package var paidByDue60: Double
+        /// Paid invoices of the debtor the model learnt from (its debtor score's `paid_invoices`).
+        package var debtorPaidInvoices: Int
 
         /// Decodes the columns of `invoiceLines` in their order.
         package init(row: Row) throws {
             invoiceNumber = row[0]; debtorKey = row[1]; dueDate = row[2]
             p10Date = row[3]; p50Date = row[4]; p90Date = row[5]
             paidByDue = row[6]; paidByDue30 = row[7]; paidByDue60 = row[8]
+            debtorPaidInvoices = row[9]
         }
     }
 
@@ -58,8 +61,9 @@ package enum ForecastQueries {
     package static func invoiceLines(_ db: Database, runID: Int64, debtorKey: String?) throws -> RecordCursor<InvoiceForecastLine> {
         try InvoiceForecastLine.fetchCursor(db, sql: """
             SELECT i.invoice_number, d.debtor_key, i.due_date, f.p10_date, f.p50_date, f.p90_date,
-                   f.p_paid_by_due, f.p_paid_by_due_30, f.p_paid_by_due_60
+                   f.p_paid_by_due, f.p_paid_by_due_30, f.p_paid_by_due_60, COALESCE(s.paid_invoices, 0)
             FROM invoice_forecast f JOIN invoice i ON i.id = f.invoice_id JOIN debtor d ON d.id = i.debtor_id
+            LEFT JOIN debtor_score s ON s.forecast_run_id = f.forecast_run_id AND s.debtor_id = i.debtor_id
             WHERE f.forecast_run_id = ?\(debtorFilter(debtorKey))
             ORDER BY i.due_date, i.invoice_number
             """, arguments: arguments(runID, debtorKey))

@@ -186,9 +186,12 @@ struct ForecastStoreTests {
             return out
         }
         let csv = try text(.csv).split(separator: "\n")
-        #expect(csv.first == "invoice_number,debtor_id,due_date,p10_date,p50_date,p90_date,p_paid_by_due,p_paid_by_due_30,p_paid_by_due_60")
+        #expect(csv.first.map(String.init) == ForecastListing.invoiceColumns.joined(separator: ","))
+        #expect(ForecastListing.invoiceColumns.suffix(2) == ["debtor_paid_invoices", "history"])
         #expect(csv.count == 4)
         #expect(csv.dropFirst().first?.hasPrefix("B1,B,2026-02-09,") == true, "sorted by due date")
+        #expect(csv.dropFirst().allSatisfy { $0.hasSuffix(",8,own") }, "A and B have 8 paid invoices each: their own history")
+        #expect([0, 1, 4, 5].map { ForecastListing.history(paidInvoices: $0) } == ["none", "little", "little", "own"])
         let json = try JSONSerialization.jsonObject(with: Data(try text(.json, debtor: "A").utf8)) as? [[String: Any]]
         #expect(json?.count == 2)
         #expect(json?.first.map { Set($0.keys) } == Set(ForecastListing.invoiceColumns))
