@@ -56,6 +56,12 @@ echo "largest tables and indexes (bytes, dbstat):"
 sqlite3 "$v" "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 8" | sed 's/^/  /'
 per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice'")
 echo "the reminders' own tables and indexes (outbox_*, dunning_event*): $per bytes; per reminder: $((per / r)) bytes"
+# The same with the indexes SQLite makes for UNIQUE constraints (sqlite_autoindex_outbox_message_1: the
+# idempotency key; _2: the Message-ID; dunning_event's key; recipients): rounds before 2026-12-03's third
+# left them out of the figure above.
+ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%'"
+all=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name IN ($ours)")
+echo "  with SQLite's indexes of their UNIQUE constraints: $all bytes; per reminder: $((all / r)) bytes"
 echo "  per reminder, by table and index (bytes; payload: the rows' own bytes without page slack):"
-sqlite3 "$v" "SELECT name, sum(pgsize) / $r, sum(payload) / $r FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice' GROUP BY name ORDER BY 2 DESC" | sed 's/^/    /'
+sqlite3 "$v" "SELECT name, sum(pgsize) / $r, sum(payload) / $r FROM dbstat WHERE name IN ($ours) GROUP BY name ORDER BY 2 DESC" | sed 's/^/    /'
 echo "  of which outbox_message: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'outbox_message'") bytes; dunning_event: $(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name = 'dunning_event'") bytes (computation stored: $(sqlite3 "$v" "SELECT CAST(avg(length(computation) + COALESCE(length(computation_z), 0)) AS INT) FROM dunning_event" 2>/dev/null || sqlite3 "$v" "SELECT CAST(avg(length(computation)) AS INT) FROM dunning_event") bytes each)"

@@ -27,6 +27,7 @@ package final class LedgerStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -32768")
             db.add(function: MessageBodies.textFunction)
+            db.add(function: MessageBodies.textWithDictionaryFunction)
             db.add(function: DunningComputation.sqlFunction)
         }
         self.pool = try DatabasePool(path: path, configuration: config)

@@ -10,16 +10,29 @@ import GRDB
 /// of the packed bodies: the text's UTF-8 length (4 bytes, little-endian), a byte saying whether an
 /// HTML body follows, the text, the HTML. Format 1 (migration 0021): a plain zlib stream. Format 2
 /// (issue 17, what `compress` writes): a zlib stream with the preset dictionary 1
-/// (``dictionaryV1``, the templates' fixed text), about 40 % of format 1's size. Both are read.
+/// (``dictionaryV1``, the templates' fixed text), about 40 % of format 1's size. Format 3 (issue 17,
+/// third round, migration 0027a): a zlib stream whose preset dictionary is ``dictionaryV1`` followed by
+/// the message's own body dictionary (`outbox_body_dictionary`, named by `bodies_dictionary_id`): the
+/// step template rendered with the creditor's values and no debtor's, stored once per distinct text;
+/// about 70 % of format 2's size. All three are read; format 3 needs its body dictionary.
 package enum MessageBodies {
-    /// The current format byte: zlib with the preset dictionary 1.
+    /// The current format byte when the message has no body dictionary: zlib with the preset dictionary 1.
     static let format: UInt8 = 2
+    /// The format byte of a blob compressed with dictionary 1 followed by a body dictionary.
+    static let bodyDictionaryFormat: UInt8 = 3
     /// The format of the rows written from migration 0021 until issue 17: zlib without dictionary.
     static let plainFormat: UInt8 = 1
 
     /// The compressed blob of `text` and `html`.
     /// - Throws: ``StoreError`` when zlib fails (out of memory) or a body exceeds 4 GiB.
     package static func compress(text: String, html: String?) throws -> Data {
+        try compress(text: text, html: html, bodyDictionary: nil)
+    }
+
+    /// The compressed blob of `text` and `html`, primed with ``dictionaryV1`` and then
+    /// `bodyDictionary` when there is one (format 3; reading it needs the same `bodyDictionary`).
+    /// - Throws: ``StoreError`` when zlib fails (out of memory) or a body exceeds 4 GiB.
+    package static func compress(text: String, html: String?, bodyDictionary: [UInt8]?) throws -> Data {
         let textBytes = Array(text.utf8)
         let htmlBytes = html.map { Array($0.utf8) } ?? []
         var packed: [UInt8] = []
@@ -31,21 +44,30 @@ package enum MessageBodies {
         packed.append(html == nil ? 0 : 1)
         packed += textBytes
         packed += htmlBytes
-        var out: [UInt8] = [format]
+        var out: [UInt8] = [bodyDictionary == nil ? format : bodyDictionaryFormat]
         appendLittleEndian(packedLength, to: &out)
-        out += try PresetDictionaryZlib.deflate(packed, dictionary: dictionaryV1)
+        out += try PresetDictionaryZlib.deflate(packed, dictionary: bodyDictionary.map { dictionaryV1 + $0 } ?? dictionaryV1)
         return Data(out)
     }
 
-    /// The text and HTML bodies of a blob written by ``compress(text:html:)``.
-    /// - Throws: ``StoreError`` when the blob is damaged or of an unknown format.
-    package static func decompress(_ blob: Data) throws -> (text: String, html: String?) {
+    /// The text and HTML bodies of a blob written by ``compress(text:html:bodyDictionary:)``;
+    /// `bodyDictionary` is the message's body dictionary (format 3 only; ignored by the others).
+    /// - Throws: ``StoreError`` when the blob is damaged, of an unknown format, or of format 3
+    ///   without its body dictionary (``StoreError/missingBodyDictionary``).
+    package static func decompress(_ blob: Data, bodyDictionary: [UInt8]? = nil) throws -> (text: String, html: String?) {
         let bytes = [UInt8](blob)
-        guard bytes.count >= 5, bytes[0] == format || bytes[0] == plainFormat else { throw StoreError.unknownBodyFormat }
+        guard bytes.count >= 5, [plainFormat, format, bodyDictionaryFormat].contains(bytes[0]) else { throw StoreError.unknownBodyFormat }
         let packedLength = Int(littleEndian(bytes, at: 1))
         guard packedLength >= 5, packedLength <= 1 << 30 else { throw StoreError.damagedBody(zlibStatus: nil) }
-        let packed = try PresetDictionaryZlib.inflate(bytes, from: 5, dictionary: bytes[0] == format ? dictionaryV1 : nil,
-                                                      length: packedLength)
+        let dictionary: [UInt8]?
+        switch bytes[0] {
+        case bodyDictionaryFormat:
+            guard let bodyDictionary else { throw StoreError.missingBodyDictionary }
+            dictionary = dictionaryV1 + bodyDictionary
+        case format: dictionary = dictionaryV1
+        default: dictionary = nil
+        }
+        let packed = try PresetDictionaryZlib.inflate(bytes, from: 5, dictionary: dictionary, length: packedLength)
         let textLength = Int(littleEndian(packed, at: 0))
         guard 5 + textLength <= packedLength, packed[4] <= 1 else { throw StoreError.damagedBody(zlibStatus: nil) }
         let text = String(decoding: packed[5..<(5 + textLength)], as: UTF8.self)
@@ -56,9 +78,42 @@ package enum MessageBodies {
     /// The SQL function `message_text(text_body, bodies_z)`, registered on every connection of a
     /// `LedgerStore`: a message's text body whether it is stored plain or compressed, so queries
     /// (and tests) can read it, e.g. `SELECT message_text(text_body, bodies_z) FROM outbox_message`.
+    /// A body with a body dictionary (format 3) needs the three-argument form, ``textWithDictionaryFunction``.
     package static let textFunction = DatabaseFunction("message_text", argumentCount: 2, pure: true) { values in
         guard let blob = Data.fromDatabaseValue(values[1]) else { return String.fromDatabaseValue(values[0]) }
         return try decompress(blob).text
+    }
+
+    /// The SQL function `message_text(text_body, bodies_z, dictionary)`: the same for every format,
+    /// given the message's stored body dictionary, e.g. `SELECT message_text(m.text_body, m.bodies_z, d.text_z)
+    /// FROM outbox_message m LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id`.
+    package static let textWithDictionaryFunction = DatabaseFunction("message_text", argumentCount: 3, pure: true) { values in
+        guard let blob = Data.fromDatabaseValue(values[1]) else { return String.fromDatabaseValue(values[0]) }
+        return try decompress(blob, bodyDictionary: try Data.fromDatabaseValue(values[2]).map(bodyDictionary(stored:))).text
+    }
+
+    /// The body dictionary stored compressed in `outbox_body_dictionary.text_z`, as bytes.
+    /// - Throws: ``StoreError`` when the blob is damaged.
+    package static func bodyDictionary(stored blob: Data) throws -> [UInt8] {
+        Array(try decompress(blob).text.utf8)
+    }
+
+    /// The id of the stored body dictionary `text`, inserted when no row holds it yet.
+    /// - Throws: ``StoreError`` when zlib fails, or a database error.
+    package static func bodyDictionaryID(_ db: Database, _ text: String) throws -> Int64 {
+        let bytes = Array(text.utf8)
+        let checksum = bytes.withUnsafeBufferPointer { b in
+            Int64(crc32(0, b.baseAddress, uInt(b.count))) << 32 | Int64(adler32(1, b.baseAddress, uInt(b.count)))
+        }
+        let candidates = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, text_z FROM outbox_body_dictionary WHERE checksum = ?"),
+                                          arguments: [checksum])
+        for row in candidates {
+            let blob: Data = row["text_z"]
+            if try decompress(blob).text == text { return row["id"] }
+        }
+        try db.cachedStatement(sql: "INSERT INTO outbox_body_dictionary (checksum, text_z) VALUES (?, ?)")
+            .execute(arguments: [checksum, try compress(text: text, html: nil)])
+        return db.lastInsertedRowID
     }
 
     static func appendLittleEndian(_ v: UInt32, to out: inout [UInt8]) {

@@ -70,9 +70,22 @@ package enum OutboxQueries {
             """)
     }
 
-    /// The message row `id`.
+    /// The message row `id`, with its body dictionary when it has one (the record needs it to read the bodies).
     package static func message(_ db: Database, _ id: Int64) throws -> OutboxMessageRecord? {
-        try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM outbox_message WHERE id = ?"), arguments: [id])
+        try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: """
+            SELECT m.*, d.text_z AS bodies_dictionary FROM outbox_message m
+            LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id WHERE m.id = ?
+            """), arguments: [id])
+    }
+
+    /// Every stored body dictionary by id, as bytes (a workspace holds a few: one per template,
+    /// language and company details in use).
+    package static func bodyDictionaries(_ db: Database) throws -> [Int64: [UInt8]] {
+        var out: [Int64: [UInt8]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, text_z FROM outbox_body_dictionary") {
+            out[row["id"]] = try MessageBodies.bodyDictionary(stored: row["text_z"])
+        }
+        return out
     }
 
     /// A message's recipients, in position order.

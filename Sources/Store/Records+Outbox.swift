@@ -125,10 +125,12 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
         case updatedAt = "updated_at"
     }
 
-    private enum StoredKeys: String, CodingKey { case bodiesZ = "bodies_z" }
+    private enum StoredKeys: String, CodingKey { case bodiesZ = "bodies_z", bodiesDictionary = "bodies_dictionary" }
 
     /// Decodes a row; the bodies come from `bodies_z` when the message was stored compressed
-    /// (migration 0021), else from the plain `text_body` and `html_body` columns of older rows.
+    /// (migration 0021), else from the plain `text_body` and `html_body` columns of older rows. A
+    /// body compressed with a body dictionary (migration 0027a) needs it in the row as
+    /// `bodies_dictionary` (the dictionary's `text_z`: ``OutboxQueries/message(_:_:)`` joins it).
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         id = try c.decode(Int64.self, forKey: .id)
@@ -155,9 +157,22 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
         updatedAt = try c.decode(String.self, forKey: .updatedAt)
         let stored = try decoder.container(keyedBy: StoredKeys.self)
         if let blob = try stored.decodeIfPresent(Data.self, forKey: .bodiesZ) {
-            (textBody, htmlBody) = try MessageBodies.decompress(blob)
+            let dictionary = try stored.decodeIfPresent(Data.self, forKey: .bodiesDictionary).map(MessageBodies.bodyDictionary(stored:))
+            (textBody, htmlBody) = try MessageBodies.decompress(blob, bodyDictionary: dictionary)
         }
     }
+}
+
+/// One row of `outbox_body_dictionary` (migration 0027a): a body dictionary, stored compressed like a
+/// body (`MessageBodies`), found by its checksum (CRC-32 in the high half, Adler-32 in the low one).
+/// Written by `OutboxQueue.enqueue` only; never changed or removed.
+package struct OutboxBodyDictionaryRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_body_dictionary"
+    package var id: Int64
+    package var checksum: Int64
+    package var textZ: Data
+
+    enum CodingKeys: String, CodingKey { case id, checksum, textZ = "text_z" }
 }
 
 /// One row of `outbox_recipient`: an envelope recipient of a message and its own delivery status.
@@ -336,6 +351,10 @@ package struct NewOutboxMessage: Sendable {
     package var htmlBody: String?
     package var attachments: [OutboxAttachment] = []
     package var references: [OutboxReference] = []
+    /// Text the bodies are expected to repeat (e.g. the template rendered with the sender's values and
+    /// no recipient's; never personal data): stored once per distinct text and used as the
+    /// compression dictionary of the bodies, which then take about 70 % of the space. Nil: none.
+    package var bodyDictionary: String?
 
     /// A message with its required parts.
     package init(idempotencyKey: String, origin: String, to: [OutboxMailbox], subject: String, textBody: String,
@@ -377,11 +396,13 @@ package enum OutboxQueue {
         guard !message.to.isEmpty else { throw StoreError.noRecipient }
         let t = Instant.string(now)
         // The bodies are stored compressed in `bodies_z`; `text_body` stays empty (see MessageBodies).
-        let bodies = try MessageBodies.compress(text: message.textBody, html: message.htmlBody)
+        let dictionaryID = try message.bodyDictionary.map { try MessageBodies.bodyDictionaryID(db, $0) }
+        let bodies = try MessageBodies.compress(text: message.textBody, html: message.htmlBody,
+                                                bodyDictionary: message.bodyDictionary.map { Array($0.utf8) })
         try db.cachedStatement(sql: """
-            INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, bodies_z, created_at,
-              lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, '', NULL, ?, ?, ?, ?, ?)
-            """).execute(arguments: [key, origin, OutboxState.queued, message.subject, bodies, t, t, t, t])
+            INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, bodies_z, bodies_dictionary_id,
+              created_at, lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, '', NULL, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [key, origin, OutboxState.queued, message.subject, bodies, dictionaryID, t, t, t, t])
         let id = db.lastInsertedRowID
         let recipients = message.to.map { (OutboxRecipientKind.to, $0) } + message.cc.map { (OutboxRecipientKind.cc, $0) }
             + message.bcc.map { (OutboxRecipientKind.bcc, $0) }

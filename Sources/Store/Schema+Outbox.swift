@@ -101,4 +101,22 @@ extension Schema {
             CREATE INDEX outbox_message_bodies_kept ON outbox_message(sent_at) WHERE state = 'sent' AND bodies_removed_at IS NULL;
             """)
     }
+
+    /// Body dictionaries (issue 17, third round): the text a stage expects its messages' bodies to
+    /// repeat (a reminder's step template rendered with the creditor's values and none of a
+    /// debtor's), stored once per distinct text, compressed like a body (`text_z`, `MessageBodies`
+    /// format 2) and found by its checksum (CRC-32 and Adler-32; the text is compared too). A message
+    /// compressed with one (`MessageBodies` format 3) names it in `bodies_dictionary_id`. A dictionary
+    /// is never changed or removed: an edited template or company makes a new one.
+    static func outboxBodyDictionaryV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE outbox_body_dictionary (
+              id INTEGER PRIMARY KEY,
+              checksum INTEGER NOT NULL,
+              text_z BLOB NOT NULL
+            );
+            CREATE INDEX outbox_body_dictionary_by_checksum ON outbox_body_dictionary(checksum);
+            ALTER TABLE outbox_message ADD COLUMN bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id);
+            """)
+    }
 }

@@ -36,6 +36,7 @@ package enum Schema {
             ("0021-outbox-compressed-bodies", outboxCompressedBodiesV1),
             ("0024-invoice-open-plan", invoiceOpenPlanV1),
             ("0026a-dunning-computation-compressed", dunningComputationCompressedV1),
+            ("0027a-outbox-body-dictionary", outboxBodyDictionaryV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

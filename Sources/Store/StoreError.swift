@@ -28,6 +28,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case compressionFailed(zlibStatus: Int32)
     /// A stored message body whose first byte is not a format this version writes.
     case unknownBodyFormat
+    /// A stored message body compressed with a body dictionary (format 3) read without it.
+    case missingBodyDictionary
     /// A stored message body that cannot be unpacked (zlib's status, when zlib was the one to fail).
     case damagedBody(zlibStatus: Int32?)
     /// A stored value that a write validated and that no longer reads (a damaged or hand-edited database):
@@ -48,6 +50,7 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .bodyTooLarge: "a message body is too large to store"
         case .compressionFailed(let status): "cannot compress a message body (zlib status \(status))"
         case .unknownBodyFormat: "a stored message body has an unknown format"
+        case .missingBodyDictionary: "a stored message body needs its body dictionary (outbox_body_dictionary), which was not given"
         case .damagedBody(let status): "a stored message body is damaged" + (status.map { " (zlib status \($0))" } ?? "")
         case .unreadableValue(let table, let column, let key, let expected):
             "\(table) \(key): \(column) is not \(expected); the database was changed outside relance: "

@@ -3,6 +3,7 @@ import Foundation
 import Ledger
 import Letters
 import RelanceTestSupport
+import Store
 import Testing
 
 /// Everything `ReminderComposer.compose` produces (subject, text and HTML e-mail, the letter's
@@ -55,6 +56,29 @@ struct ComposedReminderGoldenTests {
             guard let r = try compose(d, channels: step == 0 ? [.email] : [.email, .letter]) else { continue }
             try assertGolden(Self.dump(r), "composed/\(kind.rawValue)-\(step)-\(language).txt")
         }
+    }
+
+    /// The body dictionary the outbox compresses the e-mail bodies with (issue 17, third round): the
+    /// template rendered with the creditor's values and none of the debtor's, the same for every
+    /// debtor of a language and step, and it makes the stored bodies smaller.
+    @Test func theBodyDictionaryHoldsTheCreditorsValuesAndNoneOfTheDebtors() throws {
+        let d = Fixture.debtor(kind: .b2b, step: 2, language: "nl")
+        var other = Fixture.debtor(kind: .b2b, step: 2, language: "nl", extra: 2)
+        other.name = "Iemand Anders BV"
+        guard let r = try compose(d, channels: [.email]), let r2 = try compose(other, channels: [.email]),
+              let dictionary = r.bodyDictionary else {
+            Issue.record("no reminder or no body dictionary")
+            return
+        }
+        try assertGolden(dictionary, "composed/body-dictionary-b2b-2-nl.txt")
+        #expect(r2.bodyDictionary == dictionary, "one dictionary per template, language and company, whatever the debtor")
+        #expect(dictionary.contains("Facturatie NV") && dictionary.contains("BE68 5390 0754 7034"))
+        for debtorValue in [d.name, d.key, r.reference.formatted] + d.items.map(\.number) {
+            #expect(!dictionary.contains(debtorValue), "the dictionary holds the debtor's \(debtorValue)")
+        }
+        let with = try MessageBodies.compress(text: r.text, html: r.html, bodyDictionary: Array(dictionary.utf8))
+        let without = try MessageBodies.compress(text: r.text, html: r.html)
+        #expect(with.count < without.count, "with the body dictionary \(with.count) bytes, without \(without.count)")
     }
 
     /// Unapplied payments, a disputed and an on-hold item (left out), an item not yet due, and a

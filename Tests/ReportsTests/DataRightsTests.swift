@@ -98,6 +98,12 @@ import Testing
         try l.store.pool.write { db in
             try db.execute(sql: "UPDATE dunning_event SET computation = '', computation_z = ? WHERE id = 7",
                            arguments: [try DunningComputation.compress(json)])
+            // A message compressed with a body dictionary (migration 0027a), as the dunning run queues them.
+            var m = NewOutboxMessage(idempotencyKey: "with-dictionary", origin: "dunning",
+                                     to: [OutboxMailbox(EmailAddress("k1@example.be")!)], subject: "Second reminder for K001",
+                                     textBody: "Dear customer, please pay 12.00 now.", htmlBody: "<p>Dear customer, please pay 12.00 now.</p>")
+            m.bodyDictionary = "Dear customer, please pay 0.00 now."
+            try OutboxQueue.enqueue(db, m, at: seedNow)
         }
         let path = l.dir + "/export.tar.gz"
         let outcome = try DataExport.export(store: l.store, to: path, at: seedNow, actor: "test")
@@ -114,6 +120,8 @@ import Testing
         #expect(attachments.contains(Data("%PDF-1.4".utf8).base64EncodedString()))
         let messages = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/outbox_message.csv"])
         #expect(messages.contains(",Reminder for K001,\"Dear customer, please pay.\","), "bodies stored compressed are exported readable")
+        #expect(messages.contains(",Second reminder for K001,\"Dear customer, please pay 12.00 now.\",\"<p>Dear customer, please pay 12.00 now.</p>\","),
+                "bodies compressed with a body dictionary are exported readable")
         let events = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/dunning_event.csv"])
         #expect(events.contains(#","{""step"":""first reminder"",""total"":""13145.67""}","#), "a compressed computation is exported readable")
         #expect(throws: DataExport.Failure.self) { try DataExport.export(store: l.store, to: path, at: seedNow, actor: "test") }

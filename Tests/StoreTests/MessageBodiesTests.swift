@@ -101,6 +101,58 @@ import Testing
         #expect(back.text == text && back.html == html)
     }
 
+    /// Format 3: a body dictionary on top of dictionary 1; it reads back only with that dictionary.
+    @Test func aBodyDictionaryShrinksTheBodiesAndIsNeededToReadThem() throws {
+        let dictionary = "Geachte heer, mevrouw,\n\nWij vragen u het openstaande bedrag van € 0,00 te betalen op rekening BE68 5390 0754 7034 "
+            + "bij Demo Facturatie BV, boekhouding@demo-facturatie.example, +32 2 123 45 67.\n"
+        let text = "Geachte heer, mevrouw,\n\nWij vragen u het openstaande bedrag van € 219,74 te betalen op rekening BE68 5390 0754 7034 "
+            + "bij Demo Facturatie BV, boekhouding@demo-facturatie.example, +32 2 123 45 67.\n"
+        let html = "<p>" + text + "</p>"
+        let with = try MessageBodies.compress(text: text, html: html, bodyDictionary: Array(dictionary.utf8))
+        let without = try MessageBodies.compress(text: text, html: html)
+        #expect(with.first == 3 && without.first == 2)
+        #expect(with.count < without.count, "with the body dictionary \(with.count) bytes, without \(without.count)")
+        let back = try MessageBodies.decompress(with, bodyDictionary: Array(dictionary.utf8))
+        #expect(back.text == text && back.html == html)
+        #expect(throws: StoreError.missingBodyDictionary) { try MessageBodies.decompress(with) }
+        #expect(throws: StoreError.self) { try MessageBodies.decompress(with, bodyDictionary: Array("another".utf8)) }
+        #expect(try MessageBodies.decompress(without, bodyDictionary: Array("ignored".utf8)).text == text)
+    }
+
+    /// `enqueue` stores a body dictionary once per distinct text; the message names it, the record
+    /// read through `OutboxQueries.message` and `message_text(…, dictionary)` give the same bytes back.
+    @Test func enqueueStoresEachBodyDictionaryOnce() throws {
+        let temporary = try TemporaryStore("body-dictionary")
+        let store = temporary.store
+        let dictionaries = ["Geachte heer, mevrouw, het bedrag van € 0,00 staat open.", "Madame, Monsieur, le montant de € 0,00 reste impayé."]
+        var ids: [MessageID] = []
+        try store.pool.write { db in
+            for i in 0..<4 {
+                var m = NewOutboxMessage(idempotencyKey: "k\(i)", origin: "dunning", to: to, subject: "s",
+                                         textBody: "Geachte heer, mevrouw, het bedrag van € \(i)0,00 staat open.", htmlBody: "<p>\(i)</p>")
+                m.bodyDictionary = dictionaries[i % 2]
+                ids.append(try OutboxQueue.enqueue(db, m, at: now))
+            }
+            try OutboxQueue.enqueue(db, NewOutboxMessage(idempotencyKey: "plain", origin: "manual", to: to, subject: "s", textBody: "zonder"), at: now)
+        }
+        try store.pool.read { db in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_body_dictionary") == 2)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(DISTINCT bodies_dictionary_id) FROM outbox_message") == 2)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_message WHERE bodies_dictionary_id IS NULL") == 1)
+            for (i, id) in ids.enumerated() {
+                let record = try #require(try OutboxQueries.message(db, id.rawValue))
+                #expect(record.textBody == "Geachte heer, mevrouw, het bedrag van € \(i)0,00 staat open." && record.htmlBody == "<p>\(i)</p>")
+            }
+            #expect(try String.fetchAll(db, sql: """
+                SELECT message_text(m.text_body, m.bodies_z, d.text_z) FROM outbox_message m
+                LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id ORDER BY m.id
+                """) == (0..<4).map { "Geachte heer, mevrouw, het bedrag van € \($0)0,00 staat open." } + ["zonder"])
+            #expect(throws: (any Error).self) { try String.fetchAll(db, sql: "SELECT message_text(text_body, bodies_z) FROM outbox_message") }
+            let stored = try OutboxQueries.bodyDictionaries(db)
+            #expect(Set(stored.values.map { String(decoding: $0, as: UTF8.self) }) == Set(dictionaries))
+        }
+    }
+
     private func adler32(_ bytes: [UInt8]) -> UInt32 {
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in bytes { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }

@@ -35,6 +35,32 @@ extension ReminderComposer {
             signature: signature, statement: Self.statementMarker)
     }
 
+    /// The text the e-mail bodies of template `template` in `language` repeat, for the outbox's
+    /// compression (`NewOutboxMessage.bodyDictionary`): the plain text and the HTML layout rendered
+    /// with the creditor's values, every section switched on, one empty statement row, and empty or
+    /// zero values where the debtor's go. It holds no debtor's data and depends only on the
+    /// templates, the company and the currency, so a workspace stores a few of them. Nil when the
+    /// template does not render (the reminder itself then fails the same way).
+    func bodyDictionary(language: String, template: String, currency: Currency) -> String? {
+        let w = Wording.of(language)
+        let zero = w.money(.zero(currency))
+        let context = ReminderContext(
+            language: language, debtor_name: "", customer_number: "", company_name: creditor.name, date: "", as_of: "", step: "",
+            balance: zero, open_balance: zero, interest: zero, fees: zero, total: zero,
+            has_interest: true, has_fees: true, claims: true, pay_by: "", iban: creditor.iban?.formatted ?? "", bic: creditor.bic ?? "",
+            reference: "", damages: zero, has_damages: true, rate: "", has_rate: true, announces: true, email: true, letter: false,
+            items: [.init(number: "", date: "", due: "", amount: zero, open: zero, days_late: 0, description: nil)],
+            enterprise_number: creditor.enterpriseNumber, company_email: creditor.email, company_phone: creditor.phone,
+            first_reminder: "", signature: signature, statement: Self.statementMarker)
+        guard let message = try? render(context, template: template) else { return nil }
+        let statement = Statement(lines: [], totals: [.init(role: .overdue, amount: .zero(currency), emphasised: false),
+                                                     .init(role: .totalDue, amount: .zero(currency), emphasised: true)])
+        let payment = paymentLines(total: .zero(currency), reference: Self.reference(debtorID: 0), w)
+        var layout = emailLayout(message, statement, payment: payment, w)
+        layout.rows = [.init(cells: layout.columns.map { .init(text: "", align: $0.align) })]
+        return Self.text(message, statement, w) + templates.layout(layout)
+    }
+
     /// The signature: the signatory and function when configured, then the company, a line each.
     var signature: String {
         let signer = [creditor.signatoryName, creditor.signatoryFunction].compactMap { $0 }.filter { !$0.isEmpty }

@@ -49,6 +49,10 @@ package struct ComposedReminder: Sendable {
     package var payBy: Day
     /// How every amount was computed (rate, days, base, cap), as JSON, stored with the event.
     package var computation: String
+    /// What the e-mail bodies repeat: the step template and the layout rendered with the creditor's
+    /// values and none of the debtor's (``ReminderComposer/bodyDictionary(language:template:currency:)``);
+    /// the outbox compresses the bodies with it (`NewOutboxMessage.bodyDictionary`).
+    package var bodyDictionary: String?
 }
 
 /// Words a planned reminder with the workspace's templates, for e-mail and letter alike.
@@ -94,7 +98,8 @@ package struct ReminderComposer: Sendable {
             letter: try letter(message, statement, plan: plan, payment: payment, reference: reference, asOf: asOf, w),
             reference: reference, payBy: terms.payBy,
             computation: Self.computation(plan, ladder: ladder, step: step, asOf: asOf, payBy: terms.payBy,
-                                          announced: terms.announcedDamages.minorUnits, reminderFees: terms.reminderFees.minorUnits, rules: rules))
+                                          announced: terms.announcedDamages.minorUnits, reminderFees: terms.reminderFees.minorUnits, rules: rules),
+            bodyDictionary: bodyDictionary(language: d.language, template: templateName, currency: plan.total.currency))
     }
 
     /// The first line `Subject: …` and the rest.

@@ -213,6 +213,7 @@ package enum DunningRun {
         guard reminding, p.channels.contains(.email), let c = p.composed, let address = d.email.flatMap(EmailAddress.init) else { return true }
         var message = NewOutboxMessage(idempotencyKey: p.key, origin: "dunning", to: [OutboxMailbox(address, name: d.name)],
                                        subject: c.subject, textBody: c.text, htmlBody: c.html)
+        message.bodyDictionary = c.bodyDictionary
         if let path = p.documentPath {
             message.attachments = [OutboxAttachment(filename: (path as NSString).lastPathComponent, content: .file(path: path))]
         }

@@ -92,6 +92,9 @@ package enum DataExport {
         let cursor = try DataRightsCommands.tableRows(db, name)
         // Outbox bodies stored compressed (`bodies_z`) are written out readable in `text_body` and `html_body`.
         let bodies = name == "outbox_message" ? columns.firstIndex(of: "bodies_z") : nil
+        // Bodies compressed with a body dictionary (format 3) need it: the few dictionaries, by id.
+        let dictionaryColumn = bodies == nil ? nil : columns.firstIndex(of: "bodies_dictionary_id")
+        let dictionaries = dictionaryColumn == nil ? [:] : try OutboxQueries.bodyDictionaries(db)
         let (textColumn, htmlColumn) = (columns.firstIndex(of: "text_body"), columns.firstIndex(of: "html_body"))
         // A reminder's computation stored compressed (`computation_z`) is written out readable in `computation`.
         let computationZ = name == "dunning_event" ? columns.firstIndex(of: "computation_z") : nil
@@ -110,7 +113,8 @@ package enum DataExport {
                 }
             }
             if let bodies, let textColumn, let htmlColumn, let blob = Data.fromDatabaseValue(row[bodies]) {
-                let (text, html) = try MessageBodies.decompress(blob)
+                let dictionary = dictionaryColumn.flatMap { Int64.fromDatabaseValue(row[$0]) }.flatMap { dictionaries[$0] }
+                let (text, html) = try MessageBodies.decompress(blob, bodyDictionary: dictionary)
                 fields[textColumn] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
                 fields[htmlColumn] = html.map { csv.field(neutralise ? CSVRenderer.neutralised($0) : $0) } ?? ""
             }

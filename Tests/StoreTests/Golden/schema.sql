@@ -56,6 +56,9 @@ WHERE status = 'open';
 -- index nightly_stage_by_day on nightly_stage
 CREATE INDEX nightly_stage_by_day ON nightly_stage(as_of, stage, outcome);
 
+-- index outbox_body_dictionary_by_checksum on outbox_body_dictionary
+CREATE INDEX outbox_body_dictionary_by_checksum ON outbox_body_dictionary(checksum);
+
 -- index outbox_event_by_message on outbox_event
 CREATE INDEX outbox_event_by_message ON outbox_event(message_id, id);
 
@@ -600,6 +603,13 @@ CREATE TABLE outbox_attachment (
   UNIQUE (message_id, position)
 );
 
+-- table outbox_body_dictionary on outbox_body_dictionary
+CREATE TABLE outbox_body_dictionary (
+  id INTEGER PRIMARY KEY,
+  checksum INTEGER NOT NULL,
+  text_z BLOB NOT NULL
+);
+
 -- table outbox_event on outbox_event
 CREATE TABLE outbox_event (
   id INTEGER PRIMARY KEY,
@@ -635,7 +645,7 @@ CREATE TABLE outbox_message (
   bounce_kind TEXT CHECK (bounce_kind IN ('remote', 'expired', 'unbuildable')),
   bounce_reason TEXT,
   cancel_reason TEXT,
-  updated_at TEXT NOT NULL, bodies_z BLOB, bodies_removed_at TEXT,
+  updated_at TEXT NOT NULL, bodies_z BLOB, bodies_removed_at TEXT, bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id),
   CHECK ((state = 'active') = (lease_owner IS NOT NULL AND lease_until IS NOT NULL)),
   CHECK ((state = 'sent') = (sent_at IS NOT NULL)),
   CHECK ((state = 'bounced') = (bounce_kind IS NOT NULL AND bounce_reason IS NOT NULL)),
