@@ -36,4 +36,10 @@ enum OpenAmount {
     static func refresh(_ statements: AllocationStatements, invoiceID: Int64, closedOn: String?) throws {
         try statements.refreshOpenAmount(invoiceID: invoiceID, closedOn: closedOn)
     }
+
+    /// The same from figures already known: those the candidate look-up read just before the
+    /// allocation, with the allocation added (`AllocationCandidate.figures(adding:booked:batch:)`).
+    static func refresh(_ statements: AllocationStatements, invoiceID: Int64, _ figures: InvoiceOpenFigures, closedOn: String?) throws {
+        try statements.refreshOpenAmount(invoiceID: invoiceID, figures, closedOn: closedOn)
+    }
 }

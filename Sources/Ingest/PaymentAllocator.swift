@@ -40,6 +40,9 @@ struct PaymentAllocator {
         var freeText: String? = nil
         var counterpartyIBAN: String? = nil
         var fromBank = false
+        /// From the books' register (`payment.booked`), when known: with it, the refresh after an
+        /// allocation works from the figures its candidate look-up read (`AllocationCandidate`).
+        var booked: Bool? = nil
     }
 
     typealias Candidate = AllocationCandidate
@@ -47,7 +50,7 @@ struct PaymentAllocator {
     /// What a payment goes to, found before anything is written: its allocations in order, and the
     /// unapplied remainder with the reason.
     struct Plan {
-        var allocations: [(invoiceID: Int64, amount: Int64, rule: AllocationRule)] = []
+        var allocations: [(invoiceID: Int64, amount: Int64, rule: AllocationRule, candidate: Candidate)] = []
         var unapplied: Int64
         var reason: String?
     }
@@ -110,6 +113,7 @@ struct PaymentAllocator {
             }
         }
         // An account that pays for more than a few debtors (a payment provider, a factor) says nothing about who paid.
+        if p.counterpartyIBAN != nil { try learnPayerAccounts() }
         if let iban = p.counterpartyIBAN, try statements.payerCount(iban: iban) <= 3 {
             let found = try statements.candidates(payerIBAN: iban, openMinor: p.remaining, currency: p.currency)
             if found.count == 1 { return Self.apply(p, found, rule: .uniqueOpenAmount, reasonIfNone: nil) }
@@ -130,7 +134,7 @@ struct PaymentAllocator {
             }
             let amount = min(plan.unapplied, c.capacity)
             guard amount > 0 else { continue }
-            plan.allocations.append((c.invoiceID, amount, rule))
+            plan.allocations.append((c.invoiceID, amount, rule, c))
             plan.unapplied -= amount
         }
         if plan.unapplied > 0 && plan.reason == nil { plan.reason = found.isEmpty ? "nothing to apply it to" : "overpayment" }
@@ -142,13 +146,28 @@ struct PaymentAllocator {
     /// invoice's open-amount refresh (`OpenAmount`), and learns the payer's account from them.
     func record(_ plan: Plan, of p: Payment, batch: Int64) throws {
         for a in plan.allocations {
-            try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)
-            try OpenAmount.refresh(statements, invoiceID: a.invoiceID, closedOn: p.date)
-            if let iban = p.counterpartyIBAN {
-                // Learn who pays from this account, for later payments that carry no reference.
-                try statements.learnPayerAccount(iban: iban, paymentID: p.id, invoiceID: a.invoiceID)
+            let allocation = try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)
+            if let booked = p.booked, let figures = a.candidate.figures(adding: a.amount, booked: booked, batch: batch) {
+                // The look-up read the invoice's figures, and nothing has touched it since (each
+                // candidate of a plan is a different invoice): the rule needs no second read.
+                try OpenAmount.refresh(statements, invoiceID: a.invoiceID, figures, closedOn: p.date)
+            } else {
+                try OpenAmount.refresh(statements, invoiceID: a.invoiceID, closedOn: p.date)
+            }
+            if p.counterpartyIBAN != nil {
+                // Learn who pays from this account, for later payments that carry no reference: in
+                // one statement for many allocations, before the next look-up by account
+                // (`learnPayerAccounts`).
+                statements.learnPayerAccountsLater(fromAllocation: allocation)
             }
         }
+    }
+
+    /// Learns the payer accounts of the allocations recorded since the last time (the counterparty
+    /// account of a bank payment pays for its invoice's debtor), before anything reads them: before
+    /// a look-up by account, at the end of a statement file and of a retry.
+    func learnPayerAccounts() throws {
+        try statements.learnPendingPayerAccounts()
     }
 
     /// Words of a free-text communication that could be invoice numbers: at least three characters,
@@ -187,5 +206,6 @@ struct PaymentAllocator {
                 try statements.setUnapplied(paymentID: p.id, minor: left, reason: reason)
             }
         }
+        try learnPayerAccounts()
     }
 }

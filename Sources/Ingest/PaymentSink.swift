@@ -107,7 +107,8 @@ extension PaymentSink {
         let hash = v.hash
         let row = v.row
         var payment = PaymentAllocator.Payment(id: 0, date: v.date.description, currency: v.currency.code, remaining: v.amount,
-                                               invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey)
+                                               invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey,
+                                               booked: v.booked)
         let outcome: RowOutcome
         let plan: PaymentAllocator.Plan
         if let (found, oldHash) = try upserter.find(key: v.key) {

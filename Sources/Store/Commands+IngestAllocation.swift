@@ -132,9 +132,13 @@ extension IngestCommands {
     static let setUnappliedSQL = "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?"
     static let allocateSQL = "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)"
 
-    static let learnPayerAccountSQL = """
+    /// Learns who pays from an account (kept when already known), for every allocation from the one
+    /// bound on, in allocation order: its payment's counterparty account pays for its invoice's debtor.
+    static let learnPayerAccountsSQL = """
         INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id)
-        SELECT ?, debtor_id, ? FROM invoice WHERE id = ?
+        SELECT p.counterparty_iban, i.debtor_id, p.id FROM payment_allocation a
+          JOIN payment p ON p.id = a.payment_id JOIN invoice i ON i.id = a.invoice_id
+        WHERE a.id >= ? AND p.counterparty_iban IS NOT NULL ORDER BY a.id
         """
 
     /// Deletes a payment's allocations; returns the invoices they were on (in allocation order),
@@ -216,8 +220,11 @@ package final class AllocationStatements {
     /// The statements in use, by slot.
     enum Slot: Int, CaseIterable {
         case byInvoiceNumber, byReference, byReminderReference, byDebtorKey, byPayerIBAN, payerCount, openFigures, setOpenState,
-             setClosedOn, allocate, setUnapplied, invoiceExists, debtorExists, learnPayerAccount, insertBankPayment
+             setClosedOn, allocate, setUnapplied, invoiceExists, debtorExists, learnPayerAccounts, insertBankPayment
     }
+
+    /// The first allocation whose payer account is still to be learnt (`learnPayerAccountsLater`).
+    private var unlearntFrom: Int64?
 
     /// The free-text look-ups, by how many numbers they name.
     private var byInvoiceNumbers: [Int: BulkStatement] = [:]
@@ -245,12 +252,21 @@ package final class AllocationStatements {
     package func refreshOpenAmount(invoiceID: Int64, closedOn: String?) throws {
         let read = try statement(.openFigures, IngestCommands.openFiguresSQL)
         read.bind(1, invoiceID)
-        defer { read.reset() }
-        guard try read.step() else { throw StoreError.rowVanished(id: invoiceID, query: IngestCommands.openFiguresSQL) }
-        let figures = InvoiceOpenFigures(
-            type: read.text(0) ?? "", amount: read.int64(1), reportedOpen: read.isNull(2) ? nil : read.int64(2),
-            now: InvoiceOpenState(open: read.int64(3), status: read.text(4) ?? "", closedReason: read.text(5), closedOn: read.text(6)),
-            allocated: read.int64(7), reflected: read.int64(8), unreflected: read.int64(9))
+        let figures: InvoiceOpenFigures
+        do {
+            defer { read.reset() }
+            guard try read.step() else { throw StoreError.rowVanished(id: invoiceID, query: IngestCommands.openFiguresSQL) }
+            figures = InvoiceOpenFigures(
+                type: read.text(0) ?? "", amount: read.int64(1), reportedOpen: read.isNull(2) ? nil : read.int64(2),
+                now: InvoiceOpenState(open: read.int64(3), status: read.text(4) ?? "", closedReason: read.text(5), closedOn: read.text(6)),
+                allocated: read.int64(7), reflected: read.int64(8), unreflected: read.int64(9))
+        }
+        try refreshOpenAmount(invoiceID: invoiceID, figures, closedOn: closedOn)
+    }
+
+    /// The same rule from figures already known (a candidate look-up's, with the allocation just
+    /// recorded added: `AllocationCandidate.figures(adding:booked:batch:)`): no read, the same writes.
+    package func refreshOpenAmount(invoiceID: Int64, _ figures: InvoiceOpenFigures, closedOn: String?) throws {
         let next = figures.refreshed(closedOn: closedOn)
         switch OpenStateWrite(figures.now, next) {
         case .none: break
@@ -265,17 +281,30 @@ package final class AllocationStatements {
         }
     }
 
-    /// Records an automatic allocation of `amount` of a payment to an invoice, made by `batch`.
-    package func allocate(paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule, batch: Int64) throws {
+    /// Records an automatic allocation of `amount` of a payment to an invoice, made by `batch`; returns its id.
+    @discardableResult
+    package func allocate(paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule, batch: Int64) throws -> Int64 {
         let w = try statement(.allocate, IngestCommands.allocateSQL)
         w.bind(1, paymentID); w.bind(2, invoiceID); w.bind(3, amount); w.bind(4, rule.rawValue); w.bind(5, batch)
         try w.run()
+        return w.lastInsertedRowID
     }
 
-    /// Learns that the invoice's debtor pays from `iban` (kept when already known).
-    package func learnPayerAccount(iban: String, paymentID: Int64, invoiceID: Int64) throws {
-        let w = try statement(.learnPayerAccount, IngestCommands.learnPayerAccountSQL)
-        w.bind(1, iban); w.bind(2, paymentID); w.bind(3, invoiceID)
+    /// Learns the payer accounts of this allocation and of every later one later, in one statement
+    /// (`learnPendingPayerAccounts`), before anything reads `debtor_account`: the same rows, in the
+    /// same order, as one `INSERT` after each allocation would. Every allocation made meanwhile on
+    /// this connection must be one whose account is to be learnt when its payment has one (an
+    /// ingest's automatic allocations).
+    package func learnPayerAccountsLater(fromAllocation id: Int64) {
+        if unlearntFrom == nil { unlearntFrom = id }
+    }
+
+    /// Learns the payer accounts `learnPayerAccountsLater` left; nothing when none is left.
+    package func learnPendingPayerAccounts() throws {
+        guard let from = unlearntFrom else { return }
+        unlearntFrom = nil
+        let w = try statement(.learnPayerAccounts, IngestCommands.learnPayerAccountsSQL)
+        w.bind(1, from)
         try w.run()
     }
 

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 // Ingest's reads for matching payments to invoices, including the one read across a stage: the
 // communication of a Dunning reminder (`dunning_event`, `dunning_state`).
@@ -8,6 +9,31 @@ package struct AllocationCandidate: Sendable, Equatable {
     package var invoiceID: Int64
     package var capacity: Int64
     package var currency: String
+    /// What the open-amount rule reads of the invoice, read by the same look-up (by invoice number or
+    /// structured reference), so that the refresh after an allocation to it reads nothing; nil from
+    /// the other look-ups.
+    package var figures: InvoiceOpenFigures? = nil
+    /// The invoice's `reported_batch_id` (with `figures`): the export whose open amount it reports.
+    package var reportedBatch: Int64? = nil
+
+    /// The three fields; no figures.
+    package init(invoiceID: Int64, capacity: Int64, currency: String) {
+        self.invoiceID = invoiceID; self.capacity = capacity; self.currency = currency
+    }
+
+    /// The figures once an automatic allocation of `amount` by `batch`, of a payment from the books'
+    /// register (`booked`) or not, is added: the allocation counts as reflected or not exactly as
+    /// `IngestCommands.reflected` counts it in SQL (neither when no export batch is known).
+    package func figures(adding amount: Int64, booked: Bool, batch: Int64) -> InvoiceOpenFigures? {
+        guard var f = figures else { return nil }
+        f.allocated += amount
+        if booked {
+            f.reflected += amount
+        } else if let reported = reportedBatch {
+            if batch < reported { f.reflected += amount } else { f.unreflected += amount }
+        }
+        return f
+    }
 }
 
 /// An unapplied payment that automatic matching tries again.
@@ -72,8 +98,21 @@ extension IngestQueries {
           currency FROM invoice
         """
 
-    static let byInvoiceNumberSQL = lacking + " WHERE invoice_number = ? AND type = 'invoice'"
-    static let byReferenceSQL = lacking + " WHERE structured_reference = ? AND type = 'invoice' ORDER BY status = 'closed', due_date, id"
+    /// What each invoice can still take (`amount − allocated`), with its `InvoiceOpenFigures` (the
+    /// columns of `IngestCommands.openFiguresSQL`) and `reported_batch_id`, grouped by invoice.
+    static let lackingWithFigures = """
+        SELECT i.id, i.amount_minor - COALESCE(SUM(a.amount_minor), 0), i.currency,
+          i.type, i.amount_minor, i.reported_open_minor, i.open_minor, i.status, i.closed_reason, i.closed_on,
+          COALESCE(SUM(a.amount_minor), 0),
+          COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND \(IngestCommands.reflected) THEN a.amount_minor END), 0),
+          COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND NOT \(IngestCommands.reflected) THEN a.amount_minor END), 0),
+          i.reported_batch_id
+        FROM invoice i LEFT JOIN payment_allocation a ON a.invoice_id = i.id LEFT JOIN payment p ON p.id = a.payment_id
+        """
+
+    static let byInvoiceNumberSQL = lackingWithFigures + " WHERE i.invoice_number = ? AND i.type = 'invoice' GROUP BY i.id"
+    static let byReferenceSQL = lackingWithFigures
+        + " WHERE i.structured_reference = ? AND i.type = 'invoice' GROUP BY i.id ORDER BY i.status = 'closed', i.due_date, i.id"
     static let byReminderReferenceSQL = """
         SELECT i.id, i.open_minor, i.currency FROM invoice i
         WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
@@ -90,7 +129,7 @@ extension IngestQueries {
 
     static func byInvoiceNumbersSQL(count: Int) -> String {
         let marks = (0..<count).map { _ in "?" }.joined(separator: ", ")
-        return lacking + " WHERE invoice_number IN (\(marks)) AND type = 'invoice' ORDER BY due_date, id"
+        return lackingWithFigures + " WHERE i.invoice_number IN (\(marks)) AND i.type = 'invoice' GROUP BY i.id ORDER BY i.due_date, i.id"
     }
 
     static let byPayerIBANSQL = """
@@ -173,10 +212,21 @@ extension AllocationStatements {
         return try Self.candidates(q)
     }
 
-    /// The rows of a bound candidate statement.
+    /// The rows of a bound candidate statement (with the figures, from `lackingWithFigures`).
     private static func candidates(_ q: BulkStatement) throws -> [AllocationCandidate] {
         var out: [AllocationCandidate] = []
-        while try q.step() { out.append(AllocationCandidate(invoiceID: q.int64(0), capacity: q.int64(1), currency: q.text(2) ?? "")) }
+        let withFigures = sqlite3_column_count(q.handle) > 3
+        while try q.step() {
+            var c = AllocationCandidate(invoiceID: q.int64(0), capacity: q.int64(1), currency: q.text(2) ?? "")
+            if withFigures {
+                c.figures = InvoiceOpenFigures(
+                    type: q.text(3) ?? "", amount: q.int64(4), reportedOpen: q.isNull(5) ? nil : q.int64(5),
+                    now: InvoiceOpenState(open: q.int64(6), status: q.text(7) ?? "", closedReason: q.text(8), closedOn: q.text(9)),
+                    allocated: q.int64(10), reflected: q.int64(11), unreflected: q.int64(12))
+                c.reportedBatch = q.isNull(13) ? nil : q.int64(13)
+            }
+            out.append(c)
+        }
         return out
     }
 

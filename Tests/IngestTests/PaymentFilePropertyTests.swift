@@ -85,6 +85,8 @@ import Testing
                 """)
             #expect(over == 0, "no invoice takes more than its amount, \(context)")
         }
+        // The refresh after each allocation worked from its look-up's figures: a fresh read agrees.
+        #expect(try BankFilePropertyTests.openStatesAreTheRules(whole), "open amounts are the rule's on a fresh read, \(context)")
         // The same file again: nothing changes.
         let again = try whole.ingest(.payments, [whole.write("pay.csv", payments)], booked: booked)
         #expect(again.first?.unchanged == rows.count, "\(context)")

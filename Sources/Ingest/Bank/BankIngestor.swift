@@ -25,6 +25,10 @@ package enum BankIngestor {
     ) throws -> [FileSummary] {
         var summaries: [FileSummary] = []
         try store.pool.writeWithoutTransaction { db in
+            // A bigger page cache while the statements are matched (64 MiB, as `Ingestor` has): fewer
+            // dirty pages spilled to the WAL before the commit. The store's 32 MiB again after.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            defer { try? db.execute(sql: "PRAGMA cache_size = -32768") }
             try db.inTransaction(.immediate) {
                 for path in files {
                     summaries.append(try ingestFile(db, path: path, format: format, options: options, now: now, report: report))
@@ -91,7 +95,7 @@ package enum BankIngestor {
                 let (left, reason) = try allocator.allocate(
                     .init(id: id, date: m.bookingDate.description, currency: s.currency.code, remaining: m.amount,
                           invoiceNumber: nil, reference: reference, debtorKey: nil, freeText: m.freeText,
-                          counterpartyIBAN: m.counterpartyIBAN, fromBank: true), batch: batchID)
+                          counterpartyIBAN: m.counterpartyIBAN, fromBank: true, booked: false), batch: batchID)
                 if left != m.amount || reason != nil {
                     try allocator.statements.setUnapplied(paymentID: id, minor: left, reason: reason)
                 }
@@ -107,6 +111,7 @@ package enum BankIngestor {
                 }
             }
         }
+        try allocator.learnPayerAccounts()
         var parts = ["\(statements.count) statement(s)"]
         if known > 0 { parts.append("\(known) already imported") }
         if debits > 0 { parts.append("\(debits) debit(s), not payments") }
