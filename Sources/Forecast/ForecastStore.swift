@@ -30,7 +30,7 @@ package enum ForecastStore {
         try run.insert(db)
         guard let id = run.id else { throw StoreError.notStored(what: "the forecast run for \(asOf)") }
 
-        var days = DayText()
+        var days = DayText(base: r.asOf)
         let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: id)
         for f in r.invoices {
             try invoice.insert(invoiceID: f.invoiceID, p10: days[f.p10], p50: days[f.p50], p90: days[f.p90],
@@ -159,7 +159,7 @@ package enum ForecastStore {
             guard let id = run.id else { throw StoreError.notStored(what: "the forecast run for \(day)") }
             let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: id)
             let score = try ForecastCommands.DebtorScoreWriter(db, runID: id)
-            var days = DayText()
+            var days = DayText(base: asOf)
             while true {
                 switch take() {
                 case .invoices(let rows, let range):
@@ -213,14 +213,27 @@ package enum ForecastStore {
         return try ForecastQueries.latestRun(db)
     }
 
-    /// Formats days as `YYYY-MM-DD` once each.
+    /// Formats days as `YYYY-MM-DD` once each: the 4,096 days from `base` on in an array (the
+    /// forecast days of a run start the day after its as-of day), any other in a dictionary.
     private struct DayText {
-        var cache: [Int32: String] = [:]
+        private let base: Int32
+        private var near = [String?](repeating: nil, count: 4_096)
+        private var far: [Int32: String] = [:]
+
+        init(base: Day) { self.base = base.daysSinceEpoch }
+
         subscript(day: Day) -> String {
             mutating get {
-                if let s = cache[day.daysSinceEpoch] { return s }
+                let k = Int(day.daysSinceEpoch) - Int(base)
+                if k >= 0 && k < near.count {
+                    if let s = near[k] { return s }
+                    let s = day.description
+                    near[k] = s
+                    return s
+                }
+                if let s = far[day.daysSinceEpoch] { return s }
                 let s = day.description
-                cache[day.daysSinceEpoch] = s
+                far[day.daysSinceEpoch] = s
                 return s
             }
         }
