@@ -23,13 +23,12 @@ package enum Forecaster {
             debtorSD = expected
         }
 
-        /// Adds an open amount paid in week k with the probability its outlook gives that week.
-        mutating func add(_ days: PaymentDays, amount: Double, currency cur: Int) {
-            var before = 0.0
-            for k in 0..<weeks where before < 1 {
-                let after = days.paidBy(day: days.origin + Int32(7 * (k + 1)))
-                let p = max(0, after - before)
-                before = max(before, after)
+        /// Adds an open amount paid in week k with the chance `weekly[from + k]` (NaN: a week after
+        /// the one by which it is surely paid, which adds nothing).
+        mutating func add(_ weekly: SharedBuffer<Double>, from: Int, amount: Double, currency cur: Int) {
+            for k in 0..<weeks {
+                let p = weekly[from + k]
+                if p.isNaN { break }
                 expected[cur * weeks + k] += amount * p
                 debtorSD[cur * weeks + k] += amount * (p * (1 - p)).squareRoot()
             }
@@ -46,49 +45,77 @@ package enum Forecaster {
 
     /// The forecast as of `asOf`, from what the facts say was known at the end of that day.
     package static func forecast(_ facts: LedgerFacts, asOf: Day) -> ForecastResult {
+        forecast(facts, asOf: asOf, output: nil)
+    }
+
+    /// `forecast(_:asOf:)`, handing the rows to `output` while it runs: the invoice forecasts in
+    /// invoice-id order as each chunk is done, then the debtor scores (with their reasons as JSON) in
+    /// debtor order, so a writer can store them while the rest is still being computed.
+    static func forecast(_ facts: LedgerFacts, asOf: Day, output: ForecastOutput?) -> ForecastResult {
         let origin = asOf.daysSinceEpoch
         let learnt = LearntModel(facts: facts, origin: origin)
         let training = learnt.training
         let debtors = facts.debtorCount, currencies = max(1, facts.currencies.count)
 
-        // Open invoices grouped by debtor (a counting sort).
+        // Open invoices grouped by debtor (a counting sort), and each one's rank among the open
+        // invoices in the facts' order (invoice-id order when read from the store).
         var openStartCounts = [Int](repeating: 0, count: debtors + 1)
         for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) { openStartCounts[Int(facts.debtor[i]) + 1] += 1 }
         for c in 0..<debtors { openStartCounts[c + 1] += openStartCounts[c] }
-        // Each open invoice's place in the result (by invoice id): its rank among the open invoices when
-        // the facts are in id order (as read from the store), else its slot and a sort at the end.
         let inIDOrder = zip(facts.invoiceIDs, facts.invoiceIDs.dropFirst()).allSatisfy { $0 < $1 }
-        var openInvoices = [Int](repeating: 0, count: openStartCounts[debtors])
-        var place = openInvoices
+        let openCount = openStartCounts[debtors]
+        var openInvoices = [Int](repeating: 0, count: openCount)
+        var rankOf = [Int32](repeating: 0, count: openCount), byRank = rankOf
         var next = Array(openStartCounts.dropLast()), rank = 0
         for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) {
             let c = Int(facts.debtor[i])
             openInvoices[next[c]] = i
-            place[next[c]] = inIDOrder ? rank : next[c]
+            rankOf[next[c]] = Int32(rank)
+            byRank[rank] = Int32(i)
             next[c] += 1
             rank += 1
         }
         next = []
 
+        // First each open invoice on its own, in rank order (chunks of ranks on all cores): its
+        // forecast and its weekly payment chances, handed to `output` chunk by chunk in order.
         let placeholder = InvoiceForecast(invoiceID: 0, p10: asOf, p50: asOf, p90: asOf, paidByDue: 0, paidByDue30: 0, paidByDue60: 0)
-        let forecasts = SharedBuffer<InvoiceForecast>(repeating: placeholder, count: openInvoices.count)
+        let forecasts = SharedBuffer<InvoiceForecast>(repeating: placeholder, count: openCount)
+        let weekly = SharedBuffer<Double>(repeating: .nan, count: openCount * weeks)
+        let context = Context(learnt: learnt, openStart: openStartCounts, open: openInvoices, rankOf: rankOf, byRank: byRank)
+        let rankChunks = Parallel.ranges(count: openCount, chunks: 64)
+        let invoicesDone = InOrder(count: rankChunks.count) { k in
+            if inIDOrder { output?.invoices(forecasts, rankChunks[k]) }
+        }
+        Parallel.run(chunks: rankChunks.count) { ch in
+            for r in rankChunks[ch] { context.invoice(rank: r, forecasts: forecasts, weekly: weekly) }
+            invoicesDone.finished(ch)
+        }
+        let sorted = inIDOrder ? [] : forecasts.array(openCount).sorted { $0.invoiceID < $1.invoiceID }
+        if !inIDOrder, let output { output.invoices(SharedBuffer(sorted), 0..<openCount) }
+
+        // Then per debtor (the same debtor-aligned chunks whatever the machine): the cash sums, added
+        // in chunk order, and the scores.
         let scores = SharedBuffer<DebtorScore?>(repeating: nil, count: debtors)
-        let chunks = Parallel.ranges(count: max(1, openInvoices.count + training.rowCount),
+        let reasons = SharedBuffer<String>(repeating: "", count: output == nil ? 0 : debtors)
+        let chunks = Parallel.ranges(count: max(1, openCount + training.rowCount),
                                      boundaries: zip(openStartCounts, training.rowStart).map { $0 + $1 },
                                      groups: debtors, chunks: 16)
         let cash = SharedBuffer<ChunkCash>(repeating: ChunkCash(currencies: currencies), count: chunks.count)
-        let context = Context(learnt: learnt, openStart: openStartCounts, open: openInvoices, place: place)
+        let debtorsDone = InOrder(count: chunks.count) { k in output?.debtors(scores, reasons: reasons, chunks[k]) }
         Parallel.run(chunks: chunks.count) { ch in
             var sums = ChunkCash(currencies: currencies)
             for c in chunks[ch] {
-                scores[c] = context.debtor(c, forecasts: forecasts, cash: &sums)
+                let score = context.debtor(c, forecasts: forecasts, weekly: weekly, cash: &sums)
+                scores[c] = score
+                if output != nil, let score { reasons[c] = JSONWriter.array(score.reasons) }
             }
             cash[ch] = sums
+            debtorsDone.finished(ch)
         }
         var result = ForecastResult(
             asOf: asOf, model: DelayModel.name, parameters: learnt.model.parametersJSON, paidInvoices: training.rowCount,
-            invoices: inIDOrder ? forecasts.array(openInvoices.count) : forecasts.array(openInvoices.count).sorted { $0.invoiceID < $1.invoiceID },
-            debtors: (0..<debtors).compactMap { scores[$0] },
+            invoices: inIDOrder ? forecasts.array(openCount) : sorted, debtors: (0..<debtors).compactMap { scores[$0] },
             cash: cashWeeks(cash.array(chunks.count), asOf: asOf, currencies: facts.currencies))
         result.littleHistoryInvoices = (0..<debtors).reduce(0) { n, c in
             learnt.model.paidCount[c] < DebtorScoring.littleHistory ? n + openStartCounts[c + 1] - openStartCounts[c] : n
@@ -104,33 +131,47 @@ package enum Forecaster {
         let learnt: LearntModel
         let openStart: [Int]
         let open: [Int]
-        /// Where each open invoice's forecast goes in the result.
-        let place: [Int]
-        var facts: LedgerFacts { learnt.facts }
-        var origin: Int32 { learnt.origin }
+        /// Each open invoice's rank (by debtor slot), where its forecast goes; and the invoice of each rank.
+        let rankOf: [Int32]
+        let byRank: [Int32]
 
-        /// Forecasts debtor `c`'s open invoices into `forecasts`, adds them to the chunk's cash sums
-        /// and returns the debtor's score (nil for a debtor without any invoice yet).
-        func debtor(_ c: Int, forecasts: SharedBuffer<InvoiceForecast>, cash: inout ChunkCash) -> DebtorScore? {
+        /// Forecasts the open invoice of rank `r` into `forecasts[r]` and its chances of payment in
+        /// each cash week into `weekly[r * weeks ..< (r + 1) * weeks]` (NaN for the weeks after the
+        /// one where it is surely paid).
+        func invoice(rank r: Int, forecasts: SharedBuffer<InvoiceForecast>, weekly: SharedBuffer<Double>) {
+            let facts = learnt.facts, origin = learnt.origin, i = Int(byRank[r])
+            let due = facts.due[i]
+            let days = learnt.outlook(i, on: origin, partlyPaid: facts.firstPaid[i] <= origin, through: origin)
+            let byDue = days.paidBy(day: due)
+            let by30 = max(byDue, days.paidBy(day: due + 30)), by60 = max(by30, days.paidBy(day: due + 60))
+            let q = days.deciles()
+            forecasts[r] = InvoiceForecast(
+                invoiceID: facts.invoiceIDs[i], p10: Day(daysSinceEpoch: q.p10), p50: Day(daysSinceEpoch: q.p50),
+                p90: Day(daysSinceEpoch: q.p90), paidByDue: byDue, paidByDue30: by30, paidByDue60: by60)
+            var before = 0.0
+            for k in 0..<weeks where before < 1 {
+                let after = days.paidBy(day: days.origin + Int32(7 * (k + 1)))
+                weekly[r * weeks + k] = max(0, after - before)
+                before = max(before, after)
+            }
+        }
+
+        /// Adds debtor `c`'s open invoices (forecast already) to the chunk's cash sums and returns
+        /// the debtor's score (nil for a debtor without any invoice yet).
+        func debtor(_ c: Int, forecasts: SharedBuffer<InvoiceForecast>, weekly: SharedBuffer<Double>,
+                    cash: inout ChunkCash) -> DebtorScore? {
             var touched: [Int] = []
             let facts = learnt.facts, origin = learnt.origin, training = learnt.training, model = learnt.model
             var snapshot = DebtorSnapshot(paid: Int(model.paidCount[c]))
             for slot in openStart[c]..<openStart[c + 1] {
-                let i = open[slot]
-                let partly = facts.firstPaid[i] <= origin
+                let i = open[slot], r = Int(rankOf[slot]), f = forecasts[r]
                 let due = facts.due[i], overdue = Int(origin - due)
-                let days = learnt.outlook(i, on: origin, partlyPaid: partly, through: origin)
-                let byDue = days.paidBy(day: due)
-                let by30 = max(byDue, days.paidBy(day: due + 30)), by60 = max(by30, days.paidBy(day: due + 60))
-                let q = days.deciles()
-                forecasts[place[slot]] = InvoiceForecast(
-                    invoiceID: facts.invoiceIDs[i], p10: Day(daysSinceEpoch: q.p10), p50: Day(daysSinceEpoch: q.p50),
-                    p90: Day(daysSinceEpoch: q.p90), paidByDue: byDue, paidByDue30: by30, paidByDue60: by60)
                 let cur = Int(facts.currency[i])
                 if !touched.contains(cur) { touched.append(cur) }
-                cash.add(days, amount: Double(facts.openMinor[i]), currency: cur)
-                snapshot.add(overdue: overdue, points: DebtorScoring.points((Int(q.p10 - due), Int(q.p50 - due), Int(q.p90 - due))),
-                             disputed: facts.flags[i] & LedgerFacts.disputedFlag != 0, partlyPaid: partly)
+                cash.add(weekly, from: r * weeks, amount: Double(facts.openMinor[i]), currency: cur)
+                let q = (f.p10.daysSinceEpoch, f.p50.daysSinceEpoch, f.p90.daysSinceEpoch)
+                snapshot.add(overdue: overdue, points: DebtorScoring.points((Int(q.0 - due), Int(q.1 - due), Int(q.2 - due))),
+                             disputed: facts.flags[i] & LedgerFacts.disputedFlag != 0, partlyPaid: facts.firstPaid[i] <= origin)
             }
             for cur in touched { cash.closeDebtor(currency: cur) }
             guard snapshot.paid > 0 || snapshot.open > 0 else { return nil }
@@ -164,4 +205,14 @@ package enum Forecaster {
         }
         return result
     }
+}
+
+/// Receives a forecast's rows while `Forecaster.forecast(_:asOf:output:)` is still making it, each
+/// kind in its final order, from any thread (`ForecastStore`'s writer).
+protocol ForecastOutput: AnyObject, Sendable {
+    /// The invoice forecasts `rows[range]`, the next ones in invoice-id order.
+    func invoices(_ rows: SharedBuffer<InvoiceForecast>, _ range: Range<Int>)
+    /// The scores `scores[range]` (nil: a debtor without invoices, not stored) of the next debtors in
+    /// the facts' order, with each one's reasons as a JSON array in `reasons`.
+    func debtors(_ scores: SharedBuffer<DebtorScore?>, reasons: SharedBuffer<String>, _ range: Range<Int>)
 }

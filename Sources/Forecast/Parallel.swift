@@ -51,6 +51,12 @@ enum Parallel {
         Thread(block: body).start()
     }
 
+    /// Cuts `0..<count` into at most `chunks` contiguous ranges of nearly equal size.
+    static func ranges(count: Int, chunks: Int) -> [Range<Int>] {
+        let n = min(count, max(1, chunks))
+        return (0..<n).map { k in k * count / n..<(k + 1) * count / n }
+    }
+
     /// Cuts groups `0..<groups` (e.g. debtors, whose rows start at `boundaries[g]`, with
     /// `boundaries[groups] == count`) into contiguous ranges of groups holding about `count / chunks`
     /// rows each.
@@ -68,5 +74,31 @@ enum Parallel {
             }
         }
         return result
+    }
+}
+
+/// Hands chunks finished in any order to `release` in chunk order: `release(k)` runs once chunks
+/// `0...k` are all finished, on the thread that finished the last of them, under a lock (so the
+/// releases never overlap or overtake each other).
+final class InOrder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done: [Bool]
+    private var next = 0
+    private let release: (Int) -> Void
+
+    init(count: Int, release: @escaping (Int) -> Void) {
+        done = [Bool](repeating: false, count: count)
+        self.release = release
+    }
+
+    /// Marks chunk `k` finished and releases every chunk now ready, in order.
+    func finished(_ k: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        done[k] = true
+        while next < done.count && done[next] {
+            release(next)
+            next += 1
+        }
     }
 }

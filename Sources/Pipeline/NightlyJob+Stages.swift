@@ -144,8 +144,8 @@ extension NightlyJob {
     /// Tonight's payment forecast, saved for the reports and the worklist.
     func forecast() throws -> (String, [(String, String)]) {
         let facts = try LedgerFacts.read(store: store, asOf: day)
-        let result = Forecaster.forecast(facts, asOf: day)
-        try ForecastStore.save(result, store: store, runID: runID, createdAt: Instant.string(hooks.clock()))
+        let result = try ForecastStore.forecastAndSave(facts, asOf: day, store: store, runID: runID,
+                                                       createdAt: { Instant.string(hooks.clock()) })
         return ("ok", [("invoices", "\(result.invoices.count)"), ("debtors", "\(result.debtors.count)")])
     }
 

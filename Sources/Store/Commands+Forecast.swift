@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// Writes to Forecast's tables (`forecast_run`, `invoice_forecast`, `debtor_score`, `cash_forecast`;
 /// owner: Forecast). Called inside the caller's write transaction.
@@ -52,13 +53,21 @@ package enum ForecastCommands {
         }
 
         /// Inserts one invoice's forecast: its P10/P50/P90 days (`YYYY-MM-DD`) and its chances of
-        /// payment by the due date, by +30 and by +60 days.
+        /// payment by the due date, by +30 and by +60 days. The days' text is bound without a copy,
+        /// for this row's step only.
         package func insert(invoiceID: Int64, p10: String, p50: String, p90: String,
                            paidByDue: Double, paidByDue30: Double, paidByDue60: Double) throws {
+            var p10 = p10, p50 = p50, p90 = p90
             statement.bind(2, invoiceID)
-            statement.bind(3, p10); statement.bind(4, p50); statement.bind(5, p90)
             statement.bind(6, paidByDue); statement.bind(7, paidByDue30); statement.bind(8, paidByDue60)
-            try statement.run()
+            try p10.withUTF8 { a in
+                try p50.withUTF8 { b in
+                    try p90.withUTF8 { c in
+                        statement.bindWithoutCopy(3, a); statement.bindWithoutCopy(4, b); statement.bindWithoutCopy(5, c)
+                        try statement.run()
+                    }
+                }
+            }
         }
     }
 
@@ -76,13 +85,31 @@ package enum ForecastCommands {
             statement.bind(1, runID)
         }
 
-        /// Inserts one debtor's score; `reasons` is a JSON array of strings.
+        /// Inserts one debtor's score; `reasons` is a JSON array of strings (bound without a copy, for
+        /// this row's step only).
         package func insert(debtorID: Int64, score: Int, grade: DebtorGrade, reasons: String, paidInvoices: Int, openInvoices: Int,
                            overdue30Invoices: Int, typicalDelayDays: Int, lateShare: Double) throws {
-            statement.bind(2, debtorID); statement.bind(3, score); statement.bind(4, grade.rawValue); statement.bind(5, reasons)
+            var reasons = reasons
+            statement.bind(2, debtorID); statement.bind(3, score); statement.bind(4, grade.rawValue)
             statement.bind(6, paidInvoices); statement.bind(7, openInvoices); statement.bind(8, overdue30Invoices)
             statement.bind(9, typicalDelayDays); statement.bind(10, lateShare)
-            try statement.run()
+            try reasons.withUTF8 { text in
+                statement.bindWithoutCopy(5, text)
+                try statement.run()
+            }
         }
+    }
+}
+
+extension BulkStatement {
+    /// Binds text without SQLite copying it (`SQLITE_STATIC`): `text` must stay valid until the
+    /// statement has been stepped and reset, so bind inside the `withUTF8` that gives it, step there,
+    /// and bind again before the next step.
+    fileprivate func bindWithoutCopy(_ i: Int32, _ text: UnsafeBufferPointer<UInt8>) {
+        guard let base = text.baseAddress, !text.isEmpty else {
+            bind(i, "")
+            return
+        }
+        _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
     }
 }

@@ -32,8 +32,8 @@ struct ForecastCommand: ParsableCommand {
                 let result: ForecastResult
                 do {
                     let facts = try LedgerFacts.read(store: store, asOf: day)
-                    result = Forecaster.forecast(facts, asOf: day)
-                    try ForecastStore.save(result, store: store, runID: runID, createdAt: Instant.string(Date()))
+                    result = try ForecastStore.forecastAndSave(facts, asOf: day, store: store, runID: runID,
+                                                               createdAt: { Instant.string(Date()) })
                 } catch {
                     try? ledger.finish(id: runID, outcome: "failed", exitCode: 1, summary: nil, at: Date())
                     throw CLIError.from(database: error, path: ws.databasePath)
