@@ -39,7 +39,7 @@ final class PDFDocument {
     private var originX = 0.0
     private var originY = 0.0
     /// The font resource selected in the text object.
-    private var selected: (use: FontUse, outside: Bool)?
+    private var selected: (use: FontUse, kind: Int)?
     /// Glyphs waiting for their `TJ`: CID, position and advance in text space (ems from the origin).
     private var pending: [(cid: UInt16, x: Double, advance: Double)] = []
     /// Where the glyphs written so far end, with the faces' exact advances (cairo's `cur_x`), and
@@ -146,34 +146,35 @@ final class PDFDocument {
         guard let face = textFace, let size = matrixSize else { return }
         let use = fontUse(face)
         let cid: UInt16
-        let outside: Bool
+        let kind: Int
         if let shared = face.sharedGlyph(gid) {
-            cid = shared
-            outside = false
-            use.usesShared = true
+            cid = shared.cid
+            kind = shared.subset
         } else {
             cid = UInt16(truncatingIfNeeded: gid)
-            outside = true
+            kind = FontUse.outside
         }
         var actualText: UnsafeBufferPointer<UInt8>?
         if let text {
-            if let known = outside ? use.outsideText[cid] : use.sharedText[cid] {
+            if let known = use.text[kind][cid], !known.isEmpty {
                 if alone && !known.elementsEqual(text) { actualText = text }
-            } else if outside {
-                use.outsideText[cid] = Array(text)
             } else {
-                use.sharedText[cid] = Array(text)
+                use.text[kind][cid] = Array(text)
             }
+        } else if use.text[kind][cid] == nil {
+            // A later glyph of a cluster: in the font, standing for no text of its own.
+            use.text[kind][cid] = []
         }
-        if newTextObject || selected.map({ $0.use !== use || $0.outside != outside }) ?? true {
+        if newTextObject || selected.map({ $0.use !== use || $0.kind != kind }) ?? true {
             flush()
             append("/F")
             PDFNumber.appendInteger(Int64(use.index), to: &content)
-            if outside { append("x") }
+            if kind == 1 { append("e") }
+            if kind == FontUse.outside { append("x") }
             content.append(0x20)
             numbers([size])
             append("Tf\n")
-            selected = (use, outside)
+            selected = (use, kind)
             newTextObject = false
         }
         var tx = (x - originX) / size
@@ -300,16 +301,17 @@ final class PDFDocument {
         var fontEntries = ""
         for use in fonts {
             let face = use.face
-            if use.usesShared {
-                let font = try writeFont(&file, face: face, tag: face.tag, fontFile: face.fontFile, length: face.fontFileLength,
-                                         widths: face.widthArray, text: use.sharedText)
-                fontEntries += "/F\(use.index) \(font) 0 R "
+            for (kind, subset) in face.subsets.enumerated() where !use.text[kind].isEmpty {
+                let font = try writeFont(&file, face: face, tag: subset.tag, fontFile: subset.fontFile, length: subset.length,
+                                         widths: subset.widthArray, text: use.text[kind])
+                fontEntries += "/F\(use.index)\(kind == 1 ? "e" : "") \(font) 0 R "
             }
-            if !use.outsideText.isEmpty {
-                let glyphs = use.outsideText.keys.sorted().map { UInt32($0) }
+            let outside = use.text[FontUse.outside]
+            if !outside.isEmpty {
+                let glyphs = outside.keys.sorted().map { UInt32($0) }
                 guard let subset = face.documentSubset(glyphs) else { throw LetterError.cairo("cannot subset the font \(face.postScriptName)") }
                 let font = try writeFont(&file, face: face, tag: subset.tag, fontFile: subset.file, length: subset.length,
-                                         widths: subset.widths, text: use.outsideText)
+                                         widths: subset.widths, text: outside)
                 fontEntries += "/F\(use.index)x \(font) 0 R "
             }
         }
@@ -414,16 +416,17 @@ final class PDFDocument {
     }
 }
 
-/// What one document uses of one face: its resource number, which CIDs it drew and the text of each.
+/// What one document uses of one face: its resource number, and for each of its fonts (the core
+/// subset, the extended one, the document's own for glyphs outside both) the CIDs drawn and the
+/// text (UTF-8) each stands for.
 final class FontUse {
     let face: EmbeddedFace
-    /// `/F<index>` is the shared subset, `/F<index>x` the document's own for the other glyphs.
+    /// `/F<index>` is the core subset, `/F<index>e` the extended one, `/F<index>x` the document's own.
     let index: Int
-    var usesShared = false
-    /// CID in the shared subset → the text (UTF-8) it stands for.
-    var sharedText: [UInt16: [UInt8]] = [:]
-    /// Glyph number outside the repertoire (CID in the document's own subset) → its text (UTF-8).
-    var outsideText: [UInt16: [UInt8]] = [:]
+    /// Per font (0 core, 1 extended, ``outside``): CID → text; a font with no entry is not used.
+    var text: [[UInt16: [UInt8]]] = [[:], [:], [:]]
+    /// The index of the document's own font in ``text``.
+    static let outside = 2
 
     init(face: EmbeddedFace, index: Int) {
         self.face = face

@@ -26,37 +26,53 @@ enum Deflate {
     }
 }
 
-/// One TrueType face as the letters embed it: a subset built ONCE per process for a fixed
-/// repertoire (Latin-1, Latin Extended-A, €, typographic punctuation and the glyphs GSUB makes of
-/// them), deflated once and copied into every PDF; a glyph outside it goes into a small subset made
-/// for the one document that uses it (``documentSubset(_:)``).
+/// One font program shared by every PDF that uses it: the FontFile2 stream (deflated once), its
+/// uncompressed length, its six-letter tag and its `/W` array.
+final class SharedSubset: @unchecked Sendable {
+    let fontFile: [UInt8]
+    let length: Int
+    let tag: String
+    let widthArray: String
+
+    init(fontFile: [UInt8], length: Int, tag: String, widthArray: String) {
+        self.fontFile = fontFile
+        self.length = length
+        self.tag = tag
+        self.widthArray = widthArray
+    }
+}
+
+/// One TrueType face as the letters embed it: two subsets built ONCE per process for a fixed
+/// repertoire and the glyphs GSUB makes of it, deflated once and copied into the PDFs that use
+/// them: the core (ASCII, Latin-1, €, the common typographic punctuation), in nearly every letter,
+/// and the rest (Latin Extended-A, the whole general punctuation block), only in letters that draw
+/// one of its glyphs (Ł, ş, ı …). A glyph outside both goes into a small subset made for the one
+/// document that uses it (``documentSubset(_:)``).
 ///
 /// Immutable after creation, shared by every rendering thread.
 final class EmbeddedFace: @unchecked Sendable {
     /// The PostScript name ("DejaVuSans-Bold"), the `/BaseFont` after the subset tag.
     let postScriptName: String
-    /// The shared subset's FontFile2 stream (deflated) and its uncompressed length.
-    let fontFile: [UInt8]
-    let fontFileLength: Int
-    /// The shared subset's six-letter tag.
-    let tag: String
-    /// The shared subset's glyph for each glyph of the face (`UInt16.max`: not in it).
-    private let newGlyph: [UInt16]
+    /// The core subset (index 0) and the extended one (index 1).
+    let subsets: [SharedSubset]
+    /// For each glyph of the face: its subset in the high 16 bits and its glyph there (the CID)
+    /// in the low ones; `UInt32.max` when it is in neither.
+    private let slot: [UInt32]
     /// The advance of each glyph of the face in ems (exact).
     let advances: [Double]
-    /// The shared subset's `/W` array.
-    let widthArray: String
     /// The `/FontDescriptor` entries after the name and the font file (ascent, descent, bbox…).
     let descriptor: String
     /// The face (one reference owned), kept for the per-document subsets.
     private let face: OpaquePointer
 
-    /// The repertoire every process subsets once: Latin-1, Latin Extended-A, the general
-    /// punctuation block (dashes, quotes, …, thin and narrow spaces), €, ™, − and the replacement
-    /// character.
-    static let repertoire: [ClosedRange<UInt32>] = [
-        0x20...0x7E, 0xA0...0x17F, 0x2000...0x206F, 0x20AC...0x20AC, 0x2122...0x2122, 0x2212...0x2212, 0xFFFD...0xFFFD,
+    /// The core repertoire: ASCII, Latin-1, €, quotes, dashes, …, •, ‹ ›, ‰, thin and narrow
+    /// no-break spaces, ™, − and the replacement character.
+    static let core: [ClosedRange<UInt32>] = [
+        0x20...0x7E, 0xA0...0xFF, 0x2009...0x2014, 0x2018...0x201E, 0x2022...0x2022, 0x2026...0x2026, 0x202F...0x2030,
+        0x2039...0x203A, 0x20AC...0x20AC, 0x2122...0x2122, 0x2212...0x2212, 0xFFFD...0xFFFD,
     ]
+    /// The extended repertoire: Latin Extended-A and the rest of the general punctuation block.
+    static let extended: [ClosedRange<UInt32>] = [0x100...0x17F, 0x2000...0x206F]
 
     init?(face source: OpaquePointer) {
         face = hb_face_reference(source)
@@ -67,65 +83,54 @@ final class EmbeddedFace: @unchecked Sendable {
         let glyphCount = Int(hb_face_get_glyph_count(face))
         guard upem > 0, glyphCount > 0 else { return nil }
         postScriptName = EmbeddedFace.name(face) ?? "Font"
-        advances = (0..<glyphCount).map { gid in Double(hb_font_get_glyph_h_advance(font, hb_codepoint_t(gid))) / upem }
+        let advances = (0..<glyphCount).map { gid in Double(hb_font_get_glyph_h_advance(font, hb_codepoint_t(gid))) / upem }
+        self.advances = advances
 
-        // The repertoire's glyphs and every glyph GSUB can make of them (ligatures, alternates).
-        let glyphs = hb_set_create()
-        let unicodes = hb_set_create()
+        // Each repertoire's glyphs and every glyph GSUB can make of them (ligatures, alternates);
+        // the extended subset leaves out what the core has.
+        let lookups = hb_set_create()
+        let coreGlyphs = hb_set_create()
         defer {
-            hb_set_destroy(glyphs)
-            hb_set_destroy(unicodes)
+            hb_set_destroy(lookups)
+            hb_set_destroy(coreGlyphs)
         }
-        for range in EmbeddedFace.repertoire {
-            for cp in range {
-                var gid: hb_codepoint_t = 0
-                if hb_font_get_nominal_glyph(font, cp, &gid) != 0 {
-                    hb_set_add(glyphs, gid)
-                    hb_set_add(unicodes, cp)
+        // The substitutions HarfBuzz applies to horizontal text by default (the letters turn no
+        // other feature on); a glyph only another feature makes still prints, through the slow path.
+        var features = ["ccmp", "locl", "rlig", "liga", "clig", "calt", "rclt"].map { EmbeddedFace.tag($0) } + [0]
+        hb_ot_layout_collect_lookups(face, EmbeddedFace.tag("GSUB"), nil, nil, &features, lookups)
+        var slot = [UInt32](repeating: .max, count: glyphCount)
+        var subsets: [SharedSubset] = []
+        for (index, repertoire) in [EmbeddedFace.core, EmbeddedFace.core + EmbeddedFace.extended].enumerated() {
+            let glyphs = hb_set_create()
+            let unicodes = hb_set_create()
+            defer {
+                hb_set_destroy(glyphs)
+                hb_set_destroy(unicodes)
+            }
+            for range in repertoire {
+                for cp in range {
+                    var gid: hb_codepoint_t = 0
+                    if hb_font_get_nominal_glyph(font, cp, &gid) != 0 {
+                        hb_set_add(glyphs, gid)
+                        // The extended subset's cmap leaves the core's characters out (hb-subset
+                        // would add their glyphs back).
+                        if index == 0 || hb_set_has(coreGlyphs, gid) == 0 { hb_set_add(unicodes, cp) }
+                    }
                 }
             }
-        }
-        hb_set_add(glyphs, 0)
-        let lookups = hb_set_create()
-        defer { hb_set_destroy(lookups) }
-        hb_ot_layout_collect_lookups(face, EmbeddedFace.tag("GSUB"), nil, nil, nil, lookups)
-        hb_ot_layout_lookups_substitute_closure(face, lookups, glyphs)
-
-        guard let input = EmbeddedFace.subsetInput(retainGlyphIDs: false) else { return nil }
-        defer { hb_subset_input_destroy(input) }
-        hb_set_union(hb_subset_input_unicode_set(input), unicodes)
-        hb_set_union(hb_subset_input_glyph_set(input), glyphs)
-        guard let plan = hb_subset_plan_create_or_fail(face, input) else { return nil }
-        defer { hb_subset_plan_destroy(plan) }
-        guard let subset = hb_subset_plan_execute_or_fail(plan) else { return nil }
-        defer { hb_face_destroy(subset) }
-        let bytes = EmbeddedFace.bytes(subset)
-        guard !bytes.isEmpty else { return nil }
-        fontFile = Deflate.compress(bytes, level: 9)
-        fontFileLength = bytes.count
-
-        let oldToNew = hb_subset_plan_old_to_new_glyph_mapping(plan)
-        var newGlyph = [UInt16](repeating: .max, count: glyphCount)
-        var byNew: [(UInt32, Int)] = []
-        for gid in 0..<glyphCount {
-            let mapped = hb_map_get(oldToNew, hb_codepoint_t(gid))
-            if mapped < UInt32(UInt16.max) {
-                newGlyph[gid] = UInt16(mapped)
-                byNew.append((mapped, gid))
+            hb_ot_layout_lookups_substitute_closure(face, lookups, glyphs)
+            if index == 0 {
+                hb_set_union(coreGlyphs, glyphs)
+            } else {
+                hb_set_subtract(glyphs, coreGlyphs)
             }
+            hb_set_add(glyphs, 0)
+            guard let made = EmbeddedFace.sharedSubset(face, glyphs: glyphs, unicodes: unicodes, advances: advances, index: index, slot: &slot)
+            else { return nil }
+            subsets.append(made)
         }
-        self.newGlyph = newGlyph
-        byNew.sort { $0.0 < $1.0 }
-        var w = "[0 ["
-        var expected: UInt32 = 0
-        for (new, old) in byNew {
-            // A gap in the new glyph numbers (none expected) starts a new run of widths.
-            if new != expected { w += "] \(new) [" }
-            w += "\(EmbeddedFace.width(advances[old])) "
-            expected = new + 1
-        }
-        widthArray = w + "]]"
-        tag = EmbeddedFace.subsetTag(bytes)
+        self.subsets = subsets
+        self.slot = slot
 
         let scale = 1000 / upem
         var ascender: hb_position_t = 0
@@ -138,14 +143,48 @@ final class EmbeddedFace: @unchecked Sendable {
             + " /Descent \(Int(Double(descender) * scale)) /CapHeight \(box[3]) /StemV 80 /StemH 80"
     }
 
+    /// Subsets `glyphs` (and the cmap of `unicodes`), deflates it, and records where each glyph
+    /// went in `slot` (glyph 0, .notdef, is in every subset but belongs to the first).
+    private static func sharedSubset(_ face: OpaquePointer, glyphs: OpaquePointer?, unicodes: OpaquePointer?, advances: [Double], index: Int,
+                                     slot: inout [UInt32]) -> SharedSubset? {
+        guard let input = subsetInput(retainGlyphIDs: false) else { return nil }
+        defer { hb_subset_input_destroy(input) }
+        hb_set_union(hb_subset_input_unicode_set(input), unicodes)
+        hb_set_union(hb_subset_input_glyph_set(input), glyphs)
+        guard let plan = hb_subset_plan_create_or_fail(face, input) else { return nil }
+        defer { hb_subset_plan_destroy(plan) }
+        guard let subset = hb_subset_plan_execute_or_fail(plan) else { return nil }
+        defer { hb_face_destroy(subset) }
+        let bytes = self.bytes(subset)
+        guard !bytes.isEmpty else { return nil }
+        let oldToNew = hb_subset_plan_old_to_new_glyph_mapping(plan)
+        var byNew: [(UInt32, Int)] = []
+        for gid in 0..<advances.count {
+            let mapped = hb_map_get(oldToNew, hb_codepoint_t(gid))
+            guard mapped < UInt32(UInt16.max) else { continue }
+            byNew.append((mapped, gid))
+            if slot[gid] == .max { slot[gid] = UInt32(index) << 16 | mapped }
+        }
+        byNew.sort { $0.0 < $1.0 }
+        var w = "[0 ["
+        var expected: UInt32 = 0
+        for (new, old) in byNew {
+            // A gap in the new glyph numbers (none expected) starts a new run of widths.
+            if new != expected { w += "] \(new) [" }
+            w += "\(width(advances[old])) "
+            expected = new + 1
+        }
+        return SharedSubset(fontFile: Deflate.compress(bytes, level: 9), length: bytes.count, tag: subsetTag(bytes), widthArray: w + "]]")
+    }
+
     deinit { hb_face_destroy(face) }
 
-    /// The shared subset's glyph (the PDF's CID) for glyph `gid` of the face, or nil when the
-    /// glyph is outside the repertoire.
-    func sharedGlyph(_ gid: UInt32) -> UInt16? {
-        guard Int(gid) < newGlyph.count else { return nil }
-        let new = newGlyph[Int(gid)]
-        return new == .max ? nil : new
+    /// The shared subset (0 core, 1 extended) holding glyph `gid` of the face and the glyph's CID
+    /// there, or nil when the glyph is outside both repertoires.
+    func sharedGlyph(_ gid: UInt32) -> (subset: Int, cid: UInt16)? {
+        guard Int(gid) < slot.count else { return nil }
+        let s = slot[Int(gid)]
+        return s == .max ? nil : (Int(s >> 16), UInt16(truncatingIfNeeded: s))
     }
 
     /// The advance of glyph `gid` in ems.
