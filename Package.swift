@@ -42,7 +42,9 @@ let package = Package(
         .systemLibrary(name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
                        providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        .target(name: "Letters", dependencies: ["Ledger", "Support", "CPangoCairo", "CQRencode"], exclude: ["README.md"]),
+        // hb-subset: the letters' own PDF writer embeds each font as a subset built once per process.
+        .systemLibrary(name: "CHarfBuzz", path: "Sources/CHarfBuzz", pkgConfig: "harfbuzz-subset", providers: [.apt(["libharfbuzz-dev"])]),
+        .target(name: "Letters", dependencies: ["Ledger", "Support", "CPangoCairo", "CQRencode", "CHarfBuzz", "CZlib"], exclude: ["README.md"]),
         .target(
             name: "Dunning",
             dependencies: [

@@ -6,10 +6,11 @@
 #   libcurl4-openssl-dev  libcurl for the Outbox's SMTP transport
 #   python3-aiosmtpd      the real SMTP server the Outbox tests talk to (/usr/bin/python3 -m aiosmtpd)
 #   libcairo2-dev libpango1.0-dev libqrencode-dev fonts-dejavu-core  PDF letters with an EPC QR code
+#   libharfbuzz-dev       hb-subset, the letters' font subsets (already pulled in by libpango1.0-dev)
 #   poppler-utils zbar-tools  the tests read letters back (pdftotext, pdffonts, pdftoppm) and scan their QR codes
 #   saxonche lxml (pip)   the Peppol validator ../shared/tools/peppol/validate the billing tests run on their UBL
 set -euo pipefail
-packages=(libsqlite3-dev time libcurl4-openssl-dev python3-aiosmtpd libcairo2-dev libpango1.0-dev libqrencode-dev
+packages=(libsqlite3-dev time libcurl4-openssl-dev python3-aiosmtpd libcairo2-dev libpango1.0-dev libharfbuzz-dev libqrencode-dev
   fonts-dejavu-core poppler-utils zbar-tools pkg-config zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do

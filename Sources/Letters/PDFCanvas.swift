@@ -1,138 +1,152 @@
 import CPangoCairo
 
-/// Collects the bytes cairo writes for one PDF.
-final class ByteSink {
-    var bytes: [UInt8] = []
-}
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// One letter's drawing state: a PDF surface writing into memory, its cairo context, and the
-/// thread's ``TextCache`` (pango context, fonts and laid-out text reused between letters).
+/// One letter's drawing surface: our own PDF writer (`PDFDocument`) behind the drawing calls the
+/// composer makes, and the thread's ``TextCache`` (pango context, fonts and laid-out text reused
+/// between letters). Pango lays the text out and shapes it; the canvas reads the glyph runs and
+/// writes them as text in the fonts the process embedded once (``EmbeddedFace``).
+///
+/// Coordinates are cairo's (points, origin at the top left, y down); the writer turns them into
+/// PDF's (origin at the bottom left, y up).
 ///
 /// Not thread-safe and never shared: each letter gets its own canvas on the thread rendering it.
 final class PDFCanvas {
-    let surface: OpaquePointer
-    let cr: OpaquePointer
     let cache: TextCache
-    private let sink: ByteSink
+    private let document: PDFDocument
+    private static let height = LetterStyle.pageHeight
 
     init(title: String, author: String, creationDate: String?) throws {
-        let cache = try TextCache.current()
-        let sink = ByteSink()
-        let closure = Unmanaged.passUnretained(sink).toOpaque()
-        let created = cairo_pdf_surface_create_for_stream({ closure, data, length in
-            guard let closure, let data else { return CAIRO_STATUS_WRITE_ERROR }
-            let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
-            sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length)))
-            return CAIRO_STATUS_SUCCESS
-        }, closure, LetterStyle.pageWidth, LetterStyle.pageHeight)
-        guard let surface = created else { throw LetterError.cairo("cannot create a PDF surface") }
-        try PDFCanvas.check(cairo_surface_status(surface), destroying: surface)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author)
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Relance")
-        if let creationDate {
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, creationDate)
-        }
-        guard let cr = cairo_create(surface) else {
-            cairo_surface_destroy(surface)
-            throw LetterError.cairo("cannot create a drawing context")
-        }
-        cache.attach(cr)
-        self.surface = surface
-        self.cr = cr
-        self.cache = cache
-        self.sink = sink
+        cache = try TextCache.current()
+        document = PDFDocument(title: title, author: author, creationDate: creationDate)
     }
 
     /// The thread's font descriptions.
     var fonts: LetterFonts { cache.fonts }
 
-    deinit {
-        cairo_destroy(cr)
-        cairo_surface_destroy(surface)
-    }
-
     /// Ends the document and returns its bytes.
-    func finish() throws -> [UInt8] {
-        try PDFCanvas.check(cairo_status(cr), destroying: nil)
-        cairo_surface_finish(surface)
-        try PDFCanvas.check(cairo_surface_status(surface), destroying: nil)
-        return sink.bytes
-    }
-
-    private static func check(_ status: cairo_status_t, destroying surface: OpaquePointer?) throws {
-        guard status != CAIRO_STATUS_SUCCESS else { return }
-        if let surface { cairo_surface_destroy(surface) }
-        throw LetterError.cairo(String(cString: cairo_status_to_string(status)))
-    }
+    func finish() throws -> [UInt8] { try document.finish() }
 
     // MARK: drawing
 
-    func setGray(_ gray: Double) { cairo_set_source_rgb(cr, gray, gray, gray) }
+    func setGray(_ gray: Double) { setColor(.gray(gray)) }
 
-    func setColor(_ c: LetterStyle.RGB) { cairo_set_source_rgb(cr, c.r, c.g, c.b) }
+    func setColor(_ c: LetterStyle.RGB) { document.setColor(c.r, c.g, c.b) }
 
     func fillRect(x: Double, y: Double, width: Double, height: Double) {
-        cairo_rectangle(cr, x, y, width, height)
-        cairo_fill(cr)
+        document.operate([x, PDFCanvas.height - y - height, width, height], "re f")
     }
 
     func strokeRect(x: Double, y: Double, width: Double, height: Double, lineWidth: Double) {
-        cairo_set_line_width(cr, lineWidth)
-        cairo_rectangle(cr, x, y, width, height)
-        cairo_stroke(cr)
+        document.setLineWidth(lineWidth)
+        document.operate([x, PDFCanvas.height - y - height, width, height], "re S")
     }
 
     func hline(x0: Double, x1: Double, y: Double, width: Double) {
-        cairo_set_line_width(cr, width)
-        cairo_move_to(cr, x0, y)
-        cairo_line_to(cr, x1, y)
-        cairo_stroke(cr)
+        document.setLineWidth(width)
+        document.operate([x0, PDFCanvas.height - y], "m")
+        document.operate([x1, PDFCanvas.height - y], "l S")
     }
 
+    /// The whole box with its top left corner at (x, y), as `pango_renderer_draw_layout` places it.
     func show(_ text: TextBox, x: Double, y: Double) {
-        cairo_move_to(cr, x, y)
-        pango_cairo_show_layout(cr, text.layout)
+        let x = PDFCanvas.fixed(x)
+        let y = PDFCanvas.fixed(y)
+        guard let iter = pango_layout_get_iter(text.layout) else { return }
+        defer { pango_layout_iter_free(iter) }
+        let scale = Double(PANGO_SCALE)
+        repeat {
+            var logical = PangoRectangle()
+            pango_layout_iter_get_line_extents(iter, nil, &logical)
+            let baseline = Double(pango_layout_iter_get_baseline(iter)) / scale
+            if let line = pango_layout_iter_get_line_readonly(iter) {
+                show(line, of: text.layout, x: x + Double(logical.x) / scale, baseline: y + baseline)
+            }
+        } while pango_layout_iter_next_line(iter) != 0
     }
 
-    /// One line of a text box with its baseline at `baseline`.
+    /// One line of a text box with its left end at `x` and its baseline at `baseline`.
     func show(_ text: TextBox, line index: Int, x: Double, baseline: Double) {
         guard let line = pango_layout_get_line_readonly(text.layout, Int32(index)) else { return }
-        cairo_move_to(cr, x, baseline)
-        pango_cairo_show_layout_line(cr, line)
+        show(line, of: text.layout, x: PDFCanvas.fixed(x), baseline: PDFCanvas.fixed(baseline))
     }
 
-    /// The QR modules as a 1-bit image, one pixel per module, scaled up without smoothing: cairo
-    /// writes it as a PDF stencil mask (a few hundred bytes instead of a path of rectangles).
-    func drawQR(size: Int, modules: [Bool], x: Double, y: Double, module: Double) {
-        guard size > 0, modules.count == size * size, let image = cairo_image_surface_create(CAIRO_FORMAT_A1, Int32(size), Int32(size)) else { return }
-        defer { cairo_surface_destroy(image) }
-        cairo_surface_flush(image)
-        guard let data = cairo_image_surface_get_data(image) else { return }
-        let stride = Int(cairo_image_surface_get_stride(image))
-        // A1 packs pixels into 32-bit words, the first pixel in the platform's least significant
-        // bit on little-endian machines and in the most significant bit on big-endian ones.
-        let littleEndian = UInt32(1).littleEndian == 1
-        for row in 0..<size {
-            let words = UnsafeMutableRawPointer(data + row * stride).bindMemory(to: UInt32.self, capacity: stride / 4)
-            for col in 0..<size where modules[row * size + col] {
-                let bit = UInt32(col % 32)
-                words[col / 32] |= littleEndian ? (1 << bit) : (0x8000_0000 >> bit)
+    /// A coordinate as cairo keeps its current point: in 1/256 of a point. Text starts there, as
+    /// it did when cairo drew it.
+    private static func fixed(_ v: Double) -> Double { (v * 256).rounded() / 256 }
+
+    /// The runs of a line one after the other, as `pango_renderer_draw_layout_line` draws them.
+    private func show(_ line: UnsafeMutablePointer<PangoLayoutLine>, of layout: OpaquePointer, x: Double, baseline: Double) {
+        guard let text = pango_layout_get_text(layout) else { return }
+        var run = line.pointee.runs
+        var pen = 0.0
+        while let node = run {
+            if let glyphItem = node.pointee.data?.assumingMemoryBound(to: PangoGlyphItem.self) {
+                pen += showRun(glyphItem, text: text, x: x + pen, baseline: baseline)
             }
+            run = node.pointee.next
         }
-        cairo_surface_mark_dirty(image)
-        guard let pattern = cairo_pattern_create_for_surface(image) else { return }
-        defer { cairo_pattern_destroy(pattern) }
-        cairo_pattern_set_filter(pattern, CAIRO_FILTER_NEAREST)
-        cairo_save(cr)
-        cairo_translate(cr, x, y)
-        cairo_scale(cr, module, module)
-        cairo_set_source_rgb(cr, 0, 0, 0)
-        cairo_mask(cr, pattern)
-        cairo_restore(cr)
     }
 
-    func showPage() { cairo_show_page(cr) }
+    /// One glyph run at (x, baseline); returns its advance in points.
+    private func showRun(_ glyphItem: UnsafeMutablePointer<PangoGlyphItem>, text: UnsafePointer<CChar>, x: Double, baseline: Double) -> Double {
+        guard let item = glyphItem.pointee.item, let glyphs = glyphItem.pointee.glyphs, let font = item.pointee.analysis.font,
+              let (face, size) = cache.face(font)
+        else { return 0 }
+        let count = Int(glyphs.pointee.num_glyphs)
+        guard count > 0, let infos = glyphs.pointee.glyphs, let clusters = glyphs.pointee.log_clusters else { return 0 }
+        let scale = Double(PANGO_SCALE)
+        let itemText = UnsafeRawPointer(text + Int(item.pointee.offset)).assumingMemoryBound(to: UInt8.self)
+        let itemLength = Int(item.pointee.length)
+        var pen = 0.0
+        document.beginRun(face: face, size: size, x: x + Double(infos[0].geometry.x_offset) / scale,
+                          y: PDFCanvas.height - baseline - Double(infos[0].geometry.y_offset) / scale)
+        // Clusters in visual order: left to right their starts rise, right to left they fall.
+        let rightToLeft = item.pointee.analysis.level % 2 == 1
+        for i in 0..<count {
+            let info = infos[i]
+            let gx = x + (pen + Double(info.geometry.x_offset)) / scale
+            let gy = baseline + Double(info.geometry.y_offset) / scale
+            pen += Double(info.geometry.width)
+            var glyph = info.glyph
+            if glyph == PANGO_GLYPH_EMPTY { continue }
+            if glyph & PANGO_GLYPH_UNKNOWN_FLAG != 0 { glyph = 0 }
+            let start = Int(clusters[i])
+            let previous = i > 0 ? Int(clusters[i - 1]) : -1
+            let next = i + 1 < count ? Int(clusters[i + 1]) : -1
+            let first = rightToLeft ? next != start : previous != start
+            let alone = previous != start && next != start
+            var text: UnsafeBufferPointer<UInt8>?
+            if first {
+                // The cluster ends where the next one (in logical order) starts.
+                var end = itemLength
+                var j = rightToLeft ? i - 1 : i + 1
+                while j >= 0 && j < count {
+                    if Int(clusters[j]) != start {
+                        end = Int(clusters[j])
+                        break
+                    }
+                    j += rightToLeft ? -1 : 1
+                }
+                if start >= 0 && start <= end && end <= itemLength { text = UnsafeBufferPointer(start: itemText + start, count: end - start) }
+            }
+            document.glyph(glyph, x: gx, y: PDFCanvas.height - gy, text: text, alone: alone)
+        }
+        return pen / scale
+    }
+
+    /// The QR modules as a 1-bit image mask, one sample per module, drawn `module` points per sample.
+    func drawQR(size: Int, modules: [Bool], x: Double, y: Double, module: Double) {
+        guard size > 0, modules.count == size * size else { return }
+        let side = Double(size) * module
+        document.imageMask(size: size, modules: modules, x: x, y: PDFCanvas.height - y - side, side: side)
+    }
+
+    func showPage() { document.showPage() }
 }
 
 /// The font descriptions a letter uses (DejaVu Sans from fonts-dejavu-core), one set per thread.

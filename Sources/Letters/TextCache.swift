@@ -59,8 +59,8 @@ final class TextCache {
     let fonts = LetterFonts()
     private var recent: [Key: OpaquePointer] = [:]
     private var older: [Key: OpaquePointer] = [:]
-    /// Whether the context was set up from a letter's cairo context.
-    private var attached = false
+    /// The fonts pango chose (one reference each) with their embedded face and size.
+    private var faces: [UnsafeMutableRawPointer: (EmbeddedFace, Double)] = [:]
 
     private init?() {
         guard let fontMap = pango_cairo_font_map_get_default(), let pango = pango_font_map_create_context(fontMap) else {
@@ -73,24 +73,43 @@ final class TextCache {
         cairo_font_options_destroy(options)
         pango_cairo_context_set_resolution(pango, 72)
         pango_context_set_round_glyph_positions(pango, 0)
+        TextCache.setUpForPDF(pango)
         self.pango = pango
+    }
+
+    /// Sets the context up as a cairo PDF surface would (its font options and the identity
+    /// transformation), once per thread: a PDF surface writing nowhere, made for this alone. The
+    /// letters are written by ``PDFDocument``; cairo is kept for this set-up and pango's font map.
+    ///
+    /// `pango_cairo_update_context` is never called again: it always sets the context's matrix,
+    /// which marks the context changed and would make every cached layout be laid out again.
+    private static func setUpForPDF(_ pango: OpaquePointer) {
+        let surface = cairo_pdf_surface_create_for_stream({ _, _, _ in CAIRO_STATUS_SUCCESS }, nil, LetterStyle.pageWidth, LetterStyle.pageHeight)
+        guard let surface else { return }
+        defer { cairo_surface_destroy(surface) }
+        guard let cr = cairo_create(surface) else { return }
+        pango_cairo_update_context(cr, pango)
+        cairo_destroy(cr)
     }
 
     deinit {
         clear()
+        for font in faces.keys { g_object_unref(font) }
         g_object_unref(UnsafeMutableRawPointer(pango))
     }
 
-    /// Sets the context up from the first letter's cairo context (the surface's font options and
-    /// the transformation); later letters are drawn on the same kind of surface, an A4 PDF with
-    /// the identity transformation, so nothing changes and this does nothing.
-    ///
-    /// `pango_cairo_update_context` is not called for every letter: it always sets the context's
-    /// matrix, which marks the context changed and would make every cached layout be laid out again.
-    func attach(_ cr: OpaquePointer) {
-        guard !attached else { return }
-        pango_cairo_update_context(cr, pango)
-        attached = true
+    /// The embedded face and the size in points of a font pango chose, looked up once per font.
+    func face(_ font: UnsafeMutablePointer<PangoFont>) -> (EmbeddedFace, Double)? {
+        let key = UnsafeMutableRawPointer(font)
+        if let known = faces[key] { return known }
+        guard let face = EmbeddedFace.forFont(font) else { return nil }
+        let description = pango_font_describe(font)
+        let size = Double(pango_font_description_get_size(description)) / Double(PANGO_SCALE)
+        pango_font_description_free(description)
+        // The font stays referenced, so its address is never reused for another font.
+        g_object_ref(key)
+        faces[key] = (face, size)
+        return (face, size)
     }
 
     /// The layout for `key`, laid out on first use; the caller owns one reference.
