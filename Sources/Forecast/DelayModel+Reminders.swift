@@ -6,7 +6,8 @@
 /// after a reminder at each step against what the model expects for an invoice of that age, unpaid
 /// then, without a reminder: observed payments in those windows over expected ones, shrunk toward 1
 /// with `pseudoCount` (5) expected payments. Only reminders whose window ended by the origin are
-/// counted. A forecast made within a reminder's window multiplies the daily hazard of its remaining
+/// counted, from the `history` (180) days before the origin, on at most `learningInvoices` reminded
+/// invoices (every k-th above that). A forecast made within a reminder's window multiplies the daily hazard of its remaining
 /// days by the step's factor (`PaymentDays.remind`). A ledger without reminders learns nothing and
 /// forecasts exactly as before.
 struct ReminderEffect: Sendable {
@@ -14,6 +15,10 @@ struct ReminderEffect: Sendable {
     static let window: Int32 = 7
     /// Steps learnt apart; later steps count as the last.
     static let steps = 4
+    /// Days before the origin whose reminders are read (older ones neither learnt from nor kept).
+    static let history: Int32 = 180
+    /// Most reminded invoices learnt from (every k-th invoice above it), to bound the cost.
+    static let learningInvoices = 200_000
     /// Weight of the factor's prior (1), in expected payments.
     static let pseudoCount = 5.0
 
@@ -33,12 +38,14 @@ struct ReminderEffect: Sendable {
     init(learnt: LearntModel) {
         let facts = learnt.facts, origin = learnt.origin
         guard !facts.reminderInvoice.isEmpty else { return }
-        for k in facts.reminderInvoice.indices where facts.reminderDay[k] <= origin {
+        let since = origin - ReminderEffect.history
+        for k in facts.reminderInvoice.indices where facts.reminderDay[k] <= origin && facts.reminderDay[k] > since {
             let step = min(ReminderEffect.steps - 1, Int(facts.reminderStep[k]))
             latest[facts.reminderInvoice[k], default: []].append((facts.reminderDay[k], step))
         }
         for k in latest.keys { latest[k]?.sort { $0.day < $1.day } }
-        for invoice in latest.keys.sorted() {
+        let step = max(1, (latest.count + ReminderEffect.learningInvoices - 1) / ReminderEffect.learningInvoices)
+        for invoice in latest.keys.sorted() where Int(invoice) % step == 0 {
             let i = Int(invoice)
             for r in latest[invoice] ?? [] where r.day + ReminderEffect.window <= origin && facts.isOpen(i, on: r.day) {
                 let end = r.day + ReminderEffect.window

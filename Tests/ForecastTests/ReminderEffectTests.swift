@@ -95,4 +95,36 @@ struct ReminderEffectTests {
         #expect(same.deciles() == plain.deciles())
         for day in origin + 1...origin + 60 { #expect(boosted.paidBy(day: day) <= boosted.paidBy(day: day + 1) + 1e-12) }
     }
+
+    @Test("the store read: reminders of events queued or on the worklist, by invoice, day and step; held and cancelled ones are not read")
+    func storeRead() throws {
+        let t = try TempStore()
+        try t.ingest(.debtors, "debtors.csv", "debtor_id,name,kind,language\nA,Alpha NV,b2b,nl")
+        try t.ingest(.invoices, "invoices.csv", """
+            invoice_number,debtor_id,issue_date,due_date,amount
+            I1,A,2026-01-02,2026-02-01,100.00
+            I2,A,2026-01-09,2026-02-08,200.00
+            """)
+        try t.store.pool.write { db in
+            let debtor = try Int64.fetchOne(db, sql: "SELECT id FROM debtor") ?? 0
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM invoice ORDER BY invoice_number")
+            for (event, asOf, step, status) in [(1, "2026-02-10", 0, "queued"), (2, "2026-02-24", 1, "worklist"),
+                                                (3, "2026-03-03", 2, "held"), (4, "2026-03-04", 2, "cancelled")] {
+                try db.execute(sql: """
+                    INSERT INTO dunning_event (id, idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language,
+                      currency, balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at)
+                    VALUES (?, ?, ?, ?, 'b2b', 's', ?, 'email', 'nl', 'EUR', 0, 0, 0, 0, '{}', ?, ?)
+                    """, arguments: [event, "k\(event)", debtor, asOf, step, status, asOf + "T02:00:00.000Z"])
+                try db.execute(sql: """
+                    INSERT INTO dunning_event_item (event_id, invoice_id, step_index, advanced, open_minor, days_late, interest_minor, fee_minor)
+                    VALUES (?, ?, ?, 1, 100, 9, 0, 0)
+                    """, arguments: [event, ids[event == 2 ? 1 : 0], event == 2 ? nil : step])
+            }
+        }
+        for facts in [try t.facts(asOf: "2026-03-31"), try LedgerFacts.read(store: t.store, asOf: Day(iso: "2026-03-31")!)] {
+            #expect(facts.reminderInvoice == [0, 1])
+            #expect(facts.reminderDay == [Day(iso: "2026-02-10")!.daysSinceEpoch, Day(iso: "2026-02-24")!.daysSinceEpoch])
+            #expect(facts.reminderStep == [0, 1], "the item's step, else the event's")
+        }
+    }
 }
