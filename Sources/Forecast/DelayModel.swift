@@ -34,6 +34,18 @@ struct DelayModel: Sendable {
         var defaultSpread = 10.0
         /// Whether a ledger-wide linear drift of the delay in time (days per year of due day) is learnt.
         var trend = true
+        /// Whether the drift is kept only when it wins a validation on the ledger's own recent history
+        /// (`DriftChoice`); false: `trend` alone decides.
+        var validateTrend = true
+        /// Days between the validation's cut and the origin.
+        var trendValidationDays: Int32 = 120
+        /// The validation scores the invoices open at the cut and due by this many days after it.
+        var trendValidationHorizon: Int32 = 30
+        /// The validation also scores the invoices issued after the cut and due by the origin.
+        var trendValidationNewInvoices = true
+        /// The drift is kept when its validation gain exceeds this many standard errors (a tie keeps
+        /// the simpler model).
+        var trendValidationMargin = 1.0
         /// Paid invoices due within this many days of the newest payment do not inform the drift (only
         /// the quick payers among them are paid yet).
         var trendMinimumAge: Int32 = 90
@@ -64,6 +76,8 @@ struct DelayModel: Sendable {
     var trendOrigin: Int32 = 0
     /// The drift's estimate in standard errors.
     var trendZ = 0.0
+    /// The validation that decided whether the drift is learnt (set by `LearntModel`).
+    var driftChoice: DriftChoice?
     /// Whether the late regime was fitted (enough history).
     var hasLateRegime: Bool
     /// Per segment: location and logit.
@@ -79,8 +93,9 @@ struct DelayModel: Sendable {
     var rowCount: Int
 
     /// The model's name and version as stored with each run (2: settlement habits, ready-day
-    /// imputation, hold, direct debit and season covariates, promises to pay).
-    static let name = "two-regime-eb/3"
+    /// imputation, hold, direct debit and season covariates, promises to pay; 3: the drift; 4: the
+    /// drift only when the ledger's recent history prefers it, `DriftChoice`).
+    static let name = "two-regime-eb/4"
 
     /// Sum of the covariate effects of a bit set.
     func offset(bits: UInt8) -> Double {
@@ -121,6 +136,16 @@ struct DelayModel: Sendable {
         w.field("late_share", decimal: f(DelayModel.logistic(ledgerLogit)))
         w.field("late_amount_slope", decimal: f(amountSlope))
         w.field("drift_days_per_year", decimal: f(trendPerYear))
+        if let c = driftChoice, let with = c.errorWith, let without = c.errorWithout {
+            w.key("drift_validation")
+            w.beginObject()
+            w.field("mae_with_days", decimal: f(with))
+            w.field("mae_without_days", decimal: f(without))
+            w.field("gain_standard_error_days", decimal: f(c.gainStandardError ?? 0))
+            w.field("invoices", c.scored)
+            w.field("debtor_step", c.step)
+            w.endObject()
+        }
         w.key("covariate_effects_days")
         w.beginObject()
         for (name, effect) in zip(covariates, covariateEffect) { w.field(name, decimal: f(effect)) }

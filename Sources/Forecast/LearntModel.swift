@@ -8,10 +8,15 @@ struct LearntModel: Sendable {
     let model: DelayModel
     let tail: LedgerTail
     let promises: PromiseRecord
+    /// Whether the drift was learnt, and the validation that decided it (`DriftChoice`).
+    let drift: DriftChoice
+    /// What a reminder does to the days after it (`ReminderEffect`; none without reminders).
+    private(set) var reminders = ReminderEffect.noEffect
 
-    /// Learns from what was known at the end of `origin`.
+    /// Learns from what was known at the end of `origin`; the drift is decided by `DriftChoice`
+    /// (from the same history) unless `choice` is given.
     init(facts: LedgerFacts, origin: Int32, habitSettings: SettlementHabits.Settings = SettlementHabits.Settings(),
-         modelSettings: DelayModel.Settings = DelayModel.Settings()) {
+         modelSettings: DelayModel.Settings = DelayModel.Settings(), choice: DriftChoice? = nil) {
         self.facts = facts
         self.origin = origin
         let calendar = PaymentCalendar(covering: facts, through: origin)
@@ -19,19 +24,48 @@ struct LearntModel: Sendable {
         habits = SettlementHabits(training, calendar: calendar, origin: origin, settings: habitSettings)
         training.setReadyBounds(habits)
         self.training = training
-        model = DelayModel.fit(training, settings: modelSettings)
+        let drift = choice ?? DriftChoice.choose(facts: facts, origin: origin, habitSettings: habitSettings,
+                                                 modelSettings: modelSettings)
+        self.drift = drift
+        var settings = modelSettings
+        settings.trend = drift.drift
+        var model = DelayModel.fit(training, settings: settings)
+        model.driftChoice = drift
+        self.model = model
         tail = LedgerTail(delays: training.delay)
         promises = PromiseRecord(facts: facts, origin: origin)
+        if !facts.reminderInvoice.isEmpty { reminders = ReminderEffect(learnt: self) }
     }
 
-    /// Invoice `i`'s outlook on day `day` (it is unpaid at the end of it), computed at least up to `through`.
-    func outlook(_ i: Int, on day: Int32, partlyPaid: Bool, through: Int32) -> PaymentDays {
+    /// The same training set, habits and promises with the model learnt again under other settings.
+    private init(_ other: LearntModel, settings: DelayModel.Settings) {
+        facts = other.facts
+        origin = other.origin
+        training = other.training
+        habits = other.habits
+        model = DelayModel.fit(other.training, settings: settings)
+        tail = other.tail
+        promises = other.promises
+        drift = DriftChoice.unvalidated(settings)
+        reminders = other.reminders
+    }
+
+    /// This model learnt again with `settings` (the drift validation's second fit).
+    func refitted(settings: DelayModel.Settings) -> LearntModel {
+        LearntModel(self, settings: settings)
+    }
+
+    /// Invoice `i`'s outlook on day `day` (it is unpaid at the end of it), computed at least up to
+    /// `through`; a reminder sent by then acts on the days of its window (`reminders`, this model's own
+    /// by default).
+    func outlook(_ i: Int, on day: Int32, partlyPaid: Bool, through: Int32, reminders: ReminderEffect? = nil) -> PaymentDays {
         let c = Int(facts.debtor[i])
         let bits = training.covariateBits(of: i, in: facts, partlyPaid: partlyPaid)
         let mixture = model.distribution(debtor: c, amountZ: training.amountZ(of: i, in: facts), bits: bits, due: facts.due[i])
         let due = facts.due[i]
         let delay = ConditionalDelay(mixture, tail: tail, unpaidThrough: Int(day - due))
         var days = PaymentDays(delay, due: due, origin: day, debtor: c, habits: habits, through: through)
+        if let r = (reminders ?? self.reminders).active(invoice: i, on: day) { days.remind(through: r.end, factor: r.factor) }
         // An open promise of the debtor covers the invoices it had when it made it.
         if !promises.open.isEmpty, let promise = promises.open[facts.debtor[i]], facts.issue[i] <= promise.made {
             var payDay = max(promise.until, day + 1)

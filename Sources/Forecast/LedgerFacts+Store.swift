@@ -4,9 +4,10 @@ import Ledger
 import Store
 
 extension LedgerFacts {
-    /// Reads debtors, invoices (not credit notes), their payment days and the promises to pay from
-    /// the store in one read transaction: one scan each of `debtor`, `payment`, `payment_allocation`,
-    /// `invoice` and `promise_to_pay` (`ForecastLedgerQueries` in Store), no join, days parsed from
+    /// Reads debtors, invoices (not credit notes), their payment days, the promises to pay and the
+    /// reminders sent from the store in one read transaction: one scan each of `debtor`, `payment`,
+    /// `payment_allocation`, `invoice` and `promise_to_pay`, and of `dunning_event_item` joined to
+    /// `dunning_event` (`ForecastLedgerQueries` in Store), days parsed from
     /// their `YYYY-MM-DD` bytes here. A debtor's `paperless_since` (the day from which it receives its
     /// invoices electronically) gives the invoices issued after it the covariate `paperless`.
     ///
@@ -117,6 +118,10 @@ extension LedgerFacts {
         var firstPaid: [Int32] = []
         /// Amounts allocated by payments dated after the as-of day, per invoice id.
         var allocatedLater: [Int64: Int64] = [:]
+        /// Reminders sent: invoice id, day, step (mapped to dense invoices in `assemble`).
+        var reminderInvoiceID: [Int64] = []
+        var reminderDay: [Int32] = []
+        var reminderStep: [UInt8] = []
 
         static func read(_ db: Database, largest: ForecastLedgerQueries.LargestIDs, asOf asOfDay: Int32) throws -> PaymentFacts {
             var p = PaymentFacts()
@@ -167,6 +172,15 @@ extension LedgerFacts {
                 // A status set without its day counts from the end of the promise's grace.
                 let settled = promises.withStatusOn(dayNumber) ?? (until + PromiseRecord.grace)
                 p.facts.addPromise(debtor: p.debtorIndex[debtorID], until: until, made: made, kept: kept, settled: settled)
+            }
+
+            // Reminders sent (Dunning's events queued or on the worklist): invoice id, day, step.
+            let reminders = try ForecastLedgerQueries.reminders(db)
+            while try reminders.next() {
+                guard let day = reminders.withDay(dayNumber) else { continue }
+                p.reminderInvoiceID.append(reminders.invoiceID)
+                p.reminderDay.append(day)
+                p.reminderStep.append(UInt8(clamping: reminders.step))
             }
             return p
         }
@@ -253,6 +267,19 @@ extension LedgerFacts {
                 facts.currency.append(UInt8(currencies[local]))
                 facts.flags.append(part.flags[j] | p.debtorFlag[debtorID])
             }
+        }
+        // Reminders of the invoices kept (ids ascending in both halves, so a binary search finds them).
+        for k in p.reminderInvoiceID.indices {
+            var lo = 0, hi = facts.invoiceCount
+            let id = p.reminderInvoiceID[k]
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if facts.invoiceIDs[mid] < id { lo = mid + 1 } else { hi = mid }
+            }
+            guard lo < facts.invoiceCount, facts.invoiceIDs[lo] == id else { continue }
+            facts.reminderInvoice.append(Int32(lo))
+            facts.reminderDay.append(p.reminderDay[k])
+            facts.reminderStep.append(p.reminderStep[k])
         }
         if p.paperlessSince.contains(where: { $0 != LedgerFacts.unpaid }) {
             let values = (0..<facts.invoiceCount).map { facts.issue[$0] > p.paperlessSince[Int(facts.debtor[$0])] }

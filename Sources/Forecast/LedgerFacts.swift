@@ -67,6 +67,14 @@ package struct LedgerFacts: Sendable {
     /// The day its status was set (`status_on`), `unpaid` while open or when the ledger does not say.
     package var promiseSettled: [Int32] = []
 
+    // Reminders sent (`dunning_event_item` of the `dunning_event`s sent): invoice, day, step.
+    /// Dense invoice index of each reminder.
+    package var reminderInvoice: [Int32] = []
+    /// The day it was sent for (`dunning_event.as_of`).
+    package var reminderDay: [Int32] = []
+    /// Its step on the ladder (0: the first reminder).
+    package var reminderStep: [UInt8] = []
+
     /// Empty facts; fill the columns, or read them with `LedgerFacts.read`.
     package init() {}
 
@@ -114,6 +122,13 @@ package struct LedgerFacts: Sendable {
         promiseMade.append(made)
         promiseKept.append(kept)
         promiseSettled.append(kept == nil ? LedgerFacts.unpaid : settled)
+    }
+
+    /// Appends a reminder of invoice `invoice` (dense index) sent on `day` at `step` (0: the first).
+    package mutating func addReminder(invoice: Int, day: Day, step: Int) {
+        reminderInvoice.append(Int32(invoice))
+        reminderDay.append(day.daysSinceEpoch)
+        reminderStep.append(UInt8(min(255, max(0, step))))
     }
 
     /// The index of a currency code, adding it when new (at most 256 currencies).

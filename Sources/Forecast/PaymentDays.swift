@@ -80,6 +80,27 @@ struct PaymentDays {
         promiseWeight = weight
     }
 
+    /// A reminder's effect: through `end`, the daily chance of payment of what is still unpaid is
+    /// multiplied by `factor` (at most 1); after it, what is left is paid as before.
+    mutating func remind(through end: Int32, factor: Double) {
+        guard end > origin, factor != 1, promiseWeight == 0 else { return }
+        while origin + Int32(cumulative.count) < end { cumulative.append(extrapolated(origin + Int32(cumulative.count) + 1)) }
+        var before = 0.0, now = 0.0
+        for k in cumulative.indices {
+            let old = cumulative[k]
+            if origin + 1 + Int32(k) <= end {
+                let hazard = before < 1 ? max(0, old - before) / (1 - before) : 1
+                now = min(1, now + (1 - now) * min(1, factor * hazard))
+                before = old
+                cumulative[k] = now
+            } else {
+                // Unpaid at the window's end: its later chances as before, in proportion.
+                let left = 1 - before
+                cumulative[k] = left > 1e-12 ? 1 - (1 - now) * (1 - old) / left : now
+            }
+        }
+    }
+
     /// P(paid by the end of `day`). Beyond the days computed (past the P90), what is left is paid
     /// as the delay distribution says, without the habit: the habit moves a payment by days, which
     /// matters for a date but hardly for a week's cash or the chance by 60 days.

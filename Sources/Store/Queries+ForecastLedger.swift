@@ -66,6 +66,16 @@ package enum ForecastLedgerQueries {
             """))
     }
 
+    /// Every reminder sent or to be sent (the items of `dunning_event`s queued or on the worklist):
+    /// invoice, the event's day and the invoice's step (its item's, else the event's).
+    package static func reminders(_ db: Database) throws -> ReminderScan {
+        ReminderScan(try BulkStatement(db, """
+            SELECT i.invoice_id, e.as_of, IFNULL(i.step_index, e.step_index)
+            FROM dunning_event_item i JOIN dunning_event e ON e.id = i.event_id
+            WHERE e.status IN ('queued', 'worklist') ORDER BY i.event_id, i.invoice_id
+            """))
+    }
+
     /// A scan of `debtor`: call `next()` until it returns false, reading the current row between calls.
     package final class DebtorScan {
         @usableFromInline let statement: BulkStatement
@@ -160,5 +170,19 @@ package enum ForecastLedgerQueries {
         package var status: PromiseStatus? { statement.text(3).flatMap(PromiseStatus.init(rawValue:)) }
         /// The day the status was set (`status_on`), as bytes (empty for NULL).
         @inlinable package func withStatusOn<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(4, body) }
+    }
+
+    /// A scan of the reminders sent (`dunning_event_item` joined to `dunning_event`).
+    package final class ReminderScan {
+        @usableFromInline let statement: BulkStatement
+        init(_ statement: BulkStatement) { self.statement = statement }
+        /// Steps to the next reminder; false at the end.
+        package func next() throws -> Bool { try statement.step() }
+        /// The invoice reminded.
+        @inlinable package var invoiceID: Int64 { statement.int64(0) }
+        /// The event's day (`as_of`), as bytes.
+        @inlinable package func withDay<T>(_ body: (UnsafeBufferPointer<UInt8>) -> T) -> T { statement.withText(1, body) }
+        /// The step on the ladder (0: the first).
+        @inlinable package var step: Int64 { statement.int64(2) }
     }
 }
