@@ -159,6 +159,28 @@ struct LetterRendererTests {
         for n in [1, 80, 160] { #expect(flat.contains("\(n). Deze zin herhaalt"), "sentence \(n)") }
     }
 
+    /// Names outside the repertoire of the writer's shared font subsets (Latin-1, Latin Extended-A,
+    /// punctuation) take the per-document subset: still embedded, still extracted as written, and the
+    /// same bytes when rendered again (the shared subsets are built once per process).
+    @Test func namesOutsideTheSharedSubsetsAreEmbeddedAndExtracted() throws {
+        var letter = try LetterFixtures.reminder()
+        letter.creationDate = "2026-11-21T00:00:00Z"
+        letter.recipient = .init(name: "Ștefan Țăranu SRL", lines: ["t.a.v. Δημήτρης Παπαδόπουλος", "Дмитрий Иванов", "1000 Brussel"])
+        letter.paragraphsBefore = ["Geachte heer Παπαδόπουλος,"]
+        let first = try LetterRenderer.pdf(letter)
+        #expect(try LetterRenderer.pdf(letter) == first)
+        let scratch = try Scratch("outside-repertoire")
+        let pdf = try scratch.write(first, to: "names.pdf")
+        let text = try PDFTools.text("pdftotext", ["-layout", pdf, "-"])
+        for expected in ["Ștefan Țăranu SRL", "t.a.v. Δημήτρης Παπαδόπουλος", "Дмитрий Иванов", "Geachte heer Παπαδόπουλος,",
+                         "€ 4.192,74", "+++123/4567/89002+++"] {
+            #expect(text.contains(expected), "missing \(expected)")
+        }
+        for line in try PDFTools.text("pdffonts", [pdf]).split(separator: "\n").dropFirst(2) {
+            #expect(line.split(separator: " ").suffix(5).first == "yes", "not embedded: \(line)")
+        }
+    }
+
     @Test func pinnedCreationDateGivesIdenticalBytes() throws {
         var letter = try LetterFixtures.reminder()
         letter.creationDate = "2026-11-21T00:00:00Z"
