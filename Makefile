@@ -43,9 +43,10 @@ bench: deps
 	@scripts/bench.sh "$(BENCH_SCALE)"
 
 bench-billing: deps ; @scripts/bench-billing.sh $(CONTRACTS)
-# The whole nightly on the workspace `make bench` leaves: NIGHTS (30) warm-up nights of relance-gen's
-# daily flow, then the measured night (SMTP to smtp-sink); e.g. make bench-nightly BENCH_SCALE=0.1 NIGHTS=5.
-bench-nightly: deps ; @NIGHTS=$(NIGHTS) FLOW_INVOICES=$(FLOW_INVOICES) scripts/bench-nightly.sh $(BENCH_SCALE)
+# The whole nightly on a workspace of relance-gen's base files with their reminder history (built once
+# per scale): NIGHTS (30) warm-up nights of relance-gen's daily flow, then the measured night (SMTP to
+# smtp-sink); e.g. make bench-nightly BENCH_SCALE=0.1 NIGHTS=5. Options: scripts/bench-nightly.sh.
+bench-nightly: deps ; @NIGHTS=$(NIGHTS) FLOW_INVOICES=$(FLOW_INVOICES) WARMUP_FULL=$(WARMUP_FULL) CATCHUP=$(CATCHUP) scripts/bench-nightly.sh $(BENCH_SCALE)
 # Database bytes per reminder on the demo workspace over NIGHTS consecutive nights (debug build).
 bench-storage: build ; @scripts/bench-storage.sh $(NIGHTS)
 # Not part of `test`: installs Debian's chromium when missing; screenshots and PDFs in report-check/.

@@ -49,6 +49,12 @@ struct RelanceGen: ParsableCommand {
         valueName: "day"))
     var flowDay: String?
 
+    /// Write the base's reminder history instead of the base files.
+    @Flag(help: ArgumentHelp(
+        "Write only reminders-history.csv: the reminders of the base's last 60 days, as if Relance had run every night "
+            + "(the format `relance ingest reminders` reads)."))
+    var reminderHistory = false
+
     /// Flow invoices per working day before scaling.
     @Option(help: "New invoices per working day in the daily flow (8 % of it on weekends), before --scale.")
     var flowInvoices: Int = 14_000
@@ -77,6 +83,9 @@ struct RelanceGen: ParsableCommand {
         guard scaled(debtors) >= 1 || scaled(openInvoices) + scaled(history) == 0 else {
             throw ValidationError("invoices need at least one debtor; raise --debtors or --scale.")
         }
+        if reminderHistory, flowDay != nil {
+            throw ValidationError("--reminder-history and --flow-day each write other files: give one of them.")
+        }
         if let flowDay {
             guard let flow = Day(iso: flowDay), flow > day, flow.days(since: day) <= 3_650 else {
                 throw ValidationError("--flow-day must be a day written YYYY-MM-DD after --as-of (at most ten years), got '\(flowDay)'.")
@@ -96,6 +105,9 @@ struct RelanceGen: ParsableCommand {
         try makeDirectories(out)
         if let flowDay, let day = Day(iso: flowDay) {
             return try writeFlow(day: day, asOf: asOfDay, start: start, clock: clock)
+        }
+        if reminderHistory {
+            return try writeReminderHistory(asOf: asOfDay, start: start, clock: clock)
         }
 
         let debtorsFile = try OutputFile(path: path("debtors.csv"), header: DebtorWriter.header)
@@ -131,6 +143,17 @@ struct RelanceGen: ParsableCommand {
         let summary = Summary(files: [files.open, files.payments], seconds: seconds)
         FileHandle.standardError.write(Data(summary.text(seed: seed, asOf: asOf).replacingOccurrences(
             of: "as of \(asOf)", with: "as of \(asOf), flow of \(day)").utf8))
+    }
+
+    /// Writes `reminders-history.csv` (`--reminder-history`) and prints the summary.
+    private func writeReminderHistory(asOf: Day, start: ContinuousClock.Instant, clock: ContinuousClock) throws {
+        let file = try OutputFile(path: path("reminders-history.csv"), header: ReminderHistory.header)
+        let plan = InvoicePlan(openCount: scaled(openInvoices), historyCount: scaled(history), asOf: asOf, seed: seed)
+        try ReminderHistory(plan: plan).write(debtorCount: scaled(debtors), out: file)
+        try file.close()
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        FileHandle.standardError.write(Data(Summary(files: [file], seconds: seconds).text(seed: seed, asOf: asOf).utf8))
     }
 
     /// A file's path inside the output directory.

@@ -1,11 +1,13 @@
 import Foundation
 
-// The values the mustache templates see, as typed values. swift-mustache looks a variable up by the
-// name of a stored property (through `Mirror`), so the properties are named exactly as the template
-// variables, in snake_case (`pay_by`, `debtor_name`): these names are the templates' public contract
-// (docs/DUNNING.md lists them, workspaces have their own templates), so they are not renamed to Swift
-// style. An optional left nil is a variable that does not exist: `{{#enterprise_number}}…{{/…}}`
-// renders nothing. `Codable`, so the context can be written out as JSON under the same names.
+// The values the mustache templates see, as typed values. A variable is looked up by the name of a
+// stored property (`child(named:)` in ReminderContext+Mustache.swift: a new property needs its case
+// there, or the templates do not see it and ReminderContextLookupTests fails), so the properties
+// are named exactly as the template variables, in snake_case (`pay_by`, `debtor_name`): these names
+// are the templates' public contract (docs/DUNNING.md lists them, workspaces have their own
+// templates), so they are not renamed to Swift style. An optional left nil is a variable that does
+// not exist: `{{#enterprise_number}}…{{/…}}` renders nothing. `Codable`, so the context can be
+// written out as JSON under the same names.
 
 /// What a step's template (`templates/<language>/<step>.mustache`) sees.
 struct ReminderContext: Codable, Sendable {
