@@ -17,6 +17,10 @@ import Testing
         // B-001 (C-1001, C-1006) and B-002 (C-1002) have enterprise numbers; the others get e-mail.
         #expect(r.invoices == 6 && r.peppol == 3 && r.refused.isEmpty)
         #expect(r.warnings.contains("3 Belgian B2B debtor(s) without an enterprise number get PDF by e-mail, not Peppol: B-003, B-004, B-005"))
+        // A large ledger gets one readable line: 20 keys, then how many more.
+        let many = BillingRun.unidentifiedWarning(Set((0..<25_000).map { String(format: "D%06d", $0) }))
+        #expect(many == "25000 Belgian B2B debtor(s) without an enterprise number get PDF by e-mail, not Peppol: "
+            + (0..<20).map { String(format: "D%06d", $0) }.joined(separator: ", ") + " and 24980 more")
         let docs = try w.strings("SELECT invoice_number || ' ' || receiver || ' ' || path || ' ' || state FROM peppol_document ORDER BY id")
         #expect(docs == ["F2027-000001 0208:0403170701 out/invoices/2027-01/F2027-000001.xml queued",
                          "F2027-000002 0208:0428759497 out/invoices/2027-01/F2027-000002.xml queued",

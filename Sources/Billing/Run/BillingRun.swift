@@ -101,6 +101,15 @@ package struct BillingRunResult: Sendable {
 /// the commit) and queued e-mail. A contract with an invoice for the period is skipped, so a rerun
 /// writes nothing and a run resumed after a crash continues where the last commit left it.
 package enum BillingRun {
+    /// The warning for Belgian B2B debtors billed without an enterprise number: one readable line,
+    /// the first 20 by key, then how many more (a large ledger has thousands).
+    package static func unidentifiedWarning(_ keys: Set<String>) -> String {
+        let sorted = keys.sorted(), shown = 20
+        let more = sorted.count > shown ? " and \(sorted.count - shown) more" : ""
+        return "\(sorted.count) Belgian B2B debtor(s) without an enterprise number get PDF by e-mail, not Peppol: "
+            + sorted.prefix(shown).joined(separator: ", ") + more
+    }
+
     package static func run(
         store: LedgerStore, workspace: Workspace, config: WorkspaceConfig, options: BillingRunOptions, now: () -> Date = Date.init
     ) throws -> BillingRunResult {
@@ -139,10 +148,7 @@ package enum BillingRun {
             peppol = try PeppolComposer(company: config.company)
         }
         let unidentified = Set(drafts.filter { $0.1.identity?.needsEnterpriseNumber == true }.map(\.1.key))
-        if !unidentified.isEmpty {
-            result.warnings.append("\(unidentified.count) Belgian B2B debtor(s) without an enterprise number get PDF by e-mail, "
-                + "not Peppol: \(unidentified.sorted().joined(separator: ", "))")
-        }
+        if !unidentified.isEmpty { result.warnings.append(unidentifiedWarning(unidentified)) }
         if let composer = peppol {
             drafts = drafts.filter { d, a in
                 guard a.identity?.resolvedChannel == .peppol else { return true }
