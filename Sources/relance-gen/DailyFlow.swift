@@ -40,16 +40,10 @@ struct DailyFlow {
     /// (the day's receipts, each for an invoice's whole open amount) into `out` (its `history` is not used).
     func write(debtorCount: Int, out: InvoiceFiles) throws(OutputError) {
         let horizon = day.days(since: plan.asOf) + 130
-        let null = "/dev/null"
-        let debtorSink = try OutputFile(path: null, header: DebtorWriter.header)
-        let profiles = try DebtorWriter.write(count: debtorCount, seed: plan.seed, to: debtorSink)
-        try debtorSink.close()
+        let profiles = try DebtorWriter.profiles(count: debtorCount, seed: plan.seed)
 
         // The base's open invoices, paid today.
-        let sink = InvoiceFiles(
-            open: try OutputFile(path: null, header: InvoiceWriter.invoiceHeader),
-            history: try OutputFile(path: null, header: InvoiceWriter.invoiceHeader),
-            payments: try OutputFile(path: null, header: InvoiceWriter.paymentHeader))
+        let sink = try InvoiceFiles.discarded()
         var writer = InvoiceWriter(plan: plan, profiles: profiles, files: out, horizon: horizon)
         writer.paymentDay = day
         var base = InvoiceWriter(plan: plan, profiles: profiles, files: sink, horizon: horizon)
@@ -63,7 +57,7 @@ struct DailyFlow {
             if payDay(invoice, disputed, false) == today { paidToday.append((invoice, open)) }
         }
         try base.run()
-        for file in [sink.open, sink.history, sink.payments] { try file.close() }
+        try sink.close()
 
         // The flow days up to today: earlier days' invoices paid today, today's invoices written.
         var counter = UInt64(plan.openCount + plan.historyCount)

@@ -39,6 +39,15 @@ struct DebtorWriter {
     /// A random start so that VAT numbers differ between seeds; see ``writeVAT(index:to:)``.
     private let vatOffset: Int
 
+    /// The profiles of the `count` debtors drawn from `seed`, written nowhere (the daily flow and the
+    /// reminder history replay the base's draw).
+    static func profiles(count: Int, seed: UInt64) throws(OutputError) -> [DebtorProfile] {
+        let sink = try OutputFile(path: "/dev/null", header: header)
+        let profiles = try write(count: count, seed: seed, to: sink)
+        try sink.close()
+        return profiles
+    }
+
     /// Writes `count` debtors drawn from `seed` to `out`.
     static func write(count: Int, seed: UInt64, to out: OutputFile) throws(OutputError) -> [DebtorProfile] {
         var writer = DebtorWriter(seed: seed, count: count)

@@ -29,6 +29,18 @@ struct InvoiceFiles {
     let history: OutputFile
     /// `payments-history.csv`.
     let payments: OutputFile
+
+    /// Three files to /dev/null: for replaying the base's draw without writing it again.
+    static func discarded() throws(OutputError) -> InvoiceFiles {
+        InvoiceFiles(open: try OutputFile(path: "/dev/null", header: InvoiceWriter.invoiceHeader),
+                     history: try OutputFile(path: "/dev/null", header: InvoiceWriter.invoiceHeader),
+                     payments: try OutputFile(path: "/dev/null", header: InvoiceWriter.paymentHeader))
+    }
+
+    /// Closes the three files.
+    func close() throws(OutputError) {
+        for file in [open, history, payments] { try file.close() }
+    }
 }
 
 /// Writes open invoices, paid history and the payments in one chronological pass over the calendar.

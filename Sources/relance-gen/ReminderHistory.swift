@@ -78,14 +78,8 @@ struct ReminderHistory {
 
     /// Writes the rows into `out`.
     func write(debtorCount: Int, out: OutputFile) throws(OutputError) {
-        let null = "/dev/null"
-        let debtorSink = try OutputFile(path: null, header: DebtorWriter.header)
-        let profiles = try DebtorWriter.write(count: debtorCount, seed: plan.seed, to: debtorSink)
-        try debtorSink.close()
-        let sink = InvoiceFiles(
-            open: try OutputFile(path: null, header: InvoiceWriter.invoiceHeader),
-            history: try OutputFile(path: null, header: InvoiceWriter.invoiceHeader),
-            payments: try OutputFile(path: null, header: InvoiceWriter.paymentHeader))
+        let profiles = try DebtorWriter.profiles(count: debtorCount, seed: plan.seed)
+        let sink = try InvoiceFiles.discarded()
         var base = InvoiceWriter(plan: plan, profiles: profiles, files: sink)
         var overdue: [Invoice] = []
         let asOf = plan.asOf
@@ -93,7 +87,7 @@ struct ReminderHistory {
             if !invoice.isCreditNote, !disputed, invoice.due < asOf { overdue.append(invoice) }
         }
         try base.run()
-        for file in [sink.open, sink.history, sink.payments] { try file.close() }
+        try sink.close()
 
         overdue.sort { ($0.debtor, $0.due, $0.counter) < ($1.debtor, $1.due, $1.counter) }
         var i = 0

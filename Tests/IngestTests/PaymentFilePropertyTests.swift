@@ -73,20 +73,9 @@ import Testing
         let state = try Self.state(whole)
         #expect(state == (try Self.state(oneByOne)), "\(context)")
 
-        try whole.store.pool.read { db in
-            let unbalanced = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM payment p WHERE p.amount_minor <> p.unapplied_minor
-                  + (SELECT COALESCE(SUM(amount_minor), 0) FROM payment_allocation a WHERE a.payment_id = p.id)
-                """)
-            #expect(unbalanced == 0, "payment = allocated + unapplied, \(context)")
-            let over = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM invoice i WHERE i.type = 'invoice' AND i.amount_minor
-                  < (SELECT COALESCE(SUM(amount_minor), 0) FROM payment_allocation a WHERE a.invoice_id = i.id)
-                """)
-            #expect(over == 0, "no invoice takes more than its amount, \(context)")
-        }
-        // The refresh after each allocation worked from its look-up's figures: a fresh read agrees.
-        #expect(try BankFilePropertyTests.openStatesAreTheRules(whole), "open amounts are the rule's on a fresh read, \(context)")
+        // The money rules, and the refresh after each allocation (it worked from its look-up's
+        // figures): a fresh read agrees.
+        try BankFilePropertyTests.checkMoneyRules(whole, context)
         // The same file again: nothing changes.
         let again = try whole.ingest(.payments, [whole.write("pay.csv", payments)], booked: booked)
         #expect(again.first?.unchanged == rows.count, "\(context)")
