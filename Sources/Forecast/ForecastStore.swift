@@ -20,32 +20,14 @@ package enum ForecastStore {
         try store.pool.write { db in try save(r, db: db, runID: runID, createdAt: createdAt) }
     }
 
-    /// `save` inside the caller's transaction.
+    /// `save` inside the caller's transaction: the rows go through the same writer as
+    /// `forecastAndSave`'s, handed over all at once.
     package static func save(_ r: ForecastResult, db: Database, runID: Int64?, createdAt: String) throws -> Int64 {
-        let asOf = r.asOf.description
-        try ForecastCommands.deleteRun(db, asOf: asOf)
-        var run = ForecastRunRecord(asOf: asOf, runId: runID, createdAt: createdAt, model: r.model,
-                                    paidInvoices: r.paidInvoices, openInvoices: r.invoices.count,
-                                    debtors: r.debtors.count, parameters: r.parameters)
-        try run.insert(db)
-        guard let id = run.id else { throw StoreError.notStored(what: "the forecast run for \(asOf)") }
-
-        var days = DayText(base: r.asOf)
-        let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: id)
-        for f in r.invoices {
-            try invoice.insert(invoiceID: f.invoiceID, p10: days[f.p10], p50: days[f.p50], p90: days[f.p90],
-                               paidByDue: f.paidByDue, paidByDue30: f.paidByDue30, paidByDue60: f.paidByDue60)
-        }
-        let score = try ForecastCommands.DebtorScoreWriter(db, runID: id)
-        let reasons = reasonsJSON(r.debtors)
-        for (k, s) in r.debtors.enumerated() {
-            try score.insert(debtorID: s.debtorID, score: s.score, grade: s.grade,
-                             reasons: reasons[k],
-                             paidInvoices: s.paidInvoices, openInvoices: s.openInvoices, overdue30Invoices: s.overdue30Invoices,
-                             typicalDelayDays: s.typicalDelayDays, lateShare: s.lateShare)
-        }
-        try finish(r, db: db, runID: id)
-        return id
+        let writer = RowWriter()
+        writer.send(.invoices(SharedBuffer(r.invoices), 0..<r.invoices.count))
+        writer.send(.debtors(SharedBuffer(r.debtors.map { Optional($0) }), SharedBuffer(reasonsJSON(r.debtors)), 0..<r.debtors.count))
+        writer.send(.finish(r, createdAt: createdAt))
+        return try writer.write(db, asOf: r.asOf, runID: runID)
     }
 
     /// Makes the forecast of `asOf` from `facts` (`Forecaster.forecast`) and saves it as `save`
@@ -62,7 +44,7 @@ package enum ForecastStore {
         let writer = RowWriter()
         Parallel.thread {
             do {
-                try store.pool.write { db in try writer.write(db, asOf: asOf, runID: runID) }
+                _ = try store.pool.write { db in try writer.write(db, asOf: asOf, runID: runID) }
             } catch {
                 writer.fail(error)
             }
@@ -148,9 +130,9 @@ package enum ForecastStore {
             if let failure { throw failure }
         }
 
-        /// The writer thread's transaction: deletes the day's earlier run, inserts the new run's
-        /// row, then stores what arrives until the forecast is finished.
-        func write(_ db: Database, asOf: Day, runID: Int64?) throws {
+        /// The writer's transaction: deletes the day's earlier run, inserts the new run's row, then
+        /// stores what arrives until the forecast is finished. Returns the run's id.
+        func write(_ db: Database, asOf: Day, runID: Int64?) throws -> Int64 {
             let day = asOf.description
             try ForecastCommands.deleteRun(db, asOf: day)
             var run = ForecastRunRecord(asOf: day, runId: runID, createdAt: "", model: DelayModel.name, paidInvoices: 0,
@@ -185,7 +167,7 @@ package enum ForecastStore {
                     run.parameters = r.parameters
                     try run.update(db)
                     try ForecastStore.finish(r, db: db, runID: id)
-                    return
+                    return id
                 }
             }
         }

@@ -1,15 +1,8 @@
 /// The boxed payment instructions with the EPC QR code, at the foot of the last page.
+///
+/// Label and value lines on the left; on the right the QR code on a white square that holds its
+/// quiet zone, with the caption right-aligned beside its lower edge.
 extension LetterComposer {
-    /// Draws the payment block above the footer of the current page, or at the top of a new page
-    /// when the closing paragraphs leave no room for it.
-    ///
-    /// Label and value lines on the left; on the right the QR code on a white square that holds
-    /// its quiet zone, with the caption right-aligned beside its lower edge.
-    func paymentBlock() throws {
-        guard let block = try preparePayment() else { return }
-        drawPayment(block)
-    }
-
     /// The payment block measured, not yet placed.
     struct PreparedPayment {
         let title: TextBox

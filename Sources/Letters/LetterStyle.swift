@@ -75,8 +75,8 @@ package enum LetterError: Error, Sendable, Equatable, CustomStringConvertible {
     case totalsColumn(Int)
     /// The page label does not contain exactly two `%d` (found).
     case pageLabel(found: Int)
-    /// cairo or pango failed (their status text).
-    case cairo(String)
+    /// pango, the font subsetting or the PDF writer failed (why).
+    case rendering(String)
     /// The QR code could not be drawn (the reason).
     case qrCode(String)
     /// The PDF could not be written to a file (path, reason).
@@ -88,7 +88,7 @@ package enum LetterError: Error, Sendable, Equatable, CustomStringConvertible {
         case .rowCells(let r, let e, let f): "letter table row \(r) has \(f) cells but the table has \(e) columns"
         case .totalsColumn(let c): "totalsColumn \(c) is not a column of the letter's table"
         case .pageLabel(let n): "the page label needs exactly two %d (page and pages), found \(n)"
-        case .cairo(let s): "PDF rendering failed: \(s)"
+        case .rendering(let s): "PDF rendering failed: \(s)"
         case .qrCode(let s): "the letter's QR code cannot be drawn: \(s)"
         case .write(let p, let r): "cannot write \(p): \(r)"
         }

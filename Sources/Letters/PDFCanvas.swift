@@ -33,8 +33,6 @@ final class PDFCanvas {
 
     // MARK: drawing
 
-    func setGray(_ gray: Double) { setColor(.gray(gray)) }
-
     func setColor(_ c: LetterStyle.RGB) { document.setColor(c.r, c.g, c.b) }
 
     func fillRect(x: Double, y: Double, width: Double, height: Double) {

@@ -309,7 +309,7 @@ final class PDFDocument {
             let outside = use.text[FontUse.outside]
             if !outside.isEmpty {
                 let glyphs = outside.keys.sorted().map { UInt32($0) }
-                guard let subset = face.documentSubset(glyphs) else { throw LetterError.cairo("cannot subset the font \(face.postScriptName)") }
+                guard let subset = face.documentSubset(glyphs) else { throw LetterError.rendering("cannot subset the font \(face.postScriptName)") }
                 let font = try writeFont(&file, face: face, tag: subset.tag, fontFile: subset.file, length: subset.length,
                                          widths: subset.widths, text: outside)
                 fontEntries += "/F\(use.index)x \(font) 0 R "

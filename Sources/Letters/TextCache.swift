@@ -170,7 +170,7 @@ final class TextCache {
         if let pointer = pthread_getspecific(key) {
             return Unmanaged<TextCache>.fromOpaque(pointer).takeUnretainedValue()
         }
-        guard let cache = TextCache() else { throw LetterError.cairo("cannot create a pango context") }
+        guard let cache = TextCache() else { throw LetterError.rendering("cannot create a pango context") }
         pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
         return cache
     }

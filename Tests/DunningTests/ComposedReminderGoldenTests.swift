@@ -72,6 +72,7 @@ struct ComposedReminderGoldenTests {
         }
         try assertGolden(dictionary, "composed/body-dictionary-b2b-2-nl.txt")
         #expect(r2.bodyDictionary == dictionary, "one dictionary per template, language and company, whatever the debtor")
+        #expect(try compose(d, channels: [.letter])?.bodyDictionary == nil, "a letter-only reminder has no e-mail to compress")
         #expect(dictionary.contains("Facturatie NV") && dictionary.contains("BE68 5390 0754 7034"))
         for debtorValue in [d.name, d.key, r.reference.formatted] + d.items.map(\.number) {
             #expect(!dictionary.contains(debtorValue), "the dictionary holds the debtor's \(debtorValue)")

@@ -99,7 +99,9 @@ package struct ReminderComposer: Sendable {
             reference: reference, payBy: terms.payBy,
             computation: Self.computation(plan, ladder: ladder, step: step, asOf: asOf, payBy: terms.payBy,
                                           announced: terms.announcedDamages.minorUnits, reminderFees: terms.reminderFees.minorUnits, rules: rules),
-            bodyDictionary: bodyDictionary(language: d.language, template: templateName, currency: plan.total.currency))
+            // Only an e-mail is compressed with it: a letter-only reminder does not render it.
+            bodyDictionary: channels.contains(.email)
+                ? bodyDictionary(language: d.language, template: templateName, currency: plan.total.currency) : nil)
     }
 
     /// The first line `Subject: …` and the rest.
