@@ -39,7 +39,10 @@ struct InvoiceFiles {
 
     /// Closes the three files.
     func close() throws(OutputError) {
-        for file in [open, history, payments] { try file.close() }
+        // Three calls, not a loop over the three: Swift 6.3.1's optimiser crashes on that loop here.
+        try open.close()
+        try history.close()
+        try payments.close()
     }
 }
 
