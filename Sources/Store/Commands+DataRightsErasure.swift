@@ -85,10 +85,12 @@ package enum ErasureCommands {
             SELECT a.path FROM outbox_attachment a JOIN erase_message e ON e.id = a.message_id WHERE a.path IS NOT NULL
             """)
         if headers {
-            refs.messageIDHeaders = try String.fetchAll(db, sql: """
-                SELECT m.message_id_header FROM outbox_message m JOIN erase_message e ON e.id = m.id
-                WHERE m.message_id_header IS NOT NULL
-                """)
+            // Stored whole before migration 0030c, derived from the key and the domain since.
+            refs.messageIDHeaders = try Row.fetchAll(db, sql: """
+                SELECT m.message_id_header, m.idempotency_key, x.domain FROM outbox_message m JOIN erase_message e ON e.id = m.id
+                LEFT JOIN outbox_message_id_domain x ON x.id = m.message_id_domain_id
+                WHERE m.message_id_header IS NOT NULL OR x.domain IS NOT NULL
+                """).map { row in (row[0] as String?) ?? OutboxMessageID.header(key: row[1], domain: row[2]) }
         }
         refs.documentPaths = try String.fetchAll(db, sql: """
             SELECT document_path FROM dunning_event WHERE debtor_id = ? AND document_path IS NOT NULL

@@ -59,18 +59,19 @@ package enum OutboxCommands {
     }
 
     /// Leases the queued or deferred messages `ids` to `owner` until `until`, in the given order. On
-    /// a message's first lease its `Message-ID` is fixed (`messageID` of its idempotency key) and
-    /// `cc` and `bcc` become its recipients (origin `config`), so both are durable before anything
-    /// goes on the wire.
+    /// a message's first lease its `Message-ID` is fixed (`OutboxMessageID.header` of its idempotency
+    /// key and `domain`, stored as the domain's id: migration 0030c) and `cc` and `bcc` become its
+    /// recipients (origin `config`), so both are durable before anything goes on the wire.
     package static func lease(_ db: Database, ids: [Int64], owner: String, until u: String, at t: String,
-                             messageID: (String) -> String, cc: [String], bcc: [String]) throws {
+                             domain: String, cc: [String], bcc: [String]) throws {
         let take = try db.cachedStatement(sql: """
             UPDATE outbox_message SET state = \(OutboxState.active.sqlLiteral), lease_owner = ?, lease_until = ?, updated_at = ?
             WHERE id = ? AND state IN \(OutboxState.due.sqlLiteral)
             """)
         let first = try db.cachedStatement(sql: """
-            UPDATE outbox_message SET message_id_header = ? WHERE id = ? AND message_id_header IS NULL
+            UPDATE outbox_message SET message_id_domain_id = ? WHERE id = ? AND message_id_header IS NULL AND message_id_domain_id IS NULL
             """)
+        let domainID = try ids.isEmpty ? 0 : StoredText.id(db, table: "outbox_message_id_domain", column: "domain", domain)
         let addCopy = try db.cachedStatement(sql: """
             INSERT INTO outbox_recipient (message_id, position, kind, address, origin)
             VALUES (?, (SELECT COALESCE(MAX(position), -1) + 1 FROM outbox_recipient WHERE message_id = ?), ?, ?, ?)
@@ -78,8 +79,7 @@ package enum OutboxCommands {
             """)
         for id in ids {
             try take.execute(arguments: [owner, u, t, id])
-            let key = try OutboxQueries.idempotencyKey(db, message: id) ?? ""
-            try first.execute(arguments: [messageID(key), id])
+            try first.execute(arguments: [domainID, id])
             if db.changesCount > 0 {
                 for a in cc { try addCopy.execute(arguments: [id, id, OutboxRecipientKind.cc, a, OutboxRecipientOrigin.config]) }
                 for a in bcc { try addCopy.execute(arguments: [id, id, OutboxRecipientKind.bcc, a, OutboxRecipientOrigin.config]) }

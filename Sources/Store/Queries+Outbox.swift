@@ -70,11 +70,13 @@ package enum OutboxQueries {
             """)
     }
 
-    /// The message row `id`, with its body dictionary when it has one (the record needs it to read the bodies).
+    /// The message row `id`, with its body dictionary when it has one (the record needs it to read the
+    /// bodies) and the domain of its `Message-ID` (migration 0030c: the record derives the header).
     package static func message(_ db: Database, _ id: Int64) throws -> OutboxMessageRecord? {
         try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: """
-            SELECT m.*, d.text_z AS bodies_dictionary FROM outbox_message m
-            LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id WHERE m.id = ?
+            SELECT m.*, d.text_z AS bodies_dictionary, x.domain AS message_id_domain FROM outbox_message m
+            LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id
+            LEFT JOIN outbox_message_id_domain x ON x.id = m.message_id_domain_id WHERE m.id = ?
             """), arguments: [id])
     }
 
@@ -151,6 +153,9 @@ package enum OutboxQueries {
 
     /// A message's state history, oldest first.
     package static func events(_ db: Database, message id: Int64) throws -> [OutboxEventRecord] {
-        try OutboxEventRecord.fetchAll(db, sql: "SELECT * FROM outbox_event WHERE message_id = ? ORDER BY id", arguments: [id])
+        try OutboxEventRecord.fetchAll(db, sql: """
+            SELECT id, message_id, at, from_state, to_state, actor, \(OutboxEventRecord.detailSQL()) AS detail, detail_id
+            FROM outbox_event WHERE message_id = ? ORDER BY id
+            """, arguments: [id])
     }
 }

@@ -59,7 +59,7 @@ extension ReportQueries {
     /// Held reminders decided on or before `asOf`, per day.
     package static func heldDays(_ db: Database, onOrBefore asOf: Day) throws -> [HeldDay] {
         try HeldDay.fetchAll(db, sql: """
-            SELECT as_of, COUNT(*), MAX(held_reason) FROM dunning_event
+            SELECT as_of, COUNT(*), MAX(\(DunningEventRecord.heldReasonSQL)) FROM dunning_event
             WHERE status = 'held' AND as_of <= ? GROUP BY as_of ORDER BY as_of
             """, arguments: [asOf.description])
     }

@@ -79,7 +79,16 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     /// What the message demanded (nil before migration 0017).
     package var demandedMinor: Int64?
     package var payBy: Day?
+    /// Why the message is held: stored in the row before migration 0030a; since, named by
+    /// `heldReasonID` (a query reads it with ``heldReasonSQL`` as `held_reason`).
     package var heldReason: String?
+    /// The held reason stored once in `dunning_held_reason` (migration 0030a).
+    package var heldReasonID: Int64?
+
+    /// The SQL of an event's held reason however it is stored, for a query on `dunning_event`
+    /// (`held_reason` and `held_reason_id` unqualified).
+    package static let heldReasonSQL =
+        "COALESCE(held_reason, (SELECT r.reason FROM dunning_held_reason r WHERE r.id = held_reason_id))"
 
     /// A new event, not yet inserted.
     package init(idempotencyKey: String, debtorID: Int64, asOf: Day, ladder: String, step: String, stepIndex: Int,
@@ -145,6 +154,7 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         demandedMinor = row["demanded_minor"]
         payBy = (row["pay_by"] as String?).flatMap { Day(iso: $0) }
         heldReason = row["held_reason"]
+        heldReasonID = row["held_reason_id"]
     }
 
     /// The columns, as stored.
@@ -176,6 +186,7 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         container["demanded_minor"] = demandedMinor
         container["pay_by"] = payBy?.description
         container["held_reason"] = heldReason
+        container["held_reason_id"] = heldReasonID
     }
 }
 
@@ -377,4 +388,12 @@ package enum DunningRecordError: Error, CustomStringConvertible, Equatable {
 package protocol OutdatedReminderCancelling: Sendable {
     /// Cancels every queued reminder whose e-mail has not left and whose figures changed.
     func cancelOutdatedReminders(_ db: Database, at now: Date) throws
+}
+
+/// One row of `dunning_held_reason` (migration 0030a): a gate night's held reason, stored once and
+/// named by `dunning_event.held_reason_id` (`DunningHolds.hold`); never changed or removed.
+package struct DunningHeldReasonRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "dunning_held_reason"
+    package var id: Int64
+    package var reason: String
 }

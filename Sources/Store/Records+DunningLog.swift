@@ -96,9 +96,11 @@ package enum DunningHolds {
             SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?
             """, arguments: [day.description, DunningEventStatus.queued])
         let t = Instant.string(now)
+        // The night's reason is stored once (migration 0030a), not in every event and outbox event.
+        let reasonID = try StoredText.id(db, table: "dunning_held_reason", column: "reason", reason)
         for r in ids {
-            try db.execute(sql: "UPDATE dunning_event SET status = ?, held_reason = ? WHERE id = ?",
-                           arguments: [DunningEventStatus.held, reason, r[0] as Int64])
+            try db.execute(sql: "UPDATE dunning_event SET status = ?, held_reason = NULL, held_reason_id = ? WHERE id = ?",
+                           arguments: [DunningEventStatus.held, reasonID, r[0] as Int64])
             if let message: Int64 = r[1] { try move(db, message: message, from: ["queued", "deferred"], to: "hold", detail: reason, at: t) }
         }
         return ids.count
@@ -121,7 +123,7 @@ package enum DunningHolds {
     /// The days with held messages, and how many each.
     package static func heldDays(_ db: Database) throws -> [(day: String, messages: Int, reason: String)] {
         try Row.fetchAll(db, sql: """
-            SELECT as_of, COUNT(*), MAX(held_reason) FROM dunning_event WHERE status = 'held' GROUP BY as_of ORDER BY as_of
+            SELECT as_of, COUNT(*), MAX(\(DunningEventRecord.heldReasonSQL)) FROM dunning_event WHERE status = 'held' GROUP BY as_of ORDER BY as_of
             """).map { ($0[0], $0[1], $0[2] ?? "") }
     }
 
@@ -129,6 +131,6 @@ package enum DunningHolds {
         guard let state = try String.fetchOne(db, sql: "SELECT state FROM outbox_message WHERE id = ?", arguments: [message]),
               from.contains(state) else { return }
         try db.execute(sql: "UPDATE outbox_message SET state = ?, updated_at = ? WHERE id = ?", arguments: [to, t, message])
-        try OutboxEventRecord.append(db, message: message, at: t, from: state, to: to, actor: "dunning", detail: detail)
+        try OutboxEventRecord.append(db, message: message, at: t, from: state, to: to, actor: "dunning", detail: detail, shared: true)
     }
 }

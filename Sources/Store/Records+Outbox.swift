@@ -102,7 +102,9 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
     package var lifetimeFrom: String
     package var nextAttemptAt: String
     package var attempts: Int
-    /// The `Message-ID` header, fixed when the message is first leased for delivery.
+    /// The `Message-ID` header, fixed when the message is first leased for delivery: stored whole
+    /// before migration 0030c, since derived from the key and the row's `message_id_domain` (the
+    /// domain's text: ``OutboxQueries/message(_:_:)`` joins it).
     package var messageIdHeader: String?
     package var leaseOwner: String?
     package var leaseUntil: String?
@@ -125,7 +127,19 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
         case updatedAt = "updated_at"
     }
 
-    private enum StoredKeys: String, CodingKey { case bodiesZ = "bodies_z", bodiesDictionary = "bodies_dictionary" }
+    /// What a request of the query interface (`fetchOne(db, key:)`, `filter`) selects: the row and
+    /// what the decoder needs beside it, the body dictionary and the `Message-ID`'s domain.
+    package static var databaseSelection: [any SQLSelectable] {
+        [
+            .allColumns,
+            SQL(sql: "(SELECT d.text_z FROM outbox_body_dictionary d WHERE d.id = bodies_dictionary_id)").forKey("bodies_dictionary"),
+            SQL(sql: "(SELECT x.domain FROM outbox_message_id_domain x WHERE x.id = message_id_domain_id)").forKey("message_id_domain"),
+        ]
+    }
+
+    private enum StoredKeys: String, CodingKey {
+        case bodiesZ = "bodies_z", bodiesDictionary = "bodies_dictionary", messageIdDomain = "message_id_domain"
+    }
 
     /// Decodes a row; the bodies come from `bodies_z` when the message was stored compressed
     /// (migration 0021), else from the plain `text_body` and `html_body` columns of older rows. A
@@ -159,6 +173,10 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
         if let blob = try stored.decodeIfPresent(Data.self, forKey: .bodiesZ) {
             let dictionary = try stored.decodeIfPresent(Data.self, forKey: .bodiesDictionary).map(MessageBodies.bodyDictionary(stored:))
             (textBody, htmlBody) = try MessageBodies.decompress(blob, bodyDictionary: dictionary)
+        }
+        // Since migration 0030c the header is derived from the key and the stored domain (`OutboxMessageID`).
+        if messageIdHeader == nil, let domain = try stored.decodeIfPresent(String.self, forKey: .messageIdDomain) {
+            messageIdHeader = OutboxMessageID.header(key: idempotencyKey, domain: domain)
         }
     }
 }
@@ -246,24 +264,36 @@ package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, S
     package var fromState: OutboxState?
     package var toState: OutboxState
     package var actor: OutboxActor
+    /// Why; read through ``OutboxQueries/events(_:message:)`` it is the text however it is stored
+    /// (inline, or named by `detailId`).
     package var detail: String?
+    /// The detail stored once in `outbox_event_detail` (migration 0030b), nil when it is inline.
+    package var detailId: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case id, messageId = "message_id", at, fromState = "from_state", toState = "to_state", actor, detail
+        case id, messageId = "message_id", at, fromState = "from_state", toState = "to_state", actor, detail, detailId = "detail_id"
     }
 
-    /// Appends an event.
+    /// The SQL of an event's detail however it is stored, for a query on `outbox_event` (`detail`
+    /// and `detail_id` unqualified or qualified by `table`).
+    package static func detailSQL(_ table: String = "outbox_event") -> String {
+        "COALESCE(\(table).detail, (SELECT d.detail FROM outbox_event_detail d WHERE d.id = \(table).detail_id))"
+    }
+
+    /// Appends an event. With `shared`, a detail that many events repeat (a gate night's held
+    /// reason) is stored once in `outbox_event_detail` and named by `detail_id`.
     package static func append(_ db: Database, message: Int64, at: String, from: OutboxState?, to: OutboxState,
-                              actor: OutboxActor, detail: String?) throws {
+                              actor: OutboxActor, detail: String?, shared: Bool = false) throws {
+        let detailID = try shared ? detail.map { try StoredText.id(db, table: "outbox_event_detail", column: "detail", $0) } : nil
         try db.cachedStatement(sql: """
-            INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [message, at, from, to, actor, detail])
+            INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail, detail_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [message, at, from, to, actor, detailID == nil ? detail : nil, detailID])
     }
 
     /// Appends an event given as stored words, for callers that still hold states as text (Dunning's
     /// `DunningLog` hold and release); throws when a word is not an `OutboxState` or `OutboxActor`.
     package static func append(_ db: Database, message: Int64, at: String, from: String?, to: String, actor: String,
-                              detail: String?) throws {
+                              detail: String?, shared: Bool = false) throws {
         guard let target = OutboxState(rawValue: to) else { throw StoreError.unknownWord(column: "outbox state", word: to) }
         guard let who = OutboxActor(rawValue: actor) else { throw StoreError.unknownWord(column: "outbox actor", word: actor) }
         var source: OutboxState? = nil
@@ -271,7 +301,7 @@ package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, S
             guard let s = OutboxState(rawValue: from) else { throw StoreError.unknownWord(column: "outbox state", word: from) }
             source = s
         }
-        try append(db, message: message, at: at, from: source, to: target, actor: who, detail: detail)
+        try append(db, message: message, at: at, from: source, to: target, actor: who, detail: detail, shared: shared)
     }
 }
 

@@ -136,3 +136,19 @@ extension Schema {
         try db.execute(sql: "ALTER TABLE dunning_event ADD COLUMN computation_z BLOB")
     }
 }
+
+extension Schema {
+    /// A gate night's held reason stored once (issue 17, fourth round): `DunningHolds.hold` leaves
+    /// `dunning_event.held_reason` NULL and names the reason in `dunning_held_reason` by
+    /// `held_reason_id` (`StoredText`); readers take `DunningEventRecord.heldReasonSQL`. Rows held
+    /// before keep their own `held_reason`.
+    static func dunningHeldReasonV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE dunning_held_reason (
+              id INTEGER PRIMARY KEY,
+              reason TEXT NOT NULL UNIQUE
+            );
+            ALTER TABLE dunning_event ADD COLUMN held_reason_id INTEGER REFERENCES dunning_held_reason(id);
+            """)
+    }
+}

@@ -119,4 +119,32 @@ extension Schema {
             ALTER TABLE outbox_message ADD COLUMN bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id);
             """)
     }
+
+    /// Event details that many events repeat (issue 17, fourth round): the held reason of a gate
+    /// night, copied into each of its messages' `hold` events, and `released by …`. Such an event
+    /// leaves `detail` NULL and names the text in `outbox_event_detail` by `detail_id`
+    /// (`StoredText`); readers take `COALESCE(detail, the named text)`. Other details stay inline.
+    static func outboxEventDetailV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE outbox_event_detail (
+              id INTEGER PRIMARY KEY,
+              detail TEXT NOT NULL UNIQUE
+            );
+            ALTER TABLE outbox_event ADD COLUMN detail_id INTEGER REFERENCES outbox_event_detail(id);
+            """)
+    }
+
+    /// A message's `Message-ID` derived, not stored (issue 17, fourth round, `OutboxMessageID`): the
+    /// first lease names the sender's domain in `outbox_message_id_domain` by `message_id_domain_id`
+    /// and leaves `message_id_header` NULL; the header is `OutboxMessageID.header` of the
+    /// idempotency key and that domain. Rows leased before keep their stored header.
+    static func outboxMessageIDDomainV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE outbox_message_id_domain (
+              id INTEGER PRIMARY KEY,
+              domain TEXT NOT NULL UNIQUE
+            );
+            ALTER TABLE outbox_message ADD COLUMN message_id_domain_id INTEGER REFERENCES outbox_message_id_domain(id);
+            """)
+    }
 }

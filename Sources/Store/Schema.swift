@@ -37,6 +37,9 @@ package enum Schema {
             ("0024-invoice-open-plan", invoiceOpenPlanV1),
             ("0026a-dunning-computation-compressed", dunningComputationCompressedV1),
             ("0027a-outbox-body-dictionary", outboxBodyDictionaryV1),
+            ("0030a-dunning-held-reason", dunningHeldReasonV1),
+            ("0030b-outbox-event-detail", outboxEventDetailV1),
+            ("0030c-outbox-message-id-domain", outboxMessageIDDomainV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

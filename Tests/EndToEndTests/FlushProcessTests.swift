@@ -64,11 +64,13 @@ struct FlushProcessTests {
         if let doubled = twice.keys.first {
             #expect(second.stdout.contains("on the wire"), "the second flush names the message in doubt")
             let store = try LedgerStore(path: setup.ws + "/relance.sqlite")
+            // The Message-ID derives from the key (migration 0030c): find the message by its key.
+            let key = try #require(setup.keys.first { setup.identity.messageID(forKey: $0) == doubled })
             let history = try store.pool.read { db in
                 try String.fetchAll(db, sql: """
                     SELECT e.detail FROM outbox_event e JOIN outbox_message m ON m.id = e.message_id
-                    WHERE m.message_id_header = ? AND e.to_state = 'deferred'
-                    """, arguments: [doubled])
+                    WHERE m.idempotency_key = ? AND e.to_state = 'deferred'
+                    """, arguments: [key])
             }
             #expect(history.first?.contains("same Message-ID") == true)
         }

@@ -103,7 +103,13 @@ import Testing
                                      to: [OutboxMailbox(EmailAddress("k1@example.be")!)], subject: "Second reminder for K001",
                                      textBody: "Dear customer, please pay 12.00 now.", htmlBody: "<p>Dear customer, please pay 12.00 now.</p>")
             m.bodyDictionary = "Dear customer, please pay 0.00 now."
-            try OutboxQueue.enqueue(db, m, at: seedNow)
+            let queued = try OutboxQueue.enqueue(db, m, at: seedNow)
+            // A held reason and an event detail stored once (migrations 0030a, 0030b), a Message-ID derived (0030c).
+            let reason = try StoredText.id(db, table: "dunning_held_reason", column: "reason", "gate: held tonight")
+            try db.execute(sql: "UPDATE dunning_event SET held_reason = NULL, held_reason_id = ? WHERE id = 7", arguments: [reason])
+            try OutboxEventRecord.append(db, message: queued.rawValue, at: "t", from: .queued, to: .hold, actor: .dunning,
+                                         detail: "gate: held tonight", shared: true)
+            try OutboxCommands.lease(db, ids: [queued.rawValue], owner: "me", until: "u", at: "t", domain: "demo.example", cc: [], bcc: [])
         }
         let path = l.dir + "/export.tar.gz"
         let outcome = try DataExport.export(store: l.store, to: path, at: seedNow, actor: "test")
@@ -124,6 +130,11 @@ import Testing
                 "bodies compressed with a body dictionary are exported readable")
         let events = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/dunning_event.csv"])
         #expect(events.contains(#","{""step"":""first reminder"",""total"":""13145.67""}","#), "a compressed computation is exported readable")
+        #expect(events.contains(",gate: held tonight,"), "a held reason stored once is exported in held_reason")
+        let history = try run("/usr/bin/tar", ["-xzOf", path, "relance-export/outbox_event.csv"])
+        #expect(history.contains(",gate: held tonight,"), "an event detail stored once is exported in detail")
+        #expect(messages.contains("," + OutboxMessageID.header(key: "with-dictionary", domain: "demo.example") + ","),
+                "a derived Message-ID is exported in message_id_header")
         #expect(throws: DataExport.Failure.self) { try DataExport.export(store: l.store, to: path, at: seedNow, actor: "test") }
         let raw = try DataExport.export(store: l.store, to: l.dir + "/raw.tar.gz", at: seedNow, actor: "test", neutralise: false)
         let rawDebtors = try run("/usr/bin/tar", ["-xzOf", raw.path, "relance-export/debtor.csv"])

@@ -28,7 +28,7 @@ package struct SenderIdentity: Sendable, Equatable {
     /// The stable `Message-ID` of the message with idempotency key `key`: the same key always gives
     /// the same identifier, so a resend after a crash is recognisable.
     package func messageID(forKey key: String) -> String {
-        "<relance." + SHA256.hex(Array(key.utf8)).prefix(32) + "@" + domain + ">"
+        OutboxMessageID.header(key: key, domain: domain)
     }
 }
 

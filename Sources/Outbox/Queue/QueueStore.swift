@@ -64,7 +64,7 @@ enum QueueStore {
         var ids = try due(db, now: now, count: count).sorted()
         if let only { ids = try OutboxQueries.waiting(db, among: only) }
         try OutboxCommands.lease(db, ids: ids, owner: me.description, until: InstantText.string(until), at: InstantText.string(now),
-                                 messageID: identity.messageID(forKey:), cc: identity.cc.map(\.value), bcc: identity.bcc.map(\.value))
+                                 domain: identity.domain, cc: identity.cc.map(\.value), bcc: identity.bcc.map(\.value))
         return ids
     }
 

@@ -99,6 +99,17 @@ package enum DataExport {
         // A reminder's computation stored compressed (`computation_z`) is written out readable in `computation`.
         let computationZ = name == "dunning_event" ? columns.firstIndex(of: "computation_z") : nil
         let computationColumn = columns.firstIndex(of: "computation")
+        // Texts stored once (migrations 0030a, 0030b) are written out in the column that held them
+        // before, and a `Message-ID` derived from its key and domain (0030c) in `message_id_header`.
+        let storedOnce: [(column: Int, id: Int, texts: [Int64: String])] = try [
+            ("dunning_event", "held_reason", "held_reason_id", "dunning_held_reason", "reason"),
+            ("outbox_event", "detail", "detail_id", "outbox_event_detail", "detail"),
+            ("outbox_message", "message_id_header", "message_id_domain_id", "outbox_message_id_domain", "domain"),
+        ].compactMap { table, column, idColumn, textTable, textColumn in
+            guard table == name, let c = columns.firstIndex(of: column), let i = columns.firstIndex(of: idColumn) else { return nil }
+            return (c, i, try StoredText.all(db, table: textTable, column: textColumn))
+        }
+        let keyColumn = columns.firstIndex(of: "idempotency_key")
         var count = 0
         while let row = try cursor.next() {
             var fields: [String] = []
@@ -117,6 +128,13 @@ package enum DataExport {
                 let (text, html) = try MessageBodies.decompress(blob, bodyDictionary: dictionary)
                 fields[textColumn] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
                 fields[htmlColumn] = html.map { csv.field(neutralise ? CSVRenderer.neutralised($0) : $0) } ?? ""
+            }
+            for once in storedOnce where row[once.column].isNull {
+                guard let id = Int64.fromDatabaseValue(row[once.id]), var text = once.texts[id] else { continue }
+                if name == "outbox_message", let keyColumn, let key = String.fromDatabaseValue(row[keyColumn]) {
+                    text = OutboxMessageID.header(key: key, domain: text)
+                }
+                fields[once.column] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
             }
             if let computationZ, let computationColumn, let blob = Data.fromDatabaseValue(row[computationZ]) {
                 let json = try DunningComputation.decompress(blob)

@@ -154,6 +154,9 @@ CREATE INDEX record_change_by_entity ON record_change(entity, entity_key);
 -- index sqlite_autoindex_dunning_event_1 on dunning_event
 -- (made by SQLite, no SQL)
 
+-- index sqlite_autoindex_dunning_held_reason_1 on dunning_held_reason
+-- (made by SQLite, no SQL)
+
 -- index sqlite_autoindex_external_reminder_1 on external_reminder
 -- (made by SQLite, no SQL)
 
@@ -172,10 +175,16 @@ CREATE INDEX record_change_by_entity ON record_change(entity, entity_key);
 -- index sqlite_autoindex_outbox_attachment_1 on outbox_attachment
 -- (made by SQLite, no SQL)
 
+-- index sqlite_autoindex_outbox_event_detail_1 on outbox_event_detail
+-- (made by SQLite, no SQL)
+
 -- index sqlite_autoindex_outbox_message_1 on outbox_message
 -- (made by SQLite, no SQL)
 
 -- index sqlite_autoindex_outbox_message_2 on outbox_message
+-- (made by SQLite, no SQL)
+
+-- index sqlite_autoindex_outbox_message_id_domain_1 on outbox_message_id_domain
 -- (made by SQLite, no SQL)
 
 -- index sqlite_autoindex_outbox_recipient_1 on outbox_recipient
@@ -446,7 +455,7 @@ CREATE TABLE dunning_event (
   status TEXT NOT NULL CHECK (status IN ('queued', 'worklist', 'held', 'cancelled')),
   run_id INTEGER REFERENCES run(id),
   created_at TEXT NOT NULL
-, outbox_message_id INTEGER REFERENCES outbox_message(id), structured_reference TEXT, seen_batch_id INTEGER, cancel_reason TEXT, demanded_minor INTEGER, pay_by TEXT, held_reason TEXT, computation_z BLOB);
+, outbox_message_id INTEGER REFERENCES outbox_message(id), structured_reference TEXT, seen_batch_id INTEGER, cancel_reason TEXT, demanded_minor INTEGER, pay_by TEXT, held_reason TEXT, computation_z BLOB, held_reason_id INTEGER REFERENCES dunning_held_reason(id));
 
 -- table dunning_event_item on dunning_event_item
 CREATE TABLE dunning_event_item (
@@ -472,6 +481,12 @@ CREATE TABLE dunning_exclusion (
   amount_minor INTEGER NOT NULL,
   PRIMARY KEY (as_of, reason, level, currency)
 ) WITHOUT ROWID;
+
+-- table dunning_held_reason on dunning_held_reason
+CREATE TABLE dunning_held_reason (
+  id INTEGER PRIMARY KEY,
+  reason TEXT NOT NULL UNIQUE
+);
 
 -- table dunning_state on dunning_state
 CREATE TABLE dunning_state (
@@ -619,6 +634,12 @@ CREATE TABLE outbox_event (
   to_state TEXT NOT NULL,
   actor TEXT NOT NULL,
   detail TEXT
+, detail_id INTEGER REFERENCES outbox_event_detail(id));
+
+-- table outbox_event_detail on outbox_event_detail
+CREATE TABLE outbox_event_detail (
+  id INTEGER PRIMARY KEY,
+  detail TEXT NOT NULL UNIQUE
 );
 
 -- table outbox_message on outbox_message
@@ -645,11 +666,17 @@ CREATE TABLE outbox_message (
   bounce_kind TEXT CHECK (bounce_kind IN ('remote', 'expired', 'unbuildable')),
   bounce_reason TEXT,
   cancel_reason TEXT,
-  updated_at TEXT NOT NULL, bodies_z BLOB, bodies_removed_at TEXT, bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id),
+  updated_at TEXT NOT NULL, bodies_z BLOB, bodies_removed_at TEXT, bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id), message_id_domain_id INTEGER REFERENCES outbox_message_id_domain(id),
   CHECK ((state = 'active') = (lease_owner IS NOT NULL AND lease_until IS NOT NULL)),
   CHECK ((state = 'sent') = (sent_at IS NOT NULL)),
   CHECK ((state = 'bounced') = (bounce_kind IS NOT NULL AND bounce_reason IS NOT NULL)),
   CHECK ((state = 'cancelled') = (cancel_reason IS NOT NULL))
+);
+
+-- table outbox_message_id_domain on outbox_message_id_domain
+CREATE TABLE outbox_message_id_domain (
+  id INTEGER PRIMARY KEY,
+  domain TEXT NOT NULL UNIQUE
 );
 
 -- table outbox_recipient on outbox_recipient

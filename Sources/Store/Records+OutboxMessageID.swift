@@ -1,3 +1,26 @@
+import GRDB
+
+/// A message's `Message-ID` (issue 17, fourth round): `<relance.` + the first 32 hex digits of the
+/// SHA-256 of its idempotency key + `@` + the sender's domain + `>`. It is fixed at the first lease.
+/// Rows leased before migration 0030c store it whole in `outbox_message.message_id_header`; since,
+/// a row stores only the domain, once per distinct domain in `outbox_message_id_domain`, named by
+/// `message_id_domain_id`, and the header is derived again from the key on read
+/// (`OutboxMessageRecord`, the data-rights erasure and export): the same bytes as before.
+package enum OutboxMessageID {
+    /// The `Message-ID` of the message with idempotency key `key` sent from `domain`.
+    package static func header(key: String, domain: String) -> String {
+        "<relance." + SHA256.hex(Array(key.utf8)).prefix(32) + "@" + domain + ">"
+    }
+}
+
+/// One row of `outbox_message_id_domain` (migration 0030c): the right-hand side of the
+/// `Message-ID`s fixed from it on, stored once per distinct domain; never changed or removed.
+package struct OutboxMessageIDDomainRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_message_id_domain"
+    package var id: Int64
+    package var domain: String
+}
+
 /// SHA-256 (FIPS 180-4), for the stable `Message-ID` derived from an idempotency key and for
 /// attachment checksums in `outbox show`. Small inputs only; not a security boundary.
 package enum SHA256 {
