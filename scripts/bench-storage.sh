@@ -54,12 +54,13 @@ echo "nights: $nights from $first; ledger: ${GEN_SCALE:+relance-gen scale }${GEN
 echo "database after VACUUM: $bytes bytes; per reminder: $((bytes / r)) bytes"
 echo "largest tables and indexes (bytes, dbstat):"
 sqlite3 "$v" "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 8" | sed 's/^/  /'
-per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice'")
-echo "the reminders' own tables and indexes (outbox_*, dunning_event*): $per bytes; per reminder: $((per / r)) bytes"
+per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice' OR name = 'dunning_held_reason'")
+echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_held_reason): $per bytes; per reminder: $((per / r)) bytes"
 # The same with the indexes SQLite makes for UNIQUE constraints (sqlite_autoindex_outbox_message_1: the
 # idempotency key; _2: the Message-ID; dunning_event's key; recipients): rounds before 2026-12-03's third
 # left them out of the figure above.
-ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%'"
+# dunning_held_reason (2026-12-03's fourth round) holds what dunning_event held before.
+ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%' OR tbl_name = 'dunning_held_reason'"
 all=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name IN ($ours)")
 echo "  with SQLite's indexes of their UNIQUE constraints: $all bytes; per reminder: $((all / r)) bytes"
 echo "  per reminder, by table and index (bytes; payload: the rows' own bytes without page slack):"

@@ -112,7 +112,7 @@ package enum ErasureCommands {
             UPDATE outbox_recipient SET address = 'erased-' || id || '@erased.invalid', display_name = NULL, reply = NULL
             WHERE message_id IN (SELECT id FROM erase_message);
             DELETE FROM outbox_attachment WHERE message_id IN (SELECT id FROM erase_message);
-            UPDATE outbox_event SET detail = NULL WHERE message_id IN (SELECT id FROM erase_message) AND to_state <> 'cancelled';
+            UPDATE outbox_event SET detail = NULL, detail_id = NULL WHERE message_id IN (SELECT id FROM erase_message) AND to_state <> 'cancelled';
             DELETE FROM erase_message;
             """)
         try db.execute(sql: "UPDATE dunning_event SET document_path = NULL WHERE debtor_id = ?", arguments: [id])

@@ -177,6 +177,46 @@ import Testing
         #expect(blob.count * 4 < Self.json.utf8.count, "\(Self.json.utf8.count) bytes of JSON stored in \(blob.count)")
     }
 
+    /// A business reminder with interest (issue 17, fourth round): two items whose explanations
+    /// restate their periods, interest and flat compensation.
+    static let withInterest = """
+        {"as_of":"2026-12-05","kind":"b2b","ladder":"b2b/v1","step":"reminder-2","currency":"EUR","balance":"2721.12","unapplied":"0.00",\
+        "demanded":"2721.12","interest":"72.87","fees":"80.00","reminder_fees":"0.00","announced_damages":"0.00","total":"2873.99",\
+        "pay_by":"2026-12-19","day_count":"actual/365","contract_rate":null,"items":[{"invoice":"INV-2026-0044599","credit_note":false,\
+        "open":"785.54","due":"2026-06-06","days_late":182,"step":"reminder-2","advances":true,"excluded":null,"interest":"41.13",\
+        "flat":"40.00","claimable_from":null,"periods":[{"from":"2026-06-07","to":"2026-06-30","days":24,"rate":"10.5","amount":"5.42"},\
+        {"from":"2026-07-01","to":"2026-12-05","days":158,"rate":"10.5","amount":"35.70"}],"explanation":["785.54 × 10.5% × 24/365 \
+        (2026-06-07 to 2026-06-30) = 5.42","785.54 × 10.5% × 158/365 (2026-07-01 to 2026-12-05) = 35.70","interest 41.13 = the periods' \
+        exact sum, half-up to the minor unit, once","flat recovery compensation 40.00 (law of 2 August 2002, art. 6)"]},\
+        {"invoice":"INV-2026-0051059","credit_note":false,"open":"1935.58","due":"2026-10-09","days_late":57,"step":"reminder-2",\
+        "advances":true,"excluded":null,"interest":"31.74","flat":"40.00","claimable_from":null,"periods":[{"from":"2026-10-10",\
+        "to":"2026-12-05","days":57,"rate":"10.5","amount":"31.74"}],"explanation":["1935.58 × 10.5% × 57/365 (2026-10-10 to \
+        2026-12-05) = 31.74","interest 31.74 = the periods' exact sum, half-up to the minor unit, once","flat recovery compensation \
+        40.00 (law of 2 August 2002, art. 6)"]}]}
+        """
+
+    @Test func explanationsThatRestateThePeriodsAreLeftOutAndComeBackByteForByte() throws {
+        let blob = try DunningComputation.compress(Self.withInterest)
+        #expect(blob.first == 2, "format 2: the explanations left out")
+        #expect(try DunningComputation.decompress(blob) == Self.withInterest)
+        #expect(try [UInt8](DunningComputation.decompress(blob).utf8) == [UInt8](Self.withInterest.utf8))
+        let stripped = try #require(DunningComputation.strippedExplanations(Self.withInterest))
+        #expect(stripped.components(separatedBy: #""explanation":0"#).count == 3 && !stripped.contains("recovery"))
+        // Any explanation the figures do not give is kept as written (format 1 when none is left out).
+        let changed = Self.withInterest.replacingOccurrences(of: "= 5.42", with: "= 5.43")
+        let partly = try DunningComputation.compress(changed)
+        let partlyBack = try DunningComputation.decompress(partly)
+        #expect(partly.first == 2 && partlyBack == changed)
+        let other = Self.withInterest.replacingOccurrences(of: "= 31.74", with: "= 31.75").replacingOccurrences(of: "= 5.42", with: "= 5.43")
+        let kept = try DunningComputation.compress(other)
+        let keptBack = try DunningComputation.decompress(kept)
+        #expect(kept.first == 1 && keptBack == other)
+        // A text that only looks like the output (an explanation already `0`) is not stripped: it would not come back.
+        let zero = Self.withInterest.replacingOccurrences(of: #""explanation":["1935.58"#, with: #""explanation":0,"x":["1935.58"#)
+        #expect(try DunningComputation.decompress(DunningComputation.compress(zero)) == zero)
+        #expect(blob.count + 60 < kept.count, "\(blob.count) bytes, \(kept.count) with the explanations")
+    }
+
     @Test func theDictionaryIsFrozenAndADamagedBlobIsAnError() throws {
         #expect(DunningComputation.dictionaryV1.count == 1_694)
         var blob = try DunningComputation.compress(Self.json)
