@@ -35,7 +35,9 @@ let package = Package(
         // Shared plumbing, no stage and no package dependency: CSV reader, rejects writer, FNV-1a.
         .target(name: "Support", exclude: ["README.md"]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "Store", dependencies: ["Ledger", "CZlib", grdb, sqlite], exclude: ["README.md"]),
+        // sqlite3_config is variadic: Store's process-wide SQLite configuration calls it through this shim.
+        .systemLibrary(name: "CSQLiteConfig", path: "Sources/CSQLiteConfig", providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "Store", dependencies: ["Ledger", "CZlib", "CSQLiteConfig", grdb, sqlite], exclude: ["README.md"]),
         .target(name: "Workspace", dependencies: ["Ledger", toml], exclude: ["README.md"]),
         .target(name: "Ingest", dependencies: ["Ledger", "Store", "Support", grdb, sqlite, toml], exclude: ["README.md"]),
         .target(name: "Forecast", dependencies: ["Ledger", "Store", grdb, sqlite], exclude: ["README.md"]),

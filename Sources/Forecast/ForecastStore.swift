@@ -159,6 +159,8 @@ package enum ForecastStore {
                                          lateShare: s.lateShare)
                     }
                 case .finish(let r, let createdAt):
+                    try invoice.finish()
+                    try score.finish()
                     run.createdAt = createdAt
                     run.model = r.model
                     run.paidInvoices = r.paidInvoices

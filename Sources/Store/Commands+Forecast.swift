@@ -37,65 +37,178 @@ package enum ForecastCommands {
         }
     }
 
-    /// Inserts one run's per-invoice forecasts, a prepared statement executed per row through SQLite's
-    /// C API (a million rows a night at scale 1). Use inside one transaction, on its connection's thread.
+    /// Inserts one run's per-invoice forecasts through SQLite's C API (a million rows a night at scale
+    /// 1): the rows are kept until `rowsPerStatement` of them fill one prepared multi-row `INSERT`;
+    /// `finish` stores the rest with the one-row statement. Use inside one transaction, on its
+    /// connection's thread; call `finish` before the transaction reads the table or commits.
     package final class InvoiceForecastWriter {
-        private let statement: BulkStatement
+        private static let columns: Int32 = 8
+        private let one: BulkStatement
+        private let many: BulkStatement?
+        private let rowsPerStatement: Int
+        private var rows = PendingRows(texts: 3)
+        private var ids: [Int64] = []
+        private var chances: [Double] = []
 
-        /// Prepares the insert for the run `runID`.
-        package init(_ db: Database, runID: Int64) throws {
-            statement = try BulkStatement(db, """
-                INSERT INTO invoice_forecast (forecast_run_id, invoice_id, p10_date, p50_date, p90_date, p_paid_by_due,
-                                              p_paid_by_due_30, p_paid_by_due_60)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            statement.bind(1, runID)
+        /// Prepares the inserts for the run `runID`: `rowsPerStatement` rows a statement (1: one row
+        /// a statement only).
+        package init(_ db: Database, runID: Int64, rowsPerStatement: Int = 32) throws {
+            self.rowsPerStatement = max(1, rowsPerStatement)
+            one = try BulkStatement(db, Self.sql(rows: 1))
+            one.bind(1, runID)
+            if self.rowsPerStatement > 1 {
+                let many = try BulkStatement(db, Self.sql(rows: self.rowsPerStatement))
+                for r in 0..<Int32(self.rowsPerStatement) { many.bind(r * Self.columns + 1, runID) }
+                self.many = many
+            } else {
+                many = nil
+            }
+            ids.reserveCapacity(self.rowsPerStatement)
+            chances.reserveCapacity(3 * self.rowsPerStatement)
         }
 
-        /// Inserts one invoice's forecast: its P10/P50/P90 days (`YYYY-MM-DD`) and its chances of
-        /// payment by the due date, by +30 and by +60 days. The days' text is bound without a copy,
-        /// for this row's step only.
+        private static func sql(rows: Int) -> String {
+            """
+            INSERT INTO invoice_forecast (forecast_run_id, invoice_id, p10_date, p50_date, p90_date, p_paid_by_due,
+                                          p_paid_by_due_30, p_paid_by_due_60)
+            VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+            """
+        }
+
+        /// Adds one invoice's forecast: its P10/P50/P90 days (`YYYY-MM-DD`) and its chances of payment
+        /// by the due date, by +30 and by +60 days; stored once the statement's rows are complete.
         package func insert(invoiceID: Int64, p10: String, p50: String, p90: String,
-                           paidByDue: Double, paidByDue30: Double, paidByDue60: Double) throws {
-            var p10 = p10, p50 = p50, p90 = p90
-            statement.bind(2, invoiceID)
-            statement.bind(6, paidByDue); statement.bind(7, paidByDue30); statement.bind(8, paidByDue60)
-            try p10.withUTF8 { a in
-                try p50.withUTF8 { b in
-                    try p90.withUTF8 { c in
-                        statement.bindWithoutCopy(3, a); statement.bindWithoutCopy(4, b); statement.bindWithoutCopy(5, c)
-                        try statement.run()
-                    }
+                            paidByDue: Double, paidByDue30: Double, paidByDue60: Double) throws {
+            ids.append(invoiceID)
+            chances.append(paidByDue); chances.append(paidByDue30); chances.append(paidByDue60)
+            rows.add(p10); rows.add(p50); rows.add(p90)
+            if let many, ids.count == rowsPerStatement { try write(many, rows: 0..<ids.count) }
+        }
+
+        /// Stores the rows kept, one statement each.
+        package func finish() throws {
+            for r in ids.indices { try write(one, rows: r..<r + 1) }
+        }
+
+        /// Binds `range` of the kept rows to `statement` (its text without a copy, valid until the
+        /// step), runs it, and forgets every kept row once the last one is stored.
+        private func write(_ statement: BulkStatement, rows range: Range<Int>) throws {
+            try rows.withTexts { text in
+                for (slot, r) in range.enumerated() {
+                    let base = Int32(slot) * Self.columns
+                    statement.bind(base + 2, ids[r])
+                    for c in 0..<3 { statement.bindWithoutCopy(base + 3 + Int32(c), text(3 * r + c)) }
+                    for c in 0..<3 { statement.bind(base + 6 + Int32(c), chances[3 * r + c]) }
                 }
+                try statement.run()
+            }
+            if range.upperBound == ids.count {
+                ids.removeAll(keepingCapacity: true)
+                chances.removeAll(keepingCapacity: true)
+                rows.removeAll()
             }
         }
     }
 
-    /// Inserts one run's debtor scores through one prepared statement.
+    /// Inserts one run's debtor scores, `rowsPerStatement` rows a prepared `INSERT` as
+    /// `InvoiceForecastWriter` does; `finish` stores the rest.
     package final class DebtorScoreWriter {
-        private let statement: BulkStatement
+        private static let columns: Int32 = 10
+        private let one: BulkStatement
+        private let many: BulkStatement?
+        private let rowsPerStatement: Int
+        private var rows = PendingRows(texts: 1)
+        private var integers: [Int64] = []
+        private var lateShares: [Double] = []
+        private static let integerColumns = 6
 
-        /// Prepares the insert for the run `runID`.
-        package init(_ db: Database, runID: Int64) throws {
-            statement = try BulkStatement(db, """
-                INSERT INTO debtor_score (forecast_run_id, debtor_id, score, grade, reasons, paid_invoices, open_invoices,
-                                          overdue_30_invoices, typical_delay_days, late_share)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            statement.bind(1, runID)
+        /// Prepares the inserts for the run `runID`: `rowsPerStatement` rows a statement (1: one row
+        /// a statement only).
+        package init(_ db: Database, runID: Int64, rowsPerStatement: Int = 32) throws {
+            self.rowsPerStatement = max(1, rowsPerStatement)
+            one = try BulkStatement(db, Self.sql(rows: 1))
+            one.bind(1, runID)
+            if self.rowsPerStatement > 1 {
+                let many = try BulkStatement(db, Self.sql(rows: self.rowsPerStatement))
+                for r in 0..<Int32(self.rowsPerStatement) { many.bind(r * Self.columns + 1, runID) }
+                self.many = many
+            } else {
+                many = nil
+            }
         }
 
-        /// Inserts one debtor's score; `reasons` is a JSON array of strings (bound without a copy, for
-        /// this row's step only).
+        private static func sql(rows: Int) -> String {
+            """
+            INSERT INTO debtor_score (forecast_run_id, debtor_id, score, grade, reasons, paid_invoices, open_invoices,
+                                      overdue_30_invoices, typical_delay_days, late_share)
+            VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+            """
+        }
+
+        /// Adds one debtor's score; `reasons` is a JSON array of strings. Stored once the
+        /// statement's rows are complete.
         package func insert(debtorID: Int64, score: Int, grade: DebtorGrade, reasons: String, paidInvoices: Int, openInvoices: Int,
-                           overdue30Invoices: Int, typicalDelayDays: Int, lateShare: Double) throws {
-            var reasons = reasons
-            statement.bind(2, debtorID); statement.bind(3, score); statement.bind(4, grade.rawValue)
-            statement.bind(6, paidInvoices); statement.bind(7, openInvoices); statement.bind(8, overdue30Invoices)
-            statement.bind(9, typicalDelayDays); statement.bind(10, lateShare)
-            try reasons.withUTF8 { text in
-                statement.bindWithoutCopy(5, text)
+                            overdue30Invoices: Int, typicalDelayDays: Int, lateShare: Double) throws {
+            integers.append(debtorID); integers.append(Int64(score)); integers.append(Int64(paidInvoices))
+            integers.append(Int64(openInvoices)); integers.append(Int64(overdue30Invoices)); integers.append(Int64(typicalDelayDays))
+            lateShares.append(lateShare)
+            rows.add(grade.rawValue)
+            rows.add(reasons)
+            if let many, lateShares.count == rowsPerStatement { try write(many, rows: 0..<lateShares.count) }
+        }
+
+        /// Stores the rows kept, one statement each.
+        package func finish() throws {
+            for r in lateShares.indices { try write(one, rows: r..<r + 1) }
+        }
+
+        private func write(_ statement: BulkStatement, rows range: Range<Int>) throws {
+            try rows.withTexts { text in
+                for (slot, r) in range.enumerated() {
+                    let base = Int32(slot) * Self.columns, n = Self.integerColumns * r
+                    statement.bind(base + 2, integers[n]); statement.bind(base + 3, integers[n + 1])
+                    statement.bindWithoutCopy(base + 4, text(2 * r)); statement.bindWithoutCopy(base + 5, text(2 * r + 1))
+                    statement.bind(base + 6, integers[n + 2]); statement.bind(base + 7, integers[n + 3])
+                    statement.bind(base + 8, integers[n + 4]); statement.bind(base + 9, integers[n + 5])
+                    statement.bind(base + 10, lateShares[r])
+                }
                 try statement.run()
+            }
+            if range.upperBound == lateShares.count {
+                integers.removeAll(keepingCapacity: true)
+                lateShares.removeAll(keepingCapacity: true)
+                rows.removeAll()
+            }
+        }
+    }
+
+    /// The text columns of the rows a writer keeps, their bytes one after the other.
+    private struct PendingRows {
+        private var bytes: [UInt8] = []
+        private var ends: [Int] = []
+
+        init(texts perRow: Int) {
+            bytes.reserveCapacity(64 * perRow * 16)
+            ends.reserveCapacity(64 * perRow)
+        }
+
+        mutating func add(_ text: String) {
+            bytes.append(contentsOf: text.utf8)
+            ends.append(bytes.count)
+        }
+
+        mutating func removeAll() {
+            bytes.removeAll(keepingCapacity: true)
+            ends.removeAll(keepingCapacity: true)
+        }
+
+        /// Calls `body` with a function giving the `k`th text's bytes, valid during the call only.
+        func withTexts<T>(_ body: ((Int) -> UnsafeBufferPointer<UInt8>) throws -> T) rethrows -> T {
+            try bytes.withUnsafeBufferPointer { all in
+                try body { k in
+                    let start = k == 0 ? 0 : ends[k - 1]
+                    return UnsafeBufferPointer(rebasing: all[start..<ends[k]])
+                }
             }
         }
     }
@@ -103,8 +216,8 @@ package enum ForecastCommands {
 
 extension BulkStatement {
     /// Binds text without SQLite copying it (`SQLITE_STATIC`): `text` must stay valid until the
-    /// statement has been stepped and reset, so bind inside the `withUTF8` that gives it, step there,
-    /// and bind again before the next step.
+    /// statement has been stepped and reset, so bind inside the closure that gives the bytes
+    /// (`PendingRows.withTexts`), step there, and bind again before the next step.
     fileprivate func bindWithoutCopy(_ i: Int32, _ text: UnsafeBufferPointer<UInt8>) {
         guard let base = text.baseAddress, !text.isEmpty else {
             bind(i, "")

@@ -1,6 +1,8 @@
+import CSQLiteConfig
 import Foundation
-import Ledger
 import GRDB
+import GRDBSQLite
+import Ledger
 
 /// The workspace's SQLite database: WAL journal, foreign keys on, migrated on open.
 ///
@@ -20,6 +22,7 @@ package final class LedgerStore: Sendable {
                 throw StoreError.cannotCreateDatabase(path: path)
             }
         }
+        SQLiteProcess.configure()
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
@@ -32,6 +35,9 @@ package final class LedgerStore: Sendable {
         }
         self.pool = try DatabasePool(path: path, configuration: config)
         self.path = path
+        if ProcessInfo.processInfo.environment["RELANCE_SQLITE_DEBUG"] == "1" {
+            FileHandle.standardError.write(Data((SQLiteProcess.report() + "\n").utf8))
+        }
         if migrate { try Schema.migrator.migrate(pool) }
     }
 
@@ -46,6 +52,52 @@ package final class LedgerStore: Sendable {
         let before = Set(try appliedMigrations())
         try Schema.migrator.migrate(pool)
         return try appliedMigrations().filter { !before.contains($0) }
+    }
+}
+
+/// SQLite's process-wide configuration, set once before the first connection opens (by
+/// `LedgerStore.init` and `WorkspaceIdentity.check`, the places Store opens connections):
+/// multi-thread mode (`SQLITE_CONFIG_MULTITHREAD`: no connection takes a mutex unless opened with
+/// `SQLITE_OPEN_FULLMUTEX`; GRDB opens its connections with `SQLITE_OPEN_NOMUTEX` anyway) and no
+/// memory statistics (`SQLITE_CONFIG_MEMSTATUS` 0: no global mutex and counters around every
+/// allocation SQLite makes). Safe because no connection or statement is used by two threads at
+/// once: Store's README ("Threads") says where each one lives.
+package enum SQLiteProcess {
+    /// What `sqlite3_config` answered: `SQLITE_OK` (0) each when the settings took effect;
+    /// `SQLITE_MISUSE` (21) when a connection had been opened before (SQLite keeps its defaults,
+    /// serialized mode and memory statistics, which is slower but as safe).
+    package struct Outcome: Sendable, Equatable {
+        /// `sqlite3_config(SQLITE_CONFIG_MULTITHREAD)`.
+        package let multiThread: Int32
+        /// `sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0)`.
+        package let memoryStatistics: Int32
+    }
+
+    /// The outcome of the one configuration of this process (a lazy global: run once, by the first caller).
+    package static let outcome = Outcome(multiThread: relance_sqlite_config_multithread(),
+                                         memoryStatistics: relance_sqlite_config_memstatus(0))
+
+    /// Configures SQLite if no call did yet; call before opening a connection.
+    package static func configure() { _ = outcome }
+
+    /// What a connection opened now shows: multi-thread mode when SQLite gives a connection opened
+    /// without `SQLITE_OPEN_NOMUTEX` no mutex; memory statistics off when SQLite counts no memory in
+    /// use after opening it.
+    package static func observed() -> (multiThread: Bool, memoryStatisticsOff: Bool) {
+        var db: OpaquePointer?
+        defer { sqlite3_close(db) }
+        guard sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK, let db else {
+            return (false, false)
+        }
+        return (sqlite3_db_mutex(db) == nil, sqlite3_memory_used() == 0)
+    }
+
+    /// One line for `RELANCE_SQLITE_DEBUG=1`: the configuration's outcome and what a connection shows.
+    package static func report() -> String {
+        let seen = observed()
+        return "sqlite: config multi-thread \(outcome.multiThread), memstatus \(outcome.memoryStatistics); "
+            + "a new connection: \(seen.multiThread ? "multi-thread" : "serialized"), "
+            + "memory statistics \(seen.memoryStatisticsOff ? "off" : "on")"
     }
 }
 

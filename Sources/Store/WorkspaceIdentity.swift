@@ -89,6 +89,7 @@ package struct WorkspaceIdentity: Sendable, Equatable {
         let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value
         guard let size else { throw Refusal(message: "the database \(path) is missing") }
         guard size > 0 else { throw Refusal(message: "the database \(path) is empty (0 bytes): it was emptied or truncated") }
+        SQLiteProcess.configure()
         var config = Configuration()
         config.readonly = true
         let found: (identity: WorkspaceIdentity?, level: Int, hasData: Bool)

@@ -100,4 +100,72 @@ struct ForecastWriterTests {
         _ = try forecastAndSave(t)
         #expect(try stored(t) == first)
     }
+
+    @Test("multi-row inserts store the same rows as one row a statement; a bad row still fails the insert")
+    func multiRowInsertsMatchOneRowInserts() throws {
+        let t = try ledger()
+        let reasons = ["[]", #"["pays 12 days late on average","two invoices over 30 days"]"#, #"["paie en retard — « souvent »"]"#,
+                       "[" + String(repeating: #""a long reason","#, count: 40) + #""end"]"#]
+        func write(_ db: Database, asOf: String, rowsPerStatement: Int, invoices: [Int64], debtors: [Int64]) throws -> Int64 {
+            var run = ForecastRunRecord(asOf: asOf, runId: nil, createdAt: "", model: "m", paidInvoices: 0, openInvoices: 0,
+                                        debtors: 0, parameters: "{}")
+            try run.insert(db)
+            let id = try #require(run.id)
+            let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: id, rowsPerStatement: rowsPerStatement)
+            let base = Day(year: 2026, month: 4, day: 1)!
+            for (k, invoiceID) in invoices.enumerated() {
+                let p = Double(k % 7) / 7
+                try invoice.insert(invoiceID: invoiceID, p10: base.adding(days: k).description, p50: base.adding(days: 2 * k).description,
+                                   p90: base.adding(days: k % 5 == 0 ? 40_000 : 3 * k).description,
+                                   paidByDue: p, paidByDue30: p + (1 - p) / 3, paidByDue60: p + (1 - p) / 2)
+            }
+            try invoice.finish()
+            let score = try ForecastCommands.DebtorScoreWriter(db, runID: id, rowsPerStatement: rowsPerStatement)
+            for (k, debtorID) in debtors.enumerated() {
+                try score.insert(debtorID: debtorID, score: k % 101, grade: DebtorGrade.allCases[k % 5], reasons: reasons[k % reasons.count],
+                                 paidInvoices: k, openInvoices: k % 4, overdue30Invoices: k % 4 / 2, typicalDelayDays: k - 20,
+                                 lateShare: Double(k % 9) / 9)
+            }
+            try score.finish()
+            return id
+        }
+        func rows(_ db: Database, run: Int64) throws -> [String] {
+            let sql = [
+                "SELECT invoice_id, p10_date, p50_date, p90_date, p_paid_by_due, p_paid_by_due_30, p_paid_by_due_60 FROM invoice_forecast "
+                    + "WHERE forecast_run_id = ? ORDER BY invoice_id",
+                "SELECT debtor_id, score, grade, reasons, paid_invoices, open_invoices, overdue_30_invoices, typical_delay_days, late_share "
+                    + "FROM debtor_score WHERE forecast_run_id = ? ORDER BY debtor_id",
+            ]
+            return try sql.flatMap { q in
+                try Row.fetchAll(db, sql: q, arguments: [run]).map { row in row.databaseValues.map { "\($0)" }.joined(separator: "|") }
+            }
+        }
+        try t.store.pool.write { db in
+            // 2 full statements of 32 and a tail of 13 invoices; 2 of 32 and a tail of 26 debtors.
+            let invoices = try Int64.fetchAll(db, sql: "SELECT id FROM invoice ORDER BY id LIMIT 77")
+            let debtors = try Int64.fetchAll(db, sql: "SELECT id FROM debtor ORDER BY id")
+            #expect(invoices.count == 77 && debtors.count == 90)
+            let one = try write(db, asOf: "2026-03-01", rowsPerStatement: 1, invoices: invoices, debtors: debtors)
+            let many = try write(db, asOf: "2026-03-02", rowsPerStatement: 32, invoices: invoices, debtors: debtors)
+            let stored = try rows(db, run: one)
+            #expect(stored.count == 77 + 90)
+            #expect(try rows(db, run: many) == stored)
+            #expect(stored.contains { $0.contains("2135-") } && stored.contains { $0.contains("« souvent »") })
+
+            // A row breaking a CHECK fails its statement: a full one (none of its rows stays) and one of the tail.
+            let bad = try write(db, asOf: "2026-03-03", rowsPerStatement: 32, invoices: [], debtors: [])
+            for count in [32, 5] {
+                let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: bad, rowsPerStatement: 32)
+                #expect(throws: DatabaseError.self) {
+                    for k in 0..<count {
+                        try invoice.insert(invoiceID: invoices[k], p10: "2026-04-01", p50: "2026-04-02", p90: "2026-04-03",
+                                           paidByDue: k == 2 ? 1.5 : 0.5, paidByDue30: 0.6, paidByDue60: 0.7)
+                    }
+                    try invoice.finish()
+                }
+                let kept = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice_forecast WHERE forecast_run_id = ?", arguments: [bad])
+                #expect(kept == (count == 32 ? 0 : 2))
+            }
+        }
+    }
 }
