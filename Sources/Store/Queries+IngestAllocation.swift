@@ -294,3 +294,59 @@ extension AllocationStatements {
         try exists(.debtorExists, IngestQueries.debtorExistsSQL, key)
     }
 }
+
+extension AllocationStatements {
+    /// Keys per look-up statement of a batch.
+    static let keysPerLookUp = 256
+
+    /// Runs `sql(count)` over `keys` in slices (sorted, for locality), `each` called on every row.
+    private func lookUp(_ keys: [String], _ sql: (Int) -> String, _ each: (BulkStatement) throws -> Void) throws {
+        let sorted = Array(Set(keys)).sorted()
+        var start = 0
+        while start < sorted.count {
+            let end = min(sorted.count, start + Self.keysPerLookUp)
+            let q = try statement(sql: sql(end - start))
+            for (k, key) in sorted[start..<end].enumerated() { q.bind(Int32(k + 1), key) }
+            defer { q.reset() }
+            while try q.step() { try each(q) }
+            start = end
+        }
+    }
+
+    private static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
+
+    /// `candidates(reference:)` for many references at once: for each reference that any invoice
+    /// has, the same candidates in the same order, with their figures, read in reference order.
+    package func candidates(references: [String]) throws -> [String: [AllocationCandidate]] {
+        var out: [String: [AllocationCandidate]] = [:]
+        try lookUp(references, {
+            IngestQueries.lackingWithFigures.replacingOccurrences(of: "SELECT i.id,", with: "SELECT i.structured_reference, i.id,")
+                + " WHERE i.structured_reference IN (\(Self.marks($0))) AND i.type = 'invoice' GROUP BY i.id"
+                + " ORDER BY i.structured_reference, i.status = 'closed', i.due_date, i.id"
+        }) { q in
+            guard let ref = q.text(0) else { return }
+            out[ref, default: []].append(Self.candidate(q, from: 1))
+        }
+        return out
+    }
+
+    /// The candidate of a `lackingWithFigures` row whose first column is `from`.
+    private static func candidate(_ q: BulkStatement, from o: Int32) -> AllocationCandidate {
+        var c = AllocationCandidate(invoiceID: q.int64(o), capacity: q.int64(o + 1), currency: q.text(o + 2) ?? "")
+        c.figures = InvoiceOpenFigures(
+            type: q.text(o + 3) ?? "", amount: q.int64(o + 4), reportedOpen: q.isNull(o + 5) ? nil : q.int64(o + 5),
+            now: InvoiceOpenState(open: q.int64(o + 6), status: q.text(o + 7) ?? "", closedReason: q.text(o + 8), closedOn: q.text(o + 9)),
+            allocated: q.int64(o + 10), reflected: q.int64(o + 11), unreflected: q.int64(o + 12))
+        c.reportedBatch = q.isNull(o + 13) ? nil : q.int64(o + 13)
+        return c
+    }
+
+    /// Which of these payment keys are stored already.
+    package func storedPaymentKeys(_ keys: [String]) throws -> Set<String> {
+        var out = Set<String>()
+        try lookUp(keys, { "SELECT payment_key FROM payment WHERE payment_key IN (\(Self.marks($0)))" }) { q in
+            if let k = q.text(0) { out.insert(k) }
+        }
+        return out
+    }
+}
