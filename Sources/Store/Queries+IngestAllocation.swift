@@ -330,21 +330,6 @@ extension AllocationStatements {
         return out
     }
 
-    /// The invoices (not credit notes) with these numbers, by number, with their due days: what
-    /// `candidates(invoiceNumbers:)` reads, for many free texts at once (it orders a text's
-    /// invoices by due day, then id).
-    package func candidates(numbers: [String]) throws -> [String: (dueDate: String, candidate: AllocationCandidate)] {
-        var out: [String: (dueDate: String, candidate: AllocationCandidate)] = [:]
-        try lookUp(numbers, {
-            IngestQueries.lackingWithFigures.replacingOccurrences(of: "SELECT i.id,", with: "SELECT i.invoice_number, i.due_date, i.id,")
-                + " WHERE i.invoice_number IN (\(Self.marks($0))) AND i.type = 'invoice' GROUP BY i.id"
-        }) { q in
-            guard let number = q.text(0), let due = q.text(1) else { return }
-            out[number] = (due, Self.candidate(q, from: 2))
-        }
-        return out
-    }
-
     /// The candidate of a `lackingWithFigures` row whose first column is `from`.
     private static func candidate(_ q: BulkStatement, from o: Int32) -> AllocationCandidate {
         var c = AllocationCandidate(invoiceID: q.int64(o), capacity: q.int64(o + 1), currency: q.text(o + 2) ?? "")

@@ -6,11 +6,9 @@ import Store
 /// One bank statement's credits matched set-wise where that gives exactly what the row-by-row path
 /// (`PaymentAllocator`, one credit at a time) gives, and handed back to that path where it might not.
 ///
-/// The candidates of every structured or RF reference of the statement, and of every invoice number
-/// in the free text of a credit without one, are read first, in a few statements in key order
-/// (`AllocationStatements.candidates(references:)`, `candidates(numbers:)`). A credit is *simple*
-/// when its key is not stored yet, the row path's first rule would find candidates (its reference's,
-/// or without one the invoices its free text names), and none of those
+/// The candidates of every structured or RF reference of the statement are read first, in a few
+/// statements in reference order (`AllocationStatements.candidates(references:)`). A credit is
+/// *simple* when its key is not stored yet, its reference has candidates, and none of those
 /// invoices has been allocated to by an earlier credit of the statement: then what it finds is what
 /// the row path's look-up would read at its turn, and the row path's own rule
 /// (`PaymentAllocator.apply`) plans it. Its payment, allocations and open-amount refreshes are kept
@@ -19,16 +17,11 @@ import Store
 /// (invoices, allocations, learnt payer accounts) and the ids it gets are the row path's. The
 /// result is the row path's, table by table (`BankFilePropertyTests` compares the two).
 struct BankCreditBatch {
-    /// Credits whose look-ups are read together (a statement is matched window by window).
-    static let window = 2048
-
     let statements: AllocationStatements
     let source: String
     let batch: Int64
     /// The candidates of each reference the statement's credits carry (non-empty lists only).
     private let candidates: [String: [AllocationCandidate]]
-    /// The invoices named by the free texts of credits without a reference, by number, with their due days.
-    private let byNumber: [String: (dueDate: String, candidate: AllocationCandidate)]
     /// Payment keys of the statement already stored: the row path finds them (and stores nothing).
     private let stored: Set<String>
     /// Invoices allocated to by a credit of this statement so far: a look-up read before is stale.
@@ -47,25 +40,22 @@ struct BankCreditBatch {
         self.source = source
         self.batch = batch
         candidates = try statements.candidates(references: rows.compactMap(\.reference))
-        byNumber = try statements.candidates(numbers: rows.flatMap { r in
-            r.reference == nil ? r.freeText.map(PaymentAllocator.invoiceNumberCandidates(in:)) ?? [] : []
-        })
         stored = try statements.storedPaymentKeys(rows.map(\.key))
     }
 
     /// Plans and keeps a simple credit (stored as `row`); nil, keeping nothing, when it is not simple.
     mutating func plan(_ row: BankPaymentRow) throws -> PaymentAllocator.Plan? {
-        guard !stored.contains(row.key), let (found, rule) = lookUp(row), !found.contains(where: { touched.contains($0.invoiceID) })
-        else { return nil }
+        guard let ref = row.reference, let found = candidates[ref], !stored.contains(row.key),
+              !found.contains(where: { touched.contains($0.invoiceID) }) else { return nil }
         if payments.isEmpty {
             nextPayment = try statements.nextPaymentID()
             nextAllocation = try statements.nextAllocationID()
         }
         let p = PaymentAllocator.Payment(id: nextPayment, date: row.date, currency: row.currency, remaining: row.amount,
-                                         invoiceNumber: nil, reference: row.reference, debtorKey: nil, freeText: row.freeText,
+                                         invoiceNumber: nil, reference: ref, debtorKey: nil, freeText: row.freeText,
                                          counterpartyIBAN: row.counterpartyIBAN, fromBank: true, booked: false)
         nextPayment += 1
-        let plan = PaymentAllocator.apply(p, found, rule: rule, reasonIfNone: nil)
+        let plan = PaymentAllocator.apply(p, found, rule: ref.hasPrefix("RF") ? .rfReference : .structuredReference, reasonIfNone: nil)
         payments.append(PlannedBankPayment(id: p.id, row: row, unapplied: plan.unapplied, reason: plan.reason))
         for a in plan.allocations {
             if row.counterpartyIBAN != nil && learnFrom == nil { learnFrom = nextAllocation }
@@ -79,24 +69,6 @@ struct BankCreditBatch {
             touched.insert(a.invoiceID)
         }
         return plan
-    }
-
-    /// What the row path's first rule that finds something would find (`PaymentAllocator.planFromBank`):
-    /// the invoices of the reference, else, without a reference, those its free text names (by due
-    /// day, then id); nil when neither finds any, or the text's numbers are not all ASCII (SQLite
-    /// compares bytes, Swift's strings canonical equivalents).
-    private func lookUp(_ row: BankPaymentRow) -> ([AllocationCandidate], AllocationRule)? {
-        if let ref = row.reference {
-            guard let found = candidates[ref] else { return nil }
-            return (found, ref.hasPrefix("RF") ? .rfReference : .structuredReference)
-        }
-        guard let text = row.freeText else { return nil }
-        let numbers = PaymentAllocator.invoiceNumberCandidates(in: text)
-        guard numbers.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
-        let hits = numbers.compactMap { byNumber[$0] }.sorted {
-            $0.dueDate == $1.dueDate ? $0.candidate.invoiceID < $1.candidate.invoiceID : $0.dueDate.utf8.lexicographicallyPrecedes($1.dueDate.utf8)
-        }
-        return hits.isEmpty ? nil : (hits.map(\.candidate), .invoiceNumberInText)
     }
 
     /// Marks invoices the row path allocated to.

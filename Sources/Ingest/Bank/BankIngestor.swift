@@ -92,14 +92,8 @@ package enum BankIngestor {
                                reference: normalisedReference(m), statementID: statementID, counterpartyIBAN: m.counterpartyIBAN,
                                counterpartyName: m.counterpartyName, freeText: m.freeText)
             }
-            var setWise: BankCreditBatch? = nil
-            for (k, (m, row)) in zip(payments, rows).enumerated() {
-                if !rowByRow && k % BankCreditBatch.window == 0 {
-                    // The look-ups of the next window of credits (memory stays flat in the statement's size).
-                    try setWise?.flush()
-                    setWise = try BankCreditBatch(allocator.statements, rows: Array(rows[k..<min(rows.count, k + BankCreditBatch.window)]),
-                                                  source: format.rawValue, batch: batchID)
-                }
+            var setWise = rowByRow ? nil : try BankCreditBatch(allocator.statements, rows: rows, source: format.rawValue, batch: batchID)
+            for (m, row) in zip(payments, rows) {
                 let left: Int64
                 let reason: String?
                 if let plan = try setWise?.plan(row) {
