@@ -125,7 +125,7 @@ struct PaymentAllocator {
 
     /// Applies the payment to the candidates in order, up to what each still lacks (each candidate
     /// is a different invoice, so what one takes does not change what the next lacks).
-    static func apply(_ p: Payment, _ found: [Candidate], rule: AllocationRule, reasonIfNone: String?) -> Plan {
+    private static func apply(_ p: Payment, _ found: [Candidate], rule: AllocationRule, reasonIfNone: String?) -> Plan {
         var plan = Plan(unapplied: p.remaining, reason: reasonIfNone)
         for c in found where plan.unapplied > 0 {
             guard c.currency == p.currency else {

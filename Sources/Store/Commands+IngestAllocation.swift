@@ -229,9 +229,6 @@ package final class AllocationStatements {
     /// The free-text look-ups, by how many numbers they name.
     private var byInvoiceNumbers: [Int: BulkStatement] = [:]
 
-    /// The set-wise statements (a credit batch's look-ups and multi-row inserts), by their SQL.
-    private var bySQL: [String: BulkStatement] = [:]
-
     /// Prepares nothing yet: each statement on its first use.
     package init(_ db: Database) { self.db = db }
 
@@ -248,14 +245,6 @@ package final class AllocationStatements {
         if let s = byInvoiceNumbers[count] { return s }
         let s = try BulkStatement(db, IngestQueries.byInvoiceNumbersSQL(count: count))
         byInvoiceNumbers[count] = s
-        return s
-    }
-
-    /// The statement of `sql`, prepared on first use and kept.
-    func statement(sql: String) throws -> BulkStatement {
-        if let s = bySQL[sql] { return s }
-        let s = try BulkStatement(db, sql)
-        bySQL[sql] = s
         return s
     }
 
@@ -334,91 +323,5 @@ package final class AllocationStatements {
         let w = try statement(.setUnapplied, IngestCommands.setUnappliedSQL)
         w.bind(1, minor); w.bind(2, reason); w.bind(3, paymentID)
         try w.run()
-    }
-}
-
-/// A bank payment of a credit batch, stored with the id it is given and what stays unapplied.
-package struct PlannedBankPayment: Sendable {
-    package var id: Int64
-    package var row: BankPaymentRow
-    package var unapplied: Int64
-    package var reason: String?
-
-    /// Every field.
-    package init(id: Int64, row: BankPaymentRow, unapplied: Int64, reason: String?) {
-        self.id = id; self.row = row; self.unapplied = unapplied; self.reason = reason
-    }
-}
-
-/// An automatic allocation of a credit batch, with the id it is given.
-package struct PlannedAllocation: Sendable {
-    package var id: Int64
-    package var paymentID: Int64
-    package var invoiceID: Int64
-    package var amount: Int64
-    package var rule: AllocationRule
-
-    /// Every field.
-    package init(id: Int64, paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule) {
-        self.id = id; self.paymentID = paymentID; self.invoiceID = invoiceID; self.amount = amount; self.rule = rule
-    }
-}
-
-extension AllocationStatements {
-    /// Rows per multi-row insert.
-    static let rowsPerInsert = 32
-
-    /// The id SQLite gives the next row of `table` (`payment` or `payment_allocation`: an `INTEGER
-    /// PRIMARY KEY` without `AUTOINCREMENT`, so one above the largest).
-    private func nextID(_ sql: String) throws -> Int64 {
-        let q = try statement(sql: sql)
-        defer { q.reset() }
-        return try q.step() ? q.int64(0) : 1
-    }
-
-    /// The id the next payment stored gets.
-    package func nextPaymentID() throws -> Int64 { try nextID("SELECT COALESCE(MAX(id), 0) + 1 FROM payment") }
-
-    /// The id the next allocation stored gets.
-    package func nextAllocationID() throws -> Int64 { try nextID("SELECT COALESCE(MAX(id), 0) + 1 FROM payment_allocation") }
-
-    /// Runs `head` + `count` copies of `values` joined by commas for every slice of `rows`, at most
-    /// `rowsPerInsert` rows a statement, `bind` binding one row from its first parameter on.
-    private func insertRows<T>(_ rows: [T], head: String, values: String, parameters: Int32,
-                               bind: (BulkStatement, T, Int32) -> Void) throws {
-        var start = 0
-        while start < rows.count {
-            let end = min(rows.count, start + Self.rowsPerInsert)
-            let w = try statement(sql: head + Array(repeating: values, count: end - start).joined(separator: ", "))
-            for (k, r) in rows[start..<end].enumerated() { bind(w, r, Int32(k) * parameters + 1) }
-            try w.run()
-            start = end
-        }
-    }
-
-    /// Stores bank payments with their ids and final unapplied amounts, in order, in multi-row
-    /// inserts: the rows `insertBankPayment` followed by `setUnapplied` would leave. None of their
-    /// keys may be stored already.
-    package func insertBankPayments(_ rows: [PlannedBankPayment], source: String, batch: Int64) throws {
-        try insertRows(rows, head: """
-            INSERT INTO payment (id, payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
-              unapplied_reason, content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,
-              counterparty_name, free_text) VALUES
-            """, values: "(?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?)", parameters: 15) { w, p, i in
-            let m = p.row
-            w.bind(i, p.id); w.bind(i + 1, m.key); w.bind(i + 2, m.date); w.bind(i + 3, m.currency); w.bind(i + 4, m.amount)
-            w.bind(i + 5, m.reference); w.bind(i + 6, p.unapplied); w.bind(i + 7, p.reason); w.bind(i + 8, batch); w.bind(i + 9, batch)
-            w.bind(i + 10, source); w.bind(i + 11, m.statementID); w.bind(i + 12, m.counterpartyIBAN); w.bind(i + 13, m.counterpartyName)
-            w.bind(i + 14, m.freeText)
-        }
-    }
-
-    /// Stores automatic allocations made by `batch` with their ids, in order, in multi-row inserts.
-    package func insertAllocations(_ rows: [PlannedAllocation], batch: Int64) throws {
-        try insertRows(rows, head: "INSERT INTO payment_allocation (id, payment_id, invoice_id, amount_minor, rule, batch_id) VALUES ",
-                       values: "(?, ?, ?, ?, ?, ?)", parameters: 6) { w, a, i in
-            w.bind(i, a.id); w.bind(i + 1, a.paymentID); w.bind(i + 2, a.invoiceID); w.bind(i + 3, a.amount)
-            w.bind(i + 4, a.rule.rawValue); w.bind(i + 5, batch)
-        }
     }
 }

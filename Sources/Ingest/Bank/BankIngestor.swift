@@ -19,11 +19,8 @@ package enum BankIngestor {
     static let maxNotes = 50
 
     /// Runs an ingest of statement files; `report` receives every diagnostic.
-    ///
-    /// `rowByRow` matches every credit through the row-by-row path alone (the reference the
-    /// set-wise path, `BankCreditBatch`, is compared with); the result is the same.
     package static func run(
-        store: LedgerStore, files: [String], format: BankFormat, options: IngestOptions, rowByRow: Bool = false,
+        store: LedgerStore, files: [String], format: BankFormat, options: IngestOptions,
         now: @escaping @Sendable () -> Date = { Date() }, report: @escaping (Diagnostic) -> Void
     ) throws -> [FileSummary] {
         var summaries: [FileSummary] = []
@@ -34,7 +31,7 @@ package enum BankIngestor {
             defer { try? db.execute(sql: "PRAGMA cache_size = -32768") }
             try db.inTransaction(.immediate) {
                 for path in files {
-                    summaries.append(try ingestFile(db, path: path, format: format, options: options, rowByRow: rowByRow, now: now, report: report))
+                    summaries.append(try ingestFile(db, path: path, format: format, options: options, now: now, report: report))
                 }
                 // A queued reminder whose figures this ingest changed must not go out.
                 if !options.dryRun { try options.reminderGuard?.cancelOutdatedReminders(db, at: now()) }
@@ -44,7 +41,7 @@ package enum BankIngestor {
         return summaries
     }
 
-    static func ingestFile(_ db: Database, path: String, format: BankFormat, options: IngestOptions, rowByRow: Bool = false,
+    static func ingestFile(_ db: Database, path: String, format: BankFormat, options: IngestOptions,
                            now: @Sendable () -> Date, report: (Diagnostic) -> Void) throws -> FileSummary {
         let name = (path as NSString).lastPathComponent
         var summary = FileSummary(file: name)
@@ -87,34 +84,21 @@ package enum BankIngestor {
                 format: format.rawValue, key: s.key, account: s.account, currency: s.currency.code, date: s.date?.description,
                 oldBalance: s.oldBalance, newBalance: s.newBalance, movements: s.movements.filter { !$0.isGlobalTotal }.count,
                 credits: payments.count), batch: batchID)
-            let rows = payments.map { m in
-                BankPaymentRow(key: s.key + "/" + m.key, date: m.bookingDate.description, currency: s.currency.code, amount: m.amount,
-                               reference: normalisedReference(m), statementID: statementID, counterpartyIBAN: m.counterpartyIBAN,
-                               counterpartyName: m.counterpartyName, freeText: m.freeText)
-            }
-            var setWise = rowByRow ? nil : try BankCreditBatch(allocator.statements, rows: rows, source: format.rawValue, batch: batchID)
-            for (m, row) in zip(payments, rows) {
-                let left: Int64
-                let reason: String?
-                if let plan = try setWise?.plan(row) {
-                    (left, reason) = (plan.unapplied, plan.reason)
-                } else {
-                    // Not simple: what the batch kept is written first, so this credit reads what the row path reads.
-                    try setWise?.flush()
-                    guard let id = try allocator.statements.insertBankPayment(row, source: format.rawValue, batch: batchID)
-                    else { summary.unchanged += 1; continue }
-                    let p = PaymentAllocator.Payment(
-                        id: id, date: row.date, currency: row.currency, remaining: m.amount, invoiceNumber: nil, reference: row.reference,
-                        debtorKey: nil, freeText: m.freeText, counterpartyIBAN: m.counterpartyIBAN, fromBank: true, booked: false)
-                    let plan = try allocator.plan(p)
-                    try allocator.record(plan, of: p, batch: batchID)
-                    setWise?.touch(plan.allocations.map(\.invoiceID))
-                    (left, reason) = (plan.unapplied, plan.reason)
-                    if left != m.amount || reason != nil {
-                        try allocator.statements.setUnapplied(paymentID: id, minor: left, reason: reason)
-                    }
-                }
+            for m in payments {
+                let reference = normalisedReference(m)
+                guard let id = try allocator.statements.insertBankPayment(BankPaymentRow(
+                    key: s.key + "/" + m.key, date: m.bookingDate.description, currency: s.currency.code, amount: m.amount,
+                    reference: reference, statementID: statementID, counterpartyIBAN: m.counterpartyIBAN,
+                    counterpartyName: m.counterpartyName, freeText: m.freeText), source: format.rawValue, batch: batchID)
+                else { summary.unchanged += 1; continue }
                 summary.imported += 1
+                let (left, reason) = try allocator.allocate(
+                    .init(id: id, date: m.bookingDate.description, currency: s.currency.code, remaining: m.amount,
+                          invoiceNumber: nil, reference: reference, debtorKey: nil, freeText: m.freeText,
+                          counterpartyIBAN: m.counterpartyIBAN, fromBank: true, booked: false), batch: batchID)
+                if left != m.amount || reason != nil {
+                    try allocator.statements.setUnapplied(paymentID: id, minor: left, reason: reason)
+                }
                 if left > 0 {
                     summary.unapplied += 1
                     let money = { (v: Int64) in Money(minorUnits: v, currency: s.currency).decimalString }
@@ -126,7 +110,6 @@ package enum BankIngestor {
                                       message: "movement \(m.key) of \(money(m.amount)) left \(money(left)) unapplied: \(reason ?? "")")) }
                 }
             }
-            try setWise?.flush()
         }
         try allocator.learnPayerAccounts()
         var parts = ["\(statements.count) statement(s)"]
