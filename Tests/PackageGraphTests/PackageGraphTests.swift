@@ -22,9 +22,11 @@ import Testing
 
     /// Target name → the package's own targets it names as dependencies (products of other packages
     /// left out). `dump-package` runs with its own scratch folder, so that it does not wait for the
-    /// lock on `.build` that the running `swift test` holds, and is stopped after two minutes.
+    /// lock on `.build` that the running `swift test` holds, and is stopped after two minutes. The
+    /// folder's name is fixed and inside `.build`: SwiftPM leaves a lock file in the temporary folder
+    /// named after the scratch path, so a new name per run left one more file in /tmp each time.
     static func readGraph() throws -> [String: [String]] {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("relance-graph-" + UUID().uuidString)
+        let scratch = root.appendingPathComponent(".build/package-graph-scratch")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let output = scratch.appendingPathComponent("package.json")
         let data: Data
