@@ -124,7 +124,7 @@ struct InvoiceValidator: RowValidator {
         // `text` would accept it unchanged. Anything else, or an unknown id, goes through `text`.
         let idBytes = row.trimmedBytes(.debtorID)
         if !idBytes.isEmpty, idBytes.count <= Column.debtorID.maxLength, idBytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
-           let found = debtors[bytes: idBytes] {
+           let found = debtors[ascii: idBytes] {
             debtor = found
         } else if let key = row.required(.debtorID) {
             debtor = debtors[key]

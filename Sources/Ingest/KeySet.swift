@@ -81,9 +81,11 @@ struct KeySet {
     }
 }
 
-/// A read-only map from byte strings (UTF-8 keys) to values, built once: the invoice validator's
-/// debtors by `debtor_id`, looked up from a field's bytes without making a `String` or hashing one
-/// with SipHash. The keys' bytes lie end to end in one array; a look-up compares them exactly.
+/// A read-only map from keys to values, built once: the invoice validator's debtors by
+/// `debtor_id`, looked up from a field's bytes without making a `String` or hashing one with
+/// SipHash. Keys are compared as `String`s compare them (canonical equivalence): each is stored in
+/// its NFC form (an ASCII key is its own), its bytes end to end in one array, and a look-up compares
+/// the NFC bytes exactly.
 struct ByteKeyTable<Value> {
     private var keyBytes: [UInt8] = []
     /// Per slot: index into `entries` + 1, 0 when empty.
@@ -91,7 +93,8 @@ struct ByteKeyTable<Value> {
     private var entries: [(start: Int, count: Int, hash: UInt64, value: Value)] = []
     private let mask: Int
 
-    /// A table for `pairs`; a key given twice keeps its first value.
+    /// A table for `pairs`; of keys that compare equal, the last one's value is kept (as a
+    /// `Dictionary` filled in the same order keeps it).
     init(_ pairs: [(String, Value)]) {
         var n = 16
         while n < pairs.count * 2 { n <<= 1 }
@@ -99,10 +102,13 @@ struct ByteKeyTable<Value> {
         mask = n - 1
         entries.reserveCapacity(pairs.count)
         for (key, value) in pairs {
-            var k = key
+            var k = Self.normalised(key)
             k.withUTF8 { p in
                 let h = Self.hash(p)
-                if find(p, hash: h) != nil { return }
+                if let e = index(p, hash: h) {
+                    entries[e].value = value
+                    return
+                }
                 let start = keyBytes.count
                 keyBytes.append(contentsOf: p)
                 entries.append((start, p.count, h, value))
@@ -113,6 +119,11 @@ struct ByteKeyTable<Value> {
         }
     }
 
+    /// The key in NFC, the form `String` equality compares.
+    private static func normalised(_ key: String) -> String {
+        key.utf8.allSatisfy { $0 < 0x80 } ? key : key.precomposedStringWithCanonicalMapping
+    }
+
     private static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var fnv = FNV1a()
         fnv.add(p)
@@ -120,28 +131,29 @@ struct ByteKeyTable<Value> {
         return (h ^ (h >> 29)) &* 0xbf58_476d_1ce4_e5b9
     }
 
-    private func find(_ p: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Value? {
+    private func index(_ p: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
         var i = Int(truncatingIfNeeded: h) & mask
         while slots[i] != 0 {
-            let e = entries[Int(slots[i]) - 1]
+            let k = Int(slots[i]) - 1
+            let e = entries[k]
             if e.hash == h, e.count == p.count,
                e.count == 0 || keyBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + e.start, p.baseAddress!, e.count) == 0 }) {
-                return e.value
+                return k
             }
             i = (i + 1) & mask
         }
         return nil
     }
 
-    /// The value stored under exactly these bytes.
-    subscript(bytes bytes: ArraySlice<UInt8>) -> Value? {
-        bytes.withUnsafeBufferPointer { find($0, hash: Self.hash($0)) }
+    /// The value stored under the key spelt by these bytes, which must be ASCII (its own NFC form).
+    subscript(ascii bytes: ArraySlice<UInt8>) -> Value? {
+        bytes.withUnsafeBufferPointer { p in index(p, hash: Self.hash(p)).map { entries[$0].value } }
     }
 
-    /// The value stored under this key.
+    /// The value stored under a key equal to this one.
     subscript(key: String) -> Value? {
-        var k = key
-        return k.withUTF8 { find($0, hash: Self.hash($0)) }
+        var k = Self.normalised(key)
+        return k.withUTF8 { p in index(p, hash: Self.hash(p)).map { entries[$0].value } }
     }
 }
 

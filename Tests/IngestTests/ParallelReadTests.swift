@@ -113,13 +113,18 @@ import Testing
         #expect(fast > 1_000)
     }
 
-    @Test func byteKeyTableFindsExactlyTheKeysItHolds() {
-        let keys = (0..<5_000).map { "D\($0)" } + ["", "Ké", "K001 "]
-        let table = ByteKeyTable(keys.enumerated().map { ($0.element, $0.offset) })
-        for (i, k) in keys.enumerated() {
-            #expect(table[k] == i)
-            #expect(table[bytes: ArraySlice(k.utf8)] == i)
+    /// The debtor table finds what a `[String: …]` dictionary filled in the same order finds.
+    @Test func byteKeyTableFindsWhatADictionaryFinds() {
+        let keys = (0..<5_000).map { "D\($0)" } + ["", "K\u{E9}", "K001 ", "\u{212B}ngstr\u{F6}m", "D7"]
+        let pairs = keys.enumerated().map { ($0.element, $0.offset) }
+        let table = ByteKeyTable(pairs)
+        var dictionary: [String: Int] = [:]
+        for (k, v) in pairs { dictionary[k] = v }
+        let probes = keys + ["D5000", "d1", "K001", "Ke\u{301}", "\u{C5}ngstro\u{308}m", "\u{212A}001 ", "K001  "]
+        for k in probes {
+            #expect(table[k] == dictionary[k], "\(k)")
+            if k.utf8.allSatisfy({ $0 < 0x80 }) { #expect(table[ascii: ArraySlice(k.utf8)] == dictionary[k], "\(k)") }
         }
-        #expect(table["D5000"] == nil && table["d1"] == nil && table[bytes: ArraySlice("K001".utf8)] == nil)
+        #expect(table["D7"] == 5_004)
     }
 }
