@@ -17,85 +17,196 @@ struct FileReader<V: RowValidator>: Sendable {
         reporter(Diagnostic(file: name, line: line, column: column, severity: severity, rule: rule, message: message))
     }
 
-    func read(into pipe: RowPipe<FileIngest.Item<V.Prepared>>, seen start: KeySet) throws -> FileIngest.ReadResult {
-        var out = FileIngest.ReadResult(seen: start)
+    /// Records parsed and decoded on the parsing thread, handed to the checking thread in a chunk:
+    /// each record's field bytes and its bytes as they stood in the file, end to end.
+    struct ParsedChunk: Sendable {
+        var bytes: [UInt8] = []
+        var raw: [UInt8] = []
+        var ranges: [Range<Int>] = []
+        var records: [Parsed] = []
+        /// Bytes of the file read when the chunk was full (for progress).
+        var bytesRead = 0
+
+        struct Parsed: Sendable {
+            var line: Int
+            /// The record's fields in `ranges`, its text in `raw`.
+            var fields: Range<Int>
+            var raw: Range<Int>
+            /// 1-based positions of fields that are not valid text in the file's encoding.
+            var badEncoding: [Int]
+        }
+    }
+
+    /// What the parsing thread found at the end of the file.
+    struct ParseEnd: Sendable {
+        var bytes = 0
+        var hash: UInt64 = 0
+    }
+
+    /// The parsing half: reads the file's records (after the header), decodes them, and hands them
+    /// over in chunks; skips blank records.
+    func parse(into pipe: RowPipe<ParsedChunk>) throws -> ParseEnd {
         var reader = try CSVReader(path: path, delimiter: format.delimiter)
         if format.hasBOM { try reader.skip(3) }
         var record = CSVRecord()
         _ = try reader.next(into: &record)  // the header, already analysed
+        var scratch: [UInt8] = []
+        var chunk = ParsedChunk()
+        chunk.records.reserveCapacity(512)
+        while try nextRecord(&reader, into: &record, pending: &chunk, pipe: pipe) {
+            if record.isBlank { continue }
+            let badEncoding = FileFormat.decode(&record, encoding: format.encoding, scratch: &scratch)
+            let base = chunk.bytes.count
+            let fieldsStart = chunk.ranges.count
+            chunk.bytes.append(contentsOf: record.bytes)
+            for r in record.ranges { chunk.ranges.append((r.lowerBound + base)..<(r.upperBound + base)) }
+            let rawStart = chunk.raw.count
+            chunk.raw.append(contentsOf: record.raw)
+            chunk.records.append(ParsedChunk.Parsed(line: record.line, fields: fieldsStart..<chunk.ranges.count,
+                                                    raw: rawStart..<chunk.raw.count, badEncoding: badEncoding))
+            if chunk.records.count == 512 {
+                chunk.bytesRead = reader.bytesRead
+                guard pipe.push([chunk]) else { return ParseEnd() }
+                chunk = ParsedChunk()
+                chunk.records.reserveCapacity(512)
+            }
+        }
+        chunk.bytesRead = reader.bytesRead
+        if !chunk.records.isEmpty { _ = pipe.push([chunk]) }
+        return ParseEnd(bytes: reader.bytesRead + (format.hasBOM ? 3 : 0), hash: reader.hash)
+    }
+
+    /// The next record; on a parsing error the records before it are handed over first, so they
+    /// are checked and reported as they were when one thread did both.
+    private func nextRecord(_ reader: inout CSVReader, into record: inout CSVRecord, pending: inout ParsedChunk,
+                            pipe: RowPipe<ParsedChunk>) throws -> Bool {
+        do {
+            return try reader.next(into: &record)
+        } catch {
+            if !pending.records.isEmpty {
+                pending.bytesRead = reader.bytesRead
+                _ = pipe.push([pending])
+                pending = ParsedChunk()
+            }
+            throw error
+        }
+    }
+
+    /// The checking half, on its own thread while a third one parses the file (`parse`): validate,
+    /// duplicates, rejects; hands validated rows to the database thread through `pipe`. Rows,
+    /// diagnostics and rejects come in file order, as from one thread.
+    func read(into pipe: RowPipe<FileIngest.Item<V.Prepared>>, seen start: KeySet) throws -> FileIngest.ReadResult {
+        let parsed = RowPipe<ParsedChunk>(capacity: 4)
+        let end = Handoff<Result<ParseEnd, Error>>(.success(ParseEnd()))
+        let parsing = DispatchSemaphore(value: 0)
+        let reading = self
+        let thread = Thread {
+            let r = Result { try reading.parse(into: parsed) }
+            end.value = r
+            if case .failure(let e) = r { parsed.finish(e) } else { parsed.finish(nil) }
+            parsing.signal()
+        }
+        thread.stackSize = 1 << 22
+        thread.start()
+        let checked = Result { try check(parsed, into: pipe, seen: start) }
+        parsed.cancel()
+        parsing.wait()
+        var out = try checked.get()
+        let e = try end.value.get()
+        out.bytes = e.bytes
+        out.hash = e.hash
+        return out
+    }
+
+    private func check(_ parsed: RowPipe<ParsedChunk>, into pipe: RowPipe<FileIngest.Item<V.Prepared>>, seen start: KeySet) throws
+        -> FileIngest.ReadResult
+    {
+        var out = FileIngest.ReadResult(seen: start)
+        var record = CSVRecord()
         var rejects: RejectsWriter? = nil
         defer { rejects?.close() }
         let rejectsPath = options.rejectsDirectory.map { ($0 as NSString).appendingPathComponent(name + ".rejects.csv") }
         let rowFormat = InputRow.Format(decimal: format.decimal, dateOrder: options.mapping?.dateOrder ?? .dmy,
                                         defaultCurrency: options.defaultCurrency)
-        var scratch: [UInt8] = []
         var chunk: [FileIngest.Item<V.Prepared>] = []
         chunk.reserveCapacity(256)
         let size = options.progress == nil ? 0 : ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
-        while try reader.next(into: &record) {
-            if record.isBlank { continue }
-            out.read += 1
-            if out.read & 4095 == 0, let progress = options.progress { progress(name, reader.bytesRead, size) }
-            let badEncoding = FileFormat.decode(&record, encoding: format.encoding, scratch: &scratch)
-            var row = InputRow(record: record, fieldIndex: format.fieldIndex, format: rowFormat)
-            for col in badEncoding {
-                row.problems.append(RowProblem(column: col, rule: "encoding",
-                                               message: "field is not valid \(format.encoding.rawValue) text"))
-            }
-            if record.count != format.headerCount,
-               !(record.count > format.headerCount && record.ranges[format.headerCount...].allSatisfy(\.isEmpty)) {
-                row.problems.append(RowProblem(column: 0, rule: "field-count",
-                                               message: "expected \(format.headerCount) fields, found \(record.count)"))
-            }
-            var prepared: V.Prepared? = nil
-            if !row.hasErrors, let key = validator.key(of: &row) {
-                let first = out.seen.insert(key, file: fileIndex, line: record.line)
-                if first != nil && options.mapping?.skipRepeatedKeys == true {
-                    out.skipped += 1
-                    continue
+        while let got = parsed.pop() {
+            for block in got {
+                for item in block.records {
+                    record.line = item.line
+                    record.bytes.removeAll(keepingCapacity: true)
+                    record.ranges.removeAll(keepingCapacity: true)
+                    record.raw.removeAll(keepingCapacity: true)
+                    let base = block.ranges[item.fields].first?.lowerBound ?? 0
+                    let top = block.ranges[item.fields].last?.upperBound ?? base
+                    record.bytes.append(contentsOf: block.bytes[base..<top])
+                    for r in block.ranges[item.fields] { record.ranges.append((r.lowerBound - base)..<(r.upperBound - base)) }
+                    record.raw.append(contentsOf: block.raw[item.raw])
+                    let badEncoding = item.badEncoding
+                    out.read += 1
+                    if out.read & 4095 == 0, let progress = options.progress { progress(name, block.bytesRead, size) }
+                    var row = InputRow(record: record, fieldIndex: format.fieldIndex, format: rowFormat)
+                    for col in badEncoding {
+                        row.problems.append(RowProblem(column: col, rule: "encoding",
+                                                       message: "field is not valid \(format.encoding.rawValue) text"))
+                    }
+                    if record.count != format.headerCount,
+                       !(record.count > format.headerCount && record.ranges[format.headerCount...].allSatisfy(\.isEmpty)) {
+                        row.problems.append(RowProblem(column: 0, rule: "field-count",
+                                                       message: "expected \(format.headerCount) fields, found \(record.count)"))
+                    }
+                    var prepared: V.Prepared? = nil
+                    if !row.hasErrors, let key = validator.key(of: &row) {
+                        let first = out.seen.insert(key, file: fileIndex, line: record.line)
+                        if first != nil && options.mapping?.skipRepeatedKeys == true {
+                            out.skipped += 1
+                            continue
+                        }
+                        if let first {
+                            let where_ = first.file == fileIndex ? "line \(first.line)" : "\(fileNames[first.file]):\(first.line)"
+                            let keyColumn = options.kind.columns[0]
+                            row.problem(keyColumn, "duplicate-key", "\(keyColumn.rawValue) \"\(key)\" already appears on \(where_)")
+                        } else {
+                            prepared = validator.prepare(&row, key: key)
+                        }
+                    } else if let key = validator.key(of: &row) {
+                        // Keep the key of a refused row out of a snapshot's closing.
+                        _ = out.seen.insert(key, file: fileIndex, line: record.line)
+                    }
+                    for p in row.problems where p.severity != .error {
+                        diag(record.line, p.column, p.rule, p.message, p.severity)
+                        if p.severity == .warning { out.warnings += 1 }
+                    }
+                    if let prepared {
+                        chunk.append(FileIngest.Item(line: record.line, values: prepared))
+                        if chunk.count == 256 {
+                            guard pipe.push(chunk) else { return out }
+                            chunk.removeAll(keepingCapacity: true)
+                        }
+                        continue
+                    }
+                    out.rejected += 1
+                    let errors = row.problems.filter { $0.severity == .error }
+                    for p in errors { diag(record.line, p.column, p.rule, p.message) }
+                    if let rejectsPath, !options.dryRun {
+                        if rejects == nil {
+                            rejects = try RejectsWriter(path: rejectsPath, rawHeader: format.rawHeader, delimiter: format.delimiter,
+                                                        asciiOnly: format.encoding != .utf8, byteOrderMark: format.hasBOM)
+                        }
+                        rejects?.write(line: record.line, reasons: errors.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "),
+                                       raw: record.raw)
+                    }
                 }
-                if let first {
-                    let where_ = first.file == fileIndex ? "line \(first.line)" : "\(fileNames[first.file]):\(first.line)"
-                    let keyColumn = options.kind.columns[0]
-                    row.problem(keyColumn, "duplicate-key", "\(keyColumn.rawValue) \"\(key)\" already appears on \(where_)")
-                } else {
-                    prepared = validator.prepare(&row)
-                }
-            } else if let key = validator.key(of: &row) {
-                // Keep the key of a refused row out of a snapshot's closing.
-                _ = out.seen.insert(key, file: fileIndex, line: record.line)
-            }
-            for p in row.problems where p.severity != .error {
-                diag(record.line, p.column, p.rule, p.message, p.severity)
-                if p.severity == .warning { out.warnings += 1 }
-            }
-            if let prepared {
-                chunk.append(FileIngest.Item(line: record.line, values: prepared))
-                if chunk.count == 256 {
-                    guard pipe.push(chunk) else { return out }
-                    chunk.removeAll(keepingCapacity: true)
-                }
-                continue
-            }
-            out.rejected += 1
-            let errors = row.problems.filter { $0.severity == .error }
-            for p in errors { diag(record.line, p.column, p.rule, p.message) }
-            if let rejectsPath, !options.dryRun {
-                if rejects == nil {
-                    rejects = try RejectsWriter(path: rejectsPath, rawHeader: format.rawHeader, delimiter: format.delimiter,
-                                                asciiOnly: format.encoding != .utf8, byteOrderMark: format.hasBOM)
-                }
-                rejects?.write(line: record.line, reasons: errors.map { "[\($0.rule)] \($0.message)" }.joined(separator: "; "),
-                               raw: record.raw)
             }
         }
+        // A parsing error ends the file here, as it did with one thread (the caller rolls the file back).
+        if parsed.failure != nil { return out }
         if !chunk.isEmpty { _ = pipe.push(chunk) }
         options.progress?(name, size, size)
         if let rejectsPath, !options.dryRun {
             if rejects != nil { out.rejectsPath = rejectsPath } else { try? FileManager.default.removeItem(atPath: rejectsPath) }
         }
-        out.bytes = reader.bytesRead + (format.hasBOM ? 3 : 0)
-        out.hash = reader.hash
         return out
     }
 }

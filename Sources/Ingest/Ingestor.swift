@@ -83,7 +83,6 @@ package enum Ingestor {
         try store.pool.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 var seen = KeySet()
-                var fileNames: [String] = []
                 // A first load into an empty table builds its secondary indexes once at the end.
                 let deferred: DeferredIndexes
                 switch options.kind {
@@ -95,34 +94,31 @@ package enum Ingestor {
                 // only appends, and its index builds sort in memory up to the cache's size: the
                 // store's 32 MiB keeps the peak as it was.
                 try db.execute(sql: deferred.dropped.isEmpty ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -32768")
-                var sink: any RowSink
+                // Each kind's sink by its concrete type, so the generic reading and storing code is
+                // specialised for it (an existential sink ran both threads through witness tables).
                 switch options.kind {
                 case .debtors:
-                    sink = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
+                    var sink = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
+                    if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
+                                            seen: &seen, summaries: &summaries, deferred: deferred) {
+                        try sink.finish(batch: batch)
+                    }
                 case .invoices:
-                    var inv = try InvoiceSink(db: db, asOf: options.asOf)
-                    inv.promiseGraceDays = options.promiseGraceDays
-                    sink = inv
-                case .payments: sink = try PaymentSink(db: db, booked: options.booked)
-                }
-                var lastBatch: Int64? = nil
-                for path in files {
-                    fileNames.append((path as NSString).lastPathComponent)
-                    let file = FileIngest(db: db, path: path, options: options, now: now, report: report)
-                    let (summary, batch) = try file.run(sink: &sink, seen: &seen, fileIndex: fileNames.count - 1, fileNames: fileNames)
-                    summaries.append(summary)
-                    if let batch { lastBatch = batch }
-                }
-                try deferred.rebuild(db)
-                if let batch = lastBatch {
-                    if var inv = sink as? InvoiceSink {
-                        inv.closeMissing = options.snapshot && !summaries.contains { $0.fatal != nil }
-                        try inv.finish(batch: batch, listed: seen)
-                        if inv.closedBySnapshot > 0, let i = summaries.lastIndex(where: { $0.fatal == nil }) {
-                            summaries[i].closedBySnapshot = inv.closedBySnapshot
-                            try IngestCommands.setClosedBySnapshot(db, batch: batch, count: inv.closedBySnapshot)
+                    var sink = try InvoiceSink(db: db, asOf: options.asOf)
+                    sink.promiseGraceDays = options.promiseGraceDays
+                    if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
+                                            seen: &seen, summaries: &summaries, deferred: deferred) {
+                        sink.closeMissing = options.snapshot && !summaries.contains { $0.fatal != nil }
+                        try sink.finish(batch: batch, listed: seen)
+                        if sink.closedBySnapshot > 0, let i = summaries.lastIndex(where: { $0.fatal == nil }) {
+                            summaries[i].closedBySnapshot = sink.closedBySnapshot
+                            try IngestCommands.setClosedBySnapshot(db, batch: batch, count: sink.closedBySnapshot)
                         }
-                    } else {
+                    }
+                case .payments:
+                    var sink = try PaymentSink(db: db, booked: options.booked)
+                    if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
+                                            seen: &seen, summaries: &summaries, deferred: deferred) {
                         try sink.finish(batch: batch)
                     }
                 }
@@ -132,5 +128,25 @@ package enum Ingestor {
             }
         }
         return summaries
+    }
+
+    /// Reads every file into `sink` (each under its savepoint), then builds the deferred indexes;
+    /// returns the last accepted file's batch (nil when every file was refused whole).
+    private static func load<S: RowSink>(
+        _ db: Database, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date,
+        report: @escaping (Diagnostic) -> Void, sink: inout S, seen: inout KeySet, summaries: inout [FileSummary],
+        deferred: DeferredIndexes
+    ) throws -> Int64? {
+        var fileNames: [String] = []
+        var lastBatch: Int64? = nil
+        for path in files {
+            fileNames.append((path as NSString).lastPathComponent)
+            let file = FileIngest(db: db, path: path, options: options, now: now, report: report)
+            let (summary, batch) = try file.run(sink: &sink, seen: &seen, fileIndex: fileNames.count - 1, fileNames: fileNames)
+            summaries.append(summary)
+            if let batch { lastBatch = batch }
+        }
+        try deferred.rebuild(db)
+        return lastBatch
     }
 }

@@ -28,9 +28,9 @@ struct InvoiceSink: RowSink {
     init(db: Database, asOf: Day) throws {
         self.db = db
         self.asOf = asOf
-        var debtors: [String: InvoiceValidator.Debtor] = [:]
-        try IngestQueries.forEachDebtorTerms(db) { debtors[$0.key] = InvoiceValidator.Debtor(id: $0.id, terms: $0.terms) }
-        validator = InvoiceValidator(debtors: debtors)
+        var debtors: [(String, InvoiceValidator.Debtor)] = []
+        try IngestQueries.forEachDebtorTerms(db) { debtors.append(($0.key, InvoiceValidator.Debtor(id: $0.id, terms: $0.terms))) }
+        validator = InvoiceValidator(debtors: ByteKeyTable(debtors))
         upserter = try InvoiceUpsert(db)
     }
 
@@ -55,7 +55,7 @@ struct InvoiceSink: RowSink {
              ("description", description), ("disputed", disputed ? "1" : "0")]
         }
 
-        /// Text forms and content hash, computed once on the reading thread (`prepared()`), so the
+        /// Text forms and content hash, computed once on the reading thread (`prepare()`), so the
         /// database thread — the bottleneck of a large ingest — only binds and steps.
         var issueText = "", dueText = ""
         var precomputedHash: Int64? = nil
@@ -71,13 +71,11 @@ struct InvoiceSink: RowSink {
             return h.signed
         }
 
-        /// The same values with their text forms and hash filled in.
-        func prepared() -> Values {
-            var v = self
-            v.issueText = issue.description
-            v.dueText = due.description
-            v.precomputedHash = hash
-            return v
+        /// Fills in the text forms and the hash, in place.
+        mutating func prepare() {
+            issueText = issue.description
+            dueText = due.description
+            precomputedHash = hash
         }
 
         /// The row as Store writes it.
@@ -108,14 +106,27 @@ struct InvoiceValidator: RowValidator {
     }
 
     /// Debtors by `debtor_id`, loaded once per ingest.
-    let debtors: [String: Debtor]
+    let debtors: ByteKeyTable<Debtor>
 
     func key(of row: inout InputRow) -> String? { row.text(.invoiceNumber) }
 
     func prepare(_ row: inout InputRow) -> InvoiceSink.Values? {
         let number = row.required(.invoiceNumber)
+        return values(&row, number: number)
+    }
+
+    /// `key` is what `key(of:)` gave for this row: the invoice number, read once.
+    func prepare(_ row: inout InputRow, key: String) -> InvoiceSink.Values? { values(&row, number: key) }
+
+    private func values(_ row: inout InputRow, number: String?) -> InvoiceSink.Values? {
         var debtor: Debtor? = nil
-        if let key = row.required(.debtorID) {
+        // The common debtor id (printable ASCII, within the length limit) is looked up from its bytes:
+        // `text` would accept it unchanged. Anything else, or an unknown id, goes through `text`.
+        let idBytes = row.trimmedBytes(.debtorID)
+        if !idBytes.isEmpty, idBytes.count <= Column.debtorID.maxLength, idBytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
+           let found = debtors[ascii: idBytes] {
+            debtor = found
+        } else if let key = row.required(.debtorID) {
             debtor = debtors[key]
             if debtor == nil {
                 row.problem(.debtorID, "unknown-debtor", "debtor \"\(key)\" is not in the ledger; ingest the debtors first")
@@ -192,9 +203,11 @@ struct InvoiceValidator: RowValidator {
         let disputed = row.bool(.disputed)
         let expected = row.has(.expectedPaymentDate) ? row.day(.expectedPaymentDate) : nil
         guard !row.hasErrors, let number, let debtor, let issue, let due, let amount else { return nil }
-        return InvoiceSink.Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
+        var values = InvoiceSink.Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
                       amount: amount.minorUnits, reportedOpen: open?.minorUnits, reference: reference,
-                      description: description, disputed: disputed, expectedPayment: expected).prepared()
+                      description: description, disputed: disputed, expectedPayment: expected)
+        values.prepare()
+        return values
     }
 }
 

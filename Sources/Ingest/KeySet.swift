@@ -1,25 +1,29 @@
+import Foundation
 import Support
 
 /// The business keys seen by one ingest command, with the file and line where each first
 /// appeared: duplicate detection and the snapshot's "was it listed" question, in memory.
 ///
-/// Keys are kept as 64-bit hashes in a flat open-addressing table (12 bytes a slot at a load of
-/// at most one half: about 24 MB for a million keys), not as strings. Two different keys with the
+/// Keys are kept as 64-bit hashes in a flat open-addressing table (16 bytes a slot at a load of
+/// at most one half: about 32 MB for a million keys), not as strings. Two different keys with the
 /// same 64-bit hash (odds about 10⁻⁷ for five million keys) would make the second row be reported
 /// as a duplicate — refused visibly, never merged.
 struct KeySet {
-    private var hashes: [UInt64]
-    private var lines: [Int32]
-    private var files: [UInt16]
+    /// One slot: the key's hash (0 when empty) and where it was first seen, together so that a
+    /// probe of the 16 MB–32 MB table costs one cache miss, not three.
+    private struct Slot {
+        var hash: UInt64 = 0
+        var line: Int32 = 0
+        var file: UInt16 = 0
+    }
+    private var slots: [Slot]
     private(set) var count = 0
     private var mask: Int
 
     init(capacity: Int = 1 << 16) {
         var n = 16
         while n < capacity * 2 { n <<= 1 }
-        hashes = [UInt64](repeating: 0, count: n)
-        lines = [Int32](repeating: 0, count: n)
-        files = [UInt16](repeating: 0, count: n)
+        slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
     }
 
@@ -38,44 +42,119 @@ struct KeySet {
 
     /// Inserts a key; returns where it was first seen when it was already there.
     mutating func insert(_ key: String, file: Int, line: Int) -> (file: Int, line: Int)? {
-        if (count + 1) * 2 > hashes.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         let h = KeySet.hash(key)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while hashes[i] != 0 {
-            if hashes[i] == h { return (Int(files[i]), Int(lines[i])) }
-            i = (i + 1) & mask
+        let m = mask
+        return slots.withUnsafeMutableBufferPointer { p in
+            var i = Int(truncatingIfNeeded: h) & m
+            while p[i].hash != 0 {
+                if p[i].hash == h { return (Int(p[i].file), Int(p[i].line)) }
+                i = (i + 1) & m
+            }
+            p[i] = Slot(hash: h, line: Int32(clamping: line), file: UInt16(clamping: file))
+            count += 1
+            return nil
         }
-        hashes[i] = h
-        lines[i] = Int32(clamping: line)
-        files[i] = UInt16(clamping: file)
-        count += 1
-        return nil
     }
 
     /// True when the key was inserted.
     func contains(_ key: String) -> Bool {
         let h = KeySet.hash(key)
         var i = Int(truncatingIfNeeded: h) & mask
-        while hashes[i] != 0 {
-            if hashes[i] == h { return true }
+        while slots[i].hash != 0 {
+            if slots[i].hash == h { return true }
             i = (i + 1) & mask
         }
         return false
     }
 
     private mutating func grow() {
-        let old = (hashes, lines, files)
-        let n = hashes.count * 2
-        hashes = [UInt64](repeating: 0, count: n)
-        lines = [Int32](repeating: 0, count: n)
-        files = [UInt16](repeating: 0, count: n)
+        let old = slots
+        let n = slots.count * 2
+        slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
-        for j in 0..<old.0.count where old.0[j] != 0 {
-            var i = Int(truncatingIfNeeded: old.0[j]) & mask
-            while hashes[i] != 0 { i = (i + 1) & mask }
-            hashes[i] = old.0[j]
-            lines[i] = old.1[j]
-            files[i] = old.2[j]
+        for s in old where s.hash != 0 {
+            var i = Int(truncatingIfNeeded: s.hash) & mask
+            while slots[i].hash != 0 { i = (i + 1) & mask }
+            slots[i] = s
         }
     }
 }
+
+/// A read-only map from keys to values, built once: the invoice validator's debtors by
+/// `debtor_id`, looked up from a field's bytes without making a `String` or hashing one with
+/// SipHash. Keys are compared as `String`s compare them (canonical equivalence): each is stored in
+/// its NFC form (an ASCII key is its own), its bytes end to end in one array, and a look-up compares
+/// the NFC bytes exactly.
+struct ByteKeyTable<Value> {
+    private var keyBytes: [UInt8] = []
+    /// Per slot: index into `entries` + 1, 0 when empty.
+    private var slots: [Int32]
+    private var entries: [(start: Int, count: Int, hash: UInt64, value: Value)] = []
+    private let mask: Int
+
+    /// A table for `pairs`; of keys that compare equal, the last one's value is kept (as a
+    /// `Dictionary` filled in the same order keeps it).
+    init(_ pairs: [(String, Value)]) {
+        var n = 16
+        while n < pairs.count * 2 { n <<= 1 }
+        slots = [Int32](repeating: 0, count: n)
+        mask = n - 1
+        entries.reserveCapacity(pairs.count)
+        for (key, value) in pairs {
+            var k = Self.normalised(key)
+            k.withUTF8 { p in
+                let h = Self.hash(p)
+                if let e = index(p, hash: h) {
+                    entries[e].value = value
+                    return
+                }
+                let start = keyBytes.count
+                keyBytes.append(contentsOf: p)
+                entries.append((start, p.count, h, value))
+                var i = Int(truncatingIfNeeded: h) & mask
+                while slots[i] != 0 { i = (i + 1) & mask }
+                slots[i] = Int32(entries.count)
+            }
+        }
+    }
+
+    /// The key in NFC, the form `String` equality compares.
+    private static func normalised(_ key: String) -> String {
+        key.utf8.allSatisfy { $0 < 0x80 } ? key : key.precomposedStringWithCanonicalMapping
+    }
+
+    private static func hash(_ p: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var fnv = FNV1a()
+        fnv.add(p)
+        let h = fnv.value
+        return (h ^ (h >> 29)) &* 0xbf58_476d_1ce4_e5b9
+    }
+
+    private func index(_ p: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
+        var i = Int(truncatingIfNeeded: h) & mask
+        while slots[i] != 0 {
+            let k = Int(slots[i]) - 1
+            let e = entries[k]
+            if e.hash == h, e.count == p.count,
+               e.count == 0 || keyBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + e.start, p.baseAddress!, e.count) == 0 }) {
+                return k
+            }
+            i = (i + 1) & mask
+        }
+        return nil
+    }
+
+    /// The value stored under the key spelt by these bytes, which must be ASCII (its own NFC form).
+    subscript(ascii bytes: ArraySlice<UInt8>) -> Value? {
+        bytes.withUnsafeBufferPointer { p in index(p, hash: Self.hash(p)).map { entries[$0].value } }
+    }
+
+    /// The value stored under a key equal to this one.
+    subscript(key: String) -> Value? {
+        var k = Self.normalised(key)
+        return k.withUTF8 { p in index(p, hash: Self.hash(p)).map { entries[$0].value } }
+    }
+}
+
+extension ByteKeyTable: Sendable where Value: Sendable {}

@@ -10,7 +10,7 @@ final class RowPipe<Item: Sendable>: @unchecked Sendable {
     private var head = 0
     private var finished = false
     private var cancelled = false
-    private(set) var failure: Error?
+    private var error: Error?
     let capacity: Int
 
     init(capacity: Int = 16) { self.capacity = capacity }
@@ -33,6 +33,7 @@ final class RowPipe<Item: Sendable>: @unchecked Sendable {
         while chunks.count == head && !finished { condition.wait() }
         guard chunks.count > head else { return nil }
         let c = chunks[head]
+        chunks[head] = []  // the consumer holds the only reference: freed as soon as it is done with it
         head += 1
         if head > 64 { chunks.removeFirst(head); head = 0 }
         condition.broadcast()
@@ -43,9 +44,16 @@ final class RowPipe<Item: Sendable>: @unchecked Sendable {
     func finish(_ error: Error?) {
         condition.lock()
         finished = true
-        failure = error
+        self.error = error
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// The error the producer finished with (nil while it runs, or when it finished cleanly).
+    var failure: Error? {
+        condition.lock()
+        defer { condition.unlock() }
+        return error
     }
 
     /// The consumer gives up: the producer's next push returns false.

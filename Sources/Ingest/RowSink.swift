@@ -13,6 +13,14 @@ protocol RowValidator: Sendable {
     func key(of row: inout InputRow) -> String?
     /// The row's values, or nil with the reasons in `row.problems` (warnings may be added either way).
     func prepare(_ row: inout InputRow) -> Prepared?
+    /// The same, given what `key(of:)` returned for this row (not nil), so a validator whose key is
+    /// also a value need not read it twice.
+    func prepare(_ row: inout InputRow, key: String) -> Prepared?
+}
+
+extension RowValidator {
+    /// Reads the row again (the key is not needed).
+    func prepare(_ row: inout InputRow, key: String) -> Prepared? { prepare(&row) }
 }
 
 /// Stores validated rows of one kind. Implementations own the SQL of their table (the Ingest
