@@ -25,13 +25,16 @@
 #   CATCHUP=K: after the measured night, K missed nights and the catch-up night after them (a bigger
 #     night: the reminders of K + 1 days); a night the anomaly gate holds gets its release and flush timed
 #   RELANCE_BIN=PATH: the relance executable to measure (default: this checkout's release build, built
-#     first); with it nothing is built, and relance-gen is .build/release's
+#     first); with it nothing is built, and relance-gen is .build/release's (or RELANCE_GEN's)
+#   RELANCE_GEN=PATH: the relance-gen executable (default: the one beside the build above)
+#   NIGHTLY_BASE=DIR: a base workspace built earlier (read only: copied, never rebuilt nor written;
+#     its .complete stamp must match SCALE, AS_OF and BENCH_DATA)
 set -euo pipefail
 scale=${1:-1}
 as_of=${2:-2026-11-21}
 nights=${NIGHTS:-30}
 cd "$(dirname "$0")/.."
-src=bench-data/nightly-base-$scale
+src=${NIGHTLY_BASE:-bench-data/nightly-base-$scale}
 data=${BENCH_DATA:-bench-data/scale-$scale}
 ws=bench-data/nightly-$scale
 flow=bench-data/flow-$scale
@@ -40,30 +43,34 @@ if [ ! -x /usr/sbin/smtp-sink ] && ! /usr/bin/python3 -c "import aiosmtpd" 2>/de
 fi
 if [ -n "${RELANCE_BIN:-}" ]; then  # another build measured: no swift build; relance-gen from the last release build
   bin=.build/release
-  [ -x "$bin/relance-gen" ] || { echo "no $bin/relance-gen: swift build -c release --product relance-gen" >&2; exit 66; }
+  [ -x "${RELANCE_GEN:-$bin/relance-gen}" ] || { echo "no $bin/relance-gen: swift build -c release --product relance-gen" >&2; exit 66; }
 else
   swift build -c release --product relance >/dev/null
   swift build -c release --product relance-gen >/dev/null
   bin=$(swift build -c release --show-bin-path)
 fi
 relance=${RELANCE_BIN:-$bin/relance}
+gen=${RELANCE_GEN:-$bin/relance-gen}
 full=${WARMUP_FULL:-$nights}
 gen_flags=(--scale "$scale" --as-of "$as_of")
 [ -n "${FLOW_INVOICES:-}" ] && gen_flags+=(--flow-invoices "$FLOW_INVOICES")
 
 # The base workspace, built once per scale, as-of day and generator (its stamp says which).
 stamp="scale $scale, as of $as_of, data $data"   # delete $src after changing the generator
+if [ -n "${NIGHTLY_BASE:-}" ] && { [ ! -f "$src/.complete" ] || [ "$(cat "$src/.complete")" != "$stamp" ]; }; then
+  echo "NIGHTLY_BASE=$src is not a base for $stamp (its .complete says: $(cat "$src/.complete" 2>/dev/null))" >&2; exit 66
+fi
 if [ ! -f "$src/.complete" ] || [ "$(cat "$src/.complete")" != "$stamp" ]; then
   if [ ! -f "$data/payments-history.csv" ]; then
     [ -z "${BENCH_DATA:-}" ] || { echo "no $data/payments-history.csv" >&2; exit 66; }
-    rm -rf "$data"; "$bin/relance-gen" --out "$data" --scale "$scale" --as-of "$as_of" 2>/dev/null
+    rm -rf "$data"; "$gen" --out "$data" --scale "$scale" --as-of "$as_of" 2>/dev/null
   fi
   echo "Building the base workspace $src from $data (once per scale and data folder):"
   rm -rf "$src"
   "$relance" init "$src" >/dev/null
   python3 scripts/bench-company.py "$src/relance.toml"
   printf '\n[backup]\nkeep_daily = 1\nkeep_monthly = 0\n' >> "$src/relance.toml"
-  "$bin/relance-gen" --out "$src/inbox" --scale "$scale" --as-of "$as_of" --reminder-history 2>/dev/null
+  "$gen" --out "$src/inbox" --scale "$scale" --as-of "$as_of" --reminder-history 2>/dev/null
   for step in "debtors $data/debtors.csv" "invoices $data/invoices-open.csv" "invoices $data/invoices-history.csv" \
       "payments --booked $data/payments-history.csv" "reminders $src/inbox/reminders-history.csv"; do
     t=$(mktemp)
@@ -117,7 +124,7 @@ PY
 night() {  # night DAY LABEL
   local day=$1 t log flowlog
   flowlog=$flow/gen-$day.log
-  "$bin/relance-gen" --out "$flow" "${gen_flags[@]}" --flow-day "$day" 2> "$flowlog"
+  "$gen" --out "$flow" "${gen_flags[@]}" --flow-day "$day" 2> "$flowlog"
   cp "$data/debtors.csv" "$flow/invoices-$day.csv" "$flow/payments-$day.csv" "$ws/inbox/"
   rm -f "$flow/invoices-$day.csv" "$flow/payments-$day.csv"
   [ "${3:-full}" != missed ] || return 0  # a missed night: its exports wait in the inbox

@@ -269,10 +269,15 @@ extension NightlyJob {
     mutating func backup() throws -> (String, [(String, String)]) {
         let b = config.backup
         let outcome: Backups.Outcome
+        // The copy begun with the reports stage, finished here with every write since (or none:
+        // a stale precopy file of a killed night is removed, and the backup copies on its own).
+        let started = precopy
+        precopy = nil
+        if started == nil { unlink(ws.path(b.folder + "/" + Backups.Precopy.fileName)) }
         do {
             outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: hooks.clock(),
                                          timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,
-                                         policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly))
+                                         policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly), precopy: started)
         } catch let f as Backups.Failure where f.suspect != nil {
             console.line("error: [backup] \(f.message)")
             gates.append("backup suspect: \(f.message)")

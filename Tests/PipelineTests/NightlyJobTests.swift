@@ -67,4 +67,25 @@ import Workspace
         }
         #expect(rerun.contains { $0.contains("stage=dunning outcome=held") })
     }
+    /// The backup's copy begins with the reports stage and runs beside it: the backup still holds
+    /// what the reports stage wrote (the day's snapshot, its finished stage row), and no precopy
+    /// file is left in the backups folder.
+    @Test func theBackupBegunBesideTheReportsHoldsWhatTheyWrote() throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let store = try folder.store()
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        _ = try Self.run(folder, store, at: now)
+        let backups = folder.path + "/backups"
+        let names = try FileManager.default.contentsOfDirectory(atPath: backups)
+        #expect(names.count == 1 && names[0].hasPrefix("relance-") && !names[0].contains("precopy"), "\(names)")
+        let backup = try DatabaseQueue(path: backups + "/" + names[0])
+        defer { try? backup.close() }
+        let snapshots = try backup.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report_snapshot_step WHERE day = '2026-11-21'") }
+        let live = try store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report_snapshot_step WHERE day = '2026-11-21'") }
+        #expect(snapshots == live)
+        let stages = try backup.read { db in try NightlyStages.stages(db, runID: 1) }
+        #expect(stages.first { $0.stage == "reports" }?.outcome == .ok)
+        #expect(try backup.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") } == ["ok"])
+    }
 }

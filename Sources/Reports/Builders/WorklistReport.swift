@@ -37,6 +37,7 @@ enum WorklistReport {
             ]))
         }
         var rank = 0
+        let decoder = JSONDecoder()  // one for every row: making one per row cost more than decoding
         func cells(_ r: WorklistLine) -> [Cell] {
             rank += 1
             let currency = Currency(code: r.currency) ?? .eur
@@ -44,7 +45,7 @@ enum WorklistReport {
             return [.int(rank), .text(r.debtorKey), .debtor(r.name, id: r.debtorID), .text(r.phone),
                     .text(r.currency), .money(r.risk, currency), .money(r.overdue, currency),
                     .int(oldest), .int(r.items), .text(r.grade), r.score.map { .int($0) } ?? .empty,
-                    .text(reasons(r, daysLate: oldest))]
+                    .text(reasons(r, daysLate: oldest, decoder: decoder))]
         }
         let columns = [Column("rank", "#", numeric: true), Column("debtor", "Debtor", layout: .dataOnly), Column("name", "Name", layout: .name),
                        Column("phone", "Phone", layout: .nowrap), Column("currency", "Cur."), Column("at_risk", "At risk", numeric: true),
@@ -64,7 +65,7 @@ enum WorklistReport {
     }
 
     /// The reasons in words, most pressing first.
-    static func reasons(_ r: WorklistLine, daysLate: Int) -> String {
+    static func reasons(_ r: WorklistLine, daysLate: Int, decoder: JSONDecoder = JSONDecoder()) -> String {
         var out: [String] = []
         if let w = r.worklistStep {
             let parts = w.split(separator: "|", maxSplits: 1).map(String.init)
@@ -73,7 +74,7 @@ enum WorklistReport {
         if let p = r.brokenPromise, r.openPromise == nil { out.append("broken promise: promised to pay by \(p), not kept") }
         if let p = r.openPromise { out.append("promised to pay by \(p)") }
         let scoreReasons = r.reasons.flatMap { $0.data(using: .utf8) }
-            .flatMap { try? JSONDecoder().decode([String].self, from: $0) } ?? []
+            .flatMap { try? decoder.decode([String].self, from: $0) } ?? []
         if daysLate > 90 && scoreReasons.isEmpty { out.append("\(daysLate) days late") }
         let disputed: Int = r.disputed ?? 0
         if disputed > 0 { out.append("\(disputed) disputed invoice\(disputed == 1 ? "" : "s")") }
