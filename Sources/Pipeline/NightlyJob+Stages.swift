@@ -273,7 +273,7 @@ extension NightlyJob {
         // a stale precopy file of a killed night is removed, and the backup copies on its own).
         let started = precopy
         precopy = nil
-        if started == nil { unlink(ws.path(b.folder + "/" + Backups.Precopy.fileName)) }
+        if started == nil { Backups.Precopy.removeLeftovers(folder: ws.path(b.folder)) }
         do {
             outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: hooks.clock(),
                                          timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,

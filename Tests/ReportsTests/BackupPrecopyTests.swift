@@ -99,4 +99,16 @@ import Testing
         // The store is still writable: the copy let go of its connection.
         try store.pool.write { db in try db.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
     }
+
+    @Test func aKilledNightsPrecopyAndItsJournalAreRemovedBeforeTheNextOne() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let backups = dir + "/backups"
+        try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: true)
+        let stale = backups + "/" + Backups.Precopy.fileName
+        #expect(FileManager.default.createFile(atPath: stale, contents: Data("stale".utf8)))
+        #expect(FileManager.default.createFile(atPath: stale + "-journal", contents: Data("stale".utf8)))
+        Backups.Precopy.removeLeftovers(folder: backups)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: backups).isEmpty)
+    }
 }

@@ -189,8 +189,8 @@ package enum Backups {
         package static func start(store: LedgerStore, folder: String) -> Precopy? {
             do {
                 try OwnerOnly.directory(folder)
+                removeLeftovers(folder: folder)
                 let path = (folder as NSString).appendingPathComponent(fileName)
-                unlink(path)
                 let fd = try OwnerOnly.create(path)
                 close(fd)
                 let precopy = Precopy(copy: try SteppedCopy(pool: store.pool, to: path))
@@ -200,9 +200,17 @@ package enum Backups {
                 thread.start()
                 return precopy
             } catch {
-                unlink((folder as NSString).appendingPathComponent(fileName))
+                removeLeftovers(folder: folder)
                 return nil
             }
+        }
+
+        /// Removes a precopy's file from `folder`, and the rollback journal SQLite keeps beside it
+        /// while a step writes, which a night killed in mid-step leaves behind.
+        package static func removeLeftovers(folder: String) {
+            let path = (folder as NSString).appendingPathComponent(fileName)
+            unlink(path)
+            unlink(path + "-journal")
         }
 
         var shouldStop: Bool { lock.withLock { stopRequested } }
