@@ -43,9 +43,7 @@ package enum ForecastCommands {
     /// connection's thread; call `finish` before the transaction reads the table or commits.
     package final class InvoiceForecastWriter {
         private static let columns: Int32 = 8
-        private let one: BulkStatement
-        private let many: BulkStatement?
-        private let rowsPerStatement: Int
+        private let inserts: RunInserts
         private var rows = PendingRows(texts: 3)
         private var ids: [Int64] = []
         private var chances: [Double] = []
@@ -53,21 +51,12 @@ package enum ForecastCommands {
         /// Prepares the inserts for the run `runID`: `rowsPerStatement` rows a statement (1: one row
         /// a statement only).
         package init(_ db: Database, runID: Int64, rowsPerStatement: Int = 32) throws {
-            self.rowsPerStatement = max(1, rowsPerStatement)
-            one = try BulkStatement(db, Self.sql(rows: 1))
-            one.bind(1, runID)
-            if self.rowsPerStatement > 1 {
-                let many = try BulkStatement(db, Self.sql(rows: self.rowsPerStatement))
-                for r in 0..<Int32(self.rowsPerStatement) { many.bind(r * Self.columns + 1, runID) }
-                self.many = many
-            } else {
-                many = nil
-            }
-            ids.reserveCapacity(self.rowsPerStatement)
-            chances.reserveCapacity(3 * self.rowsPerStatement)
+            inserts = try RunInserts(db, runID: runID, columns: Self.columns, rowsPerStatement: rowsPerStatement, sql: Self.sql)
+            ids.reserveCapacity(inserts.rowsPerStatement)
+            chances.reserveCapacity(3 * inserts.rowsPerStatement)
         }
 
-        private static func sql(rows: Int) -> String {
+        private static func sql(_ rows: Int) -> String {
             """
             INSERT INTO invoice_forecast (forecast_run_id, invoice_id, p10_date, p50_date, p90_date, p_paid_by_due,
                                           p_paid_by_due_30, p_paid_by_due_60)
@@ -82,12 +71,12 @@ package enum ForecastCommands {
             ids.append(invoiceID)
             chances.append(paidByDue); chances.append(paidByDue30); chances.append(paidByDue60)
             rows.add(p10); rows.add(p50); rows.add(p90)
-            if let many, ids.count == rowsPerStatement { try write(many, rows: 0..<ids.count) }
+            if let many = inserts.many, ids.count == inserts.rowsPerStatement { try write(many, rows: 0..<ids.count) }
         }
 
         /// Stores the rows kept, one statement each.
         package func finish() throws {
-            for r in ids.indices { try write(one, rows: r..<r + 1) }
+            for r in ids.indices { try write(inserts.one, rows: r..<r + 1) }
         }
 
         /// Binds `range` of the kept rows to `statement` (its text without a copy, valid until the
@@ -114,9 +103,7 @@ package enum ForecastCommands {
     /// `InvoiceForecastWriter` does; `finish` stores the rest.
     package final class DebtorScoreWriter {
         private static let columns: Int32 = 10
-        private let one: BulkStatement
-        private let many: BulkStatement?
-        private let rowsPerStatement: Int
+        private let inserts: RunInserts
         private var rows = PendingRows(texts: 1)
         private var integers: [Int64] = []
         private var lateShares: [Double] = []
@@ -125,19 +112,10 @@ package enum ForecastCommands {
         /// Prepares the inserts for the run `runID`: `rowsPerStatement` rows a statement (1: one row
         /// a statement only).
         package init(_ db: Database, runID: Int64, rowsPerStatement: Int = 32) throws {
-            self.rowsPerStatement = max(1, rowsPerStatement)
-            one = try BulkStatement(db, Self.sql(rows: 1))
-            one.bind(1, runID)
-            if self.rowsPerStatement > 1 {
-                let many = try BulkStatement(db, Self.sql(rows: self.rowsPerStatement))
-                for r in 0..<Int32(self.rowsPerStatement) { many.bind(r * Self.columns + 1, runID) }
-                self.many = many
-            } else {
-                many = nil
-            }
+            inserts = try RunInserts(db, runID: runID, columns: Self.columns, rowsPerStatement: rowsPerStatement, sql: Self.sql)
         }
 
-        private static func sql(rows: Int) -> String {
+        private static func sql(_ rows: Int) -> String {
             """
             INSERT INTO debtor_score (forecast_run_id, debtor_id, score, grade, reasons, paid_invoices, open_invoices,
                                       overdue_30_invoices, typical_delay_days, late_share)
@@ -154,12 +132,12 @@ package enum ForecastCommands {
             lateShares.append(lateShare)
             rows.add(grade.rawValue)
             rows.add(reasons)
-            if let many, lateShares.count == rowsPerStatement { try write(many, rows: 0..<lateShares.count) }
+            if let many = inserts.many, lateShares.count == inserts.rowsPerStatement { try write(many, rows: 0..<lateShares.count) }
         }
 
         /// Stores the rows kept, one statement each.
         package func finish() throws {
-            for r in lateShares.indices { try write(one, rows: r..<r + 1) }
+            for r in lateShares.indices { try write(inserts.one, rows: r..<r + 1) }
         }
 
         private func write(_ statement: BulkStatement, rows range: Range<Int>) throws {
@@ -178,6 +156,28 @@ package enum ForecastCommands {
                 integers.removeAll(keepingCapacity: true)
                 lateShares.removeAll(keepingCapacity: true)
                 rows.removeAll()
+            }
+        }
+    }
+
+    /// A writer's two prepared inserts, the run's id bound in every row: one row a statement, and
+    /// (unless `rowsPerStatement` is 1) `rowsPerStatement` rows a statement.
+    private struct RunInserts {
+        let one: BulkStatement
+        let many: BulkStatement?
+        let rowsPerStatement: Int
+
+        /// `sql(n)` is the insert of `n` rows of `columns` columns, the run's id the first of each.
+        init(_ db: Database, runID: Int64, columns: Int32, rowsPerStatement: Int, sql: (Int) -> String) throws {
+            self.rowsPerStatement = max(1, rowsPerStatement)
+            one = try BulkStatement(db, sql(1))
+            one.bind(1, runID)
+            if self.rowsPerStatement > 1 {
+                let many = try BulkStatement(db, sql(self.rowsPerStatement))
+                for r in 0..<Int32(self.rowsPerStatement) { many.bind(r * columns + 1, runID) }
+                self.many = many
+            } else {
+                many = nil
             }
         }
     }
