@@ -119,7 +119,15 @@ package enum DataRightsCommands {
     /// The rows of `table` as stored, in its columns' order (`db.columns(in:)`); streamed.
     package static func tableRows(_ db: Database, _ table: String) throws -> MapCursor<RowCursor, [DatabaseValue]> {
         let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        return try Row.fetchCursor(db, sql: "SELECT * FROM \(quoted)").map { Array($0.databaseValues) }
+        // A reminder's references (migration 0031a) and key (0031b) read through its event: as if stored.
+        let sql = switch table {
+        case "outbox_reference": OutboxReferenceSQL.all()
+        case "outbox_message": "SELECT " + (try db.columns(in: table).map {
+            $0.name == "idempotency_key" ? OutboxMessageKeySQL.key() + " AS idempotency_key" : "\"\($0.name)\""
+        }.joined(separator: ", ")) + " FROM outbox_message"
+        default: "SELECT * FROM \(quoted)"
+        }
+        return try Row.fetchCursor(db, sql: sql).map { Array($0.databaseValues) }
     }
 
     /// How many rows `table` holds.

@@ -72,6 +72,15 @@ package enum ErasureCommands {
             WHERE (r.kind = 'debtor' AND r.key = ?1)
                OR (r.kind = 'invoice' AND r.key IN (SELECT invoice_number FROM invoice WHERE debtor_id = ?2))
             """, arguments: [key, id])
+        // References read through a reminder's event (migration 0031a): its debtor, or an advanced
+        // item's invoice of the debtor.
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO erase_message SELECT m.id FROM dunning_event e
+              JOIN outbox_message m ON m.id = e.outbox_message_id AND m.dunning_event_id = e.id WHERE e.debtor_id = ?1
+            UNION SELECT m.id FROM invoice i JOIN dunning_event_item it ON it.invoice_id = i.id AND it.advanced = 1
+              JOIN dunning_event e ON e.id = it.event_id
+              JOIN outbox_message m ON m.id = e.outbox_message_id AND m.dunning_event_id = e.id WHERE i.debtor_id = ?1
+            """, arguments: [id])
         return try Int64.fetchAll(db, sql: """
             SELECT m.id FROM outbox_message m JOIN erase_message e ON e.id = m.id WHERE m.state = 'active' ORDER BY m.id
             """)
@@ -87,7 +96,7 @@ package enum ErasureCommands {
         if headers {
             // Stored whole before migration 0030c, derived from the key and the domain since.
             refs.messageIDHeaders = try Row.fetchAll(db, sql: """
-                SELECT m.message_id_header, m.idempotency_key, x.domain FROM outbox_message m JOIN erase_message e ON e.id = m.id
+                SELECT m.message_id_header, \(OutboxMessageKeySQL.key("m")), x.domain FROM outbox_message m JOIN erase_message e ON e.id = m.id
                 LEFT JOIN outbox_message_id_domain x ON x.id = m.message_id_domain_id
                 WHERE m.message_id_header IS NOT NULL OR x.domain IS NOT NULL
                 """).map { row in (row[0] as String?) ?? OutboxMessageID.header(key: row[1], domain: row[2]) }

@@ -74,7 +74,8 @@ package enum OutboxQueries {
     /// bodies) and the domain of its `Message-ID` (migration 0030c: the record derives the header).
     package static func message(_ db: Database, _ id: Int64) throws -> OutboxMessageRecord? {
         try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: """
-            SELECT m.*, d.text_z AS bodies_dictionary, x.domain AS message_id_domain FROM outbox_message m
+            SELECT m.*, d.text_z AS bodies_dictionary, x.domain AS message_id_domain,
+              (SELECT e.idempotency_key FROM dunning_event e WHERE e.id = m.dunning_event_id) AS dunning_key FROM outbox_message m
             LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id
             LEFT JOIN outbox_message_id_domain x ON x.id = m.message_id_domain_id WHERE m.id = ?
             """), arguments: [id])
@@ -104,7 +105,7 @@ package enum OutboxQueries {
 
     /// A message's idempotency key (its `Message-ID` derives from it).
     package static func idempotencyKey(_ db: Database, message id: Int64) throws -> String? {
-        try String.fetchOne(db.cachedStatement(sql: "SELECT idempotency_key FROM outbox_message WHERE id = ?"), arguments: [id])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT \(OutboxMessageKeySQL.key()) FROM outbox_message WHERE id = ?"), arguments: [id])
     }
 
     /// A message's state and attempts so far, nil when there is no such message.
@@ -146,9 +147,10 @@ package enum OutboxQueries {
         return counts
     }
 
-    /// The business keys a message concerns, by kind and key.
+    /// The business keys a message concerns, by kind and key, stored or read through its dunning
+    /// event (`OutboxReferenceSQL`).
     package static func references(_ db: Database, message id: Int64) throws -> [OutboxReferenceRecord] {
-        try OutboxReferenceRecord.fetchAll(db, sql: "SELECT * FROM outbox_reference WHERE message_id = ? ORDER BY kind, key", arguments: [id])
+        try OutboxReferenceRecord.fetchAll(db, sql: OutboxReferenceSQL.all(messages: "m.id = ?1"), arguments: [id])
     }
 
     /// A message's state history, oldest first.

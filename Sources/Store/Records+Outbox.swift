@@ -134,11 +134,13 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
             .allColumns,
             SQL(sql: "(SELECT d.text_z FROM outbox_body_dictionary d WHERE d.id = bodies_dictionary_id)").forKey("bodies_dictionary"),
             SQL(sql: "(SELECT x.domain FROM outbox_message_id_domain x WHERE x.id = message_id_domain_id)").forKey("message_id_domain"),
+            SQL(sql: "(SELECT e.idempotency_key FROM dunning_event e WHERE e.id = dunning_event_id)").forKey("dunning_key"),
         ]
     }
 
     private enum StoredKeys: String, CodingKey {
         case bodiesZ = "bodies_z", bodiesDictionary = "bodies_dictionary", messageIdDomain = "message_id_domain"
+        case dunningKey = "dunning_key"
     }
 
     /// Decodes a row; the bodies come from `bodies_z` when the message was stored compressed
@@ -147,8 +149,10 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
     /// `bodies_dictionary` (the dictionary's `text_z`: ``OutboxQueries/message(_:_:)`` joins it).
     package init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let stored = try decoder.container(keyedBy: StoredKeys.self)
         id = try c.decode(Int64.self, forKey: .id)
-        idempotencyKey = try c.decode(String.self, forKey: .idempotencyKey)
+        // Since migration 0031b a reminder's message keeps its dunning event's key there (`dunning_key`).
+        idempotencyKey = try stored.decodeIfPresent(String.self, forKey: .dunningKey) ?? c.decode(String.self, forKey: .idempotencyKey)
         origin = try c.decode(OutboxOrigin.self, forKey: .origin)
         state = try c.decode(OutboxState.self, forKey: .state)
         subject = try c.decode(String.self, forKey: .subject)
@@ -169,7 +173,6 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
         bounceReason = try c.decodeIfPresent(String.self, forKey: .bounceReason)
         cancelReason = try c.decodeIfPresent(String.self, forKey: .cancelReason)
         updatedAt = try c.decode(String.self, forKey: .updatedAt)
-        let stored = try decoder.container(keyedBy: StoredKeys.self)
         if let blob = try stored.decodeIfPresent(Data.self, forKey: .bodiesZ) {
             let dictionary = try stored.decodeIfPresent(Data.self, forKey: .bodiesDictionary).map(MessageBodies.bodyDictionary(stored:))
             (textBody, htmlBody) = try MessageBodies.decompress(blob, bodyDictionary: dictionary)
@@ -381,6 +384,12 @@ package struct NewOutboxMessage: Sendable {
     package var htmlBody: String?
     package var attachments: [OutboxAttachment] = []
     package var references: [OutboxReference] = []
+    /// The dunning event a reminder's message is queued for (`dunning_event.id`, already written
+    /// with its items). When the key is the event's and `references` are exactly the event's debtor
+    /// key and its advanced items' invoice numbers, the message names the event
+    /// (`outbox_message.dunning_event_id`) and its key and references are read through it instead of
+    /// stored (`OutboxMessageKeySQL`, `OutboxReferenceSQL`).
+    package var dunningEvent: Int64?
     /// Text the bodies are expected to repeat (e.g. the template rendered with the sender's values and
     /// no recipient's; never personal data): stored once per distinct text and used as the
     /// compression dictionary of the bodies, which then take about 70 % of the space. Nil: none.
@@ -415,8 +424,7 @@ package enum OutboxQueue {
     @discardableResult
     package static func enqueue(_ db: Database, _ message: NewOutboxMessage, at now: Date) throws -> MessageID {
         let key = message.idempotencyKey
-        if let existing = try Int64.fetchOne(
-            db, sql: "SELECT id FROM outbox_message WHERE idempotency_key = ?", arguments: [key]) {
+        if let existing = try Int64.fetchOne(db.cachedStatement(sql: OutboxMessageKeySQL.messageWithKey), arguments: [key]) {
             return MessageID(rawValue: existing)
         }
         guard !key.isEmpty, key.utf8.count <= 500 else { throw StoreError.outboxKeyLength(bytes: key.utf8.count) }
@@ -429,10 +437,16 @@ package enum OutboxQueue {
         let dictionaryID = try message.bodyDictionary.map { try MessageBodies.bodyDictionaryID(db, $0) }
         let bodies = try MessageBodies.compress(text: message.textBody, html: message.htmlBody,
                                                 bodyDictionary: message.bodyDictionary.map { Array($0.utf8) })
+        // Key and references read through the dunning event only when they are exactly the event's.
+        let event = try message.dunningEvent.flatMap {
+            try OutboxReferenceSQL.eventHolds(db, event: $0, key: key, references: message.references) ? $0 : nil
+        }
+        // The compact key is SQL's `CAST(event AS BLOB)`: the id's digits as a BLOB (the trigger of 0031b checks it).
+        let storedKey: any DatabaseValueConvertible = event.map { Data(String($0).utf8) } ?? key
         try db.cachedStatement(sql: """
             INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, bodies_z, bodies_dictionary_id,
-              created_at, lifetime_from, next_attempt_at, updated_at) VALUES (?, ?, ?, ?, '', NULL, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [key, origin, OutboxState.queued, message.subject, bodies, dictionaryID, t, t, t, t])
+              created_at, lifetime_from, next_attempt_at, updated_at, dunning_event_id) VALUES (?, ?, ?, ?, '', NULL, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [storedKey, origin, OutboxState.queued, message.subject, bodies, dictionaryID, t, t, t, t, event])
         let id = db.lastInsertedRowID
         let recipients = message.to.map { (OutboxRecipientKind.to, $0) } + message.cc.map { (OutboxRecipientKind.cc, $0) }
             + message.bcc.map { (OutboxRecipientKind.bcc, $0) }
@@ -455,7 +469,7 @@ package enum OutboxQueue {
         let addReference = try db.cachedStatement(sql: """
             INSERT INTO outbox_reference (message_id, kind, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
             """)
-        for r in message.references { try addReference.execute(arguments: [id, r.columns.kind, r.columns.key]) }
+        for r in message.references where event == nil { try addReference.execute(arguments: [id, r.columns.kind, r.columns.key]) }
         try OutboxEventRecord.append(db, message: id, at: t, from: nil, to: .queued, actor: OutboxActor(origin), detail: nil)
         return MessageID(rawValue: id)
     }
@@ -481,10 +495,8 @@ package enum OutboxQueue {
     @discardableResult
     package static func cancel(_ db: Database, reason: String, where reference: OutboxReference, at now: Date) throws -> [MessageID] {
         let (kind, key) = reference.columns
-        let ids = try Int64.fetchAll(db, sql: """
-            SELECT m.id FROM outbox_reference r JOIN outbox_message m ON m.id = r.message_id
-            WHERE r.kind = ? AND r.key = ? AND m.state IN \(OutboxState.cancellable.sqlLiteral) ORDER BY m.id
-            """, arguments: [kind, key])
+        let ids = try Int64.fetchAll(db, sql: OutboxReferenceSQL.messages(concerning: "m.state IN \(OutboxState.cancellable.sqlLiteral)"),
+                                     arguments: [kind, key])
         var cancelled: [MessageID] = []
         for id in ids where try cancel(db, message: MessageID(rawValue: id), reason: reason, at: now) {
             cancelled.append(MessageID(rawValue: id))

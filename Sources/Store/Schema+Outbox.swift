@@ -147,4 +147,33 @@ extension Schema {
             ALTER TABLE outbox_message ADD COLUMN message_id_domain_id INTEGER REFERENCES outbox_message_id_domain(id);
             """)
     }
+
+    /// A reminder's message points at its dunning event (issue 17, fifth round): `OutboxQueue.enqueue`
+    /// sets `dunning_event_id` and stores no `outbox_reference` rows when the message's references
+    /// are exactly the event's debtor key and the numbers of its advanced items
+    /// (`dunning_event_item.advanced = 1`), which it checks; they are then read through the event
+    /// (`OutboxReferenceSQL`). Rows queued before keep their `outbox_reference` rows, column NULL.
+    static func outboxDunningEventV1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE outbox_message ADD COLUMN dunning_event_id INTEGER REFERENCES dunning_event(id)")
+    }
+
+    /// A reminder's message takes its idempotency key from its dunning event too (issue 17, fifth
+    /// round): `OutboxQueue.enqueue` stores `CAST(dunning_event_id AS BLOB)` (the event id's digits
+    /// as a BLOB, which no text key equals) in `idempotency_key` when the message's key is the
+    /// event's; readers take the event's key (`OutboxMessageKeySQL`). The UNIQUE constraint still
+    /// holds one message per compact key, and this trigger keeps a key once across the two forms: no
+    /// text key equal to an event's key whose message has the compact one, no compact key for an
+    /// event whose key a message already has as text, and a compact key only for the row's own event.
+    static func outboxMessageKeyOnceV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TRIGGER outbox_message_key_once BEFORE INSERT ON outbox_message
+            WHEN CASE WHEN typeof(NEW.idempotency_key) = 'blob'
+              THEN NEW.dunning_event_id IS NULL OR NEW.idempotency_key IS NOT CAST(NEW.dunning_event_id AS BLOB)
+                OR EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = e.idempotency_key
+                           WHERE e.id = NEW.dunning_event_id)
+              ELSE EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
+                           WHERE e.idempotency_key = NEW.idempotency_key) END
+            BEGIN SELECT RAISE(ABORT, 'outbox_message: a message with this idempotency key exists'); END
+            """)
+    }
 }

@@ -40,6 +40,8 @@ package enum Schema {
             ("0030a-dunning-held-reason", dunningHeldReasonV1),
             ("0030b-outbox-event-detail", outboxEventDetailV1),
             ("0030c-outbox-message-id-domain", outboxMessageIDDomainV1),
+            ("0031a-outbox-dunning-event", outboxDunningEventV1),
+            ("0031b-outbox-message-key-once", outboxMessageKeyOnceV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

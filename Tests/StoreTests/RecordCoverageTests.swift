@@ -41,7 +41,7 @@ import Testing
         ("outbox_body_dictionary", OutboxBodyDictionaryRecord.self, ["id", "checksum", "text_z"]),
         ("outbox_event", OutboxEventRecord.self, ["id", "message_id", "at", "from_state", "to_state", "actor", "detail", "detail_id"]),
         ("outbox_event_detail", OutboxEventDetailRecord.self, ["id", "detail"]),
-        ("outbox_message", OutboxMessageRecord.self, ["id", "idempotency_key", "origin", "state", "subject", "text_body", "html_body", "created_at", "lifetime_from", "next_attempt_at", "attempts", "message_id_header", "lease_owner", "lease_until", "last_attempt_at", "last_error", "server_reply", "sent_at", "bounce_kind", "bounce_reason", "cancel_reason", "updated_at", "bodies_z", "bodies_removed_at", "bodies_dictionary_id", "message_id_domain_id"]),
+        ("outbox_message", OutboxMessageRecord.self, ["id", "idempotency_key", "origin", "state", "subject", "text_body", "html_body", "created_at", "lifetime_from", "next_attempt_at", "attempts", "message_id_header", "lease_owner", "lease_until", "last_attempt_at", "last_error", "server_reply", "sent_at", "bounce_kind", "bounce_reason", "cancel_reason", "updated_at", "bodies_z", "bodies_removed_at", "bodies_dictionary_id", "message_id_domain_id", "dunning_event_id"]),
         ("outbox_message_id_domain", OutboxMessageIDDomainRecord.self, ["id", "domain"]),
         ("outbox_recipient", OutboxRecipientRecord.self, ["id", "message_id", "position", "kind", "address", "display_name", "origin", "status", "reply", "updated_at"]),
         ("outbox_reference", OutboxReferenceRecord.self, ["message_id", "kind", "key"]),

@@ -218,6 +218,7 @@ package enum DunningRun {
             message.attachments = [OutboxAttachment(filename: (path as NSString).lastPathComponent, content: .file(path: path))]
         }
         message.references = [.debtor(DebtorID(rawValue: d.key))] + p.plan.items.filter(\.advances).map { .invoice(InvoiceNumber(rawValue: $0.item.number)) }
+        message.dunningEvent = event
         let id = try OutboxQueue.enqueue(db, message, at: now)
         try DunningCommands.linkMessage(db, event: event, message: id)
         return true

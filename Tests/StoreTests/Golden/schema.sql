@@ -666,7 +666,7 @@ CREATE TABLE outbox_message (
   bounce_kind TEXT CHECK (bounce_kind IN ('remote', 'expired', 'unbuildable')),
   bounce_reason TEXT,
   cancel_reason TEXT,
-  updated_at TEXT NOT NULL, bodies_z BLOB, bodies_removed_at TEXT, bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id), message_id_domain_id INTEGER REFERENCES outbox_message_id_domain(id),
+  updated_at TEXT NOT NULL, bodies_z BLOB, bodies_removed_at TEXT, bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id), message_id_domain_id INTEGER REFERENCES outbox_message_id_domain(id), dunning_event_id INTEGER REFERENCES dunning_event(id),
   CHECK ((state = 'active') = (lease_owner IS NOT NULL AND lease_until IS NOT NULL)),
   CHECK ((state = 'sent') = (sent_at IS NOT NULL)),
   CHECK ((state = 'bounced') = (bounce_kind IS NOT NULL AND bounce_reason IS NOT NULL)),
@@ -856,3 +856,13 @@ CREATE TRIGGER action_journal_no_update BEFORE UPDATE ON action_journal
   WHEN NOT (NEW.detail = '{}' AND NEW.at IS OLD.at AND NEW.who IS OLD.who AND NEW.action IS OLD.action
     AND NEW.debtor_id IS OLD.debtor_id AND NEW.invoice_id IS OLD.invoice_id AND NEW.payment_id IS OLD.payment_id)
   BEGIN SELECT RAISE(ABORT, 'action_journal is append-only'); END;
+
+-- trigger outbox_message_key_once on outbox_message
+CREATE TRIGGER outbox_message_key_once BEFORE INSERT ON outbox_message
+WHEN CASE WHEN typeof(NEW.idempotency_key) = 'blob'
+  THEN NEW.dunning_event_id IS NULL OR NEW.idempotency_key IS NOT CAST(NEW.dunning_event_id AS BLOB)
+    OR EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = e.idempotency_key
+               WHERE e.id = NEW.dunning_event_id)
+  ELSE EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
+               WHERE e.idempotency_key = NEW.idempotency_key) END
+BEGIN SELECT RAISE(ABORT, 'outbox_message: a message with this idempotency key exists'); END;
