@@ -119,13 +119,15 @@ package enum DataRightsCommands {
     /// The rows of `table` as stored, in its columns' order (`db.columns(in:)`); streamed.
     package static func tableRows(_ db: Database, _ table: String) throws -> MapCursor<RowCursor, [DatabaseValue]> {
         let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        // A reminder's references (migration 0031a) and key (0031b) read through its event: as if stored.
-        let sql = switch table {
-        case "outbox_reference": OutboxReferenceSQL.all()
-        case "outbox_message": "SELECT " + (try db.columns(in: table).map {
-            $0.name == "idempotency_key" ? OutboxMessageKeySQL.key() + " AS idempotency_key" : "\"\($0.name)\""
-        }.joined(separator: ", ")) + " FROM outbox_message"
-        default: "SELECT * FROM \(quoted)"
+        // A reminder's references (migration 0031a), key (0031b) and letter's path read through its event: as if stored.
+        let derived = ["outbox_message": ("idempotency_key", OutboxMessageKeySQL.key()), "outbox_attachment": ("path", OutboxAttachmentSQL.path())]
+        let sql = if table == "outbox_reference" {
+            OutboxReferenceSQL.all()
+        } else if let (column, expression) = derived[table] {
+            "SELECT " + (try db.columns(in: table).map { $0.name == column ? expression + " AS \(column)" : "\"\($0.name)\"" }
+                .joined(separator: ", ")) + " FROM \(table)"
+        } else {
+            "SELECT * FROM \(quoted)"
         }
         return try Row.fetchCursor(db, sql: sql).map { Array($0.databaseValues) }
     }

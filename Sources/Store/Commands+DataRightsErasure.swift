@@ -91,7 +91,8 @@ package enum ErasureCommands {
     package static func fileRefs(_ db: Database, debtorID id: Int64, headers: Bool) throws -> ErasureFileRefs {
         var refs = ErasureFileRefs()
         refs.attachmentPaths = try String.fetchAll(db, sql: """
-            SELECT a.path FROM outbox_attachment a JOIN erase_message e ON e.id = a.message_id WHERE a.path IS NOT NULL
+            SELECT p FROM (SELECT \(OutboxAttachmentSQL.path("a")) AS p FROM outbox_attachment a JOIN erase_message e ON e.id = a.message_id)
+            WHERE p IS NOT NULL
             """)
         if headers {
             // Stored whole before migration 0030c, derived from the key and the domain since.

@@ -100,7 +100,10 @@ package enum OutboxQueries {
     /// A message's attachments, in position order.
     package static func attachments(_ db: Database, message id: Int64) throws -> [OutboxAttachmentRecord] {
         try OutboxAttachmentRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM outbox_attachment WHERE message_id = ? ORDER BY position"), arguments: [id])
+            db.cachedStatement(sql: """
+                SELECT id, message_id, position, filename, content_type, content, \(OutboxAttachmentSQL.path()) AS path
+                FROM outbox_attachment WHERE message_id = ? ORDER BY position
+                """), arguments: [id])
     }
 
     /// A message's idempotency key (its `Message-ID` derives from it).

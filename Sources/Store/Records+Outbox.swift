@@ -387,8 +387,9 @@ package struct NewOutboxMessage: Sendable {
     /// The dunning event a reminder's message is queued for (`dunning_event.id`, already written
     /// with its items). When the key is the event's and `references` are exactly the event's debtor
     /// key and its advanced items' invoice numbers, the message names the event
-    /// (`outbox_message.dunning_event_id`) and its key and references are read through it instead of
-    /// stored (`OutboxMessageKeySQL`, `OutboxReferenceSQL`).
+    /// (`outbox_message.dunning_event_id`) and its key, references and an attachment that is the
+    /// event's letter (`document_path`) are read through it instead of stored
+    /// (`OutboxMessageKeySQL`, `OutboxReferenceSQL`, `OutboxAttachmentSQL`).
     package var dunningEvent: Int64?
     /// Text the bodies are expected to repeat (e.g. the template rendered with the sender's values and
     /// no recipient's; never personal data): stored once per distinct text and used as the
@@ -460,10 +461,15 @@ package enum OutboxQueue {
         let addAttachment = try db.cachedStatement(sql: """
             INSERT INTO outbox_attachment (message_id, position, filename, content_type, content, path) VALUES (?, ?, ?, ?, ?, ?)
             """)
+        // The event's letter is stored once, as its `document_path` (see `OutboxAttachmentSQL`).
+        let letter = try event.flatMap {
+            try String.fetchOne(db.cachedStatement(sql: "SELECT document_path FROM dunning_event WHERE id = ?"), arguments: [$0])
+        }
         for (i, a) in message.attachments.enumerated() {
             switch a.content {
             case .bytes(let data): try addAttachment.execute(arguments: [id, i, a.filename, a.contentType, data, nil])
-            case .file(let path): try addAttachment.execute(arguments: [id, i, a.filename, a.contentType, nil, path])
+            case .file(let path):
+                try addAttachment.execute(arguments: [id, i, a.filename, a.contentType, nil, !path.isEmpty && path == letter ? "" : path])
             }
         }
         let addReference = try db.cachedStatement(sql: """

@@ -14,7 +14,8 @@ package enum OutboxReferenceSQL {
 
     /// Every reference as (`message_id`, `kind`, `key`) rows, stored and read through events, for
     /// the messages `messages` selects (an SQL condition on `outbox_message m`, e.g. `m.id = ?`):
-    /// in `outbox_reference`'s own order (message, kind, key) when `ordered`.
+    /// when `ordered`, by kind, key and message, the order in which `SELECT *` read the stored rows
+    /// (through the covering index `outbox_reference_by_key`), so the export's file stays the same.
     package static func all(messages: String = "1", ordered: Bool = true) -> String {
         """
         SELECT message_id, kind, key FROM (
@@ -24,7 +25,7 @@ package enum OutboxReferenceSQL {
           UNION ALL SELECT m.id, 'invoice', i.invoice_number FROM outbox_message m
             JOIN dunning_event_item it ON it.event_id = m.dunning_event_id AND it.advanced = 1
             JOIN invoice i ON i.id = it.invoice_id WHERE \(messages)
-        )\(ordered ? " ORDER BY message_id, kind, key" : "")
+        )\(ordered ? " ORDER BY kind, key, message_id" : "")
         """
     }
 
@@ -58,6 +59,20 @@ package enum OutboxReferenceSQL {
         }
         let given = Set(references.map { $0.columns.kind.rawValue + "\u{0}" + $0.columns.key })
         return !given.isEmpty && given == derived
+    }
+}
+
+/// An attachment's path however it is stored: a reminder's message that names its dunning event
+/// (`outbox_message.dunning_event_id`) stores its letter's path, which is the event's
+/// `document_path`, as `''` (an empty path names no file) and readers take the event's; any other
+/// `''` reads as stored.
+package enum OutboxAttachmentSQL {
+    /// The path of the `outbox_attachment` row `table` (a name or alias); NULL when stored inline.
+    package static func path(_ table: String = "outbox_attachment") -> String {
+        """
+        CASE WHEN \(table).path = '' THEN COALESCE((SELECT e.document_path FROM outbox_message m
+          JOIN dunning_event e ON e.id = m.dunning_event_id WHERE m.id = \(table).message_id), '') ELSE \(table).path END
+        """
     }
 }
 

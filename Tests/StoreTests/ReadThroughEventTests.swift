@@ -13,7 +13,7 @@ import Testing
     let to = [OutboxMailbox(EmailAddress("debiteur@example.be")!, name: "Debiteur")]
 
     /// Debtor D1 with invoices F1, F2, F3 and a reminder event for them in which F1 and F2 advance.
-    func seed(_ db: Database, key: String = "e1") throws -> Int64 {
+    func seed(_ db: Database, key: String = "e1", letter: String? = nil) throws -> Int64 {
         if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor") == 0 {
             try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
             for n in ["F1", "F2", "F3"] {
@@ -26,7 +26,7 @@ import Testing
         let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
             idempotencyKey: key, debtorID: 1, asOf: Day(iso: "2026-11-21")!, ladder: "b2b/v1", step: "reminder-1",
             stepIndex: 0, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 300, interestMinor: 0,
-            feesMinor: 0, totalMinor: 300, computation: "{}", documentPath: nil, status: .queued, runID: nil,
+            feesMinor: 0, totalMinor: 300, computation: "{}", documentPath: letter, status: .queued, runID: nil,
             createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 300, payBy: nil)))
         for (invoice, advanced) in [(1, true), (2, true), (3, false)] as [(Int64, Bool)] {
             try DunningCommands.insertItem(db, DunningEventItemRecord(
@@ -62,10 +62,12 @@ import Testing
             let rows = try OutboxQueries.references(db, message: stored.rawValue).map { "\($0.kind.rawValue):\($0.key)" }
             #expect(read == ["debtor:D1", "invoice:F1", "invoice:F2"])
             #expect(read == rows)
-            // The export's rows of outbox_reference: both messages, in the table's own order.
+            // The export's rows of outbox_reference: both messages, in the order `SELECT *` read the stored rows.
             let exported = try Array(DataRightsCommands.tableRows(db, "outbox_reference")).map { $0.map(\.description).joined(separator: "|") }
-            #expect(exported == ["1|\"debtor\"|\"D1\"", "1|\"invoice\"|\"F1\"", "1|\"invoice\"|\"F2\"",
-                                 "2|\"debtor\"|\"D1\"", "2|\"invoice\"|\"F1\"", "2|\"invoice\"|\"F2\""])
+            #expect(exported == ["1|\"debtor\"|\"D1\"", "2|\"debtor\"|\"D1\"", "1|\"invoice\"|\"F1\"",
+                                 "2|\"invoice\"|\"F1\"", "1|\"invoice\"|\"F2\"", "2|\"invoice\"|\"F2\""])
+            let plain = try Row.fetchAll(db, sql: "SELECT * FROM outbox_reference").map { $0.databaseValues.map(\.description).joined(separator: "|") }
+            #expect(plain == exported.filter { $0.hasPrefix("2|") }, "the stored rows, as SELECT * reads them")
             // Erasure marks both; cancelling by a key finds both, by an invoice that did not advance neither.
             #expect(try ErasureCommands.markMessages(db, debtorKey: "D1", debtorID: 1).isEmpty)
             #expect(try Int64.fetchAll(db, sql: "SELECT id FROM erase_message ORDER BY id") == [compact.rawValue, stored.rawValue])
@@ -157,6 +159,33 @@ import Testing
             #expect(try Row.fetchOne(db, sql: "SELECT typeof(idempotency_key), dunning_event_id FROM outbox_message WHERE id = ?",
                                      arguments: [other.rawValue]) == ["typeof(idempotency_key)": "text", "dunning_event_id": nil])
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox_reference WHERE message_id = ?", arguments: [other.rawValue]) == 3)
+        }
+    }
+
+    @Test func aRemindersLetterIsStoredOnceAsItsEventsDocument() throws {
+        let temporary = try TemporaryStore("read-through-letter")
+        let letter = temporary.dir + "/out/letters/2026-11-21/D1-1-reminder-1.pdf"
+        try temporary.store.pool.write { db in
+            let event = try seed(db, key: "e1", letter: letter)
+            var m = message("e1", event: event, references: theEvents)
+            m.attachments = [OutboxAttachment(filename: "D1-1-reminder-1.pdf", content: .file(path: letter)),
+                             OutboxAttachment(filename: "other.pdf", content: .file(path: "/elsewhere/other.pdf")),
+                             OutboxAttachment(filename: "inline.txt", contentType: "text/plain", content: .bytes(Data("x".utf8)))]
+            let id = try OutboxQueue.enqueue(db, m, at: now)
+            try DunningCommands.linkMessage(db, event: event, message: id)
+            // An attachment queued before with an empty path reads as stored.
+            let old = try OutboxQueue.enqueue(db, message("old", event: nil, references: []), at: now)
+            try db.execute(sql: "INSERT INTO outbox_attachment (message_id, position, filename, content_type, path) VALUES (?, 0, 'e', 'x/y', '')",
+                           arguments: [old.rawValue])
+            #expect(try String.fetchAll(db, sql: "SELECT quote(path) FROM outbox_attachment ORDER BY id") == ["''", "'/elsewhere/other.pdf'", "NULL", "''"])
+            #expect(try OutboxQueries.attachments(db, message: id.rawValue).map(\.path) == [letter, "/elsewhere/other.pdf", nil])
+            #expect(try OutboxQueries.attachments(db, message: old.rawValue).map(\.path) == [""])
+            let columns = try db.columns(in: "outbox_attachment").map(\.name)
+            let path = try #require(columns.firstIndex(of: "path"))
+            #expect(try Array(DataRightsCommands.tableRows(db, "outbox_attachment")).map { String.fromDatabaseValue($0[path]) }
+                    == [letter, "/elsewhere/other.pdf", nil, ""])
+            _ = try ErasureCommands.markMessages(db, debtorKey: "D1", debtorID: 1)
+            #expect(try ErasureCommands.fileRefs(db, debtorID: 1, headers: false).attachmentPaths.sorted() == ["/elsewhere/other.pdf", letter])
         }
     }
 }
