@@ -59,7 +59,9 @@ echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_h
 # The same with the indexes SQLite makes for UNIQUE constraints (sqlite_autoindex_outbox_message_1: the
 # idempotency key; _2: the Message-ID; dunning_event's key; recipients): rounds before 2026-12-03's third
 # left them out of the figure above.
-# dunning_held_reason (2026-12-03's fourth round) holds what dunning_event held before.
+# dunning_held_reason (2026-12-03's fourth round) holds what dunning_event held before. Since the fifth
+# round (migrations 0031a, 0031b) a reminder's message stores no outbox_reference rows and only its
+# event id's digits as its key (read through dunning_event), and its letter's path once.
 ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%' OR tbl_name = 'dunning_held_reason'"
 all=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name IN ($ours)")
 echo "  with SQLite's indexes of their UNIQUE constraints: $all bytes; per reminder: $((all / r)) bytes"
