@@ -127,15 +127,20 @@ package enum Reports {
         let results = ParallelWork.map(kinds.count, workers: 2) { i in
             Result {
                 try store.pool.read { db -> [String] in
-                    var doc = try build(kinds[i], db: db, asOf: asOf, options: options)
+                    var doc = try build(kinds[i], db: db, asOf: asOf, options: options, resolving: false)
                     if options.debtorPages != nil { doc.upLink = "index.html" }
                     // HTML last, from the rows the other formats' pass kept: each long listing streams once.
                     let taps = formats.contains(.html) && formats.count > 1 ? doc.tapStreams() : []
                     let order = formats.filter { $0 != .html } + formats.filter { $0 == .html }
                     var written: [ReportFormat: [String]] = [:]
                     for format in order {
+                        // Blocks summed from a listing (the worklist's totals) are in place once an
+                        // Excel CSV pass streamed it; anything else resolves them by their own query first.
+                        let streamsFirst = format == .csv && options.csvDialect == .excelBE
+                        if !streamsFirst { doc = try doc.resolvingLater() }
                         let current = format == .html && !taps.isEmpty ? doc.replayingTaps() : doc
                         written[format] = try writeFiles(current, kind: kinds[i], format: format, dir: dir, options: options)
+                        doc = try doc.resolvingLater()
                     }
                     return formats.flatMap { written[$0] ?? [] }
                 }
@@ -149,14 +154,21 @@ package enum Reports {
     static func writeFiles(_ doc: ReportDocument, kind: ReportKind, format: ReportFormat, dir: String,
                            options: ReportOptions) throws -> [String] {
         if format == .csv && options.csvDialect == .excelBE {
-            return try CSVRenderer.parts(doc).map { part in
+            func write(_ part: String, of doc: ReportDocument) throws {
                 let path = (dir as NSString).appendingPathComponent("\(kind.rawValue)-\(part).csv")
                 try OwnerOnly.write(path) { sink in
                     try CSVRenderer(dialect: .excelBE, language: options.language).renderPart(doc, part: part, write: sink.write)
                 }
-                return path
             }
+            // The parts there are now (streaming the tables), then those the streams worked out.
+            let first = CSVRenderer.parts(doc)
+            for part in first { try write(part, of: doc) }
+            let resolved = try doc.resolvingLater()
+            let all = CSVRenderer.parts(resolved)
+            for part in all where !first.contains(part) { try write(part, of: resolved) }
+            return all.map { (dir as NSString).appendingPathComponent("\(kind.rawValue)-\($0).csv") }
         }
+        let doc = try doc.resolvingLater()
         let path = (dir as NSString).appendingPathComponent("\(kind.rawValue).\(format.fileExtension)")
         try OwnerOnly.write(path) { sink in try render(doc, format: format, options: options, write: sink.write) }
         return [path]
@@ -188,14 +200,18 @@ package enum Reports {
         }
     }
 
-    static func build(_ kind: ReportKind, db: Database, asOf: Day, options: ReportOptions) throws -> ReportDocument {
-        switch kind {
+    /// The report's document; with `resolving` (the default) every `later` block is already in place
+    /// (by its own query), so any renderer may take it.
+    static func build(_ kind: ReportKind, db: Database, asOf: Day, options: ReportOptions, resolving: Bool = true) throws
+        -> ReportDocument {
+        let doc: ReportDocument = switch kind {
         case .aging: try AgingReport.build(db, asOf: asOf, options: options)
         case .forecast: try ForecastReport.build(db, asOf: asOf, options: options)
         case .dunning: try DunningReport.build(db, asOf: asOf, options: options)
         case .outbox: try OutboxReport.build(db, asOf: asOf, options: options)
         case .worklist: try WorklistReport.build(db, asOf: asOf, options: options)
         }
+        return resolving ? try doc.resolvingLater() : doc
     }
 }
 

@@ -12,6 +12,14 @@ package struct WorklistTotals: FetchableRecord, Sendable {
     /// Expected at risk, minor units.
     package var risk: Int64
 
+    /// Totals from their parts (the worklist's listing sums them as it streams).
+    package init(currency: String, debtors: Int, overdue: Int64, risk: Int64) {
+        self.currency = currency
+        self.debtors = debtors
+        self.overdue = overdue
+        self.risk = risk
+    }
+
     /// Decodes `currency, count, overdue, risk`.
     package init(row: Row) throws {
         currency = row[0]

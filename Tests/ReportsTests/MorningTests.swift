@@ -79,6 +79,41 @@ import Testing
         }
     }
 
+    /// The worklist's totals summed from its listing (what a night's reports show, the listing
+    /// streamed once) equal those of their own query: per currency, with and without a forecast run.
+    @Test func worklistTotalsFromTheListingEqualTheirOwnQuery() throws {
+        let l = try night()
+        let runID = try l.store.pool.read { db in try ReportQueries.latestForecastRun(db, onOrBefore: seedDay)?.id }
+        #expect(runID != nil)
+        for run in [runID, nil] {
+            let (query, summed) = try l.store.pool.read { db in
+                var sums = WorklistSums()
+                let cursor = try ReportQueries.worklistCursor(db, asOf: seedDay, runID: run)
+                while let line = try cursor.next() { sums.add(line) }
+                return (try ReportQueries.worklistTotals(db, asOf: seedDay, runID: run), sums.totals)
+            }
+            #expect(query.count == 2, "the seeded ledger has overdue invoices in two currencies")
+            #expect(query.map(\.currency) == summed.map(\.currency))
+            #expect(query.map(\.debtors) == summed.map(\.debtors))
+            #expect(query.map(\.overdue) == summed.map(\.overdue))
+            #expect(query.map(\.risk) == summed.map(\.risk))
+        }
+        // The Excel CSV figure files of a night equal the figures of their own query.
+        let options = options("nl")
+        let folder = l.dir + "/out/totals"
+        let paths = try Reports.writeAll(asOf: seedDay, store: l.store, folder: folder, options: options)
+        let alone = try l.store.pool.read { db in try Reports.build(.worklist, db: db, asOf: seedDay, options: options) }
+        let parts = CSVRenderer.parts(alone)
+        #expect(parts == ["figures_eur", "figures_usd", "worklist"])
+        let names = paths.map { ($0 as NSString).lastPathComponent }.filter { $0.hasPrefix("worklist-") }
+        #expect(names == parts.map { "worklist-\($0).csv" }, "the files in the document's order")
+        for part in parts where part.hasPrefix("figures") {
+            var text = ""
+            try CSVRenderer(dialect: .excelBE, language: options.language).renderPart(alone, part: part) { text += $0 }
+            #expect(try read(folder + "/\(seedDay)/worklist-\(part).csv") == text, "\(part)")
+        }
+    }
+
     @Test func morningFolderHasIndexReportsTrendsAndDebtorPages() throws {
         let l = try night()
         let folder = l.dir + "/out/reports"

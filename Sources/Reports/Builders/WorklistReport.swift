@@ -25,17 +25,10 @@ enum WorklistReport {
             doc.blocks.append(.note("There is no forecast on or before \(asOf): the whole overdue amount counts as at risk and "
                 + "debtors have no grade. Run `relance forecast run` for a ranking by the chance of payment."))
         }
-        let totals = try ReportQueries.worklistTotals(db, asOf: asOf, runID: runID)
-        for r in totals {
-            let code = r.currency
-            let currency = Currency(code: code) ?? .eur
-            let suffix = totals.count > 1 ? " (\(code))" : ""
-            doc.blocks.append(.figures(id: "figures_\(code.lowercased())", [
-                Figure(key: "debtors_overdue", label: "Debtors overdue" + suffix, value: .int(r.debtors)),
-                Figure(key: "overdue", label: "Overdue" + suffix, value: .money(r.overdue, currency), tone: .warn),
-                Figure(key: "at_risk", label: "Expected at risk" + suffix, value: .money(r.risk, currency), tone: .bad),
-            ]))
-        }
+        // The totals per currency: summed from the listing as it streams (a night's reports stream it
+        // before they show the totals), else by their own query (`ReportQueries.worklistTotals`).
+        let later = Later { try figures(ReportQueries.worklistTotals(db, asOf: asOf, runID: runID)) }
+        doc.blocks.append(.later(later))
         var rank = 0
         let decoder = JSONDecoder()  // one for every row: making one per row cost more than decoding
         func cells(_ r: WorklistLine) -> [Cell] {
@@ -56,12 +49,31 @@ enum WorklistReport {
         doc.blocks.append(.table(Table(
             id: "worklist", title: "Call first", columns: columns,
             stream: { emit in
+                var sums = WorklistSums()
                 let cursor = try ReportQueries.worklistCursor(db, asOf: asOf, runID: runID)
-                while let r = try cursor.next() { try emit(cells(r)) }
+                while let r = try cursor.next() {
+                    sums.add(r)
+                    try emit(cells(r))
+                }
+                later.blocks = figures(sums.totals)
             }, htmlLimit: options.topRows, emptyText: "No debtor has an overdue invoice.",
             caption: "At risk: open amount × chance it is still unpaid 60 days after its due date (forecast). "
                 + "Grade A (pays on time) to E; score 0–100.")))
         return doc
+    }
+
+    /// The headline figures, one block per currency (the label names the currency when there are several).
+    static func figures(_ totals: [WorklistTotals]) -> [ReportDocument.Block] {
+        totals.map { r in
+            let code = r.currency
+            let currency = Currency(code: code) ?? .eur
+            let suffix = totals.count > 1 ? " (\(code))" : ""
+            return .figures(id: "figures_\(code.lowercased())", [
+                Figure(key: "debtors_overdue", label: "Debtors overdue" + suffix, value: .int(r.debtors)),
+                Figure(key: "overdue", label: "Overdue" + suffix, value: .money(r.overdue, currency), tone: .warn),
+                Figure(key: "at_risk", label: "Expected at risk" + suffix, value: .money(r.risk, currency), tone: .bad),
+            ])
+        }
     }
 
     /// The reasons in words, most pressing first.
@@ -82,4 +94,22 @@ enum WorklistReport {
         out.append(contentsOf: scoreReasons.prefix(2))
         return out.joined(separator: "; ")
     }
+}
+
+/// The worklist's totals per currency summed from its listing: one line a debtor and currency, so
+/// the lines of a currency are its debtors overdue, their overdue and at-risk amounts its sums.
+struct WorklistSums {
+    private var byCurrency: [String: WorklistTotals] = [:]
+
+    /// Counts one line.
+    mutating func add(_ line: WorklistLine) {
+        var t = byCurrency[line.currency] ?? WorklistTotals(currency: line.currency, debtors: 0, overdue: 0, risk: 0)
+        t.debtors += 1
+        t.overdue += line.overdue
+        t.risk += line.risk
+        byCurrency[line.currency] = t
+    }
+
+    /// The totals in currency order, as `ReportQueries.worklistTotals` gives them.
+    var totals: [WorklistTotals] { byCurrency.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.compactMap { byCurrency[$0] } }
 }

@@ -32,7 +32,22 @@ struct ReportDocument {
         case table(Table)
         /// A sentence the reader must see (data missing, a limitation); in every format.
         case note(String)
+        /// Blocks known only once a streamed table has run, or else computed by their own query
+        /// (`Later`); `resolvingLater` puts them in place before a renderer sees the document.
+        case later(Later)
     }
+}
+
+/// Blocks that a table's stream works out as it goes (the worklist's totals per currency, summed
+/// from its listing), so that a night's reports need not run a second query for them. Before the
+/// stream has run to its end, `fallback` computes the same blocks with a query of its own.
+final class Later {
+    /// The same blocks from their own query.
+    let fallback: () throws -> [ReportDocument.Block]
+    /// The blocks the stream set when it ran to its end.
+    var blocks: [ReportDocument.Block]?
+
+    init(fallback: @escaping () throws -> [ReportDocument.Block]) { self.fallback = fallback }
 }
 
 /// One headline figure.
@@ -167,6 +182,23 @@ final class TableTap {
 }
 
 extension ReportDocument {
+    /// True while a `later` block waits for its table's stream or its own query.
+    var hasLater: Bool {
+        blocks.contains { if case .later = $0 { true } else { false } }
+    }
+
+    /// The document with each `later` block replaced by its blocks: those its table's stream set,
+    /// else those of its own query.
+    func resolvingLater() throws -> ReportDocument {
+        guard hasLater else { return self }
+        var doc = self
+        doc.blocks = try blocks.flatMap { block -> [Block] in
+            guard case .later(let later) = block else { return [block] }
+            return try later.blocks ?? later.fallback()
+        }
+        return doc
+    }
+
     /// Taps every streamed table that HTML shortens (`htmlLimit`) and another format lists in full.
     mutating func tapStreams() -> [TableTap] {
         var taps: [TableTap] = []

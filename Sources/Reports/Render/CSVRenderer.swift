@@ -98,7 +98,7 @@ struct CSVRenderer {
         row(["as_of", doc.asOf.description], write: write)
         for block in doc.blocks {
             switch block {
-            case .heading, .chart: continue
+            case .heading, .chart, .later: continue
             case .note(let text):
                 write(lineEnd)
                 row(["note", field(CSVRenderer.neutralised(text))], write: write)

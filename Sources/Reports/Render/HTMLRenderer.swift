@@ -62,6 +62,7 @@ struct HTMLRenderer {
                 write("</div>\n")
             case .chart(let chart): write("<figure>" + SVGChart.svg(chart, language: options.language) + "</figure>\n")
             case .note(let text): write("<p class=\"note\">\(e(text))</p>\n")
+            case .later: continue  // resolved before rendering (`resolvingLater`)
             case .table(let table):
                 guard table.formats.contains(.html) else { continue }
                 try render(table, write: write)

@@ -35,7 +35,7 @@ struct JSONRenderer {
         w.beginArray(.lineBeforeItem)
         for block in doc.blocks {
             switch block {
-            case .heading, .chart: continue
+            case .heading, .chart, .later: continue
             case .note(let text):
                 w.beginObject()
                 w.field("type", "note")
