@@ -53,7 +53,7 @@ package enum Forecaster {
     /// debtor order, so a writer can store them while the rest is still being computed.
     static func forecast(_ facts: LedgerFacts, asOf: Day, output: ForecastOutput?) -> ForecastResult {
         let origin = asOf.daysSinceEpoch
-        let learnt = LearntModel(facts: facts, origin: origin)
+        let learnt = LearntModel(facts: facts, origin: origin).withoutTrainingRows()
         let training = learnt.training
         let debtors = facts.debtorCount, currencies = max(1, facts.currencies.count)
 
@@ -81,37 +81,41 @@ package enum Forecaster {
         // forecast and its weekly payment chances, handed to `output` chunk by chunk in order.
         let placeholder = InvoiceForecast(invoiceID: 0, p10: asOf, p50: asOf, p90: asOf, paidByDue: 0, paidByDue30: 0, paidByDue60: 0)
         let forecasts = SharedBuffer<InvoiceForecast>(repeating: placeholder, count: openCount)
-        let weekly = SharedBuffer<Double>(repeating: .nan, count: openCount * weeks)
         let context = Context(learnt: learnt, openStart: openStartCounts, open: openInvoices, rankOf: rankOf, byRank: byRank)
         let rankChunks = Parallel.ranges(count: openCount, chunks: 64)
-        let invoicesDone = InOrder(count: rankChunks.count) { k in
-            if inIDOrder { output?.invoices(forecasts, rankChunks[k]) }
-        }
-        Parallel.run(chunks: rankChunks.count) { ch in
-            for r in rankChunks[ch] { context.invoice(rank: r, forecasts: forecasts, weekly: weekly) }
-            invoicesDone.finished(ch)
-        }
-        let sorted = inIDOrder ? [] : forecasts.array(openCount).sorted { $0.invoiceID < $1.invoiceID }
-        if !inIDOrder, let output { output.invoices(SharedBuffer(sorted), 0..<openCount) }
-
-        // Then per debtor (the same debtor-aligned chunks whatever the machine): the cash sums, added
-        // in chunk order, and the scores.
         let scores = SharedBuffer<DebtorScore?>(repeating: nil, count: debtors)
         let reasons = SharedBuffer<String>(repeating: "", count: output == nil ? 0 : debtors)
         let chunks = Parallel.ranges(count: max(1, openCount + training.rowCount),
                                      boundaries: zip(openStartCounts, training.rowStart).map { $0 + $1 },
                                      groups: debtors, chunks: 16)
         let cash = SharedBuffer<ChunkCash>(repeating: ChunkCash(currencies: currencies), count: chunks.count)
-        let debtorsDone = InOrder(count: chunks.count) { k in output?.debtors(scores, reasons: reasons, chunks[k]) }
-        Parallel.run(chunks: chunks.count) { ch in
-            var sums = ChunkCash(currencies: currencies)
-            for c in chunks[ch] {
-                let score = context.debtor(c, forecasts: forecasts, weekly: weekly, cash: &sums)
-                scores[c] = score
-                if output != nil, let score { reasons[c] = JSONWriter.array(score.reasons) }
+        let sorted: [InvoiceForecast]
+        do {
+            // The weekly chances live only between the two passes (8 bytes × 13 weeks an open invoice).
+            let weekly = SharedBuffer<Double>(repeating: .nan, count: openCount * weeks)
+            let invoicesDone = InOrder(count: rankChunks.count) { k in
+                if inIDOrder { output?.invoices(forecasts, rankChunks[k]) }
             }
-            cash[ch] = sums
-            debtorsDone.finished(ch)
+            Parallel.run(chunks: rankChunks.count) { ch in
+                for r in rankChunks[ch] { context.invoice(rank: r, forecasts: forecasts, weekly: weekly) }
+                invoicesDone.finished(ch)
+            }
+            sorted = inIDOrder ? [] : forecasts.array(openCount).sorted { $0.invoiceID < $1.invoiceID }
+            if !inIDOrder, let output { output.invoices(SharedBuffer(sorted), 0..<openCount) }
+
+            // Then per debtor (the same debtor-aligned chunks whatever the machine): the cash sums, added
+            // in chunk order, and the scores.
+            let debtorsDone = InOrder(count: chunks.count) { k in output?.debtors(scores, reasons: reasons, chunks[k]) }
+            Parallel.run(chunks: chunks.count) { ch in
+                var sums = ChunkCash(currencies: currencies)
+                for c in chunks[ch] {
+                    let score = context.debtor(c, forecasts: forecasts, weekly: weekly, cash: &sums)
+                    scores[c] = score
+                    if output != nil, let score { reasons[c] = JSONWriter.array(score.reasons) }
+                }
+                cash[ch] = sums
+                debtorsDone.finished(ch)
+            }
         }
         var result = ForecastResult(
             asOf: asOf, model: DelayModel.name, parameters: learnt.model.parametersJSON, paidInvoices: training.rowCount,

@@ -3,7 +3,7 @@
 struct LearntModel: Sendable {
     let facts: LedgerFacts
     let origin: Int32
-    let training: TrainingSet
+    private(set) var training: TrainingSet
     let habits: SettlementHabits
     let model: DelayModel
     let tail: LedgerTail
@@ -20,12 +20,16 @@ struct LearntModel: Sendable {
         self.facts = facts
         self.origin = origin
         let calendar = PaymentCalendar(covering: facts, through: origin)
+        // The drift's validation learns from a sample of its own: on a thread of its own, while the
+        // training set and the habits are made here.
+        let validation = choice == nil ? Background {
+            DriftChoice.choose(facts: facts, origin: origin, habitSettings: habitSettings, modelSettings: modelSettings)
+        } : nil
         var training = TrainingSet(facts: facts, origin: origin, calendar: calendar)
         habits = SettlementHabits(training, calendar: calendar, origin: origin, settings: habitSettings)
         training.setReadyBounds(habits)
         self.training = training
-        let drift = choice ?? DriftChoice.choose(facts: facts, origin: origin, habitSettings: habitSettings,
-                                                 modelSettings: modelSettings)
+        let drift = choice ?? validation?.wait() ?? DriftChoice.unvalidated(modelSettings)
         self.drift = drift
         var settings = modelSettings
         settings.trend = drift.drift
@@ -48,6 +52,14 @@ struct LearntModel: Sendable {
         promises = other.promises
         drift = DriftChoice.unvalidated(settings)
         reminders = other.reminders
+    }
+
+    /// This model without the training rows (delays, amounts, bits, payment days), which nothing
+    /// needs once it is learnt: the forecast lets them go before its own arrays grow.
+    func withoutTrainingRows() -> LearntModel {
+        var copy = self
+        copy.training.dropRows()
+        return copy
     }
 
     /// This model learnt again with `settings` (the drift validation's second fit).

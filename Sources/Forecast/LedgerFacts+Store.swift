@@ -16,8 +16,9 @@ extension LedgerFacts {
     package static func read(_ db: Database, asOf: Day) throws -> LedgerFacts {
         let largest = try ForecastLedgerQueries.largestIDs(db)
         let payments = try PaymentFacts.read(db, largest: largest, asOf: asOf.daysSinceEpoch)
-        var parts = [try InvoiceColumns.read(db, ids: 0...max(0, largest.invoice), capacity: Int(largest.invoice))]
-        return assemble(payments, &parts, asOf: asOf.daysSinceEpoch)
+        var part = try InvoiceColumns.read(db, ids: 0...max(0, largest.invoice), capacity: Int(largest.invoice))
+        part.assemble(payments, asOf: asOf.daysSinceEpoch)
+        return join(payments, first: &part, second: nil)
     }
 
     /// The same facts as `read(_:asOf:)`, read on three connections at once: the debtors, payments,
@@ -35,11 +36,23 @@ extension LedgerFacts {
             defer { try? db.rollback() }
             let largest = try ForecastLedgerQueries.largestIDs(db)
             let mid = largest.invoice / 2
+            // Each invoice half is assembled on its reader's thread once the payments are read; the
+            // first half has room for the second, which is appended to it at the end.
             let parts: [@Sendable (Database) throws -> Void] = [
-                { db in results.payments = try PaymentFacts.read(db, largest: largest, asOf: asOfDay) },
-                { db in results.first = try InvoiceColumns.read(db, ids: 0...mid, capacity: Int(mid)) },
-                { db in results.second = try InvoiceColumns.read(db, ids: (mid + 1)...max(mid + 1, largest.invoice),
-                                                                 capacity: Int(largest.invoice - mid)) },
+                { db in results.setPayments(try PaymentFacts.read(db, largest: largest, asOf: asOfDay)) },
+                { db in
+                    var part = try InvoiceColumns.read(db, ids: 0...mid, capacity: Int(largest.invoice) + 1)
+                    guard let payments = results.waitForPayments() else { return }
+                    part.assemble(payments, asOf: asOfDay)
+                    results.first = part
+                },
+                { db in
+                    var part = try InvoiceColumns.read(db, ids: (mid + 1)...max(mid + 1, largest.invoice),
+                                                       capacity: Int(largest.invoice - mid))
+                    guard let payments = results.waitForPayments() else { return }
+                    part.assemble(payments, asOf: asOfDay)
+                    results.second = part
+                },
             ]
             for part in parts {
                 results.group.enter()
@@ -67,7 +80,9 @@ extension LedgerFacts {
         guard let payments = results.payments, var parts = results.takeParts() else {
             throw StoreError.notStored(what: "the ledger's facts")
         }
-        return assemble(payments, &parts, asOf: asOfDay)
+        var first = InvoiceColumns()
+        swap(&first, &parts.0)
+        return join(payments, first: &first, second: parts.1)
     }
 
     /// Runs a body at most once (a reader signals that its transaction has begun, or that it failed).
@@ -80,27 +95,45 @@ extension LedgerFacts {
         }
     }
 
-    /// What the three concurrent reads hand back (each part writes its own field once).
+    /// What the three concurrent reads hand back (each part writes its own field once; the invoice
+    /// readers wait for the payments, or for a failure).
     private final class ReadResults: @unchecked Sendable {
         let group = DispatchGroup()
-        let lock = NSLock()
+        let condition = NSCondition()
         var payments: PaymentFacts?
         var first: InvoiceColumns?
         var second: InvoiceColumns?
         var error: (any Error)?
 
-        /// The two invoice parts in id order, no longer held here (so that each is freed once assembled).
-        func takeParts() -> [InvoiceColumns]? {
+        /// Hands the payments to the invoice readers.
+        func setPayments(_ p: PaymentFacts) {
+            condition.lock()
+            payments = p
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The payments once read; nil when a reader failed first.
+        func waitForPayments() -> PaymentFacts? {
+            condition.lock()
+            defer { condition.unlock() }
+            while payments == nil && error == nil { condition.wait() }
+            return error == nil ? payments : nil
+        }
+
+        /// The two invoice parts in id order, no longer held here (so that each is freed once joined).
+        func takeParts() -> (InvoiceColumns, InvoiceColumns)? {
             guard let first, let second else { return nil }
             self.first = nil
             self.second = nil
-            return [first, second]
+            return (first, second)
         }
 
         func fail(_ e: any Error) {
-            lock.lock()
+            condition.lock()
             if error == nil { error = e }
-            lock.unlock()
+            condition.broadcast()
+            condition.unlock()
         }
     }
 
@@ -186,12 +219,16 @@ extension LedgerFacts {
         }
     }
 
-    /// The invoices of one range of ids as read, before the payments are known: `debtor` holds the
+    /// The invoices of one range of ids. As read, before the payments are known: `debtor` holds the
     /// store's debtor id (−1 when it does not fit), `paid` the `closed_on` day of a closed invoice
     /// (`unpaid` while open, `unknownDay` when it has none), `openMinor` the stored open amount,
-    /// `currency` an index into this part's own `currencies`, `flags` the invoice's own flags.
+    /// `currency` an index into this part's own `currencies`, `flags` the invoice's own flags,
+    /// `firstPaid` empty. Once `assemble`d: the facts' own invoice columns for this range.
     private struct InvoiceColumns: Sendable {
         var facts = LedgerFacts()
+        /// Once assembled, whether each invoice was issued after its debtor went paperless (empty
+        /// when no debtor did).
+        var paperless: [Bool] = []
 
         static func read(_ db: Database, ids: ClosedRange<Int64>, capacity: Int) throws -> InvoiceColumns {
             var part = InvoiceColumns()
@@ -217,73 +254,121 @@ extension LedgerFacts {
             }
             return part
         }
-    }
 
-    /// Joins the invoice parts (in id order) with the payments: each invoice's debtor, payment days,
-    /// open amount on the as-of day and flags; invoices of an unknown debtor are left out.
-    private static func assemble(_ p: PaymentFacts, _ parts: inout [InvoiceColumns], asOf asOfDay: Int32) -> LedgerFacts {
-        var facts = p.facts
-        facts.reserve(parts.reduce(0) { $0 + $1.facts.invoiceCount })
-        for k in parts.indices {
-            let part = parts[k].facts
-            parts[k] = InvoiceColumns()
-            // A currency gets its index when the first invoice kept uses it, as in one scan.
-            var currencies = [Int16](repeating: -1, count: part.currencies.count)
-            for j in 0..<part.invoiceCount {
-                let id = part.invoiceIDs[j], debtorID = Int(part.debtor[j])
+        /// Joins the part's invoices with the payments, in place: each invoice's dense debtor, payment
+        /// days, open amount on the as-of day and flags; invoices of an unknown debtor are left out.
+        /// `currencies` then lists the part's currencies in the order its first invoice kept uses each.
+        mutating func assemble(_ p: PaymentFacts, asOf asOfDay: Int32) {
+            let n = facts.invoiceCount
+            var ids = facts.invoiceIDs, debtor = facts.debtor, issue = facts.issue, due = facts.due, paid = facts.paid
+            var amountMinor = facts.amountMinor, openMinor = facts.openMinor, currency = facts.currency, flags = facts.flags
+            var firstPaid = facts.firstPaid
+            let readCurrencies = facts.currencies
+            facts = LedgerFacts()
+            firstPaid.removeAll(keepingCapacity: true)
+            var local = [Int16](repeating: -1, count: readCurrencies.count)
+            var currencies: [String] = []
+            let anyPaperless = p.paperlessSince.contains { $0 != LedgerFacts.unpaid }
+            if anyPaperless { paperless.reserveCapacity(n) }
+            var kept = 0
+            for j in 0..<n {
+                let id = ids[j], debtorID = Int(debtor[j])
                 guard debtorID >= 0, debtorID < p.debtorIndex.count, p.debtorIndex[debtorID] >= 0, id >= 0, id < p.lastPaid.count
                 else { continue }
-                let isOpen = part.paid[j] == LedgerFacts.unpaid
+                let isOpen = paid[j] == LedgerFacts.unpaid
                 let last = p.lastPaid[Int(id)], first = p.firstPaid[Int(id)]
-                let paid: Int32
+                let paidDay: Int32
                 if isOpen {
-                    paid = LedgerFacts.unpaid
+                    paidDay = LedgerFacts.unpaid
                 } else if last != LedgerFacts.unpaid {
-                    paid = last
+                    paidDay = last
                 } else {
-                    paid = part.paid[j]
+                    paidDay = paid[j]
                 }
-                let amount = part.amountMinor[j]
+                let amount = amountMinor[j]
                 let later = p.allocatedLater.isEmpty ? 0 : p.allocatedLater[id] ?? 0
                 let open: Int64
                 if isOpen {
-                    open = min(amount, part.openMinor[j] + later)
-                } else if paid != LedgerFacts.unknownDay && paid > asOfDay {
+                    open = min(amount, openMinor[j] + later)
+                } else if paidDay != LedgerFacts.unknownDay && paidDay > asOfDay {
                     // Closed after the as-of day: what its payments after that day settled was open then.
                     open = first > asOfDay ? amount : min(amount, later)
                 } else {
                     open = 0
                 }
-                facts.invoiceIDs.append(id)
-                facts.debtor.append(p.debtorIndex[debtorID])
-                facts.issue.append(part.issue[j])
-                facts.due.append(part.due[j])
-                facts.paid.append(paid)
-                facts.firstPaid.append(first)
-                facts.amountMinor.append(amount)
-                facts.openMinor.append(open)
-                let local = Int(part.currency[j])
-                if currencies[local] < 0 { currencies[local] = Int16(facts.currencyIndex(part.currencies[local])) }
-                facts.currency.append(UInt8(currencies[local]))
-                facts.flags.append(part.flags[j] | p.debtorFlag[debtorID])
+                let dense = p.debtorIndex[debtorID]
+                ids[kept] = id
+                debtor[kept] = dense
+                issue[kept] = issue[j]
+                due[kept] = due[j]
+                paid[kept] = paidDay
+                firstPaid.append(first)
+                amountMinor[kept] = amount
+                openMinor[kept] = open
+                let c = Int(currency[j])
+                if local[c] < 0 {
+                    local[c] = Int16(currencies.count)
+                    currencies.append(readCurrencies[c])
+                }
+                currency[kept] = UInt8(local[c])
+                flags[kept] = flags[j] | p.debtorFlag[debtorID]
+                if anyPaperless { paperless.append(issue[kept] > p.paperlessSince[Int(dense)]) }
+                kept += 1
+            }
+            if kept < n {
+                ids.removeLast(n - kept); debtor.removeLast(n - kept); issue.removeLast(n - kept); due.removeLast(n - kept)
+                paid.removeLast(n - kept); amountMinor.removeLast(n - kept); openMinor.removeLast(n - kept)
+                currency.removeLast(n - kept); flags.removeLast(n - kept)
+            }
+            facts.invoiceIDs = ids; facts.debtor = debtor; facts.issue = issue; facts.due = due; facts.paid = paid
+            facts.firstPaid = firstPaid; facts.amountMinor = amountMinor; facts.openMinor = openMinor
+            facts.currency = currency; facts.flags = flags; facts.currencies = currencies
+        }
+    }
+
+    /// The facts of the assembled invoice parts (in id order) with the debtors, promises and
+    /// reminders: the second part's rows appended to the first's, its currencies numbered on from
+    /// the first's (as one scan would have).
+    private static func join(_ p: PaymentFacts, first: inout InvoiceColumns, second: InvoiceColumns?) -> LedgerFacts {
+        var facts = p.facts
+        // The first part's columns are moved, not copied (it has room for the second's).
+        swap(&facts.invoiceIDs, &first.facts.invoiceIDs); swap(&facts.debtor, &first.facts.debtor)
+        swap(&facts.issue, &first.facts.issue); swap(&facts.due, &first.facts.due); swap(&facts.paid, &first.facts.paid)
+        swap(&facts.firstPaid, &first.facts.firstPaid); swap(&facts.amountMinor, &first.facts.amountMinor)
+        swap(&facts.openMinor, &first.facts.openMinor); swap(&facts.currency, &first.facts.currency)
+        swap(&facts.flags, &first.facts.flags); swap(&facts.currencies, &first.facts.currencies)
+        var paperless: [Bool] = []
+        swap(&paperless, &first.paperless)
+        if let second {
+            let part = second.facts
+            let map = part.currencies.map { facts.currencyIndex($0) }
+            facts.invoiceIDs.append(contentsOf: part.invoiceIDs); facts.debtor.append(contentsOf: part.debtor)
+            facts.issue.append(contentsOf: part.issue); facts.due.append(contentsOf: part.due)
+            facts.paid.append(contentsOf: part.paid); facts.firstPaid.append(contentsOf: part.firstPaid)
+            facts.amountMinor.append(contentsOf: part.amountMinor); facts.openMinor.append(contentsOf: part.openMinor)
+            if map.indices.allSatisfy({ Int(map[$0]) == $0 }) {
+                facts.currency.append(contentsOf: part.currency)
+            } else {
+                facts.currency.append(contentsOf: part.currency.lazy.map { map[Int($0)] })
+            }
+            facts.flags.append(contentsOf: part.flags)
+            paperless.append(contentsOf: second.paperless)
+        }
+        // Reminders of the invoices kept, through each invoice id's dense index (every kept id is
+        // below `lastPaid.count`).
+        if !p.reminderInvoiceID.isEmpty {
+            var index = [Int32](repeating: -1, count: p.lastPaid.count)
+            for (i, id) in facts.invoiceIDs.enumerated() { index[Int(id)] = Int32(i) }
+            for k in p.reminderInvoiceID.indices {
+                let id = p.reminderInvoiceID[k]
+                guard id >= 0, id < index.count, index[Int(id)] >= 0 else { continue }
+                facts.reminderInvoice.append(index[Int(id)])
+                facts.reminderDay.append(p.reminderDay[k])
+                facts.reminderStep.append(p.reminderStep[k])
             }
         }
-        // Reminders of the invoices kept (ids ascending in both halves, so a binary search finds them).
-        for k in p.reminderInvoiceID.indices {
-            var lo = 0, hi = facts.invoiceCount
-            let id = p.reminderInvoiceID[k]
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if facts.invoiceIDs[mid] < id { lo = mid + 1 } else { hi = mid }
-            }
-            guard lo < facts.invoiceCount, facts.invoiceIDs[lo] == id else { continue }
-            facts.reminderInvoice.append(Int32(lo))
-            facts.reminderDay.append(p.reminderDay[k])
-            facts.reminderStep.append(p.reminderStep[k])
-        }
-        if p.paperlessSince.contains(where: { $0 != LedgerFacts.unpaid }) {
-            let values = (0..<facts.invoiceCount).map { facts.issue[$0] > p.paperlessSince[Int(facts.debtor[$0])] }
-            facts.attributes = [InvoiceAttribute(name: "paperless", values: values)]
+        if !paperless.isEmpty {
+            facts.attributes = [InvoiceAttribute(name: "paperless", values: paperless)]
         }
         return facts
     }

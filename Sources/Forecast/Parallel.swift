@@ -77,6 +77,27 @@ enum Parallel {
     }
 }
 
+/// A value computed on a thread of its own (`Parallel.thread`) while the caller does something
+/// else; `wait` returns it once it is there.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private var value: Value?
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts `body` on its own thread.
+    init(_ body: @escaping @Sendable () -> Value) {
+        Parallel.thread {
+            self.value = body()
+            self.done.signal()
+        }
+    }
+
+    /// Waits for the value (call once).
+    func wait() -> Value? {
+        done.wait()
+        return value
+    }
+}
+
 /// Hands chunks finished in any order to `release` in chunk order: `release(k)` runs once chunks
 /// `0...k` are all finished, on the thread that finished the last of them, under a lock (so the
 /// releases never overlap or overtake each other).

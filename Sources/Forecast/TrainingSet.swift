@@ -44,7 +44,7 @@ struct TrainingSet: Sendable {
     /// Paid invoices a season needs in a year to count.
     static let seasonMinimum = 30
 
-    var rowCount: Int { delay.count }
+    var rowCount: Int { rowStart.last ?? 0 }
     var debtorCount: Int { segment.count }
 
     /// Builds the set as of `origin` (days since epoch).
@@ -54,9 +54,16 @@ struct TrainingSet: Sendable {
         let n = facts.invoiceCount, debtors = facts.debtorCount
         // Amount scale per currency over invoices issued by the origin.
         let currencies = max(1, facts.currencies.count)
+        // ln(amount) of each invoice issued by the origin, computed once (on all cores: each value is
+        // the same wherever it is computed; the sums below still add them in invoice order).
+        let logAmount = SharedBuffer<Double>(repeating: 0, count: n)
+        let logChunks = Parallel.ranges(count: n, chunks: 8)
+        Parallel.run(chunks: logChunks.count) { ch in
+            for i in logChunks[ch] where facts.issue[i] <= origin { logAmount[i] = log(Double(facts.amountMinor[i])) }
+        }
         var sum = [Double](repeating: 0, count: currencies), sum2 = sum, count = sum
         for i in 0..<n where facts.issue[i] <= origin {
-            let l = log(Double(facts.amountMinor[i])), c = Int(facts.currency[i])
+            let l = logAmount[i], c = Int(facts.currency[i])
             sum[c] += l; sum2[c] += l * l; count[c] += 1
         }
         logAmountMean = (0..<currencies).map { count[$0] > 0 ? sum[$0] / count[$0] : 0 }
@@ -65,12 +72,19 @@ struct TrainingSet: Sendable {
             let v = sum2[c] / count[c] - logAmountMean[c] * logAmountMean[c]
             return v > 1e-12 ? v.squareRoot() : 1
         }
+        // `amountZ(of:in:)` from the logarithms above.
+        let mean = logAmountMean, sd = logAmountSD
+        func z(_ i: Int) -> Float {
+            let c = Int(facts.currency[i])
+            guard c < mean.count else { return 0 }
+            return Float((logAmount[i] - mean[c]) / sd[c])
+        }
         // Debtor sizes and paid rows per debtor (a counting sort by debtor).
         var zSum = [Double](repeating: 0, count: debtors), zCount = [Int](repeating: 0, count: debtors)
         var rows = [Int](repeating: 0, count: debtors + 1)
         for i in 0..<n where facts.issue[i] <= origin {
             let c = Int(facts.debtor[i])
-            zSum[c] += Double(amountZ(of: i, in: facts)); zCount[c] += 1
+            zSum[c] += Double(z(i)); zCount[c] += 1
             if facts.isPaid(i, by: origin) { rows[c + 1] += 1 }
         }
         for c in 0..<debtors { rows[c + 1] += rows[c] }
@@ -107,10 +121,15 @@ struct TrainingSet: Sendable {
             next[c] += 1
             delay[r] = Float(facts.paid[i] - facts.due[i])
             paidDay[r] = facts.paid[i]
-            amountZ[r] = amountZ(of: i, in: facts)
+            amountZ[r] = z(i)
             // Paid in instalments: a first payment before the last one.
             bits[r] = covariateBits(of: i, in: facts, partlyPaid: facts.firstPaid[i] < facts.paid[i])
         }
+    }
+
+    /// Lets the per-row columns go (`rowCount` and `rowStart` stay): for a model already learnt.
+    mutating func dropRows() {
+        delay = []; amountZ = []; bits = []; paidDay = []; lower = []
     }
 
     /// Sets `lower` from the debtors' habits: a payment booked on a Tuesday by a debtor that pays on
