@@ -40,6 +40,7 @@ package enum Schema {
             ("0030a-dunning-held-reason", dunningHeldReasonV1),
             ("0030b-outbox-event-detail", outboxEventDetailV1),
             ("0030c-outbox-message-id-domain", outboxMessageIDDomainV1),
+            ("0028-invoice-row-check", invoiceRowCheckV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {
