@@ -131,11 +131,9 @@ struct FileReader<V: RowValidator>: Sendable {
     /// Each record's key and fingerprint, when the validator gives one: only for records whose every
     /// field is valid text and that have as many fields as the header.
     private func fingerprints(of block: ParsedChunk, seed: UInt64) -> [(key: Range<Int>, fingerprint: UInt64)?] {
-        block.bytes.withUnsafeBufferPointer { p in
-            block.records.map { item in
-                guard item.badEncoding.isEmpty, item.fields.count == format.headerCount else { return nil }
-                return validator.fingerprint(p, ranges: block.ranges[item.fields], fieldIndex: format.fieldIndex, seed: seed)
-            }
+        let records = block.records.map { $0.badEncoding.isEmpty && $0.fields.count == format.headerCount ? $0.fields : 0..<0 }
+        return block.bytes.withUnsafeBufferPointer { p in
+            validator.fingerprints(p, ranges: block.ranges, records: records, fieldIndex: format.fieldIndex, seed: seed)
         }
     }
 
@@ -151,7 +149,7 @@ struct FileReader<V: RowValidator>: Sendable {
                                         defaultCurrency: options.defaultCurrency)
         var chunk: [FileIngest.Work<V.Prepared>] = []
         chunk.reserveCapacity(256)
-        let size = options.progress == nil ? 0 : ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let seed = RowFingerprint.seed(fieldIndex: format.fieldIndex, format: rowFormat)
         let fingerprinting = V.hasFingerprints
         // Two chunks in hand: the next one's question is with the database thread while this one is read.
@@ -163,6 +161,11 @@ struct FileReader<V: RowValidator>: Sendable {
             while more && pending.count < 2 {
                 guard let got = parsed.pop() else { more = false; break }
                 for block in got {
+                    // Room for the file's keys at once, from the first chunk's bytes per record (a little
+                    // under, so that the table is never a size larger than growing would have made it).
+                    if out.read == 0 && pending.isEmpty, size > 0, !block.raw.isEmpty {
+                        out.seen.reserve(Int(Double(size) * Double(block.records.count) / Double(block.raw.count) * 0.9))
+                    }
                     let fps = fingerprinting ? fingerprints(of: block, seed: seed) : nil
                     var lookup: UnchangedLookup? = nil
                     if lookups, let fps, skipLookups == 0 {

@@ -86,9 +86,18 @@ struct KeySet {
         return false
     }
 
-    private mutating func grow() {
+    /// Makes room for `more` keys beyond those held, at once (a table grown by doubling allocates,
+    /// zeroes and rehashes every smaller size on the way).
+    mutating func reserve(_ more: Int) {
+        var n = slots.count
+        while n < (count + more) * 2 { n <<= 1 }
+        if n > slots.count { grow(to: n) }
+    }
+
+    private mutating func grow() { grow(to: slots.count * 2) }
+
+    private mutating func grow(to n: Int) {
         let old = slots
-        let n = slots.count * 2
         slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
         for s in old where s.hash != 0 {
@@ -107,16 +116,17 @@ struct KeySet {
 struct ByteKeyTable<Value> {
     /// Keys longer than 16 bytes, end to end (shorter ones live in their entry).
     private var keyBytes: [UInt8] = []
-    /// One slot: the key's hash and its entry's index + 1 (0 when empty), so that a probe costs one
-    /// cache miss and a hit one more (the entry, with a short key inline): a look-up per invoice row.
+    /// One slot: half of the key's hash and its entry's index + 1 (0 when empty), so that a probe costs
+    /// one cache miss and a hit one more (the entry, with a short key inline): a look-up per invoice row.
     private struct Slot: Sendable {
-        var hash: UInt64 = 0
+        /// The hash's high half.
+        var tag: UInt32 = 0
         var entry: Int32 = 0
-        var count: Int32 = 0
     }
     fileprivate struct Entry {
-        /// The key's first 16 bytes, zero-padded (all of a key of up to 16 bytes).
+        /// The key's first 16 bytes, zero-padded (all of a key of up to 16 bytes), and its length.
         var head: (UInt64, UInt64)
+        var count: Int
         /// Where a longer key's bytes start in `keyBytes`.
         var start: Int
         var value: Value
@@ -143,10 +153,10 @@ struct ByteKeyTable<Value> {
                 }
                 let start = keyBytes.count
                 if p.count > 16 { keyBytes.append(contentsOf: p) }
-                entries.append(Entry(head: Self.head(p), start: start, value: value))
+                entries.append(Entry(head: Self.head(p), count: p.count, start: start, value: value))
                 var i = Int(truncatingIfNeeded: h) & mask
                 while slots[i].entry != 0 { i = (i + 1) & mask }
-                slots[i] = Slot(hash: h, entry: Int32(entries.count), count: Int32(p.count))
+                slots[i] = Slot(tag: UInt32(truncatingIfNeeded: h >> 32), entry: Int32(entries.count))
             }
         }
     }
@@ -174,8 +184,9 @@ struct ByteKeyTable<Value> {
     private func index(_ p: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
         var i = Int(truncatingIfNeeded: h) & mask
         return slots.withUnsafeBufferPointer { slots in
+            let tag = UInt32(truncatingIfNeeded: h >> 32)
             while slots[i].entry != 0 {
-                if slots[i].hash == h, Int(slots[i].count) == p.count {
+                if slots[i].tag == tag {
                     let k = Int(slots[i].entry) - 1
                     if matches(entries[k], p) { return k }
                 }
@@ -186,10 +197,31 @@ struct ByteKeyTable<Value> {
     }
 
     private func matches(_ e: Entry, _ p: UnsafeBufferPointer<UInt8>) -> Bool {
-        let head = Self.head(p)
-        guard e.head == head else { return false }
+        guard e.count == p.count, e.head == Self.head(p) else { return false }
         guard p.count > 16 else { return true }
         return keyBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + e.start, p.baseAddress!, p.count) == 0 }
+    }
+
+    /// The values stored under many keys (ASCII bytes; nil asks nothing): the slots, then the entries,
+    /// are read in passes whose loads do not wait for one another, so that their cache misses overlap
+    /// (a chunk's debtors, before its rows are fingerprinted), then each key is looked up.
+    func values(asciiBuffers keys: [UnsafeBufferPointer<UInt8>?]) -> [Value?] {
+        let hashes = keys.map { $0.map(Self.hash) ?? 0 }
+        var found = [Value?](repeating: nil, count: keys.count)
+        slots.withUnsafeBufferPointer { s in
+            var entryOf = [Int](repeating: 0, count: keys.count)
+            for j in keys.indices where keys[j] != nil { entryOf[j] = Int(s[Int(truncatingIfNeeded: hashes[j]) & mask].entry) }
+            entries.withUnsafeBufferPointer { e in
+                // The entries' lengths are read only to bring the entries in; the guard below keeps the pass.
+                var lengths = 0
+                for k in entryOf where k > 0 { lengths &+= e[k - 1].count }
+                for j in keys.indices {
+                    guard let p = keys[j], lengths >= 0 else { continue }
+                    found[j] = index(p, hash: hashes[j]).map { e[$0].value }
+                }
+            }
+        }
+        return found
     }
 
     /// The value stored under the key spelt by these bytes, which must be ASCII (its own NFC form).

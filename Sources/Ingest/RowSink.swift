@@ -21,6 +21,9 @@ protocol RowValidator: Sendable {
     /// when the record is not a candidate (the full check reads it). `ranges` are the record's fields.
     func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, ranges: ArraySlice<Range<Int>>, fieldIndex: [Int], seed: UInt64)
         -> (key: Range<Int>, fingerprint: UInt64)?
+    /// `fingerprint` of many records at once (`records`: each one's fields in `ranges`).
+    func fingerprints(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], records: [Range<Int>], fieldIndex: [Int],
+                      seed: UInt64) -> [(key: Range<Int>, fingerprint: UInt64)?]
     /// Keeps a validated row's fingerprint with its values, for the sink to store.
     func attach(fingerprint: UInt64, to values: inout Prepared)
     /// True when `fingerprint` can give one.
@@ -35,6 +38,11 @@ extension RowValidator {
         -> (key: Range<Int>, fingerprint: UInt64)? { nil }
     /// Nothing to keep.
     func attach(fingerprint: UInt64, to values: inout Prepared) {}
+    /// One record after the other.
+    func fingerprints(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], records: [Range<Int>], fieldIndex: [Int],
+                      seed: UInt64) -> [(key: Range<Int>, fingerprint: UInt64)?] {
+        records.map { fingerprint(bytes, ranges: ranges[$0], fieldIndex: fieldIndex, seed: seed) }
+    }
     /// None.
     static var hasFingerprints: Bool { false }
 }

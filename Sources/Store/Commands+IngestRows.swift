@@ -121,7 +121,9 @@ package final class InvoiceUpsert {
 
     /// A stored invoice as the upsert sees it.
     package struct Known {
+        /// The invoice's id.
         package var id: Int64
+        /// Its `content_hash`.
         package var hash: Int64
         /// `row_check`, nil when none was stored.
         package var check: Int64?

@@ -125,6 +125,24 @@ import Testing
         #expect(again[0].unchanged == 1_998 && again[0].unchangedByFingerprint == 1_998 && again[0].rejected == 5)
     }
 
+    /// The database thread fails while the reading thread waits for its answers: the ingest ends
+    /// with the error (no thread left waiting) and the ledger is as it was.
+    @Test func aFailureOnTheDatabaseThreadLeavesNothingWaitingAndNothingChanged() throws {
+        let t = try TestLedger().withDebtors()
+        let rows = Self.rows(6_000)
+        try t.ingest(.invoices, [t.write("open.csv", Self.file(rows))])
+        try t.store.pool.write { db in
+            try db.execute(sql: "CREATE TRIGGER refuse BEFORE UPDATE OF amount_minor ON invoice BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        }
+        let before = try Twin.dump(t)
+        var next = rows
+        next[1_500] = next[1_500].replacingOccurrences(of: ",plain", with: ",changed")
+        next[1_500] = next[1_500].replacingOccurrences(of: "\"item 1500", with: "\"item 1500b")
+        next[1_501] = "N-1501,K002,2026-10-01,2026-10-31,9999.00,9999.00,a higher amount,"
+        #expect(throws: (any Error).self) { try t.ingest(.invoices, [t.write("open.csv", Self.file(next))]) }
+        #expect(try Twin.dump(t) == before)
+    }
+
     @Test func aChangedByteAnywhereInARowIsNoticed() throws {
         let twin = try Twin()
         let rows = Self.rows(40)
