@@ -47,6 +47,7 @@ struct FileIngest {
             summary.imported = 0
             summary.updated = 0
             summary.unchanged = 0
+            summary.unchangedByFingerprint = 0
             summary.rejected = summary.read
             return (summary, nil)
         }
@@ -56,6 +57,13 @@ struct FileIngest {
     struct Item<P: Sendable>: Sendable {
         var line: Int
         var values: P
+    }
+
+    /// What the database thread is handed: a row to store, or a chunk's question "which of these
+    /// rows are unchanged?", asked before the reading thread reads them.
+    enum Work<P: Sendable>: Sendable {
+        case row(Item<P>)
+        case lookup(UnchangedLookup)
     }
 
     /// What the reading thread found, handed back when it is done.
@@ -69,6 +77,8 @@ struct FileIngest {
         var bytes = 0
         var hash: UInt64 = 0
         var seen: KeySet
+        /// Rows counted unchanged from their fingerprints, never handed to the database thread.
+        var unchanged = 0
     }
 
     /// Reads the file on a second thread (parse, decode, validate, duplicates, rejects) while this
@@ -85,12 +95,13 @@ struct FileIngest {
                                    encoding: format.encoding.rawValue, snapshot: options.snapshot,
                                    asOf: options.asOf.description, startedAt: started, runID: options.runID)
         let batchID = try batch.insert(db)
-        let pipe = RowPipe<Item<S.Validator.Prepared>>()
+        let pipe = RowPipe<Work<S.Validator.Prepared>>()
         let reporter = LockedReporter(report)
         let done = DispatchSemaphore(value: 0)
         let result = Handoff<Result<ReadResult, Error>>(.failure(CSVFileError(line: 0, rule: "unreadable", message: "not read")))
         let reading = FileReader(path: path, name: name, format: format, options: options, fileIndex: fileIndex,
-                                 fileNames: fileNames, validator: sink.validator, reporter: reporter)
+                                 fileNames: fileNames, validator: sink.validator, reporter: reporter,
+                                 lookups: sink.checksUnchanged)
         let startKeys = seen
         let thread = Thread {
             let r = Result { try reading.read(into: pipe, seen: startKeys) }
@@ -100,9 +111,18 @@ struct FileIngest {
         }
         thread.stackSize = 1 << 22
         thread.start()
+        var current: [Work<S.Validator.Prepared>] = []
         do {
             while let chunk = pipe.pop() {
-                for item in chunk {
+                current = chunk
+                for work in chunk {
+                    let item: Item<S.Validator.Prepared>
+                    switch work {
+                    case .lookup(let lookup):
+                        try sink.answer(lookup)
+                        continue
+                    case .row(let row): item = row
+                    }
                     let (outcome, notes) = try sink.store(item.values, batch: batchID)
                     switch outcome {
                     case .imported: summary.imported += 1
@@ -117,7 +137,12 @@ struct FileIngest {
                 }
             }
         } catch {
+            // Nothing the reading thread may wait for stays unanswered: the questions of this chunk
+            // and of those handed over before the cancel.
             pipe.cancel()
+            for chunk in [current] + pipe.drain() {
+                for case .lookup(let lookup) in chunk { lookup.abandon() }
+            }
             done.wait()
             throw error
         }
@@ -125,7 +150,8 @@ struct FileIngest {
         let read = try result.value.get()
         summary.read = read.read
         summary.rejected += read.rejected
-        summary.unchanged += read.skipped
+        summary.unchanged += read.skipped + read.unchanged
+        summary.unchangedByFingerprint = read.unchanged
         if read.skipped > 0 {
             reporter(Diagnostic(file: name, line: 0, column: 0, severity: .note, rule: "repeated-key",
                                 message: "\(read.skipped) rows repeated a key seen earlier and were skipped (skip_repeated_keys)"))

@@ -24,6 +24,9 @@ struct InvoiceSink: RowSink {
     private(set) var closedBySnapshot = 0
     /// The last row stored was already in the ledger (the next one is looked up first).
     private var lastWasKnown = false
+    /// Unchanged rows are recognised from their fingerprints (set by `Ingestor` when the table had
+    /// rows before this ingest and `IngestOptions.recogniseUnchanged` is on).
+    var checksUnchanged = false
 
     init(db: Database, asOf: Day) throws {
         self.db = db
@@ -47,6 +50,8 @@ struct InvoiceSink: RowSink {
         var disputed: Bool
         /// The "expected payment date" column: the debtor's promise for this invoice (see `Promises`).
         var expectedPayment: Day? = nil
+        /// The row's `RowFingerprint`, nil when it has none (its `row_check` is then left as it is).
+        var fingerprint: UInt64? = nil
 
         var fields: FieldValues {
             [("debtor_id", String(debtorID)), ("type", type.rawValue), ("issue_date", issue.description),
@@ -96,6 +101,11 @@ struct InvoiceSink: RowSink {
         }
         return (outcome, [])
     }
+
+    mutating func answer(_ lookup: UnchangedLookup) throws {
+        let upserter = upserter
+        try lookup.answer { try upserter.isUnchanged(number: $0, fingerprint: $1) }
+    }
 }
 
 /// Invoice rows: every field checked against the known debtors, nothing written.
@@ -109,6 +119,67 @@ struct InvoiceValidator: RowValidator {
     let debtors: ByteKeyTable<Debtor>
 
     func key(of row: inout InputRow) -> String? { row.text(.invoiceNumber) }
+
+    /// A candidate is a row whose invoice number `text` takes as it stands and whose debtor is found
+    /// from its bytes as `values` finds it; its fingerprint adds that debtor's id and payment terms
+    /// (a due date may come from them; an erased or removed debtor is not found, so its rows are
+    /// read in full).
+    func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, ranges: ArraySlice<Range<Int>>, fieldIndex: [Int], seed: UInt64)
+        -> (key: Range<Int>, fingerprint: UInt64)?
+    {
+        guard let id = debtorBytes(bytes, ranges: ranges, fieldIndex: fieldIndex), let debtor = debtors[asciiBuffer: id] else { return nil }
+        return fingerprint(bytes, ranges: ranges, fieldIndex: fieldIndex, seed: seed, debtor: debtor)
+    }
+
+    /// The record's debtor id as `values` looks it up from its bytes (printable ASCII, within the
+    /// length limit, without surrounding spaces); nil otherwise (read in full).
+    private func debtorBytes(_ bytes: UnsafeBufferPointer<UInt8>, ranges: ArraySlice<Range<Int>>, fieldIndex: [Int])
+        -> UnsafeBufferPointer<UInt8>?
+    {
+        let d = fieldIndex[Column.debtorID.ordinal]
+        guard d >= 0, d < ranges.count else { return nil }
+        var idRange = ranges[ranges.startIndex + d]
+        while let f = idRange.first, bytes[f] == 0x20 || bytes[f] == 0x09 { idRange = idRange.dropFirst() }
+        while let l = idRange.last, bytes[l] == 0x20 || bytes[l] == 0x09 { idRange = idRange.dropLast() }
+        let id = UnsafeBufferPointer(rebasing: bytes[idRange])
+        guard !id.isEmpty, id.count <= Column.debtorID.maxLength, id.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+        return id
+    }
+
+    private func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, ranges: ArraySlice<Range<Int>>, fieldIndex: [Int], seed: UInt64,
+                             debtor: Debtor) -> (key: Range<Int>, fingerprint: UInt64)? {
+        let k = fieldIndex[Column.invoiceNumber.ordinal]
+        guard k >= 0, k < ranges.count else { return nil }
+        let key = ranges[ranges.startIndex + k]
+        guard RowFingerprint.isPlainKey(UnsafeBufferPointer(rebasing: bytes[key]), maxLength: Column.invoiceNumber.maxLength)
+        else { return nil }
+        var h = FNV1a()
+        h.add(contentsOf: [0xFF, 0xFE] as [UInt8])
+        var s = seed
+        for _ in 0..<8 { h.add(UInt8(truncatingIfNeeded: s)); s >>= 8 }
+        RowFingerprint.add(&h, fields: bytes, ranges: ranges, fieldIndex: fieldIndex)
+        var x = UInt64(bitPattern: debtor.id)
+        for _ in 0..<8 { h.add(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+        x = UInt64(bitPattern: Int64(debtor.terms ?? -1))
+        for _ in 0..<8 { h.add(UInt8(truncatingIfNeeded: x)); x >>= 8 }
+        return (key, RowFingerprint.finish(h))
+    }
+
+    func attach(fingerprint: UInt64, to values: inout InvoiceSink.Values) { values.fingerprint = fingerprint }
+
+    /// The chunk's debtors are looked up together first (`ByteKeyTable.values`: one look-up per row,
+    /// two cache misses each, one after the other, was the largest cost of an unchanged re-ingest).
+    func fingerprints(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], records: [Range<Int>], fieldIndex: [Int],
+                      seed: UInt64) -> [(key: Range<Int>, fingerprint: UInt64)?] {
+        let ids = records.map { debtorBytes(bytes, ranges: ranges[$0], fieldIndex: fieldIndex) }
+        let found = debtors.values(asciiBuffers: ids)
+        return records.indices.map { j in
+            found[j].flatMap { fingerprint(bytes, ranges: ranges[records[j]], fieldIndex: fieldIndex, seed: seed, debtor: $0) }
+        }
+    }
+
+    /// Invoices have fingerprints.
+    static var hasFingerprints: Bool { true }
 
     func prepare(_ row: inout InputRow) -> InvoiceSink.Values? {
         let number = row.required(.invoiceNumber)
@@ -214,24 +285,29 @@ struct InvoiceValidator: RowValidator {
 extension InvoiceSink {
     fileprivate mutating func upsert(_ v: Values, batch: Int64) throws -> RowOutcome {
         let hash = v.hash
+        let check = v.fingerprint.map { InvoiceUpsert.rowCheck(fingerprint: $0, hash: hash) }
         // Insert first while rows are new (one statement for a new invoice; a known one falls through
         // to the look-up); look up first once a row was known (a re-ingest: one look-up an unchanged row).
-        var known: (id: Int64, hash: Int64)?
+        var known: InvoiceUpsert.Known?
         if lastWasKnown, let found = try upserter.find(number: v.number) {
             known = found
         } else {
-            known = try upserter.insertOrFind(v.row, open: v.initialOpen, source: source, hash: hash, batch: batch)
+            known = try upserter.insertOrFind(v.row, open: v.initialOpen, source: source, hash: hash, batch: batch, check: check)
         }
         lastWasKnown = known != nil
-        guard let (id, oldHash) = known else { return .imported }
-        if oldHash == hash { return .unchanged }
-        try update(id: id, v, v.row, hash: hash, batch: batch)
+        guard let known else { return .imported }
+        if known.hash == hash {
+            // Unchanged, but read in full: keep these bytes' check so the next time they are not.
+            if let check, known.check != check { try upserter.setRowCheck(id: known.id, check) }
+            return .unchanged
+        }
+        try update(id: known.id, v, v.row, hash: hash, check: check, batch: batch)
         return .updated
     }
 
-    private func update(id: Int64, _ v: Values, _ row: InvoiceRow, hash: Int64, batch: Int64) throws {
+    private func update(id: Int64, _ v: Values, _ row: InvoiceRow, hash: Int64, check: Int64?, batch: Int64) throws {
         let old = try IngestQueries.columnTexts(db, .invoice, id: id)
-        try IngestCommands.updateInvoice(db, id: id, row, hash: hash, batch: batch)
+        try IngestCommands.updateInvoice(db, id: id, row, hash: hash, batch: batch, check: check)
         try OpenAmount.refresh(db, invoiceID: id, closedOn: nil)
         let now = try IngestQueries.openState(db, invoiceID: id)
         let wasOpen = (old["status"] ?? nil) == InvoiceStatus.open.rawValue

@@ -11,7 +11,7 @@ import Support
 struct KeySet {
     /// One slot: the key's hash (0 when empty) and where it was first seen, together so that a
     /// probe of the 16 MB–32 MB table costs one cache miss, not three.
-    private struct Slot {
+    private struct Slot: Sendable {
         var hash: UInt64 = 0
         var line: Int32 = 0
         var file: UInt16 = 0
@@ -29,8 +29,14 @@ struct KeySet {
 
     /// FNV-1a 64 with a final avalanche, never 0 (0 marks an empty slot).
     static func hash(_ key: String) -> UInt64 {
+        var key = key
+        return key.withUTF8 { hash(bytes: $0) }
+    }
+
+    /// The hash of the key spelt by these UTF-8 bytes (the same as its `String`'s).
+    static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var fnv = FNV1a()
-        fnv.add(utf8: key)
+        fnv.add(bytes)
         var h = fnv.value
         h ^= h >> 33
         h = h &* 0xff51_afd7_ed55_8ccd
@@ -42,8 +48,16 @@ struct KeySet {
 
     /// Inserts a key; returns where it was first seen when it was already there.
     mutating func insert(_ key: String, file: Int, line: Int) -> (file: Int, line: Int)? {
+        insert(hash: KeySet.hash(key), file: file, line: line)
+    }
+
+    /// Inserts the key spelt by these UTF-8 bytes, as `insert` its `String` does.
+    mutating func insert(bytes: UnsafeBufferPointer<UInt8>, file: Int, line: Int) -> (file: Int, line: Int)? {
+        insert(hash: KeySet.hash(bytes: bytes), file: file, line: line)
+    }
+
+    private mutating func insert(hash h: UInt64, file: Int, line: Int) -> (file: Int, line: Int)? {
         if (count + 1) * 2 > slots.count { grow() }
-        let h = KeySet.hash(key)
         let m = mask
         return slots.withUnsafeMutableBufferPointer { p in
             var i = Int(truncatingIfNeeded: h) & m
@@ -58,8 +72,12 @@ struct KeySet {
     }
 
     /// True when the key was inserted.
-    func contains(_ key: String) -> Bool {
-        let h = KeySet.hash(key)
+    func contains(_ key: String) -> Bool { contains(hash: KeySet.hash(key)) }
+
+    /// True when the key spelt by these UTF-8 bytes was inserted.
+    func contains(bytes: UnsafeBufferPointer<UInt8>) -> Bool { contains(hash: KeySet.hash(bytes: bytes)) }
+
+    private func contains(hash h: UInt64) -> Bool {
         var i = Int(truncatingIfNeeded: h) & mask
         while slots[i].hash != 0 {
             if slots[i].hash == h { return true }
@@ -68,9 +86,18 @@ struct KeySet {
         return false
     }
 
-    private mutating func grow() {
+    /// Makes room for `more` keys beyond those held, at once (a table grown by doubling allocates,
+    /// zeroes and rehashes every smaller size on the way).
+    mutating func reserve(_ more: Int) {
+        var n = slots.count
+        while n < (count + more) * 2 { n <<= 1 }
+        if n > slots.count { grow(to: n) }
+    }
+
+    private mutating func grow() { grow(to: slots.count * 2) }
+
+    private mutating func grow(to n: Int) {
         let old = slots
-        let n = slots.count * 2
         slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
         for s in old where s.hash != 0 {
@@ -87,10 +114,25 @@ struct KeySet {
 /// its NFC form (an ASCII key is its own), its bytes end to end in one array, and a look-up compares
 /// the NFC bytes exactly.
 struct ByteKeyTable<Value> {
+    /// Keys longer than 16 bytes, end to end (shorter ones live in their entry).
     private var keyBytes: [UInt8] = []
-    /// Per slot: index into `entries` + 1, 0 when empty.
-    private var slots: [Int32]
-    private var entries: [(start: Int, count: Int, hash: UInt64, value: Value)] = []
+    /// One slot: half of the key's hash and its entry's index + 1 (0 when empty), so that a probe costs
+    /// one cache miss and a hit one more (the entry, with a short key inline): a look-up per invoice row.
+    private struct Slot: Sendable {
+        /// The hash's high half.
+        var tag: UInt32 = 0
+        var entry: Int32 = 0
+    }
+    fileprivate struct Entry {
+        /// The key's first 16 bytes, zero-padded (all of a key of up to 16 bytes), and its length.
+        var head: (UInt64, UInt64)
+        var count: Int
+        /// Where a longer key's bytes start in `keyBytes`.
+        var start: Int
+        var value: Value
+    }
+    private var slots: [Slot]
+    private var entries: [Entry] = []
     private let mask: Int
 
     /// A table for `pairs`; of keys that compare equal, the last one's value is kept (as a
@@ -98,7 +140,7 @@ struct ByteKeyTable<Value> {
     init(_ pairs: [(String, Value)]) {
         var n = 16
         while n < pairs.count * 2 { n <<= 1 }
-        slots = [Int32](repeating: 0, count: n)
+        slots = [Slot](repeating: Slot(), count: n)
         mask = n - 1
         entries.reserveCapacity(pairs.count)
         for (key, value) in pairs {
@@ -110,13 +152,21 @@ struct ByteKeyTable<Value> {
                     return
                 }
                 let start = keyBytes.count
-                keyBytes.append(contentsOf: p)
-                entries.append((start, p.count, h, value))
+                if p.count > 16 { keyBytes.append(contentsOf: p) }
+                entries.append(Entry(head: Self.head(p), count: p.count, start: start, value: value))
                 var i = Int(truncatingIfNeeded: h) & mask
-                while slots[i] != 0 { i = (i + 1) & mask }
-                slots[i] = Int32(entries.count)
+                while slots[i].entry != 0 { i = (i + 1) & mask }
+                slots[i] = Slot(tag: UInt32(truncatingIfNeeded: h >> 32), entry: Int32(entries.count))
             }
         }
+    }
+
+    /// The first 16 bytes, zero-padded, as two words.
+    private static func head(_ p: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
+        var words: (UInt64, UInt64) = (0, 0)
+        guard let base = p.baseAddress else { return words }
+        withUnsafeMutableBytes(of: &words) { $0.baseAddress!.copyMemory(from: base, byteCount: min(16, p.count)) }
+        return words
     }
 
     /// The key in NFC, the form `String` equality compares.
@@ -133,22 +183,54 @@ struct ByteKeyTable<Value> {
 
     private func index(_ p: UnsafeBufferPointer<UInt8>, hash h: UInt64) -> Int? {
         var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i] != 0 {
-            let k = Int(slots[i]) - 1
-            let e = entries[k]
-            if e.hash == h, e.count == p.count,
-               e.count == 0 || keyBytes.withUnsafeBufferPointer({ memcmp($0.baseAddress! + e.start, p.baseAddress!, e.count) == 0 }) {
-                return k
+        return slots.withUnsafeBufferPointer { slots in
+            let tag = UInt32(truncatingIfNeeded: h >> 32)
+            while slots[i].entry != 0 {
+                if slots[i].tag == tag {
+                    let k = Int(slots[i].entry) - 1
+                    if matches(entries[k], p) { return k }
+                }
+                i = (i + 1) & mask
             }
-            i = (i + 1) & mask
+            return nil
         }
-        return nil
+    }
+
+    private func matches(_ e: Entry, _ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard e.count == p.count, e.head == Self.head(p) else { return false }
+        guard p.count > 16 else { return true }
+        return keyBytes.withUnsafeBufferPointer { memcmp($0.baseAddress! + e.start, p.baseAddress!, p.count) == 0 }
+    }
+
+    /// The values stored under many keys (ASCII bytes; nil asks nothing): the slots, then the entries,
+    /// are read in passes whose loads do not wait for one another, so that their cache misses overlap
+    /// (a chunk's debtors, before its rows are fingerprinted), then each key is looked up.
+    func values(asciiBuffers keys: [UnsafeBufferPointer<UInt8>?]) -> [Value?] {
+        let hashes = keys.map { $0.map(Self.hash) ?? 0 }
+        var found = [Value?](repeating: nil, count: keys.count)
+        slots.withUnsafeBufferPointer { s in
+            var entryOf = [Int](repeating: 0, count: keys.count)
+            for j in keys.indices where keys[j] != nil { entryOf[j] = Int(s[Int(truncatingIfNeeded: hashes[j]) & mask].entry) }
+            entries.withUnsafeBufferPointer { e in
+                // The entries' lengths are read only to bring the entries in; the guard below keeps the pass.
+                var lengths = 0
+                for k in entryOf where k > 0 { lengths &+= e[k - 1].count }
+                for j in keys.indices {
+                    guard let p = keys[j], lengths >= 0 else { continue }
+                    found[j] = index(p, hash: hashes[j]).map { e[$0].value }
+                }
+            }
+        }
+        return found
     }
 
     /// The value stored under the key spelt by these bytes, which must be ASCII (its own NFC form).
     subscript(ascii bytes: ArraySlice<UInt8>) -> Value? {
         bytes.withUnsafeBufferPointer { p in index(p, hash: Self.hash(p)).map { entries[$0].value } }
     }
+
+    /// The same, from a buffer.
+    subscript(asciiBuffer p: UnsafeBufferPointer<UInt8>) -> Value? { index(p, hash: Self.hash(p)).map { entries[$0].value } }
 
     /// The value stored under a key equal to this one.
     subscript(key: String) -> Value? {
@@ -158,3 +240,4 @@ struct ByteKeyTable<Value> {
 }
 
 extension ByteKeyTable: Sendable where Value: Sendable {}
+extension ByteKeyTable.Entry: Sendable where Value: Sendable {}

@@ -56,6 +56,17 @@ final class RowPipe<Item: Sendable>: @unchecked Sendable {
         return error
     }
 
+    /// Takes whatever waits, without waiting (the consumer, after `cancel`, to settle what was handed over).
+    func drain() -> [[Item]] {
+        condition.lock()
+        defer { condition.unlock() }
+        let rest = Array(chunks[head...])
+        chunks.removeAll()
+        head = 0
+        condition.broadcast()
+        return rest
+    }
+
     /// The consumer gives up: the producer's next push returns false.
     func cancel() {
         condition.lock()

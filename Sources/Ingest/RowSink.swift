@@ -16,11 +16,35 @@ protocol RowValidator: Sendable {
     /// The same, given what `key(of:)` returned for this row (not nil), so a validator whose key is
     /// also a value need not read it twice.
     func prepare(_ row: inout InputRow, key: String) -> Prepared?
+    /// For kinds that recognise an unchanged row from its bytes (`RowFingerprint`): the record's key
+    /// (its bytes' range in `bytes`, a key `key(of:)` would return as it stands) and fingerprint; nil
+    /// when the record is not a candidate (the full check reads it). `ranges` are the record's fields.
+    func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, ranges: ArraySlice<Range<Int>>, fieldIndex: [Int], seed: UInt64)
+        -> (key: Range<Int>, fingerprint: UInt64)?
+    /// `fingerprint` of many records at once (`records`: each one's fields in `ranges`).
+    func fingerprints(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], records: [Range<Int>], fieldIndex: [Int],
+                      seed: UInt64) -> [(key: Range<Int>, fingerprint: UInt64)?]
+    /// Keeps a validated row's fingerprint with its values, for the sink to store.
+    func attach(fingerprint: UInt64, to values: inout Prepared)
+    /// True when `fingerprint` can give one.
+    static var hasFingerprints: Bool { get }
 }
 
 extension RowValidator {
     /// Reads the row again (the key is not needed).
     func prepare(_ row: inout InputRow, key: String) -> Prepared? { prepare(&row) }
+    /// No fingerprints: every row is read in full.
+    func fingerprint(_ bytes: UnsafeBufferPointer<UInt8>, ranges: ArraySlice<Range<Int>>, fieldIndex: [Int], seed: UInt64)
+        -> (key: Range<Int>, fingerprint: UInt64)? { nil }
+    /// Nothing to keep.
+    func attach(fingerprint: UInt64, to values: inout Prepared) {}
+    /// One record after the other.
+    func fingerprints(_ bytes: UnsafeBufferPointer<UInt8>, ranges: [Range<Int>], records: [Range<Int>], fieldIndex: [Int],
+                      seed: UInt64) -> [(key: Range<Int>, fingerprint: UInt64)?] {
+        records.map { fingerprint(bytes, ranges: ranges[$0], fieldIndex: fieldIndex, seed: seed) }
+    }
+    /// None.
+    static var hasFingerprints: Bool { false }
 }
 
 /// Stores validated rows of one kind. Implementations own the SQL of their table (the Ingest
@@ -32,6 +56,17 @@ protocol RowSink {
     mutating func store(_ values: Validator.Prepared, batch: Int64) throws -> (RowOutcome, [RowProblem])
     /// Work after all files: matching payments, closing a snapshot.
     mutating func finish(batch: Int64) throws
+    /// True when the sink can tell an unchanged row from its fingerprint (`UnchangedLookup`).
+    var checksUnchanged: Bool { get }
+    /// Answers which candidates of a chunk are unchanged (on the database thread).
+    mutating func answer(_ lookup: UnchangedLookup) throws
+}
+
+extension RowSink {
+    /// Rows are always read in full.
+    var checksUnchanged: Bool { false }
+    /// Nothing is unchanged before it is read.
+    mutating func answer(_ lookup: UnchangedLookup) throws { lookup.abandon() }
 }
 
 /// Values of a record as name → text, for the change history.

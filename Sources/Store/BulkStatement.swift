@@ -29,6 +29,12 @@ package final class BulkStatement {
         }
     }
 
+    /// Binds text given as UTF-8 bytes, which must stay valid until the statement is reset.
+    package func bind(_ i: Int32, bytes: UnsafeBufferPointer<UInt8>) {
+        guard let base = bytes.baseAddress else { bind(i, ""); return }
+        _ = sqlite3_bind_text(handle, i, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
+
     package func bind(_ i: Int32, _ v: Int64?) {
         guard let v else { sqlite3_bind_null(handle, i); return }
         sqlite3_bind_int64(handle, i, v)

@@ -86,26 +86,53 @@ package struct InvoiceRow: Sendable {
 }
 
 /// The insert-first upsert of `invoice` by `invoice_number`, prepared once per ingest.
+///
+/// `row_check` (migration 0028) ties a row's bytes to the content hash they gave: the ingest's
+/// fingerprint of the row's fields (and of what their meaning depends on) mixed with that hash
+/// (`InvoiceUpsert.rowCheck`). A later row with the same fingerprint whose check still matches the
+/// stored hash is unchanged without being read again; any other writer of `content_hash` makes the
+/// check stale, so such a row simply takes the full path.
 package final class InvoiceUpsert {
     private let find: BulkStatement
     private let insert: BulkStatement
+    private let check: BulkStatement
+    private let setCheck: BulkStatement
 
     /// Prepares the statements on `db` (use them in its transaction only).
     package init(_ db: Database) throws {
-        find = try BulkStatement(db, "SELECT id, content_hash FROM invoice WHERE invoice_number = ?")
+        find = try BulkStatement(db, "SELECT id, content_hash, row_check FROM invoice WHERE invoice_number = ?")
+        check = try BulkStatement(db, "SELECT content_hash, row_check FROM invoice WHERE invoice_number = ?")
+        setCheck = try BulkStatement(db, "UPDATE invoice SET row_check = ? WHERE id = ?")
         insert = try BulkStatement(db, """
             INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
               reported_open_minor, reported_batch_id, open_minor, structured_reference, description, disputed, status,
-              closed_reason, source, content_hash, created_batch_id, updated_batch_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              closed_reason, source, content_hash, created_batch_id, updated_batch_id, row_check)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (invoice_number) DO NOTHING
             """)
     }
 
+    /// The stored check of a row whose fingerprint is `fingerprint` and whose content hash is `hash`:
+    /// equal fingerprints and equal hashes give equal checks, and for one hash two fingerprints never
+    /// share a check (nor two hashes for one fingerprint): the mix is a bijection in each.
+    package static func rowCheck(fingerprint: UInt64, hash: Int64) -> Int64 {
+        Int64(bitPattern: fingerprint ^ (UInt64(bitPattern: hash) &* 0xff51_afd7_ed55_8ccd))
+    }
+
+    /// A stored invoice as the upsert sees it.
+    package struct Known {
+        /// The invoice's id.
+        package var id: Int64
+        /// Its `content_hash`.
+        package var hash: Int64
+        /// `row_check`, nil when none was stored.
+        package var check: Int64?
+    }
+
     /// Inserts the row open at `open` (closed as paid when zero: settled before it reached Relance);
-    /// nil when it was new, else the existing row's id and content hash (nothing changed).
-    package func insertOrFind(_ v: InvoiceRow, open: Int64, source: InvoiceSource, hash: Int64, batch: Int64) throws
-        -> (id: Int64, hash: Int64)?
+    /// nil when it was new, else the existing row (nothing changed).
+    package func insertOrFind(_ v: InvoiceRow, open: Int64, source: InvoiceSource, hash: Int64, batch: Int64, check: Int64?) throws
+        -> Known?
     {
         insert.bind(1, v.number); insert.bind(2, v.debtorID); insert.bind(3, v.type.rawValue)
         insert.bind(4, v.issue); insert.bind(5, v.due); insert.bind(6, v.currency)
@@ -113,16 +140,36 @@ package final class InvoiceUpsert {
         insert.bind(10, open); insert.bind(11, v.reference); insert.bind(12, v.description); insert.bind(13, v.disputed)
         insert.bind(14, (open == 0 ? InvoiceStatus.closed : .open).rawValue); insert.bind(15, open == 0 ? "paid" : nil)
         insert.bind(16, source.rawValue); insert.bind(17, hash); insert.bind(18, batch); insert.bind(19, batch)
-        return try insert.insertOrFind(find, key: v.number)
+        insert.bind(20, check)
+        try insert.run()
+        if insert.changes == 1 { return nil }
+        guard let known = try find(number: v.number) else { throw StoreError.upsertLost(key: v.number) }
+        return known
     }
 
-    /// The stored invoice's id and content hash, nil when there is none: a re-ingest, where most rows
-    /// are known, looks up first and binds the whole row only for a new one (`insertOrFind`).
-    package func find(number: String) throws -> (id: Int64, hash: Int64)? {
+    /// The stored invoice, nil when there is none: a re-ingest, where most rows are known, looks up
+    /// first and binds the whole row only for a new one (`insertOrFind`).
+    package func find(number: String) throws -> Known? {
         find.bind(1, number)
         defer { find.reset() }
         guard try find.step() else { return nil }
-        return (find.int64(0), find.int64(1))
+        return Known(id: find.int64(0), hash: find.int64(1), check: find.isNull(2) ? nil : find.int64(2))
+    }
+
+    /// True when the invoice numbered by these bytes is stored with the check that `fingerprint`
+    /// gives with its stored content hash: the row that has this fingerprint is unchanged.
+    package func isUnchanged(number: UnsafeBufferPointer<UInt8>, fingerprint: UInt64) throws -> Bool {
+        check.bind(1, bytes: number)
+        defer { check.reset() }
+        guard try check.step(), !check.isNull(1) else { return false }
+        return check.int64(1) == Self.rowCheck(fingerprint: fingerprint, hash: check.int64(0))
+    }
+
+    /// Stores a row's check (an unchanged row whose bytes differ from the ones last checked).
+    package func setRowCheck(id: Int64, _ value: Int64) throws {
+        setCheck.bind(1, value)
+        setCheck.bind(2, id)
+        try setCheck.run()
     }
 }
 
@@ -209,19 +256,24 @@ package enum IngestCommands {
                                      v.directDebit, id])
     }
 
-    /// Updates a known invoice to the export's values; its open amount is left for `refreshOpenAmount`.
+    /// Updates a known invoice to the export's values; its open amount is left for `refreshOpenAmount`,
+    /// only brought within the new amount meanwhile (a lower amount than what was open broke the
+    /// table's CHECK and failed the whole ingest).
     /// The reported open amount keeps its batch when the export repeats it; a dispute set by a person stays.
-    package static func updateInvoice(_ db: Database, id: Int64, _ v: InvoiceRow, hash: Int64, batch: Int64) throws {
+    /// `check` is the row's new `row_check` (see `InvoiceUpsert`), nil when it has none.
+    package static func updateInvoice(_ db: Database, id: Int64, _ v: InvoiceRow, hash: Int64, batch: Int64, check: Int64? = nil) throws {
         try db.cachedStatement(sql: """
             UPDATE invoice SET reported_open_minor = ?1,
               reported_batch_id = CASE WHEN ?1 IS NULL THEN NULL
                 WHEN reported_open_minor IS ?1 AND reported_batch_id IS NOT NULL THEN reported_batch_id ELSE ?2 END,
               structured_reference = ?3, description = ?4,
               disputed = CASE WHEN dispute_reason IS NOT NULL THEN disputed ELSE ?5 END, content_hash = ?6, updated_batch_id = ?7,
-              debtor_id = ?8, type = ?9, issue_date = ?10, due_date = ?11, currency = ?12, amount_minor = ?13
+              debtor_id = ?8, type = ?9, issue_date = ?10, due_date = ?11, currency = ?12, amount_minor = ?13,
+              row_check = ?15,
+              open_minor = CASE WHEN ?9 = 'credit_note' THEN MIN(0, MAX(open_minor, ?13)) ELSE MAX(0, MIN(open_minor, ?13)) END
             WHERE id = ?14
             """).execute(arguments: [v.reportedOpen, batch, v.reference, v.description, v.disputed, hash, batch,
-                                     v.debtorID, v.type, v.issue, v.due, v.currency, v.amount, id])
+                                     v.debtorID, v.type, v.issue, v.due, v.currency, v.amount, id, check])
     }
 
     /// Updates a known payment to the export's values, all of it unapplied again (its allocations
@@ -375,5 +427,13 @@ package struct DeferredIndexes: Sendable {
     /// Builds the dropped indexes again from their own SQL.
     package func rebuild(_ db: Database) throws {
         for d in dropped { try db.execute(sql: d.sql) }
+    }
+}
+
+extension Schema {
+    /// `invoice.row_check` (owner: Ingest): what lets an unchanged re-ingest skip reading a row
+    /// again (see `InvoiceUpsert`). Rows stored before it have none and take the full path once.
+    static func invoiceRowCheckV1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE invoice ADD COLUMN row_check INTEGER")
     }
 }

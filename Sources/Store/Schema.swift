@@ -42,6 +42,7 @@ package enum Schema {
             ("0030c-outbox-message-id-domain", outboxMessageIDDomainV1),
             ("0031a-outbox-dunning-event", outboxDunningEventV1),
             ("0031b-outbox-message-key-once", outboxMessageKeyOnceV1),
+            ("0028-invoice-row-check", invoiceRowCheckV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

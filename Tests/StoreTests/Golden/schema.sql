@@ -573,7 +573,7 @@ CREATE TABLE invoice (
   source TEXT NOT NULL DEFAULT 'csv' CHECK (source IN ('csv', 'billing', 'ubl')),
   content_hash INTEGER NOT NULL,
   created_batch_id INTEGER REFERENCES ingest_batch(id),
-  updated_batch_id INTEGER REFERENCES ingest_batch(id), on_hold INTEGER NOT NULL DEFAULT 0 CHECK (on_hold IN (0, 1)), dispute_reason TEXT,
+  updated_batch_id INTEGER REFERENCES ingest_batch(id), on_hold INTEGER NOT NULL DEFAULT 0 CHECK (on_hold IN (0, 1)), dispute_reason TEXT, row_check INTEGER,
   CHECK ((type = 'invoice' AND amount_minor >= 0 AND open_minor BETWEEN 0 AND amount_minor)
       OR (type = 'credit_note' AND amount_minor <= 0 AND open_minor BETWEEN amount_minor AND 0)),
   CHECK ((status = 'open') = (closed_reason IS NULL))
