@@ -162,7 +162,7 @@ struct InvoiceValidator: RowValidator {
         for _ in 0..<8 { h.add(UInt8(truncatingIfNeeded: x)); x >>= 8 }
         x = UInt64(bitPattern: Int64(debtor.terms ?? -1))
         for _ in 0..<8 { h.add(UInt8(truncatingIfNeeded: x)); x >>= 8 }
-        return (key, RowFingerprint.finish(h))
+        return (key, h.avalanched)
     }
 
     func attach(fingerprint: UInt64, to values: inout InvoiceSink.Values) { values.fingerprint = fingerprint }

@@ -37,12 +37,7 @@ struct KeySet {
     static func hash(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var fnv = FNV1a()
         fnv.add(bytes)
-        var h = fnv.value
-        h ^= h >> 33
-        h = h &* 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        h = h &* 0xc4ce_b9fe_1a85_ec53
-        h ^= h >> 33
+        let h = fnv.avalanched
         return h == 0 ? 1 : h
     }
 

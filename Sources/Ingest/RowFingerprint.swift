@@ -44,17 +44,6 @@ enum RowFingerprint {
         }
     }
 
-    /// The final mix (every bit of the state reaches every bit of the fingerprint).
-    static func finish(_ h: FNV1a) -> UInt64 {
-        var x = h.value
-        x ^= x >> 33
-        x = x &* 0xff51_afd7_ed55_8ccd
-        x ^= x >> 33
-        x = x &* 0xc4ce_b9fe_1a85_ec53
-        x ^= x >> 33
-        return x
-    }
-
     /// True when the bytes are a key `InputRow.text` returns unchanged: printable ASCII, no space or
     /// tab at either end, 1…`maxLength` bytes.
     static func isPlainKey(_ b: UnsafeBufferPointer<UInt8>, maxLength: Int) -> Bool {

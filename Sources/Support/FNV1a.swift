@@ -44,6 +44,18 @@ package struct FNV1a: Sendable, Equatable {
         s.withUTF8 { add($0) }
     }
 
+    /// The value after a final avalanche (MurmurHash3's 64-bit finaliser), so every bit of the state
+    /// reaches every bit of the result: what hash tables and fingerprints use.
+    @inlinable package var avalanched: UInt64 {
+        var x = state
+        x ^= x >> 33
+        x = x &* 0xff51_afd7_ed55_8ccd
+        x ^= x >> 33
+        x = x &* 0xc4ce_b9fe_1a85_ec53
+        x ^= x >> 33
+        return x
+    }
+
     /// The value as the signed 64-bit integer SQLite stores.
     @inlinable package var signed: Int64 { Int64(bitPattern: value) }
 
