@@ -119,12 +119,16 @@ package enum DataRightsCommands {
     /// The rows of `table` as stored, in its columns' order (`db.columns(in:)`); streamed.
     package static func tableRows(_ db: Database, _ table: String) throws -> MapCursor<RowCursor, [DatabaseValue]> {
         let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        // A reminder's references (migration 0031a), key (0031b) and letter's path read through its event: as if stored.
-        let derived = ["outbox_message": ("idempotency_key", OutboxMessageKeySQL.key()), "outbox_attachment": ("path", OutboxAttachmentSQL.path())]
+        // A reminder's references (migration 0031a), key (0031b) and letter's path read through its event, and an
+        // event's creation instant and letter's path stored once (0032a): as if stored.
+        let derived = [
+            "outbox_message": ["idempotency_key": OutboxMessageKeySQL.key()], "outbox_attachment": ["path": OutboxAttachmentSQL.path()],
+            "dunning_event": ["created_at": DunningEventRecord.createdAtSQL(), "document_path": DunningEventRecord.documentPathSQL()],
+        ]
         let sql = if table == "outbox_reference" {
             OutboxReferenceSQL.all()
-        } else if let (column, expression) = derived[table] {
-            "SELECT " + (try db.columns(in: table).map { $0.name == column ? expression + " AS \(column)" : "\"\($0.name)\"" }
+        } else if let expressions = derived[table] {
+            "SELECT " + (try db.columns(in: table).map { column in expressions[column.name].map { $0 + " AS \(column.name)" } ?? "\"\(column.name)\"" }
                 .joined(separator: ", ")) + " FROM \(table)"
         } else {
             "SELECT * FROM \(quoted)"

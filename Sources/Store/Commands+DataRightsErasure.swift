@@ -103,7 +103,7 @@ package enum ErasureCommands {
                 """).map { row in (row[0] as String?) ?? OutboxMessageID.header(key: row[1], domain: row[2]) }
         }
         refs.documentPaths = try String.fetchAll(db, sql: """
-            SELECT document_path FROM dunning_event WHERE debtor_id = ? AND document_path IS NOT NULL
+            SELECT \(DunningEventRecord.documentPathSQL()) FROM dunning_event WHERE debtor_id = ? AND document_path IS NOT NULL
             """, arguments: [id])
         return refs
     }
@@ -125,7 +125,7 @@ package enum ErasureCommands {
             UPDATE outbox_event SET detail = NULL, detail_id = NULL WHERE message_id IN (SELECT id FROM erase_message) AND to_state <> 'cancelled';
             DELETE FROM erase_message;
             """)
-        try db.execute(sql: "UPDATE dunning_event SET document_path = NULL WHERE debtor_id = ?", arguments: [id])
+        try db.execute(sql: "UPDATE dunning_event SET document_path = NULL, document_folder_id = NULL WHERE debtor_id = ?", arguments: [id])
         return count
     }
 

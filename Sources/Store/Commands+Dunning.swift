@@ -7,17 +7,31 @@ import Ledger
 package enum DunningCommands {
     /// Inserts a reminder event unless one with its idempotency key exists; returns the new row's
     /// id, or nil when the event was already written (a rerun). The computation is stored
-    /// compressed (`computation_z`, see `DunningComputation`), `computation` left empty.
+    /// compressed (`computation_z`, see `DunningComputation`), `computation` left empty. The creation
+    /// instant and the letter's folder, which a night's events share, are stored once (migration
+    /// 0032a): `created_at` left empty and named by `created_at_id`, `document_path` holding the
+    /// file name and its folder (the path up to its last `/`) named by `document_folder_id`.
     package static func insertEvent(_ db: Database, _ e: DunningEventRecord) throws -> Int64? {
+        // A rerun inserts nothing, not even an instant of its own.
+        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM dunning_event WHERE idempotency_key = ?"),
+                             arguments: [e.idempotencyKey]) == true { return nil }
+        let createdAtID = try StoredText.id(db, table: "dunning_event_instant", column: "at", e.createdAt)
+        var documentPath = e.documentPath
+        var folderID: Int64?
+        if let path = e.documentPath, let slash = path.lastIndex(of: "/") {
+            folderID = try StoredText.id(db, table: "dunning_letter_folder", column: "folder", String(path[..<slash]))
+            documentPath = String(path[path.index(after: slash)...])
+        }
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
-              balance_minor, interest_minor, fees_minor, total_minor, computation, computation_z, document_path, status, run_id,
-              created_at, structured_reference, seen_batch_id, demanded_minor, pay_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+              balance_minor, interest_minor, fees_minor, total_minor, computation, computation_z, document_path, document_folder_id,
+              status, run_id, created_at, created_at_id, structured_reference, seen_batch_id, demanded_minor, pay_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
             """).execute(arguments: [
                 e.idempotencyKey, e.debtorID, e.asOf.description, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
-                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation), e.documentPath,
-                e.status, e.runID, e.createdAt, e.structuredReference, e.seenBatchID, e.demandedMinor, e.payBy?.description,
+                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation),
+                documentPath, folderID, e.status, e.runID, createdAtID, e.structuredReference, e.seenBatchID, e.demandedMinor,
+                e.payBy?.description,
             ])
         return db.changesCount > 0 ? db.lastInsertedRowID : nil
     }

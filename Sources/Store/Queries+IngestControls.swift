@@ -279,7 +279,8 @@ extension IngestQueries {
     /// The reminders Dunning decided for a debtor, with their e-mail's state, by day.
     package static func reminderMessages(_ db: Database, debtorID: Int64) throws -> [ReminderMessage] {
         try Row.fetchAll(db, sql: """
-            SELECT e.as_of, e.step, e.channels, e.status, COALESCE(m.state, ''), e.currency, e.total_minor, COALESCE(e.document_path, '')
+            SELECT e.as_of, e.step, e.channels, e.status, COALESCE(m.state, ''), e.currency, e.total_minor,
+              COALESCE(\(DunningEventRecord.documentPathSQL("e")), '')
             FROM dunning_event e LEFT JOIN outbox_message m ON m.id = e.outbox_message_id
             WHERE e.debtor_id = ? ORDER BY e.as_of, e.id
             """, arguments: [debtorID]).map {

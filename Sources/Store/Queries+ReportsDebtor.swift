@@ -182,7 +182,8 @@ extension ReportQueries {
     /// Debtor `id`'s reminders, latest first; streamed.
     package static func messagesCursor(_ db: Database, id: Int64) throws -> RecordCursor<DebtorMessageLine> {
         try DebtorMessageLine.fetchCursor(db, sql: """
-            SELECT as_of, step, channels, status, currency, COALESCE(demanded_minor, total_minor), pay_by, document_path,
+            SELECT as_of, step, channels, status, currency, COALESCE(demanded_minor, total_minor), pay_by,
+              \(DunningEventRecord.documentPathSQL()) AS document_path,
               \(DunningEventRecord.heldReasonSQL), cancel_reason
             FROM dunning_event WHERE debtor_id = ? ORDER BY as_of DESC, id DESC
             """, arguments: [id])

@@ -67,9 +67,12 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     /// How the amounts were computed, as JSON (stored compressed in `computation_z` since
     /// migration 0026a, see `DunningComputation`; read back byte for byte).
     package var computation: String
+    /// The letter's path; as stored: `DunningCommands.insertEvent` keeps only its file name here
+    /// since migration 0032a (see ``documentFolderID``).
     package var documentPath: String?
     package var status: DunningEventStatus
     package var runID: Int64?
+    /// When the run wrote the event; as stored: empty since migration 0032a (see ``createdAtID``).
     package var createdAt: String
     package var outboxMessageID: Int64?
     package var structuredReference: String?
@@ -84,11 +87,35 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     package var heldReason: String?
     /// The held reason stored once in `dunning_held_reason` (migration 0030a).
     package var heldReasonID: Int64?
+    /// `createdAt` stored once in `dunning_event_instant` (migration 0032a; `created_at` then empty,
+    /// a query reads it with ``createdAtSQL``).
+    package var createdAtID: Int64?
+    /// The folder of `documentPath` stored once in `dunning_letter_folder` (migration 0032a;
+    /// `document_path` then holds the file name, a query reads the path with ``documentPathSQL(_:)``).
+    package var documentFolderID: Int64?
 
     /// The SQL of an event's held reason however it is stored, for a query on `dunning_event`
     /// (`held_reason` and `held_reason_id` unqualified).
     package static let heldReasonSQL =
         "COALESCE(held_reason, (SELECT r.reason FROM dunning_held_reason r WHERE r.id = held_reason_id))"
+
+    /// The SQL of an event's creation instant however it is stored, for a query on `dunning_event`
+    /// `table` (a name or alias).
+    package static func createdAtSQL(_ table: String = "dunning_event") -> String {
+        """
+        CASE WHEN \(table).created_at_id IS NULL THEN \(table).created_at
+        ELSE (SELECT i.at FROM dunning_event_instant i WHERE i.id = \(table).created_at_id) END
+        """
+    }
+
+    /// The SQL of an event's letter path however it is stored (NULL: no letter, or forgotten by an
+    /// erasure), for a query on `dunning_event` `table` (a name or alias).
+    package static func documentPathSQL(_ table: String = "dunning_event") -> String {
+        """
+        CASE WHEN \(table).document_folder_id IS NULL THEN \(table).document_path
+        ELSE (SELECT f.folder FROM dunning_letter_folder f WHERE f.id = \(table).document_folder_id) || '/' || \(table).document_path END
+        """
+    }
 
     /// A new event, not yet inserted.
     package init(idempotencyKey: String, debtorID: Int64, asOf: Day, ladder: String, step: String, stepIndex: Int,
@@ -155,6 +182,8 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         payBy = (row["pay_by"] as String?).flatMap { Day(iso: $0) }
         heldReason = row["held_reason"]
         heldReasonID = row["held_reason_id"]
+        createdAtID = row["created_at_id"]
+        documentFolderID = row["document_folder_id"]
     }
 
     /// The columns, as stored.
@@ -187,6 +216,8 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         container["pay_by"] = payBy?.description
         container["held_reason"] = heldReason
         container["held_reason_id"] = heldReasonID
+        container["created_at_id"] = createdAtID
+        container["document_folder_id"] = documentFolderID
     }
 }
 
@@ -396,4 +427,22 @@ package struct DunningHeldReasonRecord: Codable, FetchableRecord, PersistableRec
     package static let databaseTableName = "dunning_held_reason"
     package var id: Int64
     package var reason: String
+}
+
+/// One row of `dunning_event_instant` (migration 0032a): the instant a night's events were written,
+/// stored once and named by `dunning_event.created_at_id` (`DunningCommands.insertEvent`); never
+/// changed or removed.
+package struct DunningEventInstantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "dunning_event_instant"
+    package var id: Int64
+    package var at: String
+}
+
+/// One row of `dunning_letter_folder` (migration 0032a): the folder of a night's letters, stored
+/// once and named by `dunning_event.document_folder_id` (`DunningCommands.insertEvent`); never
+/// changed or removed.
+package struct DunningLetterFolderRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "dunning_letter_folder"
+    package var id: Int64
+    package var folder: String
 }

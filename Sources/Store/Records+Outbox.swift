@@ -463,7 +463,8 @@ package enum OutboxQueue {
             """)
         // The event's letter is stored once, as its `document_path` (see `OutboxAttachmentSQL`).
         let letter = try event.flatMap {
-            try String.fetchOne(db.cachedStatement(sql: "SELECT document_path FROM dunning_event WHERE id = ?"), arguments: [$0])
+            try String.fetchOne(db.cachedStatement(sql: "SELECT \(DunningEventRecord.documentPathSQL()) FROM dunning_event WHERE id = ?"),
+                                arguments: [$0])
         }
         for (i, a) in message.attachments.enumerated() {
             switch a.content {

@@ -70,7 +70,7 @@ package enum OutboxAttachmentSQL {
     /// The path of the `outbox_attachment` row `table` (a name or alias); NULL when stored inline.
     package static func path(_ table: String = "outbox_attachment") -> String {
         """
-        CASE WHEN \(table).path = '' THEN COALESCE((SELECT e.document_path FROM outbox_message m
+        CASE WHEN \(table).path = '' THEN COALESCE((SELECT \(DunningEventRecord.documentPathSQL("e")) FROM outbox_message m
           JOIN dunning_event e ON e.id = m.dunning_event_id WHERE m.id = \(table).message_id), '') ELSE \(table).path END
         """
     }

@@ -152,3 +152,27 @@ extension Schema {
             """)
     }
 }
+
+extension Schema {
+    /// A reminder's creation instant and its letter's folder stored once (issue 17, sixth round):
+    /// all the events of a night share both. `DunningCommands.insertEvent` names the instant in
+    /// `dunning_event_instant` by `created_at_id` and leaves `created_at` empty, and keeps in
+    /// `document_path` only the letter's file name, naming the folder (the path up to its last `/`)
+    /// in `dunning_letter_folder` by `document_folder_id` (`StoredText`). Readers take
+    /// `DunningEventRecord.createdAtSQL` and `documentPathSQL`, which give the text as stored before;
+    /// rows written before keep theirs, both ids NULL.
+    static func dunningEventStoredOnceV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE dunning_event_instant (
+              id INTEGER PRIMARY KEY,
+              at TEXT NOT NULL UNIQUE
+            );
+            CREATE TABLE dunning_letter_folder (
+              id INTEGER PRIMARY KEY,
+              folder TEXT NOT NULL UNIQUE
+            );
+            ALTER TABLE dunning_event ADD COLUMN created_at_id INTEGER REFERENCES dunning_event_instant(id);
+            ALTER TABLE dunning_event ADD COLUMN document_folder_id INTEGER REFERENCES dunning_letter_folder(id);
+            """)
+    }
+}

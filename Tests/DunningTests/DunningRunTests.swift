@@ -61,7 +61,7 @@ import Testing
         func events(_ debtor: String) throws -> [Row] {
             try store.pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT e.*, dunning_computation(e.computation, e.computation_z) AS computation_json, m.state AS mail_state, message_text(m.text_body, m.bodies_z, bd.text_z) AS text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
+                    SELECT e.*, \(DunningEventRecord.documentPathSQL("e")) AS letter_path, dunning_computation(e.computation, e.computation_z) AS computation_json, m.state AS mail_state, message_text(m.text_body, m.bodies_z, bd.text_z) AS text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
                     LEFT JOIN outbox_message m ON m.id = e.outbox_message_id LEFT JOIN outbox_body_dictionary bd ON bd.id = m.bodies_dictionary_id WHERE d.debtor_key = ? ORDER BY e.id
                     """, arguments: [debtor])
             }
@@ -95,7 +95,7 @@ import Testing
         // K001 is a consumer with an e-mail and an address: e-mail and letter, the letter attached.
         let k001 = try s.events("K001")
         #expect(k001.count == 1)
-        let path: String = try #require(k001.first?["document_path"])
+        let path: String = try #require(k001.first?["letter_path"])
         #expect(FileManager.default.fileExists(atPath: path))
         #expect((k001.first?["channels"] as String?) == "email+letter")
         let json: String = try #require(k001.first?["computation_json"])

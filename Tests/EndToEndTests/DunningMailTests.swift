@@ -69,7 +69,7 @@ struct DunningMailTests {
         // Who got what, from the store: the address, the letter file.
         let rows = try store.pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT d.debtor_key, d.email, e.document_path FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
+                SELECT d.debtor_key, d.email, \(DunningEventRecord.documentPathSQL("e")) FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
                 WHERE e.outbox_message_id IS NOT NULL
                 """)
         }
@@ -96,7 +96,8 @@ struct DunningMailTests {
         }
         let letters = try store.pool.read { db in
             try Dictionary(uniqueKeysWithValues: Row.fetchAll(db, sql: """
-                SELECT d.debtor_key, e.document_path FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id WHERE e.document_path IS NOT NULL
+                SELECT d.debtor_key, \(DunningEventRecord.documentPathSQL("e")) FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
+                WHERE e.document_path IS NOT NULL
                 """).map { ($0[0] as String, $0[1] as String) })
         }
         for key in Self.letterDebtors {

@@ -154,7 +154,13 @@ CREATE INDEX record_change_by_entity ON record_change(entity, entity_key);
 -- index sqlite_autoindex_dunning_event_1 on dunning_event
 -- (made by SQLite, no SQL)
 
+-- index sqlite_autoindex_dunning_event_instant_1 on dunning_event_instant
+-- (made by SQLite, no SQL)
+
 -- index sqlite_autoindex_dunning_held_reason_1 on dunning_held_reason
+-- (made by SQLite, no SQL)
+
+-- index sqlite_autoindex_dunning_letter_folder_1 on dunning_letter_folder
 -- (made by SQLite, no SQL)
 
 -- index sqlite_autoindex_external_reminder_1 on external_reminder
@@ -455,7 +461,13 @@ CREATE TABLE dunning_event (
   status TEXT NOT NULL CHECK (status IN ('queued', 'worklist', 'held', 'cancelled')),
   run_id INTEGER REFERENCES run(id),
   created_at TEXT NOT NULL
-, outbox_message_id INTEGER REFERENCES outbox_message(id), structured_reference TEXT, seen_batch_id INTEGER, cancel_reason TEXT, demanded_minor INTEGER, pay_by TEXT, held_reason TEXT, computation_z BLOB, held_reason_id INTEGER REFERENCES dunning_held_reason(id));
+, outbox_message_id INTEGER REFERENCES outbox_message(id), structured_reference TEXT, seen_batch_id INTEGER, cancel_reason TEXT, demanded_minor INTEGER, pay_by TEXT, held_reason TEXT, computation_z BLOB, held_reason_id INTEGER REFERENCES dunning_held_reason(id), created_at_id INTEGER REFERENCES dunning_event_instant(id), document_folder_id INTEGER REFERENCES dunning_letter_folder(id));
+
+-- table dunning_event_instant on dunning_event_instant
+CREATE TABLE dunning_event_instant (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL UNIQUE
+);
 
 -- table dunning_event_item on dunning_event_item
 CREATE TABLE dunning_event_item (
@@ -486,6 +498,12 @@ CREATE TABLE dunning_exclusion (
 CREATE TABLE dunning_held_reason (
   id INTEGER PRIMARY KEY,
   reason TEXT NOT NULL UNIQUE
+);
+
+-- table dunning_letter_folder on dunning_letter_folder
+CREATE TABLE dunning_letter_folder (
+  id INTEGER PRIMARY KEY,
+  folder TEXT NOT NULL UNIQUE
 );
 
 -- table dunning_state on dunning_state
