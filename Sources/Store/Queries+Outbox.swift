@@ -159,7 +159,8 @@ package enum OutboxQueries {
     /// A message's state history, oldest first.
     package static func events(_ db: Database, message id: Int64) throws -> [OutboxEventRecord] {
         try OutboxEventRecord.fetchAll(db, sql: """
-            SELECT id, message_id, at, from_state, to_state, actor, \(OutboxEventRecord.detailSQL()) AS detail, detail_id
+            SELECT id, message_id, \(OutboxEventRecord.atSQL()) AS at, from_state, to_state, actor,
+              \(OutboxEventRecord.detailSQL()) AS detail, detail_id, at_id
             FROM outbox_event WHERE message_id = ? ORDER BY id
             """, arguments: [id])
     }

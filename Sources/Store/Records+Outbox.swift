@@ -263,6 +263,8 @@ package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, S
     package static let databaseTableName = "outbox_event"
     package var id: Int64?
     package var messageId: Int64
+    /// When; read through ``OutboxQueries/events(_:message:)`` it is the instant however it is
+    /// stored (inline, or named by `atId`, `at` then empty).
     package var at: String
     package var fromState: OutboxState?
     package var toState: OutboxState
@@ -272,9 +274,18 @@ package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, S
     package var detail: String?
     /// The detail stored once in `outbox_event_detail` (migration 0030b), nil when it is inline.
     package var detailId: Int64?
+    /// The instant stored once in `outbox_event_instant` (migration 0032b), nil when it is inline.
+    package var atId: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, messageId = "message_id", at, fromState = "from_state", toState = "to_state", actor, detail, detailId = "detail_id"
+        case atId = "at_id"
+    }
+
+    /// The SQL of an event's instant however it is stored, for a query on `outbox_event` (`at` and
+    /// `at_id` qualified by `table`).
+    package static func atSQL(_ table: String = "outbox_event") -> String {
+        "CASE WHEN \(table).at_id IS NULL THEN \(table).at ELSE (SELECT i.at FROM outbox_event_instant i WHERE i.id = \(table).at_id) END"
     }
 
     /// The SQL of an event's detail however it is stored, for a query on `outbox_event` (`detail`
@@ -284,13 +295,15 @@ package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, S
     }
 
     /// Appends an event. With `shared`, a detail that many events repeat (a gate night's held
-    /// reason) is stored once in `outbox_event_detail` and named by `detail_id`.
+    /// reason) is stored once in `outbox_event_detail` and named by `detail_id`, and the instant,
+    /// which the other events of the night share, once in `outbox_event_instant` by `at_id`.
     package static func append(_ db: Database, message: Int64, at: String, from: OutboxState?, to: OutboxState,
                               actor: OutboxActor, detail: String?, shared: Bool = false) throws {
         let detailID = try shared ? detail.map { try StoredText.id(db, table: "outbox_event_detail", column: "detail", $0) } : nil
+        let atID = try shared ? StoredText.id(db, table: "outbox_event_instant", column: "at", at) : nil
         try db.cachedStatement(sql: """
-            INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail, detail_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [message, at, from, to, actor, detailID == nil ? detail : nil, detailID])
+            INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail, detail_id, at_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [message, atID == nil ? at : "", from, to, actor, detailID == nil ? detail : nil, detailID, atID])
     }
 
     /// Appends an event given as stored words, for callers that still hold states as text (Dunning's
@@ -477,7 +490,8 @@ package enum OutboxQueue {
             INSERT INTO outbox_reference (message_id, kind, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING
             """)
         for r in message.references where event == nil { try addReference.execute(arguments: [id, r.columns.kind, r.columns.key]) }
-        try OutboxEventRecord.append(db, message: id, at: t, from: nil, to: .queued, actor: OutboxActor(origin), detail: nil)
+        // Every message a run queues shares the instant: stored once.
+        try OutboxEventRecord.append(db, message: id, at: t, from: nil, to: .queued, actor: OutboxActor(origin), detail: nil, shared: true)
         return MessageID(rawValue: id)
     }
 

@@ -31,3 +31,11 @@ package struct OutboxEventDetailRecord: Codable, FetchableRecord, PersistableRec
     package var id: Int64
     package var detail: String
 }
+
+/// One row of `outbox_event_instant` (migration 0032b): an instant many outbox events share (a run's
+/// queued events, a gate night's hold and release), named by `outbox_event.at_id`.
+package struct OutboxEventInstantRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "outbox_event_instant"
+    package var id: Int64
+    package var at: String
+}

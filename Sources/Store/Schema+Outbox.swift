@@ -176,4 +176,20 @@ extension Schema {
             BEGIN SELECT RAISE(ABORT, 'outbox_message: a message with this idempotency key exists'); END
             """)
     }
+
+    /// An outbox event's instant stored once when many events share it (issue 17, sixth round): the
+    /// `queued` event of every message a run queues, and a gate night's hold and release events
+    /// (`OutboxEventRecord.append(…, shared: true)`). Such an event leaves `at` empty and names the
+    /// instant in `outbox_event_instant` by `at_id` (`StoredText`); readers take
+    /// `OutboxEventRecord.atSQL`. A flush's events (one instant per message) and events written
+    /// before keep `at` inline.
+    static func outboxEventInstantV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE outbox_event_instant (
+              id INTEGER PRIMARY KEY,
+              at TEXT NOT NULL UNIQUE
+            );
+            ALTER TABLE outbox_event ADD COLUMN at_id INTEGER REFERENCES outbox_event_instant(id);
+            """)
+    }
 }

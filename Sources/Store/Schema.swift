@@ -44,6 +44,7 @@ package enum Schema {
             ("0031b-outbox-message-key-once", outboxMessageKeyOnceV1),
             ("0028-invoice-row-check", invoiceRowCheckV1),
             ("0032a-dunning-event-stored-once", dunningEventStoredOnceV1),
+            ("0032b-outbox-event-instant", outboxEventInstantV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

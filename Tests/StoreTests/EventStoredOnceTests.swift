@@ -7,7 +7,8 @@ import Testing
 
 /// Issue 17, sixth round: a reminder's creation instant and its letter's folder, which all the
 /// events of a night share, are stored once (migration 0032a); every reader gets the text the row
-/// held before, rows written before keep theirs, and a rerun stores nothing.
+/// held before, rows written before keep theirs, and a rerun stores nothing. So is the instant of
+/// the outbox events a run writes for many messages (migration 0032b).
 @Suite struct EventStoredOnceTests {
     static let instant = "2026-11-21T22:00:00.000Z"
     static let folder = "/srv/relance/w/out/letters/2026-11-21"
@@ -64,6 +65,31 @@ import Testing
             #expect(try ErasureCommands.fileRefs(db, debtorID: 1, headers: false).documentPaths.sorted() == expected.compactMap { $0 }.sorted())
             _ = try ErasureCommands.scrubMarkedMessages(db, debtorID: 1)
             #expect(try String?.fetchAll(db, sql: "SELECT \(DunningEventRecord.documentPathSQL()) FROM dunning_event") == Array(repeating: nil, count: expected.count))
+        }
+    }
+
+    @Test func theInstantARunsQueuedEventsShareIsStoredOnceAndReadAsBefore() throws {
+        let temporary = try TemporaryStore("outbox-event-instant")
+        let now = Date(timeIntervalSince1970: 1_795_000_000)
+        let to = [OutboxMailbox(EmailAddress("debiteur@example.be")!, name: "Debiteur")]
+        let queued = Instant.string(now)
+        try temporary.store.pool.write { db in
+            for key in ["k1", "k2"] {
+                _ = try OutboxQueue.enqueue(db, NewOutboxMessage(idempotencyKey: key, origin: "dunning", to: to, subject: "s", textBody: "t"), at: now)
+            }
+            // A flush's event keeps its own instant inline; an event written before 0032b too.
+            try OutboxEventRecord.append(db, message: 1, at: "2026-11-22T03:00:00.123Z", from: .queued, to: .hold, actor: .admin, detail: "x")
+            try db.execute(sql: "INSERT INTO outbox_event (message_id, at, to_state, actor) VALUES (2, '2026-11-20T01:00:00.000Z', 'hold', 'admin')")
+        }
+        try temporary.store.pool.read { db in
+            #expect(try String.fetchAll(db, sql: "SELECT at FROM outbox_event_instant") == [queued])
+            #expect(try String.fetchAll(db, sql: "SELECT quote(at) FROM outbox_event ORDER BY id")
+                    == ["''", "''", "'2026-11-22T03:00:00.123Z'", "'2026-11-20T01:00:00.000Z'"])
+            #expect(try OutboxQueries.events(db, message: 1).map(\.at) == [queued, "2026-11-22T03:00:00.123Z"])
+            #expect(try OutboxQueries.events(db, message: 2).map(\.at) == [queued, "2026-11-20T01:00:00.000Z"])
+            let at = try #require(try db.columns(in: "outbox_event").map(\.name).firstIndex(of: "at"))
+            #expect(try Array(DataRightsCommands.tableRows(db, "outbox_event")).map { String.fromDatabaseValue($0[at]) }
+                    == [queued, queued, "2026-11-22T03:00:00.123Z", "2026-11-20T01:00:00.000Z"])
         }
     }
 }

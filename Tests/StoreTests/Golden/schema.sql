@@ -184,6 +184,9 @@ CREATE INDEX record_change_by_entity ON record_change(entity, entity_key);
 -- index sqlite_autoindex_outbox_event_detail_1 on outbox_event_detail
 -- (made by SQLite, no SQL)
 
+-- index sqlite_autoindex_outbox_event_instant_1 on outbox_event_instant
+-- (made by SQLite, no SQL)
+
 -- index sqlite_autoindex_outbox_message_1 on outbox_message
 -- (made by SQLite, no SQL)
 
@@ -652,12 +655,18 @@ CREATE TABLE outbox_event (
   to_state TEXT NOT NULL,
   actor TEXT NOT NULL,
   detail TEXT
-, detail_id INTEGER REFERENCES outbox_event_detail(id));
+, detail_id INTEGER REFERENCES outbox_event_detail(id), at_id INTEGER REFERENCES outbox_event_instant(id));
 
 -- table outbox_event_detail on outbox_event_detail
 CREATE TABLE outbox_event_detail (
   id INTEGER PRIMARY KEY,
   detail TEXT NOT NULL UNIQUE
+);
+
+-- table outbox_event_instant on outbox_event_instant
+CREATE TABLE outbox_event_instant (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL UNIQUE
 );
 
 -- table outbox_message on outbox_message
