@@ -54,15 +54,17 @@ echo "nights: $nights from $first; ledger: ${GEN_SCALE:+relance-gen scale }${GEN
 echo "database after VACUUM: $bytes bytes; per reminder: $((bytes / r)) bytes"
 echo "largest tables and indexes (bytes, dbstat):"
 sqlite3 "$v" "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 8" | sed 's/^/  /'
-per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice' OR name = 'dunning_held_reason'")
-echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_held_reason): $per bytes; per reminder: $((per / r)) bytes"
+per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice' OR name = 'dunning_held_reason' OR name = 'dunning_letter_folder'")
+echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_held_reason, dunning_letter_folder): $per bytes; per reminder: $((per / r)) bytes"
 # The same with the indexes SQLite makes for UNIQUE constraints (sqlite_autoindex_outbox_message_1: the
 # idempotency key; _2: the Message-ID; dunning_event's key; recipients): rounds before 2026-12-03's third
 # left them out of the figure above.
 # dunning_held_reason (2026-12-03's fourth round) holds what dunning_event held before. Since the fifth
 # round (migrations 0031a, 0031b) a reminder's message stores no outbox_reference rows and only its
-# event id's digits as its key (read through dunning_event), and its letter's path once.
-ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%' OR tbl_name = 'dunning_held_reason'"
+# event id's digits as its key (read through dunning_event), and its letter's path once. Since the sixth
+# (0032a, 0032b) a night's instant and letter folder are stored once: dunning_event_instant,
+# dunning_letter_folder, outbox_event_instant.
+ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%' OR tbl_name IN ('dunning_held_reason', 'dunning_letter_folder')"
 all=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name IN ($ours)")
 echo "  with SQLite's indexes of their UNIQUE constraints: $all bytes; per reminder: $((all / r)) bytes"
 echo "  per reminder, by table and index (bytes; payload: the rows' own bytes without page slack):"
