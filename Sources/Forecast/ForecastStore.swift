@@ -56,15 +56,30 @@ package enum ForecastStore {
         return result
     }
 
-    /// The cash weeks, then the pruning of older runs: the end of a save.
-    private static func finish(_ r: ForecastResult, db: Database, runID id: Int64) throws {
+    /// The cash weeks, then (unless the writer pruned at its start) the pruning of older runs: the end of a save.
+    private static func finish(_ r: ForecastResult, db: Database, runID id: Int64, prune: Bool) throws {
         for w in r.cash {
             try CashForecastRecord(forecastRunId: id, currency: w.currency, week: w.week, weekStart: w.start.description,
                                    weekEnd: w.end.description, expectedMinor: w.expectedMinor, p10Minor: w.p10Minor,
                                    p90Minor: w.p90Minor).insert(db)
         }
+        guard prune else { return }
         try ForecastCommands.pruneDetail(db, keepingLatest: keptDays)
         try ForecastCommands.pruneRuns(db, keepingLatest: keptCashDays)
+    }
+
+    /// Prunes the older runs at the start of a save, once its run's row is in: the runs beyond the
+    /// `keptDays` (detail) and `keptCashDays` latest as-of days are then the ones the end of the save
+    /// would find (the transaction holds the write lock; no as-of day changes before the commit), and
+    /// their rows go while the model learns instead of after the last row. False, nothing deleted, when
+    /// the new run is itself among them (a day older than those kept): the end prunes then, as before.
+    private static func pruneFirst(_ db: Database, runID id: Int64) throws -> Bool {
+        let detail = try ForecastCommands.runsBeyond(db, keepingLatest: keptDays)
+        let runs = try ForecastCommands.runsBeyond(db, keepingLatest: keptCashDays)
+        guard !detail.contains(id) && !runs.contains(id) else { return false }
+        try ForecastCommands.deleteDetail(db, runs: detail)
+        try ForecastCommands.deleteRuns(db, runs: runs)
+        return true
     }
 
     /// The writer of `forecastAndSave`: takes the rows `Forecaster` hands over (from any thread) in
@@ -130,8 +145,9 @@ package enum ForecastStore {
             if let failure { throw failure }
         }
 
-        /// The writer's transaction: deletes the day's earlier run, inserts the new run's row, then
-        /// stores what arrives until the forecast is finished. Returns the run's id.
+        /// The writer's transaction: deletes the day's earlier run, inserts the new run's row, prunes
+        /// the older runs (`pruneFirst`), then stores what arrives until the forecast is finished.
+        /// Returns the run's id.
         func write(_ db: Database, asOf: Day, runID: Int64?) throws -> Int64 {
             let day = asOf.description
             try ForecastCommands.deleteRun(db, asOf: day)
@@ -139,6 +155,7 @@ package enum ForecastStore {
                                         openInvoices: 0, debtors: 0, parameters: "{}")
             try run.insert(db)
             guard let id = run.id else { throw StoreError.notStored(what: "the forecast run for \(day)") }
+            let pruned = try ForecastStore.pruneFirst(db, runID: id)
             let invoice = try ForecastCommands.InvoiceForecastWriter(db, runID: id)
             let score = try ForecastCommands.DebtorScoreWriter(db, runID: id)
             var days = DayText(base: asOf)
@@ -168,7 +185,7 @@ package enum ForecastStore {
                     run.debtors = r.debtors.count
                     run.parameters = r.parameters
                     try run.update(db)
-                    try ForecastStore.finish(r, db: db, runID: id)
+                    try ForecastStore.finish(r, db: db, runID: id, prune: !pruned)
                     return id
                 }
             }

@@ -53,29 +53,15 @@ package enum Forecaster {
     /// debtor order, so a writer can store them while the rest is still being computed.
     static func forecast(_ facts: LedgerFacts, asOf: Day, output: ForecastOutput?) -> ForecastResult {
         let origin = asOf.daysSinceEpoch
+        // The open invoices need only the facts: grouped on a thread of its own while the model learns
+        // (a pass over every invoice that would otherwise run alone on one core after the fit).
+        let grouping = Background { OpenInvoices(facts, origin: origin) }
         let learnt = LearntModel(facts: facts, origin: origin).withoutTrainingRows()
         let training = learnt.training
         let debtors = facts.debtorCount, currencies = max(1, facts.currencies.count)
-
-        // Open invoices grouped by debtor (a counting sort), and each one's rank among the open
-        // invoices in the facts' order (invoice-id order when read from the store).
-        var openStartCounts = [Int](repeating: 0, count: debtors + 1)
-        for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) { openStartCounts[Int(facts.debtor[i]) + 1] += 1 }
-        for c in 0..<debtors { openStartCounts[c + 1] += openStartCounts[c] }
-        let inIDOrder = zip(facts.invoiceIDs, facts.invoiceIDs.dropFirst()).allSatisfy { $0 < $1 }
-        let openCount = openStartCounts[debtors]
-        var openInvoices = [Int](repeating: 0, count: openCount)
-        var rankOf = [Int32](repeating: 0, count: openCount), byRank = rankOf
-        var next = Array(openStartCounts.dropLast()), rank = 0
-        for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) {
-            let c = Int(facts.debtor[i])
-            openInvoices[next[c]] = i
-            rankOf[next[c]] = Int32(rank)
-            byRank[rank] = Int32(i)
-            next[c] += 1
-            rank += 1
-        }
-        next = []
+        let open = grouping.wait() ?? OpenInvoices(facts, origin: origin)
+        let openStartCounts = open.start, openInvoices = open.invoices, rankOf = open.rankOf, byRank = open.byRank
+        let inIDOrder = open.inIDOrder, openCount = open.count
 
         // First each open invoice on its own, in rank order (chunks of ranks on all cores): its
         // forecast and its weekly payment chances, handed to `output` chunk by chunk in order.
@@ -128,6 +114,44 @@ package enum Forecaster {
             result.habitDebtors[["any working day", "weekly run", "month end", "payday"][Int(h.kind.rawValue)], default: 0] += 1
         }
         return result
+    }
+
+    /// The invoices open at the end of the origin day, grouped by debtor (a counting sort), and each
+    /// one's rank among the open invoices in the facts' order (invoice-id order when read from the store).
+    private struct OpenInvoices: Sendable {
+        /// Slots of debtor `c`: `start[c] ..< start[c + 1]`.
+        var start: [Int]
+        /// The open invoice in each slot, and its rank.
+        var invoices: [Int]
+        var rankOf: [Int32]
+        /// The invoice of each rank.
+        var byRank: [Int32]
+        /// Whether the facts' invoices are in increasing id order.
+        var inIDOrder: Bool
+
+        var count: Int { invoices.count }
+
+        init(_ facts: LedgerFacts, origin: Int32) {
+            let debtors = facts.debtorCount
+            var start = [Int](repeating: 0, count: debtors + 1)
+            for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) { start[Int(facts.debtor[i]) + 1] += 1 }
+            for c in 0..<debtors { start[c + 1] += start[c] }
+            inIDOrder = zip(facts.invoiceIDs, facts.invoiceIDs.dropFirst()).allSatisfy { $0 < $1 }
+            let openCount = start[debtors]
+            invoices = [Int](repeating: 0, count: openCount)
+            rankOf = [Int32](repeating: 0, count: openCount)
+            byRank = rankOf
+            var next = Array(start.dropLast()), rank = 0
+            for i in 0..<facts.invoiceCount where facts.isOpen(i, on: origin) {
+                let c = Int(facts.debtor[i])
+                invoices[next[c]] = i
+                rankOf[next[c]] = Int32(rank)
+                byRank[rank] = Int32(i)
+                next[c] += 1
+                rank += 1
+            }
+            self.start = start
+        }
     }
 
     /// What every chunk reads: the facts, the fitted model and the open invoices grouped by debtor.

@@ -20,6 +20,23 @@ package enum ForecastCommands {
         try delete(db, runs: olderRuns(db, keepingLatest: latest))
     }
 
+    /// The runs `pruneDetail` (or `pruneRuns`) with `latest` would prune now: those beyond the
+    /// `latest` latest as-of days.
+    package static func runsBeyond(_ db: Database, keepingLatest latest: Int) throws -> [Int64] {
+        try olderRuns(db, keepingLatest: latest)
+    }
+
+    /// Deletes the per-invoice forecasts and debtor scores of `runs` (what `pruneDetail` does to the
+    /// runs it finds).
+    package static func deleteDetail(_ db: Database, runs: [Int64]) throws {
+        try delete(db, runs: runs, detailOnly: true)
+    }
+
+    /// Deletes `runs` with everything hanging off them (what `pruneRuns` does to the runs it finds).
+    package static func deleteRuns(_ db: Database, runs: [Int64]) throws {
+        try delete(db, runs: runs)
+    }
+
     /// The runs beyond the `latest` latest as-of days.
     private static func olderRuns(_ db: Database, keepingLatest latest: Int) throws -> [Int64] {
         try Int64.fetchAll(db, sql: "SELECT id FROM forecast_run ORDER BY as_of DESC LIMIT -1 OFFSET ?", arguments: [latest])

@@ -121,4 +121,26 @@ struct LedgerFactsTests {
         #expect((d != nil) == valid)
         if let d { #expect(Day(daysSinceEpoch: d).description == text) }
     }
+
+    @Test("the table of days gives what Day gives, inside its years, at their edges and outside them")
+    func dayTable() {
+        var texts: [String] = []
+        for year in [1, 1899, 1900, 1901, 1970, 2000, 2024, 2025, 2100, 2299, 2300, 9999] {
+            for month in 0...13 {
+                for day in 0...32 {
+                    texts.append(String(format: "%04d-%02d-%02d", year, month, day))
+                }
+            }
+        }
+        texts += ["2026-1a-01", "2026-01-0:", "20x6-01-01", "2026/01/01", "2026-01-011", "0000-01-01"]
+        for text in texts {
+            #expect(LedgerFacts.dayNumber(text) == Day(iso: text)?.daysSinceEpoch, "\(text)")
+        }
+        var day = Day(year: 1899, month: 12, day: 1)!, wrong: [Day] = []
+        while day <= Day(year: 2300, month: 1, day: 31)! {
+            if LedgerFacts.dayNumber(day.description) != day.daysSinceEpoch { wrong.append(day) }
+            day = day.adding(days: 1)
+        }
+        #expect(wrong.isEmpty)
+    }
 }

@@ -169,6 +169,36 @@ struct ForecastStoreTests {
         #expect(try t.store.pool.read { db in try ForecastStore.hasDetail(db, runID: 1) } == false)
     }
 
+    @Test("a run of a day older than the seven kept keeps no detail of its own; the next newer day prunes the oldest kept")
+    func retentionOfAnOlderDay() throws {
+        let t = try ledger()
+        func stored() throws -> (days: [String], detailed: [String], cash: Int) {
+            try t.store.pool.read { db in
+                (try String.fetchAll(db, sql: "SELECT as_of FROM forecast_run ORDER BY as_of"),
+                 try String.fetchAll(db, sql: """
+                    SELECT as_of FROM forecast_run r WHERE EXISTS (SELECT 1 FROM invoice_forecast f WHERE f.forecast_run_id = r.id)
+                      OR EXISTS (SELECT 1 FROM debtor_score s WHERE s.forecast_run_id = r.id) ORDER BY as_of
+                    """),
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cash_forecast") ?? 0)
+            }
+        }
+        for d in 20...28 { _ = try run(t, asOf: "2026-03-\(d)") }
+        #expect(try stored().detailed == (22...28).map { "2026-03-\($0)" })
+        // The writer prunes at its start unless its own run is among the pruned: this one is, and is pruned at the end.
+        _ = try run(t, asOf: "2026-03-10")
+        let older = try stored()
+        #expect(older.days == ["2026-03-10"] + (20...28).map { "2026-03-\($0)" })
+        #expect(older.detailed == (22...28).map { "2026-03-\($0)" })
+        #expect(older.cash == 10 * 13)
+        _ = try run(t, asOf: "2026-03-29")
+        let newer = try stored()
+        #expect(newer.detailed == (23...29).map { "2026-03-\($0)" })
+        #expect(newer.cash == 11 * 13)
+        // A rerun of a kept day replaces it and prunes nothing more.
+        _ = try run(t, asOf: "2026-03-25")
+        #expect(try stored().detailed == (23...29).map { "2026-03-\($0)" })
+    }
+
     @Test("the cash forecast sums open amounts × chance of payment per week, rounded once, inside its band")
     func cash() throws {
         let t = try ledger()
