@@ -43,9 +43,10 @@ import Testing
         }
 
         @discardableResult
-        func run(_ day: Day, hold: String? = nil) throws -> DunningRun.Summary {
-            var o = DunningRun.Options(asOf: day, lettersDir: dir + "/letters", holdReason: hold)
+        func run(_ day: Day, hold: String? = nil, batchSize: Int = 256, lettersDir: String? = nil) throws -> DunningRun.Summary {
+            var o = DunningRun.Options(asOf: day, lettersDir: lettersDir ?? dir + "/letters", holdReason: hold)
             o.now = { Date(timeIntervalSince1970: 1_795_000_000) }
+            o.batchSize = batchSize
             return try DunningRun.run(store: store, planner: planner, composer: composer, options: o)
         }
 
@@ -107,6 +108,52 @@ import Testing
         let again = try s.run(Self.night)
         #expect(again.reminders == 0 && again.emails == 0)
         #expect(try s.dump() == before, "a rerun for the same day writes nothing")
+    }
+
+    /// The batches are composed and written behind the plan (`BatchWriter`): one debtor a batch,
+    /// every batch queued while the plan goes on, writes the same rows, ids and letters as one batch.
+    @Test func batchesWrittenBehindThePlanWriteWhatOneBatchWrites() throws {
+        let one = try Setup(), many = try Setup()
+        defer { for s in [one, many] { try? FileManager.default.removeItem(atPath: s.dir) } }
+        let a = try one.run(Self.night, batchSize: 10_000)
+        let b = try many.run(Self.night, batchSize: 1)
+        #expect(b.reminders >= 3)
+        let countsOne: [Int] = [a.reminders, a.emails, a.letters, a.worklist, a.alreadyDone]
+        let countsMany: [Int] = [b.reminders, b.emails, b.letters, b.worklist, b.alreadyDone]
+        #expect(countsOne == countsMany)
+        #expect(a.claimed.totals == b.claimed.totals)
+        #expect(a.errors.map { $0.debtor } == b.errors.map { $0.debtor })
+        let (rowsOne, rowsMany) = (try one.dump(), try many.dump())
+        #expect(rowsOne.replacingOccurrences(of: one.dir, with: "") == rowsMany.replacingOccurrences(of: many.dir, with: ""))
+        let folder = "/letters/" + Self.night.description
+        let files = try FileManager.default.contentsOfDirectory(atPath: one.dir + folder).sorted()
+        let filesMany = try FileManager.default.contentsOfDirectory(atPath: many.dir + folder).sorted()
+        #expect(files.count == a.letters && files == filesMany)
+        for f in files {
+            let (x, y) = (FileManager.default.contents(atPath: one.dir + folder + "/" + f), FileManager.default.contents(atPath: many.dir + folder + "/" + f))
+            #expect(x != nil && x == y, "letter \(f)")
+        }
+        let again = try many.run(Self.night, batchSize: 1), againOne = try one.run(Self.night, batchSize: 10_000)
+        #expect(again.reminders == 0 && again.worklist == 0 && again.alreadyDone == againOne.alreadyDone)
+        #expect(try many.dump() == rowsMany, "a rerun for the same day writes nothing")
+    }
+
+    /// A batch that fails behind the plan stops the run with its error, and no batch after it is written.
+    @Test func aBatchThatFailsBehindThePlanStopsTheRun() throws {
+        let s = try Setup(), whole = try Setup()
+        defer { for x in [s, whole] { try? FileManager.default.removeItem(atPath: x.dir) } }
+        let all = try whole.run(Self.night, batchSize: 1)
+        // The letters' folder cannot be made: a file stands where its parent should be.
+        #expect(FileManager.default.createFile(atPath: s.dir + "/not-a-folder", contents: Data("x".utf8)))
+        #expect(throws: (any Error).self) { try s.run(Self.night, batchSize: 1, lettersDir: s.dir + "/not-a-folder/letters") }
+        // Only the batches before the first one with a letter were written (one debtor a batch).
+        let (written, withLetter) = try s.store.pool.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_event WHERE document_path IS NOT NULL") ?? 0)
+        }
+        #expect(withLetter == 0 && written < all.reminders + all.worklist)
+        let excluded = try s.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dunning_exclusion") ?? 0 }
+        #expect(excluded == 0, "a run that failed stores no exclusions")
     }
 
     @Test func aPaymentBeforeTheFlushCancelsTheQueuedReminderAndTheNextRunUsesTheNewFigures() throws {

@@ -80,7 +80,11 @@ package struct ReminderComposer: Sendable {
     }
 
     /// Words `plan` (a `.remind` plan) at `step` of `ladder`, sent on `asOf` by `channels`.
-    package func compose(_ plan: DebtorPlan, ladder: Ladder, stepIndex: Int, asOf: Day, channels: [Ladder.Channel]) throws -> ComposedReminder {
+    /// `dictionaries`, when given, keeps the body dictionaries this composer rendered (one per
+    /// language, template and currency) for the next reminders: give one only to calls on the same,
+    /// unchanged composer (a dunning run's).
+    package func compose(_ plan: DebtorPlan, ladder: Ladder, stepIndex: Int, asOf: Day, channels: [Ladder.Channel],
+                         dictionaries: BodyDictionaries? = nil) throws -> ComposedReminder {
         let step = ladder.steps[stepIndex]
         guard let templateName = step.template else { throw ClaimError.stepWithoutTemplate(step: step.name) }
         let d = plan.debtor
@@ -101,7 +105,8 @@ package struct ReminderComposer: Sendable {
                                           announced: terms.announcedDamages.minorUnits, reminderFees: terms.reminderFees.minorUnits, rules: rules),
             // Only an e-mail is compressed with it: a letter-only reminder does not render it.
             bodyDictionary: channels.contains(.email)
-                ? bodyDictionary(language: d.language, template: templateName, currency: plan.total.currency) : nil)
+                ? dictionaries.map { $0.text(language: d.language, template: templateName, currency: plan.total.currency, self) }
+                    ?? bodyDictionary(language: d.language, template: templateName, currency: plan.total.currency) : nil)
     }
 
     /// The first line `Subject: …` and the rest.
@@ -126,5 +131,26 @@ package struct ReminderComposer: Sendable {
         }
         if !current.isEmpty { out.append(current.joined(separator: "\n")) }
         return out
+    }
+}
+
+/// The body dictionaries one composer rendered, by language, template and currency: each is the
+/// same text for every reminder of a run (``ReminderComposer/bodyDictionary(language:template:currency:)``
+/// depends on nothing else), so it is rendered once a run instead of once a reminder.
+///
+/// `@unchecked Sendable`: every access goes through the lock.
+package final class BodyDictionaries: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String: String?] = [:]
+
+    package init() {}
+
+    /// The dictionary for this language, template and currency, rendered by `composer` the first time.
+    func text(language: String, template: String, currency: Currency, _ composer: ReminderComposer) -> String? {
+        let key = language + "\u{0}" + template + "\u{0}" + currency.code
+        if let known = lock.withLock({ texts[key] }) { return known }
+        let text = composer.bodyDictionary(language: language, template: template, currency: currency)
+        lock.withLock { texts[key] = text }
+        return text
     }
 }

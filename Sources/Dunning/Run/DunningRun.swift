@@ -61,6 +61,10 @@ package enum DunningRun {
     }
 
     /// Plans and writes tonight's reminders.
+    ///
+    /// The plan reads the ledger on this thread while the batches already planned are composed,
+    /// rendered and written behind it (`BatchWriter`, in order, one transaction per batch): the
+    /// ledger's walk no longer waits for the letters, nor they for it.
     package static func run(store: LedgerStore, planner: Planner, composer: ReminderComposer, options: Options) throws -> Summary {
         var summary = Summary()
         let reader = try DatabaseQueue(path: store.path, configuration: {
@@ -73,17 +77,20 @@ package enum DunningRun {
         let folder = (options.lettersDir as NSString).appendingPathComponent(asOf.description)
         let done = try store.pool.read { db in try DunningQueries.remindedDebtors(db, on: asOf) }
         let seenBatch = try store.pool.read { db in try DunningQueries.lastIngestBatchID(db) } ?? 0
+        let writer = BatchWriter(store: store, planner: planner, composer: composer, options: options, folder: folder, seenBatch: seenBatch)
+        // Whatever happens to the plan, no batch is left being written when this returns.
+        defer { writer.drain() }
         var batch: [Pending] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
-            try write(&batch, store: store, planner: planner, composer: composer, options: options, folder: folder, seenBatch: seenBatch, summary: &summary)
+            try writer.submit(batch)
             batch.removeAll(keepingCapacity: true)
         }
         summary.plan = try reader.read { db in
             var planned = 0
             return try LedgerPlan.run(db, asOf: asOf, planner: planner) { plan in
                 planned += 1
-                if planned & 255 == 0, let progress = options.progress { progress(planned, summary.reminders + summary.worklist) }
+                if planned & 255 == 0, let progress = options.progress { progress(planned, writer.written) }
                 let stepIndex: Int
                 switch plan.action {
                 case .remind(let i), .worklist(let i): stepIndex = i
@@ -104,6 +111,14 @@ package enum DunningRun {
             }
         }
         try flush()
+        let w = try writer.finish()
+        summary.reminders = w.reminders
+        summary.emails = w.emails
+        summary.letters = w.letters
+        summary.worklist = w.worklist
+        summary.alreadyDone += w.alreadyDone
+        summary.errors = w.errors
+        summary.claimed = w.claimed
         // What the night left out and why, for the dunning report (replaced by a rerun of the day).
         let exclusions = summary.plan.exclusions
         try store.pool.write { db in try exclusions.save(db, asOf: asOf) }
@@ -137,7 +152,7 @@ package enum DunningRun {
 
     /// Composes the batch's reminders and renders their letters on both cores, then writes the batch in one transaction.
     static func write(_ batch: inout [Pending], store: LedgerStore, planner: Planner, composer: ReminderComposer, options: Options, folder: String, seenBatch: Int64,
-                      summary: inout Summary) throws {
+                      dictionaries: BodyDictionaries? = nil, summary: inout Summary) throws {
         if batch.contains(where: { $0.documentPath != nil }) {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
@@ -147,7 +162,8 @@ package enum DunningRun {
             let p = work[i]
             return Result {
                 guard case .remind = p.plan.action, let ladder = planner.ladders[p.plan.debtor.kind] else { return nil }
-                let c = try composer.compose(p.plan, ladder: ladder, stepIndex: p.stepIndex, asOf: options.asOf, channels: p.channels)
+                let c = try composer.compose(p.plan, ladder: ladder, stepIndex: p.stepIndex, asOf: options.asOf, channels: p.channels,
+                                             dictionaries: dictionaries)
                 if let path = p.documentPath, let error = LetterRenderer.render(c.letter, to: path) { throw LetterFailure(error: error) }
                 return c
             }
@@ -222,6 +238,69 @@ package enum DunningRun {
         let id = try OutboxQueue.enqueue(db, message, at: now)
         try DunningCommands.linkMessage(db, event: event, message: id)
         return true
+    }
+}
+
+/// The batches of a dunning run, composed, rendered and written on a thread of their own, one after
+/// the other in the order they were planned (so the rows get the ids they got when the plan waited
+/// for each batch), while the plan goes on reading the ledger. At most `depth` batches are planned
+/// ahead of the one being written, so memory stays flat. The first error stops the batches after it
+/// and is thrown by the next `submit` or by `finish`.
+///
+/// `@unchecked Sendable`: `summary` and `failure` are touched only on `queue` (read by `finish`
+/// after it), `written` through `lock`.
+final class BatchWriter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "relance.dunning.batches")
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    private var count = 0
+    private var failure: (any Error)?
+    private var summary = DunningRun.Summary()
+    /// The run's body dictionaries, rendered once each (the composer does not change during a run).
+    private let dictionaries = BodyDictionaries()
+    private let store: LedgerStore, planner: Planner, composer: ReminderComposer, options: DunningRun.Options
+    private let folder: String, seenBatch: Int64
+
+    init(store: LedgerStore, planner: Planner, composer: ReminderComposer, options: DunningRun.Options, folder: String, seenBatch: Int64,
+         depth: Int = 2) {
+        (self.store, self.planner, self.composer, self.options, self.folder, self.seenBatch) = (store, planner, composer, options, folder, seenBatch)
+        slots = DispatchSemaphore(value: max(1, depth))
+    }
+
+    /// Reminders and worklist items written so far (for the progress bar).
+    var written: Int { lock.withLock { count } }
+
+    /// Queues `batch` behind the earlier ones; waits while `depth` batches are already waiting.
+    /// Throws the error that stopped an earlier batch.
+    func submit(_ batch: [DunningRun.Pending]) throws {
+        slots.wait()
+        if let e = lock.withLock({ failure }) {
+            slots.signal()
+            throw e
+        }
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard lock.withLock({ failure }) == nil else { return }
+            var b = batch
+            do {
+                try DunningRun.write(&b, store: store, planner: planner, composer: composer, options: options, folder: folder,
+                                     seenBatch: seenBatch, dictionaries: dictionaries, summary: &summary)
+                let n = summary.reminders + summary.worklist
+                lock.withLock { count = n }
+            } catch {
+                lock.withLock { failure = error }
+            }
+        }
+    }
+
+    /// Waits for every queued batch.
+    func drain() { queue.sync {} }
+
+    /// Waits for every queued batch; their counts, or the first error.
+    func finish() throws -> DunningRun.Summary {
+        drain()
+        if let e = lock.withLock({ failure }) { throw e }
+        return summary
     }
 }
 
