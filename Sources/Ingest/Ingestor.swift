@@ -98,8 +98,8 @@ package enum Ingestor {
                 case .payments: deferred = .none
                 }
                 // A bigger page cache for the index look-ups of a large file (64 MiB). A first load
-                // only appends, and its index builds sort in memory up to the cache's size: the
-                // store's 32 MiB keeps the peak as it was.
+                // only appends: the store's 32 MiB (and 8 MiB for its index builds, whose sorter
+                // keeps a cache's worth of keys in memory: `DeferredIndexes.rebuild`).
                 try db.execute(sql: deferred.dropped.isEmpty ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -32768")
                 try deferred.readsFromFile(db, true)
                 defer { try? deferred.readsFromFile(db, false) }
