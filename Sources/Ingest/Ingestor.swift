@@ -98,9 +98,11 @@ package enum Ingestor {
                 case .payments: deferred = .none
                 }
                 // A bigger page cache for the index look-ups of a large file (64 MiB). A first load
-                // only appends, and its index builds sort in memory up to the cache's size: the
-                // store's 32 MiB keeps the peak as it was.
+                // only appends: the store's 32 MiB (and 8 MiB for its index builds, whose sorter
+                // keeps a cache's worth of keys in memory: `DeferredIndexes.rebuild`).
                 try db.execute(sql: deferred.dropped.isEmpty ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -32768")
+                try deferred.readsFromFile(db, true)
+                defer { try? deferred.readsFromFile(db, false) }
                 // Each kind's sink by its concrete type, so the generic reading and storing code is
                 // specialised for it (an existential sink ran both threads through witness tables).
                 switch options.kind {
@@ -155,6 +157,7 @@ package enum Ingestor {
             summaries.append(summary)
             if let batch { lastBatch = batch }
         }
+        try deferred.readsFromFile(db, false)
         try deferred.rebuild(db)
         return lastBatch
     }

@@ -424,9 +424,36 @@ package struct DeferredIndexes: Sendable {
         return DeferredIndexes(dropped: dropped)
     }
 
-    /// Builds the dropped indexes again from their own SQL.
+    /// Builds the dropped indexes again from their own SQL (after `readsFromFile(false)`), with an
+    /// 8 MiB page cache, then the first load's 32 MiB again. SQLite's sorter keeps as many keys in
+    /// memory as the page cache holds before it writes a sorted run to a temporary file: a build
+    /// reads the table once and appends its index at the right edge, so the larger cache only made
+    /// larger sort lists. With 8 MiB, the four builds of a 1M-row table take 50 MB less at their
+    /// peak and no more CPU (2.3 against 2.7 s, the sqlite3 shell on the same table: the shorter
+    /// lists sort within the processor's caches, and merging the runs streams). The sorter may use
+    /// one helper thread (`PRAGMA threads = 1`): the builds come after the reading threads are done,
+    /// so the second core was idle (1.28 against 1.60 s in the shell, idle; +8 MB, +0.3 s CPU).
     package func rebuild(_ db: Database) throws {
+        guard !dropped.isEmpty else { return }
+        try db.execute(sql: "PRAGMA cache_size = -8192")
+        try db.execute(sql: "PRAGMA threads = 1")
+        defer {
+            try? db.execute(sql: "PRAGMA threads = 0")
+            try? db.execute(sql: "PRAGMA cache_size = -32768")
+        }
         for d in dropped { try db.execute(sql: d.sql) }
+    }
+
+    /// While a first load inserts, the rows it checks against (the parent of every foreign key:
+    /// `debtor` for an invoice) are read through a memory mapping of the database file instead of
+    /// `pread` into the page cache: the appended rows fill the 32 MiB cache with their own pages, so
+    /// each row's look-up of a 29 MB debtor table (200k debtors) mostly missed it and read the page
+    /// again. Only pages that are not in the WAL are read this way (read-only cursors), so nothing
+    /// the transaction writes goes through the mapping. Off (`false`) before the index builds, so
+    /// the mapped pages do not add to their peak. A no-op when nothing was set aside.
+    package func readsFromFile(_ db: Database, _ on: Bool) throws {
+        guard !dropped.isEmpty else { return }
+        try db.execute(sql: on ? "PRAGMA mmap_size = 268435456" : "PRAGMA mmap_size = 0")
     }
 }
 

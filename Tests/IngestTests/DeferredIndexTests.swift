@@ -87,4 +87,32 @@ import Testing
         #expect(try Self.rootPages(t, "invoice") == pages)
         #expect(try t.count("SELECT COUNT(*) FROM invoice") == 0)
     }
+
+    /// The writer's memory mapping and page cache, as a first load leaves them.
+    static func connectionSettings(_ t: TestLedger) throws -> [Int] {
+        try t.store.pool.write { db in
+            [try Int.fetchOne(db, sql: "PRAGMA mmap_size") ?? -1, try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -1,
+             try Int.fetchOne(db, sql: "PRAGMA threads") ?? -1]
+        }
+    }
+
+    /// A first load maps the database file for its look-ups and builds its indexes with a smaller
+    /// page cache (`DeferredIndexes.readsFromFile`, `rebuild`): the writer's connection has neither
+    /// afterwards, whether the load committed or failed.
+    @Test func aFirstLoadLeavesTheWritersConnectionAsItFoundIt() throws {
+        let t = try TestLedger().withDebtors()
+        let before = try Self.connectionSettings(t)
+        #expect(before == [0, -32768, 0])
+        #expect(try t.ingest(.invoices, [fixture("invoices-en.csv")])[0].imported == 3)
+        #expect(try Self.connectionSettings(t) == before)
+        let u = try TestLedger().withDebtors()
+        try u.store.pool.write { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER boom BEFORE INSERT ON main.invoice WHEN NEW.invoice_number = 'INV-3'
+                BEGIN SELECT RAISE(ABORT, 'boom'); END
+                """)
+        }
+        #expect(throws: (any Error).self) { try u.ingest(.invoices, [fixture("invoices-en.csv")]) }
+        #expect(try Self.connectionSettings(u) == before)
+    }
 }
