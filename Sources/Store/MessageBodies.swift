@@ -99,8 +99,20 @@ package enum MessageBodies {
     }
 
     /// The id of the stored body dictionary `text`, inserted when no row holds it yet.
+    ///
+    /// A run queues thousands of messages with the same few dictionaries, so the row found or
+    /// inserted is remembered (``KnownDictionaries``) with its stored blob; the next call for the
+    /// same text checks that this database holds exactly that blob under that id (one primary-key
+    /// look-up, the blob compared byte for byte: the same blob inflates to the same text) instead
+    /// of inflating and comparing every candidate. Any other outcome (another database, a
+    /// transaction rolled back) takes the full path again.
     /// - Throws: ``StoreError`` when zlib fails, or a database error.
     package static func bodyDictionaryID(_ db: Database, _ text: String) throws -> Int64 {
+        if let known = KnownDictionaries.shared.row(for: text),
+           try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM outbox_body_dictionary WHERE id = ? AND text_z = ?"),
+                             arguments: [known.id, known.blob]) == true {
+            return known.id
+        }
         let bytes = Array(text.utf8)
         let checksum = bytes.withUnsafeBufferPointer { b in
             Int64(crc32(0, b.baseAddress, uInt(b.count))) << 32 | Int64(adler32(1, b.baseAddress, uInt(b.count)))
@@ -109,11 +121,33 @@ package enum MessageBodies {
                                           arguments: [checksum])
         for row in candidates {
             let blob: Data = row["text_z"]
-            if try decompress(blob).text == text { return row["id"] }
+            if try decompress(blob).text == text {
+                KnownDictionaries.shared.remember(text, id: row["id"], blob: blob)
+                return row["id"]
+            }
         }
+        let blob = try compress(text: text, html: nil)
         try db.cachedStatement(sql: "INSERT INTO outbox_body_dictionary (checksum, text_z) VALUES (?, ?)")
-            .execute(arguments: [checksum, try compress(text: text, html: nil)])
+            .execute(arguments: [checksum, blob])
+        KnownDictionaries.shared.remember(text, id: db.lastInsertedRowID, blob: blob)
         return db.lastInsertedRowID
+    }
+
+    /// The body dictionaries this process found or stored last, by text: a hint that
+    /// ``bodyDictionaryID(_:_:)`` checks against the database before using it. At most 64 texts.
+    final class KnownDictionaries: @unchecked Sendable {
+        static let shared = KnownDictionaries()
+        private let lock = NSLock()
+        private var rows: [String: (id: Int64, blob: Data)] = [:]
+
+        func row(for text: String) -> (id: Int64, blob: Data)? { lock.withLock { rows[text] } }
+
+        func remember(_ text: String, id: Int64, blob: Data) {
+            lock.withLock {
+                if rows.count >= 64 { rows.removeAll(keepingCapacity: true) }
+                rows[text] = (id, blob)
+            }
+        }
     }
 
     static func appendLittleEndian(_ v: UInt32, to out: inout [UInt8]) {

@@ -153,6 +153,38 @@ import Testing
         }
     }
 
+    /// The dictionaries remembered between calls are a hint only: another database, or a row whose
+    /// transaction rolled back and whose id another dictionary then took, gets the right row.
+    @Test func aRememberedBodyDictionaryIsUsedOnlyWhereTheDatabaseHoldsIt() throws {
+        let (x, y, z, w) = ("x " + UUID().uuidString, "y " + UUID().uuidString, "z " + UUID().uuidString, "w " + UUID().uuidString)
+        func text(_ db: Database, _ id: Int64) throws -> String? {
+            try Data.fetchOne(db, sql: "SELECT text_z FROM outbox_body_dictionary WHERE id = ?", arguments: [id])
+                .map { String(decoding: try MessageBodies.bodyDictionary(stored: $0), as: UTF8.self) }
+        }
+        let first = try TemporaryStore("body-dictionary-a"), second = try TemporaryStore("body-dictionary-b")
+        let xInFirst = try first.store.pool.write { db in try MessageBodies.bodyDictionaryID(db, x) }
+        #expect(try first.store.pool.write { db in try MessageBodies.bodyDictionaryID(db, x) } == xInFirst)
+        try second.store.pool.write { db in
+            let yID = try MessageBodies.bodyDictionaryID(db, y)
+            #expect(yID == xInFirst)  // the same id, another text: the remembered row must not be taken
+            let xID = try MessageBodies.bodyDictionaryID(db, x)
+            let (xText, yText) = (try text(db, xID), try text(db, yID))
+            #expect(xID != yID && xText == x && yText == y)
+        }
+        let third = try TemporaryStore("body-dictionary-c")
+        struct Rollback: Error {}
+        #expect(throws: Rollback.self) {
+            try third.store.pool.write { db in _ = try MessageBodies.bodyDictionaryID(db, z); throw Rollback() }
+        }
+        try third.store.pool.write { db in
+            let wID = try MessageBodies.bodyDictionaryID(db, w)
+            let zID = try MessageBodies.bodyDictionaryID(db, z)
+            let (zText, wText) = (try text(db, zID), try text(db, wID))
+            #expect(zID != wID && zText == z && wText == w)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox_body_dictionary") == 2)
+        }
+    }
+
     private func adler32(_ bytes: [UInt8]) -> UInt32 {
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in bytes { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }
