@@ -97,13 +97,16 @@ import Testing
     }
 
     /// A first load maps the database file for its look-ups and builds its indexes with a smaller
-    /// page cache (`DeferredIndexes.readsFromFile`, `rebuild`): the writer's connection has neither
-    /// afterwards, whether the load committed or failed.
+    /// page cache (`DeferredIndexes.readsFromFile`, `rebuild`), a later load a bigger one: the writer's
+    /// connection has none of them afterwards, whether the load committed or failed.
     @Test func aFirstLoadLeavesTheWritersConnectionAsItFoundIt() throws {
         let t = try TestLedger().withDebtors()
         let before = try Self.connectionSettings(t)
         #expect(before == [0, -32768, 0])
         #expect(try t.ingest(.invoices, [fixture("invoices-en.csv")])[0].imported == 3)
+        #expect(try Self.connectionSettings(t) == before)
+        // A load into a table with rows takes a bigger cache for its look-ups, and gives it back too.
+        _ = try t.ingest(.invoices, [fixture("invoices-en.csv")])
         #expect(try Self.connectionSettings(t) == before)
         let u = try TestLedger().withDebtors()
         try u.store.pool.write { db in
