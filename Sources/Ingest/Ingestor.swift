@@ -100,9 +100,9 @@ package enum Ingestor {
                 // A bigger page cache for the index look-ups of a large file (64 MiB). A first load
                 // only appends: the store's 32 MiB (and 8 MiB for its index builds, whose sorter
                 // keeps a cache's worth of keys in memory: `DeferredIndexes.rebuild`).
-                try db.execute(sql: deferred.dropped.isEmpty ? "PRAGMA cache_size = -65536" : "PRAGMA cache_size = -32768")
+                try db.execute(sql: deferred.dropped.isEmpty ? "PRAGMA cache_size = -65536" : LedgerStore.pageCacheSQL)
                 // The store's own size again afterwards: the nightly's later stages share this connection.
-                defer { try? db.execute(sql: "PRAGMA cache_size = -32768") }
+                defer { try? db.execute(sql: LedgerStore.pageCacheSQL) }
                 try deferred.readsFromFile(db, true)
                 defer { try? deferred.readsFromFile(db, false) }
                 // Each kind's sink by its concrete type, so the generic reading and storing code is

@@ -12,18 +12,12 @@ package enum ForecastCommands {
     /// Keeps the per-invoice forecasts and debtor scores of the `latest` latest as-of days only (the
     /// older runs keep their row and their weekly cash forecast).
     package static func pruneDetail(_ db: Database, keepingLatest latest: Int) throws {
-        try delete(db, runs: olderRuns(db, keepingLatest: latest), detailOnly: true)
+        try deleteDetail(db, runs: runsBeyond(db, keepingLatest: latest))
     }
 
     /// Deletes the runs beyond the `latest` latest as-of days, with everything hanging off them.
     package static func pruneRuns(_ db: Database, keepingLatest latest: Int) throws {
-        try delete(db, runs: olderRuns(db, keepingLatest: latest))
-    }
-
-    /// The runs `pruneDetail` (or `pruneRuns`) with `latest` would prune now: those beyond the
-    /// `latest` latest as-of days.
-    package static func runsBeyond(_ db: Database, keepingLatest latest: Int) throws -> [Int64] {
-        try olderRuns(db, keepingLatest: latest)
+        try deleteRuns(db, runs: runsBeyond(db, keepingLatest: latest))
     }
 
     /// Deletes the per-invoice forecasts and debtor scores of `runs` (what `pruneDetail` does to the
@@ -37,8 +31,9 @@ package enum ForecastCommands {
         try delete(db, runs: runs)
     }
 
-    /// The runs beyond the `latest` latest as-of days.
-    private static func olderRuns(_ db: Database, keepingLatest latest: Int) throws -> [Int64] {
+    /// The runs beyond the `latest` latest as-of days: those `pruneDetail` (or `pruneRuns`) with
+    /// `latest` would prune now.
+    package static func runsBeyond(_ db: Database, keepingLatest latest: Int) throws -> [Int64] {
         try Int64.fetchAll(db, sql: "SELECT id FROM forecast_run ORDER BY as_of DESC LIMIT -1 OFFSET ?", arguments: [latest])
     }
 

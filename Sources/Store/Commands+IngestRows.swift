@@ -439,7 +439,7 @@ package struct DeferredIndexes: Sendable {
         try db.execute(sql: "PRAGMA threads = 1")
         defer {
             try? db.execute(sql: "PRAGMA threads = 0")
-            try? db.execute(sql: "PRAGMA cache_size = -32768")
+            try? db.execute(sql: LedgerStore.pageCacheSQL)
         }
         for d in dropped { try db.execute(sql: d.sql) }
     }

@@ -13,6 +13,8 @@ package final class LedgerStore: Sendable {
     package let pool: DatabasePool
     /// The database file's path.
     package let path: String
+    /// Every connection's page cache (32 MiB); a stage that takes another for a while sets this back.
+    package static let pageCacheSQL = "PRAGMA cache_size = -32768"
 
     /// Opens (creating if needed) and migrates the database at `path`.
     package init(path: String, migrate: Bool = true) throws {
@@ -28,7 +30,7 @@ package final class LedgerStore: Sendable {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            try db.execute(sql: LedgerStore.pageCacheSQL)
             db.add(function: MessageBodies.textFunction)
             db.add(function: MessageBodies.textWithDictionaryFunction)
             db.add(function: DunningComputation.sqlFunction)

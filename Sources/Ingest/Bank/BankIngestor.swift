@@ -28,7 +28,7 @@ package enum BankIngestor {
             // A bigger page cache while the statements are matched (64 MiB, as `Ingestor` has): fewer
             // dirty pages spilled to the WAL before the commit. The store's 32 MiB again after.
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            defer { try? db.execute(sql: "PRAGMA cache_size = -32768") }
+            defer { try? db.execute(sql: LedgerStore.pageCacheSQL) }
             try db.inTransaction(.immediate) {
                 for path in files {
                     summaries.append(try ingestFile(db, path: path, format: format, options: options, now: now, report: report))
