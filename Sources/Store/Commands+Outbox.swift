@@ -124,19 +124,38 @@ package enum OutboxCommands {
 
     /// Ends `owner`'s lease on message `id` with `state` after one more attempt, setting the
     /// columns of `end`; returns false, changing nothing, when the lease is no longer `owner`'s.
+    ///
+    /// A message sent at `t` (`end.sentAt == t`) keeps that instant once, in `sent_at` (migration
+    /// 0033a): `last_attempt_at` NULL, `updated_at` empty, `lifetime_from` and `next_attempt_at`
+    /// empty when they equal `created_at`, and its recipients accepted at `t` `updated_at` NULL;
+    /// `OutboxInstantSQL` and the record read them as before. Its `sent` event then passes
+    /// `atSentAt` to `OutboxEventRecord.append`.
     package static func endLease(_ db: Database, message id: Int64, owner: String, state: OutboxState, end: OutboxAttemptEnd,
                                 at t: String) throws -> Bool {
         let columns = end.columns
         let sets = columns.map { "\($0.0) = ?" }.joined(separator: ", ")
-        var args: [(any DatabaseValueConvertible)?] = [state, t, t]
+        let once = state == .sent && end.sentAt == t
+        var args: [(any DatabaseValueConvertible)?] = once ? [state] : [state, t, t]
         args += columns.map { $0.1 }
         args += [id, owner]
+        let instants = once ? """
+            last_attempt_at = NULL, updated_at = '',
+              lifetime_from = CASE WHEN lifetime_from = created_at THEN '' ELSE lifetime_from END,
+              next_attempt_at = CASE WHEN next_attempt_at = created_at THEN '' ELSE next_attempt_at END
+            """ : "last_attempt_at = ?, updated_at = ?"
         try db.cachedStatement(sql: """
             UPDATE outbox_message SET state = ?, lease_owner = NULL, lease_until = NULL, attempts = attempts + 1,
-              last_attempt_at = ?, updated_at = ?\(sets.isEmpty ? "" : ", " + sets)
+              \(instants)\(sets.isEmpty ? "" : ", " + sets)
             WHERE id = ? AND state = \(OutboxState.active.sqlLiteral) AND lease_owner = ?
             """).execute(arguments: StatementArguments(args))
-        return db.changesCount == 1
+        guard db.changesCount == 1 else { return false }
+        if once {
+            try db.cachedStatement(sql: """
+                UPDATE outbox_recipient SET updated_at = NULL
+                WHERE message_id = ? AND status = \(OutboxRecipientStatus.sent.sqlLiteral) AND updated_at = ?
+                """).execute(arguments: [id, t])
+        }
+        return true
     }
 
     /// Moves message `id` from `from` to `to` (an operator's verb) and records it; `due` makes it

@@ -94,7 +94,9 @@ package enum OutboxQueries {
     /// A message's recipients, in position order.
     package static func recipients(_ db: Database, message id: Int64) throws -> [OutboxRecipientRecord] {
         try OutboxRecipientRecord.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM outbox_recipient WHERE message_id = ? ORDER BY position, id"), arguments: [id])
+            db.cachedStatement(sql: """
+                SELECT \(OutboxInstantSQL.recipientColumns()) FROM outbox_recipient WHERE message_id = ? ORDER BY position, id
+                """), arguments: [id])
     }
 
     /// A message's attachments, in position order.
@@ -120,7 +122,7 @@ package enum OutboxQueries {
 
     /// A message's attempts so far and the start of its lifetime, nil when there is no such message.
     package static func attemptsAndLifetime(_ db: Database, message id: Int64) throws -> (attempts: Int, lifetimeFrom: String)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT attempts, lifetime_from FROM outbox_message WHERE id = ?", arguments: [id])
+        guard let row = try Row.fetchOne(db, sql: "SELECT attempts, \(OutboxInstantSQL.lifetimeFrom()) FROM outbox_message WHERE id = ?", arguments: [id])
         else { return nil }
         return (row[0], row[1])
     }
@@ -128,7 +130,7 @@ package enum OutboxQueries {
     /// Messages in `state` (all when nil), oldest first, at most `limit`.
     package static func list(_ db: Database, state: OutboxState?, limit: Int) throws -> [OutboxListRow] {
         try Row.fetchAll(db, sql: """
-            SELECT m.id, m.state, m.origin, m.created_at, m.attempts, m.next_attempt_at,
+            SELECT m.id, m.state, m.origin, m.created_at, m.attempts, \(OutboxInstantSQL.nextAttemptAt("m")),
               (SELECT address FROM outbox_recipient r WHERE r.message_id = m.id AND r.kind = \(OutboxRecipientKind.to.sqlLiteral)
                ORDER BY position LIMIT 1),
               CASE m.state WHEN \(OutboxState.deferred.sqlLiteral) THEN m.last_error WHEN \(OutboxState.bounced.sqlLiteral) THEN m.bounce_reason

@@ -173,6 +173,11 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
         bounceReason = try c.decodeIfPresent(String.self, forKey: .bounceReason)
         cancelReason = try c.decodeIfPresent(String.self, forKey: .cancelReason)
         updatedAt = try c.decode(String.self, forKey: .updatedAt)
+        // Since migration 0033a a sent message keeps its instant once, in `sent_at` (`OutboxInstantSQL`).
+        if lifetimeFrom.isEmpty { lifetimeFrom = createdAt }
+        if nextAttemptAt.isEmpty { nextAttemptAt = createdAt }
+        if lastAttemptAt == nil { lastAttemptAt = sentAt }
+        if updatedAt.isEmpty, let sentAt { updatedAt = sentAt }
         if let blob = try stored.decodeIfPresent(Data.self, forKey: .bodiesZ) {
             let dictionary = try stored.decodeIfPresent(Data.self, forKey: .bodiesDictionary).map(MessageBodies.bodyDictionary(stored:))
             (textBody, htmlBody) = try MessageBodies.decompress(blob, bodyDictionary: dictionary)
@@ -230,6 +235,48 @@ package struct OutboxRecipientRecord: Codable, FetchableRecord, PersistableRecor
     }
 }
 
+/// The SQL of a message's and a recipient's instants however they are stored (migration 0033a,
+/// issue 17's seventh round): a sent message keeps its instant once, in `sent_at`, and leaves
+/// `last_attempt_at` NULL, `updated_at` empty, `lifetime_from` and `next_attempt_at` empty when
+/// they were `created_at`; a recipient accepted in the attempt that sent its message leaves
+/// `updated_at` NULL. Each function gives the text the column held before, for a query on
+/// `outbox_message` (or `outbox_recipient`) qualified by `table`. Rows written before read as stored.
+package enum OutboxInstantSQL {
+    /// `lifetime_from`.
+    package static func lifetimeFrom(_ table: String = "outbox_message") -> String {
+        "CASE WHEN \(table).lifetime_from = '' THEN \(table).created_at ELSE \(table).lifetime_from END"
+    }
+
+    /// `next_attempt_at`.
+    package static func nextAttemptAt(_ table: String = "outbox_message") -> String {
+        "CASE WHEN \(table).next_attempt_at = '' THEN \(table).created_at ELSE \(table).next_attempt_at END"
+    }
+
+    /// `last_attempt_at` (only a sent message has `sent_at`, and it was its last attempt's instant).
+    package static func lastAttemptAt(_ table: String = "outbox_message") -> String {
+        "COALESCE(\(table).last_attempt_at, \(table).sent_at)"
+    }
+
+    /// `updated_at`.
+    package static func updatedAt(_ table: String = "outbox_message") -> String {
+        "CASE WHEN \(table).updated_at = '' THEN \(table).sent_at ELSE \(table).updated_at END"
+    }
+
+    /// A recipient's `updated_at`: NULL with status `sent` (which an attempt always dates) is its message's `sent_at`.
+    package static func recipientUpdatedAt(_ table: String = "outbox_recipient") -> String {
+        """
+        COALESCE(\(table).updated_at, CASE WHEN \(table).status = \(OutboxRecipientStatus.sent.sqlLiteral) \
+        THEN (SELECT m.sent_at FROM outbox_message m WHERE m.id = \(table).message_id) END)
+        """
+    }
+
+    /// The columns of `outbox_recipient` in their order, the instant as stored before.
+    package static func recipientColumns(_ table: String = "outbox_recipient") -> String {
+        ["id", "message_id", "position", "kind", "address", "display_name", "origin", "status", "reply"].map { "\(table).\($0)" }
+            .joined(separator: ", ") + ", " + recipientUpdatedAt(table) + " AS updated_at"
+    }
+}
+
 /// One row of `outbox_attachment`: a file attached to a message, stored inline or by path.
 package struct OutboxAttachmentRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     package static let databaseTableName = "outbox_attachment"
@@ -284,8 +331,12 @@ package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, S
 
     /// The SQL of an event's instant however it is stored, for a query on `outbox_event` (`at` and
     /// `at_id` qualified by `table`).
+    /// Since migration 0033a a `sent` event may leave `at` empty with no `at_id`: its message's `sent_at`.
     package static func atSQL(_ table: String = "outbox_event") -> String {
-        "CASE WHEN \(table).at_id IS NULL THEN \(table).at ELSE (SELECT i.at FROM outbox_event_instant i WHERE i.id = \(table).at_id) END"
+        """
+        CASE WHEN \(table).at_id IS NOT NULL THEN (SELECT i.at FROM outbox_event_instant i WHERE i.id = \(table).at_id) \
+        WHEN \(table).at = '' THEN (SELECT m.sent_at FROM outbox_message m WHERE m.id = \(table).message_id) ELSE \(table).at END
+        """
     }
 
     /// The SQL of an event's detail however it is stored, for a query on `outbox_event` (`detail`
@@ -296,14 +347,17 @@ package struct OutboxEventRecord: Codable, FetchableRecord, PersistableRecord, S
 
     /// Appends an event. With `shared`, a detail that many events repeat (a gate night's held
     /// reason) is stored once in `outbox_event_detail` and named by `detail_id`, and the instant,
-    /// which the other events of the night share, once in `outbox_event_instant` by `at_id`.
+    /// which the other events of the night share, once in `outbox_event_instant` by `at_id`. With
+    /// `atSentAt`, a `sent` event whose instant is its message's `sent_at` (the caller checked)
+    /// leaves `at` empty (migration 0033a).
     package static func append(_ db: Database, message: Int64, at: String, from: OutboxState?, to: OutboxState,
-                              actor: OutboxActor, detail: String?, shared: Bool = false) throws {
+                              actor: OutboxActor, detail: String?, shared: Bool = false, atSentAt: Bool = false) throws {
         let detailID = try shared ? detail.map { try StoredText.id(db, table: "outbox_event_detail", column: "detail", $0) } : nil
         let atID = try shared ? StoredText.id(db, table: "outbox_event_instant", column: "at", at) : nil
+        let inline = atID == nil && !(atSentAt && to == .sent)
         try db.cachedStatement(sql: """
             INSERT INTO outbox_event (message_id, at, from_state, to_state, actor, detail, detail_id, at_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [message, atID == nil ? at : "", from, to, actor, detailID == nil ? detail : nil, detailID, atID])
+            """).execute(arguments: [message, inline ? at : "", from, to, actor, detailID == nil ? detail : nil, detailID, atID])
     }
 
     /// Appends an event given as stored words, for callers that still hold states as text (Dunning's

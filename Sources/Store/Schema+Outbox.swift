@@ -192,4 +192,22 @@ extension Schema {
             ALTER TABLE outbox_event ADD COLUMN at_id INTEGER REFERENCES outbox_event_instant(id);
             """)
     }
+
+    /// A sent message's instant stored once (issue 17, seventh round): when an attempt ends in
+    /// `sent`, `OutboxCommands.endLease` keeps it in `sent_at` only and leaves `last_attempt_at` NULL
+    /// and `updated_at` empty (both were that instant), `lifetime_from` and `next_attempt_at` empty
+    /// when they equal `created_at`, and the `sent` event's `at` empty (`at_id` NULL), and a
+    /// recipient accepted in that attempt its `updated_at` NULL. Readers take the SQL of
+    /// `OutboxInstantSQL` (the record's decoder does the same); rows written before keep their
+    /// instants. This view gives every instant of a message as stored before, for SQL by hand.
+    static func outboxSentInstantOnceV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE VIEW outbox_message_instant AS SELECT id, created_at,
+              CASE WHEN lifetime_from = '' THEN created_at ELSE lifetime_from END AS lifetime_from,
+              CASE WHEN next_attempt_at = '' THEN created_at ELSE next_attempt_at END AS next_attempt_at,
+              COALESCE(last_attempt_at, sent_at) AS last_attempt_at, sent_at,
+              CASE WHEN updated_at = '' THEN sent_at ELSE updated_at END AS updated_at
+            FROM outbox_message
+            """)
+    }
 }

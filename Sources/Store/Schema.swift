@@ -45,6 +45,7 @@ package enum Schema {
             ("0028-invoice-row-check", invoiceRowCheckV1),
             ("0032a-dunning-event-stored-once", dunningEventStoredOnceV1),
             ("0032b-outbox-event-instant", outboxEventInstantV1),
+            ("0033a-outbox-sent-instant-once", outboxSentInstantOnceV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

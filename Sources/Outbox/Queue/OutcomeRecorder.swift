@@ -92,7 +92,7 @@ enum OutcomeRecorder {
         }
         if recipients.contains(where: { $0.kind == .to && $0.status == .sent }) {
             try finish(db, m, state: .sent, now: t, end: OutboxAttemptEnd(sentAt: t, serverReply: reason))
-            try OutboxEventRecord.append(db, message: m.id, at: t, from: .active, to: .sent, actor: .flush, detail: reason)
+            try OutboxEventRecord.append(db, message: m.id, at: t, from: .active, to: .sent, actor: .flush, detail: reason, atSentAt: true)
             return .sent
         }
         let replies = recipients.filter { $0.kind == .to }.compactMap(\.reply)

@@ -893,3 +893,11 @@ WHEN CASE WHEN typeof(NEW.idempotency_key) = 'blob'
   ELSE EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
                WHERE e.idempotency_key = NEW.idempotency_key) END
 BEGIN SELECT RAISE(ABORT, 'outbox_message: a message with this idempotency key exists'); END;
+
+-- view outbox_message_instant on outbox_message_instant
+CREATE VIEW outbox_message_instant AS SELECT id, created_at,
+  CASE WHEN lifetime_from = '' THEN created_at ELSE lifetime_from END AS lifetime_from,
+  CASE WHEN next_attempt_at = '' THEN created_at ELSE next_attempt_at END AS next_attempt_at,
+  COALESCE(last_attempt_at, sent_at) AS last_attempt_at, sent_at,
+  CASE WHEN updated_at = '' THEN sent_at ELSE updated_at END AS updated_at
+FROM outbox_message;
