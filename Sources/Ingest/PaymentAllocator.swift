@@ -113,7 +113,6 @@ struct PaymentAllocator {
             }
         }
         // An account that pays for more than a few debtors (a payment provider, a factor) says nothing about who paid.
-        if p.counterpartyIBAN != nil { try learnPayerAccounts() }
         if let iban = p.counterpartyIBAN, try statements.payerCount(iban: iban) <= 3 {
             let found = try statements.candidates(payerIBAN: iban, openMinor: p.remaining, currency: p.currency)
             if found.count == 1 { return Self.apply(p, found, rule: .uniqueOpenAmount, reasonIfNone: nil) }
@@ -146,7 +145,7 @@ struct PaymentAllocator {
     /// invoice's open-amount refresh (`OpenAmount`), and learns the payer's account from them.
     func record(_ plan: Plan, of p: Payment, batch: Int64) throws {
         for a in plan.allocations {
-            let allocation = try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)
+            try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)
             if let booked = p.booked, let figures = a.candidate.figures(adding: a.amount, booked: booked, batch: batch) {
                 // The look-up read the invoice's figures, and nothing has touched it since (each
                 // candidate of a plan is a different invoice): the rule needs no second read.
@@ -154,20 +153,12 @@ struct PaymentAllocator {
             } else {
                 try OpenAmount.refresh(statements, invoiceID: a.invoiceID, closedOn: p.date)
             }
-            if p.counterpartyIBAN != nil {
-                // Learn who pays from this account, for later payments that carry no reference: in
-                // one statement for many allocations, before the next look-up by account
-                // (`learnPayerAccounts`).
-                statements.learnPayerAccountsLater(fromAllocation: allocation)
+            if let iban = p.counterpartyIBAN {
+                // Who pays from this account, for later payments that carry no reference: the
+                // invoice's debtor came with the candidate, so nothing is read to learn it.
+                try statements.learnPayerAccount(iban: iban, debtorID: a.candidate.debtorID, paymentID: p.id)
             }
         }
-    }
-
-    /// Learns the payer accounts of the allocations recorded since the last time (the counterparty
-    /// account of a bank payment pays for its invoice's debtor), before anything reads them: before
-    /// a look-up by account, at the end of a statement file and of a retry.
-    func learnPayerAccounts() throws {
-        try statements.learnPendingPayerAccounts()
     }
 
     /// Words of a free-text communication that could be invoice numbers: at least three characters,
@@ -206,6 +197,5 @@ struct PaymentAllocator {
                 try statements.setUnapplied(paymentID: p.id, minor: left, reason: reason)
             }
         }
-        try learnPayerAccounts()
     }
 }

@@ -132,14 +132,9 @@ extension IngestCommands {
     static let setUnappliedSQL = "UPDATE payment SET unapplied_minor = ?, unapplied_reason = ? WHERE id = ?"
     static let allocateSQL = "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, ?)"
 
-    /// Learns who pays from an account (kept when already known), for every allocation from the one
-    /// bound on, in allocation order: its payment's counterparty account pays for its invoice's debtor.
-    static let learnPayerAccountsSQL = """
-        INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id)
-        SELECT p.counterparty_iban, i.debtor_id, p.id FROM payment_allocation a
-          JOIN payment p ON p.id = a.payment_id JOIN invoice i ON i.id = a.invoice_id
-        WHERE a.id >= ? AND p.counterparty_iban IS NOT NULL ORDER BY a.id
-        """
+    /// Learns who pays from an account (kept when already known): a bank payment's counterparty
+    /// account pays for the debtor of an invoice it was allocated to.
+    static let learnPayerAccountSQL = "INSERT OR IGNORE INTO debtor_account (iban, debtor_id, learned_from_payment_id) VALUES (?, ?, ?)"
 
     /// Deletes a payment's allocations; returns the invoices they were on (in allocation order),
     /// whose open amounts the caller refreshes.
@@ -188,8 +183,8 @@ extension IngestCommands {
     static let insertBankPaymentSQL = """
         INSERT INTO payment (payment_key, payment_date, currency, amount_minor, structured_reference, unapplied_minor,
           content_hash, created_batch_id, updated_batch_id, booked, source, statement_id, counterparty_iban,
-          counterparty_name, free_text)
-        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?)
+          counterparty_name, free_text, unapplied_reason)
+        VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, 0, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (payment_key) DO NOTHING
         """
 }
@@ -220,11 +215,8 @@ package final class AllocationStatements {
     /// The statements in use, by slot.
     enum Slot: Int, CaseIterable {
         case byInvoiceNumber, byReference, byReminderReference, byDebtorKey, byPayerIBAN, payerCount, openFigures, setOpenState,
-             setClosedOn, allocate, setUnapplied, invoiceExists, debtorExists, learnPayerAccounts, insertBankPayment
+             setClosedOn, allocate, setUnapplied, invoiceExists, debtorExists, learnPayerAccount, insertBankPayment
     }
-
-    /// The first allocation whose payer account is still to be learnt (`learnPayerAccountsLater`).
-    private var unlearntFrom: Int64?
 
     /// The free-text look-ups, by how many numbers they name.
     private var byInvoiceNumbers: [Int: BulkStatement] = [:]
@@ -290,30 +282,23 @@ package final class AllocationStatements {
         return w.lastInsertedRowID
     }
 
-    /// Learns the payer accounts of this allocation and of every later one later, in one statement
-    /// (`learnPendingPayerAccounts`), before anything reads `debtor_account`: the same rows, in the
-    /// same order, as one `INSERT` after each allocation would. Every allocation made meanwhile on
-    /// this connection must be one whose account is to be learnt when its payment has one (an
-    /// ingest's automatic allocations).
-    package func learnPayerAccountsLater(fromAllocation id: Int64) {
-        if unlearntFrom == nil { unlearntFrom = id }
-    }
-
-    /// Learns the payer accounts `learnPayerAccountsLater` left; nothing when none is left.
-    package func learnPendingPayerAccounts() throws {
-        guard let from = unlearntFrom else { return }
-        unlearntFrom = nil
-        let w = try statement(.learnPayerAccounts, IngestCommands.learnPayerAccountsSQL)
-        w.bind(1, from)
+    /// Learns that `iban` pays for the debtor `debtorID`, from payment `paymentID` (kept when already
+    /// known): after each automatic allocation of a bank payment, from the values its candidate
+    /// look-up read (no join: the invoice's `debtor_id` came with the candidate).
+    package func learnPayerAccount(iban: String, debtorID: Int64, paymentID: Int64) throws {
+        let w = try statement(.learnPayerAccount, IngestCommands.learnPayerAccountSQL)
+        w.bind(1, iban); w.bind(2, debtorID); w.bind(3, paymentID)
         try w.run()
     }
 
-    /// Stores a bank movement as a payment, all of it unapplied; nil when its key is already stored.
-    package func insertBankPayment(_ m: BankPaymentRow, source: String, batch: Int64) throws -> Int64? {
+    /// Stores a bank movement as a payment with what is left unapplied of it and why (all of it, no
+    /// reason, by default); nil when its key is already stored.
+    package func insertBankPayment(_ m: BankPaymentRow, source: String, batch: Int64, unapplied: Int64? = nil,
+                                   reason: String? = nil) throws -> Int64? {
         let w = try statement(.insertBankPayment, IngestCommands.insertBankPaymentSQL)
-        w.bind(1, m.key); w.bind(2, m.date); w.bind(3, m.currency); w.bind(4, m.amount); w.bind(5, m.reference); w.bind(6, m.amount)
-        w.bind(7, batch); w.bind(8, batch); w.bind(9, source); w.bind(10, m.statementID); w.bind(11, m.counterpartyIBAN)
-        w.bind(12, m.counterpartyName); w.bind(13, m.freeText)
+        w.bind(1, m.key); w.bind(2, m.date); w.bind(3, m.currency); w.bind(4, m.amount); w.bind(5, m.reference)
+        w.bind(6, unapplied ?? m.amount); w.bind(7, batch); w.bind(8, batch); w.bind(9, source); w.bind(10, m.statementID)
+        w.bind(11, m.counterpartyIBAN); w.bind(12, m.counterpartyName); w.bind(13, m.freeText); w.bind(14, reason)
         try w.run()
         return w.changes == 1 ? w.lastInsertedRowID : nil
     }

@@ -4,11 +4,13 @@ import GRDBSQLite
 // Ingest's reads for matching payments to invoices, including the one read across a stage: the
 // communication of a Dunning reminder (`dunning_event`, `dunning_state`).
 
-/// An invoice a payment could go to: what it can still take, and its currency.
+/// An invoice a payment could go to: what it can still take, its currency and its debtor.
 package struct AllocationCandidate: Sendable, Equatable {
     package var invoiceID: Int64
     package var capacity: Int64
     package var currency: String
+    /// The invoice's `debtor_id`: whom a bank payment's counterparty account is learnt for.
+    package var debtorID: Int64
     /// What the open-amount rule reads of the invoice, read by the same look-up (by invoice number or
     /// structured reference), so that the refresh after an allocation to it reads nothing; nil from
     /// the other look-ups.
@@ -16,9 +18,9 @@ package struct AllocationCandidate: Sendable, Equatable {
     /// The invoice's `reported_batch_id` (with `figures`): the export whose open amount it reports.
     package var reportedBatch: Int64? = nil
 
-    /// The three fields; no figures.
-    package init(invoiceID: Int64, capacity: Int64, currency: String) {
-        self.invoiceID = invoiceID; self.capacity = capacity; self.currency = currency
+    /// The four fields; no figures.
+    package init(invoiceID: Int64, capacity: Int64, currency: String, debtorID: Int64) {
+        self.invoiceID = invoiceID; self.capacity = capacity; self.currency = currency; self.debtorID = debtorID
     }
 
     /// The figures once an automatic allocation of `amount` by `batch`, of a payment from the books'
@@ -98,10 +100,11 @@ extension IngestQueries {
           currency FROM invoice
         """
 
-    /// What each invoice can still take (`amount − allocated`), with its `InvoiceOpenFigures` (the
-    /// columns of `IngestCommands.openFiguresSQL`) and `reported_batch_id`, grouped by invoice.
+    /// What each invoice can still take (`amount − allocated`) and its debtor, with its
+    /// `InvoiceOpenFigures` (the columns of `IngestCommands.openFiguresSQL`) and `reported_batch_id`,
+    /// grouped by invoice.
     static let lackingWithFigures = """
-        SELECT i.id, i.amount_minor - COALESCE(SUM(a.amount_minor), 0), i.currency,
+        SELECT i.id, i.amount_minor - COALESCE(SUM(a.amount_minor), 0), i.currency, i.debtor_id,
           i.type, i.amount_minor, i.reported_open_minor, i.open_minor, i.status, i.closed_reason, i.closed_on,
           COALESCE(SUM(a.amount_minor), 0),
           COALESCE(SUM(CASE WHEN p.id IS NOT NULL AND \(IngestCommands.reflected) THEN a.amount_minor END), 0),
@@ -114,13 +117,13 @@ extension IngestQueries {
     static let byReferenceSQL = lackingWithFigures
         + " WHERE i.structured_reference = ? AND i.type = 'invoice' GROUP BY i.id ORDER BY i.status = 'closed', i.due_date, i.id"
     static let byReminderReferenceSQL = """
-        SELECT i.id, i.open_minor, i.currency FROM invoice i
+        SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i
         WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
           AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
         ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
         """
     static let byDebtorKeySQL = """
-        SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor d ON d.id = i.debtor_id
+        SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i JOIN debtor d ON d.id = i.debtor_id
         WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
         ORDER BY i.due_date, i.id
         """
@@ -133,7 +136,7 @@ extension IngestQueries {
     }
 
     static let byPayerIBANSQL = """
-        SELECT i.id, i.open_minor, i.currency FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
+        SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i JOIN debtor_account a ON a.debtor_id = i.debtor_id
         WHERE a.iban = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0 AND i.open_minor = ? AND i.currency = ?
         """
     static let payerCountSQL = "SELECT COUNT(*) FROM (SELECT 1 FROM debtor_account WHERE iban = ? LIMIT 4)"
@@ -215,15 +218,15 @@ extension AllocationStatements {
     /// The rows of a bound candidate statement (with the figures, from `lackingWithFigures`).
     private static func candidates(_ q: BulkStatement) throws -> [AllocationCandidate] {
         var out: [AllocationCandidate] = []
-        let withFigures = sqlite3_column_count(q.handle) > 3
+        let withFigures = sqlite3_column_count(q.handle) > 4
         while try q.step() {
-            var c = AllocationCandidate(invoiceID: q.int64(0), capacity: q.int64(1), currency: q.text(2) ?? "")
+            var c = AllocationCandidate(invoiceID: q.int64(0), capacity: q.int64(1), currency: q.text(2) ?? "", debtorID: q.int64(3))
             if withFigures {
                 c.figures = InvoiceOpenFigures(
-                    type: q.text(3) ?? "", amount: q.int64(4), reportedOpen: q.isNull(5) ? nil : q.int64(5),
-                    now: InvoiceOpenState(open: q.int64(6), status: q.text(7) ?? "", closedReason: q.text(8), closedOn: q.text(9)),
-                    allocated: q.int64(10), reflected: q.int64(11), unreflected: q.int64(12))
-                c.reportedBatch = q.isNull(13) ? nil : q.int64(13)
+                    type: q.text(4) ?? "", amount: q.int64(5), reportedOpen: q.isNull(6) ? nil : q.int64(6),
+                    now: InvoiceOpenState(open: q.int64(7), status: q.text(8) ?? "", closedReason: q.text(9), closedOn: q.text(10)),
+                    allocated: q.int64(11), reflected: q.int64(12), unreflected: q.int64(13))
+                c.reportedBatch = q.isNull(14) ? nil : q.int64(14)
             }
             out.append(c)
         }

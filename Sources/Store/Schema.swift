@@ -54,6 +54,8 @@ package enum Schema {
         // Rebuilds `run` and `nightly_stage`: foreign keys off, and it checks those tables itself.
         m.registerMigration("0016-run-outcomes", foreignKeyChecks: .deferred, migrate: runOutcomesV1)
         m.registerMigration("0016b-workspace-identity", foreignKeyChecks: .immediate, migrate: WorkspaceIdentity.migrationV1)
+        // Rebuilds `payment_allocation` (its `rule` check without `IN`): foreign keys off, and it checks that table itself.
+        m.registerMigration("0035-allocation-rule-check", foreignKeyChecks: .deferred, migrate: allocationRuleCheckV1)
         return m
     }
 

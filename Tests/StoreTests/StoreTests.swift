@@ -16,7 +16,7 @@ import Testing
         #expect(mode == "wal" && fk == 1)
         let perms = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber
         #expect(perms?.intValue == 0o600)
-        #expect(try store.appliedMigrations() == ["0001-ledger", "0002-outbox", "0003-forecast", "0004-bank", "0005-dunning", "0006-debtor-paperless", "0007-dunning-run", "0008-billing", "0009-data-rights", "0010-nightly", "0011-unapplied-by-debtor", "0012-dunning-exclusion", "0013-invoice-open", "0014-debtor-interest-rate", "0015-controls", "0017-dunning-demand", "0019-peppol", "0020-report-snapshot", "0021-outbox-compressed-bodies", "0024-invoice-open-plan", "0026a-dunning-computation-compressed", "0027a-outbox-body-dictionary", "0030a-dunning-held-reason", "0030b-outbox-event-detail", "0030c-outbox-message-id-domain", "0031a-outbox-dunning-event", "0031b-outbox-message-key-once", "0028-invoice-row-check", "0032a-dunning-event-stored-once", "0032b-outbox-event-instant", "0033a-outbox-sent-instant-once", "0016-run-outcomes", "0016b-workspace-identity"])
+        #expect(try store.appliedMigrations() == ["0001-ledger", "0002-outbox", "0003-forecast", "0004-bank", "0005-dunning", "0006-debtor-paperless", "0007-dunning-run", "0008-billing", "0009-data-rights", "0010-nightly", "0011-unapplied-by-debtor", "0012-dunning-exclusion", "0013-invoice-open", "0014-debtor-interest-rate", "0015-controls", "0017-dunning-demand", "0019-peppol", "0020-report-snapshot", "0021-outbox-compressed-bodies", "0024-invoice-open-plan", "0026a-dunning-computation-compressed", "0027a-outbox-body-dictionary", "0030a-dunning-held-reason", "0030b-outbox-event-detail", "0030c-outbox-message-id-domain", "0031a-outbox-dunning-event", "0031b-outbox-message-key-once", "0028-invoice-row-check", "0032a-dunning-event-stored-once", "0032b-outbox-event-instant", "0033a-outbox-sent-instant-once", "0016-run-outcomes", "0016b-workspace-identity", "0035-allocation-rule-check"])
         #expect(try store.migrate().isEmpty)
     }
 
@@ -42,6 +42,31 @@ import Testing
             for args in bad {
                 #expect(throws: DatabaseError.self) { try db.execute(sql: insert, arguments: args) }
             }
+        }
+    }
+
+    /// Migration 0035: an allocation's rule is checked without a temporary B-tree per inserted row
+    /// (no `OpenEphemeral` in the insert's program), and the check still refuses an unknown rule.
+    @Test func allocationRuleCheckBuildsNoTemporaryTableAndRefusesUnknownRules() throws {
+        let temporary = try TemporaryStore("store")
+        try temporary.store.pool.write { db in
+            let insert = "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule, batch_id) VALUES (?, ?, ?, ?, NULL)"
+            let opcodes = try Row.fetchAll(db, sql: "EXPLAIN " + insert, arguments: [1, 1, 1, "manual"]).map { $0["opcode"] as String }
+            #expect(!opcodes.isEmpty && !opcodes.contains("OpenEphemeral"))
+            try db.execute(sql: "INSERT INTO debtor (id, debtor_key, name, kind, language, country, content_hash) VALUES (1, 'D', 'N', 'b2b', 'nl', 'BE', 0)")
+            try db.execute(sql: """
+                INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)
+                VALUES (1, 'F1', 1, 'invoice', '2026-01-01', '2026-01-31', 'EUR', 100, 100, 'open', 0)
+                """)
+            try db.execute(sql: """
+                INSERT INTO payment (id, payment_key, payment_date, currency, amount_minor, unapplied_minor, content_hash)
+                VALUES (1, 'P1', '2026-02-01', 'EUR', 100, 0, 0)
+                """)
+            for rule in Schema.allocationRules { try db.execute(sql: insert, arguments: [1, 1, 1, rule]) }
+            for rule in ["bogus", "Manual", ""] {
+                #expect(throws: DatabaseError.self) { try db.execute(sql: insert, arguments: [1, 1, 1, rule]) }
+            }
+            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM payment_allocation") == Schema.allocationRules.count)
         }
     }
 

@@ -86,19 +86,23 @@ package enum BankIngestor {
                 credits: payments.count), batch: batchID)
             for m in payments {
                 let reference = normalisedReference(m)
+                // Where the credit goes is found first (nothing is written), so its payment is stored
+                // once with what stays unapplied, then its allocations.
+                var payment = PaymentAllocator.Payment(
+                    id: 0, date: m.bookingDate.description, currency: s.currency.code, remaining: m.amount, invoiceNumber: nil,
+                    reference: reference, debtorKey: nil, freeText: m.freeText, counterpartyIBAN: m.counterpartyIBAN,
+                    fromBank: true, booked: false)
+                let plan = try allocator.plan(payment)
                 guard let id = try allocator.statements.insertBankPayment(BankPaymentRow(
                     key: s.key + "/" + m.key, date: m.bookingDate.description, currency: s.currency.code, amount: m.amount,
                     reference: reference, statementID: statementID, counterpartyIBAN: m.counterpartyIBAN,
-                    counterpartyName: m.counterpartyName, freeText: m.freeText), source: format.rawValue, batch: batchID)
+                    counterpartyName: m.counterpartyName, freeText: m.freeText), source: format.rawValue, batch: batchID,
+                    unapplied: plan.unapplied, reason: plan.reason)
                 else { summary.unchanged += 1; continue }
                 summary.imported += 1
-                let (left, reason) = try allocator.allocate(
-                    .init(id: id, date: m.bookingDate.description, currency: s.currency.code, remaining: m.amount,
-                          invoiceNumber: nil, reference: reference, debtorKey: nil, freeText: m.freeText,
-                          counterpartyIBAN: m.counterpartyIBAN, fromBank: true, booked: false), batch: batchID)
-                if left != m.amount || reason != nil {
-                    try allocator.statements.setUnapplied(paymentID: id, minor: left, reason: reason)
-                }
+                payment.id = id
+                try allocator.record(plan, of: payment, batch: batchID)
+                let (left, reason) = (plan.unapplied, plan.reason)
                 if left > 0 {
                     summary.unapplied += 1
                     let money = { (v: Int64) in Money(minorUnits: v, currency: s.currency).decimalString }
@@ -111,7 +115,6 @@ package enum BankIngestor {
                 }
             }
         }
-        try allocator.learnPayerAccounts()
         var parts = ["\(statements.count) statement(s)"]
         if known > 0 { parts.append("\(known) already imported") }
         if debits > 0 { parts.append("\(debits) debit(s), not payments") }

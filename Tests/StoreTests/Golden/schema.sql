@@ -749,15 +749,15 @@ CREATE TABLE payment (
 , statement_id INTEGER REFERENCES bank_statement(id), counterparty_iban TEXT, counterparty_name TEXT, free_text TEXT, manual_only INTEGER NOT NULL DEFAULT 0 CHECK (manual_only IN (0, 1)));
 
 -- table payment_allocation on payment_allocation
-CREATE TABLE payment_allocation (
+CREATE TABLE "payment_allocation" (
   id INTEGER PRIMARY KEY,
   payment_id INTEGER NOT NULL REFERENCES payment(id),
   invoice_id INTEGER NOT NULL REFERENCES invoice(id),
   amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
-  rule TEXT NOT NULL CHECK (rule IN ('invoice_number', 'structured_reference', 'rf_reference',
-    'invoice_number_in_text', 'unique_open_amount', 'debtor_oldest_first', 'manual')),
-  batch_id INTEGER REFERENCES ingest_batch(id)
-, seen_batch_id INTEGER REFERENCES ingest_batch(id));
+  rule TEXT NOT NULL CHECK (rule = 'invoice_number' OR rule = 'structured_reference' OR rule = 'rf_reference' OR rule = 'invoice_number_in_text' OR rule = 'unique_open_amount' OR rule = 'debtor_oldest_first' OR rule = 'manual'),
+  batch_id INTEGER REFERENCES ingest_batch(id),
+  seen_batch_id INTEGER REFERENCES ingest_batch(id)
+);
 
 -- table peppol_document on peppol_document
 CREATE TABLE peppol_document (
