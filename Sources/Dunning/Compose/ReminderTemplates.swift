@@ -13,6 +13,8 @@ package struct ReminderTemplates: Sendable {
     }
 
     let parsed: [String: MustacheTemplate]
+    /// Whether the layout is the shipped text byte for byte, so ``ShippedLayout`` renders it.
+    let shippedLayout: Bool
     /// Where each template came from (a workspace path, or `built-in`), for `relance config check`.
     package let sources: [String: String]
 
@@ -45,6 +47,7 @@ package struct ReminderTemplates: Sendable {
         if let first = problems.sorted(by: { $0.file < $1.file }).first { throw first }
         self.parsed = parsed
         self.sources = sources
+        self.shippedLayout = texts["layout.html.mustache"].map(ShippedLayout.matches) ?? false
     }
 
     /// The problems of a ladder's templates: a step template missing for a language.
@@ -70,8 +73,14 @@ package struct ReminderTemplates: Sendable {
         return t.render(context)
     }
 
-    /// Renders the HTML e-mail layout.
+    /// Renders the HTML e-mail layout: the shipped one as Swift (``ShippedLayout``), any other
+    /// through swift-mustache.
     func layout(_ context: EmailLayoutContext) -> String {
+        shippedLayout ? ShippedLayout.render(context) : mustacheLayout(context)
+    }
+
+    /// The HTML e-mail layout rendered by swift-mustache (what ``ShippedLayout`` must equal).
+    func mustacheLayout(_ context: EmailLayoutContext) -> String {
         parsed["layout.html.mustache"]?.render(context) ?? ""
     }
 }
