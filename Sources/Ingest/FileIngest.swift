@@ -136,7 +136,18 @@ struct FileIngest {
                     }
                 }
             }
+            current = []
+            for outcome in try sink.flush(batch: batchID) {
+                summary.imported -= 1
+                switch outcome {
+                case .imported: summary.imported += 1
+                case .updated: summary.updated += 1
+                case .unchanged: summary.unchanged += 1
+                case .rejected: summary.rejected += 1
+                }
+            }
         } catch {
+            sink.abandonPending()
             // Nothing the reading thread may wait for stays unanswered: the questions of this chunk
             // and of those handed over before the cancel.
             pipe.cancel()

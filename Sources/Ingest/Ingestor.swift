@@ -36,6 +36,9 @@ package struct IngestOptions: Sendable {
     /// from is counted unchanged without being read again. Tests turn it off to compare the outcome
     /// with the full check's.
     package var recogniseUnchanged = true
+    /// Invoices, first load: new rows are appended many to a statement (`InvoiceAppend`). Tests turn
+    /// it off to compare the outcome with one statement a row.
+    package var appendsTogether = true
 
     package init(kind: IngestKind, asOf: Day) {
         self.kind = kind
@@ -119,6 +122,8 @@ package enum Ingestor {
                     sink.promiseGraceDays = options.promiseGraceDays
                     // Only against a table that had rows: a first load has nothing to compare with.
                     sink.checksUnchanged = options.recogniseUnchanged && deferred.dropped.isEmpty
+                    // A first load: every row is new, appended many to a statement (`InvoiceAppend`).
+                    sink.appendsOnly = options.appendsTogether && !deferred.dropped.isEmpty
                     if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
                                             seen: &seen, summaries: &summaries, deferred: deferred) {
                         sink.closeMissing = options.snapshot && !summaries.contains { $0.fatal != nil }

@@ -27,6 +27,16 @@ struct InvoiceSink: RowSink {
     /// Unchanged rows are recognised from their fingerprints (set by `Ingestor` when the table had
     /// rows before this ingest and `IngestOptions.recogniseUnchanged` is on).
     var checksUnchanged = false
+    /// A first load (set by `Ingestor` when `invoice` was empty as the ingest's transaction began):
+    /// every row that reaches the sink is new (the key set refuses a repeated key before it does),
+    /// so new rows are kept back and appended `InvoiceAppend.rowsPerStatement` to a statement.
+    var appendsOnly = false
+    /// The rows kept back for the next statement (returned as imported; see `flush`).
+    private var pending: [Values] = []
+    /// Outcomes of kept-back rows that turned out not to be new (none while `appendsOnly` holds its
+    /// promise), handed to the summary by `flush`.
+    private var corrections: [RowOutcome] = []
+    private let appender: InvoiceAppend
 
     init(db: Database, asOf: Day) throws {
         self.db = db
@@ -35,6 +45,7 @@ struct InvoiceSink: RowSink {
         try IngestQueries.forEachDebtorTerms(db) { debtors.append(($0.key, InvoiceValidator.Debtor(id: $0.id, terms: $0.terms))) }
         validator = InvoiceValidator(debtors: ByteKeyTable(debtors))
         upserter = try InvoiceUpsert(db)
+        appender = try InvoiceAppend(db)
     }
 
     struct Values {
@@ -95,6 +106,13 @@ struct InvoiceSink: RowSink {
     }
 
     mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
+        // A promise is written beside its invoice: that row takes the path below, after the rows before it.
+        if appendsOnly && v.expectedPayment == nil && source == .csv {
+            pending.append(v)
+            if pending.count == InvoiceAppend.rowsPerStatement { try appendPending(batch: batch) }
+            return (.imported, [])
+        }
+        try storePending(batch: batch)
         let outcome = try upsert(v, batch: batch)
         if let day = v.expectedPayment, v.type == .invoice, outcome != .unchanged {
             try Promises.fromExport(db, invoiceNumber: v.number, date: day, asOf: asOf, graceDays: promiseGraceDays)
@@ -102,7 +120,53 @@ struct InvoiceSink: RowSink {
         return (outcome, [])
     }
 
+    /// Stores the rows kept back (a file's last, fewer than a statement's worth); returns the
+    /// outcomes of kept-back rows that turned out not to be new, counted as imported when kept back.
+    mutating func flush(batch: Int64) throws -> [RowOutcome] {
+        try storePending(batch: batch)
+        defer { corrections.removeAll() }
+        return corrections
+    }
+
+    /// Forgets the rows kept back (the file's rows are being rolled back).
+    mutating func abandonPending() {
+        pending.removeAll()
+        corrections.removeAll()
+    }
+
+    /// The kept-back rows one by one, as `upsert` stores any row.
+    private mutating func storePending(batch: Int64) throws {
+        guard !pending.isEmpty else { return }
+        let rows = pending
+        pending.removeAll(keepingCapacity: true)
+        for v in rows {
+            let outcome = try upsert(v, batch: batch)
+            if outcome != .imported { corrections.append(outcome) }
+        }
+    }
+
+    /// One statement for the kept-back rows; when SQLite refuses it (nothing of it is then stored),
+    /// the same rows one by one as `upsert` stores them, so a failure is the one that path gives.
+    private mutating func appendPending(batch: Int64) throws {
+        for v in pending {
+            let hash = v.hash
+            appender.add(number: v.number, debtorID: v.debtorID, type: v.type, issue: v.issueText.isEmpty ? v.issue.description : v.issueText,
+                         due: v.dueText.isEmpty ? v.due.description : v.dueText, currency: v.currency.code, amount: v.amount,
+                         reportedOpen: v.reportedOpen, reference: v.reference, description: v.description, disputed: v.disputed,
+                         open: v.initialOpen, source: source, hash: hash,
+                         batch: batch, check: v.fingerprint.map { InvoiceUpsert.rowCheck(fingerprint: $0, hash: hash) })
+        }
+        do {
+            try appender.run()
+            pending.removeAll(keepingCapacity: true)
+        } catch is DatabaseError {
+            try storePending(batch: batch)
+        }
+    }
+
     mutating func answer(_ lookup: UnchangedLookup) throws {
+        // Questions are asked only of a table that had rows (`checksUnchanged`), never on a first load.
+        precondition(pending.isEmpty, "InvoiceSink: unchanged rows asked about during a first load")
         let upserter = upserter
         try lookup.answer { try upserter.isUnchanged(number: $0, fingerprint: $1) }
     }
@@ -324,6 +388,7 @@ extension InvoiceSink {
 
     /// Snapshot closing (when asked) against the keys the files listed, then unapplied payments.
     mutating func finish(batch: Int64, listed: KeySet) throws {
+        precondition(pending.isEmpty, "InvoiceSink: rows kept back past the end of their file")
         if closeMissing {
             let missing = try IngestQueries.openInvoices(db, source: .csv) { !listed.contains($0) }
             for r in missing {

@@ -60,6 +60,11 @@ protocol RowSink {
     var checksUnchanged: Bool { get }
     /// Answers which candidates of a chunk are unchanged (on the database thread).
     mutating func answer(_ lookup: UnchangedLookup) throws
+    /// Stores what `store` kept back, at the end of a file's rows; returns the outcomes of rows
+    /// `store` counted as imported that turned out otherwise.
+    mutating func flush(batch: Int64) throws -> [RowOutcome]
+    /// Forgets what `store` kept back (the file is being rolled back).
+    mutating func abandonPending()
 }
 
 extension RowSink {
@@ -67,6 +72,9 @@ extension RowSink {
     var checksUnchanged: Bool { false }
     /// Nothing is unchanged before it is read.
     mutating func answer(_ lookup: UnchangedLookup) throws { lookup.abandon() }
+    /// Every row is stored by `store`.
+    mutating func flush(batch: Int64) throws -> [RowOutcome] { [] }
+    mutating func abandonPending() {}
 }
 
 /// Values of a record as name → text, for the change history.

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 // Ingest's writes of the rows it owns (`debtor`, `invoice`, `payment`, `record_change`,
 // `ingest_batch`, `bank_statement`). The per-row upserts own statements prepared once per ingest
@@ -170,6 +171,93 @@ package final class InvoiceUpsert {
         setCheck.bind(1, value)
         setCheck.bind(2, id)
         try setCheck.run()
+    }
+}
+
+/// Appends new invoices many to a statement, for a first load (an `invoice` table that was empty
+/// when the ingest's transaction began, whose keys the ingest has already made unique): one
+/// `INSERT … VALUES (…), (…), …` of `rowsPerStatement` rows instead of one statement per row, and
+/// every text bound from one buffer without a copy by SQLite. Against one row a statement (the
+/// same values through SQLite's C API, system SQLite 3.40, 1M invoices): 5.1 → 3.1 s CPU. Rows are
+/// stored with the same values `InvoiceUpsert.insertOrFind` gives a new invoice. There is no
+/// `ON CONFLICT` clause: a row that would not be inserted as it stands (a stored key, a failed
+/// constraint) fails the statement, which SQLite undoes whole, and the caller then stores the same
+/// rows one by one as before, so the outcome and any error are those of the row-by-row path.
+package final class InvoiceAppend {
+    /// Rows a statement carries (20 parameters each: 1,280, under SQLite's 32,766).
+    package static let rowsPerStatement = 64
+    private let statement: BulkStatement
+    /// The texts of the rows being bound, end to end.
+    private var texts: [UInt8] = []
+    /// Where each text parameter's bytes are in `texts`.
+    private var spans: [(parameter: Int32, start: Int, count: Int)] = []
+    private var rows: Int32 = 0
+
+    /// Prepares the statement on `db` (use it in its transaction only).
+    package init(_ db: Database) throws {
+        let one = "(" + Array(repeating: "?", count: 20).joined(separator: ", ") + ")"
+        statement = try BulkStatement(db, """
+            INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
+              reported_open_minor, reported_batch_id, open_minor, structured_reference, description, disputed, status,
+              closed_reason, source, content_hash, created_batch_id, updated_batch_id, row_check)
+            VALUES \(Array(repeating: one, count: Self.rowsPerStatement).joined(separator: ", "))
+            """)
+        texts.reserveCapacity(Self.rowsPerStatement * 160)
+        spans.reserveCapacity(Self.rowsPerStatement * 8)
+    }
+
+    /// True when a statement's worth of rows is bound.
+    package var isFull: Bool { rows == Self.rowsPerStatement }
+
+    private func text(_ p: Int32, _ v: String?) {
+        guard var s = v else { sqlite3_bind_null(statement.handle, p); return }
+        s.withUTF8 { spans.append((p, texts.count, $0.count)); texts.append(contentsOf: $0) }
+    }
+
+    private func int(_ p: Int32, _ v: Int64?) {
+        guard let v else { sqlite3_bind_null(statement.handle, p); return }
+        sqlite3_bind_int64(statement.handle, p, v)
+    }
+
+    /// Binds the next row (call `run` when `isFull`), as `InvoiceUpsert.insertOrFind` would insert it.
+    package func add(number: String, debtorID: Int64, type: InvoiceType, issue: String, due: String, currency: String,
+                     amount: Int64, reportedOpen: Int64?, reference: String?, description: String?, disputed: Bool,
+                     open: Int64, source: InvoiceSource, hash: Int64, batch: Int64, check: Int64?) {
+        precondition(!isFull, "InvoiceAppend: the statement's rows are all bound")
+        let b = rows * 20
+        text(b + 1, number); int(b + 2, debtorID); text(b + 3, type.rawValue)
+        text(b + 4, issue); text(b + 5, due); text(b + 6, currency)
+        int(b + 7, amount); int(b + 8, reportedOpen); int(b + 9, reportedOpen == nil ? nil : batch)
+        int(b + 10, open); text(b + 11, reference); text(b + 12, description); int(b + 13, disputed ? 1 : 0)
+        text(b + 14, (open == 0 ? InvoiceStatus.closed : .open).rawValue); text(b + 15, open == 0 ? "paid" : nil)
+        text(b + 16, source.rawValue); int(b + 17, hash); int(b + 18, batch); int(b + 19, batch)
+        int(b + 20, check)
+        rows += 1
+    }
+
+    /// Inserts the bound rows (`isFull`) and forgets them, whether it succeeded or threw (then
+    /// nothing of them was inserted: SQLite undoes a failed statement whole).
+    package func run() throws {
+        precondition(isFull, "InvoiceAppend: a statement carries exactly \(Self.rowsPerStatement) rows")
+        defer { clear() }
+        try texts.withUnsafeBufferPointer { buffer in
+            let base = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+            // Bound without a copy (no destructor: SQLITE_STATIC); `texts` does not change until the step is done.
+            for s in spans { sqlite3_bind_text(statement.handle, s.parameter, base + s.start, Int32(s.count), nil) }
+            try statement.run()
+            let inserted = statement.changes
+            // No pointer into `texts` survives the step.
+            sqlite3_clear_bindings(statement.handle)
+            guard inserted == rows else { throw StoreError.notStored(what: "\(Int(rows) - Int(inserted)) of \(rows) invoices appended") }
+        }
+    }
+
+    /// Forgets the rows bound since the last `run`.
+    package func clear() {
+        sqlite3_clear_bindings(statement.handle)
+        texts.removeAll(keepingCapacity: true)
+        spans.removeAll(keepingCapacity: true)
+        rows = 0
     }
 }
 

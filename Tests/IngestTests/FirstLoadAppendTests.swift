@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+import Testing
+
+@testable import Ingest
+
+/// A first load appends its new invoices many to a statement (`InvoiceAppend`, 64 rows): each test
+/// runs the same files on two ledgers, one appending together and one a statement a row, and
+/// compares summaries, diagnostics, rejects files, every invoice column (ids included), the change
+/// history and promises.
+@Suite struct FirstLoadAppendTests {
+    final class Twin {
+        let together: TestLedger
+        let single: TestLedger
+
+        init() throws {
+            together = try TestLedger().withDebtors()
+            single = try TestLedger().withDebtors()
+        }
+
+        /// Writes `files` (name, text) into both and ingests them as one command; checks that both saw
+        /// and stored the same; returns the first ledger's summaries.
+        @discardableResult
+        func ingest(_ files: [(String, String)], snapshot: Bool = false, sourceLocation: SourceLocation = #_sourceLocation)
+            throws -> [FileSummary]
+        {
+            together.diagnostics.removeAll()
+            single.diagnostics.removeAll()
+            let a = try together.ingest(.invoices, files.map { together.write($0.0, $0.1) }, snapshot: snapshot)
+            let b = try single.ingest(.invoices, files.map { single.write($0.0, $0.1) }, snapshot: snapshot, appendsTogether: false)
+            #expect(a.map(\.comparable) == b.map(\.comparable), sourceLocation: sourceLocation)
+            #expect(together.diagnostics.map(\.description) == single.diagnostics.map(\.description), sourceLocation: sourceLocation)
+            for (name, _) in files {
+                let rejects = "/\(name).rejects.csv"
+                #expect((try? String(contentsOfFile: together.rejectsDir + rejects, encoding: .utf8))
+                        == (try? String(contentsOfFile: single.rejectsDir + rejects, encoding: .utf8)), sourceLocation: sourceLocation)
+            }
+            #expect(try Twin.dump(together) == Twin.dump(single), sourceLocation: sourceLocation)
+            return a
+        }
+
+        /// Every invoice column, the change history and promises, as text.
+        static func dump(_ t: TestLedger) throws -> [String] {
+            try t.store.pool.read { db in
+                var out: [String] = []
+                for table in ["invoice", "record_change", "promise_to_pay"] {
+                    for r in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY id") { out.append(r.description) }
+                }
+                out.append(try String.fetchAll(db, sql: "PRAGMA integrity_check").joined())
+                return out
+            }
+        }
+    }
+
+    static let header = "invoice_number,debtor_id,issue_date,due_date,amount,open_amount,type,disputed,description,"
+        + "structured_reference,expected_payment_date"
+
+    /// `n` rows of every kind a first load stores: invoices and credit notes, open amounts given or
+    /// not (and zero: closed as paid), disputed ones, due dates from the debtor's terms, references,
+    /// promises (which take the row-by-row path), and bad rows the reading thread rejects.
+    static func rows(_ n: Int, prefix: String = "N") -> [String] {
+        (0..<n).map { i in
+            let debtor = "K00\(i % 5 + 1)"
+            let due = (i % 7 == 0 && (debtor == "K001" || debtor == "K003")) ? "" : "2026-10-31"
+            let credit = i % 11 == 0
+            let amount = (credit ? "-" : "") + "\(100 + i).\(String(format: "%02d", i % 100))"
+            let open = i % 13 == 0 ? "" : (i % 17 == 0 ? "0" : amount)
+            let type = credit ? "credit_note" : "invoice"
+            let reference = i % 3 == 0 ? StructuredReference(base: String(format: "%010d", 1_000 + i))!.digits : ""
+            let promise = i % 97 == 5 ? "2026-12-15" : ""
+            let bad = i % 101 == 50
+            return "\(prefix)-\(i),\(debtor),2026-10-01,\(bad ? "2026-09-01" : due),\(amount),\(open),\(type),\(i % 19 == 0),"
+                + "\"item \(i), plain\",\(reference),\(promise)"
+        }
+    }
+
+    static func file(_ rows: [String]) -> String { ([header] + rows).joined(separator: "\n") + "\n" }
+
+    @Test func aFirstLoadStoresWhatOneStatementARowStores() throws {
+        let twin = try Twin()
+        // Several statements' worth and several parsing chunks, not a multiple of either.
+        let s = try twin.ingest([("open.csv", Self.file(Self.rows(1_333)))])
+        #expect(s[0].imported > 1_250 && s[0].rejected > 0)
+        #expect(try twin.together.count("SELECT COUNT(*) FROM promise_to_pay") > 0)
+        // The next load is not a first one: both take the same row-by-row path again.
+        try twin.ingest([("open.csv", Self.file(Self.rows(1_400)))])
+    }
+
+    @Test func aFewRowsAndSeveralFilesInOneCommand() throws {
+        let twin = try Twin()
+        // Fewer rows than a statement carries; a second file whose repeated keys are refused; a third
+        // file refused whole (a row of the wrong width: its kept-back rows are rolled back with it).
+        let broken = Self.file(Self.rows(200, prefix: "C")) + "C-x,K001\n\"unterminated\n"
+        try twin.ingest([("a.csv", Self.file(Self.rows(10, prefix: "A"))), ("b.csv", Self.file(Self.rows(300, prefix: "A"))),
+                         ("c.csv", broken), ("d.csv", Self.file(Self.rows(70, prefix: "D")))], snapshot: true)
+    }
+
+    @Test func aFailureInAStatementIsTheOneARowByRowLoadMeets() throws {
+        let twin = try Twin()
+        // A row that the database refuses (a trigger of the writer's connection) inside the second statement.
+        let trigger = """
+            CREATE TEMP TRIGGER boom BEFORE INSERT ON main.invoice WHEN NEW.invoice_number = 'N-100'
+            BEGIN SELECT RAISE(ABORT, 'boom'); END
+            """
+        for t in [twin.together, twin.single] { try t.store.pool.write { try $0.execute(sql: trigger) } }
+        var errors: [String] = []
+        for (t, together) in [(twin.together, true), (twin.single, false)] {
+            do {
+                try t.ingest(.invoices, [t.write("open.csv", Self.file(Self.rows(300)))], appendsTogether: together)
+                Issue.record("the load went through")
+            } catch { errors.append("\(error)") }
+            #expect(try t.count("SELECT COUNT(*) FROM invoice") == 0)
+        }
+        #expect(errors.count == 2 && errors[0] == errors[1])
+    }
+}
