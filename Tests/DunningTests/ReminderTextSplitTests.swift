@@ -1,5 +1,6 @@
 @testable import Dunning
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// `ReminderComposer.splitSubject` and `paragraphs` cut a text without CR at its LF bytes (issue 17)
@@ -10,12 +11,12 @@ import Testing
     static let pieces = ["Subject:", "Subject: ", "Subject:\t", "Onderwerp:", "\n", "\n", "\n\n", " ", "\t", "\u{00A0}", "\u{2003}", "\u{3000}",
                          "a", "Beste klant,", "{{statement}}", "é", "e\u{0301}", "\u{0301}", "👩‍👩‍👧", "€ 12,50", ".", "x ", " y", "\u{200B}", "\u{FEFF}"]
 
-    static func text(_ g: inout ShippedLayoutTests.SplitMix) -> String {
+    static func text(_ g: inout SeededGenerator) -> String {
         (0..<Int.random(in: 0...14, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()
     }
 
     @Test func theSameAsThroughComponents() {
-        var g = ShippedLayoutTests.SplitMix(state: 29)
+        var g = SeededGenerator(state: 29)
         var texts = (0..<3_000).map { _ in Self.text(&g) }
         texts += ["", "\n", " \n\t\n", "Subject: x", "\n\nSubject:  Herinnering \nBeste,\n\n{{statement}}\n\nGroeten\n", "Subject:\n",
                   "Geen onderwerp\nSubject: x", "Subject: a\n \u{00A0}\n b \n\n\nc\u{00A0}\n"]

@@ -1,5 +1,6 @@
 @testable import Dunning
 import Foundation
+import RelanceTestSupport
 import Testing
 
 /// The shipped HTML layout written out as Swift (`ShippedLayout`, issue 17) renders the bytes
@@ -7,33 +8,21 @@ import Testing
 /// so: an edited one goes through swift-mustache. (The golden e-mails of `ComposedReminderGoldenTests`
 /// and `ReminderLetterGoldenTests` pin the output of real reminders too.)
 @Suite struct ShippedLayoutTests {
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Pieces of values: what HTML escapes, non-ASCII letters, a combining mark after `<` (one
     /// character, which swift-mustache does not escape), CRLF, emoji, the empty string.
     static let pieces = ["", "a", "Facturatie NV", "<", ">", "&", "\"", "'", "<\u{0338}", "&\u{0301}", "é", "Ł", "ş", "·", "\r\n", "\n",
                          "👩‍👩‍👧", "€ 1.234,56", "<b>bold</b>", "Tom & Jerry's \"bar\"", " ", "&amp;", "{{subject}}"]
 
-    static func text(_ g: inout SplitMix) -> String {
+    static func text(_ g: inout SeededGenerator) -> String {
         (0..<Int.random(in: 0...4, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined()
     }
 
-    static func list<T>(_ g: inout SplitMix, _ most: Int, _ make: (inout SplitMix) -> T) -> [T] {
+    static func list<T>(_ g: inout SeededGenerator, _ most: Int, _ make: (inout SeededGenerator) -> T) -> [T] {
         (0..<Int.random(in: 0...most, using: &g)).map { _ in make(&g) }
     }
 
-    static func context(_ g: inout SplitMix) -> EmailLayoutContext {
-        func row(_ g: inout SplitMix) -> EmailLayoutContext.Row {
+    static func context(_ g: inout SeededGenerator) -> EmailLayoutContext {
+        func row(_ g: inout SeededGenerator) -> EmailLayoutContext.Row {
             .init(cells: list(&g, 6) { .init(text: text(&$0), align: Bool.random(using: &$0) ? "right" : text(&$0)) })
         }
         return EmailLayoutContext(
@@ -65,7 +54,7 @@ import Testing
         try shipped.replacingOccurrences(of: "<title>", with: "<title>Edited: ").write(to: file, atomically: true, encoding: .utf8)
         let edited = try ReminderTemplates(folder: folder.path)
         #expect(!edited.shippedLayout)
-        var g = SplitMix(state: 7)
+        var g = SeededGenerator(state: 7)
         let c = Self.context(&g)
         #expect(edited.layout(c) == edited.mustacheLayout(c))
         #expect(edited.layout(c).contains("<title>Edited: "))
@@ -73,7 +62,7 @@ import Testing
 
     @Test func rendersWhatSwiftMustacheRenders() throws {
         let templates = try ReminderTemplates(folder: nil)
-        var g = SplitMix(state: 17)
+        var g = SeededGenerator(state: 17)
         var contexts = (0..<400).map { _ in Self.context(&g) }
         // The edges one by one: everything empty or absent, and one of each list.
         let empty = EmailLayoutContext(language: "", subject: "", company_name: "", before: [], after: [], columns: [], rows: [], totals: [],

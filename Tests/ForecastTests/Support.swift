@@ -8,18 +8,10 @@ import Testing
 
 @testable import Forecast
 
-/// A deterministic random source for synthetic ledgers (SplitMix64).
-struct SplitMix {
-    var state: UInt64
+/// A deterministic random source for synthetic ledgers.
+typealias SplitMix = SeededGenerator
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SeededGenerator {
     /// Uniform in [0, 1).
     mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
 

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ingest
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import RelanceTestSupport
 import Store
 import Support
 import Testing
