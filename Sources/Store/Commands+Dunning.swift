@@ -10,8 +10,10 @@ package enum DunningCommands {
     /// compressed (`computation_z`, see `DunningComputation`), `computation` left empty. The creation
     /// instant and the letter's folder, which a night's events share, are stored once (migration
     /// 0032a): `created_at` left empty and named by `created_at_id`, `document_path` holding the
-    /// file name and its folder (the path up to its last `/`) named by `document_folder_id`.
-    package static func insertEvent(_ db: Database, _ e: DunningEventRecord) throws -> Int64? {
+    /// file name and its folder (the path up to its last `/`) named by `document_folder_id`. With
+    /// `items`, those the caller inserts next (``insertItem(_:_:)``), the computation leaves their
+    /// invoice numbers, open amounts and days late out (migration 0037a, `DunningComputation` formats 3 and 4).
+    package static func insertEvent(_ db: Database, _ e: DunningEventRecord, items: [DunningComputation.Item] = []) throws -> Int64? {
         // A rerun inserts nothing, not even an instant of its own.
         if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM dunning_event WHERE idempotency_key = ?"),
                              arguments: [e.idempotencyKey]) == true { return nil }
@@ -29,7 +31,7 @@ package enum DunningCommands {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
             """).execute(arguments: [
                 e.idempotencyKey, e.debtorID, e.asOf.description, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
-                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation),
+                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation, items: items),
                 documentPath, folderID, e.status, e.runID, createdAtID, e.structuredReference, e.seenBatchID, e.demandedMinor,
                 e.payBy?.description,
             ])

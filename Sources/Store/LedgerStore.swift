@@ -34,6 +34,7 @@ package final class LedgerStore: Sendable {
             db.add(function: MessageBodies.textFunction)
             db.add(function: MessageBodies.textWithDictionaryFunction)
             db.add(function: DunningComputation.sqlFunction)
+            db.add(function: DunningComputation.sqlFunctionWithItems)
         }
         self.pool = try DatabasePool(path: path, configuration: config)
         self.path = path

@@ -65,7 +65,10 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     package var feesMinor: Int64
     package var totalMinor: Int64
     /// How the amounts were computed, as JSON (stored compressed in `computation_z` since
-    /// migration 0026a, see `DunningComputation`; read back byte for byte).
+    /// migration 0026a, see `DunningComputation`; read back byte for byte). Since migration 0037a
+    /// `DunningCommands.insertEvent` leaves the items' figures to `dunning_event_item`: a row read
+    /// with ``selectSQL`` (or a `computation_items` column of ``computationItemsSQL(_:)``) gives the
+    /// JSON; `SELECT *` alone throws ``StoreError/missingComputationItems`` for such a row.
     package var computation: String
     /// The letter's path; as stored: `DunningCommands.insertEvent` keeps only its file name here
     /// since migration 0032a (see ``documentFolderID``).
@@ -93,6 +96,31 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     /// The folder of `documentPath` stored once in `dunning_letter_folder` (migration 0032a;
     /// `document_path` then holds the file name, a query reads the path with ``documentPathSQL(_:)``).
     package var documentFolderID: Int64?
+    /// The blob ``init(row:)`` read `computation` from: ``encode(to:)`` writes it back as read while
+    /// `computation` is unchanged (a record knows not its items, which formats 3 and 4 need).
+    package var storedComputation: StoredComputation?
+
+    /// A stored computation blob and the JSON it read as.
+    package struct StoredComputation: Sendable, Equatable {
+        package var json: String
+        package var blob: Data
+    }
+
+    /// The SQL of the items an event's computation needs (`DunningComputation.itemsSQL`), for a
+    /// query on `dunning_event` `table` (a name or alias); ``init(row:)`` reads it as `computation_items`.
+    package static func computationItemsSQL(_ table: String = "dunning_event") -> String {
+        DunningComputation.itemsSQL(event: "\(table).id")
+    }
+
+    /// The SQL of an event's computation JSON however it is stored, for a query on `dunning_event`
+    /// `table` (a name or alias).
+    package static func computationSQL(_ table: String = "dunning_event") -> String {
+        "dunning_computation(\(table).computation, \(table).computation_z, \(computationItemsSQL(table)))"
+    }
+
+    /// Every column and the computation's items: what ``init(row:)`` reads, for
+    /// `fetchAll(db, sql: DunningEventRecord.selectSQL + " WHERE …")`.
+    package static let selectSQL = "SELECT *, \(computationItemsSQL()) AS computation_items FROM dunning_event"
 
     /// The SQL of an event's held reason however it is stored, for a query on `dunning_event`
     /// (`held_reason` and `held_reason_id` unqualified).
@@ -165,7 +193,9 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         interestMinor = row["interest_minor"]
         feesMinor = row["fees_minor"]
         totalMinor = row["total_minor"]
-        computation = try DunningComputation.json(plain: row["computation"], compressed: row["computation_z"])
+        computation = try DunningComputation.json(plain: row["computation"], compressed: row["computation_z"],
+                                                  items: row.hasColumn("computation_items") ? row["computation_items"] : nil)
+        if let blob = row["computation_z"] as Data? { storedComputation = StoredComputation(json: computation, blob: blob) }
         documentPath = row["document_path"]
         let status: String = row["status"]
         guard let s = DunningEventStatus(rawValue: status) else {
@@ -203,7 +233,11 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         container["fees_minor"] = feesMinor
         container["total_minor"] = totalMinor
         container["computation"] = ""
-        container["computation_z"] = try DunningComputation.compress(computation)
+        if let stored = storedComputation, stored.json.utf8.elementsEqual(computation.utf8) {
+            container["computation_z"] = stored.blob
+        } else {
+            container["computation_z"] = try DunningComputation.compress(computation)
+        }
         container["document_path"] = documentPath
         container["status"] = status
         container["run_id"] = runID

@@ -15,21 +15,78 @@ import Ledger
 /// `0` (``strippedExplanations(_:)``); reading puts the same text back (``expandedExplanations(_:)``).
 /// `compress` writes format 2 only when expanding the stripped text gives the JSON back byte for
 /// byte, so what is read is what was written; any other JSON is stored as format 1.
+///
+/// Formats 3 and 4 (issue 17, seventh round): the text of format 2 (3) or 1 (4) without each
+/// item's invoice number, open amount and days late, which the event's `dunning_event_item` rows
+/// and their invoices hold (``Item``): `{"invoice":"F-1","credit_note":false,"open":"12.50",
+/// "due":"2026-10-09","days_late":43,` is stored as `{"invoice":0,"credit_note":false,"due":"2026-10-09",`,
+/// 0 the item's rank among the event's items by invoice id. Reading them needs those items
+/// (``decompress(_:items:)``; in SQL, `DunningEventRecord.computationSQL`). Like format 2,
+/// `compress` writes them only when reading gives the JSON back byte for byte.
 package enum DunningComputation {
     /// The format byte: zlib with the preset dictionary 1.
     static let format: UInt8 = 1
     /// The format byte of a JSON whose derivable explanations are left out.
     static let strippedFormat: UInt8 = 2
+    /// The format byte of format 2's text without the items' figures.
+    static let strippedCompactFormat: UInt8 = 3
+    /// The format byte of format 1's text (the JSON) without the items' figures.
+    static let compactFormat: UInt8 = 4
 
-    /// The stored blob of `json`.
+    /// An item of a reminder as `dunning_event_item` and its invoice hold it: what formats 3 and 4
+    /// read back into the computation.
+    package struct Item: Sendable, Equatable {
+        package var invoiceID: Int64
+        /// `invoice.invoice_number`.
+        package var number: String
+        package var openMinor: Int64
+        package var daysLate: Int
+
+        package init(invoiceID: Int64, number: String, openMinor: Int64, daysLate: Int) {
+            self.invoiceID = invoiceID
+            self.number = number
+            self.openMinor = openMinor
+            self.daysLate = daysLate
+        }
+    }
+
+    /// The SQL of the items of event `eventID` (an SQL expression) as ``items(json:)`` reads them:
+    /// a JSON array of `[invoice_id, invoice_number, open_minor, days_late]`.
+    package static func itemsSQL(event eventID: String) -> String {
+        "(SELECT json_group_array(json_array(it.invoice_id, i.invoice_number, it.open_minor, it.days_late)) "
+            + "FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id WHERE it.event_id = \(eventID))"
+    }
+
+    /// The items of a text written by ``itemsSQL(event:)``.
+    /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the text is not such an array.
+    package static func items(json: String) throws -> [Item] {
+        guard let rows = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[Any]] else {
+            throw StoreError.damagedBody(zlibStatus: nil)
+        }
+        return try rows.map { r in
+            guard r.count == 4, let id = (r[0] as? NSNumber)?.int64Value, let number = r[1] as? String,
+                  let open = (r[2] as? NSNumber)?.int64Value, let days = (r[3] as? NSNumber)?.intValue else {
+                throw StoreError.damagedBody(zlibStatus: nil)
+            }
+            return Item(invoiceID: id, number: number, openMinor: open, daysLate: days)
+        }
+    }
+
+    /// The stored blob of `json`; `items`, the event's items (in any order), let formats 3 and 4
+    /// leave their figures out.
     /// - Throws: ``StoreError`` when zlib fails (out of memory) or the JSON exceeds 1 GiB.
-    package static func compress(_ json: String) throws -> Data {
+    package static func compress(_ json: String, items: [Item] = []) throws -> Data {
         var text = json
         var formatByte = format
         // Byte for byte (String's `==` would accept a canonically equivalent text).
         if let stripped = strippedExplanations(json), let back = try? expandedExplanations(stripped), back.utf8.elementsEqual(json.utf8) {
             text = stripped
             formatByte = strippedFormat
+        }
+        if let compact = compactedItems(Array(text.utf8), items: items),
+           let back = try? expandedItems(compact, items: items), back.elementsEqual(text.utf8) {
+            text = String(decoding: compact, as: UTF8.self)
+            formatByte = formatByte == strippedFormat ? strippedCompactFormat : compactFormat
         }
         let bytes = Array(text.utf8)
         guard let length = UInt32(exactly: bytes.count), length <= 1 << 30 else { throw StoreError.bodyTooLarge(bytes: bytes.count) }
@@ -39,16 +96,142 @@ package enum DunningComputation {
         return Data(out)
     }
 
-    /// The JSON of a blob written by ``compress(_:)``.
-    /// - Throws: ``StoreError`` when the blob is damaged or of an unknown format.
-    package static func decompress(_ blob: Data) throws -> String {
+    /// Whether a blob written by ``compress(_:items:)`` needs the event's items to be read.
+    package static func needsItems(_ blob: Data) -> Bool {
+        blob.first == strippedCompactFormat || blob.first == compactFormat
+    }
+
+    /// The JSON of a blob written by ``compress(_:items:)``; `items`, the event's items (in any
+    /// order), are needed for formats 3 and 4 (``needsItems(_:)``).
+    /// - Throws: ``StoreError`` when the blob is damaged or of an unknown format, or
+    ///   ``StoreError/missingComputationItems`` when it needs the items and `items` is nil.
+    package static func decompress(_ blob: Data, items: [Item]? = nil) throws -> String {
         let bytes = [UInt8](blob)
-        guard bytes.count >= 5, bytes[0] == format || bytes[0] == strippedFormat else { throw StoreError.unknownBodyFormat }
+        guard bytes.count >= 5, (format...compactFormat).contains(bytes[0]) else { throw StoreError.unknownBodyFormat }
         let length = Int(MessageBodies.littleEndian(bytes, at: 1))
         guard length <= 1 << 30 else { throw StoreError.damagedBody(zlibStatus: nil) }
         if length == 0 { return "" }
-        let text = String(decoding: try PresetDictionaryZlib.inflate(bytes, from: 5, dictionary: dictionaryV1, length: length), as: UTF8.self)
-        return bytes[0] == strippedFormat ? try expandedExplanations(text) : text
+        var text = try PresetDictionaryZlib.inflate(bytes, from: 5, dictionary: dictionaryV1, length: length)
+        if needsItems(blob) {
+            guard let items else { throw StoreError.missingComputationItems }
+            text = try expandedItems(text, items: items)
+        }
+        let json = String(decoding: text, as: UTF8.self)
+        return bytes[0] == strippedFormat || bytes[0] == strippedCompactFormat ? try expandedExplanations(json) : json
+    }
+
+    /// The key that opens each item of a computation (`ReminderComposer.computation`), and nothing
+    /// else: a quote inside a JSON string is escaped.
+    static let itemKey = Array("{\"invoice\":".utf8)
+    static let creditKey = Array(",\"credit_note\":".utf8)
+    static let dueKey = Array(",\"due\":\"".utf8)
+
+    /// The index of the next `pattern` in `bytes` from `start`, nil when there is none.
+    static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i + pattern.count <= bytes.count {
+            if bytes[i] == pattern[0], bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The minor digits of the computation's currency (its first `"currency":"XXX"`), nil when unknown.
+    static func currencyDigits(_ bytes: [UInt8]) -> Int? {
+        let key = Array("\"currency\":\"".utf8)
+        guard let at = find(key, in: bytes, from: 0), at + key.count + 3 <= bytes.count,
+              let currency = Currency(code: String(decoding: bytes[(at + key.count)..<(at + key.count + 3)], as: UTF8.self)) else { return nil }
+        return currency.minorDigits
+    }
+
+    /// `items` in invoice-id order (an item's rank there is what formats 3 and 4 store), nil when
+    /// two share an invoice.
+    static func ranked(_ items: [Item]) -> [Item]? {
+        let sorted = items.sorted { $0.invoiceID < $1.invoiceID }
+        for i in sorted.indices.dropFirst() where sorted[i].invoiceID == sorted[i - 1].invoiceID { return nil }
+        return sorted
+    }
+
+    /// `text` (a computation, or format 2's text) with the invoice number, open amount and days
+    /// late of each of its items found in `items` (by number) left out; nil when none is, or two
+    /// items share an invoice or a number.
+    static func compactedItems(_ text: [UInt8], items: [Item]) -> [UInt8]? {
+        guard !items.isEmpty, let sorted = ranked(items), let digits = currencyDigits(text) else { return nil }
+        var byNumber: [[UInt8]: (rank: Int, item: Item)] = [:]
+        for (k, item) in sorted.enumerated() {
+            guard byNumber.updateValue((k, item), forKey: Array(JSONWriter.quoted(item.number).utf8)) == nil else { return nil }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count)
+        var at = 0
+        var compacted = false
+        func take(_ expected: [UInt8], _ i: inout Int) -> Bool {
+            guard text[i...].starts(with: expected) else { return false }
+            i += expected.count
+            return true
+        }
+        while let start = find(itemKey, in: text, from: at) {
+            var i = start + itemKey.count
+            // The quoted number, as written (a backslash escapes the next byte).
+            var end = i + 1
+            while end < text.count, text[end] != UInt8(ascii: "\"") { end += text[end] == UInt8(ascii: "\\") ? 2 : 1 }
+            guard i < text.count, text[i] == UInt8(ascii: "\""), end < text.count, let (k, item) = byNumber[Array(text[i...end])] else {
+                out += text[at..<i]
+                at = i
+                continue
+            }
+            i = end + 1
+            guard take(creditKey, &i) else { return nil }
+            let flag = Array((text[i...].starts(with: Array("true".utf8)) ? "true" : "false").utf8)
+            let open = Array(",\"open\":\"\(Money.decimalString(minorUnits: item.openMinor, digits: digits))\"".utf8)
+            guard take(flag, &i), take(open, &i), take(dueKey, &i),
+                  let dueEnd = text[i...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+            let due = Array(text[i..<dueEnd])
+            i = dueEnd + 1
+            guard take(Array(",\"days_late\":\(item.daysLate),".utf8), &i) else { return nil }
+            out += text[at..<start]
+            out += itemKey + Array("\(k)".utf8) + creditKey + flag + dueKey + due + Array("\",".utf8)
+            at = i
+            compacted = true
+        }
+        out += text[at...]
+        return compacted ? out : nil
+    }
+
+    /// The text that ``compactedItems(_:items:)`` made `text` from, with the same `items` (in any order).
+    /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the text does not fit the items.
+    static func expandedItems(_ text: [UInt8], items: [Item]) throws -> [UInt8] {
+        guard let sorted = ranked(items), let digits = currencyDigits(text) else { throw StoreError.damagedBody(zlibStatus: nil) }
+        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + 48 * items.count)
+        var at = 0
+        while let start = find(itemKey, in: text, from: at) {
+            var i = start + itemKey.count
+            out += text[at..<i]
+            at = i
+            // An item kept as written (its number quoted): nothing to put back.
+            guard i < text.count, digit.contains(text[i]) else { continue }
+            var k = 0
+            while i < text.count, digit.contains(text[i]), k < 1 << 40 {
+                k = k * 10 + Int(text[i] - digit.lowerBound)
+                i += 1
+            }
+            guard k < sorted.count, text[i...].starts(with: creditKey) else { throw StoreError.damagedBody(zlibStatus: nil) }
+            let item = sorted[k]
+            let flagStart = i + creditKey.count
+            let flagEnd = text[flagStart...].starts(with: Array("true".utf8)) ? flagStart + 4 : flagStart + 5
+            guard flagEnd <= text.count, text[flagEnd...].starts(with: dueKey),
+                  let dueEnd = text[(flagEnd + dueKey.count)...].firstIndex(of: UInt8(ascii: "\"")) else {
+                throw StoreError.damagedBody(zlibStatus: nil)
+            }
+            out += Array(JSONWriter.quoted(item.number).utf8) + creditKey + text[flagStart..<flagEnd]
+            out += Array(",\"open\":\"\(Money.decimalString(minorUnits: item.openMinor, digits: digits))\"".utf8)
+            out += text[flagEnd...dueEnd] + Array(",\"days_late\":\(item.daysLate)".utf8)
+            at = dueEnd + 1
+        }
+        out += text[at...]
+        return out
     }
 
     /// The key that precedes an item's explanation in the JSON (`ReminderComposer.computation`).
@@ -140,17 +323,27 @@ package enum DunningComputation {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The JSON of a row: `computation_z` when it is set, else the plain `computation`.
-    package static func json(plain: String?, compressed: Data?) throws -> String {
+    /// The JSON of a row: `computation_z` when it is set, else the plain `computation`; `items`, the
+    /// text of ``itemsSQL(event:)``, is needed for formats 3 and 4.
+    package static func json(plain: String?, compressed: Data?, items: String? = nil) throws -> String {
         guard let compressed else { return plain ?? "" }
-        return try decompress(compressed)
+        guard needsItems(compressed) else { return try decompress(compressed) }
+        return try decompress(compressed, items: try items.map { try Self.items(json: $0) })
     }
 
     /// The SQL function `dunning_computation(computation, computation_z)`, registered on every
     /// connection of a `LedgerStore`: a reminder's computation JSON however it is stored, e.g.
-    /// `SELECT dunning_computation(computation, computation_z) FROM dunning_event`.
+    /// `SELECT dunning_computation(computation, computation_z) FROM dunning_event`; the rows written
+    /// in formats 3 and 4 (since migration 0037a) need their items as a third argument
+    /// (``sqlFunctionWithItems``), which `DunningEventRecord.computationSQL` passes.
     package static let sqlFunction = DatabaseFunction("dunning_computation", argumentCount: 2, pure: true) { values in
         try json(plain: String.fromDatabaseValue(values[0]), compressed: Data.fromDatabaseValue(values[1]))
+    }
+
+    /// `dunning_computation(computation, computation_z, items)`, `items` the text of ``itemsSQL(event:)``.
+    package static let sqlFunctionWithItems = DatabaseFunction("dunning_computation", argumentCount: 3, pure: true) { values in
+        try json(plain: String.fromDatabaseValue(values[0]), compressed: Data.fromDatabaseValue(values[1]),
+                 items: String.fromDatabaseValue(values[2]))
     }
 
     /// Dictionary 1: frozen (rows name it by their format byte; a better one is a new format).

@@ -135,6 +135,11 @@ extension Schema {
     static func dunningComputationCompressedV1(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE dunning_event ADD COLUMN computation_z BLOB")
     }
+
+    /// Reminders' computations written from now on may leave their items' invoice numbers, open
+    /// amounts and days late to `dunning_event_item` (`DunningComputation` formats 3 and 4): no
+    /// table changes; the migration's name tells an older version (a restore) that it cannot read them.
+    static func dunningComputationItemsV1(_ db: Database) throws {}
 }
 
 extension Schema {

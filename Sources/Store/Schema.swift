@@ -46,6 +46,7 @@ package enum Schema {
             ("0032a-dunning-event-stored-once", dunningEventStoredOnceV1),
             ("0032b-outbox-event-instant", outboxEventInstantV1),
             ("0033a-outbox-sent-instant-once", outboxSentInstantOnceV1),
+            ("0037a-dunning-computation-items", dunningComputationItemsV1),
         ]
         var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         for (identifier, migrate) in migrations {

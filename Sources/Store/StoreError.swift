@@ -30,6 +30,9 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unknownBodyFormat
     /// A stored message body compressed with a body dictionary (format 3) read without it.
     case missingBodyDictionary
+    /// A reminder's computation stored without its items' figures (formats 3 and 4 of
+    /// `DunningComputation`) read without the event's items.
+    case missingComputationItems
     /// A stored message body that cannot be unpacked (zlib's status, when zlib was the one to fail).
     case damagedBody(zlibStatus: Int32?)
     /// A stored value that a write validated and that no longer reads (a damaged or hand-edited database):
@@ -51,6 +54,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .compressionFailed(let status): "cannot compress a message body (zlib status \(status))"
         case .unknownBodyFormat: "a stored message body has an unknown format"
         case .missingBodyDictionary: "a stored message body needs its body dictionary (outbox_body_dictionary), which was not given"
+        case .missingComputationItems:
+            "a stored reminder computation needs its items (dunning_event_item), which were not given; read it with DunningEventRecord.computationSQL"
         case .damagedBody(let status): "a stored message body is damaged" + (status.map { " (zlib status \($0))" } ?? "")
         case .unreadableValue(let table, let column, let key, let expected):
             "\(table) \(key): \(column) is not \(expected); the database was changed outside relance: "

@@ -15,7 +15,7 @@ import Testing
         let summary = try s.run(night)
         let before = try s.dump()
         let (events, items, states, exclusions) = try s.store.pool.read { db in
-            (try DunningEventRecord.fetchAll(db, sql: "SELECT * FROM dunning_event ORDER BY id"),
+            (try DunningEventRecord.fetchAll(db, sql: DunningEventRecord.selectSQL + " ORDER BY id"),
              try DunningEventItemRecord.fetchAll(db, sql: "SELECT * FROM dunning_event_item ORDER BY event_id, invoice_id"),
              try DunningStateRecord.fetchAll(db, sql: "SELECT * FROM dunning_state ORDER BY invoice_id"),
              try DunningExclusionRecord.fetchAll(db, sql: "SELECT * FROM dunning_exclusion ORDER BY reason, level, currency"))

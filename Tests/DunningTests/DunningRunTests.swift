@@ -62,7 +62,7 @@ import Testing
         func events(_ debtor: String) throws -> [Row] {
             try store.pool.read { db in
                 try Row.fetchAll(db, sql: """
-                    SELECT e.*, \(DunningEventRecord.documentPathSQL("e")) AS letter_path, dunning_computation(e.computation, e.computation_z) AS computation_json, m.state AS mail_state, message_text(m.text_body, m.bodies_z, bd.text_z) AS text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
+                    SELECT e.*, \(DunningEventRecord.documentPathSQL("e")) AS letter_path, \(DunningEventRecord.computationSQL("e")) AS computation_json, m.state AS mail_state, message_text(m.text_body, m.bodies_z, bd.text_z) AS text_body FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id
                     LEFT JOIN outbox_message m ON m.id = e.outbox_message_id LEFT JOIN outbox_body_dictionary bd ON bd.id = m.bodies_dictionary_id WHERE d.debtor_key = ? ORDER BY e.id
                     """, arguments: [debtor])
             }

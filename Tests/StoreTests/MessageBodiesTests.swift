@@ -287,4 +287,91 @@ import Testing
                 == [Self.json, "{}", "{\"old\":true}"])
         }
     }
+
+    /// The items of ``withInterest`` as `dunning_event_item` and `invoice` hold them, in another order.
+    static let interestItems = [
+        DunningComputation.Item(invoiceID: 3, number: "INV-2026-0051059", openMinor: 193_558, daysLate: 57),
+        DunningComputation.Item(invoiceID: 7, number: "INV-2026-0044599", openMinor: 78_554, daysLate: 182),
+    ]
+
+    /// Formats 3 and 4 (issue 17, seventh round): the items' invoice numbers, open amounts and days
+    /// late left to `dunning_event_item`, given back byte for byte with the items in any order.
+    @Test func itemsFiguresAreLeftToTheItemsAndComeBackByteForByte() throws {
+        let blob = try DunningComputation.compress(Self.withInterest, items: Self.interestItems)
+        #expect(blob.first == 3, "format 3: format 2's text without the items' figures")
+        #expect(DunningComputation.needsItems(blob))
+        #expect(try [UInt8](DunningComputation.decompress(blob, items: Self.interestItems.reversed()).utf8) == [UInt8](Self.withInterest.utf8))
+        #expect(throws: StoreError.missingComputationItems) { try DunningComputation.decompress(blob) }
+        let format2 = try DunningComputation.compress(Self.withInterest)
+        #expect(blob.count + 15 < format2.count, "\(blob.count) bytes, \(format2.count) with the figures")
+        // Items that do not match the JSON (an open amount, two items of one invoice): stored as before.
+        var wrongOpen = Self.interestItems
+        wrongOpen[0].openMinor += 1
+        for items in [wrongOpen, [Self.interestItems[0], Self.interestItems[0]]] {
+            let kept = try DunningComputation.compress(Self.withInterest, items: items)
+            let back = try DunningComputation.decompress(kept)
+            #expect(kept.first == 2 && back == Self.withInterest)
+        }
+        // An item not among the items (one of two given; a number that differs): kept as written, the other left out.
+        var wrongNumber = Self.interestItems
+        wrongNumber[1].number = "INV-2026-0044598"
+        for items in [[Self.interestItems[1]], wrongNumber] {
+            let partly = try DunningComputation.compress(Self.withInterest, items: items)
+            let partlyBack = try DunningComputation.decompress(partly, items: items)
+            #expect(partly.first == 3 && partlyBack == Self.withInterest && partly.count < format2.count)
+        }
+        // Format 4 over format 1's text; a number that JSON escapes, a credit note, another currency's digits.
+        let odd = Self.json.replacingOccurrences(of: #""invoice":"FA2026-0512""#, with: #""invoice":"F\"A\\1 é""#)
+            .replacingOccurrences(of: #""credit_note":false,"open":"219.74""#, with: #""credit_note":true,"open":"-219.74""#)
+        let oddItems = [DunningComputation.Item(invoiceID: 12, number: "F\"A\\1 é", openMinor: -21_974, daysLate: 43)]
+        let four = try DunningComputation.compress(odd, items: oddItems)
+        let fourBack = try DunningComputation.decompress(four, items: oddItems)
+        #expect(four.first == 4 && fourBack == odd)
+        let yen = Self.json.replacingOccurrences(of: #""currency":"EUR""#, with: #""currency":"JPY""#)
+            .replacingOccurrences(of: #""open":"219.74""#, with: #""open":"21974""#)
+        let yenItems = [DunningComputation.Item(invoiceID: 1, number: "FA2026-0512", openMinor: 21_974, daysLate: 43)]
+        let jpy = try DunningComputation.compress(yen, items: yenItems)
+        let jpyBack = try DunningComputation.decompress(jpy, items: yenItems)
+        #expect(jpy.first == 4 && jpyBack == yen)
+        #expect(throws: StoreError.self) { try DunningComputation.decompress(jpy, items: []) }
+    }
+
+    @Test func eventsWithTheirItemsReadThroughTheItemsTable() throws {
+        let temporary = try TemporaryStore("computation-items")
+        let store = temporary.store
+        try store.pool.write { db in
+            try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
+            let debtor = db.lastInsertedRowID
+            for (id, number) in [(3, "INV-2026-0051059"), (7, "INV-2026-0044599")] {
+                try db.execute(sql: """
+                    INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)
+                    VALUES (?, ?, ?, 'invoice', '2026-01-01', '2026-02-01', 'EUR', 1, 1, 'open', 0)
+                    """, arguments: [id, number, debtor])
+            }
+            let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
+                idempotencyKey: "k", debtorID: debtor, asOf: Day(iso: "2026-12-05")!, ladder: "b2b/v1", step: "reminder-2",
+                stepIndex: 1, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 272_112, interestMinor: 7_287,
+                feesMinor: 8_000, totalMinor: 287_399, computation: Self.withInterest, documentPath: nil, status: .queued, runID: nil,
+                createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 272_112, payBy: nil), items: Self.interestItems))
+            for item in Self.interestItems {
+                try DunningCommands.insertItem(db, DunningEventItemRecord(
+                    eventID: event, invoiceID: item.invoiceID, stepIndex: 1, advanced: true, openMinor: item.openMinor, daysLate: item.daysLate,
+                    interestMinor: 0, feeMinor: 0, prevStepIndex: 0, prevStep: "reminder-1", prevLastReminder: nil, prevFirstReminder: nil,
+                    prevFirstChannel: nil))
+            }
+        }
+        try store.pool.read { db in
+            #expect(try Data.fetchOne(db, sql: "SELECT computation_z FROM dunning_event")?.first == 3)
+            #expect(try String.fetchAll(db, sql: "SELECT \(DunningEventRecord.computationSQL("e")) FROM dunning_event e") == [Self.withInterest])
+            let events = try DunningEventRecord.fetchAll(db, sql: DunningEventRecord.selectSQL)
+            #expect(events.map(\.computation) == [Self.withInterest])
+            #expect(throws: StoreError.missingComputationItems) { try DunningEventRecord.fetchAll(db, sql: "SELECT * FROM dunning_event") }
+        }
+        // Written back as read: the same blob.
+        try store.pool.write { db in
+            let before = try Data.fetchOne(db, sql: "SELECT computation_z FROM dunning_event")
+            for e in try DunningEventRecord.fetchAll(db, sql: DunningEventRecord.selectSQL) { try e.update(db) }
+            #expect(try Data.fetchOne(db, sql: "SELECT computation_z FROM dunning_event") == before)
+        }
+    }
 }

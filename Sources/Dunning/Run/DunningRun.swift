@@ -210,7 +210,10 @@ package enum DunningRun {
             computation: p.composed?.computation ?? "{}", documentPath: p.documentPath, status: reminding ? .queued : .worklist,
             runID: options.runID, createdAt: created, structuredReference: p.composed?.reference.digits, seenBatchID: seenBatch,
             demandedMinor: p.plan.demanded.minorUnits, payBy: p.composed?.payBy)
-        guard let event = try DunningCommands.insertEvent(db, record) else { return false }
+        let items = p.plan.items.map {
+            DunningComputation.Item(invoiceID: $0.item.invoiceID, number: $0.item.number, openMinor: $0.item.open.minorUnits, daysLate: $0.daysLate)
+        }
+        guard let event = try DunningCommands.insertEvent(db, record, items: items) else { return false }
         let firstChannel: ReminderChannel = p.channels.contains(.letter) ? .post : .email
         for item in p.plan.items {
             let o = item.item

@@ -99,6 +99,9 @@ package enum DataExport {
         // A reminder's computation stored compressed (`computation_z`) is written out readable in `computation`.
         let computationZ = name == "dunning_event" ? columns.firstIndex(of: "computation_z") : nil
         let computationColumn = columns.firstIndex(of: "computation")
+        // Since migration 0037a it may need its items (`DunningComputation` formats 3 and 4).
+        let eventIDColumn = computationZ == nil ? nil : columns.firstIndex(of: "id")
+        let computationItems = computationZ == nil ? nil : try db.cachedStatement(sql: "SELECT \(DunningComputation.itemsSQL(event: "?"))")
         // Texts stored once (migrations 0030a, 0030b) are written out in the column that held them
         // before, and a `Message-ID` derived from its key and domain (0030c) in `message_id_header`.
         let storedOnce: [(column: Int, id: Int, texts: [Int64: String])] = try [
@@ -137,7 +140,12 @@ package enum DataExport {
                 fields[once.column] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
             }
             if let computationZ, let computationColumn, let blob = Data.fromDatabaseValue(row[computationZ]) {
-                let json = try DunningComputation.decompress(blob)
+                var items: [DunningComputation.Item]?
+                if DunningComputation.needsItems(blob), let computationItems, let eventIDColumn,
+                   let text = try String.fetchOne(computationItems, arguments: [row[eventIDColumn]]) {
+                    items = try DunningComputation.items(json: text)
+                }
+                let json = try DunningComputation.decompress(blob, items: items)
                 fields[computationColumn] = csv.field(neutralise ? CSVRenderer.neutralised(json) : json)
             }
             sink.write(fields.joined(separator: ",") + "\n")
