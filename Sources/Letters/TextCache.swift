@@ -18,11 +18,7 @@ import Darwin
 /// cache gives the very bytes a fresh one gives (a test compares them).
 ///
 /// Per thread, never shared: pango objects are not thread-safe, and pango's default font map,
-/// which the context uses, is itself per thread. When a thread ends, its cache is not dropped but
-/// kept for the next thread that renders letters (``current()``): the dispatch pool that runs the
-/// nightly's batches ends idle worker threads and starts new ones, and a new cache pays for pango's
-/// font map, fontconfig's font sorting and laying out every repeating text again. A kept cache is
-/// used by one thread at a time, handed over under a lock. Bounded: two generations of at most
+/// which the context uses, is itself per thread. Bounded: two generations of at most
 /// ``generationSize`` layouts each; when the newer one is full the older one is dropped, so text
 /// used in every letter stays while one-off text (names, amounts) ages out.
 final class TextCache {
@@ -169,71 +165,31 @@ final class TextCache {
 
     // MARK: one per thread
 
-    /// The calling thread's cache: on first use one an ended thread left (``Idle``), or a new one.
-    /// When the thread ends its cache goes back to ``Idle``.
+    /// The calling thread's cache, made on first use and released when the thread ends.
     static func current() throws -> TextCache {
         if let pointer = pthread_getspecific(key) {
             return Unmanaged<TextCache>.fromOpaque(pointer).takeUnretainedValue()
         }
-        if let kept = Idle.take() {
-            pthread_setspecific(key, kept)
-            return Unmanaged<TextCache>.fromOpaque(kept).takeUnretainedValue()
-        }
-        return try installFresh()
-    }
-
-    /// Gives the calling thread a new, empty cache (the one it had goes back to ``Idle``); for
-    /// tests that compare a letter from a warm cache with one from a cold one.
-    @discardableResult
-    static func installFresh() throws -> TextCache {
         guard let cache = TextCache() else { throw LetterError.rendering("cannot create a pango context") }
-        let previous = pthread_getspecific(key)
         pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
-        if let previous { Idle.put(previous) }
         return cache
     }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
-        pthread_key_create(&key, keepCache)
+        pthread_key_create(&key, releaseCache)
         return key
     }()
-
-    /// The caches of ended threads (one retained reference each), waiting for the next thread.
-    /// At most ``limit`` are kept (a few more than the rendering threads); beyond that a cache is
-    /// released.
-    enum Idle {
-        static let limit = 8
-        private static let lock = NSLockLite()
-        nonisolated(unsafe) private static var caches: [UnsafeMutableRawPointer] = []
-
-        /// A kept cache, the most recently kept first; nil when none is kept.
-        static func take() -> UnsafeMutableRawPointer? {
-            lock.withLock { caches.popLast() }
-        }
-
-        static func put(_ pointer: UnsafeMutableRawPointer) {
-            let kept = lock.withLock {
-                guard caches.count < limit else { return false }
-                caches.append(pointer)
-                return true
-            }
-            if !kept { Unmanaged<TextCache>.fromOpaque(pointer).release() }
-        }
-
-        /// How many caches are kept now.
-        static var count: Int { lock.withLock { caches.count } }
-    }
 }
 
-/// The thread-specific data destructor: hands the ending thread's ``TextCache`` to the next thread.
+/// The thread-specific data destructor: releases the ending thread's ``TextCache``.
 #if canImport(Darwin)
-private func keepCache(_ pointer: UnsafeMutableRawPointer) {
-    TextCache.Idle.put(pointer)
+private func releaseCache(_ pointer: UnsafeMutableRawPointer) {
+    Unmanaged<TextCache>.fromOpaque(pointer).release()
 }
 #else
-private func keepCache(_ pointer: UnsafeMutableRawPointer?) {
+private func releaseCache(_ pointer: UnsafeMutableRawPointer?) {
     guard let pointer else { return }
-    TextCache.Idle.put(pointer)
+    Unmanaged<TextCache>.fromOpaque(pointer).release()
 }
 #endif

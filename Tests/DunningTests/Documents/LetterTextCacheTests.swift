@@ -70,39 +70,10 @@ struct LetterTextCacheTests {
             #expect(held.width == width)
         }
     }
-
-    /// A thread that ends leaves its cache to the next thread (a new thread takes whichever kept
-    /// cache is there, warm with other letters): the bytes are those of a fresh cache, and the
-    /// kept caches stay bounded.
-    @Test func aCacheAnEndedThreadLeftDrawsTheBytesOfAFreshOne() throws {
-        let letter = try Self.pinned()
-        var other = letter
-        other.recipient = .init(name: "Wiśniewski & Yılmaz BV", lines: ["Rue Royale 145 bus 3", "1000 Brussel"])
-        other.rows = [LetterFixtures.threeRows[2]]
-        let frozen = other
-        let fresh = try onFreshThread { try LetterRenderer.pdf(letter) }
-        for _ in 0..<(TextCache.Idle.limit + 2) {
-            let warm = try onNewThread { () -> [UInt8] in
-                _ = try LetterRenderer.pdf(frozen)
-                return try LetterRenderer.pdf(letter)
-            }
-            #expect(warm == fresh)
-            #expect(TextCache.Idle.count <= TextCache.Idle.limit)
-        }
-    }
 }
 
-/// Runs `body` on a new thread with a new, empty text cache (not one an ended thread left) and
-/// returns its result.
+/// Runs `body` on a new thread (so with an empty text cache) and returns its result.
 private func onFreshThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
-    try onNewThread {
-        try TextCache.installFresh()
-        return try body()
-    }
-}
-
-/// Runs `body` on a new thread, which takes the text cache an ended thread left if there is one.
-private func onNewThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) throws -> T {
     let box = ResultBox<T>()
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
