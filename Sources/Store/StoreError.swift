@@ -38,6 +38,10 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A stored value that a write validated and that no longer reads (a damaged or hand-edited database):
     /// the table and column, the row's business key, and what the column holds.
     case unreadableValue(table: String, column: String, key: String, expected: String)
+    /// A reference without its parent row, found by the check that stands in for foreign-key
+    /// enforcement set aside during a first load (`ForeignKeysSetAside`): the table, the row's rowid,
+    /// its column and the parent table it names.
+    case danglingReference(table: String, row: Int64, column: String, parent: String)
 
     package var description: String {
         switch self {
@@ -60,6 +64,10 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadableValue(let table, let column, let key, let expected):
             "\(table) \(key): \(column) is not \(expected); the database was changed outside relance: "
                 + "correct the row's source file and ingest it again, or restore a backup (`relance db restore`)"
+        case .danglingReference(let table, let row, let column, let parent):
+            "\(table) row \(row): \(column) names no row of \(parent) (a foreign key); the load was rolled back, nothing of it is "
+                + "stored. `PRAGMA foreign_key_check` in the sqlite3 shell lists such rows the database held before (restore a "
+                + "backup, `relance db restore`); if it lists none, report this with the files read"
         }
     }
 }

@@ -6,10 +6,11 @@ import Testing
 
 @testable import Ingest
 
-/// A first load appends its new invoices many to a statement (`InvoiceAppend`, 64 rows): each test
-/// runs the same files on two ledgers, one appending together and one a statement a row, and
-/// compares summaries, diagnostics, rejects files, every invoice column (ids included), the change
-/// history and promises.
+/// A first load appends its new invoices many to a statement (`InvoiceAppend`, 64 rows), with
+/// foreign-key enforcement set aside (`ForeignKeysSetAside`): each test runs the same files on two
+/// ledgers, one appending together and one a statement a row with enforcement on, and compares
+/// summaries, diagnostics, rejects files, every invoice column (ids included), the change history
+/// and promises.
 @Suite struct FirstLoadAppendTests {
     final class Twin {
         let together: TestLedger
@@ -29,7 +30,8 @@ import Testing
             together.diagnostics.removeAll()
             single.diagnostics.removeAll()
             let a = try together.ingest(.invoices, files.map { together.write($0.0, $0.1) }, snapshot: snapshot)
-            let b = try single.ingest(.invoices, files.map { single.write($0.0, $0.1) }, snapshot: snapshot, appendsTogether: false)
+            let b = try single.ingest(.invoices, files.map { single.write($0.0, $0.1) }, snapshot: snapshot, appendsTogether: false,
+                                      setsReferencesAside: false)
             #expect(a.map(\.comparable) == b.map(\.comparable), sourceLocation: sourceLocation)
             #expect(together.diagnostics.map(\.description) == single.diagnostics.map(\.description), sourceLocation: sourceLocation)
             for (name, _) in files {
@@ -108,7 +110,8 @@ import Testing
         var errors: [String] = []
         for (t, together) in [(twin.together, true), (twin.single, false)] {
             do {
-                try t.ingest(.invoices, [t.write("open.csv", Self.file(Self.rows(300)))], appendsTogether: together)
+                try t.ingest(.invoices, [t.write("open.csv", Self.file(Self.rows(300)))], appendsTogether: together,
+                             setsReferencesAside: together)
                 Issue.record("the load went through")
             } catch { errors.append("\(error)") }
             #expect(try t.count("SELECT COUNT(*) FROM invoice") == 0)

@@ -30,11 +30,12 @@ final class TestLedger {
     @discardableResult
     func ingest(_ kind: IngestKind, _ files: [String], asOf: String = "2026-11-21", mapping: Mapping? = nil,
                 snapshot: Bool = false, dryRun: Bool = false, booked: Bool = false, recogniseUnchanged: Bool = true,
-                appendsTogether: Bool = true) throws -> [FileSummary]
+                appendsTogether: Bool = true, setsReferencesAside: Bool = true) throws -> [FileSummary]
     {
         var o = IngestOptions(kind: kind, asOf: Day(iso: asOf)!)
         o.recogniseUnchanged = recogniseUnchanged
         o.appendsTogether = appendsTogether
+        o.setsReferencesAside = setsReferencesAside
         o.mapping = mapping
         o.snapshot = snapshot
         o.dryRun = dryRun
