@@ -118,4 +118,25 @@ import Testing
         }
         #expect(errors.count == 2 && errors[0] == errors[1])
     }
+
+    @Test func theRowsAFailedStatementKeptAreUndoneBeforeTheRowByRowPath() throws {
+        // `INSERT OR FAIL` keeps the rows before the refused one; `InvoiceAppend` deletes them, so the
+        // row-by-row path that follows gives the ledger (ids included) of a load that met no failure.
+        let failed = try TestLedger().withDebtors()
+        let plain = try TestLedger().withDebtors()
+        try failed.store.pool.write { db in
+            try db.execute(sql: "CREATE TEMP TABLE once (x)")
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.invoice
+                WHEN NEW.invoice_number = 'N-130' AND NOT EXISTS (SELECT 1 FROM temp.once)
+                BEGIN INSERT INTO once VALUES (1); SELECT RAISE(FAIL, 'refused once'); END
+                """)
+        }
+        let rows = Self.file(Self.rows(300))
+        let a = try failed.ingest(.invoices, [failed.write("open.csv", rows)])
+        let b = try plain.ingest(.invoices, [plain.write("open.csv", rows)])
+        #expect(try failed.store.pool.write { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM temp.once") } == 1)
+        #expect(a.map(\.comparable) == b.map(\.comparable))
+        #expect(try Twin.dump(failed) == Twin.dump(plain))
+    }
 }
