@@ -34,6 +34,7 @@ package struct MailSetup: Sendable {
                         dryRun: Bool = false) -> (Flusher, FlushOptions) {
         var options = FlushOptions(limit: limit, dryRun: dryRun, ratePerMinute: mail.ratePerMinute)
         options.reminderGuard = ReminderGuard()
+        options.connections = mail.smtpConnections
         options.sendBudget = Double(mail.connectTimeout + mail.timeout) + 60
         options.bodyRetentionDays = mail.bodyRetentionDays == 0 ? nil : mail.bodyRetentionDays
         return (Flusher(store: store, transport: transport, identity: identity, policy: policy, clock: SystemClock(), logger: logger),

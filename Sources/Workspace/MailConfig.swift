@@ -44,6 +44,8 @@ package struct MailConfig: Sendable, Equatable {
     package var smtpInsecureSkipVerify = false
     /// Messages per minute at most; 0 means no limit.
     package var ratePerMinute = 0
+    /// SMTP connections a flush uses at most (1 or 2; one under a rate limit).
+    package var smtpConnections = 2
     /// First retry delay after a temporary failure, in seconds; doubles per failure up to `backoffMax`.
     package var backoffMin = 300
     /// Longest retry delay, in seconds.
@@ -61,7 +63,7 @@ package struct MailConfig: Sendable, Equatable {
 
     static let keys: Set<String> = [
         "transport", "pickup_dir", "from", "from_name", "reply_to", "cc", "bcc", "smtp_url", "smtp_tls", "smtp_user",
-        "smtp_password_file", "smtp_ca_file", "smtp_insecure_skip_verify", "rate_per_minute", "backoff_min",
+        "smtp_password_file", "smtp_ca_file", "smtp_insecure_skip_verify", "smtp_connections", "rate_per_minute", "backoff_min",
         "backoff_max", "max_lifetime", "connect_timeout", "timeout", "body_retention_days",
     ]
 
@@ -112,6 +114,9 @@ package struct MailConfig: Sendable, Equatable {
         m.smtpCAFile = string("smtp_ca_file")
         if let v = t["smtp_insecure_skip_verify"] {
             if let b = v.bool { m.smtpInsecureSkipVerify = b } else { fail("mail.smtp_insecure_skip_verify", "expected true or false") }
+        }
+        if let v = t["smtp_connections"] {
+            if let n = v.int, (1...2).contains(n) { m.smtpConnections = n } else { fail("mail.smtp_connections", "expected 1 or 2") }
         }
         if let v = t["rate_per_minute"] {
             if let n = v.int, n >= 0 { m.ratePerMinute = n } else { fail("mail.rate_per_minute", "expected a whole number ≥ 0 (0: no limit)") }

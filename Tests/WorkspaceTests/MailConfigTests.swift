@@ -14,7 +14,7 @@ import Workspace
             #expect(m.smtpTLS == .required && !m.smtpInsecureSkipVerify)
             #expect(m.backoffMin == 300 && m.backoffMax == 14_400 && m.maxLifetime == 259_200)
             #expect(m.from == nil && m.cc.isEmpty && m.bcc.isEmpty && m.ratePerMinute == 0)
-            #expect(m.bodyRetentionDays == 400)
+            #expect(m.bodyRetentionDays == 400 && m.smtpConnections == 2)
         }
     }
 
@@ -41,6 +41,7 @@ import Workspace
             smtp_password_file = "/etc/relance/smtp-password"
             smtp_ca_file = "ca.pem"
             rate_per_minute = 120
+            smtp_connections = 1
             backoff_min = "1m"
             backoff_max = "2h"
             max_lifetime = "5d"
@@ -53,7 +54,7 @@ import Workspace
         #expect(m.cc == ["kopie@voorbeeld.example"] && m.bcc.count == 2)
         #expect(m.smtpUser == "relance" && m.smtpPasswordFile == "/etc/relance/smtp-password" && m.smtpCAFile == "ca.pem")
         #expect(m.ratePerMinute == 120 && m.backoffMin == 60 && m.backoffMax == 7200 && m.maxLifetime == 432_000)
-        #expect(m.connectTimeout == 10 && m.timeout == 45)
+        #expect(m.connectTimeout == 10 && m.timeout == 45 && m.smtpConnections == 1)
     }
 
     @Test func everyMailProblemIsReportedWithKeyAndLine() throws {
@@ -96,6 +97,7 @@ import Workspace
         #expect(problems("smtp_url = \"smtp://mail.voorbeeld.example:25\"\nsmtp_tls = \"none\"") == ["mail.smtp_tls"])
         #expect(problems("smtp_url = \"smtps://127.0.0.1:465\"\nsmtp_tls = \"none\"") == ["mail.smtp_tls"])
         #expect(problems("transport = \"smtp\"") == ["mail.transport"])
+        #expect(problems("smtp_connections = 3") == ["mail.smtp_connections"] && problems("smtp_connections = 0") == ["mail.smtp_connections"])
         #expect(problems("backoff_min = \"4h\"\nbackoff_max = \"5m\"") == ["mail.backoff_min"])
     }
 

@@ -12,6 +12,11 @@ package struct FlushOptions: Sendable {
     package var ratePerMinute = 0
     /// Messages leased (and built ahead) at a time.
     package var chunkSize = 32
+    /// SMTP connections at most (1 or 2): with two, a message's MAIL, RCPT and DATA go out on one
+    /// while the previous message's end of data and commit finish on the other; the ends of data
+    /// still go out one at a time, each after every earlier outcome is committed. One under a rate
+    /// limit, and for a transport without a second connection (`MailTransport.companion`).
+    package var connections = 1
     /// Seconds one message may take in the transport (connect and send): a lease always has at
     /// least this much left when a message goes on the wire.
     package var sendBudget: TimeInterval = 180
@@ -119,9 +124,13 @@ package final class Flusher {
         report.inDoubt = recovered.inDoubt.map(MessageID.init(rawValue:))
         for id in recovered.inDoubt { logger.log(.info, "outbox.message.in_doubt", ["outbox.message.id": String(id)]) }
         if options.dryRun { return try plan(options, report) }
-        defer { transport.close() }
         let stopAt = options.deadline.map { clock.now().addingTimeInterval($0) }
         let interval = options.ratePerMinute > 0 ? 60 / Double(options.ratePerMinute) : 0
+        // A second connection overlaps one message's MAIL, RCPT and DATA with the previous one's end
+        // of data and commit; under a rate limit, one connection (the messages are spaced anyway).
+        let second = options.connections > 1 && interval == 0 ? transport.companion() : nil
+        let lanes = [SendLane(transport, ownThread: second != nil)] + (second.map { [SendLane($0, ownThread: true)] } ?? [])
+        defer { for lane in lanes { lane.wait(); lane.transport.close() } }
         var lastStart: Date?
         var remaining = options.limit ?? Int.max
         var handled = 0
@@ -129,6 +138,16 @@ package final class Flusher {
         // Under a rate limit a chunk spans at most half a minute, so leases are not held for long.
         let chunk = options.ratePerMinute > 0 ? min(options.chunkSize, max(1, options.ratePerMinute / 2)) : options.chunkSize
         let records = RecordQueue()
+        let delivery = Delivery(store: store, identity: identity, policy: policy, clock: clock, logger: logger, me: me)
+        var turn = 0
+        /// Waits for the messages in flight and their outcomes, then gives back the chunk's leases
+        /// that were not tried (those still active and ours).
+        func settle(_ ids: [Int64]) throws {
+            for lane in lanes { lane.wait() }
+            _ = records.waitForAll()
+            try records.check()
+            try store.pool.write { db in try QueueStore.release(db, ids: ids, now: clock.now(), me: me) }
+        }
         outer: while remaining > 0 {
             let now = clock.now()
             var leaseUntil = now.addingTimeInterval(leaseTime)
@@ -146,29 +165,37 @@ package final class Flusher {
                 let late = stopAt.map { clock.now() >= $0 } ?? false
                 if late || options.shouldStop?() == true {
                     if late { report.deadlineReached = true } else { report.stopped = true }
-                    _ = records.waitForAll()
-                    try records.check()
-                    let rest = Array(ids[i...])
-                    try store.pool.write { db in try QueueStore.release(db, ids: rest, now: clock.now(), me: me) }
+                    try settle(ids)
                     break outer
                 }
                 if leaseUntil.timeIntervalSince(clock.now()) < options.sendBudget {
                     leaseUntil = clock.now().addingTimeInterval(leaseTime)
-                    let rest = Array(ids[i...]), until = leaseUntil
-                    try store.pool.write { db in try QueueStore.renew(db, ids: rest, until: until, me: me) }
+                    let until = leaseUntil
+                    try store.pool.write { db in try QueueStore.renew(db, ids: ids, until: until, me: me) }
                 }
                 try records.check()
+                let lane = lanes[turn % lanes.count]
+                // The lane's previous message is done (its outcome reported) before it takes the next.
+                lane.wait()
+                if let reason = records.stopReason {
+                    report.unavailable = reason
+                    try settle(ids)
+                    break outer
+                }
                 lastStart = clock.now()
                 handled += 1
                 options.progress?(handled, due)
-                if let reason = try deliver(id, try prepared.result(i), records) {
-                    report.unavailable = reason
-                    _ = records.waitForAll()
-                    try records.check()
-                    let rest = Array(ids[(i + 1)...])
-                    try store.pool.write { db in try QueueStore.release(db, ids: rest, now: clock.now(), me: me) }
-                    break outer
-                }
+                let outcome = try prepared.result(i), t = turn
+                turn += 1
+                lane.run { delivery.deliver(id, outcome, turn: t, over: lane.transport, records) }
+            }
+            // The chunk's last messages finish before the next lease, so this flusher's active
+            // leases never hold a message of an earlier chunk (the first of them is the one in doubt).
+            for lane in lanes { lane.wait() }
+            if let reason = records.stopReason {
+                report.unavailable = reason
+                try settle(ids)
+                break outer
             }
         }
         _ = records.waitForAll()
@@ -193,54 +220,6 @@ package final class Flusher {
         return report
     }
 
-    /// Sends one leased, prepared message and hands its outcome to `records`; returns the reason
-    /// when the transport was unavailable or stalled (the flush stops).
-    private func deliver(_ id: Int64, _ prepared: ChunkPreparation.Outcome, _ records: RecordQueue) throws -> String? {
-        let (store, me, clock, policy, logger) = (self.store, self.me, self.clock, self.policy, self.logger)
-        let m: QueuedMessage, bytes: [UInt8]
-        switch prepared {
-        case .missing:
-            return nil
-        case .unbuildable(let error):
-            logger.log(.info, "outbox.message.unbuildable", ["outbox.message.id": String(id)])
-            records.submit {
-                do {
-                    return try store.pool.write { db in try OutcomeRecorder.unbuildable(db, id: id, error: error, me: me, now: clock.now()) }
-                } catch is OutcomeRecorder.LeaseLost {
-                    logger.log(.info, "outbox.lease.lost", ["outbox.message.id": String(id)])
-                    return nil
-                }
-            }
-            return nil
-        case .built(let message, let built):
-            (m, bytes) = (message, built)
-        }
-        let attempted = m.recipients.filter { $0.status == .pending || $0.status == .deferred }
-        let result: DeliveryResult
-        if attempted.isEmpty {
-            result = DeliveryResult(.accepted(reply: "no recipient left to deliver to"))
-        } else {
-            let envelope = Envelope(sender: identity.from.value, recipients: attempted.map(\.address),
-                                    messageID: m.record.messageIdHeader ?? identity.messageID(forKey: m.record.idempotencyKey))
-            // The end of this message's data waits until every earlier outcome is committed.
-            result = transport.send(bytes, envelope: envelope, beforeEnd: { records.waitForAll() })
-        }
-        records.submit {
-            do {
-                let verdict = try store.pool.write { db in
-                    try OutcomeRecorder.record(db, m, attempted: attempted, result: result, me: me, now: clock.now(), policy: policy)
-                }
-                logger.log(.info, "outbox.message.attempted", ["outbox.message.id": String(id), "outbox.message.state": verdict.rawValue])
-                return verdict
-            } catch is OutcomeRecorder.LeaseLost {
-                logger.log(.info, "outbox.lease.lost", ["outbox.message.id": String(id)])
-                return nil
-            }
-        }
-        if case .unavailable(let reason) = result.outcome { return reason }
-        return result.stalled
-    }
-
     /// The dry run: the due messages the flush would take, in order, each built to find those that cannot be.
     private func plan(_ options: FlushOptions, _ start: FlushReport) throws -> FlushReport {
         var report = start
@@ -254,5 +233,104 @@ package final class Flusher {
         }
         report.leftDue = try store.pool.read { db in try QueueStore.dueCount(db, now: now) } - ids.count
         return report
+    }
+}
+
+/// One connection of a flush and the thread that drives it: the first lane runs on the flushing
+/// thread itself when it is the only one; with two, each has its own.
+final class SendLane: @unchecked Sendable {
+    let transport: any MailTransport
+    private let queue: DispatchQueue?
+    private let group = DispatchGroup()
+
+    init(_ transport: any MailTransport, ownThread: Bool) {
+        self.transport = transport
+        queue = ownThread ? DispatchQueue(label: "relance.outbox.lane") : nil
+    }
+
+    /// Runs `work` on the lane (at once, on this thread, without a thread of its own).
+    func run(_ work: @escaping @Sendable () -> Void) {
+        guard let queue else { return work() }
+        group.enter()
+        queue.async { [group] in
+            work()
+            group.leave()
+        }
+    }
+
+    /// Waits until the lane's work is done.
+    func wait() { group.wait() }
+}
+
+/// Sends one prepared message and reports its outcome to the record queue in its turn.
+private struct Delivery: Sendable {
+    let store: LedgerStore
+    let identity: SenderIdentity
+    let policy: RetryPolicy
+    let clock: any OutboxClock
+    let logger: any OutboxLogger
+    let me: LeaseOwner
+
+    /// Sends message `id` over `transport` (its end of data waits for every earlier turn's outcome)
+    /// and reports it as turn `turn`: its outcome to record, and why the flush stops when the
+    /// transport was unavailable or stalled. A message whose end of data was never sent because
+    /// the flush is stopping is reported without an outcome: it stays leased until the flusher
+    /// gives it back untried.
+    func deliver(_ id: Int64, _ prepared: ChunkPreparation.Outcome, turn: Int, over transport: any MailTransport,
+                 _ records: RecordQueue) {
+        let (store, me, clock, policy, logger) = (self.store, self.me, self.clock, self.policy, self.logger)
+        let m: QueuedMessage, bytes: [UInt8]
+        switch prepared {
+        case .missing:
+            records.submit(turn: turn, nil)
+            return
+        case .unbuildable(let error):
+            logger.log(.info, "outbox.message.unbuildable", ["outbox.message.id": String(id)])
+            records.submit(turn: turn) {
+                do {
+                    return try store.pool.write { db in try OutcomeRecorder.unbuildable(db, id: id, error: error, me: me, now: clock.now()) }
+                } catch is OutcomeRecorder.LeaseLost {
+                    logger.log(.info, "outbox.lease.lost", ["outbox.message.id": String(id)])
+                    return nil
+                }
+            }
+            return
+        case .built(let message, let built):
+            (m, bytes) = (message, built)
+        }
+        let attempted = m.recipients.filter { $0.status == .pending || $0.status == .deferred }
+        let result: DeliveryResult
+        var completed = false
+        if attempted.isEmpty {
+            result = DeliveryResult(.accepted(reply: "no recipient left to deliver to"))
+            completed = true
+        } else {
+            let envelope = Envelope(sender: identity.from.value, recipients: attempted.map(\.address),
+                                    messageID: m.record.messageIdHeader ?? identity.messageID(forKey: m.record.idempotencyKey))
+            // The end of this message's data waits until every earlier outcome is committed.
+            result = transport.send(bytes, envelope: envelope, beforeEnd: {
+                completed = records.gate(turn)
+                return completed
+            })
+        }
+        // A message that never reached its end of data while the flush stops was not delivered:
+        // reported without an outcome, it goes back untried.
+        if !completed && records.waitForTurn(turn) != nil {
+            records.submit(turn: turn, nil)
+            return
+        }
+        let stop: String? = if case .unavailable(let reason) = result.outcome { reason } else { result.stalled }
+        records.submit(turn: turn, stop: stop) {
+            do {
+                let verdict = try store.pool.write { db in
+                    try OutcomeRecorder.record(db, m, attempted: attempted, result: result, me: me, now: clock.now(), policy: policy)
+                }
+                logger.log(.info, "outbox.message.attempted", ["outbox.message.id": String(id), "outbox.message.state": verdict.rawValue])
+                return verdict
+            } catch is OutcomeRecorder.LeaseLost {
+                logger.log(.info, "outbox.lease.lost", ["outbox.message.id": String(id)])
+                return nil
+            }
+        }
     }
 }

@@ -72,4 +72,12 @@ package protocol MailTransport: AnyObject {
     func send(_ message: [UInt8], envelope: Envelope, beforeEnd: () -> Bool) -> DeliveryResult
     /// Ends the session (e.g. `QUIT`) and releases the connection.
     func close()
+    /// A second transport to the same place, for a flush's second connection (used from another
+    /// thread, one message at a time); nil when the transport has none (the default).
+    func companion() -> (any MailTransport)?
+}
+
+extension MailTransport {
+    /// No second connection.
+    package func companion() -> (any MailTransport)? { nil }
 }

@@ -6,7 +6,8 @@ private let curlReady: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURL
 
 /// Sends messages over SMTP with libcurl: STARTTLS required by default (or `smtps://`), certificate
 /// verification on unless explicitly turned off, AUTH when a user is set (and only over TLS), time
-/// limits on every phase, and one connection kept open across all the messages of a flush.
+/// limits on every phase, and one connection kept open across all the messages of a flush (a flush
+/// with two connections uses a `companion` for the second).
 ///
 /// Time limits: `connectTimeout` for TCP, TLS and the greeting; `timeout` for each reply the server
 /// owes (EHLO, MAIL, RCPT, DATA, the end of data, QUIT) and for the whole message. A message that
@@ -135,6 +136,9 @@ package final class SMTPTransport: MailTransport {
         if socket >= 0 { _ = shutdown(socket, Int32(SHUT_RDWR)) }
         close()
     }
+
+    /// A second transport with the same settings (its own easy handle and connection).
+    package func companion() -> (any MailTransport)? { try? SMTPTransport(settings: settings) }
 
     /// Ends the session: libcurl sends `QUIT` on the open connection as the handle is cleaned up.
     /// A later `send` opens a new session.
