@@ -75,7 +75,7 @@ package enum OutboxQueries {
     package static func message(_ db: Database, _ id: Int64) throws -> OutboxMessageRecord? {
         try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: """
             SELECT m.*, d.text_z AS bodies_dictionary, x.domain AS message_id_domain,
-              (SELECT e.idempotency_key FROM dunning_event e WHERE e.id = m.dunning_event_id) AS dunning_key FROM outbox_message m
+              (SELECT \(DunningEventKey.sql("e")) FROM dunning_event e WHERE e.id = m.dunning_event_id) AS dunning_key FROM outbox_message m
             LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id
             LEFT JOIN outbox_message_id_domain x ON x.id = m.message_id_domain_id WHERE m.id = ?
             """), arguments: [id])

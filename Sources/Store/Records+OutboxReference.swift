@@ -51,7 +51,7 @@ package enum OutboxReferenceSQL {
     /// Whether dunning event `event`'s key is `key` and its references are exactly `references` (as
     /// a set): then a message for it can leave both to be read through the event.
     static func eventHolds(_ db: Database, event: Int64, key: String, references: [OutboxReference]) throws -> Bool {
-        guard try String.fetchOne(db.cachedStatement(sql: "SELECT idempotency_key FROM dunning_event WHERE id = ?"),
+        guard try String.fetchOne(db.cachedStatement(sql: "SELECT \(DunningEventKey.sql()) FROM dunning_event WHERE id = ?"),
                                   arguments: [event]) == key else { return false }
         var derived = Set<String>()
         for row in try Row.fetchAll(db.cachedStatement(sql: ofEvent), arguments: [event]) {
@@ -77,14 +77,14 @@ package enum OutboxAttachmentSQL {
 }
 
 /// A message's idempotency key however it is stored (migration 0031b): the text, or for a
-/// reminder's message naming its dunning event (`dunning_event_id`) the event's key, the column
-/// holding only `CAST(dunning_event_id AS BLOB)`.
+/// reminder's message naming its dunning event (`dunning_event_id`) the event's key (however the
+/// event stores it, `DunningEventKey`), the column holding only `CAST(dunning_event_id AS BLOB)`.
 package enum OutboxMessageKeySQL {
     /// The key of the `outbox_message` row `table` (a name or alias) as text.
     package static func key(_ table: String = "outbox_message") -> String {
         """
         CASE WHEN \(table).dunning_event_id IS NULL THEN \(table).idempotency_key
-        ELSE (SELECT e.idempotency_key FROM dunning_event e WHERE e.id = \(table).dunning_event_id) END
+        ELSE (SELECT \(DunningEventKey.sql("e")) FROM dunning_event e WHERE e.id = \(table).dunning_event_id) END
         """
     }
 
@@ -92,7 +92,7 @@ package enum OutboxMessageKeySQL {
     static let messageWithKey = """
         SELECT id FROM outbox_message WHERE idempotency_key = ?1
         UNION ALL SELECT m.id FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
-        WHERE e.idempotency_key = ?1
+        WHERE e.id IN (\(DunningEventKey.idsSQL(key: "?1")))
         LIMIT 1
         """
 }
