@@ -14,9 +14,10 @@ package enum DunningEventKey {
     /// The 64 bits of `key`'s digest (as SQLite stores an INTEGER) when `key` is the compact form of
     /// an event with `asOf`, `debtorKey` and `step`; nil when it must be stored as text.
     package static func digest(key: String, asOf: String, debtorKey: String, step: String) -> Int64? {
-        guard !debtorKey.contains(":"), !step.contains(":") else { return nil }
+        let colon = UInt8(ascii: ":")
+        guard !debtorKey.utf8.contains(colon), !step.utf8.contains(colon) else { return nil }
         let prefix = "dunning:\(asOf):\(debtorKey):\(step):"
-        guard key.utf8.count > prefix.utf8.count, key.hasPrefix(prefix) else { return nil }
+        guard key.utf8.count > prefix.utf8.count, key.utf8.prefix(prefix.utf8.count).elementsEqual(prefix.utf8) else { return nil }
         let hex = key.utf8.dropFirst(prefix.utf8.count)
         guard hex.count <= 16, let value = UInt64(String(decoding: hex, as: UTF8.self), radix: 16),
               String(value, radix: 16).utf8.elementsEqual(hex) else { return nil }
@@ -43,14 +44,21 @@ package enum DunningEventKey {
     /// partial UNIQUE index, and for a key of Dunning's shape the debtor and day it names
     /// (`dunning_event_by_debtor`).
     package static func idsSQL(key: String) -> String {
+        """
+        SELECT ke.id FROM dunning_event ke WHERE ke.idempotency_key = \(key) \
+        UNION ALL SELECT ke.id FROM dunning_event ke WHERE \(digestMatchSQL("ke", key: key))
+        """
+    }
+
+    /// The condition that dunning event `table` stores `key` (SQL text, evaluated more than once) as its
+    /// digest, found through `dunning_event_by_debtor` by the debtor and day the key names.
+    package static func digestMatchSQL(_ table: String, key: String) -> String {
         // 'dunning:' is 8 bytes, the day 10, then ':' and the debtor key up to the next ':'.
         let rest = "substr(\(key), 20)"
         return """
-            SELECT ke.id FROM dunning_event ke WHERE ke.idempotency_key = \(key) \
-            UNION ALL SELECT ke.id FROM dunning_event ke \
-            WHERE ke.debtor_id = (SELECT kd.id FROM debtor kd WHERE kd.debtor_key = substr(\(rest), 1, instr(\(rest), ':') - 1)) \
-            AND ke.as_of = substr(\(key), 9, 10) AND substr(\(key), 1, 8) = 'dunning:' AND ke.key_digest IS NOT NULL \
-            AND \(sql("ke")) = \(key)
+            \(table).debtor_id = (SELECT kd.id FROM debtor kd WHERE kd.debtor_key = substr(\(rest), 1, instr(\(rest), ':') - 1)) \
+            AND \(table).as_of = substr(\(key), 9, 10) AND substr(\(key), 1, 8) = 'dunning:' AND \(table).key_digest IS NOT NULL \
+            AND \(sql(table)) = \(key)
             """
     }
 }
