@@ -13,10 +13,18 @@ package enum DunningCommands {
     /// file name and its folder (the path up to its last `/`) named by `document_folder_id`. With
     /// `items`, those the caller inserts next (``insertItem(_:_:)``), the computation leaves their
     /// invoice numbers, open amounts and days late out (migration 0037a, `DunningComputation` formats 3 and 4).
+    /// A key of Dunning's shape is stored as its digest, `idempotency_key` NULL (migration 0039a,
+    /// `DunningEventKey`); a rerun finds the key in either form.
     package static func insertEvent(_ db: Database, _ e: DunningEventRecord, items: [DunningComputation.Item] = []) throws -> Int64? {
-        // A rerun inserts nothing, not even an instant of its own.
-        if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM dunning_event WHERE idempotency_key = ?"),
-                             arguments: [e.idempotencyKey]) == true { return nil }
+        // The key as its digest when it has Dunning's shape (migration 0039a, `DunningEventKey`).
+        let asOf = e.asOf.description
+        let debtorKey = try String.fetchOne(db.cachedStatement(sql: "SELECT debtor_key FROM debtor WHERE id = ?"), arguments: [e.debtorID])
+        let digest = debtorKey.flatMap { DunningEventKey.digest(key: e.idempotencyKey, asOf: asOf, debtorKey: $0, step: e.step) }
+        // A rerun inserts nothing, not even an instant of its own: the key in either form.
+        if try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT 1 FROM dunning_event WHERE idempotency_key = ?1
+            UNION ALL SELECT 1 FROM dunning_event WHERE debtor_id = ?2 AND as_of = ?3 AND step = ?4 AND key_digest = ?5
+            """), arguments: [e.idempotencyKey, e.debtorID, asOf, e.step, digest]) == true { return nil }
         let createdAtID = try StoredText.id(db, table: "dunning_event_instant", column: "at", e.createdAt)
         var documentPath = e.documentPath
         var folderID: Int64?
@@ -25,12 +33,12 @@ package enum DunningCommands {
             documentPath = String(path[path.index(after: slash)...])
         }
         try db.cachedStatement(sql: """
-            INSERT INTO dunning_event (idempotency_key, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
+            INSERT INTO dunning_event (idempotency_key, key_digest, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
               balance_minor, interest_minor, fees_minor, total_minor, computation, computation_z, document_path, document_folder_id,
               status, run_id, created_at, created_at_id, structured_reference, seen_batch_id, demanded_minor, pay_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """).execute(arguments: [
-                e.idempotencyKey, e.debtorID, e.asOf.description, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
+                digest == nil ? e.idempotencyKey : nil, digest, e.debtorID, asOf, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
                 e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation, items: items),
                 documentPath, folderID, e.status, e.runID, createdAtID, e.structuredReference, e.seenBatchID, e.demandedMinor,
                 e.payBy?.description,

@@ -73,13 +73,16 @@ package enum OutboxQueries {
     /// The message row `id`, with its body dictionary when it has one (the record needs it to read the
     /// bodies) and the domain of its `Message-ID` (migration 0030c: the record derives the header).
     package static func message(_ db: Database, _ id: Int64) throws -> OutboxMessageRecord? {
-        try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: """
-            SELECT m.*, d.text_z AS bodies_dictionary, x.domain AS message_id_domain,
-              (SELECT e.idempotency_key FROM dunning_event e WHERE e.id = m.dunning_event_id) AS dunning_key FROM outbox_message m
-            LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id
-            LEFT JOIN outbox_message_id_domain x ON x.id = m.message_id_domain_id WHERE m.id = ?
-            """), arguments: [id])
+        try OutboxMessageRecord.fetchOne(db.cachedStatement(sql: messageSQL), arguments: [id])
     }
+
+    /// The SQL of ``message(_:_:)`` (built once: `cachedStatement` hashes it each call).
+    static let messageSQL = """
+        SELECT m.*, d.text_z AS bodies_dictionary, x.domain AS message_id_domain,
+          (SELECT \(DunningEventKey.sql("e")) FROM dunning_event e WHERE e.id = m.dunning_event_id) AS dunning_key FROM outbox_message m
+        LEFT JOIN outbox_body_dictionary d ON d.id = m.bodies_dictionary_id
+        LEFT JOIN outbox_message_id_domain x ON x.id = m.message_id_domain_id WHERE m.id = ?
+        """
 
     /// Every stored body dictionary by id, as bytes (a workspace holds a few: one per template,
     /// language and company details in use).

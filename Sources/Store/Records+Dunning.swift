@@ -49,7 +49,9 @@ package enum DunningExclusionLevel: String, DatabaseValueConvertible, Sendable, 
 package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
     package static let databaseTableName = "dunning_event"
     package var id: Int64?
-    /// The day, the debtor, the step and a digest of the figures: a rerun inserts nothing.
+    /// The day, the debtor, the step and a digest of the figures: a rerun inserts nothing. Since
+    /// migration 0039a stored as the digest alone (``keyDigest``) when it has Dunning's shape
+    /// (`DunningEventKey`); ``init(row:)`` reads it from the `dunning_key` column of ``selectSQL``.
     package var idempotencyKey: String
     package var debtorID: Int64
     package var asOf: Day
@@ -99,6 +101,15 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     /// The blob ``init(row:)`` read `computation` from: ``encode(to:)`` writes it back as read while
     /// `computation` is unchanged (a record knows not its items, which formats 3 and 4 need).
     package var storedComputation: StoredComputation?
+    /// The key's digest as stored in `key_digest` (`idempotency_key` then NULL, migration 0039a), and
+    /// the key it read as: ``encode(to:)`` writes it back so while `idempotencyKey` is unchanged.
+    package var storedKey: StoredKey?
+
+    /// A compactly stored key (`DunningEventKey`) and the text it read as.
+    package struct StoredKey: Sendable, Equatable {
+        package var key: String
+        package var digest: Int64
+    }
 
     /// A stored computation blob and the JSON it read as.
     package struct StoredComputation: Sendable, Equatable {
@@ -120,7 +131,8 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
 
     /// Every column and the computation's items: what ``init(row:)`` reads, for
     /// `fetchAll(db, sql: DunningEventRecord.selectSQL + " WHERE …")`.
-    package static let selectSQL = "SELECT *, \(computationItemsSQL()) AS computation_items FROM dunning_event"
+    package static let selectSQL =
+        "SELECT *, \(computationItemsSQL()) AS computation_items, \(DunningEventKey.sql()) AS dunning_key FROM dunning_event"
 
     /// The SQL of an event's held reason however it is stored, for a query on `dunning_event`
     /// (`held_reason` and `held_reason_id` unqualified).
@@ -178,7 +190,6 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     /// Decodes a row of `dunning_event` (an unreadable `as_of` or status is a `DunningRecordError`).
     package init(row: Row) throws {
         id = row["id"]
-        idempotencyKey = row["idempotency_key"]
         debtorID = row["debtor_id"]
         let day: String = row["as_of"]
         guard let asOf = Day(iso: day) else { throw DunningRecordError.unreadable(table: "dunning_event", column: "as_of", value: day) }
@@ -196,6 +207,15 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
         computation = try DunningComputation.json(plain: row["computation"], compressed: row["computation_z"],
                                                   items: row.hasColumn("computation_items") ? row["computation_items"] : nil)
         if let blob = row["computation_z"] as Data? { storedComputation = StoredComputation(json: computation, blob: blob) }
+        // After the computation: a row that needs both reports its items first.
+        if let key = row["idempotency_key"] as String? {
+            idempotencyKey = key
+        } else if let key = row.hasColumn("dunning_key") ? row["dunning_key"] as String? : nil, let digest = row["key_digest"] as Int64? {
+            idempotencyKey = key
+            storedKey = StoredKey(key: key, digest: digest)
+        } else {
+            throw StoreError.missingDunningKey
+        }
         documentPath = row["document_path"]
         let status: String = row["status"]
         guard let s = DunningEventStatus(rawValue: status) else {
@@ -219,7 +239,13 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
     /// The columns, as stored.
     package func encode(to container: inout PersistenceContainer) throws {
         container["id"] = id
-        container["idempotency_key"] = idempotencyKey
+        if let stored = storedKey, stored.key == idempotencyKey {
+            container["idempotency_key"] = nil
+            container["key_digest"] = stored.digest
+        } else {
+            container["idempotency_key"] = idempotencyKey
+            container["key_digest"] = nil
+        }
         container["debtor_id"] = debtorID
         container["as_of"] = asOf.description
         container["ladder"] = ladder

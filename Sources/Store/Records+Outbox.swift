@@ -134,7 +134,7 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
             .allColumns,
             SQL(sql: "(SELECT d.text_z FROM outbox_body_dictionary d WHERE d.id = bodies_dictionary_id)").forKey("bodies_dictionary"),
             SQL(sql: "(SELECT x.domain FROM outbox_message_id_domain x WHERE x.id = message_id_domain_id)").forKey("message_id_domain"),
-            SQL(sql: "(SELECT e.idempotency_key FROM dunning_event e WHERE e.id = dunning_event_id)").forKey("dunning_key"),
+            SQL(sql: "(SELECT \(DunningEventKey.sql("e")) FROM dunning_event e WHERE e.id = dunning_event_id)").forKey("dunning_key"),
         ]
     }
 

@@ -48,11 +48,13 @@ package enum OutboxReferenceSQL {
         """
     }
 
+    /// The key of dunning event `?` as text (built once: `cachedStatement` hashes the SQL each call).
+    static let eventKey = "SELECT \(DunningEventKey.sql()) FROM dunning_event WHERE id = ?"
+
     /// Whether dunning event `event`'s key is `key` and its references are exactly `references` (as
     /// a set): then a message for it can leave both to be read through the event.
     static func eventHolds(_ db: Database, event: Int64, key: String, references: [OutboxReference]) throws -> Bool {
-        guard try String.fetchOne(db.cachedStatement(sql: "SELECT idempotency_key FROM dunning_event WHERE id = ?"),
-                                  arguments: [event]) == key else { return false }
+        guard try String.fetchOne(db.cachedStatement(sql: eventKey), arguments: [event]) == key else { return false }
         var derived = Set<String>()
         for row in try Row.fetchAll(db.cachedStatement(sql: ofEvent), arguments: [event]) {
             derived.insert((row[0] as String) + "\u{0}" + (row[1] as String))
@@ -77,22 +79,25 @@ package enum OutboxAttachmentSQL {
 }
 
 /// A message's idempotency key however it is stored (migration 0031b): the text, or for a
-/// reminder's message naming its dunning event (`dunning_event_id`) the event's key, the column
-/// holding only `CAST(dunning_event_id AS BLOB)`.
+/// reminder's message naming its dunning event (`dunning_event_id`) the event's key (however the
+/// event stores it, `DunningEventKey`), the column holding only `CAST(dunning_event_id AS BLOB)`.
 package enum OutboxMessageKeySQL {
     /// The key of the `outbox_message` row `table` (a name or alias) as text.
     package static func key(_ table: String = "outbox_message") -> String {
         """
         CASE WHEN \(table).dunning_event_id IS NULL THEN \(table).idempotency_key
-        ELSE (SELECT e.idempotency_key FROM dunning_event e WHERE e.id = \(table).dunning_event_id) END
+        ELSE (SELECT \(DunningEventKey.sql("e")) FROM dunning_event e WHERE e.id = \(table).dunning_event_id) END
         """
     }
 
-    /// The id of the message with key `?1`, in either form.
+    /// The id of the message with key `?1`, in either form, and for a reminder's message the event's key in either
+    /// form (no `IN (…)` list: SQLite would build it into a temporary table on every call).
     static let messageWithKey = """
         SELECT id FROM outbox_message WHERE idempotency_key = ?1
         UNION ALL SELECT m.id FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
         WHERE e.idempotency_key = ?1
+        UNION ALL SELECT m.id FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
+        WHERE \(DunningEventKey.digestMatchSQL("e", key: "?1"))
         LIMIT 1
         """
 }

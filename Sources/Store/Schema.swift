@@ -57,6 +57,9 @@ package enum Schema {
         m.registerMigration("0016b-workspace-identity", foreignKeyChecks: .immediate, migrate: WorkspaceIdentity.migrationV1)
         // Rebuilds `payment_allocation` (its `rule` check without `IN`): foreign keys off, and it checks that table itself.
         m.registerMigration("0035-allocation-rule-check", foreignKeyChecks: .deferred, migrate: allocationRuleCheckV1)
+        // Rebuilds `dunning_event` (its key stored as a digest, its status check without `IN`): foreign keys off, and it
+        // checks that table itself.
+        m.registerMigration("0039a-dunning-event-key-digest", foreignKeyChecks: .deferred, migrate: dunningEventKeyDigestV1)
         return m
     }
 

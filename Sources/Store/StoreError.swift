@@ -33,6 +33,9 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A reminder's computation stored without its items' figures (formats 3 and 4 of
     /// `DunningComputation`) read without the event's items.
     case missingComputationItems
+    /// A reminder event's key stored as its digest (`DunningEventKey`, migration 0039a) read
+    /// without the key's text.
+    case missingDunningKey
     /// A stored message body that cannot be unpacked (zlib's status, when zlib was the one to fail).
     case damagedBody(zlibStatus: Int32?)
     /// A stored value that a write validated and that no longer reads (a damaged or hand-edited database):
@@ -60,6 +63,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingBodyDictionary: "a stored message body needs its body dictionary (outbox_body_dictionary), which was not given"
         case .missingComputationItems:
             "a stored reminder computation needs its items (dunning_event_item), which were not given; read it with DunningEventRecord.computationSQL"
+        case .missingDunningKey:
+            "a reminder event's key is stored as its digest (dunning_event.key_digest); read it with DunningEventRecord.selectSQL or DunningEventKey.sql"
         case .damagedBody(let status): "a stored message body is damaged" + (status.map { " (zlib status \($0))" } ?? "")
         case .unreadableValue(let table, let column, let key, let expected):
             "\(table) \(key): \(column) is not \(expected); the database was changed outside relance: "

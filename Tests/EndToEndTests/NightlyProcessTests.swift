@@ -50,7 +50,7 @@ struct NightlyProcessTests {
                 try [
                     "SELECT invoice_number, status, open_minor FROM invoice ORDER BY invoice_number",
                     "SELECT payment_key, unapplied_minor FROM payment ORDER BY payment_key",
-                    "SELECT idempotency_key, step, total_minor, status, \(DunningEventRecord.documentPathSQL()) FROM dunning_event ORDER BY idempotency_key",
+                    "SELECT \(DunningEventKey.sql()) AS k, step, total_minor, status, \(DunningEventRecord.documentPathSQL()) FROM dunning_event ORDER BY k",
                     "SELECT i.invoice_number, s.step, s.last_reminder, s.first_channel FROM dunning_state s JOIN invoice i ON i.id = s.invoice_id ORDER BY 1",
                     "SELECT idempotency_key, state, subject FROM outbox_message ORDER BY idempotency_key",
                     "SELECT COUNT(*) FROM invoice_forecast",

@@ -26,7 +26,7 @@ import Testing
         ("debtor_account", DebtorAccountRecord.self, ["iban", "debtor_id", "learned_from_payment_id"]),
         ("debtor_note", DebtorNoteRecord.self, ["id", "debtor_id", "at", "who", "text"]),
         ("debtor_score", DebtorScoreRecord.self, ["forecast_run_id", "debtor_id", "score", "grade", "reasons", "paid_invoices", "open_invoices", "overdue_30_invoices", "typical_delay_days", "late_share"]),
-        ("dunning_event", DunningEventRecord.self, ["id", "idempotency_key", "debtor_id", "as_of", "ladder", "step", "step_index", "channels", "language", "currency", "balance_minor", "interest_minor", "fees_minor", "total_minor", "computation", "document_path", "status", "run_id", "created_at", "outbox_message_id", "structured_reference", "seen_batch_id", "cancel_reason", "demanded_minor", "pay_by", "held_reason", "computation_z", "held_reason_id", "created_at_id", "document_folder_id"]),
+        ("dunning_event", DunningEventRecord.self, ["id", "idempotency_key", "debtor_id", "as_of", "ladder", "step", "step_index", "channels", "language", "currency", "balance_minor", "interest_minor", "fees_minor", "total_minor", "computation", "document_path", "status", "run_id", "created_at", "outbox_message_id", "structured_reference", "seen_batch_id", "cancel_reason", "demanded_minor", "pay_by", "held_reason", "computation_z", "held_reason_id", "created_at_id", "document_folder_id", "key_digest"]),
         ("dunning_event_instant", DunningEventInstantRecord.self, ["id", "at"]),
         ("dunning_held_reason", DunningHeldReasonRecord.self, ["id", "reason"]),
         ("dunning_letter_folder", DunningLetterFolderRecord.self, ["id", "folder"]),

@@ -20,7 +20,10 @@ CREATE INDEX debtor_note_by_debtor ON debtor_note(debtor_id, id);
 CREATE INDEX dunning_event_by_day ON dunning_event(as_of, status);
 
 -- index dunning_event_by_debtor on dunning_event
-CREATE INDEX dunning_event_by_debtor ON dunning_event(debtor_id, as_of);
+CREATE UNIQUE INDEX dunning_event_by_debtor ON dunning_event(debtor_id, as_of, step, key_digest);
+
+-- index dunning_event_by_key on dunning_event
+CREATE UNIQUE INDEX dunning_event_by_key ON dunning_event(idempotency_key) WHERE idempotency_key IS NOT NULL;
 
 -- index dunning_event_by_reference on dunning_event
 CREATE INDEX dunning_event_by_reference ON dunning_event(structured_reference) WHERE structured_reference IS NOT NULL;
@@ -149,9 +152,6 @@ CREATE INDEX record_change_by_entity ON record_change(entity, entity_key);
 -- (made by SQLite, no SQL)
 
 -- index sqlite_autoindex_debtor_1 on debtor
--- (made by SQLite, no SQL)
-
--- index sqlite_autoindex_dunning_event_1 on dunning_event
 -- (made by SQLite, no SQL)
 
 -- index sqlite_autoindex_dunning_event_instant_1 on dunning_event_instant
@@ -444,9 +444,9 @@ CREATE TABLE debtor_score (
 ) WITHOUT ROWID;
 
 -- table dunning_event on dunning_event
-CREATE TABLE dunning_event (
+CREATE TABLE "dunning_event" (
   id INTEGER PRIMARY KEY,
-  idempotency_key TEXT NOT NULL UNIQUE,
+  idempotency_key TEXT,
   debtor_id INTEGER NOT NULL REFERENCES debtor(id),
   as_of TEXT NOT NULL,
   ladder TEXT NOT NULL,
@@ -461,10 +461,24 @@ CREATE TABLE dunning_event (
   total_minor INTEGER NOT NULL,
   computation TEXT NOT NULL,
   document_path TEXT,
-  status TEXT NOT NULL CHECK (status IN ('queued', 'worklist', 'held', 'cancelled')),
+  status TEXT NOT NULL CHECK (status = 'queued' OR status = 'worklist' OR status = 'held' OR status = 'cancelled'),
   run_id INTEGER REFERENCES run(id),
-  created_at TEXT NOT NULL
-, outbox_message_id INTEGER REFERENCES outbox_message(id), structured_reference TEXT, seen_batch_id INTEGER, cancel_reason TEXT, demanded_minor INTEGER, pay_by TEXT, held_reason TEXT, computation_z BLOB, held_reason_id INTEGER REFERENCES dunning_held_reason(id), created_at_id INTEGER REFERENCES dunning_event_instant(id), document_folder_id INTEGER REFERENCES dunning_letter_folder(id));
+  created_at TEXT NOT NULL,
+  outbox_message_id INTEGER REFERENCES outbox_message(id),
+  structured_reference TEXT,
+  seen_batch_id INTEGER,
+  cancel_reason TEXT,
+  demanded_minor INTEGER,
+  pay_by TEXT,
+  held_reason TEXT,
+  computation_z BLOB,
+  held_reason_id INTEGER REFERENCES dunning_held_reason(id),
+  created_at_id INTEGER REFERENCES dunning_event_instant(id),
+  document_folder_id INTEGER REFERENCES dunning_letter_folder(id),
+  key_digest INTEGER,
+  CHECK ((idempotency_key IS NULL) <> (key_digest IS NULL)),
+  CHECK (idempotency_key IS NULL OR length(idempotency_key) > 0)
+);
 
 -- table dunning_event_instant on dunning_event_instant
 CREATE TABLE dunning_event_instant (
@@ -888,10 +902,10 @@ CREATE TRIGGER action_journal_no_update BEFORE UPDATE ON action_journal
 CREATE TRIGGER outbox_message_key_once BEFORE INSERT ON outbox_message
 WHEN CASE WHEN typeof(NEW.idempotency_key) = 'blob'
   THEN NEW.dunning_event_id IS NULL OR NEW.idempotency_key IS NOT CAST(NEW.dunning_event_id AS BLOB)
-    OR EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = e.idempotency_key
+    OR EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = COALESCE(e.idempotency_key, 'dunning:' || e.as_of || ':' || (SELECT kd.debtor_key FROM debtor kd WHERE kd.id = e.debtor_id) || ':' || e.step || ':' || printf('%x', e.key_digest))
                WHERE e.id = NEW.dunning_event_id)
   ELSE EXISTS (SELECT 1 FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
-               WHERE e.idempotency_key = NEW.idempotency_key) END
+               WHERE e.id IN (SELECT ke.id FROM dunning_event ke WHERE ke.idempotency_key = NEW.idempotency_key UNION ALL SELECT ke.id FROM dunning_event ke WHERE ke.debtor_id = (SELECT kd.id FROM debtor kd WHERE kd.debtor_key = substr(substr(NEW.idempotency_key, 20), 1, instr(substr(NEW.idempotency_key, 20), ':') - 1)) AND ke.as_of = substr(NEW.idempotency_key, 9, 10) AND substr(NEW.idempotency_key, 1, 8) = 'dunning:' AND ke.key_digest IS NOT NULL AND COALESCE(ke.idempotency_key, 'dunning:' || ke.as_of || ':' || (SELECT kd.debtor_key FROM debtor kd WHERE kd.id = ke.debtor_id) || ':' || ke.step || ':' || printf('%x', ke.key_digest)) = NEW.idempotency_key)) END
 BEGIN SELECT RAISE(ABORT, 'outbox_message: a message with this idempotency key exists'); END;
 
 -- view outbox_message_instant on outbox_message_instant
