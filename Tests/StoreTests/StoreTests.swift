@@ -71,6 +71,53 @@ import Testing
         }
     }
 
+    /// The look-up by structured reference needs no sorter (no `USE TEMP B-TREE` in its plan) and
+    /// returns the same candidates, in the same order, as the query with its former
+    /// `ORDER BY i.status = 'closed', i.due_date, i.id`: open before closed, oldest due first, then id.
+    @Test func referenceLookUpNeedsNoSorterAndKeepsItsOrder() throws {
+        let temporary = try TemporaryStore("store")
+        try temporary.store.pool.write { db in
+            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + IngestQueries.byReferenceSQL, arguments: ["R"])
+                .map { $0["detail"] as String }
+            #expect(!plan.isEmpty && !plan.contains { $0.contains("TEMP B-TREE") })
+            try db.execute(sql: "INSERT INTO debtor (id, debtor_key, name, kind, language, country, content_hash) VALUES (1, 'D', 'N', 'b2b', 'nl', 'BE', 0)")
+            // id, type, due date, status, open, the reference: ids out of due order, equal due dates,
+            // closed ones among the open, a credit note and another reference that must not come back.
+            let rows: [(Int64, String, String, String, Int64, String)] = [
+                (1, "invoice", "2026-03-01", "open", 100, "R"), (2, "invoice", "2026-01-15", "closed", 0, "R"),
+                (3, "invoice", "2026-01-15", "open", 100, "R"), (4, "invoice", "2026-02-01", "open", 40, "R"),
+                (5, "invoice", "2026-01-10", "closed", 0, "R"), (6, "invoice", "2026-01-15", "open", 100, "R"),
+                (7, "credit_note", "2026-01-01", "open", -100, "R"), (8, "invoice", "2026-01-01", "open", 100, "S"),
+                (9, "invoice", "2026-02-01", "open", 100, "R"), (10, "invoice", "2025-12-31", "closed", 0, "R"),
+            ]
+            for (id, type, due, status, open, ref) in rows {
+                try db.execute(sql: """
+                    INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor,
+                      open_minor, status, closed_reason, structured_reference, content_hash)
+                    VALUES (?, ?, 1, ?, '2025-12-01', ?, 'EUR', ?, ?, ?, ?, ?, 0)
+                    """, arguments: [id, "F\(id)", type, due, type == "invoice" ? 100 : -100, open, status,
+                                     status == "closed" ? "paid" : nil, ref])
+            }
+            try db.execute(sql: """
+                INSERT INTO payment (id, payment_key, payment_date, currency, amount_minor, unapplied_minor, content_hash)
+                VALUES (1, 'P1', '2026-02-01', 'EUR', 260, 0, 0)
+                """)
+            for (invoice, amount) in [(4, 60), (2, 100), (5, 100)] as [(Int64, Int64)] {
+                try db.execute(sql: "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule) VALUES (1, ?, ?, 'manual')",
+                               arguments: [invoice, amount])
+            }
+            let expected = try Row.fetchAll(db, sql: """
+                SELECT id, amount_minor - COALESCE((SELECT SUM(amount_minor) FROM payment_allocation WHERE invoice_id = invoice.id), 0)
+                FROM invoice WHERE structured_reference = 'R' AND type = 'invoice' ORDER BY status = 'closed', due_date, id
+                """).map { [$0[0] as Int64, $0[1] as Int64] }
+            #expect(expected.map { $0[0] } == [3, 6, 4, 9, 1, 10, 5, 2])
+            let found = try AllocationStatements(db).candidates(reference: "R")
+            #expect(found.map { [$0.invoiceID, $0.capacity] } == expected)
+            #expect(try AllocationStatements(db).candidates(reference: "S").map(\.invoiceID) == [8])
+            #expect(try AllocationStatements(db).candidates(reference: "none").isEmpty)
+        }
+    }
+
     @Test func runLedgerRecordsOutcome() throws {
         let temporary = try TemporaryStore("store")
         let store = temporary.store
