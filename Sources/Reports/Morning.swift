@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Ledger
 import Store
+import Support
 
 /// What the morning run wrote and found.
 package struct MorningOutcome: Sendable {
@@ -17,27 +18,94 @@ package struct MorningOutcome: Sendable {
     package var mailID: Int64? = nil
 }
 
+/// What one lane of the morning's reports stage wrote and found.
+private struct MorningLane: Sendable {
+    /// The paths of each report the lane wrote.
+    var files: [ReportKind: [String]] = [:]
+    /// `trends.html`, in the snapshot's lane.
+    var trends = ""
+    /// The needs-a-look list, in the lane that made it.
+    var findings: [Finding]? = nil
+}
+
+/// Hands out the parts `0 ..< count` one at a time to the lanes that ask.
+private final class NextPart: @unchecked Sendable {
+    private let lock = NSLock()
+    private let count: Int
+    private var next = 0
+
+    init(count: Int) { self.count = count }
+
+    /// The next part not yet taken; nil when all are.
+    func take() -> Int? {
+        lock.withLock {
+            guard next < count else { return nil }
+            defer { next += 1 }
+            return next
+        }
+    }
+}
+
 extension Reports {
-    /// The nightly's reports stage: records the day's snapshot, writes every report (`writeAll`),
-    /// a page per debtor of the worklist and the top of the aging (`debtors/ID.html`, at most
-    /// 2 × `topRows`), `trends.html`, and `index.html`, the morning page that links them all.
+    /// The nightly's reports stage: records the day's snapshot, writes every report (the files
+    /// `writeAll` writes), `trends.html` (the snapshot, the reports and the trends in two lanes side by
+    /// side), a page per debtor of the worklist and the top of the aging (`debtors/ID.html`, at most
+    /// 2 × `topRows`), and `index.html`, the morning page that links them all.
     /// Letters stored with a relative path are found under `workspace` (default: the current folder).
     /// With `mailTo`, the morning page is queued in the outbox for them (`mailMorning`).
     package static func writeMorning(asOf: Day, store: LedgerStore, folder: String, formats: [ReportFormat] = [.html, .csv],
                                     options: ReportOptions, workspace: String? = nil,
                                     mailTo: [EmailAddress] = []) throws -> MorningOutcome {
-        let night = try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
-        var linked = options
-        linked.night = night
-        linked.debtorPages = "debtors/"
         let collector = LinkedDebtors()
-        linked.linkedDebtors = collector
-        var paths = try writeAll(asOf: asOf, store: store, folder: folder, formats: formats, options: linked)
+        let linked = {
+            var linked = options
+            linked.debtorPages = "debtors/"
+            linked.linkedDebtors = collector
+            return linked
+        }()
         let dir = (folder as NSString).appendingPathComponent(asOf.description)
+        try OwnerOnly.directory(dir)
+        // Two lanes side by side, each part in its own transaction as before. One lane starts the worklist
+        // (the longest part) at once; the other records the snapshot, then writes the aging report (which
+        // takes the snapshot's sums) and the trends (the only reader of `report_snapshot` and
+        // `report_snapshot_step`): nothing reads a row the snapshot writes before that write commits.
+        // Then each lane takes the next of the parts that read no snapshot row.
+        let shared = NextPart(count: 4)
+        let lanes = ParallelWork.map(2, workers: 2) { lane in
+            Result { () -> MorningLane in
+                var out = MorningLane()
+                func report(_ kind: ReportKind, _ options: ReportOptions) throws {
+                    out.files[kind] = try writeReport(kind, asOf: asOf, store: store, dir: dir, formats: formats, options: options)
+                }
+                if lane == 0 {
+                    try report(.worklist, linked)
+                } else {
+                    var withNight = linked
+                    withNight.night = try store.pool.write { db in try recordSnapshot(db, asOf: asOf) }
+                    try report(.aging, withNight)
+                    let trends = try store.pool.read { db in try TrendsPage.build(db, asOf: asOf, options: options) }
+                    let trendsPath = (dir as NSString).appendingPathComponent("trends.html")
+                    try OwnerOnly.write(trendsPath) { sink in try HTMLRenderer(options: options).render(trends, write: sink.write) }
+                    out.trends = trendsPath
+                }
+                while let part = shared.take() {
+                    switch part {
+                    case 0: try report(.dunning, linked)
+                    case 1: try report(.outbox, linked)
+                    case 2: try report(.forecast, linked)
+                    default: out.findings = try store.pool.read { db in try NeedsALook.findings(db, asOf: asOf) }
+                    }
+                }
+                return out
+            }
+        }
+        // The snapshot's lane first: a failed snapshot is the stage's error, as when it ran alone first.
+        let side = try lanes[1].get(), main = try lanes[0].get()
+        var paths = ReportKind.allCases.flatMap { side.files[$0] ?? main.files[$0] ?? [] }
         let debtorDir = (dir as NSString).appendingPathComponent("debtors")
         try OwnerOnly.directory(debtorDir)
         let absoluteDebtorDir = absolute(debtorDir)
-        let (pages, findings) = try store.pool.read { db -> ([(Int64, String)], [Finding]) in
+        let pages = try store.pool.read { db -> [(Int64, String)] in
             var pages: [(Int64, String)] = []
             // The debtors the HTML reports linked to (the worklist's and the aging's first `topRows`);
             // without HTML reports, the same debtors from a query.
@@ -51,12 +119,10 @@ extension Reports {
                 paths.append(path)
                 pages.append((id, doc.title))
             }
-            let trends = try TrendsPage.build(db, asOf: asOf, options: options)
-            let trendsPath = (dir as NSString).appendingPathComponent("trends.html")
-            try OwnerOnly.write(trendsPath) { sink in try HTMLRenderer(options: options).render(trends, write: sink.write) }
-            paths.append(trendsPath)
-            return (pages, try NeedsALook.findings(db, asOf: asOf))
+            return pages
         }
+        paths.append(side.trends)
+        let findings = (side.findings ?? main.findings) ?? []
         let written = paths.map { String($0.dropFirst(dir.count + 1)) }
         let index = try store.pool.read { db in
             try MorningPage.build(db, asOf: asOf, options: options, findings: findings, files: written, debtors: pages)

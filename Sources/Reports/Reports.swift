@@ -125,28 +125,34 @@ package enum Reports {
         // two at a time (the pool's readers run side by side), the slowest first.
         let kinds: [ReportKind] = [.worklist, .aging, .forecast, .dunning, .outbox]
         let results = ParallelWork.map(kinds.count, workers: 2) { i in
-            Result {
-                try store.pool.read { db -> [String] in
-                    var doc = try build(kinds[i], db: db, asOf: asOf, options: options, resolving: false)
-                    if options.debtorPages != nil { doc.upLink = "index.html" }
-                    // HTML last, from the rows the other formats' pass kept: each long listing streams once.
-                    let taps = formats.contains(.html) && formats.count > 1 ? doc.tapStreams() : []
-                    let order = formats.filter { $0 != .html } + formats.filter { $0 == .html }
-                    var written: [ReportFormat: [String]] = [:]
-                    for format in order {
-                        // Blocks summed from a listing (the worklist's totals) are in place once an
-                        // Excel CSV pass streamed it; anything else resolves them by their own query first.
-                        let streamsFirst = format == .csv && options.csvDialect == .excelBE
-                        if !streamsFirst { doc = try doc.resolvingLater() }
-                        let current = format == .html && !taps.isEmpty ? doc.replayingTaps() : doc
-                        written[format] = try writeFiles(current, kind: kinds[i], format: format, dir: dir, options: options)
-                        doc = try doc.resolvingLater()
-                    }
-                    return formats.flatMap { written[$0] ?? [] }
-                }
-            }
+            Result { try writeReport(kinds[i], asOf: asOf, store: store, dir: dir, formats: formats, options: options) }
         }
         return try ReportKind.allCases.flatMap { kind in try kinds.firstIndex(of: kind).map { try results[$0].get() } ?? [] }
+    }
+
+    /// Writes one report in every `formats` into `dir` (which exists) in one read transaction: built
+    /// once, the other formats first and HTML last from the rows their pass kept; returns the paths in
+    /// `formats`' order.
+    static func writeReport(_ kind: ReportKind, asOf: Day, store: LedgerStore, dir: String, formats: [ReportFormat],
+                            options: ReportOptions) throws -> [String] {
+        try store.pool.read { db -> [String] in
+            var doc = try build(kind, db: db, asOf: asOf, options: options, resolving: false)
+            if options.debtorPages != nil { doc.upLink = "index.html" }
+            // HTML last, from the rows the other formats' pass kept: each long listing streams once.
+            let taps = formats.contains(.html) && formats.count > 1 ? doc.tapStreams() : []
+            let order = formats.filter { $0 != .html } + formats.filter { $0 == .html }
+            var written: [ReportFormat: [String]] = [:]
+            for format in order {
+                // Blocks summed from a listing (the worklist's totals) are in place once an
+                // Excel CSV pass streamed it; anything else resolves them by their own query first.
+                let streamsFirst = format == .csv && options.csvDialect == .excelBE
+                if !streamsFirst { doc = try doc.resolvingLater() }
+                let current = format == .html && !taps.isEmpty ? doc.replayingTaps() : doc
+                written[format] = try writeFiles(current, kind: kind, format: format, dir: dir, options: options)
+                doc = try doc.resolvingLater()
+            }
+            return formats.flatMap { written[$0] ?? [] }
+        }
     }
 
     /// Writes `doc` in `format` into `dir`: `KIND.FORMAT`, or one file per table for Excel CSV

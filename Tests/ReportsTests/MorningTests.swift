@@ -174,6 +174,25 @@ import Testing
         #expect(again == 2)
     }
 
+    /// The morning writes its reports in two lanes, the snapshot beside the worklist: every report file
+    /// equals what `writeAll` writes, byte for byte, and the paths come in its order.
+    @Test func morningLanesWriteWhatWriteAllWrites() throws {
+        let l = try night()
+        let m = try Reports.writeMorning(asOf: seedDay, store: l.store, folder: l.dir + "/out/morning", options: options("nl"),
+                                         workspace: l.dir)
+        var linked = options("nl")
+        linked.debtorPages = "debtors/"
+        let all = try Reports.writeAll(asOf: seedDay, store: l.store, folder: l.dir + "/out/all", options: linked)
+        let names = all.map { ($0 as NSString).lastPathComponent }
+        let dir = l.dir + "/out/morning/\(seedDay)"
+        #expect(names.count > 5)
+        #expect(Array(m.paths.prefix(names.count)) == names.map { dir + "/" + $0 })
+        for (path, name) in zip(all, names) {
+            #expect(try read(dir + "/" + name) == (try read(path)), "\(name)")
+        }
+        #expect(m.paths.suffix(2).map { ($0 as NSString).lastPathComponent } == ["trends.html", "index.html"])
+    }
+
     /// Golden morning page and a debtor page with a hostile name, in Dutch.
     @Test func goldenIndexAndDebtorPage() throws {
         let l = try night()
