@@ -90,6 +90,36 @@ import Testing
         """
     }
 
+    /// A camt.053 statement of one credit, with `account` as its `Acct/Ccy` (none when nil) and
+    /// `amounts` inside its entry (the entry's own first).
+    func camtIn(_ account: String?, entry: String, detail: String = "") -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>X</Id>
+        <Acct><Id><IBAN>BE68539007547034</IBAN></Id>\(account.map { "<Ccy>\($0)</Ccy>" } ?? "")</Acct>
+        <Ntry>\(entry)<CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>2026-11-20</Dt></BookgDt>
+        <NtryDtls><TxDtls>\(detail)<RmtInf><Ustrd>merci</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry></Stmt></BkToCstmrStmt></Document>
+        """
+    }
+
+    @Test func aCamtAmountInAnotherCurrencyThanTheAccountsIsRefusedNotBookedAsIts() throws {
+        let t = try ledger()
+        let usd = try t.ingestBank(.camt, [t.write("usd.xml", camtIn("EUR", entry: #"<Amt Ccy="USD">15.00</Amt>"#))])
+        #expect(usd[0].fatal?.contains("15.00 USD on an account in EUR") == true)
+        let bad = try t.ingestBank(.camt, [t.write("bad.xml", camtIn("E1R", entry: #"<Amt Ccy="EUR">15.00</Amt>"#))])
+        #expect(bad[0].fatal?.contains("\"E1R\" is not a currency code") == true)
+        #expect(t.errors(rule: "camt-currency").count == 2)
+        #expect(try t.count("SELECT COUNT(*) FROM payment") == 0)
+        // Without `Acct/Ccy`, the statement is in its first amount's currency, not the euro.
+        try t.ingestBank(.camt, [t.write("jpy.xml", camtIn(nil, entry: #"<Amt Ccy="JPY">1500</Amt>"#))])
+        #expect(try t.count("SELECT COUNT(*) FROM payment WHERE currency = 'JPY' AND amount_minor = 1500") == 1)
+        // A detail's instructed amount in another currency is not the payment's: the entry's is.
+        try t.ingestBank(.camt, [t.write("fx.xml", camtIn("EUR", entry: #"<Amt Ccy="EUR">15.00</Amt>"#,
+                                                          detail: #"<AmtDtls><TxAmt><Amt Ccy="USD">16.40</Amt></TxAmt></AmtDtls>"#)
+                                            .replacingOccurrences(of: "<Id>X</Id>", with: "<Id>Y</Id>"))])
+        #expect(try t.count("SELECT COUNT(*) FROM payment WHERE currency = 'EUR' AND amount_minor = 1500") == 1)
+    }
+
     @Test func aPaymentNamingOnlyThePayerAccountNeedsOneOpenInvoiceOfThatAmount() throws {
         let t = try ledger()
         try t.ingestBank(.coda, [fixture("bank/statement-042.cod")])  // learns BE41063012345610 → K005

@@ -11,6 +11,10 @@ import Ledger
 /// or `Dbtr/Pty/Nm`) and IBAN (`DbtrAcct/Id/IBAN`), the structured reference
 /// (`Strd/CdtrRefInf/Ref` with `Issr` BBA → Belgian OGM, ISO → RF) and free text (`Ustrd`).
 /// A statement with opening and closing balances (`OPBD`/`PRCD`, `CLBD`) must add up.
+/// Every amount is in the account's currency (`Acct/Ccy`, else the statement's first amount's): a
+/// balance or an entry in another currency refuses the file (rule `camt-currency`) rather than booking
+/// it as the account's; a transaction detail's amount in another currency (an instructed amount) is
+/// not read as the payment's.
 final class CamtParser: NSObject, XMLParserDelegate {
     private var path: [String] = []
     private var text = ""
@@ -23,6 +27,8 @@ final class CamtParser: NSObject, XMLParserDelegate {
     private var entry: Entry?
     private var detail: Detail?
     private var amountCurrency: String?
+    /// True once the statement's currency is known (its `Acct/Ccy`, or its first amount's `Ccy`).
+    private var currencyKnown = false
     private var failure: BankFileError?
     private var entryCount = 0
     private var parser: XMLParser?
@@ -85,6 +91,7 @@ final class CamtParser: NSObject, XMLParserDelegate {
              "Ntfctn" where path.count >= 2 && path[path.count - 2] == "BkToCstmrDbtCdtNtfctn":
             statement = BankStatement(format: "camt", key: "", account: "", currency: .eur, line: parser.lineNumber)
             statementID = ""
+            currencyKnown = false
         case "Bal" where statement != nil && entry == nil:
             balanceType = ""; balanceAmount = nil; balanceSign = ""
         case "Ntry" where statement != nil:
@@ -117,10 +124,32 @@ final class CamtParser: NSObject, XMLParserDelegate {
         if name == "Stmt" || name == "Ntfctn", statement != nil { finishStatement() }
     }
 
-    private func amount(_ value: String) -> Int64? {
-        guard case .success(let m) = AmountParser.parse(value, currency: Currency(code: amountCurrency ?? "EUR") ?? .eur, decimal: .point)
+    /// The amount in minor units of the account's currency; nil (and the file refused) when it is not
+    /// an amount or not in that currency. `foreign` is what to do with an amount in another currency:
+    /// refuse the file (balances, entries) or skip it (a detail's, which the entry's amount replaces).
+    private func amount(_ value: String, foreign skip: Bool = false) -> Int64? {
+        guard let code = currency(amountCurrency) else { return nil }
+        if statement.map({ code != $0.currency }) == true {
+            if currencyKnown {
+                if skip { return nil }
+                fail("camt-currency", "an amount of \(value) \(code.code) on an account in \(statement?.currency.code ?? ""): "
+                     + "Relance books a statement in its account's currency only; the file is refused")
+                return nil
+            }
+            statement?.currency = code
+        }
+        currencyKnown = true
+        guard case .success(let m) = AmountParser.parse(value, currency: code, decimal: .point)
         else { fail("camt-amount", "\"\(value)\" is not an amount"); return nil }
         return m.minorUnits
+    }
+
+    /// The currency a `Ccy` attribute names (the statement's when there is none); nil (and the file
+    /// refused) when it names none.
+    private func currency(_ code: String?) -> Currency? {
+        guard let code else { return statement?.currency ?? .eur }
+        guard let c = Currency(code: code) else { fail("camt-currency", "\"\(code)\" is not a currency code"); return nil }
+        return c
     }
 
     private func day(_ value: String) -> Day? {
@@ -131,7 +160,13 @@ final class CamtParser: NSObject, XMLParserDelegate {
     private func endStatement(_ name: String, _ p: String, _ value: String) {
         if p.hasSuffix("Stmt/Id") || p.hasSuffix("Ntfctn/Id") { statementID = value }
         if p.hasSuffix("Acct/Id/IBAN") { statement?.account = value }
-        if p.hasSuffix("Acct/Ccy"), let c = Currency(code: value) { statement?.currency = c }
+        if p.hasSuffix("Acct/Ccy"), let c = currency(value) {
+            if currencyKnown, statement?.currency != c {
+                fail("camt-currency", "the account's currency \(c.code) follows an amount in \(statement?.currency.code ?? "")"); return
+            }
+            statement?.currency = c
+            currencyKnown = true
+        }
         if p.hasSuffix("Bal/Tp/CdOrPrtry/Cd") { balanceType = value }
         if p.hasSuffix("Bal/Amt") { balanceAmount = amount(value) }
         if p.hasSuffix("Bal/CdtDbtInd") { balanceSign = value }
@@ -155,7 +190,7 @@ final class CamtParser: NSObject, XMLParserDelegate {
     }
 
     private func endDetail(_ name: String, _ p: String, _ value: String) {
-        if p.hasSuffix("TxDtls/Amt") || p.hasSuffix("AmtDtls/TxAmt/Amt") { detail?.amount = amount(value) }
+        if p.hasSuffix("TxDtls/Amt") || p.hasSuffix("AmtDtls/TxAmt/Amt"), let a = amount(value, foreign: true) { detail?.amount = a }
         if p.hasSuffix("RltdPties/Dbtr/Nm") || p.hasSuffix("RltdPties/Dbtr/Pty/Nm") { detail?.name = value }
         if p.hasSuffix("RltdPties/DbtrAcct/Id/IBAN") { detail?.iban = value }
         if p.hasSuffix("CdtrRefInf/Ref") { detail?.reference = value }
