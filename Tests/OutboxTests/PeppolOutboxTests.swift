@@ -24,7 +24,7 @@ final class PeppolAccessPoint: @unchecked Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         process = p
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(30)  // as `SMTPServer`: python3 starts slowly on loaded cores
         var found: Int?
         while Date() < deadline {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let n = Int(text) { found = n; break }

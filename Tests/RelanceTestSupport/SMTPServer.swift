@@ -22,7 +22,8 @@ package final class SMTPServer: @unchecked Sendable {
     package let port: Int
     private let process: Process
 
-    /// Starts a server with `flags` (see `smtp_server.py`), waiting at most 10 s for it to listen.
+    /// Starts a server with `flags` (see `smtp_server.py`), waiting at most 30 s for it to listen:
+    /// python3 and aiosmtpd took more than 10 s to start on two loaded cores.
     package init(_ flags: [String] = []) throws {
         guard RequiredTool.aiosmtpd.isPresent else { throw ServerError("the test SMTP server needs \(RequiredTool.aiosmtpd)") }
         dir = TestDir.make("smtp")
@@ -35,7 +36,7 @@ package final class SMTPServer: @unchecked Sendable {
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try p.run()
         process = p
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(30)
         var found: Int?
         while Date() < deadline {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let n = Int(text) { found = n; break }
