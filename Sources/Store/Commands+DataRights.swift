@@ -121,9 +121,11 @@ package enum DataRightsCommands {
         let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         // A reminder's references (migration 0031a), key (0031b) and letter's path read through its event, and an
         // event's creation instant and letter's path, and an outbox event's instant stored once (0032a, 0032b), and a sent
-        // message's instants (0033a), and an event's key stored as its digest (0039a): as if stored.
+        // message's instants (0033a), and an event's key stored as its digest (0039a), and a reminder's subject kept in
+        // its bodies' blob (0040a): as if stored.
         let derived = [
-            "outbox_message": ["idempotency_key": OutboxMessageKeySQL.key(), "lifetime_from": OutboxInstantSQL.lifetimeFrom(),
+            "outbox_message": ["idempotency_key": OutboxMessageKeySQL.key(), "subject": MessageBodies.subjectSQL(),
+                               "lifetime_from": OutboxInstantSQL.lifetimeFrom(),
                                "next_attempt_at": OutboxInstantSQL.nextAttemptAt(), "last_attempt_at": OutboxInstantSQL.lastAttemptAt(),
                                "updated_at": OutboxInstantSQL.updatedAt()],
             "outbox_recipient": ["updated_at": OutboxInstantSQL.recipientUpdatedAt()],

@@ -33,6 +33,7 @@ package final class LedgerStore: Sendable {
             try db.execute(sql: LedgerStore.pageCacheSQL)
             db.add(function: MessageBodies.textFunction)
             db.add(function: MessageBodies.textWithDictionaryFunction)
+            db.add(function: MessageBodies.subjectFunction)
             db.add(function: DunningComputation.sqlFunction)
             db.add(function: DunningComputation.sqlFunctionWithItems)
         }

@@ -15,6 +15,13 @@ import GRDB
 /// the message's own body dictionary (`outbox_body_dictionary`, named by `bodies_dictionary_id`): the
 /// step template rendered with the creditor's values and no debtor's, stored once per distinct text;
 /// about 70 % of format 2's size. All three are read; format 3 needs its body dictionary.
+///
+/// The subject inside (migration 0040a, issue 17's ninth round): when bit 1 of the byte after the
+/// text's length is set (bit 0 says whether an HTML body follows), the subject's UTF-8 length
+/// (4 bytes, little-endian) and the subject follow that byte, before the text. The HTML's `<title>`
+/// repeats it, so inside the stream it costs a few bytes; `outbox_message.subject` is then stored
+/// `''` and readers take the blob's (``decompressAll(_:bodyDictionary:)``, the SQL function
+/// `message_subject`). Written for a message with a body dictionary (Dunning's reminders) only.
 package enum MessageBodies {
     /// The current format byte when the message has no body dictionary: zlib with the preset dictionary 1.
     static let format: UInt8 = 2
@@ -33,15 +40,28 @@ package enum MessageBodies {
     /// `bodyDictionary` when there is one (format 3; reading it needs the same `bodyDictionary`).
     /// - Throws: ``StoreError`` when zlib fails (out of memory) or a body exceeds 4 GiB.
     package static func compress(text: String, html: String?, bodyDictionary: [UInt8]?) throws -> Data {
+        try compress(subject: nil, text: text, html: html, bodyDictionary: bodyDictionary)
+    }
+
+    /// The compressed blob of `subject` (when not nil: kept inside, migration 0040a), `text` and
+    /// `html`, primed with ``dictionaryV1`` and then `bodyDictionary` when there is one.
+    /// - Throws: ``StoreError`` when zlib fails (out of memory) or a body exceeds 4 GiB.
+    package static func compress(subject: String?, text: String, html: String?, bodyDictionary: [UInt8]?) throws -> Data {
+        let subjectBytes = subject.map { Array($0.utf8) }
         let textBytes = Array(text.utf8)
         let htmlBytes = html.map { Array($0.utf8) } ?? []
+        let size = 5 + (subjectBytes.map { 4 + $0.count } ?? 0)
+        let total = size + textBytes.count + htmlBytes.count
         var packed: [UInt8] = []
-        packed.reserveCapacity(5 + textBytes.count + htmlBytes.count)
-        guard let textLength = UInt32(exactly: textBytes.count),
-              let packedLength = UInt32(exactly: 5 + textBytes.count + htmlBytes.count)
-        else { throw StoreError.bodyTooLarge(bytes: 5 + textBytes.count + htmlBytes.count) }
+        packed.reserveCapacity(total)
+        guard let textLength = UInt32(exactly: textBytes.count), let packedLength = UInt32(exactly: total)
+        else { throw StoreError.bodyTooLarge(bytes: total) }
         appendLittleEndian(textLength, to: &packed)
-        packed.append(html == nil ? 0 : 1)
+        packed.append((html == nil ? 0 : 1) | (subjectBytes == nil ? 0 : 2))
+        if let subjectBytes {
+            appendLittleEndian(UInt32(subjectBytes.count), to: &packed)
+            packed += subjectBytes
+        }
         packed += textBytes
         packed += htmlBytes
         var out: [UInt8] = [bodyDictionary == nil ? format : bodyDictionaryFormat]
@@ -55,6 +75,14 @@ package enum MessageBodies {
     /// - Throws: ``StoreError`` when the blob is damaged, of an unknown format, or of format 3
     ///   without its body dictionary (``StoreError/missingBodyDictionary``).
     package static func decompress(_ blob: Data, bodyDictionary: [UInt8]? = nil) throws -> (text: String, html: String?) {
+        let all = try decompressAll(blob, bodyDictionary: bodyDictionary)
+        return (all.text, all.html)
+    }
+
+    /// The subject (nil when the blob holds none: the row's `subject` column is the message's),
+    /// text and HTML bodies of a blob written by ``compress(subject:text:html:bodyDictionary:)``.
+    /// - Throws: as ``decompress(_:bodyDictionary:)``.
+    package static func decompressAll(_ blob: Data, bodyDictionary: [UInt8]? = nil) throws -> (subject: String?, text: String, html: String?) {
         let bytes = [UInt8](blob)
         guard bytes.count >= 5, [plainFormat, format, bodyDictionaryFormat].contains(bytes[0]) else { throw StoreError.unknownBodyFormat }
         let packedLength = Int(littleEndian(bytes, at: 1))
@@ -69,10 +97,20 @@ package enum MessageBodies {
         }
         let packed = try PresetDictionaryZlib.inflate(bytes, from: 5, dictionary: dictionary, length: packedLength)
         let textLength = Int(littleEndian(packed, at: 0))
-        guard 5 + textLength <= packedLength, packed[4] <= 1 else { throw StoreError.damagedBody(zlibStatus: nil) }
-        let text = String(decoding: packed[5..<(5 + textLength)], as: UTF8.self)
-        let html = packed[4] == 1 ? String(decoding: packed[(5 + textLength)...], as: UTF8.self) : nil
-        return (text, html)
+        guard packed[4] <= 3 else { throw StoreError.damagedBody(zlibStatus: nil) }
+        var start = 5
+        var subject: String?
+        if packed[4] & 2 != 0 {
+            guard packedLength >= 9 else { throw StoreError.damagedBody(zlibStatus: nil) }
+            let subjectLength = Int(littleEndian(packed, at: 5))
+            guard subjectLength <= packedLength - 9 else { throw StoreError.damagedBody(zlibStatus: nil) }
+            subject = String(decoding: packed[9..<(9 + subjectLength)], as: UTF8.self)
+            start = 9 + subjectLength
+        }
+        guard textLength <= packedLength - start else { throw StoreError.damagedBody(zlibStatus: nil) }
+        let text = String(decoding: packed[start..<(start + textLength)], as: UTF8.self)
+        let html = packed[4] & 1 == 1 ? String(decoding: packed[(start + textLength)...], as: UTF8.self) : nil
+        return (subject, text, html)
     }
 
     /// The SQL function `message_text(text_body, bodies_z)`, registered on every connection of a
@@ -90,6 +128,24 @@ package enum MessageBodies {
     package static let textWithDictionaryFunction = DatabaseFunction("message_text", argumentCount: 3, pure: true) { values in
         guard let blob = Data.fromDatabaseValue(values[1]) else { return String.fromDatabaseValue(values[0]) }
         return try decompress(blob, bodyDictionary: try Data.fromDatabaseValue(values[2]).map(bodyDictionary(stored:))).text
+    }
+
+    /// The SQL function `message_subject(subject, bodies_z, dictionary)`: a message's subject, the
+    /// column's unless it is `''` and the blob holds the subject (migration 0040a), e.g.
+    /// `SELECT message_subject(m.subject, m.bodies_z, d.text_z) FROM outbox_message m LEFT JOIN
+    /// outbox_body_dictionary d ON d.id = m.bodies_dictionary_id`.
+    package static let subjectFunction = DatabaseFunction("message_subject", argumentCount: 3, pure: true) { values in
+        let column = String.fromDatabaseValue(values[0])
+        guard column == "", let blob = Data.fromDatabaseValue(values[1]) else { return column }
+        let all = try decompressAll(blob, bodyDictionary: try Data.fromDatabaseValue(values[2]).map(bodyDictionary(stored:)))
+        return all.subject ?? column
+    }
+
+    /// `message_subject(…)` of the `outbox_message` row named `table` (an alias or the table's name),
+    /// with its body dictionary looked up.
+    package static func subjectSQL(_ table: String = "outbox_message") -> String {
+        "message_subject(\(table).subject, \(table).bodies_z, "
+            + "(SELECT d.text_z FROM outbox_body_dictionary d WHERE d.id = \(table).bodies_dictionary_id))"
     }
 
     /// The body dictionary stored compressed in `outbox_body_dictionary.text_z`, as bytes.

@@ -180,7 +180,10 @@ package struct OutboxMessageRecord: Codable, FetchableRecord, PersistableRecord,
         if updatedAt.isEmpty, let sentAt { updatedAt = sentAt }
         if let blob = try stored.decodeIfPresent(Data.self, forKey: .bodiesZ) {
             let dictionary = try stored.decodeIfPresent(Data.self, forKey: .bodiesDictionary).map(MessageBodies.bodyDictionary(stored:))
-            (textBody, htmlBody) = try MessageBodies.decompress(blob, bodyDictionary: dictionary)
+            let bodies = try MessageBodies.decompressAll(blob, bodyDictionary: dictionary)
+            (textBody, htmlBody) = (bodies.text, bodies.html)
+            // Since migration 0040a a reminder's subject is kept in the blob, the column ''.
+            if subject.isEmpty, let inside = bodies.subject { subject = inside }
         }
         // Since migration 0030c the header is derived from the key and the stored domain (`OutboxMessageID`).
         if messageIdHeader == nil, let domain = try stored.decodeIfPresent(String.self, forKey: .messageIdDomain) {
@@ -503,8 +506,11 @@ package enum OutboxQueue {
         let t = Instant.string(now)
         // The bodies are stored compressed in `bodies_z`; `text_body` stays empty (see MessageBodies).
         let dictionaryID = try message.bodyDictionary.map { try MessageBodies.bodyDictionaryID(db, $0) }
-        let bodies = try MessageBodies.compress(text: message.textBody, html: message.htmlBody,
-                                                bodyDictionary: message.bodyDictionary.map { Array($0.utf8) })
+        // With a body dictionary (Dunning's reminders) the subject goes inside the blob, where the HTML's
+        // `<title>` repeats it, and the column holds '' (migration 0040a; readers: `MessageBodies.decompressAll`).
+        let subjectInside = message.bodyDictionary != nil
+        let bodies = try MessageBodies.compress(subject: subjectInside ? message.subject : nil, text: message.textBody,
+                                                html: message.htmlBody, bodyDictionary: message.bodyDictionary.map { Array($0.utf8) })
         // Key and references read through the dunning event only when they are exactly the event's.
         let event = try message.dunningEvent.flatMap {
             try OutboxReferenceSQL.eventHolds(db, event: $0, key: key, references: message.references) ? $0 : nil
@@ -514,7 +520,8 @@ package enum OutboxQueue {
         try db.cachedStatement(sql: """
             INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, bodies_z, bodies_dictionary_id,
               created_at, lifetime_from, next_attempt_at, updated_at, dunning_event_id) VALUES (?, ?, ?, ?, '', NULL, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [storedKey, origin, OutboxState.queued, message.subject, bodies, dictionaryID, t, t, t, t, event])
+            """).execute(arguments: [storedKey, origin, OutboxState.queued, subjectInside ? "" : message.subject, bodies, dictionaryID,
+                                     t, t, t, t, event])
         let id = db.lastInsertedRowID
         let recipients = message.to.map { (OutboxRecipientKind.to, $0) } + message.cc.map { (OutboxRecipientKind.cc, $0) }
             + message.bcc.map { (OutboxRecipientKind.bcc, $0) }
@@ -556,10 +563,12 @@ package enum OutboxQueue {
     /// messages) and returns how many. The audit facts stay: recipients and their replies, subject,
     /// `Message-ID`, the times, the state history, the references, the attachments (invoices must
     /// be kept for years) and the dunning event with its amounts; `bodies_removed_at` says when.
+    /// A subject kept inside the bodies' blob (migration 0040a) is written to `subject` first.
     @discardableResult
     package static func removeBodies(_ db: Database, sentBefore: Date, at now: Date) throws -> Int {
         try db.execute(sql: """
-            UPDATE outbox_message SET text_body = ?, html_body = NULL, bodies_z = NULL, bodies_removed_at = ?
+            UPDATE outbox_message SET subject = \(MessageBodies.subjectSQL()),
+              text_body = ?, html_body = NULL, bodies_z = NULL, bodies_removed_at = ?
             WHERE state = \(OutboxState.sent.sqlLiteral) AND bodies_removed_at IS NULL AND sent_at < ?
             """, arguments: [removedBody, Instant.string(now), Instant.string(sentBefore)])
         return db.changesCount

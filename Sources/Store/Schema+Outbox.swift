@@ -211,3 +211,14 @@ extension Schema {
             """)
     }
 }
+
+extension Schema {
+    /// A reminder's subject kept inside its bodies' blob (issue 17, ninth round): `OutboxQueue.enqueue`
+    /// stores the subject of a message with a body dictionary in `bodies_z` (`MessageBodies`, bit 1 of
+    /// the packed flags) and `outbox_message.subject` as `''`. No table changes: readers take the
+    /// record's decoder or the SQL function `message_subject(subject, bodies_z, dictionary)`; the
+    /// retention writes the subject back before it removes the blob. Rows written before keep their
+    /// subject. The migration's row tells an older version (whose reader refuses such a blob) that
+    /// this database is newer.
+    static func outboxSubjectInBodiesV1(_ db: Database) throws {}
+}

@@ -60,6 +60,8 @@ package enum Schema {
         // Rebuilds `dunning_event` (its key stored as a digest, its status check without `IN`): foreign keys off, and it
         // checks that table itself.
         m.registerMigration("0039a-dunning-event-key-digest", foreignKeyChecks: .deferred, migrate: dunningEventKeyDigestV1)
+        // A reminder's subject kept inside its bodies' blob: no table changes.
+        m.registerMigration("0040a-outbox-subject-in-bodies", foreignKeyChecks: .immediate, migrate: outboxSubjectInBodiesV1)
         return m
     }
 
