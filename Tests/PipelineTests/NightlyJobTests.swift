@@ -77,8 +77,10 @@ import Workspace
         let now = Date(timeIntervalSince1970: 1_795_000_000)
         _ = try Self.run(folder, store, at: now)
         let backups = folder.path + "/backups"
-        let names = try FileManager.default.contentsOfDirectory(atPath: backups)
-        #expect(names.count == 1 && names[0].hasPrefix("relance-") && !names[0].contains("precopy"), "\(names)")
+        let all = try FileManager.default.contentsOfDirectory(atPath: backups).sorted()
+        let names = all.filter { $0.hasSuffix(".sqlite") }
+        #expect(names.count == 1 && names[0].hasPrefix("relance-") && !names[0].contains("precopy"), "\(all)")
+        #expect(all == [names[0], names[0] + ".verified"], "the backup and its record, nothing else: \(all)")
         let backup = try DatabaseQueue(path: backups + "/" + names[0])
         defer { try? backup.close() }
         let snapshots = try backup.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM report_snapshot_step WHERE day = '2026-11-21'") }

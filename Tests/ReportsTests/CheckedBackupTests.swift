@@ -114,7 +114,8 @@ import Testing
                                policy: .init(daily: 1, monthly: 0))
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-        #expect(names == [(good.path as NSString).lastPathComponent, "relance-2026-11-21T033100-suspect.sqlite"])
+        #expect(names == [(good.path as NSString).lastPathComponent, (good.path as NSString).lastPathComponent + ".verified",
+                          "relance-2026-11-21T033100-suspect.sqlite"])
         #expect(Backups.newestVerified(folder: folder) == good.path)
         do {
             _ = try Backups.backup(store: l.store, folder: folder, at: seedNow.addingTimeInterval(120), timeZone: tz,

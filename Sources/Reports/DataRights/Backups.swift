@@ -87,22 +87,133 @@ package enum Backups {
         }
         let temp = path + ".partial"
         unlink(temp)
+        // A record left under this name by a backup killed before its rename describes no file here.
+        unlink(path + Record.suffix)
         if !(precopy?.complete(into: temp) ?? false) { try copy(store.pool, to: temp) }
-        if let problem = try verify(temp, against: newestVerified(folder: folder), acceptShrink: acceptShrink) {
+        let checked = try check(temp, against: newestVerified(folder: folder), acceptShrink: acceptShrink)
+        if let problem = checked.problem {
             let suspect = String(path.dropLast(".sqlite".count)) + "-suspect.sqlite"
             let kept = rename(temp, suspect) == 0 ? suspect : nil
             if kept == nil { unlink(temp) }
             throw Failure(message: "the backup failed its check (\(problem)); "
                 + (kept.map { "the copy is kept as \($0); " } ?? "") + "no verified backup was replaced or removed", suspect: kept)
         }
+        // On disk before it is published, and before any older backup is removed.
+        guard syncFile(temp) else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw Failure(message: "cannot write the backup to disk at \(temp): \(reason)")
+        }
+        // The counts the check took, for the next backup's check (an optimisation only: a backup
+        // without its record, or whose record does not match it, is counted again).
+        if let counts = checked.counts { try? Record.write(counts: counts, of: temp, as: path) }
         guard rename(temp, path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temp)
+            unlink(path + Record.suffix)
             throw Failure(message: "cannot move the backup into place at \(path): \(reason)")
+        }
+        guard syncFile(folder) else {
+            throw Failure(message: "cannot write the backups folder \(folder) to disk: \(String(cString: strerror(errno)))")
         }
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
         let removed = try prune(folder: folder, policy: policy)
         return Outcome(path: path, bytes: bytes, removed: removed)
+    }
+
+    /// `fsync` of a file or a folder; true when done.
+    static func syncFile(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return fsync(fd) == 0 || errno == EINVAL
+    }
+
+    /// A verified backup's row counts, kept beside it as `relance-….sqlite.verified` (0600), so the
+    /// next backup's check compares against them without reading the whole previous file again. It
+    /// names the file it describes and holds its size, modification time, inode and first 100 bytes
+    /// (SQLite's header: page count, change counter); it is trusted only while they all match.
+    /// Written (atomically) after the check passed and before the rename that publishes the backup;
+    /// removed with the backup by the retention policy.
+    struct Record: Equatable {
+        static let suffix = ".verified"
+        static let magic = "relance backup verified 1"
+
+        /// What identifies the file a record describes.
+        struct Identity: Equatable {
+            var bytes: Int64
+            var mtime: String
+            var inode: UInt64
+            var header: String
+
+            /// The identity of the regular file at `path`, nil when it cannot be read.
+            static func of(_ path: String) -> Identity? {
+                let fd = open(path, O_RDONLY | O_CLOEXEC)
+                guard fd >= 0 else { return nil }
+                defer { close(fd) }
+                var st = stat()
+                guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return nil }
+                var head = [UInt8](repeating: 0, count: 100)
+                guard pread(fd, &head, 100, 0) == 100 else { return nil }
+                return Identity(bytes: Int64(st.st_size), mtime: "\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)",
+                                inode: UInt64(st.st_ino), header: head.map { String(format: "%02x", $0) }.joined())
+            }
+        }
+
+        var file: String
+        var identity: Identity
+        var counts: [String: Int]
+
+        var text: String {
+            var lines = [Self.magic, "file \(file)", "bytes \(identity.bytes)", "mtime \(identity.mtime)",
+                         "inode \(identity.inode)", "header \(identity.header)"]
+            for t in coreTables { if let n = counts[t] { lines.append("count \(t) \(n)") } }
+            lines.append("end")
+            return lines.joined(separator: "\n") + "\n"
+        }
+
+        init(file: String, identity: Identity, counts: [String: Int]) {
+            self.file = file
+            self.identity = identity
+            self.counts = counts
+        }
+
+        /// Parses a record's text; nil for anything else (a torn or foreign file).
+        init?(text: String) {
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard lines.count >= 8, lines[0] == Self.magic, lines[lines.count - 2] == "end", lines[lines.count - 1].isEmpty else { return nil }
+            func value(_ i: Int, _ key: String) -> String? {
+                lines[i].hasPrefix(key + " ") ? String(lines[i].dropFirst(key.count + 1)) : nil
+            }
+            guard let file = value(1, "file"), let bytes = value(2, "bytes").flatMap({ Int64($0) }), let mtime = value(3, "mtime"),
+                let inode = value(4, "inode").flatMap({ UInt64($0) }), let header = value(5, "header"), header.utf8.count == 200
+            else { return nil }
+            var counts: [String: Int] = [:]
+            for line in lines[6..<(lines.count - 2)] {
+                let parts = line.split(separator: " ")
+                guard parts.count == 3, parts[0] == "count", coreTables.contains(String(parts[1])), let n = Int(parts[2]), n >= 0,
+                    counts.updateValue(n, forKey: String(parts[1])) == nil
+                else { return nil }
+            }
+            self.init(file: file, identity: Identity(bytes: bytes, mtime: mtime, inode: inode, header: header), counts: counts)
+        }
+
+        /// Writes the record of the checked copy at `temp`, to be published as the backup `path`.
+        static func write(counts: [String: Int], of temp: String, as path: String) throws {
+            guard let identity = Identity.of(temp) else { throw Failure(message: "cannot read \(temp)") }
+            let record = Record(file: (path as NSString).lastPathComponent, identity: identity, counts: counts)
+            try OwnerOnly.write(path + suffix) { $0.write(record.text) }
+        }
+
+        /// The counts recorded for the backup at `path`, nil when there is no record or it does not
+        /// match the file as it is now.
+        static func counts(of path: String) -> [String: Int]? {
+            guard let data = FileManager.default.contents(atPath: path + suffix), let text = String(data: data, encoding: .utf8),
+                let record = Record(text: text), record.file == (path as NSString).lastPathComponent,
+                let now = Identity.of(path), now == record.identity
+            else { return nil }
+            return record.counts
+        }
     }
 
     /// The newest verified backup in `folder` (`relance-…T……….sqlite`, not `-suspect`), nil when none.
@@ -127,26 +238,55 @@ package enum Backups {
     /// Why the copy at `path` is suspect, nil when it is good: `quick_check`, then each core table
     /// against `previous` (a table that lost more than half its rows, from at least 10).
     static func verify(_ path: String, against previous: String?, acceptShrink: Bool) throws -> String? {
-        var config = Configuration()
-        config.readonly = true
+        try check(path, against: previous, acceptShrink: acceptShrink).problem
+    }
+
+    /// What `verify` says, with the copy's row counts when it passed (for its record). The counts are
+    /// taken on a second connection while `quick_check` runs, with the copy's pages still in memory;
+    /// the previous backup's come from its record when that matches it, else from the file.
+    static func check(_ path: String, against previous: String?, acceptShrink: Bool) throws -> (problem: String?, counts: [String: Int]?) {
+        let results = CheckResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                var config = Configuration()
+                config.readonly = true
+                let check = Result<[String], any Error> {
+                    let queue = try DatabaseQueue(path: path, configuration: config)
+                    defer { try? queue.close() }
+                    return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+                }
+                results.lock.withLock { results.check = check }
+            } else {
+                let now = Result<[String: Int], any Error> { try counts(path) }
+                results.lock.withLock { results.now = now }
+            }
+        }
         let check: [String]
         do {
-            let queue = try DatabaseQueue(path: path, configuration: config)
-            defer { try? queue.close() }
-            check = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check") }
+            check = try results.lock.withLock { results.check! }.get()
         } catch {
-            return "it cannot be read: \(error)"
+            return ("it cannot be read: \(error)", nil)
         }
-        guard check == ["ok"] else { return "PRAGMA quick_check: " + check.prefix(3).joined(separator: "; ") }
-        guard !acceptShrink, let previous, let before = try? counts(previous) else { return nil }
-        let now = try counts(path)
+        guard check == ["ok"] else { return ("PRAGMA quick_check: " + check.prefix(3).joined(separator: "; "), nil) }
+        let counted = results.lock.withLock { results.now! }
+        guard !acceptShrink, let previous, let before = Record.counts(of: previous) ?? (try? counts(previous)) else {
+            return (nil, try? counted.get())
+        }
+        let now = try counted.get()
         let shrunk = coreTables.compactMap { t -> String? in
             guard let b = before[t], b >= 10, (now[t] ?? 0) * 2 < b else { return nil }
             return "\(t) \(b) → \(now[t] ?? 0)"
         }
-        guard !shrunk.isEmpty else { return nil }
-        return "rows dropped by more than half since \((previous as NSString).lastPathComponent): "
-            + shrunk.joined(separator: ", ") + "; if that is right, run `relance db backup --accept-shrink`"
+        guard !shrunk.isEmpty else { return (nil, now) }
+        return ("rows dropped by more than half since \((previous as NSString).lastPathComponent): "
+            + shrunk.joined(separator: ", ") + "; if that is right, run `relance db backup --accept-shrink`", nil)
+    }
+
+    /// The two halves of `check`, filled by its two threads.
+    private final class CheckResults: @unchecked Sendable {
+        let lock = NSLock()
+        var check: Result<[String], any Error>?
+        var now: Result<[String: Int], any Error>?
     }
 
     /// Writes a snapshot of `source` into a new owner-only file at `path`, as a single file in
@@ -264,6 +404,14 @@ package enum Backups {
         for b in backups where !keep.contains(b.name) {
             let path = (folder as NSString).appendingPathComponent(b.name)
             if unlink(path) == 0 { removed.append(path) }
+        }
+        // Each removed backup's record, and any record whose backup is gone (a backup killed
+        // before its rename, a backup removed by hand).
+        for n in names where n.hasSuffix(Record.suffix) {
+            let backup = String(n.dropLast(Record.suffix.count))
+            if day(ofFile: backup) != nil, !keep.contains(backup) {
+                unlink((folder as NSString).appendingPathComponent(n))
+            }
         }
         return removed
     }
