@@ -43,6 +43,10 @@ package struct IngestOptions: Sendable {
     /// reference is checked by sets before it commits (`ForeignKeysSetAside`). Tests turn it off to
     /// compare the outcome with enforcement on.
     package var setsReferencesAside = true
+    /// Invoices, first load: the transaction uses a rollback journal instead of the WAL when no other
+    /// connection has the database open (`RollbackJournalLoad`: new pages written once, not into the WAL
+    /// and then by the checkpoint). Tests turn it off to compare the outcome with a load in WAL mode.
+    package var leavesWAL = true
 
     package init(kind: IngestKind, asOf: Day) {
         self.kind = kind
@@ -93,8 +97,31 @@ package enum Ingestor {
         store: LedgerStore, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date = { Date() },
         report: @escaping (Diagnostic) -> Void
     ) throws -> [FileSummary] {
+        // A first load of invoices leaves the WAL for its transaction (`RollbackJournalLoad`) when
+        // nothing else has the database open: this pool's idle readers are closed, and its reads wait
+        // for the load (GRDB's barrier), so that SQLite lets the writer switch.
+        let candidate = options.kind == .invoices && options.leavesWAL
+        guard candidate, try store.pool.writeWithoutTransaction({ try RollbackJournalLoad.applies($0, emptyTable: .invoice) }) else {
+            return try store.pool.writeWithoutTransaction { db in
+                try run(db, files: files, options: options, now: now, report: report)
+            }
+        }
+        return try store.pool.barrierWriteWithoutTransaction { db in
+            store.pool.invalidateReadOnlyConnections()
+            let journal = try RollbackJournalLoad.setAside(db, emptyTable: .invoice)
+            // WAL again whatever happens (after the transaction and the foreign keys' restore).
+            defer { journal?.restore(db) }
+            return try run(db, files: files, options: options, now: now, report: report)
+        }
+    }
+
+    /// The ingest on the writer's connection, outside a transaction.
+    private static func run(
+        _ db: Database, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date,
+        report: @escaping (Diagnostic) -> Void
+    ) throws -> [FileSummary] {
         var summaries: [FileSummary] = []
-        try store.pool.writeWithoutTransaction { db in
+        do {
             // A first load of invoices: no parent look-up a row; the check below stands in for them
             // (`PRAGMA foreign_keys` changes only outside a transaction). On again whatever happens.
             let references = options.kind == .invoices && options.setsReferencesAside

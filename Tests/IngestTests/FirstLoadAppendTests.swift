@@ -7,10 +7,10 @@ import Testing
 @testable import Ingest
 
 /// A first load appends its new invoices many to a statement (`InvoiceAppend`, 64 rows), with
-/// foreign-key enforcement set aside (`ForeignKeysSetAside`): each test runs the same files on two
-/// ledgers, one appending together and one a statement a row with enforcement on, and compares
-/// summaries, diagnostics, rejects files, every invoice column (ids included), the change history
-/// and promises.
+/// foreign-key enforcement set aside (`ForeignKeysSetAside`) and a rollback journal instead of the WAL
+/// (`RollbackJournalLoad`): each test runs the same files on two ledgers, one appending together and
+/// one a statement a row with enforcement on in WAL mode, and compares summaries, diagnostics, rejects
+/// files, every invoice column (ids included), the change history, promises and the schema (indexes).
 @Suite struct FirstLoadAppendTests {
     final class Twin {
         let together: TestLedger
@@ -31,7 +31,7 @@ import Testing
             single.diagnostics.removeAll()
             let a = try together.ingest(.invoices, files.map { together.write($0.0, $0.1) }, snapshot: snapshot)
             let b = try single.ingest(.invoices, files.map { single.write($0.0, $0.1) }, snapshot: snapshot, appendsTogether: false,
-                                      setsReferencesAside: false)
+                                      setsReferencesAside: false, leavesWAL: false)
             #expect(a.map(\.comparable) == b.map(\.comparable), sourceLocation: sourceLocation)
             #expect(together.diagnostics.map(\.description) == single.diagnostics.map(\.description), sourceLocation: sourceLocation)
             for (name, _) in files {
@@ -51,6 +51,8 @@ import Testing
                     for r in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY id") { out.append(r.description) }
                 }
                 out.append(try String.fetchAll(db, sql: "PRAGMA integrity_check").joined())
+                out += try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || IFNULL(sql, '') FROM sqlite_master ORDER BY name")
+                out.append(try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "?")
                 return out
             }
         }

@@ -30,9 +30,12 @@ final class TestLedger {
     @discardableResult
     func ingest(_ kind: IngestKind, _ files: [String], asOf: String = "2026-11-21", mapping: Mapping? = nil,
                 snapshot: Bool = false, dryRun: Bool = false, booked: Bool = false, recogniseUnchanged: Bool = true,
-                appendsTogether: Bool = true, setsReferencesAside: Bool = true) throws -> [FileSummary]
+                appendsTogether: Bool = true, setsReferencesAside: Bool = true, leavesWAL: Bool = true,
+                progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> [FileSummary]
     {
         var o = IngestOptions(kind: kind, asOf: Day(iso: asOf)!)
+        o.leavesWAL = leavesWAL
+        o.progress = progress
         o.recogniseUnchanged = recogniseUnchanged
         o.appendsTogether = appendsTogether
         o.setsReferencesAside = setsReferencesAside

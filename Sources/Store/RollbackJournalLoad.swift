@@ -1,0 +1,52 @@
+import GRDB
+
+/// A first load's transaction journalled with a rollback journal instead of the WAL.
+///
+/// In WAL mode every page a transaction writes goes into the WAL, and the checkpoint after the commit
+/// copies it into the database file: a first load of 1M invoices writes its ≈ 330 MB of new pages
+/// twice (and syncs both), on one core after the reading is done. With a rollback journal
+/// (`journal_mode = DELETE`) a new page at the end of the file goes straight into it: only the pages
+/// that existed before the transaction (a few: `sqlite_master`, `ingest_batch`, the dropped indexes'
+/// roots) are copied into `relance.sqlite-journal` first. A kill at any point leaves either that
+/// journal, which the next connection rolls back (the file truncated to its old size), or the whole
+/// load committed.
+///
+/// - `setAside` switches the writer connection out of WAL before the load's `BEGIN`, only when the
+///   loaded table is empty and no other connection has the database open (SQLite refuses to leave WAL
+///   mode otherwise: "database is locked", at once): then nil, the load runs in WAL mode as before.
+///   The caller closes its own idle readers first and keeps new ones waiting (GRDB's barrier).
+/// - `restore` switches back to WAL after the transaction ended, committed or not. It waits for a
+///   reader of another process that began in between (the connection's busy timeout); if it still
+///   cannot, the database stays in rollback mode until the next `LedgerStore` opens it (which sets
+///   WAL again), a slower mode but as safe.
+///
+/// While the load runs another process's read waits for its commit (the writer holds the file's
+/// exclusive lock once its cache spills), up to that process's busy timeout, where in WAL mode it
+/// would read the state before the load.
+package struct RollbackJournalLoad: Sendable {
+    /// True when a load into `entity`'s table could leave WAL: the table is empty, `db` is in WAL
+    /// mode and outside a transaction.
+    package static func applies(_ db: Database, emptyTable entity: RecordEntity) throws -> Bool {
+        guard !db.isInsideTransaction, try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" else { return false }
+        return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(entity.rawValue.quotedDatabaseIdentifier))") == false
+    }
+
+    /// Switches `db` to a rollback journal when `applies` and no other connection has the database
+    /// open; nil (still WAL) otherwise. Call `restore` when the transaction that follows has ended.
+    package static func setAside(_ db: Database, emptyTable entity: RecordEntity) throws -> RollbackJournalLoad? {
+        guard try applies(db, emptyTable: entity) else { return nil }
+        do {
+            guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else { return nil }
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+            return nil
+        }
+        return RollbackJournalLoad()
+    }
+
+    /// WAL again (waits up to the busy timeout for another process's reader). Returns false when the
+    /// database stayed in rollback mode.
+    @discardableResult
+    package func restore(_ db: Database) -> Bool {
+        (try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")) == "wal"
+    }
+}
