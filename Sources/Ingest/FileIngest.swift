@@ -3,7 +3,16 @@ import GRDB
 import Ledger
 import Support
 
-/// Reads one file inside the ingest's transaction, under a savepoint.
+/// A file refused whole (`CSVFileError`) while the ingest's transaction was open, thrown through it
+/// so that it rolls back: `Ingestor` runs the command again without the file, whose summary (and
+/// diagnostics, reported already) this carries.
+struct FileRefused: Error {
+    /// The file's place among the call's files.
+    var index: Int
+    var summary: FileSummary
+}
+
+/// Reads one file inside the ingest's transaction, without a savepoint of its own (see `Ingestor`).
 struct FileIngest {
     let db: Database
     let path: String
@@ -27,21 +36,17 @@ struct FileIngest {
         report(Diagnostic(file: name, line: line, column: column, severity: severity, rule: rule, message: message))
     }
 
-    /// Returns the summary and the batch id (nil when the file was refused whole).
-    func run<S: RowSink>(sink: inout S, seen: inout KeySet, fileIndex: Int, fileNames: [String]) throws -> (FileSummary, Int64?) {
+    /// Returns the summary and the batch id; a file that cannot be read as CSV at all throws
+    /// `FileRefused` (its diagnostic reported), which the caller's transaction must not survive:
+    /// some of its rows may be written.
+    func run<S: RowSink>(sink: inout S, seen: inout KeySet, fileIndex: Int, fileNames: [String]) throws -> (FileSummary, Int64) {
         var summary = FileSummary(file: name)
         let started = now()
         do {
-            try db.execute(sql: "SAVEPOINT ingest_file")
-            var keys = seen  // kept only if the file is accepted
-            let batch = try readRows(sink: &sink, summary: &summary, started: started, seen: &keys,
+            let batch = try readRows(sink: &sink, summary: &summary, started: started, seen: &seen,
                                      fileIndex: fileIndex, fileNames: fileNames)
-            try db.execute(sql: "RELEASE ingest_file")
-            seen = keys
             return (summary, batch)
         } catch let e as CSVFileError {
-            try db.execute(sql: "ROLLBACK TO ingest_file")
-            try db.execute(sql: "RELEASE ingest_file")
             diag(e.line, e.column, e.rule, e.message + "; nothing from this file was imported")
             summary.fatal = e.message
             summary.imported = 0
@@ -49,7 +54,7 @@ struct FileIngest {
             summary.unchanged = 0
             summary.unchangedByFingerprint = 0
             summary.rejected = summary.read
-            return (summary, nil)
+            throw FileRefused(index: fileIndex, summary: summary)
         }
     }
 

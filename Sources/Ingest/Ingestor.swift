@@ -89,21 +89,50 @@ package struct FileSummary: Sendable, Equatable {
 ///
 /// All files of one call are one transaction: good rows are kept, bad rows are reported as
 /// diagnostics and written verbatim to the rejects file, and a file that cannot be read as CSV
-/// at all is rolled back whole (its savepoint) while the other files still commit. A dry run
-/// rolls everything back.
+/// at all imports nothing while the other files still commit. A dry run rolls everything back.
+///
+/// The files are read without a savepoint each: inside a transaction, a savepoint makes SQLite
+/// copy the old image of every existing page it changes into a statement journal (a temporary
+/// file), once per savepoint; an ingest into a large ledger changes index pages all over it (the
+/// night's six invoice files: 697 MB of such copies beside 614 MB of WAL). A file refused whole
+/// (`CSVFileError`: encoding, structure, a fatal rule) instead rolls the whole transaction back,
+/// and the command runs again without that file (`FileRefused`): the files before it are read
+/// again, their diagnostics not reported twice (they are the same, from the same state); the
+/// refused file keeps the summary and diagnostics of its first reading. That path is rare and
+/// costs at most one more reading of the call's good files per refused file.
 package enum Ingestor {
     /// Runs an ingest; `report` receives every diagnostic as it is found.
     package static func run(
         store: LedgerStore, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date = { Date() },
         report: @escaping (Diagnostic) -> Void
     ) throws -> [FileSummary] {
-        // A first load of invoices leaves the WAL for its transaction (`RollbackJournalLoad`) when
-        // nothing else has the database open: this pool's idle readers are closed, and its reads wait
-        // for the load (GRDB's barrier), so that SQLite lets the writer switch.
+        // The files refused whole so far, by their place in `files`, with their summaries; and how
+        // many files, from the first, have had their diagnostics reported.
+        var refused: [Int: FileSummary] = [:]
+        var reported = 0
+        while true {
+            do {
+                return try attempt(store: store, files: files, options: options, now: now, report: report,
+                                   refused: refused, reported: &reported)
+            } catch let r as FileRefused {
+                // The transaction is rolled back: again, without this file.
+                refused[r.index] = r.summary
+            }
+        }
+    }
+
+    /// One run of the command's transaction, the files in `refused` left out (their summaries kept).
+    /// A first load of invoices leaves the WAL for its transaction (`RollbackJournalLoad`) when nothing
+    /// else has the database open: this pool's idle readers are closed, and its reads wait for the load
+    /// (GRDB's barrier), so that SQLite lets the writer switch.
+    private static func attempt(
+        store: LedgerStore, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date,
+        report: @escaping (Diagnostic) -> Void, refused: [Int: FileSummary], reported: inout Int
+    ) throws -> [FileSummary] {
         let candidate = options.kind == .invoices && options.leavesWAL
         guard candidate, try store.pool.writeWithoutTransaction({ try RollbackJournalLoad.applies($0, emptyTable: .invoice) }) else {
             return try store.pool.writeWithoutTransaction { db in
-                try run(db, files: files, options: options, now: now, report: report)
+                try attempt(db, files: files, options: options, now: now, report: report, refused: refused, reported: &reported)
             }
         }
         return try store.pool.barrierWriteWithoutTransaction { db in
@@ -111,14 +140,14 @@ package enum Ingestor {
             let journal = try RollbackJournalLoad.setAside(db, emptyTable: .invoice)
             // WAL again whatever happens (after the transaction and the foreign keys' restore).
             defer { journal?.restore(db) }
-            return try run(db, files: files, options: options, now: now, report: report)
+            return try attempt(db, files: files, options: options, now: now, report: report, refused: refused, reported: &reported)
         }
     }
 
-    /// The ingest on the writer's connection, outside a transaction.
-    private static func run(
+    /// The command's transaction on the writer's connection (outside a transaction when called).
+    private static func attempt(
         _ db: Database, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date,
-        report: @escaping (Diagnostic) -> Void
+        report: @escaping (Diagnostic) -> Void, refused: [Int: FileSummary], reported: inout Int
     ) throws -> [FileSummary] {
         var summaries: [FileSummary] = []
         do {
@@ -150,7 +179,8 @@ package enum Ingestor {
                 case .debtors:
                     var sink = try DebtorSink(db: db, defaultLanguage: options.defaultLanguage, defaultCountry: options.defaultCountry)
                     if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
-                                            seen: &seen, summaries: &summaries, deferred: deferred) {
+                                            seen: &seen, summaries: &summaries, deferred: deferred,
+                                            refused: refused, reported: &reported) {
                         try sink.finish(batch: batch)
                     }
                 case .invoices:
@@ -161,7 +191,8 @@ package enum Ingestor {
                     // A first load: every row is new, appended many to a statement (`InvoiceAppend`).
                     sink.appendsOnly = options.appendsTogether && !deferred.dropped.isEmpty
                     if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
-                                            seen: &seen, summaries: &summaries, deferred: deferred) {
+                                            seen: &seen, summaries: &summaries, deferred: deferred,
+                                            refused: refused, reported: &reported) {
                         sink.closeMissing = options.snapshot && !summaries.contains { $0.fatal != nil }
                         try sink.finish(batch: batch, listed: seen)
                         if sink.closedBySnapshot > 0, let i = summaries.lastIndex(where: { $0.fatal == nil }) {
@@ -172,7 +203,8 @@ package enum Ingestor {
                 case .payments:
                     var sink = try PaymentSink(db: db, booked: options.booked)
                     if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
-                                            seen: &seen, summaries: &summaries, deferred: deferred) {
+                                            seen: &seen, summaries: &summaries, deferred: deferred,
+                                            refused: refused, reported: &reported) {
                         try sink.finish(batch: batch)
                     }
                 }
@@ -186,21 +218,29 @@ package enum Ingestor {
         return summaries
     }
 
-    /// Reads every file into `sink` (each under its savepoint), then builds the deferred indexes;
-    /// returns the last accepted file's batch (nil when every file was refused whole).
+    /// Reads every file into `sink` but those `refused` (whose summaries take their places), then
+    /// builds the deferred indexes; returns the last accepted file's batch (nil when every file was
+    /// refused whole). A file refused now throws `FileRefused`. Diagnostics of the first `reported`
+    /// files are not reported again; `reported` grows as files are read.
     private static func load<S: RowSink>(
         _ db: Database, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date,
         report: @escaping (Diagnostic) -> Void, sink: inout S, seen: inout KeySet, summaries: inout [FileSummary],
-        deferred: DeferredIndexes
+        deferred: DeferredIndexes, refused: [Int: FileSummary], reported: inout Int
     ) throws -> Int64? {
         var fileNames: [String] = []
         var lastBatch: Int64? = nil
-        for path in files {
+        for (index, path) in files.enumerated() {
             fileNames.append((path as NSString).lastPathComponent)
-            let file = FileIngest(db: db, path: path, options: options, now: now, report: report)
-            let (summary, batch) = try file.run(sink: &sink, seen: &seen, fileIndex: fileNames.count - 1, fileNames: fileNames)
+            if let summary = refused[index] {
+                summaries.append(summary)
+                continue
+            }
+            let quiet = index < reported
+            if !quiet { reported = index + 1 }
+            let file = FileIngest(db: db, path: path, options: options, now: now, report: quiet ? { _ in } : report)
+            let (summary, batch) = try file.run(sink: &sink, seen: &seen, fileIndex: index, fileNames: fileNames)
             summaries.append(summary)
-            if let batch { lastBatch = batch }
+            lastBatch = batch
         }
         try deferred.readsFromFile(db, false)
         try deferred.rebuild(db)

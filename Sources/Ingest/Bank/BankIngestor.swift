@@ -60,7 +60,9 @@ package enum BankIngestor {
             report(Diagnostic(file: name, line: e.line, column: 0, rule: e.rule, message: e.message + "; nothing from this file was imported"))
             return summary
         }
-        try db.execute(sql: "SAVEPOINT bank_file")
+        // No savepoint of its own: the file is parsed and checked whole above, before anything is
+        // written, and any error from here on rolls the command's transaction back whole. (A savepoint
+        // made SQLite copy every existing page the file's matching changed into a statement journal.)
         var batch = IngestBatchRecord(runId: options.runID, kind: format.rawValue, fileName: name, filePath: path,
                                       encoding: summary.encoding ?? "", snapshot: false, asOf: options.asOf.description,
                                       startedAt: Instant.string(started))
@@ -126,7 +128,6 @@ package enum BankIngestor {
         batch.fileHash = "fnv1a64:" + String(FNV1a.hash(data), radix: 16)
         batch.finishedAt = Instant.string(now())
         try batch.update(db)
-        try db.execute(sql: "RELEASE bank_file")
         return summary
     }
 
