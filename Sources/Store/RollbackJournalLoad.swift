@@ -40,6 +40,9 @@ package struct RollbackJournalLoad: Sendable {
         } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
             return nil
         }
+        // The store's `synchronous = NORMAL` is safe in WAL mode only: with a rollback journal, a power
+        // loss at the wrong moment could corrupt the file, so the load syncs fully (a few more syncs).
+        try db.execute(sql: "PRAGMA synchronous = FULL")
         return RollbackJournalLoad()
     }
 
@@ -47,6 +50,8 @@ package struct RollbackJournalLoad: Sendable {
     /// database stayed in rollback mode.
     @discardableResult
     package func restore(_ db: Database) -> Bool {
-        (try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")) == "wal"
+        guard (try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")) == "wal" else { return false }
+        try? db.execute(sql: "PRAGMA synchronous = NORMAL")  // the store's, in WAL mode
+        return true
     }
 }
