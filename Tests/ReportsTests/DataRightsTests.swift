@@ -47,6 +47,22 @@ import Testing
                          "relance-2026-10-31T023000.sqlite", "relance-2026-09-30T023000.sqlite", "notes.txt", "relance-bogus.sqlite"])
     }
 
+    @Test func retentionRemovesACopyAKilledBackupLeftOnceADayOld() throws {
+        let l = try TempLedger()
+        let folder = l.dir + "/backups"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let old = ["relance-2026-11-20T023000.sqlite.partial", "relance-precopy.sqlite.partial", "relance-precopy.sqlite.partial-journal"]
+        let fresh = ["relance-2026-11-21T023000.sqlite.partial", "relance-2026-11-21T023000.sqlite"]
+        for n in old + fresh + ["notes.partial"] { _ = FileManager.default.createFile(atPath: folder + "/" + n, contents: Data()) }
+        let dayAndAMinute = Date().addingTimeInterval(-Backups.staleCopyAge - 60)
+        for n in old + ["notes.partial"] {
+            try FileManager.default.setAttributes([.modificationDate: dayAndAMinute], ofItemAtPath: folder + "/" + n)
+        }
+        _ = try Backups.prune(folder: folder, policy: .init(daily: 3, monthly: 3))
+        // A copy another backup may still be writing stays; so does what is not Relance's.
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder)) == Set(fresh + ["notes.partial"]))
+    }
+
     @Test func restorePutsTheBackupBackAndKeepsTheCurrentDatabase() throws {
         let l = try TempLedger()
         try seedLedger(l.store)

@@ -413,6 +413,17 @@ package enum Backups {
                 unlink((folder as NSString).appendingPathComponent(n))
             }
         }
+        // A copy a killed backup left half-written (its `.partial`, and a step's rollback journal) is
+        // a copy of the personal data no policy keeps: removed once a day old, which no backup
+        // still writing is (another backup may be writing its own `.partial` now).
+        let stale = Date().addingTimeInterval(-staleCopyAge)
+        for n in names where n.hasPrefix("relance-") && (n.hasSuffix(".sqlite.partial") || n.hasSuffix(".sqlite.partial-journal")) {
+            let p = (folder as NSString).appendingPathComponent(n)
+            if let m = (try? FileManager.default.attributesOfItem(atPath: p))?[.modificationDate] as? Date, m < stale { unlink(p) }
+        }
         return removed
     }
+
+    /// How old a half-written copy must be for retention to remove it (a day).
+    static let staleCopyAge: TimeInterval = 86_400
 }
