@@ -16,6 +16,14 @@ import Testing
         try t.store.pool.write { try $0.execute(sql: sql) }
     }
 
+    /// A temporary trigger `gone` that deletes INV-3's debtor as the load inserts INV-3.
+    static func deleteDebtorOfINV3(_ t: TestLedger) throws {
+        try trigger(t, """
+            CREATE TEMP TRIGGER gone AFTER INSERT ON main.invoice WHEN NEW.invoice_number = 'INV-3'
+            BEGIN DELETE FROM debtor WHERE id = NEW.debtor_id; END
+            """)
+    }
+
     /// Enforcement on the writer's connection (the one the ingest used), as SQLite reports it.
     static func enforced(_ t: TestLedger) throws -> Bool {
         try t.store.pool.write { try Bool.fetchOne($0, sql: "PRAGMA foreign_keys") ?? false }
@@ -49,10 +57,7 @@ import Testing
     @Test func aDebtorDeletedDuringTheLoadRefusesItWhole() throws {
         let t = try TestLedger().withDebtors()
         // Enforcement would refuse this delete (K004 has invoices by then); set aside, the check finds it.
-        try Self.trigger(t, """
-            CREATE TEMP TRIGGER gone AFTER INSERT ON main.invoice WHEN NEW.invoice_number = 'INV-3'
-            BEGIN DELETE FROM debtor WHERE id = NEW.debtor_id; END
-            """)
+        try Self.deleteDebtorOfINV3(t)
         try Self.expectRefused(t, column: "debtor_id", parent: "debtor") {
             try t.ingest(.invoices, [fixture("invoices-en.csv")])
         }
@@ -101,10 +106,7 @@ import Testing
 
     @Test func aDryRunIsCheckedToo() throws {
         let t = try TestLedger().withDebtors()
-        try Self.trigger(t, """
-            CREATE TEMP TRIGGER gone AFTER INSERT ON main.invoice WHEN NEW.invoice_number = 'INV-3'
-            BEGIN DELETE FROM debtor WHERE id = NEW.debtor_id; END
-            """)
+        try Self.deleteDebtorOfINV3(t)
         try Self.expectRefused(t, column: "debtor_id", parent: "debtor") {
             try t.ingest(.invoices, [fixture("invoices-en.csv")], dryRun: true)
         }
@@ -115,10 +117,7 @@ import Testing
         try t.ingest(.invoices, [fixture("invoices-fr-cp1252.csv")])
         let before = try t.count("SELECT COUNT(*) FROM invoice")
         // Enforcement refuses the delete as the trigger runs: SQLite's own error, not the check's.
-        try Self.trigger(t, """
-            CREATE TEMP TRIGGER gone AFTER INSERT ON main.invoice WHEN NEW.invoice_number = 'INV-3'
-            BEGIN DELETE FROM debtor WHERE id = NEW.debtor_id; END
-            """)
+        try Self.deleteDebtorOfINV3(t)
         #expect(throws: DatabaseError.self) { try t.ingest(.invoices, [fixture("invoices-en.csv")]) }
         #expect(try t.count("SELECT COUNT(*) FROM invoice") == before)
         #expect(try Self.enforced(t))
