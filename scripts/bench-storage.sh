@@ -67,6 +67,8 @@ echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_h
 # stored once (outbox_message.sent_at). Since the eighth (0039a) a reminder's key is its digest
 # (dunning_event.key_digest), held once by dunning_event_by_debtor instead of the key's autoindex.
 # Since the ninth (0040a) a reminder's subject is kept inside its bodies' blob, outbox_message.subject ''.
+# Since the tenth (0041a) an item's last and first reminder days and first channel before its reminder are
+# packed in one integer, dunning_event_item.prev_state.
 ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%' OR tbl_name IN ('dunning_held_reason', 'dunning_letter_folder')"
 all=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name IN ($ours)")
 echo "  with SQLite's indexes of their UNIQUE constraints: $all bytes; per reminder: $((all / r)) bytes"

@@ -282,7 +282,8 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
 }
 
 /// One row of `dunning_event_item`: an open item listed by a reminder event, and where it stood
-/// on its ladder before (what `ReminderGuard` restores when the reminder is cancelled).
+/// on its ladder before (what `ReminderGuard` restores when the reminder is cancelled); its days
+/// and channel before are packed in `prev_state` when they fit (`DunningPriorState`).
 package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
     package static let databaseTableName = "dunning_event_item"
     package var eventID: Int64
@@ -332,9 +333,16 @@ package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Senda
         feeMinor = row["fee_minor"]
         prevStepIndex = row["prev_step_index"]
         prevStep = row["prev_step"]
-        prevLastReminder = (row["prev_last_reminder"] as String?).flatMap { Day(iso: $0) }
-        prevFirstReminder = (row["prev_first_reminder"] as String?).flatMap { Day(iso: $0) }
-        prevFirstChannel = row["prev_first_channel"]
+        // Packed in `prev_state` since migration 0041a (`DunningPriorState`), else the text columns.
+        if row.hasColumn("prev_state"), let packed = row["prev_state"] as Int64?, let state = DunningPriorState.unpack(packed) {
+            prevLastReminder = state.last
+            prevFirstReminder = state.first
+            prevFirstChannel = state.channel
+        } else {
+            prevLastReminder = (row["prev_last_reminder"] as String?).flatMap { Day(iso: $0) }
+            prevFirstReminder = (row["prev_first_reminder"] as String?).flatMap { Day(iso: $0) }
+            prevFirstChannel = row["prev_first_channel"]
+        }
     }
 
     /// The columns, as stored.
@@ -349,9 +357,11 @@ package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Senda
         container["fee_minor"] = feeMinor
         container["prev_step_index"] = prevStepIndex
         container["prev_step"] = prevStep
-        container["prev_last_reminder"] = prevLastReminder?.description
-        container["prev_first_reminder"] = prevFirstReminder?.description
-        container["prev_first_channel"] = prevFirstChannel
+        let packed = DunningPriorState.pack(last: prevLastReminder, first: prevFirstReminder, channel: prevFirstChannel)
+        container["prev_last_reminder"] = packed == nil ? prevLastReminder?.description : nil
+        container["prev_first_reminder"] = packed == nil ? prevFirstReminder?.description : nil
+        container["prev_first_channel"] = packed == nil ? prevFirstChannel : nil
+        container["prev_state"] = packed
     }
 }
 

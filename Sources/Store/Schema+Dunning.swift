@@ -181,3 +181,13 @@ extension Schema {
             """)
     }
 }
+
+extension Schema {
+    /// Issue 17, tenth round: an item's last and first reminder days and first channel before its
+    /// reminder, packed in one integer (`DunningPriorState`) instead of three text columns, which a
+    /// new row leaves NULL when the state fits. Rows already stored are left as they are and read
+    /// as stored: no table rebuild, no rewrite.
+    static func dunningItemPriorStateV1(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE dunning_event_item ADD COLUMN prev_state INTEGER")
+    }
+}

@@ -62,6 +62,9 @@ package enum Schema {
         m.registerMigration("0039a-dunning-event-key-digest", foreignKeyChecks: .deferred, migrate: dunningEventKeyDigestV1)
         // A reminder's subject kept inside its bodies' blob: no table changes.
         m.registerMigration("0040a-outbox-subject-in-bodies", foreignKeyChecks: .immediate, migrate: outboxSubjectInBodiesV1)
+        // An item's days and channel before its reminder packed in one integer (`prev_state`): one column added, rows
+        // already stored keep their text columns.
+        m.registerMigration("0041a-dunning-item-prior-state", foreignKeyChecks: .immediate, migrate: dunningItemPriorStateV1)
         return m
     }
 

@@ -30,7 +30,7 @@ import Testing
         ("dunning_event_instant", DunningEventInstantRecord.self, ["id", "at"]),
         ("dunning_held_reason", DunningHeldReasonRecord.self, ["id", "reason"]),
         ("dunning_letter_folder", DunningLetterFolderRecord.self, ["id", "folder"]),
-        ("dunning_event_item", DunningEventItemRecord.self, ["event_id", "invoice_id", "step_index", "advanced", "open_minor", "days_late", "interest_minor", "fee_minor", "prev_step_index", "prev_step", "prev_last_reminder", "prev_first_reminder", "prev_first_channel"]),
+        ("dunning_event_item", DunningEventItemRecord.self, ["event_id", "invoice_id", "step_index", "advanced", "open_minor", "days_late", "interest_minor", "fee_minor", "prev_step_index", "prev_step", "prev_last_reminder", "prev_first_reminder", "prev_first_channel", "prev_state"]),
         ("dunning_exclusion", DunningExclusionRecord.self, ["as_of", "reason", "level", "currency", "debtors", "items", "amount_minor"]),
         ("dunning_state", DunningStateRecord.self, ["invoice_id", "ladder", "step_index", "step", "last_reminder", "first_reminder", "first_channel"]),
         ("external_reminder", ExternalReminderRecord.self, ["id", "invoice_id", "day", "step_index", "step", "channel", "file_name", "line", "at"]),

@@ -495,7 +495,7 @@ CREATE TABLE dunning_event_item (
   open_minor INTEGER NOT NULL,
   days_late INTEGER NOT NULL,
   interest_minor INTEGER NOT NULL,
-  fee_minor INTEGER NOT NULL, prev_step_index INTEGER, prev_step TEXT, prev_last_reminder TEXT, prev_first_reminder TEXT, prev_first_channel TEXT,
+  fee_minor INTEGER NOT NULL, prev_step_index INTEGER, prev_step TEXT, prev_last_reminder TEXT, prev_first_reminder TEXT, prev_first_channel TEXT, prev_state INTEGER,
   PRIMARY KEY (event_id, invoice_id)
 ) WITHOUT ROWID;
 
