@@ -548,8 +548,8 @@ package struct DeferredIndexes: Sendable {
     /// reads the table once and appends its index at the right edge, so the larger cache only made
     /// larger sort lists. The shorter the lists, the more of their sorting stays within the
     /// processor's caches, and merging the runs streams: the three builds of a 1M-row table took
-    /// 2.7 s CPU with 32 MiB, 2.0 s with 8 MiB and 1.4 s with 2 MiB (the sqlite3 shell on the same
-    /// table), at 104, 29 and 11 MB (SQLite's sorter never writes runs under 1 MiB). The sorter may use
+    /// 2.5–2.7 s of user CPU with 32 MiB, 2.0 s with 8 MiB and 1.4–1.5 s with 2 MiB (the sqlite3 shell
+    /// on the same table), at 104, 29 and 11 MB (SQLite's sorter writes no run under ≈ 1 MB). The sorter may use
     /// one helper thread (`PRAGMA threads = 1`): the builds come after the reading threads are done,
     /// so the second core was idle (1.28 against 1.60 s in the shell, idle; +8 MB, +0.3 s CPU).
     package func rebuild(_ db: Database) throws {
