@@ -166,7 +166,7 @@ package enum Ingestor {
                 case .payments: deferred = .none
                 }
                 // A bigger page cache for the index look-ups of a large file (64 MiB). A first load
-                // only appends: the store's 32 MiB (and 8 MiB for its index builds, whose sorter
+                // only appends: the store's 32 MiB (and 2 MiB for its index builds, whose sorter
                 // keeps a cache's worth of keys in memory: `DeferredIndexes.rebuild`).
                 try db.execute(sql: deferred.dropped.isEmpty ? "PRAGMA cache_size = -65536" : LedgerStore.pageCacheSQL)
                 // The store's own size again afterwards: the nightly's later stages share this connection.

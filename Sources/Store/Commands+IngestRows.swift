@@ -542,18 +542,19 @@ package struct DeferredIndexes: Sendable {
         return DeferredIndexes(dropped: dropped)
     }
 
-    /// Builds the dropped indexes again from their own SQL (after `readsFromFile(false)`), with an
-    /// 8 MiB page cache, then the first load's 32 MiB again. SQLite's sorter keeps as many keys in
+    /// Builds the dropped indexes again from their own SQL (after `readsFromFile(false)`), with a
+    /// 2 MiB page cache, then the first load's 32 MiB again. SQLite's sorter keeps as many keys in
     /// memory as the page cache holds before it writes a sorted run to a temporary file: a build
     /// reads the table once and appends its index at the right edge, so the larger cache only made
-    /// larger sort lists. With 8 MiB, the four builds of a 1M-row table take 50 MB less at their
-    /// peak and no more CPU (2.3 against 2.7 s, the sqlite3 shell on the same table: the shorter
-    /// lists sort within the processor's caches, and merging the runs streams). The sorter may use
+    /// larger sort lists. The shorter the lists, the more of their sorting stays within the
+    /// processor's caches, and merging the runs streams: the three builds of a 1M-row table took
+    /// 2.5–2.7 s of user CPU with 32 MiB, 2.0 s with 8 MiB and 1.4–1.5 s with 2 MiB (the sqlite3 shell
+    /// on the same table), at 104, 29 and 11 MB (SQLite's sorter writes no run under ≈ 1 MB). The sorter may use
     /// one helper thread (`PRAGMA threads = 1`): the builds come after the reading threads are done,
     /// so the second core was idle (1.28 against 1.60 s in the shell, idle; +8 MB, +0.3 s CPU).
     package func rebuild(_ db: Database) throws {
         guard !dropped.isEmpty else { return }
-        try db.execute(sql: "PRAGMA cache_size = -8192")
+        try db.execute(sql: "PRAGMA cache_size = -2048")
         try db.execute(sql: "PRAGMA threads = 1")
         defer {
             try? db.execute(sql: "PRAGMA threads = 0")
