@@ -164,11 +164,39 @@ struct PaymentAllocator {
     /// Words of a free-text communication that could be invoice numbers: at least three characters,
     /// at least one digit, surrounding punctuation removed (at most 20 of them).
     static func invoiceNumberCandidates(in text: String) -> [String] {
+        // ASCII without CR (the usual communication): each byte is one character, so the same words
+        // are found on the bytes, without Foundation's character-set trimming (≈ 60,000 instructions a text).
+        if text.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return asciiInvoiceNumberCandidates(in: text) }
+        return characterInvoiceNumberCandidates(in: text)
+    }
+
+    /// `invoiceNumberCandidates` for any text, character by character.
+    static func characterInvoiceNumberCandidates(in text: String) -> [String] {
         var seen = Set<String>()
         var out: [String] = []
         for raw in text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == ";" || $0 == ":" || $0 == "(" || $0 == ")" }) {
             let t = raw.trimmingCharacters(in: CharacterSet(charactersIn: ".-/#+*"))
             guard t.count >= 3, t.contains(where: \.isNumber), seen.insert(t).inserted else { continue }
+            out.append(t)
+            if out.count == 20 { break }
+        }
+        return out
+    }
+
+    /// `invoiceNumberCandidates` for a text of ASCII bytes without CR: the same separators, the same
+    /// punctuation trimmed, a digit being `isNumber` in ASCII.
+    static func asciiInvoiceNumberCandidates(in text: String) -> [String] {
+        func separates(_ b: UInt8) -> Bool { b == 0x20 || b == 0x2C || b == 0x3B || b == 0x3A || b == 0x28 || b == 0x29 }  // " ,;:()"
+        func trimmed(_ b: UInt8) -> Bool { b == 0x2E || b == 0x2D || b == 0x2F || b == 0x23 || b == 0x2B || b == 0x2A }  // ".-/#+*"
+        var seen = Set<String>()
+        var out: [String] = []
+        for raw in text.utf8.split(whereSeparator: separates) {
+            var word = raw[...]
+            while let f = word.first, trimmed(f) { word = word.dropFirst() }
+            while let l = word.last, trimmed(l) { word = word.dropLast() }
+            guard word.count >= 3, word.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { continue }
+            let t = String(decoding: word, as: UTF8.self)
+            guard seen.insert(t).inserted else { continue }
             out.append(t)
             if out.count == 20 { break }
         }

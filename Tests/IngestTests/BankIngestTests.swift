@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -186,5 +187,21 @@ import Testing
         #expect(UBLInvoice.days(in: "Net 30") == 30)
         #expect(UBLInvoice.days(in: "Paiement à 45 jours fin de mois") == 45)
         #expect(UBLInvoice.days(in: "Zahlbar sofort") == nil)
+    }
+
+    /// The words of a free-text communication that may be invoice numbers: an ASCII text (read as
+    /// bytes) gives the words the character-by-character reading gives, over seeded random texts.
+    @Test func invoiceNumberWordsOfAnASCIITextAreThoseOfItsCharacters() {
+        var rng = SeededGenerator(state: 17)
+        let alphabet = Array("aZ09 5,;:()./-#+*_INV\tx")
+        for _ in 0..<2_000 {
+            let text = String((0..<Int.random(in: 0...60, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+            #expect(PaymentAllocator.asciiInvoiceNumberCandidates(in: text) == PaymentAllocator.characterInvoiceNumberCandidates(in: text),
+                    "\(text)")
+        }
+        let many = (1...30).map { "F-\($0 % 25)00" }.joined(separator: " ")
+        #expect(PaymentAllocator.invoiceNumberCandidates(in: many).count == 20)
+        #expect(PaymentAllocator.invoiceNumberCandidates(in: "Facture n° 2026/0042.") == ["2026/0042"])
+        #expect(PaymentAllocator.invoiceNumberCandidates(in: "F-12\r\n3 INV-7") == PaymentAllocator.characterInvoiceNumberCandidates(in: "F-12\r\n3 INV-7"))
     }
 }

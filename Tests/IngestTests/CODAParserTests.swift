@@ -20,4 +20,33 @@ import Testing
         #expect(m.amount == 304_445 && m.counterpartyIBAN == "BE61310126985517" && m.counterpartyName == "PARTNER 2")
         #expect(m.valueDate == Day(iso: "2011-01-11"))
     }
+
+    /// An ASCII line is read as bytes; any other as characters. Both readings of every line of a
+    /// statement give the same characters and fields at every position.
+    @Test func anASCIILineReadsTheSameAsBytesAndAsCharacters() throws {
+        let data = try #require(FileManager.default.contents(atPath: fixture("bank/statement-042.cod")))
+        var lines = 0
+        for line in Array(data).split(separator: 0x0A) {
+            let bytes = line.last == 0x0D ? line.dropLast() : line
+            guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 }) else { continue }
+            let asBytes = CODAParser.Record(ascii: bytes, line: 1)
+            let asCharacters = CODAParser.Record(Array(String(decoding: bytes, as: UTF8.self)), line: 1)
+            #expect(asBytes.ascii != nil && asCharacters.ascii == nil)
+            for i in 0..<128 { #expect(asBytes.char(i) == asCharacters.char(i)) }
+            for from in 0..<128 {
+                for to in Array(stride(from: from, to: 128, by: 7)) + [128] {
+                    guard asBytes.text(from, to) == asCharacters.text(from, to), asBytes.raw(from, to) == asCharacters.raw(from, to),
+                          asBytes.compacted(from, to) == asCharacters.compacted(from, to)
+                    else { Issue.record("line \(lines + 1), positions \(from)..<\(to) differ"); return }
+                }
+            }
+            lines += 1
+        }
+        #expect(lines > 10)
+        // A line with a Windows-1252 letter is read as characters, at the same positions.
+        let name = Array("2300010000BE68539007547034                  EURJOS".utf8) + [0xE9] + Array(" PEETERS".utf8)
+        let r = try #require(CODAParser.record(name[...], utf8: false, lineNo: 7))
+        #expect(r.ascii == nil && r.text(47, 82) == "JOSé PEETERS" && r.compacted(10, 44) == "BE68539007547034")
+        #expect(CODAParser.record(Array("   \r".utf8)[...], utf8: true, lineNo: 1) == nil)
+    }
 }

@@ -125,7 +125,10 @@ package enum BankIngestor {
         batch.rowsImported = summary.imported
         batch.rowsUnchanged = summary.unchanged
         batch.fileBytes = Int64(data.count)
-        batch.fileHash = "fnv1a64:" + String(FNV1a.hash(data), radix: 16)
+        // Over the bytes in place: through `Data`'s iterator, one call a byte, this was 6 % of a CODA ingest.
+        var hash = FNV1a()
+        data.withUnsafeBytes { hash.add($0.bindMemory(to: UInt8.self)) }
+        batch.fileHash = "fnv1a64:" + String(hash.value, radix: 16)
         batch.finishedAt = Instant.string(now())
         try batch.update(db)
         return summary

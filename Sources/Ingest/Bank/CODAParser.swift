@@ -17,10 +17,7 @@ enum CODAParser {
         let utf8 = TextEncoding.validateUTF8(bytes[...]) == .valid
         for (n, line) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
             let lineNo = n + 1
-            let raw = decode(line, utf8: utf8)
-            if raw.isEmpty { continue }
-            if raw.allSatisfy({ $0 == " " }) { continue }
-            let r = Record(raw, line: lineNo)
+            guard let r = record(line, utf8: utf8, lineNo: lineNo) else { continue }
             switch (r.char(0), r.char(1)) {
             case ("0", _):
                 if current != nil { throw BankFileError(line: lineNo, rule: "coda-structure", message: "a new header before the previous statement's trailer (record 9)") }
@@ -56,7 +53,7 @@ enum CODAParser {
                         let type = r.text(62, 65)
                         switch type {
                         case "101", "102": m.ogm = r.text(65, 77)
-                        case "100": m.rf = r.text(65, 115).replacingOccurrences(of: " ", with: "")
+                        case "100": m.rf = r.compacted(65, 115)
                         default: m.freeText = r.text(65, 115)
                         }
                     } else {
@@ -82,8 +79,8 @@ enum CODAParser {
                     if kind == "2" {
                         s.movements[i].freeText = join(s.movements[i].freeText, r.text(10, 63))
                     } else {
-                        let iban = r.char(22) == " " ? r.text(10, 22) : r.text(10, 44)
-                        s.movements[i].counterpartyIBAN = iban.isEmpty ? nil : iban.replacingOccurrences(of: " ", with: "")
+                        let iban = r.compacted(10, r.char(22) == " " ? 22 : 44)
+                        s.movements[i].counterpartyIBAN = iban.isEmpty ? nil : iban
                         let name = r.text(47, 82)
                         s.movements[i].counterpartyName = name.isEmpty ? nil : name
                         s.movements[i].freeText = join(s.movements[i].freeText, r.text(82, 125))
@@ -130,6 +127,23 @@ enum CODAParser {
         return statements
     }
 
+    /// One line's record, nil for a line that is empty or all spaces. A line of ASCII bytes alone (as
+    /// banks write CODA) is read as bytes: each byte is then one character in either encoding, so its
+    /// positions are the same; any other line is decoded into characters (`decode`).
+    static func record(_ line: ArraySlice<UInt8>, utf8: Bool, lineNo: Int) -> Record? {
+        var l = line
+        if l.last == 0x0D { l = l.dropLast() }
+        if l.isEmpty { return nil }
+        // A CR kept inside the line is one character too: only CR LF is one, and the line holds no LF.
+        if l.allSatisfy({ $0 < 0x80 }) {
+            if l.allSatisfy({ $0 == 0x20 }) { return nil }
+            return Record(ascii: l, line: lineNo)
+        }
+        let raw = decode(line, utf8: utf8)
+        if raw.isEmpty || raw.allSatisfy({ $0 == " " }) { return nil }
+        return Record(raw, line: lineNo)
+    }
+
     /// One line's characters: CR dropped, Windows-1252 (CODA's usual encoding) or UTF-8 decoded.
     static func decode(_ line: ArraySlice<UInt8>, utf8: Bool) -> [Character] {
         var l = line
@@ -147,21 +161,53 @@ enum CODAParser {
         return a + " " + b
     }
 
-    /// One 128-character record, addressed by 0-based positions.
+    /// One 128-character record, addressed by 0-based positions: a line's ASCII bytes, or else its
+    /// characters (one position each).
     struct Record {
+        /// The line's bytes when all are ASCII (then `chars` is empty).
+        let ascii: [UInt8]?
         let chars: [Character]
         let line: Int
 
         init(_ chars: [Character], line: Int) {
             // Records shorter than 128 characters (trailing spaces trimmed) are padded.
             self.chars = chars.count >= 128 ? chars : chars + Array(repeating: " ", count: 128 - chars.count)
+            self.ascii = nil
             self.line = line
         }
 
-        func char(_ i: Int) -> Character { chars[i] }
+        init(ascii bytes: ArraySlice<UInt8>, line: Int) {
+            var b = Array(bytes)
+            if b.count < 128 { b.append(contentsOf: repeatElement(0x20, count: 128 - b.count)) }
+            self.ascii = b
+            self.chars = []
+            self.line = line
+        }
+
+        func char(_ i: Int) -> Character {
+            if let ascii { return Character(Unicode.Scalar(ascii[i])) }
+            return chars[i]
+        }
+
+        /// The field as it stands (no trimming).
+        func raw(_ from: Int, _ to: Int) -> String {
+            if let ascii { return String(decoding: ascii[from..<to], as: UTF8.self) }
+            return String(chars[from..<to])
+        }
 
         /// The field with its spaces trimmed and runs of spaces made one.
         func text(_ from: Int, _ to: Int) -> String {
+            if let ascii {
+                var out: [UInt8] = []
+                out.reserveCapacity(to - from)
+                var space = false
+                for b in ascii[from..<to] {
+                    if b == 0x20 { space = !out.isEmpty; continue }
+                    if space { out.append(0x20); space = false }
+                    out.append(b)
+                }
+                return String(decoding: out, as: UTF8.self)
+            }
             var out = ""
             var space = false
             for c in chars[from..<to] {
@@ -172,10 +218,16 @@ enum CODAParser {
             return out
         }
 
+        /// The field with every space removed (an IBAN, an RF reference).
+        func compacted(_ from: Int, _ to: Int) -> String {
+            if let ascii { return String(decoding: ascii[from..<to].filter { $0 != 0x20 }, as: UTF8.self) }
+            return text(from, to).replacingOccurrences(of: " ", with: "")
+        }
+
         func error(_ rule: String, _ message: String) -> BankFileError { BankFileError(line: line, rule: rule, message: message) }
 
         func amount(_ from: Int, _ to: Int, digits: Int) throws -> Int64 {
-            let t = String(chars[from..<to])
+            let t = raw(from, to)
             guard let v = Int64(t), t.count == 15 else { throw error("coda-amount", "positions \(from + 1)-\(to) hold \"\(t)\", not an amount") }
             // Three implied decimals; a currency with two decimals must have a zero third one.
             let drop = 3 - digits
@@ -187,15 +239,15 @@ enum CODAParser {
 
         func signedAmount(signAt: Int, _ from: Int, _ to: Int, digits: Int) throws -> Int64 {
             let v = try amount(from, to, digits: digits)
-            switch chars[signAt] {
+            switch char(signAt) {
             case "0": return v
             case "1": return -v
-            default: throw error("coda-amount", "sign at position \(signAt + 1) is \"\(chars[signAt])\", expected 0 (credit) or 1 (debit)")
+            default: throw error("coda-amount", "sign at position \(signAt + 1) is \"\(char(signAt))\", expected 0 (credit) or 1 (debit)")
             }
         }
 
         func day(_ from: Int, _ to: Int) throws -> Day {
-            let t = String(chars[from..<to])
+            let t = raw(from, to)
             guard t.count == 6, let d = Int(t.prefix(2)), let m = Int(t.dropFirst(2).prefix(2)), let y = Int(t.suffix(2)),
                   let day = Day(year: 2000 + y, month: m, day: d)
             else { throw error("coda-date", "positions \(from + 1)-\(to) hold \"\(t)\", not a DDMMYY date") }
