@@ -75,6 +75,14 @@ package enum Backups {
     /// removed and the database copied afresh.
     package static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone,
                               policy: Policy, acceptShrink: Bool = false, precopy: Precopy? = nil) throws -> Outcome {
+        try backup(store: store, folder: folder, at: instant, timeZone: timeZone, policy: policy, acceptShrink: acceptShrink,
+                   precopy: precopy, afterCopy: nil)
+    }
+
+    /// `backup`, with `afterCopy` called on the file copy once it is on disk and before it is
+    /// compared with the database (tests damage it there).
+    static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone, policy: Policy,
+                       acceptShrink: Bool, precopy: Precopy?, afterCopy: (@Sendable (String) -> Void)?) throws -> Outcome {
         try OwnerOnly.directory(folder)
         var name = fileName(at: instant, timeZone: timeZone)
         var path = (folder as NSString).appendingPathComponent(name)
@@ -89,8 +97,16 @@ package enum Backups {
         unlink(temp)
         // A record left under this name by a backup killed before its rename describes no file here.
         unlink(path + Record.suffix)
-        if !(precopy?.complete(into: temp) ?? false) { try copy(store.pool, to: temp) }
-        let checked = try check(temp, against: newestVerified(folder: folder), acceptShrink: acceptShrink)
+        let previous = newestVerified(folder: folder)
+        let checked: (problem: String?, counts: [String: Int]?)
+        if precopy?.complete(into: temp) ?? false {
+            checked = try check(temp, against: previous, acceptShrink: acceptShrink)
+        } else if let copied = try FileCopy.run(store: store, to: temp, against: previous, acceptShrink: acceptShrink, afterCopy: afterCopy) {
+            checked = copied
+        } else {
+            try copy(store.pool, to: temp)
+            checked = try check(temp, against: previous, acceptShrink: acceptShrink)
+        }
         if let problem = checked.problem {
             let suspect = String(path.dropLast(".sqlite".count)) + "-suspect.sqlite"
             let kept = rename(temp, suspect) == 0 ? suspect : nil
@@ -261,14 +277,20 @@ package enum Backups {
                 results.lock.withLock { results.now = now }
             }
         }
+        return try judge(results.lock.withLock { (results.check!, results.now!) }, against: previous, acceptShrink: acceptShrink)
+    }
+
+    /// `check`'s verdict on a `quick_check` result and the copy's row counts.
+    static func judge(_ checked: (check: Result<[String], any Error>, now: Result<[String: Int], any Error>), against previous: String?,
+                      acceptShrink: Bool) throws -> (problem: String?, counts: [String: Int]?) {
         let check: [String]
         do {
-            check = try results.lock.withLock { results.check! }.get()
+            check = try checked.check.get()
         } catch {
             return ("it cannot be read: \(error)", nil)
         }
         guard check == ["ok"] else { return ("PRAGMA quick_check: " + check.prefix(3).joined(separator: "; "), nil) }
-        let counted = results.lock.withLock { results.now! }
+        let counted = checked.now
         guard !acceptShrink, let previous, let before = Record.counts(of: previous) ?? (try? counts(previous)) else {
             return (nil, try? counted.get())
         }

@@ -1,0 +1,248 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+import Store
+
+extension Backups {
+    /// The backup's copy made from the database file itself, with `PRAGMA quick_check` run on the same
+    /// snapshot beside it (the copy and the check on two cores, where the backup API's copy and the check
+    /// of that copy ran one after the other).
+    ///
+    /// While the pool's writer holds the write lock (`BEGIN IMMEDIATE`: no connection of any process can
+    /// commit), a passive checkpoint must find every frame of the WAL already in the database file; then
+    /// two connections begin their read transactions. Such a snapshot reads the database file only (WAL
+    /// read lock 0), and no checkpoint may write into that file while it is held, so the file's first
+    /// `page_count × page_size` bytes are the snapshot, byte for byte, until both transactions end. One
+    /// connection runs `quick_check`; on the other the file is copied in 4 MiB reads and writes, the copy
+    /// `fsync`ed, then read back by path and compared byte for byte with the database file, and the core
+    /// tables counted. The copy differs from the snapshot only in bytes 18 and 19 (the file format's
+    /// read and write versions: 2, WAL, becomes 1, a rollback journal: what `PRAGMA journal_mode =
+    /// DELETE` writes there, so the copy is one file). Those bytes say how SQLite journals writes, not
+    /// how it reads a page, so a copy equal to a snapshot that passed `quick_check` passes it too: the
+    /// check is as strong as running it on the copy. A copy that differs (a byte damaged after its
+    /// write) is refused with what `quick_check` says of it, as before, or with the first page that
+    /// differs when `quick_check` sees nothing wrong.
+    enum FileCopy {
+        /// Bytes per read and write.
+        static let chunk = 4 << 20
+
+        /// The copy at `temp` and its verdict; nil (nothing left at `temp`) when the database file
+        /// cannot be used now: the WAL is not wholly checkpointed (a reader holds an older snapshot),
+        /// or its header is not a WAL database's. The caller then copies with the backup API.
+        static func run(store: LedgerStore, to temp: String, against previous: String?, acceptShrink: Bool,
+                        afterCopy: (@Sendable (String) -> Void)?) throws -> (problem: String?, counts: [String: Int]?)? {
+            var config = Configuration()
+            config.busyMode = .timeout(10)
+            var readonly = config
+            readonly.readonly = true
+            guard let hold = try? DatabaseQueue(path: store.path, configuration: config) else { return nil }
+            defer { try? hold.close() }
+            guard let checker = try? DatabaseQueue(path: store.path, configuration: readonly) else { return nil }
+            defer { try? checker.close() }
+
+            let state = State()
+            let done = DispatchGroup()
+            var frozen = false
+            try store.pool.writeWithoutTransaction { w in
+                try w.execute(sql: "BEGIN IMMEDIATE")
+                defer { try? w.execute(sql: "ROLLBACK") }
+                guard let row = try? hold.inDatabase({ db in try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") }) else { return }
+                let busy: Int = row[0], log: Int = row[1], checkpointed: Int = row[2]
+                guard busy == 0, log >= 0, log == checkpointed else { return }
+                frozen = true
+                let ready = DispatchGroup()
+                ready.enter()
+                ready.enter()
+                done.enter()
+                done.enter()
+                DispatchQueue.global().async {
+                    defer { done.leave() }
+                    let begun = Once { ready.leave() }
+                    defer { begun.run() }
+                    let result = Result<[String], any Error> {
+                        try checker.read { db in
+                            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master")
+                            begun.run()
+                            return try String.fetchAll(db, sql: "PRAGMA quick_check")
+                        }
+                    }
+                    state.lock.withLock { state.check = result }
+                }
+                DispatchQueue.global().async {
+                    defer { done.leave() }
+                    let begun = Once { ready.leave() }
+                    defer { begun.run() }
+                    do {
+                        try hold.read { db in
+                            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master")
+                            begun.run()
+                            let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+                            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+                            let copied = try copyFile(store.path, bytes: pageSize * pages, pageSize: pageSize, to: temp, afterCopy: afterCopy)
+                            state.lock.withLock { state.copied = copied }
+                            guard case .same = copied else { return }
+                            let now = Result<[String: Int], any Error> {
+                                var counts: [String: Int] = [:]
+                                for t in coreTables where try db.tableExists(t) { counts[t] = try DataRightsCommands.rowCount(db, t) }
+                                return counts
+                            }
+                            state.lock.withLock { state.now = now }
+                        }
+                    } catch {
+                        state.lock.withLock { state.failure = error }
+                    }
+                }
+                // Both snapshots are taken before any other commit.
+                ready.wait()
+            }
+            guard frozen else { return nil }
+            done.wait()
+            let (copied, failure, check, now) = state.lock.withLock { (state.copied, state.failure, state.check, state.now) }
+            if let failure {
+                unlink(temp)
+                throw Failure(message: "cannot back up the database to \(temp): \(failure)")
+            }
+            switch copied {
+            case .same?:
+                return try judge((check!, now!), against: previous, acceptShrink: acceptShrink)
+            case .differs(let page)?:
+                let own = try Backups.check(temp, against: nil, acceptShrink: true).problem
+                return (own ?? "the copy differs from the database at page \(page)", nil)
+            case .unusable?, nil:
+                unlink(temp)
+                return nil
+            }
+        }
+
+        /// What a copy came to.
+        enum Copied {
+            /// Byte for byte the database file (but for the journal bytes 18 and 19).
+            case same
+            /// Read back, it differs from the database file, first at this page (1-based).
+            case differs(page: Int)
+            /// The database file is not what the snapshot says (size, page size, not WAL): nothing copied.
+            case unusable
+        }
+
+        /// Copies the first `bytes` of the database file at `source` into a new owner-only file at
+        /// `temp` (bytes 18 and 19 set to 1), `fsync`s it, calls `afterCopy`, and compares the file
+        /// at `temp` read back with the database file.
+        static func copyFile(_ source: String, bytes: Int, pageSize: Int, to temp: String,
+                             afterCopy: (@Sendable (String) -> Void)?) throws -> Copied {
+            let src = open(source, O_RDONLY | O_CLOEXEC)
+            guard src >= 0 else { throw CopyError(what: "cannot open \(source)") }
+            defer { close(src) }
+            var st = stat()
+            guard fstat(src, &st) == 0, bytes >= 512, pageSize >= 512, bytes % pageSize == 0, Int(st.st_size) >= bytes else {
+                return .unusable
+            }
+            _ = posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL)
+            let a = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
+            defer { a.deallocate() }
+            let b = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
+            defer { b.deallocate() }
+
+            /// The source's bytes at `offset`, as the copy holds them.
+            func readSource(_ n: Int, at offset: Int) throws -> Bool {
+                try readFully(src, a, n, at: offset, what: source)
+                guard offset == 0 else { return true }
+                let h = a.assumingMemoryBound(to: UInt8.self)
+                let size = Int(h[16]) << 8 | Int(h[17])
+                guard size == (pageSize == 65536 ? 1 : pageSize), h[18] == 2, h[19] == 2 else { return false }
+                h[18] = 1
+                h[19] = 1
+                return true
+            }
+
+            let dst = try OwnerOnly.create(temp)
+            var off = 0
+            do {
+                defer { close(dst) }
+                while off < bytes {
+                    let n = min(chunk, bytes - off)
+                    guard try readSource(n, at: off) else { return .unusable }
+                    var done = 0
+                    while done < n {
+                        let w = pwrite(dst, a + done, n - done, off_t(off + done))
+                        guard w > 0 else { throw CopyError(what: "cannot write \(temp): \(String(cString: strerror(errno)))") }
+                        done += w
+                    }
+                    off += n
+                }
+                guard fsync(dst) == 0 else { throw CopyError(what: "cannot write \(temp) to disk: \(String(cString: strerror(errno)))") }
+            }
+            afterCopy?(temp)
+            // Read back by its name, the file the rename will publish.
+            let back = open(temp, O_RDONLY | O_CLOEXEC)
+            guard back >= 0 else { throw CopyError(what: "cannot open \(temp): \(String(cString: strerror(errno)))") }
+            defer { close(back) }
+            _ = posix_fadvise(back, 0, 0, POSIX_FADV_SEQUENTIAL)
+            var bst = stat()
+            guard fstat(back, &bst) == 0 else { throw CopyError(what: "cannot read \(temp)") }
+            off = 0
+            while off < bytes {
+                let n = min(chunk, bytes - off)
+                guard try readSource(n, at: off) else { return .differs(page: 1) }
+                var got = 0
+                while got < n {
+                    let r = pread(back, b + got, n - got, off_t(off + got))
+                    guard r > 0 else { break }
+                    got += r
+                }
+                if got < n || memcmp(a, b, n) != 0 {
+                    var first = 0
+                    let x = a.assumingMemoryBound(to: UInt8.self), y = b.assumingMemoryBound(to: UInt8.self)
+                    while first < got && x[first] == y[first] { first += 1 }
+                    return .differs(page: (off + first) / pageSize + 1)
+                }
+                off += n
+            }
+            // Nothing after the last page either.
+            if Int(bst.st_size) != bytes { return .differs(page: bytes / pageSize + 1) }
+            return .same
+        }
+
+        static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ n: Int, at offset: Int, what: String) throws {
+            var got = 0
+            while got < n {
+                let r = pread(fd, buffer + got, n - got, off_t(offset + got))
+                guard r > 0 else {
+                    throw CopyError(what: r == 0 ? "\(what) ended early" : "cannot read \(what): \(String(cString: strerror(errno)))")
+                }
+                got += r
+            }
+        }
+
+        struct CopyError: Error, CustomStringConvertible {
+            let what: String
+            var description: String { what }
+        }
+
+        /// What the two threads found.
+        final class State: @unchecked Sendable {
+            let lock = NSLock()
+            var copied: Copied?
+            var failure: (any Error)?
+            var check: Result<[String], any Error>?
+            var now: Result<[String: Int], any Error>?
+        }
+
+        /// A closure run at most once.
+        final class Once: @unchecked Sendable {
+            let lock = NSLock()
+            var body: (() -> Void)?
+            init(_ body: @escaping () -> Void) { self.body = body }
+            func run() {
+                let b = lock.withLock { () -> (() -> Void)? in
+                    defer { body = nil }
+                    return body
+                }
+                b?()
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import GRDB
+import Store
+import Testing
+
+@testable import Reports
+
+/// The backup copied from the database file while `quick_check` runs on the same snapshot, on real
+/// files: the copy is the file byte for byte but for its journal bytes, a copy damaged after its
+/// write is refused with the words the check of the copy itself gives, and a database whose WAL a
+/// reader keeps from being checkpointed is copied with the backup API as before.
+@Suite struct BackupFileCopyTests {
+    let tz = TimeZone(identifier: "Europe/Brussels")!
+
+    func bytes(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
+
+    @Test func theBackupIsTheDatabaseFileButForItsJournalBytes() throws {
+        let l = try TempLedger()
+        try seedLedger(l.store)
+        let folder = l.dir + "/backups"
+        let b = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init())
+        // The snapshot was the database file itself (the WAL wholly checkpointed into it).
+        var source = try bytes(l.path)
+        let copy = try bytes(b.path)
+        #expect(source[18] == 2 && source[19] == 2, "the ledger is in WAL mode")
+        source[18] = 1
+        source[19] = 1
+        #expect(copy == source)
+        #expect(mode(b.path) == 0o600)
+        #expect(!FileManager.default.fileExists(atPath: b.path + "-wal") && !FileManager.default.fileExists(atPath: b.path + "-journal"))
+        // One file in rollback-journal mode that SQLite reads as it is, with the ledger's rows and the record.
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: b.path, configuration: config)
+        #expect(try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"])
+        #expect(try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "delete")
+        try queue.close()
+        #expect(Backups.Record.counts(of: b.path) == (try Backups.counts(b.path)))
+        #expect(Backups.Record.counts(of: b.path)?["invoice"] == 11)
+    }
+
+    /// A byte of a table's page flipped once the copy is on disk: refused with the same message as the
+    /// check of that copy gives (`quick_check` on the copy, as every backup was checked before), kept
+    /// as suspect, and the verified backup stays.
+    @Test func aCopyDamagedAfterItsWriteIsRefusedAsBefore() throws {
+        let l = try TempLedger()
+        try seedLedger(l.store)
+        let folder = l.dir + "/backups"
+        let good = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init(daily: 1, monthly: 0))
+        let root = try #require(try l.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = 'invoice'") })
+        let pageSize = try #require(try l.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") })
+        var message = ""
+        do {
+            _ = try Backups.backup(store: l.store, folder: folder, at: seedNow.addingTimeInterval(60), timeZone: tz,
+                                   policy: .init(daily: 1, monthly: 0), acceptShrink: false, precopy: nil,
+                                   afterCopy: { path in
+                                       // The b-tree page's type byte.
+                                       let fd = open(path, O_RDWR)
+                                       var b: UInt8 = 0xFF
+                                       _ = pwrite(fd, &b, 1, off_t((root - 1) * pageSize))
+                                       close(fd)
+                                   })
+            Issue.record("a damaged copy was accepted")
+        } catch let f as Backups.Failure {
+            message = f.message
+        }
+        let suspect = folder + "/relance-2026-11-21T033100-suspect.sqlite"
+        // What the check of the copy itself says (here SQLite finds the page malformed).
+        let ownCheck = try #require(try Backups.verify(suspect, against: nil, acceptShrink: true))
+        #expect(message == "the backup failed its check (\(ownCheck)); the copy is kept as \(suspect); no verified backup was replaced or removed")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+            == [(good.path as NSString).lastPathComponent, (good.path as NSString).lastPathComponent + ".verified",
+                "relance-2026-11-21T033100-suspect.sqlite"])
+        #expect(Backups.newestVerified(folder: folder) == good.path)
+    }
+
+    /// A difference `quick_check` does not see (a page added after the last one) is refused too, by page.
+    @Test func aCopyThatDiffersWhereTheCheckSeesNothingIsRefusedByPage() throws {
+        let l = try TempLedger()
+        try seedLedger(l.store)
+        let folder = l.dir + "/backups"
+        let pageSize = try #require(try l.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") })
+        let pages = try #require(try l.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") })
+        do {
+            _ = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init(), acceptShrink: false,
+                                   precopy: nil, afterCopy: { path in
+                                       let fd = open(path, O_RDWR)
+                                       let zeros = [UInt8](repeating: 0, count: pageSize)
+                                       _ = pwrite(fd, zeros, pageSize, off_t(pages * pageSize))
+                                       close(fd)
+                                   })
+            Issue.record("a copy longer than the database was accepted")
+        } catch let f as Backups.Failure {
+            #expect(f.message.hasPrefix("the backup failed its check (the copy differs from the database at page \(pages + 1));"), "\(f.message)")
+            #expect(f.suspect != nil)
+        }
+        #expect(Backups.newestVerified(folder: folder) == nil)
+    }
+
+    /// A reader holding an older snapshot keeps the WAL from being checkpointed into the file: the
+    /// database is copied with the backup API and the copy checked, as before; the backup holds every
+    /// committed write.
+    @Test func aWALAReaderHoldsIsCopiedWithTheBackupAPI() throws {
+        let l = try TempLedger()
+        try seedLedger(l.store)
+        let folder = l.dir + "/backups"
+        let reader = try DatabaseQueue(path: l.path)
+        let begun = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), ended = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            _ = try? reader.read { db in
+                _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")
+                begun.signal()
+                release.wait()
+            }
+            ended.signal()
+        }
+        begun.wait()
+        let invoices = try l.store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice") ?? 0 }
+        try l.store.pool.write { db in try db.execute(sql: "UPDATE debtor SET name = name || ' (renamed)'") }
+        let b = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init())
+        release.signal()
+        ended.wait()
+        try reader.close()
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: b.path, configuration: config)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor WHERE name LIKE '% (renamed)'") } ?? 0 > 0)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice") } == invoices)
+        #expect(try queue.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "delete")
+        try queue.close()
+        // Not the file (its journal bytes aside): its WAL was not checkpointed into it.
+        var source = try bytes(l.path)
+        source[18] = 1
+        source[19] = 1
+        #expect(try bytes(b.path) != source)
+    }
+}
