@@ -92,11 +92,9 @@ package enum DunningComputation {
         guard let length = UInt32(exactly: bytes.count), length <= 1 << 30 else { throw StoreError.bodyTooLarge(bytes: bytes.count) }
         var out: [UInt8] = [formatByte]
         MessageBodies.appendLittleEndian(length, to: &out)
-        if let primed = primedV1 {
-            out += try PresetDictionaryZlib.deflate(bytes, primed: primed)
-        } else {
-            out += try PresetDictionaryZlib.deflate(bytes, dictionary: dictionaryV1)
-        }
+        // Primed afresh: copying a primed stream (PrimedDeflate) copies ~256 KB of zlib's state, more
+        // than hashing this 1.9 KB dictionary costs (issue 17, tenth round; it pays for the bodies' ~20 KB).
+        out += try PresetDictionaryZlib.deflate(bytes, dictionary: dictionaryV1)
         return Data(out)
     }
 
@@ -349,10 +347,6 @@ package enum DunningComputation {
         try json(plain: String.fromDatabaseValue(values[0]), compressed: Data.fromDatabaseValue(values[1]),
                  items: String.fromDatabaseValue(values[2]))
     }
-
-    /// A stream primed with ``dictionaryV1`` once, copied for each computation (issue 17, tenth
-    /// round); nil when zlib could not make it.
-    package static let primedV1 = try? PrimedDeflate(dictionary: dictionaryV1)
 
     /// Dictionary 1: frozen (rows name it by their format byte; a better one is a new format).
     /// A consumer's computation with interest periods and explanations first, then the common
