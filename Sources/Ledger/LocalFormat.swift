@@ -17,19 +17,43 @@ package enum LocalFormat {
 
     /// `763.481,78` (nl, fr, de) or `763,481.78` (en); `-` in front of a negative amount.
     package static func number(minor: Int64, digits: Int, language: String) -> String {
-        let (group, decimal) = separators(language)
-        let plain = Money.decimalString(minorUnits: minor, digits: digits)
-        let negative = plain.hasPrefix("-")
-        let body = negative ? String(plain.dropFirst()) : plain
-        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        let whole = Array(parts[0])
-        var out = ""
-        for (i, c) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { out += group }
-            out.append(c)
+        (minor < 0 ? "-" : "") + unsigned(minor.magnitude, digits: digits, language: language)
+    }
+
+    /// The magnitude `minor` with `digits` decimals, grouped as in ``number(minor:digits:language:)``,
+    /// written as ASCII bytes (issue 17, tenth round: the statement's amounts went a `Character` at a
+    /// time; the same text as grouping ``Money/decimalString(minorUnits:digits:)``'s whole part).
+    static func unsigned(_ magnitude: UInt64, digits: Int, language: String) -> String {
+        let european = language == "nl" || language == "fr" || language == "de"
+        let group: UInt8 = european ? UInt8(ascii: ".") : UInt8(ascii: ",")
+        let decimal: UInt8 = european ? UInt8(ascii: ",") : UInt8(ascii: ".")
+        var scale: UInt64 = 1
+        if digits > 0 { for _ in 0..<digits { scale *= 10 } }
+        // The whole part's digits, least significant first, then the fraction's.
+        var whole: [UInt8] = []
+        whole.reserveCapacity(20)
+        var w = magnitude / scale
+        repeat {
+            whole.append(UInt8(ascii: "0") + UInt8(w % 10))
+            w /= 10
+        } while w > 0
+        var out: [UInt8] = []
+        out.reserveCapacity(whole.count + whole.count / 3 + max(0, digits) + 1)
+        for i in stride(from: whole.count - 1, through: 0, by: -1) {
+            out.append(whole[i])
+            if i > 0 && i % 3 == 0 { out.append(group) }
         }
-        if parts.count == 2 { out += decimal + parts[1] }
-        return (negative ? "-" : "") + out
+        if digits > 0 {
+            out.append(decimal)
+            var frac = magnitude % scale
+            let start = out.count
+            for _ in 0..<digits {
+                out.append(UInt8(ascii: "0") + UInt8(frac % 10))
+                frac /= 10
+            }
+            out[start...].reverse()
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A canonical decimal text (`41.3`, `-1234.56`) with the language's decimal separator, ungrouped.
@@ -43,8 +67,7 @@ package enum LocalFormat {
     /// An amount as a letter prints it: `€ 1.234,56` (nl, fr, de), `€1,234.56` (en), `USD 1,234.56`,
     /// with a minus sign (U+2212) before the symbol.
     package static func money(_ m: Money, language: String) -> String {
-        let signed = number(minor: m.minorUnits, digits: m.currency.minorDigits, language: language)
-        let number = signed.hasPrefix("-") ? String(signed.dropFirst()) : signed
+        let number = unsigned(m.minorUnits.magnitude, digits: m.currency.minorDigits, language: language)
         let sign = m.isNegative ? "−" : ""
         let english = !(language == "nl" || language == "fr" || language == "de")
         return english && m.currency == .eur ? "\(sign)€\(number)" : "\(sign)\(symbol(m.currency)) \(number)"

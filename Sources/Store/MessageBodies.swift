@@ -47,6 +47,24 @@ package enum MessageBodies {
     /// `html`, primed with ``dictionaryV1`` and then `bodyDictionary` when there is one.
     /// - Throws: ``StoreError`` when zlib fails (out of memory) or a body exceeds 4 GiB.
     package static func compress(subject: String?, text: String, html: String?, bodyDictionary: [UInt8]?) throws -> Data {
+        try compress(subject: subject, text: text, html: html, format: bodyDictionary == nil ? format : bodyDictionaryFormat) {
+            try PresetDictionaryZlib.deflate($0, dictionary: bodyDictionary.map { dictionaryV1 + $0 } ?? dictionaryV1)
+        }
+    }
+
+    /// The same, from a stream primed with the whole preset dictionary of a format-3 blob
+    /// (``dictionaryV1`` then the body dictionary, as ``bodyDictionary(_:_:)`` returns it), or nil
+    /// for format 2 (``dictionaryV1`` alone).
+    package static func compress(subject: String?, text: String, html: String?, primed: PrimedDeflate?) throws -> Data {
+        try compress(subject: subject, text: text, html: html, format: primed == nil ? format : bodyDictionaryFormat) { packed in
+            if let p = primed ?? primedV1 { return try PresetDictionaryZlib.deflate(packed, primed: p) }
+            return try PresetDictionaryZlib.deflate(packed, dictionary: dictionaryV1)
+        }
+    }
+
+    /// The blob of format `formatByte` whose zlib stream `deflate` makes from the packed bodies.
+    private static func compress(subject: String?, text: String, html: String?, format formatByte: UInt8,
+                                 deflate: ([UInt8]) throws -> [UInt8]) throws -> Data {
         let subjectBytes = subject.map { Array($0.utf8) }
         let textBytes = Array(text.utf8)
         let htmlBytes = html.map { Array($0.utf8) } ?? []
@@ -64,11 +82,14 @@ package enum MessageBodies {
         }
         packed += textBytes
         packed += htmlBytes
-        var out: [UInt8] = [bodyDictionary == nil ? format : bodyDictionaryFormat]
+        var out: [UInt8] = [formatByte]
         appendLittleEndian(packedLength, to: &out)
-        out += try PresetDictionaryZlib.deflate(packed, dictionary: bodyDictionary.map { dictionaryV1 + $0 } ?? dictionaryV1)
+        out += try deflate(packed)
         return Data(out)
     }
+
+    /// A stream primed with ``dictionaryV1`` (format 2); nil when zlib could not make it.
+    package static let primedV1 = try? PrimedDeflate(dictionary: dictionaryV1)
 
     /// The text and HTML bodies of a blob written by ``compress(text:html:bodyDictionary:)``;
     /// `bodyDictionary` is the message's body dictionary (format 3 only; ignored by the others).
@@ -155,21 +176,30 @@ package enum MessageBodies {
     }
 
     /// The id of the stored body dictionary `text`, inserted when no row holds it yet.
+    package static func bodyDictionaryID(_ db: Database, _ text: String) throws -> Int64 {
+        try bodyDictionary(db, text).id
+    }
+
+    /// The id of the stored body dictionary `text`, inserted when no row holds it yet, and a stream
+    /// primed with the preset dictionary a blob of format 3 is compressed with (``dictionaryV1`` then
+    /// `text`'s bytes).
     ///
     /// A run queues thousands of messages with the same few dictionaries, so the row found or
-    /// inserted is remembered (``KnownDictionaries``) with its stored blob; the next call for the
-    /// same text checks that this database holds exactly that blob under that id (one primary-key
-    /// look-up, the blob compared byte for byte: the same blob inflates to the same text) instead
-    /// of inflating and comparing every candidate. Any other outcome (another database, a
-    /// transaction rolled back) takes the full path again.
+    /// inserted is remembered (``KnownDictionaries``) with its stored blob and primed stream; the next call
+    /// for the same text checks that this database holds exactly that blob under that id (one
+    /// primary-key look-up, the blob compared byte for byte: the same blob inflates to the same text)
+    /// instead of inflating and comparing every candidate. Any other outcome (another database, a
+    /// transaction rolled back) takes the full path again. The texts are told apart by their UTF-8
+    /// bytes, as the blob needs them (issue 17, tenth round: a `String` key hashed the whole
+    /// non-ASCII text through Unicode normalization for every message).
     /// - Throws: ``StoreError`` when zlib fails, or a database error.
-    package static func bodyDictionaryID(_ db: Database, _ text: String) throws -> Int64 {
-        if let known = KnownDictionaries.shared.row(for: text),
+    package static func bodyDictionary(_ db: Database, _ text: String) throws -> (id: Int64, primed: PrimedDeflate) {
+        let bytes = Array(text.utf8)
+        if let known = KnownDictionaries.shared.row(for: bytes),
            try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM outbox_body_dictionary WHERE id = ? AND text_z = ?"),
                              arguments: [known.id, known.blob]) == true {
-            return known.id
+            return (known.id, known.primed)
         }
-        let bytes = Array(text.utf8)
         let checksum = bytes.withUnsafeBufferPointer { b in
             Int64(crc32(0, b.baseAddress, uInt(b.count))) << 32 | Int64(adler32(1, b.baseAddress, uInt(b.count)))
         }
@@ -177,32 +207,42 @@ package enum MessageBodies {
                                           arguments: [checksum])
         for row in candidates {
             let blob: Data = row["text_z"]
-            if try decompress(blob).text == text {
-                KnownDictionaries.shared.remember(text, id: row["id"], blob: blob)
-                return row["id"]
+            if try decompress(blob).text.utf8.elementsEqual(bytes) {
+                return try KnownDictionaries.shared.remember(bytes, id: row["id"], blob: blob)
             }
         }
         let blob = try compress(text: text, html: nil)
         try db.cachedStatement(sql: "INSERT INTO outbox_body_dictionary (checksum, text_z) VALUES (?, ?)")
             .execute(arguments: [checksum, blob])
-        KnownDictionaries.shared.remember(text, id: db.lastInsertedRowID, blob: blob)
-        return db.lastInsertedRowID
+        return try KnownDictionaries.shared.remember(bytes, id: db.lastInsertedRowID, blob: blob)
     }
 
-    /// The body dictionaries this process found or stored last, by text: a hint that
-    /// ``bodyDictionaryID(_:_:)`` checks against the database before using it. At most 64 texts.
+    /// The body dictionaries this process found or stored last, by their text's UTF-8 bytes: a hint
+    /// that ``bodyDictionary(_:_:)`` checks against the database before using it. At most 64 texts.
     final class KnownDictionaries: @unchecked Sendable {
         static let shared = KnownDictionaries()
         private let lock = NSLock()
-        private var rows: [String: (id: Int64, blob: Data)] = [:]
+        private var rows: [Bytes: (id: Int64, blob: Data, primed: PrimedDeflate)] = [:]
 
-        func row(for text: String) -> (id: Int64, blob: Data)? { lock.withLock { rows[text] } }
+        /// Bytes hashed in one piece (`Array`'s own hash feeds the hasher a byte at a time).
+        struct Bytes: Hashable {
+            var bytes: [UInt8]
+            func hash(into hasher: inout Hasher) {
+                bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            }
+        }
 
-        func remember(_ text: String, id: Int64, blob: Data) {
+        func row(for text: [UInt8]) -> (id: Int64, blob: Data, primed: PrimedDeflate)? { lock.withLock { rows[Bytes(bytes: text)] } }
+
+        /// Remembers the row, with a stream primed with its preset dictionary, and returns its id and that stream.
+        /// - Throws: ``StoreError/compressionFailed(zlibStatus:)`` when zlib fails (out of memory).
+        func remember(_ text: [UInt8], id: Int64, blob: Data) throws -> (id: Int64, primed: PrimedDeflate) {
+            let primed = try PrimedDeflate(dictionary: dictionaryV1 + text)
             lock.withLock {
                 if rows.count >= 64 { rows.removeAll(keepingCapacity: true) }
-                rows[text] = (id, blob)
+                rows[Bytes(bytes: text)] = (id, blob, primed)
             }
+            return (id, primed)
         }
     }
 
@@ -241,6 +281,30 @@ package enum PresetDictionaryZlib {
         return Array(out.prefix(Int(s.total_out)))
     }
 
+    /// The zlib stream of `input` (level 6) from a stream `primed` with its dictionary already: the
+    /// same bytes as ``deflate(_:dictionary:)`` with that dictionary.
+    /// - Throws: ``StoreError/compressionFailed(zlibStatus:)`` when zlib fails (out of memory).
+    package static func deflate(_ input: [UInt8], primed: PrimedDeflate) throws -> [UInt8] {
+        let s = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        s.initialize(to: z_stream())
+        defer { s.deallocate() }
+        var status = primed.copy(into: s)
+        guard status == Z_OK else { throw StoreError.compressionFailed(zlibStatus: status) }
+        defer { deflateEnd(s) }
+        var out = [UInt8](repeating: 0, count: Int(deflateBound(s, uLong(input.count))) + 16)
+        status = input.withUnsafeBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in
+                s.pointee.next_in = UnsafeMutablePointer(mutating: i.baseAddress)
+                s.pointee.avail_in = uInt(i.count)
+                s.pointee.next_out = o.baseAddress
+                s.pointee.avail_out = uInt(o.count)
+                return CZlib.deflate(s, Z_FINISH)
+            }
+        }
+        guard status == Z_STREAM_END else { throw StoreError.compressionFailed(zlibStatus: status) }
+        return Array(out.prefix(Int(s.pointee.total_out)))
+    }
+
     /// The `length` bytes of the zlib stream in `input` from index `start`; `dictionary` is given
     /// to zlib when the stream asks for one (a stream that asks for none ignores it).
     /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the stream is damaged, does not hold
@@ -271,5 +335,44 @@ package enum PresetDictionaryZlib {
         }
         guard status == Z_STREAM_END, Int(s.total_out) == length else { throw StoreError.damagedBody(zlibStatus: status) }
         return out
+    }
+}
+
+/// A zlib stream (level 6) primed with a preset dictionary once and copied (`deflateCopy`) for each
+/// blob compressed with that dictionary: `deflateSetDictionary` hashes every byte of the dictionary
+/// (about 20 KB for a reminder's bodies), once per blob before (issue 17, tenth round). The copy
+/// holds the same state as a stream primed afresh, so the blob is the same bytes.
+///
+/// `@unchecked Sendable`: the primed stream is only read, by `deflateCopy`, under the lock.
+package final class PrimedDeflate: @unchecked Sendable {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private let lock = NSLock()
+
+    /// A stream primed with `dictionary`.
+    /// - Throws: ``StoreError/compressionFailed(zlibStatus:)`` when zlib fails (out of memory).
+    package init(dictionary: [UInt8]) throws {
+        stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        var status = deflateInit_(stream, Z_DEFAULT_COMPRESSION, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+        guard status == Z_OK else {
+            stream.deallocate()
+            throw StoreError.compressionFailed(zlibStatus: status)
+        }
+        status = dictionary.withUnsafeBufferPointer { d in deflateSetDictionary(stream, d.baseAddress, uInt(d.count)) }
+        guard status == Z_OK else {
+            deflateEnd(stream)
+            stream.deallocate()
+            throw StoreError.compressionFailed(zlibStatus: status)
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Copies the primed stream into `destination` (to be ended with `deflateEnd`); zlib's status.
+    func copy(into destination: UnsafeMutablePointer<z_stream>) -> Int32 {
+        lock.withLock { deflateCopy(destination, stream) }
     }
 }

@@ -505,12 +505,12 @@ package enum OutboxQueue {
         guard !message.to.isEmpty else { throw StoreError.noRecipient }
         let t = Instant.string(now)
         // The bodies are stored compressed in `bodies_z`; `text_body` stays empty (see MessageBodies).
-        let dictionaryID = try message.bodyDictionary.map { try MessageBodies.bodyDictionaryID(db, $0) }
+        let dictionary = try message.bodyDictionary.map { try MessageBodies.bodyDictionary(db, $0) }
         // With a body dictionary (Dunning's reminders) the subject goes inside the blob, where the HTML's
         // `<title>` repeats it, and the column holds '' (migration 0040a; readers: `MessageBodies.decompressAll`).
         let subjectInside = message.bodyDictionary != nil
         let bodies = try MessageBodies.compress(subject: subjectInside ? message.subject : nil, text: message.textBody,
-                                                html: message.htmlBody, bodyDictionary: message.bodyDictionary.map { Array($0.utf8) })
+                                                html: message.htmlBody, primed: dictionary?.primed)
         // Key and references read through the dunning event only when they are exactly the event's.
         let event = try message.dunningEvent.flatMap {
             try OutboxReferenceSQL.eventHolds(db, event: $0, key: key, references: message.references) ? $0 : nil
@@ -520,7 +520,7 @@ package enum OutboxQueue {
         try db.cachedStatement(sql: """
             INSERT INTO outbox_message (idempotency_key, origin, state, subject, text_body, html_body, bodies_z, bodies_dictionary_id,
               created_at, lifetime_from, next_attempt_at, updated_at, dunning_event_id) VALUES (?, ?, ?, ?, '', NULL, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [storedKey, origin, OutboxState.queued, subjectInside ? "" : message.subject, bodies, dictionaryID,
+            """).execute(arguments: [storedKey, origin, OutboxState.queued, subjectInside ? "" : message.subject, bodies, dictionary?.id,
                                      t, t, t, t, event])
         let id = db.lastInsertedRowID
         let recipients = message.to.map { (OutboxRecipientKind.to, $0) } + message.cc.map { (OutboxRecipientKind.cc, $0) }

@@ -28,6 +28,20 @@ import Testing
         }
     }
 
+    /// The text table's trim and the blank-line test (issue 17, tenth round) give Foundation's answer:
+    /// padded cells, Unicode spaces and combining marks at either end, lines of blanks only.
+    @Test func trimAndBlankAsFoundation() {
+        var g = SeededGenerator(state: 31)
+        var lines = (0..<3_000).map { _ in Self.text(&g).replacingOccurrences(of: "\n", with: "") }
+        lines += ["", " ", "\t", "  \t ", "a", " a ", "INV-1  € 12,50  ", "  12/11/2026", "x \u{0301}", "\u{00A0}x ", "x\u{00A0}  ", " \u{0301}x",
+                  "Factuur  Datum      Bedrag", "\u{3000}", "a\u{2003}", "é  ", "  é"]
+        for line in lines {
+            let foundation = line.trimmingCharacters(in: .whitespaces)
+            #expect(Array(ReminderComposer.trimmedBlanks(line).utf8) == Array(foundation.utf8), "\(line.debugDescription)")
+            #expect(ReminderComposer.isBlank(Substring(line)) == foundation.isEmpty, "\(line.debugDescription)")
+        }
+    }
+
     @Test func aTextWithACarriageReturnGoesThroughFoundation() {
         let t = "Subject: a\r\nBeste\r\n\r\nklant \r\n"
         #expect(ReminderComposer.splitSubject(t) == ReminderComposer.splitSubjectByComponents(t))

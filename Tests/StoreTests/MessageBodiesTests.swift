@@ -185,6 +185,43 @@ import Testing
         }
     }
 
+    /// The remembered primed stream (issue 17, tenth round) compresses as a stream primed afresh with
+    /// dictionary 1 and the text's bytes; a non-ASCII text and its decomposed form (canonically equal,
+    /// other bytes) get a row each, as the blobs need their own bytes.
+    @Test func theRememberedStreamIsPrimedWithTheBodyDictionarysBytes() throws {
+        let composed = "Geachte klant, € 12,50 — café " + UUID().uuidString
+        let decomposed = composed.replacingOccurrences(of: "é", with: "e\u{0301}")
+        #expect(composed == decomposed && Array(composed.utf8) != Array(decomposed.utf8))
+        var g = SystemRandomNumberGenerator()
+        let t = try TemporaryStore("body-dictionary-primed")
+        try t.store.pool.write { db in
+            for round in 0..<3 {
+                let (id, primed) = try MessageBodies.bodyDictionary(db, composed)
+                let body = "Beste klant \(round),\n" + String(repeating: "café € 12,50 ", count: Int.random(in: 0...400, using: &g))
+                let html = round == 1 ? nil : "<p>" + body + "</p>"
+                let blob = try MessageBodies.compress(subject: "s", text: body, html: html, primed: primed)
+                #expect(blob == (try MessageBodies.compress(subject: "s", text: body, html: html, bodyDictionary: Array(composed.utf8))))
+                #expect(blob != (try MessageBodies.compress(subject: "s", text: body, html: html, bodyDictionary: Array(decomposed.utf8))))
+                #expect(try MessageBodies.bodyDictionaryID(db, composed) == id)
+            }
+            let other = try MessageBodies.bodyDictionary(db, decomposed)
+            #expect(other.id != (try MessageBodies.bodyDictionaryID(db, composed)))
+            let blob = try MessageBodies.compress(subject: nil, text: "x", html: nil, primed: other.primed)
+            #expect(try MessageBodies.decompress(blob, bodyDictionary: Array(decomposed.utf8)).text == "x")
+        }
+        // Format 2 from its shared primed stream, and any dictionary: the bytes of a stream primed afresh.
+        #expect(MessageBodies.primedV1 != nil)
+        for (dictionary, primed) in [(MessageBodies.dictionaryV1, MessageBodies.primedV1),
+                                     (DunningComputation.dictionaryV1, try? PrimedDeflate(dictionary: DunningComputation.dictionaryV1))] {
+            for n in [0, 1, 7, 100, 3_000] {
+                let input = (0..<n).map { _ in UInt8.random(in: 32...126, using: &g) } + Array(String(repeating: "Herinnering € 12,50 ", count: n / 10).utf8)
+                let fresh = try PresetDictionaryZlib.deflate(input, dictionary: dictionary)
+                #expect(try PresetDictionaryZlib.deflate(input, primed: try #require(primed)) == fresh)
+                if !input.isEmpty { #expect(try PresetDictionaryZlib.inflate(fresh, from: 0, dictionary: dictionary, length: input.count) == input) }
+            }
+        }
+    }
+
     private func adler32(_ bytes: [UInt8]) -> UInt32 {
         var a: UInt32 = 1, b: UInt32 = 0
         for byte in bytes { a = (a + UInt32(byte)) % 65_521; b = (b + a) % 65_521 }

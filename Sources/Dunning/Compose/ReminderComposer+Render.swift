@@ -96,10 +96,11 @@ extension ReminderComposer {
         var widths = headings.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in
+            let joined = cells.enumerated().map { i, c in
                 let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
                 return s.columns[i].alignment == .right ? pad + c : c + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ")
+            return trimmedBlanks(joined)
         }
         var out = [line(headings), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
         out += rows.map(line)

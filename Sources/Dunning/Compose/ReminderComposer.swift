@@ -175,8 +175,32 @@ package struct ReminderComposer: Sendable {
     }
 
     /// Whether `line` is empty once `.whitespaces` are trimmed.
+    ///
+    /// The only ASCII members of `.whitespaces` are space and tab, so a line with any other ASCII
+    /// byte is not blank, and one of spaces and tabs only is; only a line of spaces, tabs and
+    /// non-ASCII characters goes through Foundation (issue 17, tenth round: every non-blank line
+    /// did, one `NSString` bridge each).
     static func isBlank(_ line: Substring) -> Bool {
-        line.utf8.allSatisfy { $0 == 32 || $0 == 9 } || line.trimmingCharacters(in: .whitespaces).isEmpty
+        var onlyBlanks = true
+        for b in line.utf8 where b != 32 && b != 9 {
+            if b < 0x80 { return false }
+            onlyBlanks = false
+        }
+        return onlyBlanks || line.trimmingCharacters(in: .whitespaces).isEmpty
+    }
+
+    /// `line.trimmingCharacters(in: .whitespaces)`, without Foundation when the spaces and tabs at
+    /// either end are followed (at the start) and preceded (at the end) by an ASCII character: only
+    /// those ASCII blanks are then trimmed, as Foundation would (the text table's padded cells, issue
+    /// 17, tenth round). Any other line, and one of blanks only, goes through Foundation.
+    static func trimmedBlanks(_ line: String) -> String {
+        let u = line.utf8
+        var start = u.startIndex
+        while start < u.endIndex, u[start] == 32 || u[start] == 9 { start = u.index(after: start) }
+        var end = u.endIndex
+        while end > start, u[u.index(before: end)] == 32 || u[u.index(before: end)] == 9 { end = u.index(before: end) }
+        guard start < end, u[start] < 0x80, u[u.index(before: end)] < 0x80 else { return line.trimmingCharacters(in: .whitespaces) }
+        return start == u.startIndex && end == u.endIndex ? line : String(line[start..<end])
     }
 
     /// ``paragraphs(_:)`` through `components(separatedBy:)`, for a body with a CR.

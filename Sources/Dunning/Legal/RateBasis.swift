@@ -15,7 +15,9 @@ package enum RateBasis: String, Sendable, Equatable, CaseIterable {
         let comma = language != "en"
         let shown = rates.map { r -> String in
             let s = RateTable.format(r)
-            return comma ? s.replacingOccurrences(of: ".", with: ",") + " %" : s + "%"
+            // `RateTable.format` writes ASCII digits and a point: the comma replaces that byte
+            // (issue 17, tenth round: through Foundation's `replacingOccurrences`, once a reminder).
+            return comma ? String(decoding: s.utf8.map { $0 == UInt8(ascii: ".") ? UInt8(ascii: ",") : $0 }, as: UTF8.self) + " %" : s + "%"
         }.joined(separator: " / ")
         let text: String
         switch (self, language) {
