@@ -27,7 +27,71 @@ package struct StructuredReference: Sendable, Hashable, CustomStringConvertible 
     }
 
     /// Parses and validates; throws the precise problem.
+    ///
+    /// A text of ASCII bytes (every generated or bank file's reference) is read on its UTF-8 bytes
+    /// in place; any other text by characters (`init(parsingCharacters:)`). Both readings give the
+    /// same reference or the same problem for every ASCII text: in ASCII each character is one byte
+    /// but CR LF, which is neither a space, a tab, a wrapper's sign nor a digit, so the trim, the
+    /// wrapper test, the count and the digit scan see the same things.
     package init(parsing text: some StringProtocol) throws(Problem) {
+        self.digits = try StructuredReference.parsedDigits(text)
+    }
+
+    /// The 12 digits of `init(parsing:)`.
+    private static func parsedDigits(_ text: some StringProtocol) throws(Problem) -> String {
+        let read: Result<UInt64, Problem>? = text.utf8.withContiguousStorageIfAvailable {
+            StructuredReference.readASCII(UnsafeRawBufferPointer($0))
+        } ?? nil
+        guard let read else { return try StructuredReference(parsingCharacters: text).digits }
+        let value = try read.get()
+        let digits = String(unsafeUninitializedCapacity: 12) { out in
+            var v = value
+            for i in stride(from: 11, through: 0, by: -1) {
+                out[i] = UInt8(truncatingIfNeeded: v % 10) + 48
+                v /= 10
+            }
+            return 12
+        }
+        let r = Int(value / 100 % 97)
+        guard (r == 0 ? 97 : r) == Int(value % 100) else {
+            throw .checkDigits(expected: StructuredReference.checkDigits(base: digits.prefix(10)), found: String(digits.suffix(2)))
+        }
+        return digits
+    }
+
+    /// The 12 digits of an ASCII text as one number, or the problem; nil for a text with a byte
+    /// above 127 (read by characters instead). The same steps as `init(parsingCharacters:)`.
+    private static func readASCII(_ bytes: UnsafeRawBufferPointer) -> Result<UInt64, Problem>? {
+        var lo = 0
+        var hi = bytes.count
+        for b in bytes where b >= 128 { return nil }
+        while lo < hi, bytes[lo] == 32 || bytes[lo] == 9 { lo += 1 }
+        while hi > lo, bytes[hi - 1] == 32 || bytes[hi - 1] == 9 { hi -= 1 }
+        func unwrap(_ sign: UInt8) {
+            guard hi - lo >= 6, bytes[lo] == sign, bytes[lo + 1] == sign, bytes[lo + 2] == sign,
+                bytes[hi - 1] == sign, bytes[hi - 2] == sign, bytes[hi - 3] == sign
+            else { return }
+            lo += 3
+            hi -= 3
+        }
+        unwrap(43)  // "+++", then "***", in the character reading's order
+        unwrap(42)
+        var count = 0
+        var value: UInt64 = 0
+        while lo < hi {
+            let b = bytes[lo]
+            lo += 1
+            if b == 47 || b == 32 || b == 46 { continue }  // "/", " ", "."
+            guard b >= 48, b <= 57 else { return .failure(.notDigits) }
+            count += 1
+            if count <= 12 { value = value * 10 + UInt64(b - 48) }
+        }
+        return count == 12 ? .success(value) : .failure(.wrongLength(count))
+    }
+
+    /// Parses and validates by characters: the reading for any text, kept for text that is not
+    /// ASCII and as the byte reading's reference in the tests.
+    package init(parsingCharacters text: some StringProtocol) throws(Problem) {
         var s = Substring(text).trimmingASCIISpaces()
         for wrapper in ["+++", "***"] where s.hasPrefix(wrapper) && s.hasSuffix(wrapper) && s.count >= 6 {
             s = s.dropFirst(3).dropLast(3)

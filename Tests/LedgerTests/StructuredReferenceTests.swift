@@ -83,6 +83,61 @@ struct StructuredReferenceTests {
         #expect(throws: StructuredReference.Problem.notDigits) { try StructuredReference(parsing: text) }
     }
 
+    @Test("the byte reading gives the character reading's reference or problem: seeded texts, ASCII and not")
+    func byteReadingMatchesCharacterReading() {
+        var rng = SeededPieces(seed: 0x5EED_0C0D)
+        let pieces = [
+            "0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "/", " ", ".", "\t", "+", "*", "+++", "***", "A", "-",
+            "\r\n", "\n", "\r", "\u{0}", "\u{7F}", "\u{A0}", "é", "e\u{301}", "\u{301}", "１", "٣", "۹", "𝟗", "+\u{301}", " \u{301}",
+        ]
+        var texts = ["", " ", "\t", "++++++", "+++++", "******", "+++***+++", "***+++***", "+++***123/4567/89002***+++",
+            "***+++123/4567/89002+++***", "+++\r\n+++", "+++123/4567/89002+++\r\n", " +++123/4567/89002+++\u{301}",
+            "+++123/4567/89002+\u{301}++", "１２３４５６７８９００２", "1234567890021234567890", "+++123/4567/89002+++",
+            "12345678900\u{301}2", "123456789002\u{A0}", "\u{A0}123456789002"]
+        for _ in 0..<20_000 {
+            var text: String
+            if rng.next(4) == 0 {
+                text = ""
+                for _ in 0..<rng.next(18) { text += pieces[rng.next(pieces.count)] }
+            } else {
+                let ref = StructuredReference(number: Int64(rng.next(10_000_000_000)))!
+                let bare = ref.digits
+                let forms = [ref.formatted, "***" + ref.formatted.dropFirst(3).dropLast(3) + "***", bare,
+                    " \(ref.formatted)\t", "+++ \(bare) +++", "\(bare.prefix(3)).\(bare.dropFirst(3))"]
+                var chars = Array(forms[rng.next(forms.count)])
+                for _ in 0..<rng.next(3) {  // a few edits: replace, insert or delete a character
+                    let at = rng.next(chars.count + 1)
+                    let piece = Array(pieces[rng.next(pieces.count)])
+                    switch rng.next(3) {
+                    case 0 where at < chars.count: chars.replaceSubrange(at...at, with: piece)
+                    case 1: chars.insert(contentsOf: piece, at: at)
+                    default: if at < chars.count { chars.remove(at: at) }
+                    }
+                }
+                text = String(chars)
+            }
+            texts.append(text)
+        }
+        var ascii = 0
+        var valid = 0
+        for text in texts {
+            let characters = Result { () throws(StructuredReference.Problem) in try StructuredReference(parsingCharacters: text).digits }
+            let bytes = Result { () throws(StructuredReference.Problem) in try StructuredReference(parsing: text).digits }
+            #expect(bytes == characters, "\(text.debugDescription)")
+            // A field inside a longer line (a substring that does not start at the line's first byte;
+            // a leading combining mark joins the separator, so the field is compared with itself).
+            let field = ("x;" + text + ";y").dropFirst(2).dropLast(2)
+            let fieldByCharacters = Result { () throws(StructuredReference.Problem) in
+                try StructuredReference(parsingCharacters: field).digits
+            }
+            let inLine = Result { () throws(StructuredReference.Problem) in try StructuredReference(parsing: field).digits }
+            #expect(inLine == fieldByCharacters, "\(field.debugDescription) in a line")
+            if text.utf8.allSatisfy({ $0 < 128 }) { ascii += 1 }
+            if case .success = characters { valid += 1 }
+        }
+        #expect(ascii > 6_000 && valid > 3_000 && texts.count - ascii > 3_000)
+    }
+
     @Test("building from a number keeps leading zeros")
     func fromNumber() throws {
         #expect(try #require(StructuredReference(number: 0)).formatted == "+++000/0000/00097+++")
@@ -105,5 +160,19 @@ struct StructuredReferenceTests {
         let ref = try #require(StructuredReference(number: number))
         #expect(try StructuredReference(parsing: ref.formatted) == ref)
         #expect(try StructuredReference(parsing: ref.digits) == ref)
+    }
+}
+
+/// SplitMix64: a fixed seed gives the same texts on every run.
+struct SeededPieces {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ bound: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return bound <= 1 ? 0 : Int(z % UInt64(bound))
     }
 }
