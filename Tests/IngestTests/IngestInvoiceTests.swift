@@ -45,6 +45,29 @@ import Testing
         #expect(try t.invoice("T-2")?.amountMinor == 2_025)
     }
 
+    @Test func aReferenceOfTwelveDigitsIsStoredAsGivenAndEveryOtherFormReadOrRefused() throws {
+        let t = try TestLedger().withDebtors()
+        let rows = [
+            ("R-1", "123456789002"), ("R-2", "012345678939"), ("R-3", "+++000/0000/09797+++"), ("R-4", "***123/4567/89002***"),
+            ("R-5", " 123456789002"), ("R-6", "123456789003"), ("R-7", "12345 789002"), ("R-8", "１２３４５６７８９００２"),
+            ("R-9", "000000000000"), ("R-10", "RF18539007547034"),
+        ]
+        var csv = "invoice_number,debtor_id,issue_date,due_date,amount,type,structured_reference\n"
+        for (number, reference) in rows { csv += "\(number),K001,2026-09-01,2026-10-01,10.00,invoice,\(reference)\n" }
+        let s = try t.ingest(.invoices, [t.write("references.csv", csv)])
+        #expect(s[0].imported == 6 && s[0].rejected == 4)
+        #expect(try t.invoice("R-1")?.structuredReference == "123456789002")
+        #expect(try t.invoice("R-2")?.structuredReference == "012345678939")
+        #expect(try t.invoice("R-3")?.structuredReference == "000000009797")
+        #expect(try t.invoice("R-4")?.structuredReference == "123456789002")
+        #expect(try t.invoice("R-5")?.structuredReference == "123456789002")
+        #expect(try t.invoice("R-10")?.structuredReference == "RF18539007547034")
+        let refused = t.diagnostics.filter { $0.severity == .error }.map { "\($0.line):\($0.rule)" }
+        #expect(refused == ["7:ogm", "8:ogm", "9:ogm", "10:ogm"])
+        #expect(t.diagnostics.contains { $0.line == 7 && $0.message.contains("wrong check digits 03: expected 02") })
+        #expect(t.diagnostics.contains { $0.line == 10 && $0.message.contains("wrong check digits 00: expected 97") })
+    }
+
     @Test func everyBadRowIsReportedWithItsLineColumnAndRuleAndKeptVerbatim() throws {
         let t = try TestLedger().withDebtors()
         let s = try t.ingest(.invoices, [fixture("invoices-bad.csv")])
