@@ -102,6 +102,114 @@ import Testing
         #expect(Backups.newestVerified(folder: folder) == nil)
     }
 
+    /// A ledger of several 4 MiB chunks (each written and read back directly, past the page cache):
+    /// blobs no check reads, so only the comparison of the copy with the database file can see a byte
+    /// of them changed.
+    func largeLedger() throws -> (TempLedger, pageSize: Int, pages: Int) {
+        let l = try TempLedger()
+        try seedLedger(l.store)
+        try l.store.pool.write { db in
+            try db.execute(sql: "CREATE TABLE filler(id INTEGER PRIMARY KEY, b BLOB)")
+            for i in 0..<12 { try db.execute(sql: "INSERT INTO filler VALUES (?, randomblob(1000000))", arguments: [i]) }
+        }
+        let pageSize = try #require(try l.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") })
+        let pages = try #require(try l.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") })
+        #expect(pages * pageSize > 2 * Backups.FileCopy.chunk)
+        return (l, pageSize, pages)
+    }
+
+    @Test func aLedgerOfSeveralChunksIsCopiedByteForByte() throws {
+        let (l, _, _) = try largeLedger()
+        let folder = l.dir + "/backups"
+        let b = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init())
+        var source = try bytes(l.path)
+        source[18] = 1
+        source[19] = 1
+        #expect(try bytes(b.path) == source)
+        #expect(Backups.Record.counts(of: b.path)?["invoice"] == 11)
+    }
+
+    /// A byte of a blob in the third chunk changed once the copy is on disk (through the page cache,
+    /// while the copy was written past it): `quick_check` reads no blob, the comparison finds the page.
+    @Test func aByteChangedInALaterChunkIsRefusedByPage() throws {
+        let (l, pageSize, pages) = try largeLedger()
+        let folder = l.dir + "/backups"
+        let page = 2 * Backups.FileCopy.chunk / pageSize + 3
+        #expect(page < pages)
+        do {
+            _ = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init(), acceptShrink: false,
+                                   precopy: nil, afterCopy: { path in
+                                       let fd = open(path, O_RDWR)
+                                       let at = off_t((page - 1) * pageSize + pageSize / 2)
+                                       var b: UInt8 = 0
+                                       _ = pread(fd, &b, 1, at)
+                                       b ^= 0x5A
+                                       _ = pwrite(fd, &b, 1, at)
+                                       close(fd)
+                                   })
+            Issue.record("a copy with a changed byte was accepted")
+        } catch let f as Backups.Failure {
+            #expect(f.message.hasPrefix("the backup failed its check (the copy differs from the database at page \(page));"), "\(f.message)")
+            #expect(f.suspect != nil)
+        }
+        #expect(Backups.newestVerified(folder: folder) == nil)
+    }
+
+    /// A copy cut short after its write (its last chunks gone) is refused.
+    @Test func aCopyCutShortIsRefused() throws {
+        let (l, pageSize, _) = try largeLedger()
+        let folder = l.dir + "/backups"
+        do {
+            _ = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init(), acceptShrink: false,
+                                   precopy: nil, afterCopy: { path in
+                                       _ = truncate(path, off_t(Backups.FileCopy.chunk + 5 * pageSize))
+                                   })
+            Issue.record("a copy cut short was accepted")
+        } catch let f as Backups.Failure {
+            #expect(f.message.hasPrefix("the backup failed its check ("), "\(f.message)")
+            let suspect = try #require(f.suspect)
+            #expect(try bytes(suspect).count == Backups.FileCopy.chunk + 5 * pageSize)
+        }
+        #expect(Backups.newestVerified(folder: folder) == nil)
+    }
+
+    /// Pages of 1 KiB and an odd count: the last chunk is no multiple of 4 KiB, which direct I/O does
+    /// not take; it goes through the page cache and the copy is still the file byte for byte.
+    @Test func aLastChunkDirectIOCannotTakeIsCopiedThroughThePageCache() throws {
+        let dir = NSTemporaryDirectory() + "relance-filecopy-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/small.sqlite"
+        var config = Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = 1024") }
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "CREATE TABLE t(b BLOB)")
+        }
+        let pages = try queue.write { db in
+            for _ in 0..<1000 { try db.execute(sql: "INSERT INTO t VALUES (randomblob(5000))") }
+            // One more small row at a time until the page count is odd.
+            while (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0) % 2 == 0 {
+                try db.execute(sql: "INSERT INTO t VALUES (randomblob(900))")
+            }
+            return try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        }
+        try queue.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try queue.close()
+        let size = pages * 1024
+        #expect(size > Backups.FileCopy.chunk && size % Backups.FileCopy.directAlignment != 0)
+        let copied = try Backups.FileCopy.copyFile(path, bytes: size, pageSize: 1024, to: dir + "/copy.sqlite", afterCopy: nil)
+        guard case .same = copied else {
+            Issue.record("copied: \(copied)")
+            return
+        }
+        var source = try bytes(path)
+        source[18] = 1
+        source[19] = 1
+        #expect(try bytes(dir + "/copy.sqlite") == source)
+    }
+
     /// A reader holding an older snapshot keeps the WAL from being checkpointed into the file: the
     /// database is copied with the backup API and the copy checked, as before; the backup holds every
     /// committed write.
