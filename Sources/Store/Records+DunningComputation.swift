@@ -242,28 +242,47 @@ package enum DunningComputation {
     /// The explanation an item's figures give: one line per interest period, the interest's sum,
     /// the flat compensation when there is one (Dunning's `Claim` for a business debt), written as
     /// `JSONWriter` writes it; nil when the item has no periods or lacks a figure.
-    static func derivedExplanation(_ item: [String: Any], yearDays: Substring) -> [UInt8]? {
-        guard let open = item["open"] as? String, let interest = item["interest"] as? String,
-              let periods = item["periods"] as? [[String: Any]], !periods.isEmpty else { return nil }
+    static func derivedExplanation(_ item: ItemFigures, yearDays: Substring) -> [UInt8]? {
+        guard let open = item.open, let interest = item.interest, let periods = item.periods, !periods.isEmpty else { return nil }
         var lines: [String] = []
         for p in periods {
-            guard let from = p["from"] as? String, let to = p["to"] as? String, let days = (p["days"] as? NSNumber)?.intValue,
-                  let rate = p["rate"] as? String, let amount = p["amount"] as? String else { return nil }
+            guard let from = p.from, let to = p.to, let days = p.days, let rate = p.rate, let amount = p.amount else { return nil }
             lines.append("\(open) × \(rate)% × \(days)/\(yearDays) (\(from) to \(to)) = \(amount)")
         }
         lines.append("interest \(interest) = the periods' exact sum, half-up to the minor unit, once")
-        if let flat = item["flat"] as? String, flat != "0.00" {
+        if let flat = item.flat, flat != "0.00" {
             lines.append("flat recovery compensation \(flat) (law of 2 August 2002, art. 6)")
         }
         return Array(JSONWriter.array(lines).utf8)
     }
 
-    /// The items of a computation JSON and the year of its day count (`actual/365` gives `365`).
-    static func items(_ json: [UInt8]) -> (items: [[String: Any]], yearDays: Substring)? {
+    /// The figures of an item as `JSONSerialization` gives it (what ``ComputationScan`` reads when it can).
+    static func figures(_ item: [String: Any]) -> ItemFigures {
+        ItemFigures(
+            hasExplanation: item["explanation"] != nil, explanationIsArray: item["explanation"] is [Any],
+            open: item["open"] as? String, interest: item["interest"] as? String, flat: item["flat"] as? String,
+            periods: (item["periods"] as? [[String: Any]])?.map { p in
+                PeriodFigures(from: p["from"] as? String, to: p["to"] as? String, days: (p["days"] as? NSNumber)?.intValue,
+                              rate: p["rate"] as? String, amount: p["amount"] as? String)
+            })
+    }
+
+    /// The items of a computation JSON and the year of its day count (`actual/365` gives `365`): read by
+    /// ``ComputationScan``, or through `JSONSerialization` when that reader is not sure of the text.
+    package static func items(_ json: [UInt8]) -> (items: [ItemFigures], yearDays: Substring)? {
+        if let (items, dayCount) = try? ComputationScan.computation(json) {
+            guard let yearDays = dayCount.split(separator: "/").last else { return nil }
+            return (items, yearDays)
+        }
+        return itemsThroughFoundation(json)
+    }
+
+    /// ``items(_:)`` through `JSONSerialization` (how every computation was read before issue 17's eleventh round).
+    package static func itemsThroughFoundation(_ json: [UInt8]) -> (items: [ItemFigures], yearDays: Substring)? {
         guard let object = (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any],
               let items = object["items"] as? [[String: Any]], let dayCount = object["day_count"] as? String,
               let yearDays = dayCount.split(separator: "/").last else { return nil }
-        return (items, yearDays)
+        return (items.map(figures), yearDays)
     }
 
     /// The index just after the next `"explanation":` in `bytes` from `start`, nil when there is none.
@@ -287,7 +306,7 @@ package enum DunningComputation {
         out.reserveCapacity(bytes.count)
         var at = 0
         var stripped = false
-        for item in items where item["explanation"] != nil {
+        for item in items where item.hasExplanation {
             guard let value = afterExplanationKey(bytes, from: at) else { return nil }
             out += bytes[at..<value]
             at = value
@@ -310,11 +329,11 @@ package enum DunningComputation {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)
         var at = 0
-        for item in items where item["explanation"] != nil {
+        for item in items where item.hasExplanation {
             guard let value = afterExplanationKey(bytes, from: at) else { throw StoreError.damagedBody(zlibStatus: nil) }
             out += bytes[at..<value]
             at = value
-            guard !(item["explanation"] is [Any]) else { continue }
+            guard !item.explanationIsArray else { continue }
             guard at < bytes.count, bytes[at] == UInt8(ascii: "0"), let derived = derivedExplanation(item, yearDays: yearDays) else {
                 throw StoreError.damagedBody(zlibStatus: nil)
             }

@@ -325,6 +325,70 @@ import Testing
         }
     }
 
+    /// The byte-level reader of the items' figures (issue 17, eleventh round) gives what
+    /// `JSONSerialization` gives, and leaves to it what it is not sure of.
+    @Test func theFiguresReaderAgreesWithFoundation() throws {
+        func check(_ text: String, scanned: Bool, sourceLocation: SourceLocation = #_sourceLocation) {
+            let bytes = Array(text.utf8)
+            let slow = DunningComputation.itemsThroughFoundation(bytes)
+            let fast = DunningComputation.items(bytes)
+            #expect(fast?.items == slow?.items && fast?.yearDays == slow?.yearDays, "\(text)", sourceLocation: sourceLocation)
+            #expect(((try? ComputationScan.computation(bytes)) != nil) == scanned, "\(text)", sourceLocation: sourceLocation)
+        }
+        func replacingFirst(_ text: String, _ a: String, _ b: String) -> String {
+            guard let r = text.range(of: a) else { Issue.record("\(a) not found"); return text }
+            return text.replacingCharacters(in: r, with: b)
+        }
+        let stripped = try #require(DunningComputation.strippedExplanations(Self.withInterest))
+        for text in [Self.json, Self.withInterest, stripped, Self.withInterest + " \n"] { check(text, scanned: true) }
+        let first = try #require(DunningComputation.items(Array(Self.withInterest.utf8))?.items.first?.periods?.first)
+        #expect(first.from == "2026-06-07" && first.to == "2026-06-30" && first.days == 24 && first.rate == "10.5" && first.amount == "5.42")
+        let w = Self.withInterest
+        let variants: [(String, String, Bool)] = [
+            (#""days":24"#, #""days":"24""#, true), (#""days":24"#, #""days":null"#, true), (#""days":24"#, #""days":-0"#, true),
+            (#""days":24"#, #""days":[24]"#, true), (#""days":24"#, #""days":true"#, false), (#""days":24"#, #""days":24.0"#, false),
+            (#""days":24"#, #""days":2.4e1"#, false), (#""days":24"#, #""days":024"#, false),
+            (#""days":24"#, #""days":1234567890123456789"#, false),
+            (#""open":"785.54""#, #""open":null"#, true), (#""open":"785.54""#, #""open":"78\"5\\.5\/4\n""#, true),
+            (#""open":"785.54""#, #""open":785.54"#, false), (#""open":"785.54""#, #""open":"785\u002e54""#, false),
+            (#""open":"785.54""#, #""open" : "785.54"  "#, true), (#""open":"785.54""#, "\"open\":\"785\t54\"", false),
+            (#""flat":"40.00""#, #""flat":"40.00","flat":"41.00""#, false), (#""flat":"40.00""#, #""flat":"0.00""#, true),
+            (#""flat":"40.00""#, #""flat":false"#, true), (#""interest":"41.13""#, #""interest":{"a":[1,{"b":null}]}"#, true),
+            (#""periods":[{"#, #""periods":[1,{"#, true), (#""periods":[{"#, #""periods":{"x":[{"#, false),
+            (#""periods":[{"#, #""periods":[{},{"#, true), (#""explanation":["#, #""explanation":null,"y":["#, true),
+            (#""explanation":["#, #""explanation":"x","y":["#, true), (#""day_count":"actual/365""#, #""day_count":"365""#, true),
+            (#""day_count":"actual/365""#, #""day_count":"""#, true), (#""day_count":"actual/365""#, #""day_count":365"#, false),
+            (#""items":[{"#, #""items":[7,{"#, false), (#""items":[{"#, #""items":{"x":[{"#, false),
+            (#""items":[{"#, #""it\u0065ms":[{"#, false), (#""kind":"b2b""#, #""kind":"b2b","kind":"b2c""#, false),
+            (#""kind":"b2b""#, #""kïnd":"b2b""#, false), (#""kind":"b2b""#, #""kind":"b2b",}"#, false),
+            ("{", " \r\n\t{", true), ("{", "[{", false), ("{", "\u{FEFF}{", false),
+        ]
+        for (a, b, scanned) in variants { check(replacingFirst(w, a, b), scanned: scanned) }
+        for text in [w + "x", w + "{}", String(w.dropLast()), "", "{}", "[]", "{\"items\":[],\"day_count\":\"a/360\"}"] {
+            check(text, scanned: text.hasPrefix("{\"items"))
+        }
+        // One character of the text replaced, removed or doubled, 3,000 times: the same figures either way.
+        var seed: UInt64 = 17
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let chars = Array(w), pieces: [Character] = ["{", "}", "[", "]", ",", ":", "\"", "\\", "0", "1", "-", ".", "e", " ", "t", "n", "x", "é"]
+        for _ in 0..<3_000 {
+            var c = chars
+            let at = next(c.count)
+            switch next(3) {
+            case 0: c[at] = pieces[next(pieces.count)]
+            case 1: c.remove(at: at)
+            default: c.insert(c[at], at: at)
+            }
+            let text = String(c)
+            let bytes = Array(text.utf8)
+            let slow = DunningComputation.itemsThroughFoundation(bytes), fast = DunningComputation.items(bytes)
+            #expect(fast?.items == slow?.items && fast?.yearDays == slow?.yearDays, "\(text)")
+        }
+    }
+
     /// The items of ``withInterest`` as `dunning_event_item` and `invoice` hold them, in another order.
     static let interestItems = [
         DunningComputation.Item(invoiceID: 3, number: "INV-2026-0051059", openMinor: 193_558, daysLate: 57),
