@@ -32,6 +32,10 @@ package enum DunningCommands {
             folderID = try StoredText.id(db, table: "dunning_letter_folder", column: "folder", String(path[..<slash]))
             documentPath = String(path[path.index(after: slash)...])
         }
+        // Formats 5 and 6 leave out of the computation what these columns hold.
+        let header = DunningComputation.Header(asOf: asOf, ladder: e.ladder, step: e.step, currency: e.currency, balanceMinor: e.balanceMinor,
+                                               demandedMinor: e.demandedMinor, interestMinor: e.interestMinor, feesMinor: e.feesMinor,
+                                               totalMinor: e.totalMinor, payBy: e.payBy?.description)
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event (idempotency_key, key_digest, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
               balance_minor, interest_minor, fees_minor, total_minor, computation, computation_z, document_path, document_folder_id,
@@ -39,7 +43,7 @@ package enum DunningCommands {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """).execute(arguments: [
                 digest == nil ? e.idempotencyKey : nil, digest, e.debtorID, asOf, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
-                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation, items: items),
+                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation, items: items, header: header),
                 documentPath, folderID, e.status, e.runID, createdAtID, e.structuredReference, e.seenBatchID, e.demandedMinor,
                 e.payBy?.description,
             ])
