@@ -54,8 +54,8 @@ echo "nights: $nights from $first; ledger: ${GEN_SCALE:+relance-gen scale }${GEN
 echo "database after VACUUM: $bytes bytes; per reminder: $((bytes / r)) bytes"
 echo "largest tables and indexes (bytes, dbstat):"
 sqlite3 "$v" "SELECT name, sum(pgsize) AS b FROM dbstat GROUP BY name ORDER BY b DESC LIMIT 8" | sed 's/^/  /'
-per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice' OR name = 'dunning_held_reason' OR name = 'dunning_letter_folder'")
-echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_held_reason, dunning_letter_folder): $per bytes; per reminder: $((per / r)) bytes"
+per=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'outbox%' OR name LIKE 'dunning_event%' OR name = 'dunning_item_by_invoice' OR name = 'dunning_held_reason' OR name = 'dunning_letter_folder' OR name = 'dunning_step_name'")
+echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_held_reason, dunning_letter_folder, dunning_step_name): $per bytes; per reminder: $((per / r)) bytes"
 # The same with the indexes SQLite makes for UNIQUE constraints (sqlite_autoindex_outbox_message_1: the
 # idempotency key; _2: the Message-ID; dunning_event's key; recipients): rounds before 2026-12-03's third
 # left them out of the figure above.
@@ -68,8 +68,10 @@ echo "the reminders' own tables and indexes (outbox_*, dunning_event*, dunning_h
 # (dunning_event.key_digest), held once by dunning_event_by_debtor instead of the key's autoindex.
 # Since the ninth (0040a) a reminder's subject is kept inside its bodies' blob, outbox_message.subject ''.
 # Since the tenth (0041a) an item's last and first reminder days and first channel before its reminder are
-# packed in one integer, dunning_event_item.prev_state.
-ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%' OR tbl_name IN ('dunning_held_reason', 'dunning_letter_folder')"
+# packed in one integer, dunning_event_item.prev_state. Since the eleventh (0042a) an item's step before is an id into
+# dunning_step_name (counted here with its UNIQUE index), and the computation leaves out what dunning_event's own
+# columns hold (formats 5 and 6).
+ours="SELECT name FROM sqlite_master WHERE tbl_name LIKE 'outbox%' OR tbl_name LIKE 'dunning_event%' OR tbl_name IN ('dunning_held_reason', 'dunning_letter_folder', 'dunning_step_name')"
 all=$(sqlite3 "$v" "SELECT sum(pgsize) FROM dbstat WHERE name IN ($ours)")
 echo "  with SQLite's indexes of their UNIQUE constraints: $all bytes; per reminder: $((all / r)) bytes"
 echo "  per reminder, by table and index (bytes; payload: the rows' own bytes without page slack):"

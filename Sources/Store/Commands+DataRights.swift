@@ -122,7 +122,8 @@ package enum DataRightsCommands {
         // A reminder's references (migration 0031a), key (0031b) and letter's path read through its event, and an
         // event's creation instant and letter's path, and an outbox event's instant stored once (0032a, 0032b), and a sent
         // message's instants (0033a), and an event's key stored as its digest (0039a), and a reminder's subject kept in
-        // its bodies' blob (0040a), and an item's days and channel before packed in one integer (0041a): as if stored.
+        // its bodies' blob (0040a), and an item's days and channel before packed in one integer (0041a), and its step before
+        // stored as an id into dunning_step_name (0042a): as if stored.
         let derived = [
             "outbox_message": ["idempotency_key": OutboxMessageKeySQL.key(), "subject": MessageBodies.subjectSQL(),
                                "lifetime_from": OutboxInstantSQL.lifetimeFrom(),
@@ -133,8 +134,8 @@ package enum DataRightsCommands {
             "dunning_event": ["idempotency_key": DunningEventKey.sql(), "created_at": DunningEventRecord.createdAtSQL(),
                               "document_path": DunningEventRecord.documentPathSQL()],
             "outbox_event": ["at": OutboxEventRecord.atSQL()],
-            "dunning_event_item": ["prev_last_reminder": DunningPriorState.lastSQL(), "prev_first_reminder": DunningPriorState.firstSQL(),
-                                   "prev_first_channel": DunningPriorState.channelSQL()],
+            "dunning_event_item": ["prev_step": DunningPriorState.stepSQL(), "prev_last_reminder": DunningPriorState.lastSQL(),
+                                   "prev_first_reminder": DunningPriorState.firstSQL(), "prev_first_channel": DunningPriorState.channelSQL()],
         ]
         let sql = if table == "outbox_reference" {
             OutboxReferenceSQL.all()

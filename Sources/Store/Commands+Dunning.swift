@@ -32,6 +32,10 @@ package enum DunningCommands {
             folderID = try StoredText.id(db, table: "dunning_letter_folder", column: "folder", String(path[..<slash]))
             documentPath = String(path[path.index(after: slash)...])
         }
+        // Formats 5 and 6 leave out of the computation what these columns hold.
+        let header = DunningComputation.Header(asOf: asOf, ladder: e.ladder, step: e.step, currency: e.currency, balanceMinor: e.balanceMinor,
+                                               demandedMinor: e.demandedMinor, interestMinor: e.interestMinor, feesMinor: e.feesMinor,
+                                               totalMinor: e.totalMinor, payBy: e.payBy?.description)
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event (idempotency_key, key_digest, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
               balance_minor, interest_minor, fees_minor, total_minor, computation, computation_z, document_path, document_folder_id,
@@ -39,7 +43,7 @@ package enum DunningCommands {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """).execute(arguments: [
                 digest == nil ? e.idempotencyKey : nil, digest, e.debtorID, asOf, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
-                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation, items: items),
+                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation, items: items, header: header),
                 documentPath, folderID, e.status, e.runID, createdAtID, e.structuredReference, e.seenBatchID, e.demandedMinor,
                 e.payBy?.description,
             ])
@@ -48,15 +52,18 @@ package enum DunningCommands {
 
     /// Inserts one item of an event, with the ladder state it had before.
     /// Its days and channel before are packed in `prev_state` when they fit (`DunningPriorState`, migration 0041a).
+    /// Its step's name before is stored as an id into `dunning_step_name` (written once per name, migration 0042a),
+    /// `prev_step` left NULL.
     package static func insertItem(_ db: Database, _ item: DunningEventItemRecord) throws {
         let packed = DunningPriorState.pack(last: item.prevLastReminder, first: item.prevFirstReminder, channel: item.prevFirstChannel)
+        let stepID = try item.prevStep.map { try StoredText.id(db, table: "dunning_step_name", column: "name", $0) }
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event_item (event_id, invoice_id, step_index, advanced, open_minor, days_late, interest_minor, fee_minor,
-              prev_step_index, prev_step, prev_last_reminder, prev_first_reminder, prev_first_channel, prev_state)
+              prev_step_index, prev_step_id, prev_last_reminder, prev_first_reminder, prev_first_channel, prev_state)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 item.eventID, item.invoiceID, item.stepIndex, item.advanced, item.openMinor, item.daysLate, item.interestMinor,
-                item.feeMinor, item.prevStepIndex, item.prevStep, packed == nil ? item.prevLastReminder?.description : nil,
+                item.feeMinor, item.prevStepIndex, stepID, packed == nil ? item.prevLastReminder?.description : nil,
                 packed == nil ? item.prevFirstReminder?.description : nil, packed == nil ? item.prevFirstChannel : nil, packed,
             ])
     }
@@ -89,7 +96,7 @@ package enum DunningCommands {
     /// Marks a reminder cancelled with its reason and puts its items back on the step they were on
     /// before it, only where the state is still the one this reminder wrote (a later reminder is
     /// never undone). Its e-mail is cancelled by the caller (`OutboxQueue.cancel`). The days and
-    /// channel before are read packed or as text (`DunningPriorState`).
+    /// channel before are read packed or as text, its step's name by id or as text (`DunningPriorState`).
     package static func cancelEvent(_ db: Database, event: Int64, reason: String) throws {
         try db.execute(sql: "UPDATE dunning_event SET status = ?, cancel_reason = ? WHERE id = ?",
                        arguments: [DunningEventStatus.cancelled, reason, event])
@@ -103,7 +110,7 @@ package enum DunningCommands {
         try db.execute(sql: """
             UPDATE dunning_state SET
               step_index = (SELECT it.prev_step_index FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
-              step = (SELECT it.prev_step FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
+              step = (SELECT \(DunningPriorState.stepSQL("it.")) FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
               last_reminder = (SELECT \(DunningPriorState.lastSQL("it.")) FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
               first_reminder = (SELECT \(DunningPriorState.firstSQL("it.")) FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id),
               first_channel = (SELECT \(DunningPriorState.channelSQL("it.")) FROM dunning_event_item it WHERE it.event_id = ?1 AND it.invoice_id = dunning_state.invoice_id)

@@ -4,7 +4,8 @@ import Ledger
 /// migration 0041a, issue 17's tenth round): its last reminder's day, its first reminder's day and
 /// that reminder's channel, which the three text columns `prev_last_reminder`,
 /// `prev_first_reminder` and `prev_first_channel` held (≈ 30 B an item) and which a row packed
-/// leaves NULL. `prev_step_index` and `prev_step` stay as they were.
+/// leaves NULL. `prev_step_index` stays as it was; since migration 0042a the step's name is
+/// stored as `prev_step_id`, an id into `dunning_step_name`, and `prev_step` left NULL (``stepSQL(_:)``).
 ///
 /// `((last × 16,384) + first) × 3 + channel`, `last` in days since 1970-01-01, `first` 0 without
 /// a first reminder, else `last − first + 1`; `channel` 0 none, 1 e-mail, 2 post. Four bytes until
@@ -61,5 +62,11 @@ package enum DunningPriorState {
     /// SQL reading `prev_first_channel` as stored before.
     package static func channelSQL(_ alias: String = "") -> String {
         "COALESCE(\(alias)prev_first_channel, CASE \(alias)prev_state % 3 WHEN 1 THEN 'email' WHEN 2 THEN 'post' END)"
+    }
+
+    /// SQL reading `prev_step` as stored before: the text column, else the name `prev_step_id`
+    /// points at in `dunning_step_name` (migration 0042a).
+    package static func stepSQL(_ alias: String = "") -> String {
+        "COALESCE(\(alias)prev_step, (SELECT n.name FROM dunning_step_name n WHERE n.id = \(alias)prev_step_id))"
     }
 }

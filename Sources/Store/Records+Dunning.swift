@@ -283,9 +283,14 @@ package struct DunningEventRecord: FetchableRecord, PersistableRecord, Sendable,
 
 /// One row of `dunning_event_item`: an open item listed by a reminder event, and where it stood
 /// on its ladder before (what `ReminderGuard` restores when the reminder is cancelled); its days
-/// and channel before are packed in `prev_state` when they fit (`DunningPriorState`).
+/// and channel before are packed in `prev_state` when they fit (`DunningPriorState`), and its step's
+/// name before is stored by `DunningCommands.insertItem` as an id (`prev_step_id`, migration 0042a):
+/// read such rows with ``selectSQL``.
 package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Sendable, Equatable {
     package static let databaseTableName = "dunning_event_item"
+    /// Every column and the step's name before however it is stored (as `prev_step_name`): what
+    /// ``init(row:)`` reads, for `fetchAll(db, sql: DunningEventItemRecord.selectSQL + " WHERE …")`.
+    package static let selectSQL = "SELECT *, \(DunningPriorState.stepSQL()) AS prev_step_name FROM dunning_event_item"
     package var eventID: Int64
     package var invoiceID: Int64
     /// The step this item reached (nil: listed, not on a step).
@@ -301,6 +306,15 @@ package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Senda
     package var prevLastReminder: Day?
     package var prevFirstReminder: Day?
     package var prevFirstChannel: ReminderChannel?
+    /// The id ``init(row:)`` read `prevStep` through (`prev_step_id`, migration 0042a) and the name
+    /// it read as: ``encode(to:)`` writes the id back while `prevStep` is unchanged.
+    package var storedStep: StoredStep?
+
+    /// A step's name before stored as an id into `dunning_step_name`, and the name it read as.
+    package struct StoredStep: Sendable, Equatable {
+        package var id: Int64
+        package var name: String
+    }
 
     /// An item of event `eventID`.
     package init(eventID: Int64, invoiceID: Int64, stepIndex: Int?, advanced: Bool, openMinor: Int64, daysLate: Int,
@@ -333,6 +347,12 @@ package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Senda
         feeMinor = row["fee_minor"]
         prevStepIndex = row["prev_step_index"]
         prevStep = row["prev_step"]
+        // An id into `dunning_step_name` since migration 0042a, read through ``selectSQL``.
+        if prevStep == nil, row.hasColumn("prev_step_id"), row["prev_step_id"] as Int64? != nil {
+            guard row.hasColumn("prev_step_name"), let name = row["prev_step_name"] as String? else { throw StoreError.missingStepName }
+            prevStep = name
+            storedStep = StoredStep(id: row["prev_step_id"], name: name)
+        }
         // Packed in `prev_state` since migration 0041a (`DunningPriorState`), else the text columns.
         if row.hasColumn("prev_state"), let packed = row["prev_state"] as Int64?, let state = DunningPriorState.unpack(packed) {
             prevLastReminder = state.last
@@ -356,7 +376,11 @@ package struct DunningEventItemRecord: FetchableRecord, PersistableRecord, Senda
         container["interest_minor"] = interestMinor
         container["fee_minor"] = feeMinor
         container["prev_step_index"] = prevStepIndex
-        container["prev_step"] = prevStep
+        // The id read while the name is unchanged, else as text (`DunningCommands.insertItem` writes names as ids);
+        // readers read either.
+        let stepID = storedStep.flatMap { $0.name == prevStep ? $0.id : nil }
+        container["prev_step"] = stepID == nil ? prevStep : nil
+        container["prev_step_id"] = stepID
         let packed = DunningPriorState.pack(last: prevLastReminder, first: prevFirstReminder, channel: prevFirstChannel)
         container["prev_last_reminder"] = packed == nil ? prevLastReminder?.description : nil
         container["prev_first_reminder"] = packed == nil ? prevFirstReminder?.description : nil
@@ -515,4 +539,12 @@ package struct DunningLetterFolderRecord: Codable, FetchableRecord, PersistableR
     package static let databaseTableName = "dunning_letter_folder"
     package var id: Int64
     package var folder: String
+}
+
+/// One row of `dunning_step_name` (migration 0042a): a ladder step's name, stored once, that
+/// `dunning_event_item.prev_step_id` points at (read through `DunningPriorState.stepSQL`).
+package struct DunningStepNameRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    package static let databaseTableName = "dunning_step_name"
+    package var id: Int64
+    package var name: String
 }

@@ -23,6 +23,13 @@ import Ledger
 /// 0 the item's rank among the event's items by invoice id. Reading them needs those items
 /// (``decompress(_:items:)``; in SQL, `DunningEventRecord.computationSQL`). Like format 2,
 /// `compress` writes them only when reading gives the JSON back byte for byte.
+///
+/// Formats 5 and 6 (issue 17, eleventh round): the text of format 3 (5) or 4 (6) without what the
+/// event's own `dunning_event` columns hold (``Header``: `as_of`, `ladder`, `step`, `currency`,
+/// `balance`, `demanded`, `interest`, `fees`, `total`, `pay_by`) and without each item's `due`
+/// where it is the event's day less the item's days late; an item whose due day is another keeps
+/// it. Reading them needs those columns, which ``itemsSQL(event:)`` gives beside the items. Like
+/// the others, `compress` writes them only when reading gives format 3's or 4's text back byte for byte.
 package enum DunningComputation {
     /// The format byte: zlib with the preset dictionary 1.
     static let format: UInt8 = 1
@@ -32,6 +39,39 @@ package enum DunningComputation {
     static let strippedCompactFormat: UInt8 = 3
     /// The format byte of format 1's text (the JSON) without the items' figures.
     static let compactFormat: UInt8 = 4
+    /// The format byte of format 3's text without the event's own figures and the derivable due days.
+    static let headerlessStrippedFormat: UInt8 = 5
+    /// The format byte of format 4's text without them.
+    static let headerlessFormat: UInt8 = 6
+
+    /// What the event's own `dunning_event` columns hold of its computation, as stored (formats 5
+    /// and 6 read it back from there).
+    package struct Header: Sendable, Equatable {
+        package var asOf: String
+        package var ladder: String
+        package var step: String
+        package var currency: String
+        package var balanceMinor: Int64
+        package var demandedMinor: Int64?
+        package var interestMinor: Int64
+        package var feesMinor: Int64
+        package var totalMinor: Int64
+        package var payBy: String?
+
+        package init(asOf: String, ladder: String, step: String, currency: String, balanceMinor: Int64, demandedMinor: Int64?,
+                     interestMinor: Int64, feesMinor: Int64, totalMinor: Int64, payBy: String?) {
+            self.asOf = asOf
+            self.ladder = ladder
+            self.step = step
+            self.currency = currency
+            self.balanceMinor = balanceMinor
+            self.demandedMinor = demandedMinor
+            self.interestMinor = interestMinor
+            self.feesMinor = feesMinor
+            self.totalMinor = totalMinor
+            self.payBy = payBy
+        }
+    }
 
     /// An item of a reminder as `dunning_event_item` and its invoice hold it: what formats 3 and 4
     /// read back into the computation.
@@ -50,20 +90,44 @@ package enum DunningComputation {
         }
     }
 
-    /// The SQL of the items of event `eventID` (an SQL expression) as ``items(json:)`` reads them:
-    /// a JSON array of `[invoice_id, invoice_number, open_minor, days_late]`.
+    /// The SQL of the items of event `eventID` (an SQL expression) and of its own columns that
+    /// formats 5 and 6 need, as ``context(json:)`` reads them: a JSON object, `items` an array of
+    /// `[invoice_id, invoice_number, open_minor, days_late]`, `event` the array `[as_of, ladder, step,
+    /// currency, balance_minor, demanded_minor, interest_minor, fees_minor, total_minor, pay_by]`.
     package static func itemsSQL(event eventID: String) -> String {
-        "(SELECT json_group_array(json_array(it.invoice_id, i.invoice_number, it.open_minor, it.days_late)) "
-            + "FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id WHERE it.event_id = \(eventID))"
+        "(SELECT json_object('event', json_array(dce.as_of, dce.ladder, dce.step, dce.currency, dce.balance_minor, dce.demanded_minor, "
+            + "dce.interest_minor, dce.fees_minor, dce.total_minor, dce.pay_by), 'items', json((SELECT json_group_array(json_array("
+            + "it.invoice_id, i.invoice_number, it.open_minor, it.days_late)) FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id "
+            + "WHERE it.event_id = dce.id))) FROM dunning_event dce WHERE dce.id = \(eventID))"
+    }
+
+    /// The items and the event's columns of a text written by ``itemsSQL(event:)`` (or the items'
+    /// array alone, as it was before formats 5 and 6: no header then).
+    /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the text is neither.
+    package static func context(json: String) throws -> (items: [Item], header: Header?) {
+        let object = try? JSONSerialization.jsonObject(with: Data(json.utf8))
+        if let rows = object as? [[Any]] { return (try items(rows), nil) }
+        guard let object = object as? [String: Any], let rows = object["items"] as? [[Any]], let e = object["event"] as? [Any], e.count == 10,
+              let asOf = e[0] as? String, let ladder = e[1] as? String, let step = e[2] as? String, let currency = e[3] as? String,
+              let balance = (e[4] as? NSNumber)?.int64Value, let interest = (e[6] as? NSNumber)?.int64Value,
+              let fees = (e[7] as? NSNumber)?.int64Value, let total = (e[8] as? NSNumber)?.int64Value else {
+            throw StoreError.damagedBody(zlibStatus: nil)
+        }
+        let header = Header(asOf: asOf, ladder: ladder, step: step, currency: currency, balanceMinor: balance,
+                            demandedMinor: (e[5] as? NSNumber)?.int64Value, interestMinor: interest, feesMinor: fees, totalMinor: total,
+                            payBy: e[9] as? String)
+        return (try items(rows), header)
     }
 
     /// The items of a text written by ``itemsSQL(event:)``.
-    /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the text is not such an array.
+    /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the text is not such a text.
     package static func items(json: String) throws -> [Item] {
-        guard let rows = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [[Any]] else {
-            throw StoreError.damagedBody(zlibStatus: nil)
-        }
-        return try rows.map { r in
+        try context(json: json).items
+    }
+
+    /// The items of the rows of ``itemsSQL(event:)``'s `items` array.
+    static func items(_ rows: [[Any]]) throws -> [Item] {
+        try rows.map { r in
             guard r.count == 4, let id = (r[0] as? NSNumber)?.int64Value, let number = r[1] as? String,
                   let open = (r[2] as? NSNumber)?.int64Value, let days = (r[3] as? NSNumber)?.intValue else {
                 throw StoreError.damagedBody(zlibStatus: nil)
@@ -73,9 +137,9 @@ package enum DunningComputation {
     }
 
     /// The stored blob of `json`; `items`, the event's items (in any order), let formats 3 and 4
-    /// leave their figures out.
+    /// leave their figures out, and `header`, the event's own columns, formats 5 and 6 theirs.
     /// - Throws: ``StoreError`` when zlib fails (out of memory) or the JSON exceeds 1 GiB.
-    package static func compress(_ json: String, items: [Item] = []) throws -> Data {
+    package static func compress(_ json: String, items: [Item] = [], header: Header? = nil) throws -> Data {
         var text = json
         var formatByte = format
         // Byte for byte (String's `==` would accept a canonically equivalent text).
@@ -87,6 +151,11 @@ package enum DunningComputation {
            let back = try? expandedItems(compact, items: items), back.elementsEqual(text.utf8) {
             text = String(decoding: compact, as: UTF8.self)
             formatByte = formatByte == strippedFormat ? strippedCompactFormat : compactFormat
+            if let header, let lean = headerless(Array(text.utf8), header: header, items: items),
+               let back = try? withHeader(lean, header: header, items: items), back.elementsEqual(text.utf8) {
+                text = String(decoding: lean, as: UTF8.self)
+                formatByte = formatByte == strippedCompactFormat ? headerlessStrippedFormat : headerlessFormat
+            }
         }
         let bytes = Array(text.utf8)
         guard let length = UInt32(exactly: bytes.count), length <= 1 << 30 else { throw StoreError.bodyTooLarge(bytes: bytes.count) }
@@ -98,28 +167,40 @@ package enum DunningComputation {
         return Data(out)
     }
 
-    /// Whether a blob written by ``compress(_:items:)`` needs the event's items to be read.
+    /// Whether a blob written by ``compress(_:items:header:)`` needs the event's items (and for
+    /// formats 5 and 6 its own columns, ``needsHeader(_:)``) to be read.
     package static func needsItems(_ blob: Data) -> Bool {
-        blob.first == strippedCompactFormat || blob.first == compactFormat
+        guard let first = blob.first else { return false }
+        return (strippedCompactFormat...headerlessFormat).contains(first)
     }
 
-    /// The JSON of a blob written by ``compress(_:items:)``; `items`, the event's items (in any
-    /// order), are needed for formats 3 and 4 (``needsItems(_:)``).
+    /// Whether a blob written by ``compress(_:items:header:)`` needs the event's own columns to be read.
+    package static func needsHeader(_ blob: Data) -> Bool {
+        blob.first == headerlessStrippedFormat || blob.first == headerlessFormat
+    }
+
+    /// The JSON of a blob written by ``compress(_:items:header:)``; `items`, the event's items (in
+    /// any order), are needed for formats 3 to 6 (``needsItems(_:)``), and `header`, the event's
+    /// own columns, for formats 5 and 6.
     /// - Throws: ``StoreError`` when the blob is damaged or of an unknown format, or
-    ///   ``StoreError/missingComputationItems`` when it needs the items and `items` is nil.
-    package static func decompress(_ blob: Data, items: [Item]? = nil) throws -> String {
+    ///   ``StoreError/missingComputationItems`` when it needs the items or the header and they are nil.
+    package static func decompress(_ blob: Data, items: [Item]? = nil, header: Header? = nil) throws -> String {
         let bytes = [UInt8](blob)
-        guard bytes.count >= 5, (format...compactFormat).contains(bytes[0]) else { throw StoreError.unknownBodyFormat }
+        guard bytes.count >= 5, (format...headerlessFormat).contains(bytes[0]) else { throw StoreError.unknownBodyFormat }
         let length = Int(MessageBodies.littleEndian(bytes, at: 1))
         guard length <= 1 << 30 else { throw StoreError.damagedBody(zlibStatus: nil) }
         if length == 0 { return "" }
         var text = try PresetDictionaryZlib.inflate(bytes, from: 5, dictionary: dictionaryV1, length: length)
         if needsItems(blob) {
             guard let items else { throw StoreError.missingComputationItems }
+            if needsHeader(blob) {
+                guard let header else { throw StoreError.missingComputationItems }
+                text = try withHeader(text, header: header, items: items)
+            }
             text = try expandedItems(text, items: items)
         }
         let json = String(decoding: text, as: UTF8.self)
-        return bytes[0] == strippedFormat || bytes[0] == strippedCompactFormat ? try expandedExplanations(json) : json
+        return [strippedFormat, strippedCompactFormat, headerlessStrippedFormat].contains(bytes[0]) ? try expandedExplanations(json) : json
     }
 
     /// The key that opens each item of a computation (`ReminderComposer.computation`), and nothing
@@ -236,6 +317,115 @@ package enum DunningComputation {
         return out
     }
 
+    /// The four runs of the computation's opening that the event's columns hold, each with the key
+    /// it stands before in formats 3 and 4 (nil: right after the opening brace); nil when a column
+    /// is NULL or the currency unknown.
+    static func headerRuns(_ header: Header) -> [(run: [UInt8], before: [UInt8]?)]? {
+        guard let demanded = header.demandedMinor, let payBy = header.payBy, let digits = Currency(code: header.currency)?.minorDigits else {
+            return nil
+        }
+        func amount(_ minor: Int64) -> String { JSONWriter.quoted(Money.decimalString(minorUnits: minor, digits: digits)) }
+        let q = JSONWriter.quoted
+        return [
+            (Array("\"as_of\":\(q(header.asOf)),".utf8), nil),
+            (Array("\"ladder\":\(q(header.ladder)),\"step\":\(q(header.step)),\"currency\":\(q(header.currency)),\"balance\":\(amount(header.balanceMinor)),".utf8),
+             Array("\"unapplied\":".utf8)),
+            (Array("\"demanded\":\(amount(demanded)),\"interest\":\(amount(header.interestMinor)),\"fees\":\(amount(header.feesMinor)),".utf8),
+             Array("\"reminder_fees\":".utf8)),
+            (Array("\"total\":\(amount(header.totalMinor)),\"pay_by\":\(q(payBy)),".utf8), Array("\"day_count\":".utf8)),
+        ]
+    }
+
+    /// The places of the compacted items in `text` (formats 3 and 4): for each `{"invoice":k,"credit_note":…,`
+    /// the index after it and the item of rank `k`; an item kept with its number is not listed.
+    static func compactItemEnds(_ text: [UInt8], sorted: [Item]) throws -> [(end: Int, item: Item)] {
+        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
+        var out: [(Int, Item)] = []
+        var at = 0
+        while let start = find(itemKey, in: text, from: at) {
+            var i = start + itemKey.count
+            at = i
+            guard i < text.count, digit.contains(text[i]) else { continue }
+            var k = 0
+            while i < text.count, digit.contains(text[i]), k < 1 << 40 {
+                k = k * 10 + Int(text[i] - digit.lowerBound)
+                i += 1
+            }
+            guard k < sorted.count, text[i...].starts(with: creditKey) else { throw StoreError.damagedBody(zlibStatus: nil) }
+            i += creditKey.count
+            i += text[i...].starts(with: Array("true".utf8)) ? 4 : 5
+            guard i < text.count, text[i] == UInt8(ascii: ",") else { throw StoreError.damagedBody(zlibStatus: nil) }
+            out.append((i + 1, sorted[k]))
+            at = i + 1
+        }
+        return out
+    }
+
+    /// An item's due day as formats 5 and 6 leave it out: the event's day less its days late.
+    static func derivedDue(_ header: Header, _ item: Item) -> [UInt8]? {
+        guard let asOf = Day(iso: header.asOf) else { return nil }
+        return Array("\"due\":\"\(asOf.adding(days: -item.daysLate).description)\",".utf8)
+    }
+
+    /// Format 3's or 4's `text` without the runs the event's columns hold and the due days its
+    /// items give; nil when a run is not where it belongs.
+    static func headerless(_ text: [UInt8], header: Header, items: [Item]) -> [UInt8]? {
+        guard let runs = headerRuns(header), let sorted = ranked(items), text.first == UInt8(ascii: "{") else { return nil }
+        var out: [UInt8] = [text[0]]
+        var at = 1
+        for (run, before) in runs {
+            if let before {
+                guard let next = find(before, in: text, from: at), next - run.count >= at,
+                      text[(next - run.count)..<next].elementsEqual(run) else { return nil }
+                out += text[at..<(next - run.count)]
+                at = next
+            } else {
+                guard text[at...].starts(with: run) else { return nil }
+                at += run.count
+            }
+        }
+        guard let ends = try? compactItemEnds(text, sorted: sorted) else { return nil }
+        for (end, item) in ends where end >= at {
+            guard let due = derivedDue(header, item), text[end...].starts(with: due) else { continue }
+            out += text[at..<end]
+            at = end + due.count
+        }
+        out += text[at...]
+        return out
+    }
+
+    /// The text of format 3 or 4 that ``headerless(_:header:items:)`` made `text` from, with the
+    /// same header and items (in any order).
+    /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the text does not fit them.
+    static func withHeader(_ text: [UInt8], header: Header, items: [Item]) throws -> [UInt8] {
+        guard let runs = headerRuns(header), let sorted = ranked(items), text.first == UInt8(ascii: "{") else {
+            throw StoreError.damagedBody(zlibStatus: nil)
+        }
+        var opened: [UInt8] = [text[0]]
+        opened.reserveCapacity(text.count + 160 + 18 * items.count)
+        var at = 1
+        for (run, before) in runs {
+            if let before {
+                guard let next = find(before, in: text, from: at) else { throw StoreError.damagedBody(zlibStatus: nil) }
+                opened += text[at..<next]
+                at = next
+            }
+            opened += run
+        }
+        opened += text[at...]
+        var out: [UInt8] = []
+        out.reserveCapacity(opened.count + 18 * items.count)
+        at = 0
+        let dueStart = Array("\"due\":".utf8)
+        for (end, item) in try compactItemEnds(opened, sorted: sorted) where !opened[end...].starts(with: dueStart) {
+            guard let due = derivedDue(header, item) else { throw StoreError.damagedBody(zlibStatus: nil) }
+            out += opened[at..<end] + due
+            at = end
+        }
+        out += opened[at...]
+        return out
+    }
+
     /// The key that precedes an item's explanation in the JSON (`ReminderComposer.computation`).
     static let explanationKey = Array("\"explanation\":".utf8)
 
@@ -345,18 +535,20 @@ package enum DunningComputation {
     }
 
     /// The JSON of a row: `computation_z` when it is set, else the plain `computation`; `items`, the
-    /// text of ``itemsSQL(event:)``, is needed for formats 3 and 4.
+    /// text of ``itemsSQL(event:)``, is needed for formats 3 to 6.
     package static func json(plain: String?, compressed: Data?, items: String? = nil) throws -> String {
         guard let compressed else { return plain ?? "" }
         guard needsItems(compressed) else { return try decompress(compressed) }
-        return try decompress(compressed, items: try items.map { try Self.items(json: $0) })
+        let context = try items.map { try Self.context(json: $0) }
+        return try decompress(compressed, items: context?.items, header: context?.header)
     }
 
     /// The SQL function `dunning_computation(computation, computation_z)`, registered on every
     /// connection of a `LedgerStore`: a reminder's computation JSON however it is stored, e.g.
     /// `SELECT dunning_computation(computation, computation_z) FROM dunning_event`; the rows written
     /// in formats 3 and 4 (since migration 0037a) need their items as a third argument
-    /// (``sqlFunctionWithItems``), which `DunningEventRecord.computationSQL` passes.
+    /// (``sqlFunctionWithItems``), which `DunningEventRecord.computationSQL` passes (since formats
+    /// 5 and 6 with the event's own columns beside them).
     package static let sqlFunction = DatabaseFunction("dunning_computation", argumentCount: 2, pure: true) { values in
         try json(plain: String.fromDatabaseValue(values[0]), compressed: Data.fromDatabaseValue(values[1]))
     }

@@ -191,3 +191,20 @@ extension Schema {
         try db.execute(sql: "ALTER TABLE dunning_event_item ADD COLUMN prev_state INTEGER")
     }
 }
+
+extension Schema {
+    /// Issue 17, eleventh round: an item's step before its reminder stored as a small integer, an
+    /// id into `dunning_step_name` (each name written once), instead of the name's text, which a new
+    /// row leaves NULL in `prev_step`. Rows already stored are left as they are and read as stored:
+    /// no table rebuild, no rewrite. Names are never deleted, so a stored id reads back the same
+    /// name forever, whatever the ladders become.
+    static func dunningItemPriorStepNameV1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE dunning_step_name (
+              id INTEGER PRIMARY KEY,
+              name TEXT NOT NULL UNIQUE
+            );
+            ALTER TABLE dunning_event_item ADD COLUMN prev_step_id INTEGER REFERENCES dunning_step_name(id);
+            """)
+    }
+}

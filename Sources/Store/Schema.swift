@@ -65,6 +65,9 @@ package enum Schema {
         // An item's days and channel before its reminder packed in one integer (`prev_state`): one column added, rows
         // already stored keep their text columns.
         m.registerMigration("0041a-dunning-item-prior-state", foreignKeyChecks: .immediate, migrate: dunningItemPriorStateV1)
+        // An item's step before its reminder stored as an id into a table of step names (`prev_step_id`): one table and
+        // one column added, rows already stored keep their text.
+        m.registerMigration("0042a-dunning-item-prior-step-name", foreignKeyChecks: .immediate, migrate: dunningItemPriorStepNameV1)
         return m
     }
 

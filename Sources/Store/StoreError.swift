@@ -36,6 +36,9 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A reminder event's key stored as its digest (`DunningEventKey`, migration 0039a) read
     /// without the key's text.
     case missingDunningKey
+    /// An item's step before its reminder stored as an id into `dunning_step_name` (migration
+    /// 0042a) read without the name.
+    case missingStepName
     /// A stored message body that cannot be unpacked (zlib's status, when zlib was the one to fail).
     case damagedBody(zlibStatus: Int32?)
     /// A stored value that a write validated and that no longer reads (a damaged or hand-edited database):
@@ -65,6 +68,8 @@ package enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "a stored reminder computation needs its items (dunning_event_item), which were not given; read it with DunningEventRecord.computationSQL"
         case .missingDunningKey:
             "a reminder event's key is stored as its digest (dunning_event.key_digest); read it with DunningEventRecord.selectSQL or DunningEventKey.sql"
+        case .missingStepName:
+            "a reminder item's step before it is stored as an id (dunning_event_item.prev_step_id); read it with DunningEventItemRecord.selectSQL or DunningPriorState.stepSQL"
         case .damagedBody(let status): "a stored message body is damaged" + (status.map { " (zlib status \($0))" } ?? "")
         case .unreadableValue(let table, let column, let key, let expected):
             "\(table) \(key): \(column) is not \(expected); the database was changed outside relance: "

@@ -16,7 +16,7 @@ import Testing
         let before = try s.dump()
         let (events, items, states, exclusions) = try s.store.pool.read { db in
             (try DunningEventRecord.fetchAll(db, sql: DunningEventRecord.selectSQL + " ORDER BY id"),
-             try DunningEventItemRecord.fetchAll(db, sql: "SELECT * FROM dunning_event_item ORDER BY event_id, invoice_id"),
+             try DunningEventItemRecord.fetchAll(db, sql: DunningEventItemRecord.selectSQL + " ORDER BY event_id, invoice_id"),
              try DunningStateRecord.fetchAll(db, sql: "SELECT * FROM dunning_state ORDER BY invoice_id"),
              try DunningExclusionRecord.fetchAll(db, sql: "SELECT * FROM dunning_exclusion ORDER BY reason, level, currency"))
         }

@@ -95,7 +95,7 @@ import Testing
                 ["0", "reminder-1", "2026-11-07", "2026-10-24", "post"], ["0", "reminder-1", "2026-11-07", nil, nil],
                 ["0", "reminder-1", "2026-11-07", "2026-10-31", "email"], [nil, nil, nil, nil, nil],
             ]
-            let records = try DunningEventItemRecord.fetchAll(db, sql: "SELECT * FROM dunning_event_item ORDER BY invoice_id")
+            let records = try DunningEventItemRecord.fetchAll(db, sql: DunningEventItemRecord.selectSQL + " ORDER BY invoice_id")
             #expect(records.map { [$0.prevStepIndex.map(String.init), $0.prevStep, $0.prevLastReminder?.description,
                                     $0.prevFirstReminder?.description, $0.prevFirstChannel?.rawValue] } == expected)
             // The export: the text columns as if stored.
@@ -110,7 +110,7 @@ import Testing
             copy.invoiceID = 2
             try db.execute(sql: "DELETE FROM dunning_event_item WHERE invoice_id = 2")
             try copy.insert(db)
-            #expect(try DunningEventItemRecord.fetchOne(db, sql: "SELECT * FROM dunning_event_item WHERE invoice_id = 2") == copy)
+            #expect(try DunningEventItemRecord.fetchOne(db, sql: DunningEventItemRecord.selectSQL + " WHERE invoice_id = 2") == copy)
             #expect(try Int.fetchOne(db, sql: "SELECT prev_last_reminder IS NULL AND prev_state IS NOT NULL FROM dunning_event_item WHERE invoice_id = 2") == 1)
         }
     }

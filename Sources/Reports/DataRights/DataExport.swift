@@ -140,12 +140,12 @@ package enum DataExport {
                 fields[once.column] = csv.field(neutralise ? CSVRenderer.neutralised(text) : text)
             }
             if let computationZ, let computationColumn, let blob = Data.fromDatabaseValue(row[computationZ]) {
-                var items: [DunningComputation.Item]?
+                var context: (items: [DunningComputation.Item], header: DunningComputation.Header?)?
                 if DunningComputation.needsItems(blob), let computationItems, let eventIDColumn,
                    let text = try String.fetchOne(computationItems, arguments: [row[eventIDColumn]]) {
-                    items = try DunningComputation.items(json: text)
+                    context = try DunningComputation.context(json: text)
                 }
-                let json = try DunningComputation.decompress(blob, items: items)
+                let json = try DunningComputation.decompress(blob, items: context?.items, header: context?.header)
                 fields[computationColumn] = csv.field(neutralise ? CSVRenderer.neutralised(json) : json)
             }
             sink.write(fields.joined(separator: ",") + "\n")

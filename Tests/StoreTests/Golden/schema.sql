@@ -163,6 +163,9 @@ CREATE INDEX record_change_by_entity ON record_change(entity, entity_key);
 -- index sqlite_autoindex_dunning_letter_folder_1 on dunning_letter_folder
 -- (made by SQLite, no SQL)
 
+-- index sqlite_autoindex_dunning_step_name_1 on dunning_step_name
+-- (made by SQLite, no SQL)
+
 -- index sqlite_autoindex_external_reminder_1 on external_reminder
 -- (made by SQLite, no SQL)
 
@@ -495,7 +498,7 @@ CREATE TABLE dunning_event_item (
   open_minor INTEGER NOT NULL,
   days_late INTEGER NOT NULL,
   interest_minor INTEGER NOT NULL,
-  fee_minor INTEGER NOT NULL, prev_step_index INTEGER, prev_step TEXT, prev_last_reminder TEXT, prev_first_reminder TEXT, prev_first_channel TEXT, prev_state INTEGER,
+  fee_minor INTEGER NOT NULL, prev_step_index INTEGER, prev_step TEXT, prev_last_reminder TEXT, prev_first_reminder TEXT, prev_first_channel TEXT, prev_state INTEGER, prev_step_id INTEGER REFERENCES dunning_step_name(id),
   PRIMARY KEY (event_id, invoice_id)
 ) WITHOUT ROWID;
 
@@ -532,6 +535,12 @@ CREATE TABLE dunning_state (
   last_reminder TEXT NOT NULL,
   first_reminder TEXT,
   first_channel TEXT CHECK (first_channel IN ('email', 'post'))
+);
+
+-- table dunning_step_name on dunning_step_name
+CREATE TABLE dunning_step_name (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
 );
 
 -- table external_reminder on external_reminder
