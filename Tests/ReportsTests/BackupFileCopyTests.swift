@@ -196,10 +196,12 @@ import Testing
             return try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
         }
         try queue.writeWithoutTransaction { db in _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        try queue.close()
         let size = pages * 1024
         #expect(size > Backups.FileCopy.chunk && size % Backups.FileCopy.directAlignment != 0)
-        let copied = try Backups.FileCopy.copyFile(path, bytes: size, pageSize: 1024, to: dir + "/copy.sqlite", afterCopy: nil)
+        let copied = try queue.read { db in
+            try Backups.FileCopy.copyFile(db, bytes: size, pageSize: 1024, to: dir + "/copy.sqlite", afterCopy: nil)
+        }
+        try queue.close()
         guard case .same = copied else {
             Issue.record("copied: \(copied)")
             return
@@ -208,6 +210,45 @@ import Testing
         source[18] = 1
         source[19] = 1
         #expect(try bytes(dir + "/copy.sqlite") == source)
+    }
+
+    /// A read transaction holds a SHARED lock on the database file (POSIX, per process). The copy
+    /// reads the file through SQLite's own handle, so it leaves that lock in place: a descriptor of
+    /// its own, closed, would drop every lock the process holds on the file, and another process
+    /// closing its last connection could then checkpoint under the reader's snapshot.
+    @Test func theCopyLeavesTheProcessLocksOnTheDatabaseFile() throws {
+        let l = try TempLedger()
+        try seedLedger(l.store)
+        let reader = try DatabaseQueue(path: l.path)
+        defer { try? reader.close() }
+        try reader.read { db in
+            _ = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice")
+            #expect(try sharedRangeIsLocked(l.path), "a read transaction holds the SHARED lock")
+            _ = try Backups.backup(store: l.store, folder: l.dir + "/backups", at: seedNow, timeZone: tz, policy: .init())
+            #expect(try sharedRangeIsLocked(l.path), "the backup left the reader's lock in place")
+        }
+    }
+
+    /// Whether another process finds SQLite's SHARED byte range of `path` locked.
+    func sharedRangeIsLocked(_ path: String) throws -> Bool {
+        let probe = """
+        import fcntl, os, sys
+        fd = os.open(sys.argv[1], os.O_RDWR)
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 510, 0x40000002)
+            print("free")
+        except OSError:
+            print("locked")
+        """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = ["-c", probe, path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let said = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return said.trimmingCharacters(in: .whitespacesAndNewlines) == "locked"
     }
 
     /// A reader holding an older snapshot keeps the WAL from being checkpointed into the file: the

@@ -83,7 +83,7 @@ extension Backups {
                             begun.run()
                             let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
                             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
-                            let copied = try copyFile(store.path, bytes: pageSize * pages, pageSize: pageSize, to: temp, afterCopy: afterCopy)
+                            let copied = try copyFile(db, bytes: pageSize * pages, pageSize: pageSize, to: temp, afterCopy: afterCopy)
                             state.lock.withLock { state.copied = copied }
                             guard case .same = copied else { return }
                             let now = Result<[String: Int], any Error> {
@@ -129,9 +129,11 @@ extension Backups {
             case unusable
         }
 
-        /// Copies the first `bytes` of the database file at `source` into a new owner-only file at
-        /// `temp` (bytes 18 and 19 set to 1), `fsync`s it, calls `afterCopy`, and compares the file
-        /// at `temp` read back with the database file.
+        /// Copies the first `bytes` of `db`'s database file into a new owner-only file at `temp`
+        /// (bytes 18 and 19 set to 1), `fsync`s it, calls `afterCopy`, and compares the file at
+        /// `temp` read back with the database file. The database file is read through `db`'s own
+        /// file handle (``DatabaseFileReader``): a descriptor of our own, once closed, would drop the
+        /// process's locks on the file, the read transactions' among them.
         ///
         /// The copy is written and read back with direct I/O (`O_DIRECT` on Linux) where the file
         /// system takes it: its 3.3 GB at scale 1 never enter the page cache, so the backup neither
@@ -141,16 +143,12 @@ extension Backups {
         /// (`memcmp`) with the database file. Where direct I/O is refused (another system, a file
         /// system without it, a last chunk not a multiple of 4 KiB when pages are smaller), the same
         /// bytes go through the page cache, as before.
-        static func copyFile(_ source: String, bytes: Int, pageSize: Int, to temp: String,
+        static func copyFile(_ db: Database, bytes: Int, pageSize: Int, to temp: String,
                              afterCopy: (@Sendable (String) -> Void)?) throws -> Copied {
-            let src = open(source, O_RDONLY | O_CLOEXEC)
-            guard src >= 0 else { throw CopyError(what: "cannot open \(source)") }
-            defer { close(src) }
-            var st = stat()
-            guard fstat(src, &st) == 0, bytes >= 512, pageSize >= 512, bytes % pageSize == 0, Int(st.st_size) >= bytes else {
+            guard let source = DatabaseFileReader(db), let size = source.size,
+                  bytes >= 512, pageSize >= 512, bytes % pageSize == 0, size >= bytes else {
                 return .unusable
             }
-            _ = posix_fadvise(src, 0, 0, POSIX_FADV_SEQUENTIAL)
             let a = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
             defer { a.deallocate() }
             let b = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 4096)
@@ -158,7 +156,9 @@ extension Backups {
 
             /// The source's bytes at `offset`, as the copy holds them.
             func readSource(_ n: Int, at offset: Int) throws -> Bool {
-                try readFully(src, a, n, at: offset, what: source)
+                guard source.read(into: a, count: n, at: offset) else {
+                    throw CopyError(what: "cannot read \(n) bytes of the database file at \(offset)")
+                }
                 guard offset == 0 else { return true }
                 let h = a.assumingMemoryBound(to: UInt8.self)
                 let size = Int(h[16]) << 8 | Int(h[17])
@@ -252,17 +252,6 @@ extension Backups {
             let flags = fcntl(fd, F_GETFL)
             guard flags >= 0, fcntl(fd, F_SETFL, on ? flags | flag : flags & ~flag) == 0 else { return false }
             return on
-        }
-
-        static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ n: Int, at offset: Int, what: String) throws {
-            var got = 0
-            while got < n {
-                let r = pread(fd, buffer + got, n - got, off_t(offset + got))
-                guard r > 0 else {
-                    throw CopyError(what: r == 0 ? "\(what) ended early" : "cannot read \(what): \(String(cString: strerror(errno)))")
-                }
-                got += r
-            }
         }
 
         struct CopyError: Error, CustomStringConvertible {
