@@ -196,6 +196,11 @@ struct FileReader<V: RowValidator>: Sendable {
                 if hits * 2 < lookup.records.count { skipLookups = 16 }
             }
             pending.removeFirst()
+            // The chunk's keys' slots, brought in together rather than one miss a row (a candidate's
+            // key bytes are its key as `key(of:)` reads it).
+            if let fps {
+                block.bytes.withUnsafeBufferPointer { p in out.seen.prefetch(p, ranges: fps.lazy.compactMap { $0?.key }) }
+            }
             for (index, item) in block.records.enumerated() {
                 // An unchanged row: its key joins the others (a repeated one is read in full, and refused).
                 if !unchanged.isEmpty, unchanged[index], let f = fps?[index] {

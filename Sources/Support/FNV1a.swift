@@ -1,7 +1,7 @@
 /// FNV-1a 64 (offset basis 0xcbf29ce484222325, prime 0x100000001b3): the one hash behind file
-/// identities (`fnv1a64:…`), content hashes that tell an unchanged row from a changed one, the
-/// in-memory duplicate keys and the dunning event keys. Not cryptographic: it tells apart, it does
-/// not protect.
+/// identities (`fnv1a64:…`), content hashes that tell an unchanged row from a changed one and the
+/// dunning event keys (an ingest's in-memory duplicate keys use `KeySet`'s word-at-a-time hash,
+/// never stored). Not cryptographic: it tells apart, it does not protect.
 package struct FNV1a: Sendable, Equatable {
     /// The FNV-1a 64 offset basis: the hash of nothing.
     package static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -69,6 +69,74 @@ import Testing
         #expect(try TextEncoding.scan(path: path).firstInvalid?.line == 2)
     }
 
+    /// The scan skips ASCII eight bytes at a time: it finds what a byte-by-byte pass over UTF-8's
+    /// grammar finds (line, column, byte), wherever in a word or a 1 MiB read the bytes fall.
+    @Test func theScanAgreesWithAByteByBytePass() throws {
+        let dir = NSTemporaryDirectory() + "relance-scan-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/f.csv"
+        var rng = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [Array("a".utf8), Array("\n".utf8), Array("é".utf8), Array("€".utf8), Array("😀".utf8),
+                                 [0xFF], [0xC3], [0xE9], [0xED, 0xA0, 0x80], Array("abcdefgh".utf8), Array("ab\ncd\n\nef".utf8)]
+        for round in 0..<300 {
+            var bytes: [UInt8] = []
+            let length = round < 8 ? (1 << 20) - 8 + round : Int.random(in: 0..<200, using: &rng)
+            while bytes.count < length {
+                // Mostly ASCII, now and then another piece (only ASCII up to the end of the first read in the long rounds).
+                let p = round < 8 ? [0, 1, 9, 10].randomElement(using: &rng)! : Int.random(in: 0..<40, using: &rng)
+                bytes += p < pieces.count ? pieces[p] : (p % 3 == 0 ? pieces[1] : pieces[0])
+            }
+            if round < 8 { bytes += pieces[round + 2] + Array("xy\n".utf8) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let scan = try TextEncoding.scan(path: path)
+            let expected = Self.byteByByteScan(bytes)
+            #expect(scan.hasMultiByteUTF8 == expected.hasMultiByteUTF8 && scan.firstMultiByteLine == expected.firstMultiByteLine,
+                    "round \(round)")
+            #expect(scan.firstInvalid?.line == expected.firstInvalid?.line && scan.firstInvalid?.column == expected.firstInvalid?.column
+                    && scan.firstInvalid?.byte == expected.firstInvalid?.byte, "round \(round)")
+        }
+    }
+
+    /// The scan as it was, one byte at a time over the whole file.
+    static func byteByByteScan(_ bytes: [UInt8])
+        -> (hasMultiByteUTF8: Bool, firstMultiByteLine: Int?, firstInvalid: (line: Int, column: Int, byte: UInt8)?)
+    {
+        var result: (hasMultiByteUTF8: Bool, firstMultiByteLine: Int?, firstInvalid: (line: Int, column: Int, byte: UInt8)?)
+            = (false, nil, nil)
+        var line = 1, column = 0, need = 0, lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+        var start = (line: 1, column: 0, byte: UInt8(0))
+        for b in bytes {
+            if need > 0 {
+                if b >= lo && b <= hi {
+                    need -= 1; lo = 0x80; hi = 0xBF
+                    if need == 0 && !result.hasMultiByteUTF8 { result.hasMultiByteUTF8 = true; result.firstMultiByteLine = start.line }
+                    continue
+                }
+                need = 0
+                if result.firstInvalid == nil { result.firstInvalid = start }
+            }
+            column += 1
+            if b < 0x80 {
+                if b == 0x0A { line += 1; column = 0 }
+                continue
+            }
+            start = (line, column, b)
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: if result.firstInvalid == nil { result.firstInvalid = start }
+            }
+        }
+        if need > 0 && result.firstInvalid == nil { result.firstInvalid = start }
+        return result
+    }
+
     @Test func bidiAndInvisibleControlsInANameRejectTheRow() throws {
         let t = try TestLedger()
         let text = Self.header + "D1,Good Name,a@b.be\nD2,Evil \u{202E}ASd\u{202C} Co,c@d.be\nD3,Zero\u{200B}Width,e@f.be\nD4,Hidden \u{2066}x\u{2069},g@h.be\n"
