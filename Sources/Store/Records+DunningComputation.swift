@@ -285,24 +285,16 @@ package enum DunningComputation {
     /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the text does not fit the items.
     static func expandedItems(_ text: [UInt8], items: [Item]) throws -> [UInt8] {
         guard let sorted = ranked(items), let digits = currencyDigits(text) else { throw StoreError.damagedBody(zlibStatus: nil) }
-        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
         var out: [UInt8] = []
         out.reserveCapacity(text.count + 48 * items.count)
         var at = 0
         while let start = find(itemKey, in: text, from: at) {
-            var i = start + itemKey.count
+            let i = start + itemKey.count
             out += text[at..<i]
             at = i
             // An item kept as written (its number quoted): nothing to put back.
-            guard i < text.count, digit.contains(text[i]) else { continue }
-            var k = 0
-            while i < text.count, digit.contains(text[i]), k < 1 << 40 {
-                k = k * 10 + Int(text[i] - digit.lowerBound)
-                i += 1
-            }
-            guard k < sorted.count, text[i...].starts(with: creditKey) else { throw StoreError.damagedBody(zlibStatus: nil) }
+            guard let (k, flagStart) = try compactRank(text, at: i, of: sorted.count) else { continue }
             let item = sorted[k]
-            let flagStart = i + creditKey.count
             let flagEnd = text[flagStart...].starts(with: Array("true".utf8)) ? flagStart + 4 : flagStart + 5
             guard flagEnd <= text.count, text[flagEnd...].starts(with: dueKey),
                   let dueEnd = text[(flagEnd + dueKey.count)...].firstIndex(of: UInt8(ascii: "\"")) else {
@@ -336,24 +328,31 @@ package enum DunningComputation {
         ]
     }
 
+    /// The rank a compacted item's key is followed by at `i`, and the index of its `credit_note`
+    /// flag; nil when the item was kept with its number (no digit at `i`).
+    /// - Throws: ``StoreError/damagedBody(zlibStatus:)`` when the rank is not below `count` or no
+    ///   `credit_note` key follows it.
+    static func compactRank(_ text: [UInt8], at start: Int, of count: Int) throws -> (rank: Int, flag: Int)? {
+        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard start < text.count, digit.contains(text[start]) else { return nil }
+        var i = start, k = 0
+        while i < text.count, digit.contains(text[i]), k < 1 << 40 {
+            k = k * 10 + Int(text[i] - digit.lowerBound)
+            i += 1
+        }
+        guard k < count, text[i...].starts(with: creditKey) else { throw StoreError.damagedBody(zlibStatus: nil) }
+        return (k, i + creditKey.count)
+    }
+
     /// The places of the compacted items in `text` (formats 3 and 4): for each `{"invoice":k,"credit_note":…,`
     /// the index after it and the item of rank `k`; an item kept with its number is not listed.
     static func compactItemEnds(_ text: [UInt8], sorted: [Item]) throws -> [(end: Int, item: Item)] {
-        let digit = UInt8(ascii: "0")...UInt8(ascii: "9")
         var out: [(Int, Item)] = []
         var at = 0
         while let start = find(itemKey, in: text, from: at) {
-            var i = start + itemKey.count
-            at = i
-            guard i < text.count, digit.contains(text[i]) else { continue }
-            var k = 0
-            while i < text.count, digit.contains(text[i]), k < 1 << 40 {
-                k = k * 10 + Int(text[i] - digit.lowerBound)
-                i += 1
-            }
-            guard k < sorted.count, text[i...].starts(with: creditKey) else { throw StoreError.damagedBody(zlibStatus: nil) }
-            i += creditKey.count
-            i += text[i...].starts(with: Array("true".utf8)) ? 4 : 5
+            at = start + itemKey.count
+            guard let (k, flagStart) = try compactRank(text, at: at, of: sorted.count) else { continue }
+            let i = flagStart + (text[flagStart...].starts(with: Array("true".utf8)) ? 4 : 5)
             guard i < text.count, text[i] == UInt8(ascii: ",") else { throw StoreError.damagedBody(zlibStatus: nil) }
             out.append((i + 1, sorted[k]))
             at = i + 1
