@@ -269,15 +269,10 @@ extension NightlyJob {
     mutating func backup() throws -> (String, [(String, String)]) {
         let b = config.backup
         let outcome: Backups.Outcome
-        // The copy begun with the reports stage, finished here with every write since (or none:
-        // a stale precopy file of a killed night is removed, and the backup copies on its own).
-        let started = precopy
-        precopy = nil
-        if started == nil { Backups.Precopy.removeLeftovers(folder: ws.path(b.folder)) }
         do {
             outcome = try Backups.backup(store: store, folder: ws.path(b.folder), at: hooks.clock(),
                                          timeZone: TimeZone(identifier: config.timeZone) ?? .gmt,
-                                         policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly), precopy: started)
+                                         policy: Backups.Policy(daily: b.keepDaily, monthly: b.keepMonthly))
         } catch let f as Backups.Failure where f.suspect != nil {
             console.line("error: [backup] \(f.message)")
             gates.append("backup suspect: \(f.message)")

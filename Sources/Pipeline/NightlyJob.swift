@@ -76,9 +76,6 @@ package struct NightlyJob {
     var outboxOutcome: String?
     /// Every summary line of the run, for the alert e-mail.
     let lines = LineLog()
-    /// The backup's copy, begun with the reports stage when the backup stage follows it tonight: it
-    /// copies beside the report files, and the backup stage finishes and checks it.
-    var precopy: Backups.Precopy?
 
     /// A job for run `runID` (already begun in the run ledger).
     package init(ws: Workspace, config: WorkspaceConfig, store: LedgerStore, runID: Int64, options: NightlyOptions,
@@ -129,8 +126,6 @@ package struct NightlyJob {
     package mutating func runStages() throws -> ExitStatus {
         let done = try store.pool.read { db in try NightlyStages.finished(db, asOf: day) }
         var flushed = false
-        // A precopy left by a night killed before its backup: the next precopy or backup redoes it.
-        defer { precopy?.cancel() }
         for name in Self.stages {
             // After an outbox stage that ran tonight, the day's outbox report and backup are made again.
             let redo = flushed && (name == "reports" || name == "backup")
@@ -142,11 +137,6 @@ package struct NightlyJob {
                 log([("stage", name), ("outcome", "interrupted"), ("reason", "SIGTERM")])
                 raise(.interrupted)
                 break
-            }
-            // The reports only read the ledger (but for their snapshot rows and the morning e-mail,
-            // which the copy carries as it goes): the backup's copy starts now, beside them.
-            if name == "reports" && (!done.contains("backup") || redo) {
-                precopy = Backups.Precopy.start(store: store, folder: ws.path(config.backup.folder))
             }
             try stage(name)
             if name == "outbox" { flushed = true }

@@ -67,9 +67,9 @@ import Workspace
         }
         #expect(rerun.contains { $0.contains("stage=dunning outcome=held") })
     }
-    /// The backup's copy begins with the reports stage and runs beside it: the backup still holds
-    /// what the reports stage wrote (the day's snapshot, its finished stage row), and no precopy
-    /// file is left in the backups folder.
+    /// The backup, made after the reports stage, holds what that stage wrote (the day's snapshot,
+    /// its finished stage row), and nothing but the backup and its record is left in the folder (no
+    /// precopy file, as the nights before the eleventh round of issue 17 left beside it).
     @Test func theBackupBegunBesideTheReportsHoldsWhatTheyWrote() throws {
         let folder = try TempFolder()
         defer { folder.remove() }

@@ -57,7 +57,7 @@ import Testing
         var message = ""
         do {
             _ = try Backups.backup(store: l.store, folder: folder, at: seedNow.addingTimeInterval(60), timeZone: tz,
-                                   policy: .init(daily: 1, monthly: 0), acceptShrink: false, precopy: nil,
+                                   policy: .init(daily: 1, monthly: 0), acceptShrink: false,
                                    afterCopy: { path in
                                        // The b-tree page's type byte.
                                        let fd = open(path, O_RDWR)
@@ -88,7 +88,7 @@ import Testing
         let pages = try #require(try l.store.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") })
         do {
             _ = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init(), acceptShrink: false,
-                                   precopy: nil, afterCopy: { path in
+                                   afterCopy: { path in
                                        let fd = open(path, O_RDWR)
                                        let zeros = [UInt8](repeating: 0, count: pageSize)
                                        _ = pwrite(fd, zeros, pageSize, off_t(pages * pageSize))
@@ -138,7 +138,7 @@ import Testing
         #expect(page < pages)
         do {
             _ = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init(), acceptShrink: false,
-                                   precopy: nil, afterCopy: { path in
+                                   afterCopy: { path in
                                        let fd = open(path, O_RDWR)
                                        let at = off_t((page - 1) * pageSize + pageSize / 2)
                                        var b: UInt8 = 0
@@ -161,7 +161,7 @@ import Testing
         let folder = l.dir + "/backups"
         do {
             _ = try Backups.backup(store: l.store, folder: folder, at: seedNow, timeZone: tz, policy: .init(), acceptShrink: false,
-                                   precopy: nil, afterCopy: { path in
+                                   afterCopy: { path in
                                        _ = truncate(path, off_t(Backups.FileCopy.chunk + 5 * pageSize))
                                    })
             Issue.record("a copy cut short was accepted")

@@ -69,20 +69,16 @@ package enum Backups {
     /// may hold less than half the rows it held in the newest verified backup (unless
     /// `acceptShrink`). A copy that fails is kept as `relance-…-suspect.sqlite`, which neither
     /// replaces nor rotates out a verified backup, and the backup throws.
-    ///
-    /// With `precopy` (begun earlier by `Precopy.start`), the copy is that one, finished now: it
-    /// holds every write committed until now, as a fresh copy would; a precopy that failed is
-    /// removed and the database copied afresh.
     package static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone,
-                              policy: Policy, acceptShrink: Bool = false, precopy: Precopy? = nil) throws -> Outcome {
+                              policy: Policy, acceptShrink: Bool = false) throws -> Outcome {
         try backup(store: store, folder: folder, at: instant, timeZone: timeZone, policy: policy, acceptShrink: acceptShrink,
-                   precopy: precopy, afterCopy: nil)
+                   afterCopy: nil)
     }
 
     /// `backup`, with `afterCopy` called on the file copy once it is on disk and before it is
     /// compared with the database (tests damage it there).
     static func backup(store: LedgerStore, folder: String, at instant: Date, timeZone: TimeZone, policy: Policy,
-                       acceptShrink: Bool, precopy: Precopy?, afterCopy: (@Sendable (String) -> Void)?) throws -> Outcome {
+                       acceptShrink: Bool, afterCopy: (@Sendable (String) -> Void)?) throws -> Outcome {
         try OwnerOnly.directory(folder)
         var name = fileName(at: instant, timeZone: timeZone)
         var path = (folder as NSString).appendingPathComponent(name)
@@ -99,9 +95,7 @@ package enum Backups {
         unlink(path + Record.suffix)
         let previous = newestVerified(folder: folder)
         let checked: (problem: String?, counts: [String: Int]?)
-        if precopy?.complete(into: temp) ?? false {
-            checked = try check(temp, against: previous, acceptShrink: acceptShrink)
-        } else if let copied = try FileCopy.run(store: store, to: temp, against: previous, acceptShrink: acceptShrink, afterCopy: afterCopy) {
+        if let copied = try FileCopy.run(store: store, to: temp, against: previous, acceptShrink: acceptShrink, afterCopy: afterCopy) {
             checked = copied
         } else {
             try copy(store.pool, to: temp)
@@ -324,88 +318,6 @@ package enum Backups {
         } catch {
             unlink(path)
             throw Failure(message: "cannot back up the database to \(path): \(error)")
-        }
-    }
-
-    /// A backup's copy begun before its stage: a background thread copies the database a few
-    /// thousand pages at a time on the pool's writer connection (`SteppedCopy`) while the night goes
-    /// on reading (the reports), and stops short of the end; `backup(…, precopy:)` copies the rest
-    /// and whatever was written meanwhile, then checks the copy as it checks any other. The nightly
-    /// run starts one with its reports stage, so the copy runs beside the report files.
-    package final class Precopy: @unchecked Sendable {
-        /// The precopy's file in the backups folder (not a backup name: retention never sees it).
-        package static let fileName = "relance-precopy.sqlite.partial"
-        /// Pages a step copies (16 MB of 4 KB pages): the writer waits at most one step.
-        static let pagesPerStep: Int32 = 4096
-
-        let copy: SteppedCopy
-        let lock = NSLock()
-        var stopRequested = false
-        var failure: Error?
-        let done = DispatchGroup()
-
-        init(copy: SteppedCopy) { self.copy = copy }
-
-        /// Creates `folder/relance-precopy.sqlite.partial` (0600, replacing a stale one) and starts
-        /// copying in the background; nil when it cannot start (the backup then copies on its own).
-        package static func start(store: LedgerStore, folder: String) -> Precopy? {
-            do {
-                try OwnerOnly.directory(folder)
-                removeLeftovers(folder: folder)
-                let path = (folder as NSString).appendingPathComponent(fileName)
-                let fd = try OwnerOnly.create(path)
-                close(fd)
-                let precopy = Precopy(copy: try SteppedCopy(pool: store.pool, to: path))
-                precopy.done.enter()
-                let thread = Thread { precopy.run() }
-                thread.name = "relance backup precopy"
-                thread.start()
-                return precopy
-            } catch {
-                removeLeftovers(folder: folder)
-                return nil
-            }
-        }
-
-        /// Removes a precopy's file from `folder`, and the rollback journal SQLite keeps beside it
-        /// while a step writes, which a night killed in mid-step leaves behind.
-        package static func removeLeftovers(folder: String) {
-            let path = (folder as NSString).appendingPathComponent(fileName)
-            unlink(path)
-            unlink(path + "-journal")
-        }
-
-        var shouldStop: Bool { lock.withLock { stopRequested } }
-
-        /// Copies until fewer than a step's pages are left (the end stays for `complete`).
-        func run() {
-            defer { done.leave() }
-            do {
-                var left = try copy.step(1)
-                while left > Int(Self.pagesPerStep) && !shouldStop { left = try copy.step(Self.pagesPerStep) }
-            } catch {
-                lock.withLock { failure = error }
-            }
-        }
-
-        /// Waits for the background copy, finishes it and moves it to `path`; false (and the
-        /// precopy's file removed) when it failed.
-        func complete(into path: String) -> Bool {
-            done.wait()
-            let ok = lock.withLock { failure == nil } && (try? copy.finish()) != nil && rename(copy.path, path) == 0
-            if !ok {
-                copy.close()
-                unlink(copy.path)
-            }
-            return ok
-        }
-
-        /// Stops the background copy and removes its file (the night stopped before its backup).
-        package func cancel() {
-            lock.withLock { stopRequested = true }
-            done.wait()
-            copy.close()
-            unlink(copy.path)
         }
     }
 
