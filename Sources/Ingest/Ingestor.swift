@@ -47,6 +47,10 @@ package struct IngestOptions: Sendable {
     /// connection has the database open (`RollbackJournalLoad`: new pages written once, not into the WAL
     /// and then by the checkpoint). Tests turn it off to compare the outcome with a load in WAL mode.
     package var leavesWAL = true
+    /// Payments, first load (the `payment` table empty): the secondary indexes of `payment` and
+    /// `payment_allocation` are built once after the rows (`DeferredIndexes`), and no row is looked
+    /// up by its key first. Tests turn it off to compare the outcome with a load that keeps them.
+    package var setsPaymentIndexesAside = true
 
     package init(kind: IngestKind, asOf: Day) {
         self.kind = kind
@@ -163,16 +167,20 @@ package enum Ingestor {
                 switch options.kind {
                 case .debtors: deferred = try DeferredIndexes.setAside(db, table: .debtor)
                 case .invoices: deferred = try DeferredIndexes.setAside(db, table: .invoice)
-                case .payments: deferred = .none
+                case .payments:
+                    deferred = options.setsPaymentIndexesAside ? try DeferredIndexes.setAside(db, table: .payment) : .none
                 }
-                // A bigger page cache for the index look-ups of a large file (64 MiB). A first load
-                // only appends: the store's 32 MiB (and 2 MiB for its index builds, whose sorter
-                // keeps a cache's worth of keys in memory: `DeferredIndexes.rebuild`).
-                try db.execute(sql: deferred.dropped.isEmpty ? "PRAGMA cache_size = -65536" : LedgerStore.pageCacheSQL)
+                // A first load of debtors or invoices only appends: the store's 32 MiB (and 2 MiB for
+                // its index builds, whose sorter keeps a cache's worth of keys in memory:
+                // `DeferredIndexes.rebuild`), and its parents read through a mapping of the file.
+                // Any other load, and a first load of payments (each row looks its invoices up by
+                // reference or number), a bigger page cache for its index look-ups (64 MiB).
+                let appendsOnly = options.kind != .payments && !deferred.dropped.isEmpty
+                try db.execute(sql: appendsOnly ? LedgerStore.pageCacheSQL : "PRAGMA cache_size = -65536")
                 // The store's own size again afterwards: the nightly's later stages share this connection.
                 defer { try? db.execute(sql: LedgerStore.pageCacheSQL) }
-                try deferred.readsFromFile(db, true)
-                defer { try? deferred.readsFromFile(db, false) }
+                if appendsOnly { try deferred.readsFromFile(db, true) }
+                defer { if appendsOnly { try? deferred.readsFromFile(db, false) } }
                 // Each kind's sink by its concrete type, so the generic reading and storing code is
                 // specialised for it (an existential sink ran both threads through witness tables).
                 switch options.kind {
@@ -202,6 +210,9 @@ package enum Ingestor {
                     }
                 case .payments:
                     var sink = try PaymentSink(db: db, booked: options.booked)
+                    // A first load: every row that reaches the sink is new (the key set refused
+                    // repeated keys), so none is looked up by its key before its insert.
+                    sink.insertsOnly = !deferred.dropped.isEmpty
                     if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
                                             seen: &seen, summaries: &summaries, deferred: deferred,
                                             refused: refused, reported: &reported) {

@@ -17,6 +17,9 @@ struct PaymentSink: RowSink {
     private(set) var unapplied = 0
     /// The payments come from the books whose invoice exports already reflect them.
     let booked: Bool
+    /// Every row is new (a first load into an empty table, whose key set refused repeated keys):
+    /// stored without a look-up by its key first. `payment_key`'s UNIQUE index still stands guard.
+    var insertsOnly = false
 
     init(db: Database, booked: Bool) throws {
         self.db = db
@@ -111,7 +114,7 @@ extension PaymentSink {
                                                booked: v.booked)
         let outcome: RowOutcome
         let plan: PaymentAllocator.Plan
-        if let (found, oldHash) = try upserter.find(key: v.key) {
+        if !insertsOnly, let (found, oldHash) = try upserter.find(key: v.key) {
             if oldHash == hash { return (.unchanged, []) }
             payment.id = found
             let old = try IngestQueries.columnTexts(db, .payment, id: found)

@@ -519,7 +519,7 @@ package enum IngestQueries {
 /// same indexes with the same SQL (`sqlite_master` is unchanged). The table's own constraints
 /// (primary key, `UNIQUE` columns) stay in place throughout.
 package struct DeferredIndexes: Sendable {
-    /// The indexes dropped, with the SQL that made them, in name order.
+    /// The indexes dropped, with the SQL that made them, by table, then name.
     package let dropped: [(name: String, sql: String)]
 
     /// Nothing set aside.
@@ -529,17 +529,29 @@ package struct DeferredIndexes: Sendable {
     /// insert appends at the index's right edge, while building them afterwards read the whole table
     /// once more. `invoice_disputed_by_batch` (the disputed rows by `created_batch_id`, then rowid:
     /// the load's batch and its new ids only grow) holds 2 % of a 1M-row load.
-    package static let keptInPlace: Set<String> = ["invoice_disputed_by_batch"]
+    /// `payment_allocation_by_invoice` is read during a first load of payments: each candidate
+    /// look-up sums its invoice's allocations through it (without it, a scan of every allocation).
+    package static let keptInPlace: Set<String> = ["invoice_disputed_by_batch", "payment_allocation_by_invoice"]
 
-    /// Drops `entity`'s table's secondary indexes (but those `keptInPlace`) when the table is empty
-    /// (none otherwise). Call it inside a transaction, and `rebuild` before anything reads the table
-    /// by one of those indexes.
+    /// The tables whose indexes a first load of `entity` sets aside: a payment's allocations are
+    /// written with it, so `payment_allocation` (empty when `payment` is: each allocation names its
+    /// payment) goes with `payment`.
+    static func tables(of entity: RecordEntity) -> [String] {
+        entity == .payment ? [entity.rawValue, "payment_allocation"] : [entity.rawValue]
+    }
+
+    /// Drops the secondary indexes (but those `keptInPlace`) of `entity`'s tables (`tables(of:)`) when
+    /// they are all empty (none otherwise). Call it inside a transaction, and `rebuild` before anything
+    /// reads a table by one of those indexes.
     package static func setAside(_ db: Database, table entity: RecordEntity) throws -> DeferredIndexes {
-        let table = entity.rawValue
-        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))") == true { return .none }
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name
-            """, arguments: [table])
+        let tables = tables(of: entity)
+        for table in tables where try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))") == true { return .none }
+        var rows: [Row] = []
+        for table in tables {
+            rows += try Row.fetchAll(db, sql: """
+                SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name
+                """, arguments: [table])
+        }
         let dropped = rows.map { (name: $0[0] as String, sql: $0[1] as String) }.filter { !keptInPlace.contains($0.name) }
         for d in dropped { try db.execute(sql: "DROP INDEX \(d.name.quotedDatabaseIdentifier)") }
         return DeferredIndexes(dropped: dropped)

@@ -31,6 +31,7 @@ final class TestLedger {
     func ingest(_ kind: IngestKind, _ files: [String], asOf: String = "2026-11-21", mapping: Mapping? = nil,
                 snapshot: Bool = false, dryRun: Bool = false, booked: Bool = false, recogniseUnchanged: Bool = true,
                 appendsTogether: Bool = true, setsReferencesAside: Bool = true, leavesWAL: Bool = true,
+                setsPaymentIndexesAside: Bool = true,
                 progress: (@Sendable (String, Int, Int) -> Void)? = nil) throws -> [FileSummary]
     {
         var o = IngestOptions(kind: kind, asOf: Day(iso: asOf)!)
@@ -39,6 +40,7 @@ final class TestLedger {
         o.recogniseUnchanged = recogniseUnchanged
         o.appendsTogether = appendsTogether
         o.setsReferencesAside = setsReferencesAside
+        o.setsPaymentIndexesAside = setsPaymentIndexesAside
         o.mapping = mapping
         o.snapshot = snapshot
         o.dryRun = dryRun

@@ -1,0 +1,170 @@
+import Foundation
+import GRDB
+import Ledger
+import Store
+import Testing
+
+@testable import Ingest
+
+/// A first load of payments (the `payment` table empty) builds the secondary indexes of `payment`
+/// and `payment_allocation` once after its rows (`DeferredIndexes`; `payment_allocation_by_invoice`
+/// stays, each candidate look-up reads it) and stores each row without a look-up by its key first
+/// (`PaymentSink.insertsOnly`). Each test runs the same files on two ledgers, one with and one
+/// without (`IngestOptions.setsPaymentIndexesAside`), and compares summaries, diagnostics, every
+/// column of the payments, allocations, invoices and change history (ids included), the schema and
+/// the integrity check.
+@Suite struct PaymentFirstLoadTests {
+    final class Twin {
+        let aside: TestLedger
+        let kept: TestLedger
+
+        init() throws {
+            aside = try Twin.ledger()
+            kept = try Twin.ledger()
+        }
+
+        static func ledger() throws -> TestLedger {
+            let t = try TestLedger().withDebtors()
+            try t.ingest(.invoices, [fixture("invoices-en.csv")], asOf: "2026-10-15")
+            try t.ingest(.invoices, [fixture("invoices-tab.tsv")], asOf: "2026-10-15")
+            t.diagnostics.removeAll()
+            return t
+        }
+
+        /// Ingests `files` (name, text) as one payments command into both; checks that both saw and
+        /// stored the same; returns the first ledger's summaries.
+        @discardableResult
+        func ingest(_ files: [(String, String)], booked: Bool = false, sourceLocation: SourceLocation = #_sourceLocation)
+            throws -> [FileSummary]
+        {
+            aside.diagnostics.removeAll()
+            kept.diagnostics.removeAll()
+            let a = try aside.ingest(.payments, files.map { aside.write($0.0, $0.1) }, booked: booked)
+            let b = try kept.ingest(.payments, files.map { kept.write($0.0, $0.1) }, booked: booked, setsPaymentIndexesAside: false)
+            #expect(a.map(\.comparable) == b.map(\.comparable), sourceLocation: sourceLocation)
+            #expect(aside.diagnostics.map(\.description) == kept.diagnostics.map(\.description), sourceLocation: sourceLocation)
+            #expect(try Twin.dump(aside) == Twin.dump(kept), sourceLocation: sourceLocation)
+            #expect(try aside.store.pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"],
+                    sourceLocation: sourceLocation)
+            return a
+        }
+
+        /// Every column of the payment tables, the invoices and the change history, and the schema, as text.
+        static func dump(_ t: TestLedger) throws -> [String] {
+            try t.store.pool.read { db in
+                var out: [String] = []
+                for table in ["payment", "payment_allocation", "invoice", "record_change"] {
+                    for r in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY id") { out.append(r.description) }
+                }
+                out += try String.fetchAll(db, sql: "SELECT type || ' ' || name || ': ' || IFNULL(sql, '') FROM sqlite_master ORDER BY name")
+                return out
+            }
+        }
+    }
+
+    static let header = "payment_id,date,amount,currency,invoice_number,structured_reference,debtor_id\n"
+
+    /// Two files: references, numbers, debtors, an overpayment, a second and third payment on one
+    /// invoice, a reference failing its check, a refused row, and keys repeated within and across files.
+    static let files: [(String, String)] = [
+        ("a.csv", header + """
+            P-1,2026-10-20,600.00,EUR,,+++240/2838/42818+++,
+            P-2,2026-10-21,300.00,EUR,INV-2,,
+            P-3,2026-10-22,1234.56,EUR,,,K001
+            P-4,2026-10-23,10.00,EUR,,+++999/9999/99948+++,
+            P-5,2026-10-24,10.00,EUR,,+++999/9999/99999+++,
+            P-6,2026-10-25,0.00,EUR,INV-2,,
+            P-7,2026-10-26,300.00,EUR,INV-1,,
+            P-2,2026-10-27,1.00,EUR,INV-2,,
+            P-8,2026-10-28,5.00,EUR,,,K004
+            """),
+        ("b.csv", header + """
+            P-9,2026-10-29,200.00,EUR,,240283842818,
+            P-1,2026-10-30,1.00,EUR,INV-1,,
+            P-10,2026-10-31,20.25,EUR,T-2,,
+            P-11,2026-11-01,9.00,EUR,,,K999
+            """),
+    ]
+
+    @Test func aFirstLoadStoresWhatALoadKeepingItsIndexesStores() throws {
+        let twin = try Twin()
+        let s = try twin.ingest(Self.files)
+        #expect(s.map(\.imported) == [7, 3])
+        #expect(s.map(\.rejected) == [2, 1])
+        // INV-1 took three payments: the later look-ups summed the earlier allocations (by invoice).
+        #expect(try twin.aside.count("SELECT COUNT(*) FROM payment_allocation a JOIN invoice i ON i.id = a.invoice_id WHERE i.invoice_number = 'INV-1'") == 3)
+        #expect(try twin.aside.invoice("INV-1")?.status == "closed")
+        // A later load into the table with rows: updates, unchanged rows and a new one, on the rebuilt indexes.
+        let later = try twin.ingest([("c.csv", Self.header + """
+            P-3,2026-10-22,1000.00,EUR,,,K001
+            P-4,2026-10-23,10.00,EUR,,+++999/9999/99948+++,
+            P-12,2026-11-02,1.00,EUR,,,K002
+            """)])
+        #expect(later[0].updated == 1 && later[0].unchanged == 1 && later[0].imported == 1)
+    }
+
+    @Test func aBookedFirstLoadStoresTheSame() throws {
+        let twin = try Twin()
+        let s = try twin.ingest(Self.files, booked: true)
+        #expect(s.map(\.imported) == [7, 3])
+    }
+
+    @Test func aFirstLoadLeavesTheSameSchemaWithEveryRowInItsIndexes() throws {
+        let t = try Twin.ledger()
+        let before = try DeferredIndexTests.schema(t)
+        try t.ingest(.payments, Self.files.map { t.write($0.0, $0.1) })
+        #expect(try DeferredIndexTests.schema(t) == before)
+        #expect(try DeferredIndexTests.integrity(t) == ["ok"])
+        #expect(try t.count("SELECT COUNT(*) FROM payment INDEXED BY payment_by_day WHERE payment_date > ''") == 10)
+        #expect(try t.count("SELECT COUNT(*) FROM payment INDEXED BY payment_by_batch WHERE created_batch_id > 0") == 10)
+        #expect(try t.count("SELECT COUNT(*) FROM payment_allocation INDEXED BY payment_allocation_by_payment WHERE payment_id > 0")
+                == t.count("SELECT COUNT(*) FROM payment_allocation"))
+        #expect(try t.count("SELECT COUNT(*) FROM payment INDEXED BY payment_unapplied WHERE unapplied_minor > 0")
+                == t.count("SELECT COUNT(*) FROM payment WHERE unapplied_minor > 0"))
+    }
+
+    /// What a first load of payments sets aside: every secondary index of both tables but the allocations by invoice.
+    @Test func theAllocationsIndexByInvoiceStaysInPlace() throws {
+        let t = try Twin.ledger()
+        let names = try t.store.pool.writeWithoutTransaction { db -> [String] in
+            var names: [String] = []
+            try db.inTransaction {
+                names = try DeferredIndexes.setAside(db, table: .payment).dropped.map(\.name)
+                return .rollback
+            }
+            return names
+        }
+        #expect(names == ["payment_by_batch", "payment_by_counterparty", "payment_by_day", "payment_unapplied",
+                          "payment_unapplied_by_debtor", "payment_allocation_by_batch", "payment_allocation_by_payment"])
+        #expect(try DeferredIndexTests.integrity(t) == ["ok"])
+    }
+
+    @Test func aFirstLoadThatFailsHalfWayLeavesTheTablesAndTheirIndexesAsTheyWere() throws {
+        let t = try Twin.ledger()
+        let before = try DeferredIndexTests.schema(t)
+        let pages = try DeferredIndexTests.rootPages(t, "payment").merging(DeferredIndexTests.rootPages(t, "payment_allocation")) { a, _ in a }
+        try t.store.pool.write { db in
+            try db.execute(sql: """
+                CREATE TEMP TRIGGER boom BEFORE INSERT ON main.payment WHEN NEW.payment_key = 'P-9'
+                BEGIN SELECT RAISE(ABORT, 'boom'); END
+                """)
+        }
+        #expect(throws: (any Error).self) { try t.ingest(.payments, Self.files.map { t.write($0.0, $0.1) }) }
+        try t.store.pool.write { db in try db.execute(sql: "DROP TRIGGER temp.boom") }
+        #expect(try t.count("SELECT COUNT(*) FROM payment") == 0)
+        #expect(try t.count("SELECT COUNT(*) FROM payment_allocation") == 0)
+        #expect(try DeferredIndexTests.schema(t) == before)
+        #expect(try DeferredIndexTests.rootPages(t, "payment").merging(DeferredIndexTests.rootPages(t, "payment_allocation")) { a, _ in a } == pages)
+        #expect(try t.ingest(.payments, Self.files.map { t.write($0.0, $0.1) }).map(\.imported) == [7, 3])
+        #expect(try DeferredIndexTests.schema(t) == before)
+        #expect(try DeferredIndexTests.integrity(t) == ["ok"])
+    }
+
+    @Test func aLoadIntoATableWithRowsKeepsItsIndexesInPlace() throws {
+        let t = try Twin.ledger()
+        try t.ingest(.payments, [t.write("a.csv", Self.files[0].1)])
+        let pages = try DeferredIndexTests.rootPages(t, "payment").merging(DeferredIndexTests.rootPages(t, "payment_allocation")) { a, _ in a }
+        #expect(try t.ingest(.payments, [t.write("b.csv", Self.files[1].1)])[0].imported == 3)
+        #expect(try DeferredIndexTests.rootPages(t, "payment").merging(DeferredIndexTests.rootPages(t, "payment_allocation")) { a, _ in a } == pages)
+    }
+}
