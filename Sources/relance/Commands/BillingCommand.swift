@@ -13,6 +13,7 @@ struct BillingCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Invoice every contract for a month: subscription in advance, usage in arrears, indexation in its month.",
             discussion: """
                 Each invoice gets the next number of a gapless sequence, a structured communication, VAT per line, a PDF \
@@ -101,6 +102,7 @@ struct BillingCommand: ParsableCommand {
 
     struct Suspensions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "suspensions",
             abstract: "Flag contracts with unpaid invoices, send the formal notice, suspend, reactivate after payment.",
             discussion: """
                 Past the due date and billing.suspension_grace_days: flagged and noticed. Still unpaid \

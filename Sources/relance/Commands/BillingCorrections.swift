@@ -8,6 +8,7 @@ extension BillingCommand {
     /// `relance billing channel DEBTOR peppol|email [--peppol-id SCHEME:ID]`.
     struct Channel: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "channel",
             abstract: "Send a debtor's billing invoices by Peppol (UBL) or by e-mail (PDF).",
             discussion: """
                 Without a choice, a B2B debtor with a Belgian enterprise (BE) VAT number or a Peppol id gets Peppol and \
@@ -37,6 +38,7 @@ extension BillingCommand {
     /// `relance billing credit INVOICE --reason TEXT [--date DAY]`.
     struct Credit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "credit",
             abstract: "Credit a billing invoice in full: a credit note (PDF, and UBL on Peppol) under its own sequence.",
             discussion: """
                 The credit note takes the next number of the sequence billing.number_prefix + "C" (FC2027-000001), credits \

@@ -9,6 +9,7 @@ import Workspace
 extension Ingest {
     struct Contracts: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "contracts",
             abstract: "Ingest subscription contracts by contract_id (billed by `relance billing run`).",
             discussion: """
                 Columns: contract_id, debtor_id, plan, monthly_price, currency, activation_date, price_adjusted_on, \
@@ -21,6 +22,7 @@ extension Ingest {
 
     struct Usage: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "usage",
             abstract: "Ingest usage (extras billed in arrears) by contract_id, month and item.",
             discussion: "Columns: contract_id, month (YYYY-MM), item, quantity, unit_price. A month already invoiced cannot change.")
         @OptionGroup var options: BillingIngestCLIOptions
@@ -29,6 +31,7 @@ extension Ingest {
 
     struct Index: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "index",
             abstract: "Ingest price-index values (e.g. Agoria) by series and month.",
             discussion: "Columns: series, month (YYYY-MM), value as published. A value already used to index a price cannot change.")
         @OptionGroup var options: BillingIngestCLIOptions

@@ -8,6 +8,7 @@ import Workspace
 /// `relance claim`: the legal calculator, with the same code as the letters.
 struct Claim: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "claim",
         abstract: "What may legally be claimed on a late debt: interest per rate period, flat compensation or capped damages.",
         discussion: """
             B2B (Law of 2 August 2002): interest from the day after the due date at the half-year rates, plus the flat €40.

@@ -13,6 +13,7 @@ struct ConfigCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Validate relance.toml, the company identity, the ladders and the rate table; print every problem with its key and line.",
             discussion: """
                 Exit 78 when relance.toml, a ladder or rates.toml is invalid, when [company] lacks a key a letter needs (name, \

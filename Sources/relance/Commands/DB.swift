@@ -11,7 +11,7 @@ struct DB: ParsableCommand {
         subcommands: [Migrate.self, Backup.self, Restore.self, Export.self])
 
     struct Migrate: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Apply pending schema migrations and list them.")
+        static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending schema migrations and list them.")
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -27,6 +27,7 @@ struct DB: ParsableCommand {
 
     struct Backup: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "backup",
             abstract: "Snapshot the database into the backup folder (mode 0600) and apply the retention policy.",
             discussion: """
                 Uses SQLite's online backup API: a consistent copy even while another command writes. Files are named \
@@ -65,6 +66,7 @@ struct DB: ParsableCommand {
 
     struct Restore: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "restore",
             abstract: "Replace the database with a backup, after an integrity check.",
             discussion: """
                 Refuses a file that fails PRAGMA integrity_check or is not a Relance database of this or an older version \
@@ -122,6 +124,7 @@ struct DB: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Every table as CSV in one .tar.gz (mode 0600), so the data can be taken away.",
             discussion: """
                 The archive holds relance-export/<table>.csv for every table and a manifest.json with the row counts. \

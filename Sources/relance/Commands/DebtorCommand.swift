@@ -13,6 +13,7 @@ struct DebtorCommand: ParsableCommand {
 
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "erase",
             abstract: "Erase a debtor's personal data, keeping the amounts for the books.",
             discussion: """
                 Clears the name (it becomes erased-ID), VAT number, e-mail, address and phone; cancels the debtor's messages \

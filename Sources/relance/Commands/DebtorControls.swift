@@ -9,6 +9,7 @@ import Store
 extension DebtorCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "A debtor's statement and timeline: items, payments, promises, disputes, holds, notes, messages.",
             discussion: """
                 Open items (due), items not yet due, credit notes, unapplied payments; promises, disputes, the hold, notes; \
@@ -61,6 +62,7 @@ extension DebtorCommand {
 
     struct Hold: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hold",
             abstract: "Put a debtor on hold: no reminders until released (or until --until).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The debtor's key.") var id: String
@@ -75,7 +77,7 @@ extension DebtorCommand {
     }
 
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a debtor off hold.")
+        static let configuration = CommandConfiguration(commandName: "release", abstract: "Take a debtor off hold.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The debtor's key.") var id: String
 
@@ -86,6 +88,7 @@ extension DebtorCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Set a debtor's flags: --direct-debit on|off (a debtor paying by direct debit gets no reminders).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The debtor's key.") var id: String

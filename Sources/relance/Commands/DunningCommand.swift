@@ -15,6 +15,7 @@ struct DunningCommand: ParsableCommand {
 
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "What would be sent tonight, to whom, at which step, why, with the amounts. Changes nothing.",
             discussion: """
                 One message per debtor at its level: the next step after the highest its open invoices reached, demanding \
@@ -60,6 +61,7 @@ struct DunningCommand: ParsableCommand {
 extension DunningCommand {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Write tonight's reminders: events, letters (PDF) and queued e-mails, one transaction per batch of debtors.",
             discussion: """
                 Rerunning for the same day changes nothing. Letters go to out/letters/DAY/; e-mails wait in the outbox \
@@ -111,6 +113,7 @@ extension DunningCommand {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "preview",
             abstract: "Render a debtor's next reminder (letter PDF, e-mail text and HTML) to files, without recording anything.",
             discussion: "When nothing is due on --as-of, the preview is for the first day within 120 days on which a reminder is.")
         @OptionGroup var global: GlobalOptions

@@ -8,6 +8,7 @@ extension DunningCommand {
     /// `relance dunning log`: every message written, with what it demanded.
     struct Log: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "log",
             abstract: "Every message the dunning run wrote: day, debtor, step, channels, status, what it demanded and by when.",
             discussion: """
                 Status: queued (e-mail waiting), sent (e-mail delivered, or letter written), held (by the anomaly gate, \
@@ -77,6 +78,7 @@ extension DunningCommand {
     /// `relance dunning release DAY`: sends what the anomaly gate held.
     struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "release",
             abstract: "Release the messages the anomaly gate held on a day: their e-mails go with the next flush, their letters back to out/letters/DAY/.",
             discussion: "Without DAY, lists the days with held messages. A later night never releases them by itself.")
         @OptionGroup var global: GlobalOptions

@@ -12,6 +12,7 @@ struct ForecastCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Forecast every open invoice, score the debtors and forecast 13 weeks of cash.",
             discussion: """
                 Learns from the ledger's paid invoices and stores the forecasts of the as-of day in one transaction, \

@@ -63,6 +63,7 @@ func writeOut(_ text: String) {
 extension ForecastCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "List the open invoices' forecasts: P10/P50/P90 payment dates and chances of payment.",
             discussion: "Columns: " + ForecastListing.invoiceColumns.joined(separator: ", ") + ".")
         @OptionGroup var options: ListingOptions
@@ -78,6 +79,7 @@ extension ForecastCommand {
 
     struct Scores: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "scores",
             abstract: "List the debtor scores (0–100), grades (A–E) and their main reasons, worst first.")
         @OptionGroup var options: ListingOptions
         @Option(help: "Only this debtor (its debtor_id).")
@@ -92,6 +94,7 @@ extension ForecastCommand {
 
     struct Cash: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cash",
             abstract: "List the expected cash-in per week for the next 13 weeks, with a P10–P90 band.")
         @OptionGroup var options: ListingOptions
 

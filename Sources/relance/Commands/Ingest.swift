@@ -9,17 +9,19 @@ import Workspace
 /// `relance ingest debtors|invoices|payments FILE...`.
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "ingest",
         abstract: "Read CSV exports of debtors, invoices or payments into the ledger.",
         subcommands: [Debtors.self, Invoices.self, Payments.self, Reminders.self, Coda.self, Camt.self, UBL.self, Contracts.self, Usage.self, Index.self])
 
     struct Debtors: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Ingest debtors (customers) by debtor_id.")
+        static let configuration = CommandConfiguration(commandName: "debtors", abstract: "Ingest debtors (customers) by debtor_id.")
         @OptionGroup var options: CSVIngestOptions
         func run() throws { try options.run(kind: .debtors) }
     }
 
     struct Invoices: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "invoices",
             abstract: "Ingest invoices and credit notes by invoice_number.",
             discussion: "With --snapshot the files list every open item: open invoices missing from them are closed as settled outside Relance.")
         @OptionGroup var options: CSVIngestOptions
@@ -28,6 +30,7 @@ struct Ingest: ParsableCommand {
 
     struct Payments: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "payments",
             abstract: "Ingest payments by payment_id and allocate them to open invoices.",
             discussion: """
                 A payment that matches nothing is kept as unapplied and reported, never dropped. By default payments \
@@ -46,6 +49,7 @@ struct Ingest: ParsableCommand {
 extension Ingest {
     struct Coda: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "coda",
             abstract: "Ingest CODA bank statements: each credit becomes a payment matched to open invoices.",
             discussion: "A statement whose trailer or balance does not add up is refused whole; the same statement twice adds nothing.")
         @OptionGroup var options: DocumentIngestOptions
@@ -56,6 +60,7 @@ extension Ingest {
 
     struct Camt: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "camt",
             abstract: "Ingest camt.053 statements or camt.054 notifications: each credit becomes a matched payment.",
             discussion: "A statement whose balances do not add up is refused whole; the same statement twice adds nothing.")
         @OptionGroup var options: DocumentIngestOptions

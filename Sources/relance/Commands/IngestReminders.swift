@@ -11,6 +11,7 @@ import Workspace
 extension Ingest {
     struct Reminders: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "reminders",
             abstract: "Ingest reminders sent outside Relance: the ladder continues from there.",
             discussion: """
                 One row per reminder: invoice_number or debtor_id (every invoice of the debtor due before the day), day, \

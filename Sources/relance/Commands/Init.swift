@@ -7,6 +7,7 @@ import Workspace
 /// `relance init DIR [--demo]`.
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract: "Create a workspace: relance.toml, the dunning ladders, the rate table, the reminder templates, the database and its folders.",
         discussion: """
             With --demo the workspace gets an invented company and the demo exports in its inbox/ \

@@ -8,6 +8,7 @@ struct InvoiceCommand: ParsableCommand {
 
     struct Dispute: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dispute",
             abstract: "Flag an invoice as disputed: it is left out of reminders until resolved.",
             discussion: "A dispute set here survives later exports until `relance invoice resolve`.")
         @OptionGroup var global: GlobalOptions
@@ -22,7 +23,7 @@ struct InvoiceCommand: ParsableCommand {
     }
 
     struct Resolve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Resolve an invoice's dispute: it is reminded again.")
+        static let configuration = CommandConfiguration(commandName: "resolve", abstract: "Resolve an invoice's dispute: it is reminded again.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The invoice number.") var number: String
 

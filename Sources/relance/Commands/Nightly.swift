@@ -11,6 +11,7 @@ import Glibc
 /// `relance nightly`: the job cron runs every night.
 struct Nightly: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "nightly",
         abstract: "The nightly job: inbox ingest, billing, forecast, dunning run, outbox flush, reports, backup; resumable.",
         discussion: """
             Reads the files waiting in inbox/ (moved to processed/DAY/ or rejected/DAY/ afterwards), bills on the billing \

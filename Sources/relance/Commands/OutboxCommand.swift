@@ -13,6 +13,7 @@ struct OutboxCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List messages: id, state, attempts, queued at, next attempt, first recipient, last error or reply.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only messages in this state: queued, active, deferred, hold, sent, bounced or cancelled.")
@@ -36,7 +37,7 @@ struct OutboxCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one message: state, recipients, attachments, headers, history.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one message: state, recipients, attachments, headers, history.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Message id.") var id: Int64
 
@@ -53,7 +54,7 @@ struct OutboxCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write one message as an .eml file, exactly as it is (or would be) sent.")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Write one message as an .eml file, exactly as it is (or would be) sent.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Message id.") var id: Int64
         @Option(help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file")) var out: String?

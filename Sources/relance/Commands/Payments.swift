@@ -7,10 +7,11 @@ import Store
 /// `relance payments unapplied|allocate|unallocate`.
 struct Payments: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "payments",
         abstract: "Payments that matched no invoice, and allocating them by hand.", subcommands: [Unapplied.self, Allocate.self, Unallocate.self])
 
     struct Unapplied: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List payments (partly) not applied to an invoice, with why.")
+        static let configuration = CommandConfiguration(commandName: "unapplied", abstract: "List payments (partly) not applied to an invoice, with why.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Output format: table, csv or json.") var format: ListFormat = .table
 
@@ -26,6 +27,7 @@ struct Payments: ParsableCommand {
 
     struct Allocate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "allocate",
             abstract: "Apply an unapplied payment (or part of it) to an invoice.",
             discussion: "The amount defaults to what the payment has left or what the invoice lacks, whichever is smaller.")
         @OptionGroup var global: GlobalOptions
@@ -43,6 +45,7 @@ struct Payments: ParsableCommand {
 
     struct Unallocate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unallocate",
             abstract: "Undo a payment's allocation to an invoice (or to every invoice): the amount is unapplied again.",
             discussion: """
                 The invoice reopens if the allocation had closed it. Automatic matching leaves the payment alone from then on: \

@@ -15,6 +15,7 @@ struct PeppolCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the documents: id, number, type, receiver, state, attempts, next attempt or answer.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this state: queued, active, deferred, hold, sent or bounced.") var state: String?
@@ -38,6 +39,7 @@ struct PeppolCommand: ParsableCommand {
 
     struct Flush: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "flush",
             abstract: "Send the due documents to the pickup folder or the access point, and record each answer.",
             discussion: """
                 [peppol] transport = "pickup" (the default) writes out/peppol/YYYY-MM/NUMBER.xml; "http" posts each \
@@ -95,14 +97,14 @@ struct PeppolCommand: ParsableCommand {
     }
 
     struct Hold: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Park queued or deferred documents: no flush sends them.")
+        static let configuration = CommandConfiguration(commandName: "hold", abstract: "Park queued or deferred documents: no flush sends them.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var documents: Documents
         func run() throws { try admin(global, "held") { try PeppolAdmin.hold(store: $0, documents.documents, now: Date()) } }
     }
 
     struct Release: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Release held documents: due at once.")
+        static let configuration = CommandConfiguration(commandName: "release", abstract: "Release held documents: due at once.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var documents: Documents
         func run() throws { try admin(global, "released") { try PeppolAdmin.release(store: $0, documents.documents, now: Date()) } }
@@ -110,6 +112,7 @@ struct PeppolCommand: ParsableCommand {
 
     struct Requeue: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "requeue",
             abstract: "Queue deferred or bounced documents again, due at once with a new lifetime (after a fix).")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var documents: Documents

@@ -11,6 +11,7 @@ struct PromiseCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Record a debtor's promise to pay an amount by a day.",
             discussion: """
                 No reminder for the debtor until DAY plus [dunning] promise_grace_days (default 3). The promise is kept when \
@@ -35,7 +36,7 @@ struct PromiseCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List promises to pay, open ones first, with their status.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List promises to pay, open ones first, with their status.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only this debtor's.") var debtor: String?
         @Option(help: "Output format: table, csv or json.") var format: ListFormat = .table
@@ -56,7 +57,7 @@ struct NoteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "note", abstract: "Notes on debtors.", subcommands: [Add.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a note to a debtor (shown in `debtor show`).")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a note to a debtor (shown in `debtor show`).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The debtor's key.") var debtor: String
         @Argument(help: "The note.") var text: String

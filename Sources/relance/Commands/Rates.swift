@@ -7,6 +7,7 @@ import Workspace
 /// `relance rates list|set`: the late-payment interest rates of the workspace (`rates.toml`).
 struct Rates: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "rates",
         abstract: "Show or add the late-payment interest rates (Law of 2 August 2002) in the workspace's rates.toml.",
         discussion: """
             The rate of each half-year is announced in the Belgisch Staatsblad / Moniteur belge. Until a half-year has a rate, \
@@ -15,7 +16,7 @@ struct Rates: ParsableCommand {
         subcommands: [List.self, Set.self])
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rates with their source and the day they were set.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the rates with their source and the day they were set.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Output: table, csv or json.") var format: ListFormat = .table
         @Option(help: "The day that decides the current half-year (YYYY-MM-DD).") var asOf: Day?
@@ -36,6 +37,7 @@ struct Rates: ParsableCommand {
 
     struct Set: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "set",
             abstract: "Add the published rate of a half-year, with its source.",
             discussion: """
                 PERCENT as published, e.g. 10.50 (above 0, under 100, at most two decimals). Setting the same rate again changes \

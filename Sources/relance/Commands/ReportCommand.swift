@@ -17,6 +17,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Morning: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "morning",
             abstract: "The night's folder: every report, trends, debtor pages and index.html, the morning page (what the nightly writes).",
             discussion: "Writes into FOLDER/DAY/ (default [reports] folder); sends no e-mail. Prints the needs-a-look list.")
         @OptionGroup var global: GlobalOptions
@@ -53,6 +54,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Aging: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "aging",
             abstract: "Open balance per debtor and by age (not due, 1–30, 31–60, 61–90, > 90 days), DSO, top debtors.")
         @OptionGroup var options: ReportArguments
         func run() throws { try options.run(.aging) }
@@ -60,6 +62,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Forecast: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "forecast",
             abstract: "13-week cash-in forecast with its P10–P90 band; expected against actual for past weeks.")
         @OptionGroup var options: ReportArguments
         func run() throws { try options.run(.forecast) }
@@ -67,6 +70,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Dunning: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dunning",
             abstract: "Reminders of last night and this month per step and channel, amounts claimed, exclusions.")
         @OptionGroup var options: ReportArguments
         func run() throws { try options.run(.dunning) }
@@ -74,6 +78,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Outbox: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "outbox",
             abstract: "E-mail queued, deferred and bounced with the reasons; age of the oldest waiting message.")
         @OptionGroup var options: ReportArguments
         func run() throws { try options.run(.outbox) }
@@ -81,6 +86,7 @@ struct ReportCommand: ParsableCommand {
 
     struct Worklist: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "worklist",
             abstract: "Who to call first: overdue debtors by expected amount at risk, with the reasons.")
         @OptionGroup var options: ReportArguments
         func run() throws { try options.run(.worklist) }

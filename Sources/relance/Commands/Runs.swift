@@ -5,10 +5,11 @@ import Store
 
 /// `relance runs list|show`.
 struct Runs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "The run ledger.", subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "The run ledger.", subcommands: [List.self, Show.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List recent runs with their outcome.",
             discussion: "A run still marked running whose process is gone (killed, crashed) is marked interrupted first.")
         @OptionGroup var global: GlobalOptions
@@ -28,6 +29,7 @@ struct Runs: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "One run: its command, times and outcome; for a nightly run, each stage.",
             discussion: """
                 A nightly run lists its stages with their start, end, outcome and counts, and the stages of the same day \

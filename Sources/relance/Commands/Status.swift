@@ -6,7 +6,7 @@ import Store
 
 /// `relance status`: the ledger's headline figures.
 struct Status: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show the ledger's headline figures and the last ingests.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the ledger's headline figures and the last ingests.")
 
     @OptionGroup var global: GlobalOptions
 
