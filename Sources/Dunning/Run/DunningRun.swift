@@ -213,7 +213,7 @@ package enum DunningRun {
         let items = p.plan.items.map {
             DunningComputation.Item(invoiceID: $0.item.invoiceID, number: $0.item.number, openMinor: $0.item.open.minorUnits, daysLate: $0.daysLate)
         }
-        guard let event = try DunningCommands.insertEvent(db, record, items: items) else { return false }
+        guard let event = try DunningCommands.insertEvent(db, record, items: items, facts: p.composed?.computationFacts) else { return false }
         let firstChannel: ReminderChannel = p.channels.contains(.letter) ? .post : .email
         for item in p.plan.items {
             let o = item.item
