@@ -16,9 +16,10 @@ package enum DunningCommands {
     /// A key of Dunning's shape is stored as its digest, `idempotency_key` NULL (migration 0039a,
     /// `DunningEventKey`); a rerun finds the key in either form.
     ///
-    /// With `facts`, the figures `e.computation` was written from, the stored computation is written
-    /// from them (`DunningComputation.compress(_:items:header:)` of the facts: the same blob, without
-    /// reading the JSON back; issue 17, twelfth round).
+    /// With `facts`, the computation's figures, the stored computation is written from them and
+    /// `e.computation` is not read (the run leaves it empty): `DunningComputation.compress(_:items:header:)`
+    /// of the facts gives the blob of their JSON without writing the JSON or reading it back (issue 17,
+    /// twelfth round).
     package static func insertEvent(_ db: Database, _ e: DunningEventRecord, items: [DunningComputation.Item] = [],
                                     facts: DunningComputation.Facts? = nil) throws -> Int64? {
         // The key as its digest when it has Dunning's shape (migration 0039a, `DunningEventKey`).

@@ -207,7 +207,8 @@ package enum DunningRun {
             idempotencyKey: p.key, debtorID: d.id, asOf: options.asOf, ladder: ladderName, step: step.name, stepIndex: p.stepIndex,
             channels: p.channels, language: d.language, currency: p.plan.balance.currency.code, balanceMinor: p.plan.balance.minorUnits,
             interestMinor: p.plan.interest.minorUnits, feesMinor: p.plan.fees.minorUnits, totalMinor: p.plan.total.minorUnits,
-            computation: p.composed?.computation ?? "{}", documentPath: p.documentPath, status: reminding ? .queued : .worklist,
+            // Stored from its figures (`insertEvent`'s `facts`): the JSON is not written here.
+            computation: p.composed == nil ? "{}" : "", documentPath: p.documentPath, status: reminding ? .queued : .worklist,
             runID: options.runID, createdAt: created, structuredReference: p.composed?.reference.digits, seenBatchID: seenBatch,
             demandedMinor: p.plan.demanded.minorUnits, payBy: p.composed?.payBy)
         let items = p.plan.items.map {
