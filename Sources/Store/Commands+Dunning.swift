@@ -15,7 +15,13 @@ package enum DunningCommands {
     /// invoice numbers, open amounts and days late out (migration 0037a, `DunningComputation` formats 3 and 4).
     /// A key of Dunning's shape is stored as its digest, `idempotency_key` NULL (migration 0039a,
     /// `DunningEventKey`); a rerun finds the key in either form.
-    package static func insertEvent(_ db: Database, _ e: DunningEventRecord, items: [DunningComputation.Item] = []) throws -> Int64? {
+    ///
+    /// With `facts`, the computation's figures, the stored computation is written from them and
+    /// `e.computation` is not read (the run leaves it empty): `DunningComputation.compress(_:items:header:)`
+    /// of the facts gives the blob of their JSON without writing the JSON or reading it back (issue 17,
+    /// twelfth round).
+    package static func insertEvent(_ db: Database, _ e: DunningEventRecord, items: [DunningComputation.Item] = [],
+                                    facts: DunningComputation.Facts? = nil) throws -> Int64? {
         // The key as its digest when it has Dunning's shape (migration 0039a, `DunningEventKey`).
         let asOf = e.asOf.description
         let debtorKey = try String.fetchOne(db.cachedStatement(sql: "SELECT debtor_key FROM debtor WHERE id = ?"), arguments: [e.debtorID])
@@ -36,6 +42,8 @@ package enum DunningCommands {
         let header = DunningComputation.Header(asOf: asOf, ladder: e.ladder, step: e.step, currency: e.currency, balanceMinor: e.balanceMinor,
                                                demandedMinor: e.demandedMinor, interestMinor: e.interestMinor, feesMinor: e.feesMinor,
                                                totalMinor: e.totalMinor, payBy: e.payBy?.description)
+        let computationZ = try facts.map { try DunningComputation.compress($0, items: items, header: header) }
+            ?? DunningComputation.compress(e.computation, items: items, header: header)
         try db.cachedStatement(sql: """
             INSERT INTO dunning_event (idempotency_key, key_digest, debtor_id, as_of, ladder, step, step_index, channels, language, currency,
               balance_minor, interest_minor, fees_minor, total_minor, computation, computation_z, document_path, document_folder_id,
@@ -43,7 +51,7 @@ package enum DunningCommands {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
             """).execute(arguments: [
                 digest == nil ? e.idempotencyKey : nil, digest, e.debtorID, asOf, e.ladder, e.step, e.stepIndex, DunningChannel.joined(e.channels),
-                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, try DunningComputation.compress(e.computation, items: items, header: header),
+                e.language, e.currency, e.balanceMinor, e.interestMinor, e.feesMinor, e.totalMinor, computationZ,
                 documentPath, folderID, e.status, e.runID, createdAtID, e.structuredReference, e.seenBatchID, e.demandedMinor,
                 e.payBy?.description,
             ])

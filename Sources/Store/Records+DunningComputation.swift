@@ -157,7 +157,12 @@ package enum DunningComputation {
                 formatByte = formatByte == strippedCompactFormat ? headerlessStrippedFormat : headerlessFormat
             }
         }
-        let bytes = Array(text.utf8)
+        return try blob(Array(text.utf8), format: formatByte)
+    }
+
+    /// The blob of a stored text `bytes` in format `formatByte`: the byte, the length, the zlib stream.
+    /// - Throws: ``StoreError`` when zlib fails (out of memory) or the text exceeds 1 GiB.
+    static func blob(_ bytes: [UInt8], format formatByte: UInt8) throws -> Data {
         guard let length = UInt32(exactly: bytes.count), length <= 1 << 30 else { throw StoreError.bodyTooLarge(bytes: bytes.count) }
         var out: [UInt8] = [formatByte]
         MessageBodies.appendLittleEndian(length, to: &out)
@@ -432,17 +437,33 @@ package enum DunningComputation {
     /// the flat compensation when there is one (Dunning's `Claim` for a business debt), written as
     /// `JSONWriter` writes it; nil when the item has no periods or lacks a figure.
     static func derivedExplanation(_ item: ItemFigures, yearDays: Substring) -> [UInt8]? {
-        guard let open = item.open, let interest = item.interest, let periods = item.periods, !periods.isEmpty else { return nil }
-        var lines: [String] = []
+        guard let open = item.open, let interest = item.interest, let periods = item.periods else { return nil }
+        var figures: [(from: String, to: String, days: Int, rate: String, amount: String)] = []
+        figures.reserveCapacity(periods.count)
         for p in periods {
             guard let from = p.from, let to = p.to, let days = p.days, let rate = p.rate, let amount = p.amount else { return nil }
-            lines.append("\(open) × \(rate)% × \(days)/\(yearDays) (\(from) to \(to)) = \(amount)")
+            figures.append((from, to, days, rate, amount))
+        }
+        return derivedLines(open: open, interest: interest, flat: item.flat, periods: figures, yearDays: yearDays)
+            .map { Array(JSONWriter.array($0).utf8) }
+    }
+
+    /// The lines of ``derivedExplanation(_:yearDays:)``, before they are written as JSON; nil when
+    /// there is no period.
+    static func derivedLines(open: String, interest: String, flat: String?,
+                             periods: [(from: String, to: String, days: Int, rate: String, amount: String)],
+                             yearDays: Substring) -> [String]? {
+        guard !periods.isEmpty else { return nil }
+        var lines: [String] = []
+        lines.reserveCapacity(periods.count + 2)
+        for p in periods {
+            lines.append("\(open) × \(p.rate)% × \(p.days)/\(yearDays) (\(p.from) to \(p.to)) = \(p.amount)")
         }
         lines.append("interest \(interest) = the periods' exact sum, half-up to the minor unit, once")
-        if let flat = item.flat, flat != "0.00" {
+        if let flat, flat != "0.00" {
             lines.append("flat recovery compensation \(flat) (law of 2 August 2002, art. 6)")
         }
-        return Array(JSONWriter.array(lines).utf8)
+        return lines
     }
 
     /// The figures of an item as `JSONSerialization` gives it (what ``ComputationScan`` reads when it can).

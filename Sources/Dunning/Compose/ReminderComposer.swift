@@ -1,6 +1,7 @@
 import Foundation
 import Ledger
 import Letters
+import Store
 
 /// The company that sends the reminders (from the workspace's `[company]` section).
 package struct Creditor: Sendable {
@@ -48,7 +49,9 @@ package struct ComposedReminder: Sendable {
     /// The last day of the payment period the reminder gives.
     package var payBy: Day
     /// How every amount was computed (rate, days, base, cap), as JSON, stored with the event.
-    package var computation: String
+    package var computation: String { computationFacts.json() }
+    /// The figures of ``computation``: the store writes the event's stored computation from them.
+    package var computationFacts: DunningComputation.Facts
     /// What the e-mail bodies repeat: the step template and the layout rendered with the creditor's
     /// values and none of the debtor's (``ReminderComposer/bodyDictionary(language:template:currency:)``);
     /// the outbox compresses the bodies with it (`NewOutboxMessage.bodyDictionary`).
@@ -101,8 +104,9 @@ package struct ReminderComposer: Sendable {
             html: templates.layout(emailLayout(message, statement, payment: payment, w)),
             letter: try letter(message, statement, plan: plan, payment: payment, reference: reference, asOf: asOf, w),
             reference: reference, payBy: terms.payBy,
-            computation: Self.computation(plan, ladder: ladder, step: step, asOf: asOf, payBy: terms.payBy,
-                                          announced: terms.announcedDamages.minorUnits, reminderFees: terms.reminderFees.minorUnits, rules: rules),
+            computationFacts: Self.computationFacts(plan, ladder: ladder, step: step, asOf: asOf, payBy: terms.payBy,
+                                                    announced: terms.announcedDamages.minorUnits, reminderFees: terms.reminderFees.minorUnits,
+                                                    rules: rules),
             // Only an e-mail is compressed with it: a letter-only reminder does not render it.
             bodyDictionary: channels.contains(.email)
                 ? dictionaries.map { $0.text(language: d.language, template: templateName, currency: plan.total.currency, self) }

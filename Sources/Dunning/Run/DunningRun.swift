@@ -207,13 +207,14 @@ package enum DunningRun {
             idempotencyKey: p.key, debtorID: d.id, asOf: options.asOf, ladder: ladderName, step: step.name, stepIndex: p.stepIndex,
             channels: p.channels, language: d.language, currency: p.plan.balance.currency.code, balanceMinor: p.plan.balance.minorUnits,
             interestMinor: p.plan.interest.minorUnits, feesMinor: p.plan.fees.minorUnits, totalMinor: p.plan.total.minorUnits,
-            computation: p.composed?.computation ?? "{}", documentPath: p.documentPath, status: reminding ? .queued : .worklist,
+            // Stored from its figures (`insertEvent`'s `facts`): the JSON is not written here.
+            computation: p.composed == nil ? "{}" : "", documentPath: p.documentPath, status: reminding ? .queued : .worklist,
             runID: options.runID, createdAt: created, structuredReference: p.composed?.reference.digits, seenBatchID: seenBatch,
             demandedMinor: p.plan.demanded.minorUnits, payBy: p.composed?.payBy)
         let items = p.plan.items.map {
             DunningComputation.Item(invoiceID: $0.item.invoiceID, number: $0.item.number, openMinor: $0.item.open.minorUnits, daysLate: $0.daysLate)
         }
-        guard let event = try DunningCommands.insertEvent(db, record, items: items) else { return false }
+        guard let event = try DunningCommands.insertEvent(db, record, items: items, facts: p.composed?.computationFacts) else { return false }
         let firstChannel: ReminderChannel = p.channels.contains(.letter) ? .post : .email
         for item in p.plan.items {
             let o = item.item
