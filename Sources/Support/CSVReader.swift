@@ -203,8 +203,17 @@ package struct CSVReader: ~Copyable {
                     quotedField = true
                     i += 1
                 } else {
-                    r.bytes.append(c)
-                    i += 1
+                    // An unquoted run: every byte up to the next delimiter or line break is the
+                    // field's as it stands (a quote after the field's first byte is literal), so
+                    // it is appended in one copy instead of a byte at a time.
+                    var j = i + 1
+                    while j < limit {
+                        let b = p[j]
+                        if b == d || b == 0x0A || b == 0x0D { break }
+                        j += 1
+                    }
+                    r.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: p[i..<j]))
+                    i = j
                 }
             }
             if atEOF && !inQuotes {

@@ -60,6 +60,59 @@ import Testing
         #expect(r.last!.1 == ["12345678", "abcdefghij", "quoted, field"])
     }
 
+    @Test func quotesInsideUnquotedFieldsAreLiteral() throws {
+        // A quote opens a quoted field only as its first byte; after a quoted part, or mid-field, it is a byte.
+        let r = try records("a,b,c\nx\"y,ab\"\"c,\"p\"q\"\n\"\"x,\"\"\"\",z\n")
+        #expect(r.count == 3)
+        #expect(r[1].1 == ["x\"y", "ab\"\"c", "pq\""])
+        #expect(r[2].1 == ["x", "\"", "z"])
+    }
+
+    /// RFC 4180 as the reader reads it, a byte at a time (the reader copies unquoted runs whole).
+    static func referenceFields(_ text: [UInt8], delimiter: UInt8) -> (records: [[String]], openQuote: Bool) {
+        var out: [[String]] = []
+        var fields: [String] = []
+        var field: [UInt8] = []
+        var inQuotes = false, quoted = false, started = false
+        var i = 0
+        func endField() { fields.append(String(decoding: field, as: UTF8.self)); field = []; quoted = false; started = false }
+        while i < text.count {
+            let c = text[i]
+            if inQuotes {
+                if c == 0x22 {
+                    if i + 1 < text.count && text[i + 1] == 0x22 { field.append(0x22); i += 2; continue }
+                    inQuotes = false; i += 1; continue
+                }
+                field.append(c); i += 1; continue
+            }
+            if c == delimiter { endField(); i += 1 }
+            else if c == 0x0A || c == 0x0D {
+                endField(); out.append(fields); fields = []
+                i += (c == 0x0D && i + 1 < text.count && text[i + 1] == 0x0A) ? 2 : 1
+            } else if c == 0x22 && !started && !quoted { inQuotes = true; quoted = true; i += 1 }
+            else { field.append(c); started = true; i += 1 }
+        }
+        return (out.filter { !$0.allSatisfy(\.isEmpty) }, inQuotes)
+    }
+
+    @Test func unquotedRunsReadAsByteByByte() throws {
+        // Random records over a small alphabet (delimiters, quotes, line ends), larger than one
+        // 1 MiB read, so runs are cut at the reads' edges; compared with the byte-at-a-time reference.
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab,;\"\r\n x".utf8)
+        var text: [UInt8] = []
+        while text.count < (1 << 20) + 300_000 {
+            var line: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...40, using: &rng) { line.append(alphabet.randomElement(using: &rng)!) }
+            text += line + [0x0A]
+            if Bool.random(using: &rng) { text += Array(String(repeating: "y", count: Int.random(in: 0...5000, using: &rng)).utf8) + [0x0A] }
+        }
+        // A quoted field still open at the end is closed, so the file reads to its end.
+        if Self.referenceFields(text, delimiter: 0x2C).openQuote { text += [0x22, 0x0A] }
+        let got = try records(String(decoding: text, as: UTF8.self)).map(\.1).filter { !$0.allSatisfy(\.isEmpty) }
+        #expect(got == Self.referenceFields(text, delimiter: 0x2C).records)
+    }
+
     @Test func encodingDetection() {
         #expect(TextEncoding.detect(sample: Array("naïve".utf8)[...]) == .utf8)
         #expect(TextEncoding.detect(sample: [0x6E, 0x61, 0xEF, 0x76, 0x65][...]) == .windows1252)
