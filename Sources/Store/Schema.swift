@@ -68,6 +68,8 @@ package enum Schema {
         // An item's step before its reminder stored as an id into a table of step names (`prev_step_id`): one table and
         // one column added, rows already stored keep their text.
         m.registerMigration("0042a-dunning-item-prior-step-name", foreignKeyChecks: .immediate, migrate: dunningItemPriorStepNameV1)
+        // The bulk-written tables' `CHECK (x IN (…))` lists written as equalities: their SQL edited in place, no row moved.
+        m.registerMigration("0045-check-equalities", foreignKeyChecks: .immediate, migrate: checkEqualitiesV1)
         return m
     }
 

@@ -399,7 +399,7 @@ CREATE TABLE debtor (
   kind TEXT NOT NULL CHECK (kind IN ('b2b', 'b2c')),
   vat_number TEXT,
   email TEXT,
-  language TEXT NOT NULL CHECK (language IN ('nl', 'fr', 'de', 'en')),
+  language TEXT NOT NULL CHECK (language = 'nl' OR language = 'fr' OR language = 'de' OR language = 'en'),
   street TEXT,
   postal_code TEXT,
   city TEXT,
@@ -436,7 +436,7 @@ CREATE TABLE debtor_score (
   forecast_run_id INTEGER NOT NULL REFERENCES forecast_run(id) ON DELETE CASCADE,
   debtor_id INTEGER NOT NULL REFERENCES debtor(id),
   score INTEGER NOT NULL CHECK (score BETWEEN 0 AND 100),
-  grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'D', 'E')),
+  grade TEXT NOT NULL CHECK (grade = 'A' OR grade = 'B' OR grade = 'C' OR grade = 'D' OR grade = 'E'),
   reasons TEXT NOT NULL,
   paid_invoices INTEGER NOT NULL CHECK (paid_invoices >= 0),
   open_invoices INTEGER NOT NULL CHECK (open_invoices >= 0),
@@ -614,7 +614,7 @@ CREATE TABLE invoice (
   status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
   closed_reason TEXT CHECK (closed_reason IN ('paid', 'settled_outside')),
   closed_on TEXT,
-  source TEXT NOT NULL DEFAULT 'csv' CHECK (source IN ('csv', 'billing', 'ubl')),
+  source TEXT NOT NULL DEFAULT 'csv' CHECK (source = 'csv' OR source = 'billing' OR source = 'ubl'),
   content_hash INTEGER NOT NULL,
   created_batch_id INTEGER REFERENCES ingest_batch(id),
   updated_batch_id INTEGER REFERENCES ingest_batch(id), on_hold INTEGER NOT NULL DEFAULT 0 CHECK (on_hold IN (0, 1)), dispute_reason TEXT, row_check INTEGER,
@@ -696,9 +696,9 @@ CREATE TABLE outbox_event_instant (
 CREATE TABLE outbox_message (
   id INTEGER PRIMARY KEY,
   idempotency_key TEXT NOT NULL UNIQUE CHECK (length(idempotency_key) BETWEEN 1 AND 500),
-  origin TEXT NOT NULL CHECK (origin IN ('dunning', 'billing', 'manual')),
+  origin TEXT NOT NULL CHECK (origin = 'dunning' OR origin = 'billing' OR origin = 'manual'),
   state TEXT NOT NULL DEFAULT 'queued'
-    CHECK (state IN ('queued', 'active', 'deferred', 'hold', 'sent', 'bounced', 'cancelled')),
+    CHECK (state = 'queued' OR state = 'active' OR state = 'deferred' OR state = 'hold' OR state = 'sent' OR state = 'bounced' OR state = 'cancelled'),
   subject TEXT NOT NULL,
   text_body TEXT NOT NULL,
   html_body TEXT,
@@ -713,7 +713,7 @@ CREATE TABLE outbox_message (
   last_error TEXT,
   server_reply TEXT,
   sent_at TEXT,
-  bounce_kind TEXT CHECK (bounce_kind IN ('remote', 'expired', 'unbuildable')),
+  bounce_kind TEXT CHECK (bounce_kind = 'remote' OR bounce_kind = 'expired' OR bounce_kind = 'unbuildable'),
   bounce_reason TEXT,
   cancel_reason TEXT,
   updated_at TEXT NOT NULL, bodies_z BLOB, bodies_removed_at TEXT, bodies_dictionary_id INTEGER REFERENCES outbox_body_dictionary(id), message_id_domain_id INTEGER REFERENCES outbox_message_id_domain(id), dunning_event_id INTEGER REFERENCES dunning_event(id),
@@ -734,11 +734,11 @@ CREATE TABLE outbox_recipient (
   id INTEGER PRIMARY KEY,
   message_id INTEGER NOT NULL REFERENCES outbox_message(id) ON DELETE CASCADE,
   position INTEGER NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('to', 'cc', 'bcc')),
+  kind TEXT NOT NULL CHECK (kind = 'to' OR kind = 'cc' OR kind = 'bcc'),
   address TEXT NOT NULL,
   display_name TEXT,
   origin TEXT NOT NULL DEFAULT 'message' CHECK (origin IN ('message', 'config')),
-  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'deferred', 'bounced')),
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status = 'pending' OR status = 'sent' OR status = 'deferred' OR status = 'bounced'),
   reply TEXT,
   updated_at TEXT,
   UNIQUE (message_id, address)
@@ -747,7 +747,7 @@ CREATE TABLE outbox_recipient (
 -- table outbox_reference on outbox_reference
 CREATE TABLE outbox_reference (
   message_id INTEGER NOT NULL REFERENCES outbox_message(id) ON DELETE CASCADE,
-  kind TEXT NOT NULL CHECK (kind IN ('debtor', 'invoice', 'contract')),
+  kind TEXT NOT NULL CHECK (kind = 'debtor' OR kind = 'invoice' OR kind = 'contract'),
   key TEXT NOT NULL,
   PRIMARY KEY (message_id, kind, key)
 ) WITHOUT ROWID;
@@ -844,9 +844,9 @@ CREATE TABLE promise_to_pay (
 CREATE TABLE record_change (
   id INTEGER PRIMARY KEY,
   batch_id INTEGER NOT NULL REFERENCES ingest_batch(id),
-  entity TEXT NOT NULL CHECK (entity IN ('debtor', 'invoice', 'payment')),
+  entity TEXT NOT NULL CHECK (entity = 'debtor' OR entity = 'invoice' OR entity = 'payment'),
   entity_key TEXT NOT NULL,
-  change TEXT NOT NULL CHECK (change IN ('update', 'close', 'reopen')),
+  change TEXT NOT NULL CHECK (change = 'update' OR change = 'close' OR change = 'reopen'),
   old_values TEXT NOT NULL,
   new_values TEXT NOT NULL
 );
