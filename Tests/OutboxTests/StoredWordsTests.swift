@@ -7,14 +7,21 @@ import Testing
 /// The Store enums are the only spelling of the words the outbox, Peppol and billing tables store:
 /// each enum lists exactly the words its column's CHECK admits, in the migrated schema.
 struct StoredWordsTests {
-    /// The words of `CHECK (column IN ('a', 'b'))` in `table`'s CREATE statement.
+    /// The words of `CHECK (column IN ('a', 'b'))`, or of `CHECK (column = 'a' OR column = 'b' OR …)` (migration
+    /// 0045's form), in `table`'s CREATE statement.
     func checkedWords(_ db: Database, table: String, column: String) throws -> Set<String> {
         let sql = try #require(try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
                                                    arguments: [table]))
-        let pattern = try NSRegularExpression(pattern: "CHECK \\(\(column) IN \\(([^)]*)\\)")
-        let match = try #require(pattern.firstMatch(in: sql, range: NSRange(sql.startIndex..., in: sql)), "\(table).\(column)")
+        let range = NSRange(sql.startIndex..., in: sql)
+        let inList = try NSRegularExpression(pattern: "CHECK \\(\(column) IN \\(([^)]*)\\)")
+        if let match = inList.firstMatch(in: sql, range: range) {
+            let list = String(sql[try #require(Range(match.range(at: 1), in: sql))])
+            return Set(list.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " '")) })
+        }
+        let equalities = try NSRegularExpression(pattern: "CHECK \\((\(column) = '[^']*'(?: OR \(column) = '[^']*')*)\\)")
+        let match = try #require(equalities.firstMatch(in: sql, range: range), "\(table).\(column)")
         let list = String(sql[try #require(Range(match.range(at: 1), in: sql))])
-        return Set(list.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " '")) })
+        return Set(list.components(separatedBy: " OR ").map { $0.dropFirst(column.count + 4).dropLast().description })
     }
 
     func words<E: CaseIterable & RawRepresentable>(_: E.Type) -> Set<String> where E.RawValue == String {
