@@ -10,42 +10,44 @@ import Darwin
 /// shared subsets (``EmbeddedFace``), copied as they are; only the glyphs outside the shared
 /// repertoire make a subset of their own for the document.
 ///
-/// Coordinates here are PDF's: points, origin at the bottom left. One document, one thread.
+/// Coordinates here are PDF's: points, origin at the bottom left. One document, one thread: its
+/// state is read and written without the runtime's exclusivity checks (two a glyph otherwise, ≈ 2 %
+/// of a dunning night's instructions), which no overlapping access here needs.
 final class PDFDocument {
     private let title: String
     private let author: String
     private let creationDate: String?
     /// The current page's content stream (not yet compressed).
-    private var content: [UInt8] = []
+    @exclusivity(unchecked) private var content: [UInt8] = []
     /// Every finished page's content stream, deflated.
-    private var pages: [[UInt8]] = []
+    @exclusivity(unchecked) private var pages: [[UInt8]] = []
     /// Each face in the order the document first uses it.
-    private var fonts: [FontUse] = []
-    private var fontIndex: [ObjectIdentifier: FontUse] = [:]
+    @exclusivity(unchecked) private var fonts: [FontUse] = []
+    @exclusivity(unchecked) private var fontIndex: [ObjectIdentifier: FontUse] = [:]
     /// The face used last (most glyphs follow one of the same face).
-    private var lastUse: FontUse?
+    @exclusivity(unchecked) private var lastUse: FontUse?
     /// The QR codes: side in samples and the rows packed eight samples a byte, first sample high.
-    private var images: [(size: Int, bits: [UInt8])] = []
+    @exclusivity(unchecked) private var images: [(size: Int, bits: [UInt8])] = []
 
     // The graphics and text state of the current page.
-    private var color: (Double, Double, Double)?
-    private var lineWidth: Double?
+    @exclusivity(unchecked) private var color: (Double, Double, Double)?
+    @exclusivity(unchecked) private var lineWidth: Double?
     /// Whether a text object (`BT`) is open, and whether the next glyph starts its first run.
-    private var inText = false
-    private var newTextObject = false
-    private var textFace: EmbeddedFace?
+    @exclusivity(unchecked) private var inText = false
+    @exclusivity(unchecked) private var newTextObject = false
+    @exclusivity(unchecked) private var textFace: EmbeddedFace?
     /// The font size of the text matrix (nil: none set in this text object) and its origin.
-    private var matrixSize: Double?
-    private var originX = 0.0
-    private var originY = 0.0
+    @exclusivity(unchecked) private var matrixSize: Double?
+    @exclusivity(unchecked) private var originX = 0.0
+    @exclusivity(unchecked) private var originY = 0.0
     /// The font resource selected in the text object.
-    private var selected: (use: FontUse, kind: Int)?
+    @exclusivity(unchecked) private var selected: (use: FontUse, kind: Int)?
     /// Glyphs waiting for their `TJ`: CID, position and advance in text space (ems from the origin).
-    private var pending: [(cid: UInt16, x: Double, advance: Double)] = []
+    @exclusivity(unchecked) private var pending: [(cid: UInt16, x: Double, advance: Double)] = []
     /// Where the glyphs written so far end, with the faces' exact advances (cairo's `cur_x`), and
     /// where the pending glyphs end (cairo's `glyph_buf_x_pos`).
-    private var writtenX = 0.0
-    private var bufferedX = 0.0
+    @exclusivity(unchecked) private var writtenX = 0.0
+    @exclusivity(unchecked) private var bufferedX = 0.0
 
     init(title: String, author: String, creationDate: String?) {
         self.title = title
@@ -424,7 +426,7 @@ final class FontUse {
     /// `/F<index>` is the core subset, `/F<index>e` the extended one, `/F<index>x` the document's own.
     let index: Int
     /// Per font (0 core, 1 extended, ``outside``): CID → text; a font with no entry is not used.
-    var text: [[UInt16: [UInt8]]] = [[:], [:], [:]]
+    @exclusivity(unchecked) var text: [[UInt16: [UInt8]]] = [[:], [:], [:]]
     /// The index of the document's own font in ``text``.
     static let outside = 2
 
