@@ -120,9 +120,20 @@ extension IngestQueries {
     /// The invoices with a structured reference, with their due date (column 15), in no particular
     /// order: `candidates(reference:)` puts them in the order `status = 'closed', due_date, id`. Ordering
     /// here cost a sorter on every look-up (`USE TEMP B-TREE FOR ORDER BY`) for what is nearly always
-    /// one row; grouped by `i.id`, this is served by `invoice_by_reference` alone.
-    package static let byReferenceSQL = lackingWithFiguresColumns + ", i.due_date\n" + lackingWithFiguresFrom
-        + " WHERE i.structured_reference = ? AND i.type = 'invoice' GROUP BY i.id"
+    /// one row; this is served by `invoice_by_reference` alone.
+    ///
+    /// The columns of `lackingWithFigures` without its join: the invoice's own columns, and in place
+    /// of the sums (columns 11–13) whether it has any allocation (column 11, 1 or 0). The sums are
+    /// read by `IngestCommands.openFiguresSQL` for the invoices that have allocations only: nearly
+    /// always the one invoice found has none, and the two `LEFT JOIN`s with their `GROUP BY` cost
+    /// more than the `EXISTS` probe of `payment_allocation_by_invoice`.
+    package static let byReferenceSQL = """
+        SELECT i.id, i.amount_minor, i.currency, i.debtor_id,
+          i.type, i.amount_minor, i.reported_open_minor, i.open_minor, i.status, i.closed_reason, i.closed_on,
+          EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id), 0, 0,
+          i.reported_batch_id, i.due_date
+        FROM invoice i WHERE i.structured_reference = ? AND i.type = 'invoice'
+        """
     static let byReminderReferenceSQL = """
         SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i
         WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
@@ -256,13 +267,40 @@ extension AllocationStatements {
 
     /// The invoices with this structured reference, open ones first, oldest due first, then by id
     /// (SQL's `ORDER BY i.status = 'closed', i.due_date, i.id`, applied here: see `byReferenceSQL`).
+    ///
+    /// `byReferenceSQL` reads no sums: for a candidate with allocations (its column 11), they are read
+    /// by `openFiguresSQL` once the look-up is done, and give the same capacity and figures as
+    /// `lackingWithFigures` (the same join, the same `SUM`s); without allocations, they are zero.
     package func candidates(reference: String) throws -> [AllocationCandidate] {
         let q = try statement(.byReference, IngestQueries.byReferenceSQL)
         q.bind(1, reference)
-        defer { q.reset() }
         var dueDates: [String] = []
-        let found = try Self.candidates(q) { dueDates.append(q.text(15) ?? "") }
+        var allocated: [Int] = []
+        var found: [AllocationCandidate]
+        do {
+            defer { q.reset() }
+            found = try Self.candidates(q) {
+                dueDates.append(q.text(15) ?? "")
+                if q.int64(11) != 0 { allocated.append(dueDates.count - 1) }
+            }
+        }
+        for i in allocated {
+            let sums = try allocationSums(invoiceID: found[i].invoiceID)
+            found[i].capacity -= sums.allocated
+            found[i].figures?.allocated = sums.allocated
+            found[i].figures?.reflected = sums.reflected
+            found[i].figures?.unreflected = sums.unreflected
+        }
         return found.count < 2 ? found : Self.inReferenceOrder(found, dueDates: dueDates)
+    }
+
+    /// The sums of one invoice's allocations, all, reflected and not (`openFiguresSQL`'s columns 7–9).
+    private func allocationSums(invoiceID: Int64) throws -> (allocated: Int64, reflected: Int64, unreflected: Int64) {
+        let read = try statement(.openFigures, IngestCommands.openFiguresSQL)
+        read.bind(1, invoiceID)
+        defer { read.reset() }
+        guard try read.step() else { throw StoreError.rowVanished(id: invoiceID, query: IngestCommands.openFiguresSQL) }
+        return (read.int64(7), read.int64(8), read.int64(9))
     }
 
     /// Candidates in the order `status = 'closed', due_date, id`: open before closed, then the due

@@ -121,7 +121,8 @@ import Testing
 
     /// The look-up by structured reference needs no sorter (no `USE TEMP B-TREE` in its plan) and
     /// returns the same candidates, in the same order, as the query with its former
-    /// `ORDER BY i.status = 'closed', i.due_date, i.id`: open before closed, oldest due first, then id.
+    /// `ORDER BY i.status = 'closed', i.due_date, i.id`: open before closed, oldest due first, then id;
+    /// with the sums of each one's allocations (read apart, for those that have any).
     @Test func referenceLookUpNeedsNoSorterAndKeepsItsOrder() throws {
         let temporary = try TemporaryStore("store")
         try temporary.store.pool.write { db in
@@ -150,17 +151,29 @@ import Testing
                 INSERT INTO payment (id, payment_key, payment_date, currency, amount_minor, unapplied_minor, content_hash)
                 VALUES (1, 'P1', '2026-02-01', 'EUR', 260, 0, 0)
                 """)
-            for (invoice, amount) in [(4, 60), (2, 100), (5, 100)] as [(Int64, Int64)] {
-                try db.execute(sql: "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule) VALUES (1, ?, ?, 'manual')",
-                               arguments: [invoice, amount])
+            // A second payment, from the books' register (its allocations reflected), on invoice 4 again and on 1.
+            try db.execute(sql: """
+                INSERT INTO payment (id, payment_key, payment_date, currency, amount_minor, unapplied_minor, content_hash, booked)
+                VALUES (2, 'P2', '2026-02-02', 'EUR', 50, 0, 0, 1)
+                """)
+            for (payment, invoice, amount) in [(1, 4, 60), (1, 2, 100), (1, 5, 100), (2, 4, 20), (2, 1, 30)] as [(Int64, Int64, Int64)] {
+                try db.execute(sql: "INSERT INTO payment_allocation (payment_id, invoice_id, amount_minor, rule) VALUES (?, ?, ?, 'manual')",
+                               arguments: [payment, invoice, amount])
             }
+            // id, capacity, and the figures' sums: allocated, reflected (booked), unreflected (none: no export batch).
             let expected = try Row.fetchAll(db, sql: """
-                SELECT id, amount_minor - COALESCE((SELECT SUM(amount_minor) FROM payment_allocation WHERE invoice_id = invoice.id), 0)
+                SELECT id, amount_minor - COALESCE((SELECT SUM(amount_minor) FROM payment_allocation WHERE invoice_id = invoice.id), 0),
+                  COALESCE((SELECT SUM(amount_minor) FROM payment_allocation WHERE invoice_id = invoice.id), 0),
+                  COALESCE((SELECT SUM(a.amount_minor) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id
+                            WHERE a.invoice_id = invoice.id AND p.booked = 1), 0), 0
                 FROM invoice WHERE structured_reference = 'R' AND type = 'invoice' ORDER BY status = 'closed', due_date, id
-                """).map { [$0[0] as Int64, $0[1] as Int64] }
+                """).map { [$0[0] as Int64, $0[1] as Int64, $0[2] as Int64, $0[3] as Int64, $0[4] as Int64] }
             #expect(expected.map { $0[0] } == [3, 6, 4, 9, 1, 10, 5, 2])
             let found = try AllocationStatements(db).candidates(reference: "R")
-            #expect(found.map { [$0.invoiceID, $0.capacity] } == expected)
+            #expect(found.map { [$0.invoiceID, $0.capacity] } == expected.map { Array($0[0...1]) })
+            // The sums come from the per-invoice read for the invoices with allocations, and are zero for the others.
+            #expect(found.map { [$0.invoiceID, $0.capacity, $0.figures?.allocated ?? -1, $0.figures?.reflected ?? -1,
+                                 $0.figures?.unreflected ?? -1] } == expected)
             #expect(try AllocationStatements(db).candidates(reference: "S").map(\.invoiceID) == [8])
             #expect(try AllocationStatements(db).candidates(reference: "none").isEmpty)
         }
