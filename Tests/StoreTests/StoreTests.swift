@@ -109,6 +109,22 @@ import Testing
         }
     }
 
+    /// Every table of the migrated schema checks its words with equalities, but those written a row
+    /// at a time by a command (runs, batches, billing, Peppol, promises, data rights): a new table
+    /// written in bulk must not bring back a temporary B-tree a row (migration 0045, Store's README).
+    @Test func onlyTablesWrittenRowByRowKeepLongInLists() throws {
+        let rowByRow: Set<String> = ["run", "nightly_stage", "ingest_batch", "promise_to_pay", "billing_ingest", "contract",
+                                     "billing_line", "data_rights_log", "peppol_document"]
+        let temporary = try TemporaryStore("store")
+        let tables = try temporary.store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL ORDER BY name")
+                .map { ($0[0] as String, $0[1] as String) }
+        }
+        let withLongLists = Set(tables.filter { Schema.checkEqualities($0.1) != $0.1 }.map(\.0))
+        #expect(withLongLists == rowByRow)
+        #expect(Set(Schema.checkEqualitiesTables).isDisjoint(with: rowByRow))
+    }
+
     /// The rewrite behind migration 0045: only `IN` lists of more than two quoted words change.
     @Test func checkEqualitiesRewritesOnlyLongInLists() {
         #expect(Schema.checkEqualities("a TEXT CHECK (a IN ('x', 'y', 'z')), b INTEGER CHECK (b IN (0, 1)), c TEXT CHECK (c IN ('p', 'q'))")
