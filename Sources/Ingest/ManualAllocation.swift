@@ -16,7 +16,7 @@ package enum ManualAllocation {
     /// Every payment with something unapplied, oldest first.
     package static func unapplied(_ db: Database) throws -> [UnappliedPayment] {
         try IngestQueries.unappliedPayments(db).map { r in
-            let cur = Currency(code: r.currency) ?? .eur
+            let cur = Currency(stored: r.currency)
             return UnappliedPayment(fields: [r.key, r.date, Money(minorUnits: r.amount, currency: cur).decimalString,
                                              Money(minorUnits: r.unapplied, currency: cur).decimalString, r.currency, r.reference,
                                              r.counterparty, r.reason])
@@ -34,7 +34,7 @@ package enum ManualAllocation {
             throw Refusal("no payment \(key)")
         }
         guard let i = try IngestQueries.invoiceForAllocation(db, number: number) else { throw Refusal("no invoice \(number)") }
-        let currency = Currency(code: p.currency) ?? .eur
+        let currency = Currency(stored: p.currency)
         guard i.currency == currency.code else { throw Refusal("the payment is in \(currency.code), the invoice in \(i.currency)") }
         guard i.type == .invoice else { throw Refusal("\(number) is a credit note") }
         let left = p.unapplied, lacking = max(0, i.lacking)
@@ -72,7 +72,7 @@ package enum ManualAllocation {
         let rows = try IngestQueries.allocations(db, paymentID: paymentID, invoiceNumber: number)
         let target = number.map { "invoice \($0)" } ?? "any invoice"
         guard !rows.isEmpty else { return .unchanged("payment \(key) is not applied to \(target)") }
-        let currency = Currency(code: p.currency) ?? .eur
+        let currency = Currency(stored: p.currency)
         var total: Int64 = 0
         for r in rows {
             try IngestCommands.removeAllocation(db, id: r.id)

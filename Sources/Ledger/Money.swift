@@ -21,6 +21,19 @@ package struct Currency: Sendable, Hashable, CustomStringConvertible {
         self.minorDigits = Currency.zeroDecimal.contains(up) ? 0 : (Currency.threeDecimal.contains(up) ? 3 : 2)
     }
 
+    /// The currency of a code read back from the store; EUR when the code is malformed.
+    ///
+    /// No CHECK guards the store's currency columns (`invoice`, `payment`, `bank_statement`,
+    /// `contract`, `promise_to_pay`, `dunning_event`, `dunning_exclusion`, `cash_forecast`,
+    /// `report_snapshot`, `report_snapshot_step`: plain `TEXT`). What keeps them valid is that
+    /// every writer binds the ``code`` of a currency that ingest, billing or the controls accepted
+    /// through ``init(code:)``, and the other tables copy those columns. The fallback therefore only
+    /// serves a store edited by hand: it reads as EUR, as the readers each had it before, now in this
+    /// one place, and never traps.
+    package init(stored code: String) {
+        self = Currency(code: code) ?? .eur
+    }
+
     static let zeroDecimal: Set<String> = ["JPY", "KRW", "ISK", "CLP", "VND", "XAF", "XOF", "XPF", "UGX", "PYG"]
     static let threeDecimal: Set<String> = ["BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD"]
 

@@ -63,7 +63,7 @@ package enum AnomalyGate {
             guard past.count >= 3, total > 0 else { continue }
             let usual = past.sorted()[past.count / 2]
             if Double(total) > factor * Double(max(1, usual)) {
-                let currency = Currency(code: code) ?? .eur
+                let currency = Currency(stored: code)
                 why.append("\(Money(minorUnits: total, currency: currency)) claimed tonight against a usual "
                     + "\(Money(minorUnits: usual, currency: currency))")
             }

@@ -39,7 +39,7 @@ enum DebtorPage {
         // Figures per currency.
         for r in try ReportQueries.debtorOpenFigures(db, id: id, asOf: asOf) {
             let code = r.currency
-            let cur = Currency(code: code) ?? .eur
+            let cur = Currency(stored: code)
             doc.blocks.append(.figures(id: "figures_\(code.lowercased())", [
                 Figure(key: "open", label: "Open (\(code))", value: .money(r.open, cur)),
                 Figure(key: "overdue", label: "Overdue (\(code))", value: .money(r.overdue, cur), tone: .warn),
@@ -70,7 +70,7 @@ enum DebtorPage {
             stream: { emit in
                 let c = try ReportQueries.statementCursor(db, id: id, runID: runID)
                 while let r = try c.next() {
-                    let cur = Currency(code: r.currency) ?? .eur
+                    let cur = Currency(stored: r.currency)
                     let due = Day(iso: r.dueDate)
                     let late = due.map { asOf.days(since: $0) } ?? 0
                     var note: [String] = []
@@ -93,7 +93,7 @@ enum DebtorPage {
             stream: { emit in
                 let c = try ReportQueries.messagesCursor(db, id: id)
                 while let r = try c.next() {
-                    let cur = Currency(code: r.currency) ?? .eur
+                    let cur = Currency(stored: r.currency)
                     var status = r.status
                     if let why = r.heldReason ?? r.cancelReason { status += ": " + why }
                     let letter: Cell = r.documentPath.map { .link(($0 as NSString).lastPathComponent, href: letters($0)) } ?? .empty
@@ -116,7 +116,7 @@ enum DebtorPage {
                       Column("currency", "Cur."), Column("open", "Open", numeric: true), Column("since", "Disputed since import of")],
             rows: try ReportQueries.disputes(db, id: id).map { r in
                 [.text(r.invoiceNumber), .day(r.dueDate), .text(r.currency),
-                 .money(r.open, Currency(code: r.currency) ?? .eur), .day(r.since)]
+                 .money(r.open, Currency(stored: r.currency)), .day(r.since)]
             }, emptyText: "No open invoice is disputed.",
             caption: "Notes and a disputes journal are not kept in the ledger yet; the ERP's disputed flag is shown.")))
         return doc

@@ -220,7 +220,7 @@ enum MorningPage {
         if night.isEmpty { doc.blocks.append(.note("No payment was imported last night.")) }
         for r in night {
             let code = r.currency
-            let cur = Currency(code: code) ?? .eur
+            let cur = Currency(stored: code)
             doc.blocks.append(.figures(id: "night_\(code.lowercased())", [
                 Figure(key: "payments_received", label: "Payments received (\(code))", value: .money(r.received ?? 0, cur), tone: .good),
                 Figure(key: "payments", label: "Payments", value: .int(r.receivedCount ?? 0)),
@@ -234,7 +234,7 @@ enum MorningPage {
                       Column("messages", "Messages", numeric: true), Column("demanded", "Demanded", numeric: true)],
             rows: try ReportQueries.nightMessages(db, day: asOf).map { r in
                 [.text(r.step), .text(r.channels), .text(r.status), .text(r.currency), .int(r.messages),
-                 .money(r.demanded, Currency(code: r.currency) ?? .eur)]
+                 .money(r.demanded, Currency(stored: r.currency))]
             }, emptyText: "No message last night.")))
 
         doc.blocks.append(.heading("Reports"))
@@ -274,7 +274,7 @@ enum TrendsPage {
         }
         let lang = options.language
         for code in Array(Set(rows.map(\.currency))).sorted() {
-            let cur = Currency(code: code) ?? .eur
+            let cur = Currency(stored: code)
             let mine = rows.filter { $0.currency == code }
             /// The latest snapshot in (end − days, end].
             func latest(_ end: Day, _ days: Int) -> ReportSnapshotRow? {
@@ -321,7 +321,7 @@ enum TrendsPage {
         let got = Dictionary(uniqueKeysWithValues: collected.map { ("\($0.step)|\($0.currency)", $0.collected ?? 0) })
         var rowsOut: [[Cell]] = []
         for code in Array(Set(demanded.map(\.currency))).sorted() {
-            let cur = Currency(code: code) ?? .eur
+            let cur = Currency(stored: code)
             let mine = demanded.filter { $0.currency == code }
             let asked = mine.map { $0.demanded ?? 0 }
             let paid = mine.map { got["\($0.step)|\(code)"] ?? 0 }

@@ -160,7 +160,7 @@ package enum DunningNights {
         let reminders = try Row.fetchAll(db, sql: """
             SELECT debtor_id, step, total_minor, currency FROM dunning_event WHERE as_of = ? AND status != 'cancelled'
             """, arguments: [last]).map {
-            Reminder(debtorID: $0[0], step: $0[1], total: Money(minorUnits: $0[2], currency: Currency(code: $0[3] as String) ?? .eur))
+            Reminder(debtorID: $0[0], step: $0[1], total: Money(minorUnits: $0[2], currency: Currency(stored: $0[3] as String)))
         }
         return (last, reminders)
     }

@@ -47,7 +47,7 @@ package enum DunningLog {
             FROM dunning_event e JOIN debtor d ON d.id = e.debtor_id LEFT JOIN outbox_message m ON m.id = e.outbox_message_id
             \(whereClause) ORDER BY e.as_of, d.debtor_key, e.id
             """, arguments: StatementArguments(args)) {
-            let currency = Currency(code: r[12] as String) ?? .eur
+            let currency = Currency(stored: r[12] as String)
             let status = Self.status(event: r[6], message: r[7])
             byID[r[0]] = entries.count
             entries.append(DunningLogEntry(
@@ -66,7 +66,7 @@ package enum DunningLog {
             """, arguments: [first, last]) {
             guard let n = byID[r[0]] else { continue }
             entries[n].items.append(.init(invoiceNumber: r[1], due: Day(iso: r[2] as String),
-                                          open: Money(minorUnits: r[3], currency: Currency(code: r[5] as String) ?? .eur), demanded: r[4]))
+                                          open: Money(minorUnits: r[3], currency: Currency(stored: r[5] as String)), demanded: r[4]))
         }
         return entries
     }

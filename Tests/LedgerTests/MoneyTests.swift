@@ -25,6 +25,11 @@ struct CurrencyTests {
         #expect(Currency(code: "eur") == .eur)
         #expect(Currency.eur.minorDigits == 2)
     }
+
+    @Test("a stored code reads as init(code:) does, a malformed one as EUR", arguments: ["EUR", "USD", "JPY", "kwd", "", "EURO", "E1R"])
+    func stored(raw: String) {
+        #expect(Currency(stored: raw) == Currency(code: raw) ?? .eur)
+    }
 }
 
 @Suite("Money")

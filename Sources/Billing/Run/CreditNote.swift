@@ -107,7 +107,7 @@ package enum CreditNoteIssue {
         guard let issued = Day(iso: r.issueDate), let period = Month(text: r.period), let activation = Day(iso: r.activationDate)
         else { throw BillingError.credit("invoice \(number) has unreadable dates") }
         guard issue >= issued else { throw BillingError.credit("a credit note cannot be dated before the invoice (\(issued))") }
-        let currency = Currency(code: r.currency) ?? .eur
+        let currency = Currency(stored: r.currency)
         let contract = ContractSnapshot(id: r.contractId, key: r.contractKey, debtorID: r.debtorId, debtorKey: r.debtorKey,
                                         language: r.language, plan: r.plan, price: Money(minorUnits: r.monthlyPriceMinor, currency: currency),
                                         activation: activation, priceAdjustedOn: activation, series: nil, billingDay: nil,

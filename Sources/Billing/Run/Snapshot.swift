@@ -22,7 +22,7 @@ struct Snapshot {
                 alreadyInvoiced += 1
                 continue
             }
-            let currency = Currency(code: r.currency) ?? .eur
+            let currency = Currency(stored: r.currency)
             // The contracts file's rate was checked at ingest; one that no longer reads is never billed at another rate.
             var vatRate: VATRate? = nil
             if let text = r.vatRate {

@@ -102,7 +102,7 @@ package enum SuspensionCheck {
                     let address = EmailAddress(e)
                 else { return }
                 let t = InvoiceTexts(language: c.addressee.language)
-                let open = Money(minorUnits: c.openTotal, currency: Currency(code: c.currency) ?? .eur)
+                let open = Money(minorUnits: c.openTotal, currency: Currency(stored: c.currency))
                 let fee = Money(minorUnits: b.reactivationFeeMinor, currency: open.currency)
                 let (subject, body) = action == .notice
                     ? t.noticeMail(contract: c.key, invoice: c.invoice ?? "", open: open, days: b.suspensionNoticeDays, fee: fee,

@@ -63,14 +63,14 @@ package struct SnapshotReader {
                                "TR": "TURQUIE"]
 }
 
-/// `Currency(code:) ?? .eur` with the last codes remembered (the planner reads ~1M items a night).
+/// `Currency(stored:)` with the last codes remembered (the planner reads ~1M items a night).
 struct CurrencyCache {
     private var known: [String: Currency] = [:]
 
-    /// The currency of `code`, EUR when the code is not one.
+    /// The currency of `code`, EUR when the code is not one (see `Currency(stored:)`).
     mutating func currency(_ code: String) -> Currency {
         if let c = known[code] { return c }
-        let c = Currency(code: code) ?? .eur
+        let c = Currency(stored: code)
         if known.count < 64 { known[code] = c }
         return c
     }

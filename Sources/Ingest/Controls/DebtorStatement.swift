@@ -22,7 +22,7 @@ package struct DebtorStatement: Sendable {
     package static func load(_ db: Database, debtor key: String, asOf: Day, nextStep: String) throws -> DebtorStatement {
         guard let d = try IngestQueries.statementDebtor(db, key: key) else { throw ControlRefusal("debtor \(key) is not in the ledger") }
         let id = d.id
-        func money(_ minor: Int64, _ cur: String) -> String { Money(minorUnits: minor, currency: Currency(code: cur) ?? .eur).decimalString }
+        func money(_ minor: Int64, _ cur: String) -> String { Money(minorUnits: minor, currency: Currency(stored: cur)).decimalString }
         let items = try IngestQueries.statementItems(db, debtorID: id)
         var overdue: [[String]] = [], notDue: [[String]] = [], credits: [[String]] = [], disputes: [[String]] = []
         var balances: [String: Int64] = [:]

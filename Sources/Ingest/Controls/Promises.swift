@@ -104,7 +104,7 @@ package enum Promises {
     /// Every promise, open ones first, then by date (`only`: one debtor's).
     package static func list(_ db: Database, debtor key: String? = nil) throws -> [PromiseRow] {
         try IngestQueries.promises(db, debtorKey: key).map { r in
-            let amount = r.amount.map { Money(minorUnits: $0, currency: Currency(code: r.currency) ?? .eur).decimalString } ?? ""
+            let amount = r.amount.map { Money(minorUnits: $0, currency: Currency(stored: r.currency)).decimalString } ?? ""
             let invoices = r.invoices.isEmpty ? "" : Self.strings(r.invoices).joined(separator: " ")
             return PromiseRow(fields: [r.debtorKey, amount, r.currency, r.until, r.pauseUntil, invoices, r.status.rawValue, r.madeOn,
                                        r.madeBy, r.source.rawValue])

@@ -26,7 +26,7 @@ enum AgingReport {
         let multi = totals.count > 1
         var bucketRows: [[Cell]] = []
         for code in totals {
-            let currency = Currency(code: code) ?? .eur
+            let currency = Currency(stored: code)
             let r = openBy[code]
             let sums: [Int64] = r?.sums ?? [0, 0, 0, 0, 0]
             let counts: [Int] = r?.counts ?? [0, 0, 0, 0, 0]
@@ -69,7 +69,7 @@ enum AgingReport {
             + zip(bucketKeys, buckets).map { Column($0, $1, numeric: true) }
             + [Column("oldest_days_late", "Days late", numeric: true), Column("items", "Items", numeric: true, layout: .dataOnly)]
         func cells(_ r: AgingDebtorLine) -> [Cell] {
-            let currency = Currency(code: r.currency) ?? .eur
+            let currency = Currency(stored: r.currency)
             var out: [Cell] = [.text(r.debtorKey), .debtor(r.name, id: r.debtorID), .text(r.currency), .money(r.total, currency)]
             for sum in r.buckets { out.append(.money(sum, currency)) }
             let oldest = r.oldestOverdue.flatMap { Day(iso: $0) }

@@ -20,7 +20,7 @@ enum DunningReport {
         let totals = try ReportQueries.dunningTotals(db, day: asOf, monthStart: monthStart)
         for r in totals {
             let code = r.currency
-            let currency = Currency(code: code) ?? .eur
+            let currency = Currency(stored: code)
             let suffix = totals.count > 1 ? " (\(code))" : ""
             doc.blocks.append(.figures(id: "figures_\(code.lowercased())", [
                 Figure(key: "reminders_last_night", label: "Reminders last night" + suffix, value: .int(r.remindersOnDay)),
@@ -44,7 +44,7 @@ enum DunningReport {
         var stepRows: [[Cell]] = []
         for (period, from) in [("last night", asOf), ("this month", monthStart)] {
             for r in try ReportQueries.dunningSteps(db, from: from, through: asOf) {
-                let currency = Currency(code: r.currency) ?? .eur
+                let currency = Currency(stored: r.currency)
                 stepRows.append([.text(period), .text(r.ladder), .text("\(r.stepIndex). \(r.step)"),
                                  .text(channels(r.channels)), .text(r.status), .text(r.currency), .int(r.reminders),
                                  .money(r.balance, currency), .money(r.interest, currency), .money(r.fees, currency),
@@ -67,7 +67,7 @@ enum DunningReport {
             stream: { emit in
                 let cursor = try ReportQueries.remindersCursor(db, day: asOf)
                 while let r = try cursor.next() {
-                    let currency = Currency(code: r.currency) ?? .eur
+                    let currency = Currency(stored: r.currency)
                     try emit([.text(r.debtorKey), .text(r.name), .text(r.ladder),
                               .text("\(r.stepIndex). \(r.step)"), .text(channels(r.channels)), .text(r.status),
                               .text(r.currency), .int(r.invoices), .money(r.total, currency)])
@@ -90,7 +90,7 @@ enum DunningReport {
                 + "those with an overdue open invoice. `relance dunning plan --as-of \(day)` lists every exclusion with its reason."
         } else {
             for r in stored {
-                let currency = Currency(code: r.currency) ?? .eur
+                let currency = Currency(stored: r.currency)
                 rows.append([.text(r.reason), .text(r.level == "debtor" ? "whole debtor" : "single invoices"), .text(r.currency),
                              .int(r.debtors), .int(r.items), .money(r.amount, currency)])
             }
@@ -99,7 +99,7 @@ enum DunningReport {
                 + "names each debtor."
         }
         for r in try ReportQueries.heldOrCancelled(db, from: monthStart, through: asOf) {
-            let currency = Currency(code: r.currency) ?? .eur
+            let currency = Currency(stored: r.currency)
             rows.append([.text("reminder \(r.status) this month"), .text("reminder"), .text(r.currency), .int(r.debtors),
                          .int(r.reminders), .money(r.total, currency)])
         }
@@ -125,7 +125,7 @@ enum DunningReport {
         var rows: [[Cell]] = []
         for (kind, reason, level) in reasons {
             for r in try ReportQueries.ledgerExclusions(db, kind: kind, day: day) {
-                let currency = Currency(code: r.currency) ?? .eur
+                let currency = Currency(stored: r.currency)
                 rows.append([.text(reason), .text(level), .text(r.currency), .int(r.debtors), .int(r.items), .money(r.amount, currency)])
             }
         }

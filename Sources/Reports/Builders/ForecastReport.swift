@@ -24,7 +24,7 @@ enum ForecastReport {
             let byCurrency = Dictionary(grouping: weeks, by: \.currency)
             for code in byCurrency.keys.sorted() {
                 let rows = byCurrency[code] ?? []
-                let currency = Currency(code: code) ?? .eur
+                let currency = Currency(stored: code)
                 let suffix = byCurrency.count > 1 ? " (\(code))" : ""
                 let expected: [Int64] = rows.map(\.expected)
                 doc.blocks.append(.figures(id: "figures_\(code.lowercased())", [
@@ -73,7 +73,7 @@ enum ForecastReport {
         var rows: [[Cell]] = []
         var matched = 0
         for code in currencies.sorted() {
-            let currency = Currency(code: code) ?? .eur
+            let currency = Currency(stored: code)
             var labels: [String] = [], expectedSeries: [Int64] = [], actualSeries: [Int64] = []
             for j in stride(from: pastWeeks, through: 1, by: -1) {
                 let end = asOf.adding(days: -7 * (j - 1)), start = end.adding(days: -6)

@@ -33,7 +33,7 @@ enum WorklistReport {
         let decoder = JSONDecoder()  // one for every row: making one per row cost more than decoding
         func cells(_ r: WorklistLine) -> [Cell] {
             rank += 1
-            let currency = Currency(code: r.currency) ?? .eur
+            let currency = Currency(stored: r.currency)
             let oldest = Day(iso: r.oldest).map { asOf.days(since: $0) } ?? 0
             return [.int(rank), .text(r.debtorKey), .debtor(r.name, id: r.debtorID), .text(r.phone),
                     .text(r.currency), .money(r.risk, currency), .money(r.overdue, currency),
@@ -66,7 +66,7 @@ enum WorklistReport {
     static func figures(_ totals: [WorklistTotals]) -> [ReportDocument.Block] {
         totals.map { r in
             let code = r.currency
-            let currency = Currency(code: code) ?? .eur
+            let currency = Currency(stored: code)
             let suffix = totals.count > 1 ? " (\(code))" : ""
             return .figures(id: "figures_\(code.lowercased())", [
                 Figure(key: "debtors_overdue", label: "Debtors overdue" + suffix, value: .int(r.debtors)),

@@ -67,7 +67,7 @@ struct ForecastSummary {
         var totals: [String: Int64] = [:]
         for w in r.cash { totals[w.currency, default: 0] += w.expectedMinor }
         for (code, minor) in totals.sorted(by: { $0.key < $1.key }) {
-            let money = Money(minorUnits: minor, currency: Currency(code: code) ?? .eur)
+            let money = Money(minorUnits: minor, currency: Currency(stored: code))
             lines.append("expected cash-in over the next \(Forecaster.weeks) weeks: \(money) (per week: relance forecast cash)")
         }
         // Counted, not grouped: grouping would copy 200,000 scores at scale 1 after the forecast is stored.

@@ -22,11 +22,11 @@ struct Status: ParsableCommand {
             Terminal.out("Debtors: \(s.debtors) (\(s.debtorsOnHold) on hold)")
             Terminal.out("Invoices and credit notes in the ledger: \(s.invoices)")
             for t in s.totals {
-                let m = { (v: Int64) in Money(minorUnits: v, currency: Currency(code: t.currency) ?? .eur).decimalString }
+                let m = { (v: Int64) in Money(minorUnits: v, currency: Currency(stored: t.currency)).decimalString }
                 Terminal.out("  \(t.currency): \(t.openInvoices) open invoices, \(m(t.openMinor)) open; \(t.overdueInvoices) overdue, \(m(t.overdueMinor)); \(t.openCreditNotes) open credit notes, \(m(t.creditMinor))")
             }
             Terminal.out("Open invoices in dispute: \(s.disputed)")
-            let unapplied = s.unappliedMinor.sorted { $0.key < $1.key }.map { "\($0.key) \(Money(minorUnits: $0.value, currency: Currency(code: $0.key) ?? .eur).decimalString)" }
+            let unapplied = s.unappliedMinor.sorted { $0.key < $1.key }.map { "\($0.key) \(Money(minorUnits: $0.value, currency: Currency(stored: $0.key)).decimalString)" }
             Terminal.out("Unapplied payments: \(s.unappliedPayments)" + (unapplied.isEmpty ? "" : " (" + unapplied.joined(separator: ", ") + ")"))
             for l in s.lastIngests { Terminal.out("Last \(l.kind) ingest: \(l.finishedAt) from \(l.file)") }
             // What would stop or hold tonight's reminders, with the command that fixes it.
