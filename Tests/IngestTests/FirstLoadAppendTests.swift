@@ -12,14 +12,12 @@ import Testing
 /// one a statement a row with enforcement on in WAL mode, and compares summaries, diagnostics, rejects
 /// files, every invoice column (ids included), the change history, promises and the schema (indexes).
 @Suite struct FirstLoadAppendTests {
-    final class Twin {
-        let together: TestLedger
-        let single: TestLedger
+    /// `together` appends together, with references set aside and the WAL left; `single` does none of it.
+    final class Twin: TwinLedgers {
+        var together: TestLedger { subject }
+        var single: TestLedger { reference }
 
-        init() throws {
-            together = try TestLedger().withDebtors()
-            single = try TestLedger().withDebtors()
-        }
+        init() throws { try super.init(dump: Twin.dump) }
 
         /// Writes `files` (name, text) into both and ingests them as one command; checks that both saw
         /// and stored the same; returns the first ledger's summaries.
@@ -27,20 +25,10 @@ import Testing
         func ingest(_ files: [(String, String)], snapshot: Bool = false, sourceLocation: SourceLocation = #_sourceLocation)
             throws -> [FileSummary]
         {
-            together.diagnostics.removeAll()
-            single.diagnostics.removeAll()
-            let a = try together.ingest(.invoices, files.map { together.write($0.0, $0.1) }, snapshot: snapshot)
-            let b = try single.ingest(.invoices, files.map { single.write($0.0, $0.1) }, snapshot: snapshot, appendsTogether: false,
-                                      setsReferencesAside: false, leavesWAL: false)
-            #expect(a.map(\.comparable) == b.map(\.comparable), sourceLocation: sourceLocation)
-            #expect(together.diagnostics.map(\.description) == single.diagnostics.map(\.description), sourceLocation: sourceLocation)
-            for (name, _) in files {
-                let rejects = "/\(name).rejects.csv"
-                #expect((try? String(contentsOfFile: together.rejectsDir + rejects, encoding: .utf8))
-                        == (try? String(contentsOfFile: single.rejectsDir + rejects, encoding: .utf8)), sourceLocation: sourceLocation)
+            try ingestBoth(files, sourceLocation: sourceLocation) { t, paths, isSubject in
+                try t.ingest(.invoices, paths, snapshot: snapshot, appendsTogether: isSubject, setsReferencesAside: isSubject,
+                             leavesWAL: isSubject)
             }
-            #expect(try Twin.dump(together) == Twin.dump(single), sourceLocation: sourceLocation)
-            return a
         }
 
         /// Every invoice column, the change history and promises, as text.

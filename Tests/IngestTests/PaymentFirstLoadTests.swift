@@ -10,18 +10,16 @@ import Testing
 /// and `payment_allocation` once after its rows (`DeferredIndexes`; `payment_allocation_by_invoice`
 /// stays, each candidate look-up reads it) and stores each row without a look-up by its key first
 /// (`PaymentSink.insertsOnly`). Each test runs the same files on two ledgers, one with and one
-/// without (`IngestOptions.setsPaymentIndexesAside`), and compares summaries, diagnostics, every
-/// column of the payments, allocations, invoices and change history (ids included), the schema and
+/// without (`IngestOptions.setsPaymentIndexesAside`), and compares summaries, diagnostics, rejects
+/// files, every column of the payments, allocations, invoices and change history (ids included), the schema and
 /// the integrity check.
 @Suite struct PaymentFirstLoadTests {
-    final class Twin {
-        let aside: TestLedger
-        let kept: TestLedger
+    /// `aside` sets the payment indexes aside on a first load, `kept` keeps them.
+    final class Twin: TwinLedgers {
+        var aside: TestLedger { subject }
+        var kept: TestLedger { reference }
 
-        init() throws {
-            aside = try Twin.ledger()
-            kept = try Twin.ledger()
-        }
+        init() throws { try super.init(Twin.ledger, dump: Twin.dump) }
 
         static func ledger() throws -> TestLedger {
             let t = try TestLedger().withDebtors()
@@ -37,13 +35,9 @@ import Testing
         func ingest(_ files: [(String, String)], booked: Bool = false, sourceLocation: SourceLocation = #_sourceLocation)
             throws -> [FileSummary]
         {
-            aside.diagnostics.removeAll()
-            kept.diagnostics.removeAll()
-            let a = try aside.ingest(.payments, files.map { aside.write($0.0, $0.1) }, booked: booked)
-            let b = try kept.ingest(.payments, files.map { kept.write($0.0, $0.1) }, booked: booked, setsPaymentIndexesAside: false)
-            #expect(a.map(\.comparable) == b.map(\.comparable), sourceLocation: sourceLocation)
-            #expect(aside.diagnostics.map(\.description) == kept.diagnostics.map(\.description), sourceLocation: sourceLocation)
-            #expect(try Twin.dump(aside) == Twin.dump(kept), sourceLocation: sourceLocation)
+            let a = try ingestBoth(files, sourceLocation: sourceLocation) { t, paths, isSubject in
+                try t.ingest(.payments, paths, booked: booked, setsPaymentIndexesAside: isSubject)
+            }
             #expect(try aside.store.pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") } == ["ok"],
                     sourceLocation: sourceLocation)
             return a

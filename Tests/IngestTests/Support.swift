@@ -92,3 +92,41 @@ final class TestLedger {
         return self
     }
 }
+
+/// Two ledgers fed the same files by two paths: `subject` with the path under test, `reference`
+/// without it. A suite subclasses it to name the two and say how each one ingests.
+class TwinLedgers {
+    let subject: TestLedger
+    let reference: TestLedger
+    private let dump: (TestLedger) throws -> [String]
+
+    /// Two ledgers made by `make` (debtors K001–K005 by default); `dump` gives the stored rows to compare.
+    init(_ make: () throws -> TestLedger = { try TestLedger().withDebtors() }, dump: @escaping (TestLedger) throws -> [String])
+        throws
+    {
+        subject = try make()
+        reference = try make()
+        self.dump = dump
+    }
+
+    /// Writes `files` (name, text) into both and runs `load` on each (`isSubject` true for `subject`);
+    /// expects the same summaries, diagnostics, rejects files and `dump`; returns the subject's summaries.
+    @discardableResult
+    func ingestBoth(_ files: [(String, String)], sourceLocation: SourceLocation = #_sourceLocation,
+                    _ load: (_ ledger: TestLedger, _ paths: [String], _ isSubject: Bool) throws -> [FileSummary]) throws -> [FileSummary]
+    {
+        subject.diagnostics.removeAll()
+        reference.diagnostics.removeAll()
+        let a = try load(subject, files.map { subject.write($0.0, $0.1) }, true)
+        let b = try load(reference, files.map { reference.write($0.0, $0.1) }, false)
+        #expect(a.map(\.comparable) == b.map(\.comparable), sourceLocation: sourceLocation)
+        #expect(subject.diagnostics.map(\.description) == reference.diagnostics.map(\.description), sourceLocation: sourceLocation)
+        for (name, _) in files {
+            let rejects = "/\(name).rejects.csv"
+            #expect((try? String(contentsOfFile: subject.rejectsDir + rejects, encoding: .utf8))
+                    == (try? String(contentsOfFile: reference.rejectsDir + rejects, encoding: .utf8)), sourceLocation: sourceLocation)
+        }
+        #expect(try dump(subject) == dump(reference), sourceLocation: sourceLocation)
+        return a
+    }
+}
