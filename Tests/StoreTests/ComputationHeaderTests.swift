@@ -62,33 +62,9 @@ import Testing
         #expect(try DunningComputation.decompress(six, items: yenItems, header: yenHeader) == yen)
     }
 
-    /// Debtor D1, invoices 3 and 7, and one reminder with `withInterest` written by `insertEvent`.
-    func seed(_ db: Database) throws {
-        try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
-        let debtor = db.lastInsertedRowID
-        for item in Self.items {
-            try db.execute(sql: """
-                INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)
-                VALUES (?, ?, ?, 'invoice', '2026-01-01', '2026-02-01', 'EUR', 1, 1, 'open', 0)
-                """, arguments: [item.invoiceID, item.number, debtor])
-        }
-        let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
-            idempotencyKey: "k", debtorID: debtor, asOf: Day(iso: "2026-12-05")!, ladder: "b2b/v1", step: "reminder-2",
-            stepIndex: 1, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 272_112, interestMinor: 7_287,
-            feesMinor: 8_000, totalMinor: 287_399, computation: Self.withInterest, documentPath: nil, status: .queued, runID: nil,
-            createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 272_112, payBy: Day(iso: "2026-12-19")),
-            items: Self.items))
-        for item in Self.items {
-            try DunningCommands.insertItem(db, DunningEventItemRecord(
-                eventID: event, invoiceID: item.invoiceID, stepIndex: 1, advanced: true, openMinor: item.openMinor, daysLate: item.daysLate,
-                interestMinor: 0, feeMinor: 0, prevStepIndex: nil, prevStep: nil, prevLastReminder: nil, prevFirstReminder: nil,
-                prevFirstChannel: nil))
-        }
-    }
-
     @Test func aStoredEventReadsTheSameThroughTheRecordTheSQLFunctionAndTheExport() throws {
         let temporary = try TemporaryStore("computation-header")
-        try temporary.store.pool.write { db in try seed(db) }
+        try temporary.store.pool.write { db in try DunningComputationTests.seedReminder(db, payBy: Day(iso: "2026-12-19"), prior: nil) }
         try temporary.store.pool.read { db in
             #expect(try Data.fetchOne(db, sql: "SELECT computation_z FROM dunning_event")?.first == 5)
             #expect(try String.fetchAll(db, sql: "SELECT \(DunningEventRecord.computationSQL("e")) FROM dunning_event e") == [Self.withInterest])

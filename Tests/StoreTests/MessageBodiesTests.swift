@@ -437,30 +437,34 @@ import Testing
         #expect(throws: StoreError.self) { try DunningComputation.decompress(jpy, items: []) }
     }
 
+    /// Debtor D1, invoices 3 and 7 (``interestItems``), and one reminder-2 with ``withInterest`` and its
+    /// two items, written by `insertEvent` and `insertItem`; `payBy` and the items' prior step as given.
+    static func seedReminder(_ db: Database, payBy: Day?, prior: (index: Int, step: String)?) throws {
+        try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
+        let debtor = db.lastInsertedRowID
+        for item in interestItems {
+            try db.execute(sql: """
+                INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)
+                VALUES (?, ?, ?, 'invoice', '2026-01-01', '2026-02-01', 'EUR', 1, 1, 'open', 0)
+                """, arguments: [item.invoiceID, item.number, debtor])
+        }
+        let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
+            idempotencyKey: "k", debtorID: debtor, asOf: Day(iso: "2026-12-05")!, ladder: "b2b/v1", step: "reminder-2",
+            stepIndex: 1, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 272_112, interestMinor: 7_287,
+            feesMinor: 8_000, totalMinor: 287_399, computation: withInterest, documentPath: nil, status: .queued, runID: nil,
+            createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 272_112, payBy: payBy), items: interestItems))
+        for item in interestItems {
+            try DunningCommands.insertItem(db, DunningEventItemRecord(
+                eventID: event, invoiceID: item.invoiceID, stepIndex: 1, advanced: true, openMinor: item.openMinor, daysLate: item.daysLate,
+                interestMinor: 0, feeMinor: 0, prevStepIndex: prior?.index, prevStep: prior?.step, prevLastReminder: nil, prevFirstReminder: nil,
+                prevFirstChannel: nil))
+        }
+    }
+
     @Test func eventsWithTheirItemsReadThroughTheItemsTable() throws {
         let temporary = try TemporaryStore("computation-items")
         let store = temporary.store
-        try store.pool.write { db in
-            try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
-            let debtor = db.lastInsertedRowID
-            for (id, number) in [(3, "INV-2026-0051059"), (7, "INV-2026-0044599")] {
-                try db.execute(sql: """
-                    INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)
-                    VALUES (?, ?, ?, 'invoice', '2026-01-01', '2026-02-01', 'EUR', 1, 1, 'open', 0)
-                    """, arguments: [id, number, debtor])
-            }
-            let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
-                idempotencyKey: "k", debtorID: debtor, asOf: Day(iso: "2026-12-05")!, ladder: "b2b/v1", step: "reminder-2",
-                stepIndex: 1, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 272_112, interestMinor: 7_287,
-                feesMinor: 8_000, totalMinor: 287_399, computation: Self.withInterest, documentPath: nil, status: .queued, runID: nil,
-                createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 272_112, payBy: nil), items: Self.interestItems))
-            for item in Self.interestItems {
-                try DunningCommands.insertItem(db, DunningEventItemRecord(
-                    eventID: event, invoiceID: item.invoiceID, stepIndex: 1, advanced: true, openMinor: item.openMinor, daysLate: item.daysLate,
-                    interestMinor: 0, feeMinor: 0, prevStepIndex: 0, prevStep: "reminder-1", prevLastReminder: nil, prevFirstReminder: nil,
-                    prevFirstChannel: nil))
-            }
-        }
+        try store.pool.write { db in try Self.seedReminder(db, payBy: nil, prior: (0, "reminder-1")) }
         try store.pool.read { db in
             #expect(try Data.fetchOne(db, sql: "SELECT computation_z FROM dunning_event")?.first == 3)
             #expect(try String.fetchAll(db, sql: "SELECT \(DunningEventRecord.computationSQL("e")) FROM dunning_event e") == [Self.withInterest])
