@@ -19,18 +19,16 @@ struct PaymentCalendar: Sendable {
         self.first = first
         let n = Int(max(0, last - first + 1))
         var flags = [UInt8](repeating: 0, count: n)
-        var holidays: [Int: Set<Day>] = [:]
         var months = [Int](repeating: 0, count: n)
         for i in 0..<n {
             let d = Day(daysSinceEpoch: first + Int32(i))
             let c = d.components
-            if holidays[c.year] == nil { holidays[c.year] = BelgianCalendar.holidays(c.year) }
             months[i] = c.year * 12 + c.month
             let weekday = d.isoWeekday
             var f = UInt8(weekday) << 4
             if c.month == 7 || c.month == 8 { f |= PaymentCalendar.summer }
             if (c.month == 12 && c.day >= 15) || (c.month == 1 && c.day <= 10) { f |= PaymentCalendar.yearEnd }
-            if weekday <= 5 && !(holidays[c.year]?.contains(d) ?? false) {
+            if BelgianCalendar.isWorkingDay(d) {
                 f |= PaymentCalendar.working
                 if c.day >= 25 || c.day <= 3 { f |= PaymentCalendar.payday }
             }

@@ -17,16 +17,28 @@ package enum BelgianCalendar {
         return Day(year: year, month: month, day: day) ?? Day(daysSinceEpoch: 0)
     }
 
+    /// The seven holidays on the same day every year (month, day): New Year, Labour Day, National
+    /// Day, Assumption, All Saints, Armistice, Christmas.
+    static let fixedHolidays = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)]
+    /// The three that follow Easter Sunday, in days after it: Easter Monday, Ascension, Whit Monday.
+    static let easterOffsets = [1, 39, 50]
+
     /// The public holidays of a year.
     package static func holidays(_ year: Int) -> Set<Day> {
         let e = easter(year)
-        let fixed = [(1, 1), (5, 1), (7, 21), (8, 15), (11, 1), (11, 11), (12, 25)].compactMap { Day(year: year, month: $0.0, day: $0.1) }
-        return Set(fixed + [e.adding(days: 1), e.adding(days: 39), e.adding(days: 50)])
+        let fixed = fixedHolidays.compactMap { Day(year: year, month: $0.0, day: $0.1) }
+        return Set(fixed + easterOffsets.map { e.adding(days: $0) })
     }
 
     /// True for Monday to Friday outside public holidays.
+    ///
+    /// The day is compared with the holidays' rules rather than looked up in ``holidays(_:)``: no set
+    /// is built, Easter is a few integer operations, so loops over days need no cache of their own.
     package static func isWorkingDay(_ d: Day) -> Bool {
-        d.isoWeekday <= 5 && !holidays(d.year).contains(d)
+        guard d.isoWeekday <= 5 else { return false }
+        let c = d.components
+        for (month, day) in fixedHolidays where month == c.month && day == c.day { return false }
+        return !easterOffsets.contains(d.days(since: easter(c.year)))
     }
 
     /// The `n`-th working day after `d` (`d` itself not counted).

@@ -51,12 +51,9 @@ struct SettlementCalendar {
         self.first = first
         let n = max(0, last.days(since: first) + 1)
         var flags = [UInt8](repeating: 0, count: n)
-        var holidays: [Int: Set<Day>] = [:]
         for i in 0..<n {
             let d = first.adding(days: i)
-            if holidays[d.year] == nil { holidays[d.year] = BelgianCalendar.holidays(d.year) }
-            let working = d.isoWeekday <= 5 && !(holidays[d.year]?.contains(d) ?? false)
-            if working {
+            if BelgianCalendar.isWorkingDay(d) {
                 flags[i] |= 1
                 if d.day >= 25 || d.day <= 3 { flags[i] |= 4 }
             }
