@@ -43,9 +43,11 @@ package struct IngestOptions: Sendable {
     /// reference is checked by sets before it commits (`ForeignKeysSetAside`). Tests turn it off to
     /// compare the outcome with enforcement on.
     package var setsReferencesAside = true
-    /// Invoices, first load: the transaction uses a rollback journal instead of the WAL when no other
-    /// connection has the database open (`RollbackJournalLoad`: new pages written once, not into the WAL
-    /// and then by the checkpoint). Tests turn it off to compare the outcome with a load in WAL mode.
+    /// Invoices or payments, first load (their table empty): the transaction uses a rollback journal
+    /// instead of the WAL when no other connection has the database open (`RollbackJournalLoad`: new
+    /// pages written once, not into the WAL and then by the checkpoint; for payments, the invoice pages
+    /// their allocations change are copied once into the journal). Tests turn it off to compare the
+    /// outcome with a load in WAL mode.
     package var leavesWAL = true
     /// Payments, first load (the `payment` table empty): the secondary indexes of `payment` and
     /// `payment_allocation` are built once after the rows (`DeferredIndexes`), and no row is looked
@@ -126,22 +128,28 @@ package enum Ingestor {
     }
 
     /// One run of the command's transaction, the files in `refused` left out (their summaries kept).
-    /// A first load of invoices leaves the WAL for its transaction (`RollbackJournalLoad`) when nothing
+    /// A first load of invoices or payments leaves the WAL for its transaction (`RollbackJournalLoad`) when nothing
     /// else has the database open: this pool's idle readers are closed, and its reads wait for the load
     /// (GRDB's barrier), so that SQLite lets the writer switch.
     private static func attempt(
         store: LedgerStore, files: [String], options: IngestOptions, now: @escaping @Sendable () -> Date,
         report: @escaping (Diagnostic) -> Void, refused: [Int: FileSummary], reported: inout Int
     ) throws -> [FileSummary] {
-        let candidate = options.kind == .invoices && options.leavesWAL
-        guard candidate, try store.pool.writeWithoutTransaction({ try RollbackJournalLoad.applies($0, emptyTable: .invoice) }) else {
+        // A first load of invoices or of payments (their tables empty): new pages written once.
+        let table: RecordEntity? = switch options.kind {
+        case .invoices: .invoice
+        case .payments: .payment
+        case .debtors: nil
+        }
+        guard options.leavesWAL, let table,
+              try store.pool.writeWithoutTransaction({ try RollbackJournalLoad.applies($0, emptyTable: table) }) else {
             return try store.pool.writeWithoutTransaction { db in
                 try attempt(db, files: files, options: options, now: now, report: report, refused: refused, reported: &reported)
             }
         }
         return try store.pool.barrierWriteWithoutTransaction { db in
             store.pool.invalidateReadOnlyConnections()
-            let journal = try RollbackJournalLoad.setAside(db, emptyTable: .invoice)
+            let journal = try RollbackJournalLoad.setAside(db, emptyTable: table)
             // WAL again whatever happens (after the transaction and the foreign keys' restore).
             defer { journal?.restore(db) }
             return try attempt(db, files: files, options: options, now: now, report: report, refused: refused, reported: &reported)

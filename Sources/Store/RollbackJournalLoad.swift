@@ -9,7 +9,9 @@ import GRDB
 /// that existed before the transaction (a few: `sqlite_master`, `ingest_batch`, the dropped indexes'
 /// roots) are copied into `relance.sqlite-journal` first. A kill at any point leaves either that
 /// journal, which the next connection rolls back (the file truncated to its old size), or the whole
-/// load committed.
+/// load committed. A first load of payments (Ingest) takes it too: at scale 1 its 5.2M payments and
+/// allocations are ≈ 1.27 GB of new pages, and the invoice pages they change (open amounts, closing
+/// days) are existing pages, each copied once into the journal before its first change.
 ///
 /// - `setAside` switches the writer connection out of WAL before the load's `BEGIN`, only when the
 ///   loaded table is empty and no other connection has the database open (SQLite refuses to leave WAL

@@ -5,7 +5,7 @@ import Ledger
 import Store
 import Testing
 
-/// A first load of invoices runs its transaction with a rollback journal instead of the WAL
+/// A first load of invoices or payments runs its transaction with a rollback journal instead of the WAL
 /// (`RollbackJournalLoad`) when nothing else has the database open, and in WAL mode otherwise; WAL
 /// again afterwards, whatever the outcome. (`FirstLoadAppendTests` compare its rows, indexes and
 /// integrity with a load in WAL mode; `FirstLoadProcessTests` kill one.)
@@ -56,6 +56,33 @@ import Testing
         try t.ingest(.invoices, [t.write("open2.csv", Self.file)], progress: again.progress)
         #expect(again.all == ["wal true, journal false"])
         #expect(try Self.journalMode(t) == "wal")
+    }
+
+    /// A first load of payments (the `payment` table empty) leaves the WAL too, and stores what a
+    /// load in WAL mode stores (every column of payments, allocations, invoices, changes; the schema).
+    @Test func aFirstLoadOfPaymentsLeavesTheWALAndStoresTheSame() throws {
+        let journal = try PaymentFirstLoadTests.Twin.ledger()
+        let wal = try PaymentFirstLoadTests.Twin.ledger()
+        let seen = Seen(journal.dir)
+        let files = PaymentFirstLoadTests.files
+        let a = try journal.ingest(.payments, files.map { journal.write($0.0, $0.1) }, progress: seen.progress)
+        let walSeen = Seen(wal.dir)
+        let b = try wal.ingest(.payments, files.map { wal.write($0.0, $0.1) }, leavesWAL: false, progress: walSeen.progress)
+        #expect(seen.all == ["wal false, journal true", "wal false, journal true"])
+        #expect(walSeen.all == ["wal true, journal false", "wal true, journal false"])
+        #expect(a.map(\.comparable) == b.map(\.comparable))
+        #expect(journal.diagnostics.map(\.description) == wal.diagnostics.map(\.description))
+        #expect(try PaymentFirstLoadTests.Twin.dump(journal) == PaymentFirstLoadTests.Twin.dump(wal))
+        #expect(try Self.journalMode(journal) == "wal")
+        #expect(try journal.store.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1)
+        #expect(try journal.store.pool.read { try String.fetchAll($0, sql: "PRAGMA integrity_check") } == ["ok"])
+        // A later load (the table has rows) runs in WAL mode, and stores the same again.
+        let later = [("c.csv", PaymentFirstLoadTests.header + "P-3,2026-10-22,1000.00,EUR,,,K001\nP-12,2026-11-02,1.00,EUR,,,K002\n")]
+        let again = Seen(journal.dir)
+        try journal.ingest(.payments, later.map { journal.write($0.0, $0.1) }, progress: again.progress)
+        try wal.ingest(.payments, later.map { wal.write($0.0, $0.1) }, leavesWAL: false)
+        #expect(again.all == ["wal true, journal false"])
+        #expect(try PaymentFirstLoadTests.Twin.dump(journal) == PaymentFirstLoadTests.Twin.dump(wal))
     }
 
     @Test func anotherConnectionKeepsTheLoadInWALMode() throws {
