@@ -51,6 +51,9 @@ package struct IngestOptions: Sendable {
     /// `payment_allocation` are built once after the rows (`DeferredIndexes`), and no row is looked
     /// up by its key first. Tests turn it off to compare the outcome with a load that keeps them.
     package var setsPaymentIndexesAside = true
+    /// Bank statements: the open-amount writes of a file's credits wait and go in invoice order at its
+    /// end (`DeferredOpenStates`). Tests turn it off to compare the outcome with writes as they come.
+    package var defersOpenStates = true
 
     package init(kind: IngestKind, asOf: Day) {
         self.kind = kind

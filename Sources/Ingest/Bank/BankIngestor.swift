@@ -72,7 +72,8 @@ package enum BankIngestor {
                                       startedAt: Instant.string(started))
         try batch.insert(db)
         let batchID = batch.id ?? 0
-        let allocator = PaymentAllocator(db: db)
+        // The open-amount writes of the file's credits wait, and go in invoice order at its end.
+        let allocator = PaymentAllocator(db: db, defersOpenStates: options.defersOpenStates)
         var debits = 0
         var known = 0
         for s in statements {
@@ -121,6 +122,7 @@ package enum BankIngestor {
                 }
             }
         }
+        try allocator.deferred?.flush(allocator.statements)
         var parts = ["\(statements.count) statement(s)"]
         if known > 0 { parts.append("\(known) already imported") }
         if debits > 0 { parts.append("\(debits) debit(s), not payments") }
