@@ -23,10 +23,14 @@ struct PaymentAllocator {
     let db: Database
     /// The hot statements, prepared on first use and kept for this allocator's life (one ingest).
     let statements: AllocationStatements
+    /// A bank statement's open-amount writes, kept to be written in invoice order (`DeferredOpenStates`);
+    /// nil: each written when its allocation is recorded.
+    let deferred: DeferredOpenStates?
 
-    init(db: Database) {
+    init(db: Database, defersOpenStates: Bool = false) {
         self.db = db
         statements = AllocationStatements(db)
+        deferred = defersOpenStates ? DeferredOpenStates() : nil
     }
 
     struct Payment {
@@ -100,26 +104,46 @@ struct PaymentAllocator {
 
     private func planFromBank(_ p: Payment) throws -> Plan {
         if let ref = p.reference {
-            let found = try statements.candidates(reference: ref)
+            let found = try candidates(reference: ref)
             if !found.isEmpty { return Self.apply(p, found, rule: ref.hasPrefix("RF") ? .rfReference : .structuredReference, reasonIfNone: nil) }
+            // Filters on the stored status: every waiting state written first.
+            try deferred?.flush(statements)
             let reminded = try statements.candidates(reminderReference: ref)
             if !reminded.isEmpty { return Self.apply(p, reminded, rule: .debtorOldestFirst, reasonIfNone: nil) }
         }
         if let text = p.freeText {
             let tokens = Self.invoiceNumberCandidates(in: text)
             if !tokens.isEmpty {
-                let found = try statements.candidates(invoiceNumbers: tokens)
+                // Ordered by due date and id: the waiting states in place of the stored ones suffice.
+                var found = try statements.candidates(invoiceNumbers: tokens)
+                if let d = deferred { found = d.overlaid(found) }
                 if !found.isEmpty { return Self.apply(p, found, rule: .invoiceNumberInText, reasonIfNone: nil) }
             }
         }
         // An account that pays for more than a few debtors (a payment provider, a factor) says nothing about who paid.
         if let iban = p.counterpartyIBAN, try statements.payerCount(iban: iban) <= 3 {
+            // Filters on the stored status and open amount of these debtors' invoices: theirs written first.
+            try deferred?.flush(statements, db: db, payerIBAN: iban)
             let found = try statements.candidates(payerIBAN: iban, openMinor: p.remaining, currency: p.currency)
             if found.count == 1 { return Self.apply(p, found, rule: .uniqueOpenAmount, reasonIfNone: nil) }
             if found.count > 1 { return Plan(unapplied: p.remaining, reason: "\(found.count) open invoices of the payer have this amount; allocate it by hand") }
         }
         if p.reference != nil { return Plan(unapplied: p.remaining, reason: "no invoice has this structured reference") }
         return Plan(unapplied: p.remaining, reason: "no reference, invoice number or known payer account matches")
+    }
+
+    /// The invoices with this structured reference, as `AllocationStatements.candidates(reference:)`
+    /// reads them, with the waiting states of a bank statement (`deferred`) in place of the stored
+    /// ones. Several invoices come in an order that depends on their status: when one of them waits,
+    /// every waiting state is written and they are read again.
+    private func candidates(reference: String) throws -> [Candidate] {
+        let found = try statements.candidates(reference: reference)
+        guard let d = deferred, !d.isEmpty else { return found }
+        if found.count > 1 && found.contains(where: { d.isWaiting($0.invoiceID) }) {
+            try d.flush(statements)
+            return try statements.candidates(reference: reference)
+        }
+        return d.overlaid(found)
     }
 
     /// Applies the payment to the candidates in order, up to what each still lacks (each candidate
@@ -149,8 +173,14 @@ struct PaymentAllocator {
             if let booked = p.booked, let figures = a.candidate.figures(adding: a.amount, booked: booked, batch: batch) {
                 // The look-up read the invoice's figures, and nothing has touched it since (each
                 // candidate of a plan is a different invoice): the rule needs no second read.
-                try OpenAmount.refresh(statements, invoiceID: a.invoiceID, figures, closedOn: p.date)
+                if let d = deferred {
+                    try d.refresh(statements, invoiceID: a.invoiceID, debtorID: a.candidate.debtorID, figures, closedOn: p.date)
+                } else {
+                    try OpenAmount.refresh(statements, invoiceID: a.invoiceID, figures, closedOn: p.date)
+                }
             } else {
+                // Reads the stored state: this invoice's waiting one written first.
+                try deferred?.flush(statements, invoiceID: a.invoiceID)
                 try OpenAmount.refresh(statements, invoiceID: a.invoiceID, closedOn: p.date)
             }
             if let iban = p.counterpartyIBAN {

@@ -259,8 +259,14 @@ package final class AllocationStatements {
     /// The same rule from figures already known (a candidate look-up's, with the allocation just
     /// recorded added: `AllocationCandidate.figures(adding:booked:batch:)`): no read, the same writes.
     package func refreshOpenAmount(invoiceID: Int64, _ figures: InvoiceOpenFigures, closedOn: String?) throws {
-        let next = figures.refreshed(closedOn: closedOn)
-        switch OpenStateWrite(figures.now, next) {
+        try writeOpenState(invoiceID: invoiceID, from: figures.now, to: figures.refreshed(closedOn: closedOn))
+    }
+
+    /// Writes the open state `next` of an invoice that holds `old` now: nothing when they are equal, the
+    /// closing day alone when only it differs, else every column (`OpenStateWrite`). A bank statement's
+    /// refreshes, computed in credit order and written later in invoice order, end here.
+    package func writeOpenState(invoiceID: Int64, from old: InvoiceOpenState, to next: InvoiceOpenState) throws {
+        switch OpenStateWrite(old, next) {
         case .none: break
         case .closedOn:
             let w = try statement(.setClosedOn, IngestCommands.setClosedOnSQL)

@@ -137,6 +137,76 @@ import Testing
         #expect(try t.invoice("BK-11")?.status == "closed")
     }
 
+    /// One camt.053 statement holding `entries` (amount, booking day, structured reference or nil,
+    /// free text, debtor IBAN or nil), all credits, from 0.00 to `total`.
+    func camtStatement(total: String, _ entries: [(amount: String, day: String, reference: String?, text: String, iban: String?)]) -> String {
+        let ntry = entries.map { e -> String in
+            let info: String = e.reference.map { #"<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>BBA</Issr></Tp><Ref>\#($0)</Ref></CdtrRefInf></Strd>"# }
+                ?? "<Ustrd>\(e.text)</Ustrd>"
+            let payer: String = e.iban.map { "<RltdPties><DbtrAcct><Id><IBAN>\($0)</IBAN></Id></DbtrAcct></RltdPties>" } ?? ""
+            let head: String = #"<Ntry><Amt Ccy="EUR">\#(e.amount)</Amt><CdtDbtInd>CRDT</CdtDbtInd><BookgDt><Dt>\#(e.day)</Dt></BookgDt>"#
+            return head + "<NtryDtls><TxDtls>\(payer)<RmtInf>\(info)</RmtInf></TxDtls></NtryDtls></Ntry>"
+        }.joined(separator: "\n")
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt><Stmt><Id>W</Id>
+            <Acct><Id><IBAN>BE68539007547034</IBAN></Id><Ccy>EUR</Ccy></Acct>
+            <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">0.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-18</Dt></Dt></Bal>
+            <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">\(total)</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-20</Dt></Dt></Bal>
+            \(ntry)
+            </Stmt></BkToCstmrStmt></Document>
+            """
+    }
+
+    /// A statement's open-amount writes wait and go in invoice order at the file's end
+    /// (`DeferredOpenStates`): every later credit of the file sees the states as if written at once.
+    /// Two invoices sharing a reference, one invoice paid in two credits on two days, an account's
+    /// unique open amount after its debtor's other invoice of that amount was closed by the same
+    /// file, an invoice number in two free texts: the ledger ends as with the writes made as they come.
+    @Test func aStatementsWaitingOpenStatesEndTheLedgerAsWritesAsTheyCome() throws {
+        let invoices = """
+            invoice_number,debtor_id,issue_date,due_date,amount,structured_reference,description
+            X-1,K002,2026-10-01,2026-10-31,100.00,000000000101,Shared
+            X-2,K002,2026-10-02,2026-11-30,80.00,000000000101,Shared
+            X-3,K003,2026-10-01,2026-10-31,100.00,000000000202,Twice
+            X-4,K004,2026-10-01,2026-10-31,30.00,,By account
+            X-5,K004,2026-10-01,2026-10-31,31.00,,Not this amount
+            X-6,K004,2026-10-03,2026-11-02,30.00,000000000303,By reference
+            X-7,K005,2026-10-01,2026-10-31,50.00,,By number
+
+            """
+        let iban = "BE71096123456769"
+        let statement = camtStatement(total: "390.00", [
+            ("100.00", "2026-11-19", "000000000101", "", nil), ("80.00", "2026-11-19", "000000000101", "", nil),
+            ("40.00", "2026-11-19", "000000000202", "", nil), ("60.00", "2026-11-20", "000000000202", "", nil),
+            ("30.00", "2026-11-19", "000000000303", "", iban), ("30.00", "2026-11-20", nil, "merci", iban),
+            ("20.00", "2026-11-19", nil, "Betaling X-7", nil), ("30.00", "2026-11-20", nil, "X-7 rest", nil),
+        ])
+        func run(defers: Bool) throws -> (TestLedger, [String]) {
+            let t = try ledger()
+            try t.ingest(.invoices, [t.write("x.csv", invoices)], asOf: "2026-11-01")
+            let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers)
+            #expect(s[0].fatal == nil && s[0].imported == 8, "\(s[0].fatal ?? "")")
+            let dump = try t.store.pool.read { db in
+                try [
+                    "SELECT invoice_number, open_minor, status, closed_reason, closed_on FROM invoice ORDER BY id",
+                    "SELECT * FROM payment ORDER BY id", "SELECT * FROM payment_allocation ORDER BY id",
+                    "SELECT * FROM debtor_account ORDER BY iban, debtor_id",
+                ].map { sql in try Row.fetchAll(db, sql: sql).map(\.description).joined(separator: "\n") }
+            }
+            return (t, dump)
+        }
+        let (t, deferred) = try run(defers: true)
+        let (_, asTheyCome) = try run(defers: false)
+        #expect(deferred == asTheyCome)
+        for n in ["X-1", "X-2", "X-4", "X-6"] { #expect(try t.invoice(n)?.status == "closed") }
+        #expect(try t.invoice("X-3")?.closedOn == "2026-11-20")
+        #expect(try t.invoice("X-7")?.closedOn == "2026-11-20")
+        #expect(try t.invoice("X-5")?.status == "open")
+        #expect(try allocations(t)["X-4"] == ["unique_open_amount"])
+        #expect(try allocations(t)["X-2"] == ["structured_reference"])
+    }
+
     @Test func manualAllocationOfAnUnappliedPayment() throws {
         let t = try ledger()
         try t.ingestBank(.coda, [fixture("bank/statement-042.cod")])

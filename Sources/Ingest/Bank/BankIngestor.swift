@@ -72,7 +72,9 @@ package enum BankIngestor {
                                       startedAt: Instant.string(started))
         try batch.insert(db)
         let batchID = batch.id ?? 0
-        let allocator = PaymentAllocator(db: db)
+        // The open-amount writes of a large file's credits wait, and go in invoice order at its end.
+        let credits = statements.reduce(0) { n, s in n + s.movements.reduce(0) { $0 + (!$1.isGlobalTotal && $1.amount > 0 ? 1 : 0) } }
+        let allocator = PaymentAllocator(db: db, defersOpenStates: credits >= options.defersOpenStatesFrom)
         var debits = 0
         var known = 0
         for s in statements {
@@ -121,6 +123,7 @@ package enum BankIngestor {
                 }
             }
         }
+        try allocator.deferred?.flush(allocator.statements)
         var parts = ["\(statements.count) statement(s)"]
         if known > 0 { parts.append("\(known) already imported") }
         if debits > 0 { parts.append("\(debits) debit(s), not payments") }
