@@ -162,7 +162,8 @@ import Testing
     /// (`DeferredOpenStates`): every later credit of the file sees the states as if written at once.
     /// Two invoices sharing a reference, one invoice paid in two credits on two days, an account's
     /// unique open amount after its debtor's other invoice of that amount was closed by the same
-    /// file, an invoice number in two free texts: the ledger ends as with the writes made as they come.
+    /// file, an invoice number in two free texts, a reminder's communication after its debtor's oldest
+    /// invoice was closed by the same file: the ledger ends as with the writes made as they come.
     @Test func aStatementsWaitingOpenStatesEndTheLedgerAsWritesAsTheyCome() throws {
         let invoices = """
             invoice_number,debtor_id,issue_date,due_date,amount,structured_reference,description
@@ -172,21 +173,33 @@ import Testing
             X-4,K004,2026-10-01,2026-10-31,30.00,,By account
             X-5,K004,2026-10-01,2026-10-31,31.00,,Not this amount
             X-6,K004,2026-10-03,2026-11-02,30.00,000000000303,By reference
-            X-7,K005,2026-10-01,2026-10-31,50.00,,By number
+            X-7,K005,2026-09-01,2026-09-30,50.00,,By number
 
             """
+        let reminder = try #require(StructuredReference(number: 555)?.digits)
         let iban = "BE71096123456769"
-        let statement = camtStatement(total: "390.00", [
+        let statement = camtStatement(total: "430.00", [
             ("100.00", "2026-11-19", "000000000101", "", nil), ("80.00", "2026-11-19", "000000000101", "", nil),
             ("40.00", "2026-11-19", "000000000202", "", nil), ("60.00", "2026-11-20", "000000000202", "", nil),
             ("30.00", "2026-11-19", "000000000303", "", iban), ("30.00", "2026-11-20", nil, "merci", iban),
             ("20.00", "2026-11-19", nil, "Betaling X-7", nil), ("30.00", "2026-11-20", nil, "X-7 rest", nil),
+            ("40.00", "2026-11-20", reminder, "", nil),
         ])
         func run(defers: Bool) throws -> (TestLedger, [String]) {
             let t = try ledger()
             try t.ingest(.invoices, [t.write("x.csv", invoices)], asOf: "2026-11-01")
+            // K005's reminder, as Dunning stores it (only the columns the look-up reads matter).
+            try t.store.pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO dunning_event (key_digest, debtor_id, as_of, ladder, step, step_index, channels, language,
+                      currency, balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at,
+                      structured_reference)
+                    SELECT 1, id, '2026-11-10', 'standard', 'first', 0, 'email', 'nl', 'EUR', 9000, 0, 0, 9000, '', 'queued',
+                      '2026-11-10T00:00:00Z', ? FROM debtor WHERE debtor_key = 'K005'
+                    """, arguments: [reminder])
+            }
             let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers)
-            #expect(s[0].fatal == nil && s[0].imported == 8, "\(s[0].fatal ?? "")")
+            #expect(s[0].fatal == nil && s[0].imported == 9, "\(s[0].fatal ?? "")")
             let dump = try t.store.pool.read { db in
                 try [
                     "SELECT invoice_number, open_minor, status, closed_reason, closed_on FROM invoice ORDER BY id",
@@ -205,6 +218,9 @@ import Testing
         #expect(try t.invoice("X-5")?.status == "open")
         #expect(try allocations(t)["X-4"] == ["unique_open_amount"])
         #expect(try allocations(t)["X-2"] == ["structured_reference"])
+        // K005's reminder is paid after X-7, its oldest invoice, was closed by the same file: BK-5 next.
+        #expect(try allocations(t)["BK-5"] == ["debtor_oldest_first"])
+        #expect(try t.invoice("BK-5")?.openMinor == 200)
     }
 
     @Test func manualAllocationOfAnUnappliedPayment() throws {
