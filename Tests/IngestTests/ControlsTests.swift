@@ -82,6 +82,23 @@ import Testing
         #expect(try t.count("SELECT COUNT(*) FROM action_journal WHERE action IN ('promise-kept', 'promise-broken')") == 2)
     }
 
+    @Test func aPromiseIsInItsFirstInvoicesCurrencyElseInAnOpenInvoicesElseInEuros() throws {
+        let t = try ledger()
+        try t.ingest(.invoices, [t.write("jpy.csv", """
+            invoice_number,debtor_id,issue_date,due_date,amount,open_amount,currency
+            J1,K004,2026-09-01,2026-10-01,5000,5000,JPY
+            """)])
+        func promise(_ debtor: String, _ amount: String, _ invoices: [String]) throws -> ControlOutcome {
+            try write(t) { try Promises.add($0, debtor: debtor, amount: amount, date: Self.today, invoices: invoices, graceDays: 3, by: Self.actor) }
+        }
+        #expect(try promise("K004", "5000", ["J1"]) == .done("debtor K004 promised JPY 5000 by 2026-11-21; no reminder until 2026-11-24"))
+        #expect(try promise("K004", "4000", []) == .done("debtor K004 promised JPY 4000 by 2026-11-21; no reminder until 2026-11-24"))
+        // K005 has no open invoice: the amount is read and recorded in euros.
+        #expect(try promise("K005", "12.50", []) == .done("debtor K005 promised EUR 12.50 by 2026-11-21; no reminder until 2026-11-24"))
+        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'JPY'") == 2)
+        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'EUR' AND amount_minor = 1250") == 1)
+    }
+
     @Test func theExportsExpectedPaymentDateIsAPromiseAndDirectDebitAColumn() throws {
         let t = try ledger()
         try t.ingest(.invoices, [t.write("e.csv", """

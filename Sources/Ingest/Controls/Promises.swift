@@ -21,18 +21,20 @@ package enum Promises {
         let d = try Controls.debtor(db, key)
         let debtorID = d.id
         if date < actor.today { throw ControlRefusal("the promised date \(date) is in the past") }
-        var currency: Currency? = nil
+        var named: Currency? = nil
         for number in invoices {
             let i = try Controls.invoice(db, number)
             guard i.debtorID == debtorID else { throw ControlRefusal("invoice \(number) is not debtor \(key)'s") }
             guard i.type == .invoice else { throw ControlRefusal("invoice \(number) is a credit note") }
             guard i.status == .open else { throw ControlRefusal("invoice \(number) is closed") }
-            currency = currency ?? Currency(code: i.currency)
+            named = named ?? Currency(stored: i.currency)
         }
-        if currency == nil {
-            currency = try IngestQueries.openInvoiceCurrency(db, debtorID: debtorID).flatMap { Currency(code: $0) }
-        }
-        let cur = currency ?? .eur
+        // The first named invoice's currency; with none named, that of one of the debtor's open
+        // invoices; for a debtor with no open invoice, euros (not the workspace's default currency).
+        let cur: Currency
+        if let named { cur = named }
+        else if let code = try IngestQueries.openInvoiceCurrency(db, debtorID: debtorID) { cur = Currency(stored: code) }
+        else { cur = .eur }
         guard case .success(let money) = AmountParser.parse(text, currency: cur, decimal: .point), money.isPositive else {
             throw ControlRefusal("\"\(text)\" is not a positive amount (decimal point, e.g. 250.00)")
         }
