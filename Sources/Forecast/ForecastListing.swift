@@ -64,7 +64,7 @@ package enum ForecastListing {
     package static func cash(_ db: Database, runID: Int64, format: Format, write: (String) -> Void) throws -> Int {
         var out = TableWriter(columns: cashColumns, format: format, widths: [8, 4, 10, 10, 16, 16, 16])
         for w in try ForecastQueries.cashWeeks(db, runID: runID) {
-            let digits = Currency(code: w.currency)?.minorDigits ?? 2
+            let digits = Currency(stored: w.currency).minorDigits
             func money(_ v: Int64) -> String { Money.decimalString(minorUnits: v, digits: digits) }
             out.row([.text(w.currency), .number(String(w.week)), .text(w.weekStart), .text(w.weekEnd),
                      .number(money(w.expectedMinor)), .number(money(w.p10Minor)), .number(money(w.p90Minor))], write: write)
