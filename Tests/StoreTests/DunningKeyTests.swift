@@ -35,11 +35,7 @@ import Testing
     }
 
     func event(_ key: String, debtor: Int64 = 1, asOf: String = "2026-11-21", step: String = "reminder-1") -> DunningEventRecord {
-        DunningEventRecord(
-            idempotencyKey: key, debtorID: debtor, asOf: Day(iso: asOf)!, ladder: "b2b/v1", step: step,
-            stepIndex: 0, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 300, interestMinor: 0,
-            feesMinor: 0, totalMinor: 300, computation: "{}", documentPath: nil, status: .queued, runID: nil,
-            createdAt: "2026-11-21T02:00:00.000Z", structuredReference: nil, seenBatchID: nil, demandedMinor: 300, payBy: nil)
+        DebtorD1.reminder(key, debtorID: debtor, asOf: asOf, step: step, totalMinor: 300, createdAt: "2026-11-21T02:00:00.000Z")
     }
 
     @Test func aNewEventKeepsItsDigestAndEveryReaderGetsTheKeyBack() throws {

@@ -14,18 +14,14 @@ import Testing
     static let folder = "/srv/relance/w/out/letters/2026-11-21"
 
     func event(_ key: String, letter: String?, createdAt: String = Self.instant) -> DunningEventRecord {
-        DunningEventRecord(
-            idempotencyKey: key, debtorID: 1, asOf: Day(iso: "2026-11-21")!, ladder: "b2b/v1", step: "reminder-1",
-            stepIndex: 0, channels: [.email, .letter], language: "nl", currency: "EUR", balanceMinor: 100, interestMinor: 0,
-            feesMinor: 0, totalMinor: 100, computation: "{}", documentPath: letter, status: .queued, runID: nil,
-            createdAt: createdAt, structuredReference: nil, seenBatchID: nil, demandedMinor: 100, payBy: nil)
+        DebtorD1.reminder(key, channels: [.email, .letter], totalMinor: 100, documentPath: letter, createdAt: createdAt)
     }
 
     @Test func aNightsInstantAndLetterFolderAreStoredOnceAndReadAsBefore() throws {
         let temporary = try TemporaryStore("event-stored-once")
         let letters = [Self.folder + "/D1-1-reminder-1.pdf", Self.folder + "/D1-1-reminder-2.pdf", nil, "relative.pdf", "/top.pdf"]
         try temporary.store.pool.write { db in
-            try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
+            try DebtorD1.insert(db)
             for (n, letter) in letters.enumerated() {
                 #expect(try DunningCommands.insertEvent(db, event("e\(n)", letter: letter)) != nil)
             }

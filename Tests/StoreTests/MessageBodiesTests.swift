@@ -299,14 +299,9 @@ import Testing
         let temporary = try TemporaryStore("computation")
         let store = temporary.store
         try store.pool.write { db in
-            try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
-            let debtor = db.lastInsertedRowID
+            let debtor = try DebtorD1.insert(db)
             for (key, json) in [("new", Self.json), ("other", "{}")] {
-                _ = try DunningCommands.insertEvent(db, DunningEventRecord(
-                    idempotencyKey: key, debtorID: debtor, asOf: Day(iso: "2026-11-21")!, ladder: "b2b/v1", step: "reminder-1",
-                    stepIndex: 0, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 21_974, interestMinor: 0,
-                    feesMinor: 0, totalMinor: 21_974, computation: json, documentPath: nil, status: .queued, runID: nil,
-                    createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 21_974, payBy: nil))
+                _ = try DunningCommands.insertEvent(db, DebtorD1.reminder(key, debtorID: debtor, totalMinor: 21_974, computation: json))
             }
             // An event written before migration 0026a: plain JSON, no blob.
             try db.execute(sql: """
@@ -440,8 +435,7 @@ import Testing
     /// Debtor D1, invoices 3 and 7 (``interestItems``), and one reminder-2 with ``withInterest`` and its
     /// two items, written by `insertEvent` and `insertItem`; `payBy` and the items' prior step as given.
     static func seedReminder(_ db: Database, payBy: Day?, prior: (index: Int, step: String)?) throws {
-        try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
-        let debtor = db.lastInsertedRowID
+        let debtor = try DebtorD1.insert(db)
         for item in interestItems {
             try db.execute(sql: """
                 INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)

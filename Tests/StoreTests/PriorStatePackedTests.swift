@@ -47,18 +47,9 @@ import Testing
     /// before packed, F2's with no first reminder, F3's stored as text (a row from before 0041a),
     /// F4 with no state before.
     func seed(_ db: Database) throws -> Int64 {
-        try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
-        for n in ["F1", "F2", "F3", "F4"] {
-            try db.execute(sql: """
-                INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)
-                VALUES (?, 1, 'invoice', '2026-09-01', '2026-09-30', 'EUR', 100, 100, 'open', 0)
-                """, arguments: [n])
-        }
-        let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
-            idempotencyKey: "e1", debtorID: 1, asOf: d("2026-11-21"), ladder: "b2c/v1", step: "reminder-2",
-            stepIndex: 1, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 400, interestMinor: 0,
-            feesMinor: 0, totalMinor: 400, computation: "{}", documentPath: nil, status: .queued, runID: nil,
-            createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 400, payBy: nil)))
+        try DebtorD1.insert(db, invoices: ["F1", "F2", "F3", "F4"], issued: "2026-09-01", due: "2026-09-30")
+        let event = try #require(try DunningCommands.insertEvent(db, DebtorD1.reminder(
+            "e1", ladder: "b2c/v1", step: "reminder-2", stepIndex: 1, totalMinor: 400)))
         let before: [(Int64, Day?, Day?, ReminderChannel?)] = [
             (1, d("2026-11-07"), d("2026-10-24"), .post), (2, d("2026-11-07"), nil, nil), (4, nil, nil, nil),
         ]

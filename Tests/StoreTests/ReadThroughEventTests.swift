@@ -15,19 +15,9 @@ import Testing
     /// Debtor D1 with invoices F1, F2, F3 and a reminder event for them in which F1 and F2 advance.
     func seed(_ db: Database, key: String = "e1", letter: String? = nil) throws -> Int64 {
         if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor") == 0 {
-            try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
-            for n in ["F1", "F2", "F3"] {
-                try db.execute(sql: """
-                    INSERT INTO invoice (invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor, status, content_hash)
-                    VALUES (?, 1, 'invoice', '2026-10-01', '2026-10-31', 'EUR', 100, 100, 'open', 0)
-                    """, arguments: [n])
-            }
+            try DebtorD1.insert(db, invoices: ["F1", "F2", "F3"], issued: "2026-10-01", due: "2026-10-31")
         }
-        let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
-            idempotencyKey: key, debtorID: 1, asOf: Day(iso: "2026-11-21")!, ladder: "b2b/v1", step: "reminder-1",
-            stepIndex: 0, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 300, interestMinor: 0,
-            feesMinor: 0, totalMinor: 300, computation: "{}", documentPath: letter, status: .queued, runID: nil,
-            createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 300, payBy: nil)))
+        let event = try #require(try DunningCommands.insertEvent(db, DebtorD1.reminder(key, totalMinor: 300, documentPath: letter)))
         for (invoice, advanced) in [(1, true), (2, true), (3, false)] as [(Int64, Bool)] {
             try DunningCommands.insertItem(db, DunningEventItemRecord(
                 eventID: event, invoiceID: invoice, stepIndex: advanced ? 0 : nil, advanced: advanced, openMinor: 100, daysLate: 21,

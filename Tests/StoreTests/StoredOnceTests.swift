@@ -16,16 +16,11 @@ import Testing
     /// Three queued reminders of 2026-11-21, each with an e-mail, and one event held before 0030a.
     func seed(_ store: LedgerStore) throws {
         try store.pool.write { db in
-            try db.execute(sql: "INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0)")
-            let debtor = db.lastInsertedRowID
+            let debtor = try DebtorD1.insert(db)
             for n in 1...3 {
                 let message = try OutboxQueue.enqueue(db, NewOutboxMessage(idempotencyKey: "k\(n)", origin: "dunning", to: to, subject: "s",
                                                                           textBody: "t", htmlBody: nil), at: now)
-                let event = try #require(try DunningCommands.insertEvent(db, DunningEventRecord(
-                    idempotencyKey: "e\(n)", debtorID: debtor, asOf: Day(iso: "2026-11-21")!, ladder: "b2b/v1", step: "reminder-1",
-                    stepIndex: 0, channels: [.email], language: "nl", currency: "EUR", balanceMinor: 100, interestMinor: 0,
-                    feesMinor: 0, totalMinor: 100, computation: "{}", documentPath: nil, status: .queued, runID: nil,
-                    createdAt: "t", structuredReference: nil, seenBatchID: nil, demandedMinor: 100, payBy: nil)))
+                let event = try #require(try DunningCommands.insertEvent(db, DebtorD1.reminder("e\(n)", debtorID: debtor, totalMinor: 100)))
                 try DunningCommands.linkMessage(db, event: event, message: message)
             }
             // An event held before migration 0030a: its reason in the row.
