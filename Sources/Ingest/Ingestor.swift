@@ -58,6 +58,10 @@ package struct IngestOptions: Sendable {
     /// bank ingest's page cache, and waiting only costs its bookkeeping (10,000 credits at scale 0.1:
     /// 2.8 % more instructions). Tests set 0 (always) or `Int.max` (never) to compare the outcomes.
     package var defersOpenStatesFrom = 20_000
+    /// Bank statements whose open-amount writes wait: once this many invoices wait, all are written
+    /// (in invoice order) and the file goes on, so a huge file's memory stays bounded. Tests set a
+    /// few to compare the outcome with the default.
+    package var deferredOpenStatesLimit = DeferredOpenStates.defaultLimit
 
     package init(kind: IngestKind, asOf: Day) {
         self.kind = kind

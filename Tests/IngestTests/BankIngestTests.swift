@@ -158,13 +158,11 @@ import Testing
             """
     }
 
-    /// A statement's open-amount writes wait and go in invoice order at the file's end
-    /// (`DeferredOpenStates`): every later credit of the file sees the states as if written at once.
-    /// Two invoices sharing a reference, one invoice paid in two credits on two days, an account's
-    /// unique open amount after its debtor's other invoice of that amount was closed by the same
-    /// file, an invoice number in two free texts, a reminder's communication after its debtor's oldest
-    /// invoice was closed by the same file: the ledger ends as with the writes made as they come.
-    @Test func aStatementsWaitingOpenStatesEndTheLedgerAsWritesAsTheyCome() throws {
+    /// The waiting writes' example: seven invoices X-1 to X-7 and a reminder of K005's, then one camt
+    /// statement of nine credits that changes seven invoices (X-5 stays open, BK-5 takes the reminder's
+    /// credit). Returns the ledger and a dump of its invoices' open states, payments, allocations and
+    /// accounts; `limit`: `IngestOptions.deferredOpenStatesLimit` when not the default.
+    func waitingWritesExample(defers: Bool, limit: Int? = nil) throws -> (TestLedger, [String]) {
         let invoices = """
             invoice_number,debtor_id,issue_date,due_date,amount,structured_reference,description
             X-1,K002,2026-10-01,2026-10-31,100.00,000000000101,Shared
@@ -185,32 +183,39 @@ import Testing
             ("20.00", "2026-11-19", nil, "Betaling X-7", nil), ("30.00", "2026-11-20", nil, "X-7 rest", nil),
             ("40.00", "2026-11-20", reminder, "", nil),
         ])
-        func run(defers: Bool) throws -> (TestLedger, [String]) {
-            let t = try ledger()
-            try t.ingest(.invoices, [t.write("x.csv", invoices)], asOf: "2026-11-01")
-            // K005's reminder, as Dunning stores it (only the columns the look-up reads matter).
-            try t.store.pool.write { db in
-                try db.execute(sql: """
-                    INSERT INTO dunning_event (key_digest, debtor_id, as_of, ladder, step, step_index, channels, language,
-                      currency, balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at,
-                      structured_reference)
-                    SELECT 1, id, '2026-11-10', 'standard', 'first', 0, 'email', 'nl', 'EUR', 9000, 0, 0, 9000, '', 'queued',
-                      '2026-11-10T00:00:00Z', ? FROM debtor WHERE debtor_key = 'K005'
-                    """, arguments: [reminder])
-            }
-            let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers)
-            #expect(s[0].fatal == nil && s[0].imported == 9, "\(s[0].fatal ?? "")")
-            let dump = try t.store.pool.read { db in
-                try [
-                    "SELECT invoice_number, open_minor, status, closed_reason, closed_on FROM invoice ORDER BY id",
-                    "SELECT * FROM payment ORDER BY id", "SELECT * FROM payment_allocation ORDER BY id",
-                    "SELECT * FROM debtor_account ORDER BY iban, debtor_id",
-                ].map { sql in try Row.fetchAll(db, sql: sql).map(\.description).joined(separator: "\n") }
-            }
-            return (t, dump)
+        let t = try ledger()
+        try t.ingest(.invoices, [t.write("x.csv", invoices)], asOf: "2026-11-01")
+        // K005's reminder, as Dunning stores it (only the columns the look-up reads matter).
+        try t.store.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO dunning_event (key_digest, debtor_id, as_of, ladder, step, step_index, channels, language,
+                  currency, balance_minor, interest_minor, fees_minor, total_minor, computation, status, created_at,
+                  structured_reference)
+                SELECT 1, id, '2026-11-10', 'standard', 'first', 0, 'email', 'nl', 'EUR', 9000, 0, 0, 9000, '', 'queued',
+                  '2026-11-10T00:00:00Z', ? FROM debtor WHERE debtor_key = 'K005'
+                """, arguments: [reminder])
         }
-        let (t, deferred) = try run(defers: true)
-        let (_, asTheyCome) = try run(defers: false)
+        let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers, deferredOpenStatesLimit: limit)
+        #expect(s[0].fatal == nil && s[0].imported == 9, "\(s[0].fatal ?? "")")
+        let dump = try t.store.pool.read { db in
+            try [
+                "SELECT invoice_number, open_minor, status, closed_reason, closed_on FROM invoice ORDER BY id",
+                "SELECT * FROM payment ORDER BY id", "SELECT * FROM payment_allocation ORDER BY id",
+                "SELECT * FROM debtor_account ORDER BY iban, debtor_id",
+            ].map { sql in try Row.fetchAll(db, sql: sql).map(\.description).joined(separator: "\n") }
+        }
+        return (t, dump)
+    }
+
+    /// A statement's open-amount writes wait and go in invoice order at the file's end
+    /// (`DeferredOpenStates`): every later credit of the file sees the states as if written at once.
+    /// Two invoices sharing a reference, one invoice paid in two credits on two days, an account's
+    /// unique open amount after its debtor's other invoice of that amount was closed by the same
+    /// file, an invoice number in two free texts, a reminder's communication after its debtor's oldest
+    /// invoice was closed by the same file: the ledger ends as with the writes made as they come.
+    @Test func aStatementsWaitingOpenStatesEndTheLedgerAsWritesAsTheyCome() throws {
+        let (t, deferred) = try waitingWritesExample(defers: true)
+        let (_, asTheyCome) = try waitingWritesExample(defers: false)
         #expect(deferred == asTheyCome)
         for n in ["X-1", "X-2", "X-4", "X-6"] { #expect(try t.invoice(n)?.status == "closed") }
         #expect(try t.invoice("X-3")?.closedOn == "2026-11-20")
@@ -221,6 +226,21 @@ import Testing
         // K005's reminder is paid after X-7, its oldest invoice, was closed by the same file: BK-5 next.
         #expect(try allocations(t)["BK-5"] == ["debtor_oldest_first"])
         #expect(try t.invoice("BK-5")?.openMinor == 200)
+    }
+
+    /// At most `IngestOptions.deferredOpenStatesLimit` invoices wait: reaching it writes them all and
+    /// the file goes on, each later credit's invoice waiting again. The example's look-ups write the
+    /// waiting states they could read first, so at most three invoices wait at once: with a limit of
+    /// 1, 2 or 3 it is reached (clearing the waiting states there without writing them fails each of
+    /// the three), and the ledger ends as with the default limit and as with the writes made as they come.
+    @Test func aStatementAboveTheWaitingLimitEndsTheLedgerAsBelowItAndAsWritesAsTheyCome() throws {
+        let (_, belowTheLimit) = try waitingWritesExample(defers: true)
+        let (_, asTheyCome) = try waitingWritesExample(defers: false)
+        #expect(belowTheLimit == asTheyCome)
+        for limit in 1...3 {
+            let (_, aboveTheLimit) = try waitingWritesExample(defers: true, limit: limit)
+            #expect(aboveTheLimit == belowTheLimit, "limit \(limit)")
+        }
     }
 
     @Test func manualAllocationOfAnUnappliedPayment() throws {

@@ -55,11 +55,13 @@ final class TestLedger {
     }
 
     @discardableResult
-    func ingestBank(_ format: BankFormat, _ files: [String], dryRun: Bool = false, defersOpenStates: Bool = true) throws -> [FileSummary] {
+    func ingestBank(_ format: BankFormat, _ files: [String], dryRun: Bool = false, defersOpenStates: Bool = true,
+                    deferredOpenStatesLimit: Int? = nil) throws -> [FileSummary] {
         var o = IngestOptions(kind: .payments, asOf: Day(iso: "2026-11-21")!)
         o.dryRun = dryRun
         // Whatever the file's size: the bank tests run the waiting writes (the last one compares both ways).
         o.defersOpenStatesFrom = defersOpenStates ? 0 : Int.max
+        if let deferredOpenStatesLimit { o.deferredOpenStatesLimit = deferredOpenStatesLimit }
         var seen: [Diagnostic] = []
         let r = try BankIngestor.run(store: store, files: files, format: format, options: o) { seen.append($0) }
         diagnostics += seen

@@ -75,6 +75,7 @@ package enum BankIngestor {
         // The open-amount writes of a large file's credits wait, and go in invoice order at its end.
         let credits = statements.reduce(0) { n, s in n + s.movements.reduce(0) { $0 + (!$1.isGlobalTotal && $1.amount > 0 ? 1 : 0) } }
         let allocator = PaymentAllocator(db: db, defersOpenStates: credits >= options.defersOpenStatesFrom)
+        allocator.deferred?.limit = options.deferredOpenStatesLimit
         var debits = 0
         var known = 0
         for s in statements {

@@ -30,8 +30,10 @@ final class DeferredOpenStates {
         var debtorID: Int64
     }
 
-    /// At most this many invoices wait (then all are written): the memory a file takes stays bounded.
-    static let limit = 250_000
+    /// At most ``limit`` invoices wait (then all are written): the memory a file takes stays bounded.
+    static let defaultLimit = 250_000
+    /// `IngestOptions.deferredOpenStatesLimit` for a bank file; tests set a few invoices to reach it.
+    var limit = DeferredOpenStates.defaultLimit
 
     private var waiting: [Int64: Entry] = [:]
     /// The waiting invoices of each debtor (an invoice written since may still be listed).
@@ -62,7 +64,7 @@ final class DeferredOpenStates {
             waiting[invoiceID] = Entry(stored: figures.now, next: next, debtorID: debtorID)
             byDebtor[debtorID, default: []].append(invoiceID)
         }
-        if waiting.count >= Self.limit { try flush(statements) }
+        if waiting.count >= limit { try flush(statements) }
     }
 
     /// Writes every waiting state, in invoice order.
