@@ -197,14 +197,18 @@ import Testing
         }
         let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers, deferredOpenStatesLimit: limit)
         #expect(s[0].fatal == nil && s[0].imported == 9, "\(s[0].fatal ?? "")")
-        let dump = try t.store.pool.read { db in
+        return (t, try ledgerDump(t))
+    }
+
+    /// What a bank file writes: the invoices' open states, the payments, allocations and accounts.
+    func ledgerDump(_ t: TestLedger) throws -> [String] {
+        try t.store.pool.read { db in
             try [
                 "SELECT invoice_number, open_minor, status, closed_reason, closed_on FROM invoice ORDER BY id",
                 "SELECT * FROM payment ORDER BY id", "SELECT * FROM payment_allocation ORDER BY id",
                 "SELECT * FROM debtor_account ORDER BY iban, debtor_id",
             ].map { sql in try Row.fetchAll(db, sql: sql).map(\.description).joined(separator: "\n") }
         }
-        return (t, dump)
     }
 
     /// A statement's open-amount writes wait and go in invoice order at the file's end
@@ -241,6 +245,32 @@ import Testing
             let (_, aboveTheLimit) = try waitingWritesExample(defers: true, limit: limit)
             #expect(aboveTheLimit == belowTheLimit, "limit \(limit)")
         }
+    }
+
+    /// A later credit's look-up reads an invoice's waiting state, not its stored one
+    /// (`DeferredOpenStates.overlaid`): Y-1, reported half paid by the export, is closed by a credit
+    /// booked on 2026-11-20; a later credit of the file, booked on 2026-11-19, names it again (by its
+    /// allocations it still lacks half its amount). Y-1 keeps 2026-11-20 as its closing day, as with the
+    /// writes made as they come; read from the stored row (still open), it would close on 2026-11-19.
+    @Test func aLaterCreditOfTheFileKeepsTheClosingDayAnEarlierOneGave() throws {
+        let statement = camtStatement(total: "60.00", [
+            ("50.00", "2026-11-20", nil, "Betaling Y-1", nil), ("10.00", "2026-11-19", nil, "Y-1 rest", nil),
+        ])
+        func run(defers: Bool) throws -> (TestLedger, [String]) {
+            let t = try ledger()
+            try t.ingest(.invoices, [t.write("y.csv", """
+                invoice_number,debtor_id,issue_date,due_date,amount,open_amount
+                Y-1,K002,2026-10-01,2026-10-31,100.00,50.00
+                """)], asOf: "2026-11-01")
+            let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers)
+            #expect(s[0].fatal == nil && s[0].imported == 2, "\(s[0].fatal ?? "")")
+            return (t, try ledgerDump(t))
+        }
+        let (t, deferred) = try run(defers: true)
+        let (_, asTheyCome) = try run(defers: false)
+        #expect(deferred == asTheyCome)
+        #expect(try allocations(t)["Y-1"] == ["invoice_number_in_text", "invoice_number_in_text"])
+        #expect(try t.invoice("Y-1")?.closedOn == "2026-11-20")
     }
 
     @Test func manualAllocationOfAnUnappliedPayment() throws {
