@@ -143,9 +143,10 @@ extension IngestQueries {
         try String.fetchOne(db, sql: "SELECT text FROM debtor_note WHERE debtor_id = ? ORDER BY id DESC LIMIT 1", arguments: [debtorID])
     }
 
-    /// The currency of one of a debtor's open invoices.
-    package static func openInvoiceCurrency(_ db: Database, debtorID: Int64) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT currency FROM invoice WHERE debtor_id = ? AND status = 'open' LIMIT 1", arguments: [debtorID])
+    /// The currencies of a debtor's open invoices, in code order.
+    package static func openInvoiceCurrencies(_ db: Database, debtorID: Int64) throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT currency FROM invoice WHERE debtor_id = ? AND status = 'open' ORDER BY currency",
+                            arguments: [debtorID])
     }
 
     /// True when the debtor has an open promise of this amount, day and invoices.

@@ -99,6 +99,27 @@ import Testing
         #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'EUR' AND amount_minor = 1250") == 1)
     }
 
+    @Test func aPromiseIsRefusedWhenItsCurrencyWouldBeAGuess() throws {
+        let t = try ledger()
+        try t.ingest(.invoices, [t.write("usd.csv", """
+            invoice_number,debtor_id,issue_date,due_date,amount,open_amount,currency
+            U1,K001,2026-09-01,2026-10-01,70.00,70.00,USD
+            """)])
+        func promise(_ invoices: [String]) throws -> ControlOutcome {
+            try write(t) { try Promises.add($0, debtor: "K001", amount: "50.00", date: Self.today, invoices: invoices, graceDays: 3, by: Self.actor) }
+        }
+        // K001 owes A1 and A2 in euros and U1 in dollars: with no invoice named, 50.00 of which?
+        #expect(throws: ControlRefusal("debtor K001 has open invoices in EUR and USD: name the invoices the promise covers (--invoice)")) {
+            try promise([])
+        }
+        #expect(throws: ControlRefusal("invoices A1 (EUR) and U1 (USD) are in different currencies: make one promise per currency")) {
+            try promise(["A1", "U1"])
+        }
+        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay") == 0)
+        #expect(try promise(["U1"]) == .done("debtor K001 promised USD 50.00 by 2026-11-21; no reminder until 2026-11-24"))
+        #expect(try promise(["A1", "A2"]) == .done("debtor K001 promised EUR 50.00 by 2026-11-21; no reminder until 2026-11-24"))
+    }
+
     @Test func theExportsExpectedPaymentDateIsAPromiseAndDirectDebitAColumn() throws {
         let t = try ledger()
         try t.ingest(.invoices, [t.write("e.csv", """

@@ -21,20 +21,30 @@ package enum Promises {
         let d = try Controls.debtor(db, key)
         let debtorID = d.id
         if date < actor.today { throw ControlRefusal("the promised date \(date) is in the past") }
-        var named: Currency? = nil
+        var named: (number: String, currency: Currency)? = nil
         for number in invoices {
             let i = try Controls.invoice(db, number)
             guard i.debtorID == debtorID else { throw ControlRefusal("invoice \(number) is not debtor \(key)'s") }
             guard i.type == .invoice else { throw ControlRefusal("invoice \(number) is a credit note") }
             guard i.status == .open else { throw ControlRefusal("invoice \(number) is closed") }
-            named = named ?? Currency(stored: i.currency)
+            let currency = Currency(stored: i.currency)
+            if let first = named, first.currency != currency {
+                throw ControlRefusal("invoices \(first.number) (\(first.currency.code)) and \(number) (\(currency.code)) are in different currencies: make one promise per currency")
+            }
+            named = named ?? (number, currency)
         }
-        // The first named invoice's currency; with none named, that of one of the debtor's open
-        // invoices; for a debtor with no open invoice, euros (not the workspace's default currency).
+        // The named invoices' currency; with none named, that of the debtor's open invoices (refused
+        // when they are in several: the amount would be in a currency picked at random); for a debtor
+        // with no open invoice, euros (not the workspace's default currency).
         let cur: Currency
-        if let named { cur = named }
-        else if let code = try IngestQueries.openInvoiceCurrency(db, debtorID: debtorID) { cur = Currency(stored: code) }
-        else { cur = .eur }
+        if let named { cur = named.currency }
+        else {
+            let open = try IngestQueries.openInvoiceCurrencies(db, debtorID: debtorID)
+            guard open.count <= 1 else {
+                throw ControlRefusal("debtor \(key) has open invoices in \(open.joined(separator: " and ")): name the invoices the promise covers (--invoice)")
+            }
+            cur = open.first.map { Currency(stored: $0) } ?? .eur
+        }
         guard case .success(let money) = AmountParser.parse(text, currency: cur, decimal: .point), money.isPositive else {
             throw ControlRefusal("\"\(text)\" is not a positive amount (decimal point, e.g. 250.00)")
         }
