@@ -10,7 +10,7 @@ import Ledger
 /// reported; only rows without a readable id, date or positive amount are rejected.
 struct PaymentSink: RowSink {
     let db: Database
-    let validator = PaymentValidator()
+    let validator: PaymentValidator
     private let upserter: PaymentUpsert
     private let allocator: PaymentAllocator
     /// Payments left (partly) unapplied by this ingest.
@@ -24,6 +24,7 @@ struct PaymentSink: RowSink {
     init(db: Database, booked: Bool) throws {
         self.db = db
         self.booked = booked
+        validator = PaymentValidator(booked: booked)
         allocator = PaymentAllocator(db: db)
         upserter = try PaymentUpsert(db)
     }
@@ -37,23 +38,41 @@ struct PaymentSink: RowSink {
         var booked: Bool
         /// The structured reference failed its check: the payment is kept, unapplied.
         var referenceFailed = false
+        /// `date` as stored (`YYYY-MM-DD`) and the content hash, computed once on the reading thread
+        /// (`prepare(booked:)`), as an invoice's are: the database thread neither formats nor hashes.
+        var dateText = ""
+        var precomputedHash: Int64? = nil
 
         var fields: FieldValues {
-            [("payment_date", date.description), ("currency", currency.code), ("amount_minor", String(amount)),
+            [("payment_date", dayText), ("currency", currency.code), ("amount_minor", String(amount)),
              ("invoice_number", invoiceNumber), ("structured_reference", reference), ("debtor_key", debtorKey),
              ("booked", booked ? "1" : "0")]
         }
 
+        /// `date` as stored.
+        var dayText: String { dateText.isEmpty ? date.description : dateText }
+
         /// The row as Store writes it.
         var row: PaymentRow {
-            PaymentRow(key: key, date: date.description, currency: currency.code, amount: amount, invoiceNumber: invoiceNumber,
+            PaymentRow(key: key, date: dayText, currency: currency.code, amount: amount, invoiceNumber: invoiceNumber,
                        reference: reference, debtorKey: debtorKey, booked: booked)
         }
 
+        /// The content hash of `fields`' values, in their order (each added as `ContentHasher` adds text).
         var hash: Int64 {
+            if let precomputedHash { return precomputedHash }
             var h = ContentHasher()
-            for (_, v) in fields { h.add(v) }
+            h.add(dayText); h.add(currency.code); h.add(String(amount))
+            h.add(invoiceNumber); h.add(reference); h.add(debtorKey); h.add(booked ? "1" : "0")
             return h.signed
+        }
+
+        /// Sets `booked` (the ingest's flag), fills in the date's text and the hash, in place.
+        mutating func prepare(booked: Bool) {
+            self.booked = booked
+            dateText = date.description
+            precomputedHash = nil
+            precomputedHash = hash
         }
     }
 
@@ -64,6 +83,9 @@ struct PaymentSink: RowSink {
 
 /// Payment rows: every field checked, nothing written.
 struct PaymentValidator: RowValidator {
+    /// The ingest's `--booked`: part of each row's content hash, computed here (`Values.prepare(booked:)`).
+    var booked = false
+
     func key(of row: inout InputRow) -> String? { row.text(.paymentID) }
 
     func prepare(_ row: inout InputRow) -> PaymentSink.Values? {
@@ -96,9 +118,11 @@ struct PaymentValidator: RowValidator {
         }
         let debtorKey = row.text(.debtorID)
         guard !row.hasErrors, let key, let date, let amount else { return nil }
-        return PaymentSink.Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
-                                  invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey, booked: false,
-                                  referenceFailed: row.problems.contains { $0.rule == "ogm" || $0.rule == "rf" })
+        var values = PaymentSink.Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
+                                        invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey, booked: false,
+                                        referenceFailed: row.problems.contains { $0.rule == "ogm" || $0.rule == "rf" })
+        values.prepare(booked: booked)
+        return values
     }
 
 }
@@ -106,10 +130,10 @@ struct PaymentValidator: RowValidator {
 extension PaymentSink {
     mutating func store(_ prepared: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
         var v = prepared
-        v.booked = booked
+        if v.booked != booked || v.precomputedHash == nil { v.prepare(booked: booked) }
         let hash = v.hash
         let row = v.row
-        var payment = PaymentAllocator.Payment(id: 0, date: v.date.description, currency: v.currency.code, remaining: v.amount,
+        var payment = PaymentAllocator.Payment(id: 0, date: row.date, currency: row.currency, remaining: v.amount,
                                                invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey,
                                                booked: v.booked)
         let outcome: RowOutcome
