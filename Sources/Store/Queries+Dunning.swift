@@ -40,7 +40,6 @@ package struct DunningOpenItemRow: Sendable, Equatable {
     package var openMinor: Int64
     package var disputed: Bool
     package var onHold: Bool
-    package var description: String?
     /// The ladder step reached (`dunning_state.step_index`), nil when never reminded.
     package var stepIndex: Int?
     package var lastReminder: Day?
@@ -160,22 +159,35 @@ package enum DunningQueries {
             items.append(DunningOpenItemRow(
                 invoiceID: r[1], number: r[2], isCreditNote: (r[3] as String) == "credit_note", issue: Day(iso: r[4] as String),
                 due: Day(iso: r[5] as String), currency: r[6], amountMinor: r[7], openMinor: r[8], disputed: r[9], onHold: r[10],
-                description: r[11], stepIndex: r[12], lastReminder: (r[13] as String?).flatMap { Day(iso: $0) },
-                firstReminder: (r[14] as String?).flatMap { Day(iso: $0) }, firstChannel: r[15]))
+                stepIndex: r[11], lastReminder: (r[12] as String?).flatMap { Day(iso: $0) },
+                firstReminder: (r[13] as String?).flatMap { Day(iso: $0) }, firstChannel: r[14]))
         }
         if let c = current, !items.isEmpty { try body(c, items) }
     }
 
     /// The open items in debtor order with their ladder state, as the walk reads them. `INDEXED BY`:
     /// without statistics SQLite may prefer `invoice_by_debtor`, which needs a look-up in `invoice`
-    /// per row; `invoice_open` holds every column read here, so the table is never touched.
+    /// per row; `invoice_open` holds every column read here, so the table is never touched. An
+    /// item's description is not among them (0046): only a reminder's text shows it, and
+    /// `openItemDescriptions` reads it for the items of the debtors who get one.
     package static func openItemsSQL(onlyOneDebtor: Bool) -> String {
         """
         SELECT i.debtor_id, i.id, i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor,
-          i.disputed, i.on_hold, i.description, s.step_index, s.last_reminder, s.first_reminder, s.first_channel
+          i.disputed, i.on_hold, s.step_index, s.last_reminder, s.first_reminder, s.first_channel
         FROM invoice i INDEXED BY invoice_open LEFT JOIN dunning_state s ON s.invoice_id = i.id
         WHERE i.status = 'open' \(onlyOneDebtor ? "AND i.debtor_id = ?" : "") ORDER BY i.debtor_id, i.due_date, i.id
         """
+    }
+
+    /// The descriptions of the invoices `ids` (by primary key, one cached statement), for the items
+    /// of a debtor whose reminder shows them; an invoice without one (or not found) is left out.
+    package static func openItemDescriptions(_ db: Database, ids: some Sequence<Int64>) throws -> [Int64: String] {
+        let statement = try db.cachedStatement(sql: "SELECT description FROM invoice WHERE id = ?")
+        var out: [Int64: String] = [:]
+        for id in ids {
+            if let text = try String.fetchOne(statement, arguments: [id]) { out[id] = text }
+        }
+        return out
     }
 
     /// The debtors with a reminder (or worklist item) on `day` that was not cancelled: a rerun of

@@ -14,4 +14,20 @@ extension Schema {
             WHERE status = 'open';
             """)
     }
+
+    /// Migration 0046: `invoice_open` without `description` (issue 17, fourteenth round). The plan
+    /// needs an invoice's description only in the text of a reminder it writes (a few percent of the
+    /// open items a night), so the walk no longer carries it for every open invoice: it reads the
+    /// descriptions of a reminded debtor's items by primary key (`DunningQueries.openItemDescriptions`).
+    /// The index's entries are a quarter narrower; every credit that closes or moves an open
+    /// invoice rewrites fewer bytes (CODA, payments), and the first load builds less. The same
+    /// columns otherwise, the same `WHERE`, so the reports and the walk read it as before.
+    static func invoiceOpenNarrowV1(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX IF EXISTS invoice_open;
+            CREATE INDEX invoice_open ON invoice(debtor_id, currency, due_date, type, open_minor, disputed,
+              issue_date, amount_minor, on_hold, invoice_number)
+            WHERE status = 'open';
+            """)
+    }
 }

@@ -70,6 +70,8 @@ package enum Schema {
         m.registerMigration("0042a-dunning-item-prior-step-name", foreignKeyChecks: .immediate, migrate: dunningItemPriorStepNameV1)
         // The bulk-written tables' `CHECK (x IN (…))` lists written as equalities: their SQL edited in place, no row moved.
         m.registerMigration("0045-check-equalities", foreignKeyChecks: .immediate, migrate: checkEqualitiesV1)
+        // `invoice_open` rebuilt without `description` (read by primary key for the reminded debtors' items only).
+        m.registerMigration("0046-invoice-open-narrow", foreignKeyChecks: .immediate, migrate: invoiceOpenNarrowV1)
         return m
     }
 

@@ -103,6 +103,9 @@ import Testing
         let computation = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(computation["step"] as? String == "reminder-1" && (computation["items"] as? [Any])?.count == 2)
         #expect(computation["announced_damages"] as? String == "68.00", "capped once on the reminded balance of €560: €65 + 5 % of the €60 above €500")
+        // The walk leaves the items' descriptions out (0046): the reminder reads them by primary key.
+        let text: String = try #require(k001.first?["text_body"])
+        #expect(text.contains("Consultancy"), "\(text)")
 
         let before = try s.dump()
         let again = try s.run(Self.night)

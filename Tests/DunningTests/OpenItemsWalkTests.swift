@@ -25,14 +25,15 @@ import Testing
         }
     }
 
-    /// The same facts from the walk.
+    /// The same facts from the walk; the descriptions, which the walk leaves out (0046), by primary key.
     static func walked(_ db: Database, only debtor: Int64? = nil) throws -> [String] {
         var out: [String] = []
         try DunningQueries.forEachDebtorWithOpenItems(db, asOf: Day(iso: "2026-11-21")!, only: debtor) { d, items in
             #expect(!items.isEmpty)
+            let descriptions = try DunningQueries.openItemDescriptions(db, ids: items.map(\.invoiceID))
             for i in items {
                 out.append("\(d.id) \(d.key) \(i.invoiceID) \(i.number) \(i.stepIndex.map(String.init) ?? "-") "
-                           + "\(i.lastReminder?.description ?? "-") \(d.name) \(i.description ?? "-")")
+                           + "\(i.lastReminder?.description ?? "-") \(d.name) \(descriptions[i.invoiceID] ?? "-")")
             }
         }
         return out
@@ -64,6 +65,81 @@ import Testing
             for id in ids + [ids.max().map { $0 + 1 } ?? 1] {
                 #expect(try Self.walked(db, only: id) == Self.joined(db, only: id), "debtor \(id)")
             }
+        }
+    }
+
+    /// 0046: the whole ledger's walk leaves the descriptions out of the snapshots; one debtor's
+    /// snapshot (the preview) and a plan made `describing` have them, read by primary key.
+    @Test func descriptionsAreReadOnlyForTheDebtorsThatShowThem() throws {
+        let dir = NSTemporaryDirectory() + "relance-walk-descr-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try LedgerStore(path: dir + "/relance.sqlite")
+        for (kind, file) in [(IngestKind.debtors, "debtors-nl.csv"), (.invoices, "invoices-en.csv")] {
+            _ = try Ingestor.run(store: store, files: [Self.fixtures + "/" + file], options: IngestOptions(kind: kind, asOf: Day(iso: "2026-11-21")!)) { _ in }
+        }
+        try store.pool.read { db in
+            let stored = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                SELECT id, description FROM invoice WHERE status = 'open' AND description IS NOT NULL
+                """).map { ($0[0] as Int64, $0[1] as String) })
+            #expect(stored.count >= 2)
+            let reader = SnapshotReader(db: db)
+            let day = Day(iso: "2026-11-21")!
+            var whole: [DebtorSnapshot] = []
+            try reader.forEachDebtor(asOf: day) { whole.append($0) }
+            #expect(whole.flatMap(\.items).allSatisfy { $0.description == nil })
+            let planner = Planner(ladders: [.b2b: try Ladder.parse(DefaultLadders.b2b, file: "b2b"),
+                                            .b2c: try Ladder.parse(DefaultLadders.b2c, file: "b2c")])
+            for snapshot in whole {
+                var one: DebtorSnapshot? = nil
+                try reader.forEachDebtor(asOf: day, only: snapshot.id) { one = $0 }
+                let items = try #require(one).items
+                #expect(items.map(\.invoiceID) == snapshot.items.map(\.invoiceID))
+                #expect(items.map(\.description) == items.map { stored[$0.invoiceID] })
+                let described = try reader.describing(try planner.plan(snapshot, asOf: day))
+                #expect(described.items.map(\.item.description) == described.items.map { stored[$0.item.invoiceID] })
+                #expect(described.debtor.items == items)
+            }
+        }
+    }
+
+    /// A workspace at 0045 (the wide index) with open invoices: 0046 rebuilds `invoice_open`
+    /// without `description`, and the walk reads the same items, descriptions by primary key.
+    @Test func aWorkspaceAt0045MigratesAndTheWalkReadsTheSameItems() throws {
+        let dir = NSTemporaryDirectory() + "relance-walk-0046-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/relance.sqlite"
+        let old = try DatabaseQueue(path: path)
+        try Schema.migrator.migrate(old, upTo: "0045-check-equalities")
+        try old.write { db in
+            try db.execute(sql: """
+                INSERT INTO ingest_batch (id, kind, file_name, file_path, file_bytes, file_hash, encoding, as_of, started_at, finished_at,
+                  rows_read, rows_imported, rows_updated, rows_unchanged, rows_rejected)
+                VALUES (1, 'invoices', 'invoices.csv', '/in/invoices.csv', 120, 'a1', 'utf-8', '2026-11-01', '2026-11-01T01:00:00.000Z',
+                  '2026-11-01T01:00:01.000Z', 4, 4, 0, 0, 0);
+                INSERT INTO debtor (id, debtor_key, name, kind, email, language, country, on_hold, content_hash, created_batch_id)
+                VALUES (1, 'K001', 'Brasserie Éclair SRL', 'b2b', 'compta@eclair.example', 'fr', 'BE', 0, 11, 1),
+                       (2, 'K002', 'Jan Peeters', 'b2c', 'jan@peeters.example', 'nl', 'BE', 0, 12, 1);
+                INSERT INTO invoice (id, invoice_number, debtor_id, type, issue_date, due_date, currency, amount_minor, open_minor,
+                  description, disputed, status, closed_reason, closed_on, content_hash, created_batch_id)
+                VALUES (1, 'F-001', 1, 'invoice', '2026-09-10', '2026-10-10', 'EUR', 121000, 121000, 'Bière, septembre', 0, 'open', NULL, NULL, 21, 1),
+                       (2, 'F-002', 2, 'invoice', '2026-09-15', '2026-10-15', 'EUR', 5000, 0, 'Herstelling', 0, 'closed', 'paid', '2026-10-20', 22, 1),
+                       (3, 'F-003', 2, 'invoice', '2026-09-20', '2026-10-20', 'EUR', 7000, 7000, NULL, 0, 'open', NULL, NULL, 23, 1),
+                       (4, 'C-001', 1, 'credit_note', '2026-10-01', '2026-10-01', 'EUR', -10000, -10000, 'Retour', 0, 'open', NULL, NULL, 24, 1);
+                """)
+        }
+        let before = try old.read { db in try Self.joined(db) }
+        #expect(try old.read { db in try Self.walked(db) } == before)
+        #expect(before.count == 3)
+        try old.close()
+        let store = try LedgerStore(path: path)
+        try store.pool.read { db in
+            #expect(try Schema.migrator.appliedMigrations(db).last == "0046-invoice-open-narrow")
+            let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'invoice_open'") ?? ""
+            #expect(!sql.contains("description") && sql.contains("invoice_number") && sql.contains("WHERE status = 'open'"), "\(sql)")
+            #expect(try Self.walked(db) == before)
+            #expect(try Self.joined(db) == before)
         }
     }
 

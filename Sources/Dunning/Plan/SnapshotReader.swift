@@ -11,6 +11,10 @@ package struct SnapshotReader {
     package init(db: Database) { self.db = db }
 
     /// Calls `body` with each debtor that has an open invoice or credit note.
+    ///
+    /// The walk of the whole ledger leaves the items' descriptions out (only a reminder's text shows
+    /// them: `describing` reads them for a debtor who gets one); one debtor's snapshot (`only`, the
+    /// preview) has them.
     package func forEachDebtor(asOf: Day, only debtor: Int64? = nil, _ body: (DebtorSnapshot) throws -> Void) throws {
         let unapplied = try DunningQueries.unappliedByDebtor(db)
         // Open promises pause the ladder until their date plus the grace days (`pause_until`); a broken
@@ -40,11 +44,29 @@ package struct SnapshotReader {
                 snapshot.items.append(OpenItem(
                     invoiceID: r.invoiceID, number: r.number, isCreditNote: r.isCreditNote, issue: issue, due: due,
                     amount: Money(minorUnits: r.amountMinor, currency: cur), open: Money(minorUnits: r.openMinor, currency: cur),
-                    disputed: r.disputed, onHold: r.onHold, description: r.description, stepIndex: r.stepIndex,
+                    disputed: r.disputed, onHold: r.onHold, stepIndex: r.stepIndex,
                     lastReminder: r.lastReminder, firstReminder: r.firstReminder, firstReminderChannel: r.firstChannel))
             }
+            if debtor != nil { snapshot.items = try Self.described(db, snapshot.items) }
             try body(snapshot)
         }
+    }
+
+    /// `plan` with its items' descriptions, read by primary key (the walk leaves them out): for a
+    /// debtor whose reminder is written, read in the walk's transaction.
+    package func describing(_ plan: DebtorPlan) throws -> DebtorPlan {
+        var plan = plan
+        let descriptions = try DunningQueries.openItemDescriptions(db, ids: plan.debtor.items.map(\.invoiceID))
+        guard !descriptions.isEmpty else { return plan }
+        for i in plan.items.indices { plan.items[i].item.description = descriptions[plan.items[i].item.invoiceID] }
+        for i in plan.debtor.items.indices { plan.debtor.items[i].description = descriptions[plan.debtor.items[i].invoiceID] }
+        return plan
+    }
+
+    /// `items` with their descriptions (one debtor's).
+    static func described(_ db: Database, _ items: [OpenItem]) throws -> [OpenItem] {
+        let descriptions = try DunningQueries.openItemDescriptions(db, ids: items.map(\.invoiceID))
+        return items.map { var i = $0; i.description = descriptions[i.invoiceID]; return i }
     }
 
     /// The lines of a postal address under the name; the country only when it is not Belgium.

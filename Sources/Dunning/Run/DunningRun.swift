@@ -99,6 +99,8 @@ package enum DunningRun {
                 if done.contains(plan.debtor.id) { summary.alreadyDone += 1; return }
                 if options.holdReason != nil { return }
                 guard let ladder = planner.ladders[plan.debtor.kind] else { return }
+                // The walk leaves the items' descriptions out: a reminder's text shows them.
+                let plan = plan.action == .remind(stepIndex: stepIndex) ? try SnapshotReader(db: db).describing(plan) : plan
                 let channels = Self.channels(ladder.steps[stepIndex].channels, plan.debtor)
                 var p = Pending(plan: plan, stepIndex: stepIndex, channels: channels, composed: nil, documentPath: nil,
                                 key: Self.key(plan, asOf: asOf, step: ladder.steps[stepIndex].name))

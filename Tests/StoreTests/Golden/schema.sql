@@ -53,7 +53,7 @@ CREATE INDEX invoice_disputed_by_batch ON invoice(created_batch_id) WHERE disput
 
 -- index invoice_open on invoice
 CREATE INDEX invoice_open ON invoice(debtor_id, currency, due_date, type, open_minor, disputed,
-  issue_date, amount_minor, on_hold, invoice_number, description)
+  issue_date, amount_minor, on_hold, invoice_number)
 WHERE status = 'open';
 
 -- index nightly_stage_by_day on nightly_stage
