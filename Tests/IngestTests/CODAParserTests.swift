@@ -49,4 +49,35 @@ import Testing
         #expect(r.ascii == nil && r.text(47, 82) == "JOSé PEETERS" && r.compacted(10, 44) == "BE68539007547034")
         #expect(CODAParser.record(Array("   \r".utf8)[...], utf8: true, lineNo: 1) == nil)
     }
+
+    /// Property: over seeded random ASCII lines (spaces alone and in runs, digits, signs, letters),
+    /// a line read as bytes gives the same fields as read as characters at every position, and the
+    /// same day (or the same refusal) for every six positions: the bytes' shortcuts for a field
+    /// without a run of spaces and for a six-digit date change nothing.
+    @Test func randomASCIILinesReadTheSameAsBytesAndAsCharacters() throws {
+        var rng = SeededGenerator(state: 17)
+        let alphabet = Array("0123456789   +-/AZ".utf8)
+        for n in 0..<60 {
+            // Dates' digits often valid (day 01-28, month 01-12), sometimes anything.
+            var bytes = (0..<128).map { _ in alphabet.randomElement(using: &rng) ?? 0x20 }
+            if n % 2 == 0 {
+                let at = Int.random(in: 0...122, using: &rng)
+                let date = String(format: "%02d%02d%02d", Int.random(in: 0...31, using: &rng), Int.random(in: 0...13, using: &rng),
+                                  Int.random(in: 0...99, using: &rng))
+                bytes.replaceSubrange(at..<at + 6, with: Array(date.utf8))
+            }
+            let asBytes = CODAParser.Record(ascii: bytes[...], line: n)
+            let asCharacters = CODAParser.Record(Array(String(decoding: bytes, as: UTF8.self)), line: n)
+            for from in 0..<128 {
+                for to in from...min(128, from + 64) {
+                    guard asBytes.text(from, to) == asCharacters.text(from, to), asBytes.compacted(from, to) == asCharacters.compacted(from, to)
+                    else { Issue.record("line \(n), positions \(from)..<\(to) differ"); return }
+                }
+                for to in [from + 6, from + 5, from + 7] where to <= 128 {
+                    let a = Result { try asBytes.day(from, to) }, c = Result { try asCharacters.day(from, to) }
+                    guard (try? a.get()) == (try? c.get()) else { Issue.record("line \(n), the day at \(from)..<\(to) differs"); return }
+                }
+            }
+        }
+    }
 }

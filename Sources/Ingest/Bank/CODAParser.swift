@@ -198,6 +198,15 @@ enum CODAParser {
         /// The field with its spaces trimmed and runs of spaces made one.
         func text(_ from: Int, _ to: Int) -> String {
             if let ascii {
+                // A field with no run of spaces inside (most are) is its trimmed bytes as they stand,
+                // made into a string without a copy of its own (this was 4 % of a CODA ingest's
+                // instructions); any other goes through the loop below.
+                var a = from, b = to
+                while a < b, ascii[a] == 0x20 { a += 1 }
+                while b > a, ascii[b - 1] == 0x20 { b -= 1 }
+                var i = a
+                while i + 1 < b, !(ascii[i] == 0x20 && ascii[i + 1] == 0x20) { i += 1 }
+                if i + 1 >= b { return String(decoding: ascii[a..<b], as: UTF8.self) }
                 var out: [UInt8] = []
                 out.reserveCapacity(to - from)
                 var space = false
@@ -247,6 +256,13 @@ enum CODAParser {
         }
 
         func day(_ from: Int, _ to: Int) throws -> Day {
+            // Six ASCII digits (every date a bank writes) are read in place: the same day as through
+            // the text below, without its strings (3 % of a CODA ingest's instructions). Anything
+            // else, and a date that does not exist, takes the text's way and its error.
+            if let ascii, to - from == 6, ascii[from..<to].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+                func two(_ i: Int) -> Int { Int(ascii[i] - 0x30) * 10 + Int(ascii[i + 1] - 0x30) }
+                if let day = Day(year: 2000 + two(from + 4), month: two(from + 2), day: two(from)) { return day }
+            }
             let t = raw(from, to)
             guard t.count == 6, let d = Int(t.prefix(2)), let m = Int(t.dropFirst(2).prefix(2)), let y = Int(t.suffix(2)),
                   let day = Day(year: 2000 + y, month: m, day: d)
