@@ -43,7 +43,8 @@ package struct IngestOptions: Sendable {
     /// reference is checked by sets before it commits (`ForeignKeysSetAside`). Tests turn it off to
     /// compare the outcome with enforcement on.
     package var setsReferencesAside = true
-    /// Invoices or payments, first load (their table empty): the transaction uses a rollback journal
+    /// Invoices or payments, first load (their table empty), and bank statements from
+    /// `leavesWALFromCredits`: the transaction uses a rollback journal
     /// instead of the WAL when no other connection has the database open (`RollbackJournalLoad`: new
     /// pages written once, not into the WAL and then by the checkpoint; for payments, the invoice pages
     /// their allocations change are copied once into the journal). Tests turn it off to compare the
@@ -58,6 +59,12 @@ package struct IngestOptions: Sendable {
     /// bank ingest's page cache, and waiting only costs its bookkeeping (10,000 credits at scale 0.1:
     /// 2.8 % more instructions). Tests set 0 (always) or `Int.max` (never) to compare the outcomes.
     package var defersOpenStatesFrom = 20_000
+    /// Bank statements: from this many credits in the command's files (and with `leavesWAL`), its
+    /// transaction uses a rollback journal instead of the WAL when no other connection has the
+    /// database open (`RollbackJournalLoad`): each page the credits change is written once into the
+    /// file and its old content once into the journal, instead of into the WAL and again by the
+    /// checkpoint. Tests set 0 (always) or `Int.max` (never) to compare the outcomes.
+    package var leavesWALFromCredits = 20_000
     /// Bank statements whose open-amount writes wait: once this many invoices wait, all are written
     /// (in invoice order) and the file goes on, so a huge file's memory stays bounded. Tests set a
     /// few to compare the outcome with the default.

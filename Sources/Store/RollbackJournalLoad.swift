@@ -37,6 +37,15 @@ package struct RollbackJournalLoad: Sendable {
     /// open; nil (still WAL) otherwise. Call `restore` when the transaction that follows has ended.
     package static func setAside(_ db: Database, emptyTable entity: RecordEntity) throws -> RollbackJournalLoad? {
         guard try applies(db, emptyTable: entity) else { return nil }
+        return try setAside(db)
+    }
+
+    /// Switches `db` (in WAL mode, outside a transaction) to a rollback journal when no other connection
+    /// has the database open; nil (still WAL) otherwise. A bank ingest of large statements takes it
+    /// whatever its tables hold: the pages its credits change are existing ones, each copied once into
+    /// the journal before its first change, and written once into the file at the commit.
+    package static func setAside(_ db: Database) throws -> RollbackJournalLoad? {
+        guard !db.isInsideTransaction, try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" else { return nil }
         do {
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else { return nil }
         } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {

@@ -162,7 +162,7 @@ import Testing
     /// statement of nine credits that changes seven invoices (X-5 stays open, BK-5 takes the reminder's
     /// credit). Returns the ledger and a dump of its invoices' open states, payments, allocations and
     /// accounts; `limit`: `IngestOptions.deferredOpenStatesLimit` when not the default.
-    func waitingWritesExample(defers: Bool, limit: Int? = nil) throws -> (TestLedger, [String]) {
+    func waitingWritesExample(defers: Bool, limit: Int? = nil, leavesWAL: Bool = false) throws -> (TestLedger, [String]) {
         let invoices = """
             invoice_number,debtor_id,issue_date,due_date,amount,structured_reference,description
             X-1,K002,2026-10-01,2026-10-31,100.00,000000000101,Shared
@@ -195,7 +195,8 @@ import Testing
                   '2026-11-10T00:00:00Z', ? FROM debtor WHERE debtor_key = 'K005'
                 """, arguments: [reminder])
         }
-        let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers, deferredOpenStatesLimit: limit)
+        let s = try t.ingestBank(.camt, [t.write("w.xml", statement)], defersOpenStates: defers, deferredOpenStatesLimit: limit,
+                                 leavesWAL: leavesWAL)
         #expect(s[0].fatal == nil && s[0].imported == 9, "\(s[0].fatal ?? "")")
         return (t, try ledgerDump(t))
     }
@@ -230,6 +231,36 @@ import Testing
         // K005's reminder is paid after X-7, its oldest invoice, was closed by the same file: BK-5 next.
         #expect(try allocations(t)["BK-5"] == ["debtor_oldest_first"])
         #expect(try t.invoice("BK-5")?.openMinor == 200)
+    }
+
+    /// Large statements run their transaction in a rollback journal (`IngestOptions.leavesWALFromCredits`):
+    /// the database is out of WAL mode while the credits are written, in WAL mode (and `synchronous =
+    /// NORMAL`) again after, and the ledger ends as in the WAL.
+    @Test func aLargeStatementLeavesTheWALForItsTransactionAndEndsTheLedgerAsInIt() throws {
+        let (_, inTheWAL) = try waitingWritesExample(defers: true)
+        let (t, inAJournal) = try waitingWritesExample(defers: true, leavesWAL: true)
+        #expect(inAJournal == inTheWAL)
+        #expect(try t.store.pool.write { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try t.store.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 1)
+        // What is beside the database when a credit is left unapplied (inside the transaction).
+        func filesWhileWriting(from credits: Int) throws -> [String] {
+            let statement = camtStatement(total: "25.00", [("25.00", "2026-11-20", nil, "no invoice named", nil)])
+                .replacingOccurrences(of: "<Id>W</Id>", with: "<Id>U\(credits)</Id>")  // another statement each time
+            var o = IngestOptions(kind: .payments, asOf: Day(iso: "2026-11-21")!)
+            o.leavesWALFromCredits = credits
+            var seen: [String] = []
+            let dir = t.dir
+            _ = try BankIngestor.run(store: t.store, files: [t.write("u\(credits).xml", statement)], format: .camt, options: o) { d in
+                guard d.rule == "unapplied" else { return }
+                let fm = FileManager.default
+                seen.append("wal \(fm.fileExists(atPath: dir + "/relance.sqlite-wal")), journal \(fm.fileExists(atPath: dir + "/relance.sqlite-journal"))")
+            }
+            return seen
+        }
+        let journal = try filesWhileWriting(from: 1), wal = try filesWhileWriting(from: 2)
+        #expect(journal == ["wal false, journal true"], "\(journal)")
+        #expect(wal == ["wal true, journal false"], "\(wal)")
+        #expect(try t.store.pool.write { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
     }
 
     /// At most `IngestOptions.deferredOpenStatesLimit` invoices wait: reaching it writes them all and

@@ -56,9 +56,11 @@ final class TestLedger {
 
     @discardableResult
     func ingestBank(_ format: BankFormat, _ files: [String], dryRun: Bool = false, defersOpenStates: Bool = true,
-                    deferredOpenStatesLimit: Int? = nil) throws -> [FileSummary] {
+                    deferredOpenStatesLimit: Int? = nil, leavesWAL: Bool = false) throws -> [FileSummary] {
         var o = IngestOptions(kind: .payments, asOf: Day(iso: "2026-11-21")!)
         o.dryRun = dryRun
+        // In the WAL, as a day's statement is, unless the test compares with a large one's rollback journal.
+        o.leavesWALFromCredits = leavesWAL ? 0 : Int.max
         // Whatever the file's size: the bank tests run the waiting writes (the last one compares both ways).
         o.defersOpenStatesFrom = defersOpenStates ? 0 : Int.max
         if let deferredOpenStatesLimit { o.deferredOpenStatesLimit = deferredOpenStatesLimit }
