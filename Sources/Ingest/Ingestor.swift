@@ -163,12 +163,9 @@ package enum Ingestor {
                 try attempt(db, files: files, options: options, now: now, report: report, refused: refused, reported: &reported)
             }
         }
-        return try store.pool.barrierWriteWithoutTransaction { db in
-            store.pool.invalidateReadOnlyConnections()
-            let journal = try RollbackJournalLoad.setAside(db, emptyTable: table)
-            // WAL again whatever happens (after the transaction and the foreign keys' restore).
-            defer { journal?.restore(db) }
-            return try attempt(db, files: files, options: options, now: now, report: report, refused: refused, reported: &reported)
+        // WAL again whatever happens (after the transaction and the foreign keys' restore).
+        return try RollbackJournalLoad.write(store.pool, emptyTable: table) { db in
+            try attempt(db, files: files, options: options, now: now, report: report, refused: refused, reported: &reported)
         }
     }
 

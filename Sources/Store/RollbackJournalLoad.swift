@@ -29,8 +29,27 @@ package struct RollbackJournalLoad: Sendable {
     /// True when a load into `entity`'s table could leave WAL: the table is empty, `db` is in WAL
     /// mode and outside a transaction.
     package static func applies(_ db: Database, emptyTable entity: RecordEntity) throws -> Bool {
-        guard !db.isInsideTransaction, try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" else { return false }
+        guard try inWAL(db) else { return false }
         return try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(entity.rawValue.quotedDatabaseIdentifier))") == false
+    }
+
+    /// `db` is in WAL mode and outside a transaction.
+    private static func inWAL(_ db: Database) throws -> Bool {
+        try !db.isInsideTransaction && String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal"
+    }
+
+    /// Runs `body` on `pool`'s writer, outside a transaction, with the pool's idle readers closed and
+    /// its reads waiting (GRDB's barrier), so that SQLite lets the writer leave WAL: in a rollback
+    /// journal when `setAside` can (only when `emptyTable` is empty, if given), else in WAL mode as
+    /// before; WAL again afterwards, whatever the outcome.
+    package static func write<T>(_ pool: DatabasePool, emptyTable entity: RecordEntity? = nil,
+                                 _ body: (Database) throws -> T) throws -> T {
+        try pool.barrierWriteWithoutTransaction { db in
+            pool.invalidateReadOnlyConnections()
+            let journal = if let entity { try setAside(db, emptyTable: entity) } else { try setAside(db) }
+            defer { journal?.restore(db) }
+            return try body(db)
+        }
     }
 
     /// Switches `db` to a rollback journal when `applies` and no other connection has the database
@@ -45,7 +64,7 @@ package struct RollbackJournalLoad: Sendable {
     /// whatever its tables hold: the pages its credits change are existing ones, each copied once into
     /// the journal before its first change, and written once into the file at the commit.
     package static func setAside(_ db: Database) throws -> RollbackJournalLoad? {
-        guard !db.isInsideTransaction, try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal" else { return nil }
+        guard try inWAL(db) else { return nil }
         do {
             guard try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") == "delete" else { return nil }
         } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {

@@ -50,15 +50,10 @@ package enum BankIngestor {
             return summaries
         }
         // Large statements: a rollback journal instead of the WAL when nothing else has the database
-        // open (this pool's idle readers closed, its reads waiting: GRDB's barrier). Each page they
-        // change is then written once into the file, its old content once into the journal, instead of
-        // into the WAL and again by the checkpoint (100,000 credits at scale 1: wall 0.93).
-        try store.pool.barrierWriteWithoutTransaction { db in
-            store.pool.invalidateReadOnlyConnections()
-            let journal = try RollbackJournalLoad.setAside(db)
-            defer { journal?.restore(db) }
-            try ingest(db)
-        }
+        // open. Each page they change is then written once into the file, its old content once into
+        // the journal, instead of into the WAL and again by the checkpoint (100,000 credits at scale 1:
+        // wall 0.93).
+        try RollbackJournalLoad.write(store.pool, ingest)
         return summaries
     }
 
@@ -66,45 +61,40 @@ package enum BankIngestor {
     /// why it cannot be imported (already reported).
     struct ParsedFile {
         var path: String
-        var name: String
         var started: Date
+        /// Its summary so far: the file's name and encoding, or why it cannot be imported (`fatal`).
+        var summary: FileSummary
         var data = Data()
-        var statements: [BankStatement]? = nil
-        var fatal: FileSummary? = nil
+        var statements: [BankStatement] = []
         /// Its credits (movements of a positive amount, totals aside).
-        var credits: Int {
-            (statements ?? []).reduce(0) { n, s in n + s.movements.reduce(0) { $0 + (!$1.isGlobalTotal && $1.amount > 0 ? 1 : 0) } }
-        }
+        var credits = 0
     }
 
     static func read(_ path: String, format: BankFormat, now: @Sendable () -> Date, report: (Diagnostic) -> Void) throws -> ParsedFile {
         let name = (path as NSString).lastPathComponent
-        var file = ParsedFile(path: path, name: name, started: now())
-        var summary = FileSummary(file: name)
-        summary.encoding = format == .coda ? "windows-1252" : "xml"
+        var file = ParsedFile(path: path, started: now(), summary: FileSummary(file: name))
+        file.summary.encoding = format == .coda ? "windows-1252" : "xml"
         guard let data = FileManager.default.contents(atPath: path) else {
-            summary.fatal = "cannot read the file"
+            file.summary.fatal = "cannot read the file"
             report(Diagnostic(file: name, line: 0, column: 0, rule: "unreadable", message: "cannot read the file"))
-            file.fatal = summary
             return file
         }
         do {
             file.statements = format == .coda ? try CODAParser.parse(Array(data), fileName: name) : try CamtParser.parse(data)
             file.data = data
+            file.credits = file.statements.reduce(0) { n, s in n + s.movements.reduce(0) { $0 + (!$1.isGlobalTotal && $1.amount > 0 ? 1 : 0) } }
         } catch let e as BankFileError {
-            summary.fatal = e.message
+            file.summary.fatal = e.message
             report(Diagnostic(file: name, line: e.line, column: 0, rule: e.rule, message: e.message + "; nothing from this file was imported"))
-            file.fatal = summary
         }
         return file
     }
 
     static func ingestFile(_ db: Database, _ file: ParsedFile, format: BankFormat, options: IngestOptions,
                            now: @Sendable () -> Date, report: (Diagnostic) -> Void) throws -> FileSummary {
-        if let fatal = file.fatal { return fatal }
-        let (name, path, data, started, statements) = (file.name, file.path, file.data, file.started, file.statements ?? [])
-        var summary = FileSummary(file: name)
-        summary.encoding = format == .coda ? "windows-1252" : "xml"
+        var summary = file.summary
+        if summary.fatal != nil { return summary }
+        let (name, path, data, started, statements) = (summary.file, file.path, file.data, file.started, file.statements)
         // No savepoint of its own: the file is parsed and checked whole above, before anything is
         // written, and any error from here on rolls the command's transaction back whole. (A savepoint
         // made SQLite copy every existing page the file's matching changed into a statement journal.)
