@@ -164,4 +164,20 @@ import Testing
         #expect(try t.count("SELECT COUNT(*) FROM external_reminder") == 2)
         #expect(try t.count("SELECT COUNT(*) FROM action_journal WHERE action = 'external-reminder'") == 2)
     }
+
+    @Test func aPromiseOfADebtorWithNoOpenInvoiceIsInTheWorkspacesDefaultCurrency() throws {
+        let t = try ledger()
+        let usd = Currency(code: "USD")!
+        // K005 owes nothing open: the workspace's `[defaults] currency` (USD here), as an export row without one.
+        let o = try write(t) {
+            try Promises.add($0, debtor: "K005", amount: "12.50", date: Self.today, invoices: [], graceDays: 3, defaultCurrency: usd, by: Self.actor)
+        }
+        #expect(o == .done("debtor K005 promised USD 12.50 by 2026-11-21; no reminder until 2026-11-24"))
+        // K001's open invoices are in euros: their currency, whatever the default.
+        _ = try write(t) {
+            try Promises.add($0, debtor: "K001", amount: "10.00", date: Self.today, invoices: [], graceDays: 3, defaultCurrency: usd, by: Self.actor)
+        }
+        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'USD' AND amount_minor = 1250") == 1)
+        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'EUR' AND amount_minor = 1000") == 1)
+    }
 }

@@ -15,9 +15,10 @@ package struct PromiseRow: Sendable, Equatable {
 /// date plus the grace days (`pause_until`); `review` marks a promise kept when the payments
 /// received from the day it was made until then cover it, and broken once that day has passed.
 package enum Promises {
-    /// Records a promise; an identical open one changes nothing.
+    /// Records a promise; an identical open one changes nothing. `defaultCurrency` is the workspace's
+    /// (`[defaults] currency`): a promise of a debtor with no open invoice is in it.
     package static func add(_ db: Database, debtor key: String, amount text: String, date: Day, invoices: [String],
-                           graceDays: Int, by actor: Actor) throws -> ControlOutcome {
+                           graceDays: Int, defaultCurrency: Currency = .eur, by actor: Actor) throws -> ControlOutcome {
         let d = try Controls.debtor(db, key)
         let debtorID = d.id
         if date < actor.today { throw ControlRefusal("the promised date \(date) is in the past") }
@@ -35,7 +36,7 @@ package enum Promises {
         }
         // The named invoices' currency; with none named, that of the debtor's open invoices (refused
         // when they are in several: the amount would be in a currency picked at random); for a debtor
-        // with no open invoice, euros (not the workspace's default currency).
+        // with no open invoice, the workspace's default currency (as an export row without a currency).
         let cur: Currency
         if let named { cur = named.currency }
         else {
@@ -43,7 +44,7 @@ package enum Promises {
             guard open.count <= 1 else {
                 throw ControlRefusal("debtor \(key) has open invoices in \(open.joined(separator: " and ")): name the invoices the promise covers (--invoice)")
             }
-            cur = open.first.map { Currency(stored: $0) } ?? .eur
+            cur = open.first.map { Currency(stored: $0) } ?? defaultCurrency
         }
         guard case .success(let money) = AmountParser.parse(text, currency: cur, decimal: .point), money.isPositive else {
             throw ControlRefusal("\"\(text)\" is not a positive amount (decimal point, e.g. 250.00)")

@@ -28,7 +28,7 @@ struct PromiseCommand: ParsableCommand {
         func run() throws {
             try ControlAction.run(global, command: "promise add", asOf: asOf) { db, actor, config in
                 let o = try Promises.add(db, debtor: debtor, amount: amount, date: date, invoices: invoice,
-                                         graceDays: config.dunning.promiseGraceDays, by: actor)
+                                         graceDays: config.dunning.promiseGraceDays, defaultCurrency: config.defaultCurrency, by: actor)
                 try Promises.review(db, asOf: actor.today, by: Actor(who: "relance", at: actor.at, today: actor.today))
                 return o
             }
