@@ -178,15 +178,23 @@ struct ExitCodeProcessTests {
         defer { try? FileManager.default.removeItem(atPath: setup.dir) }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "Europe/Brussels") ?? .gmt
-        let c = cal.dateComponents([.year, .month, .day], from: Date())
-        let day = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
-        // The nightly made the day's reports earlier, when nothing was sent yet.
-        let folder = setup.ws + "/out/reports/" + day
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try "stale".write(toFile: folder + "/outbox.html", atomically: true, encoding: .utf8)
+        func day(_ d: Date) -> String {
+            let c = cal.dateComponents([.year, .month, .day], from: d)
+            return String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        }
+        // The nightly made the day's reports earlier, when nothing was sent yet: today's folder, and
+        // tomorrow's, in case midnight in Brussels passes before the flush reads its day.
+        let now = Date()
+        let days = [day(now), day(now.addingTimeInterval(86_400))]
+        for d in days {
+            try FileManager.default.createDirectory(atPath: setup.ws + "/out/reports/" + d, withIntermediateDirectories: true)
+            try "stale".write(toFile: setup.ws + "/out/reports/" + d + "/outbox.html", atomically: true, encoding: .utf8)
+        }
         let r = try RelanceBinary.run(["outbox", "flush"], env: setup.env, logDir: setup.dir)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("refreshed out/reports/\(day)/outbox.*"), "\(r.stderr)")
+        let refreshed = days.filter { r.stderr.contains("refreshed out/reports/\($0)/outbox.*") }
+        #expect(refreshed.count == 1, "\(r.stderr)")
+        let folder = setup.ws + "/out/reports/" + (refreshed.first ?? days[0])
         let html = try String(contentsOfFile: folder + "/outbox.html", encoding: .utf8)
         #expect(html != "stale" && html.contains("<html"))
         #expect(FileManager.default.fileExists(atPath: folder + "/outbox.csv"))
