@@ -19,23 +19,52 @@ struct DebtorSink: RowSink {
         erased = try IngestQueries.erasedDebtors(db)
     }
 
+    /// A row's values, prepared when made: the content hash is computed by the initialiser, on the
+    /// reading thread (see `InvoiceSink.Values`). The content is read-only: it cannot drift from its hash.
     struct Values {
-        var key, name, kind: String
-        var vat, email: String?
-        var language: String
-        var street, postal, city: String?
-        var country: String
-        var phone: String?
-        var terms: Int?
-        var onHold: Bool
+        let key, name, kind: String
+        let vat, email: String?
+        let language: String
+        let street, postal, city: String?
+        let country: String
+        let phone: String?
+        let terms: Int?
+        let onHold: Bool
         /// The day the debtor started receiving invoices electronically (a forecast covariate).
-        var paperlessSince: Day? = nil
+        let paperlessSince: Day?
         /// A contractual interest rate in percent ("8.00"), from the `interest_rate` column.
-        var interestRate: String? = nil
+        let interestRate: String?
         /// A public authority: always the statutory rate (art. 5 of the law of 2 August 2002).
-        var publicAuthority = false
+        let publicAuthority: Bool
         /// Pays by direct debit (domiciliëring), when the export has the column; nil keeps what is stored.
-        var directDebit: Bool? = nil
+        let directDebit: Bool?
+        /// The content hash of `fields`' values, in their order.
+        private(set) var hash: Int64 = 0
+
+        init(key: String, name: String, kind: String, vat: String?, email: String?, language: String, street: String?,
+             postal: String?, city: String?, country: String, phone: String?, terms: Int?, onHold: Bool,
+             paperlessSince: Day? = nil, interestRate: String? = nil, publicAuthority: Bool = false, directDebit: Bool? = nil) {
+            self.key = key
+            self.name = name
+            self.kind = kind
+            self.vat = vat
+            self.email = email
+            self.language = language
+            self.street = street
+            self.postal = postal
+            self.city = city
+            self.country = country
+            self.phone = phone
+            self.terms = terms
+            self.onHold = onHold
+            self.paperlessSince = paperlessSince
+            self.interestRate = interestRate
+            self.publicAuthority = publicAuthority
+            self.directDebit = directDebit
+            var h = ContentHasher()
+            for (_, v) in fields { h.add(v) }
+            hash = h.signed
+        }
 
         var fields: FieldValues {
             [("name", name), ("kind", kind), ("vat_number", vat), ("email", email), ("language", language),
@@ -54,23 +83,6 @@ struct DebtorSink: RowSink {
                       postalCode: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
                       paperlessSince: paperlessSince?.description, interestRate: interestRate, publicAuthority: publicAuthority,
                       directDebit: directDebit)
-        }
-
-        /// Computed once on the reading thread (`prepared()`); see `InvoiceSink.Values`.
-        var precomputedHash: Int64? = nil
-
-        var hash: Int64 {
-            if let precomputedHash { return precomputedHash }
-            var h = ContentHasher()
-            for (_, v) in fields { h.add(v) }
-            return h.signed
-        }
-
-        /// The same values with their hash filled in.
-        func prepared() -> Values {
-            var v = self
-            v.precomputedHash = hash
-            return v
         }
     }
 
@@ -170,7 +182,7 @@ struct DebtorValidator: RowValidator {
         guard !row.hasErrors, let key, let name else { return nil }
         return DebtorSink.Values(key: key, name: name, kind: kind, vat: vat, email: email, language: language, street: street,
                       postal: postal, city: city, country: country, phone: phone, terms: terms, onHold: onHold,
-                      paperlessSince: paperless, interestRate: rate, publicAuthority: authority, directDebit: directDebit).prepared()
+                      paperlessSince: paperless, interestRate: rate, publicAuthority: authority, directDebit: directDebit)
     }
 
     /// A contractual rate as `8.00` (`8`, `8,5`, `8.50 %` accepted): above 0, under 100, two decimals at most.

@@ -48,57 +48,64 @@ struct InvoiceSink: RowSink {
         appender = try InvoiceAppend(db)
     }
 
+    /// A row's values, prepared when made: their text forms and content hash are computed by the
+    /// initialiser, on the reading thread, so the database thread — the bottleneck of a large
+    /// ingest — only binds and steps. The content is read-only: it cannot drift from its hash.
     struct Values {
-        var number: String
-        var debtorID: Int64
-        var type: InvoiceType
-        var issue, due: Day
-        var currency: Currency
-        var amount: Int64
-        var reportedOpen: Int64?
-        var reference: String?
-        var description: String?
-        var disputed: Bool
+        let number: String
+        let debtorID: Int64
+        let type: InvoiceType
+        let issue, due: Day
+        let currency: Currency
+        let amount: Int64
+        let reportedOpen: Int64?
+        let reference: String?
+        let description: String?
+        let disputed: Bool
         /// The "expected payment date" column: the debtor's promise for this invoice (see `Promises`).
-        var expectedPayment: Day? = nil
+        let expectedPayment: Day?
         /// The row's `RowFingerprint`, nil when it has none (its `row_check` is then left as it is).
         var fingerprint: UInt64? = nil
+        /// `issue` and `due` as stored (`YYYY-MM-DD`).
+        let issueText, dueText: String
+        /// The content hash of the values (`expectedPayment` only when present, so invoices from
+        /// before that column keep their hash).
+        let hash: Int64
+
+        init(number: String, debtorID: Int64, type: InvoiceType, issue: Day, due: Day, currency: Currency, amount: Int64,
+             reportedOpen: Int64?, reference: String?, description: String?, disputed: Bool, expectedPayment: Day? = nil) {
+            self.number = number
+            self.debtorID = debtorID
+            self.type = type
+            self.issue = issue
+            self.due = due
+            self.currency = currency
+            self.amount = amount
+            self.reportedOpen = reportedOpen
+            self.reference = reference
+            self.description = description
+            self.disputed = disputed
+            self.expectedPayment = expectedPayment
+            issueText = issue.description
+            dueText = due.description
+            var h = ContentHasher()
+            h.add(debtorID); h.add(type.rawValue); h.add(issueText); h.add(dueText); h.add(currency.code)
+            h.add(amount); h.add(reportedOpen); h.add(reference); h.add(description); h.add(disputed)
+            if let expectedPayment { h.add(expectedPayment.description) }
+            hash = h.signed
+        }
 
         var fields: FieldValues {
-            [("debtor_id", String(debtorID)), ("type", type.rawValue), ("issue_date", issue.description),
-             ("due_date", due.description), ("currency", currency.code), ("amount_minor", String(amount)),
+            [("debtor_id", String(debtorID)), ("type", type.rawValue), ("issue_date", issueText),
+             ("due_date", dueText), ("currency", currency.code), ("amount_minor", String(amount)),
              ("reported_open_minor", reportedOpen.map(String.init)), ("structured_reference", reference),
              ("description", description), ("disputed", disputed ? "1" : "0")]
         }
 
-        /// Text forms and content hash, computed once on the reading thread (`prepare()`), so the
-        /// database thread — the bottleneck of a large ingest — only binds and steps.
-        var issueText = "", dueText = ""
-        var precomputedHash: Int64? = nil
-
-        var hash: Int64 {
-            if let precomputedHash { return precomputedHash }
-            var h = ContentHasher()
-            h.add(debtorID); h.add(type.rawValue); h.add(issueText.isEmpty ? issue.description : issueText)
-            h.add(dueText.isEmpty ? due.description : dueText); h.add(currency.code)
-            h.add(amount); h.add(reportedOpen); h.add(reference); h.add(description); h.add(disputed)
-            // Only when present, so invoices from before this column keep their content hash.
-            if let expectedPayment { h.add(expectedPayment.description) }
-            return h.signed
-        }
-
-        /// Fills in the text forms and the hash, in place.
-        mutating func prepare() {
-            issueText = issue.description
-            dueText = due.description
-            precomputedHash = hash
-        }
-
         /// The row as Store writes it.
         var row: InvoiceRow {
-            InvoiceRow(number: number, debtorID: debtorID, type: type, issue: issueText.isEmpty ? issue.description : issueText,
-                       due: dueText.isEmpty ? due.description : dueText, currency: currency.code, amount: amount,
-                       reportedOpen: reportedOpen, reference: reference, description: description, disputed: disputed)
+            InvoiceRow(number: number, debtorID: debtorID, type: type, issue: issueText, due: dueText, currency: currency.code,
+                       amount: amount, reportedOpen: reportedOpen, reference: reference, description: description, disputed: disputed)
         }
 
         /// The open amount of a new invoice (no allocations yet); see `OpenAmount`.
@@ -150,8 +157,8 @@ struct InvoiceSink: RowSink {
     private mutating func appendPending(batch: Int64) throws {
         for v in pending {
             let hash = v.hash
-            appender.add(number: v.number, debtorID: v.debtorID, type: v.type, issue: v.issueText.isEmpty ? v.issue.description : v.issueText,
-                         due: v.dueText.isEmpty ? v.due.description : v.dueText, currency: v.currency.code, amount: v.amount,
+            appender.add(number: v.number, debtorID: v.debtorID, type: v.type, issue: v.issueText, due: v.dueText,
+                         currency: v.currency.code, amount: v.amount,
                          reportedOpen: v.reportedOpen, reference: v.reference, description: v.description, disputed: v.disputed,
                          open: v.initialOpen, source: source, hash: hash,
                          batch: batch, check: v.fingerprint.map { InvoiceUpsert.rowCheck(fingerprint: $0, hash: hash) })
@@ -339,11 +346,9 @@ struct InvoiceValidator: RowValidator {
         let disputed = row.bool(.disputed)
         let expected = row.has(.expectedPaymentDate) ? row.day(.expectedPaymentDate) : nil
         guard !row.hasErrors, let number, let debtor, let issue, let due, let amount else { return nil }
-        var values = InvoiceSink.Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
-                      amount: amount.minorUnits, reportedOpen: open?.minorUnits, reference: reference,
-                      description: description, disputed: disputed, expectedPayment: expected)
-        values.prepare()
-        return values
+        return InvoiceSink.Values(number: number, debtorID: debtor.id, type: type, issue: issue, due: due, currency: currency,
+                                  amount: amount.minorUnits, reportedOpen: open?.minorUnits, reference: reference,
+                                  description: description, disputed: disputed, expectedPayment: expected)
     }
 }
 

@@ -29,19 +29,41 @@ struct PaymentSink: RowSink {
         upserter = try PaymentUpsert(db)
     }
 
+    /// A row's values, prepared when made, as an invoice's are (`InvoiceSink.Values`): the date's
+    /// text and the content hash are computed by the initialiser, on the reading thread, so the
+    /// database thread neither formats nor hashes. The content is read-only: it cannot drift from its hash.
     struct Values {
-        var key: String
-        var date: Day
-        var currency: Currency
-        var amount: Int64
-        var invoiceNumber, reference, debtorKey: String?
-        var booked: Bool
+        let key: String
+        let date: Day
+        let currency: Currency
+        let amount: Int64
+        let invoiceNumber, reference, debtorKey: String?
+        /// The ingest's `--booked`: part of the content hash.
+        let booked: Bool
         /// The structured reference failed its check: the payment is kept, unapplied.
-        var referenceFailed = false
-        /// `date` as stored (`YYYY-MM-DD`) and the content hash, computed once on the reading thread
-        /// (`prepare(booked:)`), as an invoice's are: the database thread neither formats nor hashes.
-        var dateText = ""
-        var precomputedHash: Int64? = nil
+        let referenceFailed: Bool
+        /// `date` as stored (`YYYY-MM-DD`).
+        let dayText: String
+        /// The content hash of `fields`' values, in their order (each added as `ContentHasher` adds text).
+        let hash: Int64
+
+        init(key: String, date: Day, currency: Currency, amount: Int64, invoiceNumber: String?, reference: String?,
+             debtorKey: String?, booked: Bool, referenceFailed: Bool = false) {
+            self.key = key
+            self.date = date
+            self.currency = currency
+            self.amount = amount
+            self.invoiceNumber = invoiceNumber
+            self.reference = reference
+            self.debtorKey = debtorKey
+            self.booked = booked
+            self.referenceFailed = referenceFailed
+            dayText = date.description
+            var h = ContentHasher()
+            h.add(dayText); h.add(currency.code); h.add(String(amount))
+            h.add(invoiceNumber); h.add(reference); h.add(debtorKey); h.add(booked ? "1" : "0")
+            hash = h.signed
+        }
 
         var fields: FieldValues {
             [("payment_date", dayText), ("currency", currency.code), ("amount_minor", String(amount)),
@@ -49,30 +71,10 @@ struct PaymentSink: RowSink {
              ("booked", booked ? "1" : "0")]
         }
 
-        /// `date` as stored.
-        var dayText: String { dateText.isEmpty ? date.description : dateText }
-
         /// The row as Store writes it.
         var row: PaymentRow {
             PaymentRow(key: key, date: dayText, currency: currency.code, amount: amount, invoiceNumber: invoiceNumber,
                        reference: reference, debtorKey: debtorKey, booked: booked)
-        }
-
-        /// The content hash of `fields`' values, in their order (each added as `ContentHasher` adds text).
-        var hash: Int64 {
-            if let precomputedHash { return precomputedHash }
-            var h = ContentHasher()
-            h.add(dayText); h.add(currency.code); h.add(String(amount))
-            h.add(invoiceNumber); h.add(reference); h.add(debtorKey); h.add(booked ? "1" : "0")
-            return h.signed
-        }
-
-        /// Sets `booked` (the ingest's flag), fills in the date's text and the hash, in place.
-        mutating func prepare(booked: Bool) {
-            self.booked = booked
-            dateText = date.description
-            precomputedHash = nil
-            precomputedHash = hash
         }
     }
 
@@ -83,8 +85,9 @@ struct PaymentSink: RowSink {
 
 /// Payment rows: every field checked, nothing written.
 struct PaymentValidator: RowValidator {
-    /// The ingest's `--booked`: part of each row's content hash, computed here (`Values.prepare(booked:)`).
-    var booked = false
+    /// The ingest's `--booked`: part of each row's content hash, computed here (`Values.init`). The
+    /// sink's own, so a row reaches the sink with the sink's flag.
+    let booked: Bool
 
     func key(of row: inout InputRow) -> String? { row.text(.paymentID) }
 
@@ -118,19 +121,16 @@ struct PaymentValidator: RowValidator {
         }
         let debtorKey = row.text(.debtorID)
         guard !row.hasErrors, let key, let date, let amount else { return nil }
-        var values = PaymentSink.Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
-                                        invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey, booked: false,
-                                        referenceFailed: row.problems.contains { $0.rule == "ogm" || $0.rule == "rf" })
-        values.prepare(booked: booked)
-        return values
+        return PaymentSink.Values(key: key, date: date, currency: currency, amount: amount.minorUnits,
+                                  invoiceNumber: invoiceNumber, reference: reference, debtorKey: debtorKey, booked: booked,
+                                  referenceFailed: row.problems.contains { $0.rule == "ogm" || $0.rule == "rf" })
     }
 
 }
 
 extension PaymentSink {
-    mutating func store(_ prepared: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
-        var v = prepared
-        if v.booked != booked || v.precomputedHash == nil { v.prepare(booked: booked) }
+    mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
+        assert(v.booked == booked, "PaymentSink: a row prepared with another --booked than the sink's")
         let hash = v.hash
         let row = v.row
         var payment = PaymentAllocator.Payment(id: 0, date: row.date, currency: row.currency, remaining: v.amount,

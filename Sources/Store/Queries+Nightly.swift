@@ -65,9 +65,8 @@ package struct NightlyStageRecord: Codable, FetchableRecord, PersistableRecord, 
 package enum NightlyStages {
     /// The stages a run for `day` already finished (`NightlyStageOutcome.finished`), by any run.
     package static func finished(_ db: Database, asOf day: Day) throws -> Set<String> {
-        let words = NightlyStageOutcome.finished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return Set(try String.fetchAll(db, sql: "SELECT stage FROM nightly_stage WHERE as_of = ? AND outcome IN (\(words))",
-                                       arguments: [day.description]))
+        Set(try String.fetchAll(db, sql: "SELECT stage FROM nightly_stage WHERE as_of = ? AND outcome IN (\(finishedWords))",
+                                arguments: [day.description]))
     }
 
     /// The stages of one run, in the order they started.
@@ -77,9 +76,11 @@ package enum NightlyStages {
 
     /// The stages of `day` that runs before `runID` finished (`NightlyStageOutcome.finished`).
     package static func finishedEarlier(_ db: Database, asOf day: String, before runID: Int64) throws -> [NightlyStageRow] {
-        let words = NightlyStageOutcome.finished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return try rows(db, "as_of = ? AND run_id < ? AND outcome IN (\(words))", [day, runID])
+        try rows(db, "as_of = ? AND run_id < ? AND outcome IN (\(finishedWords))", [day, runID])
     }
+
+    /// `NightlyStageOutcome.finished` as an SQL list of words (`'ok', …`).
+    private static let finishedWords = NightlyStageOutcome.finished.map { "'\($0.rawValue)'" }.joined(separator: ", ")
 
     private static func rows(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> [NightlyStageRow] {
         try Row.fetchAll(db, sql: """

@@ -234,36 +234,19 @@ extension ReportQueries {
     /// Among the open invoices overdue on `day`: per currency, the debtors, items and amount the
     /// ledger marks as `kind` (one aggregate over the `invoice_open` index).
     package static func ledgerExclusions(_ db: Database, kind: LedgerExclusionKind, day: Day) throws -> [LedgerExclusionTotals] {
-        let overdue = "i.status = 'open' AND i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1"
-        let sql: String
+        // What marks an overdue invoice `i` as `kind`, with the debtor `d` joined when that is where the mark is.
+        let debtor = "JOIN debtor d ON d.id = i.debtor_id"
+        let (join, marked): (String, String)
         switch kind {
-        case .debtorOnHold:
-            sql = """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                JOIN debtor d ON d.id = i.debtor_id WHERE \(overdue) AND d.on_hold = 1 GROUP BY i.currency
-                """
-        case .directDebit:
-            sql = """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                JOIN debtor d ON d.id = i.debtor_id WHERE \(overdue) AND d.direct_debit = 1 AND d.on_hold = 0 GROUP BY i.currency
-                """
-        case .promiseNotDue:
-            sql = """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                WHERE \(overdue) AND EXISTS (SELECT 1 FROM promise_to_pay p WHERE p.debtor_id = i.debtor_id AND p.until >= ?1)
-                GROUP BY i.currency
-                """
-        case .invoiceDisputed:
-            sql = """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                WHERE \(overdue) AND i.disputed = 1 GROUP BY i.currency
-                """
-        case .invoiceOnHold:
-            sql = """
-                SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i
-                WHERE \(overdue) AND i.on_hold = 1 AND i.disputed = 0 GROUP BY i.currency
-                """
+        case .debtorOnHold: (join, marked) = (debtor, "d.on_hold = 1")
+        case .directDebit: (join, marked) = (debtor, "d.direct_debit = 1 AND d.on_hold = 0")
+        case .promiseNotDue: (join, marked) = ("", "EXISTS (SELECT 1 FROM promise_to_pay p WHERE p.debtor_id = i.debtor_id AND p.until >= ?1)")
+        case .invoiceDisputed: (join, marked) = ("", "i.disputed = 1")
+        case .invoiceOnHold: (join, marked) = ("", "i.on_hold = 1 AND i.disputed = 0")
         }
-        return try LedgerExclusionTotals.fetchAll(db, sql: sql, arguments: [day.description])
+        return try LedgerExclusionTotals.fetchAll(db, sql: """
+            SELECT i.currency, COUNT(DISTINCT i.debtor_id), COUNT(*), SUM(i.open_minor) FROM invoice i \(join)
+            WHERE i.status = 'open' AND i.type = 'invoice' AND i.open_minor > 0 AND i.due_date < ?1 AND \(marked) GROUP BY i.currency
+            """, arguments: [day.description])
     }
 }

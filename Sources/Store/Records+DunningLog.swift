@@ -92,16 +92,14 @@ package enum DunningHolds {
     /// Holds every message written on `day` (not worklist items); returns how many.
     @discardableResult
     package static func hold(_ db: Database, day: Day, reason: String, at now: Date) throws -> Int {
-        let ids = try Row.fetchAll(db, sql: """
-            SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?
-            """, arguments: [day.description, DunningEventStatus.queued])
+        let ids = try events(db, day: day, status: .queued)
         let t = Instant.string(now)
         // The night's reason is stored once (migration 0030a), not in every event and outbox event.
         let reasonID = try StoredText.id(db, table: "dunning_held_reason", column: "reason", reason)
         for r in ids {
             try db.execute(sql: "UPDATE dunning_event SET status = ?, held_reason = NULL, held_reason_id = ? WHERE id = ?",
-                           arguments: [DunningEventStatus.held, reasonID, r[0] as Int64])
-            if let message: Int64 = r[1] { try move(db, message: message, from: ["queued", "deferred"], to: "hold", detail: reason, at: t) }
+                           arguments: [DunningEventStatus.held, reasonID, r.id])
+            if let message = r.message { try move(db, message: message, from: ["queued", "deferred"], to: "hold", detail: reason, at: t) }
         }
         return ids.count
     }
@@ -109,15 +107,19 @@ package enum DunningHolds {
     /// Releases the messages held on `day`; returns how many.
     @discardableResult
     package static func release(_ db: Database, day: Day, by actor: String, at now: Date) throws -> Int {
-        let ids = try Row.fetchAll(db, sql: """
-            SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?
-            """, arguments: [day.description, DunningEventStatus.held])
+        let ids = try events(db, day: day, status: .held)
         let t = Instant.string(now)
         for r in ids {
-            try db.execute(sql: "UPDATE dunning_event SET status = ? WHERE id = ?", arguments: [DunningEventStatus.queued, r[0] as Int64])
-            if let message: Int64 = r[1] { try move(db, message: message, from: ["hold"], to: "queued", detail: "released by \(actor)", at: t) }
+            try db.execute(sql: "UPDATE dunning_event SET status = ? WHERE id = ?", arguments: [DunningEventStatus.queued, r.id])
+            if let message = r.message { try move(db, message: message, from: ["hold"], to: "queued", detail: "released by \(actor)", at: t) }
         }
         return ids.count
+    }
+
+    /// The events written on `day` with `status`: id and outbox message (nil when the event has none).
+    private static func events(_ db: Database, day: Day, status: DunningEventStatus) throws -> [(id: Int64, message: Int64?)] {
+        try Row.fetchAll(db, sql: "SELECT id, outbox_message_id FROM dunning_event WHERE as_of = ? AND status = ?",
+                         arguments: [day.description, status]).map { ($0[0], $0[1]) }
     }
 
     /// The days with held messages, and how many each.

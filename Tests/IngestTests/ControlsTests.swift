@@ -82,42 +82,61 @@ import Testing
         #expect(try t.count("SELECT COUNT(*) FROM action_journal WHERE action IN ('promise-kept', 'promise-broken')") == 2)
     }
 
-    @Test func aPromiseIsInItsFirstInvoicesCurrencyElseInAnOpenInvoicesElseInEuros() throws {
-        let t = try ledger()
-        try t.ingest(.invoices, [t.write("jpy.csv", """
-            invoice_number,debtor_id,issue_date,due_date,amount,open_amount,currency
-            J1,K004,2026-09-01,2026-10-01,5000,5000,JPY
-            """)])
-        func promise(_ debtor: String, _ amount: String, _ invoices: [String]) throws -> ControlOutcome {
-            try write(t) { try Promises.add($0, debtor: debtor, amount: amount, date: Self.today, invoices: invoices, graceDays: 3, by: Self.actor) }
+    /// A promise made by hand (`Promises.add`, the day's date, 3 grace days) on the ledger with
+    /// K004's invoice in yen and K001's third one in dollars: what it is recorded in, or why it is
+    /// refused (then nothing is written).
+    struct PromiseCase: Sendable, CustomTestStringConvertible {
+        var debtor: String
+        var amount: String
+        var invoices: [String]
+        /// The outcome's text, or the refusal's.
+        var done: String?, refused: String?
+        /// The stored promise's currency and amount in minor units (`CUR minor`) when it is recorded.
+        var stored: String?
+
+        static func done(_ debtor: String, _ amount: String, _ invoices: [String], _ message: String, stored: String) -> PromiseCase {
+            PromiseCase(debtor: debtor, amount: amount, invoices: invoices, done: message, refused: nil, stored: stored)
         }
-        #expect(try promise("K004", "5000", ["J1"]) == .done("debtor K004 promised JPY 5000 by 2026-11-21; no reminder until 2026-11-24"))
-        #expect(try promise("K004", "4000", []) == .done("debtor K004 promised JPY 4000 by 2026-11-21; no reminder until 2026-11-24"))
-        // K005 has no open invoice: the amount is read and recorded in euros.
-        #expect(try promise("K005", "12.50", []) == .done("debtor K005 promised EUR 12.50 by 2026-11-21; no reminder until 2026-11-24"))
-        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'JPY'") == 2)
-        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'EUR' AND amount_minor = 1250") == 1)
+
+        static func refused(_ debtor: String, _ amount: String, _ invoices: [String], _ message: String) -> PromiseCase {
+            PromiseCase(debtor: debtor, amount: amount, invoices: invoices, done: nil, refused: message, stored: nil)
+        }
+
+        var testDescription: String { "\(debtor) \(amount) [\(invoices.joined(separator: ", "))]" }
     }
 
-    @Test func aPromiseIsRefusedWhenItsCurrencyWouldBeAGuess() throws {
+    static let promiseCases: [PromiseCase] = [
+        // A promise is in its first invoice's currency, else in an open invoice's, else in euros.
+        .done("K004", "5000", ["J1"], "debtor K004 promised JPY 5000 by 2026-11-21; no reminder until 2026-11-24", stored: "JPY 5000"),
+        .done("K004", "4000", [], "debtor K004 promised JPY 4000 by 2026-11-21; no reminder until 2026-11-24", stored: "JPY 4000"),
+        // K005 has no open invoice: the amount is read and recorded in euros.
+        .done("K005", "12.50", [], "debtor K005 promised EUR 12.50 by 2026-11-21; no reminder until 2026-11-24", stored: "EUR 1250"),
+        // K001 owes A1 and A2 in euros and U1 in dollars: with no invoice named, 50.00 of which?
+        .refused("K001", "50.00", [], "debtor K001 has open invoices in EUR and USD: name the invoices the promise covers (--invoice)"),
+        .refused("K001", "50.00", ["A1", "U1"], "invoices A1 (EUR) and U1 (USD) are in different currencies: make one promise per currency"),
+        .done("K001", "50.00", ["U1"], "debtor K001 promised USD 50.00 by 2026-11-21; no reminder until 2026-11-24", stored: "USD 5000"),
+        .done("K001", "50.00", ["A1", "A2"], "debtor K001 promised EUR 50.00 by 2026-11-21; no reminder until 2026-11-24", stored: "EUR 5000"),
+    ]
+
+    /// A promise's currency is its first invoice's, else an open invoice's, else euros; it is
+    /// refused when the currency would be a guess.
+    @Test(arguments: promiseCases) func aPromiseIsInItsInvoicesCurrencyOrRefusedWhenThatWouldBeAGuess(_ c: PromiseCase) throws {
         let t = try ledger()
-        try t.ingest(.invoices, [t.write("usd.csv", """
+        try t.ingest(.invoices, [t.write("other-currencies.csv", """
             invoice_number,debtor_id,issue_date,due_date,amount,open_amount,currency
+            J1,K004,2026-09-01,2026-10-01,5000,5000,JPY
             U1,K001,2026-09-01,2026-10-01,70.00,70.00,USD
             """)])
-        func promise(_ invoices: [String]) throws -> ControlOutcome {
-            try write(t) { try Promises.add($0, debtor: "K001", amount: "50.00", date: Self.today, invoices: invoices, graceDays: 3, by: Self.actor) }
+        let promise = {
+            try write(t) { try Promises.add($0, debtor: c.debtor, amount: c.amount, date: Self.today, invoices: c.invoices, graceDays: 3, by: Self.actor) }
         }
-        // K001 owes A1 and A2 in euros and U1 in dollars: with no invoice named, 50.00 of which?
-        #expect(throws: ControlRefusal("debtor K001 has open invoices in EUR and USD: name the invoices the promise covers (--invoice)")) {
-            try promise([])
+        if let refused = c.refused {
+            #expect(throws: ControlRefusal(refused)) { try promise() }
+        } else {
+            #expect(try promise() == .done(c.done ?? ""))
         }
-        #expect(throws: ControlRefusal("invoices A1 (EUR) and U1 (USD) are in different currencies: make one promise per currency")) {
-            try promise(["A1", "U1"])
-        }
-        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay") == 0)
-        #expect(try promise(["U1"]) == .done("debtor K001 promised USD 50.00 by 2026-11-21; no reminder until 2026-11-24"))
-        #expect(try promise(["A1", "A2"]) == .done("debtor K001 promised EUR 50.00 by 2026-11-21; no reminder until 2026-11-24"))
+        let stored = try t.store.pool.read { db in try String.fetchAll(db, sql: "SELECT currency || ' ' || amount_minor FROM promise_to_pay") }
+        #expect(stored == (c.stored.map { [$0] } ?? []))
     }
 
     @Test func theExportsExpectedPaymentDateIsAPromiseAndDirectDebitAColumn() throws {

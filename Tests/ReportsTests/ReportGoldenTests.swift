@@ -30,6 +30,18 @@ import Testing
         #expect(html.contains("No dunning run on 2026-11-21"))
         let csv = try Reports.text(kind: .dunning, format: .csv, asOf: seedDay, store: l.store, options: pinnedOptions())
         #expect(csv.contains("promise to pay not yet due,whole debtor,EUR"), "\(csv)")
+        // Every mark the ledger knows, each on one overdue invoice (F-003 put on hold for the last).
+        try l.store.pool.write { db in try db.execute(sql: "UPDATE invoice SET on_hold = 1 WHERE invoice_number = 'F-003'") }
+        let marked = try Reports.text(kind: .dunning, format: .csv, asOf: seedDay, store: l.store, options: pinnedOptions())
+        #expect(marked.contains("""
+            reason,level,currency,debtors,items,amount
+            debtor on hold,whole debtor,EUR,1,1,600.00
+            pays by direct debit,whole debtor,EUR,1,1,310.00
+            promise to pay not yet due,whole debtor,EUR,1,1,99.99
+            invoice disputed,single invoices,EUR,1,1,4200.00
+            invoice on hold,single invoices,EUR,1,1,800.00
+            reminder
+            """), "\(marked)")
     }
 
     @Test func emptyLedgerRendersEveryReport() throws {

@@ -47,7 +47,7 @@ package struct SnapshotReader {
                     disputed: r.disputed, onHold: r.onHold, stepIndex: r.stepIndex,
                     lastReminder: r.lastReminder, firstReminder: r.firstReminder, firstReminderChannel: r.firstChannel))
             }
-            if debtor != nil { snapshot.items = try Self.described(db, snapshot.items) }
+            if debtor != nil { try Self.describe(db, &snapshot.items) }
             try body(snapshot)
         }
     }
@@ -56,17 +56,17 @@ package struct SnapshotReader {
     /// debtor whose reminder is written, read in the walk's transaction.
     package func describing(_ plan: DebtorPlan) throws -> DebtorPlan {
         var plan = plan
-        let descriptions = try DunningQueries.openItemDescriptions(db, ids: plan.debtor.items.map(\.invoiceID))
-        guard !descriptions.isEmpty else { return plan }
+        let descriptions = try Self.describe(db, &plan.debtor.items)
         for i in plan.items.indices { plan.items[i].item.description = descriptions[plan.items[i].item.invoiceID] }
-        for i in plan.debtor.items.indices { plan.debtor.items[i].description = descriptions[plan.debtor.items[i].invoiceID] }
         return plan
     }
 
-    /// `items` with their descriptions (one debtor's).
-    static func described(_ db: Database, _ items: [OpenItem]) throws -> [OpenItem] {
+    /// Sets the descriptions of `items` (one debtor's), read by primary key; returns them by invoice id.
+    @discardableResult
+    static func describe(_ db: Database, _ items: inout [OpenItem]) throws -> [Int64: String] {
         let descriptions = try DunningQueries.openItemDescriptions(db, ids: items.map(\.invoiceID))
-        return items.map { var i = $0; i.description = descriptions[i.invoiceID]; return i }
+        for i in items.indices { items[i].description = descriptions[items[i].invoiceID] }
+        return descriptions
     }
 
     /// The lines of a postal address under the name; the country only when it is not Belgium.
