@@ -93,6 +93,8 @@ import Testing
         var done: String?, refused: String?
         /// The stored promise's currency and amount in minor units (`CUR minor`) when it is recorded.
         var stored: String?
+        /// The workspace's `[defaults] currency`.
+        var defaultCurrency = Currency.eur
 
         static func done(_ debtor: String, _ amount: String, _ invoices: [String], _ message: String, stored: String) -> PromiseCase {
             PromiseCase(debtor: debtor, amount: amount, invoices: invoices, done: message, refused: nil, stored: stored)
@@ -102,15 +104,28 @@ import Testing
             PromiseCase(debtor: debtor, amount: amount, invoices: invoices, done: nil, refused: message, stored: nil)
         }
 
-        var testDescription: String { "\(debtor) \(amount) [\(invoices.joined(separator: ", "))]" }
+        /// The same case in a workspace whose default currency is `code`.
+        func defaulting(to code: String) -> PromiseCase {
+            var c = self
+            c.defaultCurrency = Currency(code: code) ?? .eur
+            return c
+        }
+
+        var testDescription: String { "\(debtor) \(amount) [\(invoices.joined(separator: ", "))] default \(defaultCurrency.code)" }
     }
 
     static let promiseCases: [PromiseCase] = [
-        // A promise is in its first invoice's currency, else in an open invoice's, else in euros.
+        // A promise is in its first invoice's currency, else in an open invoice's, else in the
+        // workspace's default currency (euros unless set).
         .done("K004", "5000", ["J1"], "debtor K004 promised JPY 5000 by 2026-11-21; no reminder until 2026-11-24", stored: "JPY 5000"),
         .done("K004", "4000", [], "debtor K004 promised JPY 4000 by 2026-11-21; no reminder until 2026-11-24", stored: "JPY 4000"),
-        // K005 has no open invoice: the amount is read and recorded in euros.
+        // K005 has no open invoice: the amount is read and recorded in the default currency.
         .done("K005", "12.50", [], "debtor K005 promised EUR 12.50 by 2026-11-21; no reminder until 2026-11-24", stored: "EUR 1250"),
+        .done("K005", "12.50", [], "debtor K005 promised USD 12.50 by 2026-11-21; no reminder until 2026-11-24", stored: "USD 1250")
+            .defaulting(to: "USD"),
+        // K004's open invoice is in yen: its currency, whatever the default.
+        .done("K004", "4000", [], "debtor K004 promised JPY 4000 by 2026-11-21; no reminder until 2026-11-24", stored: "JPY 4000")
+            .defaulting(to: "USD"),
         // K001 owes A1 and A2 in euros and U1 in dollars: with no invoice named, 50.00 of which?
         .refused("K001", "50.00", [], "debtor K001 has open invoices in EUR and USD: name the invoices the promise covers (--invoice)"),
         .refused("K001", "50.00", ["A1", "U1"], "invoices A1 (EUR) and U1 (USD) are in different currencies: make one promise per currency"),
@@ -118,8 +133,8 @@ import Testing
         .done("K001", "50.00", ["A1", "A2"], "debtor K001 promised EUR 50.00 by 2026-11-21; no reminder until 2026-11-24", stored: "EUR 5000"),
     ]
 
-    /// A promise's currency is its first invoice's, else an open invoice's, else euros; it is
-    /// refused when the currency would be a guess.
+    /// A promise's currency is its first invoice's, else an open invoice's, else the workspace's
+    /// default; it is refused when the currency would be a guess.
     @Test(arguments: promiseCases) func aPromiseIsInItsInvoicesCurrencyOrRefusedWhenThatWouldBeAGuess(_ c: PromiseCase) throws {
         let t = try ledger()
         try t.ingest(.invoices, [t.write("other-currencies.csv", """
@@ -128,7 +143,8 @@ import Testing
             U1,K001,2026-09-01,2026-10-01,70.00,70.00,USD
             """)])
         let promise = {
-            try write(t) { try Promises.add($0, debtor: c.debtor, amount: c.amount, date: Self.today, invoices: c.invoices, graceDays: 3, by: Self.actor) }
+            try write(t) { try Promises.add($0, debtor: c.debtor, amount: c.amount, date: Self.today, invoices: c.invoices, graceDays: 3,
+                                             defaultCurrency: c.defaultCurrency, by: Self.actor) }
         }
         if let refused = c.refused {
             #expect(throws: ControlRefusal(refused)) { try promise() }
@@ -182,21 +198,5 @@ import Testing
         #expect(errors.map(\.description) == ["bad.csv:3:2: error: [future-day] the reminder's day 2026-12-01 is after today 2026-11-21"])
         #expect(try t.count("SELECT COUNT(*) FROM external_reminder") == 2)
         #expect(try t.count("SELECT COUNT(*) FROM action_journal WHERE action = 'external-reminder'") == 2)
-    }
-
-    @Test func aPromiseOfADebtorWithNoOpenInvoiceIsInTheWorkspacesDefaultCurrency() throws {
-        let t = try ledger()
-        let usd = Currency(code: "USD")!
-        // K005 owes nothing open: the workspace's `[defaults] currency` (USD here), as an export row without one.
-        let o = try write(t) {
-            try Promises.add($0, debtor: "K005", amount: "12.50", date: Self.today, invoices: [], graceDays: 3, defaultCurrency: usd, by: Self.actor)
-        }
-        #expect(o == .done("debtor K005 promised USD 12.50 by 2026-11-21; no reminder until 2026-11-24"))
-        // K001's open invoices are in euros: their currency, whatever the default.
-        _ = try write(t) {
-            try Promises.add($0, debtor: "K001", amount: "10.00", date: Self.today, invoices: [], graceDays: 3, defaultCurrency: usd, by: Self.actor)
-        }
-        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'USD' AND amount_minor = 1250") == 1)
-        #expect(try t.count("SELECT COUNT(*) FROM promise_to_pay WHERE currency = 'EUR' AND amount_minor = 1000") == 1)
     }
 }
