@@ -32,4 +32,14 @@ extension Schema {
             ) WITHOUT ROWID;
             """)
     }
+
+    /// Migration 0047: `payment_by_counterparty` dropped (issue 17, fifteenth round). No query reads
+    /// payments by their counterparty's IBAN: who pays from an account is learned into `debtor_account`
+    /// and read from there (`IngestQueries.byPayerIBANSQL`, `payerCountSQL`), and the data-rights
+    /// erasure finds a debtor's payments by key. Every bank payment wrote an entry into it, keyed by
+    /// an account in no particular order (a random page of an index that grows with the ledger's bank
+    /// payments): a statement of 100,000 credits wrote 100,000 of them.
+    static func paymentCounterpartyUnindexedV1(_ db: Database) throws {
+        try db.execute(sql: "DROP INDEX IF EXISTS payment_by_counterparty")
+    }
 }

@@ -72,6 +72,9 @@ package enum Schema {
         m.registerMigration("0045-check-equalities", foreignKeyChecks: .immediate, migrate: checkEqualitiesV1)
         // `invoice_open` rebuilt without `description` (read by primary key for the reminded debtors' items only).
         m.registerMigration("0046-invoice-open-narrow", foreignKeyChecks: .immediate, migrate: invoiceOpenNarrowV1)
+        // `payment_by_counterparty` dropped: no query reads payments by their counterparty's account (who pays from
+        // an account is `debtor_account`), and every bank payment wrote an entry into it.
+        m.registerMigration("0047-payment-counterparty-unindexed", foreignKeyChecks: .immediate, migrate: paymentCounterpartyUnindexedV1)
         return m
     }
 

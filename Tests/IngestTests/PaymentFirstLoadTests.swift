@@ -128,7 +128,7 @@ import Testing
             }
             return names
         }
-        #expect(names == ["payment_by_batch", "payment_by_counterparty", "payment_by_day", "payment_unapplied",
+        #expect(names == ["payment_by_batch", "payment_by_day", "payment_unapplied",
                           "payment_unapplied_by_debtor", "payment_allocation_by_batch", "payment_allocation_by_payment"])
         #expect(try DeferredIndexTests.integrity(t) == ["ok"])
     }

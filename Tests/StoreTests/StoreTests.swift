@@ -19,7 +19,8 @@ import Testing
         #expect(try store.appliedMigrations() == ["0001-ledger", "0002-outbox", "0003-forecast", "0004-bank", "0005-dunning", "0006-debtor-paperless", "0007-dunning-run", "0008-billing", "0009-data-rights", "0010-nightly", "0011-unapplied-by-debtor", "0012-dunning-exclusion", "0013-invoice-open", "0014-debtor-interest-rate", "0015-controls", "0017-dunning-demand", "0019-peppol", "0020-report-snapshot", "0021-outbox-compressed-bodies", "0024-invoice-open-plan", "0026a-dunning-computation-compressed", "0027a-outbox-body-dictionary", "0030a-dunning-held-reason", "0030b-outbox-event-detail", "0030c-outbox-message-id-domain", "0031a-outbox-dunning-event", "0031b-outbox-message-key-once", "0028-invoice-row-check", "0032a-dunning-event-stored-once", "0032b-outbox-event-instant", "0033a-outbox-sent-instant-once", "0037a-dunning-computation-items", "0016-run-outcomes", "0016b-workspace-identity", "0035-allocation-rule-check",
                                                        "0039a-dunning-event-key-digest", "0040a-outbox-subject-in-bodies",
                                                        "0041a-dunning-item-prior-state", "0042a-dunning-item-prior-step-name",
-                                                       "0045-check-equalities", "0046-invoice-open-narrow"])
+                                                       "0045-check-equalities", "0046-invoice-open-narrow",
+                                                       "0047-payment-counterparty-unindexed"])
         #expect(try store.migrate().isEmpty)
     }
 

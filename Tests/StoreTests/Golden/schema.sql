@@ -93,9 +93,6 @@ CREATE INDEX payment_allocation_by_payment ON payment_allocation(payment_id);
 -- index payment_by_batch on payment
 CREATE INDEX payment_by_batch ON payment(created_batch_id);
 
--- index payment_by_counterparty on payment
-CREATE INDEX payment_by_counterparty ON payment(counterparty_iban) WHERE counterparty_iban IS NOT NULL;
-
 -- index payment_by_day on payment
 CREATE INDEX payment_by_day ON payment(payment_date);
 
