@@ -36,7 +36,8 @@ package struct IngestOptions: Sendable {
     /// from is counted unchanged without being read again. Tests turn it off to compare the outcome
     /// with the full check's.
     package var recogniseUnchanged = true
-    /// Invoices, first load: new rows are appended many to a statement (`InvoiceAppend`). Tests turn
+    /// Invoices or payments, first load: new rows are appended many to a statement (`InvoiceAppend`;
+    /// for payments, with `setsPaymentIndexesAside`, their allocations too: `PaymentAppend`). Tests turn
     /// it off to compare the outcome with one statement a row.
     package var appendsTogether = true
     /// Invoices, first load: foreign-key enforcement is set aside for the transaction and every
@@ -234,6 +235,8 @@ package enum Ingestor {
                     // A first load: every row that reaches the sink is new (the key set refused
                     // repeated keys), so none is looked up by its key before its insert.
                     sink.insertsOnly = !deferred.dropped.isEmpty
+                    // …and appended many to a statement with their allocations (`PaymentAppend`).
+                    sink.appendsOnly = options.appendsTogether && sink.insertsOnly
                     if let batch = try load(db, files: files, options: options, now: now, report: report, sink: &sink,
                                             seen: &seen, summaries: &summaries, deferred: deferred,
                                             refused: refused, reported: &reported) {

@@ -169,7 +169,14 @@ struct PaymentAllocator {
     /// invoice's open-amount refresh (`OpenAmount`), and learns the payer's account from them.
     func record(_ plan: Plan, of p: Payment, batch: Int64) throws {
         for a in plan.allocations {
-            try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)
+            if let append = statements.append, let booked = p.booked {
+                // A first load's: kept back with its payment (`PaymentAppend`), counted by the look-ups meanwhile.
+                try append.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch,
+                                    booked: booked)
+            } else {
+                try statements.append?.flush()
+                try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)
+            }
             if let booked = p.booked, let figures = a.candidate.figures(adding: a.amount, booked: booked, batch: batch) {
                 // The look-up read the invoice's figures, and nothing has touched it since (each
                 // candidate of a plan is a different invoice): the rule needs no second read.

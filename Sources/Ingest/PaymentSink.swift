@@ -20,6 +20,9 @@ struct PaymentSink: RowSink {
     /// Every row is new (a first load into an empty table, whose key set refused repeated keys):
     /// stored without a look-up by its key first. `payment_key`'s UNIQUE index still stands guard.
     var insertsOnly = false
+    /// With `insertsOnly`: new payments and their allocations are kept back and appended many to a
+    /// statement (Store's `PaymentAppend`), written at the latest at the end of each file (`flush`).
+    var appendsOnly = false
 
     init(db: Database, booked: Bool) throws {
         self.db = db
@@ -79,7 +82,21 @@ struct PaymentSink: RowSink {
     }
 
     mutating func finish(batch: Int64) throws {
+        // Everything kept back is written (each file's end did); the retry reads and writes the tables.
+        try allocator.statements.append?.flush()
+        allocator.statements.append = nil
         try allocator.retryUnapplied(batch: batch)
+    }
+
+    /// Writes the payments and allocations kept back (`appendsOnly`) at the end of a file: its
+    /// batch's counts, the index builds and the retry read the tables after it. Nothing is refused here.
+    mutating func flush(batch: Int64) throws -> [RowOutcome] {
+        try allocator.statements.append?.flush()
+        return []
+    }
+
+    mutating func abandonPending() {
+        allocator.statements.append?.abandon()
     }
 }
 
@@ -154,7 +171,13 @@ extension PaymentSink {
         } else {
             // A new payment: where it goes is found first, so it is stored once with what stays unapplied.
             plan = try allocate(payment, v)
-            payment.id = try upserter.insert(row, hash: hash, batch: batch, unapplied: plan.unapplied, reason: plan.reason)
+            if appendsOnly {
+                if allocator.statements.append == nil { allocator.statements.append = try PaymentAppend(db) }
+                payment.id = try allocator.statements.append!.add(row, hash: hash, batch: batch, unapplied: plan.unapplied,
+                                                                   reason: plan.reason)
+            } else {
+                payment.id = try upserter.insert(row, hash: hash, batch: batch, unapplied: plan.unapplied, reason: plan.reason)
+            }
             try allocator.record(plan, of: payment, batch: batch)
             outcome = .imported
         }

@@ -221,6 +221,11 @@ package final class AllocationStatements {
     /// The free-text look-ups, by how many numbers they name.
     private var byInvoiceNumbers: [Int: BulkStatement] = [:]
 
+    /// A first load's payments and allocations waiting to be appended many to a statement; the
+    /// look-ups that count allocations add the waiting ones (`PaymentAppend.overlay`), the reads that
+    /// cannot write them first. Nil: each row written as it comes.
+    package var append: PaymentAppend?
+
     /// Prepares nothing yet: each statement on its first use.
     package init(_ db: Database) { self.db = db }
 
@@ -242,6 +247,8 @@ package final class AllocationStatements {
 
     /// `IngestCommands.refreshOpenAmount`, prepared.
     package func refreshOpenAmount(invoiceID: Int64, closedOn: String?) throws {
+        // The read sums the invoice's allocations: those waiting written first.
+        if let a = append, a.waits(invoiceID: invoiceID) { try a.flush() }
         let read = try statement(.openFigures, IngestCommands.openFiguresSQL)
         read.bind(1, invoiceID)
         let figures: InvoiceOpenFigures
@@ -311,6 +318,8 @@ package final class AllocationStatements {
 
     /// Sets what is left unapplied of a payment, and why (nil when nothing is).
     package func setUnapplied(paymentID: Int64, minor: Int64, reason: String?) throws {
+        // The payment may be waiting: written first.
+        if let a = append, !a.isEmpty { try a.flush() }
         let w = try statement(.setUnapplied, IngestCommands.setUnappliedSQL)
         w.bind(1, minor); w.bind(2, reason); w.bind(3, paymentID)
         try w.run()

@@ -262,7 +262,16 @@ extension AllocationStatements {
 
     /// The invoice (not credit note) with this number, with what it lacks.
     package func candidates(invoiceNumber: String) throws -> [AllocationCandidate] {
-        try candidates(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL, invoiceNumber)
+        withWaiting(try candidates(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL, invoiceNumber))
+    }
+
+    /// The candidates with the allocations waiting to be appended (`append`) counted, as the look-up
+    /// would have read them with those written.
+    private func withWaiting(_ found: [AllocationCandidate]) -> [AllocationCandidate] {
+        guard let a = append, !found.isEmpty else { return found }
+        var out = found
+        for i in out.indices { a.overlay(&out[i]) }
+        return out
     }
 
     /// The invoices with this structured reference, open ones first, oldest due first, then by id
@@ -291,6 +300,7 @@ extension AllocationStatements {
             found[i].figures?.reflected = sums.reflected
             found[i].figures?.unreflected = sums.unreflected
         }
+        found = withWaiting(found)
         return found.count < 2 ? found : Self.inReferenceOrder(found, dueDates: dueDates)
     }
 
@@ -332,7 +342,7 @@ extension AllocationStatements {
         let q = try statement(invoiceNumbers: invoiceNumbers.count)
         for (i, n) in invoiceNumbers.enumerated() { q.bind(Int32(i + 1), n) }
         defer { q.reset() }
-        return try Self.candidates(q)
+        return withWaiting(try Self.candidates(q))
     }
 
     /// The open undisputed invoices of exactly this amount among the debtors known to pay from `iban`.
