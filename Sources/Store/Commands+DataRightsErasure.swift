@@ -8,8 +8,6 @@ package struct ErasureSubject: Sendable {
     package var id: Int64
     /// Name, e-mail field, street, VAT number, phone, as stored.
     package var name: String?, email: String?, street: String?, vatNumber: String?, phone: String?
-    /// The distinct counterparty names of the payments made under its key.
-    package var payerNames: [String]
     /// Its invoices' and credit notes' numbers.
     package var invoiceNumbers: [String]
 }
@@ -33,8 +31,8 @@ package struct PaymentScrub: Sendable {
     package var bankPayments: Int
     /// Their `record_change` rows deleted.
     package var historyRowsDeleted: Int
-    /// The IBANs of its own accounts and the payer names of those bank payments, to look for in the
-    /// workspace's files (reports, processed statements).
+    /// The payer names of the payments under its key, the IBANs of its own accounts and the payer
+    /// names of its bank payments, to look for in the workspace's files (reports, processed statements).
     package var payerValues: [String]
 }
 
@@ -51,7 +49,7 @@ package enum ErasureCommands {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [key]) else {
             return nil
         }
-        var subject = ErasureSubject(id: id, payerNames: [], invoiceNumbers: [])
+        var subject = ErasureSubject(id: id, invoiceNumbers: [])
         if let row = try Row.fetchOne(db, sql: "SELECT name, email, street, vat_number, phone FROM debtor WHERE id = ?",
                                       arguments: [id]) {
             subject.name = row[0]
@@ -59,9 +57,6 @@ package enum ErasureCommands {
             subject.street = row[2]
             subject.vatNumber = row[3]
             subject.phone = row[4]
-            subject.payerNames = try String.fetchAll(db, sql: """
-                SELECT DISTINCT counterparty_name FROM payment WHERE debtor_key = ? AND counterparty_name IS NOT NULL
-                """, arguments: [key])
         }
         subject.invoiceNumbers = try String.fetchAll(db, sql: "SELECT invoice_number FROM invoice WHERE debtor_id = ?",
                                                      arguments: [id])
@@ -159,19 +154,27 @@ package enum ErasureCommands {
     /// an account learnt as its alone or in its name (`ownBankPaymentsSQL`: a credit never applied
     /// has no key and no allocation). Reads the learnt accounts, so it runs before `scrubDebtor`.
     package static func scrubPayments(_ db: Database, debtorKey key: String, debtorID id: Int64, name: String?) throws -> PaymentScrub {
-        var paymentKeys = try String.fetchAll(db, sql: """
-            SELECT payment_key FROM payment WHERE debtor_key = ?1
-            UNION SELECT p.payment_key FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
-              JOIN invoice i ON i.id = a.invoice_id WHERE i.debtor_id = ?2
-            """, arguments: [key, id])
-        let known = Set(paymentKeys)
-        var values = try String.fetchAll(db, sql: ownAccountsSQL, arguments: [id])
+        // No index reads payments by debtor key (only the unapplied ones): one pass over the table,
+        // which also gives the payer names to look for in files.
+        var paymentKeys: [String] = []
+        var known = Set<String>()
+        var values: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT payment_key, counterparty_name FROM payment WHERE debtor_key = ?", arguments: [key]) {
+            if known.insert(row[0]).inserted { paymentKeys.append(row[0]) }
+            if let payer: String = row[1] { values.append(payer) }
+        }
+        for k in try String.fetchAll(db, sql: """
+            SELECT p.payment_key FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
+              JOIN invoice i ON i.id = a.invoice_id WHERE i.debtor_id = ?
+            """, arguments: [id]) where known.insert(k).inserted {
+            paymentKeys.append(k)
+        }
+        values += try String.fetchAll(db, sql: ownAccountsSQL, arguments: [id])
         var bank = 0
         for row in try Row.fetchAll(db, sql: ownBankPaymentsSQL, arguments: [id, name ?? ""]) {
             values += [row[1], row[2]].compactMap { $0 }
-            let k: String = row[0]
-            if !known.contains(k) {
-                paymentKeys.append(k)
+            if known.insert(row[0]).inserted {
+                paymentKeys.append(row[0])
                 bank += 1
             }
         }

@@ -88,7 +88,6 @@ package enum DebtorErasure {
                 personal = [subject.name, subject.email, subject.street, subject.vatNumber, subject.phone].compactMap { $0 }
                 // An e-mail field may list several addresses.
                 personal += (subject.email ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map(String.init)
-                personal += subject.payerNames
                 let active = try ErasureCommands.markMessages(db, debtorKey: key, debtorID: id)
                 if !active.isEmpty && !force { throw Refusal.inFlight(key, messages: active) }
                 outcome.forced = !active.isEmpty
