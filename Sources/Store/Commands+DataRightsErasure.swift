@@ -140,13 +140,13 @@ package enum ErasureCommands {
 
     /// The debtor's bank payments found by their payer, whether applied or not: from one of its own
     /// accounts (`ownAccountsSQL`, `?1` its id), or in its name (`?2`, compared trimmed and without
-    /// ASCII case). Only a bank statement's payments carry a payer, and they are read through the
+    /// ASCII case; an empty name is no one's). Only a bank statement's payments carry a payer, and they are read through the
     /// statements' batches (`payment_by_batch`), not the whole table.
     static let ownBankPaymentsSQL = """
         SELECT p.payment_key, p.counterparty_iban, p.counterparty_name FROM payment p
         WHERE p.created_batch_id IN (SELECT id FROM ingest_batch WHERE kind IN ('coda', 'camt'))
           AND (p.counterparty_iban IN (\(ownAccountsSQL))
-               OR (p.counterparty_name IS NOT NULL AND upper(trim(p.counterparty_name)) = upper(trim(?2))))
+               OR (trim(?2) <> '' AND upper(trim(p.counterparty_name)) = upper(trim(?2))))
         """
 
     /// Clears the counterparty IBAN, name and free text of the debtor's payments, and deletes their
