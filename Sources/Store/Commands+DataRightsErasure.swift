@@ -8,8 +8,6 @@ package struct ErasureSubject: Sendable {
     package var id: Int64
     /// Name, e-mail field, street, VAT number, phone, as stored.
     package var name: String?, email: String?, street: String?, vatNumber: String?, phone: String?
-    /// The distinct counterparty names of the payments made under its key.
-    package var payerNames: [String]
     /// Its invoices' and credit notes' numbers.
     package var invoiceNumbers: [String]
 }
@@ -28,8 +26,14 @@ package struct ErasureFileRefs: Sendable {
 package struct PaymentScrub: Sendable {
     /// Payments whose counterparty data were cleared.
     package var payments: Int
+    /// Of them, the bank payments neither made under its key nor applied to its invoices: from an
+    /// account learnt as its alone, or in its name (`ErasureCommands.ownBankPaymentsSQL`).
+    package var bankPayments: Int
     /// Their `record_change` rows deleted.
     package var historyRowsDeleted: Int
+    /// The payer names of the payments under its key, the IBANs of its own accounts and the payer
+    /// names of its bank payments, to look for in the workspace's files (reports, processed statements).
+    package var payerValues: [String]
 }
 
 /// The erasure of a debtor's personal data (`relance debtor erase`), step by step, in the
@@ -45,7 +49,7 @@ package enum ErasureCommands {
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM debtor WHERE debtor_key = ?", arguments: [key]) else {
             return nil
         }
-        var subject = ErasureSubject(id: id, payerNames: [], invoiceNumbers: [])
+        var subject = ErasureSubject(id: id, invoiceNumbers: [])
         if let row = try Row.fetchOne(db, sql: "SELECT name, email, street, vat_number, phone FROM debtor WHERE id = ?",
                                       arguments: [id]) {
             subject.name = row[0]
@@ -53,9 +57,6 @@ package enum ErasureCommands {
             subject.street = row[2]
             subject.vatNumber = row[3]
             subject.phone = row[4]
-            subject.payerNames = try String.fetchAll(db, sql: """
-                SELECT DISTINCT counterparty_name FROM payment WHERE debtor_key = ? AND counterparty_name IS NOT NULL
-                """, arguments: [key])
         }
         subject.invoiceNumbers = try String.fetchAll(db, sql: "SELECT invoice_number FROM invoice WHERE debtor_id = ?",
                                                      arguments: [id])
@@ -129,14 +130,54 @@ package enum ErasureCommands {
         return count
     }
 
-    /// Clears the counterparty IBAN, name and free text of the payments made under the debtor's
-    /// key or applied to its invoices, and deletes their history rows.
-    package static func scrubPayments(_ db: Database, debtorKey key: String, debtorID id: Int64) throws -> PaymentScrub {
-        let paymentKeys = try String.fetchAll(db, sql: """
-            SELECT payment_key FROM payment WHERE debtor_key = ?1
-            UNION SELECT p.payment_key FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
-              JOIN invoice i ON i.id = a.invoice_id WHERE i.debtor_id = ?2
-            """, arguments: [key, id])
+    /// The accounts learnt as the debtor's (`?1`, its id) and no other debtor's: an account that
+    /// pays for other debtors too (a parent company, a payment provider) is no evidence of whose a
+    /// payment from it is.
+    static let ownAccountsSQL = """
+        SELECT a.iban FROM debtor_account a WHERE a.debtor_id = ?1
+          AND NOT EXISTS (SELECT 1 FROM debtor_account b WHERE b.iban = a.iban AND b.debtor_id <> ?1)
+        """
+
+    /// The debtor's bank payments found by their payer, whether applied or not: from one of its own
+    /// accounts (`ownAccountsSQL`, `?1` its id), or in its name (`?2`, compared trimmed and without
+    /// ASCII case; an empty name is no one's). Only a bank statement's payments carry a payer, and they are read through the
+    /// statements' batches (`payment_by_batch`), not the whole table.
+    static let ownBankPaymentsSQL = """
+        SELECT p.payment_key, p.counterparty_iban, p.counterparty_name FROM payment p
+        WHERE p.created_batch_id IN (SELECT id FROM ingest_batch WHERE kind IN ('coda', 'camt'))
+          AND (p.counterparty_iban IN (\(ownAccountsSQL))
+               OR (trim(?2) <> '' AND upper(trim(p.counterparty_name)) = upper(trim(?2))))
+        """
+
+    /// Clears the counterparty IBAN, name and free text of the debtor's payments, and deletes their
+    /// history rows: those made under its key or applied to its invoices, and the bank payments from
+    /// an account learnt as its alone or in its name (`ownBankPaymentsSQL`: a credit never applied
+    /// has no key and no allocation). Reads the learnt accounts, so it runs before `scrubDebtor`.
+    package static func scrubPayments(_ db: Database, debtorKey key: String, debtorID id: Int64, name: String?) throws -> PaymentScrub {
+        // No index reads payments by debtor key (only the unapplied ones): one pass over the table,
+        // which also gives the payer names to look for in files.
+        var paymentKeys: [String] = []
+        var known = Set<String>()
+        var values: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT payment_key, counterparty_name FROM payment WHERE debtor_key = ?", arguments: [key]) {
+            if known.insert(row[0]).inserted { paymentKeys.append(row[0]) }
+            if let payer: String = row[1] { values.append(payer) }
+        }
+        for k in try String.fetchAll(db, sql: """
+            SELECT p.payment_key FROM payment p JOIN payment_allocation a ON a.payment_id = p.id
+              JOIN invoice i ON i.id = a.invoice_id WHERE i.debtor_id = ?
+            """, arguments: [id]) where known.insert(k).inserted {
+            paymentKeys.append(k)
+        }
+        values += try String.fetchAll(db, sql: ownAccountsSQL, arguments: [id])
+        var bank = 0
+        for row in try Row.fetchAll(db, sql: ownBankPaymentsSQL, arguments: [id, name ?? ""]) {
+            values += [row[1], row[2]].compactMap { $0 }
+            if known.insert(row[0]).inserted {
+                paymentKeys.append(row[0])
+                bank += 1
+            }
+        }
         var history = 0
         for k in paymentKeys {
             try db.execute(sql: """
@@ -145,16 +186,20 @@ package enum ErasureCommands {
             try db.execute(sql: "DELETE FROM record_change WHERE entity = 'payment' AND entity_key = ?", arguments: [k])
             history += db.changesCount
         }
-        return PaymentScrub(payments: paymentKeys.count, historyRowsDeleted: history)
+        return PaymentScrub(payments: paymentKeys.count, bankPayments: bank, historyRowsDeleted: history,
+                            payerValues: Array(Set(values)).sorted())
     }
 
-    /// Deletes the debtor's history rows, learnt IBANs and notes; clears promise notes, journal
+    /// Deletes the debtor's history rows, the IBANs learnt as its alone (`ownAccountsSQL`) and notes; clears promise notes, journal
     /// details, hold and dispute reasons; renames it `erasedName`, clears its contact data and puts
     /// it on hold. Returns the history rows deleted.
     package static func scrubDebtor(_ db: Database, debtorKey key: String, debtorID id: Int64, erasedName: String) throws -> Int {
         try db.execute(sql: "DELETE FROM record_change WHERE entity = 'debtor' AND entity_key = ?", arguments: [key])
         let history = db.changesCount
-        try db.execute(sql: "DELETE FROM debtor_account WHERE debtor_id = ?", arguments: [id])
+        // Its own accounts; one that pays for other debtors as well stays theirs and its: deleting the
+        // link would change how their payments are matched (`payerCount`: an account paying for four
+        // debtors is no evidence, for three it is), and the IBAN stays in their rows anyway.
+        try db.execute(sql: "DELETE FROM debtor_account WHERE debtor_id = ?1 AND iban IN (\(ownAccountsSQL))", arguments: [id])
         try db.execute(sql: "UPDATE promise_to_pay SET note = NULL WHERE debtor_id = ?", arguments: [id])
         // Notes and the details of journaled actions (reasons typed by a person); the journal keeps who, when, what.
         try db.execute(sql: "DELETE FROM debtor_note WHERE debtor_id = ?", arguments: [id])

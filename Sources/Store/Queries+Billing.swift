@@ -210,16 +210,18 @@ package struct BillingDebtorIdentity: Sendable, Equatable {
 package enum BillingQueries {
     /// Debtor ids by `debtor_key`.
     package static func debtorIDs(_ db: Database) throws -> [String: Int64] {
-        var ids: [String: Int64] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT debtor_key, id FROM debtor")
-        while let r = try rows.next() { ids[r[0]] = r[1] }
-        return ids
+        try ids(db, sql: "SELECT debtor_key, id FROM debtor")
     }
 
     /// Contract ids by `contract_key`.
     package static func contractIDs(_ db: Database) throws -> [String: Int64] {
+        try ids(db, sql: "SELECT contract_key, id FROM contract")
+    }
+
+    /// The rows of `sql` (a key, an id) as ids by key.
+    private static func ids(_ db: Database, sql: String) throws -> [String: Int64] {
         var ids: [String: Int64] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT contract_key, id FROM contract")
+        let rows = try Row.fetchCursor(db, sql: sql)
         while let r = try rows.next() { ids[r[0]] = r[1] }
         return ids
     }

@@ -91,13 +91,12 @@ package enum OutboxMessageKeySQL {
     }
 
     /// The id of the message with key `?1`, in either form, and for a reminder's message the event's key in either
-    /// form (no `IN (…)` list: SQLite would build it into a temporary table on every call).
-    static let messageWithKey = """
+    /// form (no `IN (…)` list: SQLite would build it into a temporary table on every call). The events come from
+    /// `DunningEventKey.idsSQL`, a `UNION ALL` that SQLite flattens into this one: the program is the same as
+    /// with the join written out in each of its parts (`OutboxKeyPlanTests`).
+    package static let messageWithKey = """
         SELECT id FROM outbox_message WHERE idempotency_key = ?1
-        UNION ALL SELECT m.id FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
-        WHERE e.idempotency_key = ?1
-        UNION ALL SELECT m.id FROM dunning_event e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
-        WHERE \(DunningEventKey.digestMatchSQL("e", key: "?1"))
+        UNION ALL SELECT m.id FROM (\(DunningEventKey.idsSQL(key: "?1"))) e JOIN outbox_message m ON m.idempotency_key = CAST(e.id AS BLOB)
         LIMIT 1
         """
 }

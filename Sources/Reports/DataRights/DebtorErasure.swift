@@ -12,8 +12,9 @@ import Store
 ///
 /// In one write transaction with SQLite's `secure_delete` on: the debtor's name becomes
 /// `erased-<key>`, its VAT number, e-mail, address and phone are cleared and it is put on hold;
-/// the IBANs learnt for it are forgotten; the counterparty name, IBAN and free text of its
-/// payments are cleared; the history rows (`record_change`) of the debtor and those payments are
+/// the IBANs learnt as its alone are forgotten; the counterparty name, IBAN and free text of its
+/// payments (under its key, applied to its invoices, or bank payments from its own accounts or in its
+/// name) are cleared; the history rows (`record_change`) of the debtor and those payments are
 /// deleted; promise notes are cleared; its messages not yet sent are cancelled, and every message
 /// concerning it loses its subject, bodies, attachments and recipients' addresses. Then the files
 /// are removed (letters, attachments, pickup `.eml` copies) and the WAL is checkpointed and
@@ -29,6 +30,9 @@ package enum DebtorErasure {
         package var messagesCancelled: Int
         package var messagesScrubbed: Int
         package var paymentsScrubbed: Int
+        /// Of them, bank payments found by their payer (from an account learnt as the debtor's alone, or
+        /// in its name), neither made under its key nor applied to its invoices: a credit never applied.
+        package var bankPaymentsScrubbed: Int = 0
         package var historyRowsDeleted: Int
         package var filesRemoved: [String]
         /// Workspace files rewritten with the debtor's values replaced by `erased-<key>` (rejects,
@@ -84,7 +88,6 @@ package enum DebtorErasure {
                 personal = [subject.name, subject.email, subject.street, subject.vatNumber, subject.phone].compactMap { $0 }
                 // An e-mail field may list several addresses.
                 personal += (subject.email ?? "").split(whereSeparator: { $0 == "," || $0 == ";" }).map(String.init)
-                personal += subject.payerNames
                 let active = try ErasureCommands.markMessages(db, debtorKey: key, debtorID: id)
                 if !active.isEmpty && !force { throw Refusal.inFlight(key, messages: active) }
                 outcome.forced = !active.isEmpty
@@ -100,10 +103,14 @@ package enum DebtorErasure {
                 if let pickupFile { files += refs.messageIDHeaders.map(pickupFile) }
                 files += refs.documentPaths
                 outcome.messagesScrubbed = try ErasureCommands.scrubMarkedMessages(db, debtorID: id)
-                // Payments: by the debtor's key or applied to its invoices.
-                let payments = try ErasureCommands.scrubPayments(db, debtorKey: key, debtorID: id)
+                // Payments: by the debtor's key, applied to its invoices, or from its own accounts or in its name.
+                let payments = try ErasureCommands.scrubPayments(db, debtorKey: key, debtorID: id, name: subject.name)
                 outcome.historyRowsDeleted += payments.historyRowsDeleted
                 outcome.paymentsScrubbed = payments.payments
+                outcome.bankPaymentsScrubbed = payments.bankPayments
+                // Its accounts' IBANs also as printed, in groups of four.
+                personal += payments.payerValues
+                personal += payments.payerValues.compactMap { try? IBAN(parsing: $0).formatted }
                 outcome.historyRowsDeleted += try ErasureCommands.scrubDebtor(db, debtorKey: key, debtorID: id, erasedName: erasedName(key))
                 return .commit
             }
@@ -127,7 +134,8 @@ package enum DebtorErasure {
         try store.pool.write { db in
             try DataRightsCommands.appendLog(db, at: instant, actor: actor, action: .erase, subject: key, detail: [
                 "messages_cancelled": String(outcome.messagesCancelled), "messages_scrubbed": String(outcome.messagesScrubbed),
-                "payments_scrubbed": String(outcome.paymentsScrubbed), "history_rows_deleted": String(outcome.historyRowsDeleted),
+                "payments_scrubbed": String(outcome.paymentsScrubbed), "bank_payments_scrubbed": String(outcome.bankPaymentsScrubbed),
+                "history_rows_deleted": String(outcome.historyRowsDeleted),
                 "files_removed": String(outcome.filesRemoved.count), "files_rewritten": String(outcome.filesRewritten.count),
                 "forced": outcome.forced ? "true" : "false",
             ])

@@ -17,8 +17,9 @@ struct DebtorCommand: ParsableCommand {
             abstract: "Erase a debtor's personal data, keeping the amounts for the books.",
             discussion: """
                 Clears the name (it becomes erased-ID), VAT number, e-mail, address and phone; cancels the debtor's messages \
-                not yet sent and blanks every message about it; removes its letters and e-mail copies; clears payer names \
-                and IBANs of its payments and deletes their change history; puts the debtor on hold. Invoices, payments and \
+                not yet sent and blanks every message about it; removes its letters and e-mail copies; clears payer names, \
+                IBANs and free texts of its payments (under its key, applied to its invoices, or bank payments from an \
+                account learnt as its alone or in its name) and deletes their change history; puts the debtor on hold. Invoices, payments and \
                 reminders keep their amounts. Every other workspace file holding the debtor's name, e-mail, street, VAT \
                 number, phone or payer name (rejects, processed exports, reports, previews, pickup mail) is rewritten with \
                 erased-ID in their place, or removed when it is binary or a db export archive; each is listed. Backups \
@@ -47,7 +48,8 @@ struct DebtorCommand: ParsableCommand {
                 }
                 Terminal.out("erased debtor \(outcome.debtorKey)\(outcome.forced ? " (forced while a message was in flight)" : ""): "
                     + "\(outcome.messagesCancelled) message(s) cancelled, \(outcome.messagesScrubbed) blanked, "
-                    + "\(outcome.paymentsScrubbed) payment(s) cleared, \(outcome.historyRowsDeleted) history row(s) deleted, "
+                    + "\(outcome.paymentsScrubbed) payment(s) cleared (\(outcome.bankPaymentsScrubbed) of them found by its bank accounts or name), "
+                    + "\(outcome.historyRowsDeleted) history row(s) deleted, "
                     + "\(outcome.filesRemoved.count) file(s) removed, \(outcome.filesRewritten.count) rewritten")
                 for f in outcome.filesRemoved { Terminal.out("  removed   " + Self.relative(f, ws.root)) }
                 for f in outcome.filesRewritten { Terminal.out("  rewritten " + Self.relative(f, ws.root)) }
