@@ -58,8 +58,11 @@ package enum ErasureCommands {
             subject.vatNumber = row[3]
             subject.phone = row[4]
         }
-        subject.invoiceNumbers = try String.fetchAll(db, sql: "SELECT invoice_number FROM invoice WHERE debtor_id = ?",
-                                                     arguments: [id])
+        // In the order `invoice_by_debtor` gave before 0048 (closed before open, then by due date): the
+        // cancellations' events keep their order.
+        subject.invoiceNumbers = try String.fetchAll(db, sql: """
+            SELECT invoice_number FROM invoice WHERE debtor_id = ? ORDER BY status, due_date, id
+            """, arguments: [id])
         return subject
     }
 

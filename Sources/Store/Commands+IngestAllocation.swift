@@ -107,7 +107,8 @@ extension IngestCommands {
         FROM invoice i LEFT JOIN payment_allocation a ON a.invoice_id = i.id LEFT JOIN payment p ON p.id = a.payment_id
         WHERE i.id = ? GROUP BY i.id
         """
-    static let setOpenStateSQL = "UPDATE invoice SET open_minor = ?, status = ?, closed_reason = ?, closed_on = ? WHERE id = ?"
+    /// The write of an invoice's open state (a close among them); `package` for the test that counts its index writes.
+    package static let setOpenStateSQL = "UPDATE invoice SET open_minor = ?, status = ?, closed_reason = ?, closed_on = ? WHERE id = ?"
     static let setClosedOnSQL = "UPDATE invoice SET closed_on = ? WHERE id = ?"
 
     /// Recomputes one invoice's open amount, status and closing day by the open-amount rule

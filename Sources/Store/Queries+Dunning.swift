@@ -214,7 +214,7 @@ package enum DunningQueries {
             SELECT e.id, e.debtor_id, e.outbox_message_id,
               EXISTS (SELECT 1 FROM dunning_event_item it JOIN invoice i ON i.id = it.invoice_id
                       WHERE it.event_id = e.id AND (i.open_minor != it.open_minor OR i.status != 'open')) AS item_changed,
-              EXISTS (SELECT 1 FROM invoice i WHERE i.debtor_id = e.debtor_id AND i.status = 'open' AND i.type = 'credit_note'
+              EXISTS (SELECT 1 FROM invoice i INDEXED BY invoice_open WHERE i.debtor_id = e.debtor_id AND i.status = 'open' AND i.type = 'credit_note'
                       AND NOT EXISTS (SELECT 1 FROM dunning_event_item it WHERE it.event_id = e.id AND it.invoice_id = i.id)) AS new_credit,
               EXISTS (SELECT 1 FROM payment p JOIN debtor d ON d.debtor_key = p.debtor_key
                       WHERE d.id = e.debtor_id AND p.unapplied_minor > 0

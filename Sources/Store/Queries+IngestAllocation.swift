@@ -135,13 +135,13 @@ extension IngestQueries {
         FROM invoice i WHERE i.structured_reference = ? AND i.type = 'invoice'
         """
     static let byReminderReferenceSQL = """
-        SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i
+        SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i INDEXED BY invoice_open
         WHERE i.debtor_id = (SELECT debtor_id FROM dunning_event WHERE structured_reference = ? LIMIT 1)
           AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
         ORDER BY EXISTS (SELECT 1 FROM dunning_state s WHERE s.invoice_id = i.id) DESC, i.due_date, i.id
         """
     static let byDebtorKeySQL = """
-        SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i JOIN debtor d ON d.id = i.debtor_id
+        SELECT i.id, i.open_minor, i.currency, i.debtor_id FROM invoice i INDEXED BY invoice_open JOIN debtor d ON d.id = i.debtor_id
         WHERE d.debtor_key = ? AND i.status = 'open' AND i.type = 'invoice' AND i.disputed = 0
         ORDER BY i.due_date, i.id
         """

@@ -251,7 +251,7 @@ extension IngestQueries {
         try Row.fetchAll(db, sql: """
             SELECT i.invoice_number, i.type, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed,
               COALESCE(i.dispute_reason, ''), COALESCE(s.step, ''), COALESCE(s.last_reminder, '')
-            FROM invoice i LEFT JOIN dunning_state s ON s.invoice_id = i.id
+            FROM invoice i INDEXED BY invoice_open LEFT JOIN dunning_state s ON s.invoice_id = i.id
             WHERE i.debtor_id = ? AND i.status = 'open' ORDER BY i.due_date, i.id
             """, arguments: [debtorID]).map {
             StatementItem(number: $0[0], type: $0[1], issue: $0[2], due: $0[3], currency: $0[4], amount: $0[5], open: $0[6],
@@ -290,11 +290,13 @@ extension IngestQueries {
         }
     }
 
-    /// The reminders sent to a debtor outside Relance, by day.
+    /// The reminders sent to a debtor outside Relance, by day; each one's invoices closed before open, by due
+    /// date (the order `invoice_by_debtor` gave before 0048, stated since its key has no `status`).
     package static func externalReminderMessages(_ db: Database, debtorID: Int64) throws -> [ExternalReminderMessage] {
         try Row.fetchAll(db, sql: """
             SELECT x.day, x.step, COALESCE(x.channel, ''), GROUP_CONCAT(i.invoice_number, ' ')
-            FROM external_reminder x JOIN invoice i ON i.id = x.invoice_id WHERE i.debtor_id = ?
+            FROM (SELECT id, invoice_number FROM invoice WHERE debtor_id = ? ORDER BY status, due_date, id) i
+            JOIN external_reminder x ON x.invoice_id = i.id
             GROUP BY x.day, x.step_index, x.channel ORDER BY x.day
             """, arguments: [debtorID]).map { ExternalReminderMessage(day: $0[0], step: $0[1], channel: $0[2], invoices: $0[3]) }
     }

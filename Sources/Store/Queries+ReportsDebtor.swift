@@ -174,7 +174,7 @@ extension ReportQueries {
         try DebtorStatementLine.fetchCursor(db, sql: """
             SELECT i.invoice_number, i.issue_date, i.due_date, i.currency, i.amount_minor, i.open_minor, i.disputed, i.on_hold,
               i.type, f.p50_date
-            FROM invoice i LEFT JOIN invoice_forecast f ON f.forecast_run_id = ?2 AND f.invoice_id = i.id
+            FROM invoice i INDEXED BY invoice_open LEFT JOIN invoice_forecast f ON f.forecast_run_id = ?2 AND f.invoice_id = i.id
             WHERE i.debtor_id = ?1 AND i.status = 'open' ORDER BY i.due_date, i.invoice_number
             """, arguments: [id, runID])
     }
@@ -202,7 +202,7 @@ extension ReportQueries {
             SELECT i.invoice_number, i.due_date, i.currency, i.open_minor,
               (SELECT MAX(b.as_of) FROM record_change c JOIN ingest_batch b ON b.id = c.batch_id
                WHERE c.entity = 'invoice' AND c.entity_key = i.invoice_number AND json_extract(c.new_values, '$.disputed') = '1')
-            FROM invoice i WHERE i.debtor_id = ? AND i.status = 'open' AND i.disputed = 1 ORDER BY i.due_date
+            FROM invoice i INDEXED BY invoice_open WHERE i.debtor_id = ? AND i.status = 'open' AND i.disputed = 1 ORDER BY i.due_date, i.id
             """, arguments: [id])
     }
 }

@@ -75,6 +75,9 @@ package enum Schema {
         // `payment_by_counterparty` dropped: no query reads payments by their counterparty's account (who pays from
         // an account is `debtor_account`), and every bank payment wrote an entry into it.
         m.registerMigration("0047-payment-counterparty-unindexed", foreignKeyChecks: .immediate, migrate: paymentCounterpartyUnindexedV1)
+        // `invoice_by_debtor` keyed without `status`: a closing invoice no longer moves its entry; the per-debtor look-ups
+        // of open invoices read `invoice_open`.
+        m.registerMigration("0048-invoice-by-debtor-without-status", foreignKeyChecks: .immediate, migrate: invoiceByDebtorWithoutStatusV1)
         return m
     }
 

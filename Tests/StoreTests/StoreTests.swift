@@ -20,7 +20,7 @@ import Testing
                                                        "0039a-dunning-event-key-digest", "0040a-outbox-subject-in-bodies",
                                                        "0041a-dunning-item-prior-state", "0042a-dunning-item-prior-step-name",
                                                        "0045-check-equalities", "0046-invoice-open-narrow",
-                                                       "0047-payment-counterparty-unindexed"])
+                                                       "0047-payment-counterparty-unindexed", "0048-invoice-by-debtor-without-status"])
         #expect(try store.migrate().isEmpty)
     }
 

@@ -42,7 +42,7 @@ CREATE INDEX dunning_event_last_message ON dunning_event(debtor_id, as_of)
 CREATE INDEX dunning_item_by_invoice ON dunning_event_item(invoice_id);
 
 -- index invoice_by_debtor on invoice
-CREATE INDEX invoice_by_debtor ON invoice(debtor_id, status, due_date);
+CREATE INDEX invoice_by_debtor ON invoice(debtor_id, due_date);
 
 -- index invoice_by_reference on invoice
 CREATE INDEX invoice_by_reference ON invoice(structured_reference)
