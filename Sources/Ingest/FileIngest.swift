@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Ledger
+import Store
 import Support
 
 /// A file refused whole (`CSVFileError`) while the ingest's transaction was open, thrown through it
@@ -117,6 +118,10 @@ struct FileIngest {
         thread.stackSize = 1 << 22
         thread.start()
         var current: [Work<S.Validator.Prepared>] = []
+        func note(_ n: RowProblem, line: Int) {
+            reporter(Diagnostic(file: name, line: line, column: n.column, severity: n.severity, rule: n.rule, message: n.message))
+            if n.rule == "unapplied" { summary.unapplied += 1 }
+        }
         do {
             while let chunk = pipe.pop() {
                 current = chunk
@@ -128,21 +133,21 @@ struct FileIngest {
                         continue
                     case .row(let row): item = row
                     }
-                    let (outcome, notes) = try sink.store(item.values, batch: batchID)
+                    let (outcome, notes) = try sink.store(item.values, batch: batchID, line: item.line)
                     switch outcome {
                     case .imported: summary.imported += 1
                     case .updated: summary.updated += 1
                     case .unchanged: summary.unchanged += 1
                     case .rejected: summary.rejected += 1
                     }
-                    for n in notes {
-                        reporter(Diagnostic(file: name, line: item.line, column: n.column, severity: n.severity, rule: n.rule, message: n.message))
-                        if n.rule == "unapplied" { summary.unapplied += 1 }
-                    }
+                    for n in notes { note(n, line: item.line) }
+                    for (line, n) in sink.lateNotes() { note(n, line: line) }
                 }
             }
             current = []
-            for outcome in try sink.flush(batch: batchID) {
+            let corrections = try sink.flush(batch: batchID)
+            for (line, n) in sink.lateNotes() { note(n, line: line) }
+            for outcome in corrections {
                 summary.imported -= 1
                 switch outcome {
                 case .imported: summary.imported += 1
@@ -152,6 +157,11 @@ struct FileIngest {
                 }
             }
         } catch {
+            if let r = error as? RowRefused {
+                // Named by its line and SQLite's rule; the load fails with SQLite's error, as a row stored alone fails it.
+                reporter(Diagnostic(file: name, line: r.tag, column: 0, severity: .error, rule: "not-stored",
+                                    message: "the database refused the row (\(r.error.message ?? "\(r.error.resultCode)")); nothing was imported"))
+            }
             sink.abandonPending()
             // Nothing the reading thread may wait for stays unanswered: the questions of this chunk
             // and of those handed over before the cancel.
@@ -160,7 +170,7 @@ struct FileIngest {
                 for case .lookup(let lookup) in chunk { lookup.abandon() }
             }
             done.wait()
-            throw error
+            throw (error as? RowRefused)?.error ?? error
         }
         done.wait()
         let read = try result.value.get()

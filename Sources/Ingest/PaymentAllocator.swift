@@ -47,6 +47,8 @@ struct PaymentAllocator {
         /// From the books' register (`payment.booked`), when known: with it, the refresh after an
         /// allocation works from the figures its candidate look-up read (`AllocationCandidate`).
         var booked: Bool? = nil
+        /// Its line in the file it comes from (0: none): a row of it SQLite refuses is named by it.
+        var line = 0
     }
 
     typealias Candidate = AllocationCandidate
@@ -172,7 +174,7 @@ struct PaymentAllocator {
             if let append = statements.append, let booked = p.booked {
                 // A first load's: kept back with its payment (`PaymentAppend`), counted by the look-ups meanwhile.
                 try append.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch,
-                                    booked: booked)
+                                    booked: booked, line: p.line)
             } else {
                 try statements.append?.flush()
                 try statements.allocate(paymentID: p.id, invoiceID: a.invoiceID, amount: a.amount, rule: a.rule, batch: batch)

@@ -23,6 +23,9 @@ struct PaymentSink: RowSink {
     /// With `insertsOnly`: new payments and their allocations are kept back and appended many to a
     /// statement (Store's `PaymentAppend`), written at the latest at the end of each file (`flush`).
     var appendsOnly = false
+    /// With `appendsOnly`: the notes of payments kept back, by payment id (rising), reported once the
+    /// payment and its allocations are written (`lateNotes`): none is said of a row a failed load never wrote.
+    private var heldNotes: [(id: Int64, line: Int, notes: [RowProblem])] = []
 
     init(db: Database, booked: Bool) throws {
         self.db = db
@@ -89,7 +92,7 @@ struct PaymentSink: RowSink {
     }
 
     /// Writes the payments and allocations kept back (`appendsOnly`) at the end of a file: its
-    /// batch's counts, the index builds and the retry read the tables after it. Nothing is refused here.
+    /// batch's counts, the index builds and the retry read the tables after it.
     mutating func flush(batch: Int64) throws -> [RowOutcome] {
         try allocator.statements.append?.flush()
         return []
@@ -97,6 +100,18 @@ struct PaymentSink: RowSink {
 
     mutating func abandonPending() {
         allocator.statements.append?.abandon()
+        heldNotes.removeAll()
+    }
+
+    /// The held notes of the payments now written, with their lines.
+    mutating func lateNotes() -> [(line: Int, note: RowProblem)] {
+        guard let first = heldNotes.first else { return [] }
+        let written = allocator.statements.append?.writtenThrough ?? Int64.max
+        guard first.id <= written else { return [] }
+        let n = heldNotes.firstIndex { $0.id > written } ?? heldNotes.count
+        let out = heldNotes[..<n].flatMap { held in held.notes.map { (held.line, $0) } }
+        heldNotes.removeFirst(n)
+        return out
     }
 }
 
@@ -147,12 +162,26 @@ struct PaymentValidator: RowValidator {
 
 extension PaymentSink {
     mutating func store(_ v: Values, batch: Int64) throws -> (RowOutcome, [RowProblem]) {
+        try store(v, batch: batch, line: 0)
+    }
+
+    /// A row SQLite refuses, stored alone or kept back and appended, is named by its line (Store's `RowRefused`).
+    mutating func store(_ v: Values, batch: Int64, line: Int) throws -> (RowOutcome, [RowProblem]) {
+        do {
+            return try storeRow(v, batch: batch, line: line)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            throw RowRefused(tag: line, error: e)
+        }
+    }
+
+    private mutating func storeRow(_ v: Values, batch: Int64, line: Int) throws -> (RowOutcome, [RowProblem]) {
         assert(v.booked == booked, "PaymentSink: a row prepared with another --booked than the sink's")
         let hash = v.hash
         let row = v.row
         var payment = PaymentAllocator.Payment(id: 0, date: row.date, currency: row.currency, remaining: v.amount,
                                                invoiceNumber: v.invoiceNumber, reference: v.reference, debtorKey: v.debtorKey,
                                                booked: v.booked)
+        payment.line = line
         let outcome: RowOutcome
         let plan: PaymentAllocator.Plan
         if !insertsOnly, let (found, oldHash) = try upserter.find(key: v.key) {
@@ -174,7 +203,7 @@ extension PaymentSink {
             if appendsOnly {
                 if allocator.statements.append == nil { allocator.statements.append = try PaymentAppend(db) }
                 payment.id = try allocator.statements.append!.add(row, hash: hash, batch: batch, unapplied: plan.unapplied,
-                                                                   reason: plan.reason)
+                                                                   reason: plan.reason, line: line)
             } else {
                 payment.id = try upserter.insert(row, hash: hash, batch: batch, unapplied: plan.unapplied, reason: plan.reason)
             }
@@ -189,6 +218,11 @@ extension PaymentSink {
                 message: "payment \(v.key) of \(Money(minorUnits: v.amount, currency: v.currency).decimalString) left "
                     + "\(Money(minorUnits: plan.unapplied, currency: v.currency).decimalString) unapplied: \(plan.reason ?? "")",
                 severity: .note))
+        }
+        if appendsOnly && outcome == .imported && !notes.isEmpty {
+            // Said once the payment is written.
+            heldNotes.append((payment.id, line, notes))
+            return (outcome, [])
         }
         return (outcome, notes)
     }

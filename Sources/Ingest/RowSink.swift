@@ -54,6 +54,12 @@ protocol RowSink {
     var validator: Validator { get }
     /// Writes one validated row; notes (e.g. an unapplied payment) come back for the report.
     mutating func store(_ values: Validator.Prepared, batch: Int64) throws -> (RowOutcome, [RowProblem])
+    /// The same for the row at `line` of its file: a sink that keeps rows back names a row SQLite
+    /// refuses by its line (Store's `RowRefused`), and may keep its notes until it is written (`lateNotes`).
+    mutating func store(_ values: Validator.Prepared, batch: Int64, line: Int) throws -> (RowOutcome, [RowProblem])
+    /// The notes of earlier rows kept back, now written, with their lines (reported after `store`
+    /// and `flush`).
+    mutating func lateNotes() -> [(line: Int, note: RowProblem)]
     /// Work after all files: matching payments, closing a snapshot.
     mutating func finish(batch: Int64) throws
     /// True when the sink can tell an unchanged row from its fingerprint (`UnchangedLookup`).
@@ -68,6 +74,12 @@ protocol RowSink {
 }
 
 extension RowSink {
+    /// The line is not needed.
+    mutating func store(_ values: Validator.Prepared, batch: Int64, line: Int) throws -> (RowOutcome, [RowProblem]) {
+        try store(values, batch: batch)
+    }
+    /// Every note comes back with its row.
+    mutating func lateNotes() -> [(line: Int, note: RowProblem)] { [] }
     /// Rows are always read in full.
     var checksUnchanged: Bool { false }
     /// Nothing is unchanged before it is read.

@@ -1,11 +1,24 @@
 import GRDB
 import GRDBSQLite
 
+/// A row SQLite refused (a constraint failed), named by the caller's tag for it: the line of the
+/// file it came from. `error` is SQLite's, from a statement of that row alone.
+package struct RowRefused: Error, CustomStringConvertible {
+    package let tag: Int
+    package let error: DatabaseError
+
+    package init(tag: Int, error: DatabaseError) { self.tag = tag; self.error = error }
+
+    package var description: String { "row \(tag): \(error)" }
+}
+
 /// Rows of one table appended many to a statement: `INSERT OR FAIL INTO t (…) VALUES (…), (…), …` of
 /// `rowsPerStatement` rows, the rest (on `run(all: true)`) one row a statement, every text bound
-/// from one buffer without SQLite's copy. The caller gives each row its values in column order,
-/// ids included. A failed statement keeps the rows before the refused one (`OR FAIL`: no statement
-/// journal, as `InvoiceAppend`); the caller's transaction must be rolled back then.
+/// from one buffer without SQLite's copy. The caller gives each row a tag (`row(tag:)`) and its
+/// values in column order. When a constraint fails a statement of many rows, which keeps the rows
+/// before the refused one (`OR FAIL`: no statement journal, as `InvoiceAppend`; none when a trigger's
+/// `RAISE(ABORT)` undid it), the rows not kept go in one a statement, so that the refused one is
+/// named by its tag (`RowRefused`). After any error the caller's transaction must be rolled back.
 package final class RowAppend {
     private enum Value { case null, int(Int64), text(start: Int, count: Int) }
     package let rowsPerStatement: Int
@@ -15,6 +28,8 @@ package final class RowAppend {
     // Used by the database's thread only, no access overlapping another (as `InvoiceAppend`'s).
     @exclusivity(unchecked) private var values: [Value] = []
     @exclusivity(unchecked) private var texts: [UInt8] = []
+    /// Each row's tag, in order.
+    @exclusivity(unchecked) private var tags: [Int] = []
 
     /// Prepares the statements on `db` (use them in its transaction only).
     package init(_ db: Database, table: String, columns names: [String], rowsPerStatement: Int = 64) throws {
@@ -32,6 +47,9 @@ package final class RowAppend {
     /// Rows added and not inserted yet.
     package var count: Int { values.count / columns }
 
+    /// Begins a row, named `tag` should SQLite refuse it.
+    package func row(tag: Int) { tags.append(tag) }
+
     /// The next value of the row being added.
     package func int(_ v: Int64?) { values.append(v.map { .int($0) } ?? .null) }
     package func int(_ v: Bool) { values.append(.int(v ? 1 : 0)) }
@@ -48,11 +66,18 @@ package final class RowAppend {
         try texts.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
             while n - done >= rowsPerStatement {
-                try insert(many, rows: done..<(done + rowsPerStatement), base)
+                do {
+                    try insert(many, rows: done..<(done + rowsPerStatement), base)
+                } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+                    // The rows SQLite did not keep, one a statement: the refused one is named.
+                    for r in (done + Int(many.changes))..<(done + rowsPerStatement) { try insertOne(r, base) }
+                    // Each went in alone (not seen: a refused row is refused alone too): the statement's error stands.
+                    throw e
+                }
                 done += rowsPerStatement
             }
             while all && done < n {
-                try insert(one, rows: done..<(done + 1), base)
+                try insertOne(done, base)
                 done += 1
             }
         }
@@ -63,6 +88,16 @@ package final class RowAppend {
     package func abandon() {
         values.removeAll(keepingCapacity: true)
         texts.removeAll(keepingCapacity: true)
+        tags.removeAll(keepingCapacity: true)
+    }
+
+    /// Row `r` alone; a failed constraint names it (`RowRefused`).
+    private func insertOne(_ r: Int, _ base: UnsafePointer<CChar>?) throws {
+        do {
+            try insert(one, rows: r..<(r + 1), base)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
+            throw RowRefused(tag: tags[r], error: e)
+        }
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -98,7 +133,9 @@ package final class RowAppend {
         if done == count { abandon(); return }
         let rest = Array(values[(done * columns)...])
         let old = texts
+        let restTags = Array(tags[done...])
         abandon()
+        tags = restTags
         for v in rest {
             if case .text(let start, let count) = v {
                 values.append(.text(start: texts.count, count: count))
@@ -128,6 +165,8 @@ package final class RowAppend {
 /// - at the end of each file (before its batch's counts), before the retry of unapplied payments,
 ///   the index builds and the check of outdated reminders: everything is written (`flush`).
 /// Payments go before allocations (each allocation's payment is written before it: foreign key).
+/// Each row is tagged with its file's line: a row SQLite refuses is named by it (`RowRefused`), and
+/// `writtenThrough` tells which rows are written, so that nothing is said of a row not written.
 package final class PaymentAppend {
     private let payments: RowAppend
     private let allocations: RowAppend
@@ -138,6 +177,8 @@ package final class PaymentAppend {
     /// (a few dozen: scanned, cheaper than hashing each invoice id).
     @exclusivity(unchecked) private var waitingInvoices: [Int64] = []
     @exclusivity(unchecked) private var waitingAmounts: [(amount: Int64, booked: Bool)] = []
+    /// The payment of each waiting allocation (rising: allocations are added in payment order).
+    @exclusivity(unchecked) private var waitingPayments: [Int64] = []
     /// The batch of the waiting allocations (one file's: all are written at its end).
     private var batch: Int64?
     private let db: Database
@@ -159,12 +200,17 @@ package final class PaymentAppend {
     /// True when rows wait.
     package var isEmpty: Bool { payments.count == 0 && waitingInvoices.isEmpty }
 
+    /// The last payment id written with all its allocations: every payment up to it is in the tables.
+    package var writtenThrough: Int64 { waitingPayments.first.map { min($0 - 1, writtenPaymentID) } ?? writtenPaymentID }
+
     /// Adds a new payment with what is left unapplied of it and why, as `PaymentUpsert.insert` stores
-    /// it; returns its id. A statement's worth of payments is written with the allocations waiting.
-    package func add(_ v: PaymentRow, hash: Int64, batch: Int64, unapplied: Int64, reason: String?) throws -> Int64 {
+    /// it, from line `line` of its file; returns its id. A statement's worth of payments is written
+    /// with the allocations waiting.
+    package func add(_ v: PaymentRow, hash: Int64, batch: Int64, unapplied: Int64, reason: String?, line: Int) throws -> Int64 {
         let id = nextPaymentID
         nextPaymentID += 1
         let p = payments
+        p.row(tag: line)
         p.text(v.key); p.text(v.date); p.text(v.currency); p.int(v.amount); p.text(v.invoiceNumber)
         p.text(v.reference); p.text(v.debtorKey); p.int(unapplied); p.int(hash); p.int(batch); p.int(batch)
         p.int(v.booked); p.text(reason)
@@ -172,16 +218,18 @@ package final class PaymentAppend {
         return id
     }
 
-    /// Adds an automatic allocation of `amount` of payment `paymentID` (added here, `booked` or not)
-    /// to an invoice, made by `batch`.
+    /// Adds an automatic allocation of `amount` of payment `paymentID` (added here, `booked` or not, from
+    /// line `line` of its file) to an invoice, made by `batch`.
     package func allocate(paymentID: Int64, invoiceID: Int64, amount: Int64, rule: AllocationRule, batch: Int64,
-                          booked: Bool) throws {
+                          booked: Bool, line: Int) throws {
         if let b = self.batch, b != batch { try flush() }
         self.batch = batch
         let a = allocations
+        a.row(tag: line)
         a.int(paymentID); a.int(invoiceID); a.int(amount); a.text(rule.rawValue); a.int(batch)
         waitingInvoices.append(invoiceID)
         waitingAmounts.append((amount, booked))
+        waitingPayments.append(paymentID)
     }
 
     /// True when an allocation to this invoice waits.
@@ -212,6 +260,7 @@ package final class PaymentAppend {
         allocations.abandon()
         waitingInvoices.removeAll()
         waitingAmounts.removeAll()
+        waitingPayments.removeAll()
         batch = nil
         nextPaymentID = writtenPaymentID + 1
     }
@@ -239,5 +288,6 @@ package final class PaymentAppend {
         guard written > 0 else { return }
         waitingInvoices.removeFirst(written)
         waitingAmounts.removeFirst(written)
+        waitingPayments.removeFirst(written)
     }
 }

@@ -123,6 +123,48 @@ import Testing
         try twin.ingest([("c.csv", Self.payments(150, first: 600, seed: seed &+ 200))], booked: booked)
     }
 
+    /// A row the database refuses (a trigger of the test's, at insert time) is named by its line, on
+    /// the appended path as on the path a statement a row: the appended statement that fails is
+    /// replayed one row a statement. The load is rolled back, and no row after it is said anything of
+    /// (the appended path keeps a payment's notes until it is written). `FAIL` keeps the statement's
+    /// rows before the refused one; `ABORT` undoes them all.
+    @Test(arguments: [("payment", "FAIL"), ("payment_allocation", "ABORT"), ("payment_allocation", "FAIL")])
+    func aRowTheDatabaseRefusesIsNamedByItsLine(table: String, raise: String) throws {
+        var refusals: [[String]] = []
+        for together in [true, false] {
+            let t = try Twin.ledger()
+            try t.ingest(.invoices, [t.write("z.csv", "invoice_number,debtor_id,issue_date,due_date,amount,open_amount,type,"
+                                                + "disputed,description,structured_reference,expected_payment_date\n"
+                                                + "Z-1,K001,2026-09-01,2026-10-10,500.00,500.00,invoice,false,z,,\n")], asOf: "2026-10-15")
+            let when = table == "payment" ? "NEW.payment_key = 'P-REFUSED'"
+                : "NEW.payment_id = (SELECT id FROM payment WHERE payment_key = 'P-REFUSED')"
+            try t.store.pool.write {
+                try $0.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON \(table) WHEN \(when) BEGIN SELECT RAISE(\(raise), 'refused by the test'); END")
+            }
+            t.diagnostics.removeAll()
+            // 300 payments of Z-1, every fifth of an unknown invoice (a note: unapplied), nothing that
+            // writes what waits before a statement's worth: line 152 is the third statement's 23rd row
+            // (the header is line 1).
+            let rows = (0..<300).map { k in
+                k == 150 ? "P-REFUSED,2026-10-05,1.00,EUR,Z-1,," : "P-\(k),2026-10-05,1.00,EUR,\(k % 5 == 0 ? "X-1" : "Z-1"),,"
+            }
+            let path = t.write("a.csv", Self.header + rows.joined(separator: "\n") + "\n")
+            #expect(throws: DatabaseError.self) { try t.ingest(.payments, [path], appendsTogether: together) }
+            let refused = t.diagnostics.filter { $0.rule == "not-stored" }
+            #expect(refused.map(\.line) == [152], "\(t.diagnostics.filter { $0.severity == .error }.map(\.description))")
+            #expect(refused.allSatisfy { $0.severity == .error })
+            refusals.append(refused.map(\.description))
+            let later = t.diagnostics.filter { $0.rule == "unapplied" && $0.line >= 152 }
+            #expect(later.isEmpty, "\(later.count) notes of rows not written")
+            #expect(t.diagnostics.filter { $0.rule == "unapplied" }.count > 10)
+            // Rolled back: no payment, no allocation, the invoice still open.
+            #expect(try t.count("SELECT COUNT(*) FROM payment") + t.count("SELECT COUNT(*) FROM payment_allocation") == 0)
+            #expect(try t.count("SELECT COUNT(*) FROM invoice WHERE status = 'closed' AND closed_on IS NOT NULL") == 0)
+            #expect(try t.count("SELECT open_minor FROM invoice WHERE invoice_number = 'Z-1'") == 50_000)
+        }
+        #expect(refusals[0] == refusals[1])
+    }
+
     @Test func aFewRowsFewerThanAStatementAndAFileRefusedWhole() throws {
         let twin = try Twin()
         let broken = Self.payments(100, first: 2_000, seed: 9) + "P-x,2026-10-01\n\"unterminated\n"

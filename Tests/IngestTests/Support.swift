@@ -47,11 +47,11 @@ final class TestLedger {
         o.booked = booked
         o.rejectsDirectory = rejectsDir
         var seen: [Diagnostic] = []
-        let result = try Ingestor.run(store: store, files: files, options: o, now: { Date(timeIntervalSince1970: 1_795_000_000) }) {
+        // Kept when the load fails too (what it said before failing).
+        defer { diagnostics += seen }
+        return try Ingestor.run(store: store, files: files, options: o, now: { Date(timeIntervalSince1970: 1_795_000_000) }) {
             seen.append($0)
         }
-        diagnostics += seen
-        return result
     }
 
     @discardableResult
