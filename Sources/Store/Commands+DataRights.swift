@@ -154,9 +154,14 @@ package enum DataRightsCommands {
         return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(quoted)") ?? 0
     }
 
-    /// Turns SQLite's `secure_delete` on or off for this connection (deleted content is overwritten).
-    package static func setSecureDelete(_ db: Database, _ on: Bool) throws {
-        try db.execute(sql: on ? "PRAGMA secure_delete = ON" : "PRAGMA secure_delete = OFF")
+    /// Sets SQLite's `secure_delete` for this connection (0 off, 1 on: deleted content is
+    /// overwritten, 2 fast) and returns the setting it replaced, so the caller can put it back: a
+    /// build whose default is on (Debian's) must stay on after an erasure.
+    @discardableResult
+    package static func setSecureDelete(_ db: Database, _ mode: Int) throws -> Int {
+        let was = try Int.fetchOne(db, sql: "PRAGMA secure_delete") ?? 0
+        try db.execute(sql: "PRAGMA secure_delete = \(mode)")
+        return was
     }
 
     /// Checkpoints the WAL into the database and truncates it, so no old page survives there.

@@ -22,7 +22,10 @@ import Testing
         let other = l.dir + "/out/letters/K0011-11-first.pdf"
         _ = FileManager.default.createFile(atPath: letter, contents: Data("pdf".utf8))
         _ = FileManager.default.createFile(atPath: other, contents: Data("pdf".utf8))
+        let secureDeleteBefore = try l.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
         let outcome = try erase(l, "K001")
+        let secureDeleteAfter = try l.store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA secure_delete") }
+        #expect(secureDeleteAfter == secureDeleteBefore, "the erasure puts the connection's secure_delete back")
         #expect(outcome.messagesCancelled == 1)
         #expect(outcome.messagesScrubbed == 1)
         #expect(outcome.paymentsScrubbed == 1)

@@ -79,8 +79,8 @@ package enum DebtorErasure {
         var debtorID: Int64 = 0
         var personal: [String] = []
         try store.pool.writeWithoutTransaction { db in
-            try DataRightsCommands.setSecureDelete(db, true)
-            defer { try? DataRightsCommands.setSecureDelete(db, false) }
+            let secureDelete = try DataRightsCommands.setSecureDelete(db, 1)
+            defer { try? DataRightsCommands.setSecureDelete(db, secureDelete) }
             try db.inTransaction(.immediate) {
                 guard let subject = try ErasureCommands.subject(db, debtorKey: key) else { throw Refusal.unknownDebtor(key) }
                 let id = subject.id
