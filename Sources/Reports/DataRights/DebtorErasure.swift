@@ -80,7 +80,7 @@ package enum DebtorErasure {
         var personal: [String] = []
         try store.pool.writeWithoutTransaction { db in
             let secureDelete = try DataRightsCommands.setSecureDelete(db, 1)
-            defer { try? DataRightsCommands.setSecureDelete(db, secureDelete) }
+            defer { _ = try? DataRightsCommands.setSecureDelete(db, secureDelete) }
             try db.inTransaction(.immediate) {
                 guard let subject = try ErasureCommands.subject(db, debtorKey: key) else { throw Refusal.unknownDebtor(key) }
                 let id = subject.id
