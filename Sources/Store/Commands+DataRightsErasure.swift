@@ -142,15 +142,28 @@ package enum ErasureCommands {
         """
 
     /// The debtor's bank payments found by their payer, whether applied or not: from one of its own
-    /// accounts (`ownAccountsSQL`, `?1` its id), or in its name (`?2`, compared trimmed and without
-    /// ASCII case; an empty name is no one's). Only a bank statement's payments carry a payer, and they are read through the
-    /// statements' batches (`payment_by_batch`), not the whole table.
+    /// accounts (`ownAccountsSQL`, `?1` its id), or in its name (`?2`, already folded by `payerName`;
+    /// an empty name is no one's). Only a bank statement's payments carry a payer, and they are read
+    /// through the statements' batches (`payment_by_batch`), not the whole table.
     static let ownBankPaymentsSQL = """
         SELECT p.payment_key, p.counterparty_iban, p.counterparty_name FROM payment p
         WHERE p.created_batch_id IN (SELECT id FROM ingest_batch WHERE kind IN ('coda', 'camt'))
           AND (p.counterparty_iban IN (\(ownAccountsSQL))
-               OR (trim(?2) <> '' AND upper(trim(p.counterparty_name)) = upper(trim(?2))))
+               OR (?2 <> '' AND relance_payer_name(p.counterparty_name) = ?2))
         """
+
+    /// A payer's name as a bank may write the debtor's: without case, accents or extra spaces
+    /// (`Brasserie Éclair` and `  BRASSERIE  ECLAIR ` are one name; CODA and many banks write names in
+    /// capitals without accents).
+    static func payerName(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// `payerName` for SQL, on the erasure's connection only.
+    static let payerNameFunction = DatabaseFunction("relance_payer_name", argumentCount: 1, pure: true) { values in
+        String.fromDatabaseValue(values[0]).map(payerName)
+    }
 
     /// Clears the counterparty IBAN, name and free text of the debtor's payments, and deletes their
     /// history rows: those made under its key or applied to its invoices, and the bank payments from
@@ -174,7 +187,9 @@ package enum ErasureCommands {
         }
         values += try String.fetchAll(db, sql: ownAccountsSQL, arguments: [id])
         var bank = 0
-        for row in try Row.fetchAll(db, sql: ownBankPaymentsSQL, arguments: [id, name ?? ""]) {
+        db.add(function: payerNameFunction)
+        defer { db.remove(function: payerNameFunction) }
+        for row in try Row.fetchAll(db, sql: ownBankPaymentsSQL, arguments: [id, payerName(name ?? "")]) {
             values += [row[1], row[2]].compactMap { $0 }
             if known.insert(row[0]).inserted {
                 paymentKeys.append(row[0])
