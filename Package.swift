@@ -80,7 +80,7 @@ let package = Package(
         // Test helpers every test target shares: golden files, the binary locator, a temporary store,
         // a process runner, the SMTP and Peppol test servers, the "tool missing" rule. A library so
         // that test targets can depend on it; it imports Testing and is never linked into a product.
-        .target(name: "RelanceTestSupport", dependencies: ["Ledger", "Store"], path: "Tests/RelanceTestSupport",
+        .target(name: "RelanceTestSupport", dependencies: ["Ledger", "Store", grdb], path: "Tests/RelanceTestSupport",
                 exclude: ["Servers", "README.md"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Ingest
 import Ledger
+import RelanceTestSupport
 import Store
 import Testing
 
@@ -106,13 +107,7 @@ import Testing
     /// A workspace at 0045 (the wide index) with open invoices: 0046 rebuilds `invoice_open`
     /// without `description`, and the walk reads the same items, descriptions by primary key.
     @Test func aWorkspaceAt0045MigratesAndTheWalkReadsTheSameItems() throws {
-        let dir = NSTemporaryDirectory() + "relance-walk-0046-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/relance.sqlite"
-        let old = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(old, upTo: "0045-check-equalities")
-        try old.write { db in
+        try upgradeLedger(from: "0045-check-equalities", label: "walk-0046", seed: { db in
             try db.execute(sql: """
                 INSERT INTO ingest_batch (id, kind, file_name, file_path, file_bytes, file_hash, encoding, as_of, started_at, finished_at,
                   rows_read, rows_imported, rows_updated, rows_unchanged, rows_rejected)
@@ -128,19 +123,19 @@ import Testing
                        (3, 'F-003', 2, 'invoice', '2026-09-20', '2026-10-20', 'EUR', 7000, 7000, NULL, 0, 'open', NULL, NULL, 23, 1),
                        (4, 'C-001', 1, 'credit_note', '2026-10-01', '2026-10-01', 'EUR', -10000, -10000, 'Retour', 0, 'open', NULL, NULL, 24, 1);
                 """)
-        }
-        let before = try old.read { db in try Self.joined(db) }
-        #expect(try old.read { db in try Self.walked(db) } == before)
-        #expect(before.count == 3)
-        try old.close()
-        let store = try LedgerStore(path: path)
-        try store.pool.read { db in
-            #expect(try Schema.migrator.appliedMigrations(db).contains("0046-invoice-open-narrow"))
-            let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'invoice_open'") ?? ""
-            #expect(!sql.contains("description") && sql.contains("invoice_number") && sql.contains("WHERE status = 'open'"), "\(sql)")
+            let before = try Self.joined(db)
             #expect(try Self.walked(db) == before)
-            #expect(try Self.joined(db) == before)
-        }
+            #expect(before.count == 3)
+            return before
+        }, check: { store, before in
+            try store.pool.read { db in
+                #expect(try Schema.migrator.appliedMigrations(db).contains("0046-invoice-open-narrow"))
+                let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'invoice_open'") ?? ""
+                #expect(!sql.contains("description") && sql.contains("invoice_number") && sql.contains("WHERE status = 'open'"), "\(sql)")
+                #expect(try Self.walked(db) == before)
+                #expect(try Self.joined(db) == before)
+            }
+        })
     }
 
     @Test func theWalkReadsOnlyIndexesAndNoHistory() throws {

@@ -86,19 +86,14 @@ import Testing
     }
 
     @Test func aDatabaseWrittenBeforeTheMigrationKeepsEveryKeyAndMessageID() throws {
-        let dir = TemporaryDirectory.make("dunning-key-upgrade")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/relance.sqlite"
         var config = Configuration()
         config.foreignKeysEnabled = true
-        let old = try DatabaseQueue(path: path, configuration: config)
-        try Schema.migrator.migrate(old, upTo: "0035-allocation-rule-check")
         let keys = [
             "dunning:2026-11-21:D1:reminder-1:9a3f0c", "dunning:2026-11-21:D1:reminder-1:0abc", "hand-key",
             "dunning:2026-11-21:K:2:reminder-1:ff", "dunning:2026-11-22:D1:reminder-1:ffffffffffffffff",
         ]
         let debtors: [Int64] = [1, 1, 1, 2, 1]
-        try old.write { db in
+        try upgradeLedger(from: "0035-allocation-rule-check", label: "dunning-key-upgrade", configuration: config, seed: { db in
             try db.execute(sql: """
                 INSERT INTO debtor (debtor_key, name, kind, language, country, content_hash) VALUES ('D1', 'Debiteur', 'b2b', 'nl', 'BE', 0),
                   ('K:2', 'Twee', 'b2b', 'nl', 'BE', 0);
@@ -116,30 +111,29 @@ import Testing
                       updated_at, message_id_domain_id, dunning_event_id) VALUES (CAST(?1 AS BLOB), 'dunning', 'queued', 's', 't', 'x', 'x', 'x', 'x', 1, ?1)
                     """, arguments: [i + 1])
             }
-        }
-        try old.close()
-        let store = try LedgerStore(path: path)
-        try store.pool.write { db in
-            let stored = try Row.fetchAll(db, sql: "SELECT idempotency_key, key_digest FROM dunning_event ORDER BY id")
-            #expect(stored.map { $0["idempotency_key"] as String? } == [nil, keys[1], keys[2], keys[3], nil])
-            #expect(stored.map { $0["key_digest"] as Int64? } == [0x9a3f0c, nil, nil, nil, -1])
-            #expect(try String.fetchAll(db, sql: "SELECT \(DunningEventKey.sql()) FROM dunning_event ORDER BY id") == keys)
-            for (i, key) in keys.enumerated() {
-                let message = try #require(try OutboxQueries.message(db, Int64(i + 1)))
-                #expect(message.idempotencyKey == key)
-                #expect(message.messageIdHeader == OutboxMessageID.header(key: key, domain: "demo.example"))
-                // A same-day rerun finds the event and the message.
-                let e = event(key, debtor: debtors[i], asOf: i == 4 ? "2026-11-22" : "2026-11-21")
-                #expect(try DunningCommands.insertEvent(db, e) == nil, "\(key)")
-                let m = NewOutboxMessage(idempotencyKey: key, origin: "dunning", to: [OutboxMailbox(EmailAddress("d@example.be")!, name: nil)],
-                                         subject: "s", textBody: "t")
-                #expect(try OutboxQueue.enqueue(db, m, at: now).rawValue == Int64(i + 1))
+        }, check: { store, _ in
+            try store.pool.write { db in
+                let stored = try Row.fetchAll(db, sql: "SELECT idempotency_key, key_digest FROM dunning_event ORDER BY id")
+                #expect(stored.map { $0["idempotency_key"] as String? } == [nil, keys[1], keys[2], keys[3], nil])
+                #expect(stored.map { $0["key_digest"] as Int64? } == [0x9a3f0c, nil, nil, nil, -1])
+                #expect(try String.fetchAll(db, sql: "SELECT \(DunningEventKey.sql()) FROM dunning_event ORDER BY id") == keys)
+                for (i, key) in keys.enumerated() {
+                    let message = try #require(try OutboxQueries.message(db, Int64(i + 1)))
+                    #expect(message.idempotencyKey == key)
+                    #expect(message.messageIdHeader == OutboxMessageID.header(key: key, domain: "demo.example"))
+                    // A same-day rerun finds the event and the message.
+                    let e = event(key, debtor: debtors[i], asOf: i == 4 ? "2026-11-22" : "2026-11-21")
+                    #expect(try DunningCommands.insertEvent(db, e) == nil, "\(key)")
+                    let m = NewOutboxMessage(idempotencyKey: key, origin: "dunning", to: [OutboxMailbox(EmailAddress("d@example.be")!, name: nil)],
+                                             subject: "s", textBody: "t")
+                    #expect(try OutboxQueue.enqueue(db, m, at: now).rawValue == Int64(i + 1))
+                }
+                #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
+                #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+                // The status check still refuses an unknown word.
+                #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE dunning_event SET status = 'sent' WHERE id = 1") }
             }
-            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
-            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
-            // The status check still refuses an unknown word.
-            #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE dunning_event SET status = 'sent' WHERE id = 1") }
-        }
+        })
     }
 
     @Test func anEventsStatusCheckBuildsNoTemporaryTableAndRefusesUnknownWords() throws {

@@ -111,28 +111,22 @@ import Testing
     /// entry, a close writes one pair fewer, the look-ups keep to `invoice_open`, and the schema is a
     /// fresh ledger's.
     @Test func aWorkspaceAt0047KeepsEveryInvoiceAndItsPlans() throws {
-        let dir = TemporaryDirectory.make("invoice-by-debtor-upgrade")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/relance.sqlite"
-        let old = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(old, upTo: "0047-payment-counterparty-unindexed")
-        try old.write { db in
+        try upgradeLedger(from: "0047-payment-counterparty-unindexed", label: "invoice-by-debtor-upgrade", seed: { db in
             try Self.seed(db)
             #expect(try Self.closingIndexWrites(db) == [2, 2])
-        }
-        let before = try old.read { db in try Row.fetchAll(db, sql: "SELECT * FROM invoice ORDER BY id") }
-        try old.close()
-        let store = try LedgerStore(path: path)
-        let fresh = try TemporaryStore("invoice-by-debtor-fresh")
-        let freshSchema = try fresh.store.pool.read { db in try SchemaTests.dump(db) }
-        try store.pool.write { db in
-            #expect(try Schema.migrator.appliedMigrations(db).contains("0048-invoice-by-debtor-without-status"))
-            #expect(try Row.fetchAll(db, sql: "SELECT * FROM invoice ORDER BY id") == before)
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice INDEXED BY invoice_by_debtor WHERE debtor_id > 0") == before.count)
-            #expect(try Self.closingIndexWrites(db) == [1, 1])
-            try Self.expectOpenLookUpsReadInvoiceOpen(db)
-            #expect(try SchemaTests.dump(db) == freshSchema)
-            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
-        }
+            return try Row.fetchAll(db, sql: "SELECT * FROM invoice ORDER BY id")
+        }, check: { store, before in
+            let fresh = try TemporaryStore("invoice-by-debtor-fresh")
+            let freshSchema = try fresh.store.pool.read { db in try SchemaTests.dump(db) }
+            try store.pool.write { db in
+                #expect(try Schema.migrator.appliedMigrations(db).contains("0048-invoice-by-debtor-without-status"))
+                #expect(try Row.fetchAll(db, sql: "SELECT * FROM invoice ORDER BY id") == before)
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invoice INDEXED BY invoice_by_debtor WHERE debtor_id > 0") == before.count)
+                #expect(try Self.closingIndexWrites(db) == [1, 1])
+                try Self.expectOpenLookUpsReadInvoiceOpen(db)
+                #expect(try SchemaTests.dump(db) == freshSchema)
+                #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+            }
+        })
     }
 }

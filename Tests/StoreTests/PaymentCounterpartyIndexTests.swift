@@ -32,12 +32,7 @@ import Testing
     /// A workspace at 0046 with bank payments: 0047 drops the index and nothing else; the rows,
     /// their accounts and the learned payers stay, and the schema is a fresh ledger's.
     @Test func aWorkspaceAt0046DropsTheIndexAndKeepsEveryPayment() throws {
-        let dir = TemporaryDirectory.make("payment-counterparty-upgrade")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let path = dir + "/relance.sqlite"
-        let old = try DatabaseQueue(path: path)
-        try Schema.migrator.migrate(old, upTo: "0046-invoice-open-narrow")
-        try old.write { db in
+        try upgradeLedger(from: "0046-invoice-open-narrow", label: "payment-counterparty-upgrade", seed: { db in
             try db.execute(sql: """
                 INSERT INTO debtor (id, debtor_key, name, kind, language, country, content_hash) VALUES (1, 'D1', 'Debiteur', 'b2b', 'nl', 'BE', 0);
                 INSERT INTO payment (id, payment_key, payment_date, currency, amount_minor, unapplied_minor, content_hash, source,
@@ -48,20 +43,19 @@ import Testing
                 INSERT INTO debtor_account (iban, debtor_id, learned_from_payment_id) VALUES ('BE68539007547034', 1, 1);
                 """)
             #expect(try Self.indexWrites(db) == 6)
-        }
-        let before = try old.read { db in try Row.fetchAll(db, sql: "SELECT * FROM payment ORDER BY id") }
-        try old.close()
-        let store = try LedgerStore(path: path)
-        let fresh = try TemporaryStore("payment-counterparty-fresh")
-        let freshSchema = try fresh.store.pool.read { db in try SchemaTests.dump(db) }
-        try store.pool.read { (db: Database) throws in
-            #expect(try Schema.migrator.appliedMigrations(db).contains("0047-payment-counterparty-unindexed"))
-            #expect(try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'payment_by_counterparty')") == false)
-            #expect(try Self.indexWrites(db) == 5)
-            #expect(try Row.fetchAll(db, sql: "SELECT * FROM payment ORDER BY id") == before)
-            #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor_account WHERE iban = 'BE68539007547034'") == 1)
-            #expect(try SchemaTests.dump(db) == freshSchema)
-            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
-        }
+            return try Row.fetchAll(db, sql: "SELECT * FROM payment ORDER BY id")
+        }, check: { store, before in
+            let fresh = try TemporaryStore("payment-counterparty-fresh")
+            let freshSchema = try fresh.store.pool.read { db in try SchemaTests.dump(db) }
+            try store.pool.read { (db: Database) throws in
+                #expect(try Schema.migrator.appliedMigrations(db).contains("0047-payment-counterparty-unindexed"))
+                #expect(try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'payment_by_counterparty')") == false)
+                #expect(try Self.indexWrites(db) == 5)
+                #expect(try Row.fetchAll(db, sql: "SELECT * FROM payment ORDER BY id") == before)
+                #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM debtor_account WHERE iban = 'BE68539007547034'") == 1)
+                #expect(try SchemaTests.dump(db) == freshSchema)
+                #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+            }
+        })
     }
 }
