@@ -8,6 +8,7 @@ import Testing
         (["init", "--help"], "help-init.txt"), (["peppol", "flush", "--help"], "help-peppol-flush.txt"), (["nightly", "--help"], "help-nightly.txt"),
         (["dunning", "run", "--help"], "help-dunning-run.txt"), (["dunning", "preview", "--help"], "help-dunning-preview.txt"),
         (["rates", "set", "--help"], "help-rates-set.txt"), (["config", "check", "--help"], "help-config-check.txt"),
+        (["debtor", "erase", "--help"], "help-debtor-erase.txt"),
     ])
     func helpTextIsPinned(_ args: [String], _ golden: String) throws {
         let r = try CLI.run(args)
