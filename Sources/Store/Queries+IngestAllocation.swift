@@ -116,7 +116,17 @@ extension IngestQueries {
         FROM invoice i LEFT JOIN payment_allocation a ON a.invoice_id = i.id LEFT JOIN payment p ON p.id = a.payment_id
         """
 
-    static let byInvoiceNumberSQL = lackingWithFigures + " WHERE i.invoice_number = ? AND i.type = 'invoice' GROUP BY i.id"
+    /// The invoice (not credit note) with a number: at most one row (`invoice_number` is UNIQUE), with
+    /// `byReferenceSQL`'s columns but the due date: no sums, whether it has any allocation in column 11.
+    /// `candidates(invoiceNumber:)` reads the sums by `openFiguresSQL` when it has: most invoices a
+    /// file names have none, and the two `LEFT JOIN`s with their `GROUP BY` cost more than the probe.
+    package static let byInvoiceNumberSQL = """
+        SELECT i.id, i.amount_minor, i.currency, i.debtor_id,
+          i.type, i.amount_minor, i.reported_open_minor, i.open_minor, i.status, i.closed_reason, i.closed_on,
+          EXISTS (SELECT 1 FROM payment_allocation a WHERE a.invoice_id = i.id), 0, 0,
+          i.reported_batch_id
+        FROM invoice i WHERE i.invoice_number = ? AND i.type = 'invoice'
+        """
     /// The invoices with a structured reference, with their due date (column 15), in no particular
     /// order: `candidates(reference:)` puts them in the order `status = 'closed', due_date, id`. Ordering
     /// here cost a sorter on every look-up (`USE TEMP B-TREE FOR ORDER BY`) for what is nearly always
@@ -261,8 +271,37 @@ extension AllocationStatements {
     }
 
     /// The invoice (not credit note) with this number, with what it lacks.
+    ///
+    /// `byInvoiceNumberSQL` reads no sums, as `byReferenceSQL`: for a candidate with allocations (its
+    /// column 11) they are read by `openFiguresSQL` (`withSums`); without allocations, they are zero.
     package func candidates(invoiceNumber: String) throws -> [AllocationCandidate] {
-        withWaiting(try candidates(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL, invoiceNumber))
+        let q = try statement(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL)
+        q.bind(1, invoiceNumber)
+        var allocated: [Int] = []
+        var found: [AllocationCandidate]
+        do {
+            defer { q.reset() }
+            var n = 0
+            found = try Self.candidates(q) {
+                if q.int64(11) != 0 { allocated.append(n) }
+                n += 1
+            }
+        }
+        try withSums(&found, allocated)
+        return withWaiting(found)
+    }
+
+    /// The candidates at `allocated` (read with whether they have allocations in place of their sums,
+    /// `byReferenceSQL`'s and `byInvoiceNumberSQL`'s column 11) with their sums read by `openFiguresSQL`:
+    /// the capacity and figures `lackingWithFigures` would have read (the same join, the same `SUM`s).
+    private func withSums(_ found: inout [AllocationCandidate], _ allocated: [Int]) throws {
+        for i in allocated {
+            let sums = try allocationSums(invoiceID: found[i].invoiceID)
+            found[i].capacity -= sums.allocated
+            found[i].figures?.allocated = sums.allocated
+            found[i].figures?.reflected = sums.reflected
+            found[i].figures?.unreflected = sums.unreflected
+        }
     }
 
     /// The candidates with the allocations waiting to be appended (`append`) counted, as the look-up
@@ -293,13 +332,7 @@ extension AllocationStatements {
                 if q.int64(11) != 0 { allocated.append(dueDates.count - 1) }
             }
         }
-        for i in allocated {
-            let sums = try allocationSums(invoiceID: found[i].invoiceID)
-            found[i].capacity -= sums.allocated
-            found[i].figures?.allocated = sums.allocated
-            found[i].figures?.reflected = sums.reflected
-            found[i].figures?.unreflected = sums.unreflected
-        }
+        try withSums(&found, allocated)
         found = withWaiting(found)
         return found.count < 2 ? found : Self.inReferenceOrder(found, dueDates: dueDates)
     }

@@ -139,7 +139,8 @@ import Testing
     /// The look-up by structured reference needs no sorter (no `USE TEMP B-TREE` in its plan) and
     /// returns the same candidates, in the same order, as the query with its former
     /// `ORDER BY i.status = 'closed', i.due_date, i.id`: open before closed, oldest due first, then id;
-    /// with the sums of each one's allocations (read apart, for those that have any).
+    /// with the sums of each one's allocations (read apart, for those that have any). The look-up by
+    /// invoice number reads its sums the same way.
     @Test func referenceLookUpNeedsNoSorterAndKeepsItsOrder() throws {
         let temporary = try TemporaryStore("store")
         try temporary.store.pool.write { db in
@@ -193,6 +194,19 @@ import Testing
                                  $0.figures?.unreflected ?? -1] } == expected)
             #expect(try AllocationStatements(db).candidates(reference: "S").map(\.invoiceID) == [8])
             #expect(try AllocationStatements(db).candidates(reference: "none").isEmpty)
+            // The look-up by invoice number reads the same way: one invoice, its capacity and sums from
+            // the per-invoice read when it has allocations, zero when not; nothing for a credit note.
+            let numberPlan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + IngestQueries.byInvoiceNumberSQL, arguments: ["F1"])
+                .map { $0["detail"] as String }
+            #expect(!numberPlan.isEmpty && !numberPlan.contains { $0.contains("TEMP B-TREE") })
+            for row in expected {
+                let one = try AllocationStatements(db).candidates(invoiceNumber: "F\(row[0])")
+                #expect(one.map { [$0.invoiceID, $0.capacity, $0.figures?.allocated ?? -1, $0.figures?.reflected ?? -1,
+                                   $0.figures?.unreflected ?? -1] } == [row], "invoice F\(row[0])")
+            }
+            #expect(try AllocationStatements(db).candidates(invoiceNumber: "F8").map(\.capacity) == [100])
+            #expect(try AllocationStatements(db).candidates(invoiceNumber: "F7").isEmpty)
+            #expect(try AllocationStatements(db).candidates(invoiceNumber: "none").isEmpty)
         }
     }
 
