@@ -306,8 +306,11 @@ extension AllocationStatements {
 
     /// The candidates with the allocations waiting to be appended (`append`) counted, as the look-up
     /// would have read them with those written.
+    ///
+    /// Nearly always no candidate has an allocation waiting (a file's repeated payments on one invoice
+    /// are few, `PaymentAppend.waits` tells it by a bit): the array is then returned as it is.
     private func withWaiting(_ found: [AllocationCandidate]) -> [AllocationCandidate] {
-        guard let a = append, !found.isEmpty else { return found }
+        guard let a = append, !found.isEmpty, found.contains(where: { a.waits(invoiceID: $0.invoiceID) }) else { return found }
         var out = found
         for i in out.indices { a.overlay(&out[i]) }
         return out
