@@ -124,24 +124,27 @@ struct FileIngest {
         }
         do {
             while let chunk = pipe.pop() {
-                current = chunk
-                for work in chunk {
-                    let item: Item<S.Validator.Prepared>
-                    switch work {
+                // Each item is moved out of the chunk (from its end, the chunk reversed in place), not
+                // copied: no retain and release of each row's texts. `current` keeps the items not taken
+                // yet, whose questions an error must still answer.
+                current = consume chunk
+                current.reverse()
+                while let work = current.popLast() {
+                    switch consume work {
                     case .lookup(let lookup):
-                        try sink.answer(lookup)
-                        continue
-                    case .row(let row): item = row
+                        // Taken out of `current`: answered here even when answering fails (`abandon` keeps a first answer).
+                        do { try sink.answer(lookup) } catch { lookup.abandon(); throw error }
+                    case .row(let item):
+                        let (outcome, notes) = try sink.store(item.values, batch: batchID, line: item.line)
+                        switch outcome {
+                        case .imported: summary.imported += 1
+                        case .updated: summary.updated += 1
+                        case .unchanged: summary.unchanged += 1
+                        case .rejected: summary.rejected += 1
+                        }
+                        for n in notes { note(n, line: item.line) }
+                        for (line, n) in sink.lateNotes() { note(n, line: line) }
                     }
-                    let (outcome, notes) = try sink.store(item.values, batch: batchID, line: item.line)
-                    switch outcome {
-                    case .imported: summary.imported += 1
-                    case .updated: summary.updated += 1
-                    case .unchanged: summary.unchanged += 1
-                    case .rejected: summary.rejected += 1
-                    }
-                    for n in notes { note(n, line: item.line) }
-                    for (line, n) in sink.lateNotes() { note(n, line: line) }
                 }
             }
             current = []
