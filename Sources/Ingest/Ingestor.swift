@@ -52,8 +52,9 @@ package struct IngestOptions: Sendable {
     /// outcome with a load in WAL mode.
     package var leavesWAL = true
     /// Payments, first load (the `payment` table empty): the secondary indexes of `payment` and
-    /// `payment_allocation` are built once after the rows (`DeferredIndexes`), and no row is looked
-    /// up by its key first. Tests turn it off to compare the outcome with a load that keeps them.
+    /// `payment_allocation` that cost more to keep than to build are built once after the rows
+    /// (`DeferredIndexes`), and no row is looked up by its key first. Tests turn it off to compare
+    /// the outcome with a load that keeps them all.
     package var setsPaymentIndexesAside = true
     /// Bank statements: from this many credits in a file, the open-amount writes of its credits wait
     /// and go in invoice order at its end (`DeferredOpenStates`). Below it the pages they change fit the

@@ -525,13 +525,25 @@ package struct DeferredIndexes: Sendable {
     /// Nothing set aside.
     package static let none = DeferredIndexes(dropped: [])
 
-    /// Indexes kept in place through a first load: their keys arrive in ascending order, so each
-    /// insert appends at the index's right edge, while building them afterwards read the whole table
-    /// once more. `invoice_disputed_by_batch` (the disputed rows by `created_batch_id`, then rowid:
-    /// the load's batch and its new ids only grow) holds 2 % of a 1M-row load.
-    /// `payment_allocation_by_invoice` is read during a first load of payments: each candidate
-    /// look-up sums its invoice's allocations through it (without it, a scan of every allocation).
-    package static let keptInPlace: Set<String> = ["invoice_disputed_by_batch", "payment_allocation_by_invoice"]
+    /// Indexes kept in place through a first load, where keeping them costs less than building them
+    /// afterwards: each build reads the whole table once more and sorts it, on one thread, between
+    /// the last row and the commit.
+    /// - `invoice_disputed_by_batch` (the disputed rows by `created_batch_id`, then rowid: the load's
+    ///   batch and its new ids only grow, so each insert appends at the index's right edge; 2 % of a
+    ///   1M-row load).
+    /// - The partial `payment_unapplied` and `payment_unapplied_by_debtor` (`WHERE unapplied_minor > 0`):
+    ///   a row outside the `WHERE` costs its test, where each build read every payment for the few it
+    ///   keeps (none at scale 1: 1.4 s of builds).
+    /// - `payment_allocation_by_invoice` is read during a first load of payments: each candidate
+    ///   look-up sums its invoice's allocations through it (without it, a scan of every allocation).
+    /// The payment indexes whose keys also rise in a first load (`payment_by_batch`,
+    /// `payment_allocation_by_batch`, `payment_allocation_by_payment`) are built afterwards: kept in
+    /// place they cost fewer instructions at scale 0.1, but at scale 1 the rows took longer than their
+    /// builds (likely each split of their last leaf reading and writing again siblings the invoice
+    /// look-ups had evicted from the cache; docs/PERFORMANCE.md, seventeenth round).
+    package static let keptInPlace: Set<String> = [
+        "invoice_disputed_by_batch", "payment_allocation_by_invoice", "payment_unapplied", "payment_unapplied_by_debtor",
+    ]
 
     /// The tables whose indexes a first load of `entity` sets aside: a payment's allocations are
     /// written with it, so `payment_allocation` (empty when `payment` is: each allocation names its
