@@ -103,20 +103,6 @@ import Testing
         #expect(s.map(\.imported) == [7, 3])
     }
 
-    @Test func aFirstLoadLeavesTheSameSchemaWithEveryRowInItsIndexes() throws {
-        let t = try Twin.ledger()
-        let before = try DeferredIndexTests.schema(t)
-        try t.ingest(.payments, Self.files.map { t.write($0.0, $0.1) })
-        #expect(try DeferredIndexTests.schema(t) == before)
-        #expect(try DeferredIndexTests.integrity(t) == ["ok"])
-        #expect(try t.count("SELECT COUNT(*) FROM payment INDEXED BY payment_by_day WHERE payment_date > ''") == 10)
-        #expect(try t.count("SELECT COUNT(*) FROM payment INDEXED BY payment_by_batch WHERE created_batch_id > 0") == 10)
-        #expect(try t.count("SELECT COUNT(*) FROM payment_allocation INDEXED BY payment_allocation_by_payment WHERE payment_id > 0")
-                == t.count("SELECT COUNT(*) FROM payment_allocation"))
-        #expect(try t.count("SELECT COUNT(*) FROM payment INDEXED BY payment_unapplied WHERE unapplied_minor > 0")
-                == t.count("SELECT COUNT(*) FROM payment WHERE unapplied_minor > 0"))
-    }
-
     /// After a first load with unapplied payments, every index of both tables (those built after the
     /// rows and those kept in place through them, the partial ones included) is there with its own
     /// SQL, and read on its own returns what a scan of the table returns: its columns and rowids.
