@@ -238,14 +238,23 @@ package final class PaymentAppend {
     }
 
     /// True when an allocation to this invoice waits.
-    package func waits(invoiceID: Int64) -> Bool {
+    package func waits(invoiceID: Int64) -> Bool { mayWait(invoiceID) && waitingInvoices.contains(invoiceID) }
+
+    /// The word of `waitingBits` for this invoice id, and its bit in it.
+    private static func bit(_ invoiceID: Int64) -> (word: Int, mask: UInt64) {
         let b = Int(UInt64(bitPattern: invoiceID) & 1023)
-        return waitingBits[b >> 6] & (1 << UInt64(b & 63)) != 0 && waitingInvoices.contains(invoiceID)
+        return (b >> 6, 1 << UInt64(b & 63))
+    }
+
+    /// False when no allocation to this invoice waits; true when one may.
+    private func mayWait(_ invoiceID: Int64) -> Bool {
+        let (word, mask) = Self.bit(invoiceID)
+        return waitingBits[word] & mask != 0
     }
 
     private func setBit(_ invoiceID: Int64) {
-        let b = Int(UInt64(bitPattern: invoiceID) & 1023)
-        waitingBits[b >> 6] |= 1 << UInt64(b & 63)
+        let (word, mask) = Self.bit(invoiceID)
+        waitingBits[word] |= mask
     }
 
     /// The bits of the invoices still waiting, after some were written or forgotten.
@@ -257,7 +266,8 @@ package final class PaymentAppend {
     /// The candidate as the look-up would have read it with the waiting allocations written: what
     /// they take off its capacity, and its figures with them added (`AllocationCandidate.figures(adding:…)`).
     package func overlay(_ c: inout AllocationCandidate) {
-        guard let batch, waits(invoiceID: c.invoiceID) else { return }
+        // Its bit clear: nothing to add (set, the loop below finds what waits, if anything).
+        guard let batch, mayWait(c.invoiceID) else { return }
         var allocated: Int64 = 0, booked: Int64 = 0
         for (i, invoice) in waitingInvoices.enumerated() where invoice == c.invoiceID {
             let w = waitingAmounts[i]

@@ -271,30 +271,29 @@ extension AllocationStatements {
     }
 
     /// The invoice (not credit note) with this number, with what it lacks.
-    ///
-    /// `byInvoiceNumberSQL` reads no sums, as `byReferenceSQL`: for a candidate with allocations (its
-    /// column 11) they are read by `openFiguresSQL` (`withSums`); without allocations, they are zero.
     package func candidates(invoiceNumber: String) throws -> [AllocationCandidate] {
-        let q = try statement(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL)
-        q.bind(1, invoiceNumber)
+        withWaiting(try candidatesWithSums(.byInvoiceNumber, IngestQueries.byInvoiceNumberSQL, invoiceNumber))
+    }
+
+    /// The rows of a look-up that reads whether each candidate has allocations (its column 11) in place
+    /// of their sums (`byReferenceSQL`, `byInvoiceNumberSQL`), with the sums of those that have read by
+    /// `openFiguresSQL`: the capacity and figures `lackingWithFigures` would have read (the same join,
+    /// the same `SUM`s); without allocations, they are zero. `row` is called on each row after it is read.
+    private func candidatesWithSums(_ slot: Slot, _ sql: @autoclosure () -> String, _ key: String,
+                                    row: (BulkStatement) -> Void = { _ in }) throws -> [AllocationCandidate] {
+        let q = try statement(slot, sql())
+        q.bind(1, key)
         var allocated: [Int] = []
         var found: [AllocationCandidate]
         do {
             defer { q.reset() }
             var n = 0
             found = try Self.candidates(q) {
+                row(q)
                 if q.int64(11) != 0 { allocated.append(n) }
                 n += 1
             }
         }
-        try withSums(&found, allocated)
-        return withWaiting(found)
-    }
-
-    /// The candidates at `allocated` (read with whether they have allocations in place of their sums,
-    /// `byReferenceSQL`'s and `byInvoiceNumberSQL`'s column 11) with their sums read by `openFiguresSQL`:
-    /// the capacity and figures `lackingWithFigures` would have read (the same join, the same `SUM`s).
-    private func withSums(_ found: inout [AllocationCandidate], _ allocated: [Int]) throws {
         for i in allocated {
             let sums = try allocationSums(invoiceID: found[i].invoiceID)
             found[i].capacity -= sums.allocated
@@ -302,6 +301,7 @@ extension AllocationStatements {
             found[i].figures?.reflected = sums.reflected
             found[i].figures?.unreflected = sums.unreflected
         }
+        return found
     }
 
     /// The candidates with the allocations waiting to be appended (`append`) counted, as the look-up
@@ -319,24 +319,12 @@ extension AllocationStatements {
     /// The invoices with this structured reference, open ones first, oldest due first, then by id
     /// (SQL's `ORDER BY i.status = 'closed', i.due_date, i.id`, applied here: see `byReferenceSQL`).
     ///
-    /// `byReferenceSQL` reads no sums: for a candidate with allocations (its column 11), they are read
-    /// by `openFiguresSQL` once the look-up is done, and give the same capacity and figures as
-    /// `lackingWithFigures` (the same join, the same `SUM`s); without allocations, they are zero.
+    /// `byReferenceSQL` reads no sums (`candidatesWithSums`).
     package func candidates(reference: String) throws -> [AllocationCandidate] {
-        let q = try statement(.byReference, IngestQueries.byReferenceSQL)
-        q.bind(1, reference)
         var dueDates: [String] = []
-        var allocated: [Int] = []
-        var found: [AllocationCandidate]
-        do {
-            defer { q.reset() }
-            found = try Self.candidates(q) {
-                dueDates.append(q.text(15) ?? "")
-                if q.int64(11) != 0 { allocated.append(dueDates.count - 1) }
-            }
-        }
-        try withSums(&found, allocated)
-        found = withWaiting(found)
+        let found = withWaiting(try candidatesWithSums(.byReference, IngestQueries.byReferenceSQL, reference) {
+            dueDates.append($0.text(15) ?? "")
+        })
         return found.count < 2 ? found : Self.inReferenceOrder(found, dueDates: dueDates)
     }
 
