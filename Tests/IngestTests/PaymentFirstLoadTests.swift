@@ -8,11 +8,11 @@ import Testing
 
 /// A first load of payments (the `payment` table empty) builds the secondary indexes of `payment`
 /// and `payment_allocation` once after its rows (`DeferredIndexes`; `payment_allocation_by_invoice`,
-/// which each candidate look-up reads, and the two partial indexes of unapplied payments stay) and stores each row without a look-up by its key first
-/// (`PaymentSink.insertsOnly`). Each test runs the same files on two ledgers, one with and one
-/// without (`IngestOptions.setsPaymentIndexesAside`), and compares summaries, diagnostics, rejects
-/// files, every column of the payments, allocations, invoices and change history (ids included), the schema and
-/// the integrity check.
+/// which each candidate look-up reads, and the two partial indexes of unapplied payments stay) and
+/// stores each row without a look-up by its key first (`PaymentSink.insertsOnly`). Each test runs the
+/// same files on two ledgers, one with and one without (`IngestOptions.setsPaymentIndexesAside`), and
+/// compares summaries, diagnostics, rejects files, every column of the payments, allocations, invoices
+/// and change history (ids included), the schema and the integrity check.
 @Suite struct PaymentFirstLoadTests {
     /// `aside` sets the payment indexes aside on a first load, `kept` keeps them.
     final class Twin: TwinLedgers {
